@@ -1,0 +1,203 @@
+//! Domain types shared by every layer: spans, mentions, figures, kinds.
+//!
+//! All offsets are UTF-8 byte offsets into the document text. Conversion to
+//! editor positions happens in exactly one place: [`crate::text::position`].
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::ops::Range;
+
+/// A half-open byte range `[start, end)` into a document's text.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        debug_assert!(start <= end);
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+    /// True when `offset` lies inside the span or touches its end (so a cursor
+    /// placed right after a name still "hovers" it, as editors expect).
+    pub fn contains_cursor(self, offset: usize) -> bool {
+        self.start as usize <= offset && offset <= self.end as usize
+    }
+    pub fn overlaps(self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// What a name refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Person,
+    Place,
+    Org,
+    /// Other named things (events, products, works: GermEval's OTH).
+    Other,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Place => "place",
+            EntityKind::Org => "org",
+            EntityKind::Other => "other",
+        }
+    }
+    /// German label used in hover cards.
+    pub fn label_de(self) -> &'static str {
+        match self {
+            EntityKind::Person => "Person",
+            EntityKind::Place => "Ort",
+            EntityKind::Org => "Organisation",
+            EntityKind::Other => "Sonstiges",
+        }
+    }
+    pub fn parse(s: &str) -> Option<EntityKind> {
+        match s.to_ascii_lowercase().as_str() {
+            "person" | "per" | "people" => Some(EntityKind::Person),
+            "place" | "loc" | "location" => Some(EntityKind::Place),
+            "org" | "organisation" | "organization" => Some(EntityKind::Org),
+            "other" | "oth" | "misc" => Some(EntityKind::Other),
+            _ => None,
+        }
+    }
+    /// The GermEval / CoNLL class name.
+    pub fn conll(self) -> &'static str {
+        match self {
+            EntityKind::Person => "PER",
+            EntityKind::Place => "LOC",
+            EntityKind::Org => "ORG",
+            EntityKind::Other => "OTH",
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which recogniser produced a mention (kept for explanations and for
+/// deciding conflicts: knowledge base > rules > tagger).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    KnowledgeBase,
+    Gazetteer,
+    Rule,
+    Tagger,
+}
+
+/// A name mention found in one document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NameMention {
+    /// The mention's span: only the name part ("NATO" in "NATO-Truppen",
+    /// "Putin" in "Putins" keeps the genitive `s` inside the span).
+    pub span: Span,
+    pub kind: EntityKind,
+    /// The normalised form used for linking ("Putins" → "Putin",
+    /// "Europäischen Union" → "Europäische Union"). Case as in the canonical form.
+    pub norm: String,
+    /// A role or description said of the mention in apposition
+    /// ("NATO-Generalsekretär" in "NATO-Generalsekretär Jens Stoltenberg").
+    pub role: Option<String>,
+    pub source: Source,
+}
+
+/// What kind of quantity a figure states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FigureCategory {
+    Count,
+    Percent,
+    Money,
+    Year,
+    Date,
+    Time,
+    Ordinal,
+    Duration,
+    Measure,
+}
+
+impl FigureCategory {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FigureCategory::Count => "count",
+            FigureCategory::Percent => "percent",
+            FigureCategory::Money => "money",
+            FigureCategory::Year => "year",
+            FigureCategory::Date => "date",
+            FigureCategory::Time => "time",
+            FigureCategory::Ordinal => "ordinal",
+            FigureCategory::Duration => "duration",
+            FigureCategory::Measure => "measure",
+        }
+    }
+}
+
+/// A normalised figure value: a number, or a string for dates and times
+/// (ISO 8601: "2022-02-16", "2022-07", "04:24").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FigureValue {
+    Number(f64),
+    Text(String),
+}
+
+impl fmt::Display for FigureValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FigureValue::Number(n) => f.write_str(&format_number(*n)),
+            FigureValue::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Formats a number without a trailing ".0" and with no exponent.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e18 {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{n}");
+        s
+    }
+}
+
+/// A numeric figure found in one document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    pub span: Span,
+    pub value: FigureValue,
+    pub category: FigureCategory,
+    /// What is counted: the governed noun, compound head resolved
+    /// ("US-Soldaten" → "Soldaten"), or the currency / "%" / time unit.
+    pub unit: Option<String>,
+    /// A key under which figures stating the same quantity meet across
+    /// articles (value + normalised unit), `None` when the figure is too
+    /// generic to link (a bare "3").
+    pub quantity_key: Option<String>,
+    /// A key for the quantity *without* the value ("soldat@usa"), so that
+    /// disagreeing statements about the same thing can be found.
+    pub topic_key: Option<String>,
+}

@@ -1,0 +1,3 @@
+//! Text primitives: positions and tokens. Knows nothing of entities or LSP.
+pub mod position;
+pub mod tokenize;

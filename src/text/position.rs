@@ -1,0 +1,393 @@
+//! The one place where byte offsets become editor positions and back.
+//!
+//! gazette stores UTF-8 byte offsets everywhere. LSP positions are
+//! `(line, character)` pairs where `character` counts code units of the
+//! negotiated `positionEncoding`: UTF-16 by default, UTF-8 or UTF-32 when the
+//! client offers them. Lines end at `\n`, `\r\n` or a lone `\r` (LSP 3.17).
+//!
+//! Out-of-range positions never panic: a character past the end of a line
+//! clamps to the line end (before its terminator), a line past the end of the
+//! document clamps to the document end. Offsets inside a multi-byte character
+//! round down to the character's start.
+
+use ropey::Rope;
+
+/// Code unit in which `Position::character` is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PositionEncoding {
+    Utf8,
+    #[default]
+    Utf16,
+    Utf32,
+}
+
+impl PositionEncoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PositionEncoding::Utf8 => "utf-8",
+            PositionEncoding::Utf16 => "utf-16",
+            PositionEncoding::Utf32 => "utf-32",
+        }
+    }
+    pub fn parse(s: &str) -> Option<PositionEncoding> {
+        match s {
+            "utf-8" => Some(PositionEncoding::Utf8),
+            "utf-16" => Some(PositionEncoding::Utf16),
+            "utf-32" => Some(PositionEncoding::Utf32),
+            _ => None,
+        }
+    }
+    fn units(self, c: char) -> u32 {
+        match self {
+            PositionEncoding::Utf8 => c.len_utf8() as u32,
+            PositionEncoding::Utf16 => c.len_utf16() as u32,
+            PositionEncoding::Utf32 => 1,
+        }
+    }
+}
+
+/// A `(line, character)` pair, both zero-based; `character` in code units of
+/// some [`PositionEncoding`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct LinePos {
+    pub line: u32,
+    pub character: u32,
+}
+
+/// Start offsets of every line of a text. Cheap to build (one pass, 4 bytes a
+/// line) and kept per analysed document so that closed documents need no rope.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct LineIndex {
+    /// Byte offset at which each line starts; `line_starts[0] == 0`.
+    line_starts: Vec<u32>,
+    len: u32,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0u32];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line_starts.push(i as u32 + 1),
+                b'\r' => {
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    line_starts.push(i as u32 + 1);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex {
+            line_starts,
+            len: text.len() as u32,
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Zero-based line containing `offset` (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len as usize) as u32;
+        match self.line_starts.binary_search(&offset) {
+            Ok(l) => l,
+            Err(l) => l - 1,
+        }
+    }
+
+    /// Byte range of line `line` without its terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.line_starts[line] as usize;
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(text.len(), |&e| e as usize);
+        let b = text.as_bytes();
+        if end > start && b[end - 1] == b'\n' {
+            end -= 1;
+        }
+        if end > start && b[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// The text of line `line` without its terminator.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        &text[self.line_range(text, line)]
+    }
+
+    /// Editor position of a byte offset.
+    pub fn position(&self, text: &str, offset: usize, enc: PositionEncoding) -> LinePos {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.line_starts[line] as usize;
+        let character = match enc {
+            PositionEncoding::Utf8 => (offset - start) as u32,
+            _ => text[start..offset].chars().map(|c| enc.units(c)).sum(),
+        };
+        LinePos {
+            line: line as u32,
+            character,
+        }
+    }
+
+    /// Byte offset of an editor position, clamped to the line and document.
+    pub fn offset(&self, text: &str, pos: LinePos, enc: PositionEncoding) -> usize {
+        let line = pos.line as usize;
+        if line >= self.line_starts.len() {
+            return text.len();
+        }
+        let range = self.line_range(text, line);
+        let line_text = &text[range.clone()];
+        range.start + column_to_byte(line_text, pos.character, enc)
+    }
+}
+
+/// Byte offset within `line` of `character` code units (clamped, rounded down
+/// to a character boundary).
+fn column_to_byte(line: &str, character: u32, enc: PositionEncoding) -> usize {
+    if enc == PositionEncoding::Utf8 {
+        return floor_char_boundary(line, (character as usize).min(line.len()));
+    }
+    let mut units = 0u32;
+    for (i, c) in line.char_indices() {
+        let next = units + enc.units(c);
+        if next > character {
+            return i;
+        }
+        units = next;
+    }
+    line.len()
+}
+
+/// The largest char boundary `<= offset`.
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    if offset >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Byte offset in a rope of an editor position (clamped like [`LineIndex::offset`]).
+/// Ropey counts `\r\n`, `\r` and `\n` (and a few Unicode breaks) as line ends;
+/// documents are normalised so only the LSP set occurs in practice.
+pub fn rope_offset(rope: &Rope, pos: LinePos, enc: PositionEncoding) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_bytes();
+    }
+    let line_start_char = rope.line_to_char(line);
+    let line_slice = rope.line(line);
+    // Length of the line without its terminator, in chars.
+    let mut content_chars = line_slice.len_chars();
+    while content_chars > 0 {
+        let c = line_slice.char(content_chars - 1);
+        if c == '\n' || c == '\r' {
+            content_chars -= 1;
+        } else {
+            break;
+        }
+    }
+    let char_in_line = match enc {
+        PositionEncoding::Utf32 => (pos.character as usize).min(content_chars),
+        PositionEncoding::Utf16 => {
+            let cu_len = line_slice.char_to_utf16_cu(content_chars);
+            let cu = (pos.character as usize).min(cu_len);
+            // utf16_cu_to_char rounds a position inside a surrogate pair down.
+            line_slice.utf16_cu_to_char(cu)
+        }
+        PositionEncoding::Utf8 => {
+            let byte_len = line_slice.char_to_byte(content_chars);
+            let b = (pos.character as usize).min(byte_len);
+            line_slice.byte_to_char(b)
+        }
+    };
+    rope.char_to_byte(line_start_char + char_in_line)
+}
+
+/// Editor position of a byte offset in a rope.
+pub fn rope_position(rope: &Rope, offset: usize, enc: PositionEncoding) -> LinePos {
+    let offset = offset.min(rope.len_bytes());
+    let char_idx = rope.byte_to_char(offset);
+    let line = rope.char_to_line(char_idx);
+    let line_start_char = rope.line_to_char(line);
+    let character = match enc {
+        PositionEncoding::Utf32 => char_idx - line_start_char,
+        PositionEncoding::Utf16 => {
+            rope.char_to_utf16_cu(char_idx) - rope.char_to_utf16_cu(line_start_char)
+        }
+        PositionEncoding::Utf8 => rope.char_to_byte(char_idx) - rope.line_to_byte(line),
+    };
+    LinePos {
+        line: line as u32,
+        character: character as u32,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const ENCS: [PositionEncoding; 3] = [
+        PositionEncoding::Utf8,
+        PositionEncoding::Utf16,
+        PositionEncoding::Utf32,
+    ];
+
+    #[test]
+    fn umlauts_and_quotes_in_utf16() {
+        let text = "Die „Außenminister“ trafen sich.\nZweite Zeile: Größe";
+        let idx = LineIndex::new(text);
+        let off = text.find("trafen").unwrap();
+        let p = idx.position(text, off, PositionEncoding::Utf16);
+        assert_eq!(
+            p,
+            LinePos {
+                line: 0,
+                character: 20
+            }
+        );
+        let p8 = idx.position(text, off, PositionEncoding::Utf8);
+        assert_eq!(p8.character as usize, off);
+        assert_eq!(idx.offset(text, p, PositionEncoding::Utf16), off);
+        let g = text.find("Größe").unwrap();
+        assert_eq!(
+            idx.position(text, g, PositionEncoding::Utf16),
+            LinePos {
+                line: 1,
+                character: 14
+            }
+        );
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_are_line_ends() {
+        let text = "a\r\nb\rc\nd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(idx.line_text(text, 0), "a");
+        assert_eq!(idx.line_text(text, 1), "b");
+        assert_eq!(
+            idx.position(text, 7, PositionEncoding::Utf16),
+            LinePos {
+                line: 3,
+                character: 0
+            }
+        );
+        // Past the end of line 0 clamps before "\r\n".
+        assert_eq!(
+            idx.offset(
+                text,
+                LinePos {
+                    line: 0,
+                    character: 99
+                },
+                PositionEncoding::Utf16
+            ),
+            1
+        );
+        // Past the last line clamps to the end.
+        assert_eq!(
+            idx.offset(
+                text,
+                LinePos {
+                    line: 42,
+                    character: 0
+                },
+                PositionEncoding::Utf16
+            ),
+            text.len()
+        );
+    }
+
+    #[test]
+    fn surrogate_pairs() {
+        let text = "x😀y";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.position(text, 5, PositionEncoding::Utf16).character, 3);
+        // Inside the surrogate pair rounds down to the emoji's start.
+        assert_eq!(
+            idx.offset(
+                text,
+                LinePos {
+                    line: 0,
+                    character: 2
+                },
+                PositionEncoding::Utf16
+            ),
+            1
+        );
+        let rope = Rope::from_str(text);
+        assert_eq!(
+            rope_offset(
+                &rope,
+                LinePos {
+                    line: 0,
+                    character: 2
+                },
+                PositionEncoding::Utf16
+            ),
+            1
+        );
+    }
+
+    fn arb_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("a".to_string()),
+                Just("ä".to_string()),
+                Just("„".to_string()),
+                Just("😀".to_string()),
+                Just("\n".to_string()),
+                Just("\r\n".to_string()),
+                Just("\r".to_string()),
+                Just(" ".to_string()),
+                "[a-zß]{1,3}",
+            ],
+            0..40,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn roundtrip_offset_position(text in arb_text(), pick in 0usize..200) {
+            let idx = LineIndex::new(&text);
+            let rope = Rope::from_str(&text);
+            let offset = floor_char_boundary(&text, pick.min(text.len()));
+            for enc in ENCS {
+                let p = idx.position(&text, offset, enc);
+                prop_assert_eq!(rope_position(&rope, offset, enc), p);
+                // An offset between \r and \n is not a real position; skip it.
+                if offset > 0 && text.as_bytes()[offset - 1] == b'\r' && text.as_bytes().get(offset) == Some(&b'\n') {
+                    continue;
+                }
+                prop_assert_eq!(idx.offset(&text, p, enc), offset);
+                prop_assert_eq!(rope_offset(&rope, p, enc), offset);
+            }
+        }
+
+        #[test]
+        fn any_position_is_clamped_not_panicking(text in arb_text(), line in 0u32..50, ch in 0u32..50) {
+            let idx = LineIndex::new(&text);
+            let rope = Rope::from_str(&text);
+            for enc in ENCS {
+                let p = LinePos { line, character: ch };
+                let a = idx.offset(&text, p, enc);
+                let b = rope_offset(&rope, p, enc);
+                prop_assert!(text.is_char_boundary(a));
+                prop_assert_eq!(a, b);
+            }
+        }
+    }
+}
