@@ -2,5 +2,13 @@
 //! across a corpus of news articles, and serve them over LSP.
 //!
 //! See ARCHITECTURE.md for the map of modules.
+pub mod analysis;
+pub mod cli;
+pub mod corpus;
+pub mod figures;
+pub mod ide;
+pub mod lsp;
 pub mod model;
+pub mod recognize;
 pub mod text;
+pub mod workspace;

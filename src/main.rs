@@ -1,3 +1,94 @@
-fn main() {
-    println!("gazette");
+//! The `gazette` binary: the language server and its command-line twins.
+
+use clap::{Parser, Subcommand};
+use gazette::ide::Severity;
+use gazette::text::position::PositionEncoding;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "gazette",
+    version,
+    about = "People, places, organisations and figures across a corpus of news articles"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the language server on stdin/stdout.
+    Lsp,
+    /// Export the entities and figures found in files or folders.
+    Entities {
+        /// Output format.
+        #[arg(long, default_value = "table", value_parser = ["json", "table"])]
+        format: String,
+        /// Unit of the `character` column in JSON output.
+        #[arg(long, default_value = "utf-16", value_parser = ["utf-8", "utf-16", "utf-32"])]
+        position_encoding: String,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Print diagnostics like a linter; exit code 1 when any reaches --fail-on.
+    Check {
+        /// Lowest severity that fails the run.
+        #[arg(long, default_value = "warning", value_parser = ["error", "warning", "info", "hint"])]
+        fail_on: String,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+fn init_logging(to_stderr: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GAZETTE_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(if to_stderr { "warn" } else { "error" })
+    });
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(true);
+    let result = match cli.command {
+        Command::Lsp => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("tokio runtime");
+            rt.block_on(gazette::lsp::run_stdio());
+            Ok(0)
+        }
+        Command::Entities {
+            format,
+            position_encoding,
+            paths,
+        } => gazette::cli::entities::run(
+            &paths,
+            &format,
+            PositionEncoding::parse(&position_encoding).unwrap_or_default(),
+        ),
+        Command::Check { fail_on, paths } => {
+            let sev = match fail_on.as_str() {
+                "error" => Severity::Error,
+                "info" => Severity::Information,
+                "hint" => Severity::Hint,
+                _ => Severity::Warning,
+            };
+            gazette::cli::check::run(&paths, sev)
+        }
+    };
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            eprintln!("gazette: {e:#}");
+            ExitCode::from(2)
+        }
+    }
 }

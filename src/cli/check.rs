@@ -1,0 +1,48 @@
+//! `gazette check`: diagnostics like a linter (`file:line:col: severity[code] message`).
+
+use crate::corpus::build::add_all;
+use crate::corpus::Corpus;
+use crate::ide::{diagnostics, Severity};
+use crate::text::position::PositionEncoding;
+use std::path::PathBuf;
+
+/// Prints diagnostics; the exit code is 1 when any has at least `fail_on` severity.
+pub fn run(paths: &[PathBuf], fail_on: Severity) -> anyhow::Result<i32> {
+    let results = super::load(paths)?;
+    let mut corpus = Corpus::new();
+    let skipped = add_all(&mut corpus, results);
+    let mut worst: Option<Severity> = None;
+    let mut count = 0usize;
+    for (path, reason) in &skipped {
+        println!("{}:1:1: warning[skipped-file] {reason}", path.display());
+        worst = Some(worst.map_or(Severity::Warning, |w| w.min(Severity::Warning)));
+        count += 1;
+    }
+    for doc in corpus.doc_ids() {
+        let li = &corpus.doc(doc).unwrap().analysis.line_index;
+        for d in diagnostics(&corpus, doc) {
+            // Columns are 1-based characters (Unicode scalar values), as compilers print them.
+            let p = li.position(d.span.start as usize, PositionEncoding::Utf32);
+            println!(
+                "{}:{}:{}: {}[{}] {}",
+                corpus.path(doc).display(),
+                p.line + 1,
+                p.character + 1,
+                d.severity.as_str(),
+                d.code.as_str(),
+                d.message
+            );
+            worst = Some(worst.map_or(d.severity, |w| w.min(d.severity)));
+            count += 1;
+        }
+    }
+    eprintln!(
+        "gazette: {count} diagnostics in {} files",
+        corpus.doc_count()
+    );
+    Ok(if worst.is_some_and(|w| w <= fail_on) {
+        1
+    } else {
+        0
+    })
+}

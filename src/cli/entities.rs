@@ -1,0 +1,178 @@
+//! `gazette entities`: the analysis as JSON (a stable contract) or a table.
+
+use crate::corpus::build::add_all;
+use crate::corpus::{Corpus, ItemRef};
+use crate::model::FigureValue;
+use crate::text::position::PositionEncoding;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Serialize)]
+pub struct Export {
+    pub entities: Vec<EntityOut>,
+    pub figures: Vec<FigureOut>,
+}
+
+#[derive(Serialize)]
+pub struct EntityOut {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub role: Option<String>,
+    pub mentions: Vec<MentionOut>,
+}
+
+#[derive(Serialize)]
+pub struct MentionOut {
+    pub path: String,
+    pub byte_start: u32,
+    pub byte_end: u32,
+    pub text: String,
+    pub line: u32,
+    /// Column in UTF-16 code units (the LSP default), unless chosen otherwise.
+    pub character: u32,
+}
+
+#[derive(Serialize)]
+pub struct FigureOut {
+    pub path: String,
+    pub byte_start: u32,
+    pub byte_end: u32,
+    pub text: String,
+    pub value: FigureValue,
+    pub category: &'static str,
+    pub unit: Option<String>,
+    pub same_as: Option<String>,
+}
+
+/// Builds the export from a corpus and the texts of its documents.
+pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEncoding) -> Export {
+    let surface = |doc: u32, span: crate::model::Span| {
+        texts
+            .get(&doc)
+            .and_then(|t| t.get(span.range()))
+            .unwrap_or("")
+            .to_string()
+    };
+    let path = |doc: u32| corpus.path(doc).display().to_string();
+    let entities = corpus
+        .entities()
+        .into_iter()
+        .map(|info| EntityOut {
+            id: info.id,
+            name: info.name,
+            kind: info.kind.as_str(),
+            role: info.role,
+            mentions: info
+                .mentions
+                .iter()
+                .map(|&r| {
+                    let m = corpus.mention(r);
+                    let pos = corpus
+                        .doc(r.doc)
+                        .unwrap()
+                        .analysis
+                        .line_index
+                        .position(m.span.start as usize, enc);
+                    MentionOut {
+                        path: path(r.doc),
+                        byte_start: m.span.start,
+                        byte_end: m.span.end,
+                        text: surface(r.doc, m.span),
+                        line: pos.line,
+                        character: pos.character,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let mut figures = Vec::new();
+    for doc in corpus.doc_ids() {
+        for (i, f) in corpus.doc(doc).unwrap().analysis.figures.iter().enumerate() {
+            let r = ItemRef { doc, idx: i as u32 };
+            figures.push(FigureOut {
+                path: path(doc),
+                byte_start: f.span.start,
+                byte_end: f.span.end,
+                text: surface(doc, f.span),
+                value: f.value.clone(),
+                category: f.category.as_str(),
+                unit: f.unit.clone(),
+                same_as: corpus.same_as(r).map(str::to_string),
+            });
+        }
+    }
+    Export { entities, figures }
+}
+
+pub fn run(paths: &[PathBuf], format: &str, enc: PositionEncoding) -> anyhow::Result<i32> {
+    let results = super::load(paths)?;
+    let mut corpus = Corpus::new();
+    let texts_by_path: HashMap<PathBuf, Arc<str>> = results
+        .iter()
+        .filter_map(|r| {
+            r.outcome
+                .as_ref()
+                .ok()
+                .map(|(d, _)| (r.path.clone(), Arc::from(d.text.as_str())))
+        })
+        .collect();
+    add_all(&mut corpus, results);
+    let texts: HashMap<u32, Arc<str>> = texts_by_path
+        .into_iter()
+        .filter_map(|(p, t)| corpus.doc_id(&p).map(|id| (id, t)))
+        .collect();
+    let out = export(&corpus, &texts, enc);
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    match format {
+        "json" => {
+            serde_json::to_writer_pretty(&mut w, &out)?;
+            use std::io::Write;
+            writeln!(w)?;
+        }
+        "table" => write_table(&mut w, &out)?,
+        other => anyhow::bail!("unknown format {other:?} (json, table)"),
+    }
+    Ok(0)
+}
+
+fn write_table(w: &mut impl std::io::Write, out: &Export) -> std::io::Result<()> {
+    let mut ents: Vec<&EntityOut> = out.entities.iter().collect();
+    ents.sort_by(|a, b| {
+        b.mentions
+            .len()
+            .cmp(&a.mentions.len())
+            .then(a.name.cmp(&b.name))
+    });
+    writeln!(w, "{:<32} {:<7} {:>8} {:>8}  ROLE", "ENTITY", "KIND", "MENTIONS", "ARTICLES")?;
+    for e in ents {
+        let mut docs: Vec<&str> = e.mentions.iter().map(|m| m.path.as_str()).collect();
+        docs.dedup();
+        writeln!(
+            w,
+            "{:<32} {:<7} {:>8} {:>8}  {}",
+            e.name,
+            e.kind,
+            e.mentions.len(),
+            docs.len(),
+            e.role.as_deref().unwrap_or("")
+        )?;
+    }
+    writeln!(w)?;
+    writeln!(w, "{:<24} {:<10} {:>16} {:<16} SAME AS", "FIGURE", "CATEGORY", "VALUE", "UNIT")?;
+    for f in &out.figures {
+        writeln!(
+            w,
+            "{:<24} {:<10} {:>16} {:<16} {}",
+            f.text,
+            f.category,
+            f.value.to_string(),
+            f.unit.as_deref().unwrap_or(""),
+            f.same_as.as_deref().unwrap_or("")
+        )?;
+    }
+    Ok(())
+}

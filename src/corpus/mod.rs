@@ -1,0 +1,485 @@
+//! The corpus index: every document's analysis plus the cross-document
+//! structures that link mentions into entities and figures into groups.
+//!
+//! Updates are by difference: [`Corpus::set_document`] removes the old
+//! analysis's contributions and adds the new one's, touching only the keys the
+//! document mentions. Everything derived (entities, canonical names, groups)
+//! is computed from these counts on demand, so an incrementally updated index
+//! answers exactly like one rebuilt from scratch (tested in
+//! `tests/incremental.rs`).
+
+pub mod build;
+pub mod linking;
+
+use crate::analysis::DocAnalysis;
+use crate::model::{EntityKind, Figure, NameMention, Span};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub type DocId = u32;
+pub type KeyId = u32;
+
+/// A mention or figure somewhere in the corpus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ItemRef {
+    pub doc: DocId,
+    pub idx: u32,
+}
+
+pub struct DocEntry {
+    pub path: PathBuf,
+    pub analysis: Arc<DocAnalysis>,
+    /// Linking key of each mention (parallel to `analysis.mentions`).
+    keys: Vec<KeyId>,
+}
+
+#[derive(Default)]
+struct KeyEntry {
+    text: Box<str>,
+    /// Mentions with this key per document.
+    docs: BTreeMap<DocId, u32>,
+    total: u32,
+    kinds: [u32; 4],
+    spellings: BTreeMap<Box<str>, u32>,
+    roles: BTreeMap<Box<str>, u32>,
+    /// Key of the last word, when this is a multi-word person key.
+    last_word: Option<KeyId>,
+}
+
+/// Everything the corpus says about one entity.
+#[derive(Clone, Debug)]
+pub struct EntityInfo {
+    /// The entity's key (its defining multi-word key where there is one).
+    pub key: KeyId,
+    pub id: String,
+    pub name: String,
+    pub kind: EntityKind,
+    pub role: Option<String>,
+    /// All mentions, in corpus order (path, offset).
+    pub mentions: Vec<ItemRef>,
+    /// Spellings and how often each occurs (for variant diagnostics).
+    pub spellings: Vec<(String, u32)>,
+}
+
+impl EntityInfo {
+    pub fn doc_count(&self) -> usize {
+        let mut n = 0;
+        let mut last = None;
+        for m in &self.mentions {
+            if last != Some(m.doc) {
+                n += 1;
+                last = Some(m.doc);
+            }
+        }
+        n
+    }
+}
+
+#[derive(Default)]
+pub struct Corpus {
+    docs: Vec<Option<DocEntry>>,
+    free: Vec<DocId>,
+    by_path: HashMap<PathBuf, DocId>,
+    key_ids: HashMap<Box<str>, KeyId>,
+    keys: Vec<KeyEntry>,
+    /// last-word key → multi-word person keys ending in it, with mention counts.
+    by_last: HashMap<KeyId, BTreeMap<KeyId, u32>>,
+    /// Figures by quantity key and by topic key.
+    fig_quantity: HashMap<Box<str>, BTreeSet<ItemRef>>,
+    fig_topic: HashMap<Box<str>, BTreeSet<ItemRef>>,
+}
+
+fn kind_index(k: EntityKind) -> usize {
+    match k {
+        EntityKind::Person => 0,
+        EntityKind::Place => 1,
+        EntityKind::Org => 2,
+        EntityKind::Other => 3,
+    }
+}
+const KINDS: [EntityKind; 4] = [
+    EntityKind::Person,
+    EntityKind::Place,
+    EntityKind::Org,
+    EntityKind::Other,
+];
+
+fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K, add: bool) {
+    if add {
+        *map.entry(key).or_insert(0) += 1;
+    } else if let Some(c) = map.get_mut(&key) {
+        *c -= 1;
+        if *c == 0 {
+            map.remove(&key);
+        }
+    }
+}
+
+impl Corpus {
+    pub fn new() -> Corpus {
+        Corpus::default()
+    }
+
+    pub fn doc_count(&self) -> usize {
+        self.by_path.len()
+    }
+
+    pub fn doc_id(&self, path: &Path) -> Option<DocId> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn doc(&self, id: DocId) -> Option<&DocEntry> {
+        self.docs.get(id as usize).and_then(|d| d.as_ref())
+    }
+
+    pub fn path(&self, id: DocId) -> &Path {
+        &self.doc(id).expect("live document").path
+    }
+
+    /// All live documents in corpus order (by path).
+    pub fn doc_ids(&self) -> Vec<DocId> {
+        let mut ids: Vec<DocId> = self.by_path.values().copied().collect();
+        ids.sort_by(|a, b| self.path(*a).cmp(self.path(*b)));
+        ids
+    }
+
+    pub fn mention(&self, r: ItemRef) -> &NameMention {
+        &self.doc(r.doc).unwrap().analysis.mentions[r.idx as usize]
+    }
+
+    pub fn figure(&self, r: ItemRef) -> &Figure {
+        &self.doc(r.doc).unwrap().analysis.figures[r.idx as usize]
+    }
+
+    fn intern(&mut self, key: &str) -> KeyId {
+        if let Some(&id) = self.key_ids.get(key) {
+            return id;
+        }
+        let id = self.keys.len() as KeyId;
+        self.keys.push(KeyEntry {
+            text: key.into(),
+            ..Default::default()
+        });
+        self.key_ids.insert(key.into(), id);
+        id
+    }
+
+    pub fn key_text(&self, k: KeyId) -> &str {
+        &self.keys[k as usize].text
+    }
+
+    pub fn key_id(&self, key: &str) -> Option<KeyId> {
+        self.key_ids.get(key).copied()
+    }
+
+    /// Adds or replaces the analysis of the document at `path`.
+    pub fn set_document(&mut self, path: PathBuf, analysis: Arc<DocAnalysis>) -> DocId {
+        let id = match self.by_path.get(&path) {
+            Some(&id) => {
+                self.unlink(id);
+                id
+            }
+            None => {
+                let id = self.free.pop().unwrap_or_else(|| {
+                    self.docs.push(None);
+                    (self.docs.len() - 1) as DocId
+                });
+                self.by_path.insert(path.clone(), id);
+                id
+            }
+        };
+        let keys: Vec<KeyId> = analysis
+            .mentions
+            .iter()
+            .map(|m| self.intern(&linking::link_key(&m.norm, m.kind)))
+            .collect();
+        self.docs[id as usize] = Some(DocEntry {
+            path,
+            analysis,
+            keys,
+        });
+        self.link(id);
+        id
+    }
+
+    /// Removes the document at `path` (deleted or excluded).
+    pub fn remove_document(&mut self, path: &Path) -> Option<DocId> {
+        let id = self.by_path.remove(path)?;
+        self.unlink(id);
+        self.docs[id as usize] = None;
+        self.free.push(id);
+        Some(id)
+    }
+
+    fn link(&mut self, id: DocId) {
+        self.apply(id, true)
+    }
+
+    fn unlink(&mut self, id: DocId) {
+        self.apply(id, false)
+    }
+
+    /// Adds (or removes) one document's contributions to the shared counts.
+    fn apply(&mut self, id: DocId, add: bool) {
+        let entry = self.docs[id as usize].take().expect("live document");
+        for (m, &k) in entry.analysis.mentions.iter().zip(&entry.keys) {
+            let multiword_person =
+                m.kind == EntityKind::Person && self.keys[k as usize].text.contains(' ');
+            let last_word = if multiword_person {
+                let text = self.keys[k as usize].text.clone();
+                Some(self.intern(text.rsplit(' ').next().unwrap()))
+            } else {
+                None
+            };
+            let e = &mut self.keys[k as usize];
+            bump(&mut e.docs, id, add);
+            if add {
+                e.total += 1;
+                e.kinds[kind_index(m.kind)] += 1;
+            } else {
+                e.total -= 1;
+                e.kinds[kind_index(m.kind)] -= 1;
+            }
+            bump(
+                &mut e.spellings,
+                linking::spelling(&m.norm).into_boxed_str(),
+                add,
+            );
+            if let Some(role) = &m.role {
+                bump(&mut e.roles, role.as_str().into(), add);
+            }
+            if let Some(lw) = last_word {
+                e.last_word = Some(lw);
+                let map = self.by_last.entry(lw).or_default();
+                bump(map, k, add);
+                if map.is_empty() {
+                    self.by_last.remove(&lw);
+                }
+            }
+        }
+        for (i, f) in entry.analysis.figures.iter().enumerate() {
+            let r = ItemRef {
+                doc: id,
+                idx: i as u32,
+            };
+            for (key, map) in [
+                (&f.quantity_key, &mut self.fig_quantity),
+                (&f.topic_key, &mut self.fig_topic),
+            ] {
+                if let Some(key) = key {
+                    if add {
+                        map.entry(key.as_str().into()).or_default().insert(r);
+                    } else if let Some(set) = map.get_mut(key.as_str()) {
+                        set.remove(&r);
+                        if set.is_empty() {
+                            map.remove(key.as_str());
+                        }
+                    }
+                }
+            }
+        }
+        self.docs[id as usize] = Some(entry);
+    }
+
+    /// The entity (as its key) that mention `idx` of document `doc` belongs to.
+    ///
+    /// A one-word person mention ("Putin", "Stoltenberg") joins the multi-word
+    /// person entity ending in that word: the one this document names most
+    /// often, else the one the corpus names most often (ties: the smaller key,
+    /// so the answer never depends on the order documents were indexed in).
+    pub fn entity_of(&self, r: ItemRef) -> KeyId {
+        let entry = self.doc(r.doc).expect("live document");
+        let k = entry.keys[r.idx as usize];
+        let m = &entry.analysis.mentions[r.idx as usize];
+        if m.kind != EntityKind::Person {
+            return k;
+        }
+        let Some(cands) = self.by_last.get(&k) else {
+            return k;
+        };
+        let score = |c: KeyId| {
+            let e = &self.keys[c as usize];
+            (e.docs.get(&r.doc).copied().unwrap_or(0), e.total)
+        };
+        let mut best: Option<(KeyId, (u32, u32))> = None;
+        for &c in cands.keys() {
+            let s = score(c);
+            let better = match best {
+                None => true,
+                Some((b, bs)) => s > bs || (s == bs && self.key_text(c) < self.key_text(b)),
+            };
+            if better {
+                best = Some((c, s));
+            }
+        }
+        best.map_or(k, |(c, _)| c)
+    }
+
+    /// Every mention of entity `e`, in corpus order.
+    pub fn entity_mentions(&self, e: KeyId) -> Vec<ItemRef> {
+        let mut out = Vec::new();
+        let mut scan = |k: KeyId| {
+            for &doc in self.keys[k as usize].docs.keys() {
+                let entry = self.doc(doc).unwrap();
+                for (i, &mk) in entry.keys.iter().enumerate() {
+                    if mk == k {
+                        let r = ItemRef { doc, idx: i as u32 };
+                        if self.entity_of(r) == e {
+                            out.push(r);
+                        }
+                    }
+                }
+            }
+        };
+        scan(e);
+        if let Some(lw) = self.keys[e as usize].last_word {
+            if self.by_last.get(&lw).is_some_and(|m| m.contains_key(&e)) {
+                scan(lw);
+            }
+        }
+        self.sort_refs(&mut out, |r| self.mention(r).span);
+        out
+    }
+
+    fn sort_refs(&self, refs: &mut [ItemRef], span: impl Fn(ItemRef) -> Span) {
+        refs.sort_by(|a, b| {
+            self.path(a.doc)
+                .cmp(self.path(b.doc))
+                .then_with(|| span(*a).cmp(&span(*b)))
+        });
+    }
+
+    /// What the corpus says about entity `e`.
+    pub fn entity_info(&self, e: KeyId) -> EntityInfo {
+        let mentions = self.entity_mentions(e);
+        let mut kinds = [0u32; 4];
+        let mut roles: BTreeMap<&str, u32> = BTreeMap::new();
+        for &r in &mentions {
+            let m = self.mention(r);
+            kinds[kind_index(m.kind)] += 1;
+            if let Some(role) = &m.role {
+                *roles.entry(role.as_str()).or_default() += 1;
+            }
+        }
+        let entry = &self.keys[e as usize];
+        let mut spellings: Vec<(String, u32)> = entry
+            .spellings
+            .iter()
+            .map(|(s, &c)| (s.to_string(), c))
+            .collect();
+        // Most frequent first; ties by the spelling met first in corpus order.
+        let first_seen = |s: &str| {
+            mentions
+                .iter()
+                .position(|&r| linking::spelling(&self.mention(r).norm) == s)
+                .unwrap_or(usize::MAX)
+        };
+        spellings.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| first_seen(&a.0).cmp(&first_seen(&b.0)))
+                .then(a.0.cmp(&b.0))
+        });
+        let name = spellings
+            .first()
+            .map(|s| s.0.clone())
+            .unwrap_or_else(|| entry.text.to_string());
+        let kind_i = (0..4)
+            .max_by_key(|&i| (kinds[i], std::cmp::Reverse(i)))
+            .unwrap();
+        let role = roles
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(r, _)| r.to_string());
+        EntityInfo {
+            key: e,
+            id: linking::slug(&entry.text),
+            name,
+            kind: KINDS[kind_i],
+            role,
+            mentions,
+            spellings,
+        }
+    }
+
+    /// The entity's defining mention: its first multi-word mention in corpus
+    /// order (the full name), else its first mention.
+    pub fn definition(&self, info: &EntityInfo) -> Option<ItemRef> {
+        info.mentions
+            .iter()
+            .copied()
+            .find(|&r| {
+                let e = self.doc(r.doc).unwrap();
+                e.keys[r.idx as usize] == info.key
+                    && linking::name_words(&self.mention(r).norm).len() > 1
+            })
+            .or_else(|| info.mentions.first().copied())
+    }
+
+    /// All entities of the corpus, sorted by id.
+    pub fn entities(&self) -> Vec<EntityInfo> {
+        let mut targets = BTreeSet::new();
+        for entry in self.docs.iter().flatten() {
+            let id = self.by_path[&entry.path];
+            for i in 0..entry.keys.len() {
+                targets.insert(self.entity_of(ItemRef {
+                    doc: id,
+                    idx: i as u32,
+                }));
+            }
+        }
+        let mut out: Vec<EntityInfo> = targets.into_iter().map(|e| self.entity_info(e)).collect();
+        out.sort_by(|a, b| {
+            a.id.cmp(&b.id)
+                .then_with(|| self.key_text(a.key).cmp(self.key_text(b.key)))
+        });
+        out
+    }
+
+    /// Spellings (and their counts) of the key of mention `r`.
+    pub fn key_spellings(&self, r: ItemRef) -> Vec<(&str, u32)> {
+        let k = self.doc(r.doc).unwrap().keys[r.idx as usize];
+        self.keys[k as usize]
+            .spellings
+            .iter()
+            .map(|(s, &n)| (&**s, n))
+            .collect()
+    }
+
+    /// Figures stating the same quantity as `r` (itself included), corpus order.
+    pub fn same_quantity(&self, r: ItemRef) -> Vec<ItemRef> {
+        let f = self.figure(r);
+        let mut out: Vec<ItemRef> = match &f.quantity_key {
+            Some(k) => self
+                .fig_quantity
+                .get(k.as_str())
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default(),
+            None => vec![r],
+        };
+        self.sort_refs(&mut out, |r| self.figure(r).span);
+        out
+    }
+
+    /// The group id of a figure: its quantity key when another figure shares it.
+    pub fn same_as(&self, r: ItemRef) -> Option<&str> {
+        let k = self.figure(r).quantity_key.as_deref()?;
+        let set = self.fig_quantity.get(k)?;
+        (set.len() >= 2).then_some(k)
+    }
+
+    /// Figures on the same topic (any value), corpus order.
+    pub fn same_topic(&self, r: ItemRef) -> Vec<ItemRef> {
+        let f = self.figure(r);
+        let mut out: Vec<ItemRef> = match &f.topic_key {
+            Some(k) => self
+                .fig_topic
+                .get(k.as_str())
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default(),
+            None => vec![r],
+        };
+        self.sort_refs(&mut out, |r| self.figure(r).span);
+        out
+    }
+}

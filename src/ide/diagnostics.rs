@@ -1,0 +1,148 @@
+//! Diagnostics for one document: name variants and disagreeing figures.
+
+use super::Location;
+use crate::corpus::{linking, Corpus, DocId, ItemRef};
+use crate::model::Span;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// Every diagnostic has a stable code users can configure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DiagCode {
+    /// The same entity spelled another way elsewhere ("Vladimir" / "Wladimir").
+    NameVariant,
+    /// A figure for the same topic disagrees with other articles.
+    FigureDisagreement,
+}
+
+impl DiagCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagCode::NameVariant => "name-variant",
+            DiagCode::FigureDisagreement => "figure-disagreement",
+        }
+    }
+    pub fn default_severity(self) -> Severity {
+        Severity::Information
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub span: Span,
+    pub severity: Severity,
+    pub code: DiagCode,
+    pub message: String,
+    /// Where the evidence is (shown as related information).
+    pub related: Vec<(Location, String)>,
+    /// A replacement text that fixes it (quick fix), if any.
+    pub fix: Option<String>,
+}
+
+pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
+    let Some(entry) = corpus.doc(doc) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, m) in entry.analysis.mentions.iter().enumerate() {
+        let r = ItemRef { doc, idx: i as u32 };
+        let spellings = corpus.key_spellings(r);
+        if spellings.len() < 2 {
+            continue;
+        }
+        let mine = linking::spelling(&m.norm);
+        let (best, best_n) = spellings
+            .iter()
+            .fold(("", 0), |acc, &(s, n)| if n > acc.1 { (s, n) } else { acc });
+        let tie = spellings.iter().filter(|(_, n)| *n == best_n).count() > 1;
+        if tie || best == mine {
+            continue;
+        }
+        let my_n = spellings
+            .iter()
+            .find(|(s, _)| *s == mine)
+            .map_or(0, |x| x.1);
+        out.push(Diagnostic {
+            span: m.span,
+            severity: DiagCode::NameVariant.default_severity(),
+            code: DiagCode::NameVariant,
+            message: format!(
+                "«{mine}» is a variant spelling ({my_n}×) of «{best}» ({best_n}× in the corpus)"
+            ),
+            related: Vec::new(),
+            fix: Some(best.to_string()),
+        });
+    }
+    for (i, f) in entry.analysis.figures.iter().enumerate() {
+        let r = ItemRef { doc, idx: i as u32 };
+        if f.topic_key.is_none() {
+            continue;
+        }
+        // Values stated by *other* articles, counted once per article.
+        let mut by_value: BTreeMap<String, Vec<ItemRef>> = BTreeMap::new();
+        let mut same_value_elsewhere = false;
+        for o in corpus.same_topic(r) {
+            if o.doc == doc {
+                continue;
+            }
+            let of = corpus.figure(o);
+            if of.value == f.value {
+                same_value_elsewhere = true;
+            } else {
+                let list = by_value.entry(of.value.to_string()).or_default();
+                if list.iter().all(|x| x.doc != o.doc) {
+                    list.push(o);
+                }
+            }
+        }
+        if same_value_elsewhere || by_value.is_empty() {
+            continue;
+        }
+        let mut related = Vec::new();
+        let mut values = Vec::new();
+        for (v, refs) in &by_value {
+            values.push(v.clone());
+            for o in refs {
+                related.push((
+                    Location {
+                        doc: o.doc,
+                        span: corpus.figure(*o).span,
+                    },
+                    format!("states {v}"),
+                ));
+            }
+        }
+        out.push(Diagnostic {
+            span: f.span,
+            severity: DiagCode::FigureDisagreement.default_severity(),
+            code: DiagCode::FigureDisagreement,
+            message: format!(
+                "{} disagrees with other articles, which give {}",
+                f.value,
+                values.join(" / ")
+            ),
+            related,
+            fix: None,
+        });
+    }
+    out.sort_by_key(|d| (d.span, d.code));
+    out
+}

@@ -1,0 +1,158 @@
+//! Queries over the corpus, as an editor asks them: hover, definition,
+//! references, highlights, diagnostics. LSP-agnostic: byte offsets in,
+//! [`Location`]s and plain data out; `crate::lsp` translates.
+
+mod diagnostics;
+mod hover;
+
+pub use diagnostics::{diagnostics, DiagCode, Diagnostic, Severity};
+pub use hover::hover;
+
+use crate::corpus::{Corpus, DocId, ItemRef};
+use crate::model::Span;
+use std::sync::Arc;
+
+/// A span in some document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Location {
+    pub doc: DocId,
+    pub span: Span,
+}
+
+/// Supplies document text where a query needs more than offsets (context
+/// lines in hover cards). Open documents come from the editor's buffer, closed
+/// ones from disk; `None` when unavailable (the card then omits context).
+pub trait TextSource {
+    fn text(&self, corpus: &Corpus, doc: DocId) -> Option<Arc<str>>;
+}
+
+/// What is under the cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Mention(ItemRef),
+    Figure(ItemRef),
+}
+
+pub fn target_at(corpus: &Corpus, doc: DocId, offset: usize) -> Option<Target> {
+    let a = &corpus.doc(doc)?.analysis;
+    if let Some(i) = a.mention_at(offset) {
+        return Some(Target::Mention(ItemRef { doc, idx: i as u32 }));
+    }
+    a.figure_at(offset)
+        .map(|i| Target::Figure(ItemRef { doc, idx: i as u32 }))
+}
+
+/// Go to definition: the entity's defining mention (its first full-name
+/// mention in corpus order); for a figure, the first statement of the same
+/// quantity.
+pub fn definition(corpus: &Corpus, doc: DocId, offset: usize) -> Option<Location> {
+    match target_at(corpus, doc, offset)? {
+        Target::Mention(r) => {
+            let info = corpus.entity_info(corpus.entity_of(r));
+            let d = corpus.definition(&info)?;
+            Some(Location {
+                doc: d.doc,
+                span: corpus.mention(d).span,
+            })
+        }
+        Target::Figure(r) => {
+            let first = *corpus.same_quantity(r).first()?;
+            Some(Location {
+                doc: first.doc,
+                span: corpus.figure(first).span,
+            })
+        }
+    }
+}
+
+/// Find references: every mention of the entity (or every statement of the
+/// same quantity), in corpus order. Without `include_declaration` the
+/// defining mention is left out.
+pub fn references(
+    corpus: &Corpus,
+    doc: DocId,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<Location> {
+    match target_at(corpus, doc, offset) {
+        None => Vec::new(),
+        Some(Target::Mention(r)) => {
+            let info = corpus.entity_info(corpus.entity_of(r));
+            let def = if include_declaration {
+                None
+            } else {
+                corpus.definition(&info)
+            };
+            info.mentions
+                .iter()
+                .filter(|&&m| Some(m) != def)
+                .map(|&m| Location {
+                    doc: m.doc,
+                    span: corpus.mention(m).span,
+                })
+                .collect()
+        }
+        Some(Target::Figure(r)) => {
+            let all = corpus.same_quantity(r);
+            let def = if include_declaration {
+                None
+            } else {
+                all.first().copied()
+            };
+            all.iter()
+                .filter(|&&m| Some(m) != def)
+                .map(|&m| Location {
+                    doc: m.doc,
+                    span: corpus.figure(m).span,
+                })
+                .collect()
+        }
+    }
+}
+
+/// Document highlights: the entity's (or quantity's) mentions in this document.
+pub fn highlights(corpus: &Corpus, doc: DocId, offset: usize) -> Vec<Span> {
+    references(corpus, doc, offset, true)
+        .into_iter()
+        .filter(|l| l.doc == doc)
+        .map(|l| l.span)
+        .collect()
+}
+
+/// A short, single-line context around `span` in `text`: the sentence part
+/// of the mention's line, at most about `width` characters, the mention in bold.
+pub fn context_line(text: &str, span: Span, width: usize) -> String {
+    let (s, e) = (span.start as usize, span.end as usize);
+    if e > text.len() || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+        return String::new();
+    }
+    let line_start = text[..s].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_end = text[e..].find(['\n', '\r']).map_or(text.len(), |i| e + i);
+    let half = width / 2;
+    let mut a = line_start;
+    let before: Vec<(usize, char)> = text[line_start..s].char_indices().collect();
+    if before.len() > half {
+        // Start at a word boundary after the cut.
+        let cut = before[before.len() - half].0 + line_start;
+        a = text[cut..s].find(' ').map_or(cut, |i| cut + i + 1);
+    }
+    let mut b = line_end;
+    let after: Vec<(usize, char)> = text[e..line_end].char_indices().collect();
+    if after.len() > half {
+        let cut = after[half].0 + e;
+        b = text[e..cut].rfind(' ').map_or(cut, |i| e + i);
+    }
+    let esc = |t: &str| {
+        t.replace('*', "\\*")
+            .replace('_', "\\_")
+            .replace('`', "\\`")
+    };
+    format!(
+        "{}{}**{}**{}{}",
+        if a > line_start { "…" } else { "" },
+        esc(&text[a..s]),
+        esc(&text[s..e]),
+        esc(&text[e..b]),
+        if b < line_end { "…" } else { "" }
+    )
+}

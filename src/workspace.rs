@@ -1,0 +1,242 @@
+//! Finding a corpus's files and reading them safely.
+//!
+//! A workspace root is a corpus: every file under it matching the include
+//! globs (default `**/*.txt`, `**/*.md`), minus the exclude globs, skipping
+//! hidden folders, `.git`, `target`, `node_modules` and whatever `.gitignore`
+//! ignores (the `ignore` crate, as ripgrep does). Symbolic links are not
+//! followed, so a link can neither loop nor lead out of the workspace.
+//!
+//! Reading never fails on bad bytes: UTF-8 is tried first (a BOM is
+//! stripped); text that is not UTF-8 is decoded as Windows-1252 (the usual
+//! encoding of older German news archives, a superset of Latin-1 for
+//! printable text) and the fallback is reported. Binary files (NUL bytes or
+//! many control characters in the first 8 KiB) and files over the size limit
+//! are skipped with a reason.
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_INCLUDE: &[&str] = &["**/*.txt", "**/*.md"];
+/// Files larger than this are skipped (configurable): a single 100 MB file
+/// would make every keystroke in it slow for no benefit to a news corpus.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+const SKIPPED_DIRS: &[&str] = &["target", "node_modules", ".git"];
+
+#[derive(Clone, Debug)]
+pub struct WorkspaceConfig {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub max_file_size: u64,
+}
+
+impl Default for WorkspaceConfig {
+    fn default() -> Self {
+        WorkspaceConfig {
+            include: DEFAULT_INCLUDE.iter().map(|s| s.to_string()).collect(),
+            exclude: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// Compiled include/exclude globs, matched against paths relative to the root.
+#[derive(Clone, Debug)]
+pub struct FileFilter {
+    include: GlobSet,
+    exclude: GlobSet,
+}
+
+fn globset(globs: &[String]) -> anyhow::Result<GlobSet> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        b.add(Glob::new(g).map_err(|e| anyhow::anyhow!("invalid glob {g:?}: {e}"))?);
+    }
+    Ok(b.build()?)
+}
+
+impl FileFilter {
+    pub fn new(cfg: &WorkspaceConfig) -> anyhow::Result<FileFilter> {
+        Ok(FileFilter {
+            include: globset(&cfg.include)?,
+            exclude: globset(&cfg.exclude)?,
+        })
+    }
+
+    /// Does `path` (absolute or relative to `root`) belong to the corpus?
+    pub fn matches(&self, root: &Path, path: &Path) -> bool {
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        if rel.components().any(|c| {
+            let s = c.as_os_str().to_string_lossy();
+            (s.starts_with('.') && s != "." && s != "..") || SKIPPED_DIRS.contains(&s.as_ref())
+        }) {
+            return false;
+        }
+        self.include.is_match(rel) && !self.exclude.is_match(rel)
+    }
+}
+
+/// Every corpus file under `root`, sorted.
+pub fn discover(root: &Path, cfg: &WorkspaceConfig) -> anyhow::Result<Vec<PathBuf>> {
+    let filter = FileFilter::new(cfg)?;
+    let mut out = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .follow_links(false)
+        .git_ignore(true)
+        .git_global(false)
+        .require_git(false)
+        .filter_entry(|e| !SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+        .build();
+    for entry in walker {
+        let Ok(entry) = entry else { continue };
+        if entry.file_type().is_some_and(|t| t.is_file()) && filter.matches(root, entry.path()) {
+            out.push(entry.into_path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Expands command-line arguments (files or folders) into corpus files.
+pub fn expand_args(args: &[PathBuf], cfg: &WorkspaceConfig) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for a in args {
+        if a.is_dir() {
+            out.extend(discover(a, cfg)?);
+        } else if a.exists() {
+            out.push(a.clone());
+        } else {
+            anyhow::bail!("{}: no such file or directory", a.display());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Why a file was not indexed.
+#[derive(Debug)]
+pub enum SkipReason {
+    TooLarge { size: u64, limit: u64 },
+    Binary,
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::TooLarge { size, limit } => {
+                write!(f, "skipped: {size} bytes is over the limit of {limit} bytes (setting maxFileSize)")
+            }
+            SkipReason::Binary => write!(f, "skipped: binary file"),
+            SkipReason::Io(e) => write!(f, "skipped: {e}"),
+        }
+    }
+}
+
+/// A decoded text file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub text: String,
+    /// Set when the bytes were not UTF-8 and were decoded as Windows-1252.
+    pub fallback_encoding: Option<&'static str>,
+}
+
+/// Reads and decodes a corpus file.
+pub fn read_text(path: &Path, max_size: u64) -> Result<Decoded, SkipReason> {
+    let meta = std::fs::metadata(path).map_err(SkipReason::Io)?;
+    if meta.len() > max_size {
+        return Err(SkipReason::TooLarge {
+            size: meta.len(),
+            limit: max_size,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(SkipReason::Io)?;
+    if bytes.len() as u64 > max_size {
+        return Err(SkipReason::TooLarge {
+            size: bytes.len() as u64,
+            limit: max_size,
+        });
+    }
+    decode(&bytes)
+}
+
+/// Decodes file bytes: UTF-8 (BOM stripped) or Windows-1252; binary is refused.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, SkipReason> {
+    if looks_binary(bytes) {
+        return Err(SkipReason::Binary);
+    }
+    let (bytes, had_bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(Decoded {
+            text: s.to_string(),
+            fallback_encoding: None,
+        }),
+        Err(_) if had_bom => {
+            // A BOM promised UTF-8: keep what is valid, replace the rest.
+            Ok(Decoded {
+                text: String::from_utf8_lossy(bytes).into_owned(),
+                fallback_encoding: Some("UTF-8 (repaired)"),
+            })
+        }
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            Ok(Decoded {
+                text: text.into_owned(),
+                fallback_encoding: Some("windows-1252"),
+            })
+        }
+    }
+}
+
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        return false;
+    }
+    // UTF-16 text is binary to us unless it has a BOM; we do not read UTF-16.
+    let nul = head.iter().filter(|&&b| b == 0).count();
+    let ctrl = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    nul > 0 && (nul * 100 >= head.len() || nul > 8) || ctrl * 10 > head.len().max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf8_bom_and_latin1() {
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFGr\xC3\xB6\xC3\x9Fe").unwrap().text,
+            "Größe"
+        );
+        let d = decode(b"Gr\xF6\xDFe \x84Zitat\x93").unwrap();
+        assert_eq!(d.text, "Größe „Zitat“");
+        assert_eq!(d.fallback_encoding, Some("windows-1252"));
+        assert!(matches!(
+            decode(b"\x7FELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\0\0"),
+            Err(SkipReason::Binary)
+        ));
+        // A stray NUL in a text file does not make it binary.
+        assert!(
+            decode(b"Hallo\0Welt, eine ganz normale Zeile Text mit vielen Woertern darin.").is_ok()
+        );
+    }
+
+    #[test]
+    fn filter_skips_hidden_and_build_dirs() {
+        let f = FileFilter::new(&WorkspaceConfig::default()).unwrap();
+        let root = Path::new("/c");
+        assert!(f.matches(root, Path::new("/c/a/b.txt")));
+        assert!(f.matches(root, Path::new("/c/b.md")));
+        assert!(!f.matches(root, Path::new("/c/.git/b.txt")));
+        assert!(!f.matches(root, Path::new("/c/node_modules/x/b.txt")));
+        assert!(!f.matches(root, Path::new("/c/b.rs")));
+    }
+}

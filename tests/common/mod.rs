@@ -1,0 +1,272 @@
+//! A small LSP client that drives the real `gazette lsp` binary over stdio.
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn seeds() -> PathBuf {
+    repo().join("seeds")
+}
+
+pub fn seed(prefix: &str) -> PathBuf {
+    std::fs::read_dir(seeds())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no seed {prefix}"))
+}
+
+pub fn uri(path: &Path) -> String {
+    let p = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut s = String::from("file://");
+    for b in p.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                s.push(b as char)
+            }
+            _ => s.push_str(&format!("%{b:02X}")),
+        }
+    }
+    s
+}
+
+pub struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    next_id: i64,
+    /// Notifications received and not yet consumed.
+    pub notifications: Vec<Value>,
+}
+
+fn read_message(r: &mut impl BufRead) -> Option<Value> {
+    let mut len = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            len = v.trim().parse().ok();
+        }
+    }
+    let mut buf = vec![0; len?];
+    r.read_exact(&mut buf).ok()?;
+    serde_json::from_slice(&buf).ok()
+}
+
+impl Client {
+    pub fn spawn() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start gazette lsp");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(msg) = read_message(&mut r) {
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+            notifications: Vec::new(),
+        }
+    }
+
+    pub fn send_raw(&mut self, body: &str) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    pub fn send(&mut self, msg: &Value) {
+        self.send_raw(&msg.to_string());
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request without waiting; returns its id.
+    pub fn request_async(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    /// Handles one incoming message: answers server requests, stores notifications,
+    /// returns responses.
+    fn handle(&mut self, msg: Value) -> Option<Value> {
+        if msg.get("method").is_some() {
+            if let Some(id) = msg.get("id") {
+                // A server→client request: answer like a plain editor.
+                let result = match msg["method"].as_str().unwrap() {
+                    "workspace/configuration" => {
+                        let n = msg["params"]["items"].as_array().map_or(1, |a| a.len());
+                        Value::Array(vec![Value::Null; n])
+                    }
+                    _ => Value::Null,
+                };
+                let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
+                self.send(&reply);
+            } else {
+                self.notifications.push(msg);
+            }
+            return None;
+        }
+        Some(msg)
+    }
+
+    pub fn wait_response(&mut self, id: i64) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(msg) => {
+                    if let Some(resp) = self.handle(msg) {
+                        if resp["id"] == json!(id) {
+                            return resp;
+                        }
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => panic!("no response to request {id}"),
+                Err(RecvTimeoutError::Disconnected) => panic!("server closed the connection"),
+            }
+        }
+    }
+
+    /// Sends a request and returns its `result` (panics on an error response).
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.request_async(method, params);
+        let resp = self.wait_response(id);
+        if let Some(err) = resp.get("error") {
+            panic!("{method} failed: {err}");
+        }
+        resp["result"].clone()
+    }
+
+    /// Waits for a notification matching `pred` (consuming it).
+    pub fn wait_notification(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(i) = self
+                .notifications
+                .iter()
+                .position(|n| n["method"] == method && pred(&n["params"]))
+            {
+                return self.notifications.remove(i);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(msg) => {
+                    self.handle(msg);
+                }
+                Err(_) => panic!("no {method} notification arrived"),
+            }
+        }
+    }
+
+    /// initialize + initialized with a workspace root; waits until indexing ends.
+    pub fn initialize(&mut self, root: &Path, encodings: &[&str]) -> Value {
+        let result = self.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": uri(root),
+                "workspaceFolders": [{"uri": uri(root), "name": "corpus"}],
+                "capabilities": {
+                    "general": {"positionEncodings": encodings},
+                    "window": {"workDoneProgress": true},
+                    "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+                    "textDocument": {"hover": {"contentFormat": ["markdown", "plaintext"]}}
+                }
+            }),
+        );
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    /// Waits for the end of the indexing progress.
+    pub fn wait_indexed(&mut self) {
+        self.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    }
+
+    pub fn open(&mut self, path: &Path) -> String {
+        let text = std::fs::read_to_string(path).unwrap();
+        let u = uri(path);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": u, "languageId": "plaintext", "version": 1, "text": text}}),
+        );
+        text
+    }
+
+    pub fn shutdown(mut self) -> i32 {
+        let id = self.request_async("shutdown", Value::Null);
+        self.wait_response(id);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("server did not exit after shutdown/exit");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// UTF-16 position (line, character) of byte offset `off` in `text`.
+pub fn utf16_pos(text: &str, off: usize) -> (u32, u32) {
+    let before = &text[..off];
+    let line = before.matches('\n').count() as u32;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].encode_utf16().count() as u32)
+}
+
+/// Position of the `nth` occurrence of `needle` (plus `extra` bytes) as LSP JSON.
+pub fn pos_of(text: &str, needle: &str, nth: usize, extra: usize) -> Value {
+    let off = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{needle:?} #{nth} not found"))
+        .0
+        + extra;
+    let (line, character) = utf16_pos(text, off);
+    json!({"line": line, "character": character})
+}
