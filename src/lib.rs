@@ -12,3 +12,4 @@ pub mod model;
 pub mod recognize;
 pub mod text;
 pub mod workspace;
+pub mod benchgen;
