@@ -271,7 +271,9 @@ function M.fetch_entities(callback, bufnr)
   end
   local function fallback()
     call(client, 'request', 'workspace/symbol', { query = '' }, function(err, result)
-      if err then
+      if is_method_not_found(err) then
+        callback('the server supports neither ' .. M.ENTITIES_METHOD .. ' nor workspace/symbol', nil, client)
+      elseif err then
         callback(err, nil, client)
       else
         callback(nil, M.parse_symbols(result), client)
