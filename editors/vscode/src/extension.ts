@@ -340,6 +340,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
+  // A corpus set up after activation (gazette.toml created): start then.
+  const tomlWatcher = vscode.workspace.createFileSystemWatcher("**/gazette.toml", false, true, true);
+  tomlWatcher.onDidCreate(() => {
+    if (!client) {
+      void startClient();
+    }
+  });
+  context.subscriptions.push(tomlWatcher);
   await startClient();
 }
 
