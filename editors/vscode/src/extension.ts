@@ -210,7 +210,20 @@ function createClient(settings: GazetteSettings): LanguageClient {
   return lc;
 }
 
-async function startClient(): Promise<void> {
+let starting: Promise<void> | undefined;
+
+/** Starts the client unless it is running or already starting. */
+function startClient(): Promise<void> {
+  if (client) {
+    return Promise.resolve();
+  }
+  starting ??= doStartClient().finally(() => {
+    starting = undefined;
+  });
+  return starting;
+}
+
+async function doStartClient(): Promise<void> {
   const settings = currentSettings();
   if (!shouldStart(settings.enable, await hasGazetteToml())) {
     // Not a gazette workspace (or switched off): stay out of the way.
@@ -222,6 +235,9 @@ async function startClient(): Promise<void> {
     await client.start();
     status?.idle();
   } catch (err) {
+    const failed = client;
+    client = undefined;
+    void failed?.dispose().catch(() => undefined);
     status?.stopped();
     const cmd = serverCommand(settings, { workspaceFolder: firstWorkspaceFolder(), home: os.homedir() });
     void vscode.window.showErrorMessage(
@@ -245,6 +261,7 @@ async function stopClient(): Promise<void> {
 }
 
 async function restart(): Promise<void> {
+  await starting;
   await stopClient();
   await startClient();
 }
