@@ -138,6 +138,12 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+/// Every cardinal number word ends with one of these.
+const CARDINAL_ENDINGS: [&str; 18] = [
+    "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf",
+    "zwölf", "zig", "ßig", "ssig", "hundert", "tausend", "halb",
+];
+
 const ADJ_ENDINGS: [&str; 5] = ["e", "en", "er", "es", "em"];
 
 impl<'a> Scanner<'a> {
@@ -193,16 +199,21 @@ impl<'a> Scanner<'a> {
         let mut out: Vec<Figure> = Vec::new();
         let n = self.toks.len();
         let mut i = 0;
+        let mut buf = String::new();
         while i < n {
             let before = out.len();
             let next = match self.toks[i].kind {
                 TokenKind::Number => self.at_number(i, &mut out),
-                TokenKind::Word => self.at_word(i, &mut out),
+                TokenKind::Word => self.at_word(i, &mut buf, &mut out),
                 _ => None,
             };
             // Keep the output sorted and non-overlapping whatever a rule did.
             if out.len() > before {
-                let floor = if before > 0 { out[before - 1].span.end } else { 0 };
+                let floor = if before > 0 {
+                    out[before - 1].span.end
+                } else {
+                    0
+                };
                 let mut k = before;
                 let mut last = floor;
                 while k < out.len() {
@@ -273,7 +284,9 @@ impl<'a> Scanner<'a> {
                 {
                     // "16.02." optionally followed by a year
                     if let Some(y) = self.year_at(i + 2) {
-                        out.push(self.date_fig(self.span(i, i + 2), format!("{y:04}-{b:02}-{a:02}")));
+                        out.push(
+                            self.date_fig(self.span(i, i + 2), format!("{y:04}-{b:02}-{a:02}")),
+                        );
                         return Some(i + 3);
                     }
                     out.push(self.date_fig(self.span(i, i + 1), format!("--{b:02}-{a:02}")));
@@ -444,9 +457,7 @@ impl<'a> Scanner<'a> {
         }
         let w = self.t(i + 2);
         let ordinal = match self.kind(i + 2) {
-            Some(TokenKind::Word) => {
-                !starts_upper(w) || !self.lx.notunit.contains(&*lower(w))
-            }
+            Some(TokenKind::Word) => !starts_upper(w) || !self.lx.notunit.contains(&*lower(w)),
             _ => false,
         };
         if !ordinal {
@@ -459,15 +470,21 @@ impl<'a> Scanner<'a> {
 
     /// Extends a number at token `i` (value so far, next token `next`) with
     /// space-separated thousands groups ("100 000") and a scale word.
-    fn extend(&self, i: usize, mut next: usize, mut value: f64, plain: usize) -> (f64, usize, bool) {
+    fn extend(
+        &self,
+        i: usize,
+        mut next: usize,
+        mut value: f64,
+        plain: usize,
+    ) -> (f64, usize, bool) {
         if (1..=3).contains(&plain) {
             while self.cont(next)
                 && self.kind(next) == Some(TokenKind::Number)
                 && self.t(next).len() == 3
                 && self.t(next).bytes().all(|b| b.is_ascii_digit())
                 && {
-                    let gap =
-                        &self.text[self.toks[next - 1].span.end as usize..self.toks[next].span.start as usize];
+                    let gap = &self.text[self.toks[next - 1].span.end as usize
+                        ..self.toks[next].span.start as usize];
                     matches!(gap, " " | "\u{a0}" | "\u{202f}" | "\u{2009}")
                 }
             {
@@ -494,14 +511,23 @@ impl<'a> Scanner<'a> {
         let lw = lower(w);
         let sc = *self.lx.scale.get(&*lw)?;
         let mut next = i + 1;
-        if matches!(&*lw, "mio" | "mrd" | "tsd" | "bio") && self.is_punct(next, ".") && self.adjacent(i, next) {
+        if matches!(&*lw, "mio" | "mrd" | "tsd" | "bio")
+            && self.is_punct(next, ".")
+            && self.adjacent(i, next)
+        {
             next += 1;
         }
         Some((sc, next))
     }
 
     /// "30-köpfige", "2-Prozent-Ziel", "400-Kilometer-Grenze", "1990er".
-    fn compound(&self, i: usize, value: f64, tail_start: usize, out: &mut Vec<Figure>) -> Option<usize> {
+    fn compound(
+        &self,
+        i: usize,
+        value: f64,
+        tail_start: usize,
+        out: &mut Vec<Figure>,
+    ) -> Option<usize> {
         let s = self.t(i);
         let sp = self.toks[i].span;
         let tail = &s[tail_start..];
@@ -513,7 +539,10 @@ impl<'a> Scanner<'a> {
         if !hyphen {
             // "1990er" decades; "10km" attached units.
             let lt = lower(tail);
-            if (lt == "er" || lt.starts_with("er-")) && tail_start == 4 && (1000.0..=2999.0).contains(&value) {
+            if (lt == "er" || lt.starts_with("er-"))
+                && tail_start == 4
+                && (1000.0..=2999.0).contains(&value)
+            {
                 out.push(Figure {
                     span: sp,
                     value: FigureValue::Number(value),
@@ -583,7 +612,14 @@ impl<'a> Scanner<'a> {
             return Some(i + 1);
         }
         if let Some(c) = self.lx.currency.get(&*lp) {
-            out.push(self.simple(sp, value, FigureCategory::Money, c, &c.to_lowercase(), false));
+            out.push(self.simple(
+                sp,
+                value,
+                FigureCategory::Money,
+                c,
+                &c.to_lowercase(),
+                false,
+            ));
             return Some(i + 1);
         }
         if let Some(m) = self.lx.measure.get(&*lp) {
@@ -591,7 +627,14 @@ impl<'a> Scanner<'a> {
             return Some(i + 1);
         }
         if let Some(d) = self.lx.timeunit.get(&*lp) {
-            out.push(self.simple(sp, value, FigureCategory::Duration, d, &d.to_lowercase(), false));
+            out.push(self.simple(
+                sp,
+                value,
+                FigureCategory::Duration,
+                d,
+                &d.to_lowercase(),
+                false,
+            ));
             return Some(i + 1);
         }
         if starts_upper(part) {
@@ -614,28 +657,52 @@ impl<'a> Scanner<'a> {
 
     // ------------------------------------------------------------------ words
 
-    fn at_word(&self, i: usize, out: &mut Vec<Figure>) -> Option<usize> {
+    fn at_word(&self, i: usize, buf: &mut String, out: &mut Vec<Figure>) -> Option<usize> {
         let w = self.t(i);
         let first = w.chars().next()?;
-        if !first.is_alphabetic() {
+        // Every trigger (number and ordinal words, months, articles, hedges,
+        // approximations) starts with one of these letters: cheap rejection.
+        let fl = first.to_lowercase().next()?;
+        if !matches!(
+            fl,
+            'a' | 'd' | 'e' | 'f' | 'h' | 'j' | 'm' | 'n' | 'o' | 'p' | 's' | 't' | 'v' | 'w' | 'z'
+        ) {
             return None;
         }
-        let lw = lower(w);
-        let lw: &str = &lw;
-        // "Juli 2018"
-        if let Some((m, next)) = self.month_at(i) {
-            if let Some(y) = self.year_at(next) {
-                out.push(self.date_fig(self.span(i, next), format!("{y:04}-{m:02}")));
-                return Some(next + 1);
+        let upper = first.is_uppercase();
+        let lw: &str = if w.chars().any(char::is_uppercase) {
+            buf.clear();
+            for c in w.chars() {
+                buf.extend(c.to_lowercase());
             }
-            return None;
+            buf.as_str()
+        } else {
+            w
+        };
+        // "Juli 2018"
+        if upper {
+            if let Some(&m) = self.lx.month.get(lw) {
+                let mut next = i + 1;
+                if w.chars().count() <= 4 && self.is_punct(next, ".") && self.adjacent(i, next) {
+                    next += 1;
+                }
+                if let Some(y) = self.year_at(next) {
+                    out.push(self.date_fig(self.span(i, next), format!("{y:04}-{m:02}")));
+                    return Some(next + 1);
+                }
+                return None;
+            }
         }
         // "eine Million", "ein Prozent", "ein paar Tausend"
         if self.lx.article.contains(lw) {
             if self.cont(i + 1) && lower(self.t(i + 1)) == "paar" {
                 return self.hedged(i, i + 2, out);
             }
-            let nl = if self.cont(i + 1) { lower(self.t(i + 1)) } else { "".into() };
+            let nl = if self.cont(i + 1) {
+                lower(self.t(i + 1))
+            } else {
+                "".into()
+            };
             if matches!(&*nl, "million" | "milliarde" | "billion" | "dutzend")
                 || self.lx.percent.contains_key(&*nl)
             {
@@ -653,9 +720,17 @@ impl<'a> Scanner<'a> {
         if lw == "minus" {
             return None;
         }
-        let upper = first.is_uppercase();
-        if let Some(v) = parse_cardinal_word(lw) {
-            if upper && !self.sentence_initial(i) && !lw.ends_with("hundert") && !lw.ends_with("tausend") {
+        if let Some(v) = CARDINAL_ENDINGS
+            .iter()
+            .any(|e| lw.ends_with(e))
+            .then(|| parse_cardinal_word(lw))
+            .flatten()
+        {
+            if upper
+                && !self.sentence_initial(i)
+                && !lw.ends_with("hundert")
+                && !lw.ends_with("tausend")
+            {
                 return None;
             }
             if matches!(lw, "acht" | "sieben" | "elf") && !self.counts_something(i + 1) {
@@ -664,11 +739,17 @@ impl<'a> Scanner<'a> {
             let (value, next, scaled) = self.extend(i, i + 1, v, 0);
             return Some(self.emit_word_expr(i, next, value, false, scaled, out));
         }
-        if let Some(v) = parse_ordinal_word(lw) {
+        if let Some(v) = ["te", "ten", "ter", "tes", "tem"]
+            .iter()
+            .any(|e| lw.ends_with(e))
+            .then(|| parse_ordinal_word(lw))
+            .flatten()
+        {
             if upper && !self.sentence_initial(i) {
                 return None;
             }
-            if !self.counts_something(i + 1) || self.lx.percent.contains_key(&*lower(self.t(i + 1))) {
+            if !self.counts_something(i + 1) || self.lx.percent.contains_key(&*lower(self.t(i + 1)))
+            {
                 return None;
             }
             let noun = self.noun_after(i + 1);
@@ -688,7 +769,11 @@ impl<'a> Scanner<'a> {
         if starts_upper(w) {
             return !self.lx.notunit.contains(&*lower(w));
         }
-        self.adjective_like(w) || matches!(w, "und" | "bis" | "oder" | "von" | "mal" | "weitere" | "mehr")
+        self.adjective_like(w)
+            || matches!(
+                w,
+                "und" | "bis" | "oder" | "von" | "mal" | "weitere" | "mehr"
+            )
     }
 
     /// A hedge word at `i` ("mehrere", "ein paar") and a scale or approximate
@@ -789,7 +874,10 @@ impl<'a> Scanner<'a> {
         }
         if let Some(d) = self.lx.timeunit.get(&*lw) {
             let mut next = i + 1;
-            if matches!(&*lw, "std" | "min" | "sek") && self.is_punct(next, ".") && self.adjacent(i, next) {
+            if matches!(&*lw, "std" | "min" | "sek")
+                && self.is_punct(next, ".")
+                && self.adjacent(i, next)
+            {
                 next += 1;
             }
             return Some((UnitKind::Duration(d), next));
@@ -842,7 +930,14 @@ impl<'a> Scanner<'a> {
         };
         let next_of = |end_tok: usize| if include { end_tok } else { e.next };
         if let Some(c) = e.currency {
-            let f = self.simple(Span::new(e.start, e.end), value, FigureCategory::Money, c, &c.to_lowercase(), e.approx);
+            let f = self.simple(
+                Span::new(e.start, e.end),
+                value,
+                FigureCategory::Money,
+                c,
+                &c.to_lowercase(),
+                e.approx,
+            );
             return (f, e.next);
         }
         let unit = self.unit_at(unit_from);
@@ -853,19 +948,39 @@ impl<'a> Scanner<'a> {
                     let q = self.genitive_after(end_tok);
                     self.percent_fig(sp, value, u, q, e.approx)
                 }
-                UnitKind::Money(c) => self.simple(sp, value, FigureCategory::Money, c, &c.to_lowercase(), e.approx),
-                UnitKind::Measure(m) => self.simple(sp, value, FigureCategory::Measure, m, m, e.approx),
+                UnitKind::Money(c) => self.simple(
+                    sp,
+                    value,
+                    FigureCategory::Money,
+                    c,
+                    &c.to_lowercase(),
+                    e.approx,
+                ),
+                UnitKind::Measure(m) => {
+                    self.simple(sp, value, FigureCategory::Measure, m, m, e.approx)
+                }
                 UnitKind::Duration(d) => {
                     if e.year_cand && self.year_context(e.first_tok) {
                         return (self.year_fig(Span::new(e.start, e.end), value), e.next);
                     }
-                    self.simple(sp, value, FigureCategory::Duration, d, &d.to_lowercase(), e.approx)
+                    self.simple(
+                        sp,
+                        value,
+                        FigureCategory::Duration,
+                        d,
+                        &d.to_lowercase(),
+                        e.approx,
+                    )
                 }
                 UnitKind::Uhr => {
-                    if value.fract() == 0.0 && (0.0..=24.0).contains(&value) && !scaled && !e.approx {
+                    if value.fract() == 0.0 && (0.0..=24.0).contains(&value) && !scaled && !e.approx
+                    {
                         self.time_fig(sp, value as u32, 0)
                     } else {
-                        return (self.count_fig(Span::new(e.start, e.end), value, None, e.approx), e.next);
+                        return (
+                            self.count_fig(Span::new(e.start, e.end), value, None, e.approx),
+                            e.next,
+                        );
                     }
                 }
             };
@@ -991,7 +1106,15 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn simple(&self, span: Span, value: f64, cat: FigureCategory, unit: &str, key: &str, approx: bool) -> Figure {
+    fn simple(
+        &self,
+        span: Span,
+        value: f64,
+        cat: FigureCategory,
+        unit: &str,
+        key: &str,
+        approx: bool,
+    ) -> Figure {
         Figure {
             span,
             value: FigureValue::Number(value),
@@ -1007,7 +1130,14 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn percent_fig(&self, span: Span, value: f64, unit: &str, qualifier: Option<String>, approx: bool) -> Figure {
+    fn percent_fig(
+        &self,
+        span: Span,
+        value: f64,
+        unit: &str,
+        qualifier: Option<String>,
+        approx: bool,
+    ) -> Figure {
         let (ukey, topic) = match unit {
             "%" => ("%", "percent"),
             "‰" => ("‰", "permille"),
@@ -1027,7 +1157,8 @@ impl<'a> Scanner<'a> {
         let (unit, qk, tk) = match noun {
             Some(n) => {
                 let generic = self.lx.generic.contains(&n.key);
-                let qk = (!generic).then(|| format!("count:{}:{}", Self::value_key(value, approx), n.key));
+                let qk = (!generic)
+                    .then(|| format!("count:{}:{}", Self::value_key(value, approx), n.key));
                 let tk = n
                     .qualifier
                     .filter(|_| !generic)

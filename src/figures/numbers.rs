@@ -82,7 +82,11 @@ pub(crate) fn parse_german(s: &str) -> Option<(f64, usize)> {
         digits.push_str(f);
     }
     let v: f64 = digits.parse().ok()?;
-    let plain_digits = if plain && frac.is_none() { int.len() } else { 0 };
+    let plain_digits = if plain && frac.is_none() {
+        int.len()
+    } else {
+        0
+    };
     Some((v, plain_digits))
 }
 
@@ -464,8 +468,22 @@ mod tests {
             assert_eq!(parse_cardinal_word(w), Some(v), "{w}");
         }
         for w in [
-            "ein", "eine", "einen", "einer", "zweite", "achten", "dreist", "zehnt", "sieben-",
-            "und", "hunderte", "tausende", "zweidrei", "einsundzwanzig", "eineinhalbe", "neu",
+            "ein",
+            "eine",
+            "einen",
+            "einer",
+            "zweite",
+            "achten",
+            "dreist",
+            "zehnt",
+            "sieben-",
+            "und",
+            "hunderte",
+            "tausende",
+            "zweidrei",
+            "einsundzwanzig",
+            "eineinhalbe",
+            "neu",
             "acht und",
         ] {
             assert_eq!(parse_cardinal_word(w), None, "{w}");
@@ -487,7 +505,9 @@ mod tests {
         ] {
             assert_eq!(parse_ordinal_word(w), Some(v), "{w}");
         }
-        for w in ["zweite-", "neuen", "zehner", "erste-", "ernste", "weiter", "acht"] {
+        for w in [
+            "zweite-", "neuen", "zehner", "erste-", "ernste", "weiter", "acht",
+        ] {
             assert_eq!(parse_ordinal_word(w), None, "{w}");
         }
     }

@@ -2,7 +2,14 @@ use super::*;
 use crate::text::tokenize::tokenize;
 
 /// (span text, value, category, unit, quantity_key, topic_key)
-type Row = (String, String, &'static str, Option<String>, Option<String>, Option<String>);
+type Row = (
+    String,
+    String,
+    &'static str,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 fn figs(text: &str) -> Vec<Row> {
     let tk = tokenize(text);
@@ -40,7 +47,10 @@ fn cardinals_in_german_notation() {
     assert_eq!(r.3, s("Soldat"));
     assert_eq!(r.4, s("count:100000:soldat"));
     let r = one("eine Speerspitze von 5.000 Soldaten");
-    assert_eq!((r.1.as_str(), r.4.clone()), ("5000", s("count:5000:soldat")));
+    assert_eq!(
+        (r.1.as_str(), r.4.clone()),
+        ("5000", s("count:5000:soldat"))
+    );
     assert_eq!(one("ein Plus von 2,5 Punkten").1, "2.5");
     assert_eq!(one("Frankreich verlegt etwa 3000 Soldaten").1, "3000");
     assert_eq!(one("Kosten von 1.234,56 Metern").1, "1234.56");
@@ -71,9 +81,18 @@ fn same_quantity_meets() {
     .iter()
     .map(|t| one(t).4)
     .collect();
-    assert!(keys.iter().all(|k| *k == s("count:30:mitglied")), "{keys:?}");
-    assert_eq!(one("Zu den 30 Mitgliedern der NATO").5, s("count:mitglied@nato"));
-    assert_eq!(one("dreißig NATO-Mitgliedsländer").5, s("count:mitglied@nato"));
+    assert!(
+        keys.iter().all(|k| *k == s("count:30:mitglied")),
+        "{keys:?}"
+    );
+    assert_eq!(
+        one("Zu den 30 Mitgliedern der NATO").5,
+        s("count:mitglied@nato")
+    );
+    assert_eq!(
+        one("dreißig NATO-Mitgliedsländer").5,
+        s("count:mitglied@nato")
+    );
     // unrelated members do not share the topic
     assert_eq!(
         one("wies die NATO acht Mitglieder der russischen Mission aus").5,
@@ -115,7 +134,8 @@ fn scales_and_approximations() {
     assert_eq!(one("2,5 Millionen Menschen").1, "2500000");
     assert_eq!(one("5 Mio. Euro").0, "5 Mio. Euro");
     assert_eq!(one("3 Mrd. Euro").1, "3000000000");
-    let a = one("Schon jetzt sind mehrere Hunderttausend NATO-Soldaten in erhöhter Alarmbereitschaft.");
+    let a =
+        one("Schon jetzt sind mehrere Hunderttausend NATO-Soldaten in erhöhter Alarmbereitschaft.");
     assert_eq!(a.0, "mehrere Hunderttausend");
     assert_eq!(a.1, "100000");
     assert_eq!(a.4, s("count:~100000:soldat"));
@@ -127,9 +147,13 @@ fn scales_and_approximations() {
     let t = one("Tausende Menschen flohen");
     assert_eq!(t.1, "1000");
     let tk = tokenize("Tausende Menschen flohen");
-    assert!(is_approximate(&find_figures("Tausende Menschen flohen", &tk)[0]));
+    assert!(is_approximate(
+        &find_figures("Tausende Menschen flohen", &tk)[0]
+    ));
     let tk = tokenize("100 Menschen flohen");
-    assert!(!is_approximate(&find_figures("100 Menschen flohen", &tk)[0]));
+    assert!(!is_approximate(
+        &find_figures("100 Menschen flohen", &tk)[0]
+    ));
 }
 
 #[test]
@@ -163,7 +187,10 @@ fn money() {
 #[test]
 fn years() {
     let r = figs("Die russische Annexion im Jahr 2014 und seit 2014 und die 1949 gegründete NATO.");
-    assert_eq!(r.iter().map(|x| x.2).collect::<Vec<_>>(), vec!["year", "year", "year"]);
+    assert_eq!(
+        r.iter().map(|x| x.2).collect::<Vec<_>>(),
+        vec!["year", "year", "year"]
+    );
     assert_eq!(r[0].4, s("year:2014"));
     assert_eq!(figs("2014 waren es nur drei")[0].2, "year");
     assert_eq!(figs("2014 waren es nur drei")[1].2, "count");
@@ -177,7 +204,10 @@ fn dates() {
     assert_eq!(one("Stand: 16.02.2022").1, "2022-02-16");
     assert_eq!(one("Stand: 16.02.2022").2, "date");
     let r = one("am 24. Februar 2022 begann");
-    assert_eq!((r.0.as_str(), r.1.as_str()), ("24. Februar 2022", "2022-02-24"));
+    assert_eq!(
+        (r.0.as_str(), r.1.as_str()),
+        ("24. Februar 2022", "2022-02-24")
+    );
     let r = one("Noch im Juli 2018 drohte");
     assert_eq!((r.0.as_str(), r.1.as_str()), ("Juli 2018", "2018-07"));
     assert_eq!(one("seit April 2014 und").1, "2014-04");
@@ -192,7 +222,10 @@ fn dates() {
 fn times() {
     let v = figs("Stand: 16.02.2022 04:24 Uhr");
     assert_eq!(v.len(), 2);
-    assert_eq!((v[1].0.as_str(), v[1].1.as_str(), v[1].2), ("04:24 Uhr", "04:24", "time"));
+    assert_eq!(
+        (v[1].0.as_str(), v[1].1.as_str(), v[1].2),
+        ("04:24 Uhr", "04:24", "time")
+    );
     assert_eq!(figs("Stand: 16.03.2022 03:36 Uhr")[1].1, "03:36");
     assert_eq!(one("um 20 Uhr").1, "20:00");
     assert_eq!(one("um 20.30 Uhr").1, "20:30");
@@ -205,7 +238,10 @@ fn ordinals() {
     assert_eq!(r.3, s("Tag"));
     assert_eq!(r.4, s("ordinal:21:tag@krieg"));
     let r = one("zum zweiten Mal");
-    assert_eq!((r.0.as_str(), r.1.as_str(), r.2), ("zweiten", "2", "ordinal"));
+    assert_eq!(
+        (r.0.as_str(), r.1.as_str(), r.2),
+        ("zweiten", "2", "ordinal")
+    );
     assert_eq!(r.3, s("Mal"));
     assert!(figs("Sie müssen darauf achten.").is_empty());
     // a cardinal at the end of a sentence is no ordinal
@@ -216,14 +252,23 @@ fn ordinals() {
 #[test]
 fn compounds_durations_measures() {
     let r = one("die 30-köpfige Allianz");
-    assert_eq!((r.0.as_str(), r.1.as_str(), r.2), ("30-köpfige", "30", "count"));
+    assert_eq!(
+        (r.0.as_str(), r.1.as_str(), r.2),
+        ("30-köpfige", "30", "count")
+    );
     assert_eq!(r.3, s("Mitglied"));
     assert_eq!(r.5, s("count:mitglied@allianz"));
     let d = one("seit drei Wochen");
-    assert_eq!((d.0.as_str(), d.2, d.3.clone()), ("drei Wochen", "duration", s("Woche")));
+    assert_eq!(
+        (d.0.as_str(), d.2, d.3.clone()),
+        ("drei Wochen", "duration", s("Woche"))
+    );
     assert_eq!(d.4, s("duration:3:woche"));
     let m = one("eine 400 Kilometer lange Grenze");
-    assert_eq!((m.1.as_str(), m.2, m.3.clone()), ("400", "measure", s("km")));
+    assert_eq!(
+        (m.1.as_str(), m.2, m.3.clone()),
+        ("400", "measure", s("km"))
+    );
     assert_eq!(one("das 2-Prozent-Ziel").2, "percent");
     assert_eq!(one("eine 20-jährige Frau").3, s("Jahr"));
     let r = figs("von 10-20 Soldaten");
@@ -233,7 +278,10 @@ fn compounds_durations_measures() {
 
 #[test]
 fn no_figures_inside_words_urls_names() {
-    assert!(figs("https://www.reuters.com/world/europe/belarus-says-joint-drills-2022-01-18").is_empty());
+    assert!(
+        figs("https://www.reuters.com/world/europe/belarus-says-joint-drills-2022-01-18")
+            .is_empty()
+    );
     assert!(figs("G7 und COVID-19 und F-16 und B52").is_empty());
     assert!(figs("Reuters/1234 und #3").is_empty());
     let r = one("eine Boeing 747 landete");
@@ -252,30 +300,117 @@ fn bare_numbers_are_not_linked() {
 #[test]
 fn never_panics_and_stays_sorted() {
     let odd = [
-        "", "1", "1.", "1,", ",1", "1.000.", "1-", "-1", "−5 Prozent", "0:0", "99:99", "31.13.2020",
-        "00.00.0000", "1.2.3.4.5", "2022-13", "2022-12-99", "€", "$", "€ 5", "5 €", "eine",
-        "ein paar", "mehrere", "mehrere Tausende", "Hunderte", "minus", "minus 3", "100 000 000",
-        "1e5", "١٢٣", "½", "5½", "zweiundzwanzigsten", "Mio.", "3 Mio.", "3 Mio", "zwei-", "30-",
-        "30--köpfige", "1990er-Jahre", "24. Februar", "24.", "Juli", "Juli 2018", "04:24 Uhr Uhr",
-        "😀 5 😀", "9999999999999999999999999999999999", "1,99999999999999999999999", "a-1", "3 t",
-        "5 m", "am 1. 2. 3.", "10 bis", "10 bis 20", "10 bis zwanzig Prozent", "\u{ad}5",
-        "dreitausendvierhundertsiebenundsechzigtausend", "tausendtausend", "hunderthundert",
+        "",
+        "1",
+        "1.",
+        "1,",
+        ",1",
+        "1.000.",
+        "1-",
+        "-1",
+        "−5 Prozent",
+        "0:0",
+        "99:99",
+        "31.13.2020",
+        "00.00.0000",
+        "1.2.3.4.5",
+        "2022-13",
+        "2022-12-99",
+        "€",
+        "$",
+        "€ 5",
+        "5 €",
+        "eine",
+        "ein paar",
+        "mehrere",
+        "mehrere Tausende",
+        "Hunderte",
+        "minus",
+        "minus 3",
+        "100 000 000",
+        "1e5",
+        "١٢٣",
+        "½",
+        "5½",
+        "zweiundzwanzigsten",
+        "Mio.",
+        "3 Mio.",
+        "3 Mio",
+        "zwei-",
+        "30-",
+        "30--köpfige",
+        "1990er-Jahre",
+        "24. Februar",
+        "24.",
+        "Juli",
+        "Juli 2018",
+        "04:24 Uhr Uhr",
+        "😀 5 😀",
+        "9999999999999999999999999999999999",
+        "1,99999999999999999999999",
+        "a-1",
+        "3 t",
+        "5 m",
+        "am 1. 2. 3.",
+        "10 bis",
+        "10 bis 20",
+        "10 bis zwanzig Prozent",
+        "\u{ad}5",
+        "dreitausendvierhundertsiebenundsechzigtausend",
+        "tausendtausend",
+        "hunderthundert",
     ];
     for t in odd {
         let tk = tokenize(t);
         let fs = find_figures(t, &tk);
         let mut last = 0;
         for f in &fs {
-            assert!(f.span.start >= last && f.span.start < f.span.end, "{t}: {fs:?}");
-            assert!(t.is_char_boundary(f.span.start as usize) && t.is_char_boundary(f.span.end as usize));
+            assert!(
+                f.span.start >= last && f.span.start < f.span.end,
+                "{t}: {fs:?}"
+            );
+            assert!(
+                t.is_char_boundary(f.span.start as usize)
+                    && t.is_char_boundary(f.span.end as usize)
+            );
             last = f.span.end;
         }
     }
     // pseudo-random strings from a small alphabet of tricky pieces
     let pieces = [
-        "1", "2", "0", ".", ",", ":", "-", " ", "%", "€", "$", "Uhr", "Juli", "Prozent", "ein", "zwei", "Mio",
-        "tausend", "Tausende", "mehrere", "\n", "2022", "köpfige", "der", "NATO", "Soldaten", "am", "bis",
-        "24", "ä", "ß", "😀", "https://x.de/1",
+        "1",
+        "2",
+        "0",
+        ".",
+        ",",
+        ":",
+        "-",
+        " ",
+        "%",
+        "€",
+        "$",
+        "Uhr",
+        "Juli",
+        "Prozent",
+        "ein",
+        "zwei",
+        "Mio",
+        "tausend",
+        "Tausende",
+        "mehrere",
+        "\n",
+        "2022",
+        "köpfige",
+        "der",
+        "NATO",
+        "Soldaten",
+        "am",
+        "bis",
+        "24",
+        "ä",
+        "ß",
+        "😀",
+        "https://x.de/1",
     ];
     let mut x: u64 = 0x9e3779b97f4a7c15;
     for _ in 0..3000 {
@@ -291,8 +426,73 @@ fn never_panics_and_stays_sorted() {
         let fs = find_figures(&t, &tk);
         let mut last = 0;
         for f in &fs {
-            assert!(f.span.start >= last && f.span.start < f.span.end, "{t:?}: {fs:?}");
+            assert!(
+                f.span.start >= last && f.span.start < f.span.end,
+                "{t:?}: {fs:?}"
+            );
             last = f.span.end;
         }
     }
+}
+
+/// Lists the figures found in the seed articles (a tool, not a check):
+/// `cargo test --lib figures::tests::print_seeds -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn print_seeds() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).unwrap();
+        println!("== {}", p.file_name().unwrap().to_string_lossy());
+        for r in figs(&text) {
+            println!(
+                "{:?}\t{}\t{}\t{}\t{}\t{}",
+                r.0,
+                r.1,
+                r.2,
+                r.3.unwrap_or_default(),
+                r.4.unwrap_or_default(),
+                r.5.unwrap_or_default()
+            );
+        }
+    }
+}
+
+/// Throughput over the seeds, repeated (run with `--release`):
+/// `cargo test --release --lib figures::tests::throughput -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn throughput() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut text = String::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        text.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap());
+        text.push('\n');
+    }
+    let big = text.repeat(200);
+    let tk = tokenize(&big);
+    let t0 = std::time::Instant::now();
+    let mut n = 0;
+    for _ in 0..5 {
+        n += find_figures(&big, &tk).len();
+    }
+    let dt = t0.elapsed().as_secs_f64() / 5.0;
+    let t1 = std::time::Instant::now();
+    let _ = tokenize(&big);
+    let dtok = t1.elapsed().as_secs_f64();
+    println!(
+        "{} tokens, {} bytes: find_figures {:.2} ms = {:.1} M tokens/s ({:.0} MB/s); tokenize {:.2} ms; {} figures",
+        tk.tokens.len(),
+        big.len(),
+        dt * 1e3,
+        tk.tokens.len() as f64 / dt / 1e6,
+        big.len() as f64 / dt / 1e6,
+        dtok * 1e3,
+        n / 5
+    );
 }
