@@ -138,8 +138,8 @@ impl Lexicon {
                 _ => {}
             }
         }
-        lx.plural.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
-        lx.numadj.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        lx.plural.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        lx.numadj.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         lx
     }
 

@@ -670,6 +670,14 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let upper = first.is_uppercase();
+        // "Zwei-Prozent-Ziel", "Drei-Sterne-General", "dreißig-köpfige"
+        if let Some(h) = w.find('-') {
+            let head = w[..h].to_lowercase();
+            if let Some(v) = parse_cardinal_word(&head) {
+                return self.compound(i, v, h + 1, out);
+            }
+            return None;
+        }
         let lw: &str = if w.chars().any(char::is_uppercase) {
             buf.clear();
             for c in w.chars() {
@@ -887,7 +895,7 @@ impl<'a> Scanner<'a> {
 
     /// "bis 20", "oder drei", "– 30" after a number: (token after the second
     /// number and its scale word, that scale).
-    fn range_tail(&self, j: usize) -> Option<(usize, Option<f64>)> {
+    fn range_tail(&self, j: usize) -> Option<(usize, Option<f64>, bool)> {
         if !self.cont(j) {
             return None;
         }
@@ -904,17 +912,22 @@ impl<'a> Scanner<'a> {
         if !is_num {
             return None;
         }
+        let year = self.year_at(k).is_some_and(|y| (1800..=2100).contains(&y));
         match self.scale_at(k + 1) {
-            Some((sc, after)) => Some((after, Some(sc))),
-            None => Some((k + 1, None)),
+            Some((sc, after)) => Some((after, Some(sc), false)),
+            None => Some((k + 1, None, year)),
         }
     }
 
     fn build(&self, e: &Expr) -> (Figure, usize) {
-        let (unit_from, inherit_scale, include) = match self.range_tail(e.next) {
-            Some((k, sc)) => (k, sc, false),
-            None => (e.next, None, e.include_unit),
+        let (unit_from, inherit_scale, include, partner_year) = match self.range_tail(e.next) {
+            Some((k, sc, y)) => (k, sc, false, y),
+            None => (e.next, None, e.include_unit, false),
         };
+        // "2013 bis 2015", "2014–2022": both ends are years
+        if e.year_cand && !e.approx && (partner_year || self.after_year_range(e.first_tok)) {
+            return (self.year_fig(Span::new(e.start, e.end), e.value), e.next);
+        }
         let value = if e.scaled {
             e.value
         } else {
@@ -1002,6 +1015,21 @@ impl<'a> Scanner<'a> {
         }
         let noun = self.noun_after(unit_from);
         (self.count_fig(sp, value, noun, e.approx), e.next)
+    }
+
+    /// The number at `i` closes a range opened by a year ("2013 bis 2015").
+    fn after_year_range(&self, i: usize) -> bool {
+        i >= 2
+            && !self.toks[i].line_start
+            && matches!(self.t(i - 1), "bis" | "–" | "-" | "und")
+            && !self.toks[i - 1].line_start
+            && self.kind(i - 2) == Some(TokenKind::Number)
+            && {
+                let p = self.t(i - 2);
+                p.len() == 4
+                    && p.bytes().all(|b| b.is_ascii_digit())
+                    && p.parse::<u32>().is_ok_and(|y| (1800..=2100).contains(&y))
+            }
     }
 
     fn year_context(&self, i: usize) -> bool {

@@ -369,7 +369,7 @@ pub(crate) fn parse_ordinal_word(s: &str) -> Option<f64> {
     }
     if let Some(base) = stem.strip_suffix('t') {
         if let Some(v) = parse_cardinal_word(base) {
-            if v < 20.0 && v >= 2.0 && v.fract() == 0.0 {
+            if (2.0..20.0).contains(&v) && v.fract() == 0.0 {
                 return Some(v);
             }
         }

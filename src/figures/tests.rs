@@ -197,6 +197,9 @@ fn years() {
     assert_eq!(one("Ende 2022. Dann").2, "year");
     assert_eq!(one("die Bundeswehr schickt 2000 Soldaten").2, "count");
     assert_eq!(one("in den 1990er Jahren").2, "year");
+    let r = figs("von 2013 bis 2015 Präsident und 2014–2022 Kanzlerin");
+    assert!(r.iter().all(|x| x.2 == "year"), "{r:?}");
+    assert_eq!(r.len(), 4);
 }
 
 #[test]
@@ -270,6 +273,12 @@ fn compounds_durations_measures() {
         ("400", "measure", s("km"))
     );
     assert_eq!(one("das 2-Prozent-Ziel").2, "percent");
+    let r = one("das Zwei-Prozent-Ziel der NATO");
+    assert_eq!(
+        (r.0.as_str(), r.1.as_str(), r.2),
+        ("Zwei-Prozent-Ziel", "2", "percent")
+    );
+    assert_eq!(one("ein Drei-Sterne-General").4, s("count:3:ster"));
     assert_eq!(one("eine 20-jährige Frau").3, s("Jahr"));
     let r = figs("von 10-20 Soldaten");
     assert_eq!(r.len(), 2);
