@@ -138,6 +138,12 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+/// Every cardinal number word starts with one of these.
+const CARDINAL_STARTS: [&str; 13] = [
+    "ein", "zwei", "drei", "vier", "fünf", "sech", "sieb", "acht", "neun", "zehn", "elf", "zwölf",
+    "hundert",
+];
+
 /// Every cardinal number word ends with one of these.
 const CARDINAL_ENDINGS: [&str; 18] = [
     "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf",
@@ -276,6 +282,21 @@ impl<'a> Scanner<'a> {
                 if self.cont(i + 1) && self.t(i + 1) == "Uhr" && a <= 24 && b < 60 {
                     out.push(self.time_fig(self.span(i, i + 1), a, b));
                     return Some(i + 2);
+                }
+                // "22.25 – 23.00 Uhr", "zwischen 8.30 und 8.45 Uhr"
+                if a <= 24
+                    && b < 60
+                    && self.cont(i + 3)
+                    && matches!(self.t(i + 1), "bis" | "und" | "–" | "-")
+                    && self.kind(i + 2) == Some(TokenKind::Number)
+                    && matches!(
+                        shape(self.t(i + 2)),
+                        NumShape::DayMonth { .. } | NumShape::Time { .. }
+                    )
+                    && self.t(i + 3) == "Uhr"
+                {
+                    out.push(self.time_fig(self.toks[i].span, a, b));
+                    return Some(i + 1);
                 }
                 if self.is_punct(i + 1, ".")
                     && self.adjacent(i, i + 1)
@@ -520,6 +541,38 @@ impl<'a> Scanner<'a> {
         Some((sc, next))
     }
 
+    /// A number adjective ("köpfige", "jährigen") after a number: the figure.
+    fn numadj_fig(&self, i: usize, sp: Span, value: f64, lf: &str) -> Option<Figure> {
+        for (stem, cat, unit) in &self.lx.numadj {
+            if let Some(rest) = lf.strip_prefix(stem.as_str()) {
+                if rest.is_empty() || ADJ_ENDINGS.contains(&rest) || rest == "s" {
+                    let noun = self.noun_after(i + 1);
+                    let unit_s = unit.to_string();
+                    let key = self.lx.key(&unit_s.to_lowercase());
+                    let qualifier = noun.as_ref().map(|n| n.key.clone());
+                    return Some(match cat {
+                        FigureCategory::Count => {
+                            let generic = self.lx.generic.contains(&key);
+                            Figure {
+                                span: sp,
+                                value: FigureValue::Number(value),
+                                category: FigureCategory::Count,
+                                unit: Some(unit_s),
+                                quantity_key: (!generic)
+                                    .then(|| format!("count:{}:{key}", format_number(value))),
+                                topic_key: qualifier
+                                    .filter(|_| !generic)
+                                    .map(|q| format!("count:{key}@{q}")),
+                            }
+                        }
+                        c => self.simple(sp, value, *c, unit, &key, false),
+                    });
+                }
+            }
+        }
+        None
+    }
+
     /// "30-köpfige", "2-Prozent-Ziel", "400-Kilometer-Grenze", "1990er".
     fn compound(
         &self,
@@ -563,39 +616,19 @@ impl<'a> Scanner<'a> {
                 out.push(self.simple(sp, value, FigureCategory::Measure, sym, sym, false));
                 return Some(i + 1);
             }
+            // "2jähriger"
+            if let Some(f) = self.numadj_fig(i, sp, value, &lt) {
+                out.push(f);
+                return Some(i + 1);
+            }
             return None;
         }
         let first = tail.split('-').next().unwrap_or("");
         let lf = lower(first);
         // adjective stems: "köpfige"
-        for (stem, cat, unit) in &self.lx.numadj {
-            if let Some(rest) = lf.strip_prefix(stem.as_str()) {
-                if rest.is_empty() || ADJ_ENDINGS.contains(&rest) || rest == "s" {
-                    let noun = self.noun_after(i + 1);
-                    let unit_s = unit.to_string();
-                    let key = self.lx.key(&unit_s.to_lowercase());
-                    let qualifier = noun.as_ref().map(|n| n.key.clone());
-                    let f = match cat {
-                        FigureCategory::Count => {
-                            let generic = self.lx.generic.contains(&key);
-                            Figure {
-                                span: sp,
-                                value: FigureValue::Number(value),
-                                category: FigureCategory::Count,
-                                unit: Some(unit_s),
-                                quantity_key: (!generic)
-                                    .then(|| format!("count:{}:{key}", format_number(value))),
-                                topic_key: qualifier
-                                    .filter(|_| !generic)
-                                    .map(|q| format!("count:{key}@{q}")),
-                            }
-                        }
-                        c => self.simple(sp, value, *c, unit, &key, false),
-                    };
-                    out.push(f);
-                    return Some(i + 1);
-                }
-            }
+        if let Some(f) = self.numadj_fig(i, sp, value, &lf) {
+            out.push(f);
+            return Some(i + 1);
         }
         // "2-Prozent-Ziel", "100-Tage-Bilanz", "5-Milliarden-Dollar-Paket"
         let mut parts = tail.split('-');
@@ -698,6 +731,20 @@ impl<'a> Scanner<'a> {
                     out.push(self.date_fig(self.span(i, next), format!("{y:04}-{m:02}")));
                     return Some(next + 1);
                 }
+                // "im August", "Ende November": a month without a year
+                if i > 0
+                    && !self.toks[i].line_start
+                    && self.is_word(i - 1)
+                    && matches!(
+                        &*lower(self.t(i - 1)),
+                        "im" | "anfang" | "mitte" | "ende" | "seit" | "bis" | "ab" | "vom"
+                    )
+                {
+                    let mut f = self.date_fig(self.span(i, next - 1), format!("--{m:02}"));
+                    f.quantity_key = None;
+                    out.push(f);
+                    return Some(next);
+                }
                 return None;
             }
         }
@@ -727,6 +774,28 @@ impl<'a> Scanner<'a> {
         }
         if lw == "minus" {
             return None;
+        }
+        if matches!(lw, "zweier" | "dreier") && self.counts_something(i + 1) {
+            let v = if lw == "zweier" { 2.0 } else { 3.0 };
+            return Some(self.emit_word_expr(i, i + 1, v, false, false, out));
+        }
+        // "fünftägige", "dreißigjährigen": number word + number adjective
+        if (!upper || self.sentence_initial(i))
+            && lw.len() > 6
+            && CARDINAL_STARTS.iter().any(|p| lw.starts_with(p))
+        {
+            for (stem, _, _) in &self.lx.numadj {
+                if let Some(p) = lw.find(stem.as_str()) {
+                    if p > 0 {
+                        if let Some(v) = parse_cardinal_word(&lw[..p]) {
+                            if let Some(f) = self.numadj_fig(i, self.toks[i].span, v, &lw[p..]) {
+                                out.push(f);
+                                return Some(i + 1);
+                            }
+                        }
+                    }
+                }
+            }
         }
         if let Some(v) = CARDINAL_ENDINGS
             .iter()
@@ -775,7 +844,10 @@ impl<'a> Scanner<'a> {
         }
         let w = self.t(i);
         if starts_upper(w) {
-            return !self.lx.notunit.contains(&*lower(w));
+            let lw = lower(w);
+            return self.lx.percent.contains_key(&*lw)
+                || self.lx.scale.contains_key(&*lw)
+                || !self.lx.notunit.contains(&*lw);
         }
         self.adjective_like(w)
             || matches!(

@@ -218,7 +218,12 @@ fn dates() {
     assert_eq!(one("am 24. Februar wurde").1, "--02-24");
     assert_eq!(one("am 16.02. wurde").1, "--02-16");
     assert_eq!(one("am 1. Feb. 2022").1, "2022-02-01");
-    assert!(figs("im August, den").is_empty());
+    let r = one("im August, den");
+    assert_eq!(
+        (r.0.as_str(), r.1.as_str(), r.4.clone()),
+        ("August", "--08", None)
+    );
+    assert!(figs("Mai sagte, August Bebel").is_empty());
 }
 
 #[test]
@@ -232,6 +237,8 @@ fn times() {
     assert_eq!(figs("Stand: 16.03.2022 03:36 Uhr")[1].1, "03:36");
     assert_eq!(one("um 20 Uhr").1, "20:00");
     assert_eq!(one("um 20.30 Uhr").1, "20:30");
+    let r = figs("zwischen 8.30 und 8.45 Uhr");
+    assert_eq!((r[0].1.as_str(), r[1].1.as_str()), ("08:30", "08:45"));
 }
 
 #[test]
@@ -280,6 +287,11 @@ fn compounds_durations_measures() {
     );
     assert_eq!(one("ein Drei-Sterne-General").4, s("count:3:ster"));
     assert_eq!(one("eine 20-jährige Frau").3, s("Jahr"));
+    assert_eq!(one("ein 2jähriger Bub").2, "duration");
+    let r = one("Die fünftägige Kreuzfahrt");
+    assert_eq!((r.1.as_str(), r.3.clone()), ("5", s("Tag")));
+    assert_eq!(one("elf Prozent der Belegschaft").2, "percent");
+    assert_eq!(one("des Zusammenstoßes zweier Personenzüge").1, "2");
     let r = figs("von 10-20 Soldaten");
     assert_eq!(r.len(), 2);
     assert_eq!((r[0].0.as_str(), r[1].0.as_str()), ("10", "20"));
@@ -504,4 +516,22 @@ fn throughput() {
         dtok * 1e3,
         n / 5
     );
+}
+
+/// Evaluation helper: reads one JSON string (a text) a line from `$FIG_IN`
+/// and writes, a line each, the figures found as JSON to `$FIG_OUT`.
+#[test]
+#[ignore]
+fn dump_figures() {
+    let (Ok(inp), Ok(outp)) = (std::env::var("FIG_IN"), std::env::var("FIG_OUT")) else {
+        return;
+    };
+    let mut out = String::new();
+    for line in std::fs::read_to_string(inp).unwrap().lines() {
+        let text: String = serde_json::from_str(line).unwrap();
+        let tk = tokenize(&text);
+        out.push_str(&serde_json::to_string(&find_figures(&text, &tk)).unwrap());
+        out.push('\n');
+    }
+    std::fs::write(outp, out).unwrap();
 }
