@@ -363,7 +363,7 @@ impl<'a> Scanner<'a> {
                 let year_cand = plain_digits == 4
                     && !scaled
                     && currency.is_none()
-                    && (1800.0..=2100.0).contains(&value);
+                    && (1000.0..=2100.0).contains(&value);
                 let e = Expr {
                     start,
                     end: self.toks[next - 1].span.end as usize,
@@ -997,7 +997,11 @@ impl<'a> Scanner<'a> {
             None => (e.next, None, e.include_unit, false),
         };
         // "2013 bis 2015", "2014–2022": both ends are years
-        if e.year_cand && !e.approx && (partner_year || self.after_year_range(e.first_tok)) {
+        if e.year_cand
+            && !e.approx
+            && e.value >= 1800.0
+            && (partner_year || self.after_year_range(e.first_tok))
+        {
             return (self.year_fig(Span::new(e.start, e.end), e.value), e.next);
         }
         let value = if e.scaled {
@@ -1076,14 +1080,24 @@ impl<'a> Scanner<'a> {
             if self.year_context(e.first_tok) {
                 return (self.year_fig(sp, value), e.next);
             }
-            // "1949 gegründete NATO" is a year, "2000 zusätzliche Soldaten" a count
-            let participle = self.cont(unit_from)
-                && self.is_word(unit_from)
-                && self.t(unit_from).starts_with("ge");
-            match self.noun_after(unit_from).filter(|_| !participle) {
-                Some(noun) => return (self.count_fig(sp, value, Some(noun), false), e.next),
-                None => return (self.year_fig(sp, value), e.next),
-            }
+            // Outside a year context, 1800..=2100 is a year unless a noun
+            // follows right away ("2000 Soldaten"); "1919 wurde Gagra …",
+            // "1906 gegründete Museum" are years. Below 1800 it is a count.
+            let direct =
+                self.cont(unit_from) && self.is_word(unit_from) && starts_upper(self.t(unit_from));
+            let noun = if direct {
+                self.noun_after(unit_from)
+            } else {
+                None
+            };
+            return match noun {
+                Some(noun) => (self.count_fig(sp, value, Some(noun), false), e.next),
+                None if value >= 1800.0 => (self.year_fig(sp, value), e.next),
+                None => {
+                    let noun = self.noun_after(unit_from);
+                    (self.count_fig(sp, value, noun, false), e.next)
+                }
+            };
         }
         let noun = self.noun_after(unit_from);
         (self.count_fig(sp, value, noun, e.approx), e.next)

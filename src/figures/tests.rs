@@ -196,6 +196,9 @@ fn years() {
     assert_eq!(figs("2014 waren es nur drei")[1].2, "count");
     assert_eq!(one("Ende 2022. Dann").2, "year");
     assert_eq!(one("die Bundeswehr schickt 2000 Soldaten").2, "count");
+    assert_eq!(one("Im Jahr 1748 gelangte das Dorf").2, "year");
+    assert_eq!(one("1919 wurde Gagra per Dekret").2, "year");
+    assert_eq!(one("mit 1500 Soldaten").2, "count");
     assert_eq!(one("in den 1990er Jahren").2, "year");
     let r = figs("von 2013 bis 2015 Präsident und 2014–2022 Kanzlerin");
     assert!(r.iter().all(|x| x.2 == "year"), "{r:?}");
