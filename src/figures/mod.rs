@@ -150,6 +150,15 @@ const CARDINAL_ENDINGS: [&str; 18] = [
     "zwölf", "zig", "ßig", "ssig", "hundert", "tausend", "halb",
 ];
 
+/// A noun form that can be a plural (German plurals end in -e, -n, -r, -s
+/// or -l: "Soldaten", "Mitarbeiter", "Autos"); "Generaldirektor",
+/// "Mitglied", "Aufschwung" cannot.
+fn looks_plural(w: &str) -> bool {
+    let l = w.rsplit('-').next().unwrap_or(w);
+    (l.ends_with('e') || l.ends_with('n') || l.ends_with('s') || l.ends_with('l'))
+        || (l.ends_with("er") && !l.ends_with("eer"))
+}
+
 const ADJ_ENDINGS: [&str; 5] = ["e", "en", "er", "es", "em"];
 
 impl<'a> Scanner<'a> {
@@ -1080,15 +1089,21 @@ impl<'a> Scanner<'a> {
             if self.year_context(e.first_tok) {
                 return (self.year_fig(sp, value), e.next);
             }
-            // Outside a year context, 1800..=2100 is a year unless a noun
-            // follows right away ("2000 Soldaten"); "1919 wurde Gagra …",
-            // "1906 gegründete Museum" are years. Below 1800 it is a count.
-            let direct =
-                self.cont(unit_from) && self.is_word(unit_from) && starts_upper(self.t(unit_from));
+            // Outside a year context, 1000..=2100 is a year unless a plural
+            // noun follows right away ("2000 Soldaten"); "1919 wurde Gagra",
+            // "1906 gegründete Museum", "1937 Generaldirektor" are years.
+            let direct = self.cont(unit_from)
+                && self.is_word(unit_from)
+                && starts_upper(self.t(unit_from))
+                && looks_plural(self.t(unit_from));
             let noun = if direct {
                 self.noun_after(unit_from)
             } else {
                 None
+            };
+            return match noun {
+                Some(noun) => (self.count_fig(sp, value, Some(noun), false), e.next),
+                None => (self.year_fig(sp, value), e.next),
             };
             return match noun {
                 Some(noun) => (self.count_fig(sp, value, Some(noun), false), e.next),

@@ -199,6 +199,12 @@ fn years() {
     assert_eq!(one("Im Jahr 1748 gelangte das Dorf").2, "year");
     assert_eq!(one("1919 wurde Gagra per Dekret").2, "year");
     assert_eq!(one("mit 1500 Soldaten").2, "count");
+    assert_eq!(one("Nachdem er 1937 Generaldirektor wurde").2, "year");
+    assert_eq!(
+        one("die Kolonie wurde 1664 von England übernommen").2,
+        "year"
+    );
+    assert_eq!(one("hatte 2000 Mitarbeiter").2, "count");
     assert_eq!(one("in den 1990er Jahren").2, "year");
     let r = figs("von 2013 bis 2015 Präsident und 2014–2022 Kanzlerin");
     assert!(r.iter().all(|x| x.2 == "year"), "{r:?}");
