@@ -1105,14 +1105,6 @@ impl<'a> Scanner<'a> {
                 Some(noun) => (self.count_fig(sp, value, Some(noun), false), e.next),
                 None => (self.year_fig(sp, value), e.next),
             };
-            return match noun {
-                Some(noun) => (self.count_fig(sp, value, Some(noun), false), e.next),
-                None if value >= 1800.0 => (self.year_fig(sp, value), e.next),
-                None => {
-                    let noun = self.noun_after(unit_from);
-                    (self.count_fig(sp, value, noun, false), e.next)
-                }
-            };
         }
         let noun = self.noun_after(unit_from);
         (self.count_fig(sp, value, noun, e.approx), e.next)
