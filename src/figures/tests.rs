@@ -266,6 +266,7 @@ fn ordinals() {
     // a cardinal at the end of a sentence is no ordinal
     let r = one("Es waren 30. Die anderen kamen nicht.");
     assert_eq!(r.2, "count");
+    assert_eq!(one("Er kam auf Platz 3. Danach ging er.").2, "count");
 }
 
 #[test]
