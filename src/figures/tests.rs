@@ -545,3 +545,28 @@ fn dump_figures() {
     }
     std::fs::write(outp, out).unwrap();
 }
+
+proptest::proptest! {
+    #[test]
+    fn no_panic_on_arbitrary_text(t in "\\PC{0,60}") {
+        let tk = tokenize(&t);
+        let fs = find_figures(&t, &tk);
+        let mut last = 0;
+        for f in &fs {
+            proptest::prop_assert!(f.span.start >= last && f.span.start < f.span.end);
+            proptest::prop_assert!(t.is_char_boundary(f.span.start as usize) && t.is_char_boundary(f.span.end as usize));
+            last = f.span.end;
+        }
+    }
+
+    #[test]
+    fn no_panic_on_numeric_text(t in "[0-9.,:%€$ \\-–a-zäöüßA-Z\n]{0,40}") {
+        let tk = tokenize(&t);
+        let fs = find_figures(&t, &tk);
+        let mut last = 0;
+        for f in &fs {
+            proptest::prop_assert!(f.span.start >= last && f.span.start < f.span.end);
+            last = f.span.end;
+        }
+    }
+}
