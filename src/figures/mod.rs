@@ -485,6 +485,29 @@ impl<'a> Scanner<'a> {
                 return Some(next);
             }
         }
+        // "vom 8. bis 12. November 2010": the first day takes the month
+        // (and year) of the second.
+        if value <= 31.0
+            && matches!(self.t(i + 2), "bis" | "und" | "–" | "-")
+            && self.cont(i + 3)
+            && self.kind(i + 3) == Some(TokenKind::Number)
+            && self.is_punct(i + 4, ".")
+            && self.adjacent(i + 3, i + 4)
+        {
+            if let (NumShape::Cardinal { value: d2, .. }, Some((m, next))) =
+                (shape(self.t(i + 3)), self.month_at(i + 5))
+            {
+                if (1.0..=31.0).contains(&d2) {
+                    let d = value as u32;
+                    let iso = match self.year_at(next) {
+                        Some(y) => format!("{y:04}-{m:02}-{d:02}"),
+                        None => format!("--{m:02}-{d:02}"),
+                    };
+                    out.push(self.date_fig(self.span(i, i + 1), iso));
+                    return Some(i + 2);
+                }
+            }
+        }
         let w = self.t(i + 2);
         let ordinal = match self.kind(i + 2) {
             Some(TokenKind::Word) => !starts_upper(w) || !self.lx.notunit.contains(&*lower(w)),

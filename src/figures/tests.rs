@@ -227,6 +227,12 @@ fn dates() {
     assert_eq!(one("am 24. Februar wurde").1, "--02-24");
     assert_eq!(one("am 16.02. wurde").1, "--02-16");
     assert_eq!(one("am 1. Feb. 2022").1, "2022-02-01");
+    let r = figs("vom 8. bis 12. November 2010 teil");
+    assert_eq!((r[0].0.as_str(), r[0].1.as_str()), ("8.", "2010-11-08"));
+    assert_eq!(
+        (r[1].0.as_str(), r[1].1.as_str()),
+        ("12. November 2010", "2010-11-12")
+    );
     let r = one("im August, den");
     assert_eq!(
         (r.0.as_str(), r.1.as_str(), r.4.clone()),
