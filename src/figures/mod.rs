@@ -17,8 +17,17 @@
 //!   their dot ("21.").
 //! - **Value**: `Number` for counts, percents, money (scale applied: 260e9),
 //!   measures, durations, years and ordinals; `Text` (ISO 8601) for dates
-//!   ("2022-02-16", "2018-07", "--02-24" when no year is given) and times
-//!   ("04:24").
+//!   ("2022-02-16", "2018-07", "--02-24" when no year is given, "--08" for a
+//!   month alone after "im/Anfang/Mitte/Ende/seit/bis/ab/vom") and times
+//!   ("04:24"; "20 Uhr" → "20:00", "20.30 Uhr" → "20:30").
+//! - **Years**: a plain 4-digit number 1000..=2100 is a year after a year
+//!   word ("seit", "Jahr", "Ende", "Sommer"…), in a year range ("2013 bis
+//!   2015"), or when no plural-looking noun follows right away ("1949
+//!   gegründet", "1937 Generaldirektor"); "2000 Soldaten" is a count.
+//!   "1990er" is a year with unit "Jahrzehnt".
+//! - **Ranges** ("10 bis 20 Prozent", "10-20", "zwei bis drei Millionen
+//!   Euro") give one figure per end; the first end takes the unit and scale
+//!   of the second.
 //! - **Approximate figures** ("Tausende", "zigtausende", "mehrere
 //!   Hunderttausend") get the lower bound of their magnitude as value (1000,
 //!   10000, 100000) and a `~` before the value in their quantity key
