@@ -4,7 +4,7 @@
 //! times, ordinals, durations, measures and number compounds ("30-köpfige").
 //!
 //! One pass over the tokens; words are looked up in hash tables loaded once
-//! from `data/figures/lexicon.tsv` (see [`lexicon`] for its classes). No
+//! from `data/figures/lexicon.tsv` (see `lexicon.rs` for its classes). No
 //! regular expressions.
 //!
 //! # Conventions
