@@ -2,6 +2,6 @@
 //! across a corpus of news articles, and serve them over LSP.
 //!
 //! See ARCHITECTURE.md for the map of modules.
+pub mod figures;
 pub mod model;
 pub mod text;
-pub mod figures;
