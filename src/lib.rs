@@ -3,6 +3,7 @@
 //!
 //! See ARCHITECTURE.md for the map of modules.
 pub mod analysis;
+pub mod benchgen;
 pub mod cli;
 pub mod corpus;
 pub mod figures;
@@ -12,4 +13,3 @@ pub mod model;
 pub mod recognize;
 pub mod text;
 pub mod workspace;
-pub mod benchgen;
