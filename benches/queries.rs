@@ -41,7 +41,11 @@ fn seeds() -> (Corpus, Texts) {
 fn bench(c: &mut Criterion) {
     let (corpus, texts) = seeds();
     // The first mention of the most mentioned entity, wherever it is.
-    let top = corpus.entities().into_iter().max_by_key(|e| e.mentions.len()).expect("entities");
+    let top = corpus
+        .entities()
+        .into_iter()
+        .max_by_key(|e| e.mentions.len())
+        .expect("entities");
     let r = top.mentions[0];
     let offset = corpus.mention(r).span.start as usize + 1;
     c.bench_function("hover (most mentioned entity, seeds)", |b| {
@@ -50,7 +54,9 @@ fn bench(c: &mut Criterion) {
     c.bench_function("references (most mentioned entity, seeds)", |b| {
         b.iter(|| black_box(ide::references(&corpus, r.doc, black_box(offset), true)))
     });
-    c.bench_function("diagnostics (one article, seeds)", |b| b.iter(|| black_box(ide::diagnostics(&corpus, r.doc))));
+    c.bench_function("diagnostics (one article, seeds)", |b| {
+        b.iter(|| black_box(ide::diagnostics(&corpus, r.doc)))
+    });
 }
 
 criterion_group!(benches, bench);

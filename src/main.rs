@@ -94,7 +94,11 @@ fn main() -> ExitCode {
             };
             gazette::cli::check::run(&paths, sev)
         }
-        Command::BenchCorpus { articles, seed, out } => {
+        Command::BenchCorpus {
+            articles,
+            seed,
+            out,
+        } => {
             let t = std::time::Instant::now();
             gazette::benchgen::generate(&out, articles, seed).map(|bytes| {
                 eprintln!(
