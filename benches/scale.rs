@@ -10,7 +10,6 @@
 //! folder for comparison.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use common::{uri, Client};
