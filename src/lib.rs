@@ -3,4 +3,5 @@
 //!
 //! See ARCHITECTURE.md for the map of modules.
 pub mod model;
+pub mod recognize;
 pub mod text;
