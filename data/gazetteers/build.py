@@ -39,8 +39,17 @@ def tsv(name):
 places = {}  # surface -> norm
 
 
+not_places = set()
+with open(os.path.join(out, "not-places.txt"), encoding="utf-8") as f:
+    for l in f:
+        if not l.startswith("#"):
+            not_places.update(l.split())
+
+
 def add_place(surface, norm=None, force=False):
     surface = surface.strip()
+    if surface in not_places and not force:
+        return
     if not surface or "(" in surface or "," in surface or len(surface) < 3:
         return
     if not surface[0].isupper():
@@ -65,7 +74,7 @@ for row in tsv("german-nouns-toponyms.tsv"):
     if len(row) > 1 and lemma in places:
         for form in row[1].split("|"):
             form = form.split(")")[-1].strip()
-            if form and form != lemma and form.startswith(lemma[:3]) and not is_common(form):
+            if form and form != lemma and form.startswith(lemma[:3]) and not is_common(form) and form not in not_places:
                 places.setdefault(form, lemma)
 with open(os.path.join(gz, "german-towns-osm.list"), encoding="utf-8") as f:
     for l in f:

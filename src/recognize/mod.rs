@@ -75,6 +75,8 @@ struct Cand {
     norm: String,
     role: Option<String>,
     source: Source,
+    /// Cued by context (a role word): beats a same-length gazetteer reading.
+    boost: bool,
 }
 
 impl Cand {
@@ -89,7 +91,7 @@ impl Cand {
         };
         // Tagger proposals only fill gaps: rank them below everything.
         let len = if tagger { 0 } else { self.t1 - self.t0 };
-        (kb + u8::from(!tagger), len, auth)
+        (kb + u8::from(!tagger), len, auth + 3 * u8::from(self.boost))
     }
 }
 
@@ -294,6 +296,14 @@ impl Recognizer {
             if let Some((len, idx, gen)) = best_phrase(toks, i, table) {
                 let p = &table.phrases[idx as usize];
                 let _ = gen;
+                if len == 1
+                    && source != Source::KnowledgeBase
+                    && (t.initial || t.line_start)
+                    && !t.caps
+                    && (self.is_stop(t.text) || self.d.common.contains(&t.text.to_lowercase()))
+                {
+                    continue; // "Man werde …", "Essen ist …"
+                }
                 out.push(Cand {
                     start: t.start,
                     end: toks[i + len - 1].end,
@@ -303,6 +313,7 @@ impl Recognizer {
                     norm: p.norm.to_string(),
                     role: None,
                     source,
+                    boost: false,
                 });
                 continue;
             }
@@ -325,6 +336,7 @@ impl Recognizer {
                             norm: t.text.to_string(),
                             role: None,
                             source,
+                            boost: false,
                         });
                         continue;
                     }
@@ -347,6 +359,7 @@ impl Recognizer {
                         norm: p.norm.to_string(),
                         role: None,
                         source,
+                        boost: false,
                     });
                 }
             }
@@ -397,6 +410,7 @@ impl Recognizer {
                 norm,
                 role: None,
                 source: Source::Rule,
+                boost: false,
             });
         }
     }
@@ -486,7 +500,11 @@ impl Recognizer {
                         k += 1;
                         continue;
                     }
-                    if k < toks.len() && !toks[k].line_start && self.surname_ok(toks, k) {
+                    if k < toks.len()
+                        && !toks[k].line_start
+                        && self.surname_ok(toks, k)
+                        && (k == sur_start || single_word(&self.d.names, toks[k].text).is_none())
+                    {
                         k += 1;
                         // at most two surname words
                         if k - sur_start >= 2 {
@@ -516,8 +534,8 @@ impl Recognizer {
                     self.nameish(x)
                         && !x.caps
                         && x.text.chars().nth(1).is_some()
-                        && (!self.d.common.contains(x.text) || self.d.surnames.contains(x.text))
-                        && single_word(&self.d.names, x.text).is_none()
+                        && !noun_suffix(x.text)
+                        && (!self.is_common(x.text) || self.d.surnames.contains(x.text))
                         && single_word(&self.d.names, strip_gen(x.text).unwrap_or("")).is_none()
                 };
                 if strong(t) && !toks[r].line_start.then_some(false).unwrap_or(false) {
@@ -532,6 +550,7 @@ impl Recognizer {
                     let norm = self.person_norm(toks, i, k);
                     out.push(Cand {
                         role,
+                        boost: true,
                         ..cand(toks, i, k, EntityKind::Person, norm, Source::Rule)
                     });
                     i = k;
@@ -552,8 +571,14 @@ impl Recognizer {
 
     fn surname_ok(&self, toks: &[Tok], k: usize) -> bool {
         let t = &toks[k];
-        if !self.nameish(t) || t.caps {
+        if !self.nameish(t) || t.caps || noun_suffix(t.text) {
             return false;
+        }
+        if t.text
+            .split('-')
+            .any(|p| is_all_caps(p) || !p.chars().next().is_some_and(char::is_uppercase))
+        {
+            return false; // "ARD-Studio"
         }
         // Mid-name, a capitalised word whose only lexicon reading is lower
         // case ("Blinken") is a surname.
@@ -662,10 +687,11 @@ impl Recognizer {
             {
                 let mut a = i;
                 while a > 0
-                    && a + 3 > i
+                    && a + 1 > i
                     && toks[a - 1].cap
                     && !toks[a].line_start
                     && !self.is_stop(toks[a - 1].text)
+                    && !self.d.common.contains(toks[a - 1].text)
                 {
                     a -= 1;
                 }
@@ -694,7 +720,14 @@ impl Recognizer {
                 {
                     let mut b = i + 3;
                     loop {
-                        if b + 1 < toks.len()
+                        if b < toks.len()
+                            && b < i + 6
+                            && toks[b].cap
+                            && !toks[b].line_start
+                            && !self.is_stop(toks[b].text)
+                        {
+                            b += 1;
+                        } else if b + 1 < toks.len()
                             && matches!(toks[b].text, "und" | "in" | "," | "der" | "des")
                             && toks[b + 1].cap
                             && !self.is_stop(toks[b + 1].text)
@@ -723,14 +756,11 @@ impl Recognizer {
                     {
                         a -= 1;
                     }
-                    out.push(cand(
-                        toks,
-                        a,
-                        b,
-                        EntityKind::Org,
-                        join(toks, a, b),
-                        Source::Rule,
-                    ));
+                    let mut norm = join(toks, a, b);
+                    if a < i {
+                        norm = nominative_adj(&norm);
+                    }
+                    out.push(cand(toks, a, b, EntityKind::Org, norm, Source::Rule));
                 }
             }
         }
@@ -860,8 +890,34 @@ impl Recognizer {
                 norm,
                 role: None,
                 source: Source::Tagger,
+                boost: false,
             });
         }
+    }
+}
+
+/// Nouns with these endings are never names ("Aufrüstung", "Sicherheit").
+fn noun_suffix(w: &str) -> bool {
+    let l = w.to_lowercase();
+    [
+        "ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "nahme", "ungen", "heiten",
+        "keiten",
+    ]
+    .iter()
+    .any(|s| l.ends_with(s))
+}
+
+/// "Deutschen Gesellschaft für …" → "Deutsche Gesellschaft für …".
+fn nominative_adj(s: &str) -> String {
+    let (first, rest) = s.split_once(' ').unwrap_or((s, ""));
+    let first = match first.strip_suffix("en") {
+        Some(stem) if looks_adj(first) => format!("{stem}e"),
+        _ => first.to_string(),
+    };
+    if rest.is_empty() {
+        first
+    } else {
+        format!("{first} {rest}")
     }
 }
 
@@ -1059,6 +1115,7 @@ fn cand(toks: &[Tok], a: usize, b: usize, kind: EntityKind, norm: String, source
         norm,
         role: None,
         source,
+        boost: false,
     }
 }
 

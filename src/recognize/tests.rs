@@ -272,3 +272,27 @@ fn debug_print() {
         eprintln!("{:?}", show(t));
     }
 }
+
+#[test]
+#[ignore]
+fn dump_seeds() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for f in files {
+        let t = std::fs::read_to_string(&f).unwrap();
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        for m in run(&t) {
+            println!(
+                "{name}\t{}\t{}\t{}\t{:?}",
+                &t[m.span.range()],
+                m.kind.as_str(),
+                m.norm,
+                m.role
+            );
+        }
+    }
+}
