@@ -772,7 +772,7 @@ impl Recognizer {
         let mut seen: FxHashMap<&str, ()> = FxHashMap::default();
         for c in out.iter().filter(|c| c.kind == EntityKind::Person) {
             let last = toks[c.t1 - 1].text;
-            if toks[c.t1 - 1].cap && !self.is_common(last) {
+            if toks[c.t1 - 1].cap && !self.d.common.contains(last) {
                 seen.insert(strip_gen_if(last, c.norm.ends_with(last)), ());
             }
         }
