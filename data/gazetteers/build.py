@@ -48,7 +48,7 @@ with open(os.path.join(out, "not-places.txt"), encoding="utf-8") as f:
 
 def add_place(surface, norm=None, force=False):
     surface = surface.strip()
-    if surface in not_places and not force:
+    if surface in not_places:
         return
     if not surface or "(" in surface or "," in surface or len(surface) < 3:
         return
@@ -93,6 +93,13 @@ for row in tsv("german-nouns-first-names.tsv"):
     if len(n) >= 3 and " " not in n and not is_common(n):
         first.add(n)
 
+# Wiktionary's first names: common enough to stand alone ("sagte Laura").
+first_de = set()
+for row in tsv("german-nouns-first-names.tsv"):
+    n = row[0]
+    if len(n) >= 3 and " " not in n and not is_common(n) and n not in places:
+        first_de.add(n)
+
 sur = set()
 for row in tsv("german-nouns-surnames.tsv"):
     n = row[0]
@@ -112,6 +119,8 @@ with open(os.path.join(out, "places.tsv"), "w", encoding="utf-8") as f:
         f.write("\n")
 with open(os.path.join(out, "first-names.txt"), "w", encoding="utf-8") as f:
     f.write("\n".join(sorted(first)) + "\n")
+with open(os.path.join(out, "first-names-de.txt"), "w", encoding="utf-8") as f:
+    f.write("\n".join(sorted(first_de)) + "\n")
 with open(os.path.join(out, "surnames.txt"), "w", encoding="utf-8") as f:
     f.write("\n".join(sorted(sur)) + "\n")
 with open(os.path.join(out, "country-adjectives.txt"), "w", encoding="utf-8") as f:

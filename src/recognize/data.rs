@@ -9,6 +9,7 @@ const PLACES: &str = include_str!("../../data/gazetteers/places.tsv");
 const PLACES_EXTRA: &str = include_str!("../../data/gazetteers/places-extra.tsv");
 const ORGS: &str = include_str!("../../data/gazetteers/orgs.tsv");
 const FIRST_NAMES: &str = include_str!("../../data/gazetteers/first-names.txt");
+const FIRST_NAMES_DE: &str = include_str!("../../data/gazetteers/first-names-de.txt");
 const SURNAMES: &str = include_str!("../../data/gazetteers/surnames.txt");
 const ROLES: &str = include_str!("../../data/gazetteers/roles.txt");
 const STOPWORDS: &str = include_str!("../../data/gazetteers/stopwords.txt");
@@ -133,6 +134,8 @@ pub(crate) fn is_all_caps(w: &str) -> bool {
 pub(crate) struct Data {
     pub names: PhraseTable,
     pub first_names: WordSet,
+    /// First names common enough to be a person mention on their own.
+    pub bare_first_names: WordSet,
     pub surnames: WordSet,
     pub common: WordSet,
     pub stopwords: WordSet,
@@ -169,6 +172,8 @@ impl Data {
         }
         let mut first_names = WordSet::default();
         data_lines(FIRST_NAMES).for_each(|w| first_names.insert(w));
+        let mut bare_first_names = WordSet::default();
+        data_lines(FIRST_NAMES_DE).for_each(|w| bare_first_names.insert(w));
         let mut surnames = WordSet::default();
         data_lines(SURNAMES).for_each(|w| surnames.insert(w));
         let mut stopwords = WordSet::default();
@@ -200,6 +205,7 @@ impl Data {
         Data {
             names,
             first_names,
+            bare_first_names,
             surnames,
             common,
             stopwords,

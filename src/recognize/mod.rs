@@ -132,6 +132,31 @@ const NAME_PARTICLES: &[&str] = &[
     "la", "dos", "du", "ter",
 ];
 
+const CLUB_PREFIXES: &[&str] = &[
+    "FC",
+    "SC",
+    "SV",
+    "VfB",
+    "VfL",
+    "TSV",
+    "ESV",
+    "SG",
+    "TuS",
+    "BSC",
+    "FSV",
+    "SpVgg",
+    "TSG",
+    "SSV",
+    "Borussia",
+    "Eintracht",
+    "Hertha",
+    "Fortuna",
+    "Dynamo",
+    "Alemannia",
+    "Arminia",
+    "Kickers",
+];
+
 const CREDIT_CUES: &[&str] = &[
     "Foto", "Fotos", "Bild", "Bilder", "Quelle", "Grafik", "Video",
 ];
@@ -490,12 +515,16 @@ impl Recognizer {
                 }
                 let sur_start = j;
                 let mut k = j;
+                let mut words = 0;
                 loop {
-                    if k < toks.len()
+                    // "Ursula von der Leyen": particles only before the surname
+                    if words == 0
+                        && k < toks.len()
                         && !toks[k].line_start
                         && NAME_PARTICLES.contains(&toks[k].text)
-                        && toks.get(k + 1).is_some_and(|n| n.cap && !n.line_start)
-                        && k > sur_start.saturating_sub(0)
+                        && toks.get(k + 1).is_some_and(|n| {
+                            n.cap && !n.line_start || NAME_PARTICLES.contains(&n.text)
+                        })
                     {
                         k += 1;
                         continue;
@@ -503,11 +532,14 @@ impl Recognizer {
                     if k < toks.len()
                         && !toks[k].line_start
                         && self.surname_ok(toks, k)
-                        && (k == sur_start || single_word(&self.d.names, toks[k].text).is_none())
+                        && (words == 0
+                            || single_word(&self.d.names, toks[k].text).is_none()
+                                && !self.is_common(toks[k].text))
                     {
                         k += 1;
+                        words += 1;
                         // at most two surname words
-                        if k - sur_start >= 2 {
+                        if words >= 2 {
                             break;
                         }
                         continue;
@@ -516,6 +548,31 @@ impl Recognizer {
                 }
                 while k > sur_start && !toks[k - 1].cap {
                     k -= 1; // trailing particle
+                }
+                if k == sur_start
+                    && sur_start == i + 1
+                    && !t.initial
+                    && self.d.bare_first_names.contains(t.text)
+                    && !self.is_common(t.text)
+                    && single_word(&self.d.names, t.text).is_none()
+                    && !toks.get(k).is_some_and(|n| n.cap && !n.line_start)
+                    && !(i > 0 && toks[i - 1].cap && !t.line_start)
+                {
+                    // a bare first name ("sagte Laura")
+                    let role = role_at(i).map(|r| self.role_text(toks, r));
+                    out.push(Cand {
+                        role,
+                        ..cand(
+                            toks,
+                            i,
+                            k,
+                            EntityKind::Person,
+                            t.text.to_string(),
+                            Source::Rule,
+                        )
+                    });
+                    i = k;
+                    continue;
                 }
                 if k > sur_start {
                     let role = role_at(i).map(|r| self.role_text(toks, r));
@@ -571,7 +628,7 @@ impl Recognizer {
 
     fn surname_ok(&self, toks: &[Tok], k: usize) -> bool {
         let t = &toks[k];
-        if !self.nameish(t) || t.caps || noun_suffix(t.text) {
+        if !self.nameish(t) || t.caps || noun_suffix(t.text) || t.text.chars().nth(1).is_none() {
             return false;
         }
         if t.text
@@ -658,6 +715,34 @@ impl Recognizer {
                             Source::Rule,
                         )
                     });
+                }
+            }
+            // Sports clubs: "FC Bayern München", "Borussia Dortmund", "1. FC Köln"
+            if CLUB_PREFIXES.contains(&t.text) && !t.line_start || t.text == "FC" {
+                let mut b = i + 1;
+                while b < toks.len()
+                    && b < i + 4
+                    && !toks[b].line_start
+                    && (toks[b].cap && !self.is_stop(toks[b].text)
+                        || toks[b].text.len() == 2
+                            && toks[b].text.bytes().all(|c| c.is_ascii_digit()))
+                {
+                    b += 1;
+                }
+                if b > i + 1 {
+                    let a = if i >= 2 && toks[i - 1].text == "." && toks[i - 2].text == "1" {
+                        i - 2
+                    } else {
+                        i
+                    };
+                    out.push(cand(
+                        toks,
+                        a,
+                        b,
+                        EntityKind::Org,
+                        join(toks, a, b),
+                        Source::Rule,
+                    ));
                 }
             }
             // "Deutsche Bank AG"
@@ -770,7 +855,10 @@ impl Recognizer {
     /// ("Stoltenberg" after "Jens Stoltenberg"), and known surnames.
     fn surname_repeats(&self, toks: &[Tok], out: &mut Vec<Cand>) {
         let mut seen: FxHashMap<&str, ()> = FxHashMap::default();
-        for c in out.iter().filter(|c| c.kind == EntityKind::Person) {
+        for c in out
+            .iter()
+            .filter(|c| c.kind == EntityKind::Person && (c.t1 - c.t0 >= 2 || c.boost))
+        {
             let last = toks[c.t1 - 1].text;
             if toks[c.t1 - 1].cap && !self.d.common.contains(last) {
                 seen.insert(strip_gen_if(last, c.norm.ends_with(last)), ());
@@ -983,6 +1071,17 @@ fn is_acronym(w: &str) -> bool {
             | "LKW"
             | "PKW"
             | "BIP"
+            | "ISBN"
+            | "ISSN"
+            | "EUR"
+            | "USD"
+            | "CHF"
+            | "GBP"
+            | "KB"
+            | "MB"
+            | "TB"
+            | "GNU"
+            | "SS"
             | "MWST"
             | "NR"
             | "TOP"
