@@ -182,7 +182,7 @@ impl Data {
                 stopwords.insert(w);
             }
         }
-        let mut roles_suffix = Vec::new();
+        let mut roles_suffix: Vec<Box<str>> = Vec::new();
         let mut roles_exact = WordSet::default();
         for l in data_lines(ROLES) {
             if let Some(x) = l.strip_prefix('=') {
@@ -192,7 +192,7 @@ impl Data {
             }
         }
         // Longest first so "generalsekretär" wins over "sekretär".
-        roles_suffix.sort_by_key(|r: &Box<str>| std::cmp::Reverse(r.len()));
+        roles_suffix.sort_by_key(|r| std::cmp::Reverse(r.len()));
         let country_adj = data_lines(COUNTRY_ADJ).map(Into::into).collect();
         let mut common = WordSet::default();
         let mut text = String::new();

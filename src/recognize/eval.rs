@@ -78,6 +78,7 @@ fn seeds() {
     }
     let (p, r, f1) = prf(tp_all, np_all, ng_all);
     eprintln!("ALL seeds: P {p:.3} R {r:.3} F1 {f1:.3}");
+    assert!(p > 0.9 && r > 0.9, "seed quality regressed");
 }
 
 /// GermEval 2014 dev: tokens joined with spaces per sentence; gold = outer
@@ -191,6 +192,7 @@ fn germeval() {
     }
     let (pp, rr, ff) = prf(t, p, g);
     eprintln!("GermEval dev ALL: P {pp:.3} R {rr:.3} F1 {ff:.3}");
+    assert!(pp > 0.7 && ff > 0.55, "GermEval quality regressed");
     if std::env::var("EVAL_DUMP").is_ok() {
         std::fs::write("/tmp/ge_fp.txt", fp_ex.join("\n")).unwrap();
         std::fs::write("/tmp/ge_fn.txt", fn_ex.join("\n")).unwrap();

@@ -595,7 +595,7 @@ impl Recognizer {
                         && (!self.is_common(x.text) || self.d.surnames.contains(x.text))
                         && single_word(&self.d.names, strip_gen(x.text).unwrap_or("")).is_none()
                 };
-                if strong(t) && !toks[r].line_start.then_some(false).unwrap_or(false) {
+                if strong(t) {
                     let mut k = i + 1;
                     if k < toks.len() && !toks[k].line_start && strong(&toks[k]) {
                         k += 1;
@@ -836,7 +836,6 @@ impl Recognizer {
                             .iter()
                             .any(|s| toks[a - 1].text.ends_with(s))
                         && !self.is_stop(toks[a - 1].text)
-                        && toks[a - 1].text.to_lowercase().ends_with("sch") == false
                         && looks_adj(toks[a - 1].text)
                     {
                         a -= 1;
