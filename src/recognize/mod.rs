@@ -132,6 +132,45 @@ const NAME_PARTICLES: &[&str] = &[
     "la", "dos", "du", "ter",
 ];
 
+const NEWSPAPER_HEADS: &[&str] = &[
+    "Zeitung",
+    "Presse",
+    "Rundschau",
+    "Nachrichten",
+    "Allgemeine",
+    "Tagblatt",
+    "Anzeiger",
+    "Kurier",
+    "Morgenpost",
+    "Abendblatt",
+    "Volksstimme",
+    "Tageblatt",
+    "Zeitung",
+    "Post",
+];
+
+const PLACE_ORG_HEADS: &[&str] = &[
+    "Universität",
+    "Hochschule",
+    "Fachhochschule",
+    "Verlag",
+    "Sparkasse",
+    "Volksbank",
+    "Stadtwerke",
+    "Landesbank",
+    "Kreissparkasse",
+    "Klinikum",
+    "Universitätsklinikum",
+    "Landgericht",
+    "Amtsgericht",
+    "Oberlandesgericht",
+    "Verwaltungsgericht",
+    "Landratsamt",
+    "Theater",
+    "Staatstheater",
+    "Staatsoper",
+];
+
 const CLUB_PREFIXES: &[&str] = &[
     "FC",
     "SC",
@@ -585,6 +624,24 @@ impl Recognizer {
                     continue;
                 }
             }
+            // Street names: "Schwanitzstraße"
+            if !t.initial
+                && street_like(t.text).is_some_and(|stem| {
+                    !self.is_common(stem) && !self.is_common(stem.trim_end_matches('s'))
+                })
+                && !self.is_common(t.text)
+            {
+                out.push(cand(
+                    toks,
+                    i,
+                    i + 1,
+                    EntityKind::Place,
+                    t.text.to_string(),
+                    Source::Rule,
+                ));
+                i += 1;
+                continue;
+            }
             // 2. role cue + name: "Präsident Putin", "Herr Putin"
             if let Some(r) = role_at(i) {
                 let strong = |x: &Tok| {
@@ -715,6 +772,63 @@ impl Recognizer {
                             Source::Rule,
                         )
                     });
+                }
+            }
+            // Newspapers: "Berliner Zeitung", "Passauer Neue Presse"
+            if t.cap && NEWSPAPER_HEADS.contains(&t.text) && i > 0 && !t.line_start {
+                let mut a = i;
+                while a > 0
+                    && a + 2 > i
+                    && toks[a - 1].cap
+                    && !toks[a].line_start
+                    && !self.is_stop(toks[a - 1].text)
+                    && (toks[a - 1].text.ends_with("er")
+                        || looks_adj(toks[a - 1].text)
+                        || toks[a - 1].text.ends_with("e"))
+                {
+                    a -= 1;
+                }
+                if a < i && toks[a].text.ends_with("er") || a + 1 < i {
+                    out.push(cand(
+                        toks,
+                        a,
+                        i + 1,
+                        EntityKind::Org,
+                        join(toks, a, i + 1),
+                        Source::Rule,
+                    ));
+                }
+            }
+            // "Universität Gießen", "Verlag Paul Haupt", "TU Berlin"
+            if t.cap && PLACE_ORG_HEADS.contains(&t.text) && !t.caps
+                || matches!(t.text, "TU" | "LMU" | "FU" | "HU")
+            {
+                let mut b = i + 1;
+                while b < toks.len()
+                    && b < i + 3
+                    && toks[b].cap
+                    && !toks[b].line_start
+                    && !self.is_stop(toks[b].text)
+                    && !self.d.common.contains(toks[b].text)
+                {
+                    b += 1;
+                }
+                if b > i + 1 {
+                    let a = if i > 0
+                        && toks[i - 1].cap
+                        && looks_adj(toks[i - 1].text)
+                        && !toks[i].line_start
+                    {
+                        i - 1
+                    } else {
+                        i
+                    };
+                    let norm = if a < i {
+                        nominative_adj(&join(toks, a, b))
+                    } else {
+                        join(toks, a, b)
+                    };
+                    out.push(cand(toks, a, b, EntityKind::Org, norm, Source::Rule));
                 }
             }
             // Sports clubs: "FC Bayern München", "Borussia Dortmund", "1. FC Köln"
@@ -1016,6 +1130,17 @@ fn looks_adj(w: &str) -> bool {
     ]
     .iter()
     .any(|s| l.ends_with(s))
+}
+
+/// Street names: "Schwanitzstraße", "Alexanderplatz".
+/// Returns the part before the street word ("Schwanitz").
+fn street_like(w: &str) -> Option<&str> {
+    ["straße", "strasse", "gasse", "allee", "chaussee"]
+        .iter()
+        .find_map(|s| {
+            let stem = w.strip_suffix(s)?.trim_end_matches('-');
+            (stem.chars().count() > 2).then_some(stem)
+        })
 }
 
 fn is_initial(w: &str) -> bool {

@@ -252,3 +252,69 @@ fn output_sorted_and_disjoint() {
         assert!(w[0].span.end <= w[1].span.start);
     }
 }
+
+#[test]
+fn pattern_orgs_and_streets() {
+    let t = "Das berichtete die Berliner Zeitung. Er studierte an der Universität Gießen und wohnt in der Schwanitzstraße. Der FC Bayern München siegte.";
+    let got = show(t);
+    for (s, k) in [
+        ("Berliner Zeitung", "org"),
+        ("Universität Gießen", "org"),
+        ("Schwanitzstraße", "place"),
+        ("FC Bayern München", "org"),
+    ] {
+        assert!(
+            got.iter().any(|(x, kk, _)| x == s && *kk == k),
+            "{s}: {got:?}"
+        );
+    }
+    // a common compound is not a street name
+    let got = show("Die Bundesstraße und die Hauptstraße waren nass.");
+    assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
+fn never_panics_and_spans_on_char_boundaries() {
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seeds/004_5dd8000065fe1fc0.txt"
+    ))
+    .unwrap();
+    let mut cuts: Vec<usize> = (0..seed.len())
+        .step_by(97)
+        .filter(|&i| seed.is_char_boundary(i))
+        .collect();
+    cuts.push(seed.len());
+    for w in cuts.windows(2) {
+        let t = &seed[w[0]..w[1]];
+        for m in run(t) {
+            assert!(
+                t.is_char_boundary(m.span.start as usize)
+                    && t.is_char_boundary(m.span.end as usize)
+            );
+        }
+    }
+    for t in [
+        "",
+        "-",
+        "A-",
+        "NATO-",
+        "-NATO",
+        "Herr",
+        "Präsident",
+        "J.",
+        "Jens",
+        "FC",
+        "1. FC",
+        "of",
+        "Bild:",
+        "Reuters/",
+        "BRÜSSEL",
+        "BRÜSSEL –",
+        "Ä-Ö-Ü",
+        "s",
+        "Xs",
+    ] {
+        let _ = run(t);
+    }
+}
