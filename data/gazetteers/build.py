@@ -52,7 +52,7 @@ def add_place(surface, norm=None, force=False):
         return
     if not surface or "(" in surface or "," in surface or len(surface) < 3:
         return
-    if not surface[0].isupper():
+    if not surface[0].isupper() or (surface.isupper() and not force):
         return
     if not force and " " not in surface and is_common(surface):
         return

@@ -318,3 +318,39 @@ fn never_panics_and_spans_on_char_boundaries() {
         let _ = run(t);
     }
 }
+
+#[test]
+fn unseen_news_paragraph() {
+    let t = "BERLIN (dpa) – Bundeskanzlerin Angela Merkel hat am Dienstag in Berlin mit dem französischen Präsidenten Emmanuel Macron über die Lage in der Ostukraine gesprochen. \
+Wie Regierungssprecher Steffen Seibert mitteilte, ging es auch um die Gaspipeline Nord Stream 2. \
+Die Grünen-Vorsitzende Annalena Baerbock kritisierte die Pläne. Außenminister Heiko Maas reist nach Kiew.\n\
+Foto: picture alliance/dpa | Kay Nietfeld\n\
+Die Deutsche Bank AG meldete Gewinne. Laut Statistischem Bundesamt stieg die Inflation. \
+Im Stadtteil Neukölln protestierten Anwohner. Frank-Walter Steinmeier besuchte Hamburg und München. \
+Der Chef der Weltgesundheitsorganisation, Tedros Adhanom Ghebreyesus, warnte. Die Bundeswehr und das THW halfen in Ahrweiler. \
+Sicherlich wird Ende Mai entschieden. Kanzler Scholz und CDU-Chef Friedrich Merz stritten im Bundestag.";
+    let got: Vec<String> = show(t)
+        .into_iter()
+        .map(|(s, k, _)| format!("{s}/{k}"))
+        .collect();
+    let want = "BERLIN/place dpa/org Angela Merkel/person Berlin/place Emmanuel Macron/person \
+        Steffen Seibert/person Nord Stream 2/org Annalena Baerbock/person Heiko Maas/person \
+        Kiew/place picture alliance/org dpa/org Kay Nietfeld/person Deutsche Bank AG/org \
+        Statistischem Bundesamt/org Neukölln/place Frank-Walter Steinmeier/person Hamburg/place \
+        München/place Weltgesundheitsorganisation/org Bundeswehr/org THW/org Ahrweiler/place \
+        Scholz/person CDU/org Friedrich Merz/person Bundestag/org";
+    assert_eq!(
+        got.join(" "),
+        want.split_whitespace().collect::<Vec<_>>().join(" ")
+    );
+    let ms = run(t);
+    assert_eq!(find(&ms, t, "BERLIN").unwrap().norm, "Berlin");
+    assert_eq!(
+        find(&ms, t, "Statistischem Bundesamt").unwrap().norm,
+        "Statistisches Bundesamt"
+    );
+    assert_eq!(
+        find(&ms, t, "Scholz").unwrap().role.as_deref(),
+        Some("Kanzler")
+    );
+}
