@@ -13,6 +13,7 @@ const FIRST_NAMES_DE: &str = include_str!("../../data/gazetteers/first-names-de.
 const SURNAMES: &str = include_str!("../../data/gazetteers/surnames.txt");
 const ROLES: &str = include_str!("../../data/gazetteers/roles.txt");
 const STOPWORDS: &str = include_str!("../../data/gazetteers/stopwords.txt");
+const NOT_ORGS: &str = include_str!("../../data/gazetteers/not-orgs.txt");
 const COUNTRY_ADJ: &str = include_str!("../../data/gazetteers/country-adjectives.txt");
 const COMMON_GZ: &[u8] = include_bytes!("../../data/gazetteers/common-words.txt.gz");
 
@@ -139,6 +140,8 @@ pub(crate) struct Data {
     pub surnames: WordSet,
     pub common: WordSet,
     pub stopwords: WordSet,
+    /// All-caps tokens that are not organisations (units, codes).
+    pub not_orgs: WordSet,
     /// Role heads matched as a compound ending.
     pub roles_suffix: Vec<Box<str>>,
     /// Role words matched exactly (titles: "Herr", "Dr").
@@ -182,6 +185,10 @@ impl Data {
                 stopwords.insert(w);
             }
         }
+        let mut not_orgs = WordSet::default();
+        for l in data_lines(NOT_ORGS) {
+            l.split_whitespace().for_each(|w| not_orgs.insert(w));
+        }
         let mut roles_suffix: Vec<Box<str>> = Vec::new();
         let mut roles_exact = WordSet::default();
         for l in data_lines(ROLES) {
@@ -209,6 +216,7 @@ impl Data {
             surnames,
             common,
             stopwords,
+            not_orgs,
             roles_suffix,
             roles_exact,
             country_adj,

@@ -128,8 +128,56 @@ const ORG_HEADS: &[&str] = &[
 ];
 
 const NAME_PARTICLES: &[&str] = &[
-    "von", "van", "de", "der", "den", "da", "di", "del", "al", "bin", "ibn", "zu", "vom", "le",
-    "la", "dos", "du", "ter",
+    "von", "van", "de", "da", "di", "del", "al", "bin", "ibn", "zu", "dos", "du", "ter",
+];
+
+const ENGLISH_ORG_HEADS: &[&str] = &[
+    "Friends",
+    "Bank",
+    "University",
+    "Institute",
+    "Council",
+    "Association",
+    "Society",
+    "Department",
+    "Ministry",
+    "Foundation",
+    "Center",
+    "Centre",
+    "Office",
+    "Agency",
+    "Committee",
+    "Commission",
+    "Federation",
+    "Union",
+    "League",
+    "Organization",
+    "Organisation",
+    "Party",
+    "Church",
+    "College",
+    "School",
+    "Academy",
+    "Board",
+    "Bureau",
+    "Court",
+    "Chamber",
+    "Museum",
+    "Library",
+    "Fund",
+    "Alliance",
+    "Coalition",
+    "Congress",
+    "Parliament",
+    "Government",
+    "Army",
+    "Corps",
+    "Club",
+    "Company",
+    "Corporation",
+    "Group",
+    "Conference",
+    "Assembly",
 ];
 
 const NEWSPAPER_HEADS: &[&str] = &[
@@ -560,7 +608,10 @@ impl Recognizer {
                     if words == 0
                         && k < toks.len()
                         && !toks[k].line_start
-                        && NAME_PARTICLES.contains(&toks[k].text)
+                        && (NAME_PARTICLES.contains(&toks[k].text)
+                            || k > sur_start
+                                && matches!(toks[k - 1].text, "von" | "van")
+                                && matches!(toks[k].text, "der" | "den" | "dem"))
                         && toks.get(k + 1).is_some_and(|n| {
                             n.cap && !n.line_start || NAME_PARTICLES.contains(&n.text)
                         })
@@ -573,7 +624,8 @@ impl Recognizer {
                         && self.surname_ok(toks, k)
                         && (words == 0
                             || single_word(&self.d.names, toks[k].text).is_none()
-                                && !self.is_common(toks[k].text))
+                                && !self.is_common(toks[k].text)
+                                && !self.compound_of_common(toks[k].text))
                     {
                         k += 1;
                         words += 1;
@@ -675,6 +727,23 @@ impl Recognizer {
         }
     }
 
+    /// "Liebeskummer" = "Liebes" + "Kummer": a German compound whose head
+    /// (five letters or more) is a common noun.
+    fn compound_of_common(&self, w: &str) -> bool {
+        let chars: Vec<(usize, char)> = w.char_indices().collect();
+        if chars.len() < 8 {
+            return false;
+        }
+        (3..chars.len() - 4).any(|k| {
+            let (b, c) = chars[k];
+            let head: String = c
+                .to_uppercase()
+                .chain(w[b + c.len_utf8()..].chars())
+                .collect();
+            self.d.common.contains(&head)
+        })
+    }
+
     fn is_first_name(&self, w: &str) -> bool {
         if self.d.first_names.contains(w) {
             return true;
@@ -751,6 +820,7 @@ impl Recognizer {
             let head = t.text.split('-').next().unwrap_or(t.text);
             if !t.shout
                 && is_acronym(head)
+                && !self.d.not_orgs.contains(head)
                 && !self.is_common(&title_case(head))
                 && !self.is_stop(head)
                 && single_word(&self.d.names, head).is_none()
@@ -882,7 +952,10 @@ impl Recognizer {
                 }
             }
             // "Friends of Europe", "Bank of England"
-            if t.text == "of" && i > 0 && toks[i - 1].cap && toks.get(i + 1).is_some_and(|n| n.cap)
+            if t.text == "of"
+                && i > 0
+                && ENGLISH_ORG_HEADS.contains(&toks[i - 1].text)
+                && toks.get(i + 1).is_some_and(|n| n.cap)
             {
                 let mut a = i;
                 while a > 0
@@ -1148,69 +1221,17 @@ fn is_initial(w: &str) -> bool {
     matches!((c.next(), c.next()), (Some(x), None) if x.is_uppercase())
 }
 
+/// A candidate acronym: 3–6 capitals ("OSZE"), not a Roman numeral.
+/// Two-letter acronyms are too ambiguous and must be listed in orgs.tsv.
 fn is_acronym(w: &str) -> bool {
     let n = w.chars().count();
-    if !(2..=6).contains(&n) || !is_all_caps(w) {
+    if !(3..=6).contains(&n) || !is_all_caps(w) {
         return false;
     }
     if !w.chars().next().is_some_and(char::is_alphabetic) {
         return false;
     }
-    if w.chars().all(|c| "IVXLCDM".contains(c)) {
-        return false; // Roman numerals
-    }
-    !matches!(
-        w,
-        "KM" | "KG"
-            | "MW"
-            | "GW"
-            | "KW"
-            | "KWH"
-            | "PS"
-            | "CM"
-            | "MM"
-            | "ML"
-            | "TV"
-            | "PC"
-            | "OK"
-            | "CO"
-            | "PR"
-            | "AM"
-            | "PM"
-            | "UHR"
-            | "AG"
-            | "GMBH"
-            | "SE"
-            | "PDF"
-            | "FAQ"
-            | "HTML"
-            | "URL"
-            | "CEO"
-            | "CFO"
-            | "DNA"
-            | "HIV"
-            | "GPS"
-            | "SMS"
-            | "USB"
-            | "LKW"
-            | "PKW"
-            | "BIP"
-            | "ISBN"
-            | "ISSN"
-            | "EUR"
-            | "USD"
-            | "CHF"
-            | "GBP"
-            | "KB"
-            | "MB"
-            | "TB"
-            | "GNU"
-            | "SS"
-            | "MWST"
-            | "NR"
-            | "TOP"
-            | "ID"
-    )
+    !w.chars().all(|c| "IVXLCDM".contains(c)) // Roman numerals
 }
 
 fn title_case(w: &str) -> String {
