@@ -81,11 +81,16 @@ with open(os.path.join(gz, "german-towns-osm.list"), encoding="utf-8") as f:
         add_place(l.strip())
 
 first = set()
+# First names that are also common words ("Ernst", "August", "Franz"): only
+# used before an unambiguous surname.
+first_amb = set()
 for row in tsv("first-names-nam-dict.tsv"):
     n = row[0]
     if " " in n or "+" in n or len(n) < 3 or not n[0].isupper():
         continue
     if is_common(n):
+        if row[1].strip() in ("M", "F"):
+            first_amb.add(n)
         continue
     first.add(n)
 for row in tsv("german-nouns-first-names.tsv"):
@@ -119,6 +124,8 @@ with open(os.path.join(out, "places.tsv"), "w", encoding="utf-8") as f:
         f.write("\n")
 with open(os.path.join(out, "first-names.txt"), "w", encoding="utf-8") as f:
     f.write("\n".join(sorted(first)) + "\n")
+with open(os.path.join(out, "first-names-ambiguous.txt"), "w", encoding="utf-8") as f:
+    f.write("\n".join(sorted(first_amb)) + "\n")
 with open(os.path.join(out, "first-names-de.txt"), "w", encoding="utf-8") as f:
     f.write("\n".join(sorted(first_de)) + "\n")
 with open(os.path.join(out, "surnames.txt"), "w", encoding="utf-8") as f:

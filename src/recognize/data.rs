@@ -9,6 +9,7 @@ const PLACES: &str = include_str!("../../data/gazetteers/places.tsv");
 const PLACES_EXTRA: &str = include_str!("../../data/gazetteers/places-extra.tsv");
 const ORGS: &str = include_str!("../../data/gazetteers/orgs.tsv");
 const FIRST_NAMES: &str = include_str!("../../data/gazetteers/first-names.txt");
+const FIRST_NAMES_AMB: &str = include_str!("../../data/gazetteers/first-names-ambiguous.txt");
 const FIRST_NAMES_DE: &str = include_str!("../../data/gazetteers/first-names-de.txt");
 const SURNAMES: &str = include_str!("../../data/gazetteers/surnames.txt");
 const ROLES: &str = include_str!("../../data/gazetteers/roles.txt");
@@ -137,6 +138,8 @@ pub(crate) struct Data {
     pub first_names: WordSet,
     /// First names common enough to be a person mention on their own.
     pub bare_first_names: WordSet,
+    /// First names that are also common words ("Ernst"): only before a clear surname.
+    pub ambiguous_first_names: WordSet,
     pub surnames: WordSet,
     pub common: WordSet,
     pub stopwords: WordSet,
@@ -177,6 +180,8 @@ impl Data {
         data_lines(FIRST_NAMES).for_each(|w| first_names.insert(w));
         let mut bare_first_names = WordSet::default();
         data_lines(FIRST_NAMES_DE).for_each(|w| bare_first_names.insert(w));
+        let mut ambiguous_first_names = WordSet::default();
+        data_lines(FIRST_NAMES_AMB).for_each(|w| ambiguous_first_names.insert(w));
         let mut surnames = WordSet::default();
         data_lines(SURNAMES).for_each(|w| surnames.insert(w));
         let mut stopwords = WordSet::default();
@@ -213,6 +218,7 @@ impl Data {
             names,
             first_names,
             bare_first_names,
+            ambiguous_first_names,
             surnames,
             common,
             stopwords,

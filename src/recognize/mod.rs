@@ -579,7 +579,21 @@ impl Recognizer {
                     .then(|| k - 1)
             };
             // 1. first name(s) [initials] surname(s)
-            if self.is_first_name(t.text) && !self.is_stop(t.text) {
+            let ambiguous_first = || {
+                self.d.ambiguous_first_names.contains(t.text)
+                    && toks.get(i + 1).is_some_and(|n| {
+                        n.cap
+                            && !n.caps
+                            && !n.line_start
+                            && n.text.chars().nth(1).is_some()
+                            && !self.is_stop(n.text)
+                            && !self.is_common(n.text)
+                            && !noun_suffix(n.text)
+                            && self.role_of(n.text).is_none()
+                            && single_word(&self.d.names, n.text).is_none()
+                    })
+            };
+            if (self.is_first_name(t.text) || ambiguous_first()) && !self.is_stop(t.text) {
                 let mut j = i + 1;
                 // further given names and initials
                 loop {
@@ -596,6 +610,14 @@ impl Recognizer {
                         && !toks[j].line_start
                     {
                         j += 2;
+                    } else if j + 1 < toks.len()
+                        && is_roman(toks[j].text)
+                        && toks[j + 1].text == "."
+                        && toks[j + 1].start == toks[j].end
+                        && !toks[j].line_start
+                    {
+                        j += 2; // "Elisabeth II."
+                        break;
                     } else {
                         break;
                     }
@@ -639,6 +661,20 @@ impl Recognizer {
                 }
                 while k > sur_start && !toks[k - 1].cap {
                     k -= 1; // trailing particle
+                }
+                if k == sur_start && sur_start > i + 1 && toks[sur_start - 1].text == "." {
+                    // "Claudia B.", "Elisabeth II."
+                    let norm = join(toks, i, sur_start);
+                    out.push(cand(
+                        toks,
+                        i,
+                        sur_start,
+                        EntityKind::Person,
+                        norm,
+                        Source::Rule,
+                    ));
+                    i = sur_start;
+                    continue;
                 }
                 if k == sur_start
                     && sur_start == i + 1
@@ -692,6 +728,23 @@ impl Recognizer {
                     Source::Rule,
                 ));
                 i += 1;
+                continue;
+            }
+            // Initial + surname: "W. Müller"
+            if is_initial(t.text)
+                && toks
+                    .get(i + 1)
+                    .is_some_and(|d| d.text == "." && d.start == t.end)
+                && toks.get(i + 2).is_some_and(|n| {
+                    !n.line_start
+                        && !self.is_common(n.text)
+                        && single_word(&self.d.names, n.text).is_none()
+                })
+                && self.surname_ok(toks, i + 2)
+            {
+                let norm = self.person_norm(toks, i, i + 3);
+                out.push(cand(toks, i, i + 3, EntityKind::Person, norm, Source::Rule));
+                i += 3;
                 continue;
             }
             // 2. role cue + name: "Präsident Putin", "Herr Putin"
@@ -1214,6 +1267,27 @@ fn street_like(w: &str) -> Option<&str> {
             let stem = w.strip_suffix(s)?.trim_end_matches('-');
             (stem.chars().count() > 2).then_some(stem)
         })
+}
+
+fn is_roman(w: &str) -> bool {
+    matches!(
+        w,
+        "I" | "II"
+            | "III"
+            | "IV"
+            | "V"
+            | "VI"
+            | "VII"
+            | "VIII"
+            | "IX"
+            | "X"
+            | "XI"
+            | "XII"
+            | "XIII"
+            | "XIV"
+            | "XV"
+            | "XVI"
+    )
 }
 
 fn is_initial(w: &str) -> bool {

@@ -354,3 +354,16 @@ Sicherlich wird Ende Mai entschieden. Kanzler Scholz und CDU-Chef Friedrich Merz
         Some("Kanzler")
     );
 }
+
+#[test]
+fn initials_regnal_numbers_and_ambiguous_first_names() {
+    let t = "Laut H. Dietz traf Königin Elisabeth II. den Trainer Ernst Happel, und Claudia B. klagte. Im August Regen.";
+    let got = show(t);
+    for s in ["H. Dietz", "Elisabeth II.", "Ernst Happel", "Claudia B."] {
+        assert!(
+            got.iter().any(|(x, k, _)| x == s && *k == "person"),
+            "{s}: {got:?}"
+        );
+    }
+    assert!(!got.iter().any(|(x, _, _)| x.contains("August")), "{got:?}");
+}
