@@ -88,10 +88,28 @@ fn seeds() {
 #[test]
 #[ignore]
 fn germeval() {
-    let path = "/work/shared/data/ner/germeval2014-dev.tsv";
+    let Some((pp, ff)) = conll_eval("/work/shared/data/ner/germeval2014-dev.tsv", "GermEval dev")
+    else {
+        return;
+    };
+    assert!(pp > 0.7 && ff > 0.55, "GermEval quality regressed");
+}
+
+/// Universal NER German PUD (news and Wikipedia sentences), same scoring.
+#[test]
+#[ignore]
+fn uner_pud() {
+    let Some((pp, ff)) = conll_eval("/work/shared/data/ner/uner-de-pud.iob2", "UNER de-PUD") else {
+        return;
+    };
+    assert!(pp > 0.6 && ff > 0.45, "UNER quality regressed");
+}
+
+/// Scores a CoNLL-style file (idx, token, outer tag); returns (precision, F1).
+fn conll_eval(path: &str, label: &str) -> Option<(f64, f64)> {
     let Ok(data) = std::fs::read_to_string(path) else {
         eprintln!("{path} missing; skipped");
-        return;
+        return None;
     };
     let mut sents: Vec<Vec<(String, String)>> = vec![vec![]];
     for l in data.lines() {
@@ -185,18 +203,18 @@ fn germeval() {
     for c in ["PER", "LOC", "ORG"] {
         let (a, b, d) = stats[c];
         let (pp, rr, ff) = prf(a, b, d);
-        eprintln!("GermEval dev {c}: P {pp:.3} R {rr:.3} F1 {ff:.3} (tp {a}, pred {b}, gold {d})");
+        eprintln!("{label} {c}: P {pp:.3} R {rr:.3} F1 {ff:.3} (tp {a}, pred {b}, gold {d})");
         t += a;
         p += b;
         g += d;
     }
     let (pp, rr, ff) = prf(t, p, g);
-    eprintln!("GermEval dev ALL: P {pp:.3} R {rr:.3} F1 {ff:.3}");
-    assert!(pp > 0.7 && ff > 0.55, "GermEval quality regressed");
+    eprintln!("{label} ALL: P {pp:.3} R {rr:.3} F1 {ff:.3}");
     if std::env::var("EVAL_DUMP").is_ok() {
         std::fs::write("/tmp/ge_fp.txt", fp_ex.join("\n")).unwrap();
         std::fs::write("/tmp/ge_fn.txt", fn_ex.join("\n")).unwrap();
     }
+    Some((pp, ff))
 }
 
 /// Throughput over the seeds repeated (tokenisation excluded).
