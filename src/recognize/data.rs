@@ -7,6 +7,7 @@ use std::io::Read;
 
 const PLACES: &str = include_str!("../../data/gazetteers/places.tsv");
 const PLACES_EXTRA: &str = include_str!("../../data/gazetteers/places-extra.tsv");
+const PERSONS: &str = include_str!("../../data/gazetteers/persons.tsv");
 const ORGS: &str = include_str!("../../data/gazetteers/orgs.tsv");
 const FIRST_NAMES: &str = include_str!("../../data/gazetteers/first-names.txt");
 const FIRST_NAMES_AMB: &str = include_str!("../../data/gazetteers/first-names-ambiguous.txt");
@@ -141,6 +142,8 @@ pub(crate) struct Data {
     /// First names that are also common words ("Ernst"): only before a clear surname.
     pub ambiguous_first_names: WordSet,
     pub surnames: WordSet,
+    /// Surnames of well-known people (persons.tsv), recognised when bare.
+    pub famous_surnames: WordSet,
     pub common: WordSet,
     pub stopwords: WordSet,
     /// All-caps tokens that are not organisations (units, codes).
@@ -174,6 +177,12 @@ impl Data {
                 if !surface.is_empty() {
                     names.add(surface, kind, norm);
                 }
+            }
+        }
+        let mut famous_surnames = WordSet::default();
+        for l in data_lines(PERSONS) {
+            if let Some(last) = l.rsplit(' ').next() {
+                famous_surnames.insert(last);
             }
         }
         let mut first_names = WordSet::default();
@@ -220,6 +229,7 @@ impl Data {
             bare_first_names,
             ambiguous_first_names,
             surnames,
+            famous_surnames,
             common,
             stopwords,
             not_orgs,

@@ -1120,11 +1120,12 @@ impl Recognizer {
                 continue;
             }
             let (stem, gen) = match strip_gen(t.text) {
-                Some(s) if seen.contains_key(s) => (s, true),
+                Some(s) if seen.contains_key(s) || self.d.famous_surnames.contains(s) => (s, true),
                 _ => (t.text, false),
             };
             let known = seen.contains_key(stem);
-            let listed = !t.initial && self.d.surnames.contains(stem) && !self.is_common(stem);
+            let listed = (!t.initial && self.d.surnames.contains(stem) && !self.is_common(stem))
+                || self.d.famous_surnames.contains(stem) && !self.is_common(stem);
             if known || listed {
                 let _ = gen;
                 out.push(Cand {

@@ -367,3 +367,11 @@ fn initials_regnal_numbers_and_ambiguous_first_names() {
     }
     assert!(!got.iter().any(|(x, _, _)| x.contains("August")), "{got:?}");
 }
+
+#[test]
+fn famous_surnames_without_context() {
+    let t = "Gestern widersprach Merkel, und Selenskyjs Appell verhallte.";
+    let ms = run(t);
+    assert_eq!(find(&ms, t, "Merkel").unwrap().kind, EntityKind::Person);
+    assert_eq!(find(&ms, t, "Selenskyjs").unwrap().norm, "Selenskyj");
+}
