@@ -1103,9 +1103,6 @@ impl Recognizer {
                 seen.insert(strip_gen_if(last, c.norm.ends_with(last)), ());
             }
         }
-        if seen.is_empty() && out.is_empty() {
-            return;
-        }
         // A person's surname beats a same-named place or org in this document.
         out.retain(|c| {
             c.kind == EntityKind::Person

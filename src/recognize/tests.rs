@@ -372,6 +372,7 @@ fn initials_regnal_numbers_and_ambiguous_first_names() {
 fn famous_surnames_without_context() {
     let t = "Gestern widersprach Merkel, und Selenskyjs Appell verhallte.";
     let ms = run(t);
+    assert!(find(&ms, t, "Merkel").is_some(), "{:?}", show(t));
     assert_eq!(find(&ms, t, "Merkel").unwrap().kind, EntityKind::Person);
     assert_eq!(find(&ms, t, "Selenskyjs").unwrap().norm, "Selenskyj");
 }
