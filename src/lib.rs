@@ -4,3 +4,4 @@
 //! See ARCHITECTURE.md for the map of modules.
 pub mod model;
 pub mod text;
+pub mod tagger;
