@@ -25,6 +25,9 @@ pub struct TrainArgs {
     pub bits: u32,
     #[arg(long, default_value_t = Config::default().top_k)]
     pub clusters: usize,
+    /// Capitalised words among this many most frequent also get their cluster.
+    #[arg(long, default_value_t = Config::default().top_cap)]
+    pub clusters_cap: usize,
     #[arg(long, default_value_t = Config::default().germeval_copies)]
     pub germeval_copies: usize,
     /// Train on the validation split too (the final model).
@@ -91,6 +94,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
         bits: args.bits,
         epochs: args.epochs,
         top_k: args.clusters,
+        top_cap: args.clusters_cap,
         germeval_copies: args.germeval_copies,
         include_validation: args.include_validation,
         europeana: args.europeana,

@@ -1,7 +1,7 @@
 //! Reading and writing annotated corpora: GermEval-2014 TSV, CoNLL/IOB2,
 //! SmartData JSON; building the lexicon (Brown clusters + gazetteers).
 
-use super::features::{gaz, Lexicon, NO_CLUSTER};
+use super::features::{gaz, Lexicon, LexiconMap, NO_CLUSTER};
 use super::Label;
 use crate::text::tokenize::tokenize;
 use anyhow::Context;
@@ -278,30 +278,34 @@ fn noun_forms(s: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Builds the lexicon: Brown clusters of the `top_k` most frequent word forms
-/// (the cluster file lists words by frequency) plus gazetteer masks.
-pub fn build_lexicon(data: &Path, top_k: usize) -> anyhow::Result<Lexicon> {
-    let mut lex = Lexicon::default();
+/// (the cluster file lists words by frequency) and of the capitalised ones among
+/// the `top_cap` most frequent (name candidates), plus gazetteer masks.
+pub fn build_lexicon(data: &Path, top_k: usize, top_cap: usize) -> anyhow::Result<Lexicon> {
+    let mut lex = LexiconMap::default();
     let clusters = read_text(&data.join("lexicon/de-brown-clusters.json.gz"))?;
     // Stream the object in file order (serde_json's Map would sort the keys).
     let mut de = serde_json::Deserializer::from_str(&clusters);
-    struct Visitor<'a>(&'a mut Lexicon, usize);
+    struct Visitor<'a>(&'a mut LexiconMap, usize, usize);
     impl<'de> serde::de::Visitor<'de> for Visitor<'_> {
         type Value = ();
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("a map word -> cluster")
         }
         fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut rank = 0;
             while let Some((k, v)) = map.next_entry::<String, u32>()? {
-                if self.0.len() < self.1 {
+                let capitalised = k.chars().next().is_some_and(|c| c.is_uppercase());
+                if rank < self.1 || (rank < self.2 && capitalised) {
                     self.0.insert(k.into_boxed_str(), (v, 0));
                 }
+                rank += 1;
             }
             Ok(())
         }
     }
-    serde::Deserializer::deserialize_map(&mut de, Visitor(&mut lex, top_k))?;
+    serde::Deserializer::deserialize_map(&mut de, Visitor(&mut lex, top_k, top_cap))?;
 
-    let add = |lex: &mut Lexicon, w: &str, bit: u16| {
+    let add = |lex: &mut LexiconMap, w: &str, bit: u16| {
         let w = w.trim();
         if w.is_empty() {
             return;
@@ -383,7 +387,7 @@ pub fn build_lexicon(data: &Path, top_k: usize) -> anyhow::Result<Lexicon> {
             add(&mut lex, n, gaz::LANGUAGE);
         }
     }
-    Ok(lex)
+    Ok(Lexicon::from_map(&lex))
 }
 
 #[cfg(test)]

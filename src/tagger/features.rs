@@ -24,7 +24,99 @@ pub mod gaz {
 /// gazetteer mask). `NO_CLUSTER` marks words known only to a gazetteer.
 pub const NO_CLUSTER: u32 = u32::MAX;
 
-pub type Lexicon = FxHashMap<Box<str>, (u32, u16)>;
+/// Word form -> (cluster, mask) while building.
+pub type LexiconMap = FxHashMap<Box<str>, (u32, u16)>;
+
+/// The compiled lexicon: words are kept only as 32-bit hashes (a lookup of an
+/// unknown word hits a stored hash with probability entries / 2^32, about
+/// 0.02 % for 800k entries), in an open-addressing table built at load time.
+#[derive(Clone, Debug, Default)]
+pub struct Lexicon {
+    /// Sorted word hashes.
+    pub keys: Vec<u32>,
+    /// Brown cluster (u16::MAX = none) per key.
+    pub clusters: Vec<u16>,
+    /// Gazetteer mask per key.
+    pub masks: Vec<u8>,
+    slots: Vec<u32>,
+}
+
+#[inline]
+pub fn key32(w: &str) -> u32 {
+    (finish(hash_str(w)) >> 32) as u32
+}
+
+impl Lexicon {
+    pub fn from_map(map: &LexiconMap) -> Lexicon {
+        let mut pairs: Vec<(u32, u32, u16)> =
+            map.iter().map(|(w, &(c, g))| (key32(w), c, g)).collect();
+        pairs.sort_unstable();
+        // Merge hash collisions: OR the masks, keep the first cluster.
+        let mut keys = Vec::with_capacity(pairs.len());
+        let mut clusters = Vec::with_capacity(pairs.len());
+        let mut masks: Vec<u8> = Vec::with_capacity(pairs.len());
+        for (k, c, g) in pairs {
+            if keys.last() == Some(&k) {
+                *masks.last_mut().unwrap() |= g as u8;
+                continue;
+            }
+            keys.push(k);
+            clusters.push(if c == NO_CLUSTER { u16::MAX } else { c.min(u16::MAX as u32 - 1) as u16 });
+            masks.push(g as u8);
+        }
+        Lexicon::from_parts(keys, clusters, masks)
+    }
+
+    pub fn from_parts(keys: Vec<u32>, clusters: Vec<u16>, masks: Vec<u8>) -> Lexicon {
+        let size = (keys.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![0u32; size];
+        let m = size - 1;
+        for (i, &k) in keys.iter().enumerate() {
+            let mut j = k as usize & m;
+            while slots[j] != 0 {
+                j = (j + 1) & m;
+            }
+            slots[j] = i as u32 + 1;
+        }
+        Lexicon {
+            keys,
+            clusters,
+            masks,
+            slots,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    #[inline]
+    pub fn get(&self, w: &str) -> Option<(u32, u16)> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let k = key32(w);
+        let m = self.slots.len() - 1;
+        let mut j = k as usize & m;
+        loop {
+            let s = self.slots[j];
+            if s == 0 {
+                return None;
+            }
+            let i = s as usize - 1;
+            if self.keys[i] == k {
+                let c = self.clusters[i];
+                let c = if c == u16::MAX { NO_CLUSTER } else { c as u32 };
+                return Some((c, self.masks[i] as u16));
+            }
+            j = (j + 1) & m;
+        }
+    }
+}
 
 #[inline]
 pub fn mix(a: u64, b: u64) -> u64 {
@@ -154,7 +246,7 @@ fn prefix_end(s: &str, n: usize) -> Option<usize> {
 }
 
 fn lookup(lex: &Lexicon, w: &str, scratch: &mut String) -> (u32, u16) {
-    if let Some(&v) = lex.get(w) {
+    if let Some(v) = lex.get(w) {
         return v;
     }
     // Fall back to the lower-case form for the cluster (sentence-initial or all-caps words).
@@ -163,7 +255,7 @@ fn lookup(lex: &Lexicon, w: &str, scratch: &mut String) -> (u32, u16) {
         for c in w.chars() {
             scratch.extend(c.to_lowercase());
         }
-        if let Some(&(c, _)) = lex.get(scratch.as_str()) {
+        if let Some((c, _)) = lex.get(scratch.as_str()) {
             return (c, 0);
         }
         // All-caps: try the title-case form ("BRÜSSEL" -> "Brüssel").
@@ -173,7 +265,7 @@ fn lookup(lex: &Lexicon, w: &str, scratch: &mut String) -> (u32, u16) {
             scratch.clear();
             scratch.extend(f.to_uppercase());
             scratch.push_str(&rest);
-            if let Some(&v) = lex.get(scratch.as_str()) {
+            if let Some(v) = lex.get(scratch.as_str()) {
                 return v;
             }
         }
@@ -377,9 +469,11 @@ mod tests {
 
     #[test]
     fn lexicon_lookup_falls_back() {
-        let mut lex = Lexicon::default();
-        lex.insert("Brüssel".into(), (5, gaz::TOWN_DE));
-        lex.insert("haus".into(), (7, 0));
+        let mut map = LexiconMap::default();
+        map.insert("Brüssel".into(), (5, gaz::TOWN_DE));
+        map.insert("haus".into(), (7, 0));
+        let lex = Lexicon::from_map(&map);
+        assert_eq!(lex.len(), 2);
         let mut s = String::new();
         assert_eq!(lookup(&lex, "BRÜSSEL", &mut s), (5, gaz::TOWN_DE));
         assert_eq!(lookup(&lex, "Haus", &mut s), (7, 0));

@@ -16,6 +16,8 @@ pub struct Config {
     pub epochs: usize,
     /// How many of the most frequent Brown-cluster words go into the lexicon.
     pub top_k: usize,
+    /// Capitalised words among this many most frequent also get their cluster.
+    pub top_cap: usize,
     pub seed: u64,
     /// Extra copies of the GermEval training sentences (in-domain data).
     pub germeval_copies: usize,
@@ -31,6 +33,7 @@ impl Default for Config {
             bits: 18,
             epochs: 12,
             top_k: 250_000,
+            top_cap: 1_000_001,
             seed: 0x5eed,
             germeval_copies: 2,
             include_validation: false,
@@ -328,7 +331,7 @@ pub fn evaluate(tagger: &Tagger, sentences: &[Sentence]) -> Evaluation {
 /// Full pipeline: lexicon, corpora, training, validation report.
 pub fn run(data_dir: &Path, cfg: &Config, log: &mut dyn FnMut(&str)) -> anyhow::Result<(Model, Evaluation)> {
     let t0 = Instant::now();
-    let lex = data::build_lexicon(data_dir, cfg.top_k)?;
+    let lex = data::build_lexicon(data_dir, cfg.top_k, cfg.top_cap)?;
     log(&format!("lexicon: {} entries ({:.1}s)", lex.len(), t0.elapsed().as_secs_f32()));
     let corpora = load_corpora(data_dir, cfg)?;
     log(&corpora.summary);
@@ -346,8 +349,9 @@ mod tests {
 
     #[test]
     fn perceptron_learns_a_toy_task() {
-        let mut lex = Lexicon::default();
-        lex.insert("Paris".into(), (3, features::gaz::TOWN_DE));
+        let mut map = features::LexiconMap::default();
+        map.insert("Paris".into(), (3, features::gaz::TOWN_DE));
+        let lex = Lexicon::from_map(&map);
         let mk = |w: &[&str], t: &[&str]| Sentence {
             words: w.iter().map(|s| s.to_string()).collect(),
             gold: t.iter().map(|s| Label::parse(s)).collect(),
