@@ -65,7 +65,12 @@ fn bench(c: &mut Criterion) {
     let tagger = Tagger::global();
     let tokens: usize = docs.iter().map(|d| tokenize(d).tokens.len()).sum();
     let bytes: usize = docs.iter().map(|d| d.len()).sum();
-    eprintln!("bench corpus: {} docs, {:.1} MB, {} tokens", docs.len(), bytes as f64 / 1e6, tokens);
+    eprintln!(
+        "bench corpus: {} docs, {:.1} MB, {} tokens",
+        docs.len(),
+        bytes as f64 / 1e6,
+        tokens
+    );
     let mut g = c.benchmark_group("tagger");
     g.sample_size(10);
     g.throughput(Throughput::Elements(tokens as u64));

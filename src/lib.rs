@@ -3,5 +3,5 @@
 //!
 //! See ARCHITECTURE.md for the map of modules.
 pub mod model;
-pub mod text;
 pub mod tagger;
+pub mod text;

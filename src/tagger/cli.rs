@@ -33,9 +33,21 @@ pub struct TrainArgs {
     /// Train on the validation split too (the final model).
     #[arg(long)]
     pub include_validation: bool,
-    /// Also train on the (noisy OCR) Europeana newspapers.
+    /// Leave out the (noisy OCR) Europeana newspapers.
     #[arg(long)]
-    pub europeana: bool,
+    pub no_europeana: bool,
+    /// Leave out the SmartData corpus.
+    #[arg(long)]
+    pub no_smartdata: bool,
+    /// Percentage of SmartData sentences without mentions to keep.
+    #[arg(long, default_value_t = Config::default().smartdata_empty_pct)]
+    pub smartdata_empty_pct: usize,
+    /// No domain-specific feature copies for SmartData/Europeana.
+    #[arg(long)]
+    pub no_domain_features: bool,
+    /// Leave out Universal NER (German PUD).
+    #[arg(long)]
+    pub no_uner: bool,
     /// Also write the validation split (GermEval TSV) to this file.
     #[arg(long)]
     pub write_validation: Option<String>,
@@ -97,7 +109,11 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
         top_cap: args.clusters_cap,
         germeval_copies: args.germeval_copies,
         include_validation: args.include_validation,
-        europeana: args.europeana,
+        europeana: !args.no_europeana,
+        smartdata: !args.no_smartdata,
+        uner: !args.no_uner,
+        domain_features: !args.no_domain_features,
+        smartdata_empty_pct: args.smartdata_empty_pct,
         ..Config::default()
     };
     let data_dir = PathBuf::from(&args.data);
@@ -112,7 +128,13 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
         t0.elapsed().as_secs_f32()
     );
     if let Some(p) = &args.write_validation {
-        let corpora = train::load_corpora(&data_dir, &Config { europeana: false, ..cfg.clone() })?;
+        let corpora = train::load_corpora(
+            &data_dir,
+            &Config {
+                europeana: false,
+                ..cfg.clone()
+            },
+        )?;
         let mut out = String::new();
         for s in &corpora.validation {
             for (i, (w, t)) in s.words.iter().zip(&s.tags).enumerate() {
@@ -124,7 +146,11 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
     }
     println!(
         "validation (GermEval dev, every 5th sentence{}):\n{}",
-        if cfg.include_validation { ", TRAINED ON" } else { ", held out" },
+        if cfg.include_validation {
+            ", TRAINED ON"
+        } else {
+            ", held out"
+        },
         ev.report()
     );
     Ok(())

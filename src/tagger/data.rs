@@ -15,6 +15,9 @@ pub struct Sentence {
     pub gold: Vec<Label>,
     /// Raw gold tags (outer column), kept for evaluation of classes such as `LOCderiv`.
     pub tags: Vec<String>,
+    /// Out-of-domain corpus (SmartData): trained with extra domain-specific
+    /// copies of every feature that absorb its annotation idiosyncrasies.
+    pub out_of_domain: bool,
 }
 
 /// Column layout of a token file.
@@ -219,7 +222,10 @@ pub fn read_smartdata(text: &str) -> anyhow::Result<Vec<Sentence>> {
         byte_of.push(body.len());
         let tok = tokenize(body);
         let mut labels = vec![Label::O; tok.tokens.len()];
-        let mentions = doc["conceptMentions"]["array"].as_array().cloned().unwrap_or_default();
+        let mentions = doc["conceptMentions"]["array"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         for m in mentions {
             let Some(class) = m["type"].as_str().and_then(smartdata_class) else {
                 continue;
@@ -233,7 +239,12 @@ pub fn read_smartdata(text: &str) -> anyhow::Result<Vec<Sentence>> {
                 continue;
             }
             let (bs, be) = (byte_of[s], byte_of[e]);
-            if class == 1 && body[bs..be].chars().next().is_some_and(|c| c.is_lowercase()) {
+            if class == 1
+                && body[bs..be]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_lowercase())
+            {
                 continue;
             }
             let mut first = true;
@@ -250,7 +261,10 @@ pub fn read_smartdata(text: &str) -> anyhow::Result<Vec<Sentence>> {
             }
         }
         for r in &tok.sentences {
-            let mut s = Sentence::default();
+            let mut s = Sentence {
+                out_of_domain: true,
+                ..Sentence::default()
+            };
             for k in r.clone() {
                 s.words.push(tok.tokens[k].text(body).to_string());
                 s.gold.push(labels[k]);

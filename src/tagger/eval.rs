@@ -160,7 +160,16 @@ mod tests {
 
     #[test]
     fn spans_follow_conlleval() {
-        let t = ["B-PER", "I-PER", "I-LOC", "O", "I-ORG", "I-ORG", "B-ORG", "B-LOCderiv"];
+        let t = [
+            "B-PER",
+            "I-PER",
+            "I-LOC",
+            "O",
+            "I-ORG",
+            "I-ORG",
+            "B-ORG",
+            "B-LOCderiv",
+        ];
         let s = tag_spans(&t);
         assert_eq!(
             s,
@@ -185,10 +194,31 @@ mod tests {
         // pred: PER only "Olaf" (boundary error), LOC right, LOC on the adjective
         let pred = ["B-PER", "O", "O", "B-LOC", "B-LOC"];
         e.add(&gold, &pred);
-        assert_eq!(e.class("PER"), Counts { tp: 0, fp: 1, fn_: 1 });
-        assert_eq!(e.class("LOC"), Counts { tp: 1, fp: 1, fn_: 0 });
+        assert_eq!(
+            e.class("PER"),
+            Counts {
+                tp: 0,
+                fp: 1,
+                fn_: 1
+            }
+        );
+        assert_eq!(
+            e.class("LOC"),
+            Counts {
+                tp: 1,
+                fp: 1,
+                fn_: 0
+            }
+        );
         let m = e.micro();
-        assert_eq!(m, Counts { tp: 1, fp: 2, fn_: 1 });
+        assert_eq!(
+            m,
+            Counts {
+                tp: 1,
+                fp: 2,
+                fn_: 1
+            }
+        );
         assert!((m.precision() - 1.0 / 3.0).abs() < 1e-9);
         assert!((m.recall() - 0.5).abs() < 1e-9);
         assert!((m.f1() - 0.4).abs() < 1e-9);

@@ -61,7 +61,11 @@ impl Lexicon {
                 continue;
             }
             keys.push(k);
-            clusters.push(if c == NO_CLUSTER { u16::MAX } else { c.min(u16::MAX as u32 - 1) as u16 });
+            clusters.push(if c == NO_CLUSTER {
+                u16::MAX
+            } else {
+                c.min(u16::MAX as u32 - 1) as u16
+            });
             masks.push(g as u8);
         }
         Lexicon::from_parts(keys, clusters, masks)
@@ -221,6 +225,8 @@ pub struct TokInfo {
     pub gaz: u16,
     /// Gazetteer mask of the word minus a genitive "s".
     pub gaz_s: u16,
+    /// Brown cluster of the word minus a final "s" (genitive).
+    pub cluster_s: u32,
     /// Hyphen compounds: lower-case hash, cluster and mask of the first and last part.
     pub head: u64,
     pub tail: u64,
@@ -291,10 +297,11 @@ pub fn tok_info(lex: &Lexicon, w: &str, scratch: &mut String) -> TokInfo {
             None => mix(n as u64, 1),
         };
     }
-    let gaz_s = if w.len() > 3 && w.ends_with('s') && gaz == 0 {
-        lex.get(&w[..w.len() - 1]).map_or(0, |v| v.1)
+    let (cluster_s, gaz_s) = if w.len() > 3 && w.ends_with('s') {
+        lex.get(&w[..w.len() - 1])
+            .map_or((NO_CLUSTER, 0), |v| (v.0, if gaz == 0 { v.1 } else { 0 }))
     } else {
-        0
+        (NO_CLUSTER, 0)
     };
     let mut info = TokInfo {
         lw,
@@ -306,6 +313,7 @@ pub fn tok_info(lex: &Lexicon, w: &str, scratch: &mut String) -> TokInfo {
         cluster,
         gaz,
         gaz_s,
+        cluster_s,
         upper_first: w.chars().next().is_some_and(|c| c.is_uppercase()),
         all_upper: w.chars().filter(|c| c.is_alphabetic()).count() > 1
             && w.chars().all(|c| !c.is_lowercase()),
@@ -434,11 +442,21 @@ pub fn features(infos: &[TokInfo], i: usize, mask: u64, out: &mut Vec<u32>) {
     }
     push(47, p1.map_or(BOS, |x| x.suf[1]));
     push(48, n1.map_or(EOS, |x| x.suf[1]));
-    push(49, mix(t.len.min(12) as u64, t.upper_first as u64 + 2 * t.all_upper as u64));
+    push(
+        49,
+        mix(
+            t.len.min(12) as u64,
+            t.upper_first as u64 + 2 * t.all_upper as u64,
+        ),
+    );
     push(50, mix(lw(p2, BOS), lw(p1, BOS)));
     push(51, mix(lw(n1, EOS), lw(n2, EOS)));
     push(52, mix(cl(p1, 10), cl(me, 10)));
     push(53, mix(cl(me, 10), cl(n1, 10)));
+    if t.cluster_s != NO_CLUSTER {
+        push(54, (t.cluster_s & 0x3ff) as u64);
+        push(55, (t.cluster_s & 0x3f) as u64);
+    }
 }
 
 #[cfg(test)]
@@ -461,7 +479,7 @@ mod tests {
 
     #[test]
     fn affixes() {
-        assert_eq!(suffix_start("Müller", 2), Some(6));
+        assert_eq!(suffix_start("Müller", 2), Some(5));
         assert_eq!(prefix_end("Müller", 3), Some(4));
         assert_eq!(prefix_end("Ab", 3), None);
         assert_eq!(prefix_end("Abc", 3), Some(3));

@@ -124,9 +124,18 @@ impl Model {
             trans: (0..NLABELS * NLABELS)
                 .map(|i| self.trans_q[i / NLABELS][i % NLABELS] as f32 * self.scale)
                 .collect(),
-            start: self.start_q.iter().map(|&q| q as f32 * self.scale).collect(),
+            start: self
+                .start_q
+                .iter()
+                .map(|&q| q as f32 * self.scale)
+                .collect(),
             lex_keys,
-            lex_clusters: self.lexicon.clusters.iter().flat_map(|c| c.to_le_bytes()).collect(),
+            lex_clusters: self
+                .lexicon
+                .clusters
+                .iter()
+                .flat_map(|c| c.to_le_bytes())
+                .collect(),
             lex_masks: self.lexicon.masks.clone(),
             info: self.info.clone(),
         };
@@ -204,7 +213,9 @@ mod tests {
     #[test]
     fn encode_decode_round_trip() {
         let bits = 4;
-        let w: Vec<f32> = (0..(1 << bits) * NLABELS).map(|i| i as f32 - 50.0).collect();
+        let w: Vec<f32> = (0..(1 << bits) * NLABELS)
+            .map(|i| i as f32 - 50.0)
+            .collect();
         let t: Vec<f32> = (0..NLABELS * NLABELS).map(|i| i as f32 * 0.5).collect();
         let s = vec![1.0; NLABELS];
         let mut map = super::super::features::LexiconMap::default();
@@ -219,7 +230,10 @@ mod tests {
         assert_eq!(m2.trans_q, m.trans_q);
         assert_eq!(m2.start_q, m.start_q);
         assert_eq!(m2.lexicon.get("Berlin"), Some((3, 8)));
-        assert_eq!(m2.lexicon.get("Ort"), Some((super::super::features::NO_CLUSTER, 4)));
+        assert_eq!(
+            m2.lexicon.get("Ort"),
+            Some((super::super::features::NO_CLUSTER, 4))
+        );
         assert_eq!(m2.lexicon.get("Paris"), None);
         assert_eq!(m2.info, "test");
         assert!(Model::decode(b"nonsense").is_err());

@@ -25,6 +25,12 @@ pub struct Config {
     /// numbers are then no longer held-out).
     pub include_validation: bool,
     pub europeana: bool,
+    pub smartdata: bool,
+    /// Percentage of SmartData sentences without mentions to keep.
+    pub smartdata_empty_pct: usize,
+    pub uner: bool,
+    /// Domain-specific feature copies for out-of-domain sentences (used only in training).
+    pub domain_features: bool,
 }
 
 impl Default for Config {
@@ -37,7 +43,11 @@ impl Default for Config {
             seed: 0x5eed,
             germeval_copies: 2,
             include_validation: false,
-            europeana: false,
+            europeana: true,
+            smartdata: true,
+            smartdata_empty_pct: 100,
+            uner: true,
+            domain_features: true,
         }
     }
 }
@@ -78,28 +88,63 @@ pub fn load_corpora(data_dir: &Path, cfg: &Config) -> anyhow::Result<Corpora> {
         "germeval-dev: {ge_train} train sentences (x{}), {} validation{}",
         cfg.germeval_copies,
         validation.len(),
-        if cfg.include_validation { " (also trained on)" } else { "" }
+        if cfg.include_validation {
+            " (also trained on)"
+        } else {
+            ""
+        }
     );
     let mut smart = 0;
-    for f in ["smartdata-v1-train.json.gz", "smartdata-v1-test.json.gz", "smartdata-v3-dev.json.gz"] {
+    let smart_files: &[&str] = if cfg.smartdata {
+        &[
+            "smartdata-v1-train.json.gz",
+            "smartdata-v1-test.json.gz",
+            "smartdata-v3-dev.json.gz",
+        ]
+    } else {
+        &[]
+    };
+    for f in smart_files {
         let s = data::read_smartdata(&data::read_text(&ner.join(f))?)
             .with_context(|| format!("parsing {f}"))?;
+        // Sentences without any mention are mostly un-annotated text (tweets,
+        // RSS snippets); keep only a share of them.
+        let s: Vec<Sentence> = s
+            .into_iter()
+            .enumerate()
+            .filter(|(i, s)| {
+                s.gold.iter().any(|l| *l != Label::O) || i % 100 < cfg.smartdata_empty_pct
+            })
+            .map(|(_, s)| s)
+            .collect();
         smart += s.len();
         train.extend(s);
     }
     summary.push_str(&format!("; smartdata: {smart} sentences"));
-    let uner = data::read_token_file(&ner.join("uner-de-pud.iob2"))?;
+    let uner = if cfg.uner {
+        data::read_token_file(&ner.join("uner-de-pud.iob2"))?
+    } else {
+        Vec::new()
+    };
     summary.push_str(&format!("; uner-de-pud: {}", uner.len()));
     train.extend(uner);
     if cfg.europeana {
         let mut n = 0;
-        for f in ["europeana-de-lft.bio", "europeana-de-onb.bio", "europeana-de-sbb.bio"] {
+        for f in [
+            "europeana-de-lft.bio",
+            "europeana-de-onb.bio",
+            "europeana-de-sbb.bio",
+        ] {
             // No sentence breaks: cut into chunks of 40 tokens at '.' where possible.
             for s in data::read_token_file(&ner.join(f))? {
                 let mut start = 0;
                 for i in 0..s.words.len() {
-                    if (s.words[i] == "." && i + 1 - start >= 8) || i + 1 - start >= 60 || i + 1 == s.words.len() {
+                    if (s.words[i] == "." && i + 1 - start >= 8)
+                        || i + 1 - start >= 60
+                        || i + 1 == s.words.len()
+                    {
                         train.push(Sentence {
+                            out_of_domain: true,
                             words: s.words[start..=i].to_vec(),
                             gold: s.gold[start..=i].to_vec(),
                             tags: s.tags[start..=i].to_vec(),
@@ -125,7 +170,7 @@ struct Prepared {
     gold: Vec<Label>,
 }
 
-fn prepare(lex: &Lexicon, s: &Sentence, mask: u64) -> Prepared {
+fn prepare(lex: &Lexicon, s: &Sentence, mask: u64, augment: bool) -> Prepared {
     let mut scratch = String::new();
     let infos: Vec<_> = s
         .words
@@ -135,7 +180,15 @@ fn prepare(lex: &Lexicon, s: &Sentence, mask: u64) -> Prepared {
     let mut feats = Vec::new();
     let mut offsets = vec![0u32];
     for i in 0..infos.len() {
+        let from = feats.len();
         features::features(&infos, i, mask, &mut feats);
+        if augment && s.out_of_domain {
+            for k in from..feats.len() {
+                let f = feats[k] as u64;
+                let h = (f ^ 0xD0_3A1B).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                feats.push(((h >> 32) & mask) as u32);
+            }
+        }
         offsets.push(feats.len() as u32);
     }
     Prepared {
@@ -251,7 +304,10 @@ pub fn train(
 ) -> Model {
     let mask = (1u64 << cfg.bits) - 1;
     let t0 = Instant::now();
-    let prepared: Vec<Prepared> = train.iter().map(|s| prepare(&lex, s, mask)).collect();
+    let prepared: Vec<Prepared> = train
+        .iter()
+        .map(|s| prepare(&lex, s, mask, cfg.domain_features))
+        .collect();
     log(&format!(
         "features for {} sentences in {:.1}s",
         prepared.len(),
@@ -282,8 +338,16 @@ pub fn train(
                             w.add(f as usize * NLABELS + y, -1.0, c);
                         }
                     }
-                    let gp = if i == 0 { None } else { Some(p.gold[i - 1].0 as usize) };
-                    let yp = if i == 0 { None } else { Some(pred[i - 1].0 as usize) };
+                    let gp = if i == 0 {
+                        None
+                    } else {
+                        Some(p.gold[i - 1].0 as usize)
+                    };
+                    let yp = if i == 0 {
+                        None
+                    } else {
+                        Some(pred[i - 1].0 as usize)
+                    };
                     if gp != yp || g != y {
                         match gp {
                             None => st.add(g, 1.0, c),
@@ -329,10 +393,18 @@ pub fn evaluate(tagger: &Tagger, sentences: &[Sentence]) -> Evaluation {
 }
 
 /// Full pipeline: lexicon, corpora, training, validation report.
-pub fn run(data_dir: &Path, cfg: &Config, log: &mut dyn FnMut(&str)) -> anyhow::Result<(Model, Evaluation)> {
+pub fn run(
+    data_dir: &Path,
+    cfg: &Config,
+    log: &mut dyn FnMut(&str),
+) -> anyhow::Result<(Model, Evaluation)> {
     let t0 = Instant::now();
     let lex = data::build_lexicon(data_dir, cfg.top_k, cfg.top_cap)?;
-    log(&format!("lexicon: {} entries ({:.1}s)", lex.len(), t0.elapsed().as_secs_f32()));
+    log(&format!(
+        "lexicon: {} entries ({:.1}s)",
+        lex.len(),
+        t0.elapsed().as_secs_f32()
+    ));
     let corpora = load_corpora(data_dir, cfg)?;
     log(&corpora.summary);
     let info = format!("gazette NER model; {cfg:?}; {}", corpora.summary);
@@ -356,13 +428,24 @@ mod tests {
             words: w.iter().map(|s| s.to_string()).collect(),
             gold: t.iter().map(|s| Label::parse(s)).collect(),
             tags: t.iter().map(|s| s.to_string()).collect(),
+            out_of_domain: false,
         };
         let train = vec![
-            mk(&["Anna", "Meier", "lebt", "in", "Paris"], &["B-PER", "I-PER", "O", "O", "B-LOC"]),
+            mk(
+                &["Anna", "Meier", "lebt", "in", "Paris"],
+                &["B-PER", "I-PER", "O", "O", "B-LOC"],
+            ),
             mk(&["Der", "Hund", "schläft", "."], &["O", "O", "O", "O"]),
-            mk(&["Anna", "fährt", "nach", "Paris"], &["B-PER", "O", "O", "B-LOC"]),
+            mk(
+                &["Anna", "fährt", "nach", "Paris"],
+                &["B-PER", "O", "O", "B-LOC"],
+            ),
         ];
-        let cfg = Config { bits: 12, epochs: 5, ..Config::default() };
+        let cfg = Config {
+            bits: 12,
+            epochs: 5,
+            ..Config::default()
+        };
         let m = train_quiet(lex, &train, &cfg);
         let t = Tagger::from_model(m);
         let e = evaluate(&t, &train);
