@@ -14,10 +14,9 @@ fn detokenize(s: &Sentence) -> String {
     for w in &s.words {
         let no_space_before = matches!(w.as_str(), "." | "," | ";" | ":" | "!" | "?" | ")")
             || (w == "\"" && quote_open);
-        if !out.is_empty() && !no_space_before && !out.ends_with('(') && !out.ends_with('„') {
-            if !(out.ends_with('"') && quote_open) {
-                out.push(' ');
-            }
+        let glued = out.ends_with('(') || out.ends_with('„') || (out.ends_with('"') && quote_open);
+        if !out.is_empty() && !no_space_before && !glued {
+            out.push(' ');
         }
         if w == "\"" {
             quote_open = !quote_open;

@@ -148,7 +148,7 @@ impl Model {
     }
 
     pub fn decode(bytes: &[u8]) -> anyhow::Result<Model> {
-        if bytes.len() < MAGIC.len() || &bytes[..7] != &MAGIC[..7] {
+        if bytes.len() < MAGIC.len() || bytes[..7] != MAGIC[..7] {
             bail!("not a gazette NER model (bad magic)");
         }
         if bytes[7] != MAGIC[7] {
