@@ -279,14 +279,23 @@ fn lookup(lex: &Lexicon, w: &str, scratch: &mut String) -> (u32, u16) {
     (NO_CLUSTER, 0)
 }
 
-pub fn tok_info(lex: &Lexicon, w: &str, scratch: &mut String) -> TokInfo {
+/// Word-level information of `w`; `scratch` and `lower` are reusable buffers.
+pub fn tok_info(lex: &Lexicon, w: &str, scratch: &mut String, lower: &mut String) -> TokInfo {
     let (cluster, gaz) = lookup(lex, w, scratch);
     let (shape, lshape) = shapes(w);
-    let lw = hash_lower(w);
+    lower.clear();
+    if w.is_ascii() {
+        lower.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        for c in w.chars() {
+            lower.extend(c.to_lowercase());
+        }
+    }
+    let lw = hash_str(lower);
     let mut suf = [0u64; 4];
     for (k, n) in (2..=5).enumerate() {
-        suf[k] = match suffix_start(w, n) {
-            Some(i) => mix(n as u64, hash_lower(&w[i..])),
+        suf[k] = match suffix_start(lower, n) {
+            Some(i) => mix(n as u64, hash_str(&lower[i..])),
             None => mix(n as u64, 1),
         };
     }
@@ -496,7 +505,11 @@ mod tests {
         assert_eq!(lookup(&lex, "BRÜSSEL", &mut s), (5, gaz::TOWN_DE));
         assert_eq!(lookup(&lex, "Haus", &mut s), (7, 0));
         assert_eq!(lookup(&lex, "Xyz", &mut s), (NO_CLUSTER, 0));
-        let t = tok_info(&lex, "Brüssel-Besuch", &mut s);
+        let t = tok_info(&lex, "Brüssel-Besuch", &mut s, &mut String::new());
+        let u = tok_info(&lex, "BRÜSSEL-BESUCH", &mut s, &mut String::new());
+        assert_eq!(t.lw, u.lw);
+        assert_eq!(t.suf, u.suf);
+        assert_eq!(t.lw, hash_lower("brüssel-besuch"));
         assert!(t.has_hyphen);
         assert_eq!(t.head_gaz, gaz::TOWN_DE);
     }

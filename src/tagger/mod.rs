@@ -107,6 +107,7 @@ struct Scratch {
     scores: Vec<i32>,
     back: Vec<u8>,
     word: String,
+    lower: String,
 }
 
 impl Tagger {
@@ -149,7 +150,8 @@ impl Tagger {
         let m = &self.model;
         s.infos.clear();
         for w in words {
-            s.infos.push(features::tok_info(&m.lexicon, w, &mut s.word));
+            s.infos
+                .push(features::tok_info(&m.lexicon, w, &mut s.word, &mut s.lower));
         }
         s.scores.clear();
         s.scores.resize(words.len() * NLABELS, 0);
@@ -272,10 +274,15 @@ impl Tagger {
                     labels[k] = Label::O;
                 }
             }
-            for (r, class) in eval::spans_of(&labels) {
+            let spans = eval::spans_of(&labels);
+            let best = if spans.is_empty() {
+                0
+            } else {
+                self.best_score(words.len(), &s.scores, None)
+            };
+            for (r, class) in spans {
                 let kind = Label::begin(class).kind().unwrap();
                 // Margin: best path score minus best path with the span forced to O.
-                let best = self.best_score(words.len(), &s.scores, None);
                 let without = self.best_score(words.len(), &s.scores, Some(r.clone()));
                 let margin = (best - without) as f32 * self.model.scale;
                 // Perceptron margins are unbounded; this temperature maps a

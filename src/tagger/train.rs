@@ -172,10 +172,11 @@ struct Prepared {
 
 fn prepare(lex: &Lexicon, s: &Sentence, mask: u64, augment: bool) -> Prepared {
     let mut scratch = String::new();
+    let mut lower = String::new();
     let infos: Vec<_> = s
         .words
         .iter()
-        .map(|w| features::tok_info(lex, w, &mut scratch))
+        .map(|w| features::tok_info(lex, w, &mut scratch, &mut lower))
         .collect();
     let mut feats = Vec::new();
     let mut offsets = vec![0u32];
