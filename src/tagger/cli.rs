@@ -163,9 +163,14 @@ pub fn tag(args: TagArgs) -> anyhow::Result<()> {
     let labels = tag_file(tagger, &file);
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
-    out.write_all(file.write_tagged(&labels).as_bytes())?;
-    out.flush()?;
-    Ok(())
+    let written = out
+        .write_all(file.write_tagged(&labels).as_bytes())
+        .and_then(|_| out.flush());
+    match written {
+        // `gazette tag … | head` is fine.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
 }
 
 pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
