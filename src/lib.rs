@@ -12,5 +12,6 @@ pub mod ide;
 pub mod lsp;
 pub mod model;
 pub mod recognize;
+pub mod tagger;
 pub mod text;
 pub mod workspace;
