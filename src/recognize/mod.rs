@@ -1145,6 +1145,8 @@ impl Recognizer {
     }
 
     fn proposals(&self, toks: &[Tok], proposals: &[Proposal], out: &mut Vec<Cand>) {
+        /// Below this tagger confidence a single common noun is not taken as a name.
+        const COMMON_NOUN_MIN_SCORE: f32 = 0.5;
         for p in proposals {
             if p.tokens.start >= p.tokens.end || p.tokens.end > toks.len() {
                 continue;
@@ -1164,11 +1166,23 @@ impl Recognizer {
             if span.iter().skip(1).any(|t| t.line_start) {
                 continue;
             }
+            // Shouted headlines ("DEM GESCHÄFT"): all caps with a function word.
+            if span.len() > 1
+                && span.iter().all(|t| !t.word || t.text.chars().all(|c| !c.is_lowercase()))
+                && span.iter().any(|t| t.word && self.is_stop(t.text))
+            {
+                continue;
+            }
             if span.len() == 1 {
                 if self.is_stop(first.text)
                     || self.role_of(first.text).is_some()
                     || self.is_country_adj(first.text)
+                    || self.d.not_orgs.contains(first.text)
                 {
+                    continue;
+                }
+                // A common noun ("Allianz", "Union") needs a confident tagger.
+                if self.d.common.contains(first.text) && p.score < COMMON_NOUN_MIN_SCORE {
                     continue;
                 }
                 if first.initial && self.is_common(first.text) {
