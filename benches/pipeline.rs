@@ -18,7 +18,12 @@ fn bench(c: &mut Criterion) {
     let docs = gazette::benchgen::articles(2800, 7);
     let bytes: usize = docs.iter().map(|d| d.len()).sum();
     let tokens: usize = docs.iter().map(|d| tokenize(d).tokens.len()).sum();
-    eprintln!("pipeline bench corpus: {} articles, {:.1} MB, {} tokens", docs.len(), bytes as f64 / 1e6, tokens);
+    eprintln!(
+        "pipeline bench corpus: {} articles, {:.1} MB, {} tokens",
+        docs.len(),
+        bytes as f64 / 1e6,
+        tokens
+    );
     // Load models outside the measurement.
     let _ = (Tagger::global(), Recognizer::global());
     let ov = Overrides::default();
@@ -54,7 +59,11 @@ fn bench(c: &mut Criterion) {
             Tagger::global()
                 .spans(d, t)
                 .into_iter()
-                .map(|(tokens, kind, score)| Proposal { tokens, kind, score })
+                .map(|(tokens, kind, score)| Proposal {
+                    tokens,
+                    kind,
+                    score,
+                })
                 .collect()
         })
         .collect();

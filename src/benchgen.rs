@@ -207,7 +207,10 @@ fn article(m: &Material, seed: u64, index: u64) -> String {
 /// Generates `n` articles in memory (the same texts `generate` writes).
 pub fn articles(n: u64, seed: u64) -> Vec<String> {
     let m = Material::load(seed);
-    (0..n).into_par_iter().map(|i| article(&m, seed, i)).collect()
+    (0..n)
+        .into_par_iter()
+        .map(|i| article(&m, seed, i))
+        .collect()
 }
 
 /// Writes `articles` articles under `out` (1,000 per folder); returns the bytes written.
