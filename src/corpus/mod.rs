@@ -12,6 +12,7 @@ pub mod build;
 pub mod linking;
 
 use crate::analysis::DocAnalysis;
+use crate::kb::{KbEntity, KnowledgeBase};
 use crate::model::{EntityKind, Figure, NameMention, Span};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,8 @@ pub struct DocEntry {
     pub analysis: Arc<DocAnalysis>,
     /// Linking key of each mention (parallel to `analysis.mentions`).
     keys: Vec<KeyId>,
+    /// Set when this document is the knowledge base (`gazette.toml`).
+    pub kb: Option<Arc<KnowledgeBase>>,
 }
 
 #[derive(Default)]
@@ -60,6 +63,9 @@ pub struct EntityInfo {
     pub mentions: Vec<ItemRef>,
     /// Spellings and how often each occurs (for variant diagnostics).
     pub spellings: Vec<(String, u32)>,
+    /// The knowledge-base entry defining the entity, if any (its name and
+    /// kind are then the entity's).
+    pub kb_entry: Option<KbEntity>,
 }
 
 impl EntityInfo {
@@ -198,9 +204,37 @@ impl Corpus {
             path,
             analysis,
             keys,
+            kb: None,
         });
         self.link(id);
         id
+    }
+
+    /// Adds or replaces the knowledge base as the pseudo-document at `path`
+    /// (`text` is the file's text the knowledge base was parsed from).
+    pub fn set_knowledge_base(&mut self, path: PathBuf, text: &str, kb: Arc<KnowledgeBase>) -> DocId {
+        let id = self.set_document(path, Arc::new(kb.analysis(text)));
+        if let Some(e) = self.docs[id as usize].as_mut() {
+            e.kb = Some(kb);
+        }
+        id
+    }
+
+    /// Is `doc` the knowledge base rather than an article?
+    pub fn is_kb_doc(&self, doc: DocId) -> bool {
+        self.doc(doc).is_some_and(|d| d.kb.is_some())
+    }
+
+    /// The knowledge-base entry a mention of the knowledge-base document names.
+    pub fn kb_entry(&self, r: ItemRef) -> Option<&KbEntity> {
+        let d = self.doc(r.doc)?;
+        d.kb.as_ref()?.entry_at(d.analysis.mentions.get(r.idx as usize)?.span)
+    }
+
+    /// Is `r` the name (not an alias) of a knowledge-base entry?
+    pub fn is_kb_definition(&self, r: ItemRef) -> bool {
+        let span = self.mention(r).span;
+        self.kb_entry(r).is_some_and(|e| e.name_span == span)
     }
 
     /// Removes the document at `path` (deleted or excluded).
@@ -391,20 +425,39 @@ impl Corpus {
             .iter()
             .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
             .map(|(r, _)| r.to_string());
+        let kb_entry = mentions
+            .iter()
+            .find(|&&r| self.is_kb_definition(r))
+            .and_then(|&r| self.kb_entry(r).cloned());
+        let (name, kind) = match &kb_entry {
+            Some(k) => (k.name.clone(), k.kind),
+            None => (name, KINDS[kind_i]),
+        };
         EntityInfo {
             key: e,
             id: linking::slug(&entry.text),
             name,
-            kind: KINDS[kind_i],
+            kind,
             role,
             mentions,
             spellings,
+            kb_entry,
         }
     }
 
-    /// The entity's defining mention: its first multi-word mention in corpus
-    /// order (the full name), else its first mention.
+    /// The entity's defining mention: its knowledge-base entry, else its
+    /// first multi-word mention in corpus order (the full name), else its
+    /// first mention.
     pub fn definition(&self, info: &EntityInfo) -> Option<ItemRef> {
+        // A knowledge-base entry is the definition of its entity.
+        if let Some(r) = info
+            .mentions
+            .iter()
+            .copied()
+            .find(|&r| self.is_kb_definition(r))
+        {
+            return Some(r);
+        }
         info.mentions
             .iter()
             .copied()
@@ -444,6 +497,59 @@ impl Corpus {
             .iter()
             .map(|(s, &n)| (&**s, n))
             .collect()
+    }
+
+    /// The key of mention `r`.
+    pub fn key_of(&self, r: ItemRef) -> KeyId {
+        self.doc(r.doc).unwrap().keys[r.idx as usize]
+    }
+
+    /// How many mentions the corpus has with key `k`.
+    pub fn key_total(&self, k: KeyId) -> u32 {
+        self.keys[k as usize].total
+    }
+
+    /// Keys with at least `min` mentions: (key, its most frequent spelling,
+    /// total, most frequent kind), in key order.
+    pub fn frequent_keys(&self, min: u32) -> Vec<(KeyId, &str, u32, EntityKind)> {
+        let mut out: Vec<(KeyId, &str, u32, EntityKind)> = self
+            .keys
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.total >= min)
+            .map(|(i, e)| {
+                let best = e
+                    .spellings
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                    .map_or(&*e.text, |(s, _)| &**s);
+                let kind_i = (0..4)
+                    .max_by_key(|&i| (e.kinds[i], std::cmp::Reverse(i)))
+                    .unwrap();
+                (i as KeyId, best, e.total, KINDS[kind_i])
+            })
+            .collect();
+        out.sort_by(|a, b| self.key_text(a.0).cmp(self.key_text(b.0)));
+        out
+    }
+
+    /// The knowledge-base name of the key of mention `r`, when the knowledge
+    /// base defines it.
+    pub fn kb_name(&self, r: ItemRef) -> Option<&str> {
+        let k = self.key_of(r);
+        for &doc in self.keys[k as usize].docs.keys() {
+            let d = self.doc(doc)?;
+            if d.kb.is_none() {
+                continue;
+            }
+            for (i, &mk) in d.keys.iter().enumerate() {
+                let kr = ItemRef { doc, idx: i as u32 };
+                if mk == k && self.is_kb_definition(kr) {
+                    return Some(&self.mention(kr).norm);
+                }
+            }
+        }
+        None
     }
 
     /// Figures stating the same quantity as `r` (itself included), corpus order.

@@ -85,11 +85,41 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
     if let Some(role) = &info.role {
         let _ = write!(md, " · {role}");
     }
+    if let Some(e) = &info.kb_entry {
+        if let Some(d) = &e.description {
+            let _ = write!(md, "\n\n{d}");
+        }
+        let mut links = Vec::new();
+        if let Some(q) = &e.wikidata {
+            links.push(format!("[Wikidata {q}](https://www.wikidata.org/wiki/{q})"));
+        }
+        if let Some(u) = &e.url {
+            links.push(format!("<{u}>"));
+        }
+        if !e.aliases.is_empty() {
+            links.push(format!("also: {}", e.aliases.join(", ")));
+        }
+        if !links.is_empty() {
+            let _ = write!(md, "\n\n{}", links.join(" · "));
+        }
+    }
+    // Counts are of articles: the knowledge base's own entry is not a mention.
+    let articles: Vec<ItemRef> = info
+        .mentions
+        .iter()
+        .copied()
+        .filter(|m| !corpus.is_kb_doc(m.doc))
+        .collect();
+    let doc_count = {
+        let mut d: Vec<DocId> = articles.iter().map(|m| m.doc).collect();
+        d.dedup();
+        d.len()
+    };
     let _ = write!(
         md,
         "\n\n{} in {}",
-        plural(info.mentions.len(), "mention", "mentions"),
-        plural(info.doc_count(), "article", "articles")
+        plural(articles.len(), "mention", "mentions"),
+        plural(doc_count, "article", "articles")
     );
     if info.spellings.len() > 1 {
         let list: Vec<String> = info
@@ -103,7 +133,7 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
     article_lines(
         corpus,
         texts,
-        &info.mentions,
+        &articles,
         |m| corpus.mention(m).span,
         &mut md,
     );
