@@ -212,7 +212,12 @@ impl Corpus {
 
     /// Adds or replaces the knowledge base as the pseudo-document at `path`
     /// (`text` is the file's text the knowledge base was parsed from).
-    pub fn set_knowledge_base(&mut self, path: PathBuf, text: &str, kb: Arc<KnowledgeBase>) -> DocId {
+    pub fn set_knowledge_base(
+        &mut self,
+        path: PathBuf,
+        text: &str,
+        kb: Arc<KnowledgeBase>,
+    ) -> DocId {
         let id = self.set_document(path, Arc::new(kb.analysis(text)));
         if let Some(e) = self.docs[id as usize].as_mut() {
             e.kb = Some(kb);
@@ -228,7 +233,8 @@ impl Corpus {
     /// The knowledge-base entry a mention of the knowledge-base document names.
     pub fn kb_entry(&self, r: ItemRef) -> Option<&KbEntity> {
         let d = self.doc(r.doc)?;
-        d.kb.as_ref()?.entry_at(d.analysis.mentions.get(r.idx as usize)?.span)
+        d.kb.as_ref()?
+            .entry_at(d.analysis.mentions.get(r.idx as usize)?.span)
     }
 
     /// Is `r` the name (not an alias) of a knowledge-base entry?

@@ -10,10 +10,18 @@ use crate::model::{EntityKind, Span};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
     /// Replace `span` of document `doc`.
-    Doc { doc: DocId, span: Span, text: String },
+    Doc {
+        doc: DocId,
+        span: Span,
+        text: String,
+    },
     /// Insert into the knowledge base at byte `offset`; `create` when the
     /// file does not exist yet.
-    Kb { create: bool, offset: usize, text: String },
+    Kb {
+        create: bool,
+        offset: usize,
+        text: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -37,8 +45,12 @@ pub struct KbView<'a> {
 fn capitalised_run(text: &str, offset: usize) -> Option<Span> {
     let is_w = |c: char| c.is_alphanumeric() || c == '-';
     let offset = crate::text::position::floor_char_boundary(text, offset.min(text.len()));
-    let a = text[..offset].rfind(|c: char| !is_w(c)).map_or(0, |i| i + 1);
-    let b = text[offset..].find(|c: char| !is_w(c)).map_or(text.len(), |i| offset + i);
+    let a = text[..offset]
+        .rfind(|c: char| !is_w(c))
+        .map_or(0, |i| i + 1);
+    let b = text[offset..]
+        .find(|c: char| !is_w(c))
+        .map_or(text.len(), |i| offset + i);
     let word = &text[a..b];
     if !word.chars().next()?.is_uppercase() {
         return None;
@@ -47,8 +59,12 @@ fn capitalised_run(text: &str, offset: usize) -> Option<Span> {
     // Extend over neighbouring capitalised words on the same line.
     loop {
         let before = &text[..s];
-        let Some(prev_end) = before.strip_suffix(' ').map(|t| t.len()) else { break };
-        let ps = text[..prev_end].rfind(|c: char| !is_w(c)).map_or(0, |i| i + 1);
+        let Some(prev_end) = before.strip_suffix(' ').map(|t| t.len()) else {
+            break;
+        };
+        let ps = text[..prev_end]
+            .rfind(|c: char| !is_w(c))
+            .map_or(0, |i| i + 1);
         let w = &text[ps..prev_end];
         // Hyphenated compounds ("NATO-Beamte") are descriptions, not names.
         if w.is_empty() || !w.chars().next().unwrap().is_uppercase() || w.contains('-') {
@@ -62,7 +78,9 @@ fn capitalised_run(text: &str, offset: usize) -> Option<Span> {
     }
     loop {
         let after = &text[e..];
-        let Some(rest) = after.strip_prefix(' ') else { break };
+        let Some(rest) = after.strip_prefix(' ') else {
+            break;
+        };
         let len = rest.find(|c: char| !is_w(c)).unwrap_or(rest.len());
         let w = &rest[..len];
         if w.is_empty() || !w.chars().next().unwrap().is_uppercase() {
@@ -159,7 +177,9 @@ pub fn code_actions(
                 text: fix.clone(),
             })
         };
-        let Some(one) = stem_edit(d.span) else { continue };
+        let Some(one) = stem_edit(d.span) else {
+            continue;
+        };
         let title = match d.code {
             DiagCode::UnknownName => format!("Change to «{fix}»"),
             _ => format!("Use the canonical spelling «{fix}»"),
@@ -221,9 +241,9 @@ pub fn code_actions(
         },
     };
     let defined = view.kb.is_some_and(|kb| {
-        kb.entities.iter().any(|e| {
-            e.name == name || e.aliases.iter().any(|a| *a == name || *a == surface)
-        })
+        kb.entities
+            .iter()
+            .any(|e| e.name == name || e.aliases.iter().any(|a| *a == name || *a == surface))
     });
     if !defined {
         out.push(Action {
@@ -273,13 +293,19 @@ mod tests {
             text: Some(text),
             kb: Some(&kb),
         };
-        let Edit::Kb { offset, text: ins, .. } = kb_insert_ignore(&view, "Kreml") else {
+        let Edit::Kb {
+            offset, text: ins, ..
+        } = kb_insert_ignore(&view, "Kreml")
+        else {
             panic!()
         };
         let mut t = text.to_string();
         t.insert_str(offset, &ins);
         assert_eq!(t, "ignore = [\"Drohen\", \"Kreml\"]\n");
-        let empty = KbView { text: None, kb: None };
+        let empty = KbView {
+            text: None,
+            kb: None,
+        };
         assert_eq!(
             kb_insert_ignore(&empty, "X"),
             Edit::Kb {

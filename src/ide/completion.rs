@@ -8,8 +8,21 @@ use crate::model::{EntityKind, Span};
 
 /// Prepositions governing the genitive that precede bare names in news text.
 const GENITIVE_PREPOSITIONS: &[&str] = &[
-    "trotz", "wegen", "während", "statt", "anstatt", "angesichts", "aufgrund", "infolge",
-    "anlässlich", "seitens", "zugunsten", "innerhalb", "außerhalb", "mithilfe", "laut",
+    "trotz",
+    "wegen",
+    "während",
+    "statt",
+    "anstatt",
+    "angesichts",
+    "aufgrund",
+    "infolge",
+    "anlässlich",
+    "seitens",
+    "zugunsten",
+    "innerhalb",
+    "außerhalb",
+    "mithilfe",
+    "laut",
 ];
 
 #[derive(Clone, Debug, PartialEq)]

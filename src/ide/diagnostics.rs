@@ -108,9 +108,10 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
             continue;
         }
         let mine = linking::spelling(&m.norm);
-        let (mut best, mut best_n) = spellings
-            .iter()
-            .fold(("", 0), |acc, &(s, n)| if n > acc.1 { (s, n) } else { acc });
+        let (mut best, mut best_n) =
+            spellings
+                .iter()
+                .fold(("", 0), |acc, &(s, n)| if n > acc.1 { (s, n) } else { acc });
         let mut tie = spellings.iter().filter(|(_, n)| *n == best_n).count() > 1;
         // The knowledge base's spelling is canonical whatever the counts.
         if let Some(kb) = corpus.kb_name(r) {

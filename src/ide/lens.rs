@@ -121,7 +121,10 @@ pub fn document_links(corpus: &Corpus, text: &str, doc: DocId) -> Vec<(Span, Str
             } else {
                 u.to_string()
             };
-            (Span::new(t.span.start as usize, t.span.start as usize + u.len()), target)
+            (
+                Span::new(t.span.start as usize, t.span.start as usize + u.len()),
+                target,
+            )
         })
         .collect();
     if let Some(kb) = corpus.doc(doc).and_then(|d| d.kb.clone()) {
@@ -149,7 +152,11 @@ mod tests {
     #[test]
     fn labels() {
         assert_eq!(
-            figure_label(&FigureValue::Number(2.0), FigureCategory::Percent, Some("%")),
+            figure_label(
+                &FigureValue::Number(2.0),
+                FigureCategory::Percent,
+                Some("%")
+            ),
             "2 %"
         );
         assert_eq!(

@@ -88,7 +88,13 @@ pub fn prepare_rename(
 }
 
 /// Rewrites one mention's surface, or `None` when it does not contain the old name.
-fn rewrite(surface: &str, norm: &str, old: &str, new: &str, pairs: &[(&str, &str)]) -> Option<String> {
+fn rewrite(
+    surface: &str,
+    norm: &str,
+    old: &str,
+    new: &str,
+    pairs: &[(&str, &str)],
+) -> Option<String> {
     let (stem, suffix) = split_inflection(surface, norm);
     if stem == old {
         return Some(reattach(new, suffix));
@@ -144,10 +150,7 @@ pub fn rename(
             .map(|(a, b)| (*a, *b))
             .collect()
     } else {
-        vec![(
-            *old_words.last().unwrap(),
-            *new_words.last().unwrap(),
-        )]
+        vec![(*old_words.last().unwrap(), *new_words.last().unwrap())]
     };
     let info = corpus.entity_info(corpus.entity_of(r));
     let mut cache: HashMap<DocId, Option<Arc<str>>> = HashMap::new();
@@ -195,9 +198,19 @@ mod tests {
         assert_eq!(split_inflection("Putins", "Wladimir Putin"), ("Putin", "s"));
         assert_eq!(split_inflection("Putin", "Putin"), ("Putin", ""));
         let pairs = [("Putin", "Putin-X")];
-        assert_eq!(rewrite("Putins", "Putin", "Putin", "Putin-X", &pairs).unwrap(), "Putin-Xs");
         assert_eq!(
-            rewrite("Wladimir Putin", "Wladimir Putin", "Putin", "Putin-X", &pairs).unwrap(),
+            rewrite("Putins", "Putin", "Putin", "Putin-X", &pairs).unwrap(),
+            "Putin-Xs"
+        );
+        assert_eq!(
+            rewrite(
+                "Wladimir Putin",
+                "Wladimir Putin",
+                "Putin",
+                "Putin-X",
+                &pairs
+            )
+            .unwrap(),
             "Wladimir Putin-X"
         );
         assert_eq!(

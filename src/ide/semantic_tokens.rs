@@ -66,7 +66,10 @@ pub fn semantic_tokens(corpus: &Corpus, doc: DocId, range: Option<Span>) -> Vec<
     let mut out = Vec::with_capacity(raw.len());
     for (span, t, m) in raw {
         // Split at line breaks: LSP tokens are single-line.
-        let (first, last) = (li.line_of(span.start as usize), li.line_of(span.end as usize));
+        let (first, last) = (
+            li.line_of(span.start as usize),
+            li.line_of(span.end as usize),
+        );
         for line in first..=last {
             let lr = li.line_range(line);
             let s = lr.start.max(span.start as usize);

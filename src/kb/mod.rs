@@ -68,8 +68,7 @@ impl Level {
 }
 
 /// The names of the configurable diagnostic groups (`diagnostics.<name>`).
-pub const DIAGNOSTIC_GROUPS: &[&str] =
-    &["nameVariant", "unknownName", "figureDisagreement", "kb"];
+pub const DIAGNOSTIC_GROUPS: &[&str] = &["nameVariant", "unknownName", "figureDisagreement", "kb"];
 
 /// `[settings]`: per-corpus settings (the editor's settings win where set).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -133,8 +132,7 @@ fn string_span(text: &str, v: &Value, s: &str) -> Span {
     let whole = span_of(v.span());
     let raw = &text[whole.range()];
     for q in ["\"", "'"] {
-        if raw.len() >= 2 && raw.starts_with(q) && raw.ends_with(q) && &raw[1..raw.len() - 1] == s
-        {
+        if raw.len() >= 2 && raw.starts_with(q) && raw.ends_with(q) && &raw[1..raw.len() - 1] == s {
             return Span::new(whole.start as usize + 1, whole.end as usize - 1);
         }
     }
@@ -220,10 +218,7 @@ impl Parser<'_> {
                                 self.err(
                                     s,
                                     KbErrorKind::UnknownKind,
-                                    format!(
-                                        "unknown kind «{k}»: use one of {}",
-                                        KINDS.join(", ")
-                                    ),
+                                    format!("unknown kind «{k}»: use one of {}", KINDS.join(", ")),
                                 );
                                 return None;
                             }
@@ -278,7 +273,11 @@ impl Parser<'_> {
         }
         let Some(kind) = kind else {
             self.err(
-                if kind_span == span { name_span } else { kind_span },
+                if kind_span == span {
+                    name_span
+                } else {
+                    kind_span
+                },
                 KbErrorKind::Invalid,
                 format!(
                     "entity «{name}» without a `kind` (one of {})",
@@ -339,7 +338,8 @@ impl Parser<'_> {
                             continue;
                         };
                         let level = v.as_str().and_then(Level::parse).or_else(|| {
-                            v.as_bool().map(|b| if b { Level::Warning } else { Level::Off })
+                            v.as_bool()
+                                .map(|b| if b { Level::Warning } else { Level::Off })
                         });
                         match level {
                             Some(l) => {
@@ -517,10 +517,7 @@ fn dedupe(kb: &mut KnowledgeBase, errors: &mut Vec<KbError>) {
                     errors.push(KbError {
                         span: s,
                         kind: KbErrorKind::Duplicate,
-                        message: format!(
-                            "alias «{a}» of «{}» is also claimed by {owner}",
-                            e.name
-                        ),
+                        message: format!("alias «{a}» of «{}» is also claimed by {owner}", e.name),
                     });
                 }
                 Some(_) => {
@@ -642,9 +639,9 @@ impl KnowledgeBase {
 
     /// The entry whose name or alias span contains `span`.
     pub fn entry_at(&self, span: Span) -> Option<&KbEntity> {
-        self.entities.iter().find(|e| {
-            e.name_span == span || e.alias_spans.contains(&span)
-        })
+        self.entities
+            .iter()
+            .find(|e| e.name_span == span || e.alias_spans.contains(&span))
     }
 
     /// The entry for a linking key (`link_key(name, kind)`).
@@ -676,7 +673,11 @@ pub fn quote(s: &str) -> String {
 
 /// The text of a new `[[entity]]` entry.
 pub fn entry_text(name: &str, kind: EntityKind) -> String {
-    format!("[[entity]]\nname = {}\nkind = {}\n", quote(name), quote(kind.as_str()))
+    format!(
+        "[[entity]]\nname = {}\nkind = {}\n",
+        quote(name),
+        quote(kind.as_str())
+    )
 }
 
 #[cfg(test)]
@@ -764,10 +765,18 @@ colour = "red"
     #[test]
     fn inflected_alias_forms() {
         let f = inflected_forms("belarusisch");
-        for form in ["belarusischer", "belarusischen", "belarusische", "Belarusisches"] {
+        for form in [
+            "belarusischer",
+            "belarusischen",
+            "belarusische",
+            "Belarusisches",
+        ] {
             assert!(f.contains(&form.to_string()), "{form} missing from {f:?}");
         }
-        assert_eq!(inflected_forms("Weißrussland"), vec!["Weißrussland", "Weißrusslands"]);
+        assert_eq!(
+            inflected_forms("Weißrussland"),
+            vec!["Weißrussland", "Weißrusslands"]
+        );
         assert_eq!(inflected_forms("Belarus"), vec!["Belarus"]);
         assert_eq!(inflected_forms("OSZE"), vec!["OSZE"]);
     }
