@@ -147,11 +147,7 @@ fn write_table(w: &mut impl std::io::Write, out: &Export) -> std::io::Result<()>
             .cmp(&a.mentions.len())
             .then(a.name.cmp(&b.name))
     });
-    writeln!(
-        w,
-        "{:<32} {:<7} {:>8} {:>8}  ROLE",
-        "ENTITY", "KIND", "MENTIONS", "ARTICLES"
-    )?;
+    writeln!(w, "{:<32} {:<7} {:>8} {:>8}  ROLE", "ENTITY", "KIND", "MENTIONS", "ARTICLES")?;
     for e in ents {
         let mut docs: Vec<&str> = e.mentions.iter().map(|m| m.path.as_str()).collect();
         docs.dedup();
@@ -166,11 +162,7 @@ fn write_table(w: &mut impl std::io::Write, out: &Export) -> std::io::Result<()>
         )?;
     }
     writeln!(w)?;
-    writeln!(
-        w,
-        "{:<24} {:<10} {:>16} {:<16} SAME AS",
-        "FIGURE", "CATEGORY", "VALUE", "UNIT"
-    )?;
+    writeln!(w, "{:<24} {:<10} {:>16} {:<16} SAME AS", "FIGURE", "CATEGORY", "VALUE", "UNIT")?;
     for f in &out.figures {
         writeln!(
             w,
