@@ -12,7 +12,7 @@ use crate::text::tokenize::tokenize;
 
 /// The result of analysing one document. Holds no text: positions can be
 /// computed from `line_index` alone, so closed documents cost only this.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DocAnalysis {
     pub line_index: LineIndex,
     /// Name mentions, sorted by span, non-overlapping.

@@ -3,6 +3,8 @@
 //!
 //! See ARCHITECTURE.md for the map of modules.
 pub mod analysis;
+pub mod benchgen;
+pub mod cache;
 pub mod cli;
 pub mod corpus;
 pub mod figures;

@@ -1,0 +1,373 @@
+import * as os from "os";
+import * as vscode from "vscode";
+import {
+  ClientCapabilities,
+  FeatureState,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  StaticFeature,
+  TransportKind,
+  WorkDoneProgress,
+  WorkDoneProgressCreateRequest,
+  WorkDoneProgressCreateParams,
+} from "vscode-languageclient/node";
+
+import {
+  configurationItem,
+  GazetteSettings,
+  readSettings,
+  RESTART_KEYS,
+  SECTION,
+  serverCommand,
+  serverSettings,
+  shouldStart,
+} from "./config";
+import {
+  describe,
+  EntityEntry,
+  ENTITIES_METHOD,
+  fromEntitiesResult,
+  fromWorkspaceSymbols,
+  isMethodNotFound,
+  LspLocation,
+} from "./entities";
+
+let client: LanguageClient | undefined;
+let status: IndexingStatus | undefined;
+let output: vscode.OutputChannel | undefined;
+
+function currentSettings(): GazetteSettings {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  return readSettings((key) => cfg.get(key));
+}
+
+function firstWorkspaceFolder(): string | undefined {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  return f?.uri.scheme === "file" ? f.uri.fsPath : undefined;
+}
+
+async function hasGazetteToml(): Promise<boolean> {
+  if (!vscode.workspace.workspaceFolders?.length) {
+    return false;
+  }
+  const found = await vscode.workspace.findFiles("**/gazette.toml", "**/node_modules/**", 1);
+  return found.length > 0;
+}
+
+/** Status bar item driven by the server's `$/progress` (work done progress). */
+class IndexingStatus implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly active = new Map<string | number, string>();
+
+  constructor() {
+    this.item = vscode.window.createStatusBarItem("gazette.status", vscode.StatusBarAlignment.Left);
+    this.item.name = "gazette";
+    this.item.command = "gazette.showEntityList";
+    this.idle();
+  }
+
+  idle(): void {
+    this.active.clear();
+    this.item.text = "$(book) gazette";
+    this.item.tooltip = "gazette: ready — click for the entity list";
+    this.item.show();
+  }
+
+  hide(): void {
+    this.active.clear();
+    this.item.hide();
+  }
+
+  stopped(): void {
+    this.active.clear();
+    this.item.text = "$(circle-slash) gazette";
+    this.item.tooltip = "gazette: server not running (gazette: Restart server)";
+    this.item.show();
+  }
+
+  update(token: string | number, value: WorkDoneProgressValue): void {
+    if (value.kind === "end") {
+      this.active.delete(token);
+      if (this.active.size === 0) {
+        this.idle();
+        if (value.message) {
+          this.item.tooltip = `gazette: ${value.message}`;
+        }
+      }
+      return;
+    }
+    const previous = this.active.get(token) ?? "";
+    const title = value.kind === "begin" ? value.title : previous.split(":")[0];
+    let text = title || "indexing";
+    if (value.message) {
+      text += `: ${value.message}`;
+    }
+    if (typeof value.percentage === "number") {
+      text += ` (${Math.round(value.percentage)} %)`;
+    }
+    this.active.set(token, text);
+    this.item.text = `$(sync~spin) gazette: ${text}`;
+    this.item.tooltip = [...this.active.values()].join("\n");
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
+
+type WorkDoneProgressValue =
+  | { kind: "begin"; title: string; message?: string; percentage?: number }
+  | { kind: "report"; message?: string; percentage?: number }
+  | { kind: "end"; message?: string };
+
+/** Routes server-created work done progress to the status bar instead of a
+ * notification. Registered after the built-in features, so its handler for
+ * `window/workDoneProgress/create` is the one that stays. */
+class StatusBarProgressFeature implements StaticFeature {
+  private readonly tokens = new Map<string | number, vscode.Disposable>();
+
+  constructor(
+    private readonly lc: LanguageClient,
+    private readonly bar: IndexingStatus,
+  ) {}
+
+  fillClientCapabilities(capabilities: ClientCapabilities): void {
+    capabilities.window = capabilities.window ?? {};
+    capabilities.window.workDoneProgress = true;
+  }
+
+  initialize(): void {
+    this.lc.onRequest(WorkDoneProgressCreateRequest.type, (params: WorkDoneProgressCreateParams) => {
+      const token = params.token;
+      this.tokens.get(token)?.dispose();
+      const sub = this.lc.onProgress(WorkDoneProgress.type, token, (value) => {
+        this.bar.update(token, value as WorkDoneProgressValue);
+        if (value.kind === "end") {
+          this.tokens.get(token)?.dispose();
+          this.tokens.delete(token);
+        }
+      });
+      this.tokens.set(token, sub);
+    });
+  }
+
+  getState(): FeatureState {
+    return { kind: "static" };
+  }
+
+  clear(): void {
+    for (const d of this.tokens.values()) {
+      d.dispose();
+    }
+    this.tokens.clear();
+  }
+}
+
+function createClient(settings: GazetteSettings): LanguageClient {
+  const cmd = serverCommand(settings, { workspaceFolder: firstWorkspaceFolder(), home: os.homedir() });
+  const serverOptions: ServerOptions = {
+    run: { command: cmd.command, args: cmd.args, transport: TransportKind.stdio },
+    debug: {
+      command: cmd.command,
+      args: cmd.args,
+      transport: TransportKind.stdio,
+      options: { env: { ...process.env, RUST_LOG: "gazette=debug" } },
+    },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: "file", language: "plaintext" },
+      { scheme: "file", language: "markdown" },
+    ],
+    initializationOptions: serverSettings(settings),
+    synchronize: { configurationSection: SECTION },
+    outputChannel: output,
+    middleware: {
+      workspace: {
+        // Answer `workspace/configuration` for "gazette" with normalised
+        // settings (defaults filled in, invalid values replaced).
+        configuration: async (params, token, next) => {
+          const s = currentSettings();
+          const answers: unknown[] = params.items.map((item) => configurationItem(item.section, s));
+          if (answers.every((a) => a !== undefined)) {
+            return answers;
+          }
+          const fallback = await next(params, token);
+          if (!Array.isArray(fallback)) {
+            return fallback;
+          }
+          return answers.map((a, i) => (a === undefined ? fallback[i] : a));
+        },
+      },
+    },
+  };
+  const lc = new LanguageClient(SECTION, "gazette", serverOptions, clientOptions);
+  if (status) {
+    lc.registerFeature(new StatusBarProgressFeature(lc, status));
+  }
+  return lc;
+}
+
+let starting: Promise<void> | undefined;
+
+/** Starts the client unless it is running or already starting. */
+function startClient(): Promise<void> {
+  if (client) {
+    return Promise.resolve();
+  }
+  starting ??= doStartClient().finally(() => {
+    starting = undefined;
+  });
+  return starting;
+}
+
+async function doStartClient(): Promise<void> {
+  const settings = currentSettings();
+  if (!shouldStart(settings.enable, await hasGazetteToml())) {
+    // Not a gazette workspace (or switched off): stay out of the way.
+    status?.hide();
+    return;
+  }
+  client = createClient(settings);
+  try {
+    await client.start();
+    status?.idle();
+  } catch (err) {
+    const failed = client;
+    client = undefined;
+    void failed?.dispose().catch(() => undefined);
+    status?.stopped();
+    const cmd = serverCommand(settings, { workspaceFolder: firstWorkspaceFolder(), home: os.homedir() });
+    void vscode.window.showErrorMessage(
+      `gazette: could not start \`${cmd.command} ${cmd.args.join(" ")}\` (${String(err)}). ` +
+        "Set `gazette.path` to the gazette executable.",
+    );
+  }
+}
+
+async function stopClient(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) {
+    try {
+      await c.dispose(2000);
+    } catch {
+      // The server may already be gone; nothing to clean up then.
+    }
+  }
+  status?.stopped();
+}
+
+async function restart(): Promise<void> {
+  await starting;
+  await stopClient();
+  await startClient();
+}
+
+async function fetchEntities(c: LanguageClient): Promise<EntityEntry[]> {
+  try {
+    return fromEntitiesResult(await c.sendRequest(ENTITIES_METHOD, {}));
+  } catch (err) {
+    if (!isMethodNotFound(err)) {
+      throw err;
+    }
+  }
+  return fromWorkspaceSymbols(await c.sendRequest("workspace/symbol", { query: "" }));
+}
+
+function toVsRange(loc: LspLocation): vscode.Range | undefined {
+  if (!loc.range || !client) {
+    return undefined;
+  }
+  return client.protocol2CodeConverter.asRange(loc.range);
+}
+
+/** Opens the first mention, then follows "go to definition" from there if the
+ * server has one (that is where the entity is introduced in the corpus). */
+async function jumpToEntity(e: EntityEntry): Promise<void> {
+  const first = e.mentions[0];
+  if (!first) {
+    void vscode.window.showInformationMessage(`gazette: no mention of ${e.name} to go to.`);
+    return;
+  }
+  let uri = vscode.Uri.parse(first.uri);
+  let range = toVsRange(first);
+  if (range) {
+    const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
+      "vscode.executeDefinitionProvider",
+      uri,
+      range.start,
+    );
+    const def = defs?.[0];
+    if (def) {
+      if ("targetUri" in def) {
+        uri = def.targetUri;
+        range = def.targetSelectionRange ?? def.targetRange;
+      } else {
+        uri = def.uri;
+        range = def.range;
+      }
+    }
+  }
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc, { selection: range, preview: false });
+}
+
+async function showEntityList(): Promise<void> {
+  const c = client;
+  if (!c || !c.isRunning()) {
+    void vscode.window.showWarningMessage("gazette: the server is not running.");
+    return;
+  }
+  let entities: EntityEntry[];
+  try {
+    entities = await fetchEntities(c);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`gazette: could not list entities (${String(err)}).`);
+    return;
+  }
+  if (entities.length === 0) {
+    void vscode.window.showInformationMessage("gazette: no entities found (yet).");
+    return;
+  }
+  type Item = vscode.QuickPickItem & { entity: EntityEntry };
+  const items: Item[] = entities.map((e) => ({ ...describe(e), entity: e }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: "gazette: entities",
+    placeHolder: "Type a name to filter; Enter jumps to where it is defined",
+    matchOnDescription: true,
+  });
+  if (picked) {
+    await jumpToEntity(picked.entity);
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel("gazette");
+  status = new IndexingStatus();
+  context.subscriptions.push(output, status);
+  context.subscriptions.push(
+    vscode.commands.registerCommand("gazette.restartServer", restart),
+    vscode.commands.registerCommand("gazette.showEntityList", showEntityList),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (RESTART_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) {
+        void restart();
+      }
+    }),
+  );
+  // A corpus set up after activation (gazette.toml created): start then.
+  const tomlWatcher = vscode.workspace.createFileSystemWatcher("**/gazette.toml", false, true, true);
+  tomlWatcher.onDidCreate(() => {
+    if (!client) {
+      void startClient();
+    }
+  });
+  context.subscriptions.push(tomlWatcher);
+  await startClient();
+}
+
+export async function deactivate(): Promise<void> {
+  await stopClient();
+}

@@ -1,0 +1,153 @@
+//! Property: an index updated edit by edit answers exactly like an index
+//! built from scratch over the final texts.
+
+use gazette::analysis::analyze;
+use gazette::corpus::{Corpus, ItemRef};
+use gazette::ide;
+use gazette::recognize::Overrides;
+use proptest::prelude::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+fn seed_texts() -> Vec<(PathBuf, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut v: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| {
+            let t = std::fs::read_to_string(&p).unwrap();
+            (p, t)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Everything a client can observe, in a canonical order.
+fn snapshot(c: &Corpus) -> String {
+    let mut out = String::new();
+    for e in c.entities() {
+        out += &format!(
+            "E {} {} {} {:?} {:?}\n",
+            e.id, e.name, e.kind, e.role, e.spellings
+        );
+        for m in &e.mentions {
+            out += &format!("  {} {:?}\n", c.path(m.doc).display(), c.mention(*m).span);
+        }
+        if let Some(d) = c.definition(&e) {
+            out += &format!(
+                "  def {} {:?}\n",
+                c.path(d.doc).display(),
+                c.mention(d).span
+            );
+        }
+    }
+    for doc in c.doc_ids() {
+        let a = &c.doc(doc).unwrap().analysis;
+        for i in 0..a.figures.len() {
+            let r = ItemRef { doc, idx: i as u32 };
+            out += &format!(
+                "F {} {:?} {:?}\n",
+                c.path(doc).display(),
+                a.figures[i].span,
+                c.same_as(r)
+            );
+        }
+        for d in ide::diagnostics(c, doc) {
+            out += &format!(
+                "D {} {:?} {} {}\n",
+                c.path(doc).display(),
+                d.span,
+                d.code.as_str(),
+                d.message
+            );
+        }
+    }
+    out
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    /// Replace `len` chars at fraction `at` of document `doc` with `text`.
+    Edit {
+        doc: usize,
+        at: f64,
+        len: usize,
+        text: &'static str,
+    },
+    Remove {
+        doc: usize,
+    },
+    Restore {
+        doc: usize,
+    },
+}
+
+const SNIPPETS: &[&str] = &[
+    "",
+    "Putin",
+    " Wladimir Putin ",
+    " Vladimir Putin ",
+    "NATO",
+    " Nato ",
+    " Jens Stoltenberg ",
+    "Stoltenbergs ",
+    "100.000 Soldaten",
+    "zwei Prozent",
+    "\n",
+    "ä„“",
+    "Russland",
+];
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        6 => (0usize..5, 0.0f64..1.0, 0usize..12, proptest::sample::select(SNIPPETS))
+            .prop_map(|(doc, at, len, text)| Op::Edit { doc, at, len, text }),
+        1 => (0usize..5).prop_map(|doc| Op::Remove { doc }),
+        1 => (0usize..5).prop_map(|doc| Op::Restore { doc }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #[test]
+    fn incremental_equals_full(ops in proptest::collection::vec(op(), 1..16)) {
+        let seeds = seed_texts();
+        let ov = Overrides::default();
+        let mut texts: Vec<Option<String>> = seeds.iter().map(|(_, t)| Some(t.clone())).collect();
+        let mut inc = Corpus::new();
+        for (p, t) in &seeds {
+            inc.set_document(p.clone(), Arc::new(analyze(t, &ov)));
+        }
+        for op in ops {
+            match op {
+                Op::Edit { doc, at, len, text } => {
+                    let Some(t) = texts[doc].as_mut() else { continue };
+                    let chars: Vec<usize> = t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
+                    let a = ((chars.len() - 1) as f64 * at) as usize;
+                    let b = (a + len).min(chars.len() - 1);
+                    t.replace_range(chars[a]..chars[b], text);
+                    inc.set_document(seeds[doc].0.clone(), Arc::new(analyze(t, &ov)));
+                }
+                Op::Remove { doc } => {
+                    texts[doc] = None;
+                    inc.remove_document(&seeds[doc].0);
+                }
+                Op::Restore { doc } => {
+                    let t = seeds[doc].1.clone();
+                    inc.set_document(seeds[doc].0.clone(), Arc::new(analyze(&t, &ov)));
+                    texts[doc] = Some(t);
+                }
+            }
+        }
+        let mut full = Corpus::new();
+        // Build in reverse order too: insertion order must not matter.
+        for (i, t) in texts.iter().enumerate().rev() {
+            if let Some(t) = t {
+                full.set_document(seeds[i].0.clone(), Arc::new(analyze(t, &ov)));
+            }
+        }
+        prop_assert_eq!(snapshot(&inc), snapshot(&full));
+    }
+}
