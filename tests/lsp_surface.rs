@@ -83,9 +83,19 @@ fn apply_edits(text: &str, edits: &[Value]) -> String {
     let mut edits: Vec<(usize, usize, String)> = edits
         .iter()
         .map(|e| {
-            let whole = range_text(text, &json!({"start": {"line":0,"character":0}, "end": e["range"]["start"]}));
-            let upto = range_text(text, &json!({"start": {"line":0,"character":0}, "end": e["range"]["end"]}));
-            (whole.len(), upto.len(), e["newText"].as_str().unwrap().to_string())
+            let whole = range_text(
+                text,
+                &json!({"start": {"line":0,"character":0}, "end": e["range"]["start"]}),
+            );
+            let upto = range_text(
+                text,
+                &json!({"start": {"line":0,"character":0}, "end": e["range"]["end"]}),
+            );
+            (
+                whole.len(),
+                upto.len(),
+                e["newText"].as_str().unwrap().to_string(),
+            )
         })
         .collect();
     edits.sort_by_key(|e| std::cmp::Reverse(e.0));
@@ -122,13 +132,19 @@ fn kb_entry_is_the_definition_and_hover_shows_its_description() {
     assert!(md.starts_with("**Jens Stoltenberg** · person"), "{md}");
     assert!(md.contains("NATO-Generalsekretär 2014–2024"), "{md}");
     assert!(md.contains("wikidata.org/wiki/Q57462"), "{md}");
-    assert!(!md.contains("gazette.toml"), "the entry is not an article: {md}");
+    assert!(
+        !md.contains("gazette.toml"),
+        "the entry is not an article: {md}"
+    );
     let def = c.request(
         "textDocument/definition",
         json!({"textDocument": td(&path), "position": pos}),
     );
     assert_eq!(file_name(def["uri"].as_str().unwrap()), "gazette.toml");
-    assert_eq!(range_text(STOLTENBERG_KB, &def["range"]), "Jens Stoltenberg");
+    assert_eq!(
+        range_text(STOLTENBERG_KB, &def["range"]),
+        "Jens Stoltenberg"
+    );
     // References include the entry.
     let refs = c.request(
         "textDocument/references",
@@ -194,7 +210,12 @@ fn broken_kb_gets_diagnostics_and_the_last_good_version_stays_in_force() {
     let diags = d["params"]["diagnostics"].as_array().unwrap().clone();
     let summary: Vec<(String, String)> = diags
         .iter()
-        .map(|d| (d["code"].as_str().unwrap().to_string(), range_text(&bad, &d["range"])))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                range_text(&bad, &d["range"]),
+            )
+        })
         .collect();
     insta::assert_json_snapshot!("kb_semantic_diagnostics", diags);
     assert_eq!(
@@ -240,10 +261,12 @@ fn kb_aliases_join_inflected_forms_into_one_entity() {
     let mut c = started(&seeds());
     let p0 = seed("000");
     let t0 = c.open(&p0);
-    let md0 = hover_md(&mut c, &p0, pos_of(&t0, "Weißrussland", 0, 2)).expect("hover on Weißrussland");
+    let md0 =
+        hover_md(&mut c, &p0, pos_of(&t0, "Weißrussland", 0, 2)).expect("hover on Weißrussland");
     let p3 = seed("003");
     let t3 = c.open(&p3);
-    let md3 = hover_md(&mut c, &p3, pos_of(&t3, "belarusischer", 0, 2)).expect("hover on belarusischer");
+    let md3 =
+        hover_md(&mut c, &p3, pos_of(&t3, "belarusischer", 0, 2)).expect("hover on belarusischer");
     for md in [&md0, &md3] {
         assert!(md.starts_with("**Belarus** · place"), "{md}");
         assert!(md.contains("Staat in Osteuropa"), "{md}");
@@ -319,7 +342,10 @@ fn rename_putin_everywhere_keeping_inflection() {
             after.matches("Putin-Xs").count(),
             "{u}"
         );
-        assert!(!after.contains("Putin ") && !after.contains("Putins"), "{u}: {after}");
+        assert!(
+            !after.contains("Putin ") && !after.contains("Putins"),
+            "{u}: {after}"
+        );
         std::fs::write(&p, after).unwrap();
     }
     c.shutdown();
@@ -358,7 +384,10 @@ fn workspace_symbols_are_fuzzy_and_typed() {
     let r = c.request("workspace/symbol", json!({"query": "Belarus"}));
     assert_eq!(r[0]["name"], "Belarus");
     assert_eq!(r[0]["kind"], 3, "place = Namespace");
-    assert!(r[0]["location"]["uri"].as_str().unwrap().ends_with("gazette.toml"));
+    assert!(r[0]["location"]["uri"]
+        .as_str()
+        .unwrap()
+        .ends_with("gazette.toml"));
     c.shutdown();
 }
 
@@ -367,9 +396,15 @@ fn document_symbols_group_entities_by_kind() {
     let mut c = started(&seeds());
     let path = seed("004");
     let text = c.open(&path);
-    let r = c.request("textDocument/documentSymbol", json!({"textDocument": td(&path)}));
+    let r = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": td(&path)}),
+    );
     let groups = r.as_array().unwrap();
-    let persons = groups.iter().find(|g| g["name"] == "Personen").expect("persons");
+    let persons = groups
+        .iter()
+        .find(|g| g["name"] == "Personen")
+        .expect("persons");
     let st = persons["children"]
         .as_array()
         .unwrap()
@@ -391,8 +426,16 @@ fn semantic_tokens_full_and_range() {
     }
     let path = seed("004");
     let text = c.open(&path);
-    let full = c.request("textDocument/semanticTokens/full", json!({"textDocument": td(&path)}));
-    let data: Vec<u64> = full["data"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let full = c.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": td(&path)}),
+    );
+    let data: Vec<u64> = full["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
     assert!(data.len() >= 5 && data.len() % 5 == 0);
     // Decode and check that every person token covers a name from the text.
     let lines: Vec<&str> = text.split('\n').collect();
@@ -411,7 +454,10 @@ fn semantic_tokens_full_and_range() {
             persons.push(s);
         }
     }
-    assert!(persons.iter().any(|s| s.contains("Stoltenberg")), "{persons:?}");
+    assert!(
+        persons.iter().any(|s| s.contains("Stoltenberg")),
+        "{persons:?}"
+    );
     let range = c.request(
         "textDocument/semanticTokens/range",
         json!({"textDocument": td(&path), "range": {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}}),
@@ -442,7 +488,10 @@ fn code_lens_counts_mentions_and_opens_references() {
         .iter()
         .filter(|l| !l["uri"].as_str().unwrap().ends_with("gazette.toml"))
         .count();
-    assert!(title.starts_with(&format!("{articles} mention")), "{title} vs {articles}");
+    assert!(
+        title.starts_with(&format!("{articles} mention")),
+        "{title} vs {articles}"
+    );
     assert!(title.ends_with("2 articles"), "{title}");
     c.shutdown();
 }
@@ -479,7 +528,12 @@ fn completion_offers_names_and_the_genitive_where_asked() {
         "textDocument/completion",
         json!({"textDocument": td(&p), "position": {"line": 0, "character": 9}}),
     );
-    let labels: Vec<&str> = r["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let labels: Vec<&str> = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
     assert_eq!(labels.first(), Some(&"Putins"), "{labels:?}");
     assert!(labels.contains(&"Putin"), "{labels:?}");
     let item = &r["items"][0];
@@ -493,8 +547,16 @@ fn completion_offers_names_and_the_genitive_where_asked() {
         "textDocument/completion",
         json!({"textDocument": td(&p), "position": {"line": 0, "character": 17}}),
     );
-    let labels: Vec<&str> = r["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
-    assert!(labels.iter().any(|l| l.contains("Stoltenberg")), "{labels:?}");
+    let labels: Vec<&str> = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.iter().any(|l| l.contains("Stoltenberg")),
+        "{labels:?}"
+    );
     c.shutdown();
 }
 
@@ -503,7 +565,10 @@ fn document_links_for_urls() {
     let mut c = started(&seeds());
     let path = seed("000");
     let text = c.open(&path);
-    let links = c.request("textDocument/documentLink", json!({"textDocument": td(&path)}));
+    let links = c.request(
+        "textDocument/documentLink",
+        json!({"textDocument": td(&path)}),
+    );
     let links = links.as_array().unwrap();
     assert!(links.len() >= 2);
     for l in links {
@@ -513,10 +578,26 @@ fn document_links_for_urls() {
     }
     let kb = seeds().join("gazette.toml");
     c.open(&kb);
-    let links = c.request("textDocument/documentLink", json!({"textDocument": td(&kb)}));
-    let targets: Vec<&str> = links.as_array().unwrap().iter().map(|l| l["target"].as_str().unwrap()).collect();
-    assert!(targets.contains(&"https://www.wikidata.org/wiki/Q184"), "{targets:?}");
-    assert!(targets.iter().any(|t| t.starts_with("https://www.nato.int")), "{targets:?}");
+    let links = c.request(
+        "textDocument/documentLink",
+        json!({"textDocument": td(&kb)}),
+    );
+    let targets: Vec<&str> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["target"].as_str().unwrap())
+        .collect();
+    assert!(
+        targets.contains(&"https://www.wikidata.org/wiki/Q184"),
+        "{targets:?}"
+    );
+    assert!(
+        targets
+            .iter()
+            .any(|t| t.starts_with("https://www.nato.int")),
+        "{targets:?}"
+    );
     c.shutdown();
 }
 
@@ -562,11 +643,16 @@ fn code_action_creates_gazette_toml_and_the_name_becomes_defined() {
             "textDocument/definition",
             json!({"textDocument": td(&path), "position": pos}),
         );
-        def["uri"].as_str().filter(|u| u.ends_with("gazette.toml")).map(|_| ())
+        def["uri"]
+            .as_str()
+            .filter(|u| u.ends_with("gazette.toml"))
+            .map(|_| ())
     });
     // Now it is defined: no second "Add" action, but "Mark as not a name" appends to ignore.
     let acts = actions(&mut c, &path, &text, "Shea");
-    assert!(!acts.iter().any(|a| a["title"].as_str().unwrap().starts_with("Add «")));
+    assert!(!acts
+        .iter()
+        .any(|a| a["title"].as_str().unwrap().starts_with("Add «")));
     let mark = acts
         .iter()
         .find(|a| a["title"].as_str().unwrap().starts_with("Mark «"))
@@ -598,19 +684,32 @@ fn canonical_spelling_quick_fix() {
 fn unknown_name_that_looks_like_a_known_one() {
     let dir = corpus_copy(false);
     let p = dir.path().join("typo.txt");
-    let text = "Brüssel. Der Generalsekretär Jens Stoltenburg sagte am Montag, die Allianz sei bereit.\n";
+    let text =
+        "Brüssel. Der Generalsekretär Jens Stoltenburg sagte am Montag, die Allianz sei bereit.\n";
     std::fs::write(&p, text).unwrap();
     let mut c = started(dir.path());
     c.open(&p);
-    let d = c.wait_notification("textDocument/publishDiagnostics", |p2| p2["uri"] == json!(uri(&p)));
+    let d = c.wait_notification("textDocument/publishDiagnostics", |p2| {
+        p2["uri"] == json!(uri(&p))
+    });
     let diags = d["params"]["diagnostics"].as_array().unwrap();
     let u = diags
         .iter()
         .find(|d| d["code"] == "unknown-name")
         .unwrap_or_else(|| panic!("{diags:?}"));
-    assert!(u["message"].as_str().unwrap().contains("«Jens Stoltenberg»"), "{u}");
+    assert!(
+        u["message"]
+            .as_str()
+            .unwrap()
+            .contains("«Jens Stoltenberg»"),
+        "{u}"
+    );
     let acts = actions(&mut c, &p, text, "Stoltenburg");
-    assert!(acts.iter().any(|a| a["title"] == "Change to «Jens Stoltenberg»"), "{acts:?}");
+    assert!(
+        acts.iter()
+            .any(|a| a["title"] == "Change to «Jens Stoltenberg»"),
+        "{acts:?}"
+    );
     c.shutdown();
 }
 
@@ -658,7 +757,10 @@ fn diagnostics_are_configurable_and_bad_settings_are_shown() {
     );
     let m = c.wait_notification("window/showMessage", |_| true);
     assert_eq!(m["params"]["type"], 1);
-    assert!(m["params"]["message"].as_str().unwrap().contains("include"), "{m}");
+    assert!(
+        m["params"]["message"].as_str().unwrap().contains("include"),
+        "{m}"
+    );
     c.shutdown();
 }
 

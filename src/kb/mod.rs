@@ -496,10 +496,15 @@ fn dedupe(kb: &mut KnowledgeBase, errors: &mut Vec<KbError>) {
     for e in std::mem::take(&mut kb.entities) {
         let key = linking::link_key(&e.name, e.kind);
         if let Some((_, owner)) = claimed.get(&key) {
+            let message = if owner.starts_with("entity") {
+                format!("«{}» is defined twice; the first entry is kept", e.name)
+            } else {
+                format!("«{}» is already an alias of {owner}", e.name)
+            };
             errors.push(KbError {
                 span: e.name_span,
                 kind: KbErrorKind::Duplicate,
-                message: format!("«{}» is already defined ({owner})", e.name),
+                message,
             });
             continue;
         }

@@ -1574,7 +1574,11 @@ impl Backend {
                     let mut v = serde_json::json!({
                         "id": e.id,
                         "name": e.name,
-                        "kind": e.kind.as_str(),
+                        // The semantic-token names editors already know.
+                        "kind": match e.kind {
+                            crate::model::EntityKind::Org => "organization",
+                            k => k.as_str(),
+                        },
                         "mentions": mentions,
                     });
                     if let Some(k) = &e.kb_entry {
