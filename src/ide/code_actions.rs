@@ -130,9 +130,7 @@ fn kb_append_entry(view: &KbView, name: &str, kind: EntityKind) -> Edit {
             offset: t.len(),
             text: format!(
                 "{}{entry}",
-                if t.is_empty() {
-                    ""
-                } else if t.ends_with("\n\n") {
+                if t.is_empty() || t.ends_with("\n\n") {
                     ""
                 } else if t.ends_with('\n') {
                     "\n"

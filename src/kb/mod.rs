@@ -27,6 +27,9 @@ pub const FILE_NAME: &str = "gazette.toml";
 /// Kinds accepted in `kind = "…"` (see [`EntityKind::parse`] for synonyms).
 pub const KINDS: &[&str] = &["person", "place", "org", "other"];
 
+/// What the recogniser is told, comparable: (name, kind, aliases) per entry, and the ignore list.
+pub type RecognitionKey = (Vec<(String, EntityKind, Vec<String>)>, Vec<String>);
+
 /// One `[[entity]]` entry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KbEntity {
@@ -511,8 +514,7 @@ fn dedupe(kb: &mut KnowledgeBase, errors: &mut Vec<KbError>) {
         claimed.insert(key, (keep.len(), format!("entity «{}»", e.name)));
         keep.push(e);
     }
-    for i in 0..keep.len() {
-        let e = &mut keep[i];
+    for (i, e) in keep.iter_mut().enumerate() {
         let mut aliases = Vec::new();
         let mut spans = Vec::new();
         for (a, s) in e.aliases.drain(..).zip(e.alias_spans.drain(..)) {
@@ -602,7 +604,7 @@ impl KnowledgeBase {
 
     /// A comparable fingerprint of [`Self::overrides`]: when it is unchanged
     /// an edit of the file needs no re-analysis of the articles.
-    pub fn recognition_key(&self) -> (Vec<(String, EntityKind, Vec<String>)>, Vec<String>) {
+    pub fn recognition_key(&self) -> RecognitionKey {
         (
             self.entities
                 .iter()
