@@ -69,6 +69,12 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
     }
 }
 
-fn tagger_proposals(_text: &str, _tok: &crate::text::tokenize::Tokenized) -> Vec<Proposal> {
-    Vec::new()
+/// The statistical tagger's spans, as proposals for the recogniser (which
+/// filters them and lets its rules and the knowledge base win conflicts).
+fn tagger_proposals(text: &str, tok: &crate::text::tokenize::Tokenized) -> Vec<Proposal> {
+    crate::tagger::Tagger::global()
+        .spans(text, tok)
+        .into_iter()
+        .map(|(tokens, kind, score)| Proposal { tokens, kind, score })
+        .collect()
 }

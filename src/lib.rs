@@ -13,5 +13,6 @@ pub mod kb;
 pub mod lsp;
 pub mod model;
 pub mod recognize;
+pub mod tagger;
 pub mod text;
 pub mod workspace;
