@@ -784,3 +784,45 @@ fn gazette_entities_request() {
     assert!(q[0]["name"].as_str().unwrap().contains("Stoltenberg"));
     c.shutdown();
 }
+
+// ---------------------------------------------------------------- snapshots
+
+/// Replaces every `uri` by its file name (paths differ between checkouts).
+fn strip_uris(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if k == "uri" {
+                    if let Some(s) = x.as_str() {
+                        *x = json!(file_name(s));
+                    }
+                } else {
+                    strip_uris(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_uris),
+        _ => {}
+    }
+}
+
+#[test]
+fn hover_and_diagnostics_snapshots() {
+    let mut c = started(&seeds());
+    let p0 = seed("000");
+    let t0 = c.open(&p0);
+    let md = hover_md(&mut c, &p0, pos_of(&t0, "Weißrussland", 0, 2)).unwrap();
+    insta::assert_snapshot!("hover_weissrussland", md);
+    let kb = seeds().join("gazette.toml");
+    let kb_text = c.open(&kb);
+    let md = hover_md(&mut c, &kb, pos_of(&kb_text, "NATO", 0, 1)).unwrap();
+    insta::assert_snapshot!("hover_kb_entry_nato", md);
+    let p4 = seed("004");
+    c.open(&p4);
+    let mut d = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(uri(&p4))
+    });
+    strip_uris(&mut d);
+    insta::assert_json_snapshot!("diagnostics_004", d["params"]);
+    c.shutdown();
+}

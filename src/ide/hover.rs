@@ -121,9 +121,25 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
         plural(articles.len(), "mention", "mentions"),
         plural(doc_count, "article", "articles")
     );
-    if info.spellings.len() > 1 {
-        let list: Vec<String> = info
-            .spellings
+    // Spellings as the articles write them (the knowledge base's own entry
+    // and aliases are not counted).
+    let spellings: Vec<(String, u32)> = if articles.len() == info.mentions.len() {
+        info.spellings.clone()
+    } else {
+        info.spellings
+            .iter()
+            .map(|(s, _)| {
+                let n = articles
+                    .iter()
+                    .filter(|&&m| crate::corpus::linking::spelling(&corpus.mention(m).norm) == *s)
+                    .count() as u32;
+                (s.clone(), n)
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    };
+    if spellings.len() > 1 {
+        let list: Vec<String> = spellings
             .iter()
             .map(|(s, n)| format!("{s} ({n}×)"))
             .collect();
