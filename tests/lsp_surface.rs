@@ -826,3 +826,43 @@ fn hover_and_diagnostics_snapshots() {
     insta::assert_json_snapshot!("diagnostics_004", d["params"]);
     c.shutdown();
 }
+
+#[test]
+fn kb_settings_select_files_and_levels() {
+    let dir = corpus_copy(false);
+    let kb = dir.path().join("gazette.toml");
+    std::fs::write(&kb, STOLTENBERG_KB).unwrap();
+    let mut c = started(dir.path());
+    let in_000 = |c: &mut Client| {
+        let all = c.request("gazette/entities", json!({}));
+        all["entities"].as_array().unwrap().iter().any(|e| {
+            e["mentions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["uri"].as_str().unwrap().contains("/000_"))
+        })
+    };
+    assert!(in_000(&mut c));
+    c.open(&kb);
+    let with_settings = format!(
+        "{STOLTENBERG_KB}\n[settings]\nexclude = [\"000_*\"]\n\n[settings.diagnostics]\nkb = \"off\"\n"
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&kb), "version": 2}, "contentChanges": [{"text": with_settings}]}),
+    );
+    eventually(|| (!in_000(&mut c)).then_some(()));
+    // KB diagnostics are off now: a bad kind publishes nothing for the file.
+    let bad = with_settings.replace("kind = \"person\"", "kind = \"human\"");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&kb), "version": 3}, "contentChanges": [{"text": bad}]}),
+    );
+    let probe = c.request("gazette/entities", json!({"query": "Stoltenberg"}));
+    assert!(probe["entities"].is_array());
+    assert!(!c.notifications.iter().any(|n| {
+        n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == json!(uri(&kb))
+    }));
+    c.shutdown();
+}

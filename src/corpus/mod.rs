@@ -9,6 +9,7 @@
 //! `tests/incremental.rs`).
 
 pub mod build;
+pub mod frequent;
 pub mod linking;
 
 use crate::analysis::DocAnalysis;
@@ -35,6 +36,8 @@ pub struct DocEntry {
     keys: Vec<KeyId>,
     /// Set when this document is the knowledge base (`gazette.toml`).
     pub kb: Option<Arc<KnowledgeBase>>,
+    /// In the knowledge base: key → the mention that is an entry's name.
+    kb_defs: HashMap<KeyId, u32>,
 }
 
 #[derive(Default)]
@@ -94,6 +97,11 @@ pub struct Corpus {
     /// Figures by quantity key and by topic key.
     fig_quantity: HashMap<Box<str>, BTreeSet<ItemRef>>,
     fig_topic: HashMap<Box<str>, BTreeSet<ItemRef>>,
+    /// Knowledge-base documents (at most one in practice).
+    kb_docs: BTreeSet<DocId>,
+    /// Frequent names bucketed for the unknown-name check; derived, reset
+    /// by every change.
+    frequent: std::sync::OnceLock<Arc<frequent::FrequentNames>>,
 }
 
 fn kind_index(k: EntityKind) -> usize {
@@ -181,6 +189,7 @@ impl Corpus {
 
     /// Adds or replaces the analysis of the document at `path`.
     pub fn set_document(&mut self, path: PathBuf, analysis: Arc<DocAnalysis>) -> DocId {
+        self.frequent = Default::default();
         let id = match self.by_path.get(&path) {
             Some(&id) => {
                 self.unlink(id);
@@ -205,7 +214,9 @@ impl Corpus {
             analysis,
             keys,
             kb: None,
+            kb_defs: HashMap::new(),
         });
+        self.kb_docs.remove(&id);
         self.link(id);
         id
     }
@@ -220,8 +231,18 @@ impl Corpus {
     ) -> DocId {
         let id = self.set_document(path, Arc::new(kb.analysis(text)));
         if let Some(e) = self.docs[id as usize].as_mut() {
+            e.kb_defs = e
+                .analysis
+                .mentions
+                .iter()
+                .zip(&e.keys)
+                .enumerate()
+                .filter(|(_, (m, _))| kb.entry_at(m.span).is_some_and(|x| x.name_span == m.span))
+                .map(|(i, (_, &k))| (k, i as u32))
+                .collect();
             e.kb = Some(kb);
         }
+        self.kb_docs.insert(id);
         id
     }
 
@@ -245,6 +266,10 @@ impl Corpus {
 
     /// Removes the document at `path` (deleted or excluded).
     pub fn remove_document(&mut self, path: &Path) -> Option<DocId> {
+        self.frequent = Default::default();
+        if let Some(id) = self.by_path.get(path) {
+            self.kb_docs.remove(id);
+        }
         let id = self.by_path.remove(path)?;
         self.unlink(id);
         self.docs[id as usize] = None;
@@ -543,19 +568,24 @@ impl Corpus {
     /// base defines it.
     pub fn kb_name(&self, r: ItemRef) -> Option<&str> {
         let k = self.key_of(r);
-        for &doc in self.keys[k as usize].docs.keys() {
-            let d = self.doc(doc)?;
-            if d.kb.is_none() {
+        let docs = &self.keys[k as usize].docs;
+        for &doc in &self.kb_docs {
+            if !docs.contains_key(&doc) {
                 continue;
             }
-            for (i, &mk) in d.keys.iter().enumerate() {
-                let kr = ItemRef { doc, idx: i as u32 };
-                if mk == k && self.is_kb_definition(kr) {
-                    return Some(&self.mention(kr).norm);
-                }
+            let d = self.doc(doc)?;
+            if let Some(&i) = d.kb_defs.get(&k) {
+                return Some(&d.analysis.mentions[i as usize].norm);
             }
         }
         None
+    }
+
+    /// Frequent names for the unknown-name check (cached until the next change).
+    pub fn frequent_names(&self) -> Arc<frequent::FrequentNames> {
+        self.frequent
+            .get_or_init(|| Arc::new(frequent::FrequentNames::new(self)))
+            .clone()
     }
 
     /// Figures stating the same quantity as `r` (itself included), corpus order.

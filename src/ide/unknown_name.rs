@@ -51,16 +51,17 @@ pub fn unknown_names(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
         if corpus.key_total(k) > RARE || corpus.entity_of(r) != k || corpus.kb_name(r).is_some() {
             continue;
         }
-        let frequent = frequent.get_or_insert_with(|| corpus.frequent_keys(FREQUENT));
+        let frequent = frequent.get_or_insert_with(|| corpus.frequent_names());
         let mine = corpus.key_text(k);
         let best = frequent
-            .iter()
-            .filter(|(c, _, _, kind)| *c != k && *kind == m.kind)
-            .filter(|(c, _, _, _)| looks_alike(mine, corpus.key_text(*c)))
-            .max_by_key(|(c, _, total, _)| (*total, std::cmp::Reverse(*c)));
-        let Some(&(c, spelling, total, _)) = best else {
+            .near(mine, 2)
+            .filter(|f| f.key != k && f.kind == m.kind && f.total >= FREQUENT)
+            .filter(|f| looks_alike(mine, &f.key_text))
+            .max_by_key(|f| (f.total, std::cmp::Reverse(f.key)));
+        let Some(best) = best else {
             continue;
         };
+        let (c, spelling, total) = (best.key, &*best.spelling, best.total);
         let related = corpus
             .entity_mentions(c)
             .first()

@@ -209,7 +209,8 @@ impl Backend {
             .map(|&d| s.corpus.path(d).to_path_buf())
             .filter(|p| !s.is_kb_path(p))
             .collect();
-        if !recognition_changed {
+        let rediscover = std::mem::take(&mut s.kb.files_changed) && s.indexing_done;
+        if !recognition_changed && !rediscover {
             Self::queue_diagnostics(s, tx, &all);
             return;
         }
@@ -230,19 +231,55 @@ impl Backend {
         let gen = s.kb.generation;
         let overrides = s.overrides.clone();
         let max = s.config.max_file_size;
+        let discover_in = rediscover
+            .then(|| s.root.clone().map(|r| (r, s.config.clone())))
+            .flatten();
         all.retain(|p| s.open.contains_key(p));
         Self::queue_diagnostics(s, tx, &all);
         let state = state_arc.clone();
         let tx = tx.clone();
         tokio::spawn(async move {
-            let Ok(results) =
-                tokio::task::spawn_blocking(move || analyze_files(&closed, max, &overrides)).await
+            let Ok((results, listed)) = tokio::task::spawn_blocking(move || {
+                // The knowledge base's [settings] changed the file selection:
+                // list the articles again.
+                let (paths, listed) = match discover_in {
+                    Some((root, cfg)) => {
+                        let l = discover(&root, &cfg).unwrap_or_default();
+                        (l.clone(), Some(l))
+                    }
+                    None => (closed, None),
+                };
+                (analyze_files(&paths, max, &overrides), listed)
+            })
+            .await
             else {
                 return;
             };
             let mut s = state.write();
             if s.kb.generation != gen {
                 return; // a newer knowledge base is being applied
+            }
+            if let Some(listed) = listed {
+                let keep: std::collections::HashSet<&PathBuf> = listed.iter().collect();
+                let stale: Vec<PathBuf> = s
+                    .corpus
+                    .doc_ids()
+                    .iter()
+                    .map(|&d| s.corpus.path(d).to_path_buf())
+                    .filter(|p| !keep.contains(p) && !s.open.contains_key(p) && !s.is_kb_path(p))
+                    .collect();
+                for p in stale {
+                    s.corpus.remove_document(&p);
+                    if s.published.remove(&p).is_some() {
+                        if let Some(uri) = convert::path_to_uri(&p) {
+                            let _ = tx.send(Publish {
+                                uri,
+                                version: None,
+                                diagnostics: Vec::new(),
+                            });
+                        }
+                    }
+                }
             }
             for r in results {
                 if s.open.contains_key(&r.path) || s.is_kb_path(&r.path) {

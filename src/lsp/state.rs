@@ -32,6 +32,8 @@ pub struct KbState {
     pub generation: u64,
     /// Whether diagnostics are currently shown for the file.
     pub published: bool,
+    /// Set when the file's `[settings]` changed which files are articles.
+    pub files_changed: bool,
 }
 
 pub struct State {
@@ -103,7 +105,21 @@ impl State {
             }
         }
         self.kb.text = text;
+        let files = (
+            self.config.include.clone(),
+            self.config.exclude.clone(),
+            self.config.max_file_size,
+        );
         self.apply_kb_settings();
+        if files
+            != (
+                self.config.include.clone(),
+                self.config.exclude.clone(),
+                self.config.max_file_size,
+            )
+        {
+            self.kb.files_changed = true;
+        }
         let after = self.kb.good.as_ref().map(|k| k.recognition_key());
         if before != after {
             self.overrides = self
