@@ -75,6 +75,10 @@ fn tagger_proposals(text: &str, tok: &crate::text::tokenize::Tokenized) -> Vec<P
     crate::tagger::Tagger::global()
         .spans(text, tok)
         .into_iter()
-        .map(|(tokens, kind, score)| Proposal { tokens, kind, score })
+        .map(|(tokens, kind, score)| Proposal {
+            tokens,
+            kind,
+            score,
+        })
         .collect()
 }

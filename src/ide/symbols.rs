@@ -56,37 +56,48 @@ pub fn fuzzy_score(query: &str, candidate: &str) -> Option<i64> {
     None
 }
 
-/// Entities whose name (or a spelling of it) matches `query`, best first,
-/// at most `limit`.
+/// Entities whose name (a spelling of it, or a knowledge-base alias)
+/// matches `query`, best first, at most `limit`. Scores the corpus's names
+/// first and builds entity information only for the best, so a search stays
+/// fast on large corpora.
 pub fn search_entities(corpus: &Corpus, query: &str, limit: usize) -> Vec<EntityInfo> {
-    let mut scored: Vec<(i64, EntityInfo)> = corpus
-        .entities()
+    let mut scored: Vec<(i64, u32, KeyId)> = corpus
+        .frequent_keys(1)
         .into_iter()
-        .filter_map(|e| {
-            let by_spelling = e
-                .spellings
-                .iter()
-                .filter_map(|(s, _)| fuzzy_score(query, s))
-                .max();
-            let by_alias = e
-                .kb_entry
-                .iter()
-                .flat_map(|k| &k.aliases)
-                .filter_map(|a| fuzzy_score(query, a))
-                .max();
-            let s = [fuzzy_score(query, &e.name), by_spelling, by_alias]
-                .into_iter()
-                .flatten()
-                .max()?;
-            Some((s, e))
-        })
+        .filter_map(|(k, spelling, total, _)| fuzzy_score(query, spelling).map(|s| (s, total, k)))
         .collect();
-    scored.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| b.1.mentions.len().cmp(&a.1.mentions.len()))
-            .then_with(|| a.1.id.cmp(&b.1.id))
-    });
-    scored.into_iter().take(limit).map(|x| x.1).collect()
+    // Knowledge-base aliases are not spellings of their key: score them too.
+    for id in corpus.doc_ids() {
+        let Some(kb) = corpus.doc(id).and_then(|d| d.kb.clone()) else {
+            continue;
+        };
+        for e in &kb.entities {
+            let Some(s) = e.aliases.iter().filter_map(|a| fuzzy_score(query, a)).max() else {
+                continue;
+            };
+            if let Some(k) = corpus.key_id(&crate::corpus::linking::link_key(&e.name, e.kind)) {
+                scored.push((s, corpus.key_total(k), k));
+            }
+        }
+    }
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (_, _, k) in scored {
+        if out.len() >= limit {
+            break;
+        }
+        if !seen.insert(k) {
+            continue;
+        }
+        let info = corpus.entity_info(k);
+        // A surname that joined a full name is found through the full name.
+        if info.mentions.is_empty() {
+            continue;
+        }
+        out.push(info);
+    }
+    out
 }
 
 /// Where an entity is defined (for symbol locations).
