@@ -866,3 +866,85 @@ fn kb_settings_select_files_and_levels() {
     }));
     c.shutdown();
 }
+
+/// Latency of the surface requests on a generated corpus:
+/// `GAZETTE_BENCH_DIR=/tmp/bench1k cargo test --test lsp_surface -- --ignored --nocapture`
+/// (make one with `gazette bench-corpus --articles 1000 /tmp/bench1k`).
+#[test]
+#[ignore]
+fn surface_latency_on_a_large_corpus() {
+    let Ok(root) = std::env::var("GAZETTE_BENCH_DIR") else {
+        return;
+    };
+    let root = PathBuf::from(root);
+    let t = Instant::now();
+    let mut c = started(&root);
+    eprintln!("indexed in {:.1} s", t.elapsed().as_secs_f64());
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "txt") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let path = files[files.len() / 2].clone();
+    let text = c.open(&path);
+    let end = utf16_pos(&text, text.len());
+    let time = |c: &mut Client, what: &str, method: &str, params: Value| {
+        let t = Instant::now();
+        let r = c.request(method, params);
+        eprintln!("{what}: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        r
+    };
+    time(
+        &mut c,
+        "semanticTokens/full",
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": td(&path)}),
+    );
+    time(
+        &mut c,
+        "codeLens",
+        "textDocument/codeLens",
+        json!({"textDocument": td(&path)}),
+    );
+    time(
+        &mut c,
+        "documentSymbol",
+        "textDocument/documentSymbol",
+        json!({"textDocument": td(&path)}),
+    );
+    time(
+        &mut c,
+        "workspace/symbol",
+        "workspace/symbol",
+        json!({"query": "mer"}),
+    );
+    time(
+        &mut c,
+        "completion",
+        "textDocument/completion",
+        json!({"textDocument": td(&path), "position": {"line": 0, "character": 3}}),
+    );
+    time(
+        &mut c,
+        "inlayHint",
+        "textDocument/inlayHint",
+        json!({"textDocument": td(&path), "range": {"start": {"line": 0, "character": 0}, "end": {"line": end.0, "character": end.1}}}),
+    );
+    time(
+        &mut c,
+        "codeAction",
+        "textDocument/codeAction",
+        json!({"textDocument": td(&path), "range": {"start": {"line": 0, "character": 1}, "end": {"line": 0, "character": 1}}, "context": {"diagnostics": []}}),
+    );
+    let ents = time(&mut c, "gazette/entities", "gazette/entities", json!({}));
+    eprintln!("{} entities", ents["entities"].as_array().unwrap().len());
+    c.shutdown();
+}

@@ -581,6 +581,20 @@ impl Corpus {
         None
     }
 
+    /// The first mention with key `k` in corpus order (path, offset), cheaply
+    /// (without building the entity).
+    pub fn first_mention_of_key(&self, k: KeyId) -> Option<ItemRef> {
+        let doc = *self.keys[k as usize]
+            .docs
+            .keys()
+            .min_by(|a, b| self.path(**a).cmp(self.path(**b)))?;
+        let idx = self.doc(doc)?.keys.iter().position(|&x| x == k)?;
+        Some(ItemRef {
+            doc,
+            idx: idx as u32,
+        })
+    }
+
     /// Frequent names for the unknown-name check (cached until the next change).
     pub fn frequent_names(&self) -> Arc<frequent::FrequentNames> {
         self.frequent

@@ -31,6 +31,12 @@ pub fn code_lenses(corpus: &Corpus, doc: DocId) -> Vec<Lens> {
         if !seen.insert(e) {
             continue;
         }
+        // Cheap filter before building the entity: its definition is a
+        // knowledge-base entry or the first mention of one of its keys.
+        let here = |k: KeyId| corpus.first_mention_of_key(k).is_some_and(|f| f.doc == doc);
+        if entry.kb.is_none() && !here(e) && !here(corpus.key_of(r)) {
+            continue;
+        }
         let info = corpus.entity_info(e);
         let Some(def) = corpus.definition(&info) else {
             continue;

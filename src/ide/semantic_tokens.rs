@@ -34,26 +34,41 @@ pub fn semantic_tokens(corpus: &Corpus, doc: DocId, range: Option<Span>) -> Vec<
     };
     let a = &entry.analysis;
     let mut raw: Vec<(Span, u32, u32)> = Vec::new();
-    let mut infos: std::collections::HashMap<crate::corpus::KeyId, crate::corpus::EntityInfo> =
+    // Cheap per-key facts (no entity building: this runs on every scroll).
+    let mut per_key: std::collections::HashMap<crate::corpus::KeyId, (Option<ItemRef>, String)> =
         std::collections::HashMap::new();
     for (i, m) in a.mentions.iter().enumerate() {
         if range.is_some_and(|r| !r.overlaps(m.span)) {
             continue;
         }
         let r = ItemRef { doc, idx: i as u32 };
-        let e = corpus.entity_of(r);
-        let info = infos.entry(e).or_insert_with(|| corpus.entity_info(e));
+        let k = corpus.key_of(r);
+        let (first, canonical) = per_key.entry(k).or_insert_with(|| {
+            let canonical = corpus.kb_name(r).map(str::to_string).unwrap_or_else(|| {
+                let sp = corpus.key_spellings(r);
+                let best = sp.iter().map(|x| x.1).max().unwrap_or(0);
+                let mut top = sp.iter().filter(|x| x.1 == best);
+                match (top.next(), top.next()) {
+                    (Some(one), None) => one.0.to_string(),
+                    _ => String::new(), // a tie: no variant either way
+                }
+            });
+            (corpus.first_mention_of_key(k), canonical)
+        });
         let mut mods = 0;
-        if corpus.definition(info) == Some(r) {
+        let is_def = if corpus.is_kb_doc(doc) {
+            corpus.is_kb_definition(r)
+        } else {
+            *first == Some(r) && corpus.entity_of(r) == k && corpus.kb_name(r).is_none()
+        };
+        if is_def {
             mods |= 1;
         }
-        if crate::corpus::linking::spelling(&m.norm) != info.name
-            && info.spellings.len() > 1
-            && info.kb_entry.is_none()
-        {
+        let spelling = crate::corpus::linking::spelling(&m.norm);
+        if !canonical.is_empty() && spelling != *canonical {
             mods |= 2;
         }
-        raw.push((m.span, kind_type(info.kind), mods));
+        raw.push((m.span, kind_type(m.kind), mods));
     }
     for f in &a.figures {
         if range.is_some_and(|r| !r.overlaps(f.span)) {
