@@ -948,3 +948,28 @@ fn surface_latency_on_a_large_corpus() {
     eprintln!("{} entities", ents["entities"].as_array().unwrap().len());
     c.shutdown();
 }
+
+#[test]
+fn canonical_spelling_everywhere_in_the_corpus() {
+    let dir = corpus_copy(false);
+    let extra = dir.path().join("extra.txt");
+    std::fs::write(
+        &extra,
+        "Moskau. Der russische Präsident Vladimir Putin sagte am Montag nichts.\n",
+    )
+    .unwrap();
+    let mut c = started(dir.path());
+    let path = seed_in(dir.path(), "004");
+    let text = c.open(&path);
+    let acts = actions(&mut c, &path, &text, "Vladimir Putin");
+    let all = acts
+        .iter()
+        .find(|a| a["title"] == "Use «Wladimir Putin» everywhere in the corpus (2×)")
+        .unwrap_or_else(|| panic!("{acts:?}"));
+    let changes = all["edit"]["changes"].as_object().unwrap();
+    assert_eq!(changes.len(), 2);
+    let e = changes[&uri(&extra)].as_array().unwrap();
+    let after = apply_edits(&std::fs::read_to_string(&extra).unwrap(), e);
+    assert!(after.contains("Präsident Wladimir Putin sagte"), "{after}");
+    c.shutdown();
+}

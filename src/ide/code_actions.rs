@@ -3,7 +3,8 @@
 
 use super::diagnostics::{diagnostics, DiagCode};
 use super::rename::split_inflection;
-use crate::corpus::{Corpus, DocId, ItemRef};
+use super::TextSource;
+use crate::corpus::{linking, Corpus, DocId, ItemRef};
 use crate::kb::{self, KnowledgeBase};
 use crate::model::{EntityKind, Span};
 
@@ -142,9 +143,57 @@ fn kb_append_entry(view: &KbView, name: &str, kind: EntityKind) -> Edit {
     }
 }
 
+/// Edits replacing, in every article, each mention of the same name spelled
+/// like the one at `span` of `doc` by `fix` (inflection kept).
+fn variant_everywhere(
+    corpus: &Corpus,
+    texts: &dyn TextSource,
+    doc: DocId,
+    span: Span,
+    fix: &str,
+) -> Vec<Edit> {
+    let Some(i) = corpus
+        .doc(doc)
+        .and_then(|e| e.analysis.mention_at(span.start as usize))
+    else {
+        return Vec::new();
+    };
+    let r = ItemRef { doc, idx: i as u32 };
+    let key = corpus.key_of(r);
+    let mine = linking::spelling(&corpus.mention(r).norm);
+    let mut out = Vec::new();
+    let mut text_of: std::collections::HashMap<DocId, Option<std::sync::Arc<str>>> =
+        Default::default();
+    for m in corpus.entity_mentions(corpus.entity_of(r)) {
+        let mm = corpus.mention(m);
+        if corpus.is_kb_doc(m.doc) || corpus.key_of(m) != key || linking::spelling(&mm.norm) != mine
+        {
+            continue;
+        }
+        let Some(t) = text_of
+            .entry(m.doc)
+            .or_insert_with(|| texts.text(corpus, m.doc))
+            .clone()
+        else {
+            continue;
+        };
+        let Some(surface) = t.get(mm.span.range()) else {
+            continue;
+        };
+        let (stem, _) = split_inflection(surface, &mm.norm);
+        out.push(Edit::Doc {
+            doc: m.doc,
+            span: Span::new(mm.span.start as usize, mm.span.start as usize + stem.len()),
+            text: fix.to_string(),
+        });
+    }
+    out
+}
+
 /// Actions for the selection `range` of document `doc` (text `text`).
 pub fn code_actions(
     corpus: &Corpus,
+    texts: &dyn TextSource,
     doc: DocId,
     text: &str,
     range: Span,
@@ -194,14 +243,30 @@ pub fn code_actions(
             .filter(|o| o.code == d.code && o.fix.as_ref() == Some(fix))
             .filter_map(|o| stem_edit(o.span))
             .collect();
-        if same.len() > 1 {
+        let in_file = same.len();
+        if in_file > 1 {
             out.push(Action {
-                title: format!("Use «{fix}» everywhere in this file ({}×)", same.len()),
+                title: format!("Use «{fix}» everywhere in this file ({in_file}×)"),
                 quick_fix: true,
                 preferred: false,
                 fixes: Some(d.code),
                 edits: same,
             });
+        }
+        if d.code == DiagCode::NameVariant {
+            let everywhere = variant_everywhere(corpus, texts, doc, d.span, fix);
+            if everywhere.len() > in_file {
+                out.push(Action {
+                    title: format!(
+                        "Use «{fix}» everywhere in the corpus ({}×)",
+                        everywhere.len()
+                    ),
+                    quick_fix: true,
+                    preferred: false,
+                    fixes: Some(d.code),
+                    edits: everywhere,
+                });
+            }
         }
     }
     // The name under the cursor (or the selection).

@@ -1254,7 +1254,7 @@ impl LanguageServer for Backend {
                 text: s.kb.text.as_deref(),
                 kb: s.kb.good.as_deref(),
             };
-            let actions = ide::code_actions::code_actions(&s.corpus, doc, &text, span, &view);
+            let actions = ide::code_actions::code_actions(&s.corpus, &*s, doc, &text, span, &view);
             Some(
                 actions
                     .into_iter()
