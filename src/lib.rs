@@ -9,6 +9,7 @@ pub mod cli;
 pub mod corpus;
 pub mod figures;
 pub mod ide;
+pub mod kb;
 pub mod lsp;
 pub mod model;
 pub mod recognize;

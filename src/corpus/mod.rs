@@ -9,9 +9,11 @@
 //! `tests/incremental.rs`).
 
 pub mod build;
+pub mod frequent;
 pub mod linking;
 
 use crate::analysis::DocAnalysis;
+use crate::kb::{KbEntity, KnowledgeBase};
 use crate::model::{EntityKind, Figure, NameMention, Span};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -32,6 +34,10 @@ pub struct DocEntry {
     pub analysis: Arc<DocAnalysis>,
     /// Linking key of each mention (parallel to `analysis.mentions`).
     keys: Vec<KeyId>,
+    /// Set when this document is the knowledge base (`gazette.toml`).
+    pub kb: Option<Arc<KnowledgeBase>>,
+    /// In the knowledge base: key → the mention that is an entry's name.
+    kb_defs: HashMap<KeyId, u32>,
 }
 
 #[derive(Default)]
@@ -60,6 +66,9 @@ pub struct EntityInfo {
     pub mentions: Vec<ItemRef>,
     /// Spellings and how often each occurs (for variant diagnostics).
     pub spellings: Vec<(String, u32)>,
+    /// The knowledge-base entry defining the entity, if any (its name and
+    /// kind are then the entity's).
+    pub kb_entry: Option<KbEntity>,
 }
 
 impl EntityInfo {
@@ -91,6 +100,11 @@ pub struct Corpus {
     /// Corpus order: each document's rank by path, computed on first use
     /// after documents were added or removed (edits keep it).
     rank: std::sync::OnceLock<Vec<u32>>,
+    /// Knowledge-base documents (at most one in practice).
+    kb_docs: BTreeSet<DocId>,
+    /// Frequent names bucketed for the unknown-name check; derived, reset
+    /// by every change.
+    frequent: std::sync::OnceLock<Arc<frequent::FrequentNames>>,
 }
 
 /// What a hover card needs of an entity, computed from the per-key counts
@@ -218,6 +232,7 @@ impl Corpus {
 
     /// Adds or replaces the analysis of the document at `path`.
     pub fn set_document(&mut self, path: PathBuf, analysis: Arc<DocAnalysis>) -> DocId {
+        self.frequent = Default::default();
         let id = match self.by_path.get(&path) {
             Some(&id) => {
                 self.unlink(id);
@@ -242,13 +257,73 @@ impl Corpus {
             path,
             analysis,
             keys,
+            kb: None,
+            kb_defs: HashMap::new(),
         });
+        self.kb_docs.remove(&id);
         self.link(id);
         id
     }
 
+    /// Adds or replaces the knowledge base as the pseudo-document at `path`
+    /// (`text` is the file's text the knowledge base was parsed from).
+    pub fn set_knowledge_base(
+        &mut self,
+        path: PathBuf,
+        text: &str,
+        kb: Arc<KnowledgeBase>,
+    ) -> DocId {
+        let id = self.set_document(path, Arc::new(kb.analysis(text)));
+        if let Some(e) = self.docs[id as usize].as_mut() {
+            e.kb_defs = e
+                .analysis
+                .mentions
+                .iter()
+                .zip(&e.keys)
+                .enumerate()
+                .filter(|(_, (m, _))| kb.entry_at(m.span).is_some_and(|x| x.name_span == m.span))
+                .map(|(i, (_, &k))| (k, i as u32))
+                .collect();
+            e.kb = Some(kb);
+        }
+        self.kb_docs.insert(id);
+        id
+    }
+
+    /// Does any knowledge-base document mention entity `e` (or its last word)?
+    pub fn entity_touches_kb(&self, e: KeyId) -> bool {
+        let keys = [Some(e), self.keys[e as usize].last_word];
+        self.kb_docs.iter().any(|d| {
+            keys.iter()
+                .flatten()
+                .any(|k| self.keys[*k as usize].docs.contains_key(d))
+        })
+    }
+
+    /// Is `doc` the knowledge base rather than an article?
+    pub fn is_kb_doc(&self, doc: DocId) -> bool {
+        self.doc(doc).is_some_and(|d| d.kb.is_some())
+    }
+
+    /// The knowledge-base entry a mention of the knowledge-base document names.
+    pub fn kb_entry(&self, r: ItemRef) -> Option<&KbEntity> {
+        let d = self.doc(r.doc)?;
+        d.kb.as_ref()?
+            .entry_at(d.analysis.mentions.get(r.idx as usize)?.span)
+    }
+
+    /// Is `r` the name (not an alias) of a knowledge-base entry?
+    pub fn is_kb_definition(&self, r: ItemRef) -> bool {
+        let span = self.mention(r).span;
+        self.kb_entry(r).is_some_and(|e| e.name_span == span)
+    }
+
     /// Removes the document at `path` (deleted or excluded).
     pub fn remove_document(&mut self, path: &Path) -> Option<DocId> {
+        self.frequent = Default::default();
+        if let Some(id) = self.by_path.get(path) {
+            self.kb_docs.remove(id);
+        }
         let id = self.by_path.remove(path)?;
         self.rank = std::sync::OnceLock::new();
         self.unlink(id);
@@ -527,20 +602,39 @@ impl Corpus {
             .first()
             .map(|s| s.0.clone())
             .unwrap_or_else(|| entry.text.to_string());
+        let kb_entry = mentions
+            .iter()
+            .find(|&&r| self.is_kb_definition(r))
+            .and_then(|&r| self.kb_entry(r).cloned());
+        let (name, kind) = match &kb_entry {
+            Some(k) => (k.name.clone(), k.kind),
+            None => (name, majority_kind(&kinds)),
+        };
         EntityInfo {
             key: e,
             id: linking::slug(&entry.text),
             name,
-            kind: majority_kind(&kinds),
+            kind,
             role: best_role(&roles),
             mentions,
             spellings,
+            kb_entry,
         }
     }
 
-    /// The entity's defining mention: its first multi-word mention in corpus
-    /// order (the full name), else its first mention.
+    /// The entity's defining mention: its knowledge-base entry, else its
+    /// first multi-word mention in corpus order (the full name), else its
+    /// first mention.
     pub fn definition(&self, info: &EntityInfo) -> Option<ItemRef> {
+        // A knowledge-base entry is the definition of its entity.
+        if let Some(r) = info
+            .mentions
+            .iter()
+            .copied()
+            .find(|&r| self.is_kb_definition(r))
+        {
+            return Some(r);
+        }
         info.mentions
             .iter()
             .copied()
@@ -580,6 +674,78 @@ impl Corpus {
             .iter()
             .map(|(s, &n)| (&**s, n))
             .collect()
+    }
+
+    /// The key of mention `r`.
+    pub fn key_of(&self, r: ItemRef) -> KeyId {
+        self.doc(r.doc).unwrap().keys[r.idx as usize]
+    }
+
+    /// How many mentions the corpus has with key `k`.
+    pub fn key_total(&self, k: KeyId) -> u32 {
+        self.keys[k as usize].total
+    }
+
+    /// Keys with at least `min` mentions: (key, its most frequent spelling,
+    /// total, most frequent kind), in key order.
+    pub fn frequent_keys(&self, min: u32) -> Vec<(KeyId, &str, u32, EntityKind)> {
+        let mut out: Vec<(KeyId, &str, u32, EntityKind)> = self
+            .keys
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.total >= min)
+            .map(|(i, e)| {
+                let best = e
+                    .spellings
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                    .map_or(&*e.text, |(s, _)| &**s);
+                let kind_i = (0..4)
+                    .max_by_key(|&i| (e.kinds[i], std::cmp::Reverse(i)))
+                    .unwrap();
+                (i as KeyId, best, e.total, KINDS[kind_i])
+            })
+            .collect();
+        out.sort_by(|a, b| self.key_text(a.0).cmp(self.key_text(b.0)));
+        out
+    }
+
+    /// The knowledge-base name of the key of mention `r`, when the knowledge
+    /// base defines it.
+    pub fn kb_name(&self, r: ItemRef) -> Option<&str> {
+        let k = self.key_of(r);
+        let docs = &self.keys[k as usize].docs;
+        for &doc in &self.kb_docs {
+            if !docs.contains_key(&doc) {
+                continue;
+            }
+            let d = self.doc(doc)?;
+            if let Some(&i) = d.kb_defs.get(&k) {
+                return Some(&d.analysis.mentions[i as usize].norm);
+            }
+        }
+        None
+    }
+
+    /// The first mention with key `k` in corpus order (path, offset), cheaply
+    /// (without building the entity).
+    pub fn first_mention_of_key(&self, k: KeyId) -> Option<ItemRef> {
+        let doc = *self.keys[k as usize]
+            .docs
+            .keys()
+            .min_by(|a, b| self.path(**a).cmp(self.path(**b)))?;
+        let idx = self.doc(doc)?.keys.iter().position(|&x| x == k)?;
+        Some(ItemRef {
+            doc,
+            idx: idx as u32,
+        })
+    }
+
+    /// Frequent names for the unknown-name check (cached until the next change).
+    pub fn frequent_names(&self) -> Arc<frequent::FrequentNames> {
+        self.frequent
+            .get_or_init(|| Arc::new(frequent::FrequentNames::new(self)))
+            .clone()
     }
 
     /// Figures stating the same quantity as `r` (itself included), corpus order.

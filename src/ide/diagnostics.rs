@@ -31,6 +31,13 @@ pub enum DiagCode {
     NameVariant,
     /// A figure for the same topic disagrees with other articles.
     FigureDisagreement,
+    /// A rare name that looks like a frequent one ("Stoltenburg").
+    UnknownName,
+    /// Knowledge-base problems (see [`crate::kb::KbErrorKind`]).
+    KbSyntax,
+    KbUnknownKind,
+    KbDuplicate,
+    KbInvalid,
 }
 
 impl DiagCode {
@@ -38,10 +45,38 @@ impl DiagCode {
         match self {
             DiagCode::NameVariant => "name-variant",
             DiagCode::FigureDisagreement => "figure-disagreement",
+            DiagCode::UnknownName => "unknown-name",
+            DiagCode::KbSyntax => "kb-syntax",
+            DiagCode::KbUnknownKind => "kb-unknown-kind",
+            DiagCode::KbDuplicate => "kb-duplicate",
+            DiagCode::KbInvalid => "kb-invalid",
         }
     }
     pub fn default_severity(self) -> Severity {
-        Severity::Information
+        match self {
+            DiagCode::NameVariant | DiagCode::FigureDisagreement => Severity::Information,
+            DiagCode::UnknownName => Severity::Hint,
+            DiagCode::KbSyntax | DiagCode::KbUnknownKind | DiagCode::KbInvalid => Severity::Error,
+            DiagCode::KbDuplicate => Severity::Warning,
+        }
+    }
+    /// The setting that configures this code (`gazette.diagnostics.<group>`).
+    pub fn group(self) -> &'static str {
+        match self {
+            DiagCode::NameVariant => "nameVariant",
+            DiagCode::FigureDisagreement => "figureDisagreement",
+            DiagCode::UnknownName => "unknownName",
+            _ => "kb",
+        }
+    }
+    pub fn from_kb(k: crate::kb::KbErrorKind) -> DiagCode {
+        use crate::kb::KbErrorKind as K;
+        match k {
+            K::Syntax => DiagCode::KbSyntax,
+            K::UnknownKind => DiagCode::KbUnknownKind,
+            K::Duplicate => DiagCode::KbDuplicate,
+            K::Invalid => DiagCode::KbInvalid,
+        }
     }
 }
 
@@ -61,6 +96,10 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
     let Some(entry) = corpus.doc(doc) else {
         return Vec::new();
     };
+    if entry.kb.is_some() {
+        // The knowledge base is checked by its parser (crate::kb), not here.
+        return Vec::new();
+    }
     let mut out = Vec::new();
     for (i, m) in entry.analysis.mentions.iter().enumerate() {
         let r = ItemRef { doc, idx: i as u32 };
@@ -69,10 +108,17 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
             continue;
         }
         let mine = linking::spelling(&m.norm);
-        let (best, best_n) = spellings
-            .iter()
-            .fold(("", 0), |acc, &(s, n)| if n > acc.1 { (s, n) } else { acc });
-        let tie = spellings.iter().filter(|(_, n)| *n == best_n).count() > 1;
+        let (mut best, mut best_n) =
+            spellings
+                .iter()
+                .fold(("", 0), |acc, &(s, n)| if n > acc.1 { (s, n) } else { acc });
+        let mut tie = spellings.iter().filter(|(_, n)| *n == best_n).count() > 1;
+        // The knowledge base's spelling is canonical whatever the counts.
+        if let Some(kb) = corpus.kb_name(r) {
+            best = kb;
+            best_n = spellings.iter().find(|(s, _)| *s == kb).map_or(0, |x| x.1);
+            tie = false;
+        }
         if tie || best == mine {
             continue;
         }
@@ -143,6 +189,7 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
             fix: None,
         });
     }
+    out.extend(super::unknown_name::unknown_names(corpus, doc));
     out.sort_by_key(|d| (d.span, d.code));
     out
 }

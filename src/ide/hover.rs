@@ -79,8 +79,16 @@ fn article_lines(
     }
 }
 
+/// A name's card. Entities the knowledge base describes get the full card
+/// (description, links, counts without the entry itself); the others are
+/// summarised from the corpus counts, which stays fast for an entity named
+/// in 100,000 articles.
 fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
-    let info = corpus.entity_summary(corpus.entity_of(r), MAX_ARTICLES);
+    let e = corpus.entity_of(r);
+    if corpus.entity_touches_kb(e) {
+        return name_card_full(corpus, texts, r);
+    }
+    let info = corpus.entity_summary(e, MAX_ARTICLES);
     let mut md = format!("**{}** · {}", info.name, info.kind);
     if let Some(role) = &info.role {
         let _ = write!(md, " · {role}");
@@ -115,6 +123,86 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
         let more = info.doc_count - info.first_mentions.len();
         let _ = write!(md, "\n- … and {} more", plural(more, "article", "articles"));
     }
+    HoverCard {
+        span: corpus.mention(r).span,
+        markdown: md,
+    }
+}
+
+fn name_card_full(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
+    let info = corpus.entity_info(corpus.entity_of(r));
+    let mut md = format!("**{}** · {}", info.name, info.kind);
+    if let Some(role) = &info.role {
+        let _ = write!(md, " · {role}");
+    }
+    if let Some(e) = &info.kb_entry {
+        if let Some(d) = &e.description {
+            let _ = write!(md, "\n\n{d}");
+        }
+        let mut links = Vec::new();
+        if let Some(q) = &e.wikidata {
+            links.push(format!("[Wikidata {q}](https://www.wikidata.org/wiki/{q})"));
+        }
+        if let Some(u) = &e.url {
+            links.push(format!("<{u}>"));
+        }
+        if !e.aliases.is_empty() {
+            links.push(format!("also: {}", e.aliases.join(", ")));
+        }
+        if !links.is_empty() {
+            let _ = write!(md, "\n\n{}", links.join(" · "));
+        }
+    }
+    // Counts are of articles: the knowledge base's own entry is not a mention.
+    let articles: Vec<ItemRef> = info
+        .mentions
+        .iter()
+        .copied()
+        .filter(|m| !corpus.is_kb_doc(m.doc))
+        .collect();
+    let doc_count = {
+        let mut d: Vec<DocId> = articles.iter().map(|m| m.doc).collect();
+        d.dedup();
+        d.len()
+    };
+    let _ = write!(
+        md,
+        "\n\n{} in {}",
+        plural(articles.len(), "mention", "mentions"),
+        plural(doc_count, "article", "articles")
+    );
+    // Spellings as the articles write them (the knowledge base's own entry
+    // and aliases are not counted).
+    let spellings: Vec<(String, u32)> = if articles.len() == info.mentions.len() {
+        info.spellings.clone()
+    } else {
+        info.spellings
+            .iter()
+            .map(|(s, _)| {
+                let n = articles
+                    .iter()
+                    .filter(|&&m| crate::corpus::linking::spelling(&corpus.mention(m).norm) == *s)
+                    .count() as u32;
+                (s.clone(), n)
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    };
+    if spellings.len() > 1 {
+        let list: Vec<String> = spellings
+            .iter()
+            .map(|(s, n)| format!("{s} ({n}×)"))
+            .collect();
+        let _ = write!(md, " · spellings: {}", list.join(", "));
+    }
+    md.push('\n');
+    article_lines(
+        corpus,
+        texts,
+        &articles,
+        |m| corpus.mention(m).span,
+        &mut md,
+    );
     HoverCard {
         span: corpus.mention(r).span,
         markdown: md,

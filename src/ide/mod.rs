@@ -2,8 +2,15 @@
 //! references, highlights, diagnostics. LSP-agnostic: byte offsets in,
 //! [`Location`]s and plain data out; `crate::lsp` translates.
 
+pub mod code_actions;
+pub mod completion;
 mod diagnostics;
 mod hover;
+pub mod lens;
+pub mod rename;
+pub mod semantic_tokens;
+pub mod symbols;
+pub mod unknown_name;
 
 pub use diagnostics::{diagnostics, DiagCode, Diagnostic, Severity};
 pub use hover::hover;

@@ -4,6 +4,7 @@ use super::convert::{self, uri_to_path};
 use super::state::{OpenDoc, State};
 use crate::corpus::build::analyze_files;
 use crate::ide;
+use crate::ide::TextSource;
 use crate::workspace::{discover, FileFilter};
 use parking_lot::RwLock;
 use ropey::Rope;
@@ -79,10 +80,19 @@ impl Backend {
     ) {
         let enc = state.encoding;
         for path in paths {
+            if state.is_kb_path(path) {
+                continue;
+            }
             let Some(doc) = state.corpus.doc_id(path) else {
                 continue;
             };
-            let diags = ide::diagnostics(&state.corpus, doc);
+            let diags: Vec<ide::Diagnostic> = ide::diagnostics(&state.corpus, doc)
+                .into_iter()
+                .filter_map(|mut d| {
+                    d.severity = state.level(d.code)?;
+                    Some(d)
+                })
+                .collect();
             if state.published.get(path) == Some(&diags)
                 || (diags.is_empty() && !state.published.contains_key(path))
             {
@@ -136,6 +146,164 @@ impl Backend {
         }
     }
 
+    /// Publishes the knowledge base's own diagnostics (syntax errors, unknown
+    /// kinds, duplicates) against its current text.
+    fn queue_kb_diagnostics(state: &mut State, tx: &mpsc::UnboundedSender<Publish>) {
+        let Some(path) = state.kb.path.clone() else {
+            return;
+        };
+        let (uri, version) = match state.open.get(&path) {
+            Some(o) => (Some(o.uri.clone()), Some(o.version)),
+            None => (convert::path_to_uri(&path), None),
+        };
+        let Some(uri) = uri else { return };
+        let text = state.kb.text.clone().unwrap_or_default();
+        let li = crate::text::position::LineIndex::new(&text);
+        let enc = state.encoding;
+        let diags: Vec<Diagnostic> = state
+            .kb
+            .errors
+            .iter()
+            .filter_map(|e| {
+                let code = ide::DiagCode::from_kb(e.kind);
+                let sev = state.level(code)?;
+                let mut message = e.message.clone();
+                if e.kind == crate::kb::KbErrorKind::Syntax && state.kb.good.is_some() {
+                    message.push_str(" (the last valid version stays in force)");
+                }
+                Some(Diagnostic {
+                    range: convert::range(&li, e.span, enc),
+                    severity: Some(convert::severity(sev)),
+                    code: Some(NumberOrString::String(code.as_str().to_string())),
+                    source: Some("gazette".into()),
+                    message,
+                    ..Default::default()
+                })
+            })
+            .collect();
+        if diags.is_empty() && !state.kb.published {
+            return;
+        }
+        state.kb.published = !diags.is_empty();
+        let _ = tx.send(Publish {
+            uri,
+            version,
+            diagnostics: diags,
+        });
+    }
+
+    /// After the knowledge base's text changed (state locked): publish its
+    /// diagnostics and, when what the recogniser must know changed, analyse
+    /// open articles again now and closed ones in the background.
+    fn kb_changed(
+        state_arc: &Arc<RwLock<State>>,
+        s: &mut State,
+        tx: &mpsc::UnboundedSender<Publish>,
+        recognition_changed: bool,
+    ) {
+        Self::queue_kb_diagnostics(s, tx);
+        let mut all: Vec<PathBuf> = s
+            .corpus
+            .doc_ids()
+            .iter()
+            .map(|&d| s.corpus.path(d).to_path_buf())
+            .filter(|p| !s.is_kb_path(p))
+            .collect();
+        let rediscover = std::mem::take(&mut s.kb.files_changed) && s.indexing_done;
+        if !recognition_changed && !rediscover {
+            Self::queue_diagnostics(s, tx, &all);
+            return;
+        }
+        let open: Vec<PathBuf> = s
+            .open
+            .keys()
+            .filter(|p| !s.is_kb_path(p))
+            .cloned()
+            .collect();
+        for p in &open {
+            s.reanalyze_open(p);
+        }
+        let closed: Vec<PathBuf> = all
+            .iter()
+            .filter(|p| !s.open.contains_key(*p))
+            .cloned()
+            .collect();
+        let gen = s.kb.generation;
+        let overrides = s.overrides.clone();
+        let max = s.config.max_file_size;
+        let discover_in = rediscover
+            .then(|| s.root.clone().map(|r| (r, s.config.clone())))
+            .flatten();
+        all.retain(|p| s.open.contains_key(p));
+        Self::queue_diagnostics(s, tx, &all);
+        let state = state_arc.clone();
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let Ok((results, listed)) = tokio::task::spawn_blocking(move || {
+                // The knowledge base's [settings] changed the file selection:
+                // list the articles again.
+                let (paths, listed) = match discover_in {
+                    Some((root, cfg)) => {
+                        let l = discover(&root, &cfg).unwrap_or_default();
+                        (l.clone(), Some(l))
+                    }
+                    None => (closed, None),
+                };
+                (analyze_files(&paths, max, &overrides), listed)
+            })
+            .await
+            else {
+                return;
+            };
+            let mut s = state.write();
+            if s.kb.generation != gen {
+                return; // a newer knowledge base is being applied
+            }
+            if let Some(listed) = listed {
+                let keep: std::collections::HashSet<&PathBuf> = listed.iter().collect();
+                let stale: Vec<PathBuf> = s
+                    .corpus
+                    .doc_ids()
+                    .iter()
+                    .map(|&d| s.corpus.path(d).to_path_buf())
+                    .filter(|p| !keep.contains(p) && !s.open.contains_key(p) && !s.is_kb_path(p))
+                    .collect();
+                for p in stale {
+                    s.corpus.remove_document(&p);
+                    if s.published.remove(&p).is_some() {
+                        if let Some(uri) = convert::path_to_uri(&p) {
+                            let _ = tx.send(Publish {
+                                uri,
+                                version: None,
+                                diagnostics: Vec::new(),
+                            });
+                        }
+                    }
+                }
+            }
+            for r in results {
+                if s.open.contains_key(&r.path) || s.is_kb_path(&r.path) {
+                    continue;
+                }
+                match r.outcome {
+                    Ok((_, a)) => {
+                        s.corpus.set_document(r.path, Arc::new(a));
+                    }
+                    Err(_) => {
+                        s.corpus.remove_document(&r.path);
+                    }
+                }
+            }
+            let paths: Vec<PathBuf> = s
+                .corpus
+                .doc_ids()
+                .iter()
+                .map(|&d| s.corpus.path(d).to_path_buf())
+                .collect();
+            Self::queue_diagnostics(&mut s, &tx, &paths);
+        });
+    }
+
     /// Documents whose diagnostics may change after `changed` changed: open
     /// documents, documents that currently show diagnostics, and the changed one.
     fn affected(state: &State, changed: &Path) -> Vec<PathBuf> {
@@ -147,7 +315,50 @@ impl Backend {
         out
     }
 
-    fn apply_settings(state: &mut State, v: &Value) {
+    /// Applies the editor's `gazette` settings; returns the problems found
+    /// (shown to the user) and whether the file selection changed.
+    fn apply_settings(state: &mut State, v: &Value) -> (Vec<String>, bool) {
+        let before = (
+            state.config.include.clone(),
+            state.config.exclude.clone(),
+            state.config.max_file_size,
+        );
+        let mut problems = Vec::new();
+        if let Some(d) = v.get("diagnostics").and_then(Value::as_object) {
+            state.client_levels.clear();
+            for (k, val) in d {
+                let Some(group) = crate::kb::diagnostic_group(k) else {
+                    problems.push(format!(
+                        "unknown diagnostic setting gazette.diagnostics.{k}"
+                    ));
+                    continue;
+                };
+                match val.as_str().and_then(crate::kb::Level::parse) {
+                    Some(l) => {
+                        state.client_levels.insert(group.to_string(), l);
+                    }
+                    None if val.is_null() => {}
+                    None => problems.push(format!(
+                        "gazette.diagnostics.{k}: use \"off\", \"hint\", \"information\", \"warning\" or \"error\""
+                    )),
+                }
+            }
+        }
+        state.client_files = (
+            state.client_files.0 || v.get("include").is_some_and(Value::is_array),
+            state.client_files.1 || v.get("exclude").is_some_and(Value::is_array),
+            state.client_files.2 || v.get("maxFileSize").is_some_and(Value::is_u64),
+        );
+        Self::apply_file_settings(state, v, &mut problems);
+        let after = (
+            state.config.include.clone(),
+            state.config.exclude.clone(),
+            state.config.max_file_size,
+        );
+        (problems, before != after)
+    }
+
+    fn apply_file_settings(state: &mut State, v: &Value, problems: &mut Vec<String>) {
         let get_list = |key: &str| -> Option<Vec<String>> {
             v.get(key)?.as_array().map(|a| {
                 a.iter()
@@ -166,15 +377,30 @@ impl Backend {
         }
         match FileFilter::new(&state.config) {
             Ok(f) => state.filter = f,
-            Err(e) => tracing::warn!("bad include/exclude settings: {e}"),
+            Err(e) => {
+                tracing::warn!("bad include/exclude settings: {e}");
+                problems.push(format!("gazette.include/exclude: {e}"));
+            }
         }
     }
 
     /// Indexes the workspace in the background, reporting `$/progress`.
     fn spawn_indexing(&self, progress_supported: bool) {
-        let state = self.state.clone();
-        let client = self.client.clone();
-        let tx = self.publish_tx.clone();
+        Self::spawn_indexing_with(
+            self.state.clone(),
+            self.client.clone(),
+            self.publish_tx.clone(),
+            progress_supported,
+        );
+    }
+
+    /// Indexes (or re-indexes, after the file settings changed) the workspace.
+    fn spawn_indexing_with(
+        state: Arc<RwLock<State>>,
+        client: Client,
+        tx: mpsc::UnboundedSender<Publish>,
+        progress_supported: bool,
+    ) {
         tokio::spawn(async move {
             let (root, config) = {
                 let s = state.read();
@@ -220,6 +446,33 @@ impl Backend {
                     tracing::error!("discover task failed: {e}");
                     Vec::new()
                 }
+            };
+            // The knowledge base is not an article; documents no longer
+            // selected (settings changed) leave the corpus.
+            let paths: Vec<PathBuf> = {
+                let mut s = state.write();
+                let paths: Vec<PathBuf> = paths.into_iter().filter(|p| !s.is_kb_path(p)).collect();
+                let keep: std::collections::HashSet<&PathBuf> = paths.iter().collect();
+                let stale: Vec<PathBuf> = s
+                    .corpus
+                    .doc_ids()
+                    .iter()
+                    .map(|&d| s.corpus.path(d).to_path_buf())
+                    .filter(|p| !keep.contains(p) && !s.open.contains_key(p) && !s.is_kb_path(p))
+                    .collect();
+                for p in stale {
+                    s.corpus.remove_document(&p);
+                    if s.published.remove(&p).is_some() {
+                        if let Some(uri) = convert::path_to_uri(&p) {
+                            let _ = tx.send(Publish {
+                                uri,
+                                version: None,
+                                diagnostics: Vec::new(),
+                            });
+                        }
+                    }
+                }
+                paths
             };
             let total = paths.len();
             let mut done = 0usize;
@@ -296,7 +549,7 @@ impl Backend {
         let client = self.client.clone();
         tokio::spawn(async move {
             let opts = DidChangeWatchedFilesRegistrationOptions {
-                watchers: ["**/*.txt", "**/*.md"]
+                watchers: ["**/*.txt", "**/*.md", "**/gazette.toml"]
                     .iter()
                     .map(|g| FileSystemWatcher {
                         glob_pattern: GlobPattern::String(g.to_string()),
@@ -353,10 +606,25 @@ impl Backend {
 
     /// A corpus file was created, changed or deleted on disk.
     fn file_changed_on_disk(
-        state: &RwLock<State>,
+        state: &Arc<RwLock<State>>,
         tx: &mpsc::UnboundedSender<Publish>,
         path: PathBuf,
     ) {
+        {
+            let mut s = state.write();
+            if s.is_kb_path(&path) {
+                if s.open.contains_key(&path) {
+                    return; // the editor's buffer is the truth
+                }
+                let text = std::fs::read_to_string(&path).ok();
+                if text == s.kb.text {
+                    return;
+                }
+                let changed = s.set_kb_text(text);
+                Self::kb_changed(state, &mut s, tx, changed);
+                return;
+            }
+        }
         // A new folder: its files may have been written before the watcher
         // saw the folder, so look inside.
         if path.is_dir() {
@@ -469,9 +737,18 @@ impl LanguageServer for Backend {
             let mut s = self.state.write();
             s.encoding = enc;
             s.root = root.map(|r| std::fs::canonicalize(&r).unwrap_or(r));
+            let mut problems = Vec::new();
             if let Some(opts) = &params.initialization_options {
-                Self::apply_settings(&mut s, opts);
+                let opts = opts.get("gazette").unwrap_or(opts);
+                problems = Self::apply_settings(&mut s, opts).0;
             }
+            s.kb.path = s.root.as_ref().map(|r| r.join(crate::kb::FILE_NAME));
+            if let Some(p) = s.kb.path.clone() {
+                let text = std::fs::read_to_string(&p).ok();
+                s.set_kb_text(text);
+                Self::queue_kb_diagnostics(&mut s, &self.publish_tx);
+            }
+            self.show_problems(problems);
         }
         let caps = &params.capabilities;
         let progress = caps
@@ -485,9 +762,15 @@ impl LanguageServer for Backend {
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
+        let config_pull = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.configuration)
+            .unwrap_or(false);
         *self.client_flags.write() = ClientFlags {
             progress,
             dyn_watch,
+            config_pull,
         };
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
@@ -504,6 +787,52 @@ impl LanguageServer for Backend {
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: SemanticTokensLegend {
+                                token_types: ide::semantic_tokens::TOKEN_TYPES
+                                    .iter()
+                                    .map(|t| SemanticTokenType::new(t))
+                                    .collect(),
+                                token_modifiers: ide::semantic_tokens::TOKEN_MODIFIERS
+                                    .iter()
+                                    .map(|t| SemanticTokenModifier::new(t))
+                                    .collect(),
+                            },
+                            range: Some(true),
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            ..Default::default()
+                        },
+                    ),
+                ),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: None,
+                    ..Default::default()
+                }),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::REFACTOR,
+                        ]),
+                        ..Default::default()
+                    },
+                )),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -522,6 +851,9 @@ impl LanguageServer for Backend {
             self.spawn_fallback_watcher(root);
         }
         self.spawn_indexing(flags.progress);
+        if flags.config_pull {
+            self.spawn_config_pull(false);
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -533,6 +865,8 @@ impl LanguageServer for Backend {
         let td = params.text_document;
         let path = uri_to_path(&td.uri);
         let mut s = self.state.write();
+        let is_kb = s.is_kb_path(&path);
+        let text = is_kb.then(|| td.text.clone());
         s.open.insert(
             path.clone(),
             OpenDoc {
@@ -541,6 +875,11 @@ impl LanguageServer for Backend {
                 version: td.version,
             },
         );
+        if is_kb {
+            let changed = s.set_kb_text(text);
+            Self::kb_changed(&self.state, &mut s, &self.publish_tx, changed);
+            return;
+        }
         s.reanalyze_open(&path);
         let affected = Self::affected(&s, &path);
         Self::queue_diagnostics(&mut s, &self.publish_tx, &affected);
@@ -556,6 +895,12 @@ impl LanguageServer for Backend {
             );
             return;
         }
+        if s.is_kb_path(&path) {
+            let text = s.open.get(&path).map(|d| d.rope.to_string());
+            let changed = s.set_kb_text(text);
+            Self::kb_changed(&self.state, &mut s, &self.publish_tx, changed);
+            return;
+        }
         s.reanalyze_open(&path);
         let affected = Self::affected(&s, &path);
         Self::queue_diagnostics(&mut s, &self.publish_tx, &affected);
@@ -567,6 +912,12 @@ impl LanguageServer for Backend {
         let path = uri_to_path(&params.text_document.uri);
         let mut s = self.state.write();
         s.open.remove(&path);
+        if s.is_kb_path(&path) {
+            let text = std::fs::read_to_string(&path).ok();
+            let changed = s.set_kb_text(text);
+            Self::kb_changed(&self.state, &mut s, &self.publish_tx, changed);
+            return;
+        }
         // Back to the file on disk (or out of the corpus if it is not a corpus file).
         let on_disk = if s.in_workspace(&path) && path.is_file() {
             crate::workspace::read_text(&path, s.config.max_file_size)
@@ -599,6 +950,344 @@ impl LanguageServer for Backend {
             let path = uri_to_path(&ev.uri);
             Self::file_changed_on_disk(&self.state, &self.publish_tx, path);
         }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let settings = params.settings.get("gazette").cloned();
+        match settings {
+            Some(v) if v.is_object() => self.settings_changed(&v),
+            _ => {
+                if self.client_flags.read().config_pull {
+                    self.spawn_config_pull(true);
+                }
+            }
+        }
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let s = self.state.read();
+        let r = guarded("prepareRename", || {
+            let (doc, off) = Self::locate(&s, &params.text_document.uri, params.position)
+                .ok_or_else(|| "the document is not part of the corpus".to_string())?;
+            let (span, placeholder) = ide::rename::prepare_rename(&s.corpus, &*s, doc, off)?;
+            let li = &s.corpus.doc(doc).unwrap().analysis.line_index;
+            Ok::<_, String>(PrepareRenameResponse::RangeWithPlaceholder {
+                range: convert::range(li, span, s.encoding),
+                placeholder,
+            })
+        })?;
+        r.map(Some).map_err(Error::invalid_params)
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let s = self.state.read();
+        let r = guarded("rename", || {
+            let (doc, off) = Self::locate(&s, &p.text_document.uri, p.position)
+                .ok_or_else(|| "the document is not part of the corpus".to_string())?;
+            let edits = ide::rename::rename(&s.corpus, &*s, doc, off, &params.new_name)?;
+            Ok::<_, String>(Self::workspace_edit(
+                &s,
+                edits.into_iter().map(|e| (e.doc, e.span, e.new_text)),
+            ))
+        })?;
+        r.map(Some).map_err(Error::invalid_params)
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let s = self.state.read();
+        guarded("workspace/symbol", || {
+            let found = ide::symbols::search_entities(&s.corpus, &params.query, 200);
+            #[allow(deprecated)]
+            let out: Vec<SymbolInformation> = found
+                .iter()
+                .filter_map(|e| {
+                    let loc = ide::symbols::definition_location(&s.corpus, e)?;
+                    Some(SymbolInformation {
+                        name: e.name.clone(),
+                        kind: symbol_kind(e.kind),
+                        tags: None,
+                        deprecated: None,
+                        location: Self::location(&s, loc)?,
+                        container_name: Some(e.kind.label_de().to_string()),
+                    })
+                })
+                .collect();
+            Some(WorkspaceSymbolResponse::Flat(out))
+        })
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let s = self.state.read();
+        guarded("documentSymbol", || {
+            let path = uri_to_path(&params.text_document.uri);
+            let doc = s.corpus.doc_id(&path)?;
+            let li = &s.corpus.doc(doc)?.analysis.line_index;
+            let enc = s.encoding;
+            let groups = ide::symbols::document_entities(&s.corpus, doc);
+            #[allow(deprecated)]
+            let out: Vec<DocumentSymbol> = groups
+                .into_iter()
+                .map(|(kind, ents)| {
+                    let children: Vec<DocumentSymbol> = ents
+                        .iter()
+                        .map(|e| {
+                            let first = e.spans[0];
+                            let last = *e.spans.last().unwrap();
+                            DocumentSymbol {
+                                name: e.name.clone(),
+                                detail: Some(format!("{}×", e.spans.len())),
+                                kind: symbol_kind(e.kind),
+                                tags: None,
+                                deprecated: None,
+                                range: convert::range(
+                                    li,
+                                    crate::model::Span {
+                                        start: first.start,
+                                        end: last.end,
+                                    },
+                                    enc,
+                                ),
+                                selection_range: convert::range(li, first, enc),
+                                children: None,
+                            }
+                        })
+                        .collect();
+                    let a = ents.iter().map(|e| e.spans[0].start).min().unwrap_or(0);
+                    let b = ents
+                        .iter()
+                        .map(|e| e.spans.last().unwrap().end)
+                        .max()
+                        .unwrap_or(0);
+                    let span = crate::model::Span { start: a, end: b };
+                    DocumentSymbol {
+                        name: group_name(kind).to_string(),
+                        detail: Some(format!("{}", ents.len())),
+                        kind: SymbolKind::PACKAGE,
+                        tags: None,
+                        deprecated: None,
+                        range: convert::range(li, span, enc),
+                        selection_range: convert::range(li, ents[0].spans[0], enc),
+                        children: Some(children),
+                    }
+                })
+                .collect();
+            Some(DocumentSymbolResponse::Nested(out))
+        })
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let s = self.state.read();
+        guarded("semanticTokens/full", || {
+            let doc = s.corpus.doc_id(&uri_to_path(&params.text_document.uri))?;
+            Some(SemanticTokensResult::Tokens(Self::tokens(&s, doc, None)?))
+        })
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let s = self.state.read();
+        guarded("semanticTokens/range", || {
+            let doc = s.corpus.doc_id(&uri_to_path(&params.text_document.uri))?;
+            let li = &s.corpus.doc(doc)?.analysis.line_index;
+            let span = crate::model::Span::new(
+                convert::offset(li, params.range.start, s.encoding),
+                convert::offset(li, params.range.end, s.encoding),
+            );
+            Some(SemanticTokensRangeResult::Tokens(Self::tokens(
+                &s,
+                doc,
+                Some(span),
+            )?))
+        })
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let s = self.state.read();
+        guarded("inlayHint", || {
+            let path = uri_to_path(&params.text_document.uri);
+            let doc = s.corpus.doc_id(&path)?;
+            let text = s.text(&s.corpus, doc)?;
+            let li = &s.corpus.doc(doc)?.analysis.line_index;
+            let span = crate::model::Span::new(
+                convert::offset(li, params.range.start, s.encoding),
+                convert::offset(li, params.range.end, s.encoding),
+            );
+            Some(
+                ide::lens::inlay_hints(&s.corpus, &text, doc, span)
+                    .into_iter()
+                    .map(|(off, label)| InlayHint {
+                        position: convert::position(li, off, s.encoding),
+                        label: InlayHintLabel::String(label),
+                        kind: None,
+                        text_edits: None,
+                        tooltip: None,
+                        padding_left: Some(true),
+                        padding_right: None,
+                        data: None,
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let s = self.state.read();
+        guarded("codeLens", || {
+            let path = uri_to_path(&params.text_document.uri);
+            let doc = s.corpus.doc_id(&path)?;
+            let li = &s.corpus.doc(doc)?.analysis.line_index;
+            Some(
+                ide::lens::code_lenses(&s.corpus, doc)
+                    .into_iter()
+                    .map(|l| {
+                        let range = convert::range(li, l.span, s.encoding);
+                        let locs: Vec<Location> = l
+                            .references
+                            .iter()
+                            .filter_map(|r| Self::location(&s, *r))
+                            .collect();
+                        CodeLens {
+                            range,
+                            command: Some(Command {
+                                title: l.title,
+                                command: SHOW_REFERENCES.into(),
+                                arguments: Some(vec![
+                                    serde_json::json!(params.text_document.uri),
+                                    serde_json::json!(range.start),
+                                    serde_json::json!(locs),
+                                ]),
+                            }),
+                            data: None,
+                        }
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let p = params.text_document_position;
+        let s = self.state.read();
+        guarded("completion", || {
+            let path = uri_to_path(&p.text_document.uri);
+            let doc = s.corpus.doc_id(&path)?;
+            let text = s.text(&s.corpus, doc)?;
+            let li = &s.corpus.doc(doc)?.analysis.line_index;
+            let off = convert::offset(li, p.position, s.encoding);
+            let items: Vec<CompletionItem> = ide::completion::complete(&s.corpus, &text, off, 50)
+                .into_iter()
+                .map(|c| CompletionItem {
+                    label: c.label.clone(),
+                    kind: Some(match c.kind {
+                        crate::model::EntityKind::Person => CompletionItemKind::CLASS,
+                        crate::model::EntityKind::Place => CompletionItemKind::MODULE,
+                        crate::model::EntityKind::Org => CompletionItemKind::STRUCT,
+                        crate::model::EntityKind::Other => CompletionItemKind::VALUE,
+                    }),
+                    detail: Some(c.detail),
+                    sort_text: Some(format!("{:04}", c.sort)),
+                    filter_text: Some(text[c.replace.range()].to_string()),
+                    text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                        range: convert::range(li, c.replace, s.encoding),
+                        new_text: c.label,
+                    })),
+                    ..Default::default()
+                })
+                .collect();
+            Some(CompletionResponse::List(CompletionList {
+                is_incomplete: true,
+                items,
+            }))
+        })
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let s = self.state.read();
+        guarded("documentLink", || {
+            let path = uri_to_path(&params.text_document.uri);
+            let doc = s.corpus.doc_id(&path)?;
+            let text = s.text(&s.corpus, doc)?;
+            let li = &s.corpus.doc(doc)?.analysis.line_index;
+            Some(
+                ide::lens::document_links(&s.corpus, &text, doc)
+                    .into_iter()
+                    .filter_map(|(span, target)| {
+                        Some(DocumentLink {
+                            range: convert::range(li, span, s.encoding),
+                            target: Some(target.parse().ok()?),
+                            tooltip: None,
+                            data: None,
+                        })
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let s = self.state.read();
+        guarded("codeAction", || {
+            let path = uri_to_path(&params.text_document.uri);
+            let doc = s.corpus.doc_id(&path)?;
+            let text = s.text(&s.corpus, doc)?;
+            let li = &s.corpus.doc(doc)?.analysis.line_index;
+            let span = crate::model::Span::new(
+                convert::offset(li, params.range.start, s.encoding),
+                convert::offset(li, params.range.end, s.encoding),
+            );
+            let view = ide::code_actions::KbView {
+                text: s.kb.text.as_deref(),
+                kb: s.kb.good.as_deref(),
+            };
+            let actions = ide::code_actions::code_actions(&s.corpus, &*s, doc, &text, span, &view);
+            Some(
+                actions
+                    .into_iter()
+                    .filter_map(|a| {
+                        let edit = Self::action_edit(&s, &a.edits)?;
+                        let diagnostics = a.fixes.map(|code| {
+                            params
+                                .context
+                                .diagnostics
+                                .iter()
+                                .filter(|d| {
+                                    d.code
+                                        == Some(NumberOrString::String(code.as_str().to_string()))
+                                })
+                                .cloned()
+                                .collect()
+                        });
+                        Some(CodeActionOrCommand::CodeAction(CodeAction {
+                            title: a.title,
+                            kind: Some(if a.quick_fix {
+                                CodeActionKind::QUICKFIX
+                            } else {
+                                CodeActionKind::REFACTOR
+                            }),
+                            diagnostics,
+                            edit: Some(edit),
+                            is_preferred: a.preferred.then_some(true),
+                            ..Default::default()
+                        }))
+                    })
+                    .collect(),
+            )
+        })
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -667,10 +1356,298 @@ impl LanguageServer for Backend {
     }
 }
 
+/// The command a code lens runs: arguments as VS Code's
+/// `editor.action.showReferences` takes them (uri, position, locations);
+/// the editor clients register it.
+const SHOW_REFERENCES: &str = "gazette.showReferences";
+
+fn symbol_kind(k: crate::model::EntityKind) -> SymbolKind {
+    match k {
+        crate::model::EntityKind::Person => SymbolKind::CLASS,
+        crate::model::EntityKind::Place => SymbolKind::NAMESPACE,
+        crate::model::EntityKind::Org => SymbolKind::STRUCT,
+        crate::model::EntityKind::Other => SymbolKind::OBJECT,
+    }
+}
+
+fn group_name(k: crate::model::EntityKind) -> &'static str {
+    match k {
+        crate::model::EntityKind::Person => "Personen",
+        crate::model::EntityKind::Place => "Orte",
+        crate::model::EntityKind::Org => "Organisationen",
+        crate::model::EntityKind::Other => "Sonstiges",
+    }
+}
+
+/// Params of `gazette/entities`.
+#[derive(serde::Deserialize, Default)]
+pub struct EntitiesParams {
+    #[serde(default)]
+    pub query: Option<String>,
+}
+
+impl Backend {
+    /// Shows fatal configuration problems (and only those) to the user.
+    fn show_problems(&self, problems: Vec<String>) {
+        if problems.is_empty() {
+            return;
+        }
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            client
+                .show_message(
+                    MessageType::ERROR,
+                    format!("gazette: {}", problems.join("; ")),
+                )
+                .await;
+        });
+    }
+
+    /// New editor settings: apply, republish, re-index when the file
+    /// selection changed.
+    fn settings_changed(&self, v: &Value) {
+        let (problems, files_changed) = {
+            let mut s = self.state.write();
+            let r = Self::apply_settings(&mut s, v);
+            let all: Vec<PathBuf> = s
+                .corpus
+                .doc_ids()
+                .iter()
+                .map(|&d| s.corpus.path(d).to_path_buf())
+                .collect();
+            Self::queue_diagnostics(&mut s, &self.publish_tx, &all);
+            Self::queue_kb_diagnostics(&mut s, &self.publish_tx);
+            r
+        };
+        self.show_problems(problems);
+        if files_changed {
+            let progress = self.client_flags.read().progress;
+            self.spawn_indexing(progress);
+        }
+    }
+
+    /// Asks the editor for the `gazette` section (never awaited in a handler).
+    fn spawn_config_pull(&self, _changed: bool) {
+        let client = self.client.clone();
+        let state = self.state.clone();
+        let tx = self.publish_tx.clone();
+        let progress = self.client_flags.read().progress;
+        tokio::spawn(async move {
+            let items = vec![ConfigurationItem {
+                scope_uri: None,
+                section: Some("gazette".into()),
+            }];
+            let Ok(values) = client.configuration(items).await else {
+                return;
+            };
+            let Some(v) = values.into_iter().next().filter(Value::is_object) else {
+                return;
+            };
+            let (problems, files_changed) = {
+                let mut s = state.write();
+                let r = Self::apply_settings(&mut s, &v);
+                let all: Vec<PathBuf> = s
+                    .corpus
+                    .doc_ids()
+                    .iter()
+                    .map(|&d| s.corpus.path(d).to_path_buf())
+                    .collect();
+                Self::queue_diagnostics(&mut s, &tx, &all);
+                Self::queue_kb_diagnostics(&mut s, &tx);
+                r
+            };
+            if !problems.is_empty() {
+                client
+                    .show_message(
+                        MessageType::ERROR,
+                        format!("gazette: {}", problems.join("; ")),
+                    )
+                    .await;
+            }
+            if files_changed {
+                Self::spawn_indexing_with(state, client, tx, progress);
+            }
+        });
+    }
+
+    fn uri_of(state: &State, path: &Path) -> Option<Uri> {
+        match state.open.get(path) {
+            Some(o) => Some(o.uri.clone()),
+            None => convert::path_to_uri(path),
+        }
+    }
+
+    /// A workspace edit replacing spans of corpus documents.
+    fn workspace_edit(
+        state: &State,
+        edits: impl Iterator<Item = (crate::corpus::DocId, crate::model::Span, String)>,
+    ) -> WorkspaceEdit {
+        let mut changes: std::collections::HashMap<Uri, Vec<TextEdit>> = Default::default();
+        for (doc, span, text) in edits {
+            let Some(entry) = state.corpus.doc(doc) else {
+                continue;
+            };
+            let Some(uri) = Self::uri_of(state, &entry.path) else {
+                continue;
+            };
+            changes.entry(uri).or_default().push(TextEdit {
+                range: convert::range(&entry.analysis.line_index, span, state.encoding),
+                new_text: text,
+            });
+        }
+        WorkspaceEdit {
+            changes: Some(changes),
+            ..Default::default()
+        }
+    }
+
+    /// The workspace edit of a code action (creating gazette.toml if needed).
+    fn action_edit(state: &State, edits: &[ide::code_actions::Edit]) -> Option<WorkspaceEdit> {
+        use ide::code_actions::Edit as E;
+        let mut doc_edits = Vec::new();
+        let mut ops = Vec::new();
+        for e in edits {
+            match e {
+                E::Doc { doc, span, text } => doc_edits.push((*doc, *span, text.clone())),
+                E::Kb {
+                    create,
+                    offset,
+                    text,
+                } => {
+                    let path = state.kb.path.as_ref()?;
+                    let uri = Self::uri_of(state, path)?;
+                    let kb_text = state.kb.text.clone().unwrap_or_default();
+                    let li = crate::text::position::LineIndex::new(&kb_text);
+                    let pos = convert::position(&li, *offset, state.encoding);
+                    if *create {
+                        ops.push(DocumentChangeOperation::Op(ResourceOp::Create(
+                            CreateFile {
+                                uri: uri.clone(),
+                                options: Some(CreateFileOptions {
+                                    overwrite: Some(false),
+                                    ignore_if_exists: Some(true),
+                                }),
+                                annotation_id: None,
+                            },
+                        )));
+                    }
+                    ops.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+                        text_document: OptionalVersionedTextDocumentIdentifier {
+                            uri,
+                            version: state.open.get(path).map(|o| o.version),
+                        },
+                        edits: vec![OneOf::Left(TextEdit {
+                            range: Range {
+                                start: pos,
+                                end: pos,
+                            },
+                            new_text: text.clone(),
+                        })],
+                    }));
+                }
+            }
+        }
+        if ops.is_empty() {
+            return Some(Self::workspace_edit(state, doc_edits.into_iter()));
+        }
+        Some(WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Operations(ops)),
+            ..Default::default()
+        })
+    }
+
+    /// Semantic tokens of `doc`, delta-encoded.
+    fn tokens(
+        state: &State,
+        doc: crate::corpus::DocId,
+        range: Option<crate::model::Span>,
+    ) -> Option<SemanticTokens> {
+        let li = &state.corpus.doc(doc)?.analysis.line_index;
+        let enc = state.encoding;
+        let mut data = Vec::new();
+        let (mut pl, mut pc) = (0u32, 0u32);
+        for t in ide::semantic_tokens::semantic_tokens(&state.corpus, doc, range) {
+            let a = convert::position(li, t.span.start as usize, enc);
+            let b = convert::position(li, t.span.end as usize, enc);
+            let delta_line = a.line - pl;
+            let delta_start = if delta_line == 0 {
+                a.character - pc
+            } else {
+                a.character
+            };
+            data.push(SemanticToken {
+                delta_line,
+                delta_start,
+                length: b.character.saturating_sub(a.character),
+                token_type: t.token_type,
+                token_modifiers_bitset: t.modifiers,
+            });
+            (pl, pc) = (a.line, a.character);
+        }
+        Some(SemanticTokens {
+            result_id: None,
+            data,
+        })
+    }
+
+    /// `gazette/entities`: every entity (or those matching `query`) with its
+    /// mentions, for the editors' entity lists.
+    async fn entities_request(&self, params: Option<EntitiesParams>) -> Result<Value> {
+        let params = params.unwrap_or_default();
+        let s = self.state.read();
+        guarded("gazette/entities", || {
+            let list = match params.query.as_deref().filter(|q| !q.trim().is_empty()) {
+                Some(q) => ide::symbols::search_entities(&s.corpus, q, usize::MAX),
+                None => s.corpus.entities(),
+            };
+            let entities: Vec<Value> = list
+                .iter()
+                .map(|e| {
+                    let mentions: Vec<Value> = e
+                        .mentions
+                        .iter()
+                        .filter_map(|&m| {
+                            let loc = Self::location(
+                                &s,
+                                ide::Location {
+                                    doc: m.doc,
+                                    span: s.corpus.mention(m).span,
+                                },
+                            )?;
+                            Some(serde_json::json!({"uri": loc.uri, "range": loc.range}))
+                        })
+                        .collect();
+                    let mut v = serde_json::json!({
+                        "id": e.id,
+                        "name": e.name,
+                        // The semantic-token names editors already know.
+                        "kind": match e.kind {
+                            crate::model::EntityKind::Org => "organization",
+                            k => k.as_str(),
+                        },
+                        "mentions": mentions,
+                    });
+                    if let Some(k) = &e.kb_entry {
+                        if let Some(d) = &k.description {
+                            v["description"] = Value::String(d.clone());
+                        }
+                        if let Some(q) = &k.wikidata {
+                            v["wikidata"] = Value::String(q.clone());
+                        }
+                    }
+                    v
+                })
+                .collect();
+            serde_json::json!({ "entities": entities })
+        })
+    }
+}
+
 #[derive(Clone, Copy, Default)]
 struct ClientFlags {
     progress: bool,
     dyn_watch: bool,
+    config_pull: bool,
 }
 
 /// Serves LSP on stdin/stdout until `exit`.
@@ -679,6 +1656,7 @@ pub async fn run_stdio() {
     let stdout = tokio::io::stdout();
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("gazette/documentText", Backend::document_text)
+        .custom_method("gazette/entities", Backend::entities_request)
         .finish();
     Server::new(stdin, stdout, socket).serve(service).await;
 }

@@ -2,7 +2,8 @@
 
 use crate::analysis::analyze;
 use crate::corpus::{Corpus, DocId};
-use crate::ide::{Diagnostic, TextSource};
+use crate::ide::{DiagCode, Diagnostic, Severity, TextSource};
+use crate::kb::{self, KbError, KnowledgeBase, Level};
 use crate::recognize::Overrides;
 use crate::text::position::{rope_offset, LinePos, PositionEncoding};
 use crate::workspace::{read_text, FileFilter, WorkspaceConfig};
@@ -18,6 +19,23 @@ pub struct OpenDoc {
     pub version: i32,
 }
 
+/// The knowledge base (`gazette.toml` at the root): its current text and
+/// the last version that parsed, which stays in force while the file is broken.
+#[derive(Default)]
+pub struct KbState {
+    pub path: Option<PathBuf>,
+    /// The current text (editor buffer or disk); `None` when there is no file.
+    pub text: Option<String>,
+    pub good: Option<Arc<KnowledgeBase>>,
+    pub errors: Vec<KbError>,
+    /// Bumped whenever what the recogniser must know changes.
+    pub generation: u64,
+    /// Whether diagnostics are currently shown for the file.
+    pub published: bool,
+    /// Set when the file's `[settings]` changed which files are articles.
+    pub files_changed: bool,
+}
+
 pub struct State {
     pub encoding: PositionEncoding,
     pub root: Option<PathBuf>,
@@ -30,6 +48,12 @@ pub struct State {
     pub published: HashMap<PathBuf, Vec<Diagnostic>>,
     pub indexing_done: bool,
     pub shutdown: bool,
+    pub kb: KbState,
+    /// Diagnostic levels set in the editor (`gazette.diagnostics.*`), by group.
+    pub client_levels: HashMap<String, Level>,
+    /// Whether the editor set include / exclude / maxFileSize (they then win
+    /// over the knowledge base's `[settings]`).
+    pub client_files: (bool, bool, bool),
 }
 
 impl State {
@@ -46,6 +70,109 @@ impl State {
             published: HashMap::new(),
             indexing_done: false,
             shutdown: false,
+            kb: KbState::default(),
+            client_levels: HashMap::new(),
+            client_files: (false, false, false),
+        }
+    }
+
+    pub fn is_kb_path(&self, path: &Path) -> bool {
+        self.kb.path.as_deref() == Some(path)
+    }
+
+    /// Takes a new text of the knowledge base (`None`: the file is gone).
+    /// Returns true when the recogniser's overrides changed, so every
+    /// article must be analysed again.
+    pub fn set_kb_text(&mut self, text: Option<String>) -> bool {
+        let Some(path) = self.kb.path.clone() else {
+            return false;
+        };
+        let before = self.kb.good.as_ref().map(|k| k.recognition_key());
+        match &text {
+            None => {
+                self.kb.errors.clear();
+                self.kb.good = None;
+                self.corpus.remove_document(&path);
+            }
+            Some(t) => {
+                let (parsed, errors) = kb::parse(t);
+                self.kb.errors = errors;
+                if let Some(k) = parsed {
+                    let k = Arc::new(k);
+                    self.corpus.set_knowledge_base(path.clone(), t, k.clone());
+                    self.kb.good = Some(k);
+                }
+            }
+        }
+        self.kb.text = text;
+        let files = (
+            self.config.include.clone(),
+            self.config.exclude.clone(),
+            self.config.max_file_size,
+        );
+        self.apply_kb_settings();
+        if files
+            != (
+                self.config.include.clone(),
+                self.config.exclude.clone(),
+                self.config.max_file_size,
+            )
+        {
+            self.kb.files_changed = true;
+        }
+        let after = self.kb.good.as_ref().map(|k| k.recognition_key());
+        if before != after {
+            self.overrides = self
+                .kb
+                .good
+                .as_ref()
+                .map(|k| k.overrides())
+                .unwrap_or_default();
+            self.kb.generation += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The knowledge base's `[settings]` for file selection, where the editor
+    /// did not set them.
+    fn apply_kb_settings(&mut self) {
+        let Some(k) = self.kb.good.clone() else {
+            return;
+        };
+        let st = &k.settings;
+        if let (Some(inc), false) = (&st.include, self.client_files.0) {
+            self.config.include = inc.clone();
+        }
+        if let (Some(exc), false) = (&st.exclude, self.client_files.1) {
+            self.config.exclude = exc.clone();
+        }
+        if let (Some(m), false) = (st.max_file_size, self.client_files.2) {
+            self.config.max_file_size = m;
+        }
+        if let Ok(f) = FileFilter::new(&self.config) {
+            self.filter = f;
+        }
+    }
+
+    /// The level a diagnostic code is shown at: the editor's setting, else
+    /// the knowledge base's, else the code's default.
+    pub fn level(&self, code: DiagCode) -> Option<Severity> {
+        let g = code.group();
+        let level = self.client_levels.get(g).copied().or_else(|| {
+            self.kb
+                .good
+                .as_ref()
+                .and_then(|k| k.settings.diagnostics.get(g).copied())
+        });
+        match level {
+            None => Some(code.default_severity()),
+            Some(Level::Off) => None,
+            Some(Level::Hint) => Some(Severity::Hint),
+            Some(Level::Information) => Some(Severity::Information),
+            Some(Level::Warning) => Some(Severity::Warning),
+            Some(Level::Error) => Some(Severity::Error),
         }
     }
 
@@ -122,6 +249,9 @@ impl State {
     }
 
     pub fn in_workspace(&self, path: &Path) -> bool {
+        if self.is_kb_path(path) {
+            return false;
+        }
         match &self.root {
             Some(root) => path.starts_with(root) && self.filter.matches(root, path),
             None => false,

@@ -1,0 +1,826 @@
+//! The knowledge base: an optional `gazette.toml` at the corpus root where
+//! users name entities, their kinds, aliases and descriptions, list surfaces
+//! that are not names, and set per-corpus settings.
+//!
+//! LSP-agnostic: [`parse`] turns the file's text into a [`KnowledgeBase`]
+//! plus a list of [`KbError`]s with byte spans. A file with a syntax error
+//! yields no knowledge base (the caller keeps the last good one in force);
+//! semantic problems (unknown kinds, duplicate names, aliases claimed by two
+//! entities) drop only the offending entry or alias.
+//!
+//! The knowledge base reaches the recogniser as [`Overrides`] (with German
+//! inflected forms of the aliases, see [`inflected_forms`]) and the corpus as
+//! a pseudo-document whose mentions are the entries' names and aliases, so
+//! that an entry is the definition of its entity ([`KnowledgeBase::analysis`]).
+
+use crate::analysis::DocAnalysis;
+use crate::corpus::linking;
+use crate::model::{EntityKind, NameMention, Source, Span};
+use crate::recognize::{OverrideName, Overrides};
+use crate::text::position::LineIndex;
+use std::collections::{BTreeMap, HashMap};
+use toml_edit::{ImDocument, Item, TableLike, Value};
+
+/// The file name of the knowledge base at the corpus root.
+pub const FILE_NAME: &str = "gazette.toml";
+
+/// Kinds accepted in `kind = "…"` (see [`EntityKind::parse`] for synonyms).
+pub const KINDS: &[&str] = &["person", "place", "org", "other"];
+
+/// What the recogniser is told, comparable: (name, kind, aliases) per entry, and the ignore list.
+pub type RecognitionKey = (Vec<(String, EntityKind, Vec<String>)>, Vec<String>);
+
+/// One `[[entity]]` entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KbEntity {
+    pub name: String,
+    pub kind: EntityKind,
+    pub aliases: Vec<String>,
+    pub description: Option<String>,
+    pub wikidata: Option<String>,
+    pub url: Option<String>,
+    /// Span of the name's text (inside the quotes when it has no escapes).
+    pub name_span: Span,
+    /// Spans of the aliases kept (parallel to `aliases`).
+    pub alias_spans: Vec<Span>,
+    /// Span of the whole entry (from its `[[entity]]` header).
+    pub span: Span,
+}
+
+/// How a diagnostic set in the file or in the editor should be shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Level {
+    Off,
+    Hint,
+    Information,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Level> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "off" | "none" | "false" => Level::Off,
+            "hint" => Level::Hint,
+            "information" | "info" => Level::Information,
+            "warning" | "warn" => Level::Warning,
+            "error" => Level::Error,
+            _ => return None,
+        })
+    }
+}
+
+/// The names of the configurable diagnostic groups (`diagnostics.<name>`).
+pub const DIAGNOSTIC_GROUPS: &[&str] = &["nameVariant", "unknownName", "figureDisagreement", "kb"];
+
+/// `[settings]`: per-corpus settings (the editor's settings win where set).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KbSettings {
+    pub include: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
+    pub language: Option<String>,
+    pub max_file_size: Option<u64>,
+    /// Group name (one of [`DIAGNOSTIC_GROUPS`]) → level.
+    pub diagnostics: BTreeMap<String, Level>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KnowledgeBase {
+    pub entities: Vec<KbEntity>,
+    /// Surfaces that are not names.
+    pub ignore: Vec<String>,
+    pub ignore_spans: Vec<Span>,
+    /// Span of the `ignore` array's value, if present (for appending to it).
+    pub ignore_array: Option<Span>,
+    pub settings: KbSettings,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KbErrorKind {
+    /// Not valid TOML: the whole file is rejected.
+    Syntax,
+    /// A `kind` that is not one of [`KINDS`].
+    UnknownKind,
+    /// A name given twice, or an alias claimed by two entities.
+    Duplicate,
+    /// A value of the wrong type, a missing name, an unknown key.
+    Invalid,
+}
+
+impl KbErrorKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            KbErrorKind::Syntax => "kb-syntax",
+            KbErrorKind::UnknownKind => "kb-unknown-kind",
+            KbErrorKind::Duplicate => "kb-duplicate",
+            KbErrorKind::Invalid => "kb-invalid",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct KbError {
+    pub span: Span,
+    pub kind: KbErrorKind,
+    pub message: String,
+}
+
+fn span_of(r: Option<std::ops::Range<usize>>) -> Span {
+    r.map_or(Span::default(), |r| Span::new(r.start, r.end))
+}
+
+/// The span of a string value's text: inside the quotes when the raw text
+/// between them is exactly the value (no escapes), else the whole literal.
+fn string_span(text: &str, v: &Value, s: &str) -> Span {
+    let whole = span_of(v.span());
+    let raw = &text[whole.range()];
+    for q in ["\"", "'"] {
+        if raw.len() >= 2 && raw.starts_with(q) && raw.ends_with(q) && &raw[1..raw.len() - 1] == s {
+            return Span::new(whole.start as usize + 1, whole.end as usize - 1);
+        }
+    }
+    whole
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    errors: Vec<KbError>,
+}
+
+impl Parser<'_> {
+    fn err(&mut self, span: Span, kind: KbErrorKind, message: String) {
+        self.errors.push(KbError {
+            span,
+            kind,
+            message,
+        });
+    }
+
+    fn string(&mut self, item: &Item, what: &str) -> Option<(String, Span)> {
+        match item.as_value() {
+            Some(v @ Value::String(s)) => {
+                let s = s.value().clone();
+                let span = string_span(self.text, v, &s);
+                Some((s, span))
+            }
+            _ => {
+                self.err(
+                    span_of(item.span()),
+                    KbErrorKind::Invalid,
+                    format!("`{what}` must be a string"),
+                );
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, item: &Item, what: &str) -> Option<(Vec<(String, Span)>, Span)> {
+        let Some(arr) = item.as_array() else {
+            self.err(
+                span_of(item.span()),
+                KbErrorKind::Invalid,
+                format!("`{what}` must be an array of strings"),
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        for v in arr.iter() {
+            match v {
+                Value::String(s) => {
+                    let s = s.value().clone();
+                    let span = string_span(self.text, v, &s);
+                    out.push((s, span));
+                }
+                _ => self.err(
+                    span_of(v.span()),
+                    KbErrorKind::Invalid,
+                    format!("`{what}` must contain only strings"),
+                ),
+            }
+        }
+        Some((out, span_of(arr.span())))
+    }
+
+    fn entity(&mut self, t: &dyn TableLike, span: Span) -> Option<KbEntity> {
+        let mut name = None;
+        let mut kind = None;
+        let mut kind_span = span;
+        let mut aliases = Vec::new();
+        let mut description = None;
+        let mut wikidata = None;
+        let mut url = None;
+        for (key, item) in t.iter() {
+            match key {
+                "name" => name = self.string(item, "name"),
+                "kind" => {
+                    if let Some((k, s)) = self.string(item, "kind") {
+                        kind_span = s;
+                        match EntityKind::parse(&k) {
+                            Some(k) => kind = Some(k),
+                            None => {
+                                self.err(
+                                    s,
+                                    KbErrorKind::UnknownKind,
+                                    format!("unknown kind «{k}»: use one of {}", KINDS.join(", ")),
+                                );
+                                return None;
+                            }
+                        }
+                    }
+                }
+                "aliases" => {
+                    if let Some((list, _)) = self.strings(item, "aliases") {
+                        aliases = list;
+                    }
+                }
+                "description" => description = self.string(item, "description").map(|x| x.0),
+                "wikidata" => {
+                    if let Some((q, s)) = self.string(item, "wikidata") {
+                        let ok = q.len() > 1
+                            && q.starts_with('Q')
+                            && q[1..].bytes().all(|b| b.is_ascii_digit());
+                        if ok {
+                            wikidata = Some(q);
+                        } else {
+                            self.err(
+                                s,
+                                KbErrorKind::Invalid,
+                                format!("«{q}» is not a Wikidata id (Q followed by digits)"),
+                            );
+                        }
+                    }
+                }
+                "url" => url = self.string(item, "url").map(|x| x.0),
+                other => {
+                    let ks = t
+                        .get_key_value(other)
+                        .and_then(|(k, _)| k.span())
+                        .map_or(span, |r| Span::new(r.start, r.end));
+                    self.err(
+                        ks,
+                        KbErrorKind::Invalid,
+                        format!(
+                            "unknown key `{other}` (known: name, kind, aliases, description, wikidata, url)"
+                        ),
+                    );
+                }
+            }
+        }
+        let Some((name, name_span)) = name else {
+            self.err(span, KbErrorKind::Invalid, "entity without a `name`".into());
+            return None;
+        };
+        if name.trim().is_empty() {
+            self.err(name_span, KbErrorKind::Invalid, "empty name".into());
+            return None;
+        }
+        let Some(kind) = kind else {
+            self.err(
+                if kind_span == span {
+                    name_span
+                } else {
+                    kind_span
+                },
+                KbErrorKind::Invalid,
+                format!(
+                    "entity «{name}» without a `kind` (one of {})",
+                    KINDS.join(", ")
+                ),
+            );
+            return None;
+        };
+        let (aliases, alias_spans) = aliases.into_iter().unzip();
+        Some(KbEntity {
+            name,
+            kind,
+            aliases,
+            description,
+            wikidata,
+            url,
+            name_span,
+            alias_spans,
+            span,
+        })
+    }
+
+    fn settings(&mut self, t: &dyn TableLike) -> KbSettings {
+        let mut s = KbSettings::default();
+        for (key, item) in t.iter() {
+            match key {
+                "include" => s.include = self.strings(item, key).map(|x| strip(x.0)),
+                "exclude" => s.exclude = self.strings(item, key).map(|x| strip(x.0)),
+                "language" => s.language = self.string(item, key).map(|x| x.0),
+                "maxFileSize" | "max_file_size" => match item.as_integer() {
+                    Some(n) if n > 0 => s.max_file_size = Some(n as u64),
+                    _ => self.err(
+                        span_of(item.span()),
+                        KbErrorKind::Invalid,
+                        "`maxFileSize` must be a positive integer (bytes)".into(),
+                    ),
+                },
+                "diagnostics" => {
+                    let Some(d) = item.as_table_like() else {
+                        self.err(
+                            span_of(item.span()),
+                            KbErrorKind::Invalid,
+                            "`diagnostics` must be a table".into(),
+                        );
+                        continue;
+                    };
+                    for (k, v) in d.iter() {
+                        let group = diagnostic_group(k);
+                        let Some(group) = group else {
+                            self.err(
+                                span_of(v.span()),
+                                KbErrorKind::Invalid,
+                                format!(
+                                    "unknown diagnostic `{k}` (known: {})",
+                                    DIAGNOSTIC_GROUPS.join(", ")
+                                ),
+                            );
+                            continue;
+                        };
+                        let level = v.as_str().and_then(Level::parse).or_else(|| {
+                            v.as_bool()
+                                .map(|b| if b { Level::Warning } else { Level::Off })
+                        });
+                        match level {
+                            Some(l) => {
+                                s.diagnostics.insert(group.to_string(), l);
+                            }
+                            None => self.err(
+                                span_of(v.span()),
+                                KbErrorKind::Invalid,
+                                "use one of \"off\", \"hint\", \"information\", \"warning\", \"error\""
+                                    .into(),
+                            ),
+                        }
+                    }
+                }
+                other => {
+                    self.err(
+                        span_of(item.span()),
+                        KbErrorKind::Invalid,
+                        format!("unknown setting `{other}` (known: include, exclude, language, maxFileSize, diagnostics)"),
+                    );
+                }
+            }
+        }
+        s
+    }
+}
+
+fn strip(v: Vec<(String, Span)>) -> Vec<String> {
+    v.into_iter().map(|x| x.0).collect()
+}
+
+/// Maps a setting key ("nameVariant", "name-variant", "kb") to its group.
+pub fn diagnostic_group(k: &str) -> Option<&'static str> {
+    let folded: String = k
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    DIAGNOSTIC_GROUPS
+        .iter()
+        .copied()
+        .find(|g| g.to_lowercase() == folded)
+}
+
+/// Parses the text of a `gazette.toml`. `None` when the file is not valid
+/// TOML (then `errors` holds the syntax error).
+pub fn parse(text: &str) -> (Option<KnowledgeBase>, Vec<KbError>) {
+    let doc = match ImDocument::parse(text) {
+        Ok(d) => d,
+        Err(e) => {
+            let span = e.span().map_or(Span::default(), |r| {
+                // Errors at the end of the file get a one-character span where possible.
+                let end = if r.end > r.start {
+                    r.end
+                } else {
+                    text[r.start..]
+                        .chars()
+                        .next()
+                        .map_or(r.start, |c| r.start + c.len_utf8())
+                };
+                Span::new(r.start, end.min(text.len()))
+            });
+            let message = e.message().trim().to_string();
+            return (
+                None,
+                vec![KbError {
+                    span,
+                    kind: KbErrorKind::Syntax,
+                    message: format!("gazette.toml is not valid TOML: {message}"),
+                }],
+            );
+        }
+    };
+    let mut p = Parser {
+        text,
+        errors: Vec::new(),
+    };
+    let mut kb = KnowledgeBase::default();
+    for (key, item) in doc.iter() {
+        match key {
+            "ignore" => {
+                if let Some((list, span)) = p.strings(item, "ignore") {
+                    kb.ignore_array = Some(span);
+                    for (s, sp) in list {
+                        kb.ignore.push(s);
+                        kb.ignore_spans.push(sp);
+                    }
+                }
+            }
+            "entity" => {
+                if let Some(aot) = item.as_array_of_tables() {
+                    for t in aot.iter() {
+                        let span = span_of(t.span());
+                        if let Some(e) = p.entity(t, span) {
+                            kb.entities.push(e);
+                        }
+                    }
+                } else if let Some(arr) = item.as_array() {
+                    for v in arr.iter() {
+                        match v.as_inline_table() {
+                            Some(t) => {
+                                if let Some(e) = p.entity(t, span_of(v.span())) {
+                                    kb.entities.push(e);
+                                }
+                            }
+                            None => p.err(
+                                span_of(v.span()),
+                                KbErrorKind::Invalid,
+                                "an entity must be a table".into(),
+                            ),
+                        }
+                    }
+                } else {
+                    p.err(
+                        span_of(item.span()),
+                        KbErrorKind::Invalid,
+                        "write entities as [[entity]] tables".into(),
+                    );
+                }
+            }
+            "settings" => match item.as_table_like() {
+                Some(t) => kb.settings = p.settings(t),
+                None => p.err(
+                    span_of(item.span()),
+                    KbErrorKind::Invalid,
+                    "`settings` must be a table".into(),
+                ),
+            },
+            other => {
+                let span = doc
+                    .get_key_value(other)
+                    .and_then(|(k, _)| k.span())
+                    .map_or(Span::default(), |r| Span::new(r.start, r.end));
+                p.err(
+                    span,
+                    KbErrorKind::Invalid,
+                    format!("unknown key `{other}` (known: ignore, entity, settings)"),
+                );
+            }
+        }
+    }
+    let mut errors = p.errors;
+    dedupe(&mut kb, &mut errors);
+    errors.sort_by_key(|e| (e.span, e.kind));
+    (Some(kb), errors)
+}
+
+/// Drops entities whose name is taken, and aliases claimed twice (the first
+/// claim wins), reporting each at the later occurrence.
+fn dedupe(kb: &mut KnowledgeBase, errors: &mut Vec<KbError>) {
+    // Linking key → (entity index, "name" | "alias").
+    let mut claimed: HashMap<String, (usize, String)> = HashMap::new();
+    let mut keep = Vec::with_capacity(kb.entities.len());
+    for e in std::mem::take(&mut kb.entities) {
+        let key = linking::link_key(&e.name, e.kind);
+        if let Some((_, owner)) = claimed.get(&key) {
+            let message = if owner.starts_with("entity") {
+                format!("«{}» is defined twice; the first entry is kept", e.name)
+            } else {
+                format!("«{}» is already an alias of {owner}", e.name)
+            };
+            errors.push(KbError {
+                span: e.name_span,
+                kind: KbErrorKind::Duplicate,
+                message,
+            });
+            continue;
+        }
+        claimed.insert(key, (keep.len(), format!("entity «{}»", e.name)));
+        keep.push(e);
+    }
+    for (i, e) in keep.iter_mut().enumerate() {
+        let mut aliases = Vec::new();
+        let mut spans = Vec::new();
+        for (a, s) in e.aliases.drain(..).zip(e.alias_spans.drain(..)) {
+            let key = linking::link_key(&a, e.kind);
+            match claimed.get(&key) {
+                Some((j, owner)) if *j != i => {
+                    errors.push(KbError {
+                        span: s,
+                        kind: KbErrorKind::Duplicate,
+                        message: format!("alias «{a}» of «{}» is also claimed by {owner}", e.name),
+                    });
+                }
+                Some(_) => {
+                    // The entity's own name again, or an alias repeated: harmless.
+                    if !aliases.contains(&a) && a != e.name {
+                        aliases.push(a);
+                        spans.push(s);
+                    }
+                }
+                None => {
+                    claimed.insert(key, (i, format!("«{}»", e.name)));
+                    aliases.push(a);
+                    spans.push(s);
+                }
+            }
+        }
+        e.aliases = aliases;
+        e.alias_spans = spans;
+    }
+    kb.entities = keep;
+}
+
+/// German forms of a knowledge-base surface the recogniser should also
+/// match: an adjective alias ("belarusisch") with its endings
+/// (-e, -en, -er, -es, -em), capitalised too for sentence starts; a noun
+/// (capitalised, not ending in a sibilant) with its genitive -s.
+pub fn inflected_forms(surface: &str) -> Vec<String> {
+    let mut out = vec![surface.to_string()];
+    let Some(first) = surface.chars().next() else {
+        return out;
+    };
+    let last_word = surface.rsplit(' ').next().unwrap_or(surface);
+    if first.is_lowercase() && !surface.contains(' ') {
+        // An adjective (or other lower-case derivation): strong and weak endings.
+        let stem = surface.strip_suffix('e').unwrap_or(surface);
+        let mut cap = String::new();
+        cap.extend(first.to_uppercase());
+        cap.push_str(&stem[first.len_utf8()..]);
+        for base in [stem.to_string(), cap] {
+            for end in ["", "e", "en", "er", "es", "em"] {
+                let f = format!("{base}{end}");
+                if !out.contains(&f) {
+                    out.push(f);
+                }
+            }
+        }
+    } else if first.is_uppercase()
+        && !last_word.ends_with(['s', 'x', 'z', 'ß', 'S', 'X', 'Z'])
+        && last_word.chars().any(char::is_lowercase)
+    {
+        out.push(format!("{surface}s"));
+    }
+    out
+}
+
+impl KnowledgeBase {
+    /// What the recogniser must know: every name and alias (with inflected
+    /// forms) mapped to its canonical name, and the ignore list.
+    pub fn overrides(&self) -> Overrides {
+        let mut names = Vec::new();
+        for e in &self.entities {
+            for s in std::iter::once(&e.name).chain(&e.aliases) {
+                for f in inflected_forms(s) {
+                    names.push(OverrideName {
+                        surface: f,
+                        kind: e.kind,
+                        canonical: e.name.clone(),
+                    });
+                }
+            }
+        }
+        Overrides {
+            names,
+            ignore: self.ignore.clone(),
+        }
+    }
+
+    /// A comparable fingerprint of [`Self::overrides`]: when it is unchanged
+    /// an edit of the file needs no re-analysis of the articles.
+    pub fn recognition_key(&self) -> RecognitionKey {
+        (
+            self.entities
+                .iter()
+                .map(|e| (e.name.clone(), e.kind, e.aliases.clone()))
+                .collect(),
+            self.ignore.clone(),
+        )
+    }
+
+    /// The file as a corpus document: one mention per entry name and alias,
+    /// each normalised to the entry's name. Mention `i` belongs to entry
+    /// `self.entry_of_mention()[i]`.
+    pub fn analysis(&self, text: &str) -> DocAnalysis {
+        let mut mentions: Vec<NameMention> = Vec::new();
+        for e in &self.entities {
+            for (i, span) in std::iter::once(e.name_span)
+                .chain(e.alias_spans.iter().copied())
+                .enumerate()
+            {
+                let _ = i;
+                mentions.push(NameMention {
+                    span,
+                    kind: e.kind,
+                    norm: e.name.clone(),
+                    role: None,
+                    source: Source::KnowledgeBase,
+                });
+            }
+        }
+        mentions.sort_by_key(|m| m.span);
+        mentions.dedup_by(|b, a| a.span.overlaps(b.span));
+        DocAnalysis {
+            line_index: LineIndex::new(text),
+            mentions,
+            figures: Vec::new(),
+            token_count: 0,
+        }
+    }
+
+    /// The entry whose name or alias span contains `span`.
+    pub fn entry_at(&self, span: Span) -> Option<&KbEntity> {
+        self.entities
+            .iter()
+            .find(|e| e.name_span == span || e.alias_spans.contains(&span))
+    }
+
+    /// The entry for a linking key (`link_key(name, kind)`).
+    pub fn entry_by_name(&self, name: &str, kind: EntityKind) -> Option<&KbEntity> {
+        let key = linking::link_key(name, kind);
+        self.entities
+            .iter()
+            .find(|e| e.kind == kind && linking::link_key(&e.name, e.kind) == key)
+    }
+}
+
+/// A TOML basic string literal for `s`.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The text of a new `[[entity]]` entry.
+pub fn entry_text(name: &str, kind: EntityKind) -> String {
+    format!(
+        "[[entity]]\nname = {}\nkind = {}\n",
+        quote(name),
+        quote(kind.as_str())
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"ignore = ["Drohen"]
+
+[[entity]]
+name = "Belarus"
+kind = "place"            # person | place | org | other
+aliases = ["Weißrussland", "belarusisch"]
+description = "Staat in Osteuropa"
+wikidata = "Q184"
+"#;
+
+    #[test]
+    fn parses_the_documented_example() {
+        let (kb, errors) = parse(EXAMPLE);
+        assert!(errors.is_empty(), "{errors:?}");
+        let kb = kb.unwrap();
+        assert_eq!(kb.ignore, vec!["Drohen"]);
+        let e = &kb.entities[0];
+        assert_eq!(e.name, "Belarus");
+        assert_eq!(e.kind, EntityKind::Place);
+        assert_eq!(e.aliases, vec!["Weißrussland", "belarusisch"]);
+        assert_eq!(e.description.as_deref(), Some("Staat in Osteuropa"));
+        assert_eq!(e.wikidata.as_deref(), Some("Q184"));
+        assert_eq!(&EXAMPLE[e.name_span.range()], "Belarus");
+        assert_eq!(&EXAMPLE[e.alias_spans[0].range()], "Weißrussland");
+        assert_eq!(&EXAMPLE[kb.ignore_spans[0].range()], "Drohen");
+        assert_eq!(&EXAMPLE[kb.ignore_array.unwrap().range()], "[\"Drohen\"]");
+    }
+
+    #[test]
+    fn syntax_error_has_a_span_and_no_kb() {
+        let text = "[[entity]]\nname = \"Belarus\nkind = \"place\"\n";
+        let (kb, errors) = parse(text);
+        assert!(kb.is_none());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].kind, KbErrorKind::Syntax);
+        assert!(errors[0].span.start >= 11, "{errors:?}");
+    }
+
+    #[test]
+    fn semantic_errors_drop_only_the_bad_parts() {
+        let text = r#"
+[[entity]]
+name = "Belarus"
+kind = "place"
+aliases = ["Weißrussland"]
+
+[[entity]]
+name = "Belarus"
+kind = "place"
+
+[[entity]]
+name = "Weissrussland-Fan"
+kind = "planet"
+
+[[entity]]
+name = "Minsk"
+kind = "place"
+aliases = ["Weißrussland", "Mensk"]
+colour = "red"
+"#;
+        let (kb, errors) = parse(text);
+        let kb = kb.unwrap();
+        let kinds: Vec<KbErrorKind> = errors.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                KbErrorKind::Duplicate,
+                KbErrorKind::UnknownKind,
+                KbErrorKind::Duplicate,
+                KbErrorKind::Invalid
+            ],
+            "{errors:?}"
+        );
+        assert_eq!(&text[errors[1].span.range()], "planet");
+        assert_eq!(kb.entities.len(), 2);
+        assert_eq!(kb.entities[1].aliases, vec!["Mensk"]);
+    }
+
+    #[test]
+    fn inflected_alias_forms() {
+        let f = inflected_forms("belarusisch");
+        for form in [
+            "belarusischer",
+            "belarusischen",
+            "belarusische",
+            "Belarusisches",
+        ] {
+            assert!(f.contains(&form.to_string()), "{form} missing from {f:?}");
+        }
+        assert_eq!(
+            inflected_forms("Weißrussland"),
+            vec!["Weißrussland", "Weißrusslands"]
+        );
+        assert_eq!(inflected_forms("Belarus"), vec!["Belarus"]);
+        assert_eq!(inflected_forms("OSZE"), vec!["OSZE"]);
+    }
+
+    #[test]
+    fn overrides_and_pseudo_document() {
+        let (kb, _) = parse(EXAMPLE);
+        let kb = kb.unwrap();
+        let o = kb.overrides();
+        assert!(o
+            .names
+            .iter()
+            .any(|n| n.surface == "belarusischer" && n.canonical == "Belarus"));
+        assert_eq!(o.ignore, vec!["Drohen"]);
+        let a = kb.analysis(EXAMPLE);
+        assert_eq!(a.mentions.len(), 3);
+        assert!(a.mentions.iter().all(|m| m.norm == "Belarus"));
+    }
+
+    #[test]
+    fn settings_and_levels() {
+        let text = "[settings]\nexclude = [\"drafts/**\"]\nmaxFileSize = 1000\n[settings.diagnostics]\nname-variant = \"off\"\nkb = \"error\"\n";
+        let (kb, errors) = parse(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let s = kb.unwrap().settings;
+        assert_eq!(s.exclude, Some(vec!["drafts/**".to_string()]));
+        assert_eq!(s.max_file_size, Some(1000));
+        assert_eq!(s.diagnostics.get("nameVariant"), Some(&Level::Off));
+        assert_eq!(s.diagnostics.get("kb"), Some(&Level::Error));
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(quote("a\"b"), "\"a\\\"b\"");
+        let e = entry_text("Jamie Shea", EntityKind::Person);
+        let (kb, errors) = parse(&e);
+        assert!(errors.is_empty());
+        assert_eq!(kb.unwrap().entities[0].name, "Jamie Shea");
+    }
+}

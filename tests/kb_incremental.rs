@@ -1,0 +1,113 @@
+//! The knowledge base as a corpus pseudo-document keeps incremental == full:
+//! adding, replacing and removing it in any order against the articles gives
+//! the same answers as a corpus built once.
+
+use gazette::analysis::analyze;
+use gazette::corpus::Corpus;
+use gazette::ide;
+use gazette::kb;
+use gazette::recognize::Overrides;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+fn seed_texts() -> Vec<(PathBuf, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut v: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| {
+            let t = std::fs::read_to_string(&p).unwrap();
+            (p, t)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn snapshot(c: &Corpus) -> String {
+    let mut out = String::new();
+    for e in c.entities() {
+        out += &format!(
+            "E {} {} {} {:?} {:?}\n",
+            e.id,
+            e.name,
+            e.kind,
+            e.spellings,
+            e.kb_entry.as_ref().map(|k| &k.description)
+        );
+        for m in &e.mentions {
+            out += &format!("  {} {:?}\n", c.path(m.doc).display(), c.mention(*m).span);
+        }
+        if let Some(d) = c.definition(&e) {
+            out += &format!(
+                "  def {} {:?}\n",
+                c.path(d.doc).display(),
+                c.mention(d).span
+            );
+        }
+    }
+    for doc in c.doc_ids() {
+        for d in ide::diagnostics(c, doc) {
+            out += &format!(
+                "D {} {:?} {} {}\n",
+                c.path(doc).display(),
+                d.span,
+                d.code.as_str(),
+                d.message
+            );
+        }
+    }
+    out
+}
+
+const KB1: &str = "[[entity]]\nname = \"Jens Stoltenberg\"\nkind = \"person\"\ndescription = \"eins\"\n\n[[entity]]\nname = \"Wladimir Putin\"\nkind = \"person\"\naliases = [\"Putin\"]\n";
+const KB2: &str = "[[entity]]\nname = \"NATO\"\nkind = \"org\"\ndescription = \"zwei\"\n";
+
+#[test]
+fn kb_order_does_not_matter() {
+    let texts = seed_texts();
+    let kb_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds/gazette.toml");
+    let kb1 = Arc::new(kb::parse(KB1).0.unwrap());
+    let kb2 = Arc::new(kb::parse(KB2).0.unwrap());
+    let overrides = Overrides::default();
+    let analyses: Vec<_> = texts
+        .iter()
+        .map(|(p, t)| (p.clone(), Arc::new(analyze(t, &overrides))))
+        .collect();
+
+    // Full: knowledge base 2 first, then the articles.
+    let mut full = Corpus::new();
+    full.set_knowledge_base(kb_path.clone(), KB2, kb2.clone());
+    for (p, a) in &analyses {
+        full.set_document(p.clone(), a.clone());
+    }
+    // Incremental: articles, knowledge base 1, an article removed and
+    // restored, knowledge base replaced by 2.
+    let mut inc = Corpus::new();
+    for (p, a) in analyses.iter().rev() {
+        inc.set_document(p.clone(), a.clone());
+    }
+    inc.set_knowledge_base(kb_path.clone(), KB1, kb1.clone());
+    let with_kb1 = snapshot(&inc);
+    inc.remove_document(&analyses[2].0);
+    inc.set_document(analyses[2].0.clone(), analyses[2].1.clone());
+    inc.set_knowledge_base(kb_path.clone(), KB2, kb2);
+    assert_eq!(snapshot(&full), snapshot(&inc));
+    assert!(snapshot(&full).contains("zwei"));
+    // And back: removing the knowledge base equals never having had one.
+    inc.remove_document(&kb_path);
+    let mut none = Corpus::new();
+    for (p, a) in &analyses {
+        none.set_document(p.clone(), a.clone());
+    }
+    assert_eq!(snapshot(&none), snapshot(&inc));
+    // Knowledge base 1 makes its entries the definitions.
+    let mut again = Corpus::new();
+    again.set_knowledge_base(kb_path.clone(), KB1, kb1);
+    for (p, a) in &analyses {
+        again.set_document(p.clone(), a.clone());
+    }
+    assert_eq!(with_kb1, snapshot(&again));
+    assert!(with_kb1.contains("eins"));
+}
