@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, LanguageServer, LspService};
 
 /// Files analysed per batch while indexing (progress granularity).
 const INDEX_BATCH: usize = 256;
@@ -664,12 +664,21 @@ struct ClientFlags {
     dyn_watch: bool,
 }
 
-/// Serves LSP on stdin/stdout until `exit`.
-pub async fn run_stdio() {
-    let stdin = tokio::io::stdin();
-    let stdout = tokio::io::stdout();
+/// Serves LSP on stdin/stdout until `exit` or the end of input; true when
+/// `shutdown` was answered first (exit code 0, else 1).
+pub async fn run_stdio() -> bool {
+    serve(tokio::io::stdin(), tokio::io::stdout()).await
+}
+
+/// Serves LSP over any byte streams (tests and fuzzing use in-memory ones),
+/// behind the framing and panic guard of [`super::guard`].
+pub async fn serve<I, O>(input: I, output: O) -> bool
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite,
+{
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("gazette/documentText", Backend::document_text)
         .finish();
-    Server::new(stdin, stdout, socket).serve(service).await;
+    super::guard::serve(input, output, service, socket).await
 }
