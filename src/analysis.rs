@@ -21,6 +21,9 @@ pub struct DocAnalysis {
     pub figures: Vec<Figure>,
     /// Number of tokens (for statistics and throughput numbers).
     pub token_count: usize,
+    /// Set when the file was not valid UTF-8 and was decoded with this
+    /// fallback encoding (reported as an `encoding-fallback` diagnostic).
+    pub encoding_fallback: Option<&'static str>,
 }
 
 impl DocAnalysis {
@@ -66,6 +69,15 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
         mentions,
         figures,
         token_count: tok.tokens.len(),
+        encoding_fallback: None,
+    }
+}
+
+/// Analyses a file's decoded text, remembering an encoding fallback.
+pub fn analyze_decoded(decoded: &crate::workspace::Decoded, overrides: &Overrides) -> DocAnalysis {
+    DocAnalysis {
+        encoding_fallback: decoded.fallback_encoding,
+        ..analyze(&decoded.text, overrides)
     }
 }
 

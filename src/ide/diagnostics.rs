@@ -31,6 +31,8 @@ pub enum DiagCode {
     NameVariant,
     /// A figure for the same topic disagrees with other articles.
     FigureDisagreement,
+    /// The file is not valid UTF-8 and was decoded with a fallback encoding.
+    EncodingFallback,
 }
 
 impl DiagCode {
@@ -38,6 +40,7 @@ impl DiagCode {
         match self {
             DiagCode::NameVariant => "name-variant",
             DiagCode::FigureDisagreement => "figure-disagreement",
+            DiagCode::EncodingFallback => "encoding-fallback",
         }
     }
     pub fn default_severity(self) -> Severity {
@@ -62,6 +65,18 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let mut out = Vec::new();
+    if let Some(enc) = entry.analysis.encoding_fallback {
+        out.push(Diagnostic {
+            span: Span::new(0, 0),
+            severity: DiagCode::EncodingFallback.default_severity(),
+            code: DiagCode::EncodingFallback,
+            message: format!(
+                "not valid UTF-8: read as {enc}; save the file as UTF-8 to silence this"
+            ),
+            related: Vec::new(),
+            fix: None,
+        });
+    }
     for (i, m) in entry.analysis.mentions.iter().enumerate() {
         let r = ItemRef { doc, idx: i as u32 };
         let spellings = corpus.key_spellings(r);

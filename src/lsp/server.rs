@@ -372,7 +372,7 @@ impl Backend {
         let analysed = if path.is_file() {
             crate::workspace::read_text(&path, max)
                 .ok()
-                .map(|d| crate::analysis::analyze(&d.text, &overrides))
+                .map(|d| crate::analysis::analyze_decoded(&d, &overrides))
         } else {
             None
         };
@@ -562,7 +562,7 @@ impl LanguageServer for Backend {
         let on_disk = if s.in_workspace(&path) && path.is_file() {
             crate::workspace::read_text(&path, s.config.max_file_size)
                 .ok()
-                .map(|d| crate::analysis::analyze(&d.text, &s.overrides))
+                .map(|d| crate::analysis::analyze_decoded(&d, &s.overrides))
         } else {
             None
         };
