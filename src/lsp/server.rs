@@ -224,6 +224,7 @@ impl Backend {
             let total = paths.len();
             let mut done = 0usize;
             let mut skipped = 0usize;
+            let mut skipped_lines: Vec<String> = Vec::new();
             for chunk in paths.chunks(INDEX_BATCH) {
                 let chunk = chunk.to_vec();
                 let overrides = state.read().overrides.clone();
@@ -253,6 +254,7 @@ impl Backend {
                             Err(e) => {
                                 skipped += 1;
                                 tracing::info!("{}: {e}", r.path.display());
+                                skipped_lines.push(format!("{}: {e}", r.path.display()));
                             }
                         }
                     }
@@ -289,6 +291,22 @@ impl Backend {
             client
                 .log_message(MessageType::INFO, format!("gazette: {msg}"))
                 .await;
+            // Say which files were skipped and why (bounded: a corpus of junk
+            // must not flood the client).
+            let more = skipped_lines.len().saturating_sub(100);
+            for line in skipped_lines.into_iter().take(100) {
+                client
+                    .log_message(MessageType::WARNING, format!("gazette: {line}"))
+                    .await;
+            }
+            if more > 0 {
+                client
+                    .log_message(
+                        MessageType::WARNING,
+                        format!("gazette: {more} more files skipped"),
+                    )
+                    .await;
+            }
         });
     }
 
