@@ -247,6 +247,12 @@ impl Backend {
                         if s.open.contains_key(&r.path) {
                             continue;
                         }
+                        // Deleted or renamed while this batch was read: the
+                        // watcher's event may already have been applied, and
+                        // a stale analysis must not come back after it.
+                        if !r.path.is_file() {
+                            continue;
+                        }
                         match r.outcome {
                             Ok((_, a)) => {
                                 s.corpus.set_document(r.path, Arc::new(a));
