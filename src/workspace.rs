@@ -259,7 +259,9 @@ fn looks_binary(bytes: &[u8]) -> bool {
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
         .count();
-    nul > 0 && (nul * 100 >= head.len() || nul > 8) || ctrl * 10 > head.len().max(1)
+    // A few stray NULs in a text do not make it binary (they are kept and
+    // analysed as separators); many NULs or control characters do.
+    nul > 8 || ctrl * 10 > head.len().max(1)
 }
 
 #[cfg(test)]
@@ -279,6 +281,8 @@ mod tests {
             decode(b"\x7FELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\0\0"),
             Err(SkipReason::Binary)
         ));
+        // UTF-16 without a BOM is binary to us (half its bytes are NUL).
+        assert!(matches!(decode(b"N\0A\0T\0O\0"), Err(SkipReason::Binary)));
         // A stray NUL in a text file does not make it binary.
         assert!(
             decode(b"Hallo\0Welt, eine ganz normale Zeile Text mit vielen Woertern darin.").is_ok()
