@@ -55,7 +55,10 @@ impl State {
         // Guard: a buffer over the size limit stays in sync but is not
         // analysed (it would stall every keystroke).
         if doc.rope.len_bytes() as u64 > self.config.max_file_size {
-            tracing::warn!("{}: open buffer over maxFileSize, not analysed", path.display());
+            tracing::warn!(
+                "{}: open buffer over maxFileSize, not analysed",
+                path.display()
+            );
             self.corpus.remove_document(path);
             return None;
         }
