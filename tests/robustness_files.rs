@@ -517,3 +517,51 @@ fn files_deleted_or_renamed_while_indexing_leave_a_consistent_corpus() {
         .all(|m| !m.contains("f0001.txt: skipped")));
     c.shutdown();
 }
+
+/// gazette never writes a user's document, and whatever it writes itself
+/// goes through `workspace::write_atomic`: no other file-writing call may
+/// appear in the sources. (`benchgen.rs` creates a new synthetic corpus in an
+/// empty output folder and is the one exception.)
+#[test]
+fn all_file_writes_go_through_write_atomic() {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&repo().join("src"), &mut files);
+    let mut offenders = Vec::new();
+    for f in files {
+        let name = f
+            .strip_prefix(repo())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        if name == "src/workspace.rs" || name == "src/benchgen.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        // Only the code, not its tests.
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for needle in [
+            "fs::write(",
+            "File::create(",
+            "OpenOptions::new(",
+            "fs::rename(",
+        ] {
+            if code.contains(needle) {
+                offenders.push(format!("{name}: {needle}"));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "write files with workspace::write_atomic: {offenders:?}"
+    );
+}
