@@ -12,7 +12,7 @@ use crate::text::tokenize::tokenize;
 
 /// The result of analysing one document. Holds no text: positions can be
 /// computed from `line_index` alone, so closed documents cost only this.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DocAnalysis {
     pub line_index: LineIndex,
     /// Name mentions, sorted by span, non-overlapping.
@@ -81,6 +81,12 @@ pub fn analyze_decoded(decoded: &crate::workspace::Decoded, overrides: &Override
     }
 }
 
-fn tagger_proposals(_text: &str, _tok: &crate::text::tokenize::Tokenized) -> Vec<Proposal> {
-    Vec::new()
+/// The statistical tagger's spans, as proposals for the recogniser (which
+/// filters them and lets its rules and the knowledge base win conflicts).
+fn tagger_proposals(text: &str, tok: &crate::text::tokenize::Tokenized) -> Vec<Proposal> {
+    crate::tagger::Tagger::global()
+        .spans(text, tok)
+        .into_iter()
+        .map(|(tokens, kind, score)| Proposal { tokens, kind, score })
+        .collect()
 }

@@ -22,8 +22,13 @@ use std::path::{Path, PathBuf};
 
 fn gz_lines(bytes: &[u8]) -> Vec<String> {
     let mut s = String::new();
-    GzDecoder::new(bytes).read_to_string(&mut s).expect("embedded benchgen data is gzip");
-    s.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+    GzDecoder::new(bytes)
+        .read_to_string(&mut s)
+        .expect("embedded benchgen data is gzip");
+    s.lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 struct Material {
@@ -46,17 +51,28 @@ impl Material {
         // invented first-name + surname pairs.
         let mut persons: Vec<(String, String)> = known
             .iter()
-            .filter_map(|n| n.rsplit_once(' ').map(|(f, l)| (f.to_string(), l.to_string())))
+            .filter_map(|n| {
+                n.rsplit_once(' ')
+                    .map(|(f, l)| (f.to_string(), l.to_string()))
+            })
             .collect();
         while persons.len() < 30_000 {
-            persons.push((first.choose(&mut rng).unwrap().clone(), sur.choose(&mut rng).unwrap().clone()));
+            persons.push((
+                first.choose(&mut rng).unwrap().clone(),
+                sur.choose(&mut rng).unwrap().clone(),
+            ));
         }
         // Shuffle so that Zipf ranks do not follow the alphabet.
         use rand::seq::SliceRandom;
         persons.shuffle(&mut rng);
         places.shuffle(&mut rng);
         orgs.shuffle(&mut rng);
-        Material { templates, persons, places, orgs }
+        Material {
+            templates,
+            persons,
+            places,
+            orgs,
+        }
     }
 }
 
@@ -81,7 +97,12 @@ fn number(rng: &mut ChaCha8Rng) -> String {
             let s = n.to_string();
             format!("{}.{}", &s[..s.len() - 3], &s[s.len() - 3..])
         }
-        3 => format!("{}.{:02}.{}", rng.random_range(1..29), rng.random_range(1..13), rng.random_range(2000..2026)),
+        3 => format!(
+            "{}.{:02}.{}",
+            rng.random_range(1..29),
+            rng.random_range(1..13),
+            rng.random_range(2000..2026)
+        ),
         _ => format!("{}", rng.random_range(2..100)),
     }
 }
@@ -89,9 +110,15 @@ fn number(rng: &mut ChaCha8Rng) -> String {
 fn article(m: &Material, seed: u64, index: u64) -> String {
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index);
     let mut cast = Cast {
-        persons: (0..rng.random_range(2..5)).map(|_| zipf_pick(&mut rng, m.persons.len())).collect(),
-        places: (0..rng.random_range(1..4)).map(|_| zipf_pick(&mut rng, m.places.len())).collect(),
-        orgs: (0..rng.random_range(1..4)).map(|_| zipf_pick(&mut rng, m.orgs.len())).collect(),
+        persons: (0..rng.random_range(2..5))
+            .map(|_| zipf_pick(&mut rng, m.persons.len()))
+            .collect(),
+        places: (0..rng.random_range(1..4))
+            .map(|_| zipf_pick(&mut rng, m.places.len()))
+            .collect(),
+        orgs: (0..rng.random_range(1..4))
+            .map(|_| zipf_pick(&mut rng, m.orgs.len()))
+            .collect(),
         introduced: Vec::new(),
     };
     cast.introduced = vec![false; cast.persons.len()];
@@ -104,7 +131,11 @@ fn article(m: &Material, seed: u64, index: u64) -> String {
             let slot = &rest[i + 1..i + j];
             match slot {
                 "PER" => {
-                    let k = if rng.random_bool(0.75) { rng.random_range(0..cast.persons.len()) } else { usize::MAX };
+                    let k = if rng.random_bool(0.75) {
+                        rng.random_range(0..cast.persons.len())
+                    } else {
+                        usize::MAX
+                    };
                     let (f, l) = if k == usize::MAX {
                         &m.persons[zipf_pick(rng, m.persons.len())]
                     } else {
@@ -130,7 +161,11 @@ fn article(m: &Material, seed: u64, index: u64) -> String {
                     out.push_str(&m.places[p]);
                 }
                 "ORG" => {
-                    let o = if rng.random_bool(0.6) { *cast.orgs.choose(rng).unwrap() } else { zipf_pick(rng, m.orgs.len()) };
+                    let o = if rng.random_bool(0.6) {
+                        *cast.orgs.choose(rng).unwrap()
+                    } else {
+                        zipf_pick(rng, m.orgs.len())
+                    };
                     out.push_str(&m.orgs[o]);
                 }
                 "NUM" => out.push_str(&number(rng)),

@@ -3,6 +3,8 @@
 //!
 //! See ARCHITECTURE.md for the map of modules.
 pub mod analysis;
+pub mod benchgen;
+pub mod cache;
 pub mod cli;
 pub mod corpus;
 pub mod figures;
@@ -10,6 +12,6 @@ pub mod ide;
 pub mod lsp;
 pub mod model;
 pub mod recognize;
+pub mod tagger;
 pub mod text;
 pub mod workspace;
-pub mod benchgen;

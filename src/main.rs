@@ -40,6 +40,12 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Train the NER model from the annotated corpora.
+    Train(gazette::tagger::cli::TrainArgs),
+    /// Tag a GermEval/CoNLL token file: each token line gets the predicted label appended.
+    Tag(gazette::tagger::cli::TagArgs),
+    /// Evaluate the tagger on a GermEval/CoNLL file (exact spans, outer level).
+    Eval(gazette::tagger::cli::EvalArgs),
     /// Generate a reproducible synthetic news corpus for benchmarks.
     BenchCorpus {
         /// Number of articles.
@@ -97,6 +103,9 @@ fn main() -> ExitCode {
             };
             gazette::cli::check::run(&paths, sev)
         }
+        Command::Train(a) => gazette::tagger::cli::train(a).map(|_| 0),
+        Command::Tag(a) => gazette::tagger::cli::tag(a).map(|_| 0),
+        Command::Eval(a) => gazette::tagger::cli::eval(a).map(|_| 0),
         Command::BenchCorpus {
             articles,
             seed,

@@ -158,11 +158,26 @@ impl FigureCategory {
 
 /// A normalised figure value: a number, or a string for dates and times
 /// (ISO 8601: "2022-02-16", "2022-07", "04:24").
+/// (Externally tagged in serde so binary formats can read it back; the JSON
+/// export writes the bare value, see `FigureValue::to_json`.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
 pub enum FigureValue {
     Number(f64),
     Text(String),
+}
+
+impl FigureValue {
+    /// The bare JSON value: a number or a string.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            FigureValue::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
+                serde_json::Value::from(*n as i64)
+            }
+            FigureValue::Number(n) => serde_json::Number::from_f64(*n)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            FigureValue::Text(s) => serde_json::Value::String(s.clone()),
+        }
+    }
 }
 
 impl fmt::Display for FigureValue {

@@ -28,22 +28,40 @@ fn seed_texts() -> Vec<(PathBuf, String)> {
 fn snapshot(c: &Corpus) -> String {
     let mut out = String::new();
     for e in c.entities() {
-        out += &format!("E {} {} {} {:?} {:?}\n", e.id, e.name, e.kind, e.role, e.spellings);
+        out += &format!(
+            "E {} {} {} {:?} {:?}\n",
+            e.id, e.name, e.kind, e.role, e.spellings
+        );
         for m in &e.mentions {
             out += &format!("  {} {:?}\n", c.path(m.doc).display(), c.mention(*m).span);
         }
         if let Some(d) = c.definition(&e) {
-            out += &format!("  def {} {:?}\n", c.path(d.doc).display(), c.mention(d).span);
+            out += &format!(
+                "  def {} {:?}\n",
+                c.path(d.doc).display(),
+                c.mention(d).span
+            );
         }
     }
     for doc in c.doc_ids() {
         let a = &c.doc(doc).unwrap().analysis;
         for i in 0..a.figures.len() {
             let r = ItemRef { doc, idx: i as u32 };
-            out += &format!("F {} {:?} {:?}\n", c.path(doc).display(), a.figures[i].span, c.same_as(r));
+            out += &format!(
+                "F {} {:?} {:?}\n",
+                c.path(doc).display(),
+                a.figures[i].span,
+                c.same_as(r)
+            );
         }
         for d in ide::diagnostics(c, doc) {
-            out += &format!("D {} {:?} {} {}\n", c.path(doc).display(), d.span, d.code.as_str(), d.message);
+            out += &format!(
+                "D {} {:?} {} {}\n",
+                c.path(doc).display(),
+                d.span,
+                d.code.as_str(),
+                d.message
+            );
         }
     }
     out
@@ -52,9 +70,18 @@ fn snapshot(c: &Corpus) -> String {
 #[derive(Clone, Debug)]
 enum Op {
     /// Replace `len` chars at fraction `at` of document `doc` with `text`.
-    Edit { doc: usize, at: f64, len: usize, text: &'static str },
-    Remove { doc: usize },
-    Restore { doc: usize },
+    Edit {
+        doc: usize,
+        at: f64,
+        len: usize,
+        text: &'static str,
+    },
+    Remove {
+        doc: usize,
+    },
+    Restore {
+        doc: usize,
+    },
 }
 
 const SNIPPETS: &[&str] = &[

@@ -374,7 +374,7 @@ fn closed_stdin_ends_the_server_promptly() {
 fn a_panicking_handler_is_answered_with_internal_error_and_contained() {
     let ws = workspace();
     let path = ws.path().join("a.txt");
-    let mut c = Client::spawn_with(&[("GAZETTE_DEBUG_PANIC", "1")]);
+    let mut c = Client::spawn_with_env(&[("GAZETTE_DEBUG_PANIC", "1")]);
     c.initialize(ws.path(), &["utf-16"]);
     c.wait_indexed();
     c.open(&path);

@@ -2,7 +2,6 @@
 
 use crate::corpus::build::add_all;
 use crate::corpus::{Corpus, ItemRef};
-use crate::model::FigureValue;
 use crate::text::position::PositionEncoding;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -41,7 +40,7 @@ pub struct FigureOut {
     pub byte_start: u32,
     pub byte_end: u32,
     pub text: String,
-    pub value: FigureValue,
+    pub value: serde_json::Value,
     pub category: &'static str,
     pub unit: Option<String>,
     pub same_as: Option<String>,
@@ -97,7 +96,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
                 byte_start: f.span.start,
                 byte_end: f.span.end,
                 text: surface(doc, f.span),
-                value: f.value.clone(),
+                value: f.value.to_json(),
                 category: f.category.as_str(),
                 unit: f.unit.clone(),
                 same_as: corpus.same_as(r).map(str::to_string),
@@ -147,7 +146,11 @@ fn write_table(w: &mut impl std::io::Write, out: &Export) -> std::io::Result<()>
             .cmp(&a.mentions.len())
             .then(a.name.cmp(&b.name))
     });
-    writeln!(w, "{:<32} {:<7} {:>8} {:>8}  ROLE", "ENTITY", "KIND", "MENTIONS", "ARTICLES")?;
+    writeln!(
+        w,
+        "{:<32} {:<7} {:>8} {:>8}  ROLE",
+        "ENTITY", "KIND", "MENTIONS", "ARTICLES"
+    )?;
     for e in ents {
         let mut docs: Vec<&str> = e.mentions.iter().map(|m| m.path.as_str()).collect();
         docs.dedup();
@@ -162,7 +165,11 @@ fn write_table(w: &mut impl std::io::Write, out: &Export) -> std::io::Result<()>
         )?;
     }
     writeln!(w)?;
-    writeln!(w, "{:<24} {:<10} {:>16} {:<16} SAME AS", "FIGURE", "CATEGORY", "VALUE", "UNIT")?;
+    writeln!(
+        w,
+        "{:<24} {:<10} {:>16} {:<16} SAME AS",
+        "FIGURE", "CATEGORY", "VALUE", "UNIT"
+    )?;
     for f in &out.figures {
         writeln!(
             w,

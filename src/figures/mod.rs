@@ -1,6 +1,1390 @@
-//! PLACEHOLDER (replaced by the figures branch): API only.
-use crate::model::Figure;
-use crate::text::tokenize::Tokenized;
-pub fn find_figures(_text: &str, _tok: &Tokenized) -> Vec<Figure> {
-    Vec::new()
+//! Numeric figures in German news text: cardinals in German notation
+//! ("100.000", "2,5", "1.234,56"), number words ("zweiundzwanzig"), scale
+//! words ("260 Milliarden", "2,5 Mio."), percentages, money, years, dates,
+//! times, ordinals, durations, measures and number compounds ("30-köpfige").
+//!
+//! One pass over the tokens; words are looked up in hash tables loaded once
+//! from `data/figures/lexicon.tsv` (see `lexicon.rs` for its classes). No
+//! regular expressions.
+//!
+//! # Conventions
+//! - **Span**: the numeric expression with its scale word ("260 Milliarden"),
+//!   its hedge ("mehrere Hunderttausend"), a currency symbol before it, and the
+//!   unit word when the unit *is* the measure ("2 %", "zwei Prozent",
+//!   "5 Euro", "400 Kilometer", "drei Wochen", "04:24 Uhr"). The counted noun
+//!   of a count is not part of the span ("100.000" in "100.000 Soldaten").
+//!   Dates span all their parts ("24. Februar 2022", "Juli 2018"), ordinals
+//!   their dot ("21.").
+//! - **Value**: `Number` for counts, percents, money (scale applied: 260e9),
+//!   measures, durations, years and ordinals; `Text` (ISO 8601) for dates
+//!   ("2022-02-16", "2018-07", "--02-24" when no year is given, "--08" for a
+//!   month alone after "im/Anfang/Mitte/Ende/seit/bis/ab/vom") and times
+//!   ("04:24"; "20 Uhr" → "20:00", "20.30 Uhr" → "20:30").
+//! - **Years**: a plain 4-digit number 1000..=2100 is a year after a year
+//!   word ("seit", "Jahr", "Ende", "Sommer"…), in a year range ("2013 bis
+//!   2015"), or when no plural-looking noun follows right away ("1949
+//!   gegründet", "1937 Generaldirektor"); "2000 Soldaten" is a count.
+//!   "1990er" is a year with unit "Jahrzehnt".
+//! - **Ranges** ("10 bis 20 Prozent", "10-20", "zwei bis drei Millionen
+//!   Euro") give one figure per end; the first end takes the unit and scale
+//!   of the second.
+//! - **Approximate figures** ("Tausende", "zigtausende", "mehrere
+//!   Hunderttausend") get the lower bound of their magnitude as value (1000,
+//!   10000, 100000) and a `~` before the value in their quantity key
+//!   ("count:~100000:soldat"); [`is_approximate`] tells them apart. Hedges that
+//!   keep a stated number ("rund 40.000", "etwa 3000") keep the exact value.
+//! - **Unit**: counts: the governed noun after the number (adjectives skipped),
+//!   compound head after the last hyphen, in the singular ("100.000
+//!   US-Soldaten" → "Soldat"); percent: "%", "Prozentpunkt" or "‰"; money: the
+//!   ISO 4217 code ("USD", "EUR"); measures: the symbol ("km"); durations: the
+//!   singular noun ("Woche"); "30-köpfige" → "Mitglied". Years, dates, times:
+//!   none.
+//! - **quantity_key** `category:value:unitkey` ("count:100000:soldat",
+//!   "percent:2:%", "money:260000000000:usd", "measure:400:km",
+//!   "duration:3:woche"), `year:2014`, `date:2022-02-16`. The unit key is the
+//!   stem of the singular unit, mapped through the synonym table
+//!   (Mitgliedstaaten/Mitgliedsländer/Mitglieder → "mitglied"). `None` for a
+//!   count without a unit or with a generic unit ("Mal"), for times, and for
+//!   ordinals unless they have both a unit and a qualifier
+//!   ("ordinal:21:tag@krieg").
+//! - **topic_key** the same quantity without its value, only when a qualifier
+//!   narrows what is counted, so that unrelated figures with a common unit do
+//!   not meet: the compound modifier of the unit ("US-Soldaten" →
+//!   "count:soldat@usa") or a genitive after it ("30 Mitgliedern der NATO" →
+//!   "count:mitglied@nato", "zwei Prozent des BIP" → "percent:bip",
+//!   "2 % der Wirtschaftsleistung" → "percent:bip"). Percent topics are
+//!   `percent:<qualifier>` (`percent-pp:` for Prozentpunkte); other categories
+//!   `category:unitkey@qualifier`. Years, dates, times, durations and ordinals
+//!   have no topic key.
+
+mod lexicon;
+mod numbers;
+
+use crate::model::{format_number, Figure, FigureCategory, FigureValue, Span};
+use crate::text::tokenize::{Token, TokenKind, Tokenized};
+use lexicon::{lexicon, Lexicon};
+use numbers::{parse_cardinal_word, parse_ordinal_word, shape, NumShape};
+
+/// Finds the figures in `text` (tokenised as `tok`), sorted by position and
+/// non-overlapping.
+pub fn find_figures(text: &str, tok: &Tokenized) -> Vec<Figure> {
+    let sc = Scanner {
+        text,
+        toks: &tok.tokens,
+        lx: lexicon(),
+    };
+    sc.run()
 }
+
+/// True when the figure states an approximate magnitude ("Tausende",
+/// "mehrere Hunderttausend"): its quantity key carries a `~` before the value.
+pub fn is_approximate(f: &Figure) -> bool {
+    f.quantity_key
+        .as_deref()
+        .is_some_and(|k| k.split(':').nth(1).is_some_and(|v| v.starts_with('~')))
+}
+
+/// A numeric expression found, before its unit is looked at.
+#[derive(Clone, Debug)]
+struct Expr {
+    start: usize,
+    end: usize,
+    /// First token after the expression (where the unit search starts).
+    next: usize,
+    value: f64,
+    approx: bool,
+    /// Scale word applied ("Milliarden").
+    scaled: bool,
+    /// A plain 4-digit number that may be a year.
+    year_cand: bool,
+    /// Currency given by a symbol or code before the number ("$5", "EUR 5").
+    currency: Option<&'static str>,
+    /// Token index of the first token of the expression (for the year context).
+    first_tok: usize,
+    /// The unit token may be included in the span (false for the first part
+    /// of a range: "10 bis 20 Prozent").
+    include_unit: bool,
+}
+
+enum UnitKind {
+    Percent(&'static str),
+    Money(&'static str),
+    Measure(&'static str),
+    Duration(&'static str),
+    Uhr,
+}
+
+struct Noun {
+    /// Singular, display case ("Soldat").
+    unit: String,
+    key: String,
+    qualifier: Option<String>,
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    toks: &'a [Token],
+    lx: &'static Lexicon,
+}
+
+fn lower(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(|c| c.is_uppercase()) {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+fn starts_upper(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Every cardinal number word starts with one of these.
+const CARDINAL_STARTS: [&str; 13] = [
+    "ein", "zwei", "drei", "vier", "fünf", "sech", "sieb", "acht", "neun", "zehn", "elf", "zwölf",
+    "hundert",
+];
+
+/// Every cardinal number word ends with one of these.
+const CARDINAL_ENDINGS: [&str; 18] = [
+    "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf",
+    "zwölf", "zig", "ßig", "ssig", "hundert", "tausend", "halb",
+];
+
+/// A noun form that can be a plural (German plurals end in -e, -n, -r, -s
+/// or -l: "Soldaten", "Mitarbeiter", "Autos"); "Generaldirektor",
+/// "Mitglied", "Aufschwung" cannot.
+fn looks_plural(w: &str) -> bool {
+    let l = w.rsplit('-').next().unwrap_or(w);
+    (l.ends_with('e') || l.ends_with('n') || l.ends_with('s') || l.ends_with('l'))
+        || (l.ends_with("er") && !l.ends_with("eer"))
+}
+
+const ADJ_ENDINGS: [&str; 5] = ["e", "en", "er", "es", "em"];
+
+impl<'a> Scanner<'a> {
+    fn t(&self, i: usize) -> &'a str {
+        self.toks[i].text(self.text)
+    }
+
+    fn kind(&self, i: usize) -> Option<TokenKind> {
+        self.toks.get(i).map(|t| t.kind)
+    }
+
+    /// Token `i` exists and continues the line of the token before it.
+    fn cont(&self, i: usize) -> bool {
+        i < self.toks.len() && !self.toks[i].line_start
+    }
+
+    fn adjacent(&self, a: usize, b: usize) -> bool {
+        self.toks[a].span.end == self.toks[b].span.start
+    }
+
+    fn is_word(&self, i: usize) -> bool {
+        self.kind(i) == Some(TokenKind::Word)
+    }
+
+    fn is_punct(&self, i: usize, p: &str) -> bool {
+        self.kind(i) == Some(TokenKind::Punct) && self.t(i) == p
+    }
+
+    fn sentence_initial(&self, i: usize) -> bool {
+        if i == 0 || self.toks[i].line_start {
+            return true;
+        }
+        let p = self.toks[i - 1];
+        p.kind == TokenKind::Punct
+            && matches!(
+                p.text(self.text),
+                "." | "!" | "?" | ":" | "„" | "\"" | "“" | "”" | "«" | "»" | "(" | "–" | "-" | "…"
+            )
+    }
+
+    /// A lower-case word that looks like an inflected adjective or participle.
+    fn adjective_like(&self, w: &str) -> bool {
+        if w.len() < 4 || starts_upper(w) || !w.chars().next().is_some_and(char::is_alphabetic) {
+            return false;
+        }
+        if self.lx.notadj.contains(w) {
+            return false;
+        }
+        ADJ_ENDINGS.iter().any(|e| w.ends_with(e))
+    }
+
+    fn run(&self) -> Vec<Figure> {
+        let mut out: Vec<Figure> = Vec::new();
+        let n = self.toks.len();
+        let mut i = 0;
+        let mut buf = String::new();
+        while i < n {
+            let before = out.len();
+            let next = match self.toks[i].kind {
+                TokenKind::Number => self.at_number(i, &mut out),
+                TokenKind::Word => self.at_word(i, &mut buf, &mut out),
+                _ => None,
+            };
+            // Keep the output sorted and non-overlapping whatever a rule did.
+            if out.len() > before {
+                let floor = if before > 0 {
+                    out[before - 1].span.end
+                } else {
+                    0
+                };
+                let mut k = before;
+                let mut last = floor;
+                while k < out.len() {
+                    if out[k].span.start < last || out[k].span.is_empty() {
+                        out.remove(k);
+                    } else {
+                        last = out[k].span.end;
+                        k += 1;
+                    }
+                }
+            }
+            i = match next {
+                Some(j) if j > i => j,
+                _ => i + 1,
+            };
+        }
+        out
+    }
+
+    // ---------------------------------------------------------------- numbers
+
+    fn at_number(&self, i: usize, out: &mut Vec<Figure>) -> Option<usize> {
+        let s = self.t(i);
+        let tok = self.toks[i];
+        // Not inside something: "Reuters/1234", "#3", "x_2".
+        if i > 0 && self.adjacent(i - 1, i) {
+            let p = self.t(i - 1);
+            if matches!(p, "/" | "#" | "@" | "_" | "&" | "=" | "+")
+                || self.kind(i - 1) == Some(TokenKind::Word)
+            {
+                return None;
+            }
+        }
+        if i + 1 < self.toks.len() && self.adjacent(i, i + 1) && matches!(self.t(i + 1), "/" | "_")
+        {
+            return None;
+        }
+        match shape(s) {
+            NumShape::Date { y, m, d } => {
+                out.push(self.date_fig(tok.span, format!("{y:04}-{m:02}-{d:02}")));
+                Some(i + 1)
+            }
+            NumShape::IsoDate { y, m, d } => {
+                out.push(self.date_fig(tok.span, format!("{y:04}-{m:02}-{d:02}")));
+                Some(i + 1)
+            }
+            NumShape::IsoMonth { y, m } => {
+                out.push(self.date_fig(tok.span, format!("{y:04}-{m:02}")));
+                Some(i + 1)
+            }
+            NumShape::Time { h, m } => {
+                let mut end = i + 1;
+                if self.cont(end) && self.t(end) == "Uhr" {
+                    end += 1;
+                }
+                out.push(self.time_fig(self.span(i, end - 1), h, m));
+                Some(end)
+            }
+            NumShape::DayMonth { a, b } => {
+                if self.cont(i + 1) && self.t(i + 1) == "Uhr" && a <= 24 && b < 60 {
+                    out.push(self.time_fig(self.span(i, i + 1), a, b));
+                    return Some(i + 2);
+                }
+                // "22.25 – 23.00 Uhr", "zwischen 8.30 und 8.45 Uhr"
+                if a <= 24
+                    && b < 60
+                    && self.cont(i + 3)
+                    && matches!(self.t(i + 1), "bis" | "und" | "–" | "-")
+                    && self.kind(i + 2) == Some(TokenKind::Number)
+                    && matches!(
+                        shape(self.t(i + 2)),
+                        NumShape::DayMonth { .. } | NumShape::Time { .. }
+                    )
+                    && self.t(i + 3) == "Uhr"
+                {
+                    out.push(self.time_fig(self.toks[i].span, a, b));
+                    return Some(i + 1);
+                }
+                if self.is_punct(i + 1, ".")
+                    && self.adjacent(i, i + 1)
+                    && (1..=31).contains(&a)
+                    && (1..=12).contains(&b)
+                {
+                    // "16.02." optionally followed by a year
+                    if let Some(y) = self.year_at(i + 2) {
+                        out.push(
+                            self.date_fig(self.span(i, i + 2), format!("{y:04}-{b:02}-{a:02}")),
+                        );
+                        return Some(i + 3);
+                    }
+                    out.push(self.date_fig(self.span(i, i + 1), format!("--{b:02}-{a:02}")));
+                    return Some(i + 2);
+                }
+                None
+            }
+            NumShape::Cardinal {
+                value,
+                plain_digits,
+                leading_zero,
+            } => {
+                if leading_zero {
+                    return None;
+                }
+                if let Some(j) = self.day_month_or_ordinal(i, value, plain_digits, out) {
+                    return Some(j);
+                }
+                let mut start = tok.span.start as usize;
+                let mut value = value;
+                let mut currency = None;
+                // sign
+                if i > 0 && self.adjacent(i - 1, i) && matches!(self.t(i - 1), "-" | "−") {
+                    let spaced_before = i < 2 || !self.adjacent(i - 2, i - 1);
+                    if spaced_before {
+                        value = -value;
+                        start = self.toks[i - 1].span.start as usize;
+                    }
+                } else if i > 0 && self.cont(i) && lower(self.t(i - 1)) == "minus" {
+                    value = -value;
+                    start = self.toks[i - 1].span.start as usize;
+                }
+                // currency symbol or code before
+                let cur_at = if start < tok.span.start as usize {
+                    i.checked_sub(2)
+                } else {
+                    i.checked_sub(1)
+                };
+                if let Some(c) = cur_at {
+                    if !self.toks[c + 1].line_start {
+                        let ct = self.t(c);
+                        let is_sym = matches!(ct, "$" | "€" | "£" | "¥");
+                        let is_code = matches!(ct, "EUR" | "USD" | "CHF" | "GBP" | "US$");
+                        if is_sym || is_code {
+                            currency = self.lx.currency.get(&*lower(ct)).copied();
+                            if currency.is_some() {
+                                start = self.toks[c].span.start as usize;
+                            }
+                        }
+                    }
+                }
+                let (value, next, scaled) = self.extend(i, i + 1, value, plain_digits);
+                let year_cand = plain_digits == 4
+                    && !scaled
+                    && currency.is_none()
+                    && (1000.0..=2100.0).contains(&value);
+                let e = Expr {
+                    start,
+                    end: self.toks[next - 1].span.end as usize,
+                    next,
+                    value,
+                    approx: false,
+                    scaled,
+                    year_cand,
+                    currency,
+                    first_tok: i,
+                    include_unit: true,
+                };
+                let (f, j) = self.build(&e);
+                out.push(f);
+                Some(j)
+            }
+            NumShape::Range { a, b } => {
+                let sp = tok.span;
+                let dash = s.find('-').unwrap_or(0);
+                let year = |v: f64| (1800.0..=2100.0).contains(&v) && dash == 4;
+                let mk = |start: usize, end: usize, value: f64, first: bool| Expr {
+                    start,
+                    end,
+                    next: i + 1,
+                    value,
+                    approx: false,
+                    scaled: false,
+                    year_cand: year(value),
+                    currency: None,
+                    first_tok: i,
+                    include_unit: !first,
+                };
+                let s0 = sp.start as usize;
+                let e1 = mk(s0, s0 + dash, a, true);
+                let e2 = mk(s0 + dash + 1, sp.end as usize, b, false);
+                let (f1, _) = self.build(&e1);
+                let (f2, j) = self.build(&e2);
+                out.push(f1);
+                out.push(f2);
+                Some(j)
+            }
+            NumShape::Compound { value, tail_start } => self.compound(i, value, tail_start, out),
+            NumShape::Other => None,
+        }
+    }
+
+    fn span(&self, a: usize, b_incl: usize) -> Span {
+        Span::new(
+            self.toks[a].span.start as usize,
+            self.toks[b_incl].span.end as usize,
+        )
+    }
+
+    /// A plain 4-digit year token at `i` on the same line.
+    fn year_at(&self, i: usize) -> Option<u32> {
+        if !self.cont(i) || self.kind(i) != Some(TokenKind::Number) {
+            return None;
+        }
+        let s = self.t(i);
+        if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+            let y: u32 = s.parse().ok()?;
+            if (1000..=2999).contains(&y) {
+                return Some(y);
+            }
+        }
+        None
+    }
+
+    /// Month word (with an optional abbreviation dot) at `i`: (month, next).
+    fn month_at(&self, i: usize) -> Option<(u32, usize)> {
+        if !self.cont(i) || !self.is_word(i) {
+            return None;
+        }
+        let w = self.t(i);
+        if !starts_upper(w) {
+            return None;
+        }
+        let m = *self.lx.month.get(&*lower(w))?;
+        let mut next = i + 1;
+        if w.chars().count() <= 4 && self.is_punct(next, ".") && self.adjacent(i, next) {
+            next += 1;
+        }
+        Some((m, next))
+    }
+
+    /// "24. Februar 2022", "24. Februar", and ordinals "21." (N + dot).
+    fn day_month_or_ordinal(
+        &self,
+        i: usize,
+        value: f64,
+        plain_digits: usize,
+        out: &mut Vec<Figure>,
+    ) -> Option<usize> {
+        if !(1..=3).contains(&plain_digits)
+            || value < 1.0
+            || !self.is_punct(i + 1, ".")
+            || !self.adjacent(i, i + 1)
+            || !self.cont(i + 2)
+        {
+            return None;
+        }
+        if let Some((m, next)) = self.month_at(i + 2) {
+            if value <= 31.0 {
+                let d = value as u32;
+                if let Some(y) = self.year_at(next) {
+                    out.push(self.date_fig(self.span(i, next), format!("{y:04}-{m:02}-{d:02}")));
+                    return Some(next + 1);
+                }
+                out.push(self.date_fig(self.span(i, next - 1), format!("--{m:02}-{d:02}")));
+                return Some(next);
+            }
+        }
+        // "vom 8. bis 12. November 2010": the first day takes the month
+        // (and year) of the second.
+        if value <= 31.0
+            && matches!(self.t(i + 2), "bis" | "und" | "–" | "-")
+            && self.cont(i + 3)
+            && self.kind(i + 3) == Some(TokenKind::Number)
+            && self.is_punct(i + 4, ".")
+            && self.adjacent(i + 3, i + 4)
+        {
+            if let (NumShape::Cardinal { value: d2, .. }, Some((m, next))) =
+                (shape(self.t(i + 3)), self.month_at(i + 5))
+            {
+                if (1.0..=31.0).contains(&d2) {
+                    let d = value as u32;
+                    let iso = match self.year_at(next) {
+                        Some(y) => format!("{y:04}-{m:02}-{d:02}"),
+                        None => format!("--{m:02}-{d:02}"),
+                    };
+                    out.push(self.date_fig(self.span(i, i + 1), iso));
+                    return Some(i + 2);
+                }
+            }
+        }
+        let w = self.t(i + 2);
+        let ordinal = match self.kind(i + 2) {
+            Some(TokenKind::Word) => !starts_upper(w) || !self.lx.notunit.contains(&*lower(w)),
+            _ => false,
+        };
+        if !ordinal {
+            return None;
+        }
+        let noun = self.noun_after(i + 2);
+        out.push(self.ordinal_fig(self.span(i, i + 1), value, noun));
+        Some(i + 2)
+    }
+
+    /// Extends a number at token `i` (value so far, next token `next`) with
+    /// space-separated thousands groups ("100 000") and a scale word.
+    fn extend(
+        &self,
+        i: usize,
+        mut next: usize,
+        mut value: f64,
+        plain: usize,
+    ) -> (f64, usize, bool) {
+        if (1..=3).contains(&plain) {
+            while self.cont(next)
+                && self.kind(next) == Some(TokenKind::Number)
+                && self.t(next).len() == 3
+                && self.t(next).bytes().all(|b| b.is_ascii_digit())
+                && {
+                    let gap = &self.text[self.toks[next - 1].span.end as usize
+                        ..self.toks[next].span.start as usize];
+                    matches!(gap, " " | "\u{a0}" | "\u{202f}" | "\u{2009}")
+                }
+            {
+                value = value * 1000.0 + self.t(next).parse::<f64>().unwrap_or(0.0);
+                next += 1;
+            }
+        }
+        let _ = i;
+        let mut scaled = false;
+        if let Some((sc, after)) = self.scale_at(next) {
+            value *= sc;
+            next = after;
+            scaled = true;
+        }
+        (value, next, scaled)
+    }
+
+    /// Scale word at `i` ("Millionen", "Mrd."): (multiplier, next).
+    fn scale_at(&self, i: usize) -> Option<(f64, usize)> {
+        if !self.cont(i) || !self.is_word(i) {
+            return None;
+        }
+        let w = self.t(i);
+        let lw = lower(w);
+        let sc = *self.lx.scale.get(&*lw)?;
+        let mut next = i + 1;
+        if matches!(&*lw, "mio" | "mrd" | "tsd" | "bio")
+            && self.is_punct(next, ".")
+            && self.adjacent(i, next)
+        {
+            next += 1;
+        }
+        Some((sc, next))
+    }
+
+    /// A number adjective ("köpfige", "jährigen") after a number: the figure.
+    fn numadj_fig(&self, i: usize, sp: Span, value: f64, lf: &str) -> Option<Figure> {
+        for (stem, cat, unit) in &self.lx.numadj {
+            if let Some(rest) = lf.strip_prefix(stem.as_str()) {
+                if rest.is_empty() || ADJ_ENDINGS.contains(&rest) || rest == "s" {
+                    let noun = self.noun_after(i + 1);
+                    let unit_s = unit.to_string();
+                    let key = self.lx.key(&unit_s.to_lowercase());
+                    let qualifier = noun.as_ref().map(|n| n.key.clone());
+                    return Some(match cat {
+                        FigureCategory::Count => {
+                            let generic = self.lx.generic.contains(&key);
+                            Figure {
+                                span: sp,
+                                value: FigureValue::Number(value),
+                                category: FigureCategory::Count,
+                                unit: Some(unit_s),
+                                quantity_key: (!generic)
+                                    .then(|| format!("count:{}:{key}", format_number(value))),
+                                topic_key: qualifier
+                                    .filter(|_| !generic)
+                                    .map(|q| format!("count:{key}@{q}")),
+                            }
+                        }
+                        c => self.simple(sp, value, *c, unit, &key, false),
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    /// "30-köpfige", "2-Prozent-Ziel", "400-Kilometer-Grenze", "1990er".
+    fn compound(
+        &self,
+        i: usize,
+        value: f64,
+        tail_start: usize,
+        out: &mut Vec<Figure>,
+    ) -> Option<usize> {
+        let s = self.t(i);
+        let sp = self.toks[i].span;
+        let tail = &s[tail_start..];
+        let hyphen = tail_start > 0 && s.as_bytes()[tail_start - 1] == b'-';
+        let num_span = Span::new(
+            sp.start as usize,
+            sp.start as usize + if hyphen { tail_start - 1 } else { tail_start },
+        );
+        if !hyphen {
+            // "1990er" decades; "10km" attached units.
+            let lt = lower(tail);
+            if (lt == "er" || lt.starts_with("er-"))
+                && tail_start == 4
+                && (1000.0..=2999.0).contains(&value)
+            {
+                out.push(Figure {
+                    span: sp,
+                    value: FigureValue::Number(value),
+                    category: FigureCategory::Year,
+                    unit: Some("Jahrzehnt".into()),
+                    quantity_key: Some(format!("year:{}s", format_number(value))),
+                    topic_key: None,
+                });
+                return Some(i + 1);
+            }
+            if let Some(sym) = self.lx.measure.get(tail).or_else(|| {
+                if tail.len() > 1 {
+                    self.lx.measure.get(&*lt)
+                } else {
+                    None
+                }
+            }) {
+                out.push(self.simple(sp, value, FigureCategory::Measure, sym, sym, false));
+                return Some(i + 1);
+            }
+            // "2jähriger"
+            if let Some(f) = self.numadj_fig(i, sp, value, &lt) {
+                out.push(f);
+                return Some(i + 1);
+            }
+            return None;
+        }
+        let first = tail.split('-').next().unwrap_or("");
+        let lf = lower(first);
+        // adjective stems: "köpfige"
+        if let Some(f) = self.numadj_fig(i, sp, value, &lf) {
+            out.push(f);
+            return Some(i + 1);
+        }
+        // "2-Prozent-Ziel", "100-Tage-Bilanz", "5-Milliarden-Dollar-Paket"
+        let mut parts = tail.split('-');
+        let mut part = parts.next().unwrap_or("");
+        let mut value = value;
+        if let Some(sc) = self.lx.scale.get(&*lower(part)) {
+            value *= sc;
+            part = parts.next().unwrap_or("");
+        }
+        let lp = lower(part);
+        let _ = num_span;
+        if let Some(u) = self.lx.percent.get(&*lp) {
+            out.push(self.percent_fig(sp, value, u, None, false));
+            return Some(i + 1);
+        }
+        if let Some(c) = self.lx.currency.get(&*lp) {
+            out.push(self.simple(
+                sp,
+                value,
+                FigureCategory::Money,
+                c,
+                &c.to_lowercase(),
+                false,
+            ));
+            return Some(i + 1);
+        }
+        if let Some(m) = self.lx.measure.get(&*lp) {
+            out.push(self.simple(sp, value, FigureCategory::Measure, m, m, false));
+            return Some(i + 1);
+        }
+        if let Some(d) = self.lx.timeunit.get(&*lp) {
+            out.push(self.simple(
+                sp,
+                value,
+                FigureCategory::Duration,
+                d,
+                &d.to_lowercase(),
+                false,
+            ));
+            return Some(i + 1);
+        }
+        if starts_upper(part) {
+            // "5-Sterne-Hotel": count of the first noun
+            let singular = self.lx.singular(&lp);
+            let key = self.lx.key(&singular);
+            let generic = self.lx.generic.contains(&key);
+            out.push(Figure {
+                span: sp,
+                value: FigureValue::Number(value),
+                category: FigureCategory::Count,
+                unit: Some(capitalise(&singular)),
+                quantity_key: (!generic).then(|| format!("count:{}:{key}", format_number(value))),
+                topic_key: None,
+            });
+            return Some(i + 1);
+        }
+        None
+    }
+
+    // ------------------------------------------------------------------ words
+
+    fn at_word(&self, i: usize, buf: &mut String, out: &mut Vec<Figure>) -> Option<usize> {
+        let w = self.t(i);
+        let first = w.chars().next()?;
+        // Every trigger (number and ordinal words, months, articles, hedges,
+        // approximations) starts with one of these letters: cheap rejection.
+        let fl = first.to_lowercase().next()?;
+        if !matches!(
+            fl,
+            'a' | 'd' | 'e' | 'f' | 'h' | 'j' | 'm' | 'n' | 'o' | 'p' | 's' | 't' | 'v' | 'w' | 'z'
+        ) {
+            return None;
+        }
+        let upper = first.is_uppercase();
+        // "Zwei-Prozent-Ziel", "Drei-Sterne-General", "dreißig-köpfige"
+        if let Some(h) = w.find('-') {
+            let head = w[..h].to_lowercase();
+            if let Some(v) = parse_cardinal_word(&head) {
+                return self.compound(i, v, h + 1, out);
+            }
+            return None;
+        }
+        let lw: &str = if w.chars().any(char::is_uppercase) {
+            buf.clear();
+            for c in w.chars() {
+                buf.extend(c.to_lowercase());
+            }
+            buf.as_str()
+        } else {
+            w
+        };
+        // "Juli 2018"
+        if upper {
+            if let Some(&m) = self.lx.month.get(lw) {
+                let mut next = i + 1;
+                if w.chars().count() <= 4 && self.is_punct(next, ".") && self.adjacent(i, next) {
+                    next += 1;
+                }
+                if let Some(y) = self.year_at(next) {
+                    out.push(self.date_fig(self.span(i, next), format!("{y:04}-{m:02}")));
+                    return Some(next + 1);
+                }
+                // "im August", "Ende November": a month without a year
+                if i > 0
+                    && !self.toks[i].line_start
+                    && self.is_word(i - 1)
+                    && matches!(
+                        &*lower(self.t(i - 1)),
+                        "im" | "anfang" | "mitte" | "ende" | "seit" | "bis" | "ab" | "vom"
+                    )
+                {
+                    let mut f = self.date_fig(self.span(i, next - 1), format!("--{m:02}"));
+                    f.quantity_key = None;
+                    out.push(f);
+                    return Some(next);
+                }
+                return None;
+            }
+        }
+        // "eine Million", "ein Prozent", "ein paar Tausend"
+        if self.lx.article.contains(lw) {
+            if self.cont(i + 1) && lower(self.t(i + 1)) == "paar" {
+                return self.hedged(i, i + 2, out);
+            }
+            let nl = if self.cont(i + 1) {
+                lower(self.t(i + 1))
+            } else {
+                "".into()
+            };
+            if matches!(&*nl, "million" | "milliarde" | "billion" | "dutzend")
+                || self.lx.percent.contains_key(&*nl)
+            {
+                let (value, next, scaled) = self.extend(i, i + 1, 1.0, 0);
+                return Some(self.emit_word_expr(i, next, value, false, scaled, out));
+            }
+            return None;
+        }
+        if self.lx.hedge.contains(lw) {
+            return self.hedged(i, i + 1, out);
+        }
+        if let Some(v) = self.lx.approx.get(lw) {
+            return Some(self.emit_word_expr(i, i + 1, *v, true, false, out));
+        }
+        if lw == "minus" {
+            return None;
+        }
+        if matches!(lw, "zweier" | "dreier") && self.counts_something(i + 1) {
+            let v = if lw == "zweier" { 2.0 } else { 3.0 };
+            return Some(self.emit_word_expr(i, i + 1, v, false, false, out));
+        }
+        // "fünftägige", "dreißigjährigen": number word + number adjective
+        if (!upper || self.sentence_initial(i))
+            && lw.len() > 6
+            && CARDINAL_STARTS.iter().any(|p| lw.starts_with(p))
+        {
+            for (stem, _, _) in &self.lx.numadj {
+                if let Some(p) = lw.find(stem.as_str()) {
+                    if p > 0 {
+                        if let Some(v) = parse_cardinal_word(&lw[..p]) {
+                            if let Some(f) = self.numadj_fig(i, self.toks[i].span, v, &lw[p..]) {
+                                out.push(f);
+                                return Some(i + 1);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(v) = CARDINAL_ENDINGS
+            .iter()
+            .any(|e| lw.ends_with(e))
+            .then(|| parse_cardinal_word(lw))
+            .flatten()
+        {
+            if upper
+                && !self.sentence_initial(i)
+                && !lw.ends_with("hundert")
+                && !lw.ends_with("tausend")
+            {
+                return None;
+            }
+            if matches!(lw, "acht" | "sieben" | "elf") && !self.counts_something(i + 1) {
+                return None;
+            }
+            let (value, next, scaled) = self.extend(i, i + 1, v, 0);
+            return Some(self.emit_word_expr(i, next, value, false, scaled, out));
+        }
+        if let Some(v) = ["te", "ten", "ter", "tes", "tem"]
+            .iter()
+            .any(|e| lw.ends_with(e))
+            .then(|| parse_ordinal_word(lw))
+            .flatten()
+        {
+            if upper && !self.sentence_initial(i) {
+                return None;
+            }
+            if !self.counts_something(i + 1) || self.lx.percent.contains_key(&*lower(self.t(i + 1)))
+            {
+                return None;
+            }
+            let noun = self.noun_after(i + 1);
+            out.push(self.ordinal_fig(self.toks[i].span, v, noun));
+            return Some(i + 1);
+        }
+        None
+    }
+
+    /// The token at `i` can follow a number that counts something: a noun,
+    /// an adjective, a range word.
+    fn counts_something(&self, i: usize) -> bool {
+        if !self.cont(i) || !self.is_word(i) {
+            return false;
+        }
+        let w = self.t(i);
+        if starts_upper(w) {
+            let lw = lower(w);
+            return self.lx.percent.contains_key(&*lw)
+                || self.lx.scale.contains_key(&*lw)
+                || !self.lx.notunit.contains(&*lw);
+        }
+        self.adjective_like(w)
+            || matches!(
+                w,
+                "und" | "bis" | "oder" | "von" | "mal" | "weitere" | "mehr"
+            )
+    }
+
+    /// A hedge word at `i` ("mehrere", "ein paar") and a scale or approximate
+    /// word at `j` ("Hunderttausend", "Tausende").
+    fn hedged(&self, i: usize, j: usize, out: &mut Vec<Figure>) -> Option<usize> {
+        if !self.cont(j) || !self.is_word(j) {
+            return None;
+        }
+        let lw = lower(self.t(j));
+        let v = if let Some(v) = self.lx.approx.get(&*lw) {
+            *v
+        } else if let Some(v) = self.lx.scale.get(&*lw) {
+            *v
+        } else {
+            match parse_cardinal_word(&lw) {
+                Some(v) if lw.ends_with("hundert") || lw.ends_with("tausend") => v,
+                _ => return None,
+            }
+        };
+        let mut next = j + 1;
+        let mut v = v;
+        if let Some((sc, after)) = self.scale_at(next) {
+            v *= sc;
+            next = after;
+        }
+        Some(self.emit_word_expr(i, next, v, true, true, out))
+    }
+
+    fn emit_word_expr(
+        &self,
+        i: usize,
+        next: usize,
+        value: f64,
+        approx: bool,
+        scaled: bool,
+        out: &mut Vec<Figure>,
+    ) -> usize {
+        let e = Expr {
+            start: self.toks[i].span.start as usize,
+            end: self.toks[next - 1].span.end as usize,
+            next,
+            value,
+            approx,
+            scaled,
+            year_cand: false,
+            currency: None,
+            first_tok: i,
+            include_unit: true,
+        };
+        let (f, j) = self.build(&e);
+        out.push(f);
+        j
+    }
+
+    // ------------------------------------------------------------ classifying
+
+    /// A unit word at `i`: its kind and the token after it.
+    fn unit_at(&self, i: usize) -> Option<(UnitKind, usize)> {
+        if !self.cont(i) {
+            return None;
+        }
+        let w = self.t(i);
+        let kind = self.toks[i].kind;
+        if kind != TokenKind::Word && kind != TokenKind::Punct {
+            return None;
+        }
+        if w == "Uhr" {
+            return Some((UnitKind::Uhr, i + 1));
+        }
+        let lw = lower(w);
+        let exact_or_lower = |m: &'static fxhash::FxHashMap<String, &'static str>| {
+            m.get(w).or_else(|| {
+                if w.chars().count() > 1 {
+                    m.get(&*lw)
+                } else {
+                    None
+                }
+            })
+        };
+        if let Some(u) = exact_or_lower(&self.lx.percent) {
+            return Some((UnitKind::Percent(u), i + 1));
+        }
+        if let Some(c) = exact_or_lower(&self.lx.currency) {
+            return Some((UnitKind::Money(c), i + 1));
+        }
+        if kind == TokenKind::Punct {
+            return None;
+        }
+        if let Some(m) = self.lx.measure.get(w).or_else(|| {
+            // lower-cased match for written-out units only ("Kilometer")
+            if lw.chars().count() > 3 {
+                self.lx.measure.get(&*lw)
+            } else {
+                None
+            }
+        }) {
+            return Some((UnitKind::Measure(m), i + 1));
+        }
+        if let Some(d) = self.lx.timeunit.get(&*lw) {
+            let mut next = i + 1;
+            if matches!(&*lw, "std" | "min" | "sek")
+                && self.is_punct(next, ".")
+                && self.adjacent(i, next)
+            {
+                next += 1;
+            }
+            return Some((UnitKind::Duration(d), next));
+        }
+        None
+    }
+
+    /// "bis 20", "oder drei", "– 30" after a number: (token after the second
+    /// number and its scale word, that scale).
+    fn range_tail(&self, j: usize) -> Option<(usize, Option<f64>, bool)> {
+        if !self.cont(j) {
+            return None;
+        }
+        let w = self.t(j);
+        if !matches!(w, "bis" | "oder" | "und" | "–" | "-") || !self.cont(j + 1) {
+            return None;
+        }
+        let k = j + 1;
+        let is_num = match self.toks[k].kind {
+            TokenKind::Number => matches!(shape(self.t(k)), NumShape::Cardinal { .. }),
+            TokenKind::Word => parse_cardinal_word(&lower(self.t(k))).is_some(),
+            _ => false,
+        };
+        if !is_num {
+            return None;
+        }
+        let year = self.year_at(k).is_some_and(|y| (1800..=2100).contains(&y));
+        match self.scale_at(k + 1) {
+            Some((sc, after)) => Some((after, Some(sc), false)),
+            None => Some((k + 1, None, year)),
+        }
+    }
+
+    fn build(&self, e: &Expr) -> (Figure, usize) {
+        let (unit_from, inherit_scale, include, partner_year) = match self.range_tail(e.next) {
+            Some((k, sc, y)) => (k, sc, false, y),
+            None => (e.next, None, e.include_unit, false),
+        };
+        // "2013 bis 2015", "2014–2022": both ends are years
+        if e.year_cand
+            && !e.approx
+            && e.value >= 1800.0
+            && (partner_year || self.after_year_range(e.first_tok))
+        {
+            return (self.year_fig(Span::new(e.start, e.end), e.value), e.next);
+        }
+        let value = if e.scaled {
+            e.value
+        } else {
+            e.value * inherit_scale.unwrap_or(1.0)
+        };
+        let scaled = e.scaled || inherit_scale.is_some();
+        let span_to = |end_tok: usize| {
+            if include && end_tok > 0 {
+                Span::new(e.start, self.toks[end_tok - 1].span.end as usize)
+            } else {
+                Span::new(e.start, e.end)
+            }
+        };
+        let next_of = |end_tok: usize| if include { end_tok } else { e.next };
+        if let Some(c) = e.currency {
+            let f = self.simple(
+                Span::new(e.start, e.end),
+                value,
+                FigureCategory::Money,
+                c,
+                &c.to_lowercase(),
+                e.approx,
+            );
+            return (f, e.next);
+        }
+        let unit = self.unit_at(unit_from);
+        if let Some((kind, end_tok)) = unit {
+            let sp = span_to(end_tok);
+            let f = match kind {
+                UnitKind::Percent(u) => {
+                    let q = self.genitive_after(end_tok);
+                    self.percent_fig(sp, value, u, q, e.approx)
+                }
+                UnitKind::Money(c) => self.simple(
+                    sp,
+                    value,
+                    FigureCategory::Money,
+                    c,
+                    &c.to_lowercase(),
+                    e.approx,
+                ),
+                UnitKind::Measure(m) => {
+                    self.simple(sp, value, FigureCategory::Measure, m, m, e.approx)
+                }
+                UnitKind::Duration(d) => {
+                    if e.year_cand && self.year_context(e.first_tok) {
+                        return (self.year_fig(Span::new(e.start, e.end), value), e.next);
+                    }
+                    self.simple(
+                        sp,
+                        value,
+                        FigureCategory::Duration,
+                        d,
+                        &d.to_lowercase(),
+                        e.approx,
+                    )
+                }
+                UnitKind::Uhr => {
+                    if value.fract() == 0.0 && (0.0..=24.0).contains(&value) && !scaled && !e.approx
+                    {
+                        self.time_fig(sp, value as u32, 0)
+                    } else {
+                        return (
+                            self.count_fig(Span::new(e.start, e.end), value, None, e.approx),
+                            e.next,
+                        );
+                    }
+                }
+            };
+            return (f, next_of(end_tok));
+        }
+        let sp = Span::new(e.start, e.end);
+        if e.year_cand && !e.approx {
+            if self.year_context(e.first_tok) {
+                return (self.year_fig(sp, value), e.next);
+            }
+            // Outside a year context, 1000..=2100 is a year unless a plural
+            // noun follows right away ("2000 Soldaten"); "1919 wurde Gagra",
+            // "1906 gegründete Museum", "1937 Generaldirektor" are years.
+            let direct = self.cont(unit_from)
+                && self.is_word(unit_from)
+                && starts_upper(self.t(unit_from))
+                && looks_plural(self.t(unit_from));
+            let noun = if direct {
+                self.noun_after(unit_from)
+            } else {
+                None
+            };
+            return match noun {
+                Some(noun) => (self.count_fig(sp, value, Some(noun), false), e.next),
+                None => (self.year_fig(sp, value), e.next),
+            };
+        }
+        let noun = self.noun_after(unit_from);
+        (self.count_fig(sp, value, noun, e.approx), e.next)
+    }
+
+    /// The number at `i` closes a range opened by a year ("2013 bis 2015").
+    fn after_year_range(&self, i: usize) -> bool {
+        i >= 2
+            && !self.toks[i].line_start
+            && matches!(self.t(i - 1), "bis" | "–" | "-" | "und")
+            && !self.toks[i - 1].line_start
+            && self.kind(i - 2) == Some(TokenKind::Number)
+            && {
+                let p = self.t(i - 2);
+                p.len() == 4
+                    && p.bytes().all(|b| b.is_ascii_digit())
+                    && p.parse::<u32>().is_ok_and(|y| (1800..=2100).contains(&y))
+            }
+    }
+
+    fn year_context(&self, i: usize) -> bool {
+        i > 0
+            && !self.toks[i].line_start
+            && self.is_word(i - 1)
+            && self.lx.yearctx.contains(&*lower(self.t(i - 1)))
+    }
+
+    /// The counted noun from token `i` on: up to three adjective-like words
+    /// skipped, then a capitalised word that is not a function word.
+    fn noun_after(&self, i: usize) -> Option<Noun> {
+        let mut k = i;
+        let mut skipped = 0;
+        while self.cont(k) && self.is_word(k) {
+            let w = self.t(k);
+            if starts_upper(w) {
+                let lw = lower(w);
+                if self.lx.notunit.contains(&*lw) || self.lx.month.contains_key(&*lw) {
+                    return None;
+                }
+                return self.noun(k);
+            }
+            if skipped < 3 && self.adjective_like(w) {
+                skipped += 1;
+                k += 1;
+                continue;
+            }
+            return None;
+        }
+        None
+    }
+
+    /// The noun at token `k` as a unit: compound head, singular, key, and a
+    /// qualifier (compound modifier or genitive after it).
+    fn noun(&self, k: usize) -> Option<Noun> {
+        let w = self.t(k);
+        let (modifier, head) = match w.rfind('-') {
+            Some(p) if p + 1 < w.len() => (Some(&w[..p]), &w[p + 1..]),
+            _ => (None, w),
+        };
+        if !starts_upper(head) {
+            return None;
+        }
+        let lh = head.to_lowercase();
+        let singular = self.lx.singular(&lh);
+        let key = self.lx.key(&singular);
+        let unit = if head.chars().all(|c| !c.is_lowercase()) {
+            head.to_string()
+        } else {
+            capitalise(&singular)
+        };
+        let qualifier = match modifier {
+            Some(m) if !m.is_empty() => Some(self.lx.key(&m.to_lowercase())),
+            _ => self.genitive_after(k + 1),
+        };
+        Some(Noun {
+            unit,
+            key,
+            qualifier,
+        })
+    }
+
+    /// "der NATO", "des BIP", "der russischen Mission" at `i`: the key of the noun.
+    fn genitive_after(&self, i: usize) -> Option<String> {
+        if !self.cont(i) || !matches!(self.t(i), "der" | "des") {
+            return None;
+        }
+        let mut k = i + 1;
+        let mut skipped = 0;
+        while self.cont(k) && self.is_word(k) {
+            let w = self.t(k);
+            if starts_upper(w) {
+                let lw = lower(w);
+                if self.lx.notunit.contains(&*lw) {
+                    return None;
+                }
+                let head = match w.rfind('-') {
+                    Some(p) if p + 1 < w.len() => &w[p + 1..],
+                    _ => w,
+                };
+                let lh = head.to_lowercase();
+                return Some(self.lx.key(&self.lx.singular(&lh)));
+            }
+            if skipped < 2 && self.adjective_like(w) {
+                skipped += 1;
+                k += 1;
+                continue;
+            }
+            return None;
+        }
+        None
+    }
+
+    // ------------------------------------------------------------ figures
+
+    fn value_key(value: f64, approx: bool) -> String {
+        if approx {
+            format!("~{}", format_number(value))
+        } else {
+            format_number(value)
+        }
+    }
+
+    fn simple(
+        &self,
+        span: Span,
+        value: f64,
+        cat: FigureCategory,
+        unit: &str,
+        key: &str,
+        approx: bool,
+    ) -> Figure {
+        Figure {
+            span,
+            value: FigureValue::Number(value),
+            category: cat,
+            unit: Some(unit.to_string()),
+            quantity_key: Some(format!(
+                "{}:{}:{}",
+                cat.as_str(),
+                Self::value_key(value, approx),
+                key.to_lowercase()
+            )),
+            topic_key: None,
+        }
+    }
+
+    fn percent_fig(
+        &self,
+        span: Span,
+        value: f64,
+        unit: &str,
+        qualifier: Option<String>,
+        approx: bool,
+    ) -> Figure {
+        let (ukey, topic) = match unit {
+            "%" => ("%", "percent"),
+            "‰" => ("‰", "permille"),
+            _ => ("pp", "percent-pp"),
+        };
+        Figure {
+            span,
+            value: FigureValue::Number(value),
+            category: FigureCategory::Percent,
+            unit: Some(unit.to_string()),
+            quantity_key: Some(format!("percent:{}:{ukey}", Self::value_key(value, approx))),
+            topic_key: qualifier.map(|q| format!("{topic}:{q}")),
+        }
+    }
+
+    fn count_fig(&self, span: Span, value: f64, noun: Option<Noun>, approx: bool) -> Figure {
+        let (unit, qk, tk) = match noun {
+            Some(n) => {
+                let generic = self.lx.generic.contains(&n.key);
+                let qk = (!generic)
+                    .then(|| format!("count:{}:{}", Self::value_key(value, approx), n.key));
+                let tk = n
+                    .qualifier
+                    .filter(|_| !generic)
+                    .map(|q| format!("count:{}@{q}", n.key));
+                (Some(n.unit), qk, tk)
+            }
+            None => (None, None, None),
+        };
+        Figure {
+            span,
+            value: FigureValue::Number(value),
+            category: FigureCategory::Count,
+            unit,
+            quantity_key: qk,
+            topic_key: tk,
+        }
+    }
+
+    fn ordinal_fig(&self, span: Span, value: f64, noun: Option<Noun>) -> Figure {
+        let (unit, qk) = match noun {
+            Some(n) => {
+                let qk = n
+                    .qualifier
+                    .as_ref()
+                    .filter(|_| !self.lx.generic.contains(&n.key))
+                    .map(|q| format!("ordinal:{}:{}@{q}", format_number(value), n.key));
+                (Some(n.unit), qk)
+            }
+            None => (None, None),
+        };
+        Figure {
+            span,
+            value: FigureValue::Number(value),
+            category: FigureCategory::Ordinal,
+            unit,
+            quantity_key: qk,
+            topic_key: None,
+        }
+    }
+
+    fn year_fig(&self, span: Span, value: f64) -> Figure {
+        Figure {
+            span,
+            value: FigureValue::Number(value),
+            category: FigureCategory::Year,
+            unit: None,
+            quantity_key: Some(format!("year:{}", format_number(value))),
+            topic_key: None,
+        }
+    }
+
+    fn date_fig(&self, span: Span, iso: String) -> Figure {
+        Figure {
+            span,
+            quantity_key: Some(format!("date:{iso}")),
+            value: FigureValue::Text(iso),
+            category: FigureCategory::Date,
+            unit: None,
+            topic_key: None,
+        }
+    }
+
+    fn time_fig(&self, span: Span, h: u32, m: u32) -> Figure {
+        Figure {
+            span,
+            value: FigureValue::Text(format!("{h:02}:{m:02}")),
+            category: FigureCategory::Time,
+            unit: None,
+            quantity_key: None,
+            topic_key: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

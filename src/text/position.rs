@@ -52,7 +52,7 @@ pub struct LinePos {
 /// position of every multi-byte character (as rust-analyzer's `LineIndex`).
 /// German news text is ~1–2 % non-ASCII, so this costs a few percent of the
 /// text size and lets closed documents be dropped from memory.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LineIndex {
     /// Byte offset at which each line starts; `line_starts[0] == 0`.
     line_starts: Vec<u32>,

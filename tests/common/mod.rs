@@ -71,14 +71,14 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 
 impl Client {
     pub fn spawn() -> Client {
-        Client::spawn_with(&[])
+        Client::spawn_with_env(&[])
     }
 
     /// Starts the server with extra environment variables.
-    pub fn spawn_with(env: &[(&str, &str)]) -> Client {
+    pub fn spawn_with_env(envs: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
             .arg("lsp")
-            .envs(env.iter().copied())
+            .envs(envs.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -104,6 +104,10 @@ impl Client {
         }
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn send_raw(&mut self, body: &str) {
         self.send_bytes(format!("Content-Length: {}\r\n\r\n{}", body.len(), body).as_bytes());
     }
@@ -118,11 +122,6 @@ impl Client {
     /// Closes the server's stdin (the editor went away).
     pub fn close_stdin(&mut self) {
         self.stdin = None;
-    }
-
-    /// The server's process id.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
     }
 
     /// Resident memory of the server in KiB (Linux).

@@ -1,0 +1,63 @@
+//! Query latency on the seed corpus: hover and references, as the LSP layer
+//! calls them (byte offsets in, markdown / locations out).
+//!
+//! `cargo bench --bench queries`
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use gazette::analysis::analyze;
+use gazette::corpus::{Corpus, DocId};
+use gazette::ide::{self, TextSource};
+use gazette::recognize::Overrides;
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+struct Texts(HashMap<DocId, Arc<str>>);
+impl TextSource for Texts {
+    fn text(&self, _: &Corpus, doc: DocId) -> Option<Arc<str>> {
+        self.0.get(&doc).cloned()
+    }
+}
+
+fn seeds() -> (Corpus, Texts) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut corpus = Corpus::new();
+    let mut texts = HashMap::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    for p in paths {
+        let t = std::fs::read_to_string(&p).unwrap();
+        let id = corpus.set_document(p, Arc::new(analyze(&t, &Overrides::default())));
+        texts.insert(id, Arc::from(t));
+    }
+    (corpus, Texts(texts))
+}
+
+fn bench(c: &mut Criterion) {
+    let (corpus, texts) = seeds();
+    // The first mention of the most mentioned entity, wherever it is.
+    let top = corpus
+        .entities()
+        .into_iter()
+        .max_by_key(|e| e.mentions.len())
+        .expect("entities");
+    let r = top.mentions[0];
+    let offset = corpus.mention(r).span.start as usize + 1;
+    c.bench_function("hover (most mentioned entity, seeds)", |b| {
+        b.iter(|| black_box(ide::hover(&corpus, &texts, r.doc, black_box(offset))))
+    });
+    c.bench_function("references (most mentioned entity, seeds)", |b| {
+        b.iter(|| black_box(ide::references(&corpus, r.doc, black_box(offset), true)))
+    });
+    c.bench_function("diagnostics (one article, seeds)", |b| {
+        b.iter(|| black_box(ide::diagnostics(&corpus, r.doc)))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,235 @@
+//! End-to-end scale measurements of the real server over stdio, on a corpus
+//! folder (generate one with `gazette bench-corpus --articles 100000 --seed 1 DIR`).
+//!
+//! `cargo bench --bench scale -- DIR`
+//!
+//! Prints: cold index time, first hover after initialize, resident memory,
+//! hover p50/p99, references for the most mentioned entity (with the time to
+//! receive and parse the whole response), didChange → diagnostics p50/p99,
+//! warm restart from the persistent index, and `rg -c -w NAME` on the same
+//! folder for comparison.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::{uri, Client};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn rss_mb(pid: u32) -> f64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn pct(v: &mut [Duration], p: f64) -> f64 {
+    v.sort();
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i].as_secs_f64() * 1e3
+}
+
+fn corpus_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "txt") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Starts the server, opens `doc` right after `initialized`, and measures the
+/// first non-empty hover and the end of indexing.
+fn start(root: &Path, cache: &str, doc: &Path) -> (Client, f64, f64, String) {
+    let t0 = Instant::now();
+    let mut c = Client::spawn_with_env(&[("GAZETTE_CACHE_DIR", cache)]);
+    c.initialize(root, &["utf-16"]);
+    let text = c.open(doc);
+    // Hover the first capitalised word after the dateline until it answers.
+    let word = text
+        .char_indices()
+        .skip(40)
+        .find(|(_, ch)| ch.is_uppercase())
+        .map_or(0, |(i, _)| i);
+    let (line, character) = common::utf16_pos(&text, word + 1);
+    let first_hover;
+    loop {
+        let h = c.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri(doc)}, "position": {"line": line, "character": character}}),
+        );
+        if !h.is_null() || t0.elapsed() > Duration::from_secs(60) {
+            first_hover = t0.elapsed().as_secs_f64();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    c.wait_indexed();
+    let indexed = t0.elapsed().as_secs_f64();
+    (c, first_hover, indexed, text)
+}
+
+fn main() {
+    let dir = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map(PathBuf::from);
+    let Some(dir) = dir else {
+        eprintln!("usage: cargo bench --bench scale -- CORPUS_DIR");
+        return;
+    };
+    let dir = std::fs::canonicalize(&dir).expect("corpus folder");
+    let files = corpus_files(&dir);
+    let bytes: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().len())
+        .sum();
+    println!(
+        "corpus: {} articles, {:.1} MB ({})",
+        files.len(),
+        bytes as f64 / 1e6,
+        dir.display()
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let cache_s = cache.path().to_string_lossy().to_string();
+    let doc = files[files.len() / 2].clone();
+
+    // Cold start.
+    let (mut c, first_hover, cold, text) = start(&dir, &cache_s, &doc);
+    let rss = rss_mb(c.pid());
+    println!(
+        "cold index: {cold:.2} s; first hover after initialize: {:.0} ms",
+        first_hover * 1e3
+    );
+    println!(
+        "resident memory after indexing: {rss:.0} MiB ({:.2}× the corpus on disk)",
+        rss * 1048576.0 / bytes as f64
+    );
+
+    // Hovers on every capitalised word of the open document.
+    let u = uri(&doc);
+    let mut lat = Vec::new();
+    let mut best: (u64, (u32, u32), String) = (0, (0, 0), String::new());
+    for (i, ch) in text.char_indices() {
+        if !ch.is_uppercase() || (i > 0 && text[..i].chars().next_back().unwrap().is_alphanumeric())
+        {
+            continue;
+        }
+        let (line, character) = common::utf16_pos(&text, i);
+        let t = Instant::now();
+        let h = c.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": {"line": line, "character": character}}),
+        );
+        let d = t.elapsed();
+        if let Some(md) = h["contents"]["value"].as_str() {
+            lat.push(d);
+            // "N mentions in M articles"
+            if let Some(n) = md
+                .split(" mention")
+                .next()
+                .and_then(|s| s.rsplit(['\n', ' ']).next())
+                .and_then(|n| n.parse::<u64>().ok())
+            {
+                if n > best.0 {
+                    best = (
+                        n,
+                        (line, character),
+                        md.lines().next().unwrap_or("").to_string(),
+                    );
+                }
+            }
+        }
+    }
+    let n_hover = lat.len();
+    println!(
+        "hover: {n_hover} requests, p50 {:.2} ms, p99 {:.2} ms",
+        pct(&mut lat, 0.5),
+        pct(&mut lat, 0.99)
+    );
+
+    // References for the most mentioned entity seen.
+    let (n, (line, character), head) = best.clone();
+    let mut ref_lat = Vec::new();
+    let mut count = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let r = c.request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": u}, "position": {"line": line, "character": character}, "context": {"includeDeclaration": true}}),
+        );
+        ref_lat.push(t.elapsed());
+        count = r.as_array().map_or(0, |a| a.len());
+    }
+    println!("references: {head} ({n} mentions): {count} locations, p50 {:.1} ms (request → parsed response)", pct(&mut ref_lat, 0.5));
+
+    // rg on the same folder for the same name.
+    let name = head
+        .trim_start_matches("**")
+        .split("**")
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let last = name.split_whitespace().last().unwrap_or(&name).to_string();
+    let t = Instant::now();
+    let out = std::process::Command::new("rg")
+        .args(["-c", "-w", &last])
+        .arg(&dir)
+        .output();
+    match out {
+        Ok(o) => {
+            let rg = t.elapsed().as_secs_f64() * 1e3;
+            let files_hit = String::from_utf8_lossy(&o.stdout).lines().count();
+            println!(
+                "rg -c -w {last}: {rg:.0} ms ({files_hit} files); gazette references are {:.0}× faster",
+                rg / pct(&mut ref_lat, 0.5)
+            );
+        }
+        Err(e) => println!("rg not available: {e}"),
+    }
+
+    // didChange → publishDiagnostics for that version.
+    let mut diag_lat = Vec::new();
+    let lines = text.lines().count() as u32;
+    for v in 2..202 {
+        let t = Instant::now();
+        let line = (v as u32 * 7) % lines.max(1);
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": u, "version": v},
+                   "contentChanges": [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "text": if v % 2 == 0 { "Wladimir Putin sagte " } else { "" }}]}),
+        );
+        c.wait_notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == u.as_str() && p["version"] == v
+        });
+        diag_lat.push(t.elapsed());
+    }
+    println!(
+        "didChange → diagnostics: p50 {:.1} ms, p99 {:.1} ms",
+        pct(&mut diag_lat, 0.5),
+        pct(&mut diag_lat, 0.99)
+    );
+    c.shutdown();
+
+    // Warm restart from the persistent index.
+    let (c, first_hover, warm, _) = start(&dir, &cache_s, &doc);
+    println!(
+        "warm restart: {warm:.2} s to a full index; first hover {:.0} ms",
+        first_hover * 1e3
+    );
+    c.shutdown();
+}

@@ -1,0 +1,236 @@
+//! The persistent index: every document's analysis on disk, so that a
+//! restart with an unchanged corpus does not re-analyse anything.
+//!
+//! One file per corpus root, `<cache dir>/gazette/<hash of root>/index.bin`
+//! (the OS cache folder by default; `cacheDir` setting or `GAZETTE_CACHE_DIR`
+//! to move it). It holds a header — format version, a fingerprint of the
+//! engine that wrote it (source and data files, computed by `build.rs`), a
+//! fingerprint of the user's overrides — and, per file, its path, size,
+//! modification time and analysis. A file whose size or mtime differ is
+//! analysed again; the others are taken as they are.
+//!
+//! Format: bincode 2 (serde) — compact, fast, and the whole file is read at
+//! once, so a simple versioned blob beats a database here (see
+//! ARCHITECTURE.md). Writes go to a temporary file in the same folder, are
+//! flushed and then renamed over the old file: a crash mid-write leaves the
+//! previous index intact. A file that is corrupt, from another format
+//! version or another engine is ignored with a log line and rewritten.
+
+use crate::analysis::DocAnalysis;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+const FORMAT: u32 = 1;
+const MAGIC: &[u8; 8] = b"GAZIDX\0\x01";
+pub const ENGINE: &str = env!("GAZETTE_ENGINE_HASH");
+
+/// What identifies a file's content without reading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    pub size: u64,
+    pub mtime_ns: u128,
+}
+
+impl FileStamp {
+    pub fn of(path: &Path) -> Option<FileStamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        let mtime_ns = meta
+            .modified()
+            .ok()?
+            .duration_since(UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        Some(FileStamp {
+            size: meta.len(),
+            mtime_ns,
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    format: u32,
+    engine: String,
+    overrides: u64,
+    root: PathBuf,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub stamp: FileStamp,
+    pub analysis: DocAnalysis,
+}
+
+/// The cache file for a corpus root.
+pub fn cache_file(root: &Path, cache_dir: Option<&Path>) -> Option<PathBuf> {
+    let base = match cache_dir {
+        Some(d) => d.to_path_buf(),
+        None => match std::env::var_os("GAZETTE_CACHE_DIR") {
+            Some(d) => PathBuf::from(d),
+            None => dirs::cache_dir()?.join("gazette"),
+        },
+    };
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    root.hash(&mut h);
+    let name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Some(
+        base.join(format!("{}-{:016x}", sanitize(&name), h.finish()))
+            .join("index.bin"),
+    )
+}
+
+fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect()
+}
+
+/// A fingerprint of the overrides (knowledge base) the analyses were made with.
+pub fn overrides_fingerprint(overrides: &impl std::fmt::Debug) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{overrides:?}").hash(&mut h);
+    h.finish()
+}
+
+/// Loads the index for `root`. `Err` explains why it cannot be used (missing,
+/// corrupt, other version or engine); callers log it and rebuild.
+pub fn load(
+    file: &Path,
+    root: &Path,
+    overrides: u64,
+) -> Result<HashMap<PathBuf, (FileStamp, DocAnalysis)>, String> {
+    let f =
+        std::fs::File::open(file).map_err(|e| format!("no index at {}: {e}", file.display()))?;
+    let mut r = BufReader::with_capacity(1 << 20, f);
+    let mut magic = [0u8; 8];
+    std::io::Read::read_exact(&mut r, &mut magic)
+        .map_err(|e| format!("index {}: {e}", file.display()))?;
+    if &magic != MAGIC {
+        return Err(format!(
+            "index {} is not a gazette index (or another format)",
+            file.display()
+        ));
+    }
+    let cfg = bincode::config::standard();
+    let header: Header = bincode::serde::decode_from_std_read(&mut r, cfg)
+        .map_err(|e| format!("index {} is corrupt: {e}", file.display()))?;
+    if header.format != FORMAT || header.engine != ENGINE {
+        return Err(format!(
+            "index {} was written by another gazette version; rebuilding",
+            file.display()
+        ));
+    }
+    if header.root != root || header.overrides != overrides {
+        return Err(format!(
+            "index {} is for other settings; rebuilding",
+            file.display()
+        ));
+    }
+    let entries: Vec<Entry> = bincode::serde::decode_from_std_read(&mut r, cfg)
+        .map_err(|e| format!("index {} is corrupt: {e}", file.display()))?;
+    Ok(entries
+        .into_iter()
+        .map(|e| (e.path, (e.stamp, e.analysis)))
+        .collect())
+}
+
+/// Writes the index atomically (temporary file + rename).
+pub fn save<'a>(
+    file: &Path,
+    root: &Path,
+    overrides: u64,
+    entries: impl Iterator<Item = (&'a Path, FileStamp, &'a DocAnalysis)>,
+) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct EntryRef<'a> {
+        path: &'a Path,
+        stamp: FileStamp,
+        analysis: &'a DocAnalysis,
+    }
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = tempfile::NamedTempFile::new_in(dir)?;
+    {
+        let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
+        w.write_all(MAGIC)?;
+        let cfg = bincode::config::standard();
+        let header = Header {
+            format: FORMAT,
+            engine: ENGINE.to_string(),
+            overrides,
+            root: root.to_path_buf(),
+        };
+        let err = |e: bincode::error::EncodeError| std::io::Error::other(e.to_string());
+        bincode::serde::encode_into_std_write(&header, &mut w, cfg).map_err(err)?;
+        let list: Vec<EntryRef> = entries
+            .map(|(path, stamp, analysis)| EntryRef {
+                path,
+                stamp,
+                analysis,
+            })
+            .collect();
+        bincode::serde::encode_into_std_write(&list, &mut w, cfg).map_err(err)?;
+        w.flush()?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(file).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze;
+    use crate::recognize::Overrides;
+
+    #[test]
+    fn roundtrip_and_rejects_corruption() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("x").join("index.bin");
+        let root = Path::new("/corpus");
+        let a = analyze(
+            "NATO-Generalsekretär Jens Stoltenberg sagte am 16.02.2022: „100.000 Soldaten“.",
+            &Overrides::default(),
+        );
+        let stamp = FileStamp {
+            size: 10,
+            mtime_ns: 42,
+        };
+        let p = PathBuf::from("/corpus/a.txt");
+        save(&file, root, 7, std::iter::once((p.as_path(), stamp, &a))).unwrap();
+        let loaded = load(&file, root, 7).unwrap();
+        assert_eq!(loaded[&p], (stamp, a.clone()));
+        // Other overrides or another root: not used.
+        assert!(load(&file, root, 8).is_err());
+        assert!(load(&file, Path::new("/other"), 7).is_err());
+        // Truncated: an error, not a panic.
+        let bytes = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+        assert!(load(&file, root, 7).is_err());
+        std::fs::write(&file, b"garbage").unwrap();
+        assert!(load(&file, root, 7).is_err());
+        // A save over a corrupt file replaces it.
+        save(&file, root, 7, std::iter::once((p.as_path(), stamp, &a))).unwrap();
+        assert!(load(&file, root, 7).is_ok());
+        // No temporary files left behind.
+        assert_eq!(
+            std::fs::read_dir(file.parent().unwrap()).unwrap().count(),
+            1
+        );
+    }
+}

@@ -1,0 +1,243 @@
+//! Word tables for figure recognition, loaded once from
+//! `data/figures/lexicon.tsv` (embedded at compile time), plus the small
+//! morphology the unit keys need (compound head, singular, stem).
+//!
+//! Classes in the table:
+//! - `scale`: multiplier after a number ("Milliarden" → 1e9, "Mio" → 1e6);
+//! - `approx`: a magnitude stated without a number ("Tausende", "zigtausende");
+//!   the value is the lower bound of the magnitude;
+//! - `hedge`: makes a following scale word approximate ("mehrere Hunderttausend");
+//! - `article`: "ein/eine…", a figure (1) only before a scale or percent word;
+//! - `currency` (→ ISO 4217), `percent` (→ unit), `measure` (→ symbol),
+//!   `timeunit` (→ singular noun), `month` (→ 1..12);
+//! - `yearctx`: a word right before a 4-digit number that makes it a year;
+//! - `numadj`: adjective stems of "30-köpfige" compounds → `category:unit`;
+//! - `synonym`: unit (or qualifier) singular → shared key;
+//! - `plural`: plural ending → singular ending, longest match wins;
+//! - `generic`: units too generic to link figures across articles ("Mal");
+//! - `notunit`: capitalised function words that are never the counted noun;
+//! - `notadj`: lower-case words that end like adjectives but are not.
+
+use fxhash::{FxHashMap, FxHashSet};
+use std::sync::OnceLock;
+
+use crate::model::FigureCategory;
+
+const LEXICON_TSV: &str = include_str!("../../data/figures/lexicon.tsv");
+
+#[derive(Default)]
+pub(crate) struct Lexicon {
+    pub scale: FxHashMap<String, f64>,
+    pub approx: FxHashMap<String, f64>,
+    pub hedge: FxHashSet<String>,
+    pub article: FxHashSet<String>,
+    pub currency: FxHashMap<String, &'static str>,
+    pub percent: FxHashMap<String, &'static str>,
+    pub measure: FxHashMap<String, &'static str>,
+    pub timeunit: FxHashMap<String, &'static str>,
+    pub month: FxHashMap<String, u32>,
+    pub yearctx: FxHashSet<String>,
+    pub numadj: Vec<(String, FigureCategory, &'static str)>,
+    /// Keyed by the stem of the synonym's form, so every inflected form meets.
+    pub synonym: FxHashMap<String, &'static str>,
+    /// (plural ending, singular ending), longest ending first.
+    pub plural: Vec<(String, String)>,
+    /// Stems of generic units.
+    pub generic: FxHashSet<String>,
+    pub notunit: FxHashSet<String>,
+    pub notadj: FxHashSet<String>,
+}
+
+fn leak(s: &str) -> &'static str {
+    // The lexicon lives for the whole process; leaking its few hundred short
+    // strings once gives `&'static str` units without per-figure allocation.
+    Box::leak(s.to_string().into_boxed_str())
+}
+
+fn parse_category(s: &str) -> Option<FigureCategory> {
+    Some(match s {
+        "count" => FigureCategory::Count,
+        "percent" => FigureCategory::Percent,
+        "money" => FigureCategory::Money,
+        "duration" => FigureCategory::Duration,
+        "measure" => FigureCategory::Measure,
+        _ => return None,
+    })
+}
+
+impl Lexicon {
+    pub fn parse(tsv: &str) -> Lexicon {
+        let mut lx = Lexicon::default();
+        for line in tsv.lines() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let (Some(class), Some(form)) = (cols.next(), cols.next()) else {
+                continue;
+            };
+            let value = cols.next().unwrap_or("");
+            let form = form.to_string();
+            match class {
+                "scale" => {
+                    if let Ok(v) = value.parse() {
+                        lx.scale.insert(form, v);
+                    }
+                }
+                "approx" => {
+                    if let Ok(v) = value.parse() {
+                        lx.approx.insert(form, v);
+                    }
+                }
+                "hedge" => {
+                    lx.hedge.insert(form);
+                }
+                "article" => {
+                    lx.article.insert(form);
+                }
+                "currency" => {
+                    lx.currency.insert(form, leak(value));
+                }
+                "percent" => {
+                    lx.percent.insert(form, leak(value));
+                }
+                "measure" => {
+                    lx.measure.insert(form, leak(value));
+                }
+                "timeunit" => {
+                    lx.timeunit.insert(form, leak(value));
+                }
+                "month" => {
+                    if let Ok(v) = value.parse() {
+                        lx.month.insert(form, v);
+                    }
+                }
+                "yearctx" => {
+                    lx.yearctx.insert(form);
+                }
+                "numadj" => {
+                    if let Some((c, u)) = value.split_once(':') {
+                        if let Some(cat) = parse_category(c) {
+                            lx.numadj.push((form, cat, leak(u)));
+                        }
+                    }
+                }
+                "synonym" => {
+                    lx.synonym.insert(stem(&form), leak(value));
+                }
+                "plural" => lx.plural.push((form, value.to_string())),
+                "generic" => {
+                    lx.generic.insert(stem(&form));
+                }
+                "notunit" => {
+                    lx.notunit.insert(form);
+                }
+                "notadj" => {
+                    lx.notadj.insert(form);
+                }
+                _ => {}
+            }
+        }
+        lx.plural.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        lx.numadj.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        lx
+    }
+
+    /// Singular of a (lower-cased) noun: longest matching plural ending from
+    /// the table, else a dative "-n" after "-ern"/"-eln" dropped, else as is.
+    pub fn singular(&self, lower: &str) -> String {
+        for (pl, sg) in &self.plural {
+            if lower.len() > pl.len() || lower == pl {
+                if let Some(stem) = lower.strip_suffix(pl.as_str()) {
+                    return format!("{stem}{sg}");
+                }
+            }
+        }
+        if lower.len() > 4 && (lower.ends_with("ern") || lower.ends_with("eln")) {
+            return lower[..lower.len() - 1].to_string();
+        }
+        lower.to_string()
+    }
+
+    /// The key of a unit or qualifier noun (lower-cased singular): its synonym
+    /// key if the table has one, else its stem.
+    pub fn key(&self, singular_lower: &str) -> String {
+        let s = stem(singular_lower);
+        match self.synonym.get(&s) {
+            Some(k) => k.to_string(),
+            None => s,
+        }
+    }
+}
+
+pub(crate) fn lexicon() -> &'static Lexicon {
+    static LX: OnceLock<Lexicon> = OnceLock::new();
+    LX.get_or_init(|| Lexicon::parse(LEXICON_TSV))
+}
+
+/// A light German noun stemmer after CISTEM (Weissweiler & Fraser 2017):
+/// lower-case, umlauts folded, "ß" → "ss", then endings -em/-er/-nd (words
+/// longer than 5) and -e/-s/-n (longer than 3) stripped repeatedly. Nouns keep
+/// a final -t. Singular and plural forms of a noun meet on one stem
+/// ("Soldat"/"Soldaten" → "soldat", "Land"/"Länder" → "land").
+pub(crate) fn stem(word: &str) -> String {
+    let mut w = String::with_capacity(word.len());
+    for c in word.chars() {
+        match c {
+            'ä' | 'Ä' => w.push('a'),
+            'ö' | 'Ö' => w.push('o'),
+            'ü' | 'Ü' => w.push('u'),
+            'ß' => w.push_str("ss"),
+            _ => w.extend(c.to_lowercase()),
+        }
+    }
+    loop {
+        let n = w.chars().count();
+        if n <= 3 {
+            break;
+        }
+        if n > 5 && (w.ends_with("em") || w.ends_with("er") || w.ends_with("nd")) {
+            w.truncate(w.len() - 2);
+            continue;
+        }
+        if w.ends_with('e') || w.ends_with('s') || w.ends_with('n') {
+            w.truncate(w.len() - 1);
+            continue;
+        }
+        break;
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_meet() {
+        assert_eq!(stem("Soldaten"), stem("Soldat"));
+        assert_eq!(stem("Länder"), stem("Land"));
+        assert_eq!(stem("Mitgliedern"), stem("Mitglied"));
+        assert_eq!(stem("Wochen"), stem("Woche"));
+        assert_eq!(stem(""), "");
+        assert_eq!(stem("Größe"), stem("Groesse").replace("oe", "o"));
+        assert_eq!(stem("Maß"), "mas");
+    }
+
+    #[test]
+    fn singular_and_keys() {
+        let lx = lexicon();
+        assert_eq!(lx.singular("soldaten"), "soldat");
+        assert_eq!(lx.singular("mitgliedsländer"), "mitgliedsland");
+        assert_eq!(lx.singular("mitgliedern"), "mitglied");
+        assert_eq!(lx.singular("nationen"), "nation");
+        assert_eq!(lx.singular("journalistinnen"), "journalistin");
+        assert_eq!(lx.key("mitgliedstaaten"), "mitglied");
+        assert_eq!(lx.key("mitgliedsland"), "mitglied");
+        assert_eq!(lx.key("wirtschaftsleistung"), "bip");
+        assert_eq!(lx.key("soldat"), "soldat");
+        assert!(lx.scale.contains_key("milliarden"));
+        assert_eq!(lx.month.get("juli"), Some(&7));
+        assert_eq!(lx.currency.get("dollar"), Some(&"USD"));
+    }
+}

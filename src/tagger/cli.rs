@@ -1,0 +1,195 @@
+//! `gazette train | tag | eval`.
+
+use super::data::{self, Format, TokenFile};
+use super::train::{self, Config};
+use super::{Label, Tagger};
+use anyhow::Context;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    /// Data directory (with ner/, lexicon/, gazetteers/).
+    #[arg(long, default_value_t = format!("{REPO}/../shared/data"))]
+    pub data: String,
+    /// Where to write the model.
+    #[arg(long, default_value_t = format!("{REPO}/data/model/de-ner.bin"))]
+    pub out: String,
+    #[arg(long, default_value_t = Config::default().epochs)]
+    pub epochs: usize,
+    /// log2 of the weight table rows.
+    #[arg(long, default_value_t = Config::default().bits)]
+    pub bits: u32,
+    #[arg(long, default_value_t = Config::default().top_k)]
+    pub clusters: usize,
+    /// Capitalised words among this many most frequent also get their cluster.
+    #[arg(long, default_value_t = Config::default().top_cap)]
+    pub clusters_cap: usize,
+    #[arg(long, default_value_t = Config::default().germeval_copies)]
+    pub germeval_copies: usize,
+    /// Train on the validation split too (the final model).
+    #[arg(long)]
+    pub include_validation: bool,
+    /// Leave out the (noisy OCR) Europeana newspapers.
+    #[arg(long)]
+    pub no_europeana: bool,
+    /// Leave out the SmartData corpus.
+    #[arg(long)]
+    pub no_smartdata: bool,
+    /// Percentage of SmartData sentences without mentions to keep.
+    #[arg(long, default_value_t = Config::default().smartdata_empty_pct)]
+    pub smartdata_empty_pct: usize,
+    /// No domain-specific feature copies for SmartData/Europeana.
+    #[arg(long)]
+    pub no_domain_features: bool,
+    /// Leave out Universal NER (German PUD).
+    #[arg(long)]
+    pub no_uner: bool,
+    /// Also write the validation split (GermEval TSV) to this file.
+    #[arg(long)]
+    pub write_validation: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TagArgs {
+    /// Input layout: germeval (idx, token, …) or conll (token … tag); guessed when absent.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Use this model file instead of the embedded one.
+    #[arg(long)]
+    pub model: Option<String>,
+    pub file: String,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    #[arg(long)]
+    pub format: Option<String>,
+    #[arg(long)]
+    pub model: Option<String>,
+    pub file: String,
+}
+
+fn load_tagger(model: &Option<String>) -> anyhow::Result<&'static Tagger> {
+    Ok(match model {
+        Some(p) => {
+            let bytes = std::fs::read(p).with_context(|| format!("reading {p}"))?;
+            Box::leak(Box::new(Tagger::from_bytes(&bytes)?))
+        }
+        None => Tagger::global(),
+    })
+}
+
+fn parse_format(f: &Option<String>, text: &str) -> anyhow::Result<Format> {
+    Ok(match f.as_deref() {
+        None => data::detect_format(text),
+        Some("germeval") => Format::GermEval,
+        Some("conll") | Some("iob2") | Some("bio") => Format::Conll,
+        Some(x) => anyhow::bail!("unknown format {x:?} (germeval, conll)"),
+    })
+}
+
+fn tag_file(tagger: &Tagger, file: &TokenFile) -> Vec<Label> {
+    let mut labels = Vec::new();
+    for s in file.sentences() {
+        let words: Vec<&str> = s.words.iter().map(|w| w.as_str()).collect();
+        labels.extend(tagger.tag(&words));
+    }
+    labels
+}
+
+pub fn train(args: TrainArgs) -> anyhow::Result<()> {
+    let cfg = Config {
+        bits: args.bits,
+        epochs: args.epochs,
+        top_k: args.clusters,
+        top_cap: args.clusters_cap,
+        germeval_copies: args.germeval_copies,
+        include_validation: args.include_validation,
+        europeana: !args.no_europeana,
+        smartdata: !args.no_smartdata,
+        uner: !args.no_uner,
+        domain_features: !args.no_domain_features,
+        smartdata_empty_pct: args.smartdata_empty_pct,
+        ..Config::default()
+    };
+    let data_dir = PathBuf::from(&args.data);
+    let t0 = Instant::now();
+    let (model, ev) = train::run(&data_dir, &cfg, &mut |l| eprintln!("{l}"))?;
+    let bytes = model.encode()?;
+    std::fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out))?;
+    eprintln!(
+        "wrote {} ({:.2} MB) in {:.1}s total",
+        args.out,
+        bytes.len() as f64 / 1e6,
+        t0.elapsed().as_secs_f32()
+    );
+    if let Some(p) = &args.write_validation {
+        let corpora = train::load_corpora(
+            &data_dir,
+            &Config {
+                europeana: false,
+                ..cfg.clone()
+            },
+        )?;
+        let mut out = String::new();
+        for s in &corpora.validation {
+            for (i, (w, t)) in s.words.iter().zip(&s.tags).enumerate() {
+                out.push_str(&format!("{}\t{}\t{}\tO\n", i + 1, w, t));
+            }
+            out.push('\n');
+        }
+        std::fs::write(p, out)?;
+    }
+    println!(
+        "validation (GermEval dev, every 5th sentence{}):\n{}",
+        if cfg.include_validation {
+            ", TRAINED ON"
+        } else {
+            ", held out"
+        },
+        ev.report()
+    );
+    Ok(())
+}
+
+pub fn tag(args: TagArgs) -> anyhow::Result<()> {
+    let text = data::read_text(args.file.as_ref())?;
+    let file = TokenFile::parse(&text, parse_format(&args.format, &text)?);
+    let tagger = load_tagger(&args.model)?;
+    let labels = tag_file(tagger, &file);
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::new(out.lock());
+    let written = out
+        .write_all(file.write_tagged(&labels).as_bytes())
+        .and_then(|_| out.flush());
+    match written {
+        // `gazette tag … | head` is fine.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
+    let text = data::read_text(args.file.as_ref())?;
+    let file = TokenFile::parse(&text, parse_format(&args.format, &text)?);
+    let t0 = Instant::now();
+    let tagger = load_tagger(&args.model)?;
+    let load = t0.elapsed();
+    let t1 = Instant::now();
+    let sents = file.sentences();
+    let ev = train::evaluate(tagger, &sents);
+    let tokens: usize = sents.iter().map(|s| s.words.len()).sum();
+    print!("{}", ev.report());
+    eprintln!(
+        "{} sentences, {} tokens; model load {:.0} ms, tagging {:.0} ms",
+        sents.len(),
+        tokens,
+        load.as_secs_f64() * 1e3,
+        t1.elapsed().as_secs_f64() * 1e3
+    );
+    Ok(())
+}

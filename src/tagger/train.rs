@@ -1,0 +1,469 @@
+//! Training: averaged structured perceptron with Viterbi decoding.
+
+use super::data::{self, Sentence};
+use super::eval::Evaluation;
+use super::features::{self, Lexicon};
+use super::model::Model;
+use super::{allowed, Label, Tagger, NLABELS};
+use anyhow::Context;
+use std::path::Path;
+use std::time::Instant;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// log2 of the number of weight rows.
+    pub bits: u32,
+    pub epochs: usize,
+    /// How many of the most frequent Brown-cluster words go into the lexicon.
+    pub top_k: usize,
+    /// Capitalised words among this many most frequent also get their cluster.
+    pub top_cap: usize,
+    pub seed: u64,
+    /// Extra copies of the GermEval training sentences (in-domain data).
+    pub germeval_copies: usize,
+    /// Also train on the validation sentences (final model; validation
+    /// numbers are then no longer held-out).
+    pub include_validation: bool,
+    pub europeana: bool,
+    pub smartdata: bool,
+    /// Percentage of SmartData sentences without mentions to keep.
+    pub smartdata_empty_pct: usize,
+    pub uner: bool,
+    /// Domain-specific feature copies for out-of-domain sentences (used only in training).
+    pub domain_features: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            bits: 18,
+            epochs: 12,
+            top_k: 250_000,
+            top_cap: 1_000_001,
+            seed: 0x5eed,
+            germeval_copies: 2,
+            include_validation: false,
+            europeana: true,
+            smartdata: true,
+            smartdata_empty_pct: 100,
+            uner: true,
+            domain_features: true,
+        }
+    }
+}
+
+/// Is GermEval dev sentence number `i` in the validation split? (every fifth)
+pub fn is_validation(i: usize) -> bool {
+    i % 5 == 4
+}
+
+pub struct Corpora {
+    pub train: Vec<Sentence>,
+    pub validation: Vec<Sentence>,
+    pub summary: String,
+}
+
+pub fn load_corpora(data_dir: &Path, cfg: &Config) -> anyhow::Result<Corpora> {
+    let ner = data_dir.join("ner");
+    let ge = data::read_token_file(&ner.join("germeval2014-dev.tsv"))?;
+    let mut train = Vec::new();
+    let mut validation = Vec::new();
+    for (i, s) in ge.into_iter().enumerate() {
+        if is_validation(i) {
+            validation.push(s);
+        } else {
+            train.push(s);
+        }
+    }
+    let ge_train = train.len();
+    for _ in 1..cfg.germeval_copies {
+        train.extend_from_within(..ge_train);
+    }
+    if cfg.include_validation {
+        for _ in 0..cfg.germeval_copies {
+            train.extend(validation.iter().cloned());
+        }
+    }
+    let mut summary = format!(
+        "germeval-dev: {ge_train} train sentences (x{}), {} validation{}",
+        cfg.germeval_copies,
+        validation.len(),
+        if cfg.include_validation {
+            " (also trained on)"
+        } else {
+            ""
+        }
+    );
+    let mut smart = 0;
+    let smart_files: &[&str] = if cfg.smartdata {
+        &[
+            "smartdata-v1-train.json.gz",
+            "smartdata-v1-test.json.gz",
+            "smartdata-v3-dev.json.gz",
+        ]
+    } else {
+        &[]
+    };
+    for f in smart_files {
+        let s = data::read_smartdata(&data::read_text(&ner.join(f))?)
+            .with_context(|| format!("parsing {f}"))?;
+        // Sentences without any mention are mostly un-annotated text (tweets,
+        // RSS snippets); keep only a share of them.
+        let s: Vec<Sentence> = s
+            .into_iter()
+            .enumerate()
+            .filter(|(i, s)| {
+                s.gold.iter().any(|l| *l != Label::O) || i % 100 < cfg.smartdata_empty_pct
+            })
+            .map(|(_, s)| s)
+            .collect();
+        smart += s.len();
+        train.extend(s);
+    }
+    summary.push_str(&format!("; smartdata: {smart} sentences"));
+    let uner = if cfg.uner {
+        data::read_token_file(&ner.join("uner-de-pud.iob2"))?
+    } else {
+        Vec::new()
+    };
+    summary.push_str(&format!("; uner-de-pud: {}", uner.len()));
+    train.extend(uner);
+    if cfg.europeana {
+        let mut n = 0;
+        for f in [
+            "europeana-de-lft.bio",
+            "europeana-de-onb.bio",
+            "europeana-de-sbb.bio",
+        ] {
+            // No sentence breaks: cut into chunks of 40 tokens at '.' where possible.
+            for s in data::read_token_file(&ner.join(f))? {
+                let mut start = 0;
+                for i in 0..s.words.len() {
+                    if (s.words[i] == "." && i + 1 - start >= 8)
+                        || i + 1 - start >= 60
+                        || i + 1 == s.words.len()
+                    {
+                        train.push(Sentence {
+                            out_of_domain: true,
+                            words: s.words[start..=i].to_vec(),
+                            gold: s.gold[start..=i].to_vec(),
+                            tags: s.tags[start..=i].to_vec(),
+                        });
+                        start = i + 1;
+                        n += 1;
+                    }
+                }
+            }
+        }
+        summary.push_str(&format!("; europeana: {n} chunks"));
+    }
+    Ok(Corpora {
+        train,
+        validation,
+        summary,
+    })
+}
+
+struct Prepared {
+    feats: Vec<u32>,
+    offsets: Vec<u32>,
+    gold: Vec<Label>,
+}
+
+fn prepare(lex: &Lexicon, s: &Sentence, mask: u64, augment: bool) -> Prepared {
+    let mut scratch = String::new();
+    let mut lower = String::new();
+    let infos: Vec<_> = s
+        .words
+        .iter()
+        .map(|w| features::tok_info(lex, w, &mut scratch, &mut lower))
+        .collect();
+    let mut feats = Vec::new();
+    let mut offsets = vec![0u32];
+    for i in 0..infos.len() {
+        let from = feats.len();
+        features::features(&infos, i, mask, &mut feats);
+        if augment && s.out_of_domain {
+            for k in from..feats.len() {
+                let f = feats[k] as u64;
+                let h = (f ^ 0xD0_3A1B).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                feats.push(((h >> 32) & mask) as u32);
+            }
+        }
+        offsets.push(feats.len() as u32);
+    }
+    Prepared {
+        feats,
+        offsets,
+        gold: s.gold.clone(),
+    }
+}
+
+/// Small deterministic RNG (xorshift64*) for shuffling.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+struct Weights {
+    w: Vec<f32>,
+    u: Vec<f32>,
+}
+
+impl Weights {
+    fn new(n: usize) -> Weights {
+        Weights {
+            w: vec![0.0; n],
+            u: vec![0.0; n],
+        }
+    }
+    #[inline]
+    fn add(&mut self, k: usize, d: f32, c: f32) {
+        self.w[k] += d;
+        self.u[k] += c * d;
+    }
+    fn averaged(&self, c: f32) -> Vec<f32> {
+        self.w.iter().zip(&self.u).map(|(w, u)| w - u / c).collect()
+    }
+}
+
+fn decode(p: &Prepared, w: &[f32], trans: &[f32], start: &[f32], out: &mut Vec<Label>) {
+    let n = p.gold.len();
+    out.clear();
+    if n == 0 {
+        return;
+    }
+    let mut em = vec![0f32; n * NLABELS];
+    for i in 0..n {
+        for &f in &p.feats[p.offsets[i] as usize..p.offsets[i + 1] as usize] {
+            let row = &w[f as usize * NLABELS..f as usize * NLABELS + NLABELS];
+            for l in 0..NLABELS {
+                em[i * NLABELS + l] += row[l];
+            }
+        }
+    }
+    let neg = f32::NEG_INFINITY;
+    let mut back = vec![0u8; n * NLABELS];
+    let mut cur = [neg; NLABELS];
+    for l in 0..NLABELS {
+        if allowed(None, Label(l as u8)) {
+            cur[l] = em[l] + start[l];
+        }
+    }
+    for i in 1..n {
+        let mut next = [neg; NLABELS];
+        for l in 0..NLABELS {
+            let mut best = neg;
+            let mut arg = 0;
+            for pl in 0..NLABELS {
+                if cur[pl] == neg || !allowed(Some(Label(pl as u8)), Label(l as u8)) {
+                    continue;
+                }
+                let v = cur[pl] + trans[pl * NLABELS + l];
+                if v > best {
+                    best = v;
+                    arg = pl as u8;
+                }
+            }
+            if best > neg {
+                next[l] = best + em[i * NLABELS + l];
+                back[i * NLABELS + l] = arg;
+            }
+        }
+        cur = next;
+    }
+    let mut l = (0..NLABELS)
+        .max_by(|&a, &b| cur[a].total_cmp(&cur[b]))
+        .unwrap() as u8;
+    out.resize(n, Label::O);
+    for i in (0..n).rev() {
+        out[i] = Label(l);
+        if i > 0 {
+            l = back[i * NLABELS + l as usize];
+        }
+    }
+}
+
+/// Trains a model on `train`; `log` receives progress lines.
+pub fn train(
+    lex: Lexicon,
+    train: &[Sentence],
+    cfg: &Config,
+    info: String,
+    log: &mut dyn FnMut(&str),
+) -> Model {
+    let mask = (1u64 << cfg.bits) - 1;
+    let t0 = Instant::now();
+    let prepared: Vec<Prepared> = train
+        .iter()
+        .map(|s| prepare(&lex, s, mask, cfg.domain_features))
+        .collect();
+    log(&format!(
+        "features for {} sentences in {:.1}s",
+        prepared.len(),
+        t0.elapsed().as_secs_f32()
+    ));
+    let mut w = Weights::new((1usize << cfg.bits) * NLABELS);
+    let mut tr = Weights::new(NLABELS * NLABELS);
+    let mut st = Weights::new(NLABELS);
+    let mut order: Vec<usize> = (0..prepared.len()).collect();
+    let mut rng = Rng(cfg.seed | 1);
+    let mut c = 1f32;
+    let mut pred = Vec::new();
+    for epoch in 0..cfg.epochs {
+        rng.shuffle(&mut order);
+        let mut errors = 0usize;
+        let mut tokens = 0usize;
+        for &k in &order {
+            let p = &prepared[k];
+            decode(p, &w.w, &tr.w, &st.w, &mut pred);
+            tokens += p.gold.len();
+            if pred != p.gold {
+                for i in 0..p.gold.len() {
+                    let (g, y) = (p.gold[i].0 as usize, pred[i].0 as usize);
+                    if g != y {
+                        errors += 1;
+                        for &f in &p.feats[p.offsets[i] as usize..p.offsets[i + 1] as usize] {
+                            w.add(f as usize * NLABELS + g, 1.0, c);
+                            w.add(f as usize * NLABELS + y, -1.0, c);
+                        }
+                    }
+                    let gp = if i == 0 {
+                        None
+                    } else {
+                        Some(p.gold[i - 1].0 as usize)
+                    };
+                    let yp = if i == 0 {
+                        None
+                    } else {
+                        Some(pred[i - 1].0 as usize)
+                    };
+                    if gp != yp || g != y {
+                        match gp {
+                            None => st.add(g, 1.0, c),
+                            Some(a) => tr.add(a * NLABELS + g, 1.0, c),
+                        }
+                        match yp {
+                            None => st.add(y, -1.0, c),
+                            Some(a) => tr.add(a * NLABELS + y, -1.0, c),
+                        }
+                    }
+                }
+            }
+            c += 1.0;
+        }
+        log(&format!(
+            "epoch {:>2}: {} token errors / {} tokens ({:.2}%), {:.1}s",
+            epoch + 1,
+            errors,
+            tokens,
+            100.0 * errors as f64 / tokens as f64,
+            t0.elapsed().as_secs_f32()
+        ));
+    }
+    Model::from_weights(
+        cfg.bits,
+        &w.averaged(c),
+        &tr.averaged(c),
+        &st.averaged(c),
+        lex,
+        info,
+    )
+}
+
+/// Tags `sentences` and scores them against their gold outer tags.
+pub fn evaluate(tagger: &Tagger, sentences: &[Sentence]) -> Evaluation {
+    let mut e = Evaluation::default();
+    for s in sentences {
+        let words: Vec<&str> = s.words.iter().map(|w| w.as_str()).collect();
+        let pred: Vec<&str> = tagger.tag(&words).iter().map(|l| l.as_str()).collect();
+        e.add(&s.tags, &pred);
+    }
+    e
+}
+
+/// Full pipeline: lexicon, corpora, training, validation report.
+pub fn run(
+    data_dir: &Path,
+    cfg: &Config,
+    log: &mut dyn FnMut(&str),
+) -> anyhow::Result<(Model, Evaluation)> {
+    let t0 = Instant::now();
+    let lex = data::build_lexicon(data_dir, cfg.top_k, cfg.top_cap)?;
+    log(&format!(
+        "lexicon: {} entries ({:.1}s)",
+        lex.len(),
+        t0.elapsed().as_secs_f32()
+    ));
+    let corpora = load_corpora(data_dir, cfg)?;
+    log(&corpora.summary);
+    let info = format!("gazette NER model; {cfg:?}; {}", corpora.summary);
+    let model = train(lex, &corpora.train, cfg, info, log);
+    let tagger = Tagger::from_model(model);
+    let ev = evaluate(&tagger, &corpora.validation);
+    log(&format!("trained in {:.1}s", t0.elapsed().as_secs_f32()));
+    Ok((tagger.model, ev))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn perceptron_learns_a_toy_task() {
+        let mut map = features::LexiconMap::default();
+        map.insert("Paris".into(), (3, features::gaz::TOWN_DE));
+        let lex = Lexicon::from_map(&map);
+        let mk = |w: &[&str], t: &[&str]| Sentence {
+            words: w.iter().map(|s| s.to_string()).collect(),
+            gold: t.iter().map(|s| Label::parse(s)).collect(),
+            tags: t.iter().map(|s| s.to_string()).collect(),
+            out_of_domain: false,
+        };
+        let train = vec![
+            mk(
+                &["Anna", "Meier", "lebt", "in", "Paris"],
+                &["B-PER", "I-PER", "O", "O", "B-LOC"],
+            ),
+            mk(&["Der", "Hund", "schläft", "."], &["O", "O", "O", "O"]),
+            mk(
+                &["Anna", "fährt", "nach", "Paris"],
+                &["B-PER", "O", "O", "B-LOC"],
+            ),
+        ];
+        let cfg = Config {
+            bits: 12,
+            epochs: 5,
+            ..Config::default()
+        };
+        let m = train_quiet(lex, &train, &cfg);
+        let t = Tagger::from_model(m);
+        let e = evaluate(&t, &train);
+        assert_eq!(e.micro().f1(), 1.0, "{}", e.report());
+    }
+
+    fn train_quiet(lex: Lexicon, s: &[Sentence], cfg: &Config) -> Model {
+        train(lex, s, cfg, String::new(), &mut |_| {})
+    }
+
+    #[test]
+    fn shuffle_is_deterministic() {
+        let mut a: Vec<u32> = (0..50).collect();
+        let mut b = a.clone();
+        Rng(7).shuffle(&mut a);
+        Rng(7).shuffle(&mut b);
+        assert_eq!(a, b);
+        assert_ne!(a, (0..50).collect::<Vec<_>>());
+    }
+}
