@@ -23,7 +23,7 @@ pub struct DocAnalysis {
     pub token_count: usize,
     /// Set when the file was not valid UTF-8 and was decoded with this
     /// fallback encoding (reported as an `encoding-fallback` diagnostic).
-    pub encoding_fallback: Option<&'static str>,
+    pub encoding_fallback: Option<String>,
 }
 
 impl DocAnalysis {
@@ -76,7 +76,7 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
 /// Analyses a file's decoded text, remembering an encoding fallback.
 pub fn analyze_decoded(decoded: &crate::workspace::Decoded, overrides: &Overrides) -> DocAnalysis {
     DocAnalysis {
-        encoding_fallback: decoded.fallback_encoding,
+        encoding_fallback: decoded.fallback_encoding.map(String::from),
         ..analyze(&decoded.text, overrides)
     }
 }

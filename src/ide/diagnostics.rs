@@ -65,7 +65,7 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    if let Some(enc) = entry.analysis.encoding_fallback {
+    if let Some(enc) = &entry.analysis.encoding_fallback {
         out.push(Diagnostic {
             span: Span::new(0, 0),
             severity: DiagCode::EncodingFallback.default_severity(),
