@@ -23,7 +23,15 @@ impl TextSource for Texts {
 }
 
 fn check_text(text: &str) {
+    let panics = gazette::analysis::contained_panics();
     let a = analyze(text, &Overrides::default());
+    // The analysis contains panics (one bad document must not sink a batch);
+    // for the fuzzer a contained panic is still a crash.
+    assert_eq!(
+        gazette::analysis::contained_panics(),
+        panics,
+        "an analysis stage panicked"
+    );
     let spans = a
         .mentions
         .iter()
