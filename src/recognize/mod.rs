@@ -1168,7 +1168,9 @@ impl Recognizer {
             }
             // Shouted headlines ("DEM GESCHÄFT"): all caps with a function word.
             if span.len() > 1
-                && span.iter().all(|t| !t.word || t.text.chars().all(|c| !c.is_lowercase()))
+                && span
+                    .iter()
+                    .all(|t| !t.word || t.text.chars().all(|c| !c.is_lowercase()))
                 && span.iter().any(|t| t.word && self.is_stop(t.text))
             {
                 continue;
