@@ -204,6 +204,15 @@ fn article(m: &Material, seed: u64, index: u64) -> String {
     out
 }
 
+/// Generates `n` articles in memory (the same texts `generate` writes).
+pub fn articles(n: u64, seed: u64) -> Vec<String> {
+    let m = Material::load(seed);
+    (0..n)
+        .into_par_iter()
+        .map(|i| article(&m, seed, i))
+        .collect()
+}
+
 /// Writes `articles` articles under `out` (1,000 per folder); returns the bytes written.
 pub fn generate(out: &Path, articles: u64, seed: u64) -> anyhow::Result<u64> {
     let m = Material::load(seed);

@@ -35,6 +35,32 @@ fn snapshot(c: &Corpus) -> String {
         for m in &e.mentions {
             out += &format!("  {} {:?}\n", c.path(m.doc).display(), c.mention(*m).span);
         }
+        // The hover card's summary agrees with the full listing.
+        let sum = c.entity_summary(e.key, 8);
+        assert_eq!(
+            (sum.mention_count, sum.doc_count),
+            (e.mentions.len(), e.doc_count()),
+            "{}",
+            e.id
+        );
+        assert_eq!(
+            (&sum.name, sum.kind, &sum.role),
+            (&e.name, e.kind, &e.role),
+            "{}",
+            e.id
+        );
+        let firsts: Vec<_> = sum.first_mentions.iter().map(|(r, _)| *r).collect();
+        let mut expect = Vec::new();
+        for m in &e.mentions {
+            if expect.len() < 8
+                && !expect
+                    .iter()
+                    .any(|x: &gazette::corpus::ItemRef| x.doc == m.doc)
+            {
+                expect.push(*m);
+            }
+        }
+        assert_eq!(firsts, expect, "{}", e.id);
         if let Some(d) = c.definition(&e) {
             out += &format!(
                 "  def {} {:?}\n",

@@ -88,6 +88,49 @@ pub struct Corpus {
     /// Figures by quantity key and by topic key.
     fig_quantity: HashMap<Box<str>, BTreeSet<ItemRef>>,
     fig_topic: HashMap<Box<str>, BTreeSet<ItemRef>>,
+    /// Corpus order: each document's rank by path, computed on first use
+    /// after documents were added or removed (edits keep it).
+    rank: std::sync::OnceLock<Vec<u32>>,
+}
+
+/// What a hover card needs of an entity, computed from the per-key counts
+/// without listing every mention (cheap for an entity named 100,000 times).
+#[derive(Clone, Debug)]
+pub struct EntitySummary {
+    pub key: KeyId,
+    pub id: String,
+    pub name: String,
+    pub kind: EntityKind,
+    pub role: Option<String>,
+    pub mention_count: usize,
+    pub doc_count: usize,
+    pub spellings: Vec<(String, u32)>,
+    /// The first mention in each of the first documents (corpus order), with
+    /// the number of mentions in that document.
+    pub first_mentions: Vec<(ItemRef, usize)>,
+}
+
+fn majority_kind(kinds: &[u32; 4]) -> EntityKind {
+    KINDS[(0..4)
+        .max_by_key(|&i| (kinds[i], std::cmp::Reverse(i)))
+        .unwrap()]
+}
+
+/// The most frequent role; a role that extends another ("NATO-Generalsekretär"
+/// ⊃ "Generalsekretär") also gets the shorter one's votes, and wins ties.
+fn best_role(roles: &BTreeMap<&str, u32>) -> Option<String> {
+    let score = |r: &str| -> u32 {
+        roles
+            .iter()
+            .filter(|(o, _)| r == **o || (r.len() > o.len() && r.ends_with(**o)))
+            .map(|(_, n)| n)
+            .sum()
+    };
+    roles
+        .keys()
+        .map(|r| (score(r), r.len(), *r))
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then_with(|| b.2.cmp(a.2)))
+        .map(|(_, _, r)| r.to_string())
 }
 
 fn kind_index(k: EntityKind) -> usize {
@@ -186,6 +229,7 @@ impl Corpus {
                     (self.docs.len() - 1) as DocId
                 });
                 self.by_path.insert(path.clone(), id);
+                self.rank = std::sync::OnceLock::new();
                 id
             }
         };
@@ -206,6 +250,7 @@ impl Corpus {
     /// Removes the document at `path` (deleted or excluded).
     pub fn remove_document(&mut self, path: &Path) -> Option<DocId> {
         let id = self.by_path.remove(path)?;
+        self.rank = std::sync::OnceLock::new();
         self.unlink(id);
         self.docs[id as usize] = None;
         self.free.push(id);
@@ -318,39 +363,153 @@ impl Corpus {
 
     /// Every mention of entity `e`, in corpus order.
     pub fn entity_mentions(&self, e: KeyId) -> Vec<ItemRef> {
+        let (docs, lw) = self.candidate_docs(e);
         let mut out = Vec::new();
-        let mut scan = |k: KeyId| {
-            for &doc in self.keys[k as usize].docs.keys() {
-                let entry = self.doc(doc).unwrap();
-                for (i, &mk) in entry.keys.iter().enumerate() {
-                    if mk == k {
-                        let r = ItemRef { doc, idx: i as u32 };
-                        if self.entity_of(r) == e {
-                            out.push(r);
-                        }
-                    }
-                }
-            }
-        };
-        scan(e);
-        if let Some(lw) = self.keys[e as usize].last_word {
-            if self.by_last.get(&lw).is_some_and(|m| m.contains_key(&e)) {
-                scan(lw);
-            }
+        for d in docs {
+            self.mentions_in(e, lw, d, &mut out);
         }
-        self.sort_refs(&mut out, |r| self.mention(r).span);
         out
     }
 
-    fn sort_refs(&self, refs: &mut [ItemRef], span: impl Fn(ItemRef) -> Span) {
-        refs.sort_by(|a, b| {
-            self.path(a.doc)
-                .cmp(self.path(b.doc))
-                .then_with(|| span(*a).cmp(&span(*b)))
+    /// A document's position in corpus order (by path).
+    pub fn rank(&self, doc: DocId) -> u32 {
+        let ranks = self.rank.get_or_init(|| {
+            let mut ranks = vec![u32::MAX; self.docs.len()];
+            for (i, d) in self.doc_ids().into_iter().enumerate() {
+                ranks[d as usize] = i as u32;
+            }
+            ranks
         });
+        ranks.get(doc as usize).copied().unwrap_or(u32::MAX)
     }
 
-    /// What the corpus says about entity `e`.
+    fn sort_refs(&self, refs: &mut [ItemRef], span: impl Fn(ItemRef) -> Span) {
+        refs.sort_by_key(|r| (self.rank(r.doc), span(*r)));
+    }
+
+    /// The documents holding mentions with key `e` or, for a multi-word
+    /// person, with its last word — in corpus order.
+    fn candidate_docs(&self, e: KeyId) -> (Vec<DocId>, Option<KeyId>) {
+        let lw = self.keys[e as usize]
+            .last_word
+            .filter(|lw| self.by_last.get(lw).is_some_and(|m| m.contains_key(&e)));
+        let mut docs: Vec<DocId> = self.keys[e as usize].docs.keys().copied().collect();
+        if let Some(lw) = lw {
+            docs.extend(self.keys[lw as usize].docs.keys().copied());
+            docs.sort_unstable();
+            docs.dedup();
+        }
+        docs.sort_by_key(|&d| self.rank(d));
+        (docs, lw)
+    }
+
+    /// Mentions of entity `e` in document `doc`, in text order.
+    fn mentions_in(&self, e: KeyId, lw: Option<KeyId>, doc: DocId, out: &mut Vec<ItemRef>) {
+        let entry = self.doc(doc).unwrap();
+        for (i, &mk) in entry.keys.iter().enumerate() {
+            if mk == e || Some(mk) == lw {
+                let r = ItemRef { doc, idx: i as u32 };
+                if self.entity_of(r) == e {
+                    out.push(r);
+                }
+            }
+        }
+    }
+
+    /// A hover card's worth of facts about entity `e`. When no one-word
+    /// mention can join or leave the entity (the common case) this reads the
+    /// per-key counts and the first few documents alone; otherwise it looks
+    /// at every document involved.
+    pub fn entity_summary(&self, e: KeyId, max_docs: usize) -> EntitySummary {
+        let entry = &self.keys[e as usize];
+        let (docs, lw) = self.candidate_docs(e);
+        let simple = lw.is_none() && !self.by_last.contains_key(&e);
+        let mut kinds = entry.kinds;
+        let mut roles: BTreeMap<&str, u32> = entry.roles.iter().map(|(r, &n)| (&**r, n)).collect();
+        let mut mention_count = entry.total as usize;
+        let mut doc_count = entry.docs.len();
+        let mut first_mentions = Vec::new();
+        let mut buf = Vec::new();
+        if simple {
+            for &d in docs.iter().take(max_docs) {
+                buf.clear();
+                self.mentions_in(e, lw, d, &mut buf);
+                if let Some(&r) = buf.first() {
+                    first_mentions.push((r, buf.len()));
+                }
+            }
+        } else {
+            kinds = [0; 4];
+            roles.clear();
+            mention_count = 0;
+            doc_count = 0;
+            for &d in &docs {
+                buf.clear();
+                self.mentions_in(e, lw, d, &mut buf);
+                if buf.is_empty() {
+                    continue;
+                }
+                doc_count += 1;
+                mention_count += buf.len();
+                if first_mentions.len() < max_docs {
+                    first_mentions.push((buf[0], buf.len()));
+                }
+                for &r in &buf {
+                    let m = self.mention(r);
+                    kinds[kind_index(m.kind)] += 1;
+                    if let Some(role) = &m.role {
+                        *roles.entry(role.as_str()).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let spellings = self.ranked_spellings(e, first_mentions.first().map(|(r, _)| r.doc));
+        let name = spellings
+            .first()
+            .map(|s| s.0.clone())
+            .unwrap_or_else(|| entry.text.to_string());
+        EntitySummary {
+            key: e,
+            id: linking::slug(&entry.text),
+            name,
+            kind: majority_kind(&kinds),
+            role: best_role(&roles),
+            mention_count,
+            doc_count,
+            spellings,
+            first_mentions,
+        }
+    }
+
+    /// The key's spellings, most frequent first; ties broken by the spelling
+    /// met first in the first document, then alphabetically.
+    fn ranked_spellings(&self, e: KeyId, first_doc: Option<DocId>) -> Vec<(String, u32)> {
+        let entry = &self.keys[e as usize];
+        let mut spellings: Vec<(String, u32)> = entry
+            .spellings
+            .iter()
+            .map(|(s, &c)| (s.to_string(), c))
+            .collect();
+        let first_seen = |s: &str| -> usize {
+            let Some(d) = first_doc else {
+                return usize::MAX;
+            };
+            let doc = self.doc(d).unwrap();
+            doc.keys
+                .iter()
+                .zip(&doc.analysis.mentions)
+                .position(|(&k, m)| k == e && linking::spelling(&m.norm) == s)
+                .unwrap_or(usize::MAX)
+        };
+        spellings.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| first_seen(&a.0).cmp(&first_seen(&b.0)))
+                .then(a.0.cmp(&b.0))
+        });
+        spellings
+    }
+
+    /// What the corpus says about entity `e`, with every mention.
     pub fn entity_info(&self, e: KeyId) -> EntityInfo {
         let mentions = self.entity_mentions(e);
         let mut kinds = [0u32; 4];
@@ -363,40 +522,17 @@ impl Corpus {
             }
         }
         let entry = &self.keys[e as usize];
-        let mut spellings: Vec<(String, u32)> = entry
-            .spellings
-            .iter()
-            .map(|(s, &c)| (s.to_string(), c))
-            .collect();
-        // Most frequent first; ties by the spelling met first in corpus order.
-        let first_seen = |s: &str| {
-            mentions
-                .iter()
-                .position(|&r| linking::spelling(&self.mention(r).norm) == s)
-                .unwrap_or(usize::MAX)
-        };
-        spellings.sort_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then_with(|| first_seen(&a.0).cmp(&first_seen(&b.0)))
-                .then(a.0.cmp(&b.0))
-        });
+        let spellings = self.ranked_spellings(e, mentions.first().map(|r| r.doc));
         let name = spellings
             .first()
             .map(|s| s.0.clone())
             .unwrap_or_else(|| entry.text.to_string());
-        let kind_i = (0..4)
-            .max_by_key(|&i| (kinds[i], std::cmp::Reverse(i)))
-            .unwrap();
-        let role = roles
-            .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-            .map(|(r, _)| r.to_string());
         EntityInfo {
             key: e,
             id: linking::slug(&entry.text),
             name,
-            kind: KINDS[kind_i],
-            role,
+            kind: majority_kind(&kinds),
+            role: best_role(&roles),
             mentions,
             spellings,
         }

@@ -80,7 +80,7 @@ fn article_lines(
 }
 
 fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
-    let info = corpus.entity_info(corpus.entity_of(r));
+    let info = corpus.entity_summary(corpus.entity_of(r), MAX_ARTICLES);
     let mut md = format!("**{}** · {}", info.name, info.kind);
     if let Some(role) = &info.role {
         let _ = write!(md, " · {role}");
@@ -88,8 +88,8 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
     let _ = write!(
         md,
         "\n\n{} in {}",
-        plural(info.mentions.len(), "mention", "mentions"),
-        plural(info.doc_count(), "article", "articles")
+        plural(info.mention_count, "mention", "mentions"),
+        plural(info.doc_count, "article", "articles")
     );
     if info.spellings.len() > 1 {
         let list: Vec<String> = info
@@ -100,13 +100,21 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
         let _ = write!(md, " · spellings: {}", list.join(", "));
     }
     md.push('\n');
-    article_lines(
-        corpus,
-        texts,
-        &info.mentions,
-        |m| corpus.mention(m).span,
-        &mut md,
-    );
+    for &(first, n) in &info.first_mentions {
+        let text = texts.text(corpus, first.doc);
+        let ctx = text
+            .as_deref()
+            .map(|t| context_line(t, corpus.mention(first).span, CONTEXT_WIDTH))
+            .unwrap_or_default();
+        let _ = write!(md, "\n- `{}` ({}×)", file_name(corpus, first.doc), n);
+        if !ctx.is_empty() {
+            let _ = write!(md, ": {ctx}");
+        }
+    }
+    if info.doc_count > info.first_mentions.len() {
+        let more = info.doc_count - info.first_mentions.len();
+        let _ = write!(md, "\n- … and {} more", plural(more, "article", "articles"));
+    }
     HoverCard {
         span: corpus.mention(r).span,
         markdown: md,

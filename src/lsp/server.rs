@@ -381,6 +381,15 @@ impl Backend {
         tx: &mpsc::UnboundedSender<Publish>,
         path: PathBuf,
     ) {
+        // A new folder: its files may have been written before the watcher
+        // saw the folder, so look inside.
+        if path.is_dir() {
+            let cfg = state.read().config.clone();
+            for f in discover(&path, &cfg).unwrap_or_default() {
+                Self::file_changed_on_disk(state, tx, f);
+            }
+            return;
+        }
         let (in_ws, is_open, max, overrides) = {
             let s = state.read();
             (

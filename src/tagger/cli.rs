@@ -2,7 +2,7 @@
 
 use super::data::{self, Format, TokenFile};
 use super::train::{self, Config};
-use super::{Label, Tagger};
+use super::Tagger;
 use anyhow::Context;
 use std::io::Write;
 use std::path::PathBuf;
@@ -58,6 +58,11 @@ pub struct TagArgs {
     /// Input layout: germeval (idx, token, …) or conll (token … tag); guessed when absent.
     #[arg(long)]
     pub format: Option<String>,
+    /// `tagger`: the statistical tagger alone (the default: it scores best on
+    /// GermEval-style data); `pipeline`: gazette's whole recogniser (tagger +
+    /// rules + gazetteers, what the language server runs).
+    #[arg(long, default_value = "tagger", value_parser = ["pipeline", "tagger"])]
+    pub engine: String,
     /// Use this model file instead of the embedded one.
     #[arg(long)]
     pub model: Option<String>,
@@ -68,6 +73,9 @@ pub struct TagArgs {
 pub struct EvalArgs {
     #[arg(long)]
     pub format: Option<String>,
+    /// `tagger` (the statistical tagger alone, default) or `pipeline` (the product's recogniser).
+    #[arg(long, default_value = "tagger", value_parser = ["pipeline", "tagger"])]
+    pub engine: String,
     #[arg(long)]
     pub model: Option<String>,
     pub file: String,
@@ -92,11 +100,20 @@ fn parse_format(f: &Option<String>, text: &str) -> anyhow::Result<Format> {
     })
 }
 
-fn tag_file(tagger: &Tagger, file: &TokenFile) -> Vec<Label> {
+fn tag_file(tagger: &Tagger, file: &TokenFile, engine: &str) -> Vec<String> {
     let mut labels = Vec::new();
     for s in file.sentences() {
         let words: Vec<&str> = s.words.iter().map(|w| w.as_str()).collect();
-        labels.extend(tagger.tag(&words));
+        if engine == "pipeline" {
+            labels.extend(super::pipeline::tag_sentence(&words));
+        } else {
+            labels.extend(
+                tagger
+                    .tag(&words)
+                    .into_iter()
+                    .map(|l| l.as_str().to_string()),
+            );
+        }
     }
     labels
 }
@@ -161,7 +178,7 @@ pub fn tag(args: TagArgs) -> anyhow::Result<()> {
     let text = data::read_text(args.file.as_ref())?;
     let file = TokenFile::parse(&text, parse_format(&args.format, &text)?);
     let tagger = load_tagger(&args.model)?;
-    let labels = tag_file(tagger, &file);
+    let labels = tag_file(tagger, &file, &args.engine);
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
     let written = out
@@ -182,7 +199,18 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
     let load = t0.elapsed();
     let t1 = Instant::now();
     let sents = file.sentences();
-    let ev = train::evaluate(tagger, &sents);
+    let ev = if args.engine == "pipeline" {
+        let labels = tag_file(tagger, &file, "pipeline");
+        let mut ev = super::eval::Evaluation::default();
+        let mut k = 0;
+        for s in &sents {
+            ev.add(&s.tags, &labels[k..k + s.words.len()]);
+            k += s.words.len();
+        }
+        ev
+    } else {
+        train::evaluate(tagger, &sents)
+    };
     let tokens: usize = sents.iter().map(|s| s.words.len()).sum();
     print!("{}", ev.report());
     eprintln!(

@@ -157,7 +157,7 @@ impl TokenFile {
 
     /// Writes every line unchanged, token lines with one added column (the
     /// predicted label); `labels` holds one label per token line, in order.
-    pub fn write_tagged(&self, labels: &[Label]) -> String {
+    pub fn write_tagged<L: AsRef<str>>(&self, labels: &[L]) -> String {
         let mut out = String::new();
         let mut k = 0;
         for l in &self.lines {
@@ -166,7 +166,7 @@ impl TokenFile {
                 Line::Token { raw, .. } => {
                     out.push_str(raw);
                     out.push('\t');
-                    out.push_str(labels[k].as_str());
+                    out.push_str(labels[k].as_ref());
                     k += 1;
                 }
             }

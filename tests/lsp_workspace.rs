@@ -1,0 +1,165 @@
+//! The corpus follows the disk: files created, changed and deleted while the
+//! server runs; the open document is answered before indexing ends.
+
+mod common;
+use common::*;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+fn copy_seeds(dir: &std::path::Path) {
+    for e in std::fs::read_dir(seeds()).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+fn refs_to_stoltenberg(c: &mut Client, path: &std::path::Path, text: &str) -> Vec<String> {
+    let r = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri(path)}, "position": pos_of(text, "Stoltenberg", 0, 1),
+               "context": {"includeDeclaration": true}}),
+    );
+    r.as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            l["uri"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn watched_file_events_update_the_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_seeds(dir.path());
+    let mut c = Client::spawn();
+    c.initialize(dir.path(), &["utf-16"]);
+    c.wait_indexed();
+    let p3 = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("003_"))
+        .unwrap();
+    let t3 = c.open(&p3);
+    assert!(!refs_to_stoltenberg(&mut c, &p3, &t3)
+        .iter()
+        .any(|f| f == "new.txt"));
+
+    // Created on disk.
+    let new = dir.path().join("new.txt");
+    std::fs::write(&new, "BRÜSSEL – NATO-Generalsekretär Jens Stoltenberg hat am Montag gewarnt. Stoltenberg sagte, …\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&new), "type": 1}]}),
+    );
+    let files = refs_to_stoltenberg(&mut c, &p3, &t3);
+    assert_eq!(
+        files.iter().filter(|f| *f == "new.txt").count(),
+        2,
+        "{files:?}"
+    );
+
+    // Changed on disk.
+    std::fs::write(&new, "Ein Artikel ohne Namen.\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&new), "type": 2}]}),
+    );
+    assert!(!refs_to_stoltenberg(&mut c, &p3, &t3)
+        .iter()
+        .any(|f| f == "new.txt"));
+
+    // Deleted, then a seed file deleted too.
+    std::fs::remove_file(&new).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&new), "type": 3}]}),
+    );
+    let p4 = dir.path().join(seed("004").file_name().unwrap());
+    std::fs::remove_file(&p4).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&p4), "type": 3}]}),
+    );
+    let files = refs_to_stoltenberg(&mut c, &p3, &t3);
+    assert!(!files.iter().any(|f| f.starts_with("004_")), "{files:?}");
+    assert!(files.iter().any(|f| f.starts_with("001_")), "{files:?}");
+    c.shutdown();
+}
+
+#[test]
+fn fallback_watcher_without_client_support() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_seeds(dir.path());
+    let mut c = Client::spawn();
+    // No didChangeWatchedFiles capability: the server watches by itself.
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(dir.path()), "capabilities": {"window": {"workDoneProgress": true}}}),
+    );
+    c.notify("initialized", json!({}));
+    c.wait_indexed();
+    let p3 = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("003_"))
+        .unwrap();
+    let t3 = c.open(&p3);
+    let new = dir.path().join("sub").join("later.txt");
+    std::fs::create_dir_all(new.parent().unwrap()).unwrap();
+    std::fs::write(&new, "Jens Stoltenberg besuchte Kiew.\n").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if refs_to_stoltenberg(&mut c, &p3, &t3)
+            .iter()
+            .any(|f| f == "later.txt")
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the new file was never indexed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    c.shutdown();
+}
+
+#[test]
+fn open_document_is_answered_before_indexing_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    // A corpus large enough that indexing takes a while.
+    let n = 400;
+    gazette::benchgen::generate(dir.path(), n, 3).unwrap();
+    let mine = dir.path().join("mine.txt");
+    std::fs::write(
+        &mine,
+        "NATO-Generalsekretär Jens Stoltenberg traf Wladimir Putin.\n",
+    )
+    .unwrap();
+    let mut c = Client::spawn();
+    c.initialize(dir.path(), &["utf-16"]);
+    let text = c.open(&mine);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&mine)}, "position": pos_of(&text, "Stoltenberg", 0, 1)}),
+    );
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("Jens Stoltenberg"));
+    // Indexing was still running when the hover was answered.
+    assert!(
+        !c.notifications
+            .iter()
+            .any(|n| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end"),
+        "indexing finished before the hover was answered; make the corpus larger"
+    );
+    c.wait_indexed();
+    c.shutdown();
+}
