@@ -21,6 +21,9 @@ pub struct DocAnalysis {
     pub figures: Vec<Figure>,
     /// Number of tokens (for statistics and throughput numbers).
     pub token_count: usize,
+    /// Set when the file was not valid UTF-8 and was decoded with this
+    /// fallback encoding (reported as an `encoding-fallback` diagnostic).
+    pub encoding_fallback: Option<String>,
 }
 
 impl DocAnalysis {
@@ -55,23 +58,85 @@ fn find_at<T>(
     None
 }
 
+/// Sentences longer than this many tokens are tagged in pieces: a
+/// "sentence" of a whole 1 MB line (no punctuation) made the tagger's path
+/// scores overflow, and real sentences are far shorter.
+pub const MAX_TAGGED_SENTENCE: usize = 256;
+
+static CONTAINED_PANICS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many analysis stages have panicked (and been contained) in this
+/// process; the fuzz harness checks that this stays 0.
+pub fn contained_panics() -> usize {
+    CONTAINED_PANICS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Runs one analysis stage; a panic is logged and yields `T::default()`, so
+/// that one bad document costs its own mentions or figures, never the batch
+/// it is indexed with or the server's state.
+fn stage<T: Default>(name: &str, f: impl FnOnce() -> T) -> T {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(v) => v,
+        Err(e) => {
+            CONTAINED_PANICS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let msg = e
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| e.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!("analysis stage {name} panicked (its results are dropped): {msg}");
+            T::default()
+        }
+    }
+}
+
 /// Analyses one document.
 pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
     let tok = tokenize(text);
-    let proposals = tagger_proposals(text, &tok);
-    let mentions = Recognizer::global().recognize(text, &tok, &proposals, overrides);
-    let figures = find_figures(text, &tok);
+    let proposals = stage("tagger", || tagger_proposals(text, &tok));
+    let mentions = stage("recognize", || {
+        Recognizer::global().recognize(text, &tok, &proposals, overrides)
+    });
+    let figures = stage("figures", || find_figures(text, &tok));
     DocAnalysis {
         line_index: LineIndex::new(text),
         mentions,
         figures,
         token_count: tok.tokens.len(),
+        encoding_fallback: None,
+    }
+}
+
+/// Analyses a file's decoded text, remembering an encoding fallback.
+pub fn analyze_decoded(decoded: &crate::workspace::Decoded, overrides: &Overrides) -> DocAnalysis {
+    DocAnalysis {
+        encoding_fallback: decoded.fallback_encoding.map(String::from),
+        ..analyze(&decoded.text, overrides)
     }
 }
 
 /// The statistical tagger's spans, as proposals for the recogniser (which
 /// filters them and lets its rules and the knowledge base win conflicts).
 fn tagger_proposals(text: &str, tok: &crate::text::tokenize::Tokenized) -> Vec<Proposal> {
+    let long = tok.sentences.iter().any(|s| s.len() > MAX_TAGGED_SENTENCE);
+    let split;
+    let tok = if long {
+        split = crate::text::tokenize::Tokenized {
+            tokens: tok.tokens.clone(),
+            sentences: tok
+                .sentences
+                .iter()
+                .flat_map(|s| {
+                    (s.start..s.end)
+                        .step_by(MAX_TAGGED_SENTENCE)
+                        .map(move |a| a..(a + MAX_TAGGED_SENTENCE).min(s.end))
+                })
+                .collect(),
+        };
+        &split
+    } else {
+        tok
+    };
     crate::tagger::Tagger::global()
         .spans(text, tok)
         .into_iter()
@@ -81,4 +146,33 @@ fn tagger_proposals(text: &str, tok: &crate::text::tokenize::Tokenized) -> Vec<P
             score,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod robustness_tests {
+    use super::*;
+
+    #[test]
+    fn a_one_megabyte_sentence_is_analysed() {
+        // No sentence end in 200,000 words: the tagger used to overflow here.
+        let mut text = "wort ".repeat(200_000);
+        text.push_str("ä NATO");
+        let tok = tokenize(&text);
+        let tagged = std::panic::catch_unwind(|| tagger_proposals(&text, &tok));
+        assert!(tagged.is_ok(), "the tagger panicked on a long sentence");
+        let a = analyze(&text, &Overrides::default());
+        assert!(
+            a.mentions.iter().any(|m| &text[m.span.range()] == "NATO"),
+            "{:?}",
+            a.mentions
+        );
+    }
+
+    #[test]
+    fn a_panicking_stage_is_contained() {
+        let before = contained_panics();
+        let v: Vec<u8> = stage("test", || panic!("boom"));
+        assert!(v.is_empty());
+        assert_eq!(contained_panics(), before + 1);
+    }
 }

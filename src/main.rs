@@ -79,8 +79,11 @@ fn main() -> ExitCode {
                 .enable_all()
                 .build()
                 .expect("tokio runtime");
-            rt.block_on(gazette::lsp::run_stdio());
-            Ok(0)
+            let shutdown_first = rt.block_on(gazette::lsp::run_stdio());
+            // Do not wait for background work (indexing, watchers): the
+            // client has gone. 0 after `shutdown`, 1 otherwise (LSP `exit`).
+            rt.shutdown_timeout(std::time::Duration::from_millis(200));
+            Ok(if shutdown_first { 0 } else { 1 })
         }
         Command::Entities {
             format,

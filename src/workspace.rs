@@ -114,6 +114,62 @@ pub fn expand_args(args: &[PathBuf], cfg: &WorkspaceConfig) -> anyhow::Result<Ve
     Ok(out)
 }
 
+/// Whether `path` (under `root`) really lives outside it: a symbolic link,
+/// or a path whose canonical form leaves `root` (a link in a parent folder).
+/// Such files are never read by the server, so a link cannot pull files from
+/// elsewhere on the disk into the corpus.
+pub fn leaves_root(root: &Path, path: &Path) -> bool {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return true;
+    }
+    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
+        (Ok(r), Ok(p)) => !p.starts_with(r),
+        // A path that does not exist (deleted) leaves nothing to read.
+        _ => false,
+    }
+}
+
+/// Writes a file atomically: a temporary file in the same folder, flushed
+/// to disk, then renamed over the target. Readers see the old or the new
+/// content, never a torn write; a failure leaves the old file untouched.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("write_atomic: path has no file name"))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}-{}",
+        name.to_string_lossy(),
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        // Make the rename itself durable.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Why a file was not indexed.
 #[derive(Debug)]
 pub enum SkipReason {
@@ -203,7 +259,9 @@ fn looks_binary(bytes: &[u8]) -> bool {
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
         .count();
-    nul > 0 && (nul * 100 >= head.len() || nul > 8) || ctrl * 10 > head.len().max(1)
+    // A few stray NULs in a text do not make it binary (they are kept and
+    // analysed as separators); many NULs or control characters do.
+    nul > 8 || ctrl * 10 > head.len().max(1)
 }
 
 #[cfg(test)]
@@ -223,10 +281,46 @@ mod tests {
             decode(b"\x7FELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\0\0"),
             Err(SkipReason::Binary)
         ));
+        // UTF-16 without a BOM is binary to us (half its bytes are NUL).
+        assert!(matches!(decode(b"N\0A\0T\0O\0"), Err(SkipReason::Binary)));
         // A stray NUL in a text file does not make it binary.
         assert!(
             decode(b"Hallo\0Welt, eine ganz normale Zeile Text mit vielen Woertern darin.").is_ok()
         );
+    }
+
+    #[test]
+    fn write_atomic_replaces_whole_files_and_leaves_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("gazette.toml");
+        write_atomic(&p, b"a = 1\n").unwrap();
+        write_atomic(&p, b"b = 2\n").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"b = 2\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "temporary files left behind");
+        // A failed write (target is a folder) keeps nothing half-written.
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("x"), b"keep").unwrap();
+        assert!(write_atomic(&sub, b"zzz").is_err());
+        assert_eq!(std::fs::read(sub.join("x")).unwrap(), b"keep");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_leaving_the_root_are_detected() {
+        let outside = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "x").unwrap();
+        std::fs::write(root.path().join("a.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), root.path().join("l.txt"))
+            .unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.path().join("d")).unwrap();
+        assert!(!leaves_root(root.path(), &root.path().join("a.txt")));
+        assert!(leaves_root(root.path(), &root.path().join("l.txt")));
+        assert!(leaves_root(root.path(), &root.path().join("d/secret.txt")));
+        assert!(!leaves_root(root.path(), &root.path().join("gone.txt")));
     }
 
     #[test]

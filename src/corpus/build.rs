@@ -1,7 +1,7 @@
 //! Building a corpus from files: read, decode and analyse in parallel.
 
 use super::Corpus;
-use crate::analysis::{analyze, DocAnalysis};
+use crate::analysis::{analyze_decoded, DocAnalysis};
 use crate::recognize::Overrides;
 use crate::workspace::{read_text, Decoded, SkipReason};
 use rayon::prelude::*;
@@ -21,7 +21,7 @@ pub fn analyze_files(paths: &[PathBuf], max_size: u64, overrides: &Overrides) ->
         .map(|p| FileResult {
             path: p.clone(),
             outcome: read_text(p, max_size).map(|d| {
-                let a = analyze(&d.text, overrides);
+                let a = analyze_decoded(&d, overrides);
                 (d, a)
             }),
         })

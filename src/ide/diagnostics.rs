@@ -38,6 +38,8 @@ pub enum DiagCode {
     KbUnknownKind,
     KbDuplicate,
     KbInvalid,
+    /// The file is not valid UTF-8 and was decoded with a fallback encoding.
+    EncodingFallback,
 }
 
 impl DiagCode {
@@ -50,6 +52,7 @@ impl DiagCode {
             DiagCode::KbUnknownKind => "kb-unknown-kind",
             DiagCode::KbDuplicate => "kb-duplicate",
             DiagCode::KbInvalid => "kb-invalid",
+            DiagCode::EncodingFallback => "encoding-fallback",
         }
     }
     pub fn default_severity(self) -> Severity {
@@ -58,6 +61,7 @@ impl DiagCode {
             DiagCode::UnknownName => Severity::Hint,
             DiagCode::KbSyntax | DiagCode::KbUnknownKind | DiagCode::KbInvalid => Severity::Error,
             DiagCode::KbDuplicate => Severity::Warning,
+            DiagCode::EncodingFallback => Severity::Information,
         }
     }
     /// The setting that configures this code (`gazette.diagnostics.<group>`).
@@ -66,6 +70,7 @@ impl DiagCode {
             DiagCode::NameVariant => "nameVariant",
             DiagCode::FigureDisagreement => "figureDisagreement",
             DiagCode::UnknownName => "unknownName",
+            DiagCode::EncodingFallback => "encodingFallback",
             _ => "kb",
         }
     }
@@ -101,6 +106,18 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let mut out = Vec::new();
+    if let Some(enc) = &entry.analysis.encoding_fallback {
+        out.push(Diagnostic {
+            span: Span::new(0, 0),
+            severity: DiagCode::EncodingFallback.default_severity(),
+            code: DiagCode::EncodingFallback,
+            message: format!(
+                "not valid UTF-8: read as {enc}; save the file as UTF-8 to silence this"
+            ),
+            related: Vec::new(),
+            fix: None,
+        });
+    }
     for (i, m) in entry.analysis.mentions.iter().enumerate() {
         let r = ItemRef { doc, idx: i as u32 };
         let spellings = corpus.key_spellings(r);

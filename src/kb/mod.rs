@@ -641,6 +641,7 @@ impl KnowledgeBase {
             mentions,
             figures: Vec::new(),
             token_count: 0,
+            encoding_fallback: None,
         }
     }
 

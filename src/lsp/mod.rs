@@ -9,7 +9,8 @@
 //! to a single publisher task, so they reach the client in version order.
 
 mod convert;
+pub mod guard;
 mod server;
 mod state;
 
-pub use server::run_stdio;
+pub use server::{run_stdio, serve};

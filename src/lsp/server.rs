@@ -15,7 +15,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, LanguageServer, LspService};
 
 /// Files analysed per batch while indexing (progress granularity).
 const INDEX_BATCH: usize = 256;
@@ -477,6 +477,7 @@ impl Backend {
             let total = paths.len();
             let mut done = 0usize;
             let mut skipped = 0usize;
+            let mut skipped_lines: Vec<String> = Vec::new();
             for chunk in paths.chunks(INDEX_BATCH) {
                 let chunk = chunk.to_vec();
                 let overrides = state.read().overrides.clone();
@@ -499,6 +500,12 @@ impl Backend {
                         if s.open.contains_key(&r.path) {
                             continue;
                         }
+                        // Deleted or renamed while this batch was read: the
+                        // watcher's event may already have been applied, and
+                        // a stale analysis must not come back after it.
+                        if !r.path.is_file() {
+                            continue;
+                        }
                         match r.outcome {
                             Ok((_, a)) => {
                                 s.corpus.set_document(r.path, Arc::new(a));
@@ -506,6 +513,7 @@ impl Backend {
                             Err(e) => {
                                 skipped += 1;
                                 tracing::info!("{}: {e}", r.path.display());
+                                skipped_lines.push(format!("{}: {e}", r.path.display()));
                             }
                         }
                     }
@@ -542,6 +550,22 @@ impl Backend {
             client
                 .log_message(MessageType::INFO, format!("gazette: {msg}"))
                 .await;
+            // Say which files were skipped and why (bounded: a corpus of junk
+            // must not flood the client).
+            let more = skipped_lines.len().saturating_sub(100);
+            for line in skipped_lines.into_iter().take(100) {
+                client
+                    .log_message(MessageType::WARNING, format!("gazette: {line}"))
+                    .await;
+            }
+            if more > 0 {
+                client
+                    .log_message(
+                        MessageType::WARNING,
+                        format!("gazette: {more} more files skipped"),
+                    )
+                    .await;
+            }
         });
     }
 
@@ -649,7 +673,7 @@ impl Backend {
         let analysed = if path.is_file() {
             crate::workspace::read_text(&path, max)
                 .ok()
-                .map(|d| crate::analysis::analyze(&d.text, &overrides))
+                .map(|d| crate::analysis::analyze_decoded(&d, &overrides))
         } else {
             None
         };
@@ -922,7 +946,7 @@ impl LanguageServer for Backend {
         let on_disk = if s.in_workspace(&path) && path.is_file() {
             crate::workspace::read_text(&path, s.config.max_file_size)
                 .ok()
-                .map(|d| crate::analysis::analyze(&d.text, &s.overrides))
+                .map(|d| crate::analysis::analyze_decoded(&d, &s.overrides))
         } else {
             None
         };
@@ -1650,13 +1674,22 @@ struct ClientFlags {
     config_pull: bool,
 }
 
-/// Serves LSP on stdin/stdout until `exit`.
-pub async fn run_stdio() {
-    let stdin = tokio::io::stdin();
-    let stdout = tokio::io::stdout();
+/// Serves LSP on stdin/stdout until `exit` or the end of input; true when
+/// `shutdown` was answered first (exit code 0, else 1).
+pub async fn run_stdio() -> bool {
+    serve(tokio::io::stdin(), tokio::io::stdout()).await
+}
+
+/// Serves LSP over any byte streams (tests and fuzzing use in-memory ones),
+/// behind the framing and panic guard of [`super::guard`].
+pub async fn serve<I, O>(input: I, output: O) -> bool
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite,
+{
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("gazette/documentText", Backend::document_text)
         .custom_method("gazette/entities", Backend::entities_request)
         .finish();
-    Server::new(stdin, stdout, socket).serve(service).await;
+    super::guard::serve(input, output, service, socket).await
 }

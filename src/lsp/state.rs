@@ -179,6 +179,16 @@ impl State {
     /// Re-analyses an open document from its rope.
     pub fn reanalyze_open(&mut self, path: &Path) -> Option<DocId> {
         let doc = self.open.get(path)?;
+        // Guard: a buffer over the size limit stays in sync but is not
+        // analysed (it would stall every keystroke).
+        if doc.rope.len_bytes() as u64 > self.config.max_file_size {
+            tracing::warn!(
+                "{}: open buffer over maxFileSize, not analysed",
+                path.display()
+            );
+            self.corpus.remove_document(path);
+            return None;
+        }
         let text = doc.rope.to_string();
         let analysis = analyze(&text, &self.overrides);
         Some(
@@ -253,7 +263,11 @@ impl State {
             return false;
         }
         match &self.root {
-            Some(root) => path.starts_with(root) && self.filter.matches(root, path),
+            Some(root) => {
+                path.starts_with(root)
+                    && self.filter.matches(root, path)
+                    && !crate::workspace::leaves_root(root, path)
+            }
             None => false,
         }
     }

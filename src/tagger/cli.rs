@@ -137,7 +137,8 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
     let t0 = Instant::now();
     let (model, ev) = train::run(&data_dir, &cfg, &mut |l| eprintln!("{l}"))?;
     let bytes = model.encode()?;
-    std::fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out))?;
+    crate::workspace::write_atomic(std::path::Path::new(&args.out), &bytes)
+        .with_context(|| format!("writing {}", args.out))?;
     eprintln!(
         "wrote {} ({:.2} MB) in {:.1}s total",
         args.out,
@@ -159,7 +160,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
             }
             out.push('\n');
         }
-        std::fs::write(p, out)?;
+        crate::workspace::write_atomic(std::path::Path::new(p), out.as_bytes())?;
     }
     println!(
         "validation (GermEval dev, every 5th sentence{}):\n{}",

@@ -194,7 +194,7 @@ impl LineIndex {
         }
         let (start, end) = (self.line_starts[line], self.line_ends[line]);
         if enc == PositionEncoding::Utf8 {
-            let o = (start + pos.character).min(end) as usize;
+            let o = start.saturating_add(pos.character).min(end) as usize;
             return self.floor_boundary(o);
         }
         // Walk the multi-byte characters of the line: between them every
@@ -218,7 +218,7 @@ impl LineIndex {
             units_left -= units;
             at = w + l8 as u32;
         }
-        (at + units_left).min(end) as usize
+        at.saturating_add(units_left).min(end) as usize
     }
 }
 
@@ -431,7 +431,11 @@ mod tests {
         }
 
         #[test]
-        fn any_position_is_clamped_not_panicking(text in arb_text(), line in 0u32..50, ch in 0u32..50) {
+        fn any_position_is_clamped_not_panicking(
+            text in arb_text(),
+            line in prop_oneof![0u32..50, Just(u32::MAX), any::<u32>()],
+            ch in prop_oneof![0u32..50, Just(u32::MAX), u32::MAX - 100..=u32::MAX, any::<u32>()],
+        ) {
             let idx = LineIndex::new(&text);
             let rope = Rope::from_str(&text);
             for enc in ENCS {
@@ -440,6 +444,17 @@ mod tests {
                 let b = rope_offset(&rope, p, enc);
                 prop_assert!(text.is_char_boundary(a));
                 prop_assert_eq!(a, b);
+            }
+        }
+
+        #[test]
+        fn offsets_past_the_end_clamp(text in arb_text(), past in prop_oneof![Just(usize::MAX), 0usize..1000]) {
+            let idx = LineIndex::new(&text);
+            let rope = Rope::from_str(&text);
+            let off = text.len().saturating_add(past);
+            for enc in ENCS {
+                prop_assert_eq!(idx.position(off, enc), idx.position(text.len(), enc));
+                prop_assert_eq!(rope_position(&rope, off, enc), idx.position(text.len(), enc));
             }
         }
     }

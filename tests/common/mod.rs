@@ -42,7 +42,7 @@ pub fn uri(path: &Path) -> String {
 
 pub struct Client {
     child: Child,
-    stdin: ChildStdin,
+    stdin: Option<ChildStdin>,
     rx: Receiver<Value>,
     next_id: i64,
     /// Notifications received and not yet consumed.
@@ -97,7 +97,7 @@ impl Client {
         });
         Client {
             child,
-            stdin,
+            stdin: Some(stdin),
             rx,
             next_id: 1,
             notifications: Vec::new(),
@@ -109,8 +109,67 @@ impl Client {
     }
 
     pub fn send_raw(&mut self, body: &str) {
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
-        self.stdin.flush().unwrap();
+        self.send_bytes(format!("Content-Length: {}\r\n\r\n{}", body.len(), body).as_bytes());
+    }
+
+    /// Writes raw bytes to the server's stdin (headers included, if any).
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is closed");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Closes the server's stdin (the editor went away).
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Resident memory of the server in KiB (Linux).
+    pub fn rss_kib(&self) -> Option<u64> {
+        let s = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
+        s.lines()
+            .find(|l| l.starts_with("VmRSS:"))?
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    }
+
+    /// Waits up to `timeout` for the server to exit; its exit code.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<i32> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status.code().unwrap_or(-1));
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The next message from the server that is a response (to any id).
+    pub fn next_response(&mut self) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(msg) => {
+                    if let Some(resp) = self.handle(msg) {
+                        return resp;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => panic!("no response arrived"),
+                Err(RecvTimeoutError::Disconnected) => panic!("server closed the connection"),
+            }
+        }
+    }
+
+    /// Sends a request and returns the whole response (result or error).
+    pub fn request_full(&mut self, method: &str, params: Value) -> Value {
+        let id = self.request_async(method, params);
+        self.wait_response(id)
     }
 
     pub fn send(&mut self, msg: &Value) {
@@ -203,12 +262,18 @@ impl Client {
 
     /// initialize + initialized with a workspace root; waits until indexing ends.
     pub fn initialize(&mut self, root: &Path, encodings: &[&str]) -> Value {
+        self.initialize_with(root, encodings, Value::Null)
+    }
+
+    /// initialize + initialized with `initializationOptions` (settings).
+    pub fn initialize_with(&mut self, root: &Path, encodings: &[&str], options: Value) -> Value {
         let result = self.request(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": uri(root),
                 "workspaceFolders": [{"uri": uri(root), "name": "corpus"}],
+                "initializationOptions": options,
                 "capabilities": {
                     "general": {"positionEncodings": encodings},
                     "window": {"workDoneProgress": true},
@@ -240,16 +305,9 @@ impl Client {
         let id = self.request_async("shutdown", Value::Null);
         self.wait_response(id);
         self.notify("exit", Value::Null);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.code().unwrap_or(-1);
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("server did not exit after shutdown/exit");
-            }
-            std::thread::sleep(Duration::from_millis(20));
+        match self.wait_exit(Duration::from_secs(10)) {
+            Some(code) => code,
+            None => panic!("server did not exit after shutdown/exit"),
         }
     }
 }
