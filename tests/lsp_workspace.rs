@@ -163,3 +163,85 @@ fn open_document_is_answered_before_indexing_ends() {
     c.wait_indexed();
     c.shutdown();
 }
+
+/// All the hover cards of an article, for comparing two servers.
+fn all_hovers(c: &mut Client, path: &std::path::Path, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, ch) in text.char_indices() {
+        if ch.is_uppercase()
+            && (i == 0 || !text[..i].chars().next_back().unwrap().is_alphanumeric())
+        {
+            let (line, character) = utf16_pos(text, i);
+            let h = c.request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri(path)}, "position": {"line": line, "character": character}}),
+            );
+            out.push(h["contents"]["value"].as_str().unwrap_or("").to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn persistent_index_is_reused_and_survives_corruption() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_seeds(dir.path());
+    let cache = tempfile::tempdir().unwrap();
+    let cache_s = cache.path().to_string_lossy().to_string();
+    let p3 = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("003_"))
+        .unwrap();
+    let index_files = || -> Vec<std::path::PathBuf> {
+        let mut v = Vec::new();
+        for d in std::fs::read_dir(cache.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            v.extend(
+                std::fs::read_dir(d.path())
+                    .unwrap()
+                    .map(|e| e.unwrap().path()),
+            );
+        }
+        v
+    };
+    let run = |expect_index: bool| -> Vec<String> {
+        let mut c = Client::spawn_with_env(&[("GAZETTE_CACHE_DIR", &cache_s)]);
+        c.initialize(dir.path(), &["utf-16"]);
+        c.wait_indexed();
+        let t3 = c.open(&p3);
+        let h = all_hovers(&mut c, &p3, &t3);
+        assert_eq!(c.shutdown(), 0);
+        // The index is written in the background after indexing.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while expect_index && index_files().is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        h
+    };
+    let cold = run(true);
+    let files = index_files();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with("index.bin"));
+    // Warm start from the index answers exactly as the cold one.
+    assert_eq!(run(true), cold);
+    // A changed article is analysed again, not taken from the index.
+    let p1 = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("001_"))
+        .unwrap();
+    std::fs::write(&p1, "Jens Stoltenberg ist nicht mehr hier.\n").unwrap();
+    let changed = run(true);
+    assert_ne!(changed, cold);
+    // A corrupt index is ignored (and rewritten): same answers as without it.
+    std::fs::write(&files[0], b"GAZIDX\0\x01 garbage").unwrap();
+    assert_eq!(run(true), changed);
+    assert!(
+        std::fs::read(&files[0]).unwrap().len() > 100,
+        "index rewritten"
+    );
+}

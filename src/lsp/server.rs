@@ -78,6 +78,18 @@ impl Backend {
         tx: &mpsc::UnboundedSender<Publish>,
         paths: &[PathBuf],
     ) {
+        Self::queue_diagnostics_for(state, tx, paths, None)
+    }
+
+    /// As [`Self::queue_diagnostics`]; `edited` (an open document that just
+    /// changed) is published even when its diagnostics did not change, so the
+    /// client gets one publication per version.
+    fn queue_diagnostics_for(
+        state: &mut State,
+        tx: &mpsc::UnboundedSender<Publish>,
+        paths: &[PathBuf],
+        edited: Option<&Path>,
+    ) {
         let enc = state.encoding;
         for path in paths {
             if state.is_kb_path(path) {
@@ -93,9 +105,9 @@ impl Backend {
                     Some(d)
                 })
                 .collect();
-            if state.published.get(path) == Some(&diags)
-                || (diags.is_empty() && !state.published.contains_key(path))
-            {
+            let unchanged = state.published.get(path) == Some(&diags)
+                || (diags.is_empty() && !state.published.contains_key(path));
+            if unchanged && edited != Some(path.as_path()) {
                 continue;
             }
             let (uri, version) = match state.open.get(path) {
@@ -474,12 +486,60 @@ impl Backend {
                 }
                 paths
             };
+            // The persistent index: analyses of files that did not change.
+            let (cache_file, overrides_fp) = {
+                let s = state.read();
+                (
+                    s.cache_file.clone(),
+                    crate::cache::overrides_fingerprint(&s.overrides),
+                )
+            };
+            let mut cached = match cache_file.clone() {
+                Some(f) => {
+                    let r = root.clone();
+                    tokio::task::spawn_blocking(move || crate::cache::load(&f, &r, overrides_fp))
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string()))
+                        .unwrap_or_else(|why| {
+                            tracing::info!("{why}");
+                            Default::default()
+                        })
+                }
+                None => Default::default(),
+            };
             let total = paths.len();
             let mut done = 0usize;
             let mut skipped = 0usize;
             let mut skipped_lines: Vec<String> = Vec::new();
             for chunk in paths.chunks(INDEX_BATCH) {
-                let chunk = chunk.to_vec();
+                // Unchanged since the index was written: take the stored analysis.
+                let mut hits = Vec::new();
+                let mut chunk_stamps = Vec::new();
+                let mut misses = Vec::new();
+                for p in chunk {
+                    let stamp = crate::cache::FileStamp::of(p);
+                    match (stamp, cached.remove(p)) {
+                        (Some(st), Some((old, a))) if st == old => hits.push((p.clone(), st, a)),
+                        _ => {
+                            if let Some(st) = stamp {
+                                chunk_stamps.push((p.clone(), st));
+                            }
+                            misses.push(p.clone());
+                        }
+                    }
+                }
+                {
+                    let mut s = state.write();
+                    for (p, st, a) in hits {
+                        if s.open.contains_key(&p) {
+                            continue;
+                        }
+                        s.stamps.insert(p.clone(), st);
+                        s.corpus.set_document(p, Arc::new(a));
+                    }
+                    s.stamps.extend(chunk_stamps);
+                }
+                let chunk = misses;
                 let overrides = state.read().overrides.clone();
                 let max = config.max_file_size;
                 let results = match tokio::task::spawn_blocking(move || {
@@ -524,6 +584,34 @@ impl Backend {
                     p.report_with_message(format!("{done}/{total} articles"), pct)
                         .await;
                 }
+            }
+            // Write the persistent index (in the background; atomic replace).
+            if let Some(file) = cache_file {
+                let entries: Vec<(
+                    PathBuf,
+                    crate::cache::FileStamp,
+                    Arc<crate::analysis::DocAnalysis>,
+                )> = {
+                    let s = state.read();
+                    s.corpus
+                        .doc_ids()
+                        .into_iter()
+                        .filter_map(|d| {
+                            let e = s.corpus.doc(d)?;
+                            if s.open.contains_key(&e.path) || s.corpus.is_kb_doc(d) {
+                                return None;
+                            }
+                            Some((e.path.clone(), *s.stamps.get(&e.path)?, e.analysis.clone()))
+                        })
+                        .collect()
+                };
+                let r = root.clone();
+                tokio::task::spawn_blocking(move || {
+                    let it = entries.iter().map(|(p, st, a)| (p.as_path(), *st, &**a));
+                    if let Err(e) = crate::cache::save(&file, &r, overrides_fp, it) {
+                        tracing::warn!("cannot write the index {}: {e}", file.display());
+                    }
+                });
             }
             {
                 let mut s = state.write();
@@ -761,6 +849,13 @@ impl LanguageServer for Backend {
             let mut s = self.state.write();
             s.encoding = enc;
             s.root = root.map(|r| std::fs::canonicalize(&r).unwrap_or(r));
+            s.cache_file = match std::env::var("GAZETTE_CACHE_DIR") {
+                Ok(v) if v == "off" => None,
+                _ => s
+                    .root
+                    .as_deref()
+                    .and_then(|r| crate::cache::cache_file(r, None)),
+            };
             let mut problems = Vec::new();
             if let Some(opts) = &params.initialization_options {
                 let opts = opts.get("gazette").unwrap_or(opts);
@@ -927,7 +1022,7 @@ impl LanguageServer for Backend {
         }
         s.reanalyze_open(&path);
         let affected = Self::affected(&s, &path);
-        Self::queue_diagnostics(&mut s, &self.publish_tx, &affected);
+        Self::queue_diagnostics_for(&mut s, &self.publish_tx, &affected, Some(&path));
     }
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {}

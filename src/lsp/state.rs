@@ -54,6 +54,10 @@ pub struct State {
     /// Whether the editor set include / exclude / maxFileSize (they then win
     /// over the knowledge base's `[settings]`).
     pub client_files: (bool, bool, bool),
+    /// Size and mtime of each file as last read (keys of the persistent index).
+    pub stamps: HashMap<PathBuf, crate::cache::FileStamp>,
+    /// Where the persistent index lives (`None`: disabled).
+    pub cache_file: Option<PathBuf>,
 }
 
 impl State {
@@ -73,6 +77,8 @@ impl State {
             kb: KbState::default(),
             client_levels: HashMap::new(),
             client_files: (false, false, false),
+            stamps: HashMap::new(),
+            cache_file: None,
         }
     }
 

@@ -78,6 +78,8 @@ impl Client {
     pub fn spawn_with_env(envs: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
             .arg("lsp")
+            // Tests do not write a persistent index unless they ask for one.
+            .env("GAZETTE_CACHE_DIR", "off")
             .envs(envs.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
