@@ -62,10 +62,11 @@ pub fn unknown_names(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
             continue;
         };
         let (c, spelling, total) = (best.key, &*best.spelling, best.total);
+        // The frequent name's first mention (not its whole listing: it may
+        // have 100,000 mentions).
         let related = corpus
-            .entity_mentions(c)
-            .first()
-            .map(|&o| Location {
+            .first_mention_of_key(c)
+            .map(|o| Location {
                 doc: o.doc,
                 span: corpus.mention(o).span,
             })

@@ -9,6 +9,7 @@ use crate::workspace::{discover, FileFilter};
 use parking_lot::RwLock;
 use ropey::Rope;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,6 +17,9 @@ use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService};
+
+/// How long typing must pause before other documents' diagnostics are refreshed.
+const DIAGNOSTICS_DEBOUNCE_MS: u64 = 200;
 
 /// Files analysed per batch while indexing (progress granularity).
 const INDEX_BATCH: usize = 256;
@@ -798,6 +802,27 @@ impl Backend {
         Some((doc, convert::offset(li, pos, state.encoding)))
     }
 
+    /// Many locations at once: each document's URI is built once.
+    fn locations(state: &State, locs: Vec<ide::Location>) -> Vec<Location> {
+        let mut uri_of: HashMap<crate::corpus::DocId, Option<Uri>> = HashMap::new();
+        locs.into_iter()
+            .filter_map(|loc| {
+                let uri = uri_of
+                    .entry(loc.doc)
+                    .or_insert_with(|| {
+                        let path = state.corpus.path(loc.doc);
+                        match state.open.get(path) {
+                            Some(o) => Some(o.uri.clone()),
+                            None => convert::path_to_uri(path),
+                        }
+                    })
+                    .clone()?;
+                let li = &state.corpus.doc(loc.doc)?.analysis.line_index;
+                Some(Location { uri, range: convert::range(li, loc.span, state.encoding) })
+            })
+            .collect()
+    }
+
     fn location(state: &State, loc: ide::Location) -> Option<Location> {
         let path = state.corpus.path(loc.doc);
         let uri = match state.open.get(path) {
@@ -1021,8 +1046,24 @@ impl LanguageServer for Backend {
             return;
         }
         s.reanalyze_open(&path);
-        let affected = Self::affected(&s, &path);
-        Self::queue_diagnostics_for(&mut s, &self.publish_tx, &affected, Some(&path));
+        // The edited document now; the others it may affect (open ones, those
+        // showing diagnostics) once typing pauses, so a keystroke costs one
+        // document's diagnostics, not the corpus's.
+        Self::queue_diagnostics_for(&mut s, &self.publish_tx, std::slice::from_ref(&path), Some(&path));
+        s.edit_generation += 1;
+        let generation = s.edit_generation;
+        drop(s);
+        let state = self.state.clone();
+        let tx = self.publish_tx.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(DIAGNOSTICS_DEBOUNCE_MS)).await;
+            let mut s = state.write();
+            if s.edit_generation != generation {
+                return; // a later edit schedules its own refresh
+            }
+            let affected = Self::affected(&s, &path);
+            Self::queue_diagnostics(&mut s, &tx, &affected);
+        });
     }
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {}
@@ -1445,11 +1486,7 @@ impl LanguageServer for Backend {
         guarded("references", || {
             let (doc, off) = Self::locate(&s, &p.text_document.uri, p.position)?;
             let locs = ide::references(&s.corpus, doc, off, params.context.include_declaration);
-            Some(
-                locs.into_iter()
-                    .filter_map(|l| Self::location(&s, l))
-                    .collect(),
-            )
+            Some(Self::locations(&s, locs))
         })
     }
 

@@ -58,6 +58,8 @@ pub struct State {
     pub stamps: HashMap<PathBuf, crate::cache::FileStamp>,
     /// Where the persistent index lives (`None`: disabled).
     pub cache_file: Option<PathBuf>,
+    /// Counts didChange notifications (debounces cross-document diagnostics).
+    pub edit_generation: u64,
 }
 
 impl State {
@@ -79,6 +81,7 @@ impl State {
             client_files: (false, false, false),
             stamps: HashMap::new(),
             cache_file: None,
+            edit_generation: 0,
         }
     }
 
