@@ -20,8 +20,25 @@ impl TextSource for Texts {
     }
 }
 
+/// The seeds, or the corpus folder in `GAZETTE_BENCH_CORPUS` (any size).
 fn seeds() -> (Corpus, Texts) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let dir = std::env::var_os("GAZETTE_BENCH_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds"));
+    if dir.file_name().is_some_and(|n| n != "seeds") {
+        let files = gazette::workspace::discover(&dir, &Default::default()).unwrap();
+        let results =
+            gazette::corpus::build::analyze_files(&files, u64::MAX, &Overrides::default());
+        let mut corpus = Corpus::new();
+        let mut texts = HashMap::new();
+        for r in results {
+            if let Ok((d, a)) = r.outcome {
+                let id = corpus.set_document(r.path, Arc::new(a));
+                texts.insert(id, Arc::from(d.text));
+            }
+        }
+        return (corpus, Texts(texts));
+    }
     let mut corpus = Corpus::new();
     let mut texts = HashMap::new();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -51,6 +68,8 @@ fn bench(c: &mut Criterion) {
     c.bench_function("hover (most mentioned entity, seeds)", |b| {
         b.iter(|| black_box(ide::hover(&corpus, &texts, r.doc, black_box(offset))))
     });
+    let n = ide::references(&corpus, r.doc, offset, true).len();
+    eprintln!("most mentioned entity: {} ({n} mentions)", top.name);
     c.bench_function("references (most mentioned entity, seeds)", |b| {
         b.iter(|| black_box(ide::references(&corpus, r.doc, black_box(offset), true)))
     });

@@ -730,7 +730,10 @@ impl Corpus {
     /// The first mention with key `k` in corpus order (path, offset), cheaply
     /// (without building the entity).
     pub fn first_mention_of_key(&self, k: KeyId) -> Option<ItemRef> {
-        let doc = *self.keys[k as usize].docs.keys().min_by_key(|d| self.rank(**d))?;
+        let doc = *self.keys[k as usize]
+            .docs
+            .keys()
+            .min_by_key(|d| self.rank(**d))?;
         let idx = self.doc(doc)?.keys.iter().position(|&x| x == k)?;
         Some(ItemRef {
             doc,

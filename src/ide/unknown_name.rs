@@ -121,8 +121,17 @@ mod bag_tests {
 
     #[test]
     fn bag_difference_bounds_the_edit_distance() {
-        for (a, b) in [("stoltenberg", "stoltenburg"), ("putin", "putni"), ("merkel", "merkle"), ("abc", "xyz"), ("kiew", "kyjiw")] {
-            assert!(bag_difference(a, b) <= strsim::damerau_levenshtein(a, b), "{a} {b}");
+        for (a, b) in [
+            ("stoltenberg", "stoltenburg"),
+            ("putin", "putni"),
+            ("merkel", "merkle"),
+            ("abc", "xyz"),
+            ("kiew", "kyjiw"),
+        ] {
+            assert!(
+                bag_difference(a, b) <= strsim::damerau_levenshtein(a, b),
+                "{a} {b}"
+            );
         }
         assert!(looks_alike("stoltenberg", "stoltenburg"));
     }

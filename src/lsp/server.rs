@@ -818,7 +818,10 @@ impl Backend {
                     })
                     .clone()?;
                 let li = &state.corpus.doc(loc.doc)?.analysis.line_index;
-                Some(Location { uri, range: convert::range(li, loc.span, state.encoding) })
+                Some(Location {
+                    uri,
+                    range: convert::range(li, loc.span, state.encoding),
+                })
             })
             .collect()
     }
@@ -1049,7 +1052,12 @@ impl LanguageServer for Backend {
         // The edited document now; the others it may affect (open ones, those
         // showing diagnostics) once typing pauses, so a keystroke costs one
         // document's diagnostics, not the corpus's.
-        Self::queue_diagnostics_for(&mut s, &self.publish_tx, std::slice::from_ref(&path), Some(&path));
+        Self::queue_diagnostics_for(
+            &mut s,
+            &self.publish_tx,
+            std::slice::from_ref(&path),
+            Some(&path),
+        );
         s.edit_generation += 1;
         let generation = s.edit_generation;
         drop(s);

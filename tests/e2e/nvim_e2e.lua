@@ -285,6 +285,10 @@ local function location_text(l)
 end
 
 check('definition of "Stoltenberg" is in another article', function()
+  -- Cross-article answers need the whole corpus: wait for indexing to end
+  -- (the open article itself is answered at once, before that).
+  local indexed = vim.wait(240000, function() return progress.ended >= 1 end, 100)
+  assert(indexed, 'indexing did not finish within 240 s')
   local defs = as_list(request('textDocument/definition', position_params()))
   assert(#defs > 0, 'no definition')
   local target
@@ -385,7 +389,12 @@ check(':GazetteRestart starts a fresh server for the buffer', function()
   assert(ok, 'no new gazette client attached within 30 s after :GazetteRestart')
   assert(#vim.lsp.get_clients({ name = 'gazette' }) == 1, 'old client still running')
   client = new
-  local card = hover_text(request('textDocument/hover', position_params(), 10000))
+  -- The buffer is sent to the new server as it attaches: poll until it answers.
+  local card = ''
+  vim.wait(30000, function()
+    card = hover_text(request('textDocument/hover', position_params(), 10000))
+    return card ~= ''
+  end, 200)
   assert(card ~= '', 'restarted server gives no hover')
 end)
 
