@@ -31,6 +31,7 @@ import {
   fromWorkspaceSymbols,
   isMethodNotFound,
   LspLocation,
+  LspPosition,
 } from "./entities";
 
 let client: LanguageClient | undefined;
@@ -344,6 +345,24 @@ async function showEntityList(): Promise<void> {
   }
 }
 
+/** `gazette.showReferences`, sent by the server's code lenses: VS Code's peek view. */
+async function showReferences(uri: string, position: LspPosition, locations: LspLocation[]): Promise<void> {
+  const pos = (p: LspPosition) => new vscode.Position(p.line, p.character);
+  const zero = { line: 0, character: 0 };
+  await vscode.commands.executeCommand(
+    "editor.action.showReferences",
+    vscode.Uri.parse(uri),
+    pos(position),
+    (locations ?? []).map(
+      (l) =>
+        new vscode.Location(
+          vscode.Uri.parse(l.uri),
+          new vscode.Range(pos(l.range?.start ?? zero), pos(l.range?.end ?? zero)),
+        ),
+    ),
+  );
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("gazette");
   status = new IndexingStatus();
@@ -351,6 +370,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand("gazette.restartServer", restart),
     vscode.commands.registerCommand("gazette.showEntityList", showEntityList),
+    vscode.commands.registerCommand("gazette.showReferences", showReferences),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) {
         void restart();
