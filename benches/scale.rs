@@ -69,7 +69,11 @@ fn start(root: &Path, cache: &str) -> (Client, f64, f64) {
     );
     assert!(!h.is_null(), "no hover on the probe document");
     let first_hover = t0.elapsed().as_secs_f64();
-    c.wait_indexed();
+    c.wait_notification_within(
+        "$/progress",
+        |p| p["value"]["kind"] == "end",
+        Duration::from_secs(1800),
+    );
     let indexed = t0.elapsed().as_secs_f64();
     (c, first_hover, indexed)
 }

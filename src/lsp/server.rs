@@ -276,26 +276,7 @@ impl Backend {
                 return; // a newer knowledge base is being applied
             }
             if let Some(listed) = listed {
-                let keep: std::collections::HashSet<&PathBuf> = listed.iter().collect();
-                let stale: Vec<PathBuf> = s
-                    .corpus
-                    .doc_ids()
-                    .iter()
-                    .map(|&d| s.corpus.path(d).to_path_buf())
-                    .filter(|p| !keep.contains(p) && !s.open.contains_key(p) && !s.is_kb_path(p))
-                    .collect();
-                for p in stale {
-                    s.corpus.remove_document(&p);
-                    if s.published.remove(&p).is_some() {
-                        if let Some(uri) = convert::path_to_uri(&p) {
-                            let _ = tx.send(Publish {
-                                uri,
-                                version: None,
-                                diagnostics: Vec::new(),
-                            });
-                        }
-                    }
-                }
+                Self::drop_unlisted(&mut s, &tx, &listed);
             }
             for r in results {
                 if s.open.contains_key(&r.path) || s.is_kb_path(&r.path) {
@@ -400,6 +381,32 @@ impl Backend {
         }
     }
 
+    /// Removes the documents that are no longer corpus files (the file
+    /// settings changed), and their diagnostics; open ones and the knowledge
+    /// base stay.
+    fn drop_unlisted(s: &mut State, tx: &mpsc::UnboundedSender<Publish>, listed: &[PathBuf]) {
+        let keep: std::collections::HashSet<&PathBuf> = listed.iter().collect();
+        let stale: Vec<PathBuf> = s
+            .corpus
+            .doc_ids()
+            .iter()
+            .map(|&d| s.corpus.path(d).to_path_buf())
+            .filter(|p| !keep.contains(p) && !s.open.contains_key(p) && !s.is_kb_path(p))
+            .collect();
+        for p in stale {
+            s.corpus.remove_document(&p);
+            if s.published.remove(&p).is_some() {
+                if let Some(uri) = convert::path_to_uri(&p) {
+                    let _ = tx.send(Publish {
+                        uri,
+                        version: None,
+                        diagnostics: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+
     /// Indexes the workspace in the background, reporting `$/progress`.
     fn spawn_indexing(&self, progress_supported: bool) {
         Self::spawn_indexing_with(
@@ -468,26 +475,7 @@ impl Backend {
             let paths: Vec<PathBuf> = {
                 let mut s = state.write();
                 let paths: Vec<PathBuf> = paths.into_iter().filter(|p| !s.is_kb_path(p)).collect();
-                let keep: std::collections::HashSet<&PathBuf> = paths.iter().collect();
-                let stale: Vec<PathBuf> = s
-                    .corpus
-                    .doc_ids()
-                    .iter()
-                    .map(|&d| s.corpus.path(d).to_path_buf())
-                    .filter(|p| !keep.contains(p) && !s.open.contains_key(p) && !s.is_kb_path(p))
-                    .collect();
-                for p in stale {
-                    s.corpus.remove_document(&p);
-                    if s.published.remove(&p).is_some() {
-                        if let Some(uri) = convert::path_to_uri(&p) {
-                            let _ = tx.send(Publish {
-                                uri,
-                                version: None,
-                                diagnostics: Vec::new(),
-                            });
-                        }
-                    }
-                }
+                Self::drop_unlisted(&mut s, &tx, &paths);
                 paths
             };
             // The persistent index: analyses of files that did not change.

@@ -243,7 +243,17 @@ impl Client {
 
     /// Waits for a notification matching `pred` (consuming it).
     pub fn wait_notification(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
+        self.wait_notification_within(method, pred, TIMEOUT)
+    }
+
+    /// As [`Client::wait_notification`] with another time limit.
+    pub fn wait_notification_within(
+        &mut self,
+        method: &str,
+        pred: impl Fn(&Value) -> bool,
+        timeout: Duration,
+    ) -> Value {
+        let deadline = Instant::now() + timeout;
         loop {
             if let Some(i) = self
                 .notifications
