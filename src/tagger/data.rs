@@ -89,7 +89,9 @@ impl TokenFile {
             let is_comment = l.starts_with('#')
                 && (format == Format::GermEval || fields(l).len() != 2 || !is_tag(fields(l)[1]));
             if l.is_empty() || is_comment {
-                lines.push(Line::Other(l.to_string()));
+                // Comment and blank lines pass through exactly (only the line
+                // terminator is normalised).
+                lines.push(Line::Other(line.trim_end_matches('\r').to_string()));
                 continue;
             }
             let f = fields(l);
