@@ -8,15 +8,35 @@ use std::path::PathBuf;
 
 /// Prints diagnostics; the exit code is 1 when any has at least `fail_on` severity.
 pub fn run(paths: &[PathBuf], fail_on: Severity) -> anyhow::Result<i32> {
-    let results = super::load(paths)?;
+    let (results, kb) = super::load(paths)?;
     let mut corpus = Corpus::new();
     let skipped = add_all(&mut corpus, results);
+    super::add_kb(&mut corpus, &kb);
     let mut worst: Option<Severity> = None;
     let mut count = 0usize;
     for (path, reason) in &skipped {
         println!("{}:1:1: warning[skipped-file] {reason}", path.display());
         worst = Some(worst.map_or(Severity::Warning, |w| w.min(Severity::Warning)));
         count += 1;
+    }
+    if let Some(kb) = &kb {
+        let li = crate::text::position::LineIndex::new(&kb.text);
+        for e in &kb.errors {
+            let p = li.position(e.span.start as usize, PositionEncoding::Utf32);
+            let code = crate::ide::DiagCode::from_kb(e.kind);
+            let sev = code.default_severity();
+            println!(
+                "{}:{}:{}: {}[{}] {}",
+                kb.path.display(),
+                p.line + 1,
+                p.character + 1,
+                sev.as_str(),
+                code.as_str(),
+                e.message
+            );
+            worst = Some(worst.map_or(sev, |w| w.min(sev)));
+            count += 1;
+        }
     }
     for doc in corpus.doc_ids() {
         let li = &corpus.doc(doc).unwrap().analysis.line_index;

@@ -64,9 +64,12 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
             name: info.name,
             kind: info.kind.as_str(),
             role: info.role,
+            // Mentions in articles (a knowledge-base entry defines the entity
+            // but is not a mention).
             mentions: info
                 .mentions
                 .iter()
+                .filter(|r| !corpus.is_kb_doc(r.doc))
                 .map(|&r| {
                     let m = corpus.mention(r);
                     let pos = corpus
@@ -86,6 +89,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
                 })
                 .collect(),
         })
+        .filter(|e: &EntityOut| !e.mentions.is_empty())
         .collect();
     let mut figures = Vec::new();
     for doc in corpus.doc_ids() {
@@ -107,7 +111,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
 }
 
 pub fn run(paths: &[PathBuf], format: &str, enc: PositionEncoding) -> anyhow::Result<i32> {
-    let results = super::load(paths)?;
+    let (results, kb) = super::load(paths)?;
     let mut corpus = Corpus::new();
     let texts_by_path: HashMap<PathBuf, Arc<str>> = results
         .iter()
@@ -119,6 +123,7 @@ pub fn run(paths: &[PathBuf], format: &str, enc: PositionEncoding) -> anyhow::Re
         })
         .collect();
     add_all(&mut corpus, results);
+    super::add_kb(&mut corpus, &kb);
     let texts: HashMap<u32, Arc<str>> = texts_by_path
         .into_iter()
         .filter_map(|(p, t)| corpus.doc_id(&p).map(|id| (id, t)))

@@ -1183,9 +1183,28 @@ impl Recognizer {
                 {
                     continue;
                 }
-                // A common noun ("Allianz", "Union") needs a confident tagger.
-                if self.d.common.contains(first.text) && p.score < COMMON_NOUN_MIN_SCORE {
-                    continue;
+                // A common noun ("Allianz", "Union") needs a confident tagger,
+                // and after an article ("die Allianz") it is the noun.
+                if self.d.common.contains(first.text) {
+                    let after_article = p.tokens.start > 0
+                        && matches!(
+                            toks[p.tokens.start - 1].text.to_lowercase().as_str(),
+                            "der"
+                                | "die"
+                                | "das"
+                                | "den"
+                                | "dem"
+                                | "des"
+                                | "ein"
+                                | "eine"
+                                | "einer"
+                                | "eines"
+                                | "einem"
+                                | "einen"
+                        );
+                    if after_article || p.score < COMMON_NOUN_MIN_SCORE {
+                        continue;
+                    }
                 }
                 if first.initial && self.is_common(first.text) {
                     continue;

@@ -1,0 +1,133 @@
+//! The command line: `gazette check` exit codes and output, `gazette entities` JSON contract,
+//! `gazette tag` pass-through.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn gazette(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn seeds() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("seeds")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn check_prints_linter_lines_and_fails_on_the_chosen_severity() {
+    let (code, out, _) = gazette(&["check", &seeds()]);
+    assert_eq!(code, 0, "only information diagnostics on the seeds:\n{out}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("name-variant") && l.contains("Vladimir Putin"))
+        .expect(&out);
+    // file:line:col: severity[code] message
+    let parts: Vec<&str> = line.splitn(4, ':').collect();
+    assert!(parts[0].ends_with("004_5dd8000065fe1fc0.txt"), "{line}");
+    assert!(
+        parts[1].parse::<u32>().is_ok() && parts[2].parse::<u32>().is_ok(),
+        "{line}"
+    );
+    assert!(
+        parts[3].trim_start().starts_with("info[name-variant]"),
+        "{line}"
+    );
+    let (code, _, _) = gazette(&["check", "--fail-on", "info", &seeds()]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_broken_knowledge_base_is_an_error_in_check() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "NATO-Generalsekretär Jens Stoltenberg sprach.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("gazette.toml"),
+        "[[entity]]\nname = \"X\"\nkind = \"planet\"\n",
+    )
+    .unwrap();
+    let (code, out, _) = gazette(&["check", &dir.path().to_string_lossy()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("gazette.toml:3:") && out.contains("[kb-unknown-kind]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn entities_json_follows_the_contract() {
+    let (code, out, _) = gazette(&["entities", "--format", "json", &seeds()]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ents = v["entities"].as_array().unwrap();
+    let stol = ents
+        .iter()
+        .find(|e| e["name"] == "Jens Stoltenberg")
+        .expect("Jens Stoltenberg");
+    assert_eq!(stol["kind"], "person");
+    for m in stol["mentions"].as_array().unwrap() {
+        let path = m["path"].as_str().unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        let (a, b) = (
+            m["byte_start"].as_u64().unwrap() as usize,
+            m["byte_end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[a..b], m["text"].as_str().unwrap());
+        assert!(m["line"].is_u64() && m["character"].is_u64());
+        assert!(
+            !path.ends_with("gazette.toml"),
+            "knowledge-base entries are not mentions"
+        );
+    }
+    let figs = v["figures"].as_array().unwrap();
+    let f = figs
+        .iter()
+        .find(|f| f["text"] == "zwei Prozent")
+        .expect("zwei Prozent");
+    assert_eq!(f["value"], 2);
+    assert_eq!(f["category"], "percent");
+    assert!(f["same_as"].is_string());
+}
+
+#[test]
+fn tag_passes_every_line_through_and_appends_a_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = "#\tsource\t[2014]\t\n1\tJens\n2\tStoltenberg\n3\tsprach\n4\tin\n5\tBrüssel\n6\t.\n\n1\tDie\n2\tNATO\n";
+    let p = dir.path().join("t.tsv");
+    std::fs::write(&p, input.replace('\n', "\r\n")).unwrap();
+    let (code, out, _) = gazette(&["tag", "--format", "germeval", &p.to_string_lossy()]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    let want: Vec<&str> = input.lines().collect();
+    assert_eq!(lines.len(), want.len());
+    for (got, w) in lines.iter().zip(&want) {
+        if w.is_empty() || w.starts_with('#') {
+            assert_eq!(got, w);
+        } else {
+            let (prefix, tag) = got.rsplit_once('\t').unwrap();
+            assert_eq!(prefix, *w);
+            assert!(
+                tag == "O" || tag.starts_with("B-") || tag.starts_with("I-"),
+                "{got}"
+            );
+        }
+    }
+    assert!(
+        lines[1].ends_with("B-PER") && lines[2].ends_with("I-PER"),
+        "{out}"
+    );
+    assert!(lines[5].ends_with("B-LOC"), "{out}");
+}
