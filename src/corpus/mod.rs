@@ -750,17 +750,11 @@ impl Corpus {
 
     /// Figures stating the same quantity as `r` (itself included), corpus order.
     pub fn same_quantity(&self, r: ItemRef) -> Vec<ItemRef> {
-        let f = self.figure(r);
-        let mut out: Vec<ItemRef> = match &f.quantity_key {
-            Some(k) => self
-                .fig_quantity
-                .get(k.as_str())
-                .map(|s| s.iter().copied().collect())
-                .unwrap_or_default(),
-            None => vec![r],
-        };
-        self.sort_refs(&mut out, |r| self.figure(r).span);
-        out
+        self.figures_sharing(
+            &self.fig_quantity,
+            self.figure(r).quantity_key.as_deref(),
+            r,
+        )
     }
 
     /// The group id of a figure: its quantity key when another figure shares it.
@@ -772,11 +766,19 @@ impl Corpus {
 
     /// Figures on the same topic (any value), corpus order.
     pub fn same_topic(&self, r: ItemRef) -> Vec<ItemRef> {
-        let f = self.figure(r);
-        let mut out: Vec<ItemRef> = match &f.topic_key {
-            Some(k) => self
-                .fig_topic
-                .get(k.as_str())
+        self.figures_sharing(&self.fig_topic, self.figure(r).topic_key.as_deref(), r)
+    }
+
+    /// The figures filed under `key` in `map` (just `r` without a key), corpus order.
+    fn figures_sharing(
+        &self,
+        map: &HashMap<Box<str>, BTreeSet<ItemRef>>,
+        key: Option<&str>,
+        r: ItemRef,
+    ) -> Vec<ItemRef> {
+        let mut out: Vec<ItemRef> = match key {
+            Some(k) => map
+                .get(k)
                 .map(|s| s.iter().copied().collect())
                 .unwrap_or_default(),
             None => vec![r],
