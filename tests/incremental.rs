@@ -1,28 +1,14 @@
 //! Property: an index updated edit by edit answers exactly like an index
 //! built from scratch over the final texts.
 
+mod common;
+use common::seed_texts;
 use gazette::analysis::analyze;
 use gazette::corpus::{Corpus, ItemRef};
 use gazette::ide;
 use gazette::recognize::Overrides;
 use proptest::prelude::*;
-use std::path::PathBuf;
 use std::sync::Arc;
-
-fn seed_texts() -> Vec<(PathBuf, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let mut v: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .map(|p| {
-            let t = std::fs::read_to_string(&p).unwrap();
-            (p, t)
-        })
-        .collect();
-    v.sort();
-    v
-}
 
 /// Everything a client can observe, in a canonical order.
 fn snapshot(c: &Corpus) -> String {

@@ -2,6 +2,8 @@
 //! adding, replacing and removing it in any order against the articles gives
 //! the same answers as a corpus built once.
 
+mod common;
+use common::seed_texts;
 use gazette::analysis::analyze;
 use gazette::corpus::Corpus;
 use gazette::ide;
@@ -9,21 +11,6 @@ use gazette::kb;
 use gazette::recognize::Overrides;
 use std::path::PathBuf;
 use std::sync::Arc;
-
-fn seed_texts() -> Vec<(PathBuf, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let mut v: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .map(|p| {
-            let t = std::fs::read_to_string(&p).unwrap();
-            (p, t)
-        })
-        .collect();
-    v.sort();
-    v
-}
 
 fn snapshot(c: &Corpus) -> String {
     let mut out = String::new();

@@ -181,18 +181,6 @@ fn utf8_is_negotiated_when_offered() {
     c.shutdown();
 }
 
-/// Deterministic pseudo-random numbers (no extra dependency needed for a test).
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-}
-
 #[test]
 fn a_thousand_rapid_incremental_edits_keep_text_in_sync() {
     let mut c = started();

@@ -64,20 +64,6 @@ fn position(text: &str, off: usize) -> (u32, u32) {
     (line as u32, col as u32)
 }
 
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
 const INSERTS: &[&str] = &[
     "",
     "x",

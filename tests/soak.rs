@@ -16,23 +16,6 @@ const DOCS: usize = 200;
 const OPS: usize = 10_000;
 const MAX_OPEN: usize = 24;
 
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
-        &v[self.below(v.len() as u64) as usize]
-    }
-}
-
 const SENTENCES: &[&str] = &[
     "Die NATO berät in Brüssel über die Lage.",
     "Der russische Präsident Wladimir Putin äußerte sich am Montag.",

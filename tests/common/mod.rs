@@ -350,3 +350,39 @@ pub fn pos_of(text: &str, needle: &str, nth: usize, extra: usize) -> Value {
     let (line, character) = utf16_pos(text, off);
     json!({"line": line, "character": character})
 }
+
+/// Deterministic pseudo-random numbers (a linear congruential generator: no
+/// extra dependency, the same sequence on every machine).
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    pub fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.below(v.len() as u64) as usize]
+    }
+}
+
+/// The seed articles (`seeds/*.txt`) with their texts, sorted by path.
+pub fn seed_texts() -> Vec<(PathBuf, String)> {
+    let mut v: Vec<_> = std::fs::read_dir(seeds())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| {
+            let t = std::fs::read_to_string(&p).unwrap();
+            (p, t)
+        })
+        .collect();
+    v.sort();
+    v
+}
