@@ -223,38 +223,76 @@ impl Tagger {
         }
     }
 
-    /// Forward pass only: the best path score, optionally with the tokens of
-    /// `outside` forced to `O`.
-    fn best_score(&self, n: usize, scores: &[i32], outside: Option<Range<usize>>) -> i32 {
+    /// Best path scores for every span: `best` is the Viterbi score of the
+    /// sentence, and entry k of the result is the best score of a path that
+    /// labels all tokens of `spans[k]` `O`. One forward and one backward pass
+    /// per sentence (max-marginals), then O(span length) per span.
+    fn span_margins(&self, n: usize, scores: &[i32], spans: &[Range<usize>]) -> (i32, Vec<i32>) {
         const NEG: i32 = i32::MIN / 4;
         let m = &self.model;
-        let forced =
-            |i: usize, l: usize| l != 0 && outside.as_ref().is_some_and(|r| r.contains(&i));
-        let mut cur = [NEG; NLABELS];
-        for (l, c) in cur.iter_mut().enumerate() {
-            if allowed(None, Label(l as u8)) && !forced(0, l) {
-                *c = scores[l] + m.start_q[l];
+        // alpha[i][l]: best prefix 0..=i ending in l; beta[i][l]: best suffix after i given l at i.
+        let mut alpha = vec![[NEG; NLABELS]; n];
+        let mut beta = vec![[0i32; NLABELS]; n];
+        for l in 0..NLABELS {
+            if allowed(None, Label(l as u8)) {
+                alpha[0][l] = scores[l] + m.start_q[l];
             }
         }
         for i in 1..n {
-            let mut next = [NEG; NLABELS];
-            for (l, nx) in next.iter_mut().enumerate() {
-                if forced(i, l) {
-                    continue;
-                }
+            for l in 0..NLABELS {
                 let mut best = NEG;
-                for (p, &cp) in cur.iter().enumerate() {
-                    if cp != NEG && m.allowed[p][l] {
-                        best = best.max(cp + m.trans_q[p][l]);
+                for p in 0..NLABELS {
+                    if alpha[i - 1][p] != NEG && m.allowed[p][l] {
+                        best = best.max(alpha[i - 1][p] + m.trans_q[p][l]);
                     }
                 }
                 if best != NEG {
-                    *nx = best + scores[i * NLABELS + l];
+                    alpha[i][l] = best + scores[i * NLABELS + l];
                 }
             }
-            cur = next;
         }
-        cur.into_iter().max().unwrap_or(0)
+        for i in (0..n.saturating_sub(1)).rev() {
+            for p in 0..NLABELS {
+                let mut best = NEG;
+                for l in 0..NLABELS {
+                    if m.allowed[p][l] && beta[i + 1][l] != NEG {
+                        best = best
+                            .max(m.trans_q[p][l] + scores[(i + 1) * NLABELS + l] + beta[i + 1][l]);
+                    }
+                }
+                beta[i][p] = best;
+            }
+        }
+        let best = alpha[n - 1].iter().copied().max().unwrap_or(0);
+        let o = 0usize;
+        let without = spans
+            .iter()
+            .map(|r| {
+                let (a, b) = (r.start, r.end);
+                let mut s = if a == 0 {
+                    scores[o] + m.start_q[o]
+                } else {
+                    (0..NLABELS)
+                        .filter(|&p| alpha[a - 1][p] != NEG && m.allowed[p][o])
+                        .map(|p| alpha[a - 1][p] + m.trans_q[p][o])
+                        .max()
+                        .unwrap_or(NEG)
+                        + scores[a * NLABELS + o]
+                };
+                for i in a + 1..b {
+                    s += m.trans_q[o][o] + scores[i * NLABELS + o];
+                }
+                if b < n {
+                    s += (0..NLABELS)
+                        .filter(|&l| m.allowed[o][l] && beta[b][l] != NEG)
+                        .map(|l| m.trans_q[o][l] + scores[b * NLABELS + l] + beta[b][l])
+                        .max()
+                        .unwrap_or(NEG);
+                }
+                s
+            })
+            .collect();
+        (best, without)
     }
 
     /// Runs over a tokenised document sentence by sentence; returns entity
@@ -282,15 +320,14 @@ impl Tagger {
                 }
             }
             let spans = eval::spans_of(&labels);
-            let best = if spans.is_empty() {
-                0
-            } else {
-                self.best_score(words.len(), &s.scores, None)
-            };
-            for (r, class) in spans {
+            if spans.is_empty() {
+                continue;
+            }
+            let ranges: Vec<Range<usize>> = spans.iter().map(|(r, _)| r.clone()).collect();
+            let (best, without) = self.span_margins(words.len(), &s.scores, &ranges);
+            for ((r, class), without) in spans.into_iter().zip(without) {
                 let kind = Label::begin(class).kind().unwrap();
                 // Margin: best path score minus best path with the span forced to O.
-                let without = self.best_score(words.len(), &s.scores, Some(r.clone()));
                 let margin = (best - without) as f32 * self.model.scale;
                 // Perceptron margins are unbounded (typically 0–400 with the
                 // shipped model); this temperature maps 10 -> 0.56, 80 -> 0.88,
@@ -341,6 +378,65 @@ mod tests {
             "validation F1 {f1:.4} < recorded {RECORDED_VALIDATION_F1}\n{}",
             e.report()
         );
+    }
+
+    /// The reference for [`Tagger::span_margins`]: one forward pass per
+    /// span with the span's tokens forced to `O`.
+    fn forced_best(t: &Tagger, n: usize, scores: &[i32], outside: &Range<usize>) -> i32 {
+        const NEG: i32 = i32::MIN / 4;
+        let m = &t.model;
+        let forced = |i: usize, l: usize| l != 0 && outside.contains(&i);
+        let mut cur = [NEG; NLABELS];
+        for (l, c) in cur.iter_mut().enumerate() {
+            if allowed(None, Label(l as u8)) && !forced(0, l) {
+                *c = scores[l] + m.start_q[l];
+            }
+        }
+        for i in 1..n {
+            let mut next = [NEG; NLABELS];
+            for (l, nx) in next.iter_mut().enumerate() {
+                if forced(i, l) {
+                    continue;
+                }
+                let best = (0..NLABELS)
+                    .filter(|&p| cur[p] != NEG && m.allowed[p][l])
+                    .map(|p| cur[p] + m.trans_q[p][l])
+                    .max();
+                if let Some(b) = best {
+                    *nx = b + scores[i * NLABELS + l];
+                }
+            }
+            cur = next;
+        }
+        cur.into_iter().max().unwrap()
+    }
+
+    #[test]
+    fn span_margins_equal_forced_forward_passes() {
+        let t = Tagger::global();
+        let text = "Der NATO-Generalsekretär Jens Stoltenberg traf am Montag in Brüssel \
+                    den ukrainischen Präsidenten Wolodymyr Selenskyj und Vertreter der \
+                    Europäischen Union , die 100.000 Soldaten nach Polen schicken wollen .";
+        let all: Vec<&str> = text.split_whitespace().collect();
+        let mut s = Scratch::default();
+        for len in [1, 2, 3, 7, all.len()] {
+            for start in (0..=all.len() - len).step_by(3) {
+                let words = &all[start..start + len];
+                t.emissions(words, &mut s);
+                let n = words.len();
+                let ranges: Vec<Range<usize>> = (0..n)
+                    .flat_map(|a| (a + 1..=n.min(a + 4)).map(move |b| a..b))
+                    .collect();
+                let (best, without) = t.span_margins(n, &s.scores, &ranges);
+                let mut labels = vec![Label::O; n];
+                t.viterbi(n, &mut s, &mut labels);
+                assert_eq!(best, forced_best(t, n, &s.scores, &(0..0)));
+                for (r, w) in ranges.iter().zip(&without) {
+                    assert_eq!(*w, forced_best(t, n, &s.scores, r), "{words:?} {r:?}");
+                    assert!(*w <= best);
+                }
+            }
+        }
     }
 
     #[test]
