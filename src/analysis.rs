@@ -94,10 +94,13 @@ fn stage<T: Default>(name: &str, f: impl FnOnce() -> T) -> T {
 pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
     let tok = tokenize(text);
     let proposals = stage("tagger", || tagger_proposals(text, &tok));
-    let mentions = stage("recognize", || {
+    let mut mentions = stage("recognize", || {
         Recognizer::global().recognize(text, &tok, &proposals, overrides)
     });
-    let figures = stage("figures", || find_figures(text, &tok));
+    let mut figures = stage("figures", || find_figures(text, &tok));
+    // Analyses live as long as the corpus: no spare capacity.
+    mentions.shrink_to_fit();
+    figures.shrink_to_fit();
     DocAnalysis {
         line_index: LineIndex::new(text),
         mentions,

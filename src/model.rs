@@ -4,6 +4,17 @@
 //! editor positions happens in exactly one place: [`crate::text::position`].
 
 use serde::{Deserialize, Serialize};
+
+/// An interned string: 8 bytes, `Copy`, compared by pointer; one copy of
+/// each distinct text per process (names, roles, units and figure keys
+/// repeat across a corpus millions of times). Interned strings are never
+/// freed, which bounds nothing but the number of *distinct* strings seen.
+pub type Sym = ustr::Ustr;
+
+/// Interns `s`.
+pub fn sym(s: impl AsRef<str>) -> Sym {
+    ustr::ustr(s.as_ref())
+}
 use std::fmt;
 use std::ops::Range;
 
@@ -118,10 +129,10 @@ pub struct NameMention {
     pub kind: EntityKind,
     /// The normalised form used for linking ("Putins" → "Putin",
     /// "Europäischen Union" → "Europäische Union"). Case as in the canonical form.
-    pub norm: String,
+    pub norm: Sym,
     /// A role or description said of the mention in apposition
     /// ("NATO-Generalsekretär" in "NATO-Generalsekretär Jens Stoltenberg").
-    pub role: Option<String>,
+    pub role: Option<Sym>,
     pub source: Source,
 }
 
@@ -163,7 +174,7 @@ impl FigureCategory {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FigureValue {
     Number(f64),
-    Text(String),
+    Text(Sym),
 }
 
 impl FigureValue {
@@ -175,7 +186,7 @@ impl FigureValue {
             }
             FigureValue::Number(n) => serde_json::Number::from_f64(*n)
                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
-            FigureValue::Text(s) => serde_json::Value::String(s.clone()),
+            FigureValue::Text(s) => serde_json::Value::String(s.to_string()),
         }
     }
 }
@@ -207,12 +218,12 @@ pub struct Figure {
     pub category: FigureCategory,
     /// What is counted: the governed noun, compound head resolved
     /// ("US-Soldaten" → "Soldaten"), or the currency / "%" / time unit.
-    pub unit: Option<String>,
+    pub unit: Option<Sym>,
     /// A key under which figures stating the same quantity meet across
     /// articles (value + normalised unit), `None` when the figure is too
     /// generic to link (a bare "3").
-    pub quantity_key: Option<String>,
+    pub quantity_key: Option<Sym>,
     /// A key for the quantity *without* the value ("soldat@usa"), so that
     /// disagreeing statements about the same thing can be found.
-    pub topic_key: Option<String>,
+    pub topic_key: Option<Sym>,
 }

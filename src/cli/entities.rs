@@ -102,7 +102,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
                 text: surface(doc, f.span),
                 value: f.value.to_json(),
                 category: f.category.as_str(),
-                unit: f.unit.clone(),
+                unit: f.unit.map(|u| u.to_string()),
                 same_as: corpus.same_as(r).map(str::to_string),
             });
         }

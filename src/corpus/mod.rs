@@ -9,12 +9,14 @@
 //! `tests/incremental.rs`).
 
 pub mod build;
+pub mod counts;
 pub mod frequent;
 pub mod linking;
 
 use crate::analysis::DocAnalysis;
 use crate::kb::{KbEntity, KnowledgeBase};
-use crate::model::{EntityKind, Figure, NameMention, Span};
+use crate::model::{sym, EntityKind, Figure, NameMention, Span, Sym};
+use counts::{Counts, SortedSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -44,11 +46,11 @@ pub struct DocEntry {
 struct KeyEntry {
     text: Box<str>,
     /// Mentions with this key per document.
-    docs: BTreeMap<DocId, u32>,
+    docs: Counts<DocId>,
     total: u32,
     kinds: [u32; 4],
-    spellings: BTreeMap<Box<str>, u32>,
-    roles: BTreeMap<Box<str>, u32>,
+    spellings: Counts<Sym>,
+    roles: Counts<Sym>,
     /// Key of the last word, when this is a multi-word person key.
     last_word: Option<KeyId>,
 }
@@ -93,10 +95,13 @@ pub struct Corpus {
     key_ids: HashMap<Box<str>, KeyId>,
     keys: Vec<KeyEntry>,
     /// last-word key → multi-word person keys ending in it, with mention counts.
-    by_last: HashMap<KeyId, BTreeMap<KeyId, u32>>,
+    by_last: HashMap<KeyId, Counts<KeyId>>,
     /// Figures by quantity key and by topic key.
-    fig_quantity: HashMap<Box<str>, BTreeSet<ItemRef>>,
-    fig_topic: HashMap<Box<str>, BTreeSet<ItemRef>>,
+    fig_quantity: HashMap<Sym, SortedSet<ItemRef>>,
+    fig_topic: HashMap<Sym, SortedSet<ItemRef>>,
+    /// Memo of [`linking::link_key`] and [`linking::spelling`] per distinct
+    /// normalised name (millions of mentions, thousands of names).
+    link_memo: HashMap<(Sym, EntityKind), (KeyId, Sym)>,
     /// Corpus order: each document's rank by path, computed on first use
     /// after documents were added or removed (edits keep it).
     rank: std::sync::OnceLock<Vec<u32>>,
@@ -162,17 +167,6 @@ const KINDS: [EntityKind; 4] = [
     EntityKind::Other,
 ];
 
-fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K, add: bool) {
-    if add {
-        *map.entry(key).or_insert(0) += 1;
-    } else if let Some(c) = map.get_mut(&key) {
-        *c -= 1;
-        if *c == 0 {
-            map.remove(&key);
-        }
-    }
-}
-
 impl Corpus {
     pub fn new() -> Corpus {
         Corpus::default()
@@ -222,6 +216,17 @@ impl Corpus {
         id
     }
 
+    /// A mention's linking key and spelling (memoised per name and kind).
+    fn link_of(&mut self, m: &NameMention) -> (KeyId, Sym) {
+        if let Some(&v) = self.link_memo.get(&(m.norm, m.kind)) {
+            return v;
+        }
+        let k = self.intern(&linking::link_key(&m.norm, m.kind));
+        let v = (k, sym(linking::spelling(&m.norm)));
+        self.link_memo.insert((m.norm, m.kind), v);
+        v
+    }
+
     pub fn key_text(&self, k: KeyId) -> &str {
         &self.keys[k as usize].text
     }
@@ -251,7 +256,7 @@ impl Corpus {
         let keys: Vec<KeyId> = analysis
             .mentions
             .iter()
-            .map(|m| self.intern(&linking::link_key(&m.norm, m.kind)))
+            .map(|m| self.link_of(m).0)
             .collect();
         self.docs[id as usize] = Some(DocEntry {
             path,
@@ -352,8 +357,9 @@ impl Corpus {
             } else {
                 None
             };
+            let spelling = self.link_of(m).1;
             let e = &mut self.keys[k as usize];
-            bump(&mut e.docs, id, add);
+            e.docs.bump(id, add);
             if add {
                 e.total += 1;
                 e.kinds[kind_index(m.kind)] += 1;
@@ -361,18 +367,14 @@ impl Corpus {
                 e.total -= 1;
                 e.kinds[kind_index(m.kind)] -= 1;
             }
-            bump(
-                &mut e.spellings,
-                linking::spelling(&m.norm).into_boxed_str(),
-                add,
-            );
-            if let Some(role) = &m.role {
-                bump(&mut e.roles, role.as_str().into(), add);
+            e.spellings.bump(spelling, add);
+            if let Some(role) = m.role {
+                e.roles.bump(role, add);
             }
             if let Some(lw) = last_word {
                 e.last_word = Some(lw);
                 let map = self.by_last.entry(lw).or_default();
-                bump(map, k, add);
+                map.bump(k, add);
                 if map.is_empty() {
                     self.by_last.remove(&lw);
                 }
@@ -387,13 +389,13 @@ impl Corpus {
                 (&f.quantity_key, &mut self.fig_quantity),
                 (&f.topic_key, &mut self.fig_topic),
             ] {
-                if let Some(key) = key {
+                if let Some(key) = *key {
                     if add {
-                        map.entry(key.as_str().into()).or_default().insert(r);
-                    } else if let Some(set) = map.get_mut(key.as_str()) {
+                        map.entry(key).or_default().insert(r);
+                    } else if let Some(set) = map.get_mut(&key) {
                         set.remove(&r);
                         if set.is_empty() {
-                            map.remove(key.as_str());
+                            map.remove(&key);
                         }
                     }
                 }
@@ -420,10 +422,10 @@ impl Corpus {
         };
         let score = |c: KeyId| {
             let e = &self.keys[c as usize];
-            (e.docs.get(&r.doc).copied().unwrap_or(0), e.total)
+            (e.docs.get(&r.doc).unwrap_or(0), e.total)
         };
         let mut best: Option<(KeyId, (u32, u32))> = None;
-        for &c in cands.keys() {
+        for c in cands.keys() {
             let s = score(c);
             let better = match best {
                 None => true,
@@ -468,9 +470,9 @@ impl Corpus {
         let lw = self.keys[e as usize]
             .last_word
             .filter(|lw| self.by_last.get(lw).is_some_and(|m| m.contains_key(&e)));
-        let mut docs: Vec<DocId> = self.keys[e as usize].docs.keys().copied().collect();
+        let mut docs: Vec<DocId> = self.keys[e as usize].docs.keys().collect();
         if let Some(lw) = lw {
-            docs.extend(self.keys[lw as usize].docs.keys().copied());
+            docs.extend(self.keys[lw as usize].docs.keys());
             docs.sort_unstable();
             docs.dedup();
         }
@@ -500,7 +502,8 @@ impl Corpus {
         let (docs, lw) = self.candidate_docs(e);
         let simple = lw.is_none() && !self.by_last.contains_key(&e);
         let mut kinds = entry.kinds;
-        let mut roles: BTreeMap<&str, u32> = entry.roles.iter().map(|(r, &n)| (&**r, n)).collect();
+        let mut roles: BTreeMap<&str, u32> =
+            entry.roles.iter().map(|(r, n)| (r.as_str(), n)).collect();
         let mut mention_count = entry.total as usize;
         let mut doc_count = entry.docs.len();
         let mut first_mentions = Vec::new();
@@ -563,7 +566,7 @@ impl Corpus {
         let mut spellings: Vec<(String, u32)> = entry
             .spellings
             .iter()
-            .map(|(s, &c)| (s.to_string(), c))
+            .map(|(s, c)| (s.to_string(), c))
             .collect();
         let first_seen = |s: &str| -> usize {
             let Some(d) = first_doc else {
@@ -672,7 +675,7 @@ impl Corpus {
         self.keys[k as usize]
             .spellings
             .iter()
-            .map(|(s, &n)| (&**s, n))
+            .map(|(s, n)| (s.as_str(), n))
             .collect()
     }
 
@@ -698,8 +701,8 @@ impl Corpus {
                 let best = e
                     .spellings
                     .iter()
-                    .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-                    .map_or(&*e.text, |(s, _)| &**s);
+                    .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+                    .map_or(&*e.text, |(s, _)| s.as_str());
                 let kind_i = (0..4)
                     .max_by_key(|&i| (e.kinds[i], std::cmp::Reverse(i)))
                     .unwrap();
@@ -730,10 +733,10 @@ impl Corpus {
     /// The first mention with key `k` in corpus order (path, offset), cheaply
     /// (without building the entity).
     pub fn first_mention_of_key(&self, k: KeyId) -> Option<ItemRef> {
-        let doc = *self.keys[k as usize]
+        let doc = self.keys[k as usize]
             .docs
             .keys()
-            .min_by_key(|d| self.rank(**d))?;
+            .min_by_key(|d| self.rank(*d))?;
         let idx = self.doc(doc)?.keys.iter().position(|&x| x == k)?;
         Some(ItemRef {
             doc,
@@ -750,36 +753,32 @@ impl Corpus {
 
     /// Figures stating the same quantity as `r` (itself included), corpus order.
     pub fn same_quantity(&self, r: ItemRef) -> Vec<ItemRef> {
-        self.figures_sharing(
-            &self.fig_quantity,
-            self.figure(r).quantity_key.as_deref(),
-            r,
-        )
+        self.figures_sharing(&self.fig_quantity, self.figure(r).quantity_key, r)
     }
 
     /// The group id of a figure: its quantity key when another figure shares it.
     pub fn same_as(&self, r: ItemRef) -> Option<&str> {
-        let k = self.figure(r).quantity_key.as_deref()?;
-        let set = self.fig_quantity.get(k)?;
-        (set.len() >= 2).then_some(k)
+        let k = self.figure(r).quantity_key?;
+        let set = self.fig_quantity.get(&k)?;
+        (set.len() >= 2).then_some(k.as_str())
     }
 
     /// Figures on the same topic (any value), corpus order.
     pub fn same_topic(&self, r: ItemRef) -> Vec<ItemRef> {
-        self.figures_sharing(&self.fig_topic, self.figure(r).topic_key.as_deref(), r)
+        self.figures_sharing(&self.fig_topic, self.figure(r).topic_key, r)
     }
 
     /// The figures filed under `key` in `map` (just `r` without a key), corpus order.
     fn figures_sharing(
         &self,
-        map: &HashMap<Box<str>, BTreeSet<ItemRef>>,
-        key: Option<&str>,
+        map: &HashMap<Sym, SortedSet<ItemRef>>,
+        key: Option<Sym>,
         r: ItemRef,
     ) -> Vec<ItemRef> {
         let mut out: Vec<ItemRef> = match key {
             Some(k) => map
-                .get(k)
-                .map(|s| s.iter().copied().collect())
+                .get(&k)
+                .map(|s| s.as_slice().to_vec())
                 .unwrap_or_default(),
             None => vec![r],
         };

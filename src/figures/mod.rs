@@ -60,7 +60,7 @@
 mod lexicon;
 mod numbers;
 
-use crate::model::{format_number, Figure, FigureCategory, FigureValue, Span};
+use crate::model::{format_number, sym, Figure, FigureCategory, FigureValue, Span};
 use crate::text::tokenize::{Token, TokenKind, Tokenized};
 use lexicon::{lexicon, Lexicon};
 use numbers::{parse_cardinal_word, parse_ordinal_word, shape, NumShape};
@@ -598,12 +598,12 @@ impl<'a> Scanner<'a> {
                                 span: sp,
                                 value: FigureValue::Number(value),
                                 category: FigureCategory::Count,
-                                unit: Some(unit_s),
+                                unit: Some(sym(unit_s)),
                                 quantity_key: (!generic)
-                                    .then(|| format!("count:{}:{key}", format_number(value))),
+                                    .then(|| sym(format!("count:{}:{key}", format_number(value)))),
                                 topic_key: qualifier
                                     .filter(|_| !generic)
-                                    .map(|q| format!("count:{key}@{q}")),
+                                    .map(|q| sym(format!("count:{key}@{q}"))),
                             }
                         }
                         c => self.simple(sp, value, *c, unit, &key, false),
@@ -641,8 +641,8 @@ impl<'a> Scanner<'a> {
                     span: sp,
                     value: FigureValue::Number(value),
                     category: FigureCategory::Year,
-                    unit: Some("Jahrzehnt".into()),
-                    quantity_key: Some(format!("year:{}s", format_number(value))),
+                    unit: Some(sym("Jahrzehnt")),
+                    quantity_key: Some(sym(format!("year:{}s", format_number(value)))),
                     topic_key: None,
                 });
                 return Some(i + 1);
@@ -720,8 +720,9 @@ impl<'a> Scanner<'a> {
                 span: sp,
                 value: FigureValue::Number(value),
                 category: FigureCategory::Count,
-                unit: Some(capitalise(&singular)),
-                quantity_key: (!generic).then(|| format!("count:{}:{key}", format_number(value))),
+                unit: Some(sym(capitalise(&singular))),
+                quantity_key: (!generic)
+                    .then(|| sym(format!("count:{}:{key}", format_number(value)))),
                 topic_key: None,
             });
             return Some(i + 1);
@@ -1272,13 +1273,13 @@ impl<'a> Scanner<'a> {
             span,
             value: FigureValue::Number(value),
             category: cat,
-            unit: Some(unit.to_string()),
-            quantity_key: Some(format!(
+            unit: Some(sym(unit)),
+            quantity_key: Some(sym(format!(
                 "{}:{}:{}",
                 cat.as_str(),
                 Self::value_key(value, approx),
                 key.to_lowercase()
-            )),
+            ))),
             topic_key: None,
         }
     }
@@ -1300,9 +1301,12 @@ impl<'a> Scanner<'a> {
             span,
             value: FigureValue::Number(value),
             category: FigureCategory::Percent,
-            unit: Some(unit.to_string()),
-            quantity_key: Some(format!("percent:{}:{ukey}", Self::value_key(value, approx))),
-            topic_key: qualifier.map(|q| format!("{topic}:{q}")),
+            unit: Some(sym(unit)),
+            quantity_key: Some(sym(format!(
+                "percent:{}:{ukey}",
+                Self::value_key(value, approx)
+            ))),
+            topic_key: qualifier.map(|q| sym(format!("{topic}:{q}"))),
         }
     }
 
@@ -1316,7 +1320,7 @@ impl<'a> Scanner<'a> {
                     .qualifier
                     .filter(|_| !generic)
                     .map(|q| format!("count:{}@{q}", n.key));
-                (Some(n.unit), qk, tk)
+                (Some(sym(n.unit)), qk.map(sym), tk.map(sym))
             }
             None => (None, None, None),
         };
@@ -1338,7 +1342,7 @@ impl<'a> Scanner<'a> {
                     .as_ref()
                     .filter(|_| !self.lx.generic.contains(&n.key))
                     .map(|q| format!("ordinal:{}:{}@{q}", format_number(value), n.key));
-                (Some(n.unit), qk)
+                (Some(sym(n.unit)), qk.map(sym))
             }
             None => (None, None),
         };
@@ -1358,7 +1362,7 @@ impl<'a> Scanner<'a> {
             value: FigureValue::Number(value),
             category: FigureCategory::Year,
             unit: None,
-            quantity_key: Some(format!("year:{}", format_number(value))),
+            quantity_key: Some(sym(format!("year:{}", format_number(value)))),
             topic_key: None,
         }
     }
@@ -1366,8 +1370,8 @@ impl<'a> Scanner<'a> {
     fn date_fig(&self, span: Span, iso: String) -> Figure {
         Figure {
             span,
-            quantity_key: Some(format!("date:{iso}")),
-            value: FigureValue::Text(iso),
+            quantity_key: Some(sym(format!("date:{iso}"))),
+            value: FigureValue::Text(sym(iso)),
             category: FigureCategory::Date,
             unit: None,
             topic_key: None,
@@ -1377,7 +1381,7 @@ impl<'a> Scanner<'a> {
     fn time_fig(&self, span: Span, h: u32, m: u32) -> Figure {
         Figure {
             span,
-            value: FigureValue::Text(format!("{h:02}:{m:02}")),
+            value: FigureValue::Text(sym(format!("{h:02}:{m:02}"))),
             category: FigureCategory::Time,
             unit: None,
             quantity_key: None,

@@ -20,9 +20,9 @@ fn figs(text: &str) -> Vec<Row> {
                 text[f.span.range()].to_string(),
                 f.value.to_string(),
                 f.category.as_str(),
-                f.unit,
-                f.quantity_key,
-                f.topic_key,
+                f.unit.map(|s| s.to_string()),
+                f.quantity_key.map(|s| s.to_string()),
+                f.topic_key.map(|s| s.to_string()),
             )
         })
         .collect()

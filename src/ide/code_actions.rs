@@ -288,7 +288,7 @@ pub fn code_actions(
             let mm = corpus.mention(m);
             let surface = text.get(mm.span.range()).unwrap_or(&mm.norm);
             let (stem, _) = split_inflection(surface, &mm.norm);
-            (mm.norm.clone(), stem.to_string(), mm.kind)
+            (mm.norm.to_string(), stem.to_string(), mm.kind)
         }
         (None, None) => match capitalised_run(text, range.start as usize) {
             Some(span) => {

@@ -628,7 +628,7 @@ impl KnowledgeBase {
                 mentions.push(NameMention {
                     span,
                     kind: e.kind,
-                    norm: e.name.clone(),
+                    norm: crate::model::sym(&e.name),
                     role: None,
                     source: Source::KnowledgeBase,
                 });

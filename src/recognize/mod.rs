@@ -1495,8 +1495,8 @@ fn select(mut cands: Vec<Cand>) -> Vec<NameMention> {
         .map(|c| NameMention {
             span: Span::new(c.start, c.end),
             kind: c.kind,
-            norm: c.norm,
-            role: c.role,
+            norm: crate::model::sym(c.norm),
+            role: c.role.map(crate::model::sym),
             source: c.source,
         })
         .collect()

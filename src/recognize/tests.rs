@@ -12,7 +12,13 @@ fn run_with(text: &str, o: &Overrides) -> Vec<NameMention> {
 fn show(text: &str) -> Vec<(String, &'static str, String)> {
     run(text)
         .into_iter()
-        .map(|m| (text[m.span.range()].to_string(), m.kind.as_str(), m.norm))
+        .map(|m| {
+            (
+                text[m.span.range()].to_string(),
+                m.kind.as_str(),
+                m.norm.to_string(),
+            )
+        })
         .collect()
 }
 

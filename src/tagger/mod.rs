@@ -241,9 +241,9 @@ impl Tagger {
         for i in 1..n {
             for l in 0..NLABELS {
                 let mut best = NEG;
-                for p in 0..NLABELS {
-                    if alpha[i - 1][p] != NEG && m.allowed[p][l] {
-                        best = best.max(alpha[i - 1][p] + m.trans_q[p][l]);
+                for (p, &a) in alpha[i - 1].iter().enumerate() {
+                    if a != NEG && m.allowed[p][l] {
+                        best = best.max(a + m.trans_q[p][l]);
                     }
                 }
                 if best != NEG {

@@ -58,8 +58,12 @@ pub struct LineIndex {
     line_starts: Vec<u32>,
     /// Byte offset at which each line's content ends (before its terminator).
     line_ends: Vec<u32>,
-    /// Every non-ASCII character: (byte offset, UTF-8 length, UTF-16 length).
-    wide: Vec<(u32, u8, u8)>,
+    /// Every non-ASCII character, packed as `offset << 2 | (utf8_len - 1)`
+    /// (4 bytes each: German text has one every ~70 bytes, and a corpus of
+    /// 10^5 articles has millions). The UTF-16 length follows from the UTF-8
+    /// length. Offsets must stay below 2^30 (files are far smaller: see
+    /// `max_file_size`).
+    wide: Vec<u32>,
     len: u32,
 }
 
@@ -90,11 +94,15 @@ impl LineIndex {
                 i += 1;
             } else {
                 let c = text[i..].chars().next().unwrap();
-                wide.push((i as u32, c.len_utf8() as u8, c.len_utf16() as u8));
+                wide.push(((i as u32) << 2) | (c.len_utf8() as u32 - 1));
                 i += c.len_utf8();
             }
         }
         line_ends.push(text.len() as u32);
+        // Kept for the document's lifetime: no spare capacity.
+        line_starts.shrink_to_fit();
+        line_ends.shrink_to_fit();
+        wide.shrink_to_fit();
         LineIndex {
             line_starts,
             line_ends,
@@ -135,19 +143,19 @@ impl LineIndex {
         &text[self.line_range(line)]
     }
 
-    /// Multi-byte characters within `[from, to)`.
-    fn wide_in(&self, from: u32, to: u32) -> &[(u32, u8, u8)] {
-        let a = self.wide.partition_point(|w| w.0 < from);
-        let b = self.wide.partition_point(|w| w.0 < to);
-        &self.wide[a..b]
+    /// Multi-byte characters within `[from, to)`: (offset, UTF-8 length, UTF-16 length).
+    fn wide_in(&self, from: u32, to: u32) -> impl Iterator<Item = (u32, u8, u8)> + '_ {
+        let a = self.wide.partition_point(|&w| (w >> 2) < from);
+        let b = self.wide.partition_point(|&w| (w >> 2) < to);
+        self.wide[a..b].iter().map(|&w| unpack_wide(w))
     }
 
     /// Rounds `offset` down to a character boundary (clamped to the text).
     pub fn floor_boundary(&self, offset: usize) -> usize {
         let offset = offset.min(self.len as usize) as u32;
-        let k = self.wide.partition_point(|w| w.0 <= offset);
+        let k = self.wide.partition_point(|&w| (w >> 2) <= offset);
         if k > 0 {
-            let (start, l8, _) = self.wide[k - 1];
+            let (start, l8, _) = unpack_wide(self.wide[k - 1]);
             if offset > start && offset < start + l8 as u32 {
                 return start as usize;
             }
@@ -167,7 +175,6 @@ impl LineIndex {
                 bytes
                     - self
                         .wide_in(start, offset)
-                        .iter()
                         .map(|w| (w.1 - w.2) as u32)
                         .sum::<u32>()
             }
@@ -175,7 +182,6 @@ impl LineIndex {
                 bytes
                     - self
                         .wide_in(start, offset)
-                        .iter()
                         .map(|w| (w.1 - 1) as u32)
                         .sum::<u32>()
             }
@@ -201,7 +207,7 @@ impl LineIndex {
         // byte is one code unit in every encoding.
         let mut units_left = pos.character;
         let mut at = start;
-        for &(w, l8, l16) in self.wide_in(start, end) {
+        for (w, l8, l16) in self.wide_in(start, end) {
             let ascii_run = w - at;
             if units_left < ascii_run {
                 return (at + units_left) as usize;
@@ -220,6 +226,13 @@ impl LineIndex {
         }
         at.saturating_add(units_left).min(end) as usize
     }
+}
+
+/// (offset, UTF-8 length, UTF-16 length) of a packed wide character.
+#[inline]
+fn unpack_wide(w: u32) -> (u32, u8, u8) {
+    let l8 = (w & 3) as u8 + 1;
+    (w >> 2, l8, if l8 == 4 { 2 } else { 1 })
 }
 
 /// The largest char boundary `<= offset`.
