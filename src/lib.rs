@@ -11,6 +11,7 @@ pub mod figures;
 pub mod ide;
 pub mod kb;
 pub mod lsp;
+pub mod memory;
 pub mod model;
 pub mod recognize;
 pub mod tagger;

@@ -21,6 +21,7 @@
 //!   process. The guard also records whether `shutdown` succeeded, which
 //!   decides the exit code (0 after `shutdown`, 1 otherwise).
 
+use super::raw::{Parked, RawHandler};
 use serde_json::Value;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -47,8 +48,15 @@ const MALFORMED: &str = "$/gazette/malformed";
 pub const DEBUG_PANIC: &str = "$/gazette/debugPanic";
 
 /// Serves `service` over `input`/`output` until `exit` or the end of input.
-/// Returns true when a `shutdown` request was answered first.
-pub async fn serve<I, O, S>(input: I, output: O, service: S, socket: ClientSocket) -> bool
+/// Returns true when a `shutdown` request was answered first. `raw` answers
+/// the methods it handles with JSON bytes (see [`super::raw`]).
+pub async fn serve<I, O, S>(
+    input: I,
+    output: O,
+    service: S,
+    socket: ClientSocket,
+    raw: Option<Arc<dyn RawHandler>>,
+) -> bool
 where
     I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite,
@@ -57,13 +65,21 @@ where
     S::Future: Send + 'static,
 {
     let shutdown = Arc::new(AtomicBool::new(false));
+    let parked = Arc::new(Parked::new());
     let guard = Guard {
         inner: service,
         shutdown: shutdown.clone(),
+        raw,
+        parked: parked.clone(),
     };
     let (clean_rx, clean_tx) = tokio::io::duplex(1 << 16);
     let pump = tokio::spawn(pump(input, clean_tx));
-    Server::new(clean_rx, output, socket).serve(guard).await;
+    let (out_rx, out_tx) = tokio::io::duplex(1 << 16);
+    let output = Box::pin(output);
+    tokio::join!(
+        Server::new(clean_rx, out_tx, socket).serve(guard),
+        super::raw::output_pump(out_rx, output, parked),
+    );
     pump.abort();
     shutdown.load(Ordering::SeqCst)
 }
@@ -257,6 +273,8 @@ fn malformed(err: Error, id: Id) -> Vec<u8> {
 pub struct Guard<S> {
     inner: S,
     shutdown: Arc<AtomicBool>,
+    raw: Option<Arc<dyn RawHandler>>,
+    parked: Arc<Parked>,
 }
 
 type BoxFut<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
@@ -296,6 +314,20 @@ where
             let fut: Pin<Box<dyn Future<Output = ()> + Send>> =
                 Box::pin(async { panic!("debug panic requested by the client") });
             return Box::pin(async move { Ok(contain(&method, id, CatchUnwind(fut)).await) });
+        }
+        if let (Some(h), Some(id)) = (self.raw.as_ref().filter(|h| h.handles(&method)), &id) {
+            let (h, parked, id) = (h.clone(), self.parked.clone(), id.clone());
+            let (_, _, params) = req.into_parts();
+            return Box::pin(async move {
+                let answer = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    h.handle(&method, params.unwrap_or(Value::Null))
+                }));
+                Ok(match answer {
+                    Ok(Ok(json)) => Some(Response::from_ok(id, parked.park(json))),
+                    Ok(Err(e)) => Some(Response::from_error(id, e)),
+                    Err(p) => answer_panic(&method, Some(id), p),
+                })
+            });
         }
         let fut = match std::panic::catch_unwind(AssertUnwindSafe(|| self.inner.call(req))) {
             Ok(f) => f,

@@ -10,6 +10,7 @@
 
 mod convert;
 pub mod guard;
+mod raw;
 mod server;
 mod state;
 

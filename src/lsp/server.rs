@@ -616,6 +616,7 @@ impl Backend {
                     .collect();
                 Self::queue_diagnostics(&mut s, &tx, &paths);
             }
+            crate::memory::release_free_memory();
             let msg = format!(
                 "{total} articles indexed{}",
                 if skipped > 0 {
@@ -814,6 +815,39 @@ impl Backend {
             .collect()
     }
 
+    /// [`Self::locations`] written straight to JSON: the same array, with
+    /// each document's URI serialised once.
+    fn locations_json(state: &State, locs: &[ide::Location]) -> Vec<u8> {
+        use std::io::Write;
+        let mut uri_json: HashMap<crate::corpus::DocId, Option<String>> = HashMap::new();
+        let mut out = Vec::with_capacity(locs.len() * 128 + 2);
+        out.push(b'[');
+        for loc in locs {
+            let uri = uri_json.entry(loc.doc).or_insert_with(|| {
+                let path = state.corpus.path(loc.doc);
+                let uri = match state.open.get(path) {
+                    Some(o) => Some(o.uri.clone()),
+                    None => convert::path_to_uri(path),
+                };
+                uri.and_then(|u| serde_json::to_string(&u).ok())
+            });
+            let (Some(uri), Some(doc)) = (uri.as_deref(), state.corpus.doc(loc.doc)) else {
+                continue;
+            };
+            let r = convert::range(&doc.analysis.line_index, loc.span, state.encoding);
+            if out.len() > 1 {
+                out.push(b',');
+            }
+            let _ = write!(
+                out,
+                r#"{{"uri":{uri},"range":{{"start":{{"line":{},"character":{}}},"end":{{"line":{},"character":{}}}}}}}"#,
+                r.start.line, r.start.character, r.end.line, r.end.character
+            );
+        }
+        out.push(b']');
+        out
+    }
+
     fn location(state: &State, loc: ide::Location) -> Option<Location> {
         let path = state.corpus.path(loc.doc);
         let uri = match state.open.get(path) {
@@ -863,6 +897,7 @@ impl LanguageServer for Backend {
             .or_else(|| params.root_path.as_ref().map(PathBuf::from));
         {
             let mut s = self.state.write();
+            s.initialized = true;
             s.encoding = enc;
             s.root = root.map(|r| std::fs::canonicalize(&r).unwrap_or(r));
             s.cache_file = match std::env::var("GAZETTE_CACHE_DIR") {
@@ -1819,5 +1854,43 @@ where
         .custom_method("gazette/documentText", Backend::document_text)
         .custom_method("gazette/entities", Backend::entities_request)
         .finish();
-    super::guard::serve(input, output, service, socket).await
+    let raw = Arc::new(RawQueries {
+        state: service.inner().state.clone(),
+    });
+    super::guard::serve(input, output, service, socket, Some(raw)).await
+}
+
+/// Requests whose results can be huge, answered as JSON bytes (see
+/// [`super::raw`]): the references of a name mentioned 100,000 times.
+struct RawQueries {
+    state: Arc<RwLock<State>>,
+}
+
+impl super::raw::RawHandler for RawQueries {
+    fn handles(&self, method: &str) -> bool {
+        method == "textDocument/references" && {
+            let s = self.state.read();
+            s.initialized && !s.shutdown
+        }
+    }
+
+    fn handle(&self, _method: &str, params: Value) -> Result<Vec<u8>> {
+        let params: ReferenceParams = serde_json::from_value(params)
+            .map_err(|e| Error::invalid_params(format!("gazette: {e}")))?;
+        let s = self.state.read();
+        let p = &params.text_document_position;
+        let locs = guarded("references", || {
+            let (doc, off) = Backend::locate(&s, &p.text_document.uri, p.position)?;
+            Some(ide::references(
+                &s.corpus,
+                doc,
+                off,
+                params.context.include_declaration,
+            ))
+        })?;
+        Ok(match locs {
+            Some(locs) => Backend::locations_json(&s, &locs),
+            None => b"null".to_vec(),
+        })
+    }
 }

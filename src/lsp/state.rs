@@ -47,6 +47,8 @@ pub struct State {
     /// Diagnostics last published per document, to publish only changes.
     pub published: HashMap<PathBuf, Vec<Diagnostic>>,
     pub indexing_done: bool,
+    /// `initialize` was answered / `shutdown` was received.
+    pub initialized: bool,
     pub shutdown: bool,
     pub kb: KbState,
     /// Diagnostic levels set in the editor (`gazette.diagnostics.*`), by group.
@@ -75,6 +77,7 @@ impl State {
             open: HashMap::new(),
             published: HashMap::new(),
             indexing_done: false,
+            initialized: false,
             shutdown: false,
             kb: KbState::default(),
             client_levels: HashMap::new(),

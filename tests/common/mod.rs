@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub const TIMEOUT: Duration = Duration::from_secs(60);
@@ -47,9 +48,12 @@ pub struct Client {
     next_id: i64,
     /// Notifications received and not yet consumed.
     pub notifications: Vec<Value>,
+    /// When the last message over 1 MB had fully arrived (before it was
+    /// parsed), and its size: for timing large responses on the wire.
+    pub last_big_frame: Arc<Mutex<Option<(Instant, usize)>>>,
 }
 
-fn read_message(r: &mut impl BufRead) -> Option<Value> {
+fn read_message(r: &mut impl BufRead, big: &Mutex<Option<(Instant, usize)>>) -> Option<Value> {
     let mut len = None;
     loop {
         let mut line = String::new();
@@ -66,6 +70,9 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
     }
     let mut buf = vec![0; len?];
     r.read_exact(&mut buf).ok()?;
+    if buf.len() > 1 << 20 {
+        *big.lock().unwrap() = Some((Instant::now(), buf.len()));
+    }
     serde_json::from_slice(&buf).ok()
 }
 
@@ -89,9 +96,11 @@ impl Client {
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = channel();
+        let last_big_frame = Arc::new(Mutex::new(None));
+        let big = last_big_frame.clone();
         std::thread::spawn(move || {
             let mut r = BufReader::new(stdout);
-            while let Some(msg) = read_message(&mut r) {
+            while let Some(msg) = read_message(&mut r, &big) {
                 if tx.send(msg).is_err() {
                     break;
                 }
@@ -103,6 +112,7 @@ impl Client {
             rx,
             next_id: 1,
             notifications: Vec::new(),
+            last_big_frame,
         }
     }
 
