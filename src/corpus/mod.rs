@@ -110,6 +110,47 @@ pub struct Corpus {
     /// Frequent names bucketed for the unknown-name check; derived, reset
     /// by every change.
     frequent: std::sync::OnceLock<Arc<frequent::FrequentNames>>,
+    /// Topic summaries for figure diagnostics; derived, reset by every change.
+    topics: parking_lot::Mutex<HashMap<Sym, Arc<TopicSummary>>>,
+}
+
+/// What the articles say about one topic (figures sharing a topic key),
+/// computed once per topic and reused by every article's diagnostics until
+/// the corpus changes.
+#[derive(Debug, Default)]
+pub struct TopicSummary {
+    /// Per distinct value, most-stated first (ties: first in corpus order).
+    pub values: Vec<TopicValue>,
+}
+
+#[derive(Debug)]
+pub struct TopicValue {
+    pub value: crate::model::FigureValue,
+    /// The articles stating it, sorted by id (for membership tests).
+    pub docs: Vec<DocId>,
+    /// The first figure stating it in each article, in corpus order.
+    pub refs: Vec<ItemRef>,
+}
+
+impl TopicValue {
+    /// Articles other than `doc` that state this value.
+    pub fn articles_besides(&self, doc: DocId) -> usize {
+        self.docs.len() - self.docs.binary_search(&doc).is_ok() as usize
+    }
+}
+
+/// A figure value as a hash key (numbers by their bits).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum ValueKey {
+    Number(u64),
+    Text(Sym),
+}
+
+fn value_key(v: &crate::model::FigureValue) -> ValueKey {
+    match v {
+        crate::model::FigureValue::Number(n) => ValueKey::Number(n.to_bits()),
+        crate::model::FigureValue::Text(t) => ValueKey::Text(*t),
+    }
 }
 
 /// What a hover card needs of an entity, computed from the per-key counts
@@ -238,6 +279,7 @@ impl Corpus {
     /// Adds or replaces the analysis of the document at `path`.
     pub fn set_document(&mut self, path: PathBuf, analysis: Arc<DocAnalysis>) -> DocId {
         self.frequent = Default::default();
+        self.topics.get_mut().clear();
         let id = match self.by_path.get(&path) {
             Some(&id) => {
                 self.unlink(id);
@@ -326,6 +368,7 @@ impl Corpus {
     /// Removes the document at `path` (deleted or excluded).
     pub fn remove_document(&mut self, path: &Path) -> Option<DocId> {
         self.frequent = Default::default();
+        self.topics.get_mut().clear();
         if let Some(id) = self.by_path.get(path) {
             self.kb_docs.remove(id);
         }
@@ -766,6 +809,46 @@ impl Corpus {
     /// Figures on the same topic (any value), corpus order.
     pub fn same_topic(&self, r: ItemRef) -> Vec<ItemRef> {
         self.figures_sharing(&self.fig_topic, self.figure(r).topic_key, r)
+    }
+
+    /// The values stated about topic `key` and by which articles (cached
+    /// until the next change).
+    pub fn topic_summary(&self, key: Sym) -> Arc<TopicSummary> {
+        if let Some(t) = self.topics.lock().get(&key) {
+            return t.clone();
+        }
+        let refs = self.fig_topic.get(&key).map_or(&[][..], |s| s.as_slice());
+        let mut index: HashMap<ValueKey, usize> = HashMap::new();
+        let mut values: Vec<TopicValue> = Vec::new();
+        // `refs` is sorted by (doc, idx): an article's figures are adjacent.
+        for &r in refs {
+            let v = &self.figure(r).value;
+            let g = *index.entry(value_key(v)).or_insert_with(|| {
+                values.push(TopicValue {
+                    value: v.clone(),
+                    docs: Vec::new(),
+                    refs: Vec::new(),
+                });
+                values.len() - 1
+            });
+            let tv = &mut values[g];
+            if tv.docs.last() != Some(&r.doc) {
+                tv.docs.push(r.doc);
+                tv.refs.push(r);
+            }
+        }
+        for tv in &mut values {
+            tv.refs.sort_by_key(|r| (self.rank(r.doc), r.idx));
+        }
+        values.sort_by_key(|tv| {
+            (
+                std::cmp::Reverse(tv.docs.len()),
+                tv.refs.first().map(|r| self.rank(r.doc)),
+            )
+        });
+        let t = Arc::new(TopicSummary { values });
+        self.topics.lock().insert(key, t.clone());
+        t
     }
 
     /// The figures filed under `key` in `map` (just `r` without a key), corpus order.

@@ -1,9 +1,8 @@
 //! Diagnostics for one document: name variants and disagreeing figures.
 
 use super::Location;
-use crate::corpus::{linking, Corpus, DocId, ItemRef};
+use crate::corpus::{linking, Corpus, DocId, ItemRef, TopicValue};
 use crate::model::Span;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -97,6 +96,12 @@ pub struct Diagnostic {
     pub fix: Option<String>,
 }
 
+/// A figure-disagreement names at most this many other values (the most
+/// stated), and links at most this many articles per value: on a large
+/// corpus a topic can gather hundreds of values.
+const MAX_VALUES_SHOWN: usize = 6;
+const MAX_RELATED_PER_VALUE: usize = 3;
+
 pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
     let Some(entry) = corpus.doc(doc) else {
         return Vec::new();
@@ -154,51 +159,55 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
             fix: Some(best.to_string()),
         });
     }
-    for (i, f) in entry.analysis.figures.iter().enumerate() {
-        let r = ItemRef { doc, idx: i as u32 };
-        if f.topic_key.is_none() {
+    for f in entry.analysis.figures.iter() {
+        let Some(topic) = f.topic_key else {
+            continue;
+        };
+        // Values stated by *other* articles (each article counted once).
+        let summary = corpus.topic_summary(topic);
+        let others: Vec<&TopicValue> = summary
+            .values
+            .iter()
+            .filter(|tv| tv.articles_besides(doc) > 0)
+            .collect();
+        if others.is_empty() || others.iter().any(|tv| tv.value == f.value) {
             continue;
         }
-        // Values stated by *other* articles, counted once per article.
-        let mut by_value: BTreeMap<String, Vec<ItemRef>> = BTreeMap::new();
-        let mut same_value_elsewhere = false;
-        for o in corpus.same_topic(r) {
-            if o.doc == doc {
-                continue;
-            }
-            let of = corpus.figure(o);
-            if of.value == f.value {
-                same_value_elsewhere = true;
-            } else {
-                let list = by_value.entry(of.value.to_string()).or_default();
-                if list.iter().all(|x| x.doc != o.doc) {
-                    list.push(o);
-                }
-            }
-        }
-        if same_value_elsewhere || by_value.is_empty() {
-            continue;
-        }
+        // The most-stated values (all of them when few), alphabetically.
+        let mut shown: Vec<(String, &TopicValue)> = others
+            .iter()
+            .take(MAX_VALUES_SHOWN)
+            .map(|tv| (tv.value.to_string(), *tv))
+            .collect();
+        shown.sort_by(|a, b| a.0.cmp(&b.0));
         let mut related = Vec::new();
-        let mut values = Vec::new();
-        for (v, refs) in &by_value {
-            values.push(v.clone());
-            for o in refs {
+        for (v, tv) in &shown {
+            for &o in tv
+                .refs
+                .iter()
+                .filter(|o| o.doc != doc)
+                .take(MAX_RELATED_PER_VALUE)
+            {
                 related.push((
                     Location {
                         doc: o.doc,
-                        span: corpus.figure(*o).span,
+                        span: corpus.figure(o).span,
                     },
                     format!("states {v}"),
                 ));
             }
         }
+        let values: Vec<&str> = shown.iter().map(|(v, _)| v.as_str()).collect();
+        let more = match others.len() - shown.len() {
+            0 => String::new(),
+            n => format!(" and {n} other values"),
+        };
         out.push(Diagnostic {
             span: f.span,
             severity: DiagCode::FigureDisagreement.default_severity(),
             code: DiagCode::FigureDisagreement,
             message: format!(
-                "{} disagrees with other articles, which give {}",
+                "{} disagrees with other articles, which give {}{more}",
                 f.value,
                 values.join(" / ")
             ),

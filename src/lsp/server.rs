@@ -24,6 +24,13 @@ const DIAGNOSTICS_DEBOUNCE_MS: u64 = 200;
 /// Files analysed per batch while indexing (progress granularity).
 const INDEX_BATCH: usize = 256;
 
+/// Diagnostics computed for one document, not yet recorded or sent.
+struct PendingDiagnostics {
+    path: PathBuf,
+    diags: Vec<ide::Diagnostic>,
+    publish: Publish,
+}
+
 /// One diagnostics publication, queued in the order edits were applied.
 struct Publish {
     uri: Uri,
@@ -94,14 +101,52 @@ impl Backend {
         paths: &[PathBuf],
         edited: Option<&Path>,
     ) {
-        let enc = state.encoding;
-        for path in paths {
-            if state.is_kb_path(path) {
-                continue;
+        let pending = Self::compute_diagnostics(state, paths, edited);
+        Self::commit_diagnostics(state, tx, pending);
+    }
+
+    /// Refreshes the diagnostics of many documents without holding the
+    /// write lock: they are computed in chunks under the read lock (so
+    /// requests go on) and each chunk's changes are committed under a short
+    /// write lock. With `generation`, a later edit cancels the refresh (it
+    /// schedules its own).
+    fn refresh_diagnostics_later(
+        state: Arc<RwLock<State>>,
+        tx: mpsc::UnboundedSender<Publish>,
+        paths: Vec<PathBuf>,
+        generation: Option<u64>,
+    ) {
+        /// Documents per chunk: keeps each lock hold to a few milliseconds.
+        const CHUNK: usize = 64;
+        tokio::task::spawn_blocking(move || {
+            for chunk in paths.chunks(CHUNK) {
+                let pending = {
+                    let s = state.read();
+                    if generation.is_some_and(|g| s.edit_generation != g) {
+                        return;
+                    }
+                    Self::compute_diagnostics(&s, chunk, None)
+                };
+                if !pending.is_empty() {
+                    Self::commit_diagnostics(&mut state.write(), &tx, pending);
+                }
             }
-            let Some(doc) = state.corpus.doc_id(path) else {
-                continue;
-            };
+        });
+    }
+
+    /// The diagnostics of `paths` that changed since they were last
+    /// published (or belong to `edited`), computed from a read-only state.
+    fn compute_diagnostics(
+        state: &State,
+        paths: &[PathBuf],
+        edited: Option<&Path>,
+    ) -> Vec<PendingDiagnostics> {
+        use rayon::prelude::*;
+        let one = |path: &PathBuf| -> Option<PendingDiagnostics> {
+            if state.is_kb_path(path) {
+                return None;
+            }
+            let doc = state.corpus.doc_id(path)?;
             let diags: Vec<ide::Diagnostic> = ide::diagnostics(&state.corpus, doc)
                 .into_iter()
                 .filter_map(|mut d| {
@@ -112,54 +157,89 @@ impl Backend {
             let unchanged = state.published.get(path) == Some(&diags)
                 || (diags.is_empty() && !state.published.contains_key(path));
             if unchanged && edited != Some(path.as_path()) {
-                continue;
+                return None;
             }
             let (uri, version) = match state.open.get(path) {
                 Some(o) => (Some(o.uri.clone()), Some(o.version)),
                 None => (convert::path_to_uri(path), None),
             };
-            let Some(uri) = uri else { continue };
-            let corpus = &state.corpus;
-            let li = &corpus.doc(doc).unwrap().analysis.line_index;
-            let lsp_diags = diags
-                .iter()
-                .map(|d| Diagnostic {
-                    range: convert::range(li, d.span, enc),
-                    severity: Some(convert::severity(d.severity)),
-                    code: Some(NumberOrString::String(d.code.as_str().to_string())),
-                    source: Some("gazette".into()),
-                    message: d.message.clone(),
-                    related_information: (!d.related.is_empty()).then(|| {
-                        d.related
-                            .iter()
-                            .filter_map(|(loc, msg)| {
-                                let p = corpus.path(loc.doc);
-                                let li = &corpus.doc(loc.doc)?.analysis.line_index;
-                                Some(DiagnosticRelatedInformation {
-                                    location: Location {
-                                        uri: convert::path_to_uri(p)?,
-                                        range: convert::range(li, loc.span, enc),
-                                    },
-                                    message: msg.clone(),
-                                })
-                            })
-                            .collect()
-                    }),
-                    data: d.fix.as_ref().map(|f| serde_json::json!({ "fix": f })),
-                    ..Default::default()
-                })
-                .collect();
-            if diags.is_empty() {
-                state.published.remove(path);
-            } else {
-                state.published.insert(path.clone(), diags);
-            }
-            let _ = tx.send(Publish {
-                uri,
-                version,
-                diagnostics: lsp_diags,
-            });
+            let uri = uri?;
+            let lsp = Self::lsp_diagnostics(state, doc, &diags);
+            Some(PendingDiagnostics {
+                path: path.clone(),
+                diags,
+                publish: Publish {
+                    uri,
+                    version,
+                    diagnostics: lsp,
+                },
+            })
+        };
+        if paths.len() >= 16 {
+            paths.par_iter().filter_map(one).collect()
+        } else {
+            paths.iter().filter_map(one).collect()
         }
+    }
+
+    /// Records and queues computed diagnostics; a stale computation for an
+    /// open document (edited since) is dropped, so versions stay in order.
+    fn commit_diagnostics(
+        state: &mut State,
+        tx: &mpsc::UnboundedSender<Publish>,
+        pending: Vec<PendingDiagnostics>,
+    ) {
+        for p in pending {
+            let current = state.open.get(&p.path).map(|o| o.version);
+            if current != p.publish.version {
+                continue;
+            }
+            if p.diags.is_empty() {
+                state.published.remove(&p.path);
+            } else {
+                state.published.insert(p.path, p.diags);
+            }
+            let _ = tx.send(p.publish);
+        }
+    }
+
+    /// A document's diagnostics as LSP diagnostics.
+    fn lsp_diagnostics(
+        state: &State,
+        doc: crate::corpus::DocId,
+        diags: &[ide::Diagnostic],
+    ) -> Vec<Diagnostic> {
+        let enc = state.encoding;
+        let corpus = &state.corpus;
+        let li = &corpus.doc(doc).unwrap().analysis.line_index;
+        diags
+            .iter()
+            .map(|d| Diagnostic {
+                range: convert::range(li, d.span, enc),
+                severity: Some(convert::severity(d.severity)),
+                code: Some(NumberOrString::String(d.code.as_str().to_string())),
+                source: Some("gazette".into()),
+                message: d.message.clone(),
+                related_information: (!d.related.is_empty()).then(|| {
+                    d.related
+                        .iter()
+                        .filter_map(|(loc, msg)| {
+                            let p = corpus.path(loc.doc);
+                            let li = &corpus.doc(loc.doc)?.analysis.line_index;
+                            Some(DiagnosticRelatedInformation {
+                                location: Location {
+                                    uri: convert::path_to_uri(p)?,
+                                    range: convert::range(li, loc.span, enc),
+                                },
+                                message: msg.clone(),
+                            })
+                        })
+                        .collect()
+                }),
+                data: d.fix.as_ref().map(|f| serde_json::json!({ "fix": f })),
+                ..Default::default()
+            })
+            .collect()
     }
 
     /// Publishes the knowledge base's own diagnostics (syntax errors, unknown
@@ -227,7 +307,7 @@ impl Backend {
             .collect();
         let rediscover = std::mem::take(&mut s.kb.files_changed) && s.indexing_done;
         if !recognition_changed && !rediscover {
-            Self::queue_diagnostics(s, tx, &all);
+            Self::refresh_diagnostics_later(state_arc.clone(), tx.clone(), all, None);
             return;
         }
         let open: Vec<PathBuf> = s
@@ -297,8 +377,24 @@ impl Backend {
                 .iter()
                 .map(|&d| s.corpus.path(d).to_path_buf())
                 .collect();
-            Self::queue_diagnostics(&mut s, &tx, &paths);
+            drop(s);
+            Self::refresh_diagnostics_later(state.clone(), tx, paths, None);
         });
+    }
+
+    /// After `path` changed (state locked): its diagnostics now, those of
+    /// the other documents it may affect in the background.
+    fn diagnostics_after_change(
+        state_arc: &Arc<RwLock<State>>,
+        s: &mut State,
+        tx: &mpsc::UnboundedSender<Publish>,
+        path: &Path,
+    ) {
+        Self::queue_diagnostics(s, tx, &[path.to_path_buf()]);
+        let mut rest = Self::affected(s, path);
+        rest.retain(|p| p != path);
+        let generation = Some(s.edit_generation);
+        Self::refresh_diagnostics_later(state_arc.clone(), tx.clone(), rest, generation);
     }
 
     /// Documents whose diagnostics may change after `changed` changed: open
@@ -605,17 +701,18 @@ impl Backend {
                     }
                 });
             }
-            {
+            // The index is complete; every article's diagnostics follow in
+            // the background (requests are answered meanwhile).
+            let paths: Vec<PathBuf> = {
                 let mut s = state.write();
                 s.indexing_done = true;
-                let paths: Vec<PathBuf> = s
-                    .corpus
+                s.corpus
                     .doc_ids()
                     .iter()
                     .map(|&d| s.corpus.path(d).to_path_buf())
-                    .collect();
-                Self::queue_diagnostics(&mut s, &tx, &paths);
-            }
+                    .collect()
+            };
+            Self::refresh_diagnostics_later(state.clone(), tx.clone(), paths, None);
             crate::memory::release_free_memory();
             let msg = format!(
                 "{total} articles indexed{}",
@@ -779,8 +876,7 @@ impl Backend {
                 }
             }
         }
-        let affected = Self::affected(&s, &path);
-        Self::queue_diagnostics(&mut s, tx, &affected);
+        Self::diagnostics_after_change(state, &mut s, tx, &path);
     }
 
     /// Resolves a request's document and cursor to (doc id, byte offset).
@@ -1051,8 +1147,7 @@ impl LanguageServer for Backend {
             return;
         }
         s.reanalyze_open(&path);
-        let affected = Self::affected(&s, &path);
-        Self::queue_diagnostics(&mut s, &self.publish_tx, &affected);
+        Self::diagnostics_after_change(&self.state, &mut s, &self.publish_tx, &path);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -1088,12 +1183,14 @@ impl LanguageServer for Backend {
         let tx = self.publish_tx.clone();
         tokio::spawn(async move {
             tokio::time::sleep(std::time::Duration::from_millis(DIAGNOSTICS_DEBOUNCE_MS)).await;
-            let mut s = state.write();
-            if s.edit_generation != generation {
-                return; // a later edit schedules its own refresh
-            }
-            let affected = Self::affected(&s, &path);
-            Self::queue_diagnostics(&mut s, &tx, &affected);
+            let affected = {
+                let s = state.read();
+                if s.edit_generation != generation {
+                    return; // a later edit schedules its own refresh
+                }
+                Self::affected(&s, &path)
+            };
+            Self::refresh_diagnostics_later(state, tx, affected, Some(generation));
         });
     }
 
@@ -1132,8 +1229,7 @@ impl LanguageServer for Backend {
                 }
             }
         }
-        let affected = Self::affected(&s, &path);
-        Self::queue_diagnostics(&mut s, &self.publish_tx, &affected);
+        Self::diagnostics_after_change(&self.state, &mut s, &self.publish_tx, &path);
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -1602,7 +1698,7 @@ impl Backend {
                 .iter()
                 .map(|&d| s.corpus.path(d).to_path_buf())
                 .collect();
-            Self::queue_diagnostics(&mut s, &self.publish_tx, &all);
+            Self::refresh_diagnostics_later(self.state.clone(), self.publish_tx.clone(), all, None);
             Self::queue_kb_diagnostics(&mut s, &self.publish_tx);
             r
         };
@@ -1639,7 +1735,7 @@ impl Backend {
                     .iter()
                     .map(|&d| s.corpus.path(d).to_path_buf())
                     .collect();
-                Self::queue_diagnostics(&mut s, &tx, &all);
+                Self::refresh_diagnostics_later(state.clone(), tx.clone(), all, None);
                 Self::queue_kb_diagnostics(&mut s, &tx);
                 r
             };
