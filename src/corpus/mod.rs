@@ -672,24 +672,29 @@ impl Corpus {
     /// first multi-word mention in corpus order (the full name), else its
     /// first mention.
     pub fn definition(&self, info: &EntityInfo) -> Option<ItemRef> {
+        self.definition_among(info.key, &info.mentions)
+    }
+
+    /// [`Self::definition`] of entity `key` given its mentions (corpus order).
+    pub fn definition_among(&self, key: KeyId, mentions: &[ItemRef]) -> Option<ItemRef> {
         // A knowledge-base entry is the definition of its entity.
-        if let Some(r) = info
-            .mentions
+        if let Some(r) = mentions
             .iter()
             .copied()
+            .filter(|r| self.kb_docs.contains(&r.doc))
             .find(|&r| self.is_kb_definition(r))
         {
             return Some(r);
         }
-        info.mentions
+        mentions
             .iter()
             .copied()
             .find(|&r| {
                 let e = self.doc(r.doc).unwrap();
-                e.keys[r.idx as usize] == info.key
+                e.keys[r.idx as usize] == key
                     && linking::name_words(&self.mention(r).norm).len() > 1
             })
-            .or_else(|| info.mentions.first().copied())
+            .or_else(|| mentions.first().copied())
     }
 
     /// All entities of the corpus, sorted by id.

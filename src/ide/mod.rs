@@ -84,13 +84,15 @@ pub fn references(
     match target_at(corpus, doc, offset) {
         None => Vec::new(),
         Some(Target::Mention(r)) => {
-            let info = corpus.entity_info(corpus.entity_of(r));
+            // Only the mentions: no kinds, roles or spellings to count.
+            let e = corpus.entity_of(r);
+            let mentions = corpus.entity_mentions(e);
             let def = if include_declaration {
                 None
             } else {
-                corpus.definition(&info)
+                corpus.definition_among(e, &mentions)
             };
-            info.mentions
+            mentions
                 .iter()
                 .filter(|&&m| Some(m) != def)
                 .map(|&m| Location {

@@ -5,6 +5,7 @@ use super::state::{OpenDoc, State};
 use crate::corpus::build::analyze_files;
 use crate::ide;
 use crate::ide::TextSource;
+use crate::text::position::LineIndex;
 use crate::workspace::{discover, FileFilter};
 use parking_lot::RwLock;
 use ropey::Rope;
@@ -914,31 +915,41 @@ impl Backend {
     /// [`Self::locations`] written straight to JSON: the same array, with
     /// each document's URI serialised once.
     fn locations_json(state: &State, locs: &[ide::Location]) -> Vec<u8> {
-        use std::io::Write;
-        let mut uri_json: HashMap<crate::corpus::DocId, Option<String>> = HashMap::new();
+        // Locations come grouped by document (corpus order): the URI's JSON
+        // and the line index are looked up once per run of a document.
+        let mut cur: Option<(crate::corpus::DocId, Option<(String, &LineIndex)>)> = None;
+        let mut num = itoa::Buffer::new();
         let mut out = Vec::with_capacity(locs.len() * 128 + 2);
         out.push(b'[');
         for loc in locs {
-            let uri = uri_json.entry(loc.doc).or_insert_with(|| {
-                let path = state.corpus.path(loc.doc);
-                let uri = match state.open.get(path) {
-                    Some(o) => Some(o.uri.clone()),
-                    None => convert::path_to_uri(path),
-                };
-                uri.and_then(|u| serde_json::to_string(&u).ok())
-            });
-            let (Some(uri), Some(doc)) = (uri.as_deref(), state.corpus.doc(loc.doc)) else {
+            if cur.as_ref().map(|c| c.0) != Some(loc.doc) {
+                let found = state.corpus.doc(loc.doc).and_then(|d| {
+                    let uri = match state.open.get(&d.path) {
+                        Some(o) => Some(o.uri.clone()),
+                        None => convert::path_to_uri(&d.path),
+                    }?;
+                    Some((serde_json::to_string(&uri).ok()?, &d.analysis.line_index))
+                });
+                cur = Some((loc.doc, found));
+            }
+            let Some((_, Some((uri, li)))) = &cur else {
                 continue;
             };
-            let r = convert::range(&doc.analysis.line_index, loc.span, state.encoding);
+            let r = convert::range(li, loc.span, state.encoding);
             if out.len() > 1 {
                 out.push(b',');
             }
-            let _ = write!(
-                out,
-                r#"{{"uri":{uri},"range":{{"start":{{"line":{},"character":{}}},"end":{{"line":{},"character":{}}}}}}}"#,
-                r.start.line, r.start.character, r.end.line, r.end.character
-            );
+            out.extend_from_slice(b"{\"uri\":");
+            out.extend_from_slice(uri.as_bytes());
+            out.extend_from_slice(b",\"range\":{\"start\":{\"line\":");
+            out.extend_from_slice(num.format(r.start.line).as_bytes());
+            out.extend_from_slice(b",\"character\":");
+            out.extend_from_slice(num.format(r.start.character).as_bytes());
+            out.extend_from_slice(b"},\"end\":{\"line\":");
+            out.extend_from_slice(num.format(r.end.line).as_bytes());
+            out.extend_from_slice(b",\"character\":");
+            out.extend_from_slice(num.format(r.end.character).as_bytes());
+            out.extend_from_slice(b"}}}");
         }
         out.push(b']');
         out
