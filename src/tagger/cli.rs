@@ -51,6 +51,11 @@ pub struct TrainArgs {
     /// Also write the validation split (GermEval TSV) to this file.
     #[arg(long)]
     pub write_validation: Option<String>,
+    /// K-fold cross-validation over GermEval dev (fold = sentence index % K)
+    /// instead of training the model: reports per-fold and mean scores,
+    /// writes no model.
+    #[arg(long)]
+    pub folds: Option<usize>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -135,6 +140,14 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
     };
     let data_dir = PathBuf::from(&args.data);
     let t0 = Instant::now();
+    if let Some(k) = args.folds {
+        let evals = train::cross_validate(&data_dir, &cfg, k, &mut |l| eprintln!("{l}"))?;
+        println!(
+            "{k}-fold cross-validation over GermEval dev ({cfg:?}):\n{}",
+            train::cv_report(&evals)
+        );
+        return Ok(());
+    }
     let (model, ev) = train::run(&data_dir, &cfg, &mut |l| eprintln!("{l}"))?;
     let bytes = model.encode()?;
     crate::workspace::write_atomic(std::path::Path::new(&args.out), &bytes)
