@@ -141,7 +141,6 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
         domain_features: !args.no_domain_features,
         smartdata_empty_pct: args.smartdata_empty_pct,
         seed: args.seed,
-        ..Config::default()
     };
     let data_dir = PathBuf::from(&args.data);
     let t0 = Instant::now();

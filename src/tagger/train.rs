@@ -641,11 +641,11 @@ mod tests {
         for fold in 0..k {
             let order = fold_training_order(n_ge, n_extra, k, fold, copies);
             // The fold's sentences are never trained on; all others `copies` times.
-            for i in 0..n_ge {
+            for (i, seen) in seen.iter_mut().enumerate() {
                 let times = order.iter().filter(|&&x| x == i).count();
                 if fold_of(i, k) == fold {
                     assert_eq!(times, 0);
-                    seen[i] += 1;
+                    *seen += 1;
                 } else {
                     assert_eq!(times, copies);
                 }
