@@ -30,12 +30,16 @@ pub struct TrainArgs {
     pub clusters_cap: usize,
     #[arg(long, default_value_t = Config::default().germeval_copies)]
     pub germeval_copies: usize,
+    /// Seed of the shuffle between epochs.
+    #[arg(long, default_value_t = Config::default().seed)]
+    pub seed: u64,
     /// Train on the validation split too (the final model).
     #[arg(long)]
     pub include_validation: bool,
-    /// Leave out the (noisy OCR) Europeana newspapers.
+    /// Also train on the (noisy OCR, 19th/20th-century) Europeana newspapers
+    /// (off by default: -0.9 micro F1 in 5-fold cross-validation).
     #[arg(long)]
-    pub no_europeana: bool,
+    pub europeana: bool,
     /// Leave out the SmartData corpus.
     #[arg(long)]
     pub no_smartdata: bool,
@@ -51,6 +55,11 @@ pub struct TrainArgs {
     /// Also write the validation split (GermEval TSV) to this file.
     #[arg(long)]
     pub write_validation: Option<String>,
+    /// K-fold cross-validation over GermEval dev (fold = sentence index % K)
+    /// instead of training the model: reports per-fold and mean scores,
+    /// writes no model.
+    #[arg(long)]
+    pub folds: Option<usize>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -126,15 +135,23 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
         top_cap: args.clusters_cap,
         germeval_copies: args.germeval_copies,
         include_validation: args.include_validation,
-        europeana: !args.no_europeana,
+        europeana: args.europeana,
         smartdata: !args.no_smartdata,
         uner: !args.no_uner,
         domain_features: !args.no_domain_features,
         smartdata_empty_pct: args.smartdata_empty_pct,
-        ..Config::default()
+        seed: args.seed,
     };
     let data_dir = PathBuf::from(&args.data);
     let t0 = Instant::now();
+    if let Some(k) = args.folds {
+        let evals = train::cross_validate(&data_dir, &cfg, k, &mut |l| eprintln!("{l}"))?;
+        println!(
+            "{k}-fold cross-validation over GermEval dev ({cfg:?}):\n{}",
+            train::cv_report(&evals)
+        );
+        return Ok(());
+    }
     let (model, ev) = train::run(&data_dir, &cfg, &mut |l| eprintln!("{l}"))?;
     let bytes = model.encode()?;
     crate::workspace::write_atomic(std::path::Path::new(&args.out), &bytes)

@@ -359,11 +359,14 @@ mod tests {
     }
 
     /// Micro F1 (PER/LOC/ORG) of the shipped model on the validation split
-    /// (`data/model/validation-germeval.tsv`). The shipped model is the final
-    /// one, trained on GermEval dev including this split (see the report in
-    /// data/model/README.md for held-out numbers), so this guards the
-    /// features, decoder and model format against regressions.
-    const RECORDED_VALIDATION_F1: f64 = 0.7833;
+    /// (`data/model/validation-germeval.tsv`, every fifth GermEval dev
+    /// sentence). The shipped model is trained with this split held out
+    /// (`gazette train` without `--include-validation`), so this measures
+    /// generalisation and guards the features, decoder and model format
+    /// against regressions. The split is small (389 entities): judge
+    /// training changes by the 5-fold cross-validation mean
+    /// (`gazette train --folds 5`, see data/model/README.md), not by this.
+    const RECORDED_VALIDATION_F1: f64 = 0.7678;
 
     #[test]
     fn validation_f1_does_not_regress() {
