@@ -11,7 +11,8 @@
 //!
 //! Format: bincode 2 (serde) — compact, fast, and the whole file is read at
 //! once, so a simple versioned blob beats a database here (see
-//! ARCHITECTURE.md). Writes go to a temporary file in the same folder, are
+//! ARCHITECTURE.md). Entries are encoded in blocks of 512, each prefixed
+//! with its length, so a restart decodes them on all cores. Writes go to a temporary file in the same folder, are
 //! flushed and then renamed over the old file: a crash mid-write leaves the
 //! previous index intact. A file that is corrupt, from another format
 //! version or another engine is ignored with a log line and rewritten.
@@ -20,12 +21,12 @@ use crate::analysis::DocAnalysis;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-const FORMAT: u32 = 1;
-const MAGIC: &[u8; 8] = b"GAZIDX\0\x01";
+const FORMAT: u32 = 2;
+const MAGIC: &[u8; 8] = b"GAZIDX\0\x02";
 pub const ENGINE: &str = env!("GAZETTE_ENGINE_HASH");
 
 /// What identifies a file's content without reading it.
@@ -107,6 +108,9 @@ pub fn overrides_fingerprint(overrides: &impl std::fmt::Debug) -> u64 {
     h.finish()
 }
 
+/// Entries per independently encoded block: blocks are decoded in parallel.
+const BLOCK: usize = 512;
+
 /// Loads the index for `root`. `Err` explains why it cannot be used (missing,
 /// corrupt, other version or engine); callers log it and rebuild.
 pub fn load(
@@ -114,21 +118,20 @@ pub fn load(
     root: &Path,
     overrides: u64,
 ) -> Result<HashMap<PathBuf, (FileStamp, DocAnalysis)>, String> {
-    let f =
-        std::fs::File::open(file).map_err(|e| format!("no index at {}: {e}", file.display()))?;
-    let mut r = BufReader::with_capacity(1 << 20, f);
-    let mut magic = [0u8; 8];
-    std::io::Read::read_exact(&mut r, &mut magic)
-        .map_err(|e| format!("index {}: {e}", file.display()))?;
-    if &magic != MAGIC {
+    use rayon::prelude::*;
+    let bytes = std::fs::read(file).map_err(|e| format!("no index at {}: {e}", file.display()))?;
+    let corrupt = |e: &dyn std::fmt::Display| format!("index {} is corrupt: {e}", file.display());
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(format!(
             "index {} is not a gazette index (or another format)",
             file.display()
         ));
     }
     let cfg = bincode::config::standard();
-    let header: Header = bincode::serde::decode_from_std_read(&mut r, cfg)
-        .map_err(|e| format!("index {} is corrupt: {e}", file.display()))?;
+    let mut at = MAGIC.len();
+    let (header, n): (Header, usize) =
+        bincode::serde::decode_from_slice(&bytes[at..], cfg).map_err(|e| corrupt(&e))?;
+    at += n;
     if header.format != FORMAT || header.engine != ENGINE {
         return Err(format!(
             "index {} was written by another gazette version; rebuilding",
@@ -141,10 +144,31 @@ pub fn load(
             file.display()
         ));
     }
-    let entries: Vec<Entry> = bincode::serde::decode_from_std_read(&mut r, cfg)
-        .map_err(|e| format!("index {} is corrupt: {e}", file.display()))?;
-    Ok(entries
+    // Blocks: u64 length (little-endian), then that many bytes.
+    let mut blocks = Vec::new();
+    while at < bytes.len() {
+        let len = bytes
+            .get(at..at + 8)
+            .map(|b| u64::from_le_bytes(b.try_into().unwrap()) as usize)
+            .ok_or_else(|| corrupt(&"truncated block header"))?;
+        at += 8;
+        let block = bytes
+            .get(at..at.saturating_add(len))
+            .ok_or_else(|| corrupt(&"truncated block"))?;
+        blocks.push(block);
+        at += len;
+    }
+    let decoded: Result<Vec<Vec<Entry>>, String> = blocks
+        .par_iter()
+        .map(|b| {
+            bincode::serde::decode_from_slice::<Vec<Entry>, _>(b, cfg)
+                .map(|(v, _)| v)
+                .map_err(|e| corrupt(&e))
+        })
+        .collect();
+    Ok(decoded?
         .into_iter()
+        .flatten()
         .map(|e| (e.path, (e.stamp, e.analysis)))
         .collect())
 }
@@ -177,14 +201,27 @@ pub fn save<'a>(
         };
         let err = |e: bincode::error::EncodeError| std::io::Error::other(e.to_string());
         bincode::serde::encode_into_std_write(&header, &mut w, cfg).map_err(err)?;
-        let list: Vec<EntryRef> = entries
-            .map(|(path, stamp, analysis)| EntryRef {
+        let mut block: Vec<EntryRef> = Vec::with_capacity(BLOCK);
+        let flush = |block: &mut Vec<EntryRef>, w: &mut BufWriter<&std::fs::File>| {
+            let bytes = bincode::serde::encode_to_vec(&*block, cfg).map_err(err)?;
+            w.write_all(&(bytes.len() as u64).to_le_bytes())?;
+            w.write_all(&bytes)?;
+            block.clear();
+            Ok::<(), std::io::Error>(())
+        };
+        for (path, stamp, analysis) in entries {
+            block.push(EntryRef {
                 path,
                 stamp,
                 analysis,
-            })
-            .collect();
-        bincode::serde::encode_into_std_write(&list, &mut w, cfg).map_err(err)?;
+            });
+            if block.len() == BLOCK {
+                flush(&mut block, &mut w)?;
+            }
+        }
+        if !block.is_empty() {
+            flush(&mut block, &mut w)?;
+        }
         w.flush()?;
     }
     tmp.as_file().sync_all()?;
@@ -232,5 +269,37 @@ mod tests {
             std::fs::read_dir(file.parent().unwrap()).unwrap().count(),
             1
         );
+    }
+
+    #[test]
+    fn many_blocks_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("index.bin");
+        let root = Path::new("/corpus");
+        let a = analyze(
+            "Olaf Scholz traf Emmanuel Macron in Paris.",
+            &Overrides::default(),
+        );
+        let stamp = FileStamp {
+            size: 1,
+            mtime_ns: 2,
+        };
+        let paths: Vec<PathBuf> = (0..BLOCK * 2 + 7)
+            .map(|i| PathBuf::from(format!("/corpus/{i:05}.txt")))
+            .collect();
+        save(
+            &file,
+            root,
+            1,
+            paths.iter().map(|p| (p.as_path(), stamp, &a)),
+        )
+        .unwrap();
+        let loaded = load(&file, root, 1).unwrap();
+        assert_eq!(loaded.len(), paths.len());
+        assert!(paths.iter().all(|p| loaded[p] == (stamp, a.clone())));
+        // Cut inside the last block: an error.
+        let bytes = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &bytes[..bytes.len() - 3]).unwrap();
+        assert!(load(&file, root, 1).is_err());
     }
 }

@@ -84,7 +84,7 @@ impl DiagCode {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub span: Span,
     pub severity: Severity,

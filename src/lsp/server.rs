@@ -2,7 +2,7 @@
 
 use super::convert::{self, uri_to_path};
 use super::state::{OpenDoc, State};
-use crate::corpus::build::analyze_files;
+use crate::corpus::build::{analyze_files, FileResult};
 use crate::ide;
 use crate::ide::TextSource;
 use crate::text::position::LineIndex;
@@ -28,7 +28,8 @@ const INDEX_BATCH: usize = 256;
 /// Diagnostics computed for one document, not yet recorded or sent.
 struct PendingDiagnostics {
     path: PathBuf,
-    diags: Vec<ide::Diagnostic>,
+    /// `None`: the document has no diagnostics.
+    fingerprint: Option<u64>,
     publish: Publish,
 }
 
@@ -155,7 +156,13 @@ impl Backend {
                     Some(d)
                 })
                 .collect();
-            let unchanged = state.published.get(path) == Some(&diags)
+            let fingerprint = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                diags.hash(&mut h);
+                h.finish()
+            };
+            let unchanged = state.published.get(path) == Some(&fingerprint)
                 || (diags.is_empty() && !state.published.contains_key(path));
             if unchanged && edited != Some(path.as_path()) {
                 return None;
@@ -168,7 +175,7 @@ impl Backend {
             let lsp = Self::lsp_diagnostics(state, doc, &diags);
             Some(PendingDiagnostics {
                 path: path.clone(),
-                diags,
+                fingerprint: (!diags.is_empty()).then_some(fingerprint),
                 publish: Publish {
                     uri,
                     version,
@@ -195,11 +202,10 @@ impl Backend {
             if current != p.publish.version {
                 continue;
             }
-            if p.diags.is_empty() {
-                state.published.remove(&p.path);
-            } else {
-                state.published.insert(p.path, p.diags);
-            }
+            match p.fingerprint {
+                None => state.published.remove(&p.path),
+                Some(f) => state.published.insert(p.path, f),
+            };
             let _ = tx.send(p.publish);
         }
     }
@@ -600,46 +606,64 @@ impl Backend {
             let mut done = 0usize;
             let mut skipped = 0usize;
             let mut skipped_lines: Vec<String> = Vec::new();
-            for chunk in paths.chunks(INDEX_BATCH) {
-                // Unchanged since the index was written: take the stored analysis.
-                let mut hits = Vec::new();
-                let mut chunk_stamps = Vec::new();
-                let mut misses = Vec::new();
-                for p in chunk {
-                    let stamp = crate::cache::FileStamp::of(p);
-                    match (stamp, cached.remove(p)) {
-                        (Some(st), Some((old, a))) if st == old => hits.push((p.clone(), st, a)),
-                        _ => {
-                            if let Some(st) = stamp {
-                                chunk_stamps.push((p.clone(), st));
+            // Pipelined: the next batch is analysed (on the blocking pool,
+            // all cores) while this one is inserted into the index.
+            let mut in_flight: Option<(usize, tokio::task::JoinHandle<Vec<FileResult>>)> = None;
+            let mut chunks = paths.chunks(INDEX_BATCH);
+            loop {
+                let next = chunks.next();
+                let mut started = None;
+                if let Some(chunk) = next {
+                    // Unchanged since the index was written: take the stored analysis.
+                    let mut hits = Vec::new();
+                    let mut chunk_stamps = Vec::new();
+                    let mut misses = Vec::new();
+                    for p in chunk {
+                        let stamp = crate::cache::FileStamp::of(p);
+                        match (stamp, cached.remove(p)) {
+                            (Some(st), Some((old, a))) if st == old => {
+                                hits.push((p.clone(), st, a))
                             }
-                            misses.push(p.clone());
+                            _ => {
+                                if let Some(st) = stamp {
+                                    chunk_stamps.push((p.clone(), st));
+                                }
+                                misses.push(p.clone());
+                            }
                         }
                     }
-                }
-                {
-                    let mut s = state.write();
-                    for (p, st, a) in hits {
-                        if s.open.contains_key(&p) {
-                            continue;
+                    {
+                        let mut s = state.write();
+                        for (p, st, a) in hits {
+                            if s.open.contains_key(&p) {
+                                continue;
+                            }
+                            s.stamps.insert(p.clone(), st);
+                            s.corpus.set_document(p, Arc::new(a));
                         }
-                        s.stamps.insert(p.clone(), st);
-                        s.corpus.set_document(p, Arc::new(a));
+                        s.stamps.extend(chunk_stamps);
                     }
-                    s.stamps.extend(chunk_stamps);
+                    let overrides = state.read().overrides.clone();
+                    let max = config.max_file_size;
+                    let n = chunk.len();
+                    started = Some((
+                        n,
+                        tokio::task::spawn_blocking(move || {
+                            analyze_files(&misses, max, &overrides)
+                        }),
+                    ));
                 }
-                let chunk = misses;
-                let overrides = state.read().overrides.clone();
-                let max = config.max_file_size;
-                let results = match tokio::task::spawn_blocking(move || {
-                    analyze_files(&chunk, max, &overrides)
-                })
-                .await
-                {
+                let Some((n, handle)) = std::mem::replace(&mut in_flight, started) else {
+                    if in_flight.is_none() {
+                        break;
+                    }
+                    continue;
+                };
+                let results = match handle.await {
                     Ok(r) => r,
                     Err(e) => {
                         tracing::error!("indexing batch failed: {e}");
-                        continue;
+                        Vec::new()
                     }
                 };
                 {
@@ -667,7 +691,7 @@ impl Backend {
                         }
                     }
                 }
-                done += INDEX_BATCH.min(total - done);
+                done += n;
                 if let Some(p) = &progress {
                     let pct = (done * 100 / total.max(1)) as u32;
                     p.report_with_message(format!("{done}/{total} articles"), pct)

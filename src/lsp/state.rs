@@ -2,7 +2,7 @@
 
 use crate::analysis::analyze;
 use crate::corpus::{Corpus, DocId};
-use crate::ide::{DiagCode, Diagnostic, Severity, TextSource};
+use crate::ide::{DiagCode, Severity, TextSource};
 use crate::kb::{self, KbError, KnowledgeBase, Level};
 use crate::recognize::Overrides;
 use crate::text::position::{rope_offset, LinePos, PositionEncoding};
@@ -44,8 +44,10 @@ pub struct State {
     pub overrides: Overrides,
     pub corpus: Corpus,
     pub open: HashMap<PathBuf, OpenDoc>,
-    /// Diagnostics last published per document, to publish only changes.
-    pub published: HashMap<PathBuf, Vec<Diagnostic>>,
+    /// A fingerprint of the diagnostics last published per document (only
+    /// documents with some), to publish only changes; a hash rather than the
+    /// diagnostics themselves keeps this small for 10^5 documents.
+    pub published: HashMap<PathBuf, u64>,
     pub indexing_done: bool,
     /// `initialize` was answered / `shutdown` was received.
     pub initialized: bool,

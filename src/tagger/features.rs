@@ -29,16 +29,24 @@ pub type LexiconMap = FxHashMap<Box<str>, (u32, u16)>;
 
 /// The compiled lexicon: words are kept only as 32-bit hashes (a lookup of an
 /// unknown word hits a stored hash with probability entries / 2^32, about
-/// 0.02 % for 800k entries), in an open-addressing table built at load time.
+/// 0.02 % for 800k entries), in an open-addressing table built at load time
+/// whose slots hold the hash, cluster and mask together: a lookup touches
+/// one cache line (it runs for every token, and a table of 800k words does
+/// not fit in cache).
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
-    /// Sorted word hashes.
-    pub keys: Vec<u32>,
-    /// Brown cluster (u16::MAX = none) per key.
-    pub clusters: Vec<u16>,
-    /// Gazetteer mask per key.
-    pub masks: Vec<u8>,
-    slots: Vec<u32>,
+    slots: Vec<Slot>,
+    len: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C)]
+struct Slot {
+    key: u32,
+    /// Brown cluster, u16::MAX = none.
+    cluster: u16,
+    mask: u8,
+    used: bool,
 }
 
 #[inline]
@@ -71,31 +79,46 @@ impl Lexicon {
         Lexicon::from_parts(keys, clusters, masks)
     }
 
+    /// From parallel arrays sorted by (unique) key.
     pub fn from_parts(keys: Vec<u32>, clusters: Vec<u16>, masks: Vec<u8>) -> Lexicon {
         let size = (keys.len() * 2).next_power_of_two().max(16);
-        let mut slots = vec![0u32; size];
+        let mut slots = vec![Slot::default(); size];
         let m = size - 1;
-        for (i, &k) in keys.iter().enumerate() {
-            let mut j = k as usize & m;
-            while slots[j] != 0 {
+        for ((&key, &cluster), &mask) in keys.iter().zip(&clusters).zip(&masks) {
+            let mut j = key as usize & m;
+            while slots[j].used {
                 j = (j + 1) & m;
             }
-            slots[j] = i as u32 + 1;
+            slots[j] = Slot {
+                key,
+                cluster,
+                mask,
+                used: true,
+            };
         }
         Lexicon {
-            keys,
-            clusters,
-            masks,
             slots,
+            len: keys.len(),
         }
+    }
+
+    /// The entries as parallel arrays sorted by key (the model file's layout).
+    pub fn to_parts(&self) -> (Vec<u32>, Vec<u16>, Vec<u8>) {
+        let mut e: Vec<Slot> = self.slots.iter().filter(|s| s.used).copied().collect();
+        e.sort_unstable_by_key(|s| s.key);
+        (
+            e.iter().map(|s| s.key).collect(),
+            e.iter().map(|s| s.cluster).collect(),
+            e.iter().map(|s| s.mask).collect(),
+        )
     }
 
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.len == 0
     }
 
     #[inline]
@@ -108,14 +131,16 @@ impl Lexicon {
         let mut j = k as usize & m;
         loop {
             let s = self.slots[j];
-            if s == 0 {
+            if !s.used {
                 return None;
             }
-            let i = s as usize - 1;
-            if self.keys[i] == k {
-                let c = self.clusters[i];
-                let c = if c == u16::MAX { NO_CLUSTER } else { c as u32 };
-                return Some((c, self.masks[i] as u16));
+            if s.key == k {
+                let c = if s.cluster == u16::MAX {
+                    NO_CLUSTER
+                } else {
+                    s.cluster as u32
+                };
+                return Some((c, s.mask as u16));
             }
             j = (j + 1) & m;
         }

@@ -102,9 +102,10 @@ impl Model {
     }
 
     pub fn encode(&self) -> anyhow::Result<Vec<u8>> {
+        let (keys, clusters, masks) = self.lexicon.to_parts();
         let mut lex_keys = Vec::new();
         let mut prev = 0u32;
-        for &k in &self.lexicon.keys {
+        for &k in &keys {
             let mut d = k - prev;
             prev = k;
             loop {
@@ -130,13 +131,8 @@ impl Model {
                 .map(|&q| q as f32 * self.scale)
                 .collect(),
             lex_keys,
-            lex_clusters: self
-                .lexicon
-                .clusters
-                .iter()
-                .flat_map(|c| c.to_le_bytes())
-                .collect(),
-            lex_masks: self.lexicon.masks.clone(),
+            lex_clusters: clusters.iter().flat_map(|c| c.to_le_bytes()).collect(),
+            lex_masks: masks,
             info: self.info.clone(),
         };
         let body = bincode::serde::encode_to_vec(&file, bincode::config::standard())?;
