@@ -18,9 +18,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 fn rss_mb(pid: u32) -> f64 {
+    status_mb(pid, "VmRSS:")
+}
+
+/// A memory figure from /proc/PID/status (VmRSS: resident now, VmHWM: peak).
+fn status_mb(pid: u32, field: &str) -> f64 {
     let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     s.lines()
-        .find(|l| l.starts_with("VmRSS:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
@@ -234,6 +239,12 @@ fn main() {
         "didChange → diagnostics: p50 {:.1} ms, p99 {:.1} ms",
         pct(&mut diag_lat, 0.5),
         pct(&mut diag_lat, 0.99)
+    );
+    let (end, peak) = (rss_mb(c.pid()), status_mb(c.pid(), "VmHWM:"));
+    println!(
+        "resident memory at the end of the session: {end:.0} MiB ({:.2}×); peak {peak:.0} MiB ({:.2}×)",
+        end * 1048576.0 / bytes as f64,
+        peak * 1048576.0 / bytes as f64
     );
     c.shutdown();
 

@@ -112,6 +112,8 @@ pub struct Corpus {
     frequent: std::sync::OnceLock<Arc<frequent::FrequentNames>>,
     /// Topic summaries for figure diagnostics; derived, reset by every change.
     topics: parking_lot::Mutex<HashMap<Sym, Arc<TopicSummary>>>,
+    /// Entity summaries (hover cards); derived, reset by every change.
+    summaries: parking_lot::Mutex<HashMap<(KeyId, usize), Arc<EntitySummary>>>,
 }
 
 /// What the articles say about one topic (figures sharing a topic key),
@@ -159,7 +161,8 @@ struct Winners {
     key: KeyId,
     /// In documents naming none of the candidates.
     default: Option<KeyId>,
-    per_doc: HashMap<DocId, KeyId>,
+    /// By document id: the winner where some candidate is named.
+    per_doc: Vec<Option<KeyId>>,
 }
 
 /// What a hover card needs of an entity, computed from the per-key counts
@@ -296,6 +299,7 @@ impl Corpus {
     pub fn set_document(&mut self, path: PathBuf, analysis: Arc<DocAnalysis>) -> DocId {
         self.frequent = Default::default();
         self.topics.get_mut().clear();
+        self.summaries.get_mut().clear();
         let id = match self.by_path.get(&path) {
             Some(&id) => {
                 self.unlink(id);
@@ -385,6 +389,7 @@ impl Corpus {
     pub fn remove_document(&mut self, path: &Path) -> Option<DocId> {
         self.frequent = Default::default();
         self.topics.get_mut().clear();
+        self.summaries.get_mut().clear();
         if let Some(id) = self.by_path.get(path) {
             self.kb_docs.remove(id);
         }
@@ -531,7 +536,8 @@ impl Corpus {
         };
         // Documents without any candidate: the most mentioned one overall.
         let mut default: Option<(u32, u32, KeyId)> = None;
-        let mut per_doc: HashMap<DocId, (u32, u32, KeyId)> = HashMap::new();
+        // Indexed by document id (dense: one pass over the postings).
+        let mut per_doc: Vec<Option<(u32, u32, KeyId)>> = vec![None; self.docs.len()];
         for c in cands.keys() {
             let entry = &self.keys[c as usize];
             let zero = (0, entry.total, c);
@@ -540,19 +546,16 @@ impl Corpus {
             }
             for (d, n) in entry.docs.iter() {
                 let cand = (n, entry.total, c);
-                match per_doc.get_mut(&d) {
-                    Some(best) if !better(cand, *best) => {}
-                    Some(best) => *best = cand,
-                    None => {
-                        per_doc.insert(d, cand);
-                    }
+                let best = &mut per_doc[d as usize];
+                if best.is_none_or(|b| better(cand, b)) {
+                    *best = Some(cand);
                 }
             }
         }
         Some(Winners {
             key: k,
             default: default.map(|d| d.2),
-            per_doc: per_doc.into_iter().map(|(d, b)| (d, b.2)).collect(),
+            per_doc: per_doc.into_iter().map(|b| b.map(|b| b.2)).collect(),
         })
     }
 
@@ -607,8 +610,9 @@ impl Corpus {
                 // a multi-word entity; everything else stays with its key.
                 let joins = match winners {
                     Some(w) if w.key == mk && p.is_person() => {
-                        *winner.get_or_insert_with(|| w.per_doc.get(&doc).copied().or(w.default))
-                            == Some(e)
+                        *winner.get_or_insert_with(|| {
+                            w.per_doc.get(doc as usize).copied().flatten().or(w.default)
+                        }) == Some(e)
                     }
                     _ => mk == e,
                 };
@@ -626,7 +630,16 @@ impl Corpus {
     /// mention can join or leave the entity (the common case) this reads the
     /// per-key counts and the first few documents alone; otherwise it looks
     /// at every document involved.
-    pub fn entity_summary(&self, e: KeyId, max_docs: usize) -> EntitySummary {
+    pub fn entity_summary(&self, e: KeyId, max_docs: usize) -> Arc<EntitySummary> {
+        if let Some(s) = self.summaries.lock().get(&(e, max_docs)) {
+            return s.clone();
+        }
+        let s = Arc::new(self.compute_entity_summary(e, max_docs));
+        self.summaries.lock().insert((e, max_docs), s.clone());
+        s
+    }
+
+    fn compute_entity_summary(&self, e: KeyId, max_docs: usize) -> EntitySummary {
         let entry = &self.keys[e as usize];
         let (docs, lw) = self.candidate_docs(e);
         let simple = lw.is_none() && !self.by_last.contains_key(&e);
@@ -910,6 +923,14 @@ impl Corpus {
     /// Figures on the same topic (any value), corpus order.
     pub fn same_topic(&self, r: ItemRef) -> Vec<ItemRef> {
         self.figures_sharing(&self.fig_topic, self.figure(r).topic_key, r)
+    }
+
+    /// Frees the derived tables kept for queries (topic and entity
+    /// summaries) after a pass over every document: they are rebuilt on
+    /// demand, and on 10^5 articles they hold tens of megabytes.
+    pub fn drop_query_caches(&self) {
+        self.topics.lock().clear();
+        self.summaries.lock().clear();
     }
 
     /// The values stated about topic `key` and by which articles (cached

@@ -128,12 +128,20 @@ where
             Ok(None) | Err(_) => break,
         };
         let body = parked.splice(body);
+        let t = std::time::Instant::now();
         let header = format!("Content-Length: {}\r\n\r\n", body.len());
         if out.write_all(header.as_bytes()).await.is_err()
             || out.write_all(&body).await.is_err()
             || out.flush().await.is_err()
         {
             break;
+        }
+        if body.len() > 1 << 20 {
+            tracing::debug!(
+                "wrote a {:.1} MB message in {:.1} ms",
+                body.len() as f64 / 1e6,
+                t.elapsed().as_secs_f64() * 1e3
+            );
         }
     }
     let _ = out.flush().await;

@@ -133,6 +133,10 @@ impl Backend {
                     Self::commit_diagnostics(&mut state.write(), &tx, pending);
                 }
             }
+            if paths.len() > CHUNK {
+                state.read().corpus.drop_query_caches();
+                crate::memory::release_free_memory();
+            }
         });
     }
 
@@ -949,10 +953,10 @@ impl Backend {
             if cur.as_ref().map(|c| c.0) != Some(loc.doc) {
                 let found = state.corpus.doc(loc.doc).and_then(|d| {
                     let uri = match state.open.get(&d.path) {
-                        Some(o) => Some(o.uri.clone()),
-                        None => convert::path_to_uri(&d.path),
+                        Some(o) => serde_json::to_string(&o.uri).ok(),
+                        None => convert::path_to_uri_json(&d.path),
                     }?;
-                    Some((serde_json::to_string(&uri).ok()?, &d.analysis.line_index))
+                    Some((uri, &d.analysis.line_index))
                 });
                 cur = Some((loc.doc, found));
             }
@@ -2008,6 +2012,7 @@ impl super::raw::RawHandler for RawQueries {
     fn handle(&self, _method: &str, params: Value) -> Result<Vec<u8>> {
         let params: ReferenceParams = serde_json::from_value(params)
             .map_err(|e| Error::invalid_params(format!("gazette: {e}")))?;
+        let t0 = std::time::Instant::now();
         let s = self.state.read();
         let p = &params.text_document_position;
         let locs = guarded("references", || {
@@ -2019,9 +2024,18 @@ impl super::raw::RawHandler for RawQueries {
                 params.context.include_declaration,
             ))
         })?;
-        Ok(match locs {
-            Some(locs) => Backend::locations_json(&s, &locs),
+        let t1 = std::time::Instant::now();
+        let json = match &locs {
+            Some(locs) => Backend::locations_json(&s, locs),
             None => b"null".to_vec(),
-        })
+        };
+        tracing::debug!(
+            "references: {} locations, query {:.1} ms, JSON {:.1} ms ({:.1} MB)",
+            locs.as_ref().map_or(0, |l| l.len()),
+            (t1 - t0).as_secs_f64() * 1e3,
+            t1.elapsed().as_secs_f64() * 1e3,
+            json.len() as f64 / 1e6
+        );
+        Ok(json)
     }
 }

@@ -90,7 +90,15 @@ impl Client {
             .envs(envs.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            // GAZETTE_TEST_STDERR=FILE keeps the server's log (with GAZETTE_LOG).
+            .stderr(match std::env::var_os("GAZETTE_TEST_STDERR") {
+                Some(f) => std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(f)
+                    .map_or(Stdio::null(), Stdio::from),
+                None => Stdio::null(),
+            })
             .spawn()
             .expect("start gazette lsp");
         let stdin = child.stdin.take().unwrap();
