@@ -5,7 +5,7 @@
 //! difference (see [`crate::corpus`]).
 
 use crate::figures::find_figures;
-use crate::model::{Figure, NameMention};
+use crate::model::{Figure, NameMention, Sym};
 use crate::recognize::{Overrides, Proposal, Recognizer};
 use crate::text::position::LineIndex;
 use crate::text::tokenize::tokenize;
@@ -17,6 +17,8 @@ pub struct DocAnalysis {
     pub line_index: LineIndex,
     /// Name mentions, sorted by span, non-overlapping.
     pub mentions: Vec<NameMention>,
+    /// The roles said of mentions (mention index, role), by index.
+    pub roles: Vec<(u32, Sym)>,
     /// Figures, sorted by span, non-overlapping.
     pub figures: Vec<Figure>,
     /// Number of tokens (for statistics and throughput numbers).
@@ -33,6 +35,14 @@ impl DocAnalysis {
     pub fn is_empty(&self) -> bool {
         self.line_index.is_empty()
     }
+    /// The role said of mention `idx`, if any.
+    pub fn role(&self, idx: usize) -> Option<Sym> {
+        self.roles
+            .binary_search_by_key(&(idx as u32), |r| r.0)
+            .ok()
+            .map(|i| self.roles[i].1)
+    }
+
     /// Index of the mention whose span contains the cursor `offset`.
     pub fn mention_at(&self, offset: usize) -> Option<usize> {
         find_at(&self.mentions, offset, |m| m.span)
@@ -94,16 +104,22 @@ fn stage<T: Default>(name: &str, f: impl FnOnce() -> T) -> T {
 pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
     let tok = tokenize(text);
     let proposals = stage("tagger", || tagger_proposals(text, &tok));
-    let mut mentions = stage("recognize", || {
+    let found = stage("recognize", || {
         Recognizer::global().recognize(text, &tok, &proposals, overrides)
     });
     let mut figures = stage("figures", || find_figures(text, &tok));
     // Analyses live as long as the corpus: no spare capacity.
-    mentions.shrink_to_fit();
+    let mentions: Vec<NameMention> = found.iter().map(|f| f.mention()).collect();
+    let roles: Vec<(u32, Sym)> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| Some((i as u32, f.role?)))
+        .collect();
     figures.shrink_to_fit();
     DocAnalysis {
         line_index: LineIndex::new(text),
         mentions,
+        roles,
         figures,
         token_count: tok.tokens.len(),
         encoding_fallback: None,

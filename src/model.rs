@@ -130,10 +130,32 @@ pub struct NameMention {
     /// The normalised form used for linking ("Putins" → "Putin",
     /// "Europäischen Union" → "Europäische Union"). Case as in the canonical form.
     pub norm: Sym,
-    /// A role or description said of the mention in apposition
-    /// ("NATO-Generalsekretär" in "NATO-Generalsekretär Jens Stoltenberg").
+    pub source: Source,
+}
+
+/// A name mention as the recogniser reports it: the mention plus the role
+/// or description said of it in apposition ("NATO-Generalsekretär" in
+/// "NATO-Generalsekretär Jens Stoltenberg"). Few mentions have one, so a
+/// document's analysis keeps roles in a side table
+/// ([`crate::analysis::DocAnalysis::role`]), not in every mention.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FoundName {
+    pub span: Span,
+    pub kind: EntityKind,
+    pub norm: Sym,
     pub role: Option<Sym>,
     pub source: Source,
+}
+
+impl FoundName {
+    pub fn mention(&self) -> NameMention {
+        NameMention {
+            span: self.span,
+            kind: self.kind,
+            norm: self.norm,
+            source: self.source,
+        }
+    }
 }
 
 /// What kind of quantity a figure states.

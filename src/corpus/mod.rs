@@ -259,6 +259,11 @@ impl Corpus {
         &self.doc(r.doc).unwrap().analysis.mentions[r.idx as usize]
     }
 
+    /// The role said of mention `r` in apposition, if any.
+    pub fn role(&self, r: ItemRef) -> Option<Sym> {
+        self.doc(r.doc)?.analysis.role(r.idx as usize)
+    }
+
     pub fn figure(&self, r: ItemRef) -> &Figure {
         &self.doc(r.doc).unwrap().analysis.figures[r.idx as usize]
     }
@@ -427,7 +432,8 @@ impl Corpus {
             };
             let spelling = self.link_of(m).1;
             let e = &mut self.keys[k as usize];
-            let p = Posting::new(r, m.kind == EntityKind::Person, m.role.is_some());
+            let role = entry.analysis.role(i);
+            let p = Posting::new(r, m.kind == EntityKind::Person, role.is_some());
             if add {
                 e.docs.insert(p);
             } else {
@@ -441,7 +447,7 @@ impl Corpus {
                 e.kinds[kind_index(m.kind)] -= 1;
             }
             e.spellings.bump(spelling, add);
-            if let Some(role) = m.role {
+            if let Some(role) = role {
                 e.roles.bump(role, add);
             }
             if let Some(lw) = last_word {
@@ -676,7 +682,7 @@ impl Corpus {
                 }
                 // Only mentions with a role need a look (the postings say which).
                 for &p in buf.iter().filter(|p| p.has_role()) {
-                    if let Some(role) = &self.mention(p.item()).role {
+                    if let Some(role) = self.role(p.item()) {
                         *roles.entry(role.as_str()).or_default() += 1;
                     }
                 }
@@ -745,9 +751,8 @@ impl Corpus {
         let mut kinds = [0u32; 4];
         let mut roles: BTreeMap<&str, u32> = BTreeMap::new();
         for &r in &mentions {
-            let m = self.mention(r);
-            kinds[kind_index(m.kind)] += 1;
-            if let Some(role) = &m.role {
+            kinds[kind_index(self.mention(r).kind)] += 1;
+            if let Some(role) = self.role(r) {
                 *roles.entry(role.as_str()).or_default() += 1;
             }
         }

@@ -629,7 +629,6 @@ impl KnowledgeBase {
                     span,
                     kind: e.kind,
                     norm: crate::model::sym(&e.name),
-                    role: None,
                     source: Source::KnowledgeBase,
                 });
             }
@@ -639,6 +638,7 @@ impl KnowledgeBase {
         DocAnalysis {
             line_index: LineIndex::new(text),
             mentions,
+            roles: Vec::new(),
             figures: Vec::new(),
             token_count: 0,
             encoding_fallback: None,

@@ -13,7 +13,7 @@ mod data;
 #[cfg(test)]
 mod eval;
 
-use crate::model::{EntityKind, NameMention, Source, Span};
+use crate::model::{EntityKind, FoundName, Source, Span};
 use crate::text::tokenize::{TokenKind, Tokenized};
 use data::{is_all_caps, Data, PhraseTable};
 use fxhash::FxHashMap;
@@ -266,7 +266,7 @@ impl Recognizer {
         tok: &Tokenized,
         proposals: &[Proposal],
         overrides: &Overrides,
-    ) -> Vec<NameMention> {
+    ) -> Vec<FoundName> {
         let toks = self.token_facts(text, tok);
         let mut cands: Vec<Cand> = Vec::new();
 
@@ -1471,7 +1471,7 @@ fn cand(toks: &[Tok], a: usize, b: usize, kind: EntityKind, norm: String, source
 }
 
 /// Greedy non-overlapping selection by rank; output sorted by span.
-fn select(mut cands: Vec<Cand>) -> Vec<NameMention> {
+fn select(mut cands: Vec<Cand>) -> Vec<FoundName> {
     cands.sort_by(|a, b| b.rank().cmp(&a.rank()).then(a.start.cmp(&b.start)));
     let mut occupied: std::collections::BTreeMap<usize, usize> = Default::default();
     let mut taken: Vec<Cand> = Vec::with_capacity(cands.len());
@@ -1492,7 +1492,7 @@ fn select(mut cands: Vec<Cand>) -> Vec<NameMention> {
     taken.sort_by_key(|c| c.start);
     taken
         .into_iter()
-        .map(|c| NameMention {
+        .map(|c| FoundName {
             span: Span::new(c.start, c.end),
             kind: c.kind,
             norm: crate::model::sym(c.norm),

@@ -1,11 +1,11 @@
 use super::*;
 use crate::text::tokenize::tokenize;
 
-fn run(text: &str) -> Vec<NameMention> {
+fn run(text: &str) -> Vec<FoundName> {
     run_with(text, &Overrides::default())
 }
 
-fn run_with(text: &str, o: &Overrides) -> Vec<NameMention> {
+fn run_with(text: &str, o: &Overrides) -> Vec<FoundName> {
     Recognizer::global().recognize(text, &tokenize(text), &[], o)
 }
 
@@ -22,7 +22,7 @@ fn show(text: &str) -> Vec<(String, &'static str, String)> {
         .collect()
 }
 
-fn find<'a>(ms: &'a [NameMention], text: &str, surface: &str) -> Option<&'a NameMention> {
+fn find<'a>(ms: &'a [FoundName], text: &str, surface: &str) -> Option<&'a FoundName> {
     ms.iter().find(|m| &text[m.span.range()] == surface)
 }
 

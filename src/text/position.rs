@@ -56,8 +56,10 @@ pub struct LinePos {
 pub struct LineIndex {
     /// Byte offset at which each line starts; `line_starts[0] == 0`.
     line_starts: Vec<u32>,
-    /// Byte offset at which each line's content ends (before its terminator).
-    line_ends: Vec<u32>,
+    /// Lines whose terminator is `\r\n` (two bytes; `\n` and a lone `\r`
+    /// are one): a line's content ends where the next line starts minus its
+    /// terminator, so only these exceptions are stored.
+    crlf: Vec<u32>,
     /// Every non-ASCII character, packed as `offset << 2 | (utf8_len - 1)`
     /// (4 bytes each: German text has one every ~70 bytes, and a corpus of
     /// 10^5 articles has millions). The UTF-16 length follows from the UTF-8
@@ -71,7 +73,7 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0u32];
-        let mut line_ends = Vec::new();
+        let mut crlf = Vec::new();
         let mut wide = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
@@ -79,12 +81,11 @@ impl LineIndex {
             if b < 0x80 {
                 match b {
                     b'\n' => {
-                        line_ends.push(i as u32);
                         line_starts.push(i as u32 + 1);
                     }
                     b'\r' => {
-                        line_ends.push(i as u32);
                         if bytes.get(i + 1) == Some(&b'\n') {
+                            crlf.push(line_starts.len() as u32 - 1);
                             i += 1;
                         }
                         line_starts.push(i as u32 + 1);
@@ -98,14 +99,13 @@ impl LineIndex {
                 i += c.len_utf8();
             }
         }
-        line_ends.push(text.len() as u32);
         // Kept for the document's lifetime: no spare capacity.
         line_starts.shrink_to_fit();
-        line_ends.shrink_to_fit();
+        crlf.shrink_to_fit();
         wide.shrink_to_fit();
         LineIndex {
             line_starts,
-            line_ends,
+            crlf,
             wide,
             len: text.len() as u32,
         }
@@ -133,9 +133,20 @@ impl LineIndex {
         }
     }
 
+    /// Byte offset where line `line`'s content ends (before its terminator).
+    fn line_end(&self, line: usize) -> u32 {
+        match self.line_starts.get(line + 1) {
+            None => self.len,
+            Some(&next) => {
+                let crlf = self.crlf.binary_search(&(line as u32)).is_ok();
+                next - 1 - crlf as u32
+            }
+        }
+    }
+
     /// Byte range of line `line` without its terminator.
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
-        self.line_starts[line] as usize..self.line_ends[line] as usize
+        self.line_starts[line] as usize..self.line_end(line) as usize
     }
 
     /// The text of line `line` without its terminator.
@@ -198,7 +209,7 @@ impl LineIndex {
         if line >= self.line_starts.len() {
             return self.len as usize;
         }
-        let (start, end) = (self.line_starts[line], self.line_ends[line]);
+        let (start, end) = (self.line_starts[line], self.line_end(line));
         if enc == PositionEncoding::Utf8 {
             let o = start.saturating_add(pos.character).min(end) as usize;
             return self.floor_boundary(o);
