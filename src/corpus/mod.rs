@@ -17,6 +17,7 @@ use crate::analysis::DocAnalysis;
 use crate::kb::{KbEntity, KnowledgeBase};
 use crate::model::{sym, EntityKind, Figure, NameMention, Span, Sym};
 use counts::{Counts, Posting, Postings, SortedSet};
+use fxhash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -53,6 +54,8 @@ struct KeyEntry {
     roles: Counts<Sym>,
     /// Key of the last word, when this is a multi-word person key.
     last_word: Option<KeyId>,
+    /// Memo of [`Corpus::last_word_key`] (`None`: not computed yet).
+    last_word_memo: Option<Option<KeyId>>,
 }
 
 /// Everything the corpus says about one entity.
@@ -92,16 +95,16 @@ pub struct Corpus {
     docs: Vec<Option<DocEntry>>,
     free: Vec<DocId>,
     by_path: HashMap<PathBuf, DocId>,
-    key_ids: HashMap<Box<str>, KeyId>,
+    key_ids: FxHashMap<Box<str>, KeyId>,
     keys: Vec<KeyEntry>,
     /// last-word key → multi-word person keys ending in it, with mention counts.
     by_last: HashMap<KeyId, Counts<KeyId>>,
     /// Figures by quantity key and by topic key.
-    fig_quantity: HashMap<Sym, SortedSet<ItemRef>>,
-    fig_topic: HashMap<Sym, SortedSet<ItemRef>>,
+    fig_quantity: FxHashMap<Sym, SortedSet<ItemRef>>,
+    fig_topic: FxHashMap<Sym, SortedSet<ItemRef>>,
     /// Memo of [`linking::link_key`] and [`linking::spelling`] per distinct
     /// normalised name (millions of mentions, thousands of names).
-    link_memo: HashMap<(Sym, EntityKind), (KeyId, Sym)>,
+    link_memo: FxHashMap<(Sym, EntityKind), (KeyId, Sym)>,
     /// Corpus order: each document's rank by path, computed on first use
     /// after documents were added or removed (edits keep it).
     rank: std::sync::OnceLock<Vec<u32>>,
@@ -281,6 +284,20 @@ impl Corpus {
         id
     }
 
+    /// The key of the last word of multi-word key `k` (None for one word),
+    /// interned on first use and remembered.
+    fn last_word_key(&mut self, k: KeyId) -> Option<KeyId> {
+        if let Some(m) = self.keys[k as usize].last_word_memo {
+            return m;
+        }
+        let text = self.keys[k as usize].text.clone();
+        let lw = text
+            .contains(' ')
+            .then(|| self.intern(text.rsplit(' ').next().unwrap()));
+        self.keys[k as usize].last_word_memo = Some(lw);
+        lw
+    }
+
     /// A mention's linking key and spelling (memoised per name and kind).
     fn link_of(&mut self, m: &NameMention) -> (KeyId, Sym) {
         if let Some(&v) = self.link_memo.get(&(m.norm, m.kind)) {
@@ -422,11 +439,8 @@ impl Corpus {
                 doc: id,
                 idx: i as u32,
             };
-            let multiword_person =
-                m.kind == EntityKind::Person && self.keys[k as usize].text.contains(' ');
-            let last_word = if multiword_person {
-                let text = self.keys[k as usize].text.clone();
-                Some(self.intern(text.rsplit(' ').next().unwrap()))
+            let last_word = if m.kind == EntityKind::Person {
+                self.last_word_key(k)
             } else {
                 None
             };
@@ -981,7 +995,7 @@ impl Corpus {
     /// The figures filed under `key` in `map` (just `r` without a key), corpus order.
     fn figures_sharing(
         &self,
-        map: &HashMap<Sym, SortedSet<ItemRef>>,
+        map: &FxHashMap<Sym, SortedSet<ItemRef>>,
         key: Option<Sym>,
         r: ItemRef,
     ) -> Vec<ItemRef> {
