@@ -78,16 +78,22 @@ pub struct EntityInfo {
 
 impl EntityInfo {
     pub fn doc_count(&self) -> usize {
-        let mut n = 0;
-        let mut last = None;
-        for m in &self.mentions {
-            if last != Some(m.doc) {
-                n += 1;
-                last = Some(m.doc);
-            }
-        }
-        n
+        count_docs(&self.mentions)
     }
+
+    /// The mentions in articles: the knowledge base's own entry is not one.
+    pub fn article_mentions(&self, corpus: &Corpus) -> Vec<ItemRef> {
+        self.mentions
+            .iter()
+            .copied()
+            .filter(|m| !corpus.is_kb_doc(m.doc))
+            .collect()
+    }
+}
+
+/// How many documents `refs` (in corpus order, so grouped by document) are in.
+pub fn count_docs(refs: &[ItemRef]) -> usize {
+    refs.chunk_by(|a, b| a.doc == b.doc).count()
 }
 
 #[derive(Default)]

@@ -1,7 +1,7 @@
 //! Hover cards for names and figures (markdown).
 
 use super::{context_line, target_at, Target, TextSource};
-use crate::corpus::{Corpus, DocId, ItemRef};
+use crate::corpus::{count_docs, Corpus, DocId, ItemRef};
 use crate::model::{FigureValue, Span};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -154,17 +154,8 @@ fn name_card_full(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverC
         }
     }
     // Counts are of articles: the knowledge base's own entry is not a mention.
-    let articles: Vec<ItemRef> = info
-        .mentions
-        .iter()
-        .copied()
-        .filter(|m| !corpus.is_kb_doc(m.doc))
-        .collect();
-    let doc_count = {
-        let mut d: Vec<DocId> = articles.iter().map(|m| m.doc).collect();
-        d.dedup();
-        d.len()
-    };
+    let articles = info.article_mentions(corpus);
+    let doc_count = count_docs(&articles);
     let _ = write!(
         md,
         "\n\n{} in {}",

@@ -2,7 +2,7 @@
 //! (normalised values after worded figures) and document links (URLs).
 
 use super::Location;
-use crate::corpus::{Corpus, DocId, ItemRef, KeyId};
+use crate::corpus::{count_docs, Corpus, DocId, ItemRef, KeyId};
 use crate::model::{FigureCategory, FigureValue, Span};
 use crate::text::tokenize::{tokenize, TokenKind};
 use std::collections::BTreeSet;
@@ -44,20 +44,13 @@ pub fn code_lenses(corpus: &Corpus, doc: DocId) -> Vec<Lens> {
         if def.doc != doc {
             continue;
         }
-        let articles: Vec<ItemRef> = info
-            .mentions
-            .iter()
-            .copied()
-            .filter(|m| !corpus.is_kb_doc(m.doc))
-            .collect();
-        let mut docs: Vec<DocId> = articles.iter().map(|m| m.doc).collect();
-        docs.dedup();
+        let articles = info.article_mentions(corpus);
         out.push(Lens {
             span: corpus.mention(def).span,
             title: format!(
                 "{} in {}",
                 plural(articles.len(), "mention", "mentions"),
-                plural(docs.len(), "article", "articles")
+                plural(count_docs(&articles), "article", "articles")
             ),
             references: info
                 .mentions
