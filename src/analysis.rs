@@ -81,6 +81,15 @@ pub fn contained_panics() -> usize {
     CONTAINED_PANICS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// The message a panic was raised with (`panic!("…")` payloads are a
+/// `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<String> {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+}
+
 /// Runs one analysis stage; a panic is logged and yields `T::default()`, so
 /// that one bad document costs its own mentions or figures, never the batch
 /// it is indexed with or the server's state.
@@ -89,11 +98,7 @@ fn stage<T: Default>(name: &str, f: impl FnOnce() -> T) -> T {
         Ok(v) => v,
         Err(e) => {
             CONTAINED_PANICS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let msg = e
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| e.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let msg = panic_message(&*e).unwrap_or_default();
             tracing::error!("analysis stage {name} panicked (its results are dropped): {msg}");
             T::default()
         }

@@ -368,11 +368,7 @@ fn answer_panic(
     id: Option<Id>,
     p: Box<dyn std::any::Any + Send>,
 ) -> Option<Response> {
-    let msg = p
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
+    let msg = crate::analysis::panic_message(&*p).unwrap_or_else(|| "unknown panic".into());
     tracing::error!("panic while handling {method}: {msg}");
     let id = id?;
     let mut err = Error::internal_error();

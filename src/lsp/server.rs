@@ -53,11 +53,7 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
     match std::panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(v) => Ok(v),
         Err(e) => {
-            let msg = e
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| e.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let msg = crate::analysis::panic_message(&*e).unwrap_or_default();
             tracing::error!("panic in {what}: {msg}");
             let mut err = Error::internal_error();
             err.message = format!("gazette: internal error in {what}: {msg}").into();
