@@ -6,7 +6,7 @@
 //! `cargo bench --bench pipeline`
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use gazette::analysis::analyze;
+use gazette::analysis::{analyze, tagger_proposals};
 use gazette::figures::find_figures;
 use gazette::recognize::{Overrides, Proposal, Recognizer};
 use gazette::tagger::Tagger;
@@ -55,17 +55,7 @@ fn bench(c: &mut Criterion) {
     let props: Vec<Vec<Proposal>> = docs
         .iter()
         .zip(&toks)
-        .map(|(d, t)| {
-            Tagger::global()
-                .spans(d, t)
-                .into_iter()
-                .map(|(tokens, kind, score)| Proposal {
-                    tokens,
-                    kind,
-                    score,
-                })
-                .collect()
-        })
+        .map(|(d, t)| tagger_proposals(d, t))
         .collect();
     g.bench_function("recognize (rules + gazetteers + proposals)", |b| {
         b.iter(|| {
