@@ -912,6 +912,18 @@ impl Backend {
         Some((doc, convert::offset(li, pos, state.encoding)))
     }
 
+    /// The references a request asks for (in the core's terms).
+    fn reference_locations(state: &State, params: &ReferenceParams) -> Option<Vec<ide::Location>> {
+        let p = &params.text_document_position;
+        let (doc, off) = Self::locate(state, &p.text_document.uri, p.position)?;
+        Some(ide::references(
+            &state.corpus,
+            doc,
+            off,
+            params.context.include_declaration,
+        ))
+    }
+
     /// Many locations at once: each document's URI is built once.
     fn locations(state: &State, locs: Vec<ide::Location>) -> Vec<Location> {
         let mut uri_of: HashMap<crate::corpus::DocId, Option<Uri>> = HashMap::new();
@@ -1643,12 +1655,9 @@ impl LanguageServer for Backend {
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        let p = params.text_document_position;
         let s = self.state.read();
         guarded("references", || {
-            let (doc, off) = Self::locate(&s, &p.text_document.uri, p.position)?;
-            let locs = ide::references(&s.corpus, doc, off, params.context.include_declaration);
-            Some(Self::locations(&s, locs))
+            Some(Self::locations(&s, Self::reference_locations(&s, &params)?))
         })
     }
 
@@ -2010,16 +2019,7 @@ impl super::raw::RawHandler for RawQueries {
             .map_err(|e| Error::invalid_params(format!("gazette: {e}")))?;
         let t0 = std::time::Instant::now();
         let s = self.state.read();
-        let p = &params.text_document_position;
-        let locs = guarded("references", || {
-            let (doc, off) = Backend::locate(&s, &p.text_document.uri, p.position)?;
-            Some(ide::references(
-                &s.corpus,
-                doc,
-                off,
-                params.context.include_declaration,
-            ))
-        })?;
+        let locs = guarded("references", || Backend::reference_locations(&s, &params))?;
         let t1 = std::time::Instant::now();
         let json = match &locs {
             Some(locs) => Backend::locations_json(&s, locs),
