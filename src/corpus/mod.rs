@@ -323,11 +323,16 @@ impl Corpus {
         self.key_ids.get(key).copied()
     }
 
+    /// Forgets the tables derived from the counts (frequent names, topic
+    /// and entity summaries); every change calls this.
+    fn reset_derived(&mut self) {
+        self.frequent = Default::default();
+        self.drop_query_caches();
+    }
+
     /// Adds or replaces the analysis of the document at `path`.
     pub fn set_document(&mut self, path: PathBuf, analysis: Arc<DocAnalysis>) -> DocId {
-        self.frequent = Default::default();
-        self.topics.get_mut().clear();
-        self.summaries.get_mut().clear();
+        self.reset_derived();
         let id = match self.by_path.get(&path) {
             Some(&id) => {
                 self.unlink(id);
@@ -415,9 +420,7 @@ impl Corpus {
 
     /// Removes the document at `path` (deleted or excluded).
     pub fn remove_document(&mut self, path: &Path) -> Option<DocId> {
-        self.frequent = Default::default();
-        self.topics.get_mut().clear();
-        self.summaries.get_mut().clear();
+        self.reset_derived();
         if let Some(id) = self.by_path.get(path) {
             self.kb_docs.remove(id);
         }
