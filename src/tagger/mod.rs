@@ -113,6 +113,9 @@ struct Scratch {
     feats: Vec<u32>,
     scores: Vec<i32>,
     back: Vec<u8>,
+    /// Forward/backward best scores for span confidences.
+    alpha: Vec<[i32; NLABELS]>,
+    beta: Vec<[i32; NLABELS]>,
     word: String,
     lower: String,
 }
@@ -227,12 +230,20 @@ impl Tagger {
     /// sentence, and entry k of the result is the best score of a path that
     /// labels all tokens of `spans[k]` `O`. One forward and one backward pass
     /// per sentence (max-marginals), then O(span length) per span.
-    fn span_margins(&self, n: usize, scores: &[i32], spans: &[Range<usize>]) -> (i32, Vec<i32>) {
+    fn span_margins(&self, n: usize, s: &mut Scratch, spans: &[Range<usize>]) -> (i32, Vec<i32>) {
         const NEG: i32 = i32::MIN / 4;
         let m = &self.model;
         // alpha[i][l]: best prefix 0..=i ending in l; beta[i][l]: best suffix after i given l at i.
-        let mut alpha = vec![[NEG; NLABELS]; n];
-        let mut beta = vec![[0i32; NLABELS]; n];
+        let Scratch {
+            scores,
+            alpha,
+            beta,
+            ..
+        } = s;
+        alpha.clear();
+        alpha.resize(n, [NEG; NLABELS]);
+        beta.clear();
+        beta.resize(n, [0i32; NLABELS]);
         for l in 0..NLABELS {
             if allowed(None, Label(l as u8)) {
                 alpha[0][l] = scores[l] + m.start_q[l];
@@ -324,7 +335,7 @@ impl Tagger {
                 continue;
             }
             let ranges: Vec<Range<usize>> = spans.iter().map(|(r, _)| r.clone()).collect();
-            let (best, without) = self.span_margins(words.len(), &s.scores, &ranges);
+            let (best, without) = self.span_margins(words.len(), &mut s, &ranges);
             for ((r, class), without) in spans.into_iter().zip(without) {
                 let kind = Label::begin(class).kind().unwrap();
                 // Margin: best path score minus best path with the span forced to O.
@@ -430,7 +441,7 @@ mod tests {
                 let ranges: Vec<Range<usize>> = (0..n)
                     .flat_map(|a| (a + 1..=n.min(a + 4)).map(move |b| a..b))
                     .collect();
-                let (best, without) = t.span_margins(n, &s.scores, &ranges);
+                let (best, without) = t.span_margins(n, &mut s, &ranges);
                 let mut labels = vec![Label::O; n];
                 t.viterbi(n, &mut s, &mut labels);
                 assert_eq!(best, forced_best(t, n, &s.scores, &(0..0)));
