@@ -2,18 +2,8 @@
 
 mod common;
 use common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::BTreeSet;
-
-fn file_of(loc: &Value) -> String {
-    loc["uri"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string()
-}
 
 fn started() -> Client {
     let mut c = Client::spawn();

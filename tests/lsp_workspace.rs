@@ -21,19 +21,7 @@ fn refs_to_stoltenberg(c: &mut Client, path: &std::path::Path, text: &str) -> Ve
         json!({"textDocument": {"uri": uri(path)}, "position": pos_of(text, "Stoltenberg", 0, 1),
                "context": {"includeDeclaration": true}}),
     );
-    r.as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            l["uri"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .to_string()
-        })
-        .collect()
+    r.as_array().unwrap().iter().map(file_of).collect()
 }
 
 #[test]

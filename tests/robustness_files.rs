@@ -48,20 +48,7 @@ fn nato_files(c: &mut Client, path: &Path, text: &str) -> Vec<String> {
         json!({"textDocument": {"uri": uri(path)}, "position": pos_of(text, "NATO", 0, 1),
                "context": {"includeDeclaration": true}}),
     );
-    let mut v: Vec<String> = r
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            l["uri"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let mut v: Vec<String> = r.as_array().unwrap().iter().map(file_of).collect();
     v.sort();
     v.dedup();
     v
