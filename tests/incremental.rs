@@ -59,6 +59,19 @@ fn snapshot(c: &Corpus) -> String {
         let a = &c.doc(doc).unwrap().analysis;
         for i in 0..a.figures.len() {
             let r = ItemRef { doc, idx: i as u32 };
+            // The hover card's group summary agrees with the full group.
+            let all = c.same_quantity(r);
+            let sum = c.same_quantity_summary(r, 2);
+            let firsts: Vec<(ItemRef, usize)> = all
+                .chunk_by(|a, b| a.doc == b.doc)
+                .map(|g| (g[0], g.len()))
+                .collect();
+            assert_eq!(sum.statements, all.len());
+            assert_eq!(sum.docs, firsts.len());
+            assert_eq!(sum.first, firsts[..firsts.len().min(2)]);
+            for o in c.other_values(r, 3) {
+                out += &format!("O {} {:?}\n", c.path(o.doc).display(), c.figure(o).span);
+            }
             out += &format!(
                 "F {} {:?} {:?}\n",
                 c.path(doc).display(),
@@ -133,6 +146,9 @@ proptest! {
             inc.set_document(p.clone(), Arc::new(analyze(t, &ov)));
         }
         for op in ops {
+            // Answer queries between edits, so that what the index caches
+            // (summaries, families, topics) must be forgotten correctly.
+            snapshot(&inc);
             match op {
                 Op::Edit { doc, at, len, text } => {
                     let Some(t) = texts[doc].as_mut() else { continue };

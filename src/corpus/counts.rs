@@ -182,6 +182,10 @@ impl Postings {
             .chunk_by(|a, b| a.doc == b.doc)
             .map(|c| (c[0].doc, c.len() as u32))
     }
+    /// The postings of each document, in id order.
+    pub fn by_doc(&self) -> impl Iterator<Item = &[Posting]> + '_ {
+        self.refs.chunk_by(|a, b| a.doc == b.doc)
+    }
     /// Number of documents.
     pub fn len(&self) -> usize {
         self.docs as usize

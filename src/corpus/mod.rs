@@ -18,7 +18,7 @@ use crate::kb::{KbEntity, KnowledgeBase};
 use crate::model::{sym, EntityKind, Figure, NameMention, Span, Sym};
 use counts::{Counts, Posting, Postings, SortedSet};
 use fxhash::FxHashMap;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -105,6 +105,11 @@ pub struct Corpus {
     keys: Vec<KeyEntry>,
     /// last-word key → multi-word person keys ending in it, with mention counts.
     by_last: HashMap<KeyId, Counts<KeyId>>,
+    /// Per key, its mentions with a role and the role, sorted: a last
+    /// name's family sums the roles of its one-word mentions from here
+    /// instead of looking into thousands of documents. (About 2 % of
+    /// mentions have a role; keys without any have no entry.)
+    key_roles: FxHashMap<KeyId, Vec<(Posting, Sym)>>,
     /// Figures by quantity key and by topic key.
     fig_quantity: FxHashMap<Sym, SortedSet<ItemRef>>,
     fig_topic: FxHashMap<Sym, SortedSet<ItemRef>>,
@@ -119,10 +124,33 @@ pub struct Corpus {
     /// Frequent names bucketed for the unknown-name check; derived, reset
     /// by every change.
     frequent: std::sync::OnceLock<Arc<frequent::FrequentNames>>,
-    /// Topic summaries for figure diagnostics; derived, reset by every change.
-    topics: parking_lot::Mutex<HashMap<Sym, Arc<TopicSummary>>>,
-    /// Entity summaries (hover cards); derived, reset by every change.
-    summaries: parking_lot::Mutex<HashMap<(KeyId, usize), Arc<EntitySummary>>>,
+    /// Were the frequent names asked for since the last change? While
+    /// indexing, nobody asks between changes, and rebuilding them on the
+    /// next question is cheaper than updating them after every document.
+    frequent_used: std::sync::atomic::AtomicBool,
+    /// Topic summaries for figure diagnostics; derived, forgotten for the
+    /// topics a changed document states.
+    topics: parking_lot::Mutex<FxHashMap<Sym, Arc<TopicSummary>>>,
+    /// Entity summaries (hover cards) with the `max_docs` they were made
+    /// for; derived, forgotten for the entities a changed document touches.
+    summaries: parking_lot::Mutex<FxHashMap<KeyId, (usize, Arc<EntitySummary>)>>,
+    /// Last-name families (see [`Family`]); derived like `summaries`.
+    families: parking_lot::Mutex<FxHashMap<KeyId, Arc<Family>>>,
+}
+
+/// Where the one-word person mentions of a last name ("Putin", which ends
+/// "Wladimir Putin") go, summed per full name: one pass over the postings
+/// of the last word and its full names, shared by every full name's hover
+/// card, so a card never walks 10^5 postings of its own.
+#[derive(Debug, Default)]
+struct Family {
+    /// The full name taking the mentions in documents that name none of them.
+    default: Option<KeyId>,
+    /// Per full name: how many one-word mentions it takes, and their roles.
+    joined: FxHashMap<KeyId, (u32, Vec<Sym>)>,
+    /// Documents whose one-word mentions go to `default` because they name
+    /// no full name, by id.
+    orphan_docs: Vec<DocId>,
 }
 
 /// What the articles say about one topic (figures sharing a topic key),
@@ -164,14 +192,51 @@ fn value_key(v: &crate::model::FigureValue) -> ValueKey {
     }
 }
 
+/// Which one-word person mentions move in a document: the last word whose
+/// mentions they are, and the full name they join there (see
+/// [`Corpus::mentions_in`]).
+type Joins = Option<(KeyId, Option<KeyId>)>;
+
+/// A group of figures stating the same quantity, as a hover card shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupSummary {
+    pub statements: usize,
+    pub docs: usize,
+    /// The first statement in each of the first articles (corpus order),
+    /// with the article's number of statements.
+    pub first: Vec<(ItemRef, usize)>,
+}
+
 /// For a one-word key that ends multi-word person names: the name each
 /// document's one-word person mentions join.
 struct Winners {
     key: KeyId,
-    /// In documents naming none of the candidates.
-    default: Option<KeyId>,
-    /// By document id: the winner where some candidate is named.
-    per_doc: Vec<Option<KeyId>>,
+    /// The candidates, best first where no document decides (the first
+    /// takes the documents naming none of them).
+    order: Vec<KeyId>,
+    /// By document id: (count << 32 | rank from the end of `order`) of the
+    /// winner where some candidate is named, else 0.
+    per_doc: Vec<u64>,
+}
+
+impl Winners {
+    /// The full name that documents naming no candidate give their mentions to.
+    fn default(&self) -> Option<KeyId> {
+        self.order.first().copied()
+    }
+
+    /// The winner in `doc` where some candidate is named there.
+    fn local(&self, doc: DocId) -> Option<KeyId> {
+        match self.per_doc.get(doc as usize).copied().unwrap_or(0) {
+            0 => None,
+            v => Some(self.order[self.order.len() - (v as u32) as usize]),
+        }
+    }
+
+    /// The full name the one-word mentions in `doc` join.
+    fn of(&self, doc: DocId) -> Option<KeyId> {
+        self.local(doc).or(self.default())
+    }
 }
 
 /// What a hover card needs of an entity, computed from the per-key counts
@@ -199,12 +264,13 @@ fn majority_kind(kinds: &[u32; 4]) -> EntityKind {
 
 /// The most frequent role; a role that extends another ("NATO-Generalsekretär"
 /// ⊃ "Generalsekretär") also gets the shorter one's votes, and wins ties.
-fn best_role(roles: &BTreeMap<&str, u32>) -> Option<String> {
+/// A role's score sums the counts of its suffixes, looked up one character
+/// boundary at a time: an entity named 10^5 times has a thousand distinct
+/// roles, and comparing every pair would cost milliseconds per hover card.
+fn best_role(roles: &FxHashMap<&str, u32>) -> Option<String> {
     let score = |r: &str| -> u32 {
-        roles
-            .iter()
-            .filter(|(o, _)| r == **o || (r.len() > o.len() && r.ends_with(**o)))
-            .map(|(_, n)| n)
+        r.char_indices()
+            .filter_map(|(i, _)| roles.get(&r[i..]))
             .sum()
     };
     roles
@@ -252,6 +318,29 @@ impl Corpus {
 
     /// All live documents in corpus order (by path).
     pub fn doc_ids(&self) -> Vec<DocId> {
+        let ranks = self.ranks();
+        let mut ids = vec![0; self.by_path.len()];
+        for (d, &r) in ranks.iter().enumerate() {
+            if r != u32::MAX {
+                ids[r as usize] = d as DocId;
+            }
+        }
+        ids
+    }
+
+    /// Every document's position in corpus order (`u32::MAX`: no document),
+    /// computed on first use after documents were added or removed.
+    fn ranks(&self) -> &[u32] {
+        self.rank.get_or_init(|| {
+            let mut ranks = vec![u32::MAX; self.docs.len()];
+            for (i, d) in self.sorted_ids().into_iter().enumerate() {
+                ranks[d as usize] = i as u32;
+            }
+            ranks
+        })
+    }
+
+    fn sorted_ids(&self) -> Vec<DocId> {
         let mut ids: Vec<DocId> = self.by_path.values().copied().collect();
         // Byte order of the paths: a memcmp, where `Path`'s order walks
         // components (ten times slower for 10^5 documents).
@@ -323,18 +412,67 @@ impl Corpus {
         self.key_ids.get(key).copied()
     }
 
-    /// Forgets the tables derived from the counts (frequent names, topic
-    /// and entity summaries); every change calls this.
-    fn reset_derived(&mut self) {
-        self.frequent = Default::default();
-        self.drop_query_caches();
+    /// Forgets what document `id` (as it is now) can change of the derived
+    /// tables: the summaries of the entities, last name families and topics
+    /// it touches. Every change calls this before
+    /// and after it, so both the old and the new contents count; the other
+    /// summaries stay valid (corpus order between the other documents is
+    /// unchanged by adding or removing one).
+    fn forget_touched(&self, id: DocId) {
+        let Some(entry) = self.doc(id) else { return };
+        let mut summaries = self.summaries.lock();
+        let mut families = self.families.lock();
+        let mut topics = self.topics.lock();
+        if summaries.is_empty() && families.is_empty() && topics.is_empty() {
+            return; // nothing cached (say, while indexing)
+        }
+        let mut keys = entry.keys.clone();
+        keys.sort_unstable();
+        keys.dedup();
+        for t in keys {
+            summaries.remove(&t);
+            for f in std::iter::once(t).chain(self.keys[t as usize].last_word) {
+                summaries.remove(&f);
+                // A full name's cached summary implies its family is
+                // cached (`compute_entity_summary`).
+                if families.remove(&f).is_some() {
+                    for c in self.by_last.get(&f).into_iter().flat_map(|c| c.keys()) {
+                        summaries.remove(&c);
+                    }
+                }
+            }
+        }
+        for f in entry.analysis.figures.iter() {
+            if let Some(t) = f.topic_key {
+                topics.remove(&t);
+            }
+        }
+    }
+
+    /// Brings the frequent names (when built) up to date for `keys`, whose
+    /// counts just changed.
+    fn refresh_frequent(&mut self, mut keys: Vec<KeyId>) {
+        if !self
+            .frequent_used
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
+        {
+            self.frequent = std::sync::OnceLock::new();
+        }
+        if let Some(mut f) = self.frequent.take() {
+            keys.sort_unstable();
+            keys.dedup();
+            Arc::make_mut(&mut f).update(self, &keys);
+            let _ = self.frequent.set(f);
+        }
     }
 
     /// Adds or replaces the analysis of the document at `path`.
     pub fn set_document(&mut self, path: PathBuf, analysis: Arc<DocAnalysis>) -> DocId {
-        self.reset_derived();
+        let mut touched = Vec::new();
         let id = match self.by_path.get(&path) {
             Some(&id) => {
+                self.forget_touched(id);
+                touched.extend_from_slice(&self.doc(id).expect("live document").keys);
                 self.unlink(id);
                 id
             }
@@ -360,8 +498,13 @@ impl Corpus {
             kb: None,
             kb_defs: HashMap::new(),
         });
-        self.kb_docs.remove(&id);
+        if self.kb_docs.remove(&id) {
+            self.forget_all_summaries();
+        }
         self.link(id);
+        self.forget_touched(id);
+        touched.extend_from_slice(&self.doc(id).expect("live document").keys);
+        self.refresh_frequent(touched);
         id
     }
 
@@ -374,6 +517,8 @@ impl Corpus {
         kb: Arc<KnowledgeBase>,
     ) -> DocId {
         let id = self.set_document(path, Arc::new(kb.analysis(text)));
+        // Which entities the knowledge base describes changes their cards.
+        self.forget_all_summaries();
         if let Some(e) = self.docs[id as usize].as_mut() {
             e.kb_defs = e
                 .analysis
@@ -420,13 +565,16 @@ impl Corpus {
 
     /// Removes the document at `path` (deleted or excluded).
     pub fn remove_document(&mut self, path: &Path) -> Option<DocId> {
-        self.reset_derived();
-        if let Some(id) = self.by_path.get(path) {
-            self.kb_docs.remove(id);
+        let id = *self.by_path.get(path)?;
+        self.forget_touched(id);
+        if self.kb_docs.remove(&id) {
+            self.forget_all_summaries();
         }
-        let id = self.by_path.remove(path)?;
+        self.by_path.remove(path);
         self.rank = std::sync::OnceLock::new();
+        let touched = self.doc(id).expect("live document").keys.clone();
         self.unlink(id);
+        self.refresh_frequent(touched);
         self.docs[id as usize] = None;
         self.free.push(id);
         Some(id)
@@ -472,6 +620,17 @@ impl Corpus {
             e.spellings.bump(spelling, add);
             if let Some(role) = role {
                 e.roles.bump(role, add);
+                let list = self.key_roles.entry(k).or_default();
+                match list.binary_search_by_key(&p, |x| x.0) {
+                    Err(i) if add => list.insert(i, (p, role)),
+                    Ok(i) if !add => {
+                        list.remove(i);
+                        if list.is_empty() {
+                            self.key_roles.remove(&k);
+                        }
+                    }
+                    _ => {}
+                }
             }
             if let Some(lw) = last_word {
                 e.last_word = Some(lw);
@@ -515,16 +674,19 @@ impl Corpus {
     pub fn entity_of(&self, r: ItemRef) -> KeyId {
         let entry = self.doc(r.doc).expect("live document");
         let k = entry.keys[r.idx as usize];
-        let m = &entry.analysis.mentions[r.idx as usize];
-        if m.kind != EntityKind::Person {
+        if entry.analysis.mentions[r.idx as usize].kind != EntityKind::Person {
             return k;
         }
-        let Some(cands) = self.by_last.get(&k) else {
-            return k;
-        };
+        self.doc_winner(k, r.doc).unwrap_or(k)
+    }
+
+    /// The full name that the one-word person mentions of `k` in document
+    /// `doc` join (see [`Self::entity_of`]); `None` when `k` ends no full name.
+    fn doc_winner(&self, k: KeyId, doc: DocId) -> Option<KeyId> {
+        let cands = self.by_last.get(&k)?;
         let score = |c: KeyId| {
             let e = &self.keys[c as usize];
-            (e.docs.get(&r.doc).unwrap_or(0), e.total)
+            (e.docs.get(&doc).unwrap_or(0), e.total)
         };
         let mut best: Option<(KeyId, (u32, u32))> = None;
         for c in cands.keys() {
@@ -537,67 +699,73 @@ impl Corpus {
                 best = Some((c, s));
             }
         }
-        best.map_or(k, |(c, _)| c)
+        best.map(|(c, _)| c)
     }
 
     /// Every mention of entity `e`, in corpus order.
     pub fn entity_mentions(&self, e: KeyId) -> Vec<ItemRef> {
         let (docs, lw) = self.candidate_docs(e);
-        let winners = self.winners_for(e, lw);
+        let winners = self.family_key(e, lw).and_then(|k| self.winners_for(k));
         let mut out = Vec::new();
         for d in docs {
-            self.mentions_in(e, lw, d, winners.as_ref(), &mut out);
+            let joins = winners.as_ref().map(|w| (w.key, w.of(d)));
+            self.mentions_in(e, lw, d, joins, &mut out);
         }
         out.into_iter().map(Posting::item).collect()
     }
 
-    /// Which multi-word person each document's one-word person mentions
-    /// join (see [`Self::entity_of`]), for the one-word key involved in
-    /// entity `e`'s mentions: its last word `lw`, or `e` itself when `e` is
-    /// a last word. Computed once for all documents (one pass over the
-    /// candidates' postings), instead of per mention.
-    fn winners_for(&self, e: KeyId, lw: Option<KeyId>) -> Option<Winners> {
-        let k = lw.or(self.by_last.contains_key(&e).then_some(e))?;
+    /// The last word whose one-word person mentions may join or leave
+    /// entity `e`: its own last word `lw`, or `e` itself when it is one.
+    fn family_key(&self, e: KeyId, lw: Option<KeyId>) -> Option<KeyId> {
+        lw.or(self.by_last.contains_key(&e).then_some(e))
+    }
+
+    /// Which full name each document's one-word person mentions of last
+    /// word `k` join (see [`Self::entity_of`]), for all documents at once
+    /// (one pass over the candidates' postings) instead of per mention.
+    fn winners_for(&self, k: KeyId) -> Option<Winners> {
         let cands = self.by_last.get(&k)?;
-        let better = |a: (u32, u32, KeyId), b: (u32, u32, KeyId)| {
-            (a.0, a.1) > (b.0, b.1)
-                || ((a.0, a.1) == (b.0, b.1) && self.key_text(a.2) < self.key_text(b.2))
-        };
-        // Documents without any candidate: the most mentioned one overall.
-        let mut default: Option<(u32, u32, KeyId)> = None;
-        // Indexed by document id (dense: one pass over the postings).
-        let mut per_doc: Vec<Option<(u32, u32, KeyId)>> = vec![None; self.docs.len()];
-        for c in cands.keys() {
-            let entry = &self.keys[c as usize];
-            let zero = (0, entry.total, c);
-            if default.is_none_or(|d| better(zero, d)) {
-                default = Some(zero);
-            }
-            for (d, n) in entry.docs.iter() {
-                let cand = (n, entry.total, c);
-                let best = &mut per_doc[d as usize];
-                if best.is_none_or(|b| better(cand, b)) {
-                    *best = Some(cand);
-                }
+        // From best to worst where counts in a document tie (or are all
+        // zero): the most mentioned overall, then by text.
+        let mut order: Vec<KeyId> = cands.keys().collect();
+        order.sort_by(|&a, &b| {
+            let (ea, eb) = (&self.keys[a as usize], &self.keys[b as usize]);
+            eb.total.cmp(&ea.total).then_with(|| ea.text.cmp(&eb.text))
+        });
+        // Indexed by document id (dense: one pass over the postings): the
+        // count in the document, then the place in `order`, packed so that
+        // the larger value wins; 0 where no candidate is named.
+        let mut per_doc = vec![0u64; self.docs.len()];
+        for (i, &c) in order.iter().enumerate() {
+            let tie = (order.len() - i) as u64;
+            for (d, n) in self.keys[c as usize].docs.iter() {
+                let v = (u64::from(n) << 32) | tie;
+                let slot = &mut per_doc[d as usize];
+                *slot = (*slot).max(v);
             }
         }
         Some(Winners {
             key: k,
-            default: default.map(|d| d.2),
-            per_doc: per_doc.into_iter().map(|b| b.map(|b| b.2)).collect(),
+            order,
+            per_doc,
         })
     }
 
     /// A document's position in corpus order (by path).
     pub fn rank(&self, doc: DocId) -> u32 {
-        let ranks = self.rank.get_or_init(|| {
-            let mut ranks = vec![u32::MAX; self.docs.len()];
-            for (i, d) in self.doc_ids().into_iter().enumerate() {
-                ranks[d as usize] = i as u32;
-            }
-            ranks
-        });
-        ranks.get(doc as usize).copied().unwrap_or(u32::MAX)
+        self.ranks().get(doc as usize).copied().unwrap_or(u32::MAX)
+    }
+
+    /// The first `n` of `docs` in corpus order (a selection, not a sort of
+    /// all of them: a key can be in 10^5 documents).
+    fn first_in_order(&self, docs: impl Iterator<Item = DocId>, n: usize) -> Vec<DocId> {
+        let mut v: Vec<(u32, DocId)> = docs.map(|d| (self.rank(d), d)).collect();
+        if v.len() > n {
+            v.select_nth_unstable(n);
+            v.truncate(n);
+        }
+        v.sort_unstable();
+        v.into_iter().map(|(_, d)| d).collect()
     }
 
     fn sort_refs(&self, refs: &mut [ItemRef], span: impl Fn(ItemRef) -> Span) {
@@ -605,11 +773,10 @@ impl Corpus {
     }
 
     /// The documents holding mentions with key `e` or, for a multi-word
-    /// person, with its last word — in corpus order.
+    /// person, with its last word — in corpus order — and that last word
+    /// (when its one-word mentions can join `e`).
     fn candidate_docs(&self, e: KeyId) -> (Vec<DocId>, Option<KeyId>) {
-        let lw = self.keys[e as usize]
-            .last_word
-            .filter(|lw| self.by_last.get(lw).is_some_and(|m| m.contains_key(&e)));
+        let lw = self.joining_last_word(e);
         let mut docs: Vec<DocId> = self.keys[e as usize].docs.keys().collect();
         if let Some(lw) = lw {
             docs.extend(self.keys[lw as usize].docs.keys());
@@ -620,32 +787,34 @@ impl Corpus {
         (docs, lw)
     }
 
-    /// Mentions of entity `e` in document `doc`, in text order (`winners`
-    /// from [`Self::winners_for`]).
+    /// The last word of full name `e`, when its one-word mentions can join `e`.
+    fn joining_last_word(&self, e: KeyId) -> Option<KeyId> {
+        self.keys[e as usize]
+            .last_word
+            .filter(|lw| self.by_last.get(lw).is_some_and(|m| m.contains_key(&e)))
+    }
+
+    /// Mentions of entity `e` in document `doc`, in text order. `joins`:
+    /// the last word whose one-word person mentions move (`lw` or `e`
+    /// itself) and the full name they join in this document.
     fn mentions_in(
         &self,
         e: KeyId,
         lw: Option<KeyId>,
         doc: DocId,
-        winners: Option<&Winners>,
+        joins: Joins,
         out: &mut Vec<Posting>,
     ) {
         let start = out.len();
         for mk in std::iter::once(e).chain(lw) {
-            let refs = self.keys[mk as usize].docs.in_doc(doc);
-            let mut winner = None;
-            for &p in refs {
+            for &p in self.keys[mk as usize].docs.in_doc(doc) {
                 // As entity_of: only person mentions of a last word move to
                 // a multi-word entity; everything else stays with its key.
-                let joins = match winners {
-                    Some(w) if w.key == mk && p.is_person() => {
-                        *winner.get_or_insert_with(|| {
-                            w.per_doc.get(doc as usize).copied().flatten().or(w.default)
-                        }) == Some(e)
-                    }
+                let stays = match joins {
+                    Some((k, winner)) if k == mk && p.is_person() => winner == Some(e),
                     _ => mk == e,
                 };
-                if joins {
+                if stays {
                     out.push(p);
                 }
             }
@@ -655,72 +824,122 @@ impl Corpus {
         }
     }
 
-    /// A hover card's worth of facts about entity `e`. When no one-word
-    /// mention can join or leave the entity (the common case) this reads the
-    /// per-key counts and the first few documents alone; otherwise it looks
-    /// at every document involved.
+    /// The mentions of key `k` that have a role, with the role.
+    fn roles_of_key(&self, k: KeyId) -> &[(Posting, Sym)] {
+        self.key_roles.get(&k).map_or(&[], |v| v.as_slice())
+    }
+
+    /// The last-name family of `k` (cached until a document naming `k` or
+    /// one of its full names changes).
+    fn family(&self, k: KeyId) -> Arc<Family> {
+        if let Some(f) = self.families.lock().get(&k) {
+            return f.clone();
+        }
+        let mut fam = Family::default();
+        if let Some(w) = self.winners_for(k) {
+            fam.default = w.default();
+            for chunk in self.keys[k as usize].docs.by_doc() {
+                let d = chunk[0].doc;
+                let people = chunk.iter().filter(|p| p.is_person()).count() as u32;
+                let local = w.local(d);
+                let Some(winner) = local.or(fam.default).filter(|_| people > 0) else {
+                    continue;
+                };
+                fam.joined.entry(winner).or_default().0 += people;
+                if local.is_none() {
+                    fam.orphan_docs.push(d);
+                }
+            }
+            for &(p, role) in self.roles_of_key(k).iter().filter(|x| x.0.is_person()) {
+                if let Some(winner) = w.of(p.doc) {
+                    fam.joined.entry(winner).or_default().1.push(role);
+                }
+            }
+        }
+        let fam = Arc::new(fam);
+        self.families.lock().insert(k, fam.clone());
+        fam
+    }
+
+    /// A hover card's worth of facts about entity `e`, from the per-key
+    /// counts, the last-name family (when one-word mentions can join or
+    /// leave the entity) and the first few documents: never a walk over
+    /// every mention of an entity named 100,000 times. Cached until a
+    /// document touching the entity changes.
     pub fn entity_summary(&self, e: KeyId, max_docs: usize) -> Arc<EntitySummary> {
-        if let Some(s) = self.summaries.lock().get(&(e, max_docs)) {
-            return s.clone();
+        if let Some((n, s)) = self.summaries.lock().get(&e) {
+            if *n == max_docs {
+                return s.clone();
+            }
         }
         let s = Arc::new(self.compute_entity_summary(e, max_docs));
-        self.summaries.lock().insert((e, max_docs), s.clone());
+        self.summaries.lock().insert(e, (max_docs, s.clone()));
         s
     }
 
     fn compute_entity_summary(&self, e: KeyId, max_docs: usize) -> EntitySummary {
         let entry = &self.keys[e as usize];
-        let (docs, lw) = self.candidate_docs(e);
-        let simple = lw.is_none() && !self.by_last.contains_key(&e);
-        let winners = self.winners_for(e, lw);
         let mut kinds = entry.kinds;
-        let mut roles: BTreeMap<&str, u32> =
+        let mut roles: FxHashMap<&str, u32> =
             entry.roles.iter().map(|(r, n)| (r.as_str(), n)).collect();
         let mut mention_count = entry.total as usize;
         let mut doc_count = entry.docs.len();
+        let lw = self.joining_last_word(e);
+        let first_docs;
+        // Per first document: the `joins` argument of `mentions_in`.
+        let joins_in: Box<dyn Fn(DocId) -> Joins>;
+        if let Some(k) = lw {
+            // A full name: its own mentions plus the one-word mentions of
+            // its last word that join it.
+            let fam = self.family(k);
+            if let Some((n, rs)) = fam.joined.get(&e) {
+                mention_count += *n as usize;
+                kinds[0] += n;
+                for r in rs {
+                    *roles.entry(r.as_str()).or_default() += 1;
+                }
+            }
+            let orphans = match fam.default == Some(e) {
+                true => &fam.orphan_docs[..],
+                false => &[],
+            };
+            doc_count += orphans.len();
+            // Disjoint: orphan documents name no full name, `e` included.
+            first_docs =
+                self.first_in_order(entry.docs.keys().chain(orphans.iter().copied()), max_docs);
+            joins_in = Box::new(move |d| Some((k, self.doc_winner(k, d))));
+        } else if self.by_last.contains_key(&e) {
+            // A last word: its person mentions all join full names; what
+            // stays are the others.
+            roles.clear();
+            kinds[0] = 0;
+            mention_count = 0;
+            let mut docs = Vec::new();
+            for chunk in entry.docs.by_doc() {
+                let mut stays = chunk.iter().filter(|p| !p.is_person()).peekable();
+                if stays.peek().is_some() {
+                    docs.push(chunk[0].doc);
+                }
+                mention_count += stays.count();
+            }
+            for (_, r) in self.roles_of_key(e).iter().filter(|x| !x.0.is_person()) {
+                *roles.entry(r.as_str()).or_default() += 1;
+            }
+            doc_count = docs.len();
+            first_docs = self.first_in_order(docs.into_iter(), max_docs);
+            joins_in = Box::new(move |_| Some((e, None)));
+        } else {
+            first_docs = self.first_in_order(entry.docs.keys(), max_docs);
+            joins_in = Box::new(|_| None);
+        }
         let mut first_mentions = Vec::new();
         let mut buf = Vec::new();
-        if simple {
-            for &d in docs.iter().take(max_docs) {
-                buf.clear();
-                self.mentions_in(e, lw, d, winners.as_ref(), &mut buf);
-                if let Some(&p) = buf.first() {
-                    first_mentions.push((p.item(), buf.len()));
-                }
+        for d in first_docs {
+            buf.clear();
+            self.mentions_in(e, lw, d, joins_in(d), &mut buf);
+            if let Some(&p) = buf.first() {
+                first_mentions.push((p.item(), buf.len()));
             }
-        } else {
-            roles.clear();
-            mention_count = 0;
-            doc_count = 0;
-            for &d in &docs {
-                buf.clear();
-                self.mentions_in(e, lw, d, winners.as_ref(), &mut buf);
-                if buf.is_empty() {
-                    continue;
-                }
-                doc_count += 1;
-                mention_count += buf.len();
-                if first_mentions.len() < max_docs {
-                    first_mentions.push((buf[0].item(), buf.len()));
-                }
-                // Only mentions with a role need a look (the postings say which).
-                for &p in buf.iter().filter(|p| p.has_role()) {
-                    if let Some(role) = self.role(p.item()) {
-                        *roles.entry(role.as_str()).or_default() += 1;
-                    }
-                }
-            }
-            // Kinds from the counts: the key's own mentions all stay, except
-            // its person mentions when it is a last word (they join full
-            // names); what else was counted are one-word person mentions
-            // that joined.
-            kinds = entry.kinds;
-            let mut own = entry.total as usize;
-            if winners.as_ref().is_some_and(|w| w.key == e) {
-                own -= kinds[0] as usize;
-                kinds[0] = 0;
-            }
-            kinds[0] += (mention_count - own) as u32;
         }
         let spellings = self.ranked_spellings(e, first_mentions.first().map(|(r, _)| r.doc));
         let name = spellings
@@ -772,7 +991,7 @@ impl Corpus {
     pub fn entity_info(&self, e: KeyId) -> EntityInfo {
         let mentions = self.entity_mentions(e);
         let mut kinds = [0u32; 4];
-        let mut roles: BTreeMap<&str, u32> = BTreeMap::new();
+        let mut roles: FxHashMap<&str, u32> = FxHashMap::default();
         for &r in &mentions {
             kinds[kind_index(self.mention(r).kind)] += 1;
             if let Some(role) = self.role(r) {
@@ -877,25 +1096,30 @@ impl Corpus {
     /// Keys with at least `min` mentions: (key, its most frequent spelling,
     /// total, most frequent kind), in key order.
     pub fn frequent_keys(&self, min: u32) -> Vec<(KeyId, &str, u32, EntityKind)> {
-        let mut out: Vec<(KeyId, &str, u32, EntityKind)> = self
-            .keys
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.total >= min)
-            .map(|(i, e)| {
-                let best = e
-                    .spellings
-                    .iter()
-                    .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-                    .map_or(&*e.text, |(s, _)| s.as_str());
-                let kind_i = (0..4)
-                    .max_by_key(|&i| (e.kinds[i], std::cmp::Reverse(i)))
-                    .unwrap();
-                (i as KeyId, best, e.total, KINDS[kind_i])
+        let mut out: Vec<(KeyId, &str, u32, EntityKind)> = (0..self.keys.len() as KeyId)
+            .filter(|&k| self.keys[k as usize].total >= min)
+            .map(|k| {
+                let (spelling, total, kind) = self.key_profile(k);
+                (k, spelling, total, kind)
             })
             .collect();
         out.sort_by(|a, b| self.key_text(a.0).cmp(self.key_text(b.0)));
         out
+    }
+
+    /// Key `k`'s most frequent spelling, its number of mentions and its
+    /// most frequent kind.
+    pub fn key_profile(&self, k: KeyId) -> (&str, u32, EntityKind) {
+        let e = &self.keys[k as usize];
+        let best = e
+            .spellings
+            .iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .map_or(&*e.text, |(s, _)| s.as_str());
+        let kind_i = (0..4)
+            .max_by_key(|&i| (e.kinds[i], std::cmp::Reverse(i)))
+            .unwrap();
+        (best, e.total, KINDS[kind_i])
     }
 
     /// The knowledge-base name of the key of mention `r`, when the knowledge
@@ -929,8 +1153,11 @@ impl Corpus {
         })
     }
 
-    /// Frequent names for the unknown-name check (cached until the next change).
+    /// Frequent names for the unknown-name check (built on first use, then
+    /// updated by each change for the keys it touched).
     pub fn frequent_names(&self) -> Arc<frequent::FrequentNames> {
+        self.frequent_used
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         self.frequent
             .get_or_init(|| Arc::new(frequent::FrequentNames::new(self)))
             .clone()
@@ -941,6 +1168,57 @@ impl Corpus {
         self.figures_sharing(&self.fig_quantity, self.figure(r).quantity_key, r)
     }
 
+    /// How many statements of the same quantity as figure `r` there are, in
+    /// how many articles, and the first statement in each of the first
+    /// `max_docs` articles (corpus order) with the article's count: what a
+    /// hover card shows, without sorting a group of 10^5 statements.
+    pub fn same_quantity_summary(&self, r: ItemRef, max_docs: usize) -> GroupSummary {
+        let own = [r];
+        let refs = match self.figure(r).quantity_key {
+            Some(k) => self.fig_quantity.get(&k).map_or(&own[..], |s| s.as_slice()),
+            None => &own[..],
+        };
+        // `refs` is sorted by (doc, idx): an article's statements are adjacent.
+        let docs = refs.chunk_by(|a, b| a.doc == b.doc);
+        let first = self
+            .first_in_order(docs.clone().map(|c| c[0].doc), max_docs)
+            .into_iter()
+            .map(|d| {
+                let a = refs.partition_point(|x| x.doc < d);
+                let b = a + refs[a..].partition_point(|x| x.doc == d);
+                let here = &refs[a..b];
+                let first = here.iter().min_by_key(|x| self.figure(**x).span);
+                (*first.expect("a document of the group"), here.len())
+            })
+            .collect();
+        GroupSummary {
+            statements: refs.len(),
+            docs: docs.count(),
+            first,
+        }
+    }
+
+    /// Up to `max` statements of other values on figure `r`'s topic, one per
+    /// value and article, in corpus order (from the cached topic summary).
+    pub fn other_values(&self, r: ItemRef, max: usize) -> Vec<ItemRef> {
+        let f = self.figure(r);
+        let Some(key) = f.topic_key else {
+            return Vec::new();
+        };
+        let topic = self.topic_summary(key);
+        let mine = value_key(&f.value);
+        let mut out: Vec<ItemRef> = topic
+            .values
+            .iter()
+            .filter(|v| value_key(&v.value) != mine)
+            .flat_map(|v| v.refs.iter().take(max))
+            .copied()
+            .collect();
+        self.sort_refs(&mut out, |x| self.figure(x).span);
+        out.truncate(max);
+        out
+    }
+
     /// The group id of a figure: its quantity key when another figure shares it.
     pub fn same_as(&self, r: ItemRef) -> Option<&str> {
         let k = self.figure(r).quantity_key?;
@@ -948,17 +1226,19 @@ impl Corpus {
         (set.len() >= 2).then_some(k.as_str())
     }
 
-    /// Figures on the same topic (any value), corpus order.
-    pub fn same_topic(&self, r: ItemRef) -> Vec<ItemRef> {
-        self.figures_sharing(&self.fig_topic, self.figure(r).topic_key, r)
-    }
-
-    /// Frees the derived tables kept for queries (topic and entity
-    /// summaries) after a pass over every document: they are rebuilt on
-    /// demand, and on 10^5 articles they hold tens of megabytes.
+    /// Frees the topic summaries after a pass over every document's
+    /// diagnostics filled them: they are rebuilt on demand, and on 10^5
+    /// articles they hold tens of megabytes. (Entity summaries are only
+    /// made for what someone hovered, and stay.)
     pub fn drop_query_caches(&self) {
         self.topics.lock().clear();
+    }
+
+    /// Forgets every derived summary (the knowledge base changed).
+    fn forget_all_summaries(&self) {
+        self.topics.lock().clear();
         self.summaries.lock().clear();
+        self.families.lock().clear();
     }
 
     /// The values stated about topic `key` and by which articles (cached
@@ -1017,5 +1297,91 @@ impl Corpus {
         };
         self.sort_refs(&mut out, |r| self.figure(r).span);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::best_role;
+    use fxhash::FxHashMap;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    /// The definition: every pair of roles compared.
+    fn best_role_pairwise(roles: &BTreeMap<&str, u32>) -> Option<String> {
+        let score = |r: &str| -> u32 {
+            roles
+                .iter()
+                .filter(|(o, _)| r == **o || (r.len() > o.len() && r.ends_with(**o)))
+                .map(|(_, n)| n)
+                .sum()
+        };
+        roles
+            .keys()
+            .map(|r| (score(r), r.len(), *r))
+            .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then_with(|| b.2.cmp(a.2)))
+            .map(|(_, _, r)| r.to_string())
+    }
+
+    #[test]
+    fn figure_cards_come_from_summaries() {
+        use super::{Corpus, ItemRef};
+        let ov = crate::recognize::Overrides::default();
+        let mut c = Corpus::new();
+        let texts = [
+            ("b.txt", "Das Bündnis hat 30 Mitgliedern der NATO geschrieben. Später 30 Mitgliedern der NATO."),
+            ("a.txt", "Die Ministerin schrieb 32 Mitgliedern der NATO."),
+            ("c.txt", "Man schrieb 30 Mitgliedern der NATO und 31 Mitgliedern der NATO."),
+        ];
+        for (p, t) in texts {
+            c.set_document(
+                p.into(),
+                std::sync::Arc::new(crate::analysis::analyze(t, &ov)),
+            );
+        }
+        let b = c.doc_id("b.txt".as_ref()).unwrap();
+        let a = c.doc_id("a.txt".as_ref()).unwrap();
+        let cc = c.doc_id("c.txt".as_ref()).unwrap();
+        let r = ItemRef { doc: b, idx: 0 };
+        assert_eq!(
+            c.figure(r).topic_key.map(|k| k.as_str()),
+            Some("count:mitglied@nato")
+        );
+        let group = c.same_quantity_summary(r, 8);
+        assert_eq!((group.statements, group.docs), (3, 2));
+        // Corpus order is by path: b.txt before c.txt.
+        assert_eq!(group.first, vec![(r, 2), (ItemRef { doc: cc, idx: 0 }, 1)]);
+        assert_eq!(c.same_quantity_summary(r, 1).first, vec![(r, 2)]);
+        // Other values: 32 in a.txt and 31 in c.txt, in corpus order.
+        assert_eq!(
+            c.other_values(r, 8),
+            vec![ItemRef { doc: a, idx: 0 }, ItemRef { doc: cc, idx: 1 }]
+        );
+        assert_eq!(c.other_values(r, 1), vec![ItemRef { doc: a, idx: 0 }]);
+    }
+
+    #[test]
+    fn longer_role_takes_the_shorter_ones_votes() {
+        let roles: FxHashMap<&str, u32> = [
+            ("Generalsekretär", 3),
+            ("NATO-Generalsekretär", 1),
+            ("Kanzler", 3),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(best_role(&roles).as_deref(), Some("NATO-Generalsekretär"));
+    }
+
+    proptest! {
+        #[test]
+        fn suffix_lookup_matches_pairwise(
+            roles in proptest::collection::btree_map(
+                proptest::sample::select(vec!["Sekretär", "Generalsekretär", "NATO-Generalsekretär",
+                    "Außenminister", "Minister", "ehemaliger Außenminister", "är", "Chefin", "Präsidentin"]),
+                1u32..5, 0..8)
+        ) {
+            let hashed = roles.iter().map(|(r, n)| (*r, *n)).collect();
+            prop_assert_eq!(best_role(&hashed), best_role_pairwise(&roles));
+        }
     }
 }

@@ -3,7 +3,6 @@
 use super::{context_line, target_at, Target, TextSource};
 use crate::corpus::{count_docs, Corpus, DocId, ItemRef};
 use crate::model::{FigureValue, Span};
-use std::collections::HashMap;
 use std::fmt::Write;
 
 /// How many articles a card lists before it says "and N more".
@@ -39,7 +38,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// One line per article: the first mention there with its context.
+/// One line per article: the first mention there with its context
+/// (`refs` in corpus order, so grouped by article).
 fn article_lines(
     corpus: &Corpus,
     texts: &dyn TextSource,
@@ -47,34 +47,41 @@ fn article_lines(
     span_of: impl Fn(ItemRef) -> Span,
     out: &mut String,
 ) {
-    let mut seen_docs = Vec::new();
-    let mut per_doc: HashMap<DocId, usize> = HashMap::new();
-    for r in refs {
-        if !per_doc.contains_key(&r.doc) {
-            seen_docs.push(*r);
-        }
-        *per_doc.entry(r.doc).or_default() += 1;
-    }
-    let mut text_cache: HashMap<DocId, Option<std::sync::Arc<str>>> = HashMap::new();
-    for first in seen_docs.iter().take(MAX_ARTICLES) {
-        let text = text_cache
-            .entry(first.doc)
-            .or_insert_with(|| texts.text(corpus, first.doc));
-        let ctx = text
+    let firsts: Vec<(ItemRef, usize)> = refs
+        .chunk_by(|a, b| a.doc == b.doc)
+        .map(|c| (c[0], c.len()))
+        .collect();
+    first_lines(corpus, texts, &firsts, firsts.len(), span_of, out);
+}
+
+/// One line per article in `firsts` (its first mention, with context, and
+/// how many it has), at most [`MAX_ARTICLES`], then how many of `docs`
+/// articles were left out.
+fn first_lines(
+    corpus: &Corpus,
+    texts: &dyn TextSource,
+    firsts: &[(ItemRef, usize)],
+    docs: usize,
+    span_of: impl Fn(ItemRef) -> Span,
+    out: &mut String,
+) {
+    for &(first, n) in firsts.iter().take(MAX_ARTICLES) {
+        let ctx = texts
+            .text(corpus, first.doc)
             .as_deref()
-            .map(|t| context_line(t, span_of(*first), CONTEXT_WIDTH))
+            .map(|t| context_line(t, span_of(first), CONTEXT_WIDTH))
             .unwrap_or_default();
-        let n = per_doc[&first.doc];
         let _ = write!(out, "\n- `{}` ({}×)", file_name(corpus, first.doc), n);
         if !ctx.is_empty() {
             let _ = write!(out, ": {ctx}");
         }
     }
-    if seen_docs.len() > MAX_ARTICLES {
+    let shown = firsts.len().min(MAX_ARTICLES);
+    if docs > shown {
         let _ = write!(
             out,
             "\n- … and {} more",
-            plural(seen_docs.len() - MAX_ARTICLES, "article", "articles")
+            plural(docs - shown, "article", "articles")
         );
     }
 }
@@ -108,21 +115,14 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
         let _ = write!(md, " · spellings: {}", list.join(", "));
     }
     md.push('\n');
-    for &(first, n) in &info.first_mentions {
-        let text = texts.text(corpus, first.doc);
-        let ctx = text
-            .as_deref()
-            .map(|t| context_line(t, corpus.mention(first).span, CONTEXT_WIDTH))
-            .unwrap_or_default();
-        let _ = write!(md, "\n- `{}` ({}×)", file_name(corpus, first.doc), n);
-        if !ctx.is_empty() {
-            let _ = write!(md, ": {ctx}");
-        }
-    }
-    if info.doc_count > info.first_mentions.len() {
-        let more = info.doc_count - info.first_mentions.len();
-        let _ = write!(md, "\n- … and {} more", plural(more, "article", "articles"));
-    }
+    first_lines(
+        corpus,
+        texts,
+        &info.first_mentions,
+        info.doc_count,
+        |m| corpus.mention(m).span,
+        &mut md,
+    );
     HoverCard {
         span: corpus.mention(r).span,
         markdown: md,
@@ -212,23 +212,26 @@ fn figure_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard
     if let Some(unit) = &f.unit {
         let _ = write!(md, " · {unit}");
     }
-    let same = corpus.same_quantity(r);
-    if same.len() > 1 {
+    let same = corpus.same_quantity_summary(r, MAX_ARTICLES);
+    if same.statements > 1 {
         let _ = write!(
             md,
             "\n\nThe same quantity, {}:",
-            plural(same.len(), "statement", "statements")
+            plural(same.statements, "statement", "statements")
         );
-        article_lines(corpus, texts, &same, |m| corpus.figure(m).span, &mut md);
+        first_lines(
+            corpus,
+            texts,
+            &same.first,
+            same.docs,
+            |m| corpus.figure(m).span,
+            &mut md,
+        );
     }
-    let other_values: Vec<ItemRef> = corpus
-        .same_topic(r)
-        .into_iter()
-        .filter(|o| corpus.figure(*o).value != f.value)
-        .collect();
+    let other_values = corpus.other_values(r, MAX_ARTICLES);
     if !other_values.is_empty() {
         let _ = write!(md, "\n\nOther values for the same topic:");
-        for o in other_values.iter().take(MAX_ARTICLES) {
+        for o in &other_values {
             let of = corpus.figure(*o);
             let _ = write!(md, "\n- {} in `{}`", of.value, file_name(corpus, o.doc));
         }

@@ -63,7 +63,7 @@ pub fn definition(corpus: &Corpus, doc: DocId, offset: usize) -> Option<Location
             })
         }
         Target::Figure(r) => {
-            let first = *corpus.same_quantity(r).first()?;
+            let (first, _) = *corpus.same_quantity_summary(r, 1).first.first()?;
             Some(Location {
                 doc: first.doc,
                 span: corpus.figure(first).span,
