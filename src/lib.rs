@@ -3,6 +3,7 @@
 //!
 //! See ARCHITECTURE.md for the map of modules.
 pub mod analysis;
+pub mod background;
 pub mod benchgen;
 pub mod cache;
 pub mod cli;

@@ -34,18 +34,22 @@ pub fn to_linepos(p: Position) -> LinePos {
     }
 }
 
-pub fn position(li: &LineIndex, offset: usize, enc: PositionEncoding) -> Position {
-    let p = li.position(offset, enc);
+pub fn to_position(p: LinePos) -> Position {
     Position {
         line: p.line,
         character: p.character,
     }
 }
 
+pub fn position(li: &LineIndex, offset: usize, enc: PositionEncoding) -> Position {
+    to_position(li.position(offset, enc))
+}
+
 pub fn range(li: &LineIndex, span: Span, enc: PositionEncoding) -> Range {
+    let (start, end) = li.range(span.start as usize, span.end as usize, enc);
     Range {
-        start: position(li, span.start as usize, enc),
-        end: position(li, span.end as usize, enc),
+        start: to_position(start),
+        end: to_position(end),
     }
 }
 
@@ -81,24 +85,30 @@ pub fn path_to_uri(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)
 }
 
-/// The JSON string (quotes included) of a file's URI, built directly for the
-/// common case of a path made only of unreserved characters (where
-/// percent-encoding changes nothing); other paths go through [`Uri`].
-/// Large reference lists name tens of thousands of files.
-pub fn path_to_uri_json(path: &Path) -> Option<String> {
+/// Appends the JSON string (quotes included) of a file's URI to `out`,
+/// built directly for the common case of a path made only of unreserved
+/// characters (where percent-encoding changes nothing); other paths go
+/// through [`Uri`]. Large reference lists name tens of thousands of files.
+/// `false` (and nothing appended) when the path has no URI.
+pub fn write_uri_json(path: &Path, out: &mut Vec<u8>) -> bool {
     let bytes = path.as_os_str().as_encoded_bytes();
     let plain = bytes.first() == Some(&b'/')
         && bytes
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'.' | b'_' | b'~'));
     if plain && !bytes.windows(2).any(|w| w == b"//") {
-        let mut s = String::with_capacity(bytes.len() + 9);
-        s.push_str("\"file://");
-        s.push_str(path.to_str()?);
-        s.push('"');
-        return Some(s);
+        out.extend_from_slice(b"\"file://");
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return true;
     }
-    serde_json::to_string(&path_to_uri(path)?).ok()
+    match path_to_uri(path).and_then(|u| serde_json::to_vec(&u).ok()) {
+        Some(json) => {
+            out.extend_from_slice(&json);
+            true
+        }
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -115,8 +125,10 @@ mod uri_json_tests {
             "/x//y.txt",
         ] {
             let path = Path::new(p);
-            let general = serde_json::to_string(&path_to_uri(path).unwrap()).unwrap();
-            assert_eq!(path_to_uri_json(path).unwrap(), general, "{p}");
+            let general = serde_json::to_vec(&path_to_uri(path).unwrap()).unwrap();
+            let mut fast = b"x".to_vec();
+            assert!(write_uri_json(path, &mut fast));
+            assert_eq!(fast[1..], general, "{p}");
         }
     }
 }

@@ -30,14 +30,16 @@ pub trait RawHandler: Send + Sync + 'static {
     /// sends it through tower-lsp as usual.)
     fn handles(&self, method: &str) -> bool;
     /// The result as JSON bytes.
-    fn handle(&self, method: &str, params: Value) -> Result<Vec<u8>, Error>;
+    /// The result as JSON, in segments to be written one after another
+    /// (parts made on several cores need not be copied into one buffer).
+    fn handle(&self, method: &str, params: Value) -> Result<Vec<Vec<u8>>, Error>;
 }
 
 /// Parked results, waiting for the output pump.
 pub struct Parked {
     nonce: u64,
     next: AtomicU64,
-    pending: Mutex<HashMap<u64, Vec<u8>>>,
+    pending: Mutex<HashMap<u64, Vec<Vec<u8>>>>,
 }
 
 const PREFIX: &[u8] = b"\"\\u0000gazette-raw:";
@@ -65,48 +67,43 @@ impl Parked {
     }
 
     /// Parks `json` and returns the marker to send through tower-lsp instead.
-    pub fn park(&self, json: Vec<u8>) -> Value {
+    pub fn park(&self, json: Vec<Vec<u8>>) -> Value {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         self.pending.lock().insert(n, json);
         Value::String(format!("\u{0}gazette-raw:{:x}:{n}", self.nonce))
     }
 
-    /// A response body with its marker replaced by the parked bytes (the
-    /// body unchanged when it carries no marker of ours).
-    pub fn splice(&self, body: Vec<u8>) -> Vec<u8> {
+    /// The message to write for `body`, in segments: `body` itself, or
+    /// with its marker replaced by the parked JSON (not copied again).
+    pub fn splice(&self, body: Vec<u8>) -> Vec<Vec<u8>> {
+        match self.marker(&body) {
+            Some((start, end, json)) => {
+                let mut out = Vec::with_capacity(json.len() + 2);
+                out.push(body[..start].to_vec());
+                out.extend(json);
+                out.push(body[end..].to_vec());
+                out
+            }
+            None => vec![body],
+        }
+    }
+
+    /// Where `body` holds one of this process's markers, and its JSON.
+    fn marker(&self, body: &[u8]) -> Option<(usize, usize, Vec<Vec<u8>>)> {
         // Marker responses are tiny: `{"jsonrpc":"2.0","result":"…","id":…}`.
         if body.len() > 256 || self.pending.lock().is_empty() {
-            return body;
+            return None;
         }
-        let Some(start) = find(&body, PREFIX) else {
-            return body;
-        };
+        let start = find(body, PREFIX)?;
         let rest = &body[start + PREFIX.len()..];
-        let Some(len) = rest.iter().position(|&b| b == b'"') else {
-            return body;
-        };
-        let Ok(tag) = std::str::from_utf8(&rest[..len]) else {
-            return body;
-        };
-        let Some((nonce, n)) = tag.split_once(':') else {
-            return body;
-        };
+        let len = rest.iter().position(|&b| b == b'"')?;
+        let tag = std::str::from_utf8(&rest[..len]).ok()?;
+        let (nonce, n) = tag.split_once(':')?;
         if u64::from_str_radix(nonce, 16) != Ok(self.nonce) {
-            return body;
+            return None;
         }
-        let Some(json) = n
-            .parse::<u64>()
-            .ok()
-            .and_then(|n| self.pending.lock().remove(&n))
-        else {
-            return body;
-        };
-        let end = start + PREFIX.len() + len + 1;
-        let mut out = Vec::with_capacity(body.len() + json.len());
-        out.extend_from_slice(&body[..start]);
-        out.extend_from_slice(&json);
-        out.extend_from_slice(&body[end..]);
-        out
+        let json = self.pending.lock().remove(&n.parse::<u64>().ok()?)?;
+        Some((start, start + PREFIX.len() + len + 1, json))
     }
 }
 
@@ -127,19 +124,21 @@ where
             Ok(Some(super::guard::Frame::Bad(_))) => continue,
             Ok(None) | Err(_) => break,
         };
-        let body = parked.splice(body);
+        let segments = parked.splice(body);
         let t = std::time::Instant::now();
-        let header = format!("Content-Length: {}\r\n\r\n", body.len());
-        if out.write_all(header.as_bytes()).await.is_err()
-            || out.write_all(&body).await.is_err()
-            || out.flush().await.is_err()
-        {
+        let len: usize = segments.iter().map(Vec::len).sum();
+        let header = format!("Content-Length: {len}\r\n\r\n");
+        let mut failed = out.write_all(header.as_bytes()).await.is_err();
+        for s in &segments {
+            failed = failed || out.write_all(s).await.is_err();
+        }
+        if failed || out.flush().await.is_err() {
             break;
         }
-        if body.len() > 1 << 20 {
+        if len > 1 << 20 {
             tracing::debug!(
                 "wrote a {:.1} MB message in {:.1} ms",
-                body.len() as f64 / 1e6,
+                len as f64 / 1e6,
                 t.elapsed().as_secs_f64() * 1e3
             );
         }
@@ -155,27 +154,27 @@ mod tests {
     #[test]
     fn splices_parked_results_only() {
         let p = Parked::new();
-        let marker = p.park(br#"[{"a":1}]"#.to_vec());
+        let marker = p.park(vec![br#"[{"a":1},"#.to_vec(), br#"{"b":2}]"#.to_vec()]);
         let resp = Response::from_ok(Id::Number(7), marker.clone());
         let body = serde_json::to_vec(&resp).unwrap();
-        let out = p.splice(body);
+        let out = p.splice(body).concat();
         let v: Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(v["result"], serde_json::json!([{"a": 1}]));
+        assert_eq!(v["result"], serde_json::json!([{"a": 1}, {"b": 2}]));
         assert_eq!(v["id"], 7);
         // Taken once: the same marker again is left alone.
         let again = serde_json::to_vec(&Response::from_ok(Id::Number(8), marker)).unwrap();
-        assert_eq!(p.splice(again.clone()), again);
+        assert_eq!(p.splice(again.clone()), vec![again]);
         // Another process's marker (other nonce) is left alone.
         let other = Parked::new();
-        let m2 = other.park(b"1".to_vec());
-        p.park(b"2".to_vec());
+        let m2 = other.park(vec![b"1".to_vec()]);
+        p.park(vec![b"2".to_vec()]);
         let b2 = serde_json::to_vec(&Response::from_ok(Id::Number(9), m2)).unwrap();
         if other.nonce != p.nonce {
-            assert_eq!(p.splice(b2.clone()), b2);
+            assert_eq!(p.splice(b2.clone()), vec![b2]);
         }
         // Ordinary results pass through untouched.
         let plain =
             serde_json::to_vec(&Response::from_ok(Id::Number(1), Value::from("text"))).unwrap();
-        assert_eq!(p.splice(plain.clone()), plain);
+        assert_eq!(p.splice(plain.clone()), vec![plain]);
     }
 }

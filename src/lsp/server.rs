@@ -99,36 +99,39 @@ impl Backend {
         paths: &[PathBuf],
         edited: Option<&Path>,
     ) {
-        let pending = Self::compute_diagnostics(state, paths, edited);
+        let pending = Self::compute_diagnostics(state, paths, edited, true);
         Self::commit_diagnostics(state, tx, pending);
     }
 
-    /// Refreshes the diagnostics of many documents without holding the
-    /// write lock: they are computed in chunks under the read lock (so
-    /// requests go on) and each chunk's changes are committed under a short
-    /// write lock. With `generation`, a later edit cancels the refresh (it
-    /// schedules its own).
+    /// Refreshes the diagnostics of many documents without the write lock:
+    /// they are computed and committed in chunks under the read lock, so
+    /// requests go on beside them, on one core, so they leave the other
+    /// cores to requests. With `generation`, a later edit cancels the
+    /// refresh (it schedules its own).
     fn refresh_diagnostics_later(
         state: Arc<RwLock<State>>,
         tx: mpsc::UnboundedSender<Publish>,
         paths: Vec<PathBuf>,
         generation: Option<u64>,
     ) {
-        /// Documents per chunk: keeps each lock hold to a few milliseconds.
-        const CHUNK: usize = 64;
-        tokio::task::spawn_blocking(move || {
+        /// Documents per chunk: keeps each read-lock hold (which an edit waits
+        /// for) to a few milliseconds.
+        const CHUNK: usize = 16;
+        crate::background::spawn("gazette diagnostics", move || {
+            let t0 = std::time::Instant::now();
             for chunk in paths.chunks(CHUNK) {
-                let pending = {
-                    let s = state.read();
-                    if generation.is_some_and(|g| s.edit_generation != g) {
-                        return;
-                    }
-                    Self::compute_diagnostics(&s, chunk, None)
-                };
-                if !pending.is_empty() {
-                    Self::commit_diagnostics(&mut state.write(), &tx, pending);
+                let s = state.read();
+                if generation.is_some_and(|g| s.edit_generation != g) {
+                    return;
                 }
+                let pending = Self::compute_diagnostics(&s, chunk, None, false);
+                Self::commit_diagnostics(&s, &tx, pending);
             }
+            tracing::debug!(
+                "diagnostics of {} documents refreshed in {:?}",
+                paths.len(),
+                t0.elapsed()
+            );
             if paths.len() > CHUNK {
                 state.read().corpus.drop_query_caches();
                 crate::memory::release_free_memory();
@@ -137,11 +140,13 @@ impl Backend {
     }
 
     /// The diagnostics of `paths` that changed since they were last
-    /// published (or belong to `edited`), computed from a read-only state.
+    /// published (or belong to `edited`), computed from a read-only state
+    /// (on all cores when `parallel`).
     fn compute_diagnostics(
         state: &State,
         paths: &[PathBuf],
         edited: Option<&Path>,
+        parallel: bool,
     ) -> Vec<PendingDiagnostics> {
         use rayon::prelude::*;
         let one = |path: &PathBuf| -> Option<PendingDiagnostics> {
@@ -162,8 +167,11 @@ impl Backend {
                 diags.hash(&mut h);
                 h.finish()
             };
-            let unchanged = state.published.get(path) == Some(&fingerprint)
-                || (diags.is_empty() && !state.published.contains_key(path));
+            let unchanged = {
+                let published = state.published.lock();
+                published.get(path) == Some(&fingerprint)
+                    || (diags.is_empty() && !published.contains_key(path))
+            };
             if unchanged && edited != Some(path.as_path()) {
                 return None;
             }
@@ -183,7 +191,7 @@ impl Backend {
                 },
             })
         };
-        if paths.len() >= 16 {
+        if parallel && paths.len() >= 16 {
             paths.par_iter().filter_map(one).collect()
         } else {
             paths.iter().filter_map(one).collect()
@@ -192,8 +200,10 @@ impl Backend {
 
     /// Records and queues computed diagnostics; a stale computation for an
     /// open document (edited since) is dropped, so versions stay in order.
+    /// Any lock on the state will do: edits need the write lock, so the
+    /// versions cannot change while the caller holds it.
     fn commit_diagnostics(
-        state: &mut State,
+        state: &State,
         tx: &mpsc::UnboundedSender<Publish>,
         pending: Vec<PendingDiagnostics>,
     ) {
@@ -203,8 +213,8 @@ impl Backend {
                 continue;
             }
             match p.fingerprint {
-                None => state.published.remove(&p.path),
-                Some(f) => state.published.insert(p.path, f),
+                None => state.published.lock().remove(&p.path),
+                Some(f) => state.published.lock().insert(p.path, f),
             };
             let _ = tx.send(p.publish);
         }
@@ -408,7 +418,7 @@ impl Backend {
     /// documents, documents that currently show diagnostics, and the changed one.
     fn affected(state: &State, changed: &Path) -> Vec<PathBuf> {
         let mut out: Vec<PathBuf> = state.open.keys().cloned().collect();
-        out.extend(state.published.keys().cloned());
+        out.extend(state.published.lock().keys().cloned());
         out.push(changed.to_path_buf());
         out.sort();
         out.dedup();
@@ -498,7 +508,7 @@ impl Backend {
             .collect();
         for p in stale {
             s.corpus.remove_document(&p);
-            if s.published.remove(&p).is_some() {
+            if s.published.lock().remove(&p).is_some() {
                 if let Some(uri) = convert::path_to_uri(&p) {
                     let _ = tx.send(Publish {
                         uri,
@@ -719,7 +729,7 @@ impl Backend {
                         .collect()
                 };
                 let r = root.clone();
-                tokio::task::spawn_blocking(move || {
+                crate::background::spawn("gazette index writer", move || {
                     let it = entries.iter().map(|(p, st, a)| (p.as_path(), *st, &**a));
                     if let Err(e) = crate::cache::save(&file, &r, overrides_fp, it) {
                         tracing::warn!("cannot write the index {}: {e}", file.display());
@@ -890,7 +900,7 @@ impl Backend {
             }
             None => {
                 s.corpus.remove_document(&path);
-                if s.published.remove(&path).is_some() {
+                if s.published.lock().remove(&path).is_some() {
                     if let Some(uri) = convert::path_to_uri(&path) {
                         let _ = tx.send(Publish {
                             uri,
@@ -950,33 +960,85 @@ impl Backend {
 
     /// [`Self::locations`] written straight to JSON: the same array, with
     /// each document's URI serialised once.
-    fn locations_json(state: &State, locs: &[ide::Location]) -> Vec<u8> {
-        // Locations come grouped by document (corpus order): the URI's JSON
-        // and the line index are looked up once per run of a document.
-        let mut cur: Option<(crate::corpus::DocId, Option<(String, &LineIndex)>)> = None;
+    fn locations_json(state: &State, locs: &[ide::Location]) -> Vec<Vec<u8>> {
+        /// Locations per part: large results are written on all cores.
+        const PART: usize = 16 * 1024;
+        Self::locations_json_in_parts(state, locs, PART)
+    }
+
+    /// [`Self::locations_json`] with `part` locations per part.
+    fn locations_json_in_parts(state: &State, locs: &[ide::Location], part: usize) -> Vec<Vec<u8>> {
+        use rayon::prelude::*;
+        let parts: Vec<Vec<u8>> = if locs.len() > part {
+            locs.par_chunks(part)
+                .map(|c| Self::locations_json_part(state, c))
+                .collect()
+        } else {
+            vec![Self::locations_json_part(state, locs)]
+        };
+        let mut out = Vec::with_capacity(2 * parts.len() + 1);
+        for p in parts.into_iter().filter(|p| !p.is_empty()) {
+            out.push(if out.is_empty() {
+                b"[".to_vec()
+            } else {
+                b",".to_vec()
+            });
+            out.push(p);
+        }
+        if out.is_empty() {
+            out.push(b"[".to_vec());
+        }
+        out.push(b"]".to_vec());
+        out
+    }
+
+    /// Locations as comma-separated JSON objects (no brackets).
+    fn locations_json_part(state: &State, locs: &[ide::Location]) -> Vec<u8> {
+        // Locations come grouped by document (corpus order): the line index
+        // is looked up and the URI written once per run of a document; the
+        // run's other locations copy the URI from the output.
+        struct Run<'a> {
+            doc: crate::corpus::DocId,
+            /// The URI's JSON in `out`, and the line index (None: no URI).
+            found: Option<(std::ops::Range<usize>, &'a LineIndex)>,
+        }
+        let mut cur: Option<Run> = None;
         let mut num = itoa::Buffer::new();
-        let mut out = Vec::with_capacity(locs.len() * 128 + 2);
-        out.push(b'[');
+        let mut out = Vec::with_capacity(locs.len() * 128);
         for loc in locs {
-            if cur.as_ref().map(|c| c.0) != Some(loc.doc) {
-                let found = state.corpus.doc(loc.doc).and_then(|d| {
-                    let uri = match state.open.get(&d.path) {
-                        Some(o) => serde_json::to_string(&o.uri).ok(),
-                        None => convert::path_to_uri_json(&d.path),
-                    }?;
-                    Some((uri, &d.analysis.line_index))
-                });
-                cur = Some((loc.doc, found));
+            if !out.is_empty() {
+                out.push(b',');
             }
-            let Some((_, Some((uri, li)))) = &cur else {
+            let at = out.len();
+            out.extend_from_slice(b"{\"uri\":");
+            let uri_at = out.len();
+            let found = match &cur {
+                Some(run) if run.doc == loc.doc => run.found.clone().map(|(uri, li)| {
+                    out.extend_from_within(uri);
+                    li
+                }),
+                _ => {
+                    let found = state.corpus.doc(loc.doc).and_then(|d| {
+                        let written = match state.open.get(&d.path) {
+                            Some(o) => serde_json::to_writer(&mut out, &o.uri).is_ok(),
+                            None => convert::write_uri_json(&d.path, &mut out),
+                        };
+                        written.then_some((uri_at..out.len(), &d.analysis.line_index))
+                    });
+                    let li = found.as_ref().map(|f| f.1);
+                    cur = Some(Run {
+                        doc: loc.doc,
+                        found,
+                    });
+                    li
+                }
+            };
+            let Some(li) = found else {
+                // No URI: leave the location out (and its comma).
+                out.truncate(at.saturating_sub(1));
                 continue;
             };
             let r = convert::range(li, loc.span, state.encoding);
-            if out.len() > 1 {
-                out.push(b',');
-            }
-            out.extend_from_slice(b"{\"uri\":");
-            out.extend_from_slice(uri.as_bytes());
             out.extend_from_slice(b",\"range\":{\"start\":{\"line\":");
             out.extend_from_slice(num.format(r.start.line).as_bytes());
             out.extend_from_slice(b",\"character\":");
@@ -987,7 +1049,6 @@ impl Backend {
             out.extend_from_slice(num.format(r.end.character).as_bytes());
             out.extend_from_slice(b"}}}");
         }
-        out.push(b']');
         out
     }
 
@@ -1267,7 +1328,7 @@ impl LanguageServer for Backend {
             }
             None => {
                 s.corpus.remove_document(&path);
-                if s.published.remove(&path).is_some() {
+                if s.published.lock().remove(&path).is_some() {
                     let _ = self.publish_tx.send(Publish {
                         uri: params.text_document.uri,
                         version: None,
@@ -2014,7 +2075,7 @@ impl super::raw::RawHandler for RawQueries {
         }
     }
 
-    fn handle(&self, _method: &str, params: Value) -> Result<Vec<u8>> {
+    fn handle(&self, _method: &str, params: Value) -> Result<Vec<Vec<u8>>> {
         let params: ReferenceParams = serde_json::from_value(params)
             .map_err(|e| Error::invalid_params(format!("gazette: {e}")))?;
         let t0 = std::time::Instant::now();
@@ -2023,7 +2084,7 @@ impl super::raw::RawHandler for RawQueries {
         let t1 = std::time::Instant::now();
         let json = match &locs {
             Some(locs) => Backend::locations_json(&s, locs),
-            None => b"null".to_vec(),
+            None => vec![b"null".to_vec()],
         };
         tracing::debug!(
             "references: {} locations, query {:.1} ms, JSON {:.1} ms ({:.1} MB)",
@@ -2033,5 +2094,54 @@ impl super::raw::RawHandler for RawQueries {
             json.len() as f64 / 1e6
         );
         Ok(json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON written in parts on several cores says what the typed
+    /// locations say, whatever the part size.
+    #[test]
+    fn locations_json_in_parts_equals_typed_locations() {
+        let mut state = State::new();
+        let ov = crate::recognize::Overrides::default();
+        for (i, text) in [
+            "Olaf Scholz traf Emmanuel Macron.\nScholz: „Grüße“ an Macron.",
+            "Macron und Scholz.",
+            "Emmanuel Macron.",
+            "Olaf Scholz.",
+        ]
+        .iter()
+        .enumerate()
+        {
+            // Relative paths have no URI: their locations are left out
+            // (one sorts first, one last).
+            let path = match i {
+                1 => PathBuf::from("-relative/1.txt"),
+                3 => PathBuf::from("relative/3.txt"),
+                _ => PathBuf::from(format!("/corpus/Über uns/{i}.txt")),
+            };
+            state
+                .corpus
+                .set_document(path, Arc::new(crate::analysis::analyze(text, &ov)));
+        }
+        let mut locs = Vec::new();
+        for doc in state.corpus.doc_ids() {
+            for m in &state.corpus.doc(doc).unwrap().analysis.mentions {
+                locs.push(ide::Location { doc, span: m.span });
+            }
+        }
+        assert!(locs.len() >= 6, "{locs:?}");
+        let typed = serde_json::to_value(Backend::locations(&state, locs.clone())).unwrap();
+        assert!(typed.as_array().unwrap().len() < locs.len());
+        for part in [1, 2, 5, 1000] {
+            let json = Backend::locations_json_in_parts(&state, &locs, part).concat();
+            let parsed: Value = serde_json::from_slice(&json).unwrap();
+            assert_eq!(parsed, typed, "part size {part}");
+        }
+        let none = Backend::locations_json_in_parts(&state, &[], 2).concat();
+        assert_eq!(none, b"[]");
     }
 }

@@ -46,8 +46,10 @@ pub struct State {
     pub open: HashMap<PathBuf, OpenDoc>,
     /// A fingerprint of the diagnostics last published per document (only
     /// documents with some), to publish only changes; a hash rather than the
-    /// diagnostics themselves keeps this small for 10^5 documents.
-    pub published: HashMap<PathBuf, u64>,
+    /// diagnostics themselves keeps this small for 10^5 documents. Behind
+    /// its own lock, so background diagnostics commit under the read lock
+    /// and never hold requests up.
+    pub published: parking_lot::Mutex<HashMap<PathBuf, u64>>,
     pub indexing_done: bool,
     /// `initialize` was answered / `shutdown` was received.
     pub initialized: bool,
@@ -77,7 +79,7 @@ impl State {
             overrides: Overrides::default(),
             corpus: Corpus::new(),
             open: HashMap::new(),
-            published: HashMap::new(),
+            published: Default::default(),
             indexing_done: false,
             initialized: false,
             shutdown: false,

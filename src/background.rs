@@ -1,0 +1,61 @@
+//! Work that runs beside requests (diagnostics of every article after
+//! indexing, writing the persistent index): each job gets its own thread at
+//! a lower CPU priority, so on a two-core laptop a hover or an edit is
+//! scheduled ahead of it instead of sharing a core with it.
+
+/// How much lower than the server's own threads (a `nice` increment).
+const NICENESS: i32 = 10;
+
+/// Runs `job` on a new thread named `name`, at a lower priority. If no
+/// thread can be started, says so in the log and runs `job` here.
+pub fn spawn(name: &str, job: impl FnOnce() + Send + 'static) {
+    let job = std::sync::Arc::new(parking_lot::Mutex::new(Some(job)));
+    let theirs = job.clone();
+    let started = std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(move || {
+            lower_priority();
+            if let Some(job) = theirs.lock().take() {
+                job();
+            }
+        });
+    if let Err(e) = started {
+        tracing::warn!("cannot start a thread for {name} ({e}); running it now");
+        if let Some(job) = job.lock().take() {
+            job();
+        }
+    }
+}
+
+/// Lowers the calling thread's priority (Linux keeps a nice value per
+/// thread; elsewhere this does nothing).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority has no memory-safety preconditions; `who == 0`
+    // names the calling thread, and failure only leaves the priority as is.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS as _, 0, NICENESS);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn runs_the_job() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        super::spawn("test job", move || tx.send(7).unwrap());
+        assert_eq!(rx.recv().unwrap(), 7);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn job_runs_at_lower_priority() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let here = unsafe { libc::getpriority(libc::PRIO_PROCESS as _, 0) };
+        super::spawn("test job", move || {
+            tx.send(unsafe { libc::getpriority(libc::PRIO_PROCESS as _, 0) })
+                .unwrap()
+        });
+        assert_eq!(rx.recv().unwrap(), (here + super::NICENESS).min(19));
+    }
+}
