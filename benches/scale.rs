@@ -62,7 +62,10 @@ fn corpus_files(dir: &Path) -> Vec<PathBuf> {
 fn start(root: &Path, cache: &str) -> (Client, f64, f64) {
     const PROBE: &str = "NATO-Generalsekretär Jens Stoltenberg sprach mit Wladimir Putin.\n";
     let t0 = Instant::now();
-    let mut c = Client::spawn_with_env(&[("GAZETTE_CACHE_DIR", cache)]);
+    let mut c = Client::spawn_with_env(&[
+        ("GAZETTE_CACHE_DIR", cache),
+        ("GAZETTE_LOG", "gazette=debug"),
+    ]);
     c.initialize(root, &["utf-16"]);
     c.notify(
         "textDocument/didOpen",
@@ -106,6 +109,12 @@ fn main() {
     );
     let cache = tempfile::tempdir().unwrap();
     let cache_s = cache.path().to_string_lossy().to_string();
+    // The server's debug log says how long a references query and its JSON take.
+    let log = cache.path().join("server.log");
+    if std::env::var_os("GAZETTE_TEST_STDERR").is_none() {
+        std::env::set_var("GAZETTE_TEST_STDERR", &log);
+    }
+    let log = std::path::PathBuf::from(std::env::var_os("GAZETTE_TEST_STDERR").unwrap());
     let doc = files[files.len() / 2].clone();
 
     // Cold start.
@@ -121,24 +130,41 @@ fn main() {
         rss * 1048576.0 / bytes as f64
     );
 
-    // Hovers on every capitalised word of the open document.
-    let u = uri(&doc);
+    // Hovers on every capitalised word of five articles spread over the
+    // corpus (the middle one is `doc`), in reading order, each the first
+    // time that word is hovered.
     let mut lat = Vec::new();
-    let mut best: (u64, (u32, u32), String) = (0, (0, 0), String::new());
-    for (i, ch) in text.char_indices() {
-        if !ch.is_uppercase() || (i > 0 && text[..i].chars().next_back().unwrap().is_alphanumeric())
-        {
-            continue;
-        }
-        let (line, character) = common::utf16_pos(&text, i);
-        let t = Instant::now();
-        let h = c.request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": u}, "position": {"line": line, "character": character}}),
-        );
-        let d = t.elapsed();
-        if let Some(md) = h["contents"]["value"].as_str() {
+    let mut slowest: Vec<(Duration, String)> = Vec::new();
+    let mut best: (u64, String, (u32, u32), String) = (0, String::new(), (0, 0), String::new());
+    for k in 1..=5 {
+        let path = &files[files.len() * k / 6];
+        let text = if *path == doc {
+            text.clone()
+        } else {
+            c.open(path)
+        };
+        let u = uri(path);
+        for (i, ch) in text.char_indices() {
+            if !ch.is_uppercase()
+                || (i > 0 && text[..i].chars().next_back().unwrap().is_alphanumeric())
+            {
+                continue;
+            }
+            let (line, character) = common::utf16_pos(&text, i);
+            let t = Instant::now();
+            let h = c.request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": u}, "position": {"line": line, "character": character}}),
+            );
+            let d = t.elapsed();
+            let Some(md) = h["contents"]["value"].as_str() else {
+                continue;
+            };
             lat.push(d);
+            let head = md.lines().next().unwrap_or("").to_string();
+            slowest.push((d, head.clone()));
+            slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+            slowest.truncate(3);
             // "N mentions in M articles"
             if let Some(n) = md
                 .split(" mention")
@@ -147,24 +173,25 @@ fn main() {
                 .and_then(|n| n.parse::<u64>().ok())
             {
                 if n > best.0 {
-                    best = (
-                        n,
-                        (line, character),
-                        md.lines().next().unwrap_or("").to_string(),
-                    );
+                    best = (n, u.clone(), (line, character), head);
                 }
             }
         }
     }
     let n_hover = lat.len();
     println!(
-        "hover: {n_hover} requests, p50 {:.2} ms, p99 {:.2} ms",
+        "hover: {n_hover} requests over 5 articles, p50 {:.2} ms, p99 {:.2} ms; slowest: {}",
         pct(&mut lat, 0.5),
-        pct(&mut lat, 0.99)
+        pct(&mut lat, 0.99),
+        slowest
+            .iter()
+            .map(|(d, h)| format!("{:.1} ms {h}", d.as_secs_f64() * 1e3))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
 
     // References for the most mentioned entity seen.
-    let (n, (line, character), head) = best.clone();
+    let (n, best_uri, (line, character), head) = best.clone();
     let mut ref_lat = Vec::new();
     let mut wire_lat = Vec::new();
     let mut count = 0;
@@ -174,7 +201,7 @@ fn main() {
         let t = Instant::now();
         let r = c.request(
             "textDocument/references",
-            json!({"textDocument": {"uri": u}, "position": {"line": line, "character": character}, "context": {"includeDeclaration": true}}),
+            json!({"textDocument": {"uri": best_uri}, "position": {"line": line, "character": character}, "context": {"includeDeclaration": true}}),
         );
         ref_lat.push(t.elapsed());
         if let Some((at, len)) = *c.last_big_frame.lock().unwrap() {
@@ -187,8 +214,25 @@ fn main() {
         // Small responses are not timed on the wire; use the round trip.
         wire_lat = ref_lat.clone();
     }
+    // "references: N locations, query X ms, JSON Y ms (Z MB)" per request.
+    let (mut query, mut ser) = (Vec::new(), Vec::new());
+    for line in std::fs::read_to_string(&log).unwrap_or_default().lines() {
+        let ms = |label: &str| {
+            line.split(label)
+                .nth(1)
+                .and_then(|r| r.split(" ms").next())
+                .and_then(|v| v.trim().parse::<f64>().ok())
+                .map(|v| Duration::from_secs_f64(v / 1e3))
+        };
+        if line.contains(&format!("references: {count} locations")) {
+            query.extend(ms("query "));
+            ser.extend(ms("JSON "));
+        }
+    }
     println!(
-        "references: {head} ({n} mentions): {count} locations; last byte received p50 {:.1} ms ({:.1} MB of JSON: query + serialisation + pipe), parsed by the client p50 {:.1} ms",
+        "references: {head} ({n} mentions): {count} locations; in the server p50: query {:.1} ms, serialisation {:.1} ms; last byte received p50 {:.1} ms ({:.1} MB of JSON: query + serialisation + pipe), parsed by the client p50 {:.1} ms",
+        pct(&mut query, 0.5),
+        pct(&mut ser, 0.5),
         pct(&mut wire_lat, 0.5),
         bytes_out as f64 / 1e6,
         pct(&mut ref_lat, 0.5)
@@ -220,6 +264,7 @@ fn main() {
     }
 
     // didChange → publishDiagnostics for that version.
+    let u = uri(&doc);
     let mut diag_lat = Vec::new();
     let lines = text.lines().count() as u32;
     for v in 2..202 {
