@@ -115,11 +115,12 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
     let mut figures = stage("figures", || find_figures(text, &tok));
     // Analyses live as long as the corpus: no spare capacity.
     let mentions: Vec<NameMention> = found.iter().map(|f| f.mention()).collect();
-    let roles: Vec<(u32, Sym)> = found
+    let mut roles: Vec<(u32, Sym)> = found
         .iter()
         .enumerate()
         .filter_map(|(i, f)| Some((i as u32, f.role?)))
         .collect();
+    roles.shrink_to_fit();
     figures.shrink_to_fit();
     DocAnalysis {
         line_index: LineIndex::new(text),

@@ -75,6 +75,7 @@ fn main() -> ExitCode {
     init_logging(true);
     let result = match cli.command {
         Command::Lsp => {
+            gazette::memory::configure_for_server();
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()

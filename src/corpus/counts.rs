@@ -16,6 +16,12 @@ impl<K> Default for Counts<K> {
     }
 }
 
+impl<K> Counts<K> {
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+}
+
 impl<K: Ord + Copy> Counts<K> {
     /// Adds one to `key`'s count, or removes one (dropping the key at zero).
     pub fn bump(&mut self, key: K, add: bool) {
@@ -61,6 +67,12 @@ pub struct SortedSet<T>(Vec<T>);
 impl<T> Default for SortedSet<T> {
     fn default() -> Self {
         SortedSet(Vec::new())
+    }
+}
+
+impl<T> SortedSet<T> {
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
     }
 }
 
@@ -136,6 +148,10 @@ pub struct Postings {
 }
 
 impl Postings {
+    pub fn shrink_to_fit(&mut self) {
+        self.refs.shrink_to_fit();
+    }
+
     pub fn insert(&mut self, p: Posting) {
         let i = match self.refs.last() {
             Some(l) if *l < p => self.refs.len(),

@@ -124,10 +124,11 @@ pub struct Corpus {
     /// Frequent names bucketed for the unknown-name check; derived, reset
     /// by every change.
     frequent: std::sync::OnceLock<Arc<frequent::FrequentNames>>,
-    /// Were the frequent names asked for since the last change? While
-    /// indexing, nobody asks between changes, and rebuilding them on the
-    /// next question is cheaper than updating them after every document.
-    frequent_used: std::sync::atomic::AtomicBool,
+    /// Changes since the frequent names were last asked for. While
+    /// indexing, nobody asks for thousands of changes, and rebuilding them
+    /// on the next question is cheaper than updating them for every
+    /// document; an editing session asks every few changes.
+    frequent_unused: std::sync::atomic::AtomicU32,
     /// Topic summaries for figure diagnostics; derived, forgotten for the
     /// topics a changed document states.
     topics: parking_lot::Mutex<FxHashMap<Sym, Arc<TopicSummary>>>,
@@ -449,13 +450,32 @@ impl Corpus {
         }
     }
 
+    /// Gives back the spare capacity of the index's growable tables (after
+    /// indexing: postings grown by doubling hold up to twice their size).
+    pub fn shrink_to_fit(&mut self) {
+        for e in &mut self.keys {
+            e.docs.shrink_to_fit();
+            e.spellings.shrink_to_fit();
+            e.roles.shrink_to_fit();
+        }
+        self.keys.shrink_to_fit();
+        for m in [&mut self.fig_quantity, &mut self.fig_topic] {
+            m.values_mut().for_each(SortedSet::shrink_to_fit);
+            m.shrink_to_fit();
+        }
+        self.by_last.values_mut().for_each(Counts::shrink_to_fit);
+        self.key_roles.values_mut().for_each(Vec::shrink_to_fit);
+    }
+
     /// Brings the frequent names (when built) up to date for `keys`, whose
     /// counts just changed.
     fn refresh_frequent(&mut self, mut keys: Vec<KeyId>) {
-        if !self
-            .frequent_used
-            .swap(false, std::sync::atomic::Ordering::Relaxed)
-        {
+        /// Changes without a question after which the table is dropped.
+        const KEEP_UNUSED: u32 = 256;
+        let unused = self
+            .frequent_unused
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if unused >= KEEP_UNUSED {
             self.frequent = std::sync::OnceLock::new();
         }
         if let Some(mut f) = self.frequent.take() {
@@ -1156,8 +1176,8 @@ impl Corpus {
     /// Frequent names for the unknown-name check (built on first use, then
     /// updated by each change for the keys it touched).
     pub fn frequent_names(&self) -> Arc<frequent::FrequentNames> {
-        self.frequent_used
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.frequent_unused
+            .store(0, std::sync::atomic::Ordering::Relaxed);
         self.frequent
             .get_or_init(|| Arc::new(frequent::FrequentNames::new(self)))
             .clone()
