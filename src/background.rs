@@ -1,7 +1,45 @@
 //! Work that runs beside requests (diagnostics of every article after
 //! indexing, writing the persistent index): each job gets its own thread at
 //! a lower CPU priority, so on a two-core laptop a hover or an edit is
-//! scheduled ahead of it instead of sharing a core with it.
+//! scheduled ahead of it instead of sharing a core with it. Priority alone
+//! does not free a core's caches and memory bandwidth (or its hyperthread
+//! sibling), so jobs also pause between steps while a request is being
+//! answered ([`Foreground`], [`yield_to_requests`]).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Requests being answered now.
+static FOREGROUND: AtomicUsize = AtomicUsize::new(0);
+
+/// The longest a job waits at one step for requests to finish, so that a
+/// stream of requests (or a slow one) cannot starve it.
+const MAX_PAUSE: Duration = Duration::from_millis(50);
+
+/// Held while a request is answered (see [`yield_to_requests`]).
+pub struct Foreground(());
+
+impl Foreground {
+    pub fn begin() -> Foreground {
+        FOREGROUND.fetch_add(1, Ordering::SeqCst);
+        Foreground(())
+    }
+}
+
+impl Drop for Foreground {
+    fn drop(&mut self) {
+        FOREGROUND.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Called by background jobs between steps: waits while requests are being
+/// answered, at most [`MAX_PAUSE`].
+pub fn yield_to_requests() {
+    let start = Instant::now();
+    while FOREGROUND.load(Ordering::SeqCst) > 0 && start.elapsed() < MAX_PAUSE {
+        std::thread::sleep(Duration::from_micros(200));
+    }
+}
 
 /// How much lower than the server's own threads (a `nice` increment).
 const NICENESS: i32 = 10;
@@ -45,6 +83,19 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel();
         super::spawn("test job", move || tx.send(7).unwrap());
         assert_eq!(rx.recv().unwrap(), 7);
+    }
+
+    #[test]
+    fn jobs_wait_for_requests_but_not_forever() {
+        use std::time::{Duration, Instant};
+        let t = Instant::now();
+        super::yield_to_requests();
+        assert!(t.elapsed() < Duration::from_millis(20));
+        let held = super::Foreground::begin();
+        let t = Instant::now();
+        super::yield_to_requests();
+        assert!(t.elapsed() >= super::MAX_PAUSE);
+        drop(held);
     }
 
     #[cfg(target_os = "linux")]

@@ -315,10 +315,13 @@ where
                 Box::pin(async { panic!("debug panic requested by the client") });
             return Box::pin(async move { Ok(contain(&method, id, CatchUnwind(fut)).await) });
         }
+        // Background jobs pause while a request is answered.
+        let foreground = id.is_some().then(crate::background::Foreground::begin);
         if let (Some(h), Some(id)) = (self.raw.as_ref().filter(|h| h.handles(&method)), &id) {
             let (h, parked, id) = (h.clone(), self.parked.clone(), id.clone());
             let (_, _, params) = req.into_parts();
             return Box::pin(async move {
+                let _foreground = foreground;
                 let answer = std::panic::catch_unwind(AssertUnwindSafe(|| {
                     h.handle(&method, params.unwrap_or(Value::Null))
                 }));
@@ -338,6 +341,7 @@ where
         };
         let shutdown = self.shutdown.clone();
         Box::pin(async move {
+            let _foreground = foreground;
             match CatchUnwind(Box::pin(fut)).await {
                 Ok(Ok(resp)) => {
                     if method == "shutdown" && resp.as_ref().is_some_and(Response::is_ok) {

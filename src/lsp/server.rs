@@ -120,6 +120,7 @@ impl Backend {
         crate::background::spawn("gazette diagnostics", move || {
             let t0 = std::time::Instant::now();
             for chunk in paths.chunks(CHUNK) {
+                crate::background::yield_to_requests();
                 let s = state.read();
                 if generation.is_some_and(|g| s.edit_generation != g) {
                     return;
@@ -730,7 +731,12 @@ impl Backend {
                 };
                 let r = root.clone();
                 crate::background::spawn("gazette index writer", move || {
-                    let it = entries.iter().map(|(p, st, a)| (p.as_path(), *st, &**a));
+                    let it = entries.iter().enumerate().map(|(i, (p, st, a))| {
+                        if i % 256 == 0 {
+                            crate::background::yield_to_requests();
+                        }
+                        (p.as_path(), *st, &**a)
+                    });
                     if let Err(e) = crate::cache::save(&file, &r, overrides_fp, it) {
                         tracing::warn!("cannot write the index {}: {e}", file.display());
                     }
@@ -741,6 +747,7 @@ impl Backend {
             let paths: Vec<PathBuf> = {
                 let mut s = state.write();
                 s.indexing_done = true;
+                s.corpus.shrink_to_fit();
                 s.corpus
                     .doc_ids()
                     .iter()
@@ -969,12 +976,19 @@ impl Backend {
     /// [`Self::locations_json`] with `part` locations per part.
     fn locations_json_in_parts(state: &State, locs: &[ide::Location], part: usize) -> Vec<Vec<u8>> {
         use rayon::prelude::*;
+        // Open documents have the client's URI; looked up by id, not by
+        // hashing every document's path.
+        let open: fxhash::FxHashMap<crate::corpus::DocId, &Uri> = state
+            .open
+            .iter()
+            .filter_map(|(p, o)| Some((state.corpus.doc_id(p)?, &o.uri)))
+            .collect();
         let parts: Vec<Vec<u8>> = if locs.len() > part {
             locs.par_chunks(part)
-                .map(|c| Self::locations_json_part(state, c))
+                .map(|c| Self::locations_json_part(state, &open, c))
                 .collect()
         } else {
-            vec![Self::locations_json_part(state, locs)]
+            vec![Self::locations_json_part(state, &open, locs)]
         };
         let mut out = Vec::with_capacity(2 * parts.len() + 1);
         for p in parts.into_iter().filter(|p| !p.is_empty()) {
@@ -993,7 +1007,11 @@ impl Backend {
     }
 
     /// Locations as comma-separated JSON objects (no brackets).
-    fn locations_json_part(state: &State, locs: &[ide::Location]) -> Vec<u8> {
+    fn locations_json_part(
+        state: &State,
+        open: &fxhash::FxHashMap<crate::corpus::DocId, &Uri>,
+        locs: &[ide::Location],
+    ) -> Vec<u8> {
         // Locations come grouped by document (corpus order): the line index
         // is looked up and the URI written once per run of a document; the
         // run's other locations copy the URI from the output.
@@ -1019,8 +1037,8 @@ impl Backend {
                 }),
                 _ => {
                     let found = state.corpus.doc(loc.doc).and_then(|d| {
-                        let written = match state.open.get(&d.path) {
-                            Some(o) => serde_json::to_writer(&mut out, &o.uri).is_ok(),
+                        let written = match open.get(&loc.doc) {
+                            Some(uri) => serde_json::to_writer(&mut out, uri).is_ok(),
                             None => convert::write_uri_json(&d.path, &mut out),
                         };
                         written.then_some((uri_at..out.len(), &d.analysis.line_index))
@@ -2091,7 +2109,7 @@ impl super::raw::RawHandler for RawQueries {
             locs.as_ref().map_or(0, |l| l.len()),
             (t1 - t0).as_secs_f64() * 1e3,
             t1.elapsed().as_secs_f64() * 1e3,
-            json.len() as f64 / 1e6
+            json.iter().map(Vec::len).sum::<usize>() as f64 / 1e6
         );
         Ok(json)
     }
@@ -2125,7 +2143,13 @@ mod tests {
             };
             state
                 .corpus
-                .set_document(path, Arc::new(crate::analysis::analyze(text, &ov)));
+                .set_document(path.clone(), Arc::new(crate::analysis::analyze(text, &ov)));
+            // An open document keeps the URI the client gave it.
+            if i == 2 {
+                let uri: Uri = "untitled:Macron".parse().unwrap();
+                let (rope, version) = (ropey::Rope::from_str(text), 1);
+                state.open.insert(path, OpenDoc { uri, rope, version });
+            }
         }
         let mut locs = Vec::new();
         for doc in state.corpus.doc_ids() {
@@ -2136,6 +2160,7 @@ mod tests {
         assert!(locs.len() >= 6, "{locs:?}");
         let typed = serde_json::to_value(Backend::locations(&state, locs.clone())).unwrap();
         assert!(typed.as_array().unwrap().len() < locs.len());
+        assert!(typed.to_string().contains("untitled:Macron"));
         for part in [1, 2, 5, 1000] {
             let json = Backend::locations_json_in_parts(&state, &locs, part).concat();
             let parsed: Value = serde_json::from_slice(&json).unwrap();
