@@ -119,6 +119,7 @@ impl Backend {
         const CHUNK: usize = 16;
         crate::background::spawn("gazette diagnostics", move || {
             let t0 = std::time::Instant::now();
+            let mut published = 0;
             for chunk in paths.chunks(CHUNK) {
                 crate::background::yield_to_requests();
                 let s = state.read();
@@ -126,14 +127,18 @@ impl Backend {
                     return;
                 }
                 let pending = Self::compute_diagnostics(&s, chunk, None, false);
+                published += pending.len();
                 Self::commit_diagnostics(&s, &tx, pending);
             }
             tracing::debug!(
-                "diagnostics of {} documents refreshed in {:?}",
+                "diagnostics of {} documents refreshed in {:?} ({published} published)",
                 paths.len(),
                 t0.elapsed()
             );
-            if paths.len() > CHUNK {
+            // After a pass over the whole corpus (not the refresh after an
+            // edit: trimming a large heap locks the allocator for
+            // milliseconds, stalling requests).
+            if generation.is_none() && paths.len() > CHUNK {
                 state.read().corpus.drop_query_caches();
                 crate::memory::release_free_memory();
             }
