@@ -213,6 +213,21 @@ impl State {
         )
     }
 
+    /// Has the open document at `path` the analysis the corpus holds for
+    /// it (opened as it is on disk)? Then opening it changes nothing else.
+    pub fn open_matches_index(&self, path: &Path) -> bool {
+        let (Some(doc), Some(id)) = (self.open.get(path), self.corpus.doc_id(path)) else {
+            return false;
+        };
+        let Some(indexed) = self.corpus.doc(id) else {
+            return false;
+        };
+        if doc.rope.len_bytes() != indexed.analysis.len() || indexed.kb.is_some() {
+            return false;
+        }
+        *indexed.analysis == analyze(&doc.rope.to_string(), &self.overrides)
+    }
+
     /// Applies LSP content changes to an open document's rope. Ranges out of
     /// bounds are clamped; a change without a range replaces the whole text.
     pub fn apply_changes(
