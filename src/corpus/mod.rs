@@ -269,14 +269,21 @@ fn majority_kind(kinds: &[u32; 4]) -> EntityKind {
 /// boundary at a time: an entity named 10^5 times has a thousand distinct
 /// roles, and comparing every pair would cost milliseconds per hover card.
 fn best_role(roles: &FxHashMap<&str, u32>) -> Option<String> {
-    let score = |r: &str| -> u32 {
+    highest_scoring_role(roles.keys().copied(), |r| {
         r.char_indices()
             .filter_map(|(i, _)| roles.get(&r[i..]))
             .sum()
-    };
+    })
+}
+
+/// The role with the highest score; ties go to the longer role, then to
+/// the alphabetically first.
+fn highest_scoring_role<'a>(
+    roles: impl Iterator<Item = &'a str>,
+    score: impl Fn(&str) -> u32,
+) -> Option<String> {
     roles
-        .keys()
-        .map(|r| (score(r), r.len(), *r))
+        .map(|r| (score(r), r.len(), r))
         .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then_with(|| b.2.cmp(a.2)))
         .map(|(_, _, r)| r.to_string())
 }
@@ -1329,18 +1336,13 @@ mod tests {
 
     /// The definition: every pair of roles compared.
     fn best_role_pairwise(roles: &BTreeMap<&str, u32>) -> Option<String> {
-        let score = |r: &str| -> u32 {
+        super::highest_scoring_role(roles.keys().copied(), |r| {
             roles
                 .iter()
                 .filter(|(o, _)| r == **o || (r.len() > o.len() && r.ends_with(**o)))
                 .map(|(_, n)| n)
                 .sum()
-        };
-        roles
-            .keys()
-            .map(|r| (score(r), r.len(), *r))
-            .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then_with(|| b.2.cmp(a.2)))
-            .map(|(_, _, r)| r.to_string())
+        })
     }
 
     #[test]
