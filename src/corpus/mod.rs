@@ -913,8 +913,8 @@ impl Corpus {
         let mut doc_count = entry.docs.len();
         let lw = self.joining_last_word(e);
         let first_docs;
-        // Per first document: the `joins` argument of `mentions_in`.
-        let joins_in: Box<dyn Fn(DocId) -> Joins>;
+        // The last word whose one-word mentions move (`lw`, or `e` itself).
+        let family = self.family_key(e, lw);
         if let Some(k) = lw {
             // A full name: its own mentions plus the one-word mentions of
             // its last word that join it.
@@ -934,7 +934,6 @@ impl Corpus {
             // Disjoint: orphan documents name no full name, `e` included.
             first_docs =
                 self.first_in_order(entry.docs.keys().chain(orphans.iter().copied()), max_docs);
-            joins_in = Box::new(move |d| Some((k, self.doc_winner(k, d))));
         } else if self.by_last.contains_key(&e) {
             // A last word: its person mentions all join full names; what
             // stays are the others.
@@ -954,16 +953,16 @@ impl Corpus {
             }
             doc_count = docs.len();
             first_docs = self.first_in_order(docs.into_iter(), max_docs);
-            joins_in = Box::new(move |_| Some((e, None)));
         } else {
             first_docs = self.first_in_order(entry.docs.keys(), max_docs);
-            joins_in = Box::new(|_| None);
         }
         let mut first_mentions = Vec::new();
         let mut buf = Vec::new();
         for d in first_docs {
             buf.clear();
-            self.mentions_in(e, lw, d, joins_in(d), &mut buf);
+            // A last word's own person mentions all go to full names.
+            let joins = family.map(|k| (k, (k != e).then(|| self.doc_winner(k, d)).flatten()));
+            self.mentions_in(e, lw, d, joins, &mut buf);
             if let Some(&p) = buf.first() {
                 first_mentions.push((p.item(), buf.len()));
             }
