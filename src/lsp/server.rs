@@ -1277,13 +1277,12 @@ impl LanguageServer for Backend {
             Self::kb_changed(&self.state, &mut s, &self.publish_tx, changed);
             return;
         }
-        if s.open_matches_index(&path) {
+        if !s.reanalyze_open(&path) {
             // Opened as indexed: nothing changes for other articles (and
             // this one's diagnostics are published only if they changed).
             Self::queue_diagnostics(&mut s, &self.publish_tx, std::slice::from_ref(&path));
             return;
         }
-        s.reanalyze_open(&path);
         Self::diagnostics_after_change(&self.state, &mut s, &self.publish_tx, &path);
     }
 

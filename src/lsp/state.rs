@@ -192,9 +192,13 @@ impl State {
         }
     }
 
-    /// Re-analyses an open document from its rope.
-    pub fn reanalyze_open(&mut self, path: &Path) -> Option<DocId> {
-        let doc = self.open.get(path)?;
+    /// Re-analyses an open document from its rope into the corpus; `false`
+    /// when the analysis is the one the corpus already holds (say, a file
+    /// opened as it was indexed): then nothing changed for other articles.
+    pub fn reanalyze_open(&mut self, path: &Path) -> bool {
+        let Some(doc) = self.open.get(path) else {
+            return false;
+        };
         // Guard: a buffer over the size limit stays in sync but is not
         // analysed (it would stall every keystroke).
         if doc.rope.len_bytes() as u64 > self.config.max_file_size {
@@ -202,30 +206,19 @@ impl State {
                 "{}: open buffer over maxFileSize, not analysed",
                 path.display()
             );
-            self.corpus.remove_document(path);
-            return None;
+            return self.corpus.remove_document(path).is_some();
         }
-        let text = doc.rope.to_string();
-        let analysis = analyze(&text, &self.overrides);
-        Some(
+        let analysis = analyze(&doc.rope.to_string(), &self.overrides);
+        let unchanged = self
+            .corpus
+            .doc_id(path)
+            .and_then(|id| self.corpus.doc(id))
+            .is_some_and(|d| d.kb.is_none() && *d.analysis == analysis);
+        if !unchanged {
             self.corpus
-                .set_document(path.to_path_buf(), Arc::new(analysis)),
-        )
-    }
-
-    /// Has the open document at `path` the analysis the corpus holds for
-    /// it (opened as it is on disk)? Then opening it changes nothing else.
-    pub fn open_matches_index(&self, path: &Path) -> bool {
-        let (Some(doc), Some(id)) = (self.open.get(path), self.corpus.doc_id(path)) else {
-            return false;
-        };
-        let Some(indexed) = self.corpus.doc(id) else {
-            return false;
-        };
-        if doc.rope.len_bytes() != indexed.analysis.len() || indexed.kb.is_some() {
-            return false;
+                .set_document(path.to_path_buf(), Arc::new(analysis));
         }
-        *indexed.analysis == analyze(&doc.rope.to_string(), &self.overrides)
+        !unchanged
     }
 
     /// Applies LSP content changes to an open document's rope. Ranges out of
