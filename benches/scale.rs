@@ -152,17 +152,18 @@ fn main() {
             }
             let (line, character) = common::utf16_pos(&text, i);
             let t = Instant::now();
-            let h = c.request(
+            let id = c.request_async(
                 "textDocument/hover",
                 json!({"textDocument": {"uri": u}, "position": {"line": line, "character": character}}),
             );
+            let h = c.wait_response(id)["result"].clone();
             let d = t.elapsed();
             let Some(md) = h["contents"]["value"].as_str() else {
                 continue;
             };
             lat.push(d);
             let head = md.lines().next().unwrap_or("").to_string();
-            slowest.push((d, head.clone()));
+            slowest.push((d, format!("#{id} {head}")));
             slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
             slowest.truncate(3);
             // "N mentions in M articles"

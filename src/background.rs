@@ -47,6 +47,43 @@ const NICENESS: i32 = 10;
 /// Runs `job` on a new thread named `name`, at a lower priority. If no
 /// thread can be started, says so in the log and runs `job` here.
 pub fn spawn(name: &str, job: impl FnOnce() + Send + 'static) {
+    start(name, job);
+}
+
+/// Jobs whose work is lost if the process ends before they finish.
+static LASTING: parking_lot::Mutex<Vec<std::thread::JoinHandle<()>>> =
+    parking_lot::Mutex::new(Vec::new());
+
+/// As [`spawn`], for a job the process waits for before it exits (see
+/// [`finish_lasting`]): writing the persistent index, which a restart
+/// would otherwise redo from scratch.
+pub fn spawn_lasting(name: &str, job: impl FnOnce() + Send + 'static) {
+    if let Some(h) = start(name, job) {
+        let mut jobs = LASTING.lock();
+        jobs.retain(|h| !h.is_finished());
+        jobs.push(h);
+    }
+}
+
+/// Waits for the jobs started by [`spawn_lasting`], at most `limit` in all;
+/// false if some were still running.
+pub fn finish_lasting(limit: Duration) -> bool {
+    let start = Instant::now();
+    let jobs = std::mem::take(&mut *LASTING.lock());
+    if jobs.iter().any(|h| !h.is_finished()) {
+        tracing::info!("waiting for background work to finish (at most {limit:?})");
+    }
+    while jobs.iter().any(|h| !h.is_finished()) {
+        if start.elapsed() >= limit {
+            tracing::warn!("background work did not finish in {limit:?}; exiting anyway");
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    true
+}
+
+fn start(name: &str, job: impl FnOnce() + Send + 'static) -> Option<std::thread::JoinHandle<()>> {
     let job = std::sync::Arc::new(parking_lot::Mutex::new(Some(job)));
     let theirs = job.clone();
     let started = std::thread::Builder::new()
@@ -57,10 +94,14 @@ pub fn spawn(name: &str, job: impl FnOnce() + Send + 'static) {
                 job();
             }
         });
-    if let Err(e) = started {
-        tracing::warn!("cannot start a thread for {name} ({e}); running it now");
-        if let Some(job) = job.lock().take() {
-            job();
+    match started {
+        Ok(h) => Some(h),
+        Err(e) => {
+            tracing::warn!("cannot start a thread for {name} ({e}); running it now");
+            if let Some(job) = job.lock().take() {
+                job();
+            }
+            None
         }
     }
 }
@@ -96,6 +137,26 @@ mod tests {
         super::yield_to_requests();
         assert!(t.elapsed() >= super::MAX_PAUSE);
         drop(held);
+    }
+
+    #[test]
+    fn lasting_jobs_are_waited_for() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        use std::time::Duration;
+        let done = Arc::new(AtomicBool::new(false));
+        let d = done.clone();
+        super::spawn_lasting("test job", move || {
+            std::thread::sleep(Duration::from_millis(100));
+            d.store(true, Ordering::SeqCst);
+        });
+        assert!(super::finish_lasting(Duration::from_secs(10)));
+        assert!(done.load(Ordering::SeqCst));
+        // A job over the limit is left running.
+        super::spawn_lasting("slow job", || {
+            std::thread::sleep(Duration::from_millis(500))
+        });
+        assert!(!super::finish_lasting(Duration::from_millis(20)));
     }
 
     #[cfg(target_os = "linux")]

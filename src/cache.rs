@@ -173,6 +173,28 @@ pub fn load(
         .collect())
 }
 
+/// Name prefix of an index being written.
+const PARTIAL: &str = "index.bin.partial-";
+
+/// Removes indexes whose writer was killed before it finished (they would
+/// pile up, each as large as the index). One written in the last hour may
+/// belong to another running server on the same corpus, so it stays.
+fn remove_abandoned(dir: &Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < hour_ago);
+        if old && e.file_name().to_string_lossy().starts_with(PARTIAL) {
+            match std::fs::remove_file(e.path()) {
+                Ok(()) => tracing::info!("removed an unfinished index {}", e.path().display()),
+                Err(err) => tracing::debug!("cannot remove {}: {err}", e.path().display()),
+            }
+        }
+    }
+}
+
 /// Writes the index atomically (temporary file + rename).
 pub fn save<'a>(
     file: &Path,
@@ -188,7 +210,8 @@ pub fn save<'a>(
     }
     let dir = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let tmp = tempfile::NamedTempFile::new_in(dir)?;
+    remove_abandoned(dir);
+    let tmp = tempfile::Builder::new().prefix(PARTIAL).tempfile_in(dir)?;
     {
         let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
         w.write_all(MAGIC)?;
@@ -269,6 +292,26 @@ mod tests {
             std::fs::read_dir(file.parent().unwrap()).unwrap().count(),
             1
         );
+    }
+
+    #[test]
+    fn unfinished_indexes_of_killed_writers_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("index.bin");
+        let stale = dir.path().join(format!("{PARTIAL}abc"));
+        let recent = dir.path().join(format!("{PARTIAL}def"));
+        let other = dir.path().join("notes.txt");
+        for p in [&stale, &recent, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for p in [&stale, &other] {
+            let f = std::fs::File::options().write(true).open(p).unwrap();
+            f.set_modified(two_hours_ago).unwrap();
+        }
+        save(&file, Path::new("/corpus"), 1, std::iter::empty()).unwrap();
+        assert!(!stale.exists());
+        assert!(recent.exists() && other.exists() && file.exists());
     }
 
     #[test]

@@ -84,6 +84,9 @@ fn main() -> ExitCode {
             // Do not wait for background work (indexing, watchers): the
             // client has gone. 0 after `shutdown`, 1 otherwise (LSP `exit`).
             rt.shutdown_timeout(std::time::Duration::from_millis(200));
+            // Except the persistent index being written: a restart would
+            // index the whole corpus again without it.
+            gazette::background::finish_lasting(std::time::Duration::from_secs(60));
             Ok(if shutdown_first { 0 } else { 1 })
         }
         Command::Entities {

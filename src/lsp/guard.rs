@@ -21,7 +21,8 @@
 //!   process. The guard also records whether `shutdown` succeeded, which
 //!   decides the exit code (0 after `shutdown`, 1 otherwise).
 
-use super::raw::{Parked, RawHandler};
+use super::output::{RawHandler, Replies, Reply};
+use super::wire_clock::WireClock;
 use serde_json::Value;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -49,7 +50,7 @@ pub const DEBUG_PANIC: &str = "$/gazette/debugPanic";
 
 /// Serves `service` over `input`/`output` until `exit` or the end of input.
 /// Returns true when a `shutdown` request was answered first. `raw` answers
-/// the methods it handles with JSON bytes (see [`super::raw`]).
+/// the methods it handles with JSON bytes (see [`super::output`]).
 pub async fn serve<I, O, S>(
     input: I,
     output: O,
@@ -65,28 +66,38 @@ where
     S::Future: Send + 'static,
 {
     let shutdown = Arc::new(AtomicBool::new(false));
-    let parked = Arc::new(Parked::new());
+    let clock = WireClock::if_debugging();
+    let (replies, replies_rx) = tokio::sync::mpsc::unbounded_channel();
     let guard = Guard {
         inner: service,
         shutdown: shutdown.clone(),
         raw,
-        parked: parked.clone(),
+        replies,
+        clock: clock.clone(),
     };
     let (clean_rx, clean_tx) = tokio::io::duplex(1 << 16);
-    let pump = tokio::spawn(pump(input, clean_tx));
+    let pump = tokio::spawn(pump(input, clean_tx, clock.clone()));
     let (out_rx, out_tx) = tokio::io::duplex(1 << 16);
     let output = Box::pin(output);
-    tokio::join!(
-        Server::new(clean_rx, out_tx, socket).serve(guard),
-        super::raw::output_pump(out_rx, output, parked),
-    );
+    // The server (and the handlers it polls) runs on the runtime's workers,
+    // the writer here: a response is not held up while notifications are
+    // being encoded, nor a request while output is being written.
+    let server = tokio::spawn(Server::new(clean_rx, out_tx, socket).serve(guard));
+    super::output::write_all(out_rx, output, replies_rx, clock).await;
+    if let Err(e) = server.await {
+        tracing::error!("the server task failed: {e}");
+    }
     pump.abort();
     shutdown.load(Ordering::SeqCst)
 }
 
 /// Copies frames from `input` to `out`, replacing malformed ones; closes
 /// `out` at the end of input so the server sees it.
-async fn pump<I: AsyncRead + Unpin, W: AsyncWrite + Unpin>(input: I, mut out: W) {
+async fn pump<I: AsyncRead + Unpin, W: AsyncWrite + Unpin>(
+    input: I,
+    mut out: W,
+    clock: Option<Arc<WireClock>>,
+) {
     let mut r = tokio::io::BufReader::with_capacity(1 << 16, input);
     loop {
         let frame = match read_frame(&mut r, MAX_MESSAGE_BYTES).await {
@@ -104,6 +115,9 @@ async fn pump<I: AsyncRead + Unpin, W: AsyncWrite + Unpin>(input: I, mut out: W)
             },
             Frame::Bad(err) => malformed(err, Id::Null),
         };
+        if let Some(c) = &clock {
+            c.read(&body);
+        }
         let header = format!("Content-Length: {}\r\n\r\n", body.len());
         if out.write_all(header.as_bytes()).await.is_err() || out.write_all(&body).await.is_err() {
             // The server stopped reading (after `exit`).
@@ -274,7 +288,9 @@ pub struct Guard<S> {
     inner: S,
     shutdown: Arc<AtomicBool>,
     raw: Option<Arc<dyn RawHandler>>,
-    parked: Arc<Parked>,
+    /// Responses go straight to the output writer (see `output.rs`).
+    replies: Replies,
+    clock: Option<Arc<WireClock>>,
 }
 
 type BoxFut<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
@@ -294,6 +310,33 @@ where
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
+        let replies = self.replies.clone();
+        let clock = self.clock.clone();
+        let answer = self.answer(req);
+        Box::pin(async move {
+            if let Some(reply) = answer.await? {
+                if let Some(c) = &clock {
+                    c.answered(&reply.id);
+                }
+                // The writer is gone only when the session is over.
+                let _ = replies.send(reply);
+            }
+            // tower-lsp has nothing left to write for this request.
+            Ok(None)
+        })
+    }
+}
+
+impl<S> Guard<S>
+where
+    S: Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
+    /// The response to `req` (none for a notification), contained: a panic
+    /// becomes an `InternalError` response.
+    fn answer(&mut self, req: Request) -> BoxFut<Option<Reply>, S::Error> {
+        let typed = |r: Option<Response>| r.as_ref().map(Reply::of);
         let method = req.method().to_string();
         let id = req.id().cloned();
         if method == MALFORMED {
@@ -308,17 +351,24 @@ where
                     .to_string(),
             );
             let id = serde_json::from_value::<Id>(params["id"].clone()).unwrap_or(Id::Null);
-            return Box::pin(std::future::ready(Ok(Some(Response::from_error(id, err)))));
+            return Box::pin(std::future::ready(Ok(typed(Some(Response::from_error(
+                id, err,
+            ))))));
         }
         if method == DEBUG_PANIC && std::env::var_os("GAZETTE_DEBUG_PANIC").is_some() {
             let fut: Pin<Box<dyn Future<Output = ()> + Send>> =
                 Box::pin(async { panic!("debug panic requested by the client") });
-            return Box::pin(async move { Ok(contain(&method, id, CatchUnwind(fut)).await) });
+            return Box::pin(
+                async move { Ok(typed(contain(&method, id, CatchUnwind(fut)).await)) },
+            );
         }
         // Background jobs pause while a request is answered.
         let foreground = id.is_some().then(crate::background::Foreground::begin);
+        if let (Some(c), Some(id)) = (&self.clock, &id) {
+            c.called(id);
+        }
         if let (Some(h), Some(id)) = (self.raw.as_ref().filter(|h| h.handles(&method)), &id) {
-            let (h, parked, id) = (h.clone(), self.parked.clone(), id.clone());
+            let (h, id) = (h.clone(), id.clone());
             let (_, _, params) = req.into_parts();
             return Box::pin(async move {
                 let _foreground = foreground;
@@ -326,9 +376,9 @@ where
                     h.handle(&method, params.unwrap_or(Value::Null))
                 }));
                 Ok(match answer {
-                    Ok(Ok(json)) => Some(Response::from_ok(id, parked.park(json))),
-                    Ok(Err(e)) => Some(Response::from_error(id, e)),
-                    Err(p) => answer_panic(&method, Some(id), p),
+                    Ok(Ok(json)) => Some(Reply::raw(id, json)),
+                    Ok(Err(e)) => typed(Some(Response::from_error(id, e))),
+                    Err(p) => typed(answer_panic(&method, Some(id), p)),
                 })
             });
         }
@@ -336,7 +386,7 @@ where
             Ok(f) => f,
             Err(p) => {
                 let resp = answer_panic(&method, id, p);
-                return Box::pin(std::future::ready(Ok(resp)));
+                return Box::pin(std::future::ready(Ok(typed(resp))));
             }
         };
         let shutdown = self.shutdown.clone();
@@ -347,10 +397,10 @@ where
                     if method == "shutdown" && resp.as_ref().is_some_and(Response::is_ok) {
                         shutdown.store(true, Ordering::SeqCst);
                     }
-                    Ok(resp)
+                    Ok(typed(resp))
                 }
                 Ok(Err(e)) => Err(e),
-                Err(p) => Ok(answer_panic(&method, id, p)),
+                Err(p) => Ok(typed(answer_panic(&method, id, p))),
             }
         })
     }

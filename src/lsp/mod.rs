@@ -10,8 +10,9 @@
 
 mod convert;
 pub mod guard;
-mod raw;
+mod output;
 mod server;
 mod state;
+mod wire_clock;
 
 pub use server::{run_stdio, serve};
