@@ -37,3 +37,22 @@ pub fn configure_for_server() {
         }
     }
 }
+
+/// The allocator's view of the heap, for the debug log: bytes in use and
+/// bytes held free (fragmentation), where the allocator can tell.
+pub fn heap_summary() -> Option<String> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 only reads the allocator's statistics.
+        let m = unsafe { libc::mallinfo2() };
+        let mb = |n: usize| n as f64 / 1048576.0;
+        Some(format!(
+            "allocator: {:.1} MB in use, {:.1} MB free in the heap, {:.1} MB mapped separately",
+            mb(m.uordblks + m.hblkhd),
+            mb(m.fordblks),
+            mb(m.hblkhd)
+        ))
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    None
+}

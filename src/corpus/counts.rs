@@ -20,6 +20,10 @@ impl<K> Counts<K> {
     pub fn shrink_to_fit(&mut self) {
         self.0.shrink_to_fit();
     }
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.0.capacity() * std::mem::size_of::<(K, u32)>()
+    }
 }
 
 impl<K: Ord + Copy> Counts<K> {
@@ -73,6 +77,10 @@ impl<T> Default for SortedSet<T> {
 impl<T> SortedSet<T> {
     pub fn shrink_to_fit(&mut self) {
         self.0.shrink_to_fit();
+    }
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.0.capacity() * std::mem::size_of::<T>()
     }
 }
 
@@ -150,6 +158,10 @@ pub struct Postings {
 impl Postings {
     pub fn shrink_to_fit(&mut self) {
         self.refs.shrink_to_fit();
+    }
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.refs.capacity() * std::mem::size_of::<Posting>()
     }
 
     pub fn insert(&mut self, p: Posting) {

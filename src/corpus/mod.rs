@@ -459,6 +459,62 @@ impl Corpus {
 
     /// Gives back the spare capacity of the index's growable tables (after
     /// indexing: postings grown by doubling hold up to twice their size).
+    /// Estimated heap bytes of the index, by table, largest first (for
+    /// the debug log; hash tables count their entries, not their slack).
+    pub fn heap_report(&self) -> Vec<(&'static str, usize)> {
+        use std::mem::size_of;
+        let mut r: FxHashMap<&'static str, usize> = FxHashMap::default();
+        let mut add = |k: &'static str, n: usize| *r.entry(k).or_default() += n;
+        for e in self.docs.iter().flatten() {
+            let a = &e.analysis;
+            add(
+                "documents: mentions",
+                a.mentions.capacity() * size_of::<NameMention>(),
+            );
+            add(
+                "documents: figures",
+                a.figures.capacity() * size_of::<Figure>(),
+            );
+            add("documents: line indexes", a.line_index.heap_bytes());
+            add("documents: roles", a.roles.capacity() * 16);
+            add("documents: mention keys", e.keys.capacity() * 4);
+            add(
+                "documents: entries and paths",
+                size_of::<DocEntry>()
+                    + size_of::<DocAnalysis>()
+                    + 16
+                    + e.path.as_os_str().len()
+                    + (size_of::<PathBuf>() + 8 + 4) * 2,
+            );
+        }
+        for k in &self.keys {
+            add("keys: postings", k.docs.heap_bytes());
+            add(
+                "keys: entries, spellings, roles",
+                size_of::<KeyEntry>()
+                    + k.text.len() * 2
+                    + 24
+                    + k.spellings.heap_bytes()
+                    + k.roles.heap_bytes(),
+            );
+        }
+        for m in [&self.fig_quantity, &self.fig_topic] {
+            for v in m.values() {
+                add("figure groups", v.heap_bytes() + 8 + 24);
+            }
+        }
+        for v in self.by_last.values() {
+            add("last names", v.heap_bytes() + 4 + 24);
+        }
+        for v in self.key_roles.values() {
+            add("role postings", v.capacity() * 16 + 4 + 24);
+        }
+        add("link memo", self.link_memo.len() * 24);
+        let mut v: Vec<_> = r.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v
+    }
+
     pub fn shrink_to_fit(&mut self) {
         for e in &mut self.keys {
             e.docs.shrink_to_fit();

@@ -111,6 +111,11 @@ impl LineIndex {
         }
     }
 
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        (self.line_starts.capacity() + self.crlf.capacity() + self.wide.capacity()) * 4
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
