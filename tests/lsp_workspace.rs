@@ -118,6 +118,71 @@ fn fallback_watcher_without_client_support() {
     c.shutdown();
 }
 
+/// CPU time the process has used (user + system), from /proc.
+#[cfg(target_os = "linux")]
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name (which may hold spaces) in parentheses.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap();
+    ticks / 100.0
+}
+
+/// Reading a corpus file is not a change: the server's own watcher must not
+/// re-analyse files that `rg`, a backup or the server itself opened (it once
+/// did, and its own re-read of the file fed the next event, forever).
+#[cfg(target_os = "linux")]
+#[test]
+fn reading_corpus_files_is_not_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_seeds(dir.path());
+    let mut c = Client::spawn();
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(dir.path()), "capabilities": {"window": {"workDoneProgress": true}}}),
+    );
+    c.notify("initialized", json!({}));
+    c.wait_indexed();
+    let files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for _ in 0..3 {
+        for f in &files {
+            std::fs::read(f).unwrap();
+        }
+    }
+    std::thread::sleep(Duration::from_millis(700));
+    let before = cpu_seconds(c.pid());
+    std::thread::sleep(Duration::from_millis(1500));
+    let used = cpu_seconds(c.pid()) - before;
+    assert!(
+        used < 0.3,
+        "the server kept busy after files were only read: {used:.2} s of CPU in 1.5 s"
+    );
+    // A real change is still seen.
+    let p3 = files
+        .iter()
+        .find(|p| p.to_string_lossy().contains("003_"))
+        .unwrap();
+    let t3 = c.open(p3);
+    std::fs::write(
+        dir.path().join("later.txt"),
+        "Jens Stoltenberg besuchte Kiew.\n",
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !refs_to_stoltenberg(&mut c, p3, &t3)
+        .iter()
+        .any(|f| f == "later.txt")
+    {
+        assert!(Instant::now() < deadline, "the new file was never indexed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    c.shutdown();
+}
+
 #[test]
 fn open_document_is_answered_before_indexing_ends() {
     let dir = tempfile::tempdir().unwrap();

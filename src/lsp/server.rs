@@ -406,7 +406,7 @@ impl Backend {
     }
 
     /// After `path` changed (state locked): its diagnostics now, those of
-    /// the other documents it may affect in the background.
+    /// the other documents it may affect once changes pause.
     fn diagnostics_after_change(
         state_arc: &Arc<RwLock<State>>,
         s: &mut State,
@@ -414,10 +414,36 @@ impl Backend {
         path: &Path,
     ) {
         Self::queue_diagnostics(s, tx, &[path.to_path_buf()]);
-        let mut rest = Self::affected(s, path);
-        rest.retain(|p| p != path);
-        let generation = Some(s.edit_generation);
-        Self::refresh_diagnostics_later(state_arc.clone(), tx.clone(), rest, generation);
+        Self::refresh_affected_after_pause(state_arc, s, tx, path);
+    }
+
+    /// Refreshes the diagnostics of the documents a change to `path` may
+    /// affect, once changes pause for [`DIAGNOSTICS_DEBOUNCE_MS`]; a later
+    /// change cancels it and schedules its own (so a burst of changes, say
+    /// a `git checkout` of a thousand files, costs one refresh, not one per
+    /// file). State locked, so the generation counts every change.
+    fn refresh_affected_after_pause(
+        state_arc: &Arc<RwLock<State>>,
+        s: &mut State,
+        tx: &mpsc::UnboundedSender<Publish>,
+        path: &Path,
+    ) {
+        s.edit_generation += 1;
+        let generation = s.edit_generation;
+        let (state, tx, path) = (state_arc.clone(), tx.clone(), path.to_path_buf());
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(DIAGNOSTICS_DEBOUNCE_MS)).await;
+            let affected = {
+                let s = state.read();
+                if s.edit_generation != generation {
+                    return; // a later change schedules its own refresh
+                }
+                let mut a = Self::affected(&s, &path);
+                a.retain(|p| *p != path);
+                a
+            };
+            Self::refresh_diagnostics_later(state, tx, affected, Some(generation));
+        });
     }
 
     /// Documents whose diagnostics may change after `changed` changed: open
@@ -753,6 +779,26 @@ impl Backend {
                 let mut s = state.write();
                 s.indexing_done = true;
                 s.corpus.shrink_to_fit();
+                if tracing::enabled!(tracing::Level::DEBUG) {
+                    let report = s.corpus.heap_report();
+                    let total: usize = report.iter().map(|r| r.1).sum();
+                    tracing::debug!(
+                        "index in memory, about {} MB, and {} interned strings in {:.1} MB \
+                         ({:.1} MB reserved): {}",
+                        total >> 20,
+                        ustr::num_entries(),
+                        ustr::total_allocated() as f64 / 1048576.0,
+                        ustr::total_capacity() as f64 / 1048576.0,
+                        report
+                            .iter()
+                            .map(|(k, n)| format!("{k} {:.1} MB", *n as f64 / 1048576.0))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                    if let Some(h) = crate::memory::heap_summary() {
+                        tracing::debug!("with the index complete, {h}");
+                    }
+                }
                 s.corpus
                     .doc_ids()
                     .iter()
@@ -761,6 +807,9 @@ impl Backend {
             };
             Self::refresh_diagnostics_later(state.clone(), tx.clone(), paths, None);
             crate::memory::release_free_memory();
+            if let Some(h) = crate::memory::heap_summary() {
+                tracing::debug!("after indexing, {h}");
+            }
             let msg = format!(
                 "{total} articles indexed{}",
                 if skipped > 0 {
@@ -821,13 +870,16 @@ impl Backend {
     fn spawn_fallback_watcher(&self, root: PathBuf) {
         use notify::{RecursiveMode, Watcher};
         let (tx, mut rx) = mpsc::unbounded_channel::<PathBuf>();
-        let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
-            if let Ok(ev) = ev {
-                for p in ev.paths {
-                    let _ = tx.send(p);
+        let watcher =
+            notify::recommended_watcher(move |ev: notify::Result<notify::Event>| match ev {
+                Ok(ev) if changes_content(&ev.kind) => {
+                    for p in ev.paths {
+                        let _ = tx.send(p);
+                    }
                 }
-            }
-        });
+                Ok(_) => {}
+                Err(e) => tracing::debug!("file watcher: {e}"),
+            });
         let mut watcher = match watcher {
             Ok(w) => w,
             Err(e) => {
@@ -1312,22 +1364,7 @@ impl LanguageServer for Backend {
             std::slice::from_ref(&path),
             Some(&path),
         );
-        s.edit_generation += 1;
-        let generation = s.edit_generation;
-        drop(s);
-        let state = self.state.clone();
-        let tx = self.publish_tx.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(std::time::Duration::from_millis(DIAGNOSTICS_DEBOUNCE_MS)).await;
-            let affected = {
-                let s = state.read();
-                if s.edit_generation != generation {
-                    return; // a later edit schedules its own refresh
-                }
-                Self::affected(&s, &path)
-            };
-            Self::refresh_diagnostics_later(state, tx, affected, Some(generation));
-        });
+        Self::refresh_affected_after_pause(&self.state, &mut s, &self.publish_tx, &path);
     }
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {}
@@ -2123,6 +2160,23 @@ where
     super::guard::serve(input, output, service, socket, Some(raw)).await
 }
 
+/// Whether a file event may mean new content: creation, removal, renaming,
+/// writing. Opening, reading and closing a file unwritten are not changes
+/// (inotify reports them; re-reading on them made every read of a corpus
+/// file — by `rg`, a backup, another indexer, or this server's own read on
+/// that event — re-analyse it, endlessly), nor are permission or timestamp
+/// changes alone.
+fn changes_content(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => true,
+        EventKind::Any | EventKind::Other => true,
+    }
+}
+
 /// Requests whose results can be huge, answered as JSON bytes (see
 /// [`super::output`]): the references of a name mentioned 100,000 times.
 struct RawQueries {
@@ -2162,6 +2216,27 @@ impl super::output::RawHandler for RawQueries {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_content_events_count_as_changes() {
+        use notify::event::*;
+        let yes = [
+            EventKind::Create(CreateKind::File),
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            EventKind::Remove(RemoveKind::File),
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            EventKind::Any,
+        ];
+        let no = [
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            EventKind::Access(AccessKind::Read),
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::Permissions)),
+        ];
+        assert!(yes.iter().all(changes_content));
+        assert!(!no.iter().any(changes_content));
+    }
 
     /// The JSON written in parts on several cores says what the typed
     /// locations say, whatever the part size.
