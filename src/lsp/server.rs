@@ -40,10 +40,50 @@ struct Publish {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// The one ordered queue of diagnostics to publish, with the number still
+/// waiting: background refreshes wait for the client to catch up
+/// ([`PublishQueue::wait_for_room`]) instead of queuing the diagnostics of
+/// the whole corpus in memory when the client reads slowly.
+#[derive(Clone)]
+struct PublishQueue {
+    tx: mpsc::UnboundedSender<Publish>,
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl PublishQueue {
+    /// Publications a background refresh lets wait before it pauses.
+    const ROOM: usize = 256;
+
+    fn new() -> (PublishQueue, mpsc::UnboundedReceiver<Publish>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let waiting = Arc::default();
+        (PublishQueue { tx, waiting }, rx)
+    }
+
+    fn send(&self, p: Publish) -> std::result::Result<(), mpsc::error::SendError<Publish>> {
+        use std::sync::atomic::Ordering;
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        self.tx.send(p).inspect_err(|_| {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+        })
+    }
+
+    /// Waits (on a background thread, holding no lock) while more than
+    /// [`Self::ROOM`] publications wait for the client; returns at once when
+    /// the session is over.
+    fn wait_for_room(&self) {
+        while self.waiting.load(std::sync::atomic::Ordering::Relaxed) > Self::ROOM
+            && !self.tx.is_closed()
+        {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+}
+
 pub struct Backend {
     client: Client,
     state: Arc<RwLock<State>>,
-    publish_tx: mpsc::UnboundedSender<Publish>,
+    publish_tx: PublishQueue,
     client_flags: RwLock<ClientFlags>,
 }
 
@@ -64,11 +104,14 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
 
 impl Backend {
     fn new(client: Client) -> Backend {
-        let (publish_tx, mut rx) = mpsc::unbounded_channel::<Publish>();
+        let (publish_tx, mut rx) = PublishQueue::new();
         let c = client.clone();
+        // Not a sender: the task ends when the last sender is dropped.
+        let waiting = publish_tx.waiting.clone();
         tokio::spawn(async move {
             while let Some(p) = rx.recv().await {
                 c.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
+                waiting.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
             }
         });
         Backend {
@@ -82,11 +125,7 @@ impl Backend {
     /// Computes diagnostics for `paths` and queues those that changed since
     /// the last publication. Call with the state locked, right after the
     /// change, so queue order = change order.
-    fn queue_diagnostics(
-        state: &mut State,
-        tx: &mpsc::UnboundedSender<Publish>,
-        paths: &[PathBuf],
-    ) {
+    fn queue_diagnostics(state: &mut State, tx: &PublishQueue, paths: &[PathBuf]) {
         Self::queue_diagnostics_for(state, tx, paths, None)
     }
 
@@ -95,7 +134,7 @@ impl Backend {
     /// client gets one publication per version.
     fn queue_diagnostics_for(
         state: &mut State,
-        tx: &mpsc::UnboundedSender<Publish>,
+        tx: &PublishQueue,
         paths: &[PathBuf],
         edited: Option<&Path>,
     ) {
@@ -110,7 +149,7 @@ impl Backend {
     /// refresh (it schedules its own).
     fn refresh_diagnostics_later(
         state: Arc<RwLock<State>>,
-        tx: mpsc::UnboundedSender<Publish>,
+        tx: PublishQueue,
         paths: Vec<PathBuf>,
         generation: Option<u64>,
     ) {
@@ -122,6 +161,7 @@ impl Backend {
             let mut published = 0;
             for chunk in paths.chunks(CHUNK) {
                 crate::background::yield_to_requests();
+                tx.wait_for_room();
                 let s = state.read();
                 if generation.is_some_and(|g| s.edit_generation != g) {
                     return;
@@ -208,11 +248,7 @@ impl Backend {
     /// open document (edited since) is dropped, so versions stay in order.
     /// Any lock on the state will do: edits need the write lock, so the
     /// versions cannot change while the caller holds it.
-    fn commit_diagnostics(
-        state: &State,
-        tx: &mpsc::UnboundedSender<Publish>,
-        pending: Vec<PendingDiagnostics>,
-    ) {
+    fn commit_diagnostics(state: &State, tx: &PublishQueue, pending: Vec<PendingDiagnostics>) {
         for p in pending {
             let current = state.open.get(&p.path).map(|o| o.version);
             if current != p.publish.version {
@@ -267,7 +303,7 @@ impl Backend {
 
     /// Publishes the knowledge base's own diagnostics (syntax errors, unknown
     /// kinds, duplicates) against its current text.
-    fn queue_kb_diagnostics(state: &mut State, tx: &mpsc::UnboundedSender<Publish>) {
+    fn queue_kb_diagnostics(state: &mut State, tx: &PublishQueue) {
         let Some(path) = state.kb.path.clone() else {
             return;
         };
@@ -317,7 +353,7 @@ impl Backend {
     fn kb_changed(
         state_arc: &Arc<RwLock<State>>,
         s: &mut State,
-        tx: &mpsc::UnboundedSender<Publish>,
+        tx: &PublishQueue,
         recognition_changed: bool,
     ) {
         Self::queue_kb_diagnostics(s, tx);
@@ -410,7 +446,7 @@ impl Backend {
     fn diagnostics_after_change(
         state_arc: &Arc<RwLock<State>>,
         s: &mut State,
-        tx: &mpsc::UnboundedSender<Publish>,
+        tx: &PublishQueue,
         path: &Path,
     ) {
         Self::queue_diagnostics(s, tx, &[path.to_path_buf()]);
@@ -425,7 +461,7 @@ impl Backend {
     fn refresh_affected_after_pause(
         state_arc: &Arc<RwLock<State>>,
         s: &mut State,
-        tx: &mpsc::UnboundedSender<Publish>,
+        tx: &PublishQueue,
         path: &Path,
     ) {
         s.edit_generation += 1;
@@ -529,7 +565,7 @@ impl Backend {
     /// Removes the documents that are no longer corpus files (the file
     /// settings changed), and their diagnostics; open ones and the knowledge
     /// base stay.
-    fn drop_unlisted(s: &mut State, tx: &mpsc::UnboundedSender<Publish>, listed: &[PathBuf]) {
+    fn drop_unlisted(s: &mut State, tx: &PublishQueue, listed: &[PathBuf]) {
         let keep: std::collections::HashSet<&PathBuf> = listed.iter().collect();
         let stale: Vec<PathBuf> = s
             .corpus
@@ -566,7 +602,7 @@ impl Backend {
     fn spawn_indexing_with(
         state: Arc<RwLock<State>>,
         client: Client,
-        tx: mpsc::UnboundedSender<Publish>,
+        tx: PublishQueue,
         progress_supported: bool,
     ) {
         tokio::spawn(async move {
@@ -906,11 +942,7 @@ impl Backend {
     }
 
     /// A corpus file was created, changed or deleted on disk.
-    fn file_changed_on_disk(
-        state: &Arc<RwLock<State>>,
-        tx: &mpsc::UnboundedSender<Publish>,
-        path: PathBuf,
-    ) {
+    fn file_changed_on_disk(state: &Arc<RwLock<State>>, tx: &PublishQueue, path: PathBuf) {
         {
             let mut s = state.write();
             if s.is_kb_path(&path) {
@@ -2216,6 +2248,35 @@ impl super::output::RawHandler for RawQueries {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn background_refreshes_wait_for_a_slow_client() {
+        use std::sync::atomic::Ordering;
+        let (q, rx) = PublishQueue::new();
+        let publish = || Publish {
+            uri: "file:///a.txt".parse().unwrap(),
+            version: None,
+            diagnostics: Vec::new(),
+        };
+        for _ in 0..PublishQueue::ROOM + 10 {
+            q.send(publish()).unwrap();
+        }
+        let (done_tx, done) = std::sync::mpsc::channel();
+        let q2 = q.clone();
+        std::thread::spawn(move || {
+            q2.wait_for_room();
+            done_tx.send(()).unwrap();
+        });
+        let wait = std::time::Duration::from_millis(100);
+        assert!(done.recv_timeout(wait).is_err(), "did not wait");
+        // The client caught up.
+        q.waiting.fetch_sub(20, Ordering::Relaxed);
+        assert!(done.recv_timeout(std::time::Duration::from_secs(5)).is_ok());
+        // The session ended: no waiting at all.
+        q.waiting.fetch_add(100, Ordering::Relaxed);
+        drop(rx);
+        q.wait_for_room();
+    }
 
     #[test]
     fn only_content_events_count_as_changes() {
