@@ -64,7 +64,7 @@ fn bench(c: &mut Criterion) {
         .max_by_key(|e| e.mentions.len())
         .expect("entities");
     let r = top.mentions[0];
-    let offset = corpus.mention(r).span.start as usize + 1;
+    let offset = corpus.mention(r).span().start as usize + 1;
     c.bench_function("hover (most mentioned entity, seeds)", |b| {
         b.iter(|| black_box(ide::hover(&corpus, &texts, r.doc, black_box(offset))))
     });

@@ -35,7 +35,7 @@ fn check_text(text: &str) {
     let spans = a
         .mentions
         .iter()
-        .map(|m| m.span)
+        .map(|m| m.span())
         .chain(a.figures.iter().map(|f| f.span));
     for s in spans {
         assert!(
@@ -46,7 +46,7 @@ fn check_text(text: &str) {
     }
     for w in a.mentions.windows(2) {
         assert!(
-            w[0].span.end <= w[1].span.start,
+            w[0].span().end <= w[1].span().start,
             "mentions overlap or unsorted"
         );
     }
@@ -64,8 +64,8 @@ fn check_text(text: &str) {
             PositionEncoding::Utf16,
             PositionEncoding::Utf32,
         ] {
-            let p = li.position(m.span.start as usize, enc);
-            assert_eq!(li.offset(p, enc), m.span.start as usize);
+            let p = li.position(m.span().start as usize, enc);
+            assert_eq!(li.offset(p, enc), m.span().start as usize);
         }
     }
     // The queries over a corpus holding this document do not panic.

@@ -45,7 +45,7 @@ impl DocAnalysis {
 
     /// Index of the mention whose span contains the cursor `offset`.
     pub fn mention_at(&self, offset: usize) -> Option<usize> {
-        find_at(&self.mentions, offset, |m| m.span)
+        find_at(&self.mentions, offset, |m| m.span())
     }
     /// Index of the figure whose span contains the cursor `offset`.
     pub fn figure_at(&self, offset: usize) -> Option<usize> {
@@ -113,8 +113,14 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
         Recognizer::global().recognize(text, &tok, &proposals, overrides)
     });
     let mut figures = stage("figures", || find_figures(text, &tok));
+    // A "name" over 64 KiB is not one (and a mention could not hold it).
+    let found: Vec<_> = found
+        .into_iter()
+        .filter(|f| (f.span.end - f.span.start) as usize <= NameMention::MAX_LEN)
+        .collect();
     // Analyses live as long as the corpus: no spare capacity.
-    let mentions: Vec<NameMention> = found.iter().map(|f| f.mention()).collect();
+    let mut mentions: Vec<NameMention> = found.iter().filter_map(|f| f.mention()).collect();
+    mentions.shrink_to_fit();
     let mut roles: Vec<(u32, Sym)> = found
         .iter()
         .enumerate()
@@ -187,7 +193,7 @@ mod robustness_tests {
         assert!(tagged.is_ok(), "the tagger panicked on a long sentence");
         let a = analyze(&text, &Overrides::default());
         assert!(
-            a.mentions.iter().any(|m| &text[m.span.range()] == "NATO"),
+            a.mentions.iter().any(|m| &text[m.span().range()] == "NATO"),
             "{:?}",
             a.mentions
         );

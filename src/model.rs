@@ -120,17 +120,44 @@ pub enum Source {
     Tagger,
 }
 
-/// A name mention found in one document.
+/// A name mention found in one document: 16 bytes (a corpus of 10^5
+/// articles holds millions), so the span is kept as start and a 16-bit
+/// length ([`NameMention::span`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NameMention {
-    /// The mention's span: only the name part ("NATO" in "NATO-Truppen",
-    /// "Putin" in "Putins" keeps the genitive `s` inside the span).
-    pub span: Span,
+    start: u32,
+    len: u16,
     pub kind: EntityKind,
+    pub source: Source,
     /// The normalised form used for linking ("Putins" → "Putin",
     /// "Europäischen Union" → "Europäische Union"). Case as in the canonical form.
     pub norm: Sym,
-    pub source: Source,
+}
+
+impl NameMention {
+    /// The longest span a mention may have, in bytes; longer ones are not
+    /// names (recognisers drop them, see [`NameMention::new`]).
+    pub const MAX_LEN: usize = u16::MAX as usize;
+
+    /// A mention, or `None` when `span` is longer than [`Self::MAX_LEN`].
+    pub fn new(span: Span, kind: EntityKind, norm: Sym, source: Source) -> Option<NameMention> {
+        Some(NameMention {
+            start: span.start,
+            len: u16::try_from(span.end.checked_sub(span.start)?).ok()?,
+            kind,
+            source,
+            norm,
+        })
+    }
+
+    /// The mention's span: only the name part ("NATO" in "NATO-Truppen",
+    /// "Putin" in "Putins" keeps the genitive `s` inside the span).
+    pub fn span(&self) -> Span {
+        Span {
+            start: self.start,
+            end: self.start + u32::from(self.len),
+        }
+    }
 }
 
 /// A name mention as the recogniser reports it: the mention plus the role
@@ -148,13 +175,9 @@ pub struct FoundName {
 }
 
 impl FoundName {
-    pub fn mention(&self) -> NameMention {
-        NameMention {
-            span: self.span,
-            kind: self.kind,
-            norm: self.norm,
-            source: self.source,
-        }
+    /// The mention, `None` when its span is over [`NameMention::MAX_LEN`].
+    pub fn mention(&self) -> Option<NameMention> {
+        NameMention::new(self.span, self.kind, self.norm, self.source)
     }
 }
 
@@ -248,4 +271,32 @@ pub struct Figure {
     /// A key for the quantity *without* the value ("soldat@usa"), so that
     /// disagreeing statements about the same thing can be found.
     pub topic_key: Option<Sym>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_are_16_bytes_and_keep_their_span() {
+        assert_eq!(std::mem::size_of::<NameMention>(), 16);
+        let span = Span::new(70_000, 70_000 + 65_535);
+        let m = NameMention::new(span, EntityKind::Person, sym("A"), Source::Rule).unwrap();
+        assert_eq!(m.span(), span);
+        // Longer is not a name; a reversed span is not a span.
+        assert!(NameMention::new(
+            Span::new(0, 65_536),
+            EntityKind::Org,
+            sym("B"),
+            Source::Rule
+        )
+        .is_none());
+        assert!(NameMention::new(
+            Span { start: 5, end: 4 },
+            EntityKind::Org,
+            sym("B"),
+            Source::Rule
+        )
+        .is_none());
+    }
 }

@@ -19,7 +19,7 @@ fn snapshot(c: &Corpus) -> String {
             e.id, e.name, e.kind, e.role, e.spellings
         );
         for m in &e.mentions {
-            out += &format!("  {} {:?}\n", c.path(m.doc).display(), c.mention(*m).span);
+            out += &format!("  {} {:?}\n", c.path(m.doc).display(), c.mention(*m).span());
         }
         // The hover card's summary agrees with the full listing.
         let sum = c.entity_summary(e.key, 8);
@@ -51,7 +51,7 @@ fn snapshot(c: &Corpus) -> String {
             out += &format!(
                 "  def {} {:?}\n",
                 c.path(d.doc).display(),
-                c.mention(d).span
+                c.mention(d).span()
             );
         }
     }

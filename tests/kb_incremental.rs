@@ -24,13 +24,13 @@ fn snapshot(c: &Corpus) -> String {
             e.kb_entry.as_ref().map(|k| &k.description)
         );
         for m in &e.mentions {
-            out += &format!("  {} {:?}\n", c.path(m.doc).display(), c.mention(*m).span);
+            out += &format!("  {} {:?}\n", c.path(m.doc).display(), c.mention(*m).span());
         }
         if let Some(d) = c.definition(&e) {
             out += &format!(
                 "  def {} {:?}\n",
                 c.path(d.doc).display(),
-                c.mention(d).span
+                c.mention(d).span()
             );
         }
     }

@@ -77,12 +77,12 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
                         .unwrap()
                         .analysis
                         .line_index
-                        .position(m.span.start as usize, enc);
+                        .position(m.span().start as usize, enc);
                     MentionOut {
                         path: path(r.doc),
-                        byte_start: m.span.start,
-                        byte_end: m.span.end,
-                        text: surface(r.doc, m.span),
+                        byte_start: m.span().start,
+                        byte_end: m.span().end,
+                        text: surface(r.doc, m.span()),
                         line: pos.line,
                         character: pos.character,
                     }

@@ -609,7 +609,10 @@ impl Corpus {
                 .iter()
                 .zip(&e.keys)
                 .enumerate()
-                .filter(|(_, (m, _))| kb.entry_at(m.span).is_some_and(|x| x.name_span == m.span))
+                .filter(|(_, (m, _))| {
+                    kb.entry_at(m.span())
+                        .is_some_and(|x| x.name_span == m.span())
+                })
                 .map(|(i, (_, &k))| (k, i as u32))
                 .collect();
             e.kb = Some(kb);
@@ -637,12 +640,12 @@ impl Corpus {
     pub fn kb_entry(&self, r: ItemRef) -> Option<&KbEntity> {
         let d = self.doc(r.doc)?;
         d.kb.as_ref()?
-            .entry_at(d.analysis.mentions.get(r.idx as usize)?.span)
+            .entry_at(d.analysis.mentions.get(r.idx as usize)?.span())
     }
 
     /// Is `r` the name (not an alias) of a knowledge-base entry?
     pub fn is_kb_definition(&self, r: ItemRef) -> bool {
-        let span = self.mention(r).span;
+        let span = self.mention(r).span();
         self.kb_entry(r).is_some_and(|e| e.name_span == span)
     }
 

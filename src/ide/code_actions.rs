@@ -177,13 +177,16 @@ fn variant_everywhere(
         else {
             continue;
         };
-        let Some(surface) = t.get(mm.span.range()) else {
+        let Some(surface) = t.get(mm.span().range()) else {
             continue;
         };
         let (stem, _) = split_inflection(surface, &mm.norm);
         out.push(Edit::Doc {
             doc: m.doc,
-            span: Span::new(mm.span.start as usize, mm.span.start as usize + stem.len()),
+            span: Span::new(
+                mm.span().start as usize,
+                mm.span().start as usize + stem.len(),
+            ),
             text: fix.to_string(),
         });
     }
@@ -286,7 +289,7 @@ pub fn code_actions(
         ),
         (None, Some(m)) => {
             let mm = corpus.mention(m);
-            let surface = text.get(mm.span.range()).unwrap_or(&mm.norm);
+            let surface = text.get(mm.span().range()).unwrap_or(&mm.norm);
             let (stem, _) = split_inflection(surface, &mm.norm);
             (mm.norm.to_string(), stem.to_string(), mm.kind)
         }

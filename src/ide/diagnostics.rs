@@ -149,7 +149,7 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
             .find(|(s, _)| *s == mine)
             .map_or(0, |x| x.1);
         out.push(Diagnostic {
-            span: m.span,
+            span: m.span(),
             severity: DiagCode::NameVariant.default_severity(),
             code: DiagCode::NameVariant,
             message: format!(

@@ -120,11 +120,11 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
         texts,
         &info.first_mentions,
         info.doc_count,
-        |m| corpus.mention(m).span,
+        |m| corpus.mention(m).span(),
         &mut md,
     );
     HoverCard {
-        span: corpus.mention(r).span,
+        span: corpus.mention(r).span(),
         markdown: md,
     }
 }
@@ -191,11 +191,11 @@ fn name_card_full(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverC
         corpus,
         texts,
         &articles,
-        |m| corpus.mention(m).span,
+        |m| corpus.mention(m).span(),
         &mut md,
     );
     HoverCard {
-        span: corpus.mention(r).span,
+        span: corpus.mention(r).span(),
         markdown: md,
     }
 }

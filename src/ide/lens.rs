@@ -46,7 +46,7 @@ pub fn code_lenses(corpus: &Corpus, doc: DocId) -> Vec<Lens> {
         }
         let articles = info.article_mentions(corpus);
         out.push(Lens {
-            span: corpus.mention(def).span,
+            span: corpus.mention(def).span(),
             title: format!(
                 "{} in {}",
                 plural(articles.len(), "mention", "mentions"),
@@ -57,7 +57,7 @@ pub fn code_lenses(corpus: &Corpus, doc: DocId) -> Vec<Lens> {
                 .iter()
                 .map(|&m| Location {
                     doc: m.doc,
-                    span: corpus.mention(m).span,
+                    span: corpus.mention(m).span(),
                 })
                 .collect(),
         });

@@ -59,7 +59,7 @@ pub fn definition(corpus: &Corpus, doc: DocId, offset: usize) -> Option<Location
             let d = corpus.definition(&info)?;
             Some(Location {
                 doc: d.doc,
-                span: corpus.mention(d).span,
+                span: corpus.mention(d).span(),
             })
         }
         Target::Figure(r) => {
@@ -97,7 +97,7 @@ pub fn references(
                 .filter(|&&m| Some(m) != def)
                 .map(|&m| Location {
                     doc: m.doc,
-                    span: corpus.mention(m).span,
+                    span: corpus.mention(m).span(),
                 })
                 .collect()
         }

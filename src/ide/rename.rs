@@ -79,10 +79,13 @@ pub fn prepare_rename(
     let Some(text) = text else {
         return Err("the document's text is not available".into());
     };
-    let surface = &text[m.span.range()];
+    let surface = &text[m.span().range()];
     let (stem, _) = split_inflection(surface, &m.norm);
     Ok((
-        Span::new(m.span.start as usize, m.span.start as usize + stem.len()),
+        Span::new(
+            m.span().start as usize,
+            m.span().start as usize + stem.len(),
+        ),
         stem.to_string(),
     ))
 }
@@ -166,11 +169,11 @@ pub fn rename(
             ));
         };
         let mention = corpus.mention(*m);
-        let surface = &text[mention.span.range()];
+        let surface = &text[mention.span().range()];
         let Some(mut new_text) = rewrite(surface, &mention.norm, &old, new, &pairs) else {
             continue;
         };
-        if corpus.is_kb_doc(m.doc) && text[..mention.span.start as usize].ends_with('"') {
+        if corpus.is_kb_doc(m.doc) && text[..mention.span().start as usize].ends_with('"') {
             // Inside a TOML basic string: escape.
             let q = crate::kb::quote(&new_text);
             new_text = q[1..q.len() - 1].to_string();
@@ -178,7 +181,7 @@ pub fn rename(
         if new_text != surface {
             edits.push(TextEdit {
                 doc: m.doc,
-                span: mention.span,
+                span: mention.span(),
                 new_text,
             });
         }

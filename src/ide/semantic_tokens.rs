@@ -38,7 +38,7 @@ pub fn semantic_tokens(corpus: &Corpus, doc: DocId, range: Option<Span>) -> Vec<
     let mut per_key: std::collections::HashMap<crate::corpus::KeyId, (Option<ItemRef>, String)> =
         std::collections::HashMap::new();
     for (i, m) in a.mentions.iter().enumerate() {
-        if range.is_some_and(|r| !r.overlaps(m.span)) {
+        if range.is_some_and(|r| !r.overlaps(m.span())) {
             continue;
         }
         let r = ItemRef { doc, idx: i as u32 };
@@ -68,7 +68,7 @@ pub fn semantic_tokens(corpus: &Corpus, doc: DocId, range: Option<Span>) -> Vec<
         if !canonical.is_empty() && spelling != *canonical {
             mods |= 2;
         }
-        raw.push((m.span, kind_type(m.kind), mods));
+        raw.push((m.span(), kind_type(m.kind), mods));
     }
     for f in &a.figures {
         if range.is_some_and(|r| !r.overlaps(f.span)) {

@@ -105,7 +105,7 @@ pub fn definition_location(corpus: &Corpus, info: &EntityInfo) -> Option<Locatio
     let d = corpus.definition(info)?;
     Some(Location {
         doc: d.doc,
-        span: corpus.mention(d).span,
+        span: corpus.mention(d).span(),
     })
 }
 
@@ -133,7 +133,7 @@ pub fn document_entities(corpus: &Corpus, doc: DocId) -> Vec<(EntityKind, Vec<Do
         if list.is_empty() {
             order.push(e);
         }
-        list.push(m.span);
+        list.push(m.span());
     }
     let mut groups: BTreeMap<EntityKind, Vec<DocEntity>> = BTreeMap::new();
     for e in order {

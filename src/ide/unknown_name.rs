@@ -96,13 +96,13 @@ pub fn unknown_names(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
             .first_mention_of_key(c)
             .map(|o| Location {
                 doc: o.doc,
-                span: corpus.mention(o).span,
+                span: corpus.mention(o).span(),
             })
             .map(|l| vec![(l, format!("«{spelling}» is named here"))])
             .unwrap_or_default();
         let surface = linking::spelling(&m.norm);
         out.push(Diagnostic {
-            span: m.span,
+            span: m.span(),
             severity: DiagCode::UnknownName.default_severity(),
             code: DiagCode::UnknownName,
             message: format!(

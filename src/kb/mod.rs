@@ -615,26 +615,22 @@ impl KnowledgeBase {
     }
 
     /// The file as a corpus document: one mention per entry name and alias,
-    /// each normalised to the entry's name. Mention `i` belongs to entry
-    /// `self.entry_of_mention()[i]`.
+    /// each normalised to the entry's name (a mention's entry is the one
+    /// whose name or alias span holds it, see [`Self::entry_at`]).
     pub fn analysis(&self, text: &str) -> DocAnalysis {
         let mut mentions: Vec<NameMention> = Vec::new();
         for e in &self.entities {
-            for (i, span) in std::iter::once(e.name_span)
-                .chain(e.alias_spans.iter().copied())
-                .enumerate()
-            {
-                let _ = i;
-                mentions.push(NameMention {
+            for span in std::iter::once(e.name_span).chain(e.alias_spans.iter().copied()) {
+                mentions.extend(NameMention::new(
                     span,
-                    kind: e.kind,
-                    norm: crate::model::sym(&e.name),
-                    source: Source::KnowledgeBase,
-                });
+                    e.kind,
+                    crate::model::sym(&e.name),
+                    Source::KnowledgeBase,
+                ));
             }
         }
-        mentions.sort_by_key(|m| m.span);
-        mentions.dedup_by(|b, a| a.span.overlaps(b.span));
+        mentions.sort_by_key(|m| m.span());
+        mentions.dedup_by(|b, a| a.span().overlaps(b.span()));
         DocAnalysis {
             line_index: LineIndex::new(text),
             mentions,

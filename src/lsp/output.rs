@@ -109,7 +109,9 @@ pub async fn write_all<R, W>(
         }
     };
     let write = async move {
-        let mut out = tokio::io::BufWriter::with_capacity(1 << 16, out);
+        // Small: what waits here (and in the pipe) is written before a response
+        // that arrives meanwhile.
+        let mut out = tokio::io::BufWriter::with_capacity(1 << 14, out);
         loop {
             let (answered, body) = tokio::select! {
                 biased;

@@ -2096,7 +2096,7 @@ impl Backend {
                                 &s,
                                 ide::Location {
                                     doc: m.doc,
-                                    span: s.corpus.mention(m).span,
+                                    span: s.corpus.mention(m).span(),
                                 },
                             )?;
                             Some(serde_json::json!({"uri": loc.uri, "range": loc.range}))
@@ -2334,7 +2334,10 @@ mod tests {
         let mut locs = Vec::new();
         for doc in state.corpus.doc_ids() {
             for m in &state.corpus.doc(doc).unwrap().analysis.mentions {
-                locs.push(ide::Location { doc, span: m.span });
+                locs.push(ide::Location {
+                    doc,
+                    span: m.span(),
+                });
             }
         }
         assert!(locs.len() >= 6, "{locs:?}");
