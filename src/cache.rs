@@ -119,19 +119,22 @@ pub fn load(
     overrides: u64,
 ) -> Result<HashMap<PathBuf, (FileStamp, DocAnalysis)>, String> {
     use rayon::prelude::*;
-    let bytes = std::fs::read(file).map_err(|e| format!("no index at {}: {e}", file.display()))?;
+    use std::io::Read;
+    let f =
+        std::fs::File::open(file).map_err(|e| format!("no index at {}: {e}", file.display()))?;
+    let size = f.metadata().map_or(0, |m| m.len());
+    let mut r = std::io::BufReader::with_capacity(1 << 20, f);
     let corrupt = |e: &dyn std::fmt::Display| format!("index {} is corrupt: {e}", file.display());
-    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+    let mut magic = [0u8; MAGIC.len()];
+    if r.read_exact(&mut magic).is_err() || magic != *MAGIC {
         return Err(format!(
             "index {} is not a gazette index (or another format)",
             file.display()
         ));
     }
     let cfg = bincode::config::standard();
-    let mut at = MAGIC.len();
-    let (header, n): (Header, usize) =
-        bincode::serde::decode_from_slice(&bytes[at..], cfg).map_err(|e| corrupt(&e))?;
-    at += n;
+    let header: Header =
+        bincode::serde::decode_from_std_read(&mut r, cfg).map_err(|e| corrupt(&e))?;
     if header.format != FORMAT || header.engine != ENGINE {
         return Err(format!(
             "index {} was written by another gazette version; rebuilding",
@@ -144,33 +147,51 @@ pub fn load(
             file.display()
         ));
     }
-    // Blocks: u64 length (little-endian), then that many bytes.
-    let mut blocks = Vec::new();
-    while at < bytes.len() {
-        let len = bytes
-            .get(at..at + 8)
-            .map(|b| u64::from_le_bytes(b.try_into().unwrap()) as usize)
-            .ok_or_else(|| corrupt(&"truncated block header"))?;
-        at += 8;
-        let block = bytes
-            .get(at..at.saturating_add(len))
-            .ok_or_else(|| corrupt(&"truncated block"))?;
-        blocks.push(block);
-        at += len;
+    // Blocks: u64 length (little-endian), then that many bytes. Read a few
+    // at a time and decoded on all cores, so the file's bytes are never all
+    // in memory beside what they decode to (that doubled the peak of a
+    // warm start).
+    let batch = 4 * rayon::current_num_threads().max(1);
+    let mut out = HashMap::new();
+    loop {
+        let mut blocks: Vec<Vec<u8>> = Vec::with_capacity(batch);
+        while blocks.len() < batch {
+            let mut len = [0u8; 8];
+            match r.read(&mut len[..1]) {
+                Ok(0) => break,
+                Ok(_) => r
+                    .read_exact(&mut len[1..])
+                    .map_err(|_| corrupt(&"truncated block header"))?,
+                Err(e) => return Err(corrupt(&e)),
+            }
+            let len = u64::from_le_bytes(len);
+            if len > size {
+                return Err(corrupt(&"truncated block"));
+            }
+            let mut block = vec![0u8; len as usize];
+            r.read_exact(&mut block)
+                .map_err(|_| corrupt(&"truncated block"))?;
+            blocks.push(block);
+        }
+        if blocks.is_empty() {
+            return Ok(out);
+        }
+        let decoded: Result<Vec<Vec<Entry>>, String> = blocks
+            .par_iter()
+            .map(|b| {
+                bincode::serde::decode_from_slice::<Vec<Entry>, _>(b, cfg)
+                    .map(|(v, _)| v)
+                    .map_err(|e| corrupt(&e))
+            })
+            .collect();
+        drop(blocks);
+        out.extend(
+            decoded?
+                .into_iter()
+                .flatten()
+                .map(|e| (e.path, (e.stamp, e.analysis))),
+        );
     }
-    let decoded: Result<Vec<Vec<Entry>>, String> = blocks
-        .par_iter()
-        .map(|b| {
-            bincode::serde::decode_from_slice::<Vec<Entry>, _>(b, cfg)
-                .map(|(v, _)| v)
-                .map_err(|e| corrupt(&e))
-        })
-        .collect();
-    Ok(decoded?
-        .into_iter()
-        .flatten()
-        .map(|e| (e.path, (e.stamp, e.analysis)))
-        .collect())
 }
 
 /// Name prefix of an index being written.
