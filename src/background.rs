@@ -32,6 +32,11 @@ impl Drop for Foreground {
     }
 }
 
+/// Whether a request is being answered now.
+pub fn requests_in_flight() -> bool {
+    FOREGROUND.load(Ordering::SeqCst) > 0
+}
+
 /// Called by background jobs between steps: waits while requests are being
 /// answered, at most [`MAX_PAUSE`].
 pub fn yield_to_requests() {

@@ -113,10 +113,14 @@ pub async fn write_all<R, W>(
         // that arrives meanwhile.
         let mut out = tokio::io::BufWriter::with_capacity(1 << 14, out);
         loop {
+            // While a request is answered, notifications wait (briefly), so
+            // its response does not queue behind more of them in the pipe.
+            let busy = crate::background::requests_in_flight();
             let (answered, body) = tokio::select! {
                 biased;
                 Some(r) = replies.recv() => (Some(r.id), r.body),
-                Some(f) = frames.recv() => (None, vec![f]),
+                Some(f) = frames.recv(), if !busy => (None, vec![f]),
+                _ = tokio::time::sleep(std::time::Duration::from_millis(1)), if busy => continue,
                 else => break,
             };
             let t = std::time::Instant::now();
