@@ -50,13 +50,15 @@ pub const DEBUG_PANIC: &str = "$/gazette/debugPanic";
 
 /// Serves `service` over `input`/`output` until `exit` or the end of input.
 /// Returns true when a `shutdown` request was answered first. `raw` answers
-/// the methods it handles with JSON bytes (see [`super::output`]).
+/// the methods it handles with JSON bytes; `unread` says how much output the
+/// client has yet to read (see [`super::output`]).
 pub async fn serve<I, O, S>(
     input: I,
     output: O,
     service: S,
     socket: ClientSocket,
     raw: Option<Arc<dyn RawHandler>>,
+    unread: Option<super::output::Unread>,
 ) -> bool
 where
     I: AsyncRead + Unpin + Send + 'static,
@@ -83,7 +85,7 @@ where
     // the writer here: a response is not held up while notifications are
     // being encoded, nor a request while output is being written.
     let server = tokio::spawn(Server::new(clean_rx, out_tx, socket).serve(guard));
-    super::output::write_all(out_rx, output, replies_rx, clock).await;
+    super::output::write_all(out_rx, output, replies_rx, clock, unread).await;
     if let Err(e) = server.await {
         tracing::error!("the server task failed: {e}");
     }

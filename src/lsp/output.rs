@@ -79,6 +79,16 @@ impl Reply {
 /// Where the guard sends responses.
 pub type Replies = mpsc::UnboundedSender<Reply>;
 
+/// Bytes written that the client has not read yet (where the output can
+/// tell: a pipe).
+pub type Unread = Box<dyn Fn() -> usize + Send + Sync>;
+
+/// Notifications wait while the client has more than this left to read:
+/// a response written now would wait behind it in the pipe (the client
+/// parses what comes first), and after indexing the diagnostics of 20,000
+/// articles would otherwise keep the pipe full.
+const MAX_UNREAD: usize = 8 << 10;
+
 /// Writes the server's output: responses from `replies` first, then the
 /// frames tower-lsp writes to `from` (notifications, requests to the
 /// client). Ends when both are finished.
@@ -87,6 +97,7 @@ pub async fn write_all<R, W>(
     out: W,
     mut replies: mpsc::UnboundedReceiver<Reply>,
     clock: Option<Arc<WireClock>>,
+    unread: Option<Unread>,
 ) where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
@@ -113,14 +124,16 @@ pub async fn write_all<R, W>(
         // that arrives meanwhile.
         let mut out = tokio::io::BufWriter::with_capacity(1 << 14, out);
         loop {
-            // While a request is answered, notifications wait (briefly), so
-            // its response does not queue behind more of them in the pipe.
-            let busy = crate::background::requests_in_flight();
+            // While a request is answered, or the client is behind,
+            // notifications wait (briefly), so that a response does not
+            // queue behind more of them in the pipe.
+            let hold = crate::background::requests_in_flight()
+                || unread.as_ref().is_some_and(|u| u() > MAX_UNREAD);
             let (answered, body) = tokio::select! {
                 biased;
                 Some(r) = replies.recv() => (Some(r.id), r.body),
-                Some(f) = frames.recv(), if !busy => (None, vec![f]),
-                _ = tokio::time::sleep(std::time::Duration::from_millis(1)), if busy => continue,
+                Some(f) = frames.recv(), if !hold => (None, vec![f]),
+                _ = tokio::time::sleep(std::time::Duration::from_millis(1)), if hold => continue,
                 else => break,
             };
             let t = std::time::Instant::now();
@@ -173,6 +186,41 @@ mod tests {
         assert_eq!((&v["id"], &v["result"]), (&1.into(), &"t".into()));
     }
 
+    /// Notifications wait while the client has much left to read;
+    /// responses do not.
+    #[tokio::test]
+    async fn notifications_wait_for_a_client_that_is_behind() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::AsyncReadExt;
+        let body = r#"{"jsonrpc":"2.0","method":"n","params":1}"#;
+        let frames = format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes();
+        let behind = Arc::new(AtomicUsize::new(1 << 20));
+        let b = behind.clone();
+        let unread: Unread = Box::new(move || b.load(Ordering::SeqCst));
+        let (tx, rx) = mpsc::unbounded_channel();
+        tx.send(Reply::raw(Id::Number(1), vec![b"true".to_vec()]))
+            .unwrap();
+        let (mut client, server_out) = tokio::io::duplex(1 << 16);
+        let writer = tokio::spawn(async move {
+            write_all(&frames[..], server_out, rx, None, Some(unread)).await;
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let mut got = vec![0u8; 4096];
+        let n = client.read(&mut got).await.unwrap();
+        let seen = String::from_utf8_lossy(&got[..n]).to_string();
+        assert!(
+            seen.contains(r#""id":1"#) && !seen.contains(r#""method":"n""#),
+            "{seen}"
+        );
+        // The client caught up: the notification follows.
+        behind.store(0, Ordering::SeqCst);
+        drop(tx);
+        let mut rest = String::new();
+        client.read_to_string(&mut rest).await.unwrap();
+        assert!(rest.contains(r#""method":"n""#), "{rest}");
+        writer.await.unwrap();
+    }
+
     /// Responses overtake notifications still waiting to be written; each
     /// stream keeps its own order.
     #[tokio::test]
@@ -189,7 +237,7 @@ mod tests {
         }
         drop(tx);
         let mut out = Vec::new();
-        write_all(&frames[..], &mut out, rx, None).await;
+        write_all(&frames[..], &mut out, rx, None, None).await;
         let mut r = tokio::io::BufReader::new(&out[..]);
         let mut seen = Vec::new();
         while let Some(super::super::guard::Frame::Body(b)) =

@@ -2138,7 +2138,7 @@ struct ClientFlags {
 /// Serves LSP on stdin/stdout until `exit` or the end of input; true when
 /// `shutdown` was answered first (exit code 0, else 1).
 pub async fn run_stdio() -> bool {
-    serve(stdio::input(), stdio::output()).await
+    serve_with(stdio::input(), stdio::output(), stdio::unread_output()).await
 }
 
 /// Standard input and output for the server. When they are pipes (as an
@@ -2173,11 +2173,46 @@ mod stdio {
         }
         Box::new(tokio::io::stdout())
     }
+
+    /// How many bytes written to standard output the client has not read
+    /// yet, where it is a pipe (`FIONREAD` works on either end on Linux).
+    pub fn unread_output() -> Option<super::super::output::Unread> {
+        #[cfg(target_os = "linux")]
+        {
+            let unread = || {
+                let mut n: libc::c_int = 0;
+                // SAFETY: FIONREAD writes one int through the pointer, which
+                // points at a live local; fd 1 stays open for the process.
+                let rc = unsafe { libc::ioctl(1, libc::FIONREAD, &mut n) };
+                (rc == 0).then_some(n.max(0) as usize)
+            };
+            use std::os::fd::AsFd;
+            let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+            let is_pipe = std::fs::File::from(fd).metadata().is_ok_and(|m| {
+                use std::os::unix::fs::FileTypeExt;
+                m.file_type().is_fifo()
+            });
+            if is_pipe && unread().is_some() {
+                return Some(Box::new(move || unread().unwrap_or(0)));
+            }
+        }
+        None
+    }
 }
 
 /// Serves LSP over any byte streams (tests and fuzzing use in-memory ones),
 /// behind the framing and panic guard of [`super::guard`].
 pub async fn serve<I, O>(input: I, output: O) -> bool
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite,
+{
+    serve_with(input, output, None).await
+}
+
+/// As [`serve`], with a way to tell how much output the client has not
+/// read yet (see `output.rs`).
+async fn serve_with<I, O>(input: I, output: O, unread: Option<super::output::Unread>) -> bool
 where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
     O: tokio::io::AsyncWrite,
@@ -2189,7 +2224,7 @@ where
     let raw = Arc::new(RawQueries {
         state: service.inner().state.clone(),
     });
-    super::guard::serve(input, output, service, socket, Some(raw)).await
+    super::guard::serve(input, output, service, socket, Some(raw), unread).await
 }
 
 /// Whether a file event may mean new content: creation, removal, renaming,
