@@ -83,18 +83,25 @@ fn watched_file_events_update_the_corpus() {
     c.shutdown();
 }
 
-#[test]
-fn fallback_watcher_without_client_support() {
+/// The seeds in a fresh folder, indexed by a server whose client cannot
+/// watch files (no didChangeWatchedFiles capability), so the server watches
+/// by itself.
+fn indexed_seeds_watched_by_the_server() -> (tempfile::TempDir, Client) {
     let dir = tempfile::tempdir().unwrap();
     copy_seeds(dir.path());
     let mut c = Client::spawn();
-    // No didChangeWatchedFiles capability: the server watches by itself.
     c.request(
         "initialize",
         json!({"processId": null, "rootUri": uri(dir.path()), "capabilities": {"window": {"workDoneProgress": true}}}),
     );
     c.notify("initialized", json!({}));
     c.wait_indexed();
+    (dir, c)
+}
+
+#[test]
+fn fallback_watcher_without_client_support() {
+    let (dir, mut c) = indexed_seeds_watched_by_the_server();
     let p3 = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -135,15 +142,7 @@ fn cpu_seconds(pid: u32) -> f64 {
 #[cfg(target_os = "linux")]
 #[test]
 fn reading_corpus_files_is_not_a_change() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_seeds(dir.path());
-    let mut c = Client::spawn();
-    c.request(
-        "initialize",
-        json!({"processId": null, "rootUri": uri(dir.path()), "capabilities": {"window": {"workDoneProgress": true}}}),
-    );
-    c.notify("initialized", json!({}));
-    c.wait_indexed();
+    let (dir, mut c) = indexed_seeds_watched_by_the_server();
     let files: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())
