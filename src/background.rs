@@ -6,11 +6,23 @@
 //! sibling), so jobs also pause between steps while a request is being
 //! answered ([`Foreground`], [`yield_to_requests`]).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Requests being answered now.
 static FOREGROUND: AtomicUsize = AtomicUsize::new(0);
+
+/// When the last request was answered, in microseconds since [`epoch`].
+static LAST_ANSWERED_US: AtomicU64 = AtomicU64::new(0);
+
+fn epoch() -> Instant {
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+fn now_us() -> u64 {
+    epoch().elapsed().as_micros() as u64
+}
 
 /// The longest a job waits at one step for requests to finish, so that a
 /// stream of requests (or a slow one) cannot starve it.
@@ -28,7 +40,27 @@ impl Foreground {
 
 impl Drop for Foreground {
     fn drop(&mut self) {
+        LAST_ANSWERED_US.store(now_us(), Ordering::SeqCst);
         FOREGROUND.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// After a request is answered, its response still has to be written: work
+/// on the runtime's own threads leaves it this long.
+const AFTER_ANSWER: Duration = Duration::from_millis(2);
+
+/// For tasks on the runtime that do work a client does not wait for
+/// (publishing the diagnostics of closed articles): waits while a request
+/// is being answered and for [`AFTER_ANSWER`] after one was, at most
+/// `limit`.
+pub async fn leave_room_for_requests(limit: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        let since = now_us().saturating_sub(LAST_ANSWERED_US.load(Ordering::SeqCst));
+        if !requests_in_flight() && since >= AFTER_ANSWER.as_micros() as u64 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
     }
 }
 
@@ -142,6 +174,21 @@ mod tests {
         super::yield_to_requests();
         assert!(t.elapsed() >= super::MAX_PAUSE);
         drop(held);
+    }
+
+    #[tokio::test]
+    async fn runtime_work_leaves_room_for_a_request_and_its_response() {
+        use std::time::{Duration, Instant};
+        let held = super::Foreground::begin();
+        let t = Instant::now();
+        super::leave_room_for_requests(Duration::from_millis(30)).await;
+        assert!(t.elapsed() >= Duration::from_millis(30), "did not wait");
+        drop(held);
+        // Answered just now: waits for the response to be written, not longer.
+        let t = Instant::now();
+        super::leave_room_for_requests(Duration::from_secs(5)).await;
+        assert!(t.elapsed() >= super::AFTER_ANSWER);
+        assert!(t.elapsed() < Duration::from_secs(5));
     }
 
     #[test]

@@ -21,6 +21,9 @@ use tower_lsp_server::{Client, LanguageServer, LspService};
 
 /// How long typing must pause before other documents' diagnostics are refreshed.
 const DIAGNOSTICS_DEBOUNCE_MS: u64 = 200;
+/// The longest a closed article's diagnostics wait for requests to be
+/// answered (an edited article's diagnostics may be queued behind them).
+const PUBLISH_PAUSE: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// Files analysed per batch while indexing (progress granularity).
 const INDEX_BATCH: usize = 256;
@@ -110,6 +113,11 @@ impl Backend {
         let waiting = publish_tx.waiting.clone();
         tokio::spawn(async move {
             while let Some(p) = rx.recv().await {
+                // Closed articles' diagnostics (after indexing: 20,000 of
+                // them) are nobody's wait; a response being written is.
+                if p.version.is_none() {
+                    crate::background::leave_room_for_requests(PUBLISH_PAUSE).await;
+                }
                 c.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
                 waiting.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
             }
