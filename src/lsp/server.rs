@@ -490,6 +490,27 @@ impl Backend {
         });
     }
 
+    /// The debug log's account of memory after indexing: the index by
+    /// table, interned strings, and the allocator's view.
+    fn log_index_memory(corpus: &crate::corpus::Corpus) {
+        let report = corpus.heap_report();
+        let total: usize = report.iter().map(|r| r.1).sum();
+        tracing::debug!(
+            "index in memory, about {} MB, and {} interned strings in {:.1} MB \
+             ({:.1} MB reserved): {}; {}",
+            total >> 20,
+            ustr::num_entries(),
+            ustr::total_allocated() as f64 / 1048576.0,
+            ustr::total_capacity() as f64 / 1048576.0,
+            report
+                .iter()
+                .map(|(k, n)| format!("{k} {:.1} MB", *n as f64 / 1048576.0))
+                .collect::<Vec<_>>()
+                .join(", "),
+            crate::memory::heap_summary().unwrap_or_default()
+        );
+    }
+
     /// Documents whose diagnostics may change after `changed` changed: open
     /// documents, documents that currently show diagnostics, and the changed one.
     fn affected(state: &State, changed: &Path) -> Vec<PathBuf> {
@@ -823,26 +844,6 @@ impl Backend {
                 let mut s = state.write();
                 s.indexing_done = true;
                 s.corpus.shrink_to_fit();
-                if tracing::enabled!(tracing::Level::DEBUG) {
-                    let report = s.corpus.heap_report();
-                    let total: usize = report.iter().map(|r| r.1).sum();
-                    tracing::debug!(
-                        "index in memory, about {} MB, and {} interned strings in {:.1} MB \
-                         ({:.1} MB reserved): {}",
-                        total >> 20,
-                        ustr::num_entries(),
-                        ustr::total_allocated() as f64 / 1048576.0,
-                        ustr::total_capacity() as f64 / 1048576.0,
-                        report
-                            .iter()
-                            .map(|(k, n)| format!("{k} {:.1} MB", *n as f64 / 1048576.0))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    );
-                    if let Some(h) = crate::memory::heap_summary() {
-                        tracing::debug!("with the index complete, {h}");
-                    }
-                }
                 s.corpus
                     .doc_ids()
                     .iter()
@@ -851,8 +852,8 @@ impl Backend {
             };
             Self::refresh_diagnostics_later(state.clone(), tx.clone(), paths, None);
             crate::memory::release_free_memory();
-            if let Some(h) = crate::memory::heap_summary() {
-                tracing::debug!("after indexing, {h}");
+            if tracing::enabled!(tracing::Level::DEBUG) {
+                Self::log_index_memory(&state.read().corpus);
             }
             let msg = format!(
                 "{total} articles indexed{}",
@@ -2146,7 +2147,8 @@ struct ClientFlags {
 /// Serves LSP on stdin/stdout until `exit` or the end of input; true when
 /// `shutdown` was answered first (exit code 0, else 1).
 pub async fn run_stdio() -> bool {
-    serve_with(stdio::input(), stdio::output(), stdio::unread_output()).await
+    let (output, unread) = stdio::output();
+    serve_with(stdio::input(), output, unread).await
 }
 
 /// Standard input and output for the server. When they are pipes (as an
@@ -2156,6 +2158,7 @@ pub async fn run_stdio() -> bool {
 /// the hops cost a hover's response 2–6 ms on a busy two-core machine.
 /// Anything else (a file, a terminal) goes through those.
 mod stdio {
+    use super::super::output::Unread;
     use tokio::io::{AsyncRead, AsyncWrite};
 
     pub fn input() -> Box<dyn AsyncRead + Unpin + Send> {
@@ -2170,40 +2173,37 @@ mod stdio {
         Box::new(tokio::io::stdin())
     }
 
-    pub fn output() -> Box<dyn AsyncWrite + Unpin + Send> {
+    /// Standard output and, where it is a pipe, how many bytes written to
+    /// it the client has not read yet.
+    pub fn output() -> (Box<dyn AsyncWrite + Unpin + Send>, Option<Unread>) {
         #[cfg(unix)]
         {
             use std::os::fd::AsFd;
             let fd = std::io::stdout().as_fd().try_clone_to_owned();
             if let Ok(pipe) = fd.and_then(tokio::net::unix::pipe::Sender::from_owned_fd) {
-                return Box::new(pipe);
+                return (Box::new(pipe), unread_in_pipe());
             }
         }
-        Box::new(tokio::io::stdout())
+        (Box::new(tokio::io::stdout()), None)
     }
 
-    /// How many bytes written to standard output the client has not read
-    /// yet, where it is a pipe (`FIONREAD` works on either end on Linux).
-    pub fn unread_output() -> Option<super::super::output::Unread> {
-        #[cfg(target_os = "linux")]
-        {
-            let unread = || {
-                let mut n: libc::c_int = 0;
-                // SAFETY: FIONREAD writes one int through the pointer, which
-                // points at a live local; fd 1 stays open for the process.
-                let rc = unsafe { libc::ioctl(1, libc::FIONREAD, &mut n) };
-                (rc == 0).then_some(n.max(0) as usize)
-            };
-            use std::os::fd::AsFd;
-            let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
-            let is_pipe = std::fs::File::from(fd).metadata().is_ok_and(|m| {
-                use std::os::unix::fs::FileTypeExt;
-                m.file_type().is_fifo()
-            });
-            if is_pipe && unread().is_some() {
-                return Some(Box::new(move || unread().unwrap_or(0)));
-            }
-        }
+    /// Bytes in the standard output pipe (`FIONREAD` works on either end
+    /// of a pipe on Linux).
+    #[cfg(target_os = "linux")]
+    fn unread_in_pipe() -> Option<Unread> {
+        let unread = || {
+            let mut n: libc::c_int = 0;
+            // SAFETY: FIONREAD writes one int through the pointer, which
+            // points at a live local; fd 1 stays open for the process.
+            let rc = unsafe { libc::ioctl(1, libc::FIONREAD, &mut n) };
+            (rc == 0).then_some(n.max(0) as usize)
+        };
+        unread()?;
+        Some(Box::new(move || unread().unwrap_or(0)))
+    }
+
+    #[cfg(all(unix, not(target_os = "linux")))]
+    fn unread_in_pipe() -> Option<Unread> {
         None
     }
 }
