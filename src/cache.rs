@@ -9,12 +9,13 @@
 //! modification time and analysis. A file whose size or mtime differ is
 //! analysed again; the others are taken as they are.
 //!
-//! Format: bincode 2 (serde) — compact, fast, and the whole file is read at
-//! once, so a simple versioned blob beats a database here (see
+//! Format: bincode 2 (serde) — compact, fast, and the whole file is read in
+//! one pass, so a simple versioned blob beats a database here (see
 //! ARCHITECTURE.md). Entries are encoded in blocks of 512, each prefixed
-//! with its length, so a restart decodes them on all cores. Writes go to a temporary file in the same folder, are
-//! flushed and then renamed over the old file: a crash mid-write leaves the
-//! previous index intact. A file that is corrupt, from another format
+//! with its length, so a restart decodes them on all cores and inserts them
+//! while the next are decoded ([`load_each`]). Writes go to a temporary
+//! file in the same folder, are flushed and then renamed over the old file:
+//! a crash mid-write leaves the previous index intact. A file that is corrupt, from another format
 //! version or another engine is ignored with a log line and rewritten.
 
 use crate::analysis::DocAnalysis;
@@ -118,6 +119,45 @@ pub fn load(
     root: &Path,
     overrides: u64,
 ) -> Result<HashMap<PathBuf, (FileStamp, DocAnalysis)>, String> {
+    let mut out = HashMap::new();
+    load_each(
+        file,
+        root,
+        overrides,
+        |_| true,
+        |batch| {
+            out.extend(batch.into_iter().map(|e| (e.path, (e.stamp, e.analysis))));
+            true
+        },
+    )?;
+    Ok(out)
+}
+
+/// What [`load_each`] read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Loaded {
+    /// Entries handed over.
+    pub kept: usize,
+    /// Entries `keep` turned down (files gone or changed).
+    pub dropped: usize,
+}
+
+/// Streams the index for `root`: entries are decoded a few blocks at a time
+/// on all cores, filtered by `keep` (also on all cores: it may look at the
+/// file on disk), and handed to `each` batch by batch while the next
+/// blocks are decoded, so a caller inserting them into the corpus works
+/// beside the decoding. `each` returning `false` stops the load.
+///
+/// `Err` says why the index (or the rest of it) cannot be used. A damaged
+/// block ends the load: the entries of the blocks before it have been handed
+/// over (each block decodes on its own), the rest must be analysed again.
+pub fn load_each(
+    file: &Path,
+    root: &Path,
+    overrides: u64,
+    keep: impl Fn(&Entry) -> bool + Sync,
+    mut each: impl FnMut(Vec<Entry>) -> bool,
+) -> Result<Loaded, String> {
     use rayon::prelude::*;
     use std::io::Read;
     let f =
@@ -148,49 +188,72 @@ pub fn load(
         ));
     }
     // Blocks: u64 length (little-endian), then that many bytes. Read a few
-    // at a time and decoded on all cores, so the file's bytes are never all
-    // in memory beside what they decode to (that doubled the peak of a
-    // warm start).
+    // at a time, so the file's bytes are never all in memory beside what
+    // they decode to (that doubled the peak of a warm start).
     let batch = 4 * rayon::current_num_threads().max(1);
-    let mut out = HashMap::new();
+    let mut loaded = Loaded::default();
     loop {
         let mut blocks: Vec<Vec<u8>> = Vec::with_capacity(batch);
+        let mut damaged = None;
         while blocks.len() < batch {
             let mut len = [0u8; 8];
             match r.read(&mut len[..1]) {
                 Ok(0) => break,
-                Ok(_) => r
-                    .read_exact(&mut len[1..])
-                    .map_err(|_| corrupt(&"truncated block header"))?,
-                Err(e) => return Err(corrupt(&e)),
+                Ok(_) => {
+                    if r.read_exact(&mut len[1..]).is_err() {
+                        damaged = Some(corrupt(&"truncated block header"));
+                        break;
+                    }
+                }
+                Err(e) => {
+                    damaged = Some(corrupt(&e));
+                    break;
+                }
             }
             let len = u64::from_le_bytes(len);
-            if len > size {
-                return Err(corrupt(&"truncated block"));
+            let mut block = vec![0u8; len.min(size) as usize];
+            if len > size || r.read_exact(&mut block).is_err() {
+                damaged = Some(corrupt(&"truncated block"));
+                break;
             }
-            let mut block = vec![0u8; len as usize];
-            r.read_exact(&mut block)
-                .map_err(|_| corrupt(&"truncated block"))?;
             blocks.push(block);
         }
         if blocks.is_empty() {
-            return Ok(out);
+            return damaged.map_or(Ok(loaded), Err);
         }
-        let decoded: Result<Vec<Vec<Entry>>, String> = blocks
+        let decoded: Vec<Result<(Vec<Entry>, usize), String>> = blocks
             .par_iter()
             .map(|b| {
-                bincode::serde::decode_from_slice::<Vec<Entry>, _>(b, cfg)
-                    .map(|(v, _)| v)
-                    .map_err(|e| corrupt(&e))
+                let (v, _) = bincode::serde::decode_from_slice::<Vec<Entry>, _>(b, cfg)
+                    .map_err(|e| corrupt(&e))?;
+                let n = v.len();
+                let kept: Vec<Entry> = v.into_iter().filter(|e| keep(e)).collect();
+                let dropped = n - kept.len();
+                Ok((kept, dropped))
             })
             .collect();
         drop(blocks);
-        out.extend(
-            decoded?
-                .into_iter()
-                .flatten()
-                .map(|e| (e.path, (e.stamp, e.analysis))),
-        );
+        let mut out = Vec::new();
+        for d in decoded {
+            match d {
+                Ok((kept, dropped)) => {
+                    loaded.dropped += dropped;
+                    out.extend(kept);
+                }
+                // The blocks after a damaged one are not used either.
+                Err(e) => {
+                    damaged = Some(e);
+                    break;
+                }
+            }
+        }
+        loaded.kept += out.len();
+        if !out.is_empty() && !each(out) {
+            return Ok(loaded);
+        }
+        if let Some(e) = damaged {
+            return Err(e);
+        }
     }
 }
 
@@ -361,9 +424,40 @@ mod tests {
         let loaded = load(&file, root, 1).unwrap();
         assert_eq!(loaded.len(), paths.len());
         assert!(paths.iter().all(|p| loaded[p] == (stamp, a.clone())));
-        // Cut inside the last block: an error.
+        // Streamed and filtered: the entries `keep` turns down are counted.
+        let mut seen = 0;
+        let loaded = load_each(
+            &file,
+            root,
+            1,
+            |e| !e.path.ends_with("00003.txt"),
+            |batch| {
+                seen += batch.len();
+                true
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (loaded.kept, loaded.dropped, seen),
+            (paths.len() - 1, 1, paths.len() - 1)
+        );
+        // Cut inside the last block: an error, after the whole blocks
+        // before it were handed over.
         let bytes = std::fs::read(&file).unwrap();
         std::fs::write(&file, &bytes[..bytes.len() - 3]).unwrap();
         assert!(load(&file, root, 1).is_err());
+        let mut got = Vec::new();
+        let err = load_each(
+            &file,
+            root,
+            1,
+            |_| true,
+            |b| {
+                got.extend(b.into_iter().map(|e| e.path));
+                true
+            },
+        );
+        assert!(err.is_err());
+        assert_eq!(got, paths[..BLOCK * 2]);
     }
 }

@@ -274,12 +274,21 @@ fn persistent_index_is_reused_and_survives_corruption() {
         }
         h
     };
+    let written = || {
+        std::fs::metadata(&index_files()[0])
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
     let cold = run(true);
     let files = index_files();
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(files[0].ends_with("index.bin"));
-    // Warm start from the index answers exactly as the cold one.
+    // Warm start from the index answers exactly as the cold one, and
+    // leaves the index as it is (nothing changed).
+    let first = written();
     assert_eq!(run(true), cold);
+    assert_eq!(written(), first, "an up-to-date index was written again");
     // A changed article is analysed again, not taken from the index.
     let p1 = std::fs::read_dir(dir.path())
         .unwrap()
@@ -289,6 +298,22 @@ fn persistent_index_is_reused_and_survives_corruption() {
     std::fs::write(&p1, "Jens Stoltenberg ist nicht mehr hier.\n").unwrap();
     let changed = run(true);
     assert_ne!(changed, cold);
+    let second = written();
+    assert_ne!(second, first, "the index keeps the old analysis");
+    assert_eq!(run(true), changed);
+    assert_eq!(written(), second);
+    // A deleted article leaves the index too.
+    let p2 = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("002_"))
+        .unwrap();
+    let kept = std::fs::read(&p2).unwrap();
+    std::fs::remove_file(&p2).unwrap();
+    run(true);
+    assert_ne!(written(), second, "the index keeps a deleted article");
+    std::fs::write(&p2, kept).unwrap();
+    assert_eq!(run(true), changed);
     // A corrupt index is ignored (and rewritten): same answers as without it.
     std::fs::write(&files[0], b"GAZIDX\0\x01 garbage").unwrap();
     assert_eq!(run(true), changed);

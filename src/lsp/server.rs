@@ -10,7 +10,7 @@ use crate::workspace::{discover, FileFilter};
 use parking_lot::RwLock;
 use ropey::Rope;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -595,7 +595,7 @@ impl Backend {
     /// settings changed), and their diagnostics; open ones and the knowledge
     /// base stay.
     fn drop_unlisted(s: &mut State, tx: &PublishQueue, listed: &[PathBuf]) {
-        let keep: std::collections::HashSet<&PathBuf> = listed.iter().collect();
+        let keep: HashSet<&PathBuf> = listed.iter().collect();
         let stale: Vec<PathBuf> = s
             .corpus
             .doc_ids()
@@ -634,6 +634,7 @@ impl Backend {
         tx: PublishQueue,
         progress_supported: bool,
     ) {
+        let t_start = std::time::Instant::now();
         tokio::spawn(async move {
             let (root, config) = {
                 let s = state.read();
@@ -688,7 +689,7 @@ impl Backend {
                 Self::drop_unlisted(&mut s, &tx, &paths);
                 paths
             };
-            // The persistent index: analyses of files that did not change.
+            let t_listed = std::time::Instant::now();
             let (cache_file, overrides_fp) = {
                 let s = state.read();
                 (
@@ -696,68 +697,57 @@ impl Backend {
                     crate::cache::overrides_fingerprint(&s.overrides),
                 )
             };
-            let mut cached = match cache_file.clone() {
-                Some(f) => {
-                    let r = root.clone();
-                    tokio::task::spawn_blocking(move || crate::cache::load(&f, &r, overrides_fp))
-                        .await
-                        .unwrap_or_else(|e| Err(e.to_string()))
-                        .unwrap_or_else(|why| {
-                            tracing::info!("{why}");
-                            Default::default()
-                        })
-                }
-                None => Default::default(),
-            };
             let total = paths.len();
-            let mut done = 0usize;
+            // The persistent index: analyses of files that did not change,
+            // inserted while the rest of it is decoded.
+            let mut from_index: HashSet<PathBuf> = HashSet::new();
+            let mut index_current = false;
+            if let Some(f) = cache_file.clone() {
+                let loaded = Self::insert_from_index(
+                    &state,
+                    &f,
+                    &root,
+                    overrides_fp,
+                    &paths,
+                    &mut from_index,
+                    progress.as_ref(),
+                )
+                .await;
+                match loaded {
+                    Ok(l) => index_current = l.dropped == 0,
+                    Err(why) => tracing::info!("{why}"),
+                }
+            }
+            let t_loaded = std::time::Instant::now();
+            let misses: Vec<PathBuf> = paths
+                .into_iter()
+                .filter(|p| !from_index.contains(p))
+                .collect();
+            index_current &= misses.is_empty();
+            drop(from_index);
+            let mut done = total - misses.len();
             let mut skipped = 0usize;
             let mut skipped_lines: Vec<String> = Vec::new();
             // Pipelined: the next batch is analysed (on the blocking pool,
             // all cores) while this one is inserted into the index.
             let mut in_flight: Option<(usize, tokio::task::JoinHandle<Vec<FileResult>>)> = None;
-            let mut chunks = paths.chunks(INDEX_BATCH);
+            let mut chunks = misses.chunks(INDEX_BATCH);
             loop {
                 let next = chunks.next();
                 let mut started = None;
                 if let Some(chunk) = next {
-                    // Unchanged since the index was written: take the stored analysis.
-                    let mut hits = Vec::new();
-                    let mut chunk_stamps = Vec::new();
-                    let mut misses = Vec::new();
-                    for p in chunk {
-                        let stamp = crate::cache::FileStamp::of(p);
-                        match (stamp, cached.remove(p)) {
-                            (Some(st), Some((old, a))) if st == old => {
-                                hits.push((p.clone(), st, a))
-                            }
-                            _ => {
-                                if let Some(st) = stamp {
-                                    chunk_stamps.push((p.clone(), st));
-                                }
-                                misses.push(p.clone());
-                            }
-                        }
-                    }
-                    {
-                        let mut s = state.write();
-                        for (p, st, a) in hits {
-                            if s.open.contains_key(&p) {
-                                continue;
-                            }
-                            s.stamps.insert(p.clone(), st);
-                            s.corpus.set_document(p, Arc::new(a));
-                        }
-                        s.stamps.extend(chunk_stamps);
-                    }
+                    let stamps: Vec<_> = chunk
+                        .iter()
+                        .filter_map(|p| Some((p.clone(), crate::cache::FileStamp::of(p)?)))
+                        .collect();
+                    state.write().stamps.extend(stamps);
                     let overrides = state.read().overrides.clone();
                     let max = config.max_file_size;
                     let n = chunk.len();
+                    let chunk = chunk.to_vec();
                     started = Some((
                         n,
-                        tokio::task::spawn_blocking(move || {
-                            analyze_files(&misses, max, &overrides)
-                        }),
+                        tokio::task::spawn_blocking(move || analyze_files(&chunk, max, &overrides)),
                     ));
                 }
                 let Some((n, handle)) = std::mem::replace(&mut in_flight, started) else {
@@ -805,8 +795,20 @@ impl Backend {
                         .await;
                 }
             }
-            // Write the persistent index (in the background; atomic replace).
-            if let Some(file) = cache_file {
+            tracing::debug!(
+                "{total} articles: listed in {:.2} s, {} taken from the index in {:.2} s, {} analysed in {:.2} s",
+                t_listed.duration_since(t_start).as_secs_f64(),
+                total - misses.len(),
+                t_loaded.duration_since(t_listed).as_secs_f64(),
+                misses.len(),
+                t_loaded.elapsed().as_secs_f64()
+            );
+            // Write the persistent index (in the background; atomic replace),
+            // unless it already holds exactly these analyses.
+            if index_current {
+                tracing::debug!("the index on disk is up to date");
+            }
+            if let Some(file) = cache_file.filter(|_| !index_current) {
                 let entries: Vec<(
                     PathBuf,
                     crate::cache::FileStamp,
@@ -852,9 +854,6 @@ impl Backend {
             };
             Self::refresh_diagnostics_later(state.clone(), tx.clone(), paths, None);
             crate::memory::release_free_memory();
-            if tracing::enabled!(tracing::Level::DEBUG) {
-                Self::log_index_memory(&state.read().corpus);
-            }
             let msg = format!(
                 "{total} articles indexed{}",
                 if skipped > 0 {
@@ -865,6 +864,9 @@ impl Backend {
             );
             if let Some(p) = progress {
                 p.finish_with_message(msg.clone()).await;
+            }
+            if tracing::enabled!(tracing::Level::DEBUG) {
+                Self::log_index_memory(&state.read().corpus);
             }
             client
                 .log_message(MessageType::INFO, format!("gazette: {msg}"))
@@ -886,6 +888,73 @@ impl Backend {
                     .await;
             }
         });
+    }
+
+    /// Inserts the analyses of the persistent index `file` whose files are
+    /// listed in `paths` and unchanged on disk, while the rest of the index
+    /// is decoded (on the blocking pool: decoding and checking files on all
+    /// cores, inserting here). Records the paths taken in `taken`.
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_from_index(
+        state: &Arc<RwLock<State>>,
+        file: &Path,
+        root: &Path,
+        overrides: u64,
+        paths: &[PathBuf],
+        taken: &mut HashSet<PathBuf>,
+        progress: Option<
+            &tower_lsp_server::OngoingProgress<
+                tower_lsp_server::Bounded,
+                tower_lsp_server::NotCancellable,
+            >,
+        >,
+    ) -> std::result::Result<crate::cache::Loaded, String> {
+        /// Documents inserted per hold of the state's lock (requests get
+        /// it in between).
+        const PER_LOCK: usize = 256;
+        let total = paths.len();
+        let wanted: Arc<HashSet<PathBuf>> = Arc::new(paths.iter().cloned().collect());
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<crate::cache::Entry>>(2);
+        let loader = {
+            let (file, root, wanted) = (file.to_path_buf(), root.to_path_buf(), wanted.clone());
+            tokio::task::spawn_blocking(move || {
+                crate::cache::load_each(
+                    &file,
+                    &root,
+                    overrides,
+                    |e| {
+                        wanted.contains(&e.path)
+                            && crate::cache::FileStamp::of(&e.path) == Some(e.stamp)
+                    },
+                    |batch| tx.blocking_send(batch).is_ok(),
+                )
+            })
+        };
+        while let Some(batch) = rx.recv().await {
+            let mut entries = batch.into_iter().peekable();
+            while entries.peek().is_some() {
+                {
+                    let mut s = state.write();
+                    for e in entries.by_ref().take(PER_LOCK) {
+                        taken.insert(e.path.clone());
+                        // The editor's buffer is the truth for open documents.
+                        if s.open.contains_key(&e.path) {
+                            continue;
+                        }
+                        s.stamps.insert(e.path.clone(), e.stamp);
+                        s.corpus.set_document(e.path, Arc::new(e.analysis));
+                    }
+                }
+                tokio::task::yield_now().await;
+            }
+            if let Some(p) = progress {
+                let done = taken.len();
+                let pct = (done * 100 / total.max(1)) as u32;
+                p.report_with_message(format!("{done}/{total} articles"), pct)
+                    .await;
+            }
+        }
+        loader.await.unwrap_or_else(|e| Err(e.to_string()))
     }
 
     fn spawn_watch_registration(&self) {
