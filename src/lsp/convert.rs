@@ -4,7 +4,7 @@
 
 use crate::ide::Severity;
 use crate::model::Span;
-use crate::text::position::{LineIndex, LinePos, PositionEncoding};
+use crate::text::position::{Cursor, LineIndex, LinePos, PositionEncoding};
 use std::path::{Path, PathBuf};
 use tower_lsp_server::ls_types::{DiagnosticSeverity, Position, PositionEncodingKind, Range, Uri};
 
@@ -47,6 +47,15 @@ pub fn position(li: &LineIndex, offset: usize, enc: PositionEncoding) -> Positio
 
 pub fn range(li: &LineIndex, span: Span, enc: PositionEncoding) -> Range {
     let (start, end) = li.range(span.start as usize, span.end as usize, enc);
+    Range {
+        start: to_position(start),
+        end: to_position(end),
+    }
+}
+
+/// [`range`] for spans in ascending order (see [`Cursor`]).
+pub fn range_at(cursor: &mut Cursor<'_>, span: Span) -> Range {
+    let (start, end) = cursor.range(span.start as usize, span.end as usize);
     Range {
         start: to_position(start),
         end: to_position(end),

@@ -215,6 +215,29 @@ impl LineIndex {
     /// entity named 10^5 times convert that many ranges).
     pub fn range(&self, start: usize, end: usize, enc: PositionEncoding) -> (LinePos, LinePos) {
         let (s, s_off, k) = self.locate(start, enc);
+        self.range_on(s, s_off, k, end, enc)
+    }
+
+    /// A [`Cursor`] at the start of the text.
+    pub fn cursor(&self, enc: PositionEncoding) -> Cursor<'_> {
+        Cursor {
+            li: self,
+            enc,
+            line: 0,
+            k: 0,
+        }
+    }
+
+    /// [`Self::range`] from the start's position `s` (at byte `s_off`, with
+    /// `k` the first multi-byte character at or after it).
+    fn range_on(
+        &self,
+        s: LinePos,
+        s_off: u32,
+        k: usize,
+        end: usize,
+        enc: PositionEncoding,
+    ) -> (LinePos, LinePos) {
         let end = end.min(self.len as usize) as u32;
         let next_line = self.line_starts.get(s.line as usize + 1).copied();
         if end < s_off || next_line.is_some_and(|n| end >= n) {
@@ -325,6 +348,68 @@ impl LineIndex {
             at = w + l8 as u32;
         }
         at.saturating_add(units_left).min(end) as usize
+    }
+}
+
+/// Converts ranges in ascending order of their starts, walking the line
+/// index once instead of searching it for each range: the references of an
+/// entity come sorted by document and offset, and a search per range spent
+/// most of its time waiting for memory (each document's index is a few
+/// scattered cache lines; a walk reads them in order). A range that starts
+/// before the previous one restarts the walk, so any order is correct.
+pub struct Cursor<'a> {
+    li: &'a LineIndex,
+    enc: PositionEncoding,
+    /// The line of the last start.
+    line: usize,
+    /// The first multi-byte character at or after that line's start.
+    k: usize,
+}
+
+impl Cursor<'_> {
+    /// [`LineIndex::range`] of `[start, end)`.
+    pub fn range(&mut self, start: usize, end: usize) -> (LinePos, LinePos) {
+        let li = self.li;
+        let mut offset = start.min(li.len as usize) as u32;
+        if offset < li.line_starts[self.line] {
+            (self.line, self.k) = (0, 0);
+        }
+        while li
+            .line_starts
+            .get(self.line + 1)
+            .is_some_and(|&n| n <= offset)
+        {
+            self.line += 1;
+        }
+        let line_start = li.line_starts[self.line];
+        while li.wide.get(self.k).is_some_and(|&w| (w >> 2) < line_start) {
+            self.k += 1;
+        }
+        // The line's multi-byte characters before `offset` (which is moved
+        // to the start of one it falls inside).
+        let mut k = self.k;
+        let mut narrow = 0;
+        while let Some(&w) = li.wide.get(k) {
+            let (w_off, l8, l16) = unpack_wide(w);
+            if w_off >= offset {
+                break;
+            }
+            if offset < w_off + l8 as u32 {
+                offset = w_off;
+                break;
+            }
+            narrow += match self.enc {
+                PositionEncoding::Utf8 => 0,
+                PositionEncoding::Utf16 => (l8 - l16) as u32,
+                PositionEncoding::Utf32 => (l8 - 1) as u32,
+            };
+            k += 1;
+        }
+        let s = LinePos {
+            line: self.line as u32,
+            character: offset - line_start - narrow,
+        };
+        li.range_on(s, offset, k, end, self.enc)
     }
 }
 
@@ -572,6 +657,31 @@ mod tests {
                     "{:?} {}..{} {:?}", text, start, end, enc
                 );
                 prop_assert_eq!(idx.locate(start, enc).0, idx.position(start, enc));
+            }
+        }
+
+        #[test]
+        fn cursor_equals_range(
+            text in arb_text(),
+            spans in proptest::collection::vec((0usize..200, 0usize..12), 0..12),
+            sorted in any::<bool>(),
+        ) {
+            let idx = LineIndex::new(&text);
+            // Any spans (inside characters, past the end, across lines), in
+            // ascending order or not.
+            let mut spans: Vec<(usize, usize)> = spans.into_iter().map(|(a, n)| (a, a + n)).collect();
+            if sorted {
+                spans.sort();
+            }
+            for enc in ENCS {
+                let mut cursor = idx.cursor(enc);
+                for &(start, end) in &spans {
+                    prop_assert_eq!(
+                        cursor.range(start, end),
+                        idx.range(start, end, enc),
+                        "{:?} {}..{} {:?}", text, start, end, enc
+                    );
+                }
             }
         }
 
