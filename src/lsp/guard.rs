@@ -21,7 +21,7 @@
 //!   process. The guard also records whether `shutdown` succeeded, which
 //!   decides the exit code (0 after `shutdown`, 1 otherwise).
 
-use super::output::{RawHandler, Replies, Reply};
+use super::output::{Destination, Outbox, Output, RawHandler, Reply};
 use super::wire_clock::WireClock;
 use serde_json::Value;
 use std::future::Future;
@@ -50,26 +50,24 @@ pub const DEBUG_PANIC: &str = "$/gazette/debugPanic";
 
 /// Serves `service` over `input`/`output` until `exit` or the end of input.
 /// Returns true when a `shutdown` request was answered first. `raw` answers
-/// the methods it handles with JSON bytes; `unread` says how much output the
-/// client has yet to read (see [`super::output`]).
+/// the methods it handles with JSON bytes (see [`super::output`]).
 pub async fn serve<I, O, S>(
     input: I,
-    output: O,
+    output: Destination<O>,
     service: S,
     socket: ClientSocket,
     raw: Option<Arc<dyn RawHandler>>,
-    unread: Option<super::output::Unread>,
 ) -> bool
 where
     I: AsyncRead + Unpin + Send + 'static,
-    O: AsyncWrite,
+    O: AsyncWrite + Unpin,
     S: Service<Request, Response = Option<Response>> + Send + 'static,
     S::Error: Into<Box<dyn std::error::Error + Send + Sync>> + Send + 'static,
     S::Future: Send + 'static,
 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let clock = WireClock::if_debugging();
-    let (replies, replies_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (replies, output) = Output::new(output, clock.clone());
     let guard = Guard {
         inner: service,
         shutdown: shutdown.clone(),
@@ -80,12 +78,11 @@ where
     let (clean_rx, clean_tx) = tokio::io::duplex(1 << 16);
     let pump = tokio::spawn(pump(input, clean_tx, clock.clone()));
     let (out_rx, out_tx) = tokio::io::duplex(1 << 16);
-    let output = Box::pin(output);
     // The server (and the handlers it polls) runs on the runtime's workers,
     // the writer here: a response is not held up while notifications are
     // being encoded, nor a request while output is being written.
     let server = tokio::spawn(Server::new(clean_rx, out_tx, socket).serve(guard));
-    super::output::write_all(out_rx, output, replies_rx, clock, unread).await;
+    output.run(out_rx).await;
     if let Err(e) = server.await {
         tracing::error!("the server task failed: {e}");
     }
@@ -291,7 +288,7 @@ pub struct Guard<S> {
     shutdown: Arc<AtomicBool>,
     raw: Option<Arc<dyn RawHandler>>,
     /// Responses go straight to the output writer (see `output.rs`).
-    replies: Replies,
+    replies: Outbox,
     clock: Option<Arc<WireClock>>,
 }
 
@@ -320,8 +317,7 @@ where
                 if let Some(c) = &clock {
                     c.answered(&reply.id);
                 }
-                // The writer is gone only when the session is over.
-                let _ = replies.send(reply);
+                replies.send(reply);
             }
             // tower-lsp has nothing left to write for this request.
             Ok(None)

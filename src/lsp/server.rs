@@ -1,11 +1,12 @@
 //! LSP handlers.
 
 use super::convert::{self, uri_to_path};
+use super::output::Destination;
 use super::state::{OpenDoc, State};
 use crate::corpus::build::{analyze_files, FileResult};
 use crate::ide;
 use crate::ide::TextSource;
-use crate::text::position::LineIndex;
+use crate::text::position::Cursor;
 use crate::workspace::{discover, FileFilter};
 use parking_lot::RwLock;
 use ropey::Rope;
@@ -1179,13 +1180,14 @@ impl Backend {
         open: &fxhash::FxHashMap<crate::corpus::DocId, &Uri>,
         locs: &[ide::Location],
     ) -> Vec<u8> {
-        // Locations come grouped by document (corpus order): the line index
-        // is looked up and the URI written once per run of a document; the
-        // run's other locations copy the URI from the output.
+        // Locations come grouped by document (corpus order), by offset within
+        // one: the URI is written and the line index walked once per run of
+        // a document; the run's other locations copy the URI from the output.
         struct Run<'a> {
             doc: crate::corpus::DocId,
-            /// The URI's JSON in `out`, and the line index (None: no URI).
-            found: Option<(std::ops::Range<usize>, &'a LineIndex)>,
+            /// The URI's JSON in `out`, and a cursor on the line index (None:
+            /// no URI).
+            found: Option<(std::ops::Range<usize>, Cursor<'a>)>,
         }
         let mut cur: Option<Run> = None;
         let mut num = itoa::Buffer::new();
@@ -1197,33 +1199,28 @@ impl Backend {
             let at = out.len();
             out.extend_from_slice(b"{\"uri\":");
             let uri_at = out.len();
-            let found = match &cur {
-                Some(run) if run.doc == loc.doc => run.found.clone().map(|(uri, li)| {
-                    out.extend_from_within(uri);
-                    li
-                }),
-                _ => {
-                    let found = state.corpus.doc(loc.doc).and_then(|d| {
-                        let written = match open.get(&loc.doc) {
-                            Some(uri) => serde_json::to_writer(&mut out, uri).is_ok(),
-                            None => convert::write_uri_json(&d.path, &mut out),
-                        };
-                        written.then_some((uri_at..out.len(), &d.analysis.line_index))
-                    });
-                    let li = found.as_ref().map(|f| f.1);
-                    cur = Some(Run {
-                        doc: loc.doc,
-                        found,
-                    });
-                    li
-                }
-            };
-            let Some(li) = found else {
+            if cur.as_ref().is_none_or(|run| run.doc != loc.doc) {
+                let found = state.corpus.doc(loc.doc).and_then(|d| {
+                    let written = match open.get(&loc.doc) {
+                        Some(uri) => serde_json::to_writer(&mut out, uri).is_ok(),
+                        None => convert::write_uri_json(&d.path, &mut out),
+                    };
+                    let cursor = d.analysis.line_index.cursor(state.encoding);
+                    written.then_some((uri_at..out.len(), cursor))
+                });
+                cur = Some(Run {
+                    doc: loc.doc,
+                    found,
+                });
+            } else if let Some((uri, _)) = cur.as_ref().and_then(|r| r.found.as_ref()) {
+                out.extend_from_within(uri.clone());
+            }
+            let Some((_, cursor)) = cur.as_mut().and_then(|r| r.found.as_mut()) else {
                 // No URI: leave the location out (and its comma).
                 out.truncate(at.saturating_sub(1));
                 continue;
             };
-            let r = convert::range(li, loc.span, state.encoding);
+            let r = convert::range_at(cursor, loc.span);
             out.extend_from_slice(b",\"range\":{\"start\":{\"line\":");
             out.extend_from_slice(num.format(r.start.line).as_bytes());
             out.extend_from_slice(b",\"character\":");
@@ -2216,8 +2213,7 @@ struct ClientFlags {
 /// Serves LSP on stdin/stdout until `exit` or the end of input; true when
 /// `shutdown` was answered first (exit code 0, else 1).
 pub async fn run_stdio() -> bool {
-    let (output, unread) = stdio::output();
-    serve_with(stdio::input(), output, unread).await
+    serve_with(stdio::input(), stdio::output()).await
 }
 
 /// Standard input and output for the server. When they are pipes (as an
@@ -2227,7 +2223,7 @@ pub async fn run_stdio() -> bool {
 /// the hops cost a hover's response 2–6 ms on a busy two-core machine.
 /// Anything else (a file, a terminal) goes through those.
 mod stdio {
-    use super::super::output::Unread;
+    use super::Destination;
     use tokio::io::{AsyncRead, AsyncWrite};
 
     pub fn input() -> Box<dyn AsyncRead + Unpin + Send> {
@@ -2242,38 +2238,20 @@ mod stdio {
         Box::new(tokio::io::stdin())
     }
 
-    /// Standard output and, where it is a pipe, how many bytes written to
-    /// it the client has not read yet.
-    pub fn output() -> (Box<dyn AsyncWrite + Unpin + Send>, Option<Unread>) {
+    /// Standard output: a pipe, written to directly, where it is one.
+    pub fn output() -> Destination<Box<dyn AsyncWrite + Unpin + Send>> {
         #[cfg(unix)]
         {
             use std::os::fd::AsFd;
             let fd = std::io::stdout().as_fd().try_clone_to_owned();
-            if let Ok(pipe) = fd.and_then(tokio::net::unix::pipe::Sender::from_owned_fd) {
-                return (Box::new(pipe), unread_in_pipe());
+            let pipe = fd
+                .and_then(tokio::net::unix::pipe::Sender::from_owned_fd)
+                .and_then(super::super::output::Pipe::new);
+            if let Ok(pipe) = pipe {
+                return Destination::Pipe(pipe);
             }
         }
-        (Box::new(tokio::io::stdout()), None)
-    }
-
-    /// Bytes in the standard output pipe (`FIONREAD` works on either end
-    /// of a pipe on Linux).
-    #[cfg(target_os = "linux")]
-    fn unread_in_pipe() -> Option<Unread> {
-        let unread = || {
-            let mut n: libc::c_int = 0;
-            // SAFETY: FIONREAD writes one int through the pointer, which
-            // points at a live local; fd 1 stays open for the process.
-            let rc = unsafe { libc::ioctl(1, libc::FIONREAD, &mut n) };
-            (rc == 0).then_some(n.max(0) as usize)
-        };
-        unread()?;
-        Some(Box::new(move || unread().unwrap_or(0)))
-    }
-
-    #[cfg(all(unix, not(target_os = "linux")))]
-    fn unread_in_pipe() -> Option<Unread> {
-        None
+        Destination::Stream(Box::new(tokio::io::stdout()))
     }
 }
 
@@ -2284,15 +2262,14 @@ where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
     O: tokio::io::AsyncWrite,
 {
-    serve_with(input, output, None).await
+    serve_with(input, Destination::Stream(Box::pin(output))).await
 }
 
-/// As [`serve`], with a way to tell how much output the client has not
-/// read yet (see `output.rs`).
-async fn serve_with<I, O>(input: I, output: O, unread: Option<super::output::Unread>) -> bool
+/// As [`serve`], to any destination (see `output.rs`).
+async fn serve_with<I, O>(input: I, output: Destination<O>) -> bool
 where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
-    O: tokio::io::AsyncWrite,
+    O: tokio::io::AsyncWrite + Unpin,
 {
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("gazette/documentText", Backend::document_text)
@@ -2301,7 +2278,7 @@ where
     let raw = Arc::new(RawQueries {
         state: service.inner().state.clone(),
     });
-    super::guard::serve(input, output, service, socket, Some(raw), unread).await
+    super::guard::serve(input, output, service, socket, Some(raw)).await
 }
 
 /// Whether a file event may mean new content: creation, removal, renaming,

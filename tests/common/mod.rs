@@ -48,6 +48,9 @@ pub struct Client {
     next_id: i64,
     /// Notifications received and not yet consumed.
     pub notifications: Vec<Value>,
+    /// Responses received and not yet asked for (a server may answer
+    /// requests in any order).
+    responses: Vec<Value>,
     /// When the last message over 1 MB had fully arrived (before it was
     /// parsed), and its size: for timing large responses on the wire.
     pub last_big_frame: Arc<Mutex<Option<(Instant, usize)>>>,
@@ -120,6 +123,7 @@ impl Client {
             rx,
             next_id: 1,
             notifications: Vec::new(),
+            responses: Vec::new(),
             last_big_frame,
         }
     }
@@ -173,13 +177,12 @@ impl Client {
     pub fn next_response(&mut self) -> Value {
         let deadline = Instant::now() + TIMEOUT;
         loop {
+            if !self.responses.is_empty() {
+                return self.responses.remove(0);
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {
-                Ok(msg) => {
-                    if let Some(resp) = self.handle(msg) {
-                        return resp;
-                    }
-                }
+                Ok(msg) => self.handle(msg),
                 Err(RecvTimeoutError::Timeout) => panic!("no response arrived"),
                 Err(RecvTimeoutError::Disconnected) => panic!("server closed the connection"),
             }
@@ -208,9 +211,9 @@ impl Client {
         id
     }
 
-    /// Handles one incoming message: answers server requests, stores notifications,
-    /// returns responses.
-    fn handle(&mut self, msg: Value) -> Option<Value> {
+    /// Handles one incoming message: answers server requests, stores
+    /// notifications and responses.
+    fn handle(&mut self, msg: Value) {
         if msg.get("method").is_some() {
             if let Some(id) = msg.get("id") {
                 // A server→client request: answer like a plain editor.
@@ -226,23 +229,20 @@ impl Client {
             } else {
                 self.notifications.push(msg);
             }
-            return None;
+            return;
         }
-        Some(msg)
+        self.responses.push(msg);
     }
 
     pub fn wait_response(&mut self, id: i64) -> Value {
         let deadline = Instant::now() + TIMEOUT;
         loop {
+            if let Some(i) = self.responses.iter().position(|r| r["id"] == json!(id)) {
+                return self.responses.remove(i);
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {
-                Ok(msg) => {
-                    if let Some(resp) = self.handle(msg) {
-                        if resp["id"] == json!(id) {
-                            return resp;
-                        }
-                    }
-                }
+                Ok(msg) => self.handle(msg),
                 Err(RecvTimeoutError::Timeout) => panic!("no response to request {id}"),
                 Err(RecvTimeoutError::Disconnected) => panic!("server closed the connection"),
             }
