@@ -6,12 +6,18 @@
 //! being published, a hover's response waited behind tens of notifications
 //! being encoded and written (2–6 ms of a 0.3 ms hover, measured with the
 //! debug log's round trips, see `wire_clock.rs`). So the guard layer takes
-//! every response from its handler and hands it to this writer itself (the
+//! every response from its handler and hands it to the [`Outbox`] (the
 //! handler runs in the request's future, so it is still ordered after
-//! earlier edits, see `lsp/mod.rs`); tower-lsp writes only notifications
-//! and requests to the client, which this writer copies out when no
-//! response is waiting. LSP orders neither against responses, and each
-//! stream keeps its own order (diagnostics stay in version order).
+//! earlier edits); tower-lsp writes only notifications and requests to the
+//! client, which the writer copies out when no response is waiting. LSP
+//! orders neither against responses, and each stream keeps its own order
+//! (diagnostics stay in version order).
+//!
+//! **The answering thread writes.** A response handed to a writer thread
+//! waited for that thread to get a core again (4–5 ms on two busy vCPUs),
+//! so [`Outbox::send`] writes it to the pipe at once when no other frame is
+//! half-written; the writer finishes what did not fit. Frames are written
+//! whole or not begun, under one lock, so they never interleave.
 //!
 //! **Large results bypass `serde_json::Value`.** tower-lsp turns every
 //! handler result into a `Value` before writing it (`to_value`, `to_vec`,
