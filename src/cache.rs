@@ -280,12 +280,17 @@ fn remove_abandoned(dir: &Path) {
 }
 
 /// Writes the index atomically (temporary file + rename).
-pub fn save<'a>(
+/// `entries` may be produced lazily: only a block of them is held at a time.
+pub fn save<P, A>(
     file: &Path,
     root: &Path,
     overrides: u64,
-    entries: impl Iterator<Item = (&'a Path, FileStamp, &'a DocAnalysis)>,
-) -> std::io::Result<()> {
+    entries: impl Iterator<Item = (P, FileStamp, A)>,
+) -> std::io::Result<()>
+where
+    P: AsRef<Path>,
+    A: std::borrow::Borrow<DocAnalysis>,
+{
     #[derive(Serialize)]
     struct EntryRef<'a> {
         path: &'a Path,
@@ -308,20 +313,30 @@ pub fn save<'a>(
         };
         let err = |e: bincode::error::EncodeError| std::io::Error::other(e.to_string());
         bincode::serde::encode_into_std_write(&header, &mut w, cfg).map_err(err)?;
-        let mut block: Vec<EntryRef> = Vec::with_capacity(BLOCK);
-        let flush = |block: &mut Vec<EntryRef>, w: &mut BufWriter<&std::fs::File>| {
-            let bytes = bincode::serde::encode_to_vec(&*block, cfg).map_err(err)?;
+        let mut block: Vec<(P, FileStamp, A)> = Vec::with_capacity(BLOCK);
+        // One buffer for every block's bytes: a fresh ~2 MB allocation per
+        // block was mapped and unmapped each time, which interrupts the
+        // threads answering requests meanwhile (TLB shootdowns).
+        let mut bytes: Vec<u8> = Vec::new();
+        let mut flush = |block: &mut Vec<(P, FileStamp, A)>, w: &mut BufWriter<&std::fs::File>| {
+            bytes.clear();
+            let refs: Vec<EntryRef> = block
+                .iter()
+                .map(|(path, stamp, analysis)| EntryRef {
+                    path: path.as_ref(),
+                    stamp: *stamp,
+                    analysis: analysis.borrow(),
+                })
+                .collect();
+            bincode::serde::encode_into_std_write(&refs, &mut bytes, cfg).map_err(err)?;
+            drop(refs);
             w.write_all(&(bytes.len() as u64).to_le_bytes())?;
             w.write_all(&bytes)?;
             block.clear();
             Ok::<(), std::io::Error>(())
         };
-        for (path, stamp, analysis) in entries {
-            block.push(EntryRef {
-                path,
-                stamp,
-                analysis,
-            });
+        for entry in entries {
+            block.push(entry);
             if block.len() == BLOCK {
                 flush(&mut block, &mut w)?;
             }
@@ -393,7 +408,13 @@ mod tests {
             let f = std::fs::File::options().write(true).open(p).unwrap();
             f.set_modified(two_hours_ago).unwrap();
         }
-        save(&file, Path::new("/corpus"), 1, std::iter::empty()).unwrap();
+        save(
+            &file,
+            Path::new("/corpus"),
+            1,
+            std::iter::empty::<(&Path, FileStamp, &DocAnalysis)>(),
+        )
+        .unwrap();
         assert!(!stale.exists());
         assert!(recent.exists() && other.exists() && file.exists());
     }

@@ -810,31 +810,24 @@ impl Backend {
                 tracing::debug!("the index on disk is up to date");
             }
             if let Some(file) = cache_file.filter(|_| !index_current) {
-                let entries: Vec<(
-                    PathBuf,
-                    crate::cache::FileStamp,
-                    Arc<crate::analysis::DocAnalysis>,
-                )> = {
-                    let s = state.read();
-                    s.corpus
-                        .doc_ids()
-                        .into_iter()
-                        .filter_map(|d| {
-                            let e = s.corpus.doc(d)?;
-                            if s.open.contains_key(&e.path) || s.corpus.is_kb_doc(d) {
-                                return None;
-                            }
-                            Some((e.path.clone(), *s.stamps.get(&e.path)?, e.analysis.clone()))
-                        })
-                        .collect()
-                };
-                let r = root.clone();
+                // Read from the state a few at a time as the writer goes (a
+                // copy of every path at once weighed ~10 MB at 10^5 articles,
+                // right when memory peaks).
+                let ids = state.read().corpus.doc_ids();
+                let (r, state) = (root.clone(), state.clone());
                 crate::background::spawn_lasting("gazette index writer", move || {
-                    let it = entries.iter().enumerate().map(|(i, (p, st, a))| {
-                        if i % 256 == 0 {
-                            crate::background::yield_to_requests();
-                        }
-                        (p.as_path(), *st, &**a)
+                    let it = ids.chunks(256).flat_map(|ids| {
+                        crate::background::yield_to_requests();
+                        let s = state.read();
+                        ids.iter()
+                            .filter_map(|&d| {
+                                let e = s.corpus.doc(d)?;
+                                if s.open.contains_key(&e.path) || s.corpus.is_kb_doc(d) {
+                                    return None;
+                                }
+                                Some((e.path.clone(), *s.stamps.get(&e.path)?, e.analysis.clone()))
+                            })
+                            .collect::<Vec<_>>()
                     });
                     if let Err(e) = crate::cache::save(&file, &r, overrides_fp, it) {
                         tracing::warn!("cannot write the index {}: {e}", file.display());
@@ -1191,7 +1184,9 @@ impl Backend {
         }
         let mut cur: Option<Run> = None;
         let mut num = itoa::Buffer::new();
-        let mut out = Vec::with_capacity(locs.len() * 128);
+        // ~130 bytes per location with a short path: reserved with room to
+        // spare, so a part is not copied into a buffer twice its size.
+        let mut out = Vec::with_capacity(locs.len() * 160);
         for loc in locs {
             if !out.is_empty() {
                 out.push(b',');

@@ -72,6 +72,10 @@ end
 if nseeds < 2 then
   die('need at least 2 seed articles in %s, found %d', seeds, nseeds)
 end
+-- The server's persistent index goes beside the workspace and is removed
+-- with it (by default it would stay in the user's cache folder).
+local cache_dir = ws .. '-cache'
+vim.env.GAZETTE_CACHE_DIR = cache_dir
 local f = assert(io.open(ws .. '/gazette.toml', 'w'))
 f:write('# gazette workspace for the Neovim end-to-end test\n')
 f:close()
@@ -126,6 +130,7 @@ local function finish()
     return #vim.lsp.get_clients({ name = 'gazette' }) == 0
   end, 50)
   vim.fn.delete(ws, 'rf')
+  vim.fn.delete(cache_dir, 'rf')
   log('nvim e2e: %d passed, %d failed', passed, failed)
   os.exit(failed == 0 and 0 or 1)
 end
