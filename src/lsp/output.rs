@@ -183,6 +183,10 @@ impl Buffer {
 
 impl Sink for Arc<Buffer> {
     fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> std::io::Result<usize> {
+        if self.closed.load(Ordering::SeqCst) {
+            // The relay stopped: the client is gone.
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        }
         let mut b = self.bytes.lock();
         let mut room = Buffer::CAPACITY.saturating_sub(b.len());
         if room == 0 {
@@ -204,6 +208,9 @@ impl Sink for Arc<Buffer> {
     fn writable(&self) -> Pin<Box<dyn Future<Output = std::io::Result<()>> + Send + '_>> {
         Box::pin(async move {
             while self.bytes.lock().len() >= Buffer::CAPACITY {
+                if self.closed.load(Ordering::SeqCst) {
+                    return Err(std::io::ErrorKind::BrokenPipe.into());
+                }
                 self.taken.notified().await;
             }
             Ok(())
@@ -231,8 +238,9 @@ async fn relay<O: AsyncWrite + Unpin>(buf: &Buffer, mut out: O) {
         }
         buf.taken.notify_one();
         if out.write_all(&bytes).await.is_err() || out.flush().await.is_err() {
-            // The client is gone: let writers see a full buffer no more.
+            // The client is gone: writers get an error from now on.
             buf.closed.store(true, Ordering::SeqCst);
+            buf.taken.notify_one();
             return;
         }
     }
@@ -662,6 +670,48 @@ mod tests {
         client.read_to_end(&mut all).await.unwrap();
         assert_eq!(messages(&all).await, ["r2", "n3"]);
         writer.await.unwrap();
+    }
+
+    /// An output that fails (the client went away) ends the writer instead
+    /// of leaving it waiting for room.
+    #[tokio::test]
+    async fn a_failed_output_ends_the_writer() {
+        struct Gone;
+        impl AsyncWrite for Gone {
+            fn poll_write(
+                self: Pin<&mut Self>,
+                _: &mut std::task::Context<'_>,
+                _: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                std::task::Poll::Ready(Err(std::io::ErrorKind::BrokenPipe.into()))
+            }
+            fn poll_flush(
+                self: Pin<&mut Self>,
+                _: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                std::task::Poll::Ready(Ok(()))
+            }
+            fn poll_shutdown(
+                self: Pin<&mut Self>,
+                _: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                std::task::Poll::Ready(Ok(()))
+            }
+        }
+        // More than the buffer holds, and a response that keeps the queue open.
+        let mut frames = Vec::new();
+        for _ in 0..100 {
+            frames.extend(frame(&format!(
+                r#"{{"jsonrpc":"2.0","method":"n","params":"{}"}}"#,
+                "x".repeat(4000)
+            )));
+        }
+        let (outbox, output) = Output::new(Destination::Stream(Gone), None);
+        let run = output.run(&frames[..]);
+        tokio::time::timeout(std::time::Duration::from_secs(5), run)
+            .await
+            .expect("the writer ended");
+        drop(outbox);
     }
 
     /// Responses overtake notifications still waiting to be written; each
