@@ -107,6 +107,8 @@ trait Sink: Send + Sync {
     fn writable(&self) -> Pin<Box<dyn Future<Output = std::io::Result<()>> + Send + '_>>;
     /// Bytes written that the client has not read yet (0 where unknown).
     fn unread(&self) -> usize;
+    /// The client closed its end: nothing written will ever be read.
+    fn reader_gone(&self) -> bool;
     /// No more frames: what is buffered is delivered, then the output ends.
     fn close(&self) {}
 }
@@ -164,6 +166,18 @@ impl Sink for Pipe {
     fn unread(&self) -> usize {
         0
     }
+    fn reader_gone(&self) -> bool {
+        use std::os::fd::AsRawFd;
+        let mut p = libc::pollfd {
+            fd: self.fd.as_raw_fd(),
+            events: libc::POLLOUT,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, a zero timeout; the descriptor is open
+        // while `self` is. A pipe whose reader is gone polls as POLLERR.
+        let n = unsafe { libc::poll(&mut p, 1, 0) };
+        n == 1 && p.revents & (libc::POLLERR | libc::POLLHUP) != 0
+    }
 }
 
 /// An in-memory pipe in front of any writer: [`relay`] copies it out.
@@ -218,6 +232,11 @@ impl Sink for Arc<Buffer> {
     }
     fn unread(&self) -> usize {
         self.bytes.lock().len()
+    }
+    fn reader_gone(&self) -> bool {
+        // Set by the relay when the output failed (or by `close`, after
+        // which nothing is written).
+        self.closed.load(Ordering::SeqCst)
     }
     fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);
@@ -539,6 +558,12 @@ async fn write_frames<R: AsyncRead + Unpin>(
             // notifications wait (briefly), so that a response does not
             // queue behind more of them in the pipe.
             let hold = crate::background::requests_in_flight() || shared.sink.unread() > MAX_UNREAD;
+            // What a client that went away left unread stays in the pipe:
+            // without this, notifications would wait for it forever (and
+            // the session with them).
+            if hold && shared.sink.reader_gone() {
+                return;
+            }
             tokio::select! {
                 biased;
                 Some(m) = replies.recv() => {
@@ -670,6 +695,31 @@ mod tests {
         client.read_to_end(&mut all).await.unwrap();
         assert_eq!(messages(&all).await, ["r2", "n3"]);
         writer.await.unwrap();
+    }
+
+    /// A client that goes away with more than [`MAX_UNREAD`] unread does
+    /// not keep the writer waiting for it to catch up.
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn a_client_gone_with_output_unread_ends_the_writer() {
+        let big = format!(
+            r#"{{"jsonrpc":"2.0","method":"n","params":"{}"}}"#,
+            "x".repeat(20_000)
+        );
+        let mut frames = frame(&big);
+        frames.extend(frame(r#"{"jsonrpc":"2.0","method":"n","params":1}"#));
+        let (tx, client) = tokio::net::unix::pipe::pipe().unwrap();
+        let (outbox, output) =
+            Output::<tokio::io::Sink>::new(Destination::Pipe(Pipe::new(tx).unwrap()), None);
+        let writer = tokio::spawn(output.run(std::io::Cursor::new(frames)));
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        // 20 KB unread, the second notification held; the client leaves.
+        drop(client);
+        tokio::time::timeout(std::time::Duration::from_secs(5), writer)
+            .await
+            .expect("the writer ended")
+            .unwrap();
+        drop(outbox);
     }
 
     /// An output that fails (the client went away) ends the writer instead
