@@ -636,18 +636,24 @@ mod tests {
         seen
     }
 
-    /// Notifications wait while the client has much left to read;
-    /// responses do not.
-    #[cfg(target_os = "linux")]
-    #[tokio::test]
-    async fn notifications_wait_for_a_client_that_is_behind() {
-        use tokio::io::AsyncReadExt;
+    /// A 20 KB notification (more than [`MAX_UNREAD`]), then `params: 1`.
+    fn big_then_small() -> Vec<u8> {
         let big = format!(
             r#"{{"jsonrpc":"2.0","method":"n","params":"{}"}}"#,
             "x".repeat(20_000)
         );
         let mut frames = frame(&big);
         frames.extend(frame(r#"{"jsonrpc":"2.0","method":"n","params":1}"#));
+        frames
+    }
+
+    /// Notifications wait while the client has much left to read;
+    /// responses do not.
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn notifications_wait_for_a_client_that_is_behind() {
+        use tokio::io::AsyncReadExt;
+        let frames = big_then_small();
         let (tx, mut client) = tokio::net::unix::pipe::pipe().unwrap();
         let (outbox, output) =
             Output::<tokio::io::Sink>::new(Destination::Pipe(Pipe::new(tx).unwrap()), None);
@@ -702,12 +708,7 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[tokio::test]
     async fn a_client_gone_with_output_unread_ends_the_writer() {
-        let big = format!(
-            r#"{{"jsonrpc":"2.0","method":"n","params":"{}"}}"#,
-            "x".repeat(20_000)
-        );
-        let mut frames = frame(&big);
-        frames.extend(frame(r#"{"jsonrpc":"2.0","method":"n","params":1}"#));
+        let frames = big_then_small();
         let (tx, client) = tokio::net::unix::pipe::pipe().unwrap();
         let (outbox, output) =
             Output::<tokio::io::Sink>::new(Destination::Pipe(Pipe::new(tx).unwrap()), None);
