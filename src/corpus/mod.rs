@@ -457,8 +457,6 @@ impl Corpus {
         }
     }
 
-    /// Gives back the spare capacity of the index's growable tables (after
-    /// indexing: postings grown by doubling hold up to twice their size).
     /// Estimated heap bytes of the index, by table, largest first (for
     /// the debug log; hash tables count their entries, not their slack).
     pub fn heap_report(&self) -> Vec<(&'static str, usize)> {
@@ -515,6 +513,8 @@ impl Corpus {
         v
     }
 
+    /// Gives back the spare capacity of the index's growable tables (after
+    /// indexing: postings grown by doubling hold up to twice their size).
     pub fn shrink_to_fit(&mut self) {
         for e in &mut self.keys {
             e.docs.shrink_to_fit();
