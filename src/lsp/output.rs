@@ -1,4 +1,5 @@
-//! The one writer of the server's output, and responses as JSON bytes.
+//! The server's output (responses written by the thread that answered,
+//! or by the writer ahead of notifications), and responses as JSON bytes.
 //!
 //! **Responses go first.** tower-lsp-server writes responses and the
 //! server's own notifications (diagnostics, progress) through one stream,
@@ -292,6 +293,13 @@ impl Rest {
         }
     }
 
+    /// A response's frame.
+    fn reply(reply: Reply) -> Rest {
+        let mut r = Rest::new(Some(reply.id));
+        r.push_frame(reply.body);
+        r
+    }
+
     /// Adds one frame: its header, then its body in segments.
     fn push_frame(&mut self, body: Vec<Vec<u8>>) {
         let len: usize = body.iter().map(Vec::len).sum();
@@ -355,6 +363,16 @@ impl Shared {
         }
     }
 
+    /// Writes what it can of the frame begun in `slot`: the frame, taken
+    /// out of `slot`, once all of it is written; `None` while the client
+    /// must read first, or when nothing is begun.
+    fn advance(&self, slot: &mut Option<Rest>) -> std::io::Result<Option<Rest>> {
+        match slot.as_mut().map(|r| self.write_some(r)).transpose()? {
+            Some(true) => Ok(slot.take()),
+            _ => Ok(None),
+        }
+    }
+
     /// Bookkeeping for a finished frame (the debug log's round trips).
     fn finished(&self, r: Rest) {
         if let Some(c) = &self.clock {
@@ -402,21 +420,19 @@ impl Outbox {
             let _ = self.replies.send(ToWriter::Reply(reply));
             return;
         }
-        let mut r = Rest::new(Some(reply.id));
-        r.push_frame(reply.body);
-        match self.shared.write_some(&mut r) {
-            Ok(true) => {
+        *rest = Some(Rest::reply(reply));
+        match self.shared.advance(&mut rest) {
+            Ok(Some(done)) => {
                 drop(rest);
-                self.shared.finished(r);
+                self.shared.finished(done);
             }
             // The client has to read first: the writer finishes it.
-            Ok(false) => {
-                *rest = Some(r);
+            Ok(None) => {
                 drop(rest);
                 let _ = self.replies.send(ToWriter::Begun);
             }
             // The client is gone.
-            Err(_) => {}
+            Err(_) => *rest = None,
         }
     }
 }
@@ -530,25 +546,20 @@ async fn write_frames<R: AsyncRead + Unpin>(
                 if rest.is_none() {
                     *rest = next.take();
                 }
-                match rest.as_mut().map(|r| shared.write_some(r)) {
-                    None => false,
-                    Some(Ok(true)) => {
-                        let r = rest.take().expect("a begun frame");
+                match shared.advance(&mut rest) {
+                    Ok(Some(done)) => {
                         drop(rest);
-                        shared.finished(r);
+                        shared.finished(done);
                         continue;
                     }
-                    Some(Ok(false)) => true,
-                    Some(Err(_)) => return,
+                    Ok(None) => rest.is_some(),
+                    Err(_) => return,
                 }
             };
             if unfinished {
                 if shared.sink.writable().await.is_err() {
                     return;
                 }
-                continue;
-            }
-            if next.is_some() {
                 continue;
             }
             if ended {
@@ -568,9 +579,7 @@ async fn write_frames<R: AsyncRead + Unpin>(
                 biased;
                 Some(m) = replies.recv() => {
                     if let ToWriter::Reply(r) = m {
-                        let mut rest = Rest::new(Some(r.id));
-                        rest.push_frame(r.body);
-                        next = Some(rest);
+                        next = Some(Rest::reply(r));
                     }
                 }
                 Some(f) = frames.recv(), if !hold => {
