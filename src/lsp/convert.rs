@@ -46,16 +46,15 @@ pub fn position(li: &LineIndex, offset: usize, enc: PositionEncoding) -> Positio
 }
 
 pub fn range(li: &LineIndex, span: Span, enc: PositionEncoding) -> Range {
-    let (start, end) = li.range(span.start as usize, span.end as usize, enc);
-    Range {
-        start: to_position(start),
-        end: to_position(end),
-    }
+    to_range(li.range(span.start as usize, span.end as usize, enc))
 }
 
 /// [`range`] for spans in ascending order (see [`Cursor`]).
 pub fn range_at(cursor: &mut Cursor<'_>, span: Span) -> Range {
-    let (start, end) = cursor.range(span.start as usize, span.end as usize);
+    to_range(cursor.range(span.start as usize, span.end as usize))
+}
+
+fn to_range((start, end): (LinePos, LinePos)) -> Range {
     Range {
         start: to_position(start),
         end: to_position(end),

@@ -298,11 +298,7 @@ impl LineIndex {
         let a = self.wide[..k].partition_point(|&w| (w >> 2) < line_start);
         let narrow = |w: &u32| {
             let (_, l8, l16) = unpack_wide(*w);
-            match enc {
-                PositionEncoding::Utf8 => 0,
-                PositionEncoding::Utf16 => (l8 - l16) as u32,
-                PositionEncoding::Utf32 => (l8 - 1) as u32,
-            }
+            fewer_units(l8, l16, enc)
         };
         let character = offset - line_start - self.wide[a..k].iter().map(narrow).sum::<u32>();
         (
@@ -398,11 +394,7 @@ impl Cursor<'_> {
                 offset = w_off;
                 break;
             }
-            narrow += match self.enc {
-                PositionEncoding::Utf8 => 0,
-                PositionEncoding::Utf16 => (l8 - l16) as u32,
-                PositionEncoding::Utf32 => (l8 - 1) as u32,
-            };
+            narrow += fewer_units(l8, l16, self.enc);
             k += 1;
         }
         let s = LinePos {
@@ -418,6 +410,17 @@ impl Cursor<'_> {
 fn unpack_wide(w: u32) -> (u32, u8, u8) {
     let l8 = (w & 3) as u8 + 1;
     (w >> 2, l8, if l8 == 4 { 2 } else { 1 })
+}
+
+/// How many fewer units than bytes a character of `l8` UTF-8 bytes and
+/// `l16` UTF-16 units counts for in `enc`.
+#[inline]
+fn fewer_units(l8: u8, l16: u8, enc: PositionEncoding) -> u32 {
+    match enc {
+        PositionEncoding::Utf8 => 0,
+        PositionEncoding::Utf16 => (l8 - l16) as u32,
+        PositionEncoding::Utf32 => (l8 - 1) as u32,
+    }
 }
 
 /// The largest char boundary `<= offset`.
