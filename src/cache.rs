@@ -20,7 +20,6 @@
 
 use crate::analysis::DocAnalysis;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -111,27 +110,6 @@ pub fn overrides_fingerprint(overrides: &impl std::fmt::Debug) -> u64 {
 
 /// Entries per independently encoded block: blocks are decoded in parallel.
 const BLOCK: usize = 512;
-
-/// Loads the index for `root`. `Err` explains why it cannot be used (missing,
-/// corrupt, other version or engine); callers log it and rebuild.
-pub fn load(
-    file: &Path,
-    root: &Path,
-    overrides: u64,
-) -> Result<HashMap<PathBuf, (FileStamp, DocAnalysis)>, String> {
-    let mut out = HashMap::new();
-    load_each(
-        file,
-        root,
-        overrides,
-        |_| true,
-        |batch| {
-            out.extend(batch.into_iter().map(|e| (e.path, (e.stamp, e.analysis))));
-            true
-        },
-    )?;
-    Ok(out)
-}
 
 /// What [`load_each`] read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -356,6 +334,27 @@ mod tests {
     use super::*;
     use crate::analysis::analyze;
     use crate::recognize::Overrides;
+    use std::collections::HashMap;
+
+    /// The whole index as a map (the server streams it with [`load_each`]).
+    fn load(
+        file: &Path,
+        root: &Path,
+        overrides: u64,
+    ) -> Result<HashMap<PathBuf, (FileStamp, DocAnalysis)>, String> {
+        let mut out = HashMap::new();
+        load_each(
+            file,
+            root,
+            overrides,
+            |_| true,
+            |batch| {
+                out.extend(batch.into_iter().map(|e| (e.path, (e.stamp, e.analysis))));
+                true
+            },
+        )?;
+        Ok(out)
+    }
 
     #[test]
     fn roundtrip_and_rejects_corruption() {
