@@ -810,22 +810,39 @@ impl Backend {
                 tracing::debug!("the index on disk is up to date");
             }
             if let Some(file) = cache_file.filter(|_| !index_current) {
-                // Read from the state a few at a time as the writer goes (a
-                // copy of every path at once weighed ~10 MB at 10^5 articles,
-                // right when memory peaks).
-                let ids = state.read().corpus.doc_ids();
+                // What to write is fixed now: each article's analysis of its
+                // file, as indexed (one the editor opens meanwhile is still
+                // written, from the file). Paths and stamps are read from the
+                // state a few at a time as the writer goes (a copy of every
+                // path at once weighed ~10 MB at 10^5 articles, right when
+                // memory peaks).
+                let docs: Vec<(crate::corpus::DocId, Arc<crate::analysis::DocAnalysis>)> = {
+                    let s = state.read();
+                    s.corpus
+                        .doc_ids()
+                        .into_iter()
+                        .filter_map(|d| {
+                            let e = s.corpus.doc(d)?;
+                            let skip = s.open.contains_key(&e.path) || s.corpus.is_kb_doc(d);
+                            (!skip).then(|| (d, e.analysis.clone()))
+                        })
+                        .collect()
+                };
                 let (r, state) = (root.clone(), state.clone());
                 crate::background::spawn_lasting("gazette index writer", move || {
-                    let it = ids.chunks(256).flat_map(|ids| {
+                    let it = docs.chunks(256).flat_map(|docs| {
                         crate::background::yield_to_requests();
                         let s = state.read();
-                        ids.iter()
-                            .filter_map(|&d| {
-                                let e = s.corpus.doc(d)?;
-                                if s.open.contains_key(&e.path) || s.corpus.is_kb_doc(d) {
-                                    return None;
-                                }
-                                Some((e.path.clone(), *s.stamps.get(&e.path)?, e.analysis.clone()))
+                        docs.iter()
+                            .filter_map(|(d, a)| {
+                                // Still that analysis, or opened since: the same
+                                // document. Otherwise it changed on disk (or was
+                                // removed): the next start analyses it again.
+                                let e = s.corpus.doc(*d)?;
+                                let same =
+                                    Arc::ptr_eq(&e.analysis, a) || s.open.contains_key(&e.path);
+                                same.then_some(())?;
+                                Some((e.path.clone(), *s.stamps.get(&e.path)?, a.clone()))
                             })
                             .collect::<Vec<_>>()
                     });
