@@ -1,5 +1,6 @@
 //! Hover cards for names and figures (markdown).
 
+use super::markdown::{code, link, text};
 use super::{context_line, target_at, Target, TextSource};
 use crate::corpus::{count_docs, Corpus, DocId, ItemRef};
 use crate::model::{FigureValue, Span};
@@ -26,12 +27,13 @@ pub fn hover(
     }
 }
 
+/// The article's file name as an inline code span.
 fn file_name(corpus: &Corpus, doc: DocId) -> String {
     let p = corpus.path(doc);
-    p.file_name().map_or_else(
+    code(&p.file_name().map_or_else(
         || p.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
-    )
+    ))
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -71,7 +73,7 @@ fn first_lines(
             .as_deref()
             .map(|t| context_line(t, span_of(first), CONTEXT_WIDTH))
             .unwrap_or_default();
-        let _ = write!(out, "\n- `{}` ({}×)", file_name(corpus, first.doc), n);
+        let _ = write!(out, "\n- {} ({}×)", file_name(corpus, first.doc), n);
         if !ctx.is_empty() {
             let _ = write!(out, ": {ctx}");
         }
@@ -96,9 +98,9 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
         return name_card_full(corpus, texts, r);
     }
     let info = corpus.entity_summary(e, MAX_ARTICLES);
-    let mut md = format!("**{}** · {}", info.name, info.kind);
+    let mut md = format!("**{}** · {}", text(&info.name), info.kind);
     if let Some(role) = &info.role {
-        let _ = write!(md, " · {role}");
+        let _ = write!(md, " · {}", text(role));
     }
     let _ = write!(
         md,
@@ -110,7 +112,7 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
         let list: Vec<String> = info
             .spellings
             .iter()
-            .map(|(s, n)| format!("{s} ({n}×)"))
+            .map(|(s, n)| format!("{} ({n}×)", text(s)))
             .collect();
         let _ = write!(md, " · spellings: {}", list.join(", "));
     }
@@ -131,23 +133,29 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
 
 fn name_card_full(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
     let info = corpus.entity_info(corpus.entity_of(r));
-    let mut md = format!("**{}** · {}", info.name, info.kind);
+    let mut md = format!("**{}** · {}", text(&info.name), info.kind);
     if let Some(role) = &info.role {
-        let _ = write!(md, " · {role}");
+        let _ = write!(md, " · {}", text(role));
     }
     if let Some(e) = &info.kb_entry {
         if let Some(d) = &e.description {
-            let _ = write!(md, "\n\n{d}");
+            let _ = write!(md, "\n\n{}", text(d));
         }
         let mut links = Vec::new();
         if let Some(q) = &e.wikidata {
-            links.push(format!("[Wikidata {q}](https://www.wikidata.org/wiki/{q})"));
+            // An item id is Q and digits; anything else is shown as text.
+            if q.len() > 1 && q.starts_with('Q') && q[1..].bytes().all(|b| b.is_ascii_digit()) {
+                links.push(format!("[Wikidata {q}](https://www.wikidata.org/wiki/{q})"));
+            } else {
+                links.push(format!("Wikidata {}", text(q)));
+            }
         }
         if let Some(u) = &e.url {
-            links.push(format!("<{u}>"));
+            links.push(link(u).unwrap_or_else(|| text(u)));
         }
         if !e.aliases.is_empty() {
-            links.push(format!("also: {}", e.aliases.join(", ")));
+            let aliases: Vec<String> = e.aliases.iter().map(|a| text(a)).collect();
+            links.push(format!("also: {}", aliases.join(", ")));
         }
         if !links.is_empty() {
             let _ = write!(md, "\n\n{}", links.join(" · "));
@@ -182,7 +190,7 @@ fn name_card_full(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverC
     if spellings.len() > 1 {
         let list: Vec<String> = spellings
             .iter()
-            .map(|(s, n)| format!("{s} ({n}×)"))
+            .map(|(s, n)| format!("{} ({n}×)", text(s)))
             .collect();
         let _ = write!(md, " · spellings: {}", list.join(", "));
     }
@@ -208,9 +216,9 @@ fn figure_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard
         }
         v => v.to_string(),
     };
-    let mut md = format!("**{}** · {}", value, f.category.as_str());
+    let mut md = format!("**{}** · {}", text(&value), f.category.as_str());
     if let Some(unit) = &f.unit {
-        let _ = write!(md, " · {unit}");
+        let _ = write!(md, " · {}", text(unit));
     }
     let same = corpus.same_quantity_summary(r, MAX_ARTICLES);
     if same.statements > 1 {
@@ -233,7 +241,12 @@ fn figure_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard
         let _ = write!(md, "\n\nOther values for the same topic:");
         for o in &other_values {
             let of = corpus.figure(*o);
-            let _ = write!(md, "\n- {} in `{}`", of.value, file_name(corpus, o.doc));
+            let _ = write!(
+                md,
+                "\n- {} in {}",
+                text(&of.value.to_string()),
+                file_name(corpus, o.doc)
+            );
         }
     }
     HoverCard {

@@ -7,6 +7,7 @@ pub mod completion;
 mod diagnostics;
 mod hover;
 pub mod lens;
+pub mod markdown;
 pub mod rename;
 pub mod semantic_tokens;
 pub mod symbols;
@@ -151,17 +152,33 @@ pub fn context_line(text: &str, span: Span, width: usize) -> String {
         let cut = after[half].0 + e;
         b = text[e..cut].rfind(' ').map_or(cut, |i| e + i);
     }
-    let esc = |t: &str| {
-        t.replace('*', "\\*")
-            .replace('_', "\\_")
-            .replace('`', "\\`")
+    // Each part is escaped on its own: one_line would trim the spaces
+    // around the mention.
+    let part = |t: &str| {
+        let (lead, trail) = (
+            t.starts_with(char::is_whitespace),
+            t.ends_with(char::is_whitespace),
+        );
+        let esc = markdown::inline(t);
+        if esc.is_empty() {
+            return if t.is_empty() {
+                String::new()
+            } else {
+                " ".into()
+            };
+        }
+        format!(
+            "{}{esc}{}",
+            if lead { " " } else { "" },
+            if trail { " " } else { "" }
+        )
     };
     format!(
         "{}{}**{}**{}{}",
         if a > line_start { "…" } else { "" },
-        esc(&text[a..s]),
-        esc(&text[s..e]),
-        esc(&text[e..b]),
+        part(&text[a..s]).trim_start(),
+        markdown::inline(&text[s..e]),
+        part(&text[e..b]).trim_end(),
         if b < line_end { "…" } else { "" }
     )
 }
