@@ -239,6 +239,46 @@ fn stale_versions_and_out_of_bounds_ranges_in_did_change_are_applied_clamped() {
 }
 
 #[test]
+fn lone_surrogates_in_did_change_are_applied_as_replacement_characters() {
+    let ws = workspace();
+    let path = ws.path().join("a.txt");
+    let mut c = started(ws.path());
+    c.open(&path);
+    let u = uri(&path);
+    // serde_json::json! cannot hold a lone surrogate: the raw message as an
+    // editor sends it. "\ud800" replaces "NATO" (line 0, characters 4..8),
+    // then a lone low half goes in before "Brüssel".
+    let change = |c: &mut Client, version: u32, start: u32, end: u32, text: &str| {
+        c.send_raw(&format!(
+            r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{u}","version":{version}}},"contentChanges":[{{"range":{{"start":{{"line":0,"character":{start}}},"end":{{"line":0,"character":{end}}}}},"text":"{text}"}}]}}}}"#
+        ));
+    };
+    change(&mut c, 2, 4, 8, r"\ud800");
+    change(&mut c, 3, 15, 15, r"\udc00");
+    // Positions after the replacement characters are still the editor's:
+    // one UTF-16 unit each.
+    change(&mut c, 4, 16, 23, "Berlin");
+    let got = c.request("gazette/documentText", json!({"uri": u}));
+    assert_eq!(
+        got["text"],
+        "Die \u{FFFD} tagte in \u{FFFD}Berlin.\nDer russische Präsident Wladimir Putin sprach über die NATO.\n"
+    );
+    assert_eq!(got["version"], 4);
+    let text = got["text"].as_str().unwrap();
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": pos_of(text, "NATO", 0, 1)}),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .is_some_and(|s| s.contains("NATO")),
+        "{hover}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
 fn did_open_outside_the_workspace_is_served_and_forgotten_on_close() {
     let ws = workspace();
     let elsewhere = tempfile::tempdir().unwrap();

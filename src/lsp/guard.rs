@@ -108,10 +108,13 @@ async fn pump<I: AsyncRead + Unpin, W: AsyncWrite + Unpin>(
             }
         };
         let body = match frame {
-            Frame::Body(b) => match check_message(&b) {
-                Ok(()) => b,
-                Err((err, id)) => malformed(err, id),
-            },
+            Frame::Body(b) => {
+                let b = lone_surrogates_replaced(b);
+                match check_message(&b) {
+                    Ok(()) => b,
+                    Err((err, id)) => malformed(err, id),
+                }
+            }
             Frame::Bad(err) => malformed(err, Id::Null),
         };
         if let Some(c) = &clock {
@@ -234,6 +237,61 @@ async fn read_line_limited<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Resul
 
 /// Checks that a body is a JSON-RPC message tower-lsp will accept; else the
 /// error to answer and the id to answer it with.
+/// `body` with every unpaired UTF-16 surrogate escape (`\\ud800` without
+/// its low half, or a low half alone) replaced by `\\ufffd`.
+///
+/// JavaScript strings may hold lone surrogates (an editor's buffer in the
+/// middle of an edit, a pasted half of an emoji), and clients send them as
+/// JSON escapes; serde_json refuses them, which would drop the whole
+/// message — a `didChange` lost makes the server's text diverge from the
+/// editor's for the rest of the session. U+FFFD is one UTF-16 unit like the
+/// lone surrogate, so every later position in the document stays right.
+/// Escapes only occur inside JSON strings, where `\\\\` is the only other
+/// escape that could precede a `u`; both are walked as escapes.
+pub fn lone_surrogates_replaced(body: Vec<u8>) -> Vec<u8> {
+    fn unit_at(b: &[u8], i: usize) -> Option<u16> {
+        if b.get(i) != Some(&b'\\') || b.get(i + 1) != Some(&b'u') {
+            return None;
+        }
+        let hex = std::str::from_utf8(b.get(i + 2..i + 6)?).ok()?;
+        u16::from_str_radix(hex, 16).ok()
+    }
+    const HIGH: std::ops::RangeInclusive<u16> = 0xD800..=0xDBFF;
+    const LOW: std::ops::RangeInclusive<u16> = 0xDC00..=0xDFFF;
+    let mut lone = Vec::new();
+    let mut i = 0;
+    while let Some(at) = body[i..].iter().position(|&c| c == b'\\') {
+        i += at;
+        match unit_at(&body, i) {
+            Some(u) if HIGH.contains(&u) => {
+                if unit_at(&body, i + 6).is_some_and(|l| LOW.contains(&l)) {
+                    i += 12;
+                } else {
+                    lone.push(i);
+                    i += 6;
+                }
+            }
+            Some(u) if LOW.contains(&u) => {
+                lone.push(i);
+                i += 6;
+            }
+            Some(_) => i += 6,
+            None => i += 2,
+        }
+        if i >= body.len() {
+            break;
+        }
+    }
+    if lone.is_empty() {
+        return body;
+    }
+    let mut body = body;
+    for at in lone {
+        body[at + 2..at + 6].copy_from_slice(b"fffd");
+    }
+    body
+}
+
 pub fn check_message(body: &[u8]) -> Result<(), (Error, Id)> {
     let text = std::str::from_utf8(body).map_err(|e| {
         (
@@ -480,6 +538,49 @@ mod tests {
         let f = frames(&input).await;
         assert!(matches!(&f[0], Frame::Bad(e) if e.code == ErrorCode::InvalidRequest));
         assert!(matches!(&f[1], Frame::Body(b) if b == b"{}"));
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        let fix = |s: &str| String::from_utf8(lone_surrogates_replaced(s.into())).unwrap();
+        // Lone high, lone low, high at the end, and one at the end of input.
+        assert_eq!(fix(r#"{"t":"a\ud800b"}"#), r#"{"t":"a\ufffdb"}"#);
+        assert_eq!(fix(r#"{"t":"\uDC00"}"#), r#"{"t":"\ufffd"}"#);
+        assert_eq!(fix(r#"{"t":"\ud800\u0041"}"#), r#"{"t":"\ufffd\u0041"}"#);
+        assert_eq!(fix(r#""\ud83d"#), r#""\ufffd"#);
+        // Pairs, escaped backslashes and other escapes are left alone.
+        for ok in [
+            r#"{"t":"\ud83d\ude00"}"#,
+            r#"{"t":"\\ud800"}"#,
+            r#"{"t":"\n\"\\\u00e4"}"#,
+            r#"{"t":"\"#,
+            r#"{"t":"\u12"}"#,
+        ] {
+            assert_eq!(fix(ok), ok);
+        }
+    }
+
+    proptest::proptest! {
+        /// Any UTF-16 sequence sent as escapes decodes as std's lossy UTF-16
+        /// decoder would (a lone surrogate is one U+FFFD), unit for unit.
+        #[test]
+        fn any_utf16_escapes_decode_like_decode_utf16(
+            units in proptest::collection::vec(
+                proptest::prop_oneof![0xD7F0u16..0xE010, proptest::num::u16::ANY], 0..24)
+        ) {
+            let mut json = String::from("{\"t\":\"");
+            for u in &units {
+                json.push_str(&format!("\\u{u:04x}"));
+            }
+            json.push_str("\"}");
+            let fixed = lone_surrogates_replaced(json.into_bytes());
+            let v: serde_json::Value = serde_json::from_slice(&fixed).unwrap();
+            let want: String = char::decode_utf16(units.iter().copied())
+                .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect();
+            proptest::prop_assert_eq!(v["t"].as_str().unwrap(), want.as_str());
+            proptest::prop_assert_eq!(want.encode_utf16().count(), units.len());
+        }
     }
 
     #[test]
