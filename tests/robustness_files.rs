@@ -672,7 +672,8 @@ fn special_files_and_links_leaving_the_root_are_never_read() {
     std::fs::write(&b, ARTICLE).unwrap();
     let kb = dir.path().join("gazette.toml");
 
-    let kinds: [(&str, &dyn Fn(&Path)); 3] = [
+    type Make<'a> = &'a dyn Fn(&Path);
+    let kinds: [(&str, Make); 3] = [
         ("leading out of the workspace", &|p| {
             symlink("/dev/zero", p).unwrap()
         }),
