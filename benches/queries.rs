@@ -28,7 +28,7 @@ fn seeds() -> (Corpus, Texts) {
     if dir.file_name().is_some_and(|n| n != "seeds") {
         let files = gazette::workspace::discover(&dir, &Default::default()).unwrap();
         let results =
-            gazette::corpus::build::analyze_files(&files, u64::MAX, &Overrides::default());
+            gazette::corpus::build::analyze_files(&files, u64::MAX, None, &Overrides::default());
         let mut corpus = Corpus::new();
         let mut texts = HashMap::new();
         for r in results {

@@ -5,9 +5,10 @@
 //! (the OS cache folder by default; `cacheDir` setting or `GAZETTE_CACHE_DIR`
 //! to move it). It holds a header — format version, a fingerprint of the
 //! engine that wrote it (source and data files, computed by `build.rs`), a
-//! fingerprint of the user's overrides — and, per file, its path, size,
-//! modification time and analysis. A file whose size or mtime differ is
-//! analysed again; the others are taken as they are.
+//! fingerprint of the user's overrides — and, per file, its path, a
+//! [`FileStamp`] (size, modification and change times, inode, and a hash
+//! of the content that was analysed) and analysis. A file whose stamp
+//! differs is analysed again; the others are taken as they are.
 //!
 //! Format: bincode 2 (serde) — compact, fast, and the whole file is read in
 //! one pass, so a simple versioned blob beats a database here (see
@@ -16,7 +17,11 @@
 //! while the next are decoded ([`load_each`]). Writes go to a temporary
 //! file in the same folder, are flushed and then renamed over the old file:
 //! a crash mid-write leaves the previous index intact. A file that is corrupt, from another format
-//! version or another engine is ignored with a log line and rewritten.
+//! version or another engine is ignored with a log line and rewritten; every
+//! length in it is checked against the bytes there are before anything is
+//! allocated for it ([`decode_bounded`]), so a damaged file cannot make the
+//! server allocate without bound (a string claiming 2^50 bytes aborted the
+//! process at every start).
 
 use crate::analysis::DocAnalysis;
 use serde::{Deserialize, Serialize};
@@ -25,30 +30,116 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-const FORMAT: u32 = 2;
-const MAGIC: &[u8; 8] = b"GAZIDX\0\x02";
+const FORMAT: u32 = 3;
+const MAGIC: &[u8; 8] = b"GAZIDX\0\x03";
 pub const ENGINE: &str = env!("GAZETTE_ENGINE_HASH");
 
-/// What identifies a file's content without reading it.
+/// What identifies the content of a file an analysis was made from.
+///
+/// Size and modification time alone are not enough: a file rewritten with
+/// the same size and its old mtime (tools that preserve times, `touch -d`,
+/// a restore) looked unchanged, and its stale analysis was served after a
+/// restart. The change time (`ctime`, which no user can set back) and the
+/// inode catch rewrites and replacements. Where they cannot be trusted —
+/// the file was changed so shortly before it was read that a later write
+/// could carry the same times (file systems store times in coarse ticks),
+/// or the platform has no change time — the content hash decides, as git
+/// does for "racily clean" files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStamp {
     pub size: u64,
     pub mtime_ns: u128,
+    /// Change time in nanoseconds since the epoch (`None` where the platform
+    /// has none: then the hash is always compared).
+    pub ctime_ns: Option<i128>,
+    pub dev: u64,
+    pub ino: u64,
+    /// Hash of the bytes the analysis was made from ([`content_hash`]).
+    pub hash: u64,
+    /// When the metadata was taken (ns since the epoch).
+    pub seen_ns: u128,
+}
+
+/// A change this close before the stamp was taken leaves it in doubt: the
+/// content hash is compared (covers coarse time stamps: FAT's 2 s, the
+/// kernel's clock tick, network file systems' skew).
+const RACY_NS: i128 = 3_000_000_000;
+
+/// The metadata part of a stamp: (size, mtime, ctime, dev, inode).
+type MetaKey = (u64, u128, Option<i128>, u64, u64);
+
+fn meta_key(meta: &std::fs::Metadata) -> Option<MetaKey> {
+    let mtime_ns = meta
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    #[cfg(unix)]
+    let (ctime_ns, dev, ino) = {
+        use std::os::unix::fs::MetadataExt;
+        (
+            Some(meta.ctime() as i128 * 1_000_000_000 + meta.ctime_nsec() as i128),
+            meta.dev(),
+            meta.ino(),
+        )
+    };
+    #[cfg(not(unix))]
+    let (ctime_ns, dev, ino) = (None, 0, 0);
+    Some((meta.len(), mtime_ns, ctime_ns, dev, ino))
+}
+
+/// A hash of a file's bytes: the standard library's SipHash with its fixed
+/// keys (`DefaultHasher::new`), the same in every run of a build. Should a
+/// later Rust release change it, stamps in doubt only cause re-analysis.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
 }
 
 impl FileStamp {
-    pub fn of(path: &Path) -> Option<FileStamp> {
-        let meta = std::fs::metadata(path).ok()?;
-        let mtime_ns = meta
-            .modified()
-            .ok()?
-            .duration_since(UNIX_EPOCH)
-            .ok()?
-            .as_nanos();
+    /// The stamp of a file read (`workspace::read_file`): its metadata as
+    /// of opening it, and the bytes that were read and analysed.
+    pub fn new(file: &crate::workspace::FileBytes) -> Option<FileStamp> {
+        let (size, mtime_ns, ctime_ns, dev, ino) = meta_key(&file.meta)?;
+        let seen_ns = file.seen.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+        let bytes = &file.bytes;
         Some(FileStamp {
-            size: meta.len(),
+            size,
             mtime_ns,
+            ctime_ns,
+            dev,
+            ino,
+            hash: content_hash(bytes),
+            seen_ns,
         })
+    }
+
+    fn meta_key(&self) -> MetaKey {
+        (self.size, self.mtime_ns, self.ctime_ns, self.dev, self.ino)
+    }
+
+    /// Whether the metadata alone cannot tell a later rewrite apart.
+    fn in_doubt(&self) -> bool {
+        let Some(ctime) = self.ctime_ns else {
+            return true;
+        };
+        let changed = ctime.max(self.mtime_ns as i128);
+        changed > self.seen_ns as i128 - RACY_NS
+    }
+
+    /// Whether `path` still holds the content this stamp was taken of.
+    /// `read` reads the file (through `workspace::read_file`, with the
+    /// caller's limits) when the metadata leaves it in doubt.
+    pub fn matches(&self, path: &Path, read: impl FnOnce(&Path) -> Option<Vec<u8>>) -> bool {
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            return false;
+        };
+        if !meta.is_file() || meta_key(&meta) != Some(self.meta_key()) {
+            return false;
+        }
+        !self.in_doubt() || read(path).is_some_and(|b| content_hash(&b) == self.hash)
     }
 }
 
@@ -138,9 +229,10 @@ pub fn load_each(
 ) -> Result<Loaded, String> {
     use rayon::prelude::*;
     use std::io::Read;
-    let f =
-        std::fs::File::open(file).map_err(|e| format!("no index at {}: {e}", file.display()))?;
-    let size = f.metadata().map_or(0, |m| m.len());
+    // Not a regular file (a FIFO would block, a device never end): no index.
+    let (f, meta) = crate::workspace::open_regular(file, false)
+        .map_err(|e| format!("no index at {}: {e}", file.display()))?;
+    let size = meta.len();
     let mut r = std::io::BufReader::with_capacity(1 << 20, f);
     let corrupt = |e: &dyn std::fmt::Display| format!("index {} is corrupt: {e}", file.display());
     let mut magic = [0u8; MAGIC.len()];
@@ -150,9 +242,13 @@ pub fn load_each(
             file.display()
         ));
     }
-    let cfg = bincode::config::standard();
-    let header: Header =
-        bincode::serde::decode_from_std_read(&mut r, cfg).map_err(|e| corrupt(&e))?;
+    // The header is small (a hash and a path): a length claiming more than
+    // the limit is damage, not a reason to allocate.
+    let header: Header = bincode::serde::decode_from_std_read(
+        &mut r,
+        bincode::config::standard().with_limit::<HEADER_LIMIT>(),
+    )
+    .map_err(|e| corrupt(&e))?;
     if header.format != FORMAT || header.engine != ENGINE {
         return Err(format!(
             "index {} was written by another gazette version; rebuilding",
@@ -189,8 +285,14 @@ pub fn load_each(
                 }
             }
             let len = u64::from_le_bytes(len);
-            let mut block = vec![0u8; len.min(size) as usize];
-            if len > size || r.read_exact(&mut block).is_err() {
+            // Never more than the file holds (a damaged length could claim
+            // exabytes).
+            if len > size {
+                damaged = Some(corrupt(&"truncated block"));
+                break;
+            }
+            let mut block = Vec::new();
+            if (&mut r).take(len).read_to_end(&mut block).is_err() || block.len() as u64 != len {
                 damaged = Some(corrupt(&"truncated block"));
                 break;
             }
@@ -202,8 +304,7 @@ pub fn load_each(
         let decoded: Vec<Result<(Vec<Entry>, usize), String>> = blocks
             .par_iter()
             .map(|b| {
-                let (v, _) = bincode::serde::decode_from_slice::<Vec<Entry>, _>(b, cfg)
-                    .map_err(|e| corrupt(&e))?;
+                let v: Vec<Entry> = decode_bounded(b).map_err(|e| corrupt(&e))?;
                 let n = v.len();
                 let kept: Vec<Entry> = v.into_iter().filter(|e| keep(e)).collect();
                 let dropped = n - kept.len();
@@ -233,6 +334,41 @@ pub fn load_each(
             return Err(e);
         }
     }
+}
+
+/// The most a header may claim to decode (it is a hash and a path).
+const HEADER_LIMIT: usize = 1 << 20;
+
+/// Decodes one block of the index with a limit on what it may claim.
+///
+/// bincode claims the memory a value needs before allocating it (a
+/// string's length, 16 bytes for a `u128`, ...) and checks each claim
+/// against the configured limit; with no limit, a damaged length was
+/// allocated as it stood: a string claiming 2^50 bytes aborted the process
+/// ("memory allocation of 1125899906842624 bytes failed"), at every start.
+/// A valid encoding claims at most 16 bytes per byte of input (a varint
+/// `u128` takes one byte at the least; a string's bytes are claimed one for
+/// one; serde's sequences preallocate at most 1 MiB and claim nothing), so
+/// the limit is that, rounded up to a power of 4 — a const generic in
+/// bincode, hence the dispatch over a few sizes. A damaged length is then an
+/// error, and nothing over 64 times the block's size is ever allocated for
+/// it.
+fn decode_bounded<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<T, bincode::error::DecodeError> {
+    let need = bytes.len().saturating_mul(16);
+    macro_rules! within {
+        ($($bits:literal)*) => {$(
+            if need <= 1usize << $bits {
+                let cfg = bincode::config::standard().with_limit::<{ 1usize << $bits }>();
+                return bincode::serde::decode_from_slice(bytes, cfg).map(|(v, _)| v);
+            }
+        )*};
+    }
+    within!(20 22 24 26 28 30);
+    #[cfg(target_pointer_width = "64")]
+    within!(32 34 36 38 40 42);
+    Err(bincode::error::DecodeError::LimitExceeded)
 }
 
 /// Name prefix of an index being written.
@@ -356,6 +492,147 @@ mod tests {
         Ok(out)
     }
 
+    fn test_stamp() -> FileStamp {
+        FileStamp {
+            size: 0,
+            mtime_ns: 0,
+            ctime_ns: Some(0),
+            dev: 1,
+            ino: 2,
+            hash: 3,
+            seen_ns: 4,
+        }
+    }
+
+    /// An index with a valid header followed by `block`.
+    fn index_with_block(file: &Path, root: &Path, block: &[u8]) {
+        let mut bytes = MAGIC.to_vec();
+        let header = Header {
+            format: FORMAT,
+            engine: ENGINE.to_string(),
+            overrides: 7,
+            root: root.to_path_buf(),
+        };
+        bytes.extend(bincode::serde::encode_to_vec(&header, bincode::config::standard()).unwrap());
+        bytes.extend((block.len() as u64).to_le_bytes());
+        bytes.extend(block);
+        std::fs::write(file, bytes).unwrap();
+    }
+
+    /// bincode's varint for a u64 over u32::MAX: 253, then 8 bytes.
+    fn varint_u64(n: u64) -> Vec<u8> {
+        let mut v = vec![253u8];
+        v.extend(n.to_le_bytes());
+        v
+    }
+
+    #[test]
+    fn lengths_claiming_more_than_the_file_holds_are_errors_not_allocations() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("index.bin");
+        let root = Path::new("/corpus");
+        // One entry whose path claims 2^50 bytes (this aborted the process:
+        // "memory allocation of 1125899906842624 bytes failed").
+        let mut block = vec![1u8];
+        block.extend(varint_u64(1 << 50));
+        block.extend(b"/corpus/a.txt and then some more bytes");
+        index_with_block(&file, root, &block);
+        let err = load(&file, root, 7).unwrap_err();
+        assert!(err.contains("corrupt"), "{err}");
+        // The same in the header (the engine string).
+        let mut bytes = MAGIC.to_vec();
+        bytes.push(FORMAT as u8);
+        bytes.extend(varint_u64(1 << 50));
+        bytes.extend(b"0123456789abcdef");
+        std::fs::write(&file, bytes).unwrap();
+        assert!(load(&file, root, 7).unwrap_err().contains("corrupt"));
+        // A block length claiming more than the file.
+        index_with_block(&file, root, b"");
+        let mut bytes = std::fs::read(&file).unwrap();
+        let at = bytes.len() - 8;
+        bytes[at..].copy_from_slice(&(1u64 << 50).to_le_bytes());
+        std::fs::write(&file, &bytes).unwrap();
+        assert!(load(&file, root, 7).unwrap_err().contains("truncated"));
+        // A valid index of the same entries still loads.
+        let a = analyze("Olaf Scholz traf Emmanuel Macron.", &Overrides::default());
+        let p = PathBuf::from("/corpus/a.txt");
+        save(
+            &file,
+            root,
+            7,
+            std::iter::once((p.as_path(), test_stamp(), &a)),
+        )
+        .unwrap();
+        assert_eq!(load(&file, root, 7).unwrap()[&p], (test_stamp(), a));
+    }
+
+    #[test]
+    fn the_decode_limit_is_never_hit_by_valid_blocks() {
+        // Many small values (varints claim up to 16 bytes per byte read):
+        // the worst ratio of claims to input a valid block can have.
+        let stamps: Vec<FileStamp> = vec![test_stamp(); 5000];
+        let bytes = bincode::serde::encode_to_vec(&stamps, bincode::config::standard()).unwrap();
+        let back: Vec<FileStamp> = decode_bounded(&bytes).unwrap();
+        assert_eq!(back, stamps);
+        let empty =
+            bincode::serde::encode_to_vec(Vec::<FileStamp>::new(), bincode::config::standard())
+                .unwrap();
+        assert!(decode_bounded::<Vec<FileStamp>>(&empty).unwrap().is_empty());
+    }
+
+    /// Reads a file as the server does.
+    fn read(p: &Path) -> Option<Vec<u8>> {
+        crate::workspace::read_file(p, u64::MAX, None)
+            .ok()
+            .map(|f| f.bytes)
+    }
+
+    fn rewrite_keeping_size_and_mtime(p: &Path, text: &str) {
+        let mtime = std::fs::metadata(p).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        std::fs::write(p, text).unwrap();
+        let f = std::fs::File::options().write(true).open(p).unwrap();
+        f.set_modified(mtime).unwrap();
+    }
+
+    #[test]
+    fn a_rewrite_with_the_same_size_and_mtime_changes_the_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt");
+        std::fs::write(&p, "Olaf Scholz traf Macron.").unwrap();
+        let stamp =
+            FileStamp::new(&crate::workspace::read_file(&p, 1 << 20, None).unwrap()).unwrap();
+        // Unchanged: the same.
+        assert!(stamp.matches(&p, read));
+        // Just written, so in doubt: the content decides.
+        assert!(stamp.in_doubt());
+        rewrite_keeping_size_and_mtime(&p, "Anna Lena traf Merkel.  ");
+        assert_eq!(std::fs::metadata(&p).unwrap().len(), stamp.size);
+        assert!(!stamp.matches(&p, read));
+        // Not in doubt (read long after the last change): the change time
+        // and inode decide, without reading.
+        let fresh =
+            FileStamp::new(&crate::workspace::read_file(&p, 1 << 20, None).unwrap()).unwrap();
+        let old = FileStamp {
+            seen_ns: fresh.seen_ns + 10 * RACY_NS as u128,
+            ..fresh
+        };
+        assert!(!old.in_doubt());
+        assert!(old.matches(&p, |_| panic!("read although not in doubt")));
+        rewrite_keeping_size_and_mtime(&p, "Olaf Scholz traf Macron.");
+        assert!(!old.matches(&p, |_| panic!("read although the change time differs")));
+        // Replaced by another file (another inode), same size and times.
+        let q = dir.path().join("b.txt");
+        std::fs::write(&q, "Olaf Scholz traf Macron.").unwrap();
+        let fresh =
+            FileStamp::new(&crate::workspace::read_file(&p, 1 << 20, None).unwrap()).unwrap();
+        std::fs::rename(&q, &p).unwrap();
+        assert!(!fresh.matches(&p, read));
+        // Gone: not the same.
+        std::fs::remove_file(&p).unwrap();
+        assert!(!fresh.matches(&p, read));
+    }
+
     #[test]
     fn roundtrip_and_rejects_corruption() {
         let dir = tempfile::tempdir().unwrap();
@@ -368,6 +645,7 @@ mod tests {
         let stamp = FileStamp {
             size: 10,
             mtime_ns: 42,
+            ..test_stamp()
         };
         let p = PathBuf::from("/corpus/a.txt");
         save(&file, root, 7, std::iter::once((p.as_path(), stamp, &a))).unwrap();
@@ -430,6 +708,7 @@ mod tests {
         let stamp = FileStamp {
             size: 1,
             mtime_ns: 2,
+            ..test_stamp()
         };
         let paths: Vec<PathBuf> = (0..BLOCK * 2 + 7)
             .map(|i| PathBuf::from(format!("/corpus/{i:05}.txt")))

@@ -12,6 +12,12 @@
 //! printable text) and the fallback is reported. Binary files (NUL bytes or
 //! many control characters in the first 8 KiB) and files over the size limit
 //! are skipped with a reason.
+//!
+//! Every file gazette reads from user data (articles, `gazette.toml`,
+//! command-line arguments) goes through [`read_file`]: regular files only
+//! (a FIFO is never opened for reading in blocking mode, a device never
+//! read), the size limit checked before reading and enforced while reading,
+//! and, under a workspace root, no leaving the root through links.
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
@@ -20,12 +26,24 @@ pub const DEFAULT_INCLUDE: &[&str] = &["**/*.txt", "**/*.md"];
 /// Files larger than this are skipped (configurable): a single 100 MB file
 /// would make every keystroke in it slow for no benefit to a news corpus.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// The size limit a `maxFileSize` setting means, wherever it is set (editor
+/// settings, `initializationOptions`, `gazette.toml`): a number of bytes,
+/// and `0` for no limit (as the VS Code extension has always documented).
+pub fn size_limit(setting: u64) -> u64 {
+    if setting == 0 {
+        u64::MAX
+    } else {
+        setting
+    }
+}
 const SKIPPED_DIRS: &[&str] = &["target", "node_modules", ".git"];
 
 #[derive(Clone, Debug)]
 pub struct WorkspaceConfig {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
+    /// In bytes; "no limit" is `u64::MAX` (see [`size_limit`]).
     pub max_file_size: u64,
 }
 
@@ -65,13 +83,27 @@ impl FileFilter {
     /// Does `path` (absolute or relative to `root`) belong to the corpus?
     pub fn matches(&self, root: &Path, path: &Path) -> bool {
         let rel = path.strip_prefix(root).unwrap_or(path);
-        if rel.components().any(|c| {
-            let s = c.as_os_str().to_string_lossy();
-            (s.starts_with('.') && s != "." && s != "..") || SKIPPED_DIRS.contains(&s.as_ref())
-        }) {
-            return false;
-        }
-        self.include.is_match(rel) && !self.exclude.is_match(rel)
+        !in_skipped_folder(rel) && self.include.is_match(rel) && !self.exclude.is_match(rel)
+    }
+}
+
+/// Whether a path (relative to the root) runs through a folder discovery
+/// skips: hidden ones, `.git`, `target`, `node_modules`.
+fn in_skipped_folder(rel: &Path) -> bool {
+    rel.components().any(|c| {
+        let s = c.as_os_str().to_string_lossy();
+        (s.starts_with('.') && s != "." && s != "..") || SKIPPED_DIRS.contains(&s.as_ref())
+    })
+}
+
+/// Whether `dir` is a folder of the workspace under `root` that discovery
+/// would walk: inside the root, not through a link, not a skipped folder.
+/// A watcher event naming any other folder must not start a walk (one for
+/// `/usr` took seconds and held up every request behind it).
+pub fn is_workspace_folder(root: &Path, dir: &Path) -> bool {
+    match dir.strip_prefix(root) {
+        Ok(rel) => !in_skipped_folder(rel) && !leaves_root(root, dir),
+        Err(_) => false,
     }
 }
 
@@ -98,15 +130,23 @@ pub fn discover(root: &Path, cfg: &WorkspaceConfig) -> anyhow::Result<Vec<PathBu
 }
 
 /// Expands command-line arguments (files or folders) into corpus files.
+/// A named argument that is neither a folder nor a regular file (a FIFO, a
+/// device, a socket) is an error: it is never opened.
 pub fn expand_args(args: &[PathBuf], cfg: &WorkspaceConfig) -> anyhow::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for a in args {
-        if a.is_dir() {
-            out.extend(discover(a, cfg)?);
-        } else if a.exists() {
-            out.push(a.clone());
-        } else {
-            anyhow::bail!("{}: no such file or directory", a.display());
+        match std::fs::metadata(a) {
+            Ok(m) if m.is_dir() => out.extend(discover(a, cfg)?),
+            Ok(m) if m.is_file() => out.push(a.clone()),
+            Ok(m) => anyhow::bail!(
+                "{}: not a regular file ({}); gazette reads text files and folders",
+                a.display(),
+                kind_of(&m.file_type())
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                anyhow::bail!("{}: no such file or directory", a.display())
+            }
+            Err(e) => anyhow::bail!("{}: {e}", a.display()),
         }
     }
     out.sort();
@@ -170,11 +210,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// Why a file was not indexed.
+/// Why a file was not read.
 #[derive(Debug)]
 pub enum SkipReason {
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     Binary,
+    /// A FIFO, a device, a socket or a folder: never read (a FIFO would
+    /// block the reader forever, `/dev/zero` would fill the memory).
+    NotAFile(&'static str),
+    /// A link (or a path through a linked folder) that leads out of the
+    /// workspace root, to `target`.
+    LeavesRoot {
+        target: PathBuf,
+    },
     Io(std::io::Error),
 }
 
@@ -185,9 +236,113 @@ impl std::fmt::Display for SkipReason {
                 write!(f, "skipped: {size} bytes is over the limit of {limit} bytes (setting maxFileSize)")
             }
             SkipReason::Binary => write!(f, "skipped: binary file"),
+            SkipReason::NotAFile(kind) => write!(f, "skipped: not a regular file ({kind})"),
+            SkipReason::LeavesRoot { target } => write!(
+                f,
+                "skipped: a link leading out of the workspace (to {})",
+                target.display()
+            ),
             SkipReason::Io(e) => write!(f, "skipped: {e}"),
         }
     }
+}
+
+/// What a file system entry is, in words (for messages).
+pub fn kind_of(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_file() {
+        "a regular file"
+    } else {
+        "a special file"
+    }
+}
+
+/// A file's bytes, with its metadata as of opening it (`fstat` on the open
+/// file, so it describes the file that was read, not whatever the path names
+/// now).
+#[derive(Debug)]
+pub struct FileBytes {
+    pub bytes: Vec<u8>,
+    pub meta: std::fs::Metadata,
+    /// The time just before the file was opened: a change after it is not
+    /// in `bytes` (see `cache::FileStamp`).
+    pub seen: std::time::SystemTime,
+}
+
+/// Reads a file gazette was given: the one function for every file read
+/// from user data (articles, `gazette.toml`, command-line arguments; a test
+/// fails when another reading call appears in `src/`).
+///
+/// - Only regular files: anything else (FIFO, device, socket, folder) is
+///   refused from its metadata, before opening. The file is then opened
+///   non-blocking (a FIFO swapped in meanwhile cannot block the open) and
+///   its metadata checked again on the open file.
+/// - `max_size` (bytes; `u64::MAX` for none) is checked before reading, and
+///   at most `max_size + 1` bytes are read, so a file growing meanwhile
+///   cannot make the read unbounded.
+/// - With a `root`, the path must stay under it once links are resolved:
+///   a link leading out of the root is refused; links inside it are fine.
+pub fn read_file(path: &Path, max_size: u64, root: Option<&Path>) -> Result<FileBytes, SkipReason> {
+    use std::io::Read;
+    let target = match root {
+        Some(root) => {
+            let real = std::fs::canonicalize(path).map_err(SkipReason::Io)?;
+            let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+            if !real.starts_with(&real_root) {
+                return Err(SkipReason::LeavesRoot { target: real });
+            }
+            real
+        }
+        None => path.to_path_buf(),
+    };
+    let meta = std::fs::metadata(&target).map_err(SkipReason::Io)?;
+    if !meta.is_file() {
+        return Err(SkipReason::NotAFile(kind_of(&meta.file_type())));
+    }
+    if meta.len() > max_size {
+        return Err(SkipReason::TooLarge {
+            size: meta.len(),
+            limit: max_size,
+        });
+    }
+    let seen = std::time::SystemTime::now();
+    let (file, meta) = open_regular(&target, root.is_some())?;
+    if meta.len() > max_size {
+        return Err(SkipReason::TooLarge {
+            size: meta.len(),
+            limit: max_size,
+        });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(SkipReason::Io)?;
+    if bytes.len() as u64 > max_size {
+        return Err(SkipReason::TooLarge {
+            size: bytes.len() as u64,
+            limit: max_size,
+        });
+    }
+    Ok(FileBytes { bytes, meta, seen })
 }
 
 /// A decoded text file.
@@ -198,23 +353,40 @@ pub struct Decoded {
     pub fallback_encoding: Option<&'static str>,
 }
 
-/// Reads and decodes a corpus file.
-pub fn read_text(path: &Path, max_size: u64) -> Result<Decoded, SkipReason> {
-    let meta = std::fs::metadata(path).map_err(SkipReason::Io)?;
-    if meta.len() > max_size {
-        return Err(SkipReason::TooLarge {
-            size: meta.len(),
-            limit: max_size,
-        });
+/// Opens a regular file for reading, without blocking: non-blocking, so a
+/// FIFO swapped in since its metadata was checked cannot block the open, and
+/// checked again on the open file (`fstat`), so whatever was opened is a
+/// regular file. With `no_follow`, a link in the last component is refused.
+/// For [`read_file`], and for gazette's own files read as a stream (the
+/// persistent index).
+pub fn open_regular(
+    path: &Path,
+    no_follow: bool,
+) -> Result<(std::fs::File, std::fs::Metadata), SkipReason> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut flags = libc::O_NONBLOCK;
+        if no_follow {
+            flags |= libc::O_NOFOLLOW;
+        }
+        options.custom_flags(flags);
     }
-    let bytes = std::fs::read(path).map_err(SkipReason::Io)?;
-    if bytes.len() as u64 > max_size {
-        return Err(SkipReason::TooLarge {
-            size: bytes.len() as u64,
-            limit: max_size,
-        });
+    #[cfg(not(unix))]
+    let _ = no_follow;
+    let file = options.open(path).map_err(SkipReason::Io)?;
+    let meta = file.metadata().map_err(SkipReason::Io)?;
+    if !meta.is_file() {
+        return Err(SkipReason::NotAFile(kind_of(&meta.file_type())));
     }
-    decode(&bytes)
+    Ok((file, meta))
+}
+
+/// Reads ([`read_file`]) and decodes a text file.
+pub fn read_text(path: &Path, max_size: u64, root: Option<&Path>) -> Result<Decoded, SkipReason> {
+    decode(&read_file(path, max_size, root)?.bytes)
 }
 
 /// Decodes file bytes: UTF-8 (BOM stripped) or Windows-1252; binary is refused.
@@ -321,6 +493,109 @@ mod tests {
         assert!(leaves_root(root.path(), &root.path().join("l.txt")));
         assert!(leaves_root(root.path(), &root.path().join("d/secret.txt")));
         assert!(!leaves_root(root.path(), &root.path().join("gone.txt")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn read_file_takes_regular_files_only_within_the_limit_and_the_root() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        std::fs::write(outside.path().join("secret.txt"), "geheim").unwrap();
+        std::fs::write(r.join("a.txt"), "Hallo Welt").unwrap();
+        let fifo = r.join("fifo.txt");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        symlink("/dev/zero", r.join("zero.txt")).unwrap();
+        symlink(&fifo, r.join("to-fifo.txt")).unwrap();
+        symlink(outside.path().join("secret.txt"), r.join("out.txt")).unwrap();
+        symlink(r.join("a.txt"), r.join("in.txt")).unwrap();
+        symlink(outside.path(), r.join("outdir")).unwrap();
+
+        let t = std::time::Instant::now();
+        let fails =
+            |p: &str, root: Option<&Path>| read_file(&r.join(p), 1 << 20, root).unwrap_err();
+        // Special files are refused, with or without a root, never read:
+        // a FIFO does not block, /dev/zero does not fill the memory.
+        for root in [None, Some(r)] {
+            assert!(matches!(
+                fails("fifo.txt", root),
+                SkipReason::NotAFile("a FIFO")
+            ));
+            assert!(matches!(
+                fails("to-fifo.txt", root),
+                SkipReason::NotAFile("a FIFO")
+            ));
+            assert!(matches!(fails(".", root), SkipReason::NotAFile("a folder")));
+        }
+        assert!(matches!(
+            fails("zero.txt", None),
+            SkipReason::NotAFile("a character device")
+        ));
+        assert!(matches!(
+            read_file(Path::new("/dev/zero"), u64::MAX, None),
+            Err(SkipReason::NotAFile("a character device"))
+        ));
+        // Under a root, links leading out of it are refused (whatever they
+        // name); links inside it are followed.
+        for p in ["zero.txt", "out.txt", "outdir/secret.txt"] {
+            let e = fails(p, Some(r));
+            assert!(matches!(e, SkipReason::LeavesRoot { .. }), "{p}: {e}");
+            assert!(
+                e.to_string().contains("leading out of the workspace"),
+                "{e}"
+            );
+        }
+        assert_eq!(
+            read_file(&r.join("in.txt"), 100, Some(r)).unwrap().bytes,
+            b"Hallo Welt"
+        );
+        // Without a root (a command-line argument) a link to a file is fine.
+        assert_eq!(
+            read_file(&r.join("out.txt"), 100, None).unwrap().bytes,
+            b"geheim"
+        );
+        // The size limit, checked before reading.
+        assert!(matches!(
+            read_file(&r.join("a.txt"), 5, Some(r)),
+            Err(SkipReason::TooLarge { size: 10, limit: 5 })
+        ));
+        assert!(read_file(&r.join("a.txt"), 10, Some(r)).is_ok());
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(
+            SkipReason::NotAFile("a FIFO").to_string(),
+            "skipped: not a regular file (a FIFO)"
+        );
+    }
+
+    #[test]
+    fn max_file_size_zero_means_no_limit() {
+        assert_eq!(size_limit(0), u64::MAX);
+        assert_eq!(size_limit(1000), 1000);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt");
+        std::fs::write(&p, "Hallo").unwrap();
+        assert_eq!(read_text(&p, size_limit(0), None).unwrap().text, "Hallo");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_folders_of_the_workspace_are_walked() {
+        let outside = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        std::fs::create_dir_all(r.join("news/2024")).unwrap();
+        std::fs::create_dir_all(r.join("node_modules/x")).unwrap();
+        std::fs::create_dir_all(r.join(".git")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), r.join("linked")).unwrap();
+        assert!(is_workspace_folder(r, r));
+        assert!(is_workspace_folder(r, &r.join("news/2024")));
+        assert!(!is_workspace_folder(r, Path::new("/usr")));
+        assert!(!is_workspace_folder(r, outside.path()));
+        assert!(!is_workspace_folder(r, &r.join("linked")));
+        assert!(!is_workspace_folder(r, &r.join("node_modules/x")));
+        assert!(!is_workspace_folder(r, &r.join(".git")));
     }
 
     #[test]

@@ -519,12 +519,10 @@ fn files_deleted_or_renamed_while_indexing_leave_a_consistent_corpus() {
     c.shutdown();
 }
 
-/// gazette never writes a user's document, and whatever it writes itself
-/// goes through `workspace::write_atomic`: no other file-writing call may
-/// appear in the sources. (`benchgen.rs` creates a new synthetic corpus in an
-/// empty output folder and is the one exception.)
-#[test]
-fn all_file_writes_go_through_write_atomic() {
+/// The code (not the tests) of every source file under `src/`, by path
+/// relative to the repository: `#[cfg(test)]` modules and what follows a
+/// file's first `#[cfg(test)]` are left out.
+fn sources_without_tests() -> Vec<(String, String)> {
     fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
@@ -559,7 +557,7 @@ fn all_file_writes_go_through_write_atomic() {
             }
         }
     }
-    let mut offenders = Vec::new();
+    let mut out = Vec::new();
     for f in files {
         if test_modules.contains(&f) {
             continue;
@@ -569,12 +567,26 @@ fn all_file_writes_go_through_write_atomic() {
             .unwrap()
             .to_string_lossy()
             .into_owned();
+        let text = std::fs::read_to_string(&f).unwrap();
+        // Only the code, not its tests.
+        let code = text.split("#[cfg(test)]").next().unwrap().to_string();
+        out.push((name, code));
+    }
+    assert!(out.len() > 20, "sources not found");
+    out
+}
+
+/// gazette never writes a user's document, and whatever it writes itself
+/// goes through `workspace::write_atomic`: no other file-writing call may
+/// appear in the sources. (`benchgen.rs` creates a new synthetic corpus in an
+/// empty output folder and is the one exception.)
+#[test]
+fn all_file_writes_go_through_write_atomic() {
+    let mut offenders = Vec::new();
+    for (name, code) in sources_without_tests() {
         if name == "src/workspace.rs" || name == "src/benchgen.rs" {
             continue;
         }
-        let text = std::fs::read_to_string(&f).unwrap();
-        // Only the code, not its tests.
-        let code = text.split("#[cfg(test)]").next().unwrap();
         for needle in [
             "fs::write(",
             "File::create(",
@@ -590,4 +602,345 @@ fn all_file_writes_go_through_write_atomic() {
         offenders.is_empty(),
         "write files with workspace::write_atomic: {offenders:?}"
     );
+}
+
+/// Every file gazette reads goes through `workspace::read_file` (regular
+/// files only, the size limit before reading, no leaving the root through
+/// links): no other call that opens or reads a file may appear in the
+/// sources. (The persistent index, gazette's own file, is streamed through
+/// `workspace::open_regular`; reading folders and metadata is fine.)
+#[test]
+fn all_file_reads_go_through_read_file() {
+    let mut offenders = Vec::new();
+    for (name, code) in sources_without_tests() {
+        if name == "src/workspace.rs" {
+            continue;
+        }
+        for needle in [
+            "fs::read(",
+            "fs::read_to_string(",
+            "File::open(",
+            "OpenOptions::new(",
+            "File::options(",
+            "tokio::fs::",
+            "mmap",
+        ] {
+            if code.contains(needle) {
+                offenders.push(format!("{name}: {needle}"));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "read files with workspace::read_file: {offenders:?}"
+    );
+}
+
+/// Makes a FIFO (named pipe) at `p`.
+#[cfg(unix)]
+fn mkfifo(p: &Path) {
+    let ok = Command::new("mkfifo").arg(p).status().unwrap().success();
+    assert!(ok, "mkfifo {}", p.display());
+}
+
+fn hover_at(c: &mut Client, path: &Path, text: &str, needle: &str) -> String {
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(path)}, "position": pos_of(text, needle, 0, 1)}),
+    );
+    h["contents"]["value"].as_str().unwrap_or("").to_string()
+}
+
+const SECRET_KB: &str =
+    "[[entity]]\nname = \"Wladimir Putin\"\nkind = \"person\"\ndescription = \"GEHEIM-4711\"\n";
+
+/// gazette.toml and articles that are links to /dev/zero, FIFOs or files
+/// outside the root, in the server and on the command line: never read
+/// (before: `initialize` read /dev/zero until memory ran out, waited forever
+/// on a FIFO, and a hover did the same for an article replaced while the
+/// server ran; a knowledge base outside the root was shown in hovers).
+#[cfg(unix)]
+#[test]
+fn special_files_and_links_leaving_the_root_are_never_read() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("gazette.toml"), SECRET_KB).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    std::fs::write(&a, ARTICLE).unwrap();
+    std::fs::write(&b, ARTICLE).unwrap();
+    let kb = dir.path().join("gazette.toml");
+
+    type Make<'a> = &'a dyn Fn(&Path);
+    let kinds: [(&str, Make); 3] = [
+        ("leading out of the workspace", &|p| {
+            symlink("/dev/zero", p).unwrap()
+        }),
+        ("not a regular file (a FIFO)", &|p| mkfifo(p)),
+        ("leading out of the workspace", &|p| {
+            symlink(outside.path().join("gazette.toml"), p).unwrap()
+        }),
+    ];
+    for (why, make) in kinds {
+        let _ = std::fs::remove_file(&kb);
+        make(&kb);
+        let t = Instant::now();
+        let mut c = started(dir.path(), Value::Null);
+        assert!(
+            t.elapsed() < Duration::from_secs(20),
+            "{why}: {:?}",
+            t.elapsed()
+        );
+        let n = c.wait_notification("window/showMessage", |p| {
+            p["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("gazette.toml"))
+        });
+        let msg = n["params"]["message"].as_str().unwrap();
+        assert!(msg.contains(why), "{why}: {msg}");
+        c.open(&a);
+        let h = hover_at(&mut c, &a, ARTICLE, "Putin");
+        assert!(h.contains("Putin") && !h.contains("GEHEIM"), "{h}");
+        c.shutdown();
+    }
+    std::fs::remove_file(&kb).unwrap();
+
+    // Articles replaced while the server runs: a hover reading their
+    // context from disk answers at once, and so do later requests.
+    let mut c = started(dir.path(), Value::Null);
+    c.open(&a);
+    assert!(hover_at(&mut c, &a, ARTICLE, "Putin").contains("b.txt"));
+    let replacements: [&dyn Fn(&Path); 2] =
+        [&|p: &Path| symlink("/dev/zero", p).unwrap(), &|p: &Path| {
+            mkfifo(p)
+        }];
+    for make in replacements {
+        std::fs::remove_file(&b).unwrap();
+        make(&b);
+        let t = Instant::now();
+        let h = hover_at(&mut c, &a, ARTICLE, "Putin");
+        assert!(h.contains("Putin"), "{h}");
+        let h = hover_at(&mut c, &a, ARTICLE, "NATO");
+        assert!(h.contains("NATO"), "{h}");
+        assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+    }
+    c.shutdown();
+
+    // The command line: a clear error, at once, and a non-zero exit code.
+    let fifo = dir.path().join("pipe.txt");
+    mkfifo(&fifo);
+    for (arg, what) in [
+        (
+            Path::new("/dev/zero"),
+            "not a regular file (a character device)",
+        ),
+        (fifo.as_path(), "not a regular file (a FIFO)"),
+    ] {
+        let t = Instant::now();
+        let out = check(&[arg]);
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "{arg:?}: {:?}",
+            t.elapsed()
+        );
+        assert_eq!(out.code, 2, "{arg:?}: {}{}", out.stdout, out.stderr);
+        assert!(out.stderr.contains(what), "{}", out.stderr);
+    }
+    // A folder with a FIFO article and a FIFO gazette.toml: both passed over.
+    mkfifo(&kb);
+    let t = Instant::now();
+    let out = check(&[dir.path()]);
+    assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+    assert!(
+        out.stderr
+            .contains("gazette.toml: skipped: not a regular file (a FIFO)"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Waits for the persistent index under `cache` to be (re)written after
+/// `since` and returns its path.
+fn index_written(cache: &Path, since: Option<std::time::SystemTime>) -> std::path::PathBuf {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        for d in std::fs::read_dir(cache).into_iter().flatten().flatten() {
+            let f = d.path().join("index.bin");
+            let m = std::fs::metadata(&f).and_then(|m| m.modified());
+            if m.is_ok_and(|m| since.is_none_or(|s| m > s)) {
+                return f;
+            }
+        }
+        assert!(Instant::now() < deadline, "no index written");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn started_with_cache(root: &Path, cache: &Path, options: Value) -> Client {
+    let mut c = Client::spawn_with_env(&[("GAZETTE_CACHE_DIR", &cache.to_string_lossy())]);
+    c.initialize_with(root, &["utf-16"], options);
+    c.wait_indexed();
+    c
+}
+
+/// A persistent index with a valid header and then an entry whose path
+/// claims 2^50 bytes: the server starts, answers and rewrites the index
+/// (before: "memory allocation of 1125899906842624 bytes failed", SIGABRT at
+/// every start, the file never replaced).
+#[test]
+fn a_damaged_index_claiming_2_pow_50_bytes_is_ignored_and_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    std::fs::write(&a, ARTICLE).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    started_with_cache(dir.path(), cache.path(), Value::Null).shutdown();
+    let file = index_written(cache.path(), None);
+    // Keep the header (magic, then the bincode header), replace the blocks.
+    let bytes = std::fs::read(&file).unwrap();
+    type Header = (u32, String, u64, std::path::PathBuf);
+    let (_, n): (Header, usize) =
+        bincode::serde::decode_from_slice(&bytes[8..], bincode::config::standard()).unwrap();
+    let mut bad = bytes[..8 + n].to_vec();
+    let mut block = vec![1u8, 253];
+    block.extend((1u64 << 50).to_le_bytes());
+    block.extend(b"/a.txt and more");
+    bad.extend((block.len() as u64).to_le_bytes());
+    bad.extend(&block);
+    std::fs::write(&file, &bad).unwrap();
+    let damaged_at = std::fs::metadata(&file).unwrap().modified().unwrap();
+    for _ in 0..2 {
+        let mut c = started_with_cache(dir.path(), cache.path(), Value::Null);
+        c.open(&a);
+        assert_eq!(nato_files(&mut c, &a, ARTICLE), vec!["a.txt"]);
+        assert_eq!(c.shutdown(), 0);
+    }
+    index_written(cache.path(), Some(damaged_at));
+    let now = std::fs::read(&file).unwrap();
+    assert_ne!(now, bad, "the damaged index was not replaced");
+    assert!(now.len() > bad.len());
+}
+
+/// An article rewritten with the same size and modification time is
+/// analysed again after a restart, not served from the index with names no
+/// longer in it.
+#[test]
+fn an_article_rewritten_with_the_same_size_and_mtime_is_analysed_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    let before = "Olaf Scholz traf Emmanuel Macron in Paris.\n";
+    let after = "Angela Merkel traf Nicolas Sarkozy in Rom.\n";
+    assert_eq!(before.len(), after.len());
+    std::fs::write(&a, before).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let names = |c: &mut Client, q: &str| -> usize {
+        c.request("workspace/symbol", json!({"query": q}))
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let mut c = started_with_cache(dir.path(), cache.path(), Value::Null);
+    assert!(names(&mut c, "Scholz") > 0);
+    c.shutdown();
+    let file = index_written(cache.path(), None);
+    let written = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let mtime = std::fs::metadata(&a).unwrap().modified().unwrap();
+    std::fs::write(&a, after).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&a)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let mut c = started_with_cache(dir.path(), cache.path(), Value::Null);
+    assert_eq!(names(&mut c, "Scholz"), 0, "served from the stale index");
+    assert!(names(&mut c, "Merkel") > 0);
+    c.shutdown();
+    index_written(cache.path(), Some(written));
+}
+
+/// `maxFileSize` means the same everywhere (0: no limit, as the VS Code
+/// extension documents it; before, 0 made the server skip every file), and
+/// applies to articles taken from the persistent index (before, a lowered
+/// limit was ignored for them) and on the command line (`gazette.toml`).
+#[test]
+fn max_file_size_applies_to_indexed_articles_and_zero_means_no_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    std::fs::write(&a, ARTICLE).unwrap();
+    let mid = dir.path().join("mid.txt");
+    let mid_text = ARTICLE.repeat(20);
+    std::fs::write(&mid, &mid_text).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+
+    let mut c = started_with_cache(dir.path(), cache.path(), json!({"maxFileSize": 0}));
+    c.open(&a);
+    assert_eq!(nato_files(&mut c, &a, ARTICLE), vec!["a.txt", "mid.txt"]);
+    c.shutdown();
+    index_written(cache.path(), None);
+    // Restarted with a limit under mid.txt's size: not taken from the index.
+    let mut c = started_with_cache(dir.path(), cache.path(), json!({"maxFileSize": 1000}));
+    let msg = wait_log(&mut c, "mid.txt");
+    assert!(msg.contains("over the limit of 1000 bytes"), "{msg}");
+    c.open(&a);
+    assert_eq!(nato_files(&mut c, &a, ARTICLE), vec!["a.txt"]);
+    c.shutdown();
+
+    // gazette.toml: 0 is accepted (no limit) in the server and the CLI, and
+    // a limit there applies to `gazette check` too.
+    let kb = dir.path().join("gazette.toml");
+    std::fs::write(&kb, "[settings]\nmaxFileSize = 0\n").unwrap();
+    let mut c = started(dir.path(), Value::Null);
+    c.open(&a);
+    assert_eq!(nato_files(&mut c, &a, ARTICLE), vec!["a.txt", "mid.txt"]);
+    c.shutdown();
+    let out = check(&[dir.path()]);
+    assert!(
+        !out.stdout.contains("skipped") && !out.stdout.contains("kb"),
+        "{}",
+        out.stdout
+    );
+    // (The knowledge base counts as a file.)
+    assert!(out.stderr.contains("in 3 files"), "{}", out.stderr);
+    std::fs::write(&kb, "[settings]\nmaxFileSize = 1000\n").unwrap();
+    let out = check(&[dir.path()]);
+    assert!(
+        out.stdout.contains("mid.txt:1:1: warning[skipped-file] skipped: 1820 bytes is over the limit of 1000 bytes"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// A watcher event naming a folder outside the root is not walked (one for
+/// `/usr` held the next hover up for seconds).
+#[test]
+fn watcher_events_for_folders_outside_the_root_are_not_walked() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    std::fs::write(&a, ARTICLE).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("o.txt"), ARTICLE).unwrap();
+    let mut c = started(dir.path(), Value::Null);
+    c.open(&a);
+    let mut events = vec![json!({"uri": uri(outside.path()), "type": 1})];
+    events.extend((0..10).map(|_| json!({"uri": "file:///usr", "type": 2})));
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": events}),
+    );
+    let t = Instant::now();
+    assert_eq!(nato_files(&mut c, &a, ARTICLE), vec!["a.txt"]);
+    assert!(
+        t.elapsed() < Duration::from_millis(1500),
+        "a request waited {:?} behind the walk",
+        t.elapsed()
+    );
+    // A new folder inside the root is still looked into.
+    std::fs::create_dir(dir.path().join("neu")).unwrap();
+    std::fs::write(dir.path().join("neu/n.txt"), ARTICLE).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&dir.path().join("neu")), "type": 1}]}),
+    );
+    assert_eq!(nato_files(&mut c, &a, ARTICLE), vec!["a.txt", "n.txt"]);
+    c.shutdown();
 }

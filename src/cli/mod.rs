@@ -27,12 +27,14 @@ pub fn find_kb(paths: &[PathBuf]) -> Option<CliKb> {
         .iter()
         .filter(|p| p.is_file())
         .filter_map(|p| p.parent().map(Path::to_path_buf));
-    let path = dirs
+    let (dir, path) = dirs
         .chain(parents)
-        .map(|d| d.join("gazette.toml"))
-        .find(|p| p.is_file())?;
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
+        .map(|d| (d.clone(), d.join(crate::kb::FILE_NAME)))
+        .find(|(_, p)| p.exists())?;
+    // As the server reads it: a regular file, within the size limit, not a
+    // link leading out of its folder.
+    let text = match crate::workspace::read_text(&path, crate::kb::MAX_FILE_SIZE, Some(&dir)) {
+        Ok(d) => d.text,
         Err(e) => {
             eprintln!("gazette: {}: {e}", path.display());
             return None;
@@ -64,8 +66,17 @@ pub fn add_kb(corpus: &mut Corpus, kb: &Option<CliKb>) {
 /// knowledge base's names, when the corpus has one); skipped files are
 /// reported on stderr.
 pub fn load(paths: &[PathBuf]) -> anyhow::Result<(Vec<FileResult>, Option<CliKb>)> {
-    let cfg = WorkspaceConfig::default();
+    let mut cfg = WorkspaceConfig::default();
     let kb = find_kb(paths);
+    // The knowledge base's `maxFileSize` applies here as in the server
+    // (0: no limit).
+    if let Some(m) = kb
+        .as_ref()
+        .and_then(|k| k.kb.as_ref())
+        .and_then(|k| k.settings.max_file_size)
+    {
+        cfg.max_file_size = crate::workspace::size_limit(m);
+    }
     let overrides = kb
         .as_ref()
         .and_then(|k| k.kb.as_ref())
@@ -78,7 +89,9 @@ pub fn load(paths: &[PathBuf]) -> anyhow::Result<(Vec<FileResult>, Option<CliKb>
             display_list(paths)
         );
     }
-    let results = analyze_files(&files, cfg.max_file_size, &overrides);
+    // Named by the user: no workspace root, but regular files within the
+    // size limit only (`workspace::read_file`).
+    let results = analyze_files(&files, cfg.max_file_size, None, &overrides);
     for r in &results {
         if let Err(e) = &r.outcome {
             eprintln!("gazette: {}: {e}", r.path.display());

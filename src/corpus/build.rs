@@ -2,28 +2,43 @@
 
 use super::Corpus;
 use crate::analysis::{analyze_decoded, DocAnalysis};
+use crate::cache::FileStamp;
 use crate::recognize::Overrides;
-use crate::workspace::{read_text, Decoded, SkipReason};
+use crate::workspace::{decode, read_file, Decoded, SkipReason};
 use rayon::prelude::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// One file's outcome.
 pub struct FileResult {
     pub path: PathBuf,
     pub outcome: Result<(Decoded, DocAnalysis), SkipReason>,
+    /// What identifies the content analysed (`None` when skipped).
+    pub stamp: Option<FileStamp>,
 }
 
-/// Reads and analyses `paths` on all cores, results in the order given.
-pub fn analyze_files(paths: &[PathBuf], max_size: u64, overrides: &Overrides) -> Vec<FileResult> {
+/// Reads (`workspace::read_file`: regular files, `max_size`, not leaving
+/// `root` through links) and analyses `paths` on all cores, results in the
+/// order given.
+pub fn analyze_files(
+    paths: &[PathBuf],
+    max_size: u64,
+    root: Option<&Path>,
+    overrides: &Overrides,
+) -> Vec<FileResult> {
     paths
         .par_iter()
-        .map(|p| FileResult {
-            path: p.clone(),
-            outcome: read_text(p, max_size).map(|d| {
-                let a = analyze_decoded(&d, overrides);
-                (d, a)
-            }),
+        .map(|p| {
+            let read = read_file(p, max_size, root);
+            let stamp = read.as_ref().ok().and_then(FileStamp::new);
+            FileResult {
+                path: p.clone(),
+                outcome: read.and_then(|f| decode(&f.bytes)).map(|d| {
+                    let a = analyze_decoded(&d, overrides);
+                    (d, a)
+                }),
+                stamp,
+            }
         })
         .collect()
 }

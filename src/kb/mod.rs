@@ -23,6 +23,9 @@ use toml_edit::{ImDocument, Item, TableLike, Value};
 
 /// The file name of the knowledge base at the corpus root.
 pub const FILE_NAME: &str = "gazette.toml";
+/// A knowledge base larger than this is not read (its own `maxFileSize`
+/// setting is about articles and cannot apply to itself).
+pub const MAX_FILE_SIZE: u64 = crate::workspace::DEFAULT_MAX_FILE_SIZE;
 
 /// Kinds accepted in `kind = "…"` (see [`EntityKind::parse`] for synonyms).
 pub const KINDS: &[&str] = &["person", "place", "org", "other"];
@@ -79,6 +82,7 @@ pub struct KbSettings {
     pub include: Option<Vec<String>>,
     pub exclude: Option<Vec<String>>,
     pub language: Option<String>,
+    /// As written: bytes, `0` for no limit (see `workspace::size_limit`).
     pub max_file_size: Option<u64>,
     /// Group name (one of [`DIAGNOSTIC_GROUPS`]) → level.
     pub diagnostics: BTreeMap<String, Level>,
@@ -311,11 +315,12 @@ impl Parser<'_> {
                 "exclude" => s.exclude = self.strings(item, key).map(|x| strip(x.0)),
                 "language" => s.language = self.string(item, key).map(|x| x.0),
                 "maxFileSize" | "max_file_size" => match item.as_integer() {
-                    Some(n) if n > 0 => s.max_file_size = Some(n as u64),
+                    // 0: no limit (`workspace::size_limit`), as everywhere.
+                    Some(n) if n >= 0 => s.max_file_size = Some(n as u64),
                     _ => self.err(
                         span_of(item.span()),
                         KbErrorKind::Invalid,
-                        "`maxFileSize` must be a positive integer (bytes)".into(),
+                        "`maxFileSize` must be a number of bytes (0: no limit)".into(),
                     ),
                 },
                 "diagnostics" => {
@@ -810,6 +815,16 @@ colour = "red"
         assert_eq!(s.max_file_size, Some(1000));
         assert_eq!(s.diagnostics.get("nameVariant"), Some(&Level::Off));
         assert_eq!(s.diagnostics.get("kb"), Some(&Level::Error));
+    }
+
+    #[test]
+    fn max_file_size_zero_is_no_limit_not_an_error() {
+        let (kb, errors) = parse("[settings]\nmaxFileSize = 0\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(kb.unwrap().settings.max_file_size, Some(0));
+        assert_eq!(crate::workspace::size_limit(0), u64::MAX);
+        let (_, errors) = parse("[settings]\nmaxFileSize = -1\n");
+        assert_eq!(errors.len(), 1);
     }
 
     #[test]

@@ -395,6 +395,7 @@ impl Backend {
         let gen = s.kb.generation;
         let overrides = s.overrides.clone();
         let max = s.config.max_file_size;
+        let root = s.root.clone();
         let discover_in = rediscover
             .then(|| s.root.clone().map(|r| (r, s.config.clone())))
             .flatten();
@@ -413,7 +414,10 @@ impl Backend {
                     }
                     None => (closed, None),
                 };
-                (analyze_files(&paths, max, &overrides), listed)
+                (
+                    analyze_files(&paths, max, root.as_deref(), &overrides),
+                    listed,
+                )
             })
             .await
             else {
@@ -581,7 +585,7 @@ impl Backend {
             state.config.exclude = exc;
         }
         if let Some(n) = v.get("maxFileSize").and_then(Value::as_u64) {
-            state.config.max_file_size = n;
+            state.config.max_file_size = crate::workspace::size_limit(n);
         }
         match FileFilter::new(&state.config) {
             Ok(f) => state.filter = f,
@@ -709,6 +713,7 @@ impl Backend {
                     &f,
                     &root,
                     overrides_fp,
+                    config.max_file_size,
                     &paths,
                     &mut from_index,
                     progress.as_ref(),
@@ -737,18 +742,16 @@ impl Backend {
                 let next = chunks.next();
                 let mut started = None;
                 if let Some(chunk) = next {
-                    let stamps: Vec<_> = chunk
-                        .iter()
-                        .filter_map(|p| Some((p.clone(), crate::cache::FileStamp::of(p)?)))
-                        .collect();
-                    state.write().stamps.extend(stamps);
                     let overrides = state.read().overrides.clone();
                     let max = config.max_file_size;
                     let n = chunk.len();
                     let chunk = chunk.to_vec();
+                    let root = root.clone();
                     started = Some((
                         n,
-                        tokio::task::spawn_blocking(move || analyze_files(&chunk, max, &overrides)),
+                        tokio::task::spawn_blocking(move || {
+                            analyze_files(&chunk, max, Some(&root), &overrides)
+                        }),
                     ));
                 }
                 let Some((n, handle)) = std::mem::replace(&mut in_flight, started) else {
@@ -779,6 +782,12 @@ impl Backend {
                         }
                         match r.outcome {
                             Ok((_, a)) => {
+                                // The stamp of the bytes analysed: the key
+                                // of this analysis in the persistent index.
+                                match r.stamp {
+                                    Some(st) => s.stamps.insert(r.path.clone(), st),
+                                    None => s.stamps.remove(&r.path),
+                                };
                                 s.corpus.set_document(r.path, Arc::new(a));
                             }
                             Err(e) => {
@@ -911,6 +920,7 @@ impl Backend {
         file: &Path,
         root: &Path,
         overrides: u64,
+        max_size: u64,
         paths: &[PathBuf],
         taken: &mut HashSet<PathBuf>,
         progress: Option<
@@ -934,8 +944,16 @@ impl Backend {
                     &root,
                     overrides,
                     |e| {
+                        // Listed, within today's size limit, and still the
+                        // content it was made from (read again when the
+                        // times leave that in doubt).
                         wanted.contains(&e.path)
-                            && crate::cache::FileStamp::of(&e.path) == Some(e.stamp)
+                            && e.stamp.size <= max_size
+                            && e.stamp.matches(&e.path, |p| {
+                                crate::workspace::read_file(p, max_size, Some(&root))
+                                    .ok()
+                                    .map(|f| f.bytes)
+                            })
                     },
                     |batch| tx.blocking_send(batch).is_ok(),
                 )
@@ -1038,7 +1056,7 @@ impl Backend {
                 if s.open.contains_key(&path) {
                     return; // the editor's buffer is the truth
                 }
-                let text = std::fs::read_to_string(&path).ok();
+                let (text, _) = s.read_kb_file();
                 if text == s.kb.text {
                     return;
                 }
@@ -1048,32 +1066,49 @@ impl Backend {
             }
         }
         // A new folder: its files may have been written before the watcher
-        // saw the folder, so look inside.
+        // saw the folder, so look inside — only a folder of the workspace
+        // (an event naming `/usr` walked all of it).
         if path.is_dir() {
-            let cfg = state.read().config.clone();
+            let (root, cfg) = {
+                let s = state.read();
+                (s.root.clone(), s.config.clone())
+            };
+            let Some(root) = root.filter(|r| crate::workspace::is_workspace_folder(r, &path))
+            else {
+                tracing::debug!("ignored a change outside the workspace: {}", path.display());
+                return;
+            };
             for f in discover(&path, &cfg).unwrap_or_default() {
-                Self::file_changed_on_disk(state, tx, f);
+                if f.starts_with(&root) {
+                    Self::file_changed_on_disk(state, tx, f);
+                }
             }
             return;
         }
-        let (in_ws, is_open, max, overrides) = {
+        let (in_ws, is_open, max, root, overrides) = {
             let s = state.read();
             (
                 s.in_workspace(&path),
                 s.open.contains_key(&path),
                 s.config.max_file_size,
+                s.root.clone(),
                 s.overrides.clone(),
             )
         };
         if !in_ws || is_open {
             return;
         }
-        let analysed = if path.is_file() {
-            crate::workspace::read_text(&path, max)
-                .ok()
-                .map(|d| crate::analysis::analyze_decoded(&d, &overrides))
-        } else {
-            None
+        let analysed = match crate::workspace::read_text(&path, max, root.as_deref()) {
+            Ok(d) => Some(crate::analysis::analyze_decoded(&d, &overrides)),
+            Err(crate::workspace::SkipReason::Io(e))
+                if e.kind() == std::io::ErrorKind::NotFound =>
+            {
+                None
+            }
+            Err(e) => {
+                tracing::info!("{}: {e}", path.display());
+                None
+            }
         };
         let mut s = state.write();
         if s.open.contains_key(&path) {
@@ -1311,8 +1346,9 @@ impl LanguageServer for Backend {
                 problems = Self::apply_settings(&mut s, opts).0;
             }
             s.kb.path = s.root.as_ref().map(|r| r.join(crate::kb::FILE_NAME));
-            if let Some(p) = s.kb.path.clone() {
-                let text = std::fs::read_to_string(&p).ok();
+            if s.kb.path.is_some() {
+                let (text, problem) = s.read_kb_file();
+                problems.extend(problem);
                 s.set_kb_text(text);
                 Self::queue_kb_diagnostics(&mut s, &self.publish_tx);
             }
@@ -1493,14 +1529,14 @@ impl LanguageServer for Backend {
         let mut s = self.state.write();
         s.open.remove(&path);
         if s.is_kb_path(&path) {
-            let text = std::fs::read_to_string(&path).ok();
+            let (text, _) = s.read_kb_file();
             let changed = s.set_kb_text(text);
             Self::kb_changed(&self.state, &mut s, &self.publish_tx, changed);
             return;
         }
         // Back to the file on disk (or out of the corpus if it is not a corpus file).
-        let on_disk = if s.in_workspace(&path) && path.is_file() {
-            crate::workspace::read_text(&path, s.config.max_file_size)
+        let on_disk = if s.in_workspace(&path) {
+            crate::workspace::read_text(&path, s.config.max_file_size, s.root.as_deref())
                 .ok()
                 .map(|d| crate::analysis::analyze_decoded(&d, &s.overrides))
         } else {

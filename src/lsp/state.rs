@@ -165,7 +165,7 @@ impl State {
             self.config.exclude = exc.clone();
         }
         if let (Some(m), false) = (st.max_file_size, self.client_files.2) {
-            self.config.max_file_size = m;
+            self.config.max_file_size = crate::workspace::size_limit(m);
         }
         if let Ok(f) = FileFilter::new(&self.config) {
             self.filter = f;
@@ -277,9 +277,31 @@ impl State {
         if let Some(d) = self.open.get(path) {
             return Some(Arc::from(d.rope.to_string()));
         }
-        read_text(path, self.config.max_file_size)
+        read_text(path, self.config.max_file_size, self.root.as_deref())
             .ok()
             .map(|d| Arc::from(d.text))
+    }
+
+    /// Reads the knowledge base file from disk (`None`: there is none, or
+    /// it cannot be used: not a regular file, over the size limit, a link
+    /// leading out of the root — logged, and returned as the second value).
+    pub fn read_kb_file(&self) -> (Option<String>, Option<String>) {
+        let Some(path) = &self.kb.path else {
+            return (None, None);
+        };
+        match read_text(path, kb::MAX_FILE_SIZE, self.root.as_deref()) {
+            Ok(d) => (Some(d.text), None),
+            Err(crate::workspace::SkipReason::Io(e))
+                if e.kind() == std::io::ErrorKind::NotFound =>
+            {
+                (None, None)
+            }
+            Err(e) => {
+                let why = format!("{}: {e}", path.display());
+                tracing::warn!("{why}");
+                (None, Some(why))
+            }
+        }
     }
 
     pub fn in_workspace(&self, path: &Path) -> bool {

@@ -93,7 +93,10 @@ pub struct EvalArgs {
 fn load_tagger(model: &Option<String>) -> anyhow::Result<&'static Tagger> {
     Ok(match model {
         Some(p) => {
-            let bytes = std::fs::read(p).with_context(|| format!("reading {p}"))?;
+            let bytes = crate::workspace::read_file(std::path::Path::new(p), u64::MAX, None)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .with_context(|| format!("reading {p}"))?
+                .bytes;
             Box::leak(Box::new(Tagger::from_bytes(&bytes)?))
         }
         None => Tagger::global(),

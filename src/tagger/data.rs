@@ -180,7 +180,12 @@ impl TokenFile {
 
 /// Reads a (possibly gzip-compressed) file to a string.
 pub fn read_text(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    // Regular files only (a FIFO or device named on the command line is
+    // refused, not read forever); training corpora may be large: no limit.
+    let bytes = crate::workspace::read_file(path, u64::MAX, None)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("reading {}", path.display()))?
+        .bytes;
     if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut s = String::new();
         flate2::read::MultiGzDecoder::new(&bytes[..])
