@@ -27,14 +27,19 @@ pub const DEFAULT_INCLUDE: &[&str] = &["**/*.txt", "**/*.md"];
 /// would make every keystroke in it slow for no benefit to a news corpus.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
+/// The largest file gazette analyses whatever the settings say: offsets
+/// in a document's line index are 30-bit (`text::position::LineIndex`).
+pub const MAX_ANALYSABLE: u64 = (1 << 30) - 1;
+
 /// The size limit a `maxFileSize` setting means, wherever it is set (editor
 /// settings, `initializationOptions`, `gazette.toml`): a number of bytes,
-/// and `0` for no limit (as the VS Code extension has always documented).
+/// and `0` for no limit of the user's (as the VS Code extension has always
+/// documented) — which is still [`MAX_ANALYSABLE`].
 pub fn size_limit(setting: u64) -> u64 {
     if setting == 0 {
-        u64::MAX
+        MAX_ANALYSABLE
     } else {
-        setting
+        setting.min(MAX_ANALYSABLE)
     }
 }
 const SKIPPED_DIRS: &[&str] = &["target", "node_modules", ".git"];
@@ -232,6 +237,10 @@ pub enum SkipReason {
 impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            SkipReason::TooLarge { size, limit } if *limit >= MAX_ANALYSABLE => write!(
+                f,
+                "skipped: {size} bytes is over the largest file gazette analyses ({MAX_ANALYSABLE} bytes)"
+            ),
             SkipReason::TooLarge { size, limit } => {
                 write!(f, "skipped: {size} bytes is over the limit of {limit} bytes (setting maxFileSize)")
             }
@@ -571,7 +580,14 @@ mod tests {
 
     #[test]
     fn max_file_size_zero_means_no_limit() {
-        assert_eq!(size_limit(0), u64::MAX);
+        assert_eq!(size_limit(u64::MAX), MAX_ANALYSABLE);
+        assert!(SkipReason::TooLarge {
+            size: 1 << 31,
+            limit: size_limit(0)
+        }
+        .to_string()
+        .contains("largest file gazette analyses"));
+        assert_eq!(size_limit(0), MAX_ANALYSABLE);
         assert_eq!(size_limit(1000), 1000);
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.txt");

@@ -822,7 +822,10 @@ colour = "red"
         let (kb, errors) = parse("[settings]\nmaxFileSize = 0\n");
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(kb.unwrap().settings.max_file_size, Some(0));
-        assert_eq!(crate::workspace::size_limit(0), u64::MAX);
+        assert_eq!(
+            crate::workspace::size_limit(0),
+            crate::workspace::MAX_ANALYSABLE
+        );
         let (_, errors) = parse("[settings]\nmaxFileSize = -1\n");
         assert_eq!(errors.len(), 1);
     }
