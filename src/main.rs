@@ -130,7 +130,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
-            eprintln!("gazette: {e:#}");
+            eprintln!(
+                "gazette: {}",
+                gazette::text::escape::line(&format!("{e:#}"))
+            );
             ExitCode::from(2)
         }
     }

@@ -131,3 +131,101 @@ fn tag_passes_every_line_through_and_appends_a_tag() {
     );
     assert!(lines[5].ends_with("B-LOC"), "{out}");
 }
+
+/// Raw output bytes (the lossy conversion above would hide what a terminal
+/// receives).
+fn gazette_raw(args: &[&std::ffi::OsStr]) -> (i32, Vec<u8>, Vec<u8>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(args)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), out.stdout, out.stderr)
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_cannot_forge_lines_or_reach_the_terminal() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let article = "Der russische Präsident Vladimir Putin traf Wladimir Putin.\n";
+    // Binary files, so that a skipped-file line names each: a name that
+    // forges an error line, one with an escape sequence and a bidirectional
+    // override, one that is not UTF-8. And an article whose name is not
+    // UTF-8 for the JSON output.
+    let binary = [0u8; 64];
+    let forged = "a.txt:1:1: error[fake] injected\nb.txt";
+    std::fs::write(dir.path().join(forged), binary).unwrap();
+    std::fs::write(dir.path().join("\u{1b}[2Jrot\u{202E}.txt"), binary).unwrap();
+    std::fs::write(dir.path().join(OsStr::from_bytes(b"bin\xe9.txt")), binary).unwrap();
+    let latin1 = dir.path().join(OsStr::from_bytes(b"caf\xe9.txt"));
+    std::fs::write(&latin1, article).unwrap();
+
+    let (code, out, err) = gazette_raw(&[OsStr::new("check"), dir.path().as_os_str()]);
+    // 1: the skipped file is a warning.
+    assert_eq!(code, 1, "{}", String::from_utf8_lossy(&err));
+    for stream in [&out, &err] {
+        assert!(
+            !stream.contains(&0x1b),
+            "an escape sequence reached the terminal"
+        );
+        let text = String::from_utf8(stream.clone()).expect("output is UTF-8");
+        assert!(!text.contains('\u{202E}'), "{text}");
+    }
+    let out = String::from_utf8(out).unwrap();
+    for line in out.lines() {
+        // Every line is a real diagnostic of a real file of the corpus.
+        assert!(
+            line.starts_with(&*dir.path().to_string_lossy()),
+            "forged line: {line}"
+        );
+        assert!(
+            !line.contains("error[fake]") || line.contains("\\nb.txt"),
+            "{line}"
+        );
+    }
+    assert!(
+        out.contains("injected\\nb.txt:1:1: warning[skipped-file]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("bin\\xe9.txt:1:1: warning[skipped-file]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("/\\u{1b}[2Jrot\\u{202e}.txt:1:1: warning[skipped-file]"),
+        "{out}"
+    );
+
+    // JSON keeps names that are not UTF-8 byte for byte.
+    let (code, out, _) = gazette_raw(&[
+        OsStr::new("entities"),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+        dir.path().as_os_str(),
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let want: Vec<serde_json::Value> = latin1
+        .as_os_str()
+        .as_bytes()
+        .iter()
+        .map(|&b| b.into())
+        .collect();
+    let mentions = v["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["mentions"].as_array().unwrap().to_vec());
+    let mut found = false;
+    for m in mentions {
+        match m.get("path_bytes") {
+            Some(b) => {
+                assert_eq!(b.as_array().unwrap(), &want);
+                found = true;
+            }
+            None => assert!(!m["path"].as_str().unwrap().contains('\u{FFFD}'), "{m}"),
+        }
+    }
+    assert!(found, "no mention in the file whose name is not UTF-8");
+}

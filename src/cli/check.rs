@@ -3,6 +3,7 @@
 use crate::corpus::build::add_all;
 use crate::corpus::Corpus;
 use crate::ide::{diagnostics, Severity};
+use crate::text::escape;
 use crate::text::position::PositionEncoding;
 use std::path::PathBuf;
 
@@ -15,7 +16,11 @@ pub fn run(paths: &[PathBuf], fail_on: Severity) -> anyhow::Result<i32> {
     let mut worst: Option<Severity> = None;
     let mut count = 0usize;
     for (path, reason) in &skipped {
-        println!("{}:1:1: warning[skipped-file] {reason}", path.display());
+        println!(
+            "{}:1:1: warning[skipped-file] {}",
+            escape::path(path),
+            escape::line(&reason.to_string())
+        );
         worst = Some(worst.map_or(Severity::Warning, |w| w.min(Severity::Warning)));
         count += 1;
     }
@@ -27,12 +32,12 @@ pub fn run(paths: &[PathBuf], fail_on: Severity) -> anyhow::Result<i32> {
             let sev = code.default_severity();
             println!(
                 "{}:{}:{}: {}[{}] {}",
-                kb.path.display(),
+                escape::path(&kb.path),
                 p.line + 1,
                 p.character + 1,
                 sev.as_str(),
                 code.as_str(),
-                e.message
+                escape::line(&e.message)
             );
             worst = Some(worst.map_or(sev, |w| w.min(sev)));
             count += 1;
@@ -45,12 +50,12 @@ pub fn run(paths: &[PathBuf], fail_on: Severity) -> anyhow::Result<i32> {
             let p = li.position(d.span.start as usize, PositionEncoding::Utf32);
             println!(
                 "{}:{}:{}: {}[{}] {}",
-                corpus.path(doc).display(),
+                escape::path(corpus.path(doc)),
                 p.line + 1,
                 p.character + 1,
                 d.severity.as_str(),
                 d.code.as_str(),
-                d.message
+                escape::line(&d.message)
             );
             worst = Some(worst.map_or(d.severity, |w| w.min(d.severity)));
             count += 1;

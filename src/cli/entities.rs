@@ -2,6 +2,7 @@
 
 use crate::corpus::build::add_all;
 use crate::corpus::{Corpus, ItemRef};
+use crate::text::escape;
 use crate::text::position::PositionEncoding;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -25,7 +26,11 @@ pub struct EntityOut {
 
 #[derive(Serialize)]
 pub struct MentionOut {
+    /// The file's path; a name that is not UTF-8 has U+FFFD here, and its
+    /// exact bytes in `path_bytes`.
     pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<Vec<u8>>,
     pub byte_start: u32,
     pub byte_end: u32,
     pub text: String,
@@ -37,6 +42,8 @@ pub struct MentionOut {
 #[derive(Serialize)]
 pub struct FigureOut {
     pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<Vec<u8>>,
     pub byte_start: u32,
     pub byte_end: u32,
     pub text: String,
@@ -44,6 +51,23 @@ pub struct FigureOut {
     pub category: &'static str,
     pub unit: Option<String>,
     pub same_as: Option<String>,
+}
+
+/// A path's bytes when its name is not UTF-8 (JSON strings cannot hold it
+/// losslessly), else `None`.
+fn lossless_bytes(p: &std::path::Path) -> Option<Vec<u8>> {
+    if p.to_str().is_some() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Some(p.as_os_str().as_bytes().to_vec())
+    }
+    #[cfg(not(unix))]
+    {
+        Some(p.to_string_lossy().into_owned().into_bytes())
+    }
 }
 
 /// Builds the export from a corpus and the texts of its documents.
@@ -55,7 +79,8 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
             .unwrap_or("")
             .to_string()
     };
-    let path = |doc: u32| corpus.path(doc).display().to_string();
+    let path = |doc: u32| corpus.path(doc).to_string_lossy().into_owned();
+    let path_bytes = |doc: u32| lossless_bytes(corpus.path(doc));
     let entities = corpus
         .entities()
         .into_iter()
@@ -80,6 +105,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
                         .position(m.span().start as usize, enc);
                     MentionOut {
                         path: path(r.doc),
+                        path_bytes: path_bytes(r.doc),
                         byte_start: m.span().start,
                         byte_end: m.span().end,
                         text: surface(r.doc, m.span()),
@@ -97,6 +123,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
             let r = ItemRef { doc, idx: i as u32 };
             figures.push(FigureOut {
                 path: path(doc),
+                path_bytes: path_bytes(doc),
                 byte_start: f.span.start,
                 byte_end: f.span.end,
                 text: surface(doc, f.span),
@@ -162,11 +189,11 @@ fn write_table(w: &mut impl std::io::Write, out: &Export) -> std::io::Result<()>
         writeln!(
             w,
             "{:<32} {:<7} {:>8} {:>8}  {}",
-            e.name,
+            escape::line(&e.name),
             e.kind,
             e.mentions.len(),
             docs.len(),
-            e.role.as_deref().unwrap_or("")
+            escape::line(e.role.as_deref().unwrap_or(""))
         )?;
     }
     writeln!(w)?;
@@ -179,11 +206,11 @@ fn write_table(w: &mut impl std::io::Write, out: &Export) -> std::io::Result<()>
         writeln!(
             w,
             "{:<24} {:<10} {:>16} {:<16} {}",
-            f.text,
+            escape::line(&f.text),
             f.category,
             f.value.to_string(),
-            f.unit.as_deref().unwrap_or(""),
-            f.same_as.as_deref().unwrap_or("")
+            escape::line(f.unit.as_deref().unwrap_or("")),
+            escape::line(f.same_as.as_deref().unwrap_or(""))
         )?;
     }
     Ok(())

@@ -6,6 +6,7 @@ pub mod entities;
 use crate::corpus::build::{analyze_files, FileResult};
 use crate::corpus::Corpus;
 use crate::kb::{KbError, KnowledgeBase};
+use crate::text::escape;
 use crate::workspace::{expand_args, WorkspaceConfig};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,7 +37,11 @@ pub fn find_kb(paths: &[PathBuf]) -> Option<CliKb> {
     let text = match crate::workspace::read_text(&path, crate::kb::MAX_FILE_SIZE, Some(&dir)) {
         Ok(d) => d.text,
         Err(e) => {
-            eprintln!("gazette: {}: {e}", path.display());
+            eprintln!(
+                "gazette: {}: {}",
+                escape::path(&path),
+                escape::line(&e.to_string())
+            );
             return None;
         }
     };
@@ -94,13 +99,17 @@ pub fn load(paths: &[PathBuf]) -> anyhow::Result<(Vec<FileResult>, Option<CliKb>
     let results = analyze_files(&files, cfg.max_file_size, None, &overrides);
     for r in &results {
         if let Err(e) = &r.outcome {
-            eprintln!("gazette: {}: {e}", r.path.display());
+            eprintln!(
+                "gazette: {}: {}",
+                escape::path(&r.path),
+                escape::line(&e.to_string())
+            );
         }
         if let Ok((d, _)) = &r.outcome {
             if let Some(enc) = d.fallback_encoding {
                 eprintln!(
                     "gazette: {}: not valid UTF-8, decoded as {enc}",
-                    r.path.display()
+                    escape::path(&r.path)
                 );
             }
         }
@@ -111,7 +120,7 @@ pub fn load(paths: &[PathBuf]) -> anyhow::Result<(Vec<FileResult>, Option<CliKb>
 fn display_list(paths: &[PathBuf]) -> String {
     paths
         .iter()
-        .map(|p| p.display().to_string())
+        .map(|p| escape::path(p))
         .collect::<Vec<_>>()
         .join(", ")
 }
