@@ -9,11 +9,17 @@
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// Requests being answered now.
-static FOREGROUND: AtomicUsize = AtomicUsize::new(0);
+/// The requests being answered, as background work sees them. The server
+/// has one ([`REQUESTS`], behind the free functions below); tests make their
+/// own, so that tests running in parallel do not see each other's requests.
+pub struct Requests {
+    /// Requests being answered now.
+    in_flight: AtomicUsize,
+    /// When the last request was answered, in microseconds since [`epoch`].
+    last_answered_us: AtomicU64,
+}
 
-/// When the last request was answered, in microseconds since [`epoch`].
-static LAST_ANSWERED_US: AtomicU64 = AtomicU64::new(0);
+static REQUESTS: Requests = Requests::new();
 
 fn epoch() -> Instant {
     static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
@@ -28,54 +34,87 @@ fn now_us() -> u64 {
 /// stream of requests (or a slow one) cannot starve it.
 const MAX_PAUSE: Duration = Duration::from_millis(50);
 
+/// After a request is answered, its response still has to be written: work
+/// on the runtime's own threads leaves it this long.
+const AFTER_ANSWER: Duration = Duration::from_millis(2);
+
 /// Held while a request is answered (see [`yield_to_requests`]).
-pub struct Foreground(());
+pub struct Foreground(&'static Requests);
 
 impl Foreground {
     pub fn begin() -> Foreground {
-        FOREGROUND.fetch_add(1, Ordering::SeqCst);
-        Foreground(())
+        REQUESTS.begin()
     }
 }
 
 impl Drop for Foreground {
     fn drop(&mut self) {
-        LAST_ANSWERED_US.store(now_us(), Ordering::SeqCst);
-        FOREGROUND.fetch_sub(1, Ordering::SeqCst);
+        self.0.last_answered_us.store(now_us(), Ordering::SeqCst);
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
-/// After a request is answered, its response still has to be written: work
-/// on the runtime's own threads leaves it this long.
-const AFTER_ANSWER: Duration = Duration::from_millis(2);
+impl Requests {
+    pub const fn new() -> Requests {
+        Requests {
+            in_flight: AtomicUsize::new(0),
+            last_answered_us: AtomicU64::new(0),
+        }
+    }
+
+    pub fn begin(&'static self) -> Foreground {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        Foreground(self)
+    }
+
+    pub fn in_flight(&self) -> bool {
+        self.in_flight.load(Ordering::SeqCst) > 0
+    }
+
+    /// See [`leave_room_for_requests`].
+    pub async fn leave_room(&self, limit: Duration) {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            let since = now_us().saturating_sub(self.last_answered_us.load(Ordering::SeqCst));
+            if !self.in_flight() && since >= AFTER_ANSWER.as_micros() as u64 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+
+    /// See [`yield_to_requests`].
+    pub fn yield_to(&self) {
+        let start = Instant::now();
+        while self.in_flight() && start.elapsed() < MAX_PAUSE {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+    }
+}
+
+impl Default for Requests {
+    fn default() -> Self {
+        Requests::new()
+    }
+}
 
 /// For tasks on the runtime that do work a client does not wait for
 /// (publishing the diagnostics of closed articles): waits while a request
 /// is being answered and for [`AFTER_ANSWER`] after one was, at most
 /// `limit`.
 pub async fn leave_room_for_requests(limit: Duration) {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        let since = now_us().saturating_sub(LAST_ANSWERED_US.load(Ordering::SeqCst));
-        if !requests_in_flight() && since >= AFTER_ANSWER.as_micros() as u64 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    REQUESTS.leave_room(limit).await
 }
 
 /// Whether a request is being answered now.
 pub fn requests_in_flight() -> bool {
-    FOREGROUND.load(Ordering::SeqCst) > 0
+    REQUESTS.in_flight()
 }
 
 /// Called by background jobs between steps: waits while requests are being
 /// answered, at most [`MAX_PAUSE`].
 pub fn yield_to_requests() {
-    let start = Instant::now();
-    while FOREGROUND.load(Ordering::SeqCst) > 0 && start.elapsed() < MAX_PAUSE {
-        std::thread::sleep(Duration::from_micros(200));
-    }
+    REQUESTS.yield_to()
 }
 
 /// How much lower than the server's own threads (a `nice` increment).
@@ -163,15 +202,19 @@ mod tests {
         assert_eq!(rx.recv().unwrap(), 7);
     }
 
+    // Each test has its own requests: the server's are process-global, and
+    // tests run in parallel (these two raced on them before).
+
     #[test]
     fn jobs_wait_for_requests_but_not_forever() {
         use std::time::{Duration, Instant};
+        static REQUESTS: super::Requests = super::Requests::new();
         let t = Instant::now();
-        super::yield_to_requests();
+        REQUESTS.yield_to();
         assert!(t.elapsed() < Duration::from_millis(20));
-        let held = super::Foreground::begin();
+        let held = REQUESTS.begin();
         let t = Instant::now();
-        super::yield_to_requests();
+        REQUESTS.yield_to();
         assert!(t.elapsed() >= super::MAX_PAUSE);
         drop(held);
     }
@@ -179,14 +222,15 @@ mod tests {
     #[tokio::test]
     async fn runtime_work_leaves_room_for_a_request_and_its_response() {
         use std::time::{Duration, Instant};
-        let held = super::Foreground::begin();
+        static REQUESTS: super::Requests = super::Requests::new();
+        let held = REQUESTS.begin();
         let t = Instant::now();
-        super::leave_room_for_requests(Duration::from_millis(30)).await;
+        REQUESTS.leave_room(Duration::from_millis(30)).await;
         assert!(t.elapsed() >= Duration::from_millis(30), "did not wait");
         drop(held);
         // Answered just now: waits for the response to be written, not longer.
         let t = Instant::now();
-        super::leave_room_for_requests(Duration::from_secs(5)).await;
+        REQUESTS.leave_room(Duration::from_secs(5)).await;
         assert!(t.elapsed() >= super::AFTER_ANSWER);
         assert!(t.elapsed() < Duration::from_secs(5));
     }
