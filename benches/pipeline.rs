@@ -1,7 +1,8 @@
 //! Throughput of the whole recognition pipeline on one core: tokenise, tag,
 //! recognise names, find figures — `analysis::analyze`, what indexing runs
 //! per article — over ~10 MB of generated German news (`gazette
-//! bench-corpus` material), and each stage alone.
+//! bench-corpus` material), and each stage alone; and the time to load the
+//! tagger's model and the recogniser's data.
 //!
 //! `cargo bench --bench pipeline`
 
@@ -70,6 +71,16 @@ fn bench(c: &mut Criterion) {
                 black_box(find_figures(d, t));
             }
         })
+    });
+    g.finish();
+    // What the first article of a session waits for (goal: < 200 ms).
+    let mut g = c.benchmark_group("load");
+    g.sample_size(10);
+    g.bench_function("tagger model", |b| {
+        b.iter(|| black_box(Tagger::embedded().unwrap()))
+    });
+    g.bench_function("recogniser data (gazetteers, rules)", |b| {
+        b.iter(|| black_box(Recognizer::new()))
     });
     g.finish();
 }

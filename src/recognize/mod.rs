@@ -248,6 +248,12 @@ const CREDIT_CUES: &[&str] = &[
     "Foto", "Fotos", "Bild", "Bilder", "Quelle", "Grafik", "Video",
 ];
 
+impl Default for Recognizer {
+    fn default() -> Self {
+        Recognizer::new()
+    }
+}
+
 impl Recognizer {
     /// The shared recogniser, loaded once from the embedded data.
     pub fn global() -> &'static Recognizer {
@@ -255,7 +261,9 @@ impl Recognizer {
         R.get_or_init(Recognizer::new)
     }
 
-    fn new() -> Recognizer {
+    /// Loads the embedded gazetteers and rules (what [`Recognizer::global`]
+    /// does once).
+    pub fn new() -> Recognizer {
         Recognizer { d: Data::load() }
     }
 

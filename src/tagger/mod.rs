@@ -124,7 +124,12 @@ impl Tagger {
     /// The embedded model, loaded once.
     pub fn global() -> &'static Tagger {
         static T: OnceLock<Tagger> = OnceLock::new();
-        T.get_or_init(|| Tagger::from_bytes(EMBEDDED).expect("embedded NER model is invalid"))
+        T.get_or_init(|| Tagger::embedded().expect("embedded NER model is invalid"))
+    }
+
+    /// Decodes the embedded model (what [`Tagger::global`] does once).
+    pub fn embedded() -> anyhow::Result<Tagger> {
+        Tagger::from_bytes(EMBEDDED)
     }
 
     pub fn from_bytes(bytes: &[u8]) -> anyhow::Result<Tagger> {
