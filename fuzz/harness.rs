@@ -169,11 +169,66 @@ pub fn lsp_session(data: &[u8]) {
     assert!(rest.is_empty(), "server output ends mid-message");
 }
 
-/// Target `config`: a `gazette.toml` through the configuration parser.
+/// A short article the `config` target analyses with the parsed overrides:
+/// names, inflected forms, function words, figures.
+const CONFIG_ARTICLE: &str = "Europa und die EU: Wladimir Putin traf in Berlin \
+    die Europäische Union. Europas Zukunft, e e. A und B, 2,5 Prozent.\n„Putins“ Rede.";
+
+/// Target `config`: a `gazette.toml` through the real knowledge-base
+/// parser, the recogniser's overrides built from it, an analysis of a short
+/// article with them, and the file as the corpus's pseudo-document (with
+/// queries on it and on the article).
 pub fn config(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    // Until the knowledge-base parser lands, the TOML layer it builds on.
-    let _ = text.parse::<toml::Table>();
+    let (kb, errors) = gazette::kb::parse(text);
+    for e in &errors {
+        assert!(
+            e.span.start <= e.span.end && (e.span.end as usize) <= text.len(),
+            "error span {:?} out of bounds",
+            e.span
+        );
+        assert!(text.is_char_boundary(e.span.start as usize));
+        assert!(text.is_char_boundary(e.span.end as usize));
+    }
+    let Some(kb) = kb else {
+        return;
+    };
+    for e in &kb.entities {
+        for s in std::iter::once(e.name_span).chain(e.alias_spans.iter().copied()) {
+            assert!(
+                text.get(s.range()).is_some(),
+                "entry span {s:?} off the text"
+            );
+        }
+    }
+    let overrides = kb.overrides();
+    let panics = gazette::analysis::contained_panics();
+    let a = analyze(CONFIG_ARTICLE, &overrides);
+    assert_eq!(
+        gazette::analysis::contained_panics(),
+        panics,
+        "an analysis stage panicked with these overrides"
+    );
+    for m in &a.mentions {
+        assert!(CONFIG_ARTICLE.get(m.span().range()).is_some());
+    }
+    let kb = Arc::new(kb);
+    let mut corpus = Corpus::new();
+    let article = corpus.set_document(PathBuf::from("/fuzz/a.txt"), Arc::new(a));
+    let kb_doc = corpus.set_knowledge_base(PathBuf::from("/fuzz/gazette.toml"), text, kb);
+    let _ = corpus.entities();
+    for (doc, t) in [(article, CONFIG_ARTICLE), (kb_doc, text)] {
+        let texts = Texts(Arc::from(t));
+        let step = (t.len() / 32).max(1);
+        for off in (0..=t.len()).step_by(step) {
+            let _ = ide::hover(&corpus, &texts, doc, off);
+            let _ = ide::references(&corpus, doc, off, true);
+            let _ = ide::definition(&corpus, doc, off);
+            if ide::rename::prepare_rename(&corpus, &texts, doc, off).is_ok() {
+                let _ = ide::rename::rename(&corpus, &texts, doc, off, "Olaf O'Neil");
+            }
+        }
+    }
 }

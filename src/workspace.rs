@@ -67,22 +67,53 @@ impl Default for WorkspaceConfig {
 pub struct FileFilter {
     include: GlobSet,
     exclude: GlobSet,
+    /// The globs that did not compile and were left out, with the reason.
+    problems: Vec<String>,
 }
 
-fn globset(globs: &[String]) -> anyhow::Result<GlobSet> {
+/// Whether `glob` compiles; the error says which glob and why.
+pub fn check_glob(glob: &str) -> Result<(), String> {
+    Glob::new(glob)
+        .map(drop)
+        .map_err(|e| format!("invalid glob {glob:?}: {}", e.kind()))
+}
+
+/// The globs that compile, as one set; the others are reported in
+/// `problems` and left out, so one bad glob costs only itself.
+fn globset(what: &str, globs: &[String], problems: &mut Vec<String>) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for g in globs {
-        b.add(Glob::new(g).map_err(|e| anyhow::anyhow!("invalid glob {g:?}: {e}"))?);
+        match Glob::new(g) {
+            Ok(g) => {
+                b.add(g);
+            }
+            Err(e) => problems.push(format!("{what}: invalid glob {g:?}: {}", e.kind())),
+        }
     }
-    Ok(b.build()?)
+    b.build().unwrap_or_else(|e| {
+        problems.push(format!("{what}: {e}"));
+        GlobSet::empty()
+    })
 }
 
 impl FileFilter {
-    pub fn new(cfg: &WorkspaceConfig) -> anyhow::Result<FileFilter> {
-        Ok(FileFilter {
-            include: globset(&cfg.include)?,
-            exclude: globset(&cfg.exclude)?,
-        })
+    /// The filter of `cfg`. Never fails: a glob that does not compile is
+    /// left out (see [`Self::problems`]) and the others still apply — an
+    /// invalid exclude glob once emptied the whole corpus.
+    pub fn new(cfg: &WorkspaceConfig) -> FileFilter {
+        let mut problems = Vec::new();
+        let include = globset("include", &cfg.include, &mut problems);
+        let exclude = globset("exclude", &cfg.exclude, &mut problems);
+        FileFilter {
+            include,
+            exclude,
+            problems,
+        }
+    }
+
+    /// The globs left out because they do not compile, with the reason.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
     }
 
     /// Does `path` (absolute or relative to `root`) belong to the corpus?
@@ -114,7 +145,7 @@ pub fn is_workspace_folder(root: &Path, dir: &Path) -> bool {
 
 /// Every corpus file under `root`, sorted.
 pub fn discover(root: &Path, cfg: &WorkspaceConfig) -> anyhow::Result<Vec<PathBuf>> {
-    let filter = FileFilter::new(cfg)?;
+    let filter = FileFilter::new(cfg);
     let mut out = Vec::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
@@ -616,7 +647,8 @@ mod tests {
 
     #[test]
     fn filter_skips_hidden_and_build_dirs() {
-        let f = FileFilter::new(&WorkspaceConfig::default()).unwrap();
+        let f = FileFilter::new(&WorkspaceConfig::default());
+        assert!(f.problems().is_empty());
         let root = Path::new("/c");
         assert!(f.matches(root, Path::new("/c/a/b.txt")));
         assert!(f.matches(root, Path::new("/c/b.md")));

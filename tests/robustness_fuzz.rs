@@ -84,6 +84,85 @@ proptest! {
     fn config_arbitrary(t in "[a-z_=\\[\\]\"'. \n0-9{},#-]{0,200}") {
         harness::config(t.as_bytes());
     }
+
+    /// Well-formed files whose names and aliases are short and odd: one
+    /// letter ("e" once panicked the inflection code), empty, blank,
+    /// multi-byte, control characters, function words; written as basic
+    /// strings with escapes or as literal strings.
+    #[test]
+    fn config_generated_entries(
+        entries in proptest::collection::vec(
+            (surface(), proptest::collection::vec(surface(), 0..4), 0usize..4),
+            0..6,
+        ),
+        ignore in proptest::collection::vec(surface(), 0..3),
+        exclude in proptest::collection::vec("[a-z*{}\\[\\]!/.]{0,6}", 0..3),
+    ) {
+        harness::config(generated_kb(&entries, &ignore, &exclude).as_bytes());
+    }
+}
+
+/// A name or alias for generated knowledge bases.
+fn surface() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just(" ".to_string()),
+        Just("\u{0}".to_string()),
+        Just("\n".to_string()),
+        Just("und".to_string()),
+        Just("Europa".to_string()),
+        Just("Wladimir Putin".to_string()),
+        "[a-zA-ZäöüÄÖÜßéE'\" -]{1,3}",
+        "[a-zäöüß]{1,3}e?",
+        any::<char>().prop_map(String::from),
+        proptest::collection::vec(any::<char>(), 0..4).prop_map(|v| v.into_iter().collect()),
+    ]
+}
+
+/// TOML string literal for `s`, in one of several spellings.
+fn literal(s: &str, style: usize) -> String {
+    match style {
+        // Every character escaped.
+        0 => {
+            let mut out = String::from("\"");
+            for c in s.chars() {
+                out.push_str(&format!("\\U{:08X}", c as u32));
+            }
+            out.push('"');
+            out
+        }
+        // A literal string where possible.
+        1 if !s.contains(['\'', '\n', '\r']) && !s.chars().any(char::is_control) => {
+            format!("'{s}'")
+        }
+        _ => gazette::kb::quote(s),
+    }
+}
+
+fn generated_kb(
+    entries: &[(String, Vec<String>, usize)],
+    ignore: &[String],
+    exclude: &[String],
+) -> String {
+    let kinds = ["person", "place", "org", "other"];
+    let mut t = String::new();
+    let list = |v: &[String], style: usize| {
+        v.iter()
+            .map(|a| literal(a, style))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    t.push_str(&format!("ignore = [{}]\n", list(ignore, 2)));
+    for (i, (name, aliases, style)) in entries.iter().enumerate() {
+        t.push_str(&format!(
+            "[[entity]]\nname = {}\nkind = \"{}\"\naliases = [{}]\n",
+            literal(name, *style),
+            kinds[i % 4],
+            list(aliases, (style + i) % 3)
+        ));
+    }
+    t.push_str(&format!("[settings]\nexclude = [{}]\n", list(exclude, 2)));
+    t
 }
 
 fn frame(body: &[u8]) -> Vec<u8> {

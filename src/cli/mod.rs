@@ -46,6 +46,11 @@ pub fn find_kb(paths: &[PathBuf]) -> Option<CliKb> {
         }
     };
     let (kb, errors) = crate::kb::parse(&text);
+    // `[settings]` globs do not select the command line's files, but one
+    // that does not compile is still the user's mistake: say so.
+    for g in kb.iter().flat_map(|k| &k.settings.rejected_globs) {
+        eprintln!("gazette: warning: {}: {g}", path.display());
+    }
     Some(CliKb {
         path,
         text,

@@ -599,7 +599,18 @@ impl Corpus {
         text: &str,
         kb: Arc<KnowledgeBase>,
     ) -> DocId {
-        let id = self.set_document(path, Arc::new(kb.analysis(text)));
+        self.set_knowledge_base_analysis(path, Arc::new(kb.analysis(text)), kb)
+    }
+
+    /// [`Self::set_knowledge_base`] with the pseudo-document already made
+    /// (`kb.analysis(text)`, which a server builds off its state lock).
+    pub fn set_knowledge_base_analysis(
+        &mut self,
+        path: PathBuf,
+        analysis: Arc<DocAnalysis>,
+        kb: Arc<KnowledgeBase>,
+    ) -> DocId {
+        let id = self.set_document(path, analysis);
         // Which entities the knowledge base describes changes their cards.
         self.forget_all_summaries();
         if let Some(e) = self.docs[id as usize].as_mut() {

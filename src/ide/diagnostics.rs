@@ -37,6 +37,7 @@ pub enum DiagCode {
     KbUnknownKind,
     KbDuplicate,
     KbInvalid,
+    KbCommonWord,
     /// The file is not valid UTF-8 and was decoded with a fallback encoding.
     EncodingFallback,
 }
@@ -51,6 +52,7 @@ impl DiagCode {
             DiagCode::KbUnknownKind => "kb-unknown-kind",
             DiagCode::KbDuplicate => "kb-duplicate",
             DiagCode::KbInvalid => "kb-invalid",
+            DiagCode::KbCommonWord => "kb-common-word",
             DiagCode::EncodingFallback => "encoding-fallback",
         }
     }
@@ -59,7 +61,7 @@ impl DiagCode {
             DiagCode::NameVariant | DiagCode::FigureDisagreement => Severity::Information,
             DiagCode::UnknownName => Severity::Hint,
             DiagCode::KbSyntax | DiagCode::KbUnknownKind | DiagCode::KbInvalid => Severity::Error,
-            DiagCode::KbDuplicate => Severity::Warning,
+            DiagCode::KbDuplicate | DiagCode::KbCommonWord => Severity::Warning,
             DiagCode::EncodingFallback => Severity::Information,
         }
     }
@@ -80,6 +82,7 @@ impl DiagCode {
             K::UnknownKind => DiagCode::KbUnknownKind,
             K::Duplicate => DiagCode::KbDuplicate,
             K::Invalid => DiagCode::KbInvalid,
+            K::CommonWord => DiagCode::KbCommonWord,
         }
     }
 }

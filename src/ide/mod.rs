@@ -34,6 +34,48 @@ pub trait TextSource {
     fn text(&self, corpus: &Corpus, doc: DocId) -> Option<Arc<str>>;
 }
 
+/// Whether `text` is the text the corpus analysed as `doc`: the same
+/// length, line ends and non-ASCII characters (the line index is a
+/// fingerprint of both). An analysis served from a stale index, or a file
+/// changed on disk since it was read, fails this; then no span of the
+/// analysis may be used to cut the text.
+pub fn text_fits(corpus: &Corpus, doc: DocId, text: &str) -> bool {
+    corpus.doc(doc).is_some_and(|d| {
+        d.analysis.len() == text.len()
+            && d.analysis.line_index == crate::text::position::LineIndex::new(text)
+    })
+}
+
+/// The text of mention `r` in `text` (its document's text now), or `None`
+/// when the mention's span does not fit it: out of bounds, off a character
+/// boundary, or no longer the mention's text (in an article a mention is
+/// whole words; in the knowledge base it is an entry's name or alias). Code
+/// that cuts document text with a mention's span goes through here, so a
+/// stale analysis means "nothing here", never a panic.
+pub fn mention_text<'t>(corpus: &Corpus, r: ItemRef, text: &'t str) -> Option<&'t str> {
+    let d = corpus.doc(r.doc)?;
+    let span = d.analysis.mentions.get(r.idx as usize)?.span();
+    let surface = text.get(span.range())?;
+    if let Some(kb) = &d.kb {
+        let (_, value, literal) = kb.value_at(span)?;
+        let fits = if span == literal {
+            // Written with escapes: the span is the whole literal.
+            surface
+                .parse::<toml_edit::Value>()
+                .is_ok_and(|v| v.as_str() == Some(value))
+        } else {
+            surface == value
+        };
+        return fits.then_some(surface);
+    }
+    let before = text[..span.start as usize].chars().next_back();
+    let after = text[span.end as usize..].chars().next();
+    let whole_words = surface.chars().next().is_some_and(char::is_alphanumeric)
+        && !before.is_some_and(char::is_alphanumeric)
+        && !after.is_some_and(char::is_alphanumeric);
+    whole_words.then_some(surface)
+}
+
 /// What is under the cursor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {

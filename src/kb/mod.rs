@@ -30,9 +30,6 @@ pub const MAX_FILE_SIZE: u64 = crate::workspace::DEFAULT_MAX_FILE_SIZE;
 /// Kinds accepted in `kind = "…"` (see [`EntityKind::parse`] for synonyms).
 pub const KINDS: &[&str] = &["person", "place", "org", "other"];
 
-/// What the recogniser is told, comparable: (name, kind, aliases) per entry, and the ignore list.
-pub type RecognitionKey = (Vec<(String, EntityKind, Vec<String>)>, Vec<String>);
-
 /// One `[[entity]]` entry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KbEntity {
@@ -46,6 +43,11 @@ pub struct KbEntity {
     pub name_span: Span,
     /// Spans of the aliases kept (parallel to `aliases`).
     pub alias_spans: Vec<Span>,
+    /// The whole string literal of the name, quotes included (what a rename
+    /// replaces: the text between the quotes may hold escapes).
+    pub name_literal: Span,
+    /// The whole literals of the aliases (parallel to `aliases`).
+    pub alias_literals: Vec<Span>,
     /// Span of the whole entry (from its `[[entity]]` header).
     pub span: Span,
 }
@@ -86,6 +88,9 @@ pub struct KbSettings {
     pub max_file_size: Option<u64>,
     /// Group name (one of [`DIAGNOSTIC_GROUPS`]) → level.
     pub diagnostics: BTreeMap<String, Level>,
+    /// Globs of `include` / `exclude` that do not compile, with the reason;
+    /// they are left out of the lists above (each is also a [`KbError`]).
+    pub rejected_globs: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -97,6 +102,9 @@ pub struct KnowledgeBase {
     /// Span of the `ignore` array's value, if present (for appending to it).
     pub ignore_array: Option<Span>,
     pub settings: KbSettings,
+    /// Name or alias span → index in `entities` (built by [`parse`]), so
+    /// that [`Self::entry_at`] is a lookup, not a scan of every entry.
+    index: HashMap<Span, u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -107,8 +115,12 @@ pub enum KbErrorKind {
     UnknownKind,
     /// A name given twice, or an alias claimed by two entities.
     Duplicate,
-    /// A value of the wrong type, a missing name, an unknown key.
+    /// A value of the wrong type, a missing name, an unknown key, an empty
+    /// alias, an invalid glob.
     Invalid,
+    /// A name or alias that is a common German (or English) function word:
+    /// every "und" in the corpus would become a mention. Kept, with a warning.
+    CommonWord,
 }
 
 impl KbErrorKind {
@@ -118,6 +130,7 @@ impl KbErrorKind {
             KbErrorKind::UnknownKind => "kb-unknown-kind",
             KbErrorKind::Duplicate => "kb-duplicate",
             KbErrorKind::Invalid => "kb-invalid",
+            KbErrorKind::CommonWord => "kb-common-word",
         }
     }
 }
@@ -161,11 +174,16 @@ impl Parser<'_> {
     }
 
     fn string(&mut self, item: &Item, what: &str) -> Option<(String, Span)> {
+        self.string_literal(item, what).map(|x| (x.0, x.1))
+    }
+
+    /// A string value, the span of its text and the span of its whole literal.
+    fn string_literal(&mut self, item: &Item, what: &str) -> Option<(String, Span, Span)> {
         match item.as_value() {
             Some(v @ Value::String(s)) => {
                 let s = s.value().clone();
                 let span = string_span(self.text, v, &s);
-                Some((s, span))
+                Some((s, span, span_of(v.span())))
             }
             _ => {
                 self.err(
@@ -179,6 +197,17 @@ impl Parser<'_> {
     }
 
     fn strings(&mut self, item: &Item, what: &str) -> Option<(Vec<(String, Span)>, Span)> {
+        self.string_literals(item, what)
+            .map(|(v, s)| (v.into_iter().map(|x| (x.0, x.1)).collect(), s))
+    }
+
+    /// [`Self::strings`] with the span of each whole literal.
+    #[allow(clippy::type_complexity)]
+    fn string_literals(
+        &mut self,
+        item: &Item,
+        what: &str,
+    ) -> Option<(Vec<(String, Span, Span)>, Span)> {
         let Some(arr) = item.as_array() else {
             self.err(
                 span_of(item.span()),
@@ -193,7 +222,7 @@ impl Parser<'_> {
                 Value::String(s) => {
                     let s = s.value().clone();
                     let span = string_span(self.text, v, &s);
-                    out.push((s, span));
+                    out.push((s, span, span_of(v.span())));
                 }
                 _ => self.err(
                     span_of(v.span()),
@@ -215,7 +244,7 @@ impl Parser<'_> {
         let mut url = None;
         for (key, item) in t.iter() {
             match key {
-                "name" => name = self.string(item, "name"),
+                "name" => name = self.string_literal(item, "name"),
                 "kind" => {
                     if let Some((k, s)) = self.string(item, "kind") {
                         kind_span = s;
@@ -233,7 +262,7 @@ impl Parser<'_> {
                     }
                 }
                 "aliases" => {
-                    if let Some((list, _)) = self.strings(item, "aliases") {
+                    if let Some((list, _)) = self.string_literals(item, "aliases") {
                         aliases = list;
                     }
                 }
@@ -270,12 +299,17 @@ impl Parser<'_> {
                 }
             }
         }
-        let Some((name, name_span)) = name else {
+        let Some((name, name_span, name_literal)) = name else {
             self.err(span, KbErrorKind::Invalid, "entity without a `name`".into());
             return None;
         };
-        if name.trim().is_empty() {
-            self.err(name_span, KbErrorKind::Invalid, "empty name".into());
+        if let Some(problem) = surface_problem(&name) {
+            let at = if name_span.is_empty() {
+                name_literal
+            } else {
+                name_span
+            };
+            self.err(at, KbErrorKind::Invalid, format!("{problem} name"));
             return None;
         }
         let Some(kind) = kind else {
@@ -293,7 +327,27 @@ impl Parser<'_> {
             );
             return None;
         };
-        let (aliases, alias_spans) = aliases.into_iter().unzip();
+        // Aliases that could never be matched (empty, blank, a line break
+        // or a NUL in them) are dropped; a function word is kept, but every
+        // occurrence of it in the corpus becomes a mention: warn.
+        let mut kept = (Vec::new(), Vec::new(), Vec::new());
+        for (a, s, lit) in aliases {
+            if let Some(problem) = surface_problem(&a) {
+                // An empty value's span is empty: point at its quotes.
+                self.err(
+                    if s.is_empty() { lit } else { s },
+                    KbErrorKind::Invalid,
+                    format!("{problem} alias of «{name}»; it is ignored"),
+                );
+                continue;
+            }
+            self.common_word(&a, s, &format!("the alias «{a}» of «{name}»"));
+            kept.0.push(a);
+            kept.1.push(s);
+            kept.2.push(lit);
+        }
+        self.common_word(&name, name_span, &format!("the name «{name}»"));
+        let (aliases, alias_spans, alias_literals) = kept;
         Some(KbEntity {
             name,
             kind,
@@ -303,16 +357,51 @@ impl Parser<'_> {
             url,
             name_span,
             alias_spans,
+            name_literal,
+            alias_literals,
             span,
         })
+    }
+
+    /// Warns when `surface` is a function word ("und", "die"): the
+    /// recogniser would make every occurrence in the corpus a mention.
+    fn common_word(&mut self, surface: &str, span: Span, what: &str) {
+        if crate::recognize::is_function_word(surface) {
+            self.err(
+                span,
+                KbErrorKind::CommonWord,
+                format!(
+                    "{what} is a common word: every «{}» in the corpus becomes a mention of this entity",
+                    surface.trim()
+                ),
+            );
+        }
+    }
+
+    /// A glob list of `[settings]`: globs that do not compile are reported
+    /// at their span and left out, so the others still apply.
+    fn globs(&mut self, item: &Item, key: &str, rejected: &mut Vec<String>) -> Option<Vec<String>> {
+        let (list, _) = self.strings(item, key)?;
+        let mut out = Vec::with_capacity(list.len());
+        for (g, span) in list {
+            match crate::workspace::check_glob(&g) {
+                Ok(()) => out.push(g),
+                Err(e) => {
+                    let message = format!("`{key}`: {e}; this glob is ignored");
+                    rejected.push(message.clone());
+                    self.err(span, KbErrorKind::Invalid, message);
+                }
+            }
+        }
+        Some(out)
     }
 
     fn settings(&mut self, t: &dyn TableLike) -> KbSettings {
         let mut s = KbSettings::default();
         for (key, item) in t.iter() {
             match key {
-                "include" => s.include = self.strings(item, key).map(|x| strip(x.0)),
-                "exclude" => s.exclude = self.strings(item, key).map(|x| strip(x.0)),
+                "include" => s.include = self.globs(item, key, &mut s.rejected_globs),
+                "exclude" => s.exclude = self.globs(item, key, &mut s.rejected_globs),
                 "language" => s.language = self.string(item, key).map(|x| x.0),
                 "maxFileSize" | "max_file_size" => match item.as_integer() {
                     // 0: no limit (`workspace::size_limit`), as everywhere.
@@ -375,8 +464,19 @@ impl Parser<'_> {
     }
 }
 
-fn strip(v: Vec<(String, Span)>) -> Vec<String> {
-    v.into_iter().map(|x| x.0).collect()
+/// Why a name or alias can never be a name in running text: `None` when it
+/// can. Empty or blank surfaces and surfaces with control characters (a
+/// line break, a NUL) are refused.
+fn surface_problem(s: &str) -> Option<&'static str> {
+    if s.is_empty() {
+        Some("an empty")
+    } else if s.contains(|c: char| c.is_control()) {
+        Some("a line break, tab or control character in the")
+    } else if s.trim().is_empty() {
+        Some("a blank")
+    } else {
+        None
+    }
 }
 
 /// Maps a setting key ("nameVariant", "name-variant", "kb") to its group.
@@ -403,9 +503,8 @@ pub fn parse(text: &str) -> (Option<KnowledgeBase>, Vec<KbError>) {
                 let end = if r.end > r.start {
                     r.end
                 } else {
-                    text[r.start..]
-                        .chars()
-                        .next()
+                    text.get(r.start..)
+                        .and_then(|t| t.chars().next())
                         .map_or(r.start, |c| r.start + c.len_utf8())
                 };
                 Span::new(r.start, end.min(text.len()))
@@ -491,6 +590,7 @@ pub fn parse(text: &str) -> (Option<KnowledgeBase>, Vec<KbError>) {
     }
     let mut errors = p.errors;
     dedupe(&mut kb, &mut errors);
+    kb.reindex();
     errors.sort_by_key(|e| (e.span, e.kind));
     (Some(kb), errors)
 }
@@ -522,7 +622,13 @@ fn dedupe(kb: &mut KnowledgeBase, errors: &mut Vec<KbError>) {
     for (i, e) in keep.iter_mut().enumerate() {
         let mut aliases = Vec::new();
         let mut spans = Vec::new();
-        for (a, s) in e.aliases.drain(..).zip(e.alias_spans.drain(..)) {
+        let mut literals = Vec::new();
+        let all = e
+            .aliases
+            .drain(..)
+            .zip(e.alias_spans.drain(..))
+            .zip(e.alias_literals.drain(..));
+        for ((a, s), lit) in all {
             let key = linking::link_key(&a, e.kind);
             match claimed.get(&key) {
                 Some((j, owner)) if *j != i => {
@@ -537,17 +643,20 @@ fn dedupe(kb: &mut KnowledgeBase, errors: &mut Vec<KbError>) {
                     if !aliases.contains(&a) && a != e.name {
                         aliases.push(a);
                         spans.push(s);
+                        literals.push(lit);
                     }
                 }
                 None => {
                     claimed.insert(key, (i, format!("«{}»", e.name)));
                     aliases.push(a);
                     spans.push(s);
+                    literals.push(lit);
                 }
             }
         }
         e.aliases = aliases;
         e.alias_spans = spans;
+        e.alias_literals = literals;
     }
     kb.entities = keep;
 }
@@ -564,10 +673,16 @@ pub fn inflected_forms(surface: &str) -> Vec<String> {
     let last_word = surface.rsplit(' ').next().unwrap_or(surface);
     if first.is_lowercase() && !surface.contains(' ') {
         // An adjective (or other lower-case derivation): strong and weak endings.
+        // The stem may be empty ("e"): it is split by characters, never sliced
+        // at an offset taken from another string.
         let stem = surface.strip_suffix('e').unwrap_or(surface);
+        let mut chars = stem.chars();
+        let Some(stem_first) = chars.next() else {
+            return out;
+        };
         let mut cap = String::new();
-        cap.extend(first.to_uppercase());
-        cap.push_str(&stem[first.len_utf8()..]);
+        cap.extend(stem_first.to_uppercase());
+        cap.push_str(chars.as_str());
         for base in [stem.to_string(), cap] {
             for end in ["", "e", "en", "er", "es", "em"] {
                 let f = format!("{base}{end}");
@@ -601,22 +716,21 @@ impl KnowledgeBase {
                 }
             }
         }
-        Overrides {
-            names,
-            ignore: self.ignore.clone(),
-        }
+        Overrides::new(names, self.ignore.clone())
     }
 
-    /// A comparable fingerprint of [`Self::overrides`]: when it is unchanged
-    /// an edit of the file needs no re-analysis of the articles.
-    pub fn recognition_key(&self) -> RecognitionKey {
-        (
-            self.entities
-                .iter()
-                .map(|e| (e.name.clone(), e.kind, e.aliases.clone()))
-                .collect(),
-            self.ignore.clone(),
-        )
+    /// A fingerprint of what the recogniser is told ((name, kind, aliases)
+    /// per entry, and the ignore list): when it is unchanged an edit of the
+    /// file needs no re-analysis of the articles. A 64-bit hash rather than
+    /// a copy of every entry, so comparing costs nothing at 10^5 entries.
+    pub fn recognition_key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for e in &self.entities {
+            (&e.name, e.kind, &e.aliases).hash(&mut h);
+        }
+        self.ignore.hash(&mut h);
+        h.finish()
     }
 
     /// The file as a corpus document: one mention per entry name and alias,
@@ -646,11 +760,34 @@ impl KnowledgeBase {
         }
     }
 
-    /// The entry whose name or alias span contains `span`.
+    /// The entry whose name or alias span is `span` (a hash lookup: the
+    /// corpus asks this for every mention of the file, and a scan made a
+    /// knowledge base of 10^5 entries take minutes to load).
     pub fn entry_at(&self, span: Span) -> Option<&KbEntity> {
-        self.entities
-            .iter()
-            .find(|e| e.name_span == span || e.alias_spans.contains(&span))
+        self.entities.get(*self.index.get(&span)? as usize)
+    }
+
+    /// The value at a name or alias span: the entry, the decoded value and
+    /// the span of its whole literal (quotes included).
+    pub fn value_at(&self, span: Span) -> Option<(&KbEntity, &str, Span)> {
+        let e = self.entry_at(span)?;
+        if e.name_span == span {
+            return Some((e, &e.name, e.name_literal));
+        }
+        let i = e.alias_spans.iter().position(|&s| s == span)?;
+        Some((e, &e.aliases[i], e.alias_literals[i]))
+    }
+
+    /// Rebuilds the span index of [`Self::entry_at`] (the first entry
+    /// holding a span wins, as the scan it replaces did).
+    fn reindex(&mut self) {
+        let mut index = HashMap::with_capacity(self.entities.len() * 2);
+        for (i, e) in self.entities.iter().enumerate() {
+            for &span in std::iter::once(&e.name_span).chain(&e.alias_spans) {
+                index.entry(span).or_insert(i as u32);
+            }
+        }
+        self.index = index;
     }
 
     /// The entry for a linking key (`link_key(name, kind)`).
@@ -662,22 +799,11 @@ impl KnowledgeBase {
     }
 }
 
-/// A TOML basic string literal for `s`.
+/// A TOML string literal for `s`, as toml_edit writes it (a basic string,
+/// or a literal string where that needs no escapes): what gazette writes
+/// into `gazette.toml` always parses back to `s`.
 pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    Value::from(s).decorated("", "").to_string()
 }
 
 /// The text of a new `[[entity]]` entry.
@@ -791,15 +917,123 @@ colour = "red"
     }
 
     #[test]
+    fn inflected_forms_of_short_and_odd_surfaces() {
+        // "e" is a lower-case word whose stem without -e is empty: slicing
+        // that stem by the first character's length panicked.
+        assert_eq!(inflected_forms("e"), vec!["e"]);
+        for s in [
+            "e", "E", "é", "ée", "ß", "ee", "", " ", "e e", "\u{0}", "ǅe", "ﬀe", "'e", "-",
+        ] {
+            let f = inflected_forms(s);
+            assert_eq!(f[0], s);
+        }
+        // Every alias of a file goes through here, with the override builder.
+        let (kb, _) = parse(
+            "[[entity]]\nname = \"Europa\"\nkind = \"place\"\naliases = [\"e\", \"é\", \"ée\"]\n",
+        );
+        let o = kb.unwrap().overrides();
+        for a in ["e", "é", "ée", "Ée", "Europas"] {
+            assert!(o.names().iter().any(|n| n.surface == a), "{a}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn inflected_forms_never_panic(s in "\\PC{0,4}|[a-zäöüßé]{0,3}e?") {
+            let f = inflected_forms(&s);
+            proptest::prop_assert_eq!(&f[0], &s);
+        }
+    }
+
+    #[test]
+    fn unusable_aliases_are_dropped_and_function_words_warned() {
+        let text = "[[entity]]\nname = \"Olaf Scholz\"\nkind = \"person\"\naliases = [\"\", \"  \", \"a\\u0000b\", \"x\\ny\", \"und\", \"Scholzi\"]\n";
+        let (kb, errors) = parse(text);
+        let e = &kb.unwrap().entities[0];
+        // The function word stays (the user may mean it), the rest is dropped.
+        assert_eq!(e.aliases, vec!["und", "Scholzi"]);
+        let found: Vec<(KbErrorKind, &str)> = errors
+            .iter()
+            .map(|e| (e.kind, &text[e.span.range()]))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (KbErrorKind::Invalid, "\"\""),
+                (KbErrorKind::Invalid, "  "),
+                (KbErrorKind::Invalid, "\"a\\u0000b\""),
+                (KbErrorKind::Invalid, "\"x\\ny\""),
+                (KbErrorKind::CommonWord, "und"),
+            ],
+            "{errors:?}"
+        );
+        assert!(errors[4].message.contains("common word"), "{errors:?}");
+        // A name that is a function word is warned about too.
+        let (_, errors) = parse("[[entity]]\nname = \"Die\"\nkind = \"org\"\n");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].kind, KbErrorKind::CommonWord);
+    }
+
+    #[test]
+    fn invalid_globs_are_errors_and_the_others_stay() {
+        let text = "[settings]\nexclude = [\"drafts/**\", \"a{b\", \"old/*\"]\ninclude = [\"[z\", \"**/*.txt\"]\n";
+        let (kb, errors) = parse(text);
+        let s = kb.unwrap().settings;
+        assert_eq!(s.exclude, Some(vec!["drafts/**".into(), "old/*".into()]));
+        assert_eq!(s.include, Some(vec!["**/*.txt".into()]));
+        assert_eq!(s.rejected_globs.len(), 2);
+        let spans: Vec<&str> = errors.iter().map(|e| &text[e.span.range()]).collect();
+        assert_eq!(spans, vec!["a{b", "[z"], "{errors:?}");
+        assert!(errors.iter().all(|e| e.kind == KbErrorKind::Invalid));
+    }
+
+    #[test]
+    fn entry_at_is_an_index_over_every_name_and_alias() {
+        let mut text = String::new();
+        for i in 0..500 {
+            text.push_str(&format!(
+                "[[entity]]\nname = \"Person{i} X\"\nkind = \"person\"\naliases = [\"P{i}\", \"Pe{i}\"]\n"
+            ));
+        }
+        let (kb, errors) = parse(&text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let kb = kb.unwrap();
+        assert_eq!(kb.index.len(), 1500);
+        for (i, e) in kb.entities.iter().enumerate() {
+            for s in std::iter::once(e.name_span).chain(e.alias_spans.iter().copied()) {
+                assert!(std::ptr::eq(kb.entry_at(s).unwrap(), &kb.entities[i]));
+            }
+        }
+        // The pseudo-document's mentions all find their entry.
+        let a = kb.analysis(&text);
+        assert!(a.mentions.iter().all(|m| kb.entry_at(m.span()).is_some()));
+        assert!(kb.entry_at(Span::new(0, 1)).is_none());
+    }
+
+    #[test]
+    fn value_at_decodes_escapes_and_knows_the_literal() {
+        let text =
+            "[[entity]]\nname = \"Emmanuel \\u004Dacron\"\nkind = \"person\"\naliases = ['Manu']\n";
+        let (kb, _) = parse(text);
+        let kb = kb.unwrap();
+        let e = &kb.entities[0];
+        let (_, v, lit) = kb.value_at(e.name_span).unwrap();
+        assert_eq!(v, "Emmanuel Macron");
+        assert_eq!(&text[lit.range()], "\"Emmanuel \\u004Dacron\"");
+        let (_, v, lit) = kb.value_at(e.alias_spans[0]).unwrap();
+        assert_eq!((v, &text[lit.range()]), ("Manu", "'Manu'"));
+    }
+
+    #[test]
     fn overrides_and_pseudo_document() {
         let (kb, _) = parse(EXAMPLE);
         let kb = kb.unwrap();
         let o = kb.overrides();
         assert!(o
-            .names
+            .names()
             .iter()
             .any(|n| n.surface == "belarusischer" && n.canonical == "Belarus"));
-        assert_eq!(o.ignore, vec!["Drohen"]);
+        assert_eq!(o.ignore(), vec!["Drohen"]);
         let a = kb.analysis(EXAMPLE);
         assert_eq!(a.mentions.len(), 3);
         assert!(a.mentions.iter().all(|m| m.norm == "Belarus"));
@@ -832,7 +1066,25 @@ colour = "red"
 
     #[test]
     fn quoting() {
-        assert_eq!(quote("a\"b"), "\"a\\\"b\"");
+        // Whatever toml_edit picks (basic or literal string), it reads back
+        // as the value, with both kinds of quote, escapes and control characters.
+        for v in [
+            "a\"b",
+            "Olaf O'Neil",
+            "x'\"y",
+            "back\\slash",
+            "line\nbreak",
+            "tab\t",
+            "\u{7f}\u{0}",
+            "'''",
+            "\"\"\"",
+            "Emmanuel Macron",
+        ] {
+            let doc = format!("k = {}", quote(v));
+            let parsed = ImDocument::parse(doc.clone()).expect(&doc);
+            assert_eq!(parsed["k"].as_str(), Some(v), "{doc}");
+        }
+        assert_eq!(quote("Olaf O'Neil"), "\"Olaf O'Neil\"");
         let e = entry_text("Jamie Shea", EntityKind::Person);
         let (kb, errors) = parse(&e);
         assert!(errors.is_empty());

@@ -2,7 +2,7 @@
 
 use super::convert::{self, uri_to_path};
 use super::output::Destination;
-use super::state::{OpenDoc, State};
+use super::state::{prepare_kb, OpenDoc, PreparedKb, State};
 use crate::corpus::build::{analyze_files, FileResult};
 use crate::ide;
 use crate::ide::TextSource;
@@ -356,6 +356,40 @@ impl Backend {
         });
     }
 
+    /// Takes a new text of the knowledge base (state locked): its ticket and
+    /// the recognition key in force, for [`prepare_kb`].
+    fn kb_ticket(s: &mut State) -> (u64, Option<u64>) {
+        s.kb.ticket += 1;
+        (s.kb.ticket, s.kb.key)
+    }
+
+    /// Installs a knowledge base prepared off the lock, unless a newer text
+    /// was taken meanwhile (that one is installed instead).
+    fn install_kb(
+        state: &Arc<RwLock<State>>,
+        tx: &PublishQueue,
+        ticket: u64,
+        prepared: PreparedKb,
+    ) {
+        let mut s = state.write();
+        if s.kb.ticket != ticket {
+            return;
+        }
+        let changed = s.install_kb(prepared);
+        Self::kb_changed(state, &mut s, tx, changed);
+    }
+
+    /// A new text of the knowledge base (an edit, open, close): parsed and
+    /// prepared on a blocking thread while requests go on with the previous
+    /// knowledge base, then swapped in (with 10^5 entries parsing under the
+    /// state lock held every request up for seconds per keystroke).
+    async fn update_kb(&self, (ticket, key): (u64, Option<u64>), text: Option<String>) {
+        let Ok(prepared) = tokio::task::spawn_blocking(move || prepare_kb(text, key)).await else {
+            return;
+        };
+        Self::install_kb(&self.state, &self.publish_tx, ticket, prepared);
+    }
+
     /// After the knowledge base's text changed (state locked): publish its
     /// diagnostics and, when what the recogniser must know changed, analyse
     /// open articles again now and closed ones in the background.
@@ -587,12 +621,12 @@ impl Backend {
         if let Some(n) = v.get("maxFileSize").and_then(Value::as_u64) {
             state.config.max_file_size = crate::workspace::size_limit(n);
         }
-        match FileFilter::new(&state.config) {
-            Ok(f) => state.filter = f,
-            Err(e) => {
-                tracing::warn!("bad include/exclude settings: {e}");
-                problems.push(format!("gazette.include/exclude: {e}"));
-            }
+        // A glob that does not compile is reported and left out; the others
+        // still select the articles.
+        state.filter = FileFilter::new(&state.config);
+        for p in state.filter.problems() {
+            tracing::warn!("bad include/exclude setting: {p}");
+            problems.push(format!("gazette.{p} (ignored)"));
         }
     }
 
@@ -1060,8 +1094,10 @@ impl Backend {
                 if text == s.kb.text {
                     return;
                 }
-                let changed = s.set_kb_text(text);
-                Self::kb_changed(state, &mut s, tx, changed);
+                let ticket = Self::kb_ticket(&mut s);
+                drop(s);
+                let prepared = prepare_kb(text, ticket.1);
+                Self::install_kb(state, tx, ticket.0, prepared);
                 return;
             }
         }
@@ -1468,72 +1504,79 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let td = params.text_document;
         let path = uri_to_path(&td.uri);
-        let mut s = self.state.write();
-        let is_kb = s.is_kb_path(&path);
-        let text = is_kb.then(|| td.text.clone());
-        s.open.insert(
-            path.clone(),
-            OpenDoc {
-                uri: td.uri,
-                rope: Rope::from_str(&td.text),
-                version: td.version,
-            },
-        );
-        if is_kb {
-            let changed = s.set_kb_text(text);
-            Self::kb_changed(&self.state, &mut s, &self.publish_tx, changed);
-            return;
-        }
-        if !s.reanalyze_open(&path) {
-            // Opened as indexed: nothing changes for other articles (and
-            // this one's diagnostics are published only if they changed).
-            Self::queue_diagnostics(&mut s, &self.publish_tx, std::slice::from_ref(&path));
-            return;
-        }
-        Self::diagnostics_after_change(&self.state, &mut s, &self.publish_tx, &path);
+        let kb = {
+            let mut s = self.state.write();
+            let is_kb = s.is_kb_path(&path);
+            let text = is_kb.then(|| td.text.clone());
+            s.open.insert(
+                path.clone(),
+                OpenDoc {
+                    uri: td.uri,
+                    rope: Rope::from_str(&td.text),
+                    version: td.version,
+                },
+            );
+            if !is_kb {
+                if !s.reanalyze_open(&path) {
+                    // Opened as indexed: nothing changes for other articles (and
+                    // this one's diagnostics are published only if they changed).
+                    Self::queue_diagnostics(&mut s, &self.publish_tx, std::slice::from_ref(&path));
+                    return;
+                }
+                Self::diagnostics_after_change(&self.state, &mut s, &self.publish_tx, &path);
+                return;
+            }
+            (Self::kb_ticket(&mut s), text)
+        };
+        self.update_kb(kb.0, kb.1).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let path = uri_to_path(&params.text_document.uri);
-        let mut s = self.state.write();
-        if !s.apply_changes(&path, params.text_document.version, params.content_changes) {
-            tracing::warn!(
-                "didChange for a document that is not open: {}",
-                path.display()
-            );
-            return;
-        }
-        if s.is_kb_path(&path) {
+        let kb = {
+            let mut s = self.state.write();
+            if !s.apply_changes(&path, params.text_document.version, params.content_changes) {
+                tracing::warn!(
+                    "didChange for a document that is not open: {}",
+                    path.display()
+                );
+                return;
+            }
+            if !s.is_kb_path(&path) {
+                s.reanalyze_open(&path);
+                // The edited document now; the others it may affect (open ones, those
+                // showing diagnostics) once typing pauses, so a keystroke costs one
+                // document's diagnostics, not the corpus's.
+                Self::queue_diagnostics_for(
+                    &mut s,
+                    &self.publish_tx,
+                    std::slice::from_ref(&path),
+                    Some(&path),
+                );
+                Self::refresh_affected_after_pause(&self.state, &mut s, &self.publish_tx, &path);
+                return;
+            }
             let text = s.open.get(&path).map(|d| d.rope.to_string());
-            let changed = s.set_kb_text(text);
-            Self::kb_changed(&self.state, &mut s, &self.publish_tx, changed);
-            return;
-        }
-        s.reanalyze_open(&path);
-        // The edited document now; the others it may affect (open ones, those
-        // showing diagnostics) once typing pauses, so a keystroke costs one
-        // document's diagnostics, not the corpus's.
-        Self::queue_diagnostics_for(
-            &mut s,
-            &self.publish_tx,
-            std::slice::from_ref(&path),
-            Some(&path),
-        );
-        Self::refresh_affected_after_pause(&self.state, &mut s, &self.publish_tx, &path);
+            (Self::kb_ticket(&mut s), text)
+        };
+        self.update_kb(kb.0, kb.1).await;
     }
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {}
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let path = uri_to_path(&params.text_document.uri);
-        let mut s = self.state.write();
-        s.open.remove(&path);
-        if s.is_kb_path(&path) {
-            let (text, _) = s.read_kb_file();
-            let changed = s.set_kb_text(text);
-            Self::kb_changed(&self.state, &mut s, &self.publish_tx, changed);
+        let kb = {
+            let mut s = self.state.write();
+            s.open.remove(&path);
+            s.is_kb_path(&path)
+                .then(|| (Self::kb_ticket(&mut s), s.read_kb_file().0))
+        };
+        if let Some((ticket, text)) = kb {
+            self.update_kb(ticket, text).await;
             return;
         }
+        let mut s = self.state.write();
         // Back to the file on disk (or out of the corpus if it is not a corpus file).
         let on_disk = if s.in_workspace(&path) {
             crate::workspace::read_text(&path, s.config.max_file_size, s.root.as_deref())

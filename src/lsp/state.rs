@@ -1,6 +1,6 @@
 //! Server state: the corpus, open documents (ropes) and settings.
 
-use crate::analysis::analyze;
+use crate::analysis::{analyze, DocAnalysis};
 use crate::corpus::{Corpus, DocId};
 use crate::ide::{DiagCode, Severity, TextSource};
 use crate::kb::{self, KbError, KnowledgeBase, Level};
@@ -34,6 +34,54 @@ pub struct KbState {
     pub published: bool,
     /// Set when the file's `[settings]` changed which files are articles.
     pub files_changed: bool,
+    /// [`KnowledgeBase::recognition_key`] of `good`.
+    pub key: Option<u64>,
+    /// Bumped for every new text taken off the lock ([`prepare_kb`]): a
+    /// prepared text is installed only if no newer one was taken since.
+    pub ticket: u64,
+}
+
+/// A text of the knowledge base, parsed and made ready without the state
+/// lock: with 10^5 entries parsing, the pseudo-document and the compiled
+/// overrides take a while, and requests must not wait for them.
+pub struct PreparedKb {
+    text: Option<String>,
+    errors: Vec<KbError>,
+    /// The knowledge base, its pseudo-document and its recognition key.
+    parsed: Option<(Arc<KnowledgeBase>, Arc<DocAnalysis>, u64)>,
+    /// The recogniser's overrides, built when the key differs from the one
+    /// in force when preparing began.
+    overrides: Option<Overrides>,
+}
+
+/// Parses `text` (`None`: the file is gone) into what [`State::install_kb`]
+/// swaps in; `installed_key` is the recognition key in force, to skip
+/// building overrides that would not change.
+pub fn prepare_kb(text: Option<String>, installed_key: Option<u64>) -> PreparedKb {
+    let Some(t) = &text else {
+        return PreparedKb {
+            text,
+            errors: Vec::new(),
+            parsed: None,
+            overrides: (installed_key.is_some()).then(Overrides::default),
+        };
+    };
+    let (parsed, errors) = kb::parse(t);
+    let parsed = parsed.map(|k| {
+        let analysis = Arc::new(k.analysis(t));
+        let key = k.recognition_key();
+        (Arc::new(k), analysis, key)
+    });
+    let overrides = match &parsed {
+        Some((k, _, key)) if Some(*key) != installed_key => Some(k.overrides()),
+        _ => None,
+    };
+    PreparedKb {
+        text,
+        errors,
+        parsed,
+        overrides,
+    }
 }
 
 pub struct State {
@@ -74,7 +122,7 @@ impl State {
         State {
             encoding: PositionEncoding::Utf16,
             root: None,
-            filter: FileFilter::new(&config).expect("default globs compile"),
+            filter: FileFilter::new(&config),
             config,
             overrides: Overrides::default(),
             corpus: Corpus::new(),
@@ -96,27 +144,45 @@ impl State {
         self.kb.path.as_deref() == Some(path)
     }
 
-    /// Takes a new text of the knowledge base (`None`: the file is gone).
+    /// Takes a new text of the knowledge base (`None`: the file is gone),
+    /// parsing it under the lock: for start-up and tests; the server's
+    /// handlers prepare the text off the lock ([`prepare_kb`]).
     /// Returns true when the recogniser's overrides changed, so every
     /// article must be analysed again.
     pub fn set_kb_text(&mut self, text: Option<String>) -> bool {
+        self.kb.ticket += 1;
+        let prepared = prepare_kb(text, self.kb.key);
+        self.install_kb(prepared)
+    }
+
+    /// Swaps in a prepared text of the knowledge base (cheap: what takes
+    /// time was done by [`prepare_kb`]). Returns true when the
+    /// recogniser's overrides changed, so every article must be analysed again.
+    pub fn install_kb(&mut self, prepared: PreparedKb) -> bool {
         let Some(path) = self.kb.path.clone() else {
             return false;
         };
-        let before = self.kb.good.as_ref().map(|k| k.recognition_key());
+        let before = self.kb.key;
+        let PreparedKb {
+            text,
+            errors,
+            parsed,
+            overrides,
+        } = prepared;
         match &text {
             None => {
                 self.kb.errors.clear();
                 self.kb.good = None;
+                self.kb.key = None;
                 self.corpus.remove_document(&path);
             }
-            Some(t) => {
-                let (parsed, errors) = kb::parse(t);
+            Some(_) => {
                 self.kb.errors = errors;
-                if let Some(k) = parsed {
-                    let k = Arc::new(k);
-                    self.corpus.set_knowledge_base(path.clone(), t, k.clone());
+                if let Some((k, analysis, key)) = parsed {
+                    self.corpus
+                        .set_knowledge_base_analysis(path.clone(), analysis, k.clone());
                     self.kb.good = Some(k);
+                    self.kb.key = Some(key);
                 }
             }
         }
@@ -136,14 +202,15 @@ impl State {
         {
             self.kb.files_changed = true;
         }
-        let after = self.kb.good.as_ref().map(|k| k.recognition_key());
+        let after = self.kb.key;
         if before != after {
-            self.overrides = self
-                .kb
-                .good
-                .as_ref()
-                .map(|k| k.overrides())
-                .unwrap_or_default();
+            // Built off the lock, unless the knowledge base in force changed
+            // while this text was prepared.
+            self.overrides = match (overrides, &self.kb.good) {
+                (_, None) => Overrides::default(),
+                (Some(o), Some(_)) => o,
+                (None, Some(k)) => k.overrides(),
+            };
             self.kb.generation += 1;
             true
         } else {
@@ -167,9 +234,9 @@ impl State {
         if let (Some(m), false) = (st.max_file_size, self.client_files.2) {
             self.config.max_file_size = crate::workspace::size_limit(m);
         }
-        if let Ok(f) = FileFilter::new(&self.config) {
-            self.filter = f;
-        }
+        // Globs of the file that do not compile were reported and left out
+        // by the parser; the editor's own are reported when they are set.
+        self.filter = FileFilter::new(&self.config);
     }
 
     /// The level a diagnostic code is shown at: the editor's setting, else

@@ -145,7 +145,7 @@ pub(crate) struct Data {
     /// Surnames of well-known people (persons.tsv), recognised when bare.
     pub famous_surnames: WordSet,
     pub common: WordSet,
-    pub stopwords: WordSet,
+    pub stopwords: &'static WordSet,
     /// All-caps tokens that are not organisations (units, codes).
     pub not_orgs: WordSet,
     /// Role heads matched as a compound ending.
@@ -160,6 +160,21 @@ fn data_lines(s: &str) -> impl Iterator<Item = &str> {
     s.lines()
         .map(str::trim_end)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// The function words of `stopwords.txt` (lower case), loaded on first use
+/// without the rest of the data (the knowledge base checks aliases with it).
+pub(crate) fn stopwords() -> &'static WordSet {
+    static S: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
+    S.get_or_init(|| {
+        let mut stopwords = WordSet::default();
+        for l in data_lines(STOPWORDS) {
+            for w in l.split_whitespace() {
+                stopwords.insert(w);
+            }
+        }
+        stopwords
+    })
 }
 
 impl Data {
@@ -193,12 +208,7 @@ impl Data {
         data_lines(FIRST_NAMES_AMB).for_each(|w| ambiguous_first_names.insert(w));
         let mut surnames = WordSet::default();
         data_lines(SURNAMES).for_each(|w| surnames.insert(w));
-        let mut stopwords = WordSet::default();
-        for l in data_lines(STOPWORDS) {
-            for w in l.split_whitespace() {
-                stopwords.insert(w);
-            }
-        }
+        let stopwords = stopwords();
         let mut not_orgs = WordSet::default();
         for l in data_lines(NOT_ORGS) {
             l.split_whitespace().for_each(|w| not_orgs.insert(w));

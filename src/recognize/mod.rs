@@ -34,11 +34,57 @@ pub struct Proposal {
 }
 
 /// User knowledge (from the corpus's gazette.toml knowledge base): extra
-/// names and non-names.
-#[derive(Clone, Debug, Default)]
+/// names and non-names. The names are compiled into a phrase table once,
+/// when the overrides are made (not per analysed document: with 10^5
+/// entries that was most of every article's analysis); clones share it.
+#[derive(Clone, Default)]
 pub struct Overrides {
-    pub names: Vec<OverrideName>,
-    pub ignore: Vec<String>,
+    names: std::sync::Arc<[OverrideName]>,
+    ignore: std::sync::Arc<[String]>,
+    /// The ignore list in lower case, as matched.
+    ignore_lower: std::sync::Arc<[String]>,
+    table: std::sync::Arc<PhraseTable>,
+}
+
+impl Overrides {
+    pub fn new(names: Vec<OverrideName>, ignore: Vec<String>) -> Overrides {
+        let mut table = PhraseTable::default();
+        for o in &names {
+            table.add(&o.surface, o.kind, &o.canonical);
+        }
+        Overrides {
+            names: names.into(),
+            ignore_lower: ignore.iter().map(|s| s.to_lowercase()).collect(),
+            ignore: ignore.into(),
+            table: std::sync::Arc::new(table),
+        }
+    }
+
+    /// The extra names (surface, kind, canonical name).
+    pub fn names(&self) -> &[OverrideName] {
+        &self.names
+    }
+
+    /// The surfaces that are not names.
+    pub fn ignore(&self) -> &[String] {
+        &self.ignore
+    }
+}
+
+impl std::fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Overrides")
+            .field("names", &self.names.len())
+            .field("ignore", &self.ignore)
+            .finish()
+    }
+}
+
+/// Is `w` a function word ("und", "die", "the"): a word that is never a
+/// name on its own (case-insensitive; `data/gazetteers/stopwords.txt`)?
+pub fn is_function_word(w: &str) -> bool {
+    let w = w.trim();
+    !w.is_empty() && data::stopwords().contains(&w.to_lowercase())
 }
 
 #[derive(Clone, Debug)]
@@ -279,11 +325,7 @@ impl Recognizer {
         let mut cands: Vec<Cand> = Vec::new();
 
         if !overrides.names.is_empty() {
-            let mut table = PhraseTable::default();
-            for o in &overrides.names {
-                table.add(&o.surface, o.kind, &o.canonical);
-            }
-            self.match_phrases(&toks, &table, Source::KnowledgeBase, &mut cands);
+            self.match_phrases(&toks, &overrides.table, Source::KnowledgeBase, &mut cands);
         }
         self.match_phrases(&toks, &self.d.names, Source::Gazetteer, &mut cands);
         self.datelines(&toks, &mut cands);
@@ -294,7 +336,7 @@ impl Recognizer {
         self.proposals(&toks, proposals, &mut cands);
 
         if !overrides.ignore.is_empty() {
-            let ignore: Vec<String> = overrides.ignore.iter().map(|s| s.to_lowercase()).collect();
+            let ignore = &overrides.ignore_lower;
             cands.retain(|c| {
                 let surf = text[c.start..c.end].to_lowercase();
                 let norm = c.norm.to_lowercase();

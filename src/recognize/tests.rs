@@ -204,14 +204,14 @@ fn acronyms_and_orgs() {
 #[test]
 fn overrides_alias_and_ignore() {
     let t = "Der Kremlchef Wowa sprach mit Jens Stoltenberg über die NATO.";
-    let o = Overrides {
-        names: vec![OverrideName {
+    let o = Overrides::new(
+        vec![OverrideName {
             surface: "Wowa".into(),
             kind: EntityKind::Person,
             canonical: "Wladimir Putin".into(),
         }],
-        ignore: vec!["NATO".into()],
-    };
+        vec!["NATO".into()],
+    );
     let ms = run_with(t, &o);
     let w = find(&ms, t, "Wowa").expect("override name");
     assert_eq!(
