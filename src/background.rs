@@ -182,6 +182,31 @@ fn start(name: &str, job: impl FnOnce() + Send + 'static) -> Option<std::thread:
     }
 }
 
+/// A thread pool for parallel background work (analysing every article
+/// again after `gazette.toml` changed what the recogniser knows): as many
+/// threads as cores, all at the lower priority, so it uses idle cores but
+/// gives them up to requests. Work run on it with `install` stays there.
+pub fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("background {i}"))
+            .start_handler(|_| lower_priority())
+            .build()
+            .map_err(|e| tracing::warn!("no background thread pool ({e})"))
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Runs `work` on the background [`pool`] (here, if it has none).
+pub fn in_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    match pool() {
+        Some(p) => p.install(work),
+        None => work(),
+    }
+}
+
 /// Lowers the calling thread's priority (Linux keeps a nice value per
 /// thread; elsewhere this does nothing).
 fn lower_priority() {
@@ -253,6 +278,23 @@ mod tests {
             std::thread::sleep(Duration::from_millis(500))
         });
         assert!(!super::finish_lasting(Duration::from_millis(20)));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_pool_runs_at_lower_priority() {
+        use rayon::prelude::*;
+        let here = unsafe { libc::getpriority(libc::PRIO_PROCESS as _, 0) };
+        let seen: Vec<i32> = super::in_pool(|| {
+            (0..64)
+                .into_par_iter()
+                .map(|_| unsafe { libc::getpriority(libc::PRIO_PROCESS as _, 0) })
+                .collect()
+        });
+        assert!(
+            seen.iter().all(|&p| p == (here + super::NICENESS).min(19)),
+            "{seen:?}"
+        );
     }
 
     #[cfg(target_os = "linux")]

@@ -98,3 +98,62 @@ fn kb_order_does_not_matter() {
     assert_eq!(with_kb1, snapshot(&again));
     assert!(with_kb1.contains("eins"));
 }
+
+/// A knowledge base of `names` (with `kinds`, one alias each).
+fn kb_text(names: &[String], kinds: &[&str], descriptions: &[String]) -> String {
+    let mut t = String::new();
+    for ((n, k), d) in names.iter().zip(kinds).zip(descriptions) {
+        let alias = n.split(' ').next_back().unwrap_or(n);
+        t += &format!(
+            "[[entity]]\nname = \"{n}\"\nkind = \"{k}\"\naliases = [\"{alias}\"]\ndescription = \"{d}\"\n\n"
+        );
+    }
+    t
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Keystrokes in gazette.toml (a description, a letter of a name, a
+    /// kind) update the knowledge base's pseudo-document in place — only
+    /// the mentions whose linking changed — and the corpus answers exactly
+    /// like one built with the final knowledge base.
+    #[test]
+    fn keystrokes_in_the_knowledge_base_equal_a_fresh_corpus(
+        edits in proptest::collection::vec((0usize..6, 0usize..3, "[a-zäö]{1,3}"), 1..8)
+    ) {
+        let texts = seed_texts();
+        let kb_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds/gazette.toml");
+        let mut names: Vec<String> = ["Jens Stoltenberg", "Wladimir Putin", "Olaf Scholz",
+            "Anna Berger", "Karl Weber", "Emma Schmidt"].iter().map(|s| s.to_string()).collect();
+        let mut kinds = vec!["person"; 6];
+        let mut descriptions: Vec<String> = (0..6).map(|i| format!("Person {i}")).collect();
+        let analyses: Vec<_> = texts
+            .iter()
+            .map(|(p, t)| (p.clone(), Arc::new(analyze(t, &Overrides::default()))))
+            .collect();
+        let mut inc = Corpus::new();
+        for (p, a) in &analyses {
+            inc.set_document(p.clone(), a.clone());
+        }
+        let text = kb_text(&names, &kinds, &descriptions);
+        inc.set_knowledge_base(kb_path.clone(), &text, Arc::new(kb::parse(&text).0.unwrap()));
+        for (entry, what, s) in edits {
+            match what {
+                0 => descriptions[entry].push_str(&s),
+                1 => names[entry].push_str(&s),
+                _ => kinds[entry] = if kinds[entry] == "person" { "org" } else { "person" },
+            }
+            let text = kb_text(&names, &kinds, &descriptions);
+            let k = Arc::new(kb::parse(&text).0.unwrap());
+            inc.set_knowledge_base(kb_path.clone(), &text, k);
+        }
+        let text = kb_text(&names, &kinds, &descriptions);
+        let mut full = Corpus::new();
+        full.set_knowledge_base(kb_path.clone(), &text, Arc::new(kb::parse(&text).0.unwrap()));
+        for (p, a) in &analyses {
+            full.set_document(p.clone(), a.clone());
+        }
+        proptest::prop_assert_eq!(snapshot(&full), snapshot(&inc));
+    }
+}

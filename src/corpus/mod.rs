@@ -428,13 +428,19 @@ impl Corpus {
     /// unchanged by adding or removing one).
     fn forget_touched(&self, id: DocId) {
         let Some(entry) = self.doc(id) else { return };
+        let topics_of = entry.analysis.figures.iter().filter_map(|f| f.topic_key);
+        self.forget_keys(entry.keys.clone(), topics_of);
+    }
+
+    /// Forgets the cached summaries of entities `keys` (and of their last
+    /// name families) and of `topics`.
+    fn forget_keys(&self, mut keys: Vec<KeyId>, topics_of: impl Iterator<Item = Sym>) {
         let mut summaries = self.summaries.lock();
         let mut families = self.families.lock();
         let mut topics = self.topics.lock();
         if summaries.is_empty() && families.is_empty() && topics.is_empty() {
             return; // nothing cached (say, while indexing)
         }
-        let mut keys = entry.keys.clone();
         keys.sort_unstable();
         keys.dedup();
         for t in keys {
@@ -450,10 +456,8 @@ impl Corpus {
                 }
             }
         }
-        for f in entry.analysis.figures.iter() {
-            if let Some(t) = f.topic_key {
-                topics.remove(&t);
-            }
+        for t in topics_of {
+            topics.remove(&t);
         }
     }
 
@@ -610,21 +614,37 @@ impl Corpus {
         analysis: Arc<DocAnalysis>,
         kb: Arc<KnowledgeBase>,
     ) -> DocId {
-        let id = self.set_document(path, analysis);
+        let names = kb_name_mentions(&analysis, &kb);
+        self.set_knowledge_base_prepared(path, analysis, kb, &names)
+    }
+
+    /// [`Self::set_knowledge_base_analysis`] with the indices of the
+    /// mentions that are entries' names already found
+    /// ([`kb_name_mentions`], also off the lock): what is left is linking,
+    /// and for a keystroke only the mentions it changed
+    /// ([`Self::replace_mentions_in_place`]).
+    pub fn set_knowledge_base_prepared(
+        &mut self,
+        path: PathBuf,
+        analysis: Arc<DocAnalysis>,
+        kb: Arc<KnowledgeBase>,
+        names: &[u32],
+    ) -> DocId {
+        let id = match self.by_path.get(&path) {
+            Some(&id) if self.kb_docs.contains(&id) => {
+                match self.replace_mentions_in_place(id, analysis) {
+                    Ok(()) => id,
+                    Err(analysis) => self.set_document(path, analysis),
+                }
+            }
+            _ => self.set_document(path, analysis),
+        };
         // Which entities the knowledge base describes changes their cards.
         self.forget_all_summaries();
         if let Some(e) = self.docs[id as usize].as_mut() {
-            e.kb_defs = e
-                .analysis
-                .mentions
+            e.kb_defs = names
                 .iter()
-                .zip(&e.keys)
-                .enumerate()
-                .filter(|(_, (m, _))| {
-                    kb.entry_at(m.span())
-                        .is_some_and(|x| x.name_span == m.span())
-                })
-                .map(|(i, (_, &k))| (k, i as u32))
+                .filter_map(|&i| Some((*e.keys.get(i as usize)?, i)))
                 .collect();
             e.kb = Some(kb);
         }
@@ -689,54 +709,7 @@ impl Corpus {
     fn apply(&mut self, id: DocId, add: bool) {
         let entry = self.docs[id as usize].take().expect("live document");
         for (i, (m, &k)) in entry.analysis.mentions.iter().zip(&entry.keys).enumerate() {
-            let r = ItemRef {
-                doc: id,
-                idx: i as u32,
-            };
-            let last_word = if m.kind == EntityKind::Person {
-                self.last_word_key(k)
-            } else {
-                None
-            };
-            let spelling = self.link_of(m).1;
-            let e = &mut self.keys[k as usize];
-            let role = entry.analysis.role(i);
-            let p = Posting::new(r, m.kind == EntityKind::Person, role.is_some());
-            if add {
-                e.docs.insert(p);
-            } else {
-                e.docs.remove(p);
-            }
-            if add {
-                e.total += 1;
-                e.kinds[kind_index(m.kind)] += 1;
-            } else {
-                e.total -= 1;
-                e.kinds[kind_index(m.kind)] -= 1;
-            }
-            e.spellings.bump(spelling, add);
-            if let Some(role) = role {
-                e.roles.bump(role, add);
-                let list = self.key_roles.entry(k).or_default();
-                match list.binary_search_by_key(&p, |x| x.0) {
-                    Err(i) if add => list.insert(i, (p, role)),
-                    Ok(i) if !add => {
-                        list.remove(i);
-                        if list.is_empty() {
-                            self.key_roles.remove(&k);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if let Some(lw) = last_word {
-                e.last_word = Some(lw);
-                let map = self.by_last.entry(lw).or_default();
-                map.bump(k, add);
-                if map.is_empty() {
-                    self.by_last.remove(&lw);
-                }
-            }
+            self.apply_mention(id, i, m, k, entry.analysis.role(i), add);
         }
         for (i, f) in entry.analysis.figures.iter().enumerate() {
             let r = ItemRef {
@@ -760,6 +733,117 @@ impl Corpus {
             }
         }
         self.docs[id as usize] = Some(entry);
+    }
+
+    /// Adds (or removes) mention `i` of document `id` (`m`, linked to `k`,
+    /// with `role`) to the shared counts.
+    fn apply_mention(
+        &mut self,
+        id: DocId,
+        i: usize,
+        m: &NameMention,
+        k: KeyId,
+        role: Option<Sym>,
+        add: bool,
+    ) {
+        let r = ItemRef {
+            doc: id,
+            idx: i as u32,
+        };
+        let last_word = if m.kind == EntityKind::Person {
+            self.last_word_key(k)
+        } else {
+            None
+        };
+        let spelling = self.link_of(m).1;
+        let e = &mut self.keys[k as usize];
+        let p = Posting::new(r, m.kind == EntityKind::Person, role.is_some());
+        if add {
+            e.docs.insert(p);
+        } else {
+            e.docs.remove(p);
+        }
+        if add {
+            e.total += 1;
+            e.kinds[kind_index(m.kind)] += 1;
+        } else {
+            e.total -= 1;
+            e.kinds[kind_index(m.kind)] -= 1;
+        }
+        e.spellings.bump(spelling, add);
+        if let Some(role) = role {
+            e.roles.bump(role, add);
+            let list = self.key_roles.entry(k).or_default();
+            match list.binary_search_by_key(&p, |x| x.0) {
+                Err(i) if add => list.insert(i, (p, role)),
+                Ok(i) if !add => {
+                    list.remove(i);
+                    if list.is_empty() {
+                        self.key_roles.remove(&k);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(lw) = last_word {
+            e.last_word = Some(lw);
+            let map = self.by_last.entry(lw).or_default();
+            map.bump(k, add);
+            if map.is_empty() {
+                self.by_last.remove(&lw);
+            }
+        }
+    }
+
+    /// Replaces document `id`'s analysis with one that has as many mentions
+    /// and no figures (a keystroke in `gazette.toml`, whose pseudo-document
+    /// holds 10^5 names): only the mentions whose linking differs (name,
+    /// kind, role) change their postings — every posting is by index, and
+    /// spans are read from the analysis. Equal to unlinking and linking the
+    /// whole document (tested), without the cost of it per keystroke.
+    /// `Err` gives `analysis` back, nothing changed, when the shapes differ.
+    fn replace_mentions_in_place(
+        &mut self,
+        id: DocId,
+        analysis: Arc<DocAnalysis>,
+    ) -> Result<(), Arc<DocAnalysis>> {
+        let Some(entry) = self.docs[id as usize].as_ref() else {
+            return Err(analysis);
+        };
+        let old = entry.analysis.clone();
+        if old.mentions.len() != analysis.mentions.len()
+            || !old.figures.is_empty()
+            || !analysis.figures.is_empty()
+        {
+            return Err(analysis);
+        }
+        let changed: Vec<usize> = (0..old.mentions.len())
+            .filter(|&i| {
+                let (a, b) = (&old.mentions[i], &analysis.mentions[i]);
+                a.norm != b.norm || a.kind != b.kind || old.role(i) != analysis.role(i)
+            })
+            .collect();
+        let mut touched: Vec<KeyId> = changed.iter().map(|&i| entry.keys[i]).collect();
+        self.forget_keys(touched.clone(), std::iter::empty());
+        for (&i, &k) in changed.iter().zip(&touched) {
+            self.apply_mention(id, i, &old.mentions[i], k, old.role(i), false);
+        }
+        let new_keys: Vec<KeyId> = changed
+            .iter()
+            .map(|&i| self.link_of(&analysis.mentions[i]).0)
+            .collect();
+        for (&i, &k) in changed.iter().zip(&new_keys) {
+            self.apply_mention(id, i, &analysis.mentions[i], k, analysis.role(i), true);
+        }
+        let entry = self.docs[id as usize].as_mut().expect("live document");
+        for (&i, &k) in changed.iter().zip(&new_keys) {
+            entry.keys[i] = k;
+        }
+        entry.analysis = analysis;
+        self.forget_keys(new_keys.clone(), std::iter::empty());
+        touched.extend(new_keys);
+        self.refresh_frequent(touched);
+        Ok(())
     }
 
     /// The entity (as its key) that mention `idx` of document `doc` belongs to.
@@ -1394,6 +1478,21 @@ impl Corpus {
         self.sort_refs(&mut out, |r| self.figure(r).span);
         out
     }
+}
+
+/// The indices of the knowledge base pseudo-document's mentions that are an
+/// entry's name (not an alias): its definitions.
+pub fn kb_name_mentions(analysis: &DocAnalysis, kb: &KnowledgeBase) -> Vec<u32> {
+    analysis
+        .mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| {
+            kb.entry_at(m.span())
+                .is_some_and(|x| x.name_span == m.span())
+        })
+        .map(|(i, _)| i as u32)
+        .collect()
 }
 
 #[cfg(test)]

@@ -321,8 +321,10 @@ impl Backend {
             None => (convert::path_to_uri(&path), None),
         };
         let Some(uri) = uri else { return };
-        let text = state.kb.text.clone().unwrap_or_default();
-        let li = crate::text::position::LineIndex::new(&text);
+        let li = match &state.kb.line_index {
+            Some(li) => li.clone(),
+            None => Arc::new(crate::text::position::LineIndex::new("")),
+        };
         let enc = state.encoding;
         let diags: Vec<Diagnostic> = state
             .kb
@@ -383,11 +385,19 @@ impl Backend {
     /// prepared on a blocking thread while requests go on with the previous
     /// knowledge base, then swapped in (with 10^5 entries parsing under the
     /// state lock held every request up for seconds per keystroke).
-    async fn update_kb(&self, (ticket, key): (u64, Option<u64>), text: Option<String>) {
-        let Ok(prepared) = tokio::task::spawn_blocking(move || prepare_kb(text, key)).await else {
-            return;
-        };
-        Self::install_kb(&self.state, &self.publish_tx, ticket, prepared);
+    ///
+    /// Not awaited by the notification that brought the text: messages are
+    /// handled in order, and parsing 10^5 entries (~250 ms) would hold up
+    /// every request behind the keystroke.
+    fn update_kb(&self, (ticket, key): (u64, Option<u64>), text: Option<String>) {
+        let (state, tx) = (self.state.clone(), self.publish_tx.clone());
+        tokio::spawn(async move {
+            let Ok(prepared) = tokio::task::spawn_blocking(move || prepare_kb(text, key)).await
+            else {
+                return;
+            };
+            Self::install_kb(&state, &tx, ticket, prepared);
+        });
     }
 
     /// After the knowledge base's text changed (state locked): publish its
@@ -438,7 +448,11 @@ impl Backend {
         let state = state_arc.clone();
         let tx = tx.clone();
         tokio::spawn(async move {
-            let Ok((results, listed)) = tokio::task::spawn_blocking(move || {
+            // Background work (lower priority, see `background`): analysing
+            // every closed article again must not slow the requests that
+            // follow a keystroke in gazette.toml.
+            let (done, result) = tokio::sync::oneshot::channel();
+            crate::background::spawn("analyse articles for a new knowledge base", move || {
                 // The knowledge base's [settings] changed the file selection:
                 // list the articles again.
                 let (paths, listed) = match discover_in {
@@ -448,13 +462,12 @@ impl Backend {
                     }
                     None => (closed, None),
                 };
-                (
-                    analyze_files(&paths, max, root.as_deref(), &overrides),
-                    listed,
-                )
-            })
-            .await
-            else {
+                let results = crate::background::in_pool(|| {
+                    analyze_files(&paths, max, root.as_deref(), &overrides)
+                });
+                let _ = done.send((results, listed));
+            });
+            let Ok((results, listed)) = result.await else {
                 return;
             };
             let mut s = state.write();
@@ -1528,7 +1541,7 @@ impl LanguageServer for Backend {
             }
             (Self::kb_ticket(&mut s), text)
         };
-        self.update_kb(kb.0, kb.1).await;
+        self.update_kb(kb.0, kb.1);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -1559,7 +1572,7 @@ impl LanguageServer for Backend {
             let text = s.open.get(&path).map(|d| d.rope.to_string());
             (Self::kb_ticket(&mut s), text)
         };
-        self.update_kb(kb.0, kb.1).await;
+        self.update_kb(kb.0, kb.1);
     }
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {}
@@ -1573,7 +1586,7 @@ impl LanguageServer for Backend {
                 .then(|| (Self::kb_ticket(&mut s), s.read_kb_file().0))
         };
         if let Some((ticket, text)) = kb {
-            self.update_kb(ticket, text).await;
+            self.update_kb(ticket, text);
             return;
         }
         let mut s = self.state.write();
