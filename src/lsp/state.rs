@@ -241,7 +241,15 @@ impl State {
         } else {
             old.1.extend(overrides);
         }
-        crate::background::spawn("free the previous knowledge base", move || drop(old));
+        crate::background::spawn("free the previous knowledge base", move || {
+            let mut pause = crate::background::yield_to_requests;
+            if let Some(k) = old.0.and_then(|k| Arc::try_unwrap(k).ok()) {
+                k.free_in_steps(&mut pause);
+            }
+            for o in old.1 {
+                o.free_in_steps(&mut pause);
+            }
+        });
         changed
     }
 

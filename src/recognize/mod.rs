@@ -46,7 +46,50 @@ pub struct Overrides {
     table: std::sync::Arc<PhraseTable>,
 }
 
+/// How many items a step of freeing drops before it pauses.
+const FREE_STEP: usize = 1024;
+
 impl Overrides {
+    /// Drops these overrides a step at a time, calling `pause` between
+    /// steps (see [`crate::kb::KnowledgeBase::free_in_steps`]). Shared
+    /// parts (clones still in use) are left to their last owner.
+    pub fn free_in_steps(self, pause: &mut dyn FnMut()) {
+        let Overrides {
+            mut names,
+            ignore,
+            ignore_lower,
+            mut table,
+        } = self;
+        if let Some(names) = std::sync::Arc::get_mut(&mut names) {
+            for chunk in names.chunks_mut(FREE_STEP) {
+                for n in chunk {
+                    drop(std::mem::take(&mut n.surface));
+                    drop(std::mem::take(&mut n.canonical));
+                }
+                pause();
+            }
+        }
+        drop((names, ignore, ignore_lower));
+        if let Some(table) = std::sync::Arc::get_mut(&mut table) {
+            let mut phrases = std::mem::take(&mut table.phrases);
+            while !phrases.is_empty() {
+                let keep = phrases.len().saturating_sub(FREE_STEP);
+                phrases.truncate(keep);
+                pause();
+            }
+            let mut by_first = std::mem::take(&mut table.by_first);
+            let mut n = 0;
+            for item in by_first.drain() {
+                drop(item);
+                n += 1;
+                if n % FREE_STEP == 0 {
+                    pause();
+                }
+            }
+        }
+        drop(table);
+    }
+
     pub fn new(names: Vec<OverrideName>, ignore: Vec<String>) -> Overrides {
         let mut table = PhraseTable::default();
         for o in &names {
