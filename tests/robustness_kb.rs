@@ -147,15 +147,7 @@ fn an_invalid_glob_is_a_diagnostic_and_the_other_globs_still_apply() {
             .unwrap()
             .iter()
             .flat_map(|e| e["mentions"].as_array().unwrap().clone())
-            .map(|m| {
-                m["uri"]
-                    .as_str()
-                    .unwrap()
-                    .rsplit('/')
-                    .next()
-                    .unwrap()
-                    .to_string()
-            })
+            .map(|m| file_of(&m))
             .collect();
         files.sort();
         files.dedup();

@@ -349,7 +349,6 @@ impl Drop for Client {
     }
 }
 
-/// UTF-16 position (line, character) of byte offset `off` in `text`.
 /// The file name of a location's URI.
 pub fn file_of(loc: &Value) -> String {
     loc["uri"]
@@ -361,6 +360,7 @@ pub fn file_of(loc: &Value) -> String {
         .to_string()
 }
 
+/// UTF-16 position (line, character) of byte offset `off` in `text`.
 pub fn utf16_pos(text: &str, off: usize) -> (u32, u32) {
     let before = &text[..off];
     let line = before.matches('\n').count() as u32;
