@@ -5,8 +5,7 @@
 //! * `seed_quality` (default run) asserts name-mention F1 >= 0.75 (overlap
 //!   match, kind must agree), cross-article linking >= 0.90 and that no
 //!   predicted mention overlaps a URL. It prints figure scores for information.
-//! * `figures_quality` (`#[ignore]`, run with `cargo test --test seed_quality
-//!   -- --ignored`) asserts >= 90 % of gold figures found and >= 85 % with
+//! * `figures_quality` asserts >= 90 % of gold figures found and >= 85 % with
 //!   the right value, and no predicted figure inside a URL.
 //!
 //! Run with `cargo test --test seed_quality -- --nocapture` to see the report.
@@ -884,7 +883,6 @@ fn seed_quality() {
 }
 
 #[test]
-#[ignore = "figures are asserted by a later issue; run with --ignored"]
 fn figures_quality() {
     let (_, _, r) = evaluate_seeds();
     let f = &r.figures;
