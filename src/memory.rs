@@ -34,6 +34,16 @@ pub fn configure_for_server() {
         // before any other thread exists.
         unsafe {
             libc::mallopt(libc::M_ARENA_MAX, arenas);
+            // No fastbins: freed small chunks go straight to the bins
+            // (tcache still serves each thread's small allocations). With
+            // fastbins, freeing 10^5 knowledge-base entries left that many
+            // chunks for the next large free to consolidate while holding
+            // the arena's lock, and a hover allocating in that arena waited
+            // up to a quarter of a second (name keystrokes in a 100k-entity
+            // gazette.toml: hover max 21–201 ms before, 19–35 ms after in 7
+            // runs of 8; scripts/kb_keystroke_latency.py). The 100k-article
+            // scale bench is unchanged within its noise.
+            libc::mallopt(libc::M_MXFAST, 0);
         }
     }
 }
