@@ -40,9 +40,9 @@ pub fn configure_for_server() {
             // chunks for the next large free to consolidate while holding
             // the arena's lock, and a hover allocating in that arena waited
             // up to a quarter of a second (name keystrokes in a 100k-entity
-            // gazette.toml: hover max 21–201 ms before, 19–35 ms after in 7
-            // runs of 8; scripts/kb_keystroke_latency.py). The 100k-article
-            // scale bench is unchanged within its noise.
+            // gazette.toml: hover max 21–201 ms before; after, 19–35 ms in 8
+            // runs of 12 and 58–131 ms in 4; scripts/kb_keystroke_latency.py).
+            // The 100k-article scale bench is unchanged within its noise.
             libc::mallopt(libc::M_MXFAST, 0);
         }
     }
