@@ -73,9 +73,11 @@ pub struct FileFilter {
 
 /// Whether `glob` compiles; the error says which glob and why.
 pub fn check_glob(glob: &str) -> Result<(), String> {
-    Glob::new(glob)
-        .map(drop)
-        .map_err(|e| format!("invalid glob {glob:?}: {}", e.kind()))
+    parse_glob(glob).map(drop)
+}
+
+fn parse_glob(glob: &str) -> Result<Glob, String> {
+    Glob::new(glob).map_err(|e| format!("invalid glob {glob:?}: {}", e.kind()))
 }
 
 /// The globs that compile, as one set; the others are reported in
@@ -83,11 +85,11 @@ pub fn check_glob(glob: &str) -> Result<(), String> {
 fn globset(what: &str, globs: &[String], problems: &mut Vec<String>) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for g in globs {
-        match Glob::new(g) {
+        match parse_glob(g) {
             Ok(g) => {
                 b.add(g);
             }
-            Err(e) => problems.push(format!("{what}: invalid glob {g:?}: {}", e.kind())),
+            Err(e) => problems.push(format!("{what}: {e}")),
         }
     }
     b.build().unwrap_or_else(|e| {

@@ -381,7 +381,8 @@ impl Backend {
         Self::kb_changed(state, &mut s, tx, changed);
     }
 
-    /// A new text of the knowledge base (an edit, open, close): parsed and
+    /// A new text of the knowledge base (an edit, open, close, a change on
+    /// disk): parsed and
     /// prepared on a blocking thread while requests go on with the previous
     /// knowledge base, then swapped in (with 10^5 entries parsing under the
     /// state lock held every request up for seconds per keystroke).
@@ -389,8 +390,13 @@ impl Backend {
     /// Not awaited by the notification that brought the text: messages are
     /// handled in order, and parsing 10^5 entries (~250 ms) would hold up
     /// every request behind the keystroke.
-    fn update_kb(&self, (ticket, key): (u64, Option<u64>), text: Option<String>) {
-        let (state, tx) = (self.state.clone(), self.publish_tx.clone());
+    fn update_kb(
+        state: &Arc<RwLock<State>>,
+        tx: &PublishQueue,
+        (ticket, key): (u64, Option<u64>),
+        text: Option<String>,
+    ) {
+        let (state, tx) = (state.clone(), tx.clone());
         tokio::spawn(async move {
             let Ok(prepared) = tokio::task::spawn_blocking(move || prepare_kb(text, key)).await
             else {
@@ -1109,8 +1115,7 @@ impl Backend {
                 }
                 let ticket = Self::kb_ticket(&mut s);
                 drop(s);
-                let prepared = prepare_kb(text, ticket.1);
-                Self::install_kb(state, tx, ticket.0, prepared);
+                Self::update_kb(state, tx, ticket, text);
                 return;
             }
         }
@@ -1541,7 +1546,7 @@ impl LanguageServer for Backend {
             }
             (Self::kb_ticket(&mut s), text)
         };
-        self.update_kb(kb.0, kb.1);
+        Self::update_kb(&self.state, &self.publish_tx, kb.0, kb.1);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -1572,7 +1577,7 @@ impl LanguageServer for Backend {
             let text = s.open.get(&path).map(|d| d.rope.to_string());
             (Self::kb_ticket(&mut s), text)
         };
-        self.update_kb(kb.0, kb.1);
+        Self::update_kb(&self.state, &self.publish_tx, kb.0, kb.1);
     }
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {}
@@ -1586,7 +1591,7 @@ impl LanguageServer for Backend {
                 .then(|| (Self::kb_ticket(&mut s), s.read_kb_file().0))
         };
         if let Some((ticket, text)) = kb {
-            self.update_kb(ticket, text);
+            Self::update_kb(&self.state, &self.publish_tx, ticket, text);
             return;
         }
         let mut s = self.state.write();
