@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Pick the unseen-news development documents from SmartData v3 dev (reproducible).
+
+The documents chosen here are held out of training (`src/tagger/train.rs` reads
+tests/unseen/ids.txt) and annotated by hand in tests/unseen/ (see its README).
+Usage: python3 scripts/unseen_select.py ../shared/data/ner/smartdata-v3-dev.json.gz tests/unseen
+"""
+import gzip
+import json
+import pathlib
+import sys
+import urllib.parse
+
+# Not news: lyrics, a forum, construction notices, press-release wires, games and legal ads.
+SKIP = {"www.songtexte.com", "www.kubaforen.de", "bauarbeiten.bahn.de", "www.games.ch",
+        "www.pr-inside.com", "www.openpr.de", "www.anwalt24.de", "www.pcgameshardware.de"}
+PER_DOMAIN = 2
+COUNT = 32
+
+
+def documents(path):
+    text = gzip.open(path, "rt", encoding="utf-8").read()
+    dec = json.JSONDecoder()
+    i = 0
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            return
+        doc, i = dec.raw_decode(text, i)
+        yield doc
+
+
+def main():
+    src, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    picked, per = [], {}
+    for doc in documents(src):
+        kind = json.dumps(doc.get("docType") or {})
+        if "NEWS_HTML" not in kind and "RSS_XML" not in kind:
+            continue
+        if len(doc["text"]["string"]) < 700:
+            continue
+        dom = urllib.parse.urlparse(doc["id"]).netloc
+        if dom in SKIP or per.get(dom, 0) >= PER_DOMAIN:
+            continue
+        per[dom] = per.get(dom, 0) + 1
+        picked.append(doc)
+        if len(picked) == COUNT:
+            break
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "ids.txt", "w", encoding="utf-8") as ids:
+        for n, doc in enumerate(picked, 1):
+            ids.write(doc["id"] + "\n")
+            (out / f"{n:02}.txt").write_text(doc["text"]["string"], encoding="utf-8")
+    print(f"{len(picked)} documents written to {out}")
+
+
+if __name__ == "__main__":
+    main()
