@@ -44,7 +44,8 @@ enum Command {
     Train(gazette::tagger::cli::TrainArgs),
     /// Tag a GermEval/CoNLL token file: each token line gets the predicted label appended.
     Tag(gazette::tagger::cli::TagArgs),
-    /// Evaluate the tagger on a GermEval/CoNLL file (exact spans, outer level).
+    /// Evaluate the tagger on a GermEval/CoNLL file (exact spans, outer level), or the
+    /// whole product on a folder of hand-annotated articles (`NN.txt` + `NN.gold`).
     Eval(gazette::tagger::cli::EvalArgs),
     /// Generate a reproducible synthetic news corpus for benchmarks.
     BenchCorpus {

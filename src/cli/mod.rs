@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod entities;
+pub mod score;
 
 use crate::corpus::build::{analyze_files, FileResult};
 use crate::corpus::Corpus;

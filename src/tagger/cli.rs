@@ -80,8 +80,14 @@ pub struct TagArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct EvalArgs {
+    /// Token files: germeval or conll (guessed when absent). For a folder of
+    /// hand-annotated articles (`NN.txt` + `NN.gold`): `table` (default) or `json`.
     #[arg(long)]
     pub format: Option<String>,
+    /// For a folder of annotated articles: also list every error, the wrong
+    /// merges and the splits.
+    #[arg(long)]
+    pub errors: bool,
     /// `tagger` (the statistical tagger alone, default) or `pipeline` (the product's recogniser).
     #[arg(long, default_value = "tagger", value_parser = ["pipeline", "tagger"])]
     pub engine: String,
@@ -212,6 +218,17 @@ pub fn tag(args: TagArgs) -> anyhow::Result<()> {
 }
 
 pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
+    let path = std::path::Path::new(&args.file);
+    if path.is_dir() {
+        // Hand-annotated articles: the whole product, as `gazette entities` runs it.
+        let report = crate::cli::score::score_dir(path)?;
+        match args.format.as_deref() {
+            None | Some("table") => print!("{}", crate::cli::score::table(&report, args.errors)),
+            Some("json") => println!("{}", serde_json::to_string_pretty(&report)?),
+            Some(x) => anyhow::bail!("unknown format {x:?} for a folder (table, json)"),
+        }
+        return Ok(());
+    }
     let text = data::read_text(args.file.as_ref())?;
     let file = TokenFile::parse(&text, parse_format(&args.format, &text)?);
     let t0 = Instant::now();

@@ -213,14 +213,26 @@ fn smartdata_class(t: &str) -> Option<usize> {
     }
 }
 
+/// SmartData documents that are never trained on: the unseen-news
+/// development set (`tests/unseen/`), annotated by hand for evaluation.
+const HELD_OUT: &str = include_str!("../../tests/unseen/ids.txt");
+
+/// Whether the SmartData document `id` belongs to the held-out development set.
+pub fn is_held_out(id: &str) -> bool {
+    HELD_OUT.lines().any(|l| l == id)
+}
+
 /// Reads SmartData JSON (concatenated objects), tokenises each text with the
 /// gazette tokenizer and projects the character-offset mentions onto BIO labels.
 /// Lower-case location mentions (adjectives such as "italienische", which
-/// GermEval labels `LOCderiv`) are left out.
+/// GermEval labels `LOCderiv`) are left out. Held-out documents ([`is_held_out`]) are skipped.
 pub fn read_smartdata(text: &str) -> anyhow::Result<Vec<Sentence>> {
     let mut out = Vec::new();
     for doc in serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>() {
         let doc = doc?;
+        if doc["id"].as_str().is_some_and(is_held_out) {
+            continue;
+        }
         let Some(body) = doc["text"]["string"].as_str() else {
             continue;
         };

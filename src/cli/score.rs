@@ -1,0 +1,460 @@
+//! `gazette eval DIR`: scores the whole product (the same analysis as
+//! `gazette entities`) against hand-annotated articles.
+//!
+//! A development folder holds `NN.txt` (an article, unchanged) and `NN.gold`
+//! (the same text with inline markup, see `tests/unseen/README.md`):
+//! `[[KIND surface]]` or `[[KIND surface|key]]`, KIND one of PER LOC ORG OTH
+//! PART. Names are scored by exact span and kind (PER/LOC/ORG; a PART span
+//! is neutral: predictions overlapping it are not counted), and linking by
+//! the entity ids gazette gives the correctly found mentions: a gold entity
+//! (its key, else its surface, across the whole folder) whose mentions land
+//! in several ids is split; an id whose mentions belong to several gold
+//! entities is a wrong merge.
+
+use super::entities::{export, Export};
+use crate::corpus::build::add_all;
+use crate::corpus::Corpus;
+use crate::text::position::PositionEncoding;
+use anyhow::Context;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The kinds that are scored, in report order.
+pub const KINDS: [&str; 3] = ["PER", "LOC", "ORG"];
+
+/// One hand-annotated mention (byte offsets into the plain text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GoldMention {
+    pub start: usize,
+    pub end: usize,
+    /// PER, LOC, ORG, OTH or PART.
+    pub kind: String,
+    /// Which real thing this is (the surface when no key was written).
+    pub key: String,
+}
+
+/// Splits a `.gold` text into the plain text and its mentions.
+pub fn parse_gold(gold: &str) -> anyhow::Result<(String, Vec<GoldMention>)> {
+    let mut plain = String::with_capacity(gold.len());
+    let mut mentions = Vec::new();
+    let mut rest = gold;
+    while let Some(open) = rest.find("[[") {
+        plain.push_str(&rest[..open]);
+        let body_start = open + 2;
+        let close = rest[body_start..]
+            .find("]]")
+            .map(|c| body_start + c)
+            .with_context(|| {
+                format!("unclosed [[ at byte {}", gold.len() - rest.len() + open)
+            })?;
+        let body = &rest[body_start..close];
+        let (kind, inner) = body
+            .split_once(' ')
+            .with_context(|| format!("markup without a kind: [[{body}]]"))?;
+        if !matches!(kind, "PER" | "LOC" | "ORG" | "OTH" | "PART") {
+            anyhow::bail!("unknown kind {kind:?} in [[{body}]]");
+        }
+        let (surface, key) = match inner.split_once('|') {
+            Some((s, k)) => (s, k),
+            None => (inner, inner),
+        };
+        if surface.is_empty() {
+            anyhow::bail!("empty name in [[{body}]]");
+        }
+        let start = plain.len();
+        plain.push_str(surface);
+        mentions.push(GoldMention {
+            start,
+            end: plain.len(),
+            kind: kind.to_string(),
+            key: key.to_string(),
+        });
+        rest = &rest[close + 2..];
+    }
+    plain.push_str(rest);
+    Ok((plain, mentions))
+}
+
+/// Counts for one kind.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Counts {
+    pub tp: usize,
+    pub pred: usize,
+    pub gold: usize,
+}
+
+impl Counts {
+    pub fn precision(&self) -> f64 {
+        self.tp as f64 / self.pred.max(1) as f64
+    }
+    pub fn recall(&self) -> f64 {
+        self.tp as f64 / self.gold.max(1) as f64
+    }
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        }
+    }
+    fn add(&mut self, o: &Counts) {
+        self.tp += o.tp;
+        self.pred += o.pred;
+        self.gold += o.gold;
+    }
+}
+
+/// A scoring error, for reading (document, surface, what was expected).
+#[derive(Clone, Debug, Serialize)]
+pub struct Miss {
+    pub doc: String,
+    pub text: String,
+    /// The gold kind (a missed or mistyped name), or "" for a spurious one.
+    pub gold: String,
+    /// The predicted kind, or "" for a missed name.
+    pub predicted: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub documents: usize,
+    pub per_kind: BTreeMap<String, Counts>,
+    pub all: Counts,
+    /// Gold entities whose correctly found mentions got more than one id
+    /// (the count of extra ids).
+    pub splits: usize,
+    /// Ids given to correctly found mentions of more than one gold entity
+    /// (the count of extra gold entities).
+    pub merges: usize,
+    pub split_examples: Vec<String>,
+    pub merge_examples: Vec<String>,
+    pub errors: Vec<Miss>,
+}
+
+fn gold_kind(kind: &str) -> Option<&'static str> {
+    match kind {
+        "person" => Some("PER"),
+        "place" => Some("LOC"),
+        "org" => Some("ORG"),
+        _ => None,
+    }
+}
+
+/// Scores gazette's analysis of the `*.gold` articles of `dir`.
+pub fn score_dir(dir: &Path) -> anyhow::Result<Report> {
+    let mut golds: Vec<(PathBuf, Vec<GoldMention>)> = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "gold"))
+        .collect();
+    entries.sort();
+    if entries.is_empty() {
+        anyhow::bail!("{}: no .gold files", dir.display());
+    }
+    for g in entries {
+        let txt = g.with_extension("txt");
+        let read = |p: &Path| {
+            crate::workspace::read_text(p, crate::workspace::MAX_ANALYSABLE, None)
+                .map(|d| d.text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+        };
+        let (plain, mentions) =
+            parse_gold(&read(&g)?).with_context(|| format!("{}", g.display()))?;
+        if plain != read(&txt)? {
+            anyhow::bail!(
+                "{}: the text without markup differs from {}",
+                g.display(),
+                txt.display()
+            );
+        }
+        golds.push((txt, mentions));
+    }
+    let paths: Vec<PathBuf> = golds.iter().map(|(p, _)| p.clone()).collect();
+    let export = analyse(&paths)?;
+    Ok(score(&golds, &export))
+}
+
+/// The product's analysis of these files, as `gazette entities` gives it.
+fn analyse(paths: &[PathBuf]) -> anyhow::Result<Export> {
+    let (results, kb) = super::load(paths)?;
+    let mut corpus = Corpus::new();
+    let texts_by_path: HashMap<PathBuf, Arc<str>> = results
+        .iter()
+        .filter_map(|r| {
+            r.outcome
+                .as_ref()
+                .ok()
+                .map(|(d, _)| (r.path.clone(), Arc::from(d.text.as_str())))
+        })
+        .collect();
+    add_all(&mut corpus, results);
+    super::add_kb(&mut corpus, &kb);
+    let texts: HashMap<u32, Arc<str>> = texts_by_path
+        .into_iter()
+        .filter_map(|(p, t)| corpus.doc_id(&p).map(|id| (id, t)))
+        .collect();
+    Ok(export(&corpus, &texts, PositionEncoding::Utf8))
+}
+
+/// Scores an export against gold mentions per file.
+pub fn score(golds: &[(PathBuf, Vec<GoldMention>)], export: &Export) -> Report {
+    // Predicted mentions per path: (start, end, kind, entity id, text).
+    let mut pred: HashMap<&str, Vec<(usize, usize, &'static str, &str, &str)>> = HashMap::new();
+    for e in &export.entities {
+        let Some(kind) = gold_kind(e.kind) else {
+            continue;
+        };
+        for m in &e.mentions {
+            pred.entry(m.path.as_str()).or_default().push((
+                m.byte_start as usize,
+                m.byte_end as usize,
+                kind,
+                e.id.as_str(),
+                m.text.as_str(),
+            ));
+        }
+    }
+    let mut report = Report {
+        documents: golds.len(),
+        ..Report::default()
+    };
+    for k in KINDS {
+        report.per_kind.insert(k.to_string(), Counts::default());
+    }
+    // gold entity -> ids of its found mentions; id -> gold entities.
+    let mut ids_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut golds_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (path, gold) in golds {
+        let p = path.to_string_lossy();
+        let doc = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let empty = Vec::new();
+        let preds = pred.get(p.as_ref()).unwrap_or(&empty);
+        let neutral = |s: usize, e: usize| {
+            gold.iter()
+                .any(|g| g.kind == "PART" && s < g.end && g.start < e)
+        };
+        let scored_gold: Vec<&GoldMention> = gold
+            .iter()
+            .filter(|g| KINDS.contains(&g.kind.as_str()))
+            .collect();
+        let mut matched = vec![false; scored_gold.len()];
+        for &(s, e, kind, id, text) in preds {
+            if neutral(s, e) {
+                continue;
+            }
+            report.per_kind.get_mut(kind).unwrap().pred += 1;
+            let exact = scored_gold
+                .iter()
+                .position(|g| g.start == s && g.end == e && g.kind == kind);
+            match exact {
+                Some(i) => {
+                    matched[i] = true;
+                    report.per_kind.get_mut(kind).unwrap().tp += 1;
+                    let g = scored_gold[i];
+                    let entity = format!("{} {}", g.kind, g.key);
+                    ids_of
+                        .entry(entity.clone())
+                        .or_default()
+                        .insert(id.to_string());
+                    golds_of.entry(id.to_string()).or_default().insert(entity);
+                }
+                None => {
+                    let same_span = gold.iter().find(|g| g.start == s && g.end == e);
+                    report.errors.push(Miss {
+                        doc: doc.clone(),
+                        text: text.to_string(),
+                        gold: same_span.map(|g| g.kind.clone()).unwrap_or_default(),
+                        predicted: kind.to_string(),
+                    });
+                }
+            }
+        }
+        for (i, g) in scored_gold.iter().enumerate() {
+            report.per_kind.get_mut(g.kind.as_str()).unwrap().gold += 1;
+            let typed = preds.iter().any(|&(s, e, _, _, _)| s == g.start && e == g.end);
+            if !matched[i] && !typed {
+                report.errors.push(Miss {
+                    doc: doc.clone(),
+                    text: text_of(path, g),
+                    gold: g.kind.clone(),
+                    predicted: String::new(),
+                });
+            }
+        }
+    }
+    for c in report.per_kind.values() {
+        report.all.add(c);
+    }
+    for (entity, ids) in &ids_of {
+        if ids.len() > 1 {
+            report.splits += ids.len() - 1;
+            report
+                .split_examples
+                .push(format!("{entity}: {}", join(ids)));
+        }
+    }
+    for (id, entities) in &golds_of {
+        if entities.len() > 1 {
+            report.merges += entities.len() - 1;
+            report
+                .merge_examples
+                .push(format!("{id}: {}", join(entities)));
+        }
+    }
+    report
+}
+
+fn join(s: &BTreeSet<String>) -> String {
+    s.iter().cloned().collect::<Vec<_>>().join(" | ")
+}
+
+fn text_of(path: &Path, g: &GoldMention) -> String {
+    crate::workspace::read_text(path, crate::workspace::MAX_ANALYSABLE, None)
+        .ok()
+        .and_then(|d| d.text.get(g.start..g.end).map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The report as a table (what `gazette eval DIR` prints).
+pub fn table(r: &Report, verbose: bool) -> String {
+    let mut s = format!(
+        "{} documents; exact span and kind\n{:<6} {:>5} {:>5} {:>5}  {:>6} {:>6} {:>6}\n",
+        r.documents, "kind", "gold", "pred", "tp", "P", "R", "F1"
+    );
+    let row = |name: &str, c: &Counts| {
+        format!(
+            "{:<6} {:>5} {:>5} {:>5}  {:>6.3} {:>6.3} {:>6.3}\n",
+            name,
+            c.gold,
+            c.pred,
+            c.tp,
+            c.precision(),
+            c.recall(),
+            c.f1()
+        )
+    };
+    for k in KINDS {
+        s.push_str(&row(k, &r.per_kind[k]));
+    }
+    s.push_str(&row("all", &r.all));
+    s.push_str(&format!(
+        "linking: {} wrong merges, {} splits (over the found mentions)\n",
+        r.merges, r.splits
+    ));
+    if verbose {
+        for m in &r.merge_examples {
+            s.push_str(&format!("  merge  {m}\n"));
+        }
+        for m in &r.split_examples {
+            s.push_str(&format!("  split  {m}\n"));
+        }
+        for e in &r.errors {
+            let what = match (e.gold.as_str(), e.predicted.as_str()) {
+                ("", p) => format!("spurious {p}"),
+                (g, "") => format!("missed {g}"),
+                (g, p) => format!("{p} for {g}"),
+            };
+            s.push_str(&format!(
+                "  {:<8} {:<14} {}\n",
+                e.doc,
+                what,
+                crate::text::escape::line(&e.text)
+            ));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gold_markup_is_stripped_to_byte_offsets() {
+        let (plain, ms) =
+            parse_gold("Über [[PER Angela Merkel]] und [[LOC Deutschlands|Deutschland]].").unwrap();
+        assert_eq!(plain, "Über Angela Merkel und Deutschlands.");
+        assert_eq!(&plain[ms[0].start..ms[0].end], "Angela Merkel");
+        assert_eq!(ms[0].key, "Angela Merkel");
+        assert_eq!(&plain[ms[1].start..ms[1].end], "Deutschlands");
+        assert_eq!(ms[1].key, "Deutschland");
+    }
+
+    #[test]
+    fn bad_markup_is_an_error() {
+        assert!(parse_gold("[[XYZ a]]").is_err());
+        assert!(parse_gold("[[PER a").is_err());
+        assert!(parse_gold("[[PER]]").is_err());
+    }
+
+    fn export_of(items: &[(&str, &str, &[(usize, usize)])]) -> Export {
+        use super::super::entities::{EntityOut, MentionOut};
+        Export {
+            entities: items
+                .iter()
+                .map(|(id, kind, spans)| EntityOut {
+                    id: id.to_string(),
+                    name: id.to_string(),
+                    kind: match *kind {
+                        "person" => "person",
+                        "place" => "place",
+                        "org" => "org",
+                        _ => "other",
+                    },
+                    role: None,
+                    mentions: spans
+                        .iter()
+                        .map(|&(s, e)| MentionOut {
+                            path: "a.txt".into(),
+                            path_bytes: None,
+                            byte_start: s as u32,
+                            byte_end: e as u32,
+                            text: String::new(),
+                            line: 0,
+                            character: 0,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            figures: vec![],
+        }
+    }
+
+    #[test]
+    fn scores_spans_kinds_neutral_parts_and_linking() {
+        // "Anna Berg traf Berg in Bonn. NATO-Truppen."
+        let (_, gold) = parse_gold(
+            "[[PER Anna Berg]] traf [[PER Berg|Anna Berg]] in [[LOC Bonn]]. [[PART NATO-Truppen]].",
+        )
+        .unwrap();
+        let golds = vec![(PathBuf::from("a.txt"), gold)];
+        // Two ids for Anna Berg (a split), Bonn as an org (wrong kind), NATO neutral.
+        let ex = export_of(&[
+            ("anna-berg", "person", &[(0, 9)]),
+            ("berg", "person", &[(15, 19)]),
+            ("bonn", "org", &[(23, 27)]),
+            ("nato", "org", &[(29, 33)]),
+        ]);
+        let r = score(&golds, &ex);
+        assert_eq!(r.per_kind["PER"].tp, 2);
+        assert_eq!(r.per_kind["LOC"].gold, 1);
+        assert_eq!(r.per_kind["LOC"].tp, 0);
+        assert_eq!(r.per_kind["ORG"].pred, 1, "the NATO compound is neutral");
+        assert_eq!(r.splits, 1);
+        assert_eq!(r.merges, 0);
+        // One id for two people: a merge.
+        let (_, gold) = parse_gold("[[PER Anna Berg]] und [[PER Udo Berg]]").unwrap();
+        let golds = vec![(PathBuf::from("a.txt"), gold)];
+        let ex = export_of(&[("berg", "person", &[(0, 9), (14, 22)])]);
+        let r = score(&golds, &ex);
+        assert_eq!((r.merges, r.splits), (1, 0));
+        assert!((r.all.f1() - 1.0).abs() < 1e-9);
+    }
+}
