@@ -4,6 +4,8 @@
 The documents chosen here are held out of training (`src/tagger/train.rs` reads
 tests/unseen/ids.txt) and annotated by hand in tests/unseen/ (see its README).
 Usage: python3 scripts/unseen_select.py ../shared/data/ner/smartdata-v3-dev.json.gz tests/unseen
+       python3 scripts/unseen_select.py SMARTDATA tests/unseen-sealed 20 tests/unseen/ids.txt
+(the second form picks 20 further documents, skipping those already listed)
 """
 import gzip
 import json
@@ -33,8 +35,14 @@ def documents(path):
 
 def main():
     src, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    count = int(sys.argv[3]) if len(sys.argv) > 3 else COUNT
+    taken = set()
+    for f in sys.argv[4:]:
+        taken.update(pathlib.Path(f).read_text(encoding="utf-8").split("\n"))
     picked, per = [], {}
     for doc in documents(src):
+        if doc["id"] in taken:
+            continue
         kind = json.dumps(doc.get("docType") or {})
         if "NEWS_HTML" not in kind and "RSS_XML" not in kind:
             continue
@@ -45,7 +53,7 @@ def main():
             continue
         per[dom] = per.get(dom, 0) + 1
         picked.append(doc)
-        if len(picked) == COUNT:
+        if len(picked) == count:
             break
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "ids.txt", "w", encoding="utf-8") as ids:

@@ -214,12 +214,16 @@ fn smartdata_class(t: &str) -> Option<usize> {
 }
 
 /// SmartData documents that are never trained on: the unseen-news
-/// development set (`tests/unseen/`), annotated by hand for evaluation.
-const HELD_OUT: &str = include_str!("../../tests/unseen/ids.txt");
+/// development set (`tests/unseen/`) and the sealed set
+/// (`tests/unseen-sealed/`), annotated by hand for evaluation.
+const HELD_OUT: [&str; 2] = [
+    include_str!("../../tests/unseen/ids.txt"),
+    include_str!("../../tests/unseen-sealed/ids.txt"),
+];
 
-/// Whether the SmartData document `id` belongs to the held-out development set.
+/// Whether the SmartData document `id` belongs to a held-out evaluation set.
 pub fn is_held_out(id: &str) -> bool {
-    HELD_OUT.lines().any(|l| l == id)
+    HELD_OUT.iter().flat_map(|f| f.lines()).any(|l| l == id)
 }
 
 /// Reads SmartData JSON (concatenated objects), tokenises each text with the
