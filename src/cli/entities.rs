@@ -37,6 +37,8 @@ pub struct MentionOut {
     pub line: u32,
     /// Column in UTF-16 code units (the LSP default), unless chosen otherwise.
     pub character: u32,
+    /// What found it: `knowledgebase`, `gazetteer`, `rule` or `tagger`.
+    pub source: crate::model::Source,
 }
 
 #[derive(Serialize)]
@@ -111,6 +113,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
                         text: surface(r.doc, m.span()),
                         line: pos.line,
                         character: pos.character,
+                        source: m.source,
                     }
                 })
                 .collect(),

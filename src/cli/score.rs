@@ -116,6 +116,8 @@ pub struct Miss {
     pub gold: String,
     /// The predicted kind, or "" for a missed name.
     pub predicted: String,
+    /// What found the predicted name (`rule`, `tagger`, …), or "".
+    pub source: String,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -203,7 +205,8 @@ fn analyse(paths: &[PathBuf]) -> anyhow::Result<Export> {
 /// Scores an export against gold mentions per file.
 pub fn score(golds: &[(PathBuf, Vec<GoldMention>)], export: &Export) -> Report {
     // Predicted mentions per path: (start, end, kind, entity id, text).
-    let mut pred: HashMap<&str, Vec<(usize, usize, &'static str, &str, &str)>> = HashMap::new();
+    type Pred<'a> = (usize, usize, &'static str, &'a str, &'a str, crate::model::Source);
+    let mut pred: HashMap<&str, Vec<Pred>> = HashMap::new();
     for e in &export.entities {
         let Some(kind) = gold_kind(e.kind) else {
             continue;
@@ -215,6 +218,7 @@ pub fn score(golds: &[(PathBuf, Vec<GoldMention>)], export: &Export) -> Report {
                 kind,
                 e.id.as_str(),
                 m.text.as_str(),
+                m.source,
             ));
         }
     }
@@ -245,7 +249,7 @@ pub fn score(golds: &[(PathBuf, Vec<GoldMention>)], export: &Export) -> Report {
             .filter(|g| KINDS.contains(&g.kind.as_str()))
             .collect();
         let mut matched = vec![false; scored_gold.len()];
-        for &(s, e, kind, id, text) in preds {
+        for &(s, e, kind, id, text, source) in preds {
             if neutral(s, e) {
                 continue;
             }
@@ -272,19 +276,23 @@ pub fn score(golds: &[(PathBuf, Vec<GoldMention>)], export: &Export) -> Report {
                         text: text.to_string(),
                         gold: same_span.map(|g| g.kind.clone()).unwrap_or_default(),
                         predicted: kind.to_string(),
+                        source: format!("{source:?}").to_lowercase(),
                     });
                 }
             }
         }
         for (i, g) in scored_gold.iter().enumerate() {
             report.per_kind.get_mut(g.kind.as_str()).unwrap().gold += 1;
-            let typed = preds.iter().any(|&(s, e, _, _, _)| s == g.start && e == g.end);
+            let typed = preds
+                .iter()
+                .any(|&(s, e, _, _, _, _)| s == g.start && e == g.end);
             if !matched[i] && !typed {
                 report.errors.push(Miss {
                     doc: doc.clone(),
                     text: text_of(path, g),
                     gold: g.kind.clone(),
                     predicted: String::new(),
+                    source: String::new(),
                 });
             }
         }
@@ -362,9 +370,10 @@ pub fn table(r: &Report, verbose: bool) -> String {
                 (g, p) => format!("{p} for {g}"),
             };
             s.push_str(&format!(
-                "  {:<8} {:<14} {}\n",
+                "  {:<8} {:<14} {:<9} {}\n",
                 e.doc,
                 what,
+                e.source,
                 crate::text::escape::line(&e.text)
             ));
         }
@@ -419,6 +428,7 @@ mod tests {
                             text: String::new(),
                             line: 0,
                             character: 0,
+                            source: crate::model::Source::Rule,
                         })
                         .collect(),
                 })

@@ -46,6 +46,11 @@ pub fn spelling(norm: &str) -> String {
 
 /// The linking key of a normalised name of the given kind.
 pub fn link_key(norm: &str, kind: EntityKind) -> String {
+    // "Seerene GmbH" and "Seerene" are one company.
+    let norm = match kind {
+        EntityKind::Org => crate::recognize::without_legal_form(norm).unwrap_or(norm),
+        _ => norm,
+    };
     let words = name_words(norm);
     let mut out = String::with_capacity(norm.len());
     for (i, w) in words.iter().enumerate() {

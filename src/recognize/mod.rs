@@ -9,6 +9,8 @@
 //! first, then longer spans, then authority), so the result is sorted and
 //! non-overlapping.
 
+mod consistency;
+pub(crate) use consistency::without_legal_form;
 mod data;
 #[cfg(test)]
 mod eval;
@@ -386,7 +388,7 @@ impl Recognizer {
                 !ignore.iter().any(|i| *i == surf || *i == norm)
             });
         }
-        select(cands)
+        self.consistent(text, tok, select(cands))
     }
 
     fn token_facts<'a>(&self, text: &'a str, tok: &Tokenized) -> Vec<Tok<'a>> {

@@ -1,0 +1,389 @@
+//! Document-level consistency: a stage after tagging and overlap
+//! resolution, on the selected mentions of one document.
+//!
+//! 1. **Acronym definitions.** "Kreditanstalt für Wiederaufbau (KfW)": the
+//!    bracketed acronym, wherever it occurs in the document, names the same
+//!    thing as the long form (same kind, same normalised name, so the two link).
+//! 2. **One name, one kind.** Mentions of the same name (the same linking key,
+//!    a company's legal form aside) get one kind: the knowledge base decides
+//!    when it knows the name, else a vote weighted by how the mentions were
+//!    found (gazetteers and rules outweigh the statistical tagger).
+//! 3. **Found once, found everywhere.** A name found by the knowledge base, a
+//!    gazetteer or a rule is also a mention at its other occurrences in the
+//!    document (token-aligned, also in the genitive), and so is a company's
+//!    name without its legal form ("German Pellets" after "German Pellets
+//!    GmbH"). Single common words ("Union", "Bahn") are not spread.
+
+use super::Recognizer;
+use crate::corpus::linking::link_key;
+use crate::model::{EntityKind, FoundName, Source, Span, Sym};
+use crate::text::tokenize::{TokenKind, Tokenized};
+use fxhash::FxHashMap;
+
+/// Legal forms that end a company name and do not distinguish it.
+const LEGAL_FORMS: &[&str] = &[
+    "AG", "GmbH", "SE", "KG", "KGaA", "mbH", "eG", "Inc", "Ltd", "Corp", "LLC", "plc", "PLC", "SA",
+    "NV", "Co", "e.V", "e. V", "gGmbH", "OHG", "UG",
+];
+
+/// The organisation name without its trailing legal form(s):
+/// "German Pellets GmbH" → "German Pellets", "BlackRock, Inc." → "BlackRock",
+/// "X GmbH & Co. KG" → "X". `None` when there is none or nothing would be left.
+pub(crate) fn without_legal_form(name: &str) -> Option<&str> {
+    let mut s = name.trim_end();
+    let mut cut = false;
+    loop {
+        let t = s.trim_end_matches(['.', ' ', ',', '&']);
+        let Some(last) = LEGAL_FORMS
+            .iter()
+            .filter(|f| t.ends_with(*f))
+            .find(|f| {
+                let before = &t[..t.len() - f.len()];
+                before.ends_with([' ', ',', '&']) || before.is_empty()
+            })
+        else {
+            break;
+        };
+        s = t[..t.len() - last.len()].trim_end_matches([' ', ',', '&']);
+        cut = true;
+    }
+    (cut && !s.is_empty()).then_some(s)
+}
+
+fn weight(source: Source) -> u32 {
+    match source {
+        Source::KnowledgeBase => 1000,
+        Source::Gazetteer | Source::Rule => 3,
+        Source::Tagger => 1,
+    }
+}
+
+/// The key under which mentions count as one name for the kind vote.
+fn vote_key(norm: &str) -> String {
+    link_key(without_legal_form(norm).unwrap_or(norm), EntityKind::Org)
+}
+
+impl Recognizer {
+    /// The consistency stage (see the module docs). `found` is sorted and
+    /// non-overlapping, and so is the result.
+    pub(super) fn consistent(
+        &self,
+        text: &str,
+        tok: &Tokenized,
+        mut found: Vec<FoundName>,
+    ) -> Vec<FoundName> {
+        if found.is_empty() {
+            return found;
+        }
+        let toks = &tok.tokens;
+        let tok_at_start: FxHashMap<u32, usize> = toks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.span.start, i))
+            .collect();
+        let tok_at_end: FxHashMap<u32, usize> = toks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.span.end, i))
+            .collect();
+        let word = |i: usize| toks[i].text(text);
+
+        // 1. Acronym definitions: a mention followed by "(ACR)".
+        let mut acronyms: FxHashMap<&str, (EntityKind, Sym)> = FxHashMap::default();
+        for m in &found {
+            let Some(&last) = tok_at_end.get(&m.span.end) else {
+                continue;
+            };
+            if last + 3 >= toks.len() {
+                continue;
+            }
+            let (open, acr, close) = (word(last + 1), word(last + 2), word(last + 3));
+            if open != "(" || close != ")" || m.kind == EntityKind::Person {
+                continue;
+            }
+            if acronym_of(acr, &text[m.span.range()]) {
+                acronyms.insert(acr, (m.kind, m.norm));
+            }
+        }
+        if !acronyms.is_empty() {
+            for m in &mut found {
+                if m.source == Source::KnowledgeBase {
+                    continue;
+                }
+                if let Some(&(kind, norm)) = acronyms.get(&text[m.span.range()]) {
+                    m.kind = kind;
+                    m.norm = norm;
+                }
+            }
+        }
+
+        // 2. One name, one kind.
+        let mut votes: FxHashMap<String, [u32; 4]> = FxHashMap::default();
+        for m in &found {
+            votes.entry(vote_key(&m.norm)).or_default()[m.kind as usize] += weight(m.source);
+        }
+        let winner = |v: &[u32; 4]| -> EntityKind {
+            let kinds = [
+                EntityKind::Person,
+                EntityKind::Place,
+                EntityKind::Org,
+                EntityKind::Other,
+            ];
+            let best = (0..4).max_by_key(|&k| (v[k], 4 - k)).unwrap_or(0);
+            kinds[best]
+        };
+        for m in &mut found {
+            if m.source == Source::KnowledgeBase {
+                continue;
+            }
+            let v = &votes[&vote_key(&m.norm)];
+            let k = winner(v);
+            // Only a clear decision changes a kind: a tie keeps each reading.
+            if k != m.kind && v[k as usize] > v[m.kind as usize] {
+                m.kind = k;
+            }
+        }
+
+        // 3. Found once, found everywhere.
+        let mut occupied = vec![false; toks.len()];
+        for m in &found {
+            if let (Some(&a), Some(&b)) =
+                (tok_at_start.get(&m.span.start), tok_at_end.get(&m.span.end))
+            {
+                occupied[a..=b].iter_mut().for_each(|o| *o = true);
+            } else {
+                // A mention inside a token (a compound head): its token is taken.
+                for (i, t) in toks.iter().enumerate() {
+                    if t.span.start < m.span.end && m.span.start < t.span.end {
+                        occupied[i] = true;
+                    }
+                }
+            }
+        }
+        // Patterns: token texts, the mention's kind and normalised name.
+        let mut patterns: Vec<(Vec<&str>, EntityKind, Sym)> = Vec::new();
+        for m in &found {
+            if m.source == Source::Tagger {
+                continue;
+            }
+            let (Some(&a), Some(&b)) =
+                (tok_at_start.get(&m.span.start), tok_at_end.get(&m.span.end))
+            else {
+                continue;
+            };
+            let words: Vec<&str> = (a..=b).map(word).collect();
+            if let Some(acr) = acronyms.iter().find(|(_, v)| v.1 == m.norm) {
+                patterns.push((vec![*acr.0], m.kind, m.norm));
+            }
+            if m.kind == EntityKind::Org {
+                if let Some(short) = without_legal_form(&text[m.span.range()]) {
+                    let n = toks[a..=b]
+                        .iter()
+                        .take_while(|t| t.span.end as usize <= m.span.start as usize + short.len())
+                        .count();
+                    if n > 0 {
+                        patterns.push((words[..n].to_vec(), m.kind, m.norm));
+                    }
+                }
+            }
+            patterns.push((words, m.kind, m.norm));
+        }
+        patterns.retain(|(w, _, _)| self.spreadable(w));
+        patterns.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        patterns.dedup_by(|a, b| a.0 == b.0);
+        if patterns.is_empty() {
+            return found;
+        }
+        let mut by_first: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        for (k, (w, _, _)) in patterns.iter().enumerate() {
+            by_first.entry(w[0]).or_default().push(k);
+            if w.len() == 1 {
+                // the genitive of a one-word name
+                by_first.entry(w[0]).or_default();
+            }
+        }
+        let mut added = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            if occupied[i] || toks[i].kind != TokenKind::Word {
+                i += 1;
+                continue;
+            }
+            let w = word(i);
+            let cands = by_first.get(w).into_iter().flatten().copied().chain(
+                // "Müllers" for the one-word name "Müller"
+                w.strip_suffix('s')
+                    .and_then(|stem| by_first.get(stem))
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&k| patterns[k].0.len() == 1),
+            );
+            let mut hit = None;
+            for k in cands {
+                let (pw, kind, norm) = &patterns[k];
+                let n = pw.len();
+                if i + n > toks.len() || (i..i + n).any(|j| occupied[j]) {
+                    continue;
+                }
+                let ok = (0..n).all(|j| {
+                    let t = word(i + j);
+                    t == pw[j]
+                        || j == n - 1
+                            && t.strip_suffix('s') == Some(pw[j])
+                            && !pw[j].ends_with(['s', 'x', 'z', 'ß'])
+                }) && (1..n).all(|j| !toks[i + j].line_start);
+                if ok {
+                    hit = Some((n, *kind, *norm));
+                    break;
+                }
+            }
+            match hit {
+                Some((n, kind, norm)) => {
+                    added.push(FoundName {
+                        span: Span::new(
+                            toks[i].span.start as usize,
+                            toks[i + n - 1].span.end as usize,
+                        ),
+                        kind,
+                        norm,
+                        role: None,
+                        source: Source::Rule,
+                    });
+                    occupied[i..i + n].iter_mut().for_each(|o| *o = true);
+                    i += n;
+                }
+                None => i += 1,
+            }
+        }
+        if !added.is_empty() {
+            found.extend(added);
+            found.sort_by_key(|m| m.span.start);
+        }
+        found
+    }
+
+    /// Whether occurrences of this name may be spread: not a single common
+    /// or function word, not lower case, at least two letters.
+    fn spreadable(&self, words: &[&str]) -> bool {
+        let first = words[0];
+        if !first.chars().next().is_some_and(char::is_uppercase) {
+            return false;
+        }
+        if words.len() > 1 {
+            return true;
+        }
+        first.chars().count() >= 2
+            && !self.is_common(first)
+            && !self.is_stop(first)
+            && self.role_of(first).is_none()
+    }
+}
+
+/// Whether `acr` abbreviates `long`: its letters, in order, are initials of
+/// the long form's words or capitals inside them ("KfW" = "Kreditanstalt für
+/// Wiederaufbau", "BAMF" = "Bundesamt für Migration und Flüchtlinge").
+fn acronym_of(acr: &str, long: &str) -> bool {
+    let n = acr.chars().count();
+    if !(2..=8).contains(&n)
+        || !acr.chars().all(char::is_alphanumeric)
+        || acr.chars().filter(|c| c.is_uppercase()).count() < 2
+        || long.split_whitespace().count() < 2
+    {
+        return false;
+    }
+    // Letters that may start a part of the acronym: word initials and inner capitals.
+    let mut marks: Vec<char> = Vec::new();
+    for w in long.split(|c: char| c.is_whitespace() || c == '-') {
+        let mut cs = w.chars();
+        if let Some(f) = cs.next() {
+            marks.extend(f.to_lowercase());
+        }
+        marks.extend(cs.filter(|c| c.is_uppercase()).flat_map(char::to_lowercase));
+    }
+    let mut letters = acr.chars().flat_map(char::to_lowercase);
+    let Some(first) = letters.next() else {
+        return false;
+    };
+    if marks.first() != Some(&first) {
+        return false;
+    }
+    let mut k = 1;
+    for c in letters {
+        match marks[k..].iter().position(|&m| m == c) {
+            Some(p) => k += p + 1,
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize::tokenize;
+
+    fn run(text: &str) -> Vec<(String, &'static str, String)> {
+        Recognizer::global()
+            .recognize(text, &tokenize(text), &[], &super::super::Overrides::default())
+            .into_iter()
+            .map(|m| {
+                (
+                    text[m.span.range()].to_string(),
+                    m.kind.as_str(),
+                    m.norm.to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn legal_forms_are_cut() {
+        assert_eq!(without_legal_form("German Pellets GmbH"), Some("German Pellets"));
+        assert_eq!(without_legal_form("BlackRock, Inc."), Some("BlackRock"));
+        assert_eq!(
+            without_legal_form("German Pellets Supply GmbH & Co. KG"),
+            Some("German Pellets Supply")
+        );
+        assert_eq!(without_legal_form("Daimler"), None);
+        assert_eq!(without_legal_form("GmbH"), None);
+        assert_eq!(without_legal_form("Ideal"), None, "a word ending in a form");
+    }
+
+    #[test]
+    fn acronyms_match_their_long_forms() {
+        assert!(acronym_of("KfW", "Kreditanstalt für Wiederaufbau"));
+        assert!(acronym_of("BAMF", "Bundesamt für Migration und Flüchtlinge"));
+        assert!(acronym_of("EU", "Europäische Union"));
+        assert!(acronym_of("dpa", "Deutsche Presse-Agentur") == false, "needs capitals");
+        assert!(!acronym_of("ZDF", "Europäische Union"));
+        assert!(!acronym_of("KfW", "Kreditanstalt"));
+    }
+
+    #[test]
+    fn a_defined_acronym_links_to_its_long_form() {
+        let t = "Die Kreditanstalt für Wiederaufbau (KfW) hilft. Die KfW zahlt.";
+        let ms = run(t);
+        let kfw: Vec<_> = ms.iter().filter(|m| m.0 == "KfW").collect();
+        assert_eq!(kfw.len(), 2, "{ms:?}");
+        assert!(kfw
+            .iter()
+            .all(|m| m.1 == "org" && m.2 == "Kreditanstalt für Wiederaufbau"));
+    }
+
+    #[test]
+    fn a_company_is_found_again_without_its_legal_form() {
+        let t = "Die Seerene GmbH wächst. Nun plant Seerene den Umzug, sagte Seerenes Chef.";
+        let ms = run(t);
+        let s: Vec<_> = ms.iter().filter(|m| m.0.starts_with("Seerene")).collect();
+        assert_eq!(s.len(), 3, "{ms:?}");
+        assert!(s.iter().all(|m| m.1 == "org"), "{ms:?}");
+    }
+
+    #[test]
+    fn common_words_are_not_spread() {
+        let t = "Die Junge Union tagt. Die Union regiert.";
+        let ms = run(t);
+        assert!(!ms.iter().any(|m| m.0 == "Union"), "{ms:?}");
+    }
+}

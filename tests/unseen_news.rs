@@ -1,0 +1,75 @@
+//! Recognition on unseen news: the product (as `gazette entities` runs it)
+//! against the hand-annotated articles in `tests/unseen/` (the development
+//! set) and `tests/unseen-sealed/` (scored, never read for errors). See each
+//! folder's README for the conventions; `gazette eval --errors DIR` lists the
+//! errors behind these numbers.
+//!
+//! The floors are the measured scores less a small margin: a change that
+//! loses recognition quality on real news fails here, with the table.
+
+use gazette::cli::score::{parse_gold, score_dir, table, Report};
+use std::path::Path;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn report(dir: &str) -> Report {
+    let r = score_dir(&Path::new(ROOT).join(dir)).expect("scoring");
+    eprintln!("{dir}:\n{}", table(&r, false));
+    r
+}
+
+#[test]
+fn gold_files_reproduce_their_texts() {
+    for dir in ["tests/unseen", "tests/unseen-sealed"] {
+        let dir = Path::new(ROOT).join(dir);
+        let mut n = 0;
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "gold") {
+                let (plain, mentions) = parse_gold(&std::fs::read_to_string(&p).unwrap())
+                    .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+                let text = std::fs::read_to_string(p.with_extension("txt")).unwrap();
+                assert!(plain == text, "{}: markup changed the text", p.display());
+                assert!(!mentions.is_empty(), "{}: no mentions", p.display());
+                n += 1;
+            }
+        }
+        assert!(n >= 20, "{}: only {n} annotated documents", dir.display());
+    }
+}
+
+#[test]
+fn development_set_keeps_its_scores() {
+    let r = report("tests/unseen");
+    assert_eq!(r.documents, 32);
+    let floor = |name: &str, f1: f64| {
+        let c = if name == "all" {
+            r.all
+        } else {
+            r.per_kind[name]
+        };
+        assert!(
+            c.f1() >= f1,
+            "{name}: F1 {:.3} fell below {f1:.3}\n{}",
+            c.f1(),
+            table(&r, true)
+        );
+    };
+    floor("all", 0.70);
+    floor("PER", 0.69);
+    floor("LOC", 0.74);
+    floor("ORG", 0.63);
+    assert!(
+        r.all.precision() >= 0.72,
+        "precision {:.3}",
+        r.all.precision()
+    );
+    assert!(r.merges <= 1, "{} wrong merges", r.merges);
+}
+
+#[test]
+fn sealed_set_keeps_its_scores() {
+    let r = report("tests/unseen-sealed");
+    assert_eq!(r.documents, 20);
+    assert!(r.all.f1() >= 0.60, "F1 {:.3}", r.all.f1());
+}
