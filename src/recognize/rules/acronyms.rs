@@ -62,3 +62,42 @@ fn is_acronym(w: &str) -> bool {
     }
     !w.chars().all(|c| "IVXLCDM".contains(c)) // Roman numerals
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn unlisted_acronyms_and_compound_heads() {
+        assert_eq!(
+            run_in(&ORGS, &Acronyms, "Die GEW und der DLRG-Vorstand warnen."),
+            pairs(&[("GEW", "org"), ("DLRG", "org")])
+        );
+    }
+
+    #[test]
+    fn listed_names_roman_numerals_and_short_words_are_not_taken() {
+        // OSZE is the gazetteer's; IV a numeral; KM too short
+        assert!(run_in(&ORGS, &Acronyms, "Die OSZE, Kapitel IV und 5 KM.").is_empty());
+        // "GEW-intern": a derived word, not a compound with a name
+        assert!(run_in(&ORGS, &Acronyms, "Das blieb GEW-intern.").is_empty());
+    }
+
+    #[test]
+    fn shouted_headlines_are_not_acronym_soup() {
+        assert!(run_in(
+            &ORGS,
+            &Acronyms,
+            "EINST 'AUS DEM GESCHÄFT', 'HIRNTOT'\nDer Text."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn acronym_shape() {
+        assert!(is_acronym("OSZE") && is_acronym("DLRG"));
+        assert!(!is_acronym("EU") && !is_acronym("XVII") && !is_acronym("Nato"));
+    }
+}

@@ -71,3 +71,47 @@ impl TokenRule for Clubs {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn prefix_and_names() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &Clubs,
+                "Der FC Bayern München siegte gegen Borussia Dortmund."
+            ),
+            pairs(&[("FC Bayern München", "org"), ("Borussia Dortmund", "org")])
+        );
+    }
+
+    #[test]
+    fn founding_number_and_year() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &Clubs,
+                "Der 1. FC Köln spielte gegen den SV Werder Bremen."
+            ),
+            pairs(&[("1. FC Köln", "org"), ("SV Werder Bremen", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &Clubs,
+                "Es siegte der TSV 1860 nicht, aber der SC Freiburg."
+            ),
+            pairs(&[("SC Freiburg", "org")])
+        );
+    }
+
+    #[test]
+    fn a_prefix_alone_is_no_club() {
+        assert!(run_in(&ORGS, &Clubs, "Die Eintracht war groß, der FC war klein.").is_empty());
+    }
+}

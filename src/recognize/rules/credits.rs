@@ -57,3 +57,35 @@ impl Rule for Credits {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run};
+    use super::*;
+
+    #[test]
+    fn known_agency_and_photographer() {
+        // the known agency is the gazetteer's; the rule adds the photographer
+        assert_eq!(
+            run(
+                &Credits,
+                "Jens Stoltenberg in Brüssel.\nReuters/Johanna Geron\n"
+            ),
+            pairs(&[("Johanna Geron", "person")])
+        );
+    }
+
+    #[test]
+    fn unknown_agency_after_a_credit_cue() {
+        assert_eq!(
+            run(&Credits, "Bild: Picturedesk/Max Muster"),
+            pairs(&[("Picturedesk", "org"), ("Max Muster", "person")])
+        );
+    }
+
+    #[test]
+    fn an_uncued_slash_is_no_credit() {
+        assert!(run(&Credits, "Die Kosten pro Monat/Jahr Summe stiegen.").is_empty());
+        assert!(run(&Credits, "Picturedesk/Max Muster").is_empty());
+    }
+}

@@ -63,3 +63,43 @@ impl Rule for Datelines {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{cands_with, pairs, run};
+    use super::*;
+    use crate::recognize::Overrides;
+
+    #[test]
+    fn known_place_before_a_dash_or_parenthesis() {
+        let t = "BRÜSSEL – Die Minister trafen sich.\nMOSKAU (dpa) – Der Kreml schwieg.";
+        assert_eq!(
+            run(&Datelines, t),
+            pairs(&[("BRÜSSEL", "place"), ("MOSKAU", "place")])
+        );
+        let norms: Vec<String> = cands_with(&Datelines, t, &[], &Overrides::default())
+            .into_iter()
+            .map(|c| c.norm)
+            .collect();
+        assert_eq!(norms, ["Brüssel", "Moskau"]);
+    }
+
+    #[test]
+    fn unknown_town_only_before_a_dash() {
+        assert_eq!(
+            run(&Datelines, "KLEINDORFHAUSEN – Der Bürgermeister sprach."),
+            pairs(&[("KLEINDORFHAUSEN", "place")])
+        );
+        assert!(run(
+            &Datelines,
+            "KLEINDORFHAUSEN (dpa) Der Bürgermeister sprach."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn not_mid_line_nor_a_lone_headline() {
+        assert!(run(&Datelines, "Er sagte: BRÜSSEL – nein.").is_empty());
+        assert!(run(&Datelines, "BRÜSSEL\nDie Minister trafen sich.").is_empty());
+    }
+}

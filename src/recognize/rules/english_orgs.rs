@@ -100,3 +100,40 @@ impl TokenRule for EnglishOrgs {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn head_of_name() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &EnglishOrgs,
+                "Das sagte Friends of Europe, nicht die Bank."
+            ),
+            pairs(&[("Friends of Europe", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &EnglishOrgs,
+                "Sie lehrt an der University of Oxford."
+            ),
+            pairs(&[("University of Oxford", "org")])
+        );
+    }
+
+    #[test]
+    fn other_words_before_of_are_no_org() {
+        assert!(run_in(
+            &ORGS,
+            &EnglishOrgs,
+            "Der Song Best of Europe und Friends of mine."
+        )
+        .is_empty());
+    }
+}

@@ -46,3 +46,43 @@ impl TokenRule for LegalForms {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn names_before_a_legal_form() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &LegalForms,
+                "Die Deutsche Bank AG und die Siemens AG meldeten Gewinne."
+            ),
+            pairs(&[("Deutsche Bank AG", "org"), ("Siemens AG", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &LegalForms,
+                "Er verkaufte an Acme Widgets Ltd und ging."
+            ),
+            pairs(&[("Acme Widgets Ltd", "org")])
+        );
+    }
+
+    #[test]
+    fn stops_at_a_function_word() {
+        assert_eq!(
+            run_in(&ORGS, &LegalForms, "Das meldete Die Volkswagen AG."),
+            pairs(&[("Volkswagen AG", "org")])
+        );
+    }
+
+    #[test]
+    fn a_bare_legal_form_is_no_name() {
+        assert!(run_in(&ORGS, &LegalForms, "Eine AG ist keine GmbH.").is_empty());
+    }
+}

@@ -144,6 +144,94 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &tagger::Tagger,
 ];
 
+/// Runs single rules on a text, for the rules' unit tests.
+#[cfg(test)]
+pub(super) mod testing {
+    use super::*;
+    use crate::text::tokenize::tokenize;
+
+    /// The candidates `rule` alone proposes for `text` (with these tagger
+    /// proposals and knowledge base), in push order.
+    pub fn cands_with(
+        rule: &dyn Rule,
+        text: &str,
+        proposals: &[Proposal],
+        overrides: &Overrides,
+    ) -> Vec<Cand> {
+        let r = Recognizer::global();
+        let toks = r.token_facts(text, &tokenize(text));
+        let cx = Context {
+            r,
+            toks: &toks,
+            proposals,
+            overrides,
+        };
+        let mut out = Vec::new();
+        rule.apply(&cx, &mut out);
+        out
+    }
+
+    /// (surface, kind) of what `rule` alone proposes for `text`.
+    pub fn run(rule: &dyn Rule, text: &str) -> Vec<(String, &'static str)> {
+        surfaces(text, &cands_with(rule, text, &[], &Overrides::default()))
+    }
+
+    /// (surface, kind) of the candidates left after running `rules` in turn
+    /// on `text` (for a rule that reads those of the rules before it).
+    pub fn run_seq(rules: &[&dyn Rule], text: &str) -> Vec<(String, &'static str)> {
+        let seq = Seq(rules);
+        run(&seq, text)
+    }
+
+    struct Seq<'a>(&'a [&'a dyn Rule]);
+
+    impl Rule for Seq<'_> {
+        fn name(&self) -> &'static str {
+            "sequence"
+        }
+
+        fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+            for rule in self.0 {
+                rule.apply(cx, out);
+            }
+        }
+    }
+
+    /// (surface, kind) of what the token rule `rule` alone proposes for
+    /// `text`, scanned like the rules of `scan` (same skipped tokens).
+    pub fn run_in(scan: &Scan, rule: &dyn TokenRule, text: &str) -> Vec<(String, &'static str)> {
+        let alone = Scan {
+            rules: std::slice::from_ref(&rule),
+            ..*scan
+        };
+        run(&alone, text)
+    }
+
+    /// (surface, norm) of what the token rule `rule` alone proposes.
+    pub fn norms_in(scan: &Scan, rule: &dyn TokenRule, text: &str) -> Vec<(String, String)> {
+        let alone = Scan {
+            rules: std::slice::from_ref(&rule),
+            ..*scan
+        };
+        cands_with(&alone, text, &[], &Overrides::default())
+            .into_iter()
+            .map(|c| (text[c.start..c.end].to_string(), c.norm))
+            .collect()
+    }
+
+    pub fn surfaces(text: &str, cands: &[Cand]) -> Vec<(String, &'static str)> {
+        cands
+            .iter()
+            .map(|c| (text[c.start..c.end].to_string(), c.kind.as_str()))
+            .collect()
+    }
+
+    /// `[("Berliner Zeitung", "org")]` as owned pairs, for comparisons.
+    pub fn pairs(want: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
+        want.iter().map(|&(s, k)| (s.to_string(), k)).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +249,46 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), names.len(), "{names:?}");
+    }
+
+    #[test]
+    fn a_person_rule_claims_its_tokens() {
+        // The first-name rule takes "Jens Stoltenberg" (with the role); the
+        // role-cue rule is not tried at "Jens" as well.
+        let t = "Präsident Jens Stoltenberg sprach.";
+        let got: Vec<(String, Option<String>, bool)> =
+            testing::cands_with(&PERSONS, t, &[], &Overrides::default())
+                .into_iter()
+                .map(|c| (t[c.start..c.end].to_string(), c.role, c.boost))
+                .collect();
+        assert_eq!(
+            got,
+            [(
+                "Jens Stoltenberg".to_string(),
+                Some("Präsident".to_string()),
+                false
+            )]
+        );
+    }
+
+    #[test]
+    fn org_candidates_come_out_token_by_token() {
+        // Two readings of one span: place-orgs at "Theater" (in the
+        // nominative), newspapers at "Tagblatt". The one found at the earlier
+        // token comes first, and so wins the tie in `select`.
+        let t = "Es stand im Bayerischen Theater Tagblatt.";
+        let got: Vec<(String, String)> = testing::cands_with(&ORGS, t, &[], &Overrides::default())
+            .into_iter()
+            .map(|c| (t[c.start..c.end].to_string(), c.norm))
+            .collect();
+        let span = "Bayerischen Theater Tagblatt".to_string();
+        assert_eq!(
+            got,
+            [
+                (span.clone(), "Bayerische Theater Tagblatt".to_string()),
+                (span.clone(), span)
+            ]
+        );
     }
 
     #[test]

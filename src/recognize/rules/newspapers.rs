@@ -61,3 +61,36 @@ impl TokenRule for Newspapers {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn place_adjective_and_newspaper_word() {
+        assert_eq!(
+            run_in(&ORGS, &Newspapers, "Das berichtete die Berliner Zeitung."),
+            pairs(&[("Berliner Zeitung", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &Newspapers,
+                "Laut der Passauer Neue Presse stimmt das."
+            ),
+            pairs(&[("Passauer Neue Presse", "org")])
+        );
+    }
+
+    #[test]
+    fn a_bare_newspaper_word_is_not_a_name() {
+        assert!(run_in(
+            &ORGS,
+            &Newspapers,
+            "Er las die Zeitung und die Neue Presse."
+        )
+        .is_empty());
+    }
+}

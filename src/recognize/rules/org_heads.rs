@@ -97,3 +97,56 @@ impl TokenRule for OrgHeads {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn head_fuer_field() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Laut dem Institut für Weltwirtschaft wächst die Wirtschaft."
+            ),
+            pairs(&[("Institut für Weltwirtschaft", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Das Bundesministerium für Bildung und Forschung zahlt."
+            ),
+            pairs(&[("Bundesministerium für Bildung und Forschung", "org")])
+        );
+    }
+
+    #[test]
+    fn adjective_before_the_head_in_the_nominative() {
+        let got = super::super::testing::norms_in(
+            &ORGS,
+            &OrgHeads,
+            "Laut der Deutschen Gesellschaft für Auswärtige Politik stimmt das.",
+        );
+        assert_eq!(
+            got,
+            [(
+                "Deutschen Gesellschaft für Auswärtige Politik".to_string(),
+                "Deutsche Gesellschaft für Auswärtige Politik".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn other_words_before_fuer_are_no_org() {
+        assert!(run_in(
+            &ORGS,
+            &OrgHeads,
+            "Das Geld für Schulen und der Plan für Berlin."
+        )
+        .is_empty());
+    }
+}

@@ -212,3 +212,64 @@ fn is_initial(w: &str) -> bool {
     let mut c = w.chars();
     matches!((c.next(), c.next()), (Some(x), None) if x.is_uppercase())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{norms_in, pairs, run_in};
+    use super::super::PERSONS;
+    use super::*;
+
+    #[test]
+    fn first_name_and_surname() {
+        let t = "Gestern sprach Angela Merkel mit Antony J. Blinken über Richard von Weizsäcker.";
+        assert_eq!(
+            run_in(&PERSONS, &FirstNames, t),
+            pairs(&[
+                ("Angela Merkel", "person"),
+                ("Antony J. Blinken", "person"),
+                ("Richard von Weizsäcker", "person")
+            ])
+        );
+        // a genitive -s goes when a noun follows
+        assert_eq!(
+            norms_in(&PERSONS, &FirstNames, "Das ist Angela Merkels Erbe."),
+            [("Angela Merkels".to_string(), "Angela Merkel".to_string())]
+        );
+    }
+
+    #[test]
+    fn first_name_with_initial_or_regnal_number_and_bare() {
+        let t = "Dann traf Königin Elisabeth II. die Klägerin Claudia B., sagte Laura.";
+        assert_eq!(
+            run_in(&PERSONS, &FirstNames, t),
+            pairs(&[
+                ("Elisabeth II.", "person"),
+                ("Claudia B.", "person"),
+                ("Laura", "person")
+            ])
+        );
+    }
+
+    #[test]
+    fn ambiguous_first_names_need_a_clear_surname() {
+        assert_eq!(
+            run_in(&PERSONS, &FirstNames, "Der Trainer Ernst Happel kam."),
+            pairs(&[("Ernst Happel", "person")])
+        );
+        assert!(run_in(&PERSONS, &FirstNames, "Im August Regen und Ernst Leben.").is_empty());
+    }
+
+    #[test]
+    fn initial_and_surname() {
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &Initials,
+                "Laut H. Dietz und S. Seibert stimmt das."
+            ),
+            pairs(&[("H. Dietz", "person"), ("S. Seibert", "person")])
+        );
+        // not an initial: a known place after it
+        assert!(run_in(&PERSONS, &Initials, "Er wohnt in A. Berlin nicht.").is_empty());
+    }
+}

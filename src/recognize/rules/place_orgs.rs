@@ -74,3 +74,52 @@ impl TokenRule for PlaceOrgs {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn head_and_place() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &PlaceOrgs,
+                "Sie studierte an der Universität Gießen und der TU Berlin."
+            ),
+            pairs(&[("Universität Gießen", "org"), ("TU Berlin", "org")])
+        );
+        assert_eq!(
+            run_in(&ORGS, &PlaceOrgs, "Er arbeitet bei der Sparkasse Hannover."),
+            pairs(&[("Sparkasse Hannover", "org")])
+        );
+    }
+
+    #[test]
+    fn adjective_before_the_head_in_the_nominative() {
+        let got = super::super::testing::norms_in(
+            &ORGS,
+            &PlaceOrgs,
+            "Sie sang an der Bayerischen Staatsoper München.",
+        );
+        assert_eq!(
+            got,
+            [(
+                "Bayerischen Staatsoper München".to_string(),
+                "Bayerische Staatsoper München".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_bare_head_is_not_a_name() {
+        assert!(run_in(
+            &ORGS,
+            &PlaceOrgs,
+            "Die Universität wächst, das Theater schließt."
+        )
+        .is_empty());
+    }
+}

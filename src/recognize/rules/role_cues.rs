@@ -48,3 +48,50 @@ impl TokenRule for RoleCues {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{cands_with, pairs, run_in};
+    use super::super::{Scan, PERSONS};
+    use super::*;
+    use crate::recognize::Overrides;
+
+    #[test]
+    fn role_and_name() {
+        assert_eq!(
+            run_in(&PERSONS, &RoleCues, "Das sagte Präsident Putin in Moskau."),
+            pairs(&[("Putin", "person")])
+        );
+        assert_eq!(
+            run_in(&PERSONS, &RoleCues, "Außenminister Heiko Maas reist."),
+            pairs(&[("Heiko Maas", "person")])
+        );
+    }
+
+    #[test]
+    fn a_role_is_kept_a_title_is_not() {
+        let alone = Scan {
+            rules: &[&RoleCues],
+            ..PERSONS
+        };
+        let t = "Präsident Putins Forderung und Herr Scholz.";
+        let got: Vec<(String, Option<String>, bool)> =
+            cands_with(&alone, t, &[], &Overrides::default())
+                .into_iter()
+                .map(|c| (c.norm, c.role, c.boost))
+                .collect();
+        assert_eq!(
+            got,
+            [
+                ("Putin".to_string(), Some("Präsident".to_string()), true),
+                ("Scholz".to_string(), None, true)
+            ]
+        );
+    }
+
+    #[test]
+    fn no_name_after_the_role() {
+        assert!(run_in(&PERSONS, &RoleCues, "Der Präsident Russlands sprach.").is_empty());
+        assert!(run_in(&PERSONS, &RoleCues, "Die Präsidentin Sicherheit forderte.").is_empty());
+    }
+}

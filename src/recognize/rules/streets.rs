@@ -46,3 +46,40 @@ fn street_like(w: &str) -> Option<&str> {
             (stem.chars().count() > 2).then_some(stem)
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::PERSONS;
+    use super::*;
+
+    #[test]
+    fn named_streets() {
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &Streets,
+                "Er wohnt in der Schwanitzstraße nahe der Mozartgasse."
+            ),
+            pairs(&[("Schwanitzstraße", "place"), ("Mozartgasse", "place")])
+        );
+    }
+
+    #[test]
+    fn common_compounds_and_sentence_starts_are_not_streets() {
+        assert!(run_in(
+            &PERSONS,
+            &Streets,
+            "Die Bundesstraße und die Hauptstraße waren nass."
+        )
+        .is_empty());
+        assert!(run_in(&PERSONS, &Streets, "Schwanitzstraße ist gesperrt.").is_empty());
+    }
+
+    #[test]
+    fn street_stem() {
+        assert_eq!(street_like("Schwanitzstraße"), Some("Schwanitz"));
+        assert_eq!(street_like("Hauptstraße"), Some("Haupt"));
+        assert_eq!(street_like("Gasse"), None);
+    }
+}

@@ -70,3 +70,47 @@ impl Rule for SurnameRepeats {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::gazetteer::Gazetteer;
+    use super::super::testing::{pairs, run, run_seq};
+    use super::super::PERSONS;
+    use super::*;
+
+    #[test]
+    fn surname_of_a_person_named_in_the_document() {
+        let t = "Stoltenberg warnte. Später sagte Jens Stoltenberg, Stoltenbergs Plan stehe.";
+        assert_eq!(
+            run_seq(&[&PERSONS, &SurnameRepeats], t),
+            pairs(&[
+                ("Jens Stoltenberg", "person"),
+                ("Stoltenberg", "person"),
+                ("Stoltenberg", "person"),
+                ("Stoltenbergs", "person")
+            ])
+        );
+    }
+
+    #[test]
+    fn famous_surnames_alone() {
+        assert_eq!(
+            run(&SurnameRepeats, "Gestern widersprach Merkel."),
+            pairs(&[("Merkel", "person")])
+        );
+        assert!(run(&SurnameRepeats, "Gestern widersprach Hollerbach.").is_empty());
+    }
+
+    #[test]
+    fn a_surname_beats_a_same_named_place() {
+        let t = "Die Autorin Sarah Weimar las in Weimar.";
+        assert_eq!(
+            run_seq(&[&Gazetteer, &PERSONS, &SurnameRepeats], t),
+            pairs(&[
+                ("Sarah Weimar", "person"),
+                ("Weimar", "person"),
+                ("Weimar", "person")
+            ])
+        );
+    }
+}

@@ -129,3 +129,86 @@ impl Rule for Tagger {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{cands_with, pairs, surfaces};
+    use super::*;
+    use crate::model::EntityKind;
+    use crate::recognize::{Overrides, Proposal};
+    use crate::text::tokenize::tokenize;
+
+    /// What the rule keeps of proposals for these surfaces (first
+    /// occurrence, one or more tokens) with these kinds and scores.
+    fn keep(text: &str, props: &[(&str, EntityKind, f32)]) -> Vec<(String, &'static str)> {
+        let tk = tokenize(text);
+        let words: Vec<&str> = tk.tokens.iter().map(|t| t.text(text)).collect();
+        let props: Vec<Proposal> = props
+            .iter()
+            .map(|&(s, kind, score)| {
+                let n = s.split(' ').count();
+                let start = (0..words.len())
+                    .find(|&i| words[i..].iter().take(n).copied().eq(s.split(' ')))
+                    .unwrap_or_else(|| panic!("{s}"));
+                Proposal {
+                    tokens: start..start + n,
+                    kind,
+                    score,
+                }
+            })
+            .collect();
+        surfaces(
+            text,
+            &cands_with(&Tagger, text, &props, &Overrides::default()),
+        )
+    }
+
+    #[test]
+    fn names_pass_common_nouns_do_not() {
+        let t = "Krieg ist schlimm. Die Firma Zalando wächst.";
+        assert_eq!(
+            keep(
+                t,
+                &[
+                    ("Krieg", EntityKind::Org, 0.9),
+                    ("Zalando", EntityKind::Org, 0.9)
+                ]
+            ),
+            pairs(&[("Zalando", "org")])
+        );
+    }
+
+    #[test]
+    fn a_common_noun_needs_confidence_and_no_article() {
+        let t = "Er kaufte bei Allianz ein.";
+        assert_eq!(
+            keep(t, &[("Allianz", EntityKind::Org, 0.9)]),
+            pairs(&[("Allianz", "org")])
+        );
+        assert!(keep(t, &[("Allianz", EntityKind::Org, 0.3)]).is_empty());
+        let t = "Er sprach mit der Allianz.";
+        assert!(keep(t, &[("Allianz", EntityKind::Org, 0.9)]).is_empty());
+    }
+
+    #[test]
+    fn only_the_name_heading_a_compound() {
+        let t = "Weitere Zalando-Mitarbeiter kamen.";
+        assert_eq!(
+            keep(t, &[("Zalando-Mitarbeiter", EntityKind::Org, 0.9)]),
+            pairs(&[("Zalando", "org")])
+        );
+    }
+
+    #[test]
+    fn no_punctuation_or_line_break_inside() {
+        let t = "Er traf Anna, Berta und Carla\nMeier.";
+        assert!(keep(
+            t,
+            &[
+                ("Anna , Berta", EntityKind::Person, 0.9),
+                ("Carla Meier", EntityKind::Person, 0.9)
+            ]
+        )
+        .is_empty());
+    }
+}
