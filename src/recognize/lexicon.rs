@@ -1,0 +1,260 @@
+//! The word predicates the rules share: common nouns, function words,
+//! roles and titles, first names and surnames, and small helpers on words
+//! and token spans (genitive stems, joining a span's text, making a
+//! candidate).
+
+use super::data::{self, is_all_caps, PhraseTable};
+use super::{Cand, Recognizer, Tok};
+use crate::model::{EntityKind, Source};
+
+impl Recognizer {
+    pub(super) fn is_common(&self, w: &str) -> bool {
+        if self.d.common.contains(w) {
+            return true;
+        }
+        let mut c = w.chars();
+        match c.next() {
+            Some(f) if f.is_uppercase() => {
+                let lower: String = f.to_lowercase().chain(c).collect();
+                self.d.common.contains(&lower)
+            }
+            _ => false,
+        }
+    }
+
+    pub(super) fn is_stop(&self, w: &str) -> bool {
+        self.d.stopwords.contains(&w.to_lowercase())
+    }
+
+    /// The role head of `w` when it is a role or title word.
+    pub(super) fn role_of(&self, w: &str) -> Option<bool> {
+        if !w.chars().next().is_some_and(char::is_uppercase) {
+            return None;
+        }
+        let lower = w.trim_end_matches('.').to_lowercase();
+        if self.d.roles_exact.contains(&lower) {
+            return Some(false); // a title, not a role
+        }
+        let last = lower.rsplit('-').next().unwrap_or(&lower);
+        self.d
+            .roles_suffix
+            .iter()
+            .any(|r| last.ends_with(&**r))
+            .then_some(true)
+    }
+
+    /// Could `w` be (part of) a name, given only the lexicon?
+    pub(super) fn nameish(&self, t: &Tok) -> bool {
+        t.cap && !self.is_stop(t.text) && self.role_of(t.text).is_none()
+    }
+
+    pub(super) fn is_country_adj(&self, w: &str) -> bool {
+        let l = w.to_lowercase();
+        let stem = ["en", "er", "es", "em", "e"]
+            .iter()
+            .find_map(|s| l.strip_suffix(s))
+            .unwrap_or(&l);
+        let stem = stem.rsplit('-').next().unwrap_or(stem);
+        self.d.country_adj.iter().any(|a| **a == *stem)
+    }
+
+    /// "Liebeskummer" = "Liebes" + "Kummer": a German compound whose head
+    /// (five letters or more) is a common noun.
+    pub(super) fn compound_of_common(&self, w: &str) -> bool {
+        let chars: Vec<(usize, char)> = w.char_indices().collect();
+        if chars.len() < 8 {
+            return false;
+        }
+        (3..chars.len() - 4).any(|k| {
+            let (b, c) = chars[k];
+            let head: String = c
+                .to_uppercase()
+                .chain(w[b + c.len_utf8()..].chars())
+                .collect();
+            self.d.common.contains(&head)
+        })
+    }
+
+    pub(super) fn is_first_name(&self, w: &str) -> bool {
+        if self.d.first_names.contains(w) {
+            return true;
+        }
+        // "Frank-Walter"
+        w.contains('-') && w.split('-').all(|p| self.d.first_names.contains(p))
+    }
+
+    pub(super) fn surname_ok(&self, toks: &[Tok], k: usize) -> bool {
+        let t = &toks[k];
+        if !self.nameish(t) || t.caps || noun_suffix(t.text) || t.text.chars().nth(1).is_none() {
+            return false;
+        }
+        if t.text
+            .split('-')
+            .any(|p| is_all_caps(p) || !p.chars().next().is_some_and(char::is_uppercase))
+        {
+            return false; // "ARD-Studio"
+        }
+        // Mid-name, a capitalised word whose only lexicon reading is lower
+        // case ("Blinken") is a surname.
+        if !self.d.common.contains(t.text) || self.d.surnames.contains(t.text) {
+            return true;
+        }
+        // A common noun as surname ("Müller") only when no capitalised word follows.
+        !toks.get(k + 1).is_some_and(|n| n.cap && !n.line_start)
+    }
+
+    pub(super) fn role_text(&self, toks: &[Tok], r: usize) -> String {
+        let role = toks[r].text.trim_end_matches('.');
+        if r > 0 && !toks[r - 1].line_start {
+            let adj = toks[r - 1].text;
+            if adj.chars().next().is_some_and(char::is_lowercase) && self.is_country_adj(adj) {
+                let stem = ["en", "er", "es", "em", "e"]
+                    .iter()
+                    .find_map(|s| adj.strip_suffix(s))
+                    .unwrap_or(adj);
+                let fem = role.ends_with("in");
+                let role = role
+                    .strip_suffix("enten")
+                    .map(|s| format!("{s}ent"))
+                    .unwrap_or(role.to_string());
+                return format!("{stem}{} {role}", if fem { "e" } else { "er" });
+            }
+        }
+        role.strip_suffix("enten")
+            .map(|s| format!("{s}ent"))
+            .unwrap_or(role.to_string())
+    }
+
+    /// Surface joined with single spaces, genitive -s of the last word removed
+    /// when a noun follows ("Putins Forderung") or the stem is a known name.
+    pub(super) fn person_norm(&self, toks: &[Tok], a: usize, b: usize) -> String {
+        let mut s = join(toks, a, b);
+        let last = toks[b - 1].text;
+        if let Some(stem) = strip_gen(last) {
+            let noun_follows = toks
+                .get(b)
+                .is_some_and(|n| n.cap && !n.line_start && self.is_common(n.text));
+            if noun_follows || self.d.surnames.contains(stem) {
+                s.pop();
+            }
+        }
+        s
+    }
+
+    /// The role or title word just before token `k` ("Präsident" in
+    /// "Präsident Putin"), if any.
+    pub(super) fn role_at(&self, toks: &[Tok], k: usize) -> Option<usize> {
+        (k > 0 && toks[k - 1].cap && self.role_of(toks[k - 1].text).is_some()).then(|| k - 1)
+    }
+}
+
+/// Nouns with these endings are never names ("Aufrüstung", "Sicherheit").
+pub(super) fn noun_suffix(w: &str) -> bool {
+    let l = w.to_lowercase();
+    [
+        "ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "nahme", "ungen", "heiten",
+        "keiten",
+    ]
+    .iter()
+    .any(|s| l.ends_with(s))
+}
+
+/// "Deutschen Gesellschaft für …" → "Deutsche Gesellschaft für …".
+pub(super) fn nominative_adj(s: &str) -> String {
+    let (first, rest) = s.split_once(' ').unwrap_or((s, ""));
+    let first = match first.strip_suffix("en") {
+        Some(stem) if looks_adj(first) => format!("{stem}e"),
+        _ => first.to_string(),
+    };
+    if rest.is_empty() {
+        first
+    } else {
+        format!("{first} {rest}")
+    }
+}
+
+pub(super) fn looks_adj(w: &str) -> bool {
+    let l = w.to_lowercase();
+    [
+        "isches", "ische", "ischer", "ischen", "sches", "sche", "scher", "schen", "ales", "ale",
+        "aler", "alen",
+    ]
+    .iter()
+    .any(|s| l.ends_with(s))
+}
+
+pub(super) fn title_case(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    let mut at_start = true;
+    for c in w.chars() {
+        if at_start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        at_start = c == '-' || c == ' ';
+    }
+    out
+}
+
+/// Genitive stem: "Putins" → "Putin" (not for "-ss", "-us", "-is", "-os", "-as", "-x", "-z").
+pub(super) fn strip_gen(w: &str) -> Option<&str> {
+    let stem = w.strip_suffix('s')?;
+    if stem.chars().count() < 3 {
+        return None;
+    }
+    if stem.ends_with(['s', 'x', 'z', 'ß']) {
+        return None;
+    }
+    Some(stem)
+}
+
+pub(super) fn strip_gen_if(w: &str, keep: bool) -> &str {
+    if keep {
+        w
+    } else {
+        strip_gen(w).unwrap_or(w)
+    }
+}
+
+pub(super) fn single_word(table: &PhraseTable, w: &str) -> Option<u32> {
+    table
+        .by_first
+        .get(&data::h(w))?
+        .iter()
+        .copied()
+        .find(|&k| table.phrases[k as usize].words.len() == 1)
+}
+
+pub(super) fn join(toks: &[Tok], a: usize, b: usize) -> String {
+    let mut s = String::new();
+    for (k, t) in toks[a..b].iter().enumerate() {
+        // no space before "." of an initial or after an opening "/"
+        if k > 0 && t.start > toks[a + k - 1].end {
+            s.push(' ');
+        }
+        s.push_str(t.text);
+    }
+    s
+}
+
+pub(super) fn cand(
+    toks: &[Tok],
+    a: usize,
+    b: usize,
+    kind: EntityKind,
+    norm: String,
+    source: Source,
+) -> Cand {
+    Cand {
+        start: toks[a].start,
+        end: toks[b - 1].end,
+        t0: a,
+        t1: b,
+        kind,
+        norm,
+        role: None,
+        source,
+        boost: false,
+    }
+}

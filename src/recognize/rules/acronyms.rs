@@ -1,0 +1,103 @@
+//! Acronyms: "GEW", "DLRG", also heading a compound ("GEW-Chef"): 3–6
+//! capitals not listed elsewhere (the gazetteer has the known ones), not a
+//! Roman numeral, not on a shouted headline. A sub-rule of the orgs scan
+//! (see `rules/mod.rs`).
+
+use super::{Context, TokenRule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::data::is_all_caps;
+use crate::recognize::lexicon::{cand, single_word, title_case};
+use crate::recognize::Cand;
+
+pub(super) struct Acronyms;
+
+impl TokenRule for Acronyms {
+    fn name(&self) -> &'static str {
+        "acronyms"
+    }
+
+    fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
+        let (r, toks) = (cx.r, cx.toks);
+        let t = &toks[i];
+        let head = t.text.split('-').next().unwrap_or(t.text);
+        if !t.shout
+            && is_acronym(head)
+            && !r.d.not_orgs.contains(head)
+            && !r.is_common(&title_case(head))
+            && !r.is_stop(head)
+            && single_word(&r.d.names, head).is_none()
+        {
+            let rest_ok = head.len() == t.text.len()
+                || t.text[head.len() + 1..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase);
+            if rest_ok {
+                out.push(Cand {
+                    end: t.start + head.len(),
+                    ..cand(
+                        toks,
+                        i,
+                        i + 1,
+                        EntityKind::Org,
+                        head.to_string(),
+                        Source::Rule,
+                    )
+                });
+            }
+        }
+        None
+    }
+}
+
+/// A candidate acronym: 3–6 capitals ("OSZE"), not a Roman numeral.
+/// Two-letter acronyms are too ambiguous and must be listed in orgs.tsv.
+fn is_acronym(w: &str) -> bool {
+    let n = w.chars().count();
+    if !(3..=6).contains(&n) || !is_all_caps(w) {
+        return false;
+    }
+    if !w.chars().next().is_some_and(char::is_alphabetic) {
+        return false;
+    }
+    !w.chars().all(|c| "IVXLCDM".contains(c)) // Roman numerals
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn unlisted_acronyms_and_compound_heads() {
+        assert_eq!(
+            run_in(&ORGS, &Acronyms, "Die GEW und der DLRG-Vorstand warnen."),
+            pairs(&[("GEW", "org"), ("DLRG", "org")])
+        );
+    }
+
+    #[test]
+    fn listed_names_roman_numerals_and_short_words_are_not_taken() {
+        // OSZE is the gazetteer's; IV a numeral; KM too short
+        assert!(run_in(&ORGS, &Acronyms, "Die OSZE, Kapitel IV und 5 KM.").is_empty());
+        // "GEW-intern": a derived word, not a compound with a name
+        assert!(run_in(&ORGS, &Acronyms, "Das blieb GEW-intern.").is_empty());
+    }
+
+    #[test]
+    fn shouted_headlines_are_not_acronym_soup() {
+        assert!(run_in(
+            &ORGS,
+            &Acronyms,
+            "EINST 'AUS DEM GESCHÄFT', 'HIRNTOT'\nDer Text."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn acronym_shape() {
+        assert!(is_acronym("OSZE") && is_acronym("DLRG"));
+        assert!(!is_acronym("EU") && !is_acronym("XVII") && !is_acronym("Nato"));
+    }
+}

@@ -1,0 +1,105 @@
+//! Datelines: "BRÜSSEL –", "MOSKAU (dpa) –": an all-caps place at the start
+//! of a line, before a dash, a parenthesis, a slash or a comma. A known name
+//! keeps its kind; an unknown one counts as a place only before a dash.
+
+use super::{Context, Rule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::data;
+use crate::recognize::lexicon::title_case;
+use crate::recognize::Cand;
+
+pub(super) struct Datelines;
+
+impl Rule for Datelines {
+    fn name(&self) -> &'static str {
+        "datelines"
+    }
+
+    fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+        let (r, toks) = (cx.r, cx.toks);
+        for i in 0..toks.len() {
+            if !toks[i].line_start || !toks[i].caps {
+                continue;
+            }
+            let mut j = i + 1;
+            while j < toks.len() && j < i + 3 && toks[j].caps && !toks[j].line_start {
+                j += 1;
+            }
+            let Some(next) = toks.get(j) else { continue };
+            if next.line_start || !matches!(next.text, "–" | "-" | "—" | "(" | "/" | ",") {
+                continue;
+            }
+            let title: Vec<String> = toks[i..j].iter().map(|t| title_case(t.text)).collect();
+            let joined = title.join(" ");
+            let known =
+                r.d.names
+                    .by_first
+                    .get(&data::h(&title[0]))
+                    .and_then(|v| {
+                        v.iter().copied().find(|&k| {
+                            let p = &r.d.names.phrases[k as usize];
+                            p.words.len() == title.len()
+                                && p.words.iter().zip(&title).all(|(a, b)| **a == **b)
+                        })
+                    })
+                    .map(|k| &r.d.names.phrases[k as usize]);
+            let dash = matches!(next.text, "–" | "—" | "-");
+            let (kind, norm) = match known {
+                Some(p) => (p.kind, p.norm.to_string()),
+                None if dash && !r.is_common(&joined) => (EntityKind::Place, joined),
+                None => continue,
+            };
+            out.push(Cand {
+                start: toks[i].start,
+                end: toks[j - 1].end,
+                t0: i,
+                t1: j,
+                kind,
+                norm,
+                role: None,
+                source: Source::Rule,
+                boost: false,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{cands_with, pairs, run};
+    use super::*;
+    use crate::recognize::Overrides;
+
+    #[test]
+    fn known_place_before_a_dash_or_parenthesis() {
+        let t = "BRÜSSEL – Die Minister trafen sich.\nMOSKAU (dpa) – Der Kreml schwieg.";
+        assert_eq!(
+            run(&Datelines, t),
+            pairs(&[("BRÜSSEL", "place"), ("MOSKAU", "place")])
+        );
+        let norms: Vec<String> = cands_with(&Datelines, t, &[], &Overrides::default())
+            .into_iter()
+            .map(|c| c.norm)
+            .collect();
+        assert_eq!(norms, ["Brüssel", "Moskau"]);
+    }
+
+    #[test]
+    fn unknown_town_only_before_a_dash() {
+        assert_eq!(
+            run(&Datelines, "KLEINDORFHAUSEN – Der Bürgermeister sprach."),
+            pairs(&[("KLEINDORFHAUSEN", "place")])
+        );
+        assert!(run(
+            &Datelines,
+            "KLEINDORFHAUSEN (dpa) Der Bürgermeister sprach."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn not_mid_line_nor_a_lone_headline() {
+        assert!(run(&Datelines, "Er sagte: BRÜSSEL – nein.").is_empty());
+        assert!(run(&Datelines, "BRÜSSEL\nDie Minister trafen sich.").is_empty());
+    }
+}

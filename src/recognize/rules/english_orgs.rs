@@ -1,0 +1,139 @@
+//! English organisation names: "Friends of Europe", "University of
+//! Oxford": an English org word, "of", and up to three capitalised words.
+//! The org word must not be a German common noun ("Bank of England" is left
+//! to the gazetteer). A sub-rule of the orgs scan (see `rules/mod.rs`).
+
+use super::{Context, TokenRule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::lexicon::{cand, join};
+use crate::recognize::Cand;
+
+const ENGLISH_ORG_HEADS: &[&str] = &[
+    "Friends",
+    "Bank",
+    "University",
+    "Institute",
+    "Council",
+    "Association",
+    "Society",
+    "Department",
+    "Ministry",
+    "Foundation",
+    "Center",
+    "Centre",
+    "Office",
+    "Agency",
+    "Committee",
+    "Commission",
+    "Federation",
+    "Union",
+    "League",
+    "Organization",
+    "Organisation",
+    "Party",
+    "Church",
+    "College",
+    "School",
+    "Academy",
+    "Board",
+    "Bureau",
+    "Court",
+    "Chamber",
+    "Museum",
+    "Library",
+    "Fund",
+    "Alliance",
+    "Coalition",
+    "Congress",
+    "Parliament",
+    "Government",
+    "Army",
+    "Corps",
+    "Club",
+    "Company",
+    "Corporation",
+    "Group",
+    "Conference",
+    "Assembly",
+];
+
+pub(super) struct EnglishOrgs;
+
+impl TokenRule for EnglishOrgs {
+    fn name(&self) -> &'static str {
+        "english-orgs"
+    }
+
+    fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
+        let (r, toks) = (cx.r, cx.toks);
+        let t = &toks[i];
+        if t.text == "of"
+            && i > 0
+            && ENGLISH_ORG_HEADS.contains(&toks[i - 1].text)
+            && toks.get(i + 1).is_some_and(|n| n.cap)
+        {
+            let mut a = i;
+            while a > 0
+                && a + 1 > i
+                && toks[a - 1].cap
+                && !toks[a].line_start
+                && !r.is_stop(toks[a - 1].text)
+                && !r.d.common.contains(toks[a - 1].text)
+            {
+                a -= 1;
+            }
+            let mut b = i + 1;
+            while b < toks.len() && b < i + 4 && toks[b].cap && !toks[b].line_start {
+                b += 1;
+            }
+            if a < i && b > i + 1 {
+                out.push(cand(
+                    toks,
+                    a,
+                    b,
+                    EntityKind::Org,
+                    join(toks, a, b),
+                    Source::Rule,
+                ));
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn head_of_name() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &EnglishOrgs,
+                "Das sagte Friends of Europe, nicht die Bank."
+            ),
+            pairs(&[("Friends of Europe", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &EnglishOrgs,
+                "Sie lehrt an der University of Oxford."
+            ),
+            pairs(&[("University of Oxford", "org")])
+        );
+    }
+
+    #[test]
+    fn other_words_before_of_are_no_org() {
+        assert!(run_in(
+            &ORGS,
+            &EnglishOrgs,
+            "Der Song Best of Europe und Friends of mine."
+        )
+        .is_empty());
+    }
+}

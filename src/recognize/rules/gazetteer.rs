@@ -1,0 +1,57 @@
+//! Names listed in the embedded gazetteers (places, organisations, persons:
+//! `data/gazetteers/`), matched as phrases.
+
+use super::phrases::match_phrases;
+use super::{Context, Rule};
+use crate::model::Source;
+use crate::recognize::Cand;
+
+pub(super) struct Gazetteer;
+
+impl Rule for Gazetteer {
+    fn name(&self) -> &'static str {
+        "gazetteer"
+    }
+
+    fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+        match_phrases(cx.r, cx.toks, &cx.r.d.names, Source::Gazetteer, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{cands_with, pairs, run};
+    use super::*;
+    use crate::recognize::Overrides;
+
+    #[test]
+    fn places_and_orgs_with_genitive() {
+        let t = "Die Forderungen Moskaus an die Europäische Union.";
+        assert_eq!(
+            run(&Gazetteer, t),
+            pairs(&[("Moskaus", "place"), ("Europäische Union", "org")])
+        );
+        let c = cands_with(&Gazetteer, t, &[], &Overrides::default());
+        assert_eq!(c[0].norm, "Moskau");
+    }
+
+    #[test]
+    fn acronym_heads_and_title_case_acronyms() {
+        let t = "Weitere NATO-Truppen kamen, sagte die Nato.";
+        assert_eq!(
+            run(&Gazetteer, t),
+            pairs(&[("NATO", "org"), ("Nato", "org")])
+        );
+        // a derived adjective is not its name
+        assert!(run(&Gazetteer, "Die US-amerikanische Armee.").is_empty());
+    }
+
+    #[test]
+    fn a_function_word_opening_a_sentence_is_not_a_place() {
+        // "Weil" (a town) is also "weil" (because)
+        assert_eq!(
+            run(&Gazetteer, "Weil es regnete, blieb er in Weil."),
+            pairs(&[("Weil", "place")])
+        );
+    }
+}

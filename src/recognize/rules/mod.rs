@@ -1,0 +1,311 @@
+//! The recogniser's rules, one family per file, each behind [`Rule`] and
+//! listed once in [`RULES`], in the order they run.
+//!
+//! The order is part of the behaviour: every rule pushes its candidates onto
+//! one list, `select` breaks ties between equal candidates by list order,
+//! and surname repeats read (and prune) the candidates pushed before them.
+//!
+//! Two families are token scans ([`Scan`]) rather than single rules,
+//! because their sub-rules ([`TokenRule`]s, still one file each) take turns
+//! at each token:
+//!
+//! - persons: at each capitalised token the first sub-rule that proposes a
+//!   name claims the tokens it read, and the scan goes on after them (a first
+//!   name that starts "Angela Merkel" is not tried again as a street name, and
+//!   "Merkel" is not tried again after a role word);
+//! - orgs: every sub-rule is tried at every word (none claims tokens), so
+//!   the candidates come out token by token: of two readings of the same
+//!   span, the one found at the earlier token comes first.
+//!
+//! Running these sub-rules one after the other instead would change which
+//! candidates exist (persons) or their order (orgs), hence the scans.
+
+use super::{Cand, Overrides, Proposal, Recognizer, Tok};
+
+mod acronyms;
+mod clubs;
+mod credits;
+mod datelines;
+mod english_orgs;
+mod gazetteer;
+mod knowledge_base;
+mod legal_forms;
+mod newspapers;
+mod org_heads;
+mod persons;
+mod phrases;
+mod place_orgs;
+mod role_cues;
+mod streets;
+mod surname_repeats;
+mod tagger;
+
+/// A source of candidates over a whole document.
+pub(super) trait Rule: Sync {
+    /// Short stable name ("clubs", "legal-forms"), used in tests and debugging.
+    #[cfg_attr(not(test), allow(dead_code))]
+    fn name(&self) -> &'static str;
+    /// Pushes this rule's candidates for the document onto `out` (which holds
+    /// those of the rules before it).
+    fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>);
+}
+
+/// A rule tried at one token at a time, within a [`Scan`].
+pub(super) trait TokenRule: Sync {
+    /// Short stable name ("first-names", "streets"), used in tests and debugging.
+    #[cfg_attr(not(test), allow(dead_code))]
+    fn name(&self) -> &'static str;
+    /// Tries the rule at token `i`, pushing its candidates onto `out`.
+    /// Returns `Some(k)` when it claims tokens `i..k`: the later rules of its
+    /// scan are not tried at `i`, and the scan goes on at `k` (> `i`).
+    fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize>;
+}
+
+/// What the rules see of one document.
+pub(super) struct Context<'a> {
+    pub r: &'a Recognizer,
+    pub toks: &'a [Tok<'a>],
+    /// The statistical tagger's proposals.
+    pub proposals: &'a [Proposal],
+    /// The user's knowledge base.
+    pub overrides: &'a Overrides,
+}
+
+/// A family of [`TokenRule`]s run together in one pass over the tokens: at
+/// each token the rules are tried in list order until one claims tokens.
+#[derive(Clone, Copy)]
+pub(super) struct Scan<'a> {
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub name: &'static str,
+    /// Tokens at which no rule of the scan is tried.
+    pub skip: fn(&Tok) -> bool,
+    pub rules: &'a [&'a dyn TokenRule],
+}
+
+impl Rule for Scan<'_> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+        let mut i = 0;
+        while i < cx.toks.len() {
+            let mut next = i + 1;
+            if !(self.skip)(&cx.toks[i]) {
+                for rule in self.rules {
+                    if let Some(k) = rule.at(cx, i, out) {
+                        next = k;
+                        break;
+                    }
+                }
+            }
+            i = next;
+        }
+    }
+}
+
+/// Person names: first name + surname (and bare first names, "Claudia B.",
+/// "Elisabeth II."), street names, initial + surname, role cue + name.
+static PERSONS: Scan<'static> = Scan {
+    name: "persons",
+    skip: |t| !t.cap || t.caps,
+    rules: &[
+        &persons::FirstNames,
+        &streets::Streets,
+        &persons::Initials,
+        &role_cues::RoleCues,
+    ],
+};
+
+/// Organisation patterns.
+static ORGS: Scan<'static> = Scan {
+    name: "orgs",
+    skip: |t| !t.word,
+    rules: &[
+        &acronyms::Acronyms,
+        &newspapers::Newspapers,
+        &place_orgs::PlaceOrgs,
+        &clubs::Clubs,
+        &legal_forms::LegalForms,
+        &english_orgs::EnglishOrgs,
+        &org_heads::OrgHeads,
+    ],
+};
+
+/// Every rule, in the order it runs.
+pub(super) static RULES: &[&dyn Rule] = &[
+    &knowledge_base::KnowledgeBase,
+    &gazetteer::Gazetteer,
+    &datelines::Datelines,
+    &credits::Credits,
+    &PERSONS,
+    &ORGS,
+    &surname_repeats::SurnameRepeats,
+    &tagger::Tagger,
+];
+
+/// Runs single rules on a text, for the rules' unit tests.
+#[cfg(test)]
+pub(super) mod testing {
+    use super::*;
+    use crate::text::tokenize::tokenize;
+
+    /// The candidates `rule` alone proposes for `text` (with these tagger
+    /// proposals and knowledge base), in push order.
+    pub fn cands_with(
+        rule: &dyn Rule,
+        text: &str,
+        proposals: &[Proposal],
+        overrides: &Overrides,
+    ) -> Vec<Cand> {
+        let r = Recognizer::global();
+        let toks = r.token_facts(text, &tokenize(text));
+        let cx = Context {
+            r,
+            toks: &toks,
+            proposals,
+            overrides,
+        };
+        let mut out = Vec::new();
+        rule.apply(&cx, &mut out);
+        out
+    }
+
+    /// (surface, kind) of what `rule` alone proposes for `text`.
+    pub fn run(rule: &dyn Rule, text: &str) -> Vec<(String, &'static str)> {
+        surfaces(text, &cands_with(rule, text, &[], &Overrides::default()))
+    }
+
+    /// (surface, kind) of the candidates left after running `rules` in turn
+    /// on `text` (for a rule that reads those of the rules before it).
+    pub fn run_seq(rules: &[&dyn Rule], text: &str) -> Vec<(String, &'static str)> {
+        let seq = Seq(rules);
+        run(&seq, text)
+    }
+
+    struct Seq<'a>(&'a [&'a dyn Rule]);
+
+    impl Rule for Seq<'_> {
+        fn name(&self) -> &'static str {
+            "sequence"
+        }
+
+        fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+            for rule in self.0 {
+                rule.apply(cx, out);
+            }
+        }
+    }
+
+    /// (surface, kind) of what the token rule `rule` alone proposes for
+    /// `text`, scanned like the rules of `scan` (same skipped tokens).
+    pub fn run_in(scan: &Scan, rule: &dyn TokenRule, text: &str) -> Vec<(String, &'static str)> {
+        let alone = Scan {
+            rules: std::slice::from_ref(&rule),
+            ..*scan
+        };
+        run(&alone, text)
+    }
+
+    /// (surface, norm) of what the token rule `rule` alone proposes.
+    pub fn norms_in(scan: &Scan, rule: &dyn TokenRule, text: &str) -> Vec<(String, String)> {
+        let alone = Scan {
+            rules: std::slice::from_ref(&rule),
+            ..*scan
+        };
+        cands_with(&alone, text, &[], &Overrides::default())
+            .into_iter()
+            .map(|c| (text[c.start..c.end].to_string(), c.norm))
+            .collect()
+    }
+
+    pub fn surfaces(text: &str, cands: &[Cand]) -> Vec<(String, &'static str)> {
+        cands
+            .iter()
+            .map(|c| (text[c.start..c.end].to_string(), c.kind.as_str()))
+            .collect()
+    }
+
+    /// `[("Berliner Zeitung", "org")]` as owned pairs, for comparisons.
+    pub fn pairs(want: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
+        want.iter().map(|&(s, k)| (s.to_string(), k)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_names_are_unique_and_kebab_case() {
+        let mut names: Vec<&str> = RULES.iter().map(|r| r.name()).collect();
+        for scan in [&PERSONS, &ORGS] {
+            names.extend(scan.rules.iter().map(|r| r.name()));
+        }
+        for n in &names {
+            assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{n}");
+        }
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), names.len(), "{names:?}");
+    }
+
+    #[test]
+    fn a_person_rule_claims_its_tokens() {
+        // The first-name rule takes "Jens Stoltenberg" (with the role); the
+        // role-cue rule is not tried at "Jens" as well.
+        let t = "Präsident Jens Stoltenberg sprach.";
+        let got: Vec<(String, Option<String>, bool)> =
+            testing::cands_with(&PERSONS, t, &[], &Overrides::default())
+                .into_iter()
+                .map(|c| (t[c.start..c.end].to_string(), c.role, c.boost))
+                .collect();
+        assert_eq!(
+            got,
+            [(
+                "Jens Stoltenberg".to_string(),
+                Some("Präsident".to_string()),
+                false
+            )]
+        );
+    }
+
+    #[test]
+    fn org_candidates_come_out_token_by_token() {
+        // Two readings of one span: place-orgs at "Theater" (in the
+        // nominative), newspapers at "Tagblatt". The one found at the earlier
+        // token comes first, and so wins the tie in `select`.
+        let t = "Es stand im Bayerischen Theater Tagblatt.";
+        let got: Vec<(String, String)> = testing::cands_with(&ORGS, t, &[], &Overrides::default())
+            .into_iter()
+            .map(|c| (t[c.start..c.end].to_string(), c.norm))
+            .collect();
+        let span = "Bayerischen Theater Tagblatt".to_string();
+        assert_eq!(
+            got,
+            [
+                (span.clone(), "Bayerische Theater Tagblatt".to_string()),
+                (span.clone(), span)
+            ]
+        );
+    }
+
+    #[test]
+    fn rule_order() {
+        let names: Vec<&str> = RULES.iter().map(|r| r.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "knowledge-base",
+                "gazetteer",
+                "datelines",
+                "credits",
+                "persons",
+                "orgs",
+                "surname-repeats",
+                "tagger"
+            ]
+        );
+    }
+}

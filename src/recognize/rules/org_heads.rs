@@ -1,0 +1,152 @@
+//! Institutions "für" something: "Institut für Weltwirtschaft", "Deutsches
+//! Institut für Wirtschaftsforschung", "Bundesministerium für Bildung und
+//! Forschung": an institution word (or compound ending in one) before "für"
+//! and its field. A sub-rule of the orgs scan (see `rules/mod.rs`).
+
+use super::{Context, TokenRule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj};
+use crate::recognize::Cand;
+
+const ORG_HEADS: &[&str] = &[
+    "organisation",
+    "institut",
+    "ministerium",
+    "amt",
+    "stiftung",
+    "verband",
+    "kommission",
+    "agentur",
+    "gesellschaft",
+    "zentrum",
+    "akademie",
+    "komitee",
+    "behörde",
+    "dienst",
+    "vereinigung",
+    "gewerkschaft",
+    "universität",
+    "hochschule",
+    "bank",
+    "fonds",
+    "rat",
+    "bund",
+    "partei",
+    "forum",
+];
+
+pub(super) struct OrgHeads;
+
+impl TokenRule for OrgHeads {
+    fn name(&self) -> &'static str {
+        "org-heads"
+    }
+
+    fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
+        let (r, toks) = (cx.r, cx.toks);
+        let t = &toks[i];
+        if t.cap && toks.get(i + 1).is_some_and(|n| n.text == "für") {
+            let lower = t.text.to_lowercase();
+            if ORG_HEADS.iter().any(|h| lower.ends_with(h))
+                && toks.get(i + 2).is_some_and(|n| n.cap && !r.is_stop(n.text))
+            {
+                let mut b = i + 3;
+                loop {
+                    if b < toks.len()
+                        && b < i + 6
+                        && toks[b].cap
+                        && !toks[b].line_start
+                        && !r.is_stop(toks[b].text)
+                    {
+                        b += 1;
+                    } else if b + 1 < toks.len()
+                        && matches!(toks[b].text, "und" | "in" | "," | "der" | "des")
+                        && toks[b + 1].cap
+                        && !r.is_stop(toks[b + 1].text)
+                    {
+                        b += 2;
+                    } else if b + 2 < toks.len()
+                        && toks[b].text == "in"
+                        && toks[b + 1].text == "der"
+                        && toks[b + 2].cap
+                    {
+                        b += 3;
+                    } else {
+                        break;
+                    }
+                }
+                let mut a = i;
+                if a > 0
+                    && toks[a - 1].cap
+                    && !toks[a - 1].line_start
+                    && ["es", "er", "e", "en"]
+                        .iter()
+                        .any(|s| toks[a - 1].text.ends_with(s))
+                    && !r.is_stop(toks[a - 1].text)
+                    && looks_adj(toks[a - 1].text)
+                {
+                    a -= 1;
+                }
+                let mut norm = join(toks, a, b);
+                if a < i {
+                    norm = nominative_adj(&norm);
+                }
+                out.push(cand(toks, a, b, EntityKind::Org, norm, Source::Rule));
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn head_fuer_field() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Laut dem Institut für Weltwirtschaft wächst die Wirtschaft."
+            ),
+            pairs(&[("Institut für Weltwirtschaft", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Das Bundesministerium für Bildung und Forschung zahlt."
+            ),
+            pairs(&[("Bundesministerium für Bildung und Forschung", "org")])
+        );
+    }
+
+    #[test]
+    fn adjective_before_the_head_in_the_nominative() {
+        let got = super::super::testing::norms_in(
+            &ORGS,
+            &OrgHeads,
+            "Laut der Deutschen Gesellschaft für Auswärtige Politik stimmt das.",
+        );
+        assert_eq!(
+            got,
+            [(
+                "Deutschen Gesellschaft für Auswärtige Politik".to_string(),
+                "Deutsche Gesellschaft für Auswärtige Politik".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn other_words_before_fuer_are_no_org() {
+        assert!(run_in(
+            &ORGS,
+            &OrgHeads,
+            "Das Geld für Schulen und der Plan für Berlin."
+        )
+        .is_empty());
+    }
+}

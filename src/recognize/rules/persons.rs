@@ -1,0 +1,275 @@
+//! Person names from first names: first name(s), initials and surname(s)
+//! ("Angela Merkel", "Antony J. Blinken", "Richard von Weizsäcker"), a first
+//! name with an initial or a regnal number ("Claudia B.", "Elisabeth II."),
+//! a bare first name ("sagte Laura"); and initial + surname ("H. Dietz").
+//! Two sub-rules of the persons scan (see `rules/mod.rs`): the first-name
+//! rule runs first there, the initial rule after the street names.
+
+use super::{Context, TokenRule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::lexicon::{cand, join, noun_suffix, single_word};
+use crate::recognize::Cand;
+
+const NAME_PARTICLES: &[&str] = &[
+    "von", "van", "de", "da", "di", "del", "al", "bin", "ibn", "zu", "dos", "du", "ter",
+];
+
+/// First name(s) [initials] surname(s), or a first name alone.
+pub(super) struct FirstNames;
+
+impl TokenRule for FirstNames {
+    fn name(&self) -> &'static str {
+        "first-names"
+    }
+
+    fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
+        let (r, toks) = (cx.r, cx.toks);
+        let t = &toks[i];
+        let ambiguous_first = || {
+            r.d.ambiguous_first_names.contains(t.text)
+                && toks.get(i + 1).is_some_and(|n| {
+                    n.cap
+                        && !n.caps
+                        && !n.line_start
+                        && n.text.chars().nth(1).is_some()
+                        && !r.is_stop(n.text)
+                        && !r.is_common(n.text)
+                        && !noun_suffix(n.text)
+                        && r.role_of(n.text).is_none()
+                        && single_word(&r.d.names, n.text).is_none()
+                })
+        };
+        if (r.is_first_name(t.text) || ambiguous_first()) && !r.is_stop(t.text) {
+            let mut j = i + 1;
+            // further given names and initials
+            loop {
+                if j < toks.len()
+                    && !toks[j].line_start
+                    && r.is_first_name(toks[j].text)
+                    && toks.get(j + 1).is_some_and(|n| n.cap && !n.line_start)
+                {
+                    j += 1;
+                } else if j + 1 < toks.len()
+                    && is_initial(toks[j].text)
+                    && toks[j + 1].text == "."
+                    && toks[j + 1].start == toks[j].end
+                    && !toks[j].line_start
+                {
+                    j += 2;
+                } else if j + 1 < toks.len()
+                    && is_roman(toks[j].text)
+                    && toks[j + 1].text == "."
+                    && toks[j + 1].start == toks[j].end
+                    && !toks[j].line_start
+                {
+                    j += 2; // "Elisabeth II."
+                    break;
+                } else {
+                    break;
+                }
+            }
+            let sur_start = j;
+            let mut k = j;
+            let mut words = 0;
+            loop {
+                // "Ursula von der Leyen": particles only before the surname
+                if words == 0
+                    && k < toks.len()
+                    && !toks[k].line_start
+                    && (NAME_PARTICLES.contains(&toks[k].text)
+                        || k > sur_start
+                            && matches!(toks[k - 1].text, "von" | "van")
+                            && matches!(toks[k].text, "der" | "den" | "dem"))
+                    && toks
+                        .get(k + 1)
+                        .is_some_and(|n| n.cap && !n.line_start || NAME_PARTICLES.contains(&n.text))
+                {
+                    k += 1;
+                    continue;
+                }
+                if k < toks.len()
+                    && !toks[k].line_start
+                    && r.surname_ok(toks, k)
+                    && (words == 0
+                        || single_word(&r.d.names, toks[k].text).is_none()
+                            && !r.is_common(toks[k].text)
+                            && !r.compound_of_common(toks[k].text))
+                {
+                    k += 1;
+                    words += 1;
+                    // at most two surname words
+                    if words >= 2 {
+                        break;
+                    }
+                    continue;
+                }
+                break;
+            }
+            while k > sur_start && !toks[k - 1].cap {
+                k -= 1; // trailing particle
+            }
+            if k == sur_start && sur_start > i + 1 && toks[sur_start - 1].text == "." {
+                // "Claudia B.", "Elisabeth II."
+                let norm = join(toks, i, sur_start);
+                out.push(cand(
+                    toks,
+                    i,
+                    sur_start,
+                    EntityKind::Person,
+                    norm,
+                    Source::Rule,
+                ));
+                return Some(sur_start);
+            }
+            if k == sur_start
+                && sur_start == i + 1
+                && !t.initial
+                && r.d.bare_first_names.contains(t.text)
+                && !r.is_common(t.text)
+                && single_word(&r.d.names, t.text).is_none()
+                && !toks.get(k).is_some_and(|n| n.cap && !n.line_start)
+                && !(i > 0 && toks[i - 1].cap && !t.line_start)
+            {
+                // a bare first name ("sagte Laura")
+                let role = r.role_at(toks, i).map(|ri| r.role_text(toks, ri));
+                out.push(Cand {
+                    role,
+                    ..cand(
+                        toks,
+                        i,
+                        k,
+                        EntityKind::Person,
+                        t.text.to_string(),
+                        Source::Rule,
+                    )
+                });
+                return Some(k);
+            }
+            if k > sur_start {
+                let role = r.role_at(toks, i).map(|ri| r.role_text(toks, ri));
+                let norm = r.person_norm(toks, i, k);
+                out.push(Cand {
+                    role,
+                    ..cand(toks, i, k, EntityKind::Person, norm, Source::Rule)
+                });
+                return Some(k);
+            }
+        }
+        None
+    }
+}
+
+/// Initial + surname: "H. Dietz".
+pub(super) struct Initials;
+
+impl TokenRule for Initials {
+    fn name(&self) -> &'static str {
+        "initials"
+    }
+
+    fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
+        let (r, toks) = (cx.r, cx.toks);
+        let t = &toks[i];
+        if is_initial(t.text)
+            && toks
+                .get(i + 1)
+                .is_some_and(|d| d.text == "." && d.start == t.end)
+            && toks.get(i + 2).is_some_and(|n| {
+                !n.line_start && !r.is_common(n.text) && single_word(&r.d.names, n.text).is_none()
+            })
+            && r.surname_ok(toks, i + 2)
+        {
+            let norm = r.person_norm(toks, i, i + 3);
+            out.push(cand(toks, i, i + 3, EntityKind::Person, norm, Source::Rule));
+            return Some(i + 3);
+        }
+        None
+    }
+}
+
+fn is_roman(w: &str) -> bool {
+    matches!(
+        w,
+        "I" | "II"
+            | "III"
+            | "IV"
+            | "V"
+            | "VI"
+            | "VII"
+            | "VIII"
+            | "IX"
+            | "X"
+            | "XI"
+            | "XII"
+            | "XIII"
+            | "XIV"
+            | "XV"
+            | "XVI"
+    )
+}
+
+fn is_initial(w: &str) -> bool {
+    let mut c = w.chars();
+    matches!((c.next(), c.next()), (Some(x), None) if x.is_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{norms_in, pairs, run_in};
+    use super::super::PERSONS;
+    use super::*;
+
+    #[test]
+    fn first_name_and_surname() {
+        let t = "Gestern sprach Angela Merkel mit Antony J. Blinken über Richard von Weizsäcker.";
+        assert_eq!(
+            run_in(&PERSONS, &FirstNames, t),
+            pairs(&[
+                ("Angela Merkel", "person"),
+                ("Antony J. Blinken", "person"),
+                ("Richard von Weizsäcker", "person")
+            ])
+        );
+        // a genitive -s goes when a noun follows
+        assert_eq!(
+            norms_in(&PERSONS, &FirstNames, "Das ist Angela Merkels Erbe."),
+            [("Angela Merkels".to_string(), "Angela Merkel".to_string())]
+        );
+    }
+
+    #[test]
+    fn first_name_with_initial_or_regnal_number_and_bare() {
+        let t = "Dann traf Königin Elisabeth II. die Klägerin Claudia B., sagte Laura.";
+        assert_eq!(
+            run_in(&PERSONS, &FirstNames, t),
+            pairs(&[
+                ("Elisabeth II.", "person"),
+                ("Claudia B.", "person"),
+                ("Laura", "person")
+            ])
+        );
+    }
+
+    #[test]
+    fn ambiguous_first_names_need_a_clear_surname() {
+        assert_eq!(
+            run_in(&PERSONS, &FirstNames, "Der Trainer Ernst Happel kam."),
+            pairs(&[("Ernst Happel", "person")])
+        );
+        assert!(run_in(&PERSONS, &FirstNames, "Im August Regen und Ernst Leben.").is_empty());
+    }
+
+    #[test]
+    fn initial_and_surname() {
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &Initials,
+                "Laut H. Dietz und S. Seibert stimmt das."
+            ),
+            pairs(&[("H. Dietz", "person"), ("S. Seibert", "person")])
+        );
+        // not an initial: a known place after it
+        assert!(run_in(&PERSONS, &Initials, "Er wohnt in A. Berlin nicht.").is_empty());
+    }
+}

@@ -1,0 +1,155 @@
+//! The phrase matcher the knowledge base and the gazetteer share: the
+//! longest listed phrase at each word (a genitive -s/-es on its last word
+//! allowed), title-case acronyms ("Nato") and names heading a hyphen
+//! compound ("NATO-Truppen").
+
+use crate::model::Source;
+use crate::recognize::data::{self, PhraseTable};
+use crate::recognize::lexicon::{single_word, strip_gen};
+use crate::recognize::{Cand, Recognizer, Tok};
+
+/// Pushes a candidate of `source` for every phrase of `table` in `toks`.
+pub(super) fn match_phrases(
+    r: &Recognizer,
+    toks: &[Tok],
+    table: &PhraseTable,
+    source: Source,
+    out: &mut Vec<Cand>,
+) {
+    for i in 0..toks.len() {
+        let t = &toks[i];
+        if !t.word {
+            continue;
+        }
+        if let Some((len, idx, gen)) = best_phrase(toks, i, table) {
+            let p = &table.phrases[idx as usize];
+            let _ = gen;
+            if len == 1
+                && source != Source::KnowledgeBase
+                && (t.initial || t.line_start)
+                && !t.caps
+                && (r.is_stop(t.text) || r.d.common.contains(&t.text.to_lowercase()))
+            {
+                continue; // "Man werde …", "Essen ist …"
+            }
+            out.push(Cand {
+                start: t.start,
+                end: toks[i + len - 1].end,
+                t0: i,
+                t1: i + len,
+                kind: p.kind,
+                norm: p.norm.to_string(),
+                role: None,
+                source,
+                boost: false,
+            });
+            continue;
+        }
+        // Title-case acronyms: "Nato".
+        if t.cap && !t.caps && (3..=6).contains(&t.text.len()) && t.text.is_ascii() {
+            let up = t.text.to_uppercase();
+            if table.acronyms.contains(&up) && !r.is_common(t.text) {
+                let idx = table.by_first.get(&data::h(&up)).and_then(|v| {
+                    v.iter()
+                        .copied()
+                        .find(|&k| table.phrases[k as usize].words.len() == 1)
+                });
+                if let Some(idx) = idx {
+                    out.push(Cand {
+                        start: t.start,
+                        end: t.end,
+                        t0: i,
+                        t1: i + 1,
+                        kind: table.phrases[idx as usize].kind,
+                        norm: t.text.to_string(),
+                        role: None,
+                        source,
+                        boost: false,
+                    });
+                    continue;
+                }
+            }
+        }
+        // A name heading a hyphen compound: "NATO-Truppen", "Ukraine-Krieg".
+        if let Some(cut) = t.text.find('-') {
+            let (head, rest) = (&t.text[..cut], &t.text[cut + 1..]);
+            if !rest.chars().next().is_some_and(char::is_uppercase) {
+                continue; // "US-amerikanische": a derived adjective
+            }
+            if let Some(idx) = single_word(table, head) {
+                let p = &table.phrases[idx as usize];
+                out.push(Cand {
+                    start: t.start,
+                    end: t.start + cut,
+                    t0: i,
+                    t1: i + 1,
+                    kind: p.kind,
+                    norm: p.norm.to_string(),
+                    role: None,
+                    source,
+                    boost: false,
+                });
+            }
+        }
+    }
+}
+
+/// The longest phrase of `table` starting at token `i`; the last word may
+/// carry a genitive -s/-es. Returns (token count, phrase index, genitive).
+fn best_phrase(toks: &[Tok], i: usize, table: &PhraseTable) -> Option<(usize, u32, bool)> {
+    let first = toks[i].text;
+    let mut best: Option<(usize, u32, bool)> = None;
+    let consider = |best: &mut Option<(usize, u32, bool)>, key: &str, gen_first: bool| {
+        let Some(list) = table.by_first.get(&data::h(key)) else {
+            return;
+        };
+        for &idx in list {
+            let p = &table.phrases[idx as usize];
+            let n = p.words.len();
+            if gen_first && n != 1 {
+                continue;
+            }
+            if i + n > toks.len() || best.is_some_and(|(l, _, _)| l >= n) {
+                continue;
+            }
+            let mut gen = gen_first;
+            let ok = (1..n).all(|k| {
+                let t = &toks[i + k];
+                if t.line_start {
+                    return false;
+                }
+                let w = &*p.words[k];
+                if t.text == w {
+                    return true;
+                }
+                if k == n - 1 && is_gen_of(t.text, w) {
+                    gen = true;
+                    return true;
+                }
+                false
+            });
+            if ok {
+                *best = Some((n, idx, gen));
+            }
+        }
+    };
+    consider(&mut best, first, false);
+    if best.is_none() {
+        if let Some(stem) = strip_gen(first) {
+            consider(&mut best, stem, true);
+        } else if let Some(stem) = first.strip_suffix("es") {
+            if stem.chars().count() >= 3 {
+                consider(&mut best, stem, true);
+            }
+        }
+    }
+    // Single words need a capital (or a known lower-case name like "dpa").
+    best
+}
+
+fn is_gen_of(w: &str, base: &str) -> bool {
+    w.len() > base.len()
+        && w.starts_with(base)
+        && matches!(&w[base.len()..], "s" | "es")
+        && !base.ends_with(['s', 'x', 'z', 'ß'])
+}

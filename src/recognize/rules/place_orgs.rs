@@ -1,0 +1,125 @@
+//! Institutions named by their place: "Universität Gießen", "TU Berlin",
+//! "Sparkasse Hannover", "Bayerische Staatsoper München": an institution
+//! word and one or two names that are not common words. A sub-rule of the
+//! orgs scan (see `rules/mod.rs`).
+
+use super::{Context, TokenRule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj};
+use crate::recognize::Cand;
+
+const PLACE_ORG_HEADS: &[&str] = &[
+    "Universität",
+    "Hochschule",
+    "Fachhochschule",
+    "Verlag",
+    "Sparkasse",
+    "Volksbank",
+    "Stadtwerke",
+    "Landesbank",
+    "Kreissparkasse",
+    "Klinikum",
+    "Universitätsklinikum",
+    "Landgericht",
+    "Amtsgericht",
+    "Oberlandesgericht",
+    "Verwaltungsgericht",
+    "Landratsamt",
+    "Theater",
+    "Staatstheater",
+    "Staatsoper",
+];
+
+pub(super) struct PlaceOrgs;
+
+impl TokenRule for PlaceOrgs {
+    fn name(&self) -> &'static str {
+        "place-orgs"
+    }
+
+    fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
+        let (r, toks) = (cx.r, cx.toks);
+        let t = &toks[i];
+        if t.cap && PLACE_ORG_HEADS.contains(&t.text) && !t.caps
+            || matches!(t.text, "TU" | "LMU" | "FU" | "HU")
+        {
+            let mut b = i + 1;
+            while b < toks.len()
+                && b < i + 3
+                && toks[b].cap
+                && !toks[b].line_start
+                && !r.is_stop(toks[b].text)
+                && !r.d.common.contains(toks[b].text)
+            {
+                b += 1;
+            }
+            if b > i + 1 {
+                let a = if i > 0
+                    && toks[i - 1].cap
+                    && looks_adj(toks[i - 1].text)
+                    && !toks[i].line_start
+                {
+                    i - 1
+                } else {
+                    i
+                };
+                let norm = if a < i {
+                    nominative_adj(&join(toks, a, b))
+                } else {
+                    join(toks, a, b)
+                };
+                out.push(cand(toks, a, b, EntityKind::Org, norm, Source::Rule));
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn head_and_place() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &PlaceOrgs,
+                "Sie studierte an der Universität Gießen und der TU Berlin."
+            ),
+            pairs(&[("Universität Gießen", "org"), ("TU Berlin", "org")])
+        );
+        assert_eq!(
+            run_in(&ORGS, &PlaceOrgs, "Er arbeitet bei der Sparkasse Hannover."),
+            pairs(&[("Sparkasse Hannover", "org")])
+        );
+    }
+
+    #[test]
+    fn adjective_before_the_head_in_the_nominative() {
+        let got = super::super::testing::norms_in(
+            &ORGS,
+            &PlaceOrgs,
+            "Sie sang an der Bayerischen Staatsoper München.",
+        );
+        assert_eq!(
+            got,
+            [(
+                "Bayerischen Staatsoper München".to_string(),
+                "Bayerische Staatsoper München".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_bare_head_is_not_a_name() {
+        assert!(run_in(
+            &ORGS,
+            &PlaceOrgs,
+            "Die Universität wächst, das Theater schließt."
+        )
+        .is_empty());
+    }
+}

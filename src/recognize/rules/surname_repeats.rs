@@ -1,0 +1,116 @@
+//! Surname repeats: bare surnames of persons named earlier or later in the
+//! same document ("Stoltenberg" after "Jens Stoltenberg"), and surnames of
+//! well-known people ("Merkel"). Reads the person candidates of the rules
+//! before it, and drops their single-word places and orgs that are such a
+//! surname ("Weimar" once "Sarah Weimar" is named).
+
+use super::{Context, Rule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::lexicon::{cand, strip_gen, strip_gen_if};
+use crate::recognize::Cand;
+use fxhash::FxHashMap;
+
+pub(super) struct SurnameRepeats;
+
+impl Rule for SurnameRepeats {
+    fn name(&self) -> &'static str {
+        "surname-repeats"
+    }
+
+    fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+        let (r, toks) = (cx.r, cx.toks);
+        let mut seen: FxHashMap<&str, ()> = FxHashMap::default();
+        for c in out
+            .iter()
+            .filter(|c| c.kind == EntityKind::Person && (c.t1 - c.t0 >= 2 || c.boost))
+        {
+            let last = toks[c.t1 - 1].text;
+            if toks[c.t1 - 1].cap && !r.d.common.contains(last) {
+                seen.insert(strip_gen_if(last, c.norm.ends_with(last)), ());
+            }
+        }
+        // A person's surname beats a same-named place or org in this document.
+        out.retain(|c| {
+            c.kind == EntityKind::Person
+                || c.t1 - c.t0 != 1
+                || c.source == Source::KnowledgeBase
+                || !seen.contains_key(strip_gen(toks[c.t0].text).unwrap_or(toks[c.t0].text))
+                    && !seen.contains_key(toks[c.t0].text)
+        });
+        for i in 0..toks.len() {
+            let t = &toks[i];
+            if !t.cap || t.caps || !r.nameish(t) {
+                continue;
+            }
+            let (stem, gen) = match strip_gen(t.text) {
+                Some(s) if seen.contains_key(s) || r.d.famous_surnames.contains(s) => (s, true),
+                _ => (t.text, false),
+            };
+            let known = seen.contains_key(stem);
+            let listed = (!t.initial && r.d.surnames.contains(stem) && !r.is_common(stem))
+                || r.d.famous_surnames.contains(stem) && !r.is_common(stem);
+            if known || listed {
+                let _ = gen;
+                out.push(Cand {
+                    source: if known {
+                        Source::Rule
+                    } else {
+                        Source::Gazetteer
+                    },
+                    ..cand(
+                        toks,
+                        i,
+                        i + 1,
+                        EntityKind::Person,
+                        stem.to_string(),
+                        Source::Rule,
+                    )
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::gazetteer::Gazetteer;
+    use super::super::testing::{pairs, run, run_seq};
+    use super::super::PERSONS;
+    use super::*;
+
+    #[test]
+    fn surname_of_a_person_named_in_the_document() {
+        let t = "Stoltenberg warnte. Später sagte Jens Stoltenberg, Stoltenbergs Plan stehe.";
+        assert_eq!(
+            run_seq(&[&PERSONS, &SurnameRepeats], t),
+            pairs(&[
+                ("Jens Stoltenberg", "person"),
+                ("Stoltenberg", "person"),
+                ("Stoltenberg", "person"),
+                ("Stoltenbergs", "person")
+            ])
+        );
+    }
+
+    #[test]
+    fn famous_surnames_alone() {
+        assert_eq!(
+            run(&SurnameRepeats, "Gestern widersprach Merkel."),
+            pairs(&[("Merkel", "person")])
+        );
+        assert!(run(&SurnameRepeats, "Gestern widersprach Hollerbach.").is_empty());
+    }
+
+    #[test]
+    fn a_surname_beats_a_same_named_place() {
+        let t = "Die Autorin Sarah Weimar las in Weimar.";
+        assert_eq!(
+            run_seq(&[&Gazetteer, &PERSONS, &SurnameRepeats], t),
+            pairs(&[
+                ("Sarah Weimar", "person"),
+                ("Weimar", "person"),
+                ("Weimar", "person")
+            ])
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! The statistical tagger's proposals, where they pass sanity filters: no
+//! punctuation or line break inside, no shouted headline, no lone function
+//! word, role or country adjective, a common noun ("Allianz") only when the
+//! tagger is confident and no article comes before it, and only the name
+//! heading a compound ("NATO-Truppen"). They rank below every other
+//! candidate: they only fill gaps.
+
+use super::{Context, Rule};
+use crate::model::Source;
+use crate::recognize::lexicon::{join, single_word, strip_gen};
+use crate::recognize::Cand;
+
+pub(super) struct Tagger;
+
+impl Rule for Tagger {
+    fn name(&self) -> &'static str {
+        "tagger"
+    }
+
+    fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+        let (r, toks, proposals) = (cx.r, cx.toks, cx.proposals);
+        /// Below this tagger confidence a single common noun is not taken as a name.
+        const COMMON_NOUN_MIN_SCORE: f32 = 0.5;
+        for p in proposals {
+            if p.tokens.start >= p.tokens.end || p.tokens.end > toks.len() {
+                continue;
+            }
+            let span = &toks[p.tokens.clone()];
+            let first = &span[0];
+            let last = &span[span.len() - 1];
+            if !first.word || !first.cap || !last.word {
+                continue;
+            }
+            if span
+                .iter()
+                .any(|t| !t.word && !matches!(t.text, "." | "-" | "&" | "/"))
+            {
+                continue; // crosses punctuation or a URL
+            }
+            if span.iter().skip(1).any(|t| t.line_start) {
+                continue;
+            }
+            // Shouted headlines ("DEM GESCHÄFT"): all caps with a function word.
+            if span.len() > 1
+                && span
+                    .iter()
+                    .all(|t| !t.word || t.text.chars().all(|c| !c.is_lowercase()))
+                && span.iter().any(|t| t.word && r.is_stop(t.text))
+            {
+                continue;
+            }
+            if span.len() == 1 {
+                if r.is_stop(first.text)
+                    || r.role_of(first.text).is_some()
+                    || r.is_country_adj(first.text)
+                    || r.d.not_orgs.contains(first.text)
+                {
+                    continue;
+                }
+                // A common noun ("Allianz", "Union") needs a confident tagger,
+                // and after an article ("die Allianz") it is the noun.
+                if r.d.common.contains(first.text) {
+                    let after_article = p.tokens.start > 0
+                        && matches!(
+                            toks[p.tokens.start - 1].text.to_lowercase().as_str(),
+                            "der"
+                                | "die"
+                                | "das"
+                                | "den"
+                                | "dem"
+                                | "des"
+                                | "ein"
+                                | "eine"
+                                | "einer"
+                                | "eines"
+                                | "einem"
+                                | "einen"
+                        );
+                    if after_article || p.score < COMMON_NOUN_MIN_SCORE {
+                        continue;
+                    }
+                }
+                if first.initial && r.is_common(first.text) {
+                    continue;
+                }
+                if r.d.common.contains(first.text) && first.initial {
+                    continue;
+                }
+            }
+            if span
+                .iter()
+                .all(|t| !t.word || r.is_stop(t.text) || r.role_of(t.text).is_some())
+            {
+                continue;
+            }
+            let t0 = p.tokens.start;
+            let t1 = p.tokens.end;
+            let mut end = last.end;
+            let mut norm = join(toks, t0, t1);
+            // A name heading a compound: keep only the head ("NATO-Truppen").
+            if span.len() == 1 {
+                if let Some(cut) = first.text.find('-') {
+                    let rest = &first.text[cut + 1..];
+                    if rest.chars().next().is_some_and(char::is_lowercase) {
+                        continue;
+                    }
+                    if r.is_common(rest) || r.is_common(rest.trim_end_matches('n')) {
+                        end = first.start + cut;
+                        norm = first.text[..cut].to_string();
+                    }
+                }
+            }
+            if let Some(stem) = strip_gen(&norm) {
+                if single_word(&r.d.names, stem).is_some() || r.d.surnames.contains(stem) {
+                    norm = stem.to_string();
+                }
+            }
+            out.push(Cand {
+                start: first.start,
+                end,
+                t0,
+                t1,
+                kind: p.kind,
+                norm,
+                role: None,
+                source: Source::Tagger,
+                boost: false,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{cands_with, pairs, surfaces};
+    use super::*;
+    use crate::model::EntityKind;
+    use crate::recognize::{Overrides, Proposal};
+    use crate::text::tokenize::tokenize;
+
+    /// What the rule keeps of proposals for these surfaces (first
+    /// occurrence, one or more tokens) with these kinds and scores.
+    fn keep(text: &str, props: &[(&str, EntityKind, f32)]) -> Vec<(String, &'static str)> {
+        let tk = tokenize(text);
+        let words: Vec<&str> = tk.tokens.iter().map(|t| t.text(text)).collect();
+        let props: Vec<Proposal> = props
+            .iter()
+            .map(|&(s, kind, score)| {
+                let n = s.split(' ').count();
+                let start = (0..words.len())
+                    .find(|&i| words[i..].iter().take(n).copied().eq(s.split(' ')))
+                    .unwrap_or_else(|| panic!("{s}"));
+                Proposal {
+                    tokens: start..start + n,
+                    kind,
+                    score,
+                }
+            })
+            .collect();
+        surfaces(
+            text,
+            &cands_with(&Tagger, text, &props, &Overrides::default()),
+        )
+    }
+
+    #[test]
+    fn names_pass_common_nouns_do_not() {
+        let t = "Krieg ist schlimm. Die Firma Zalando wächst.";
+        assert_eq!(
+            keep(
+                t,
+                &[
+                    ("Krieg", EntityKind::Org, 0.9),
+                    ("Zalando", EntityKind::Org, 0.9)
+                ]
+            ),
+            pairs(&[("Zalando", "org")])
+        );
+    }
+
+    #[test]
+    fn a_common_noun_needs_confidence_and_no_article() {
+        let t = "Er kaufte bei Allianz ein.";
+        assert_eq!(
+            keep(t, &[("Allianz", EntityKind::Org, 0.9)]),
+            pairs(&[("Allianz", "org")])
+        );
+        assert!(keep(t, &[("Allianz", EntityKind::Org, 0.3)]).is_empty());
+        let t = "Er sprach mit der Allianz.";
+        assert!(keep(t, &[("Allianz", EntityKind::Org, 0.9)]).is_empty());
+    }
+
+    #[test]
+    fn only_the_name_heading_a_compound() {
+        let t = "Weitere Zalando-Mitarbeiter kamen.";
+        assert_eq!(
+            keep(t, &[("Zalando-Mitarbeiter", EntityKind::Org, 0.9)]),
+            pairs(&[("Zalando", "org")])
+        );
+    }
+
+    #[test]
+    fn no_punctuation_or_line_break_inside() {
+        let t = "Er traf Anna, Berta und Carla\nMeier.";
+        assert!(keep(
+            t,
+            &[
+                ("Anna , Berta", EntityKind::Person, 0.9),
+                ("Carla Meier", EntityKind::Person, 0.9)
+            ]
+        )
+        .is_empty());
+    }
+}
