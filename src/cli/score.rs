@@ -46,9 +46,7 @@ pub fn parse_gold(gold: &str) -> anyhow::Result<(String, Vec<GoldMention>)> {
         let close = rest[body_start..]
             .find("]]")
             .map(|c| body_start + c)
-            .with_context(|| {
-                format!("unclosed [[ at byte {}", gold.len() - rest.len() + open)
-            })?;
+            .with_context(|| format!("unclosed [[ at byte {}", gold.len() - rest.len() + open))?;
         let body = &rest[body_start..close];
         let (kind, inner) = body
             .split_once(' ')
@@ -205,7 +203,14 @@ fn analyse(paths: &[PathBuf]) -> anyhow::Result<Export> {
 /// Scores an export against gold mentions per file.
 pub fn score(golds: &[(PathBuf, Vec<GoldMention>)], export: &Export) -> Report {
     // Predicted mentions per path: (start, end, kind, entity id, text).
-    type Pred<'a> = (usize, usize, &'static str, &'a str, &'a str, crate::model::Source);
+    type Pred<'a> = (
+        usize,
+        usize,
+        &'static str,
+        &'a str,
+        &'a str,
+        crate::model::Source,
+    );
     let mut pred: HashMap<&str, Vec<Pred>> = HashMap::new();
     for e in &export.entities {
         let Some(kind) = gold_kind(e.kind) else {

@@ -34,14 +34,10 @@ pub(crate) fn without_legal_form(name: &str) -> Option<&str> {
     let mut cut = false;
     loop {
         let t = s.trim_end_matches(['.', ' ', ',', '&']);
-        let Some(last) = LEGAL_FORMS
-            .iter()
-            .filter(|f| t.ends_with(*f))
-            .find(|f| {
-                let before = &t[..t.len() - f.len()];
-                before.ends_with([' ', ',', '&']) || before.is_empty()
-            })
-        else {
+        let Some(last) = LEGAL_FORMS.iter().filter(|f| t.ends_with(*f)).find(|f| {
+            let before = &t[..t.len() - f.len()];
+            before.ends_with([' ', ',', '&']) || before.is_empty()
+        }) else {
             break;
         };
         s = t[..t.len() - last.len()].trim_end_matches([' ', ',', '&']);
@@ -292,30 +288,48 @@ fn acronym_of(acr: &str, long: &str) -> bool {
     {
         return false;
     }
-    // Letters that may start a part of the acronym: word initials and inner capitals.
-    let mut marks: Vec<char> = Vec::new();
-    for w in long.split(|c: char| c.is_whitespace() || c == '-') {
-        let mut cs = w.chars();
-        if let Some(f) = cs.next() {
-            marks.extend(f.to_lowercase());
-        }
-        marks.extend(cs.filter(|c| c.is_uppercase()).flat_map(char::to_lowercase));
-    }
-    let mut letters = acr.chars().flat_map(char::to_lowercase);
-    let Some(first) = letters.next() else {
+    // Walk the long form: each letter of the acronym starts the next word
+    // (or the next capitalised one, past function words), else continues
+    // inside the current word ("BAMF": B-und-es-A-mt, M-igration,
+    // F-lüchtlinge), else comes from any later word.
+    let words: Vec<Vec<char>> = long
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().flat_map(char::to_lowercase).collect())
+        .collect();
+    let capital: Vec<bool> = long
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .collect();
+    let letters: Vec<char> = acr.chars().flat_map(char::to_lowercase).collect();
+    if words[0].first() != letters.first() {
         return false;
-    };
-    if marks.first() != Some(&first) {
-        return false;
     }
-    let mut k = 1;
-    for c in letters {
-        match marks[k..].iter().position(|&m| m == c) {
-            Some(p) => k += p + 1,
-            None => return false,
+    let mut covered = vec![false; words.len()];
+    covered[0] = true;
+    let (mut w, mut c) = (0usize, 0usize);
+    for &l in &letters[1..] {
+        let next_word = (w + 1 < words.len() && words[w + 1][0] == l).then_some(w + 1);
+        let next_capital = || {
+            (w + 1..words.len())
+                .find(|&k| capital[k])
+                .filter(|&k| words[k][0] == l)
+        };
+        if let Some(k) = next_word.or_else(next_capital) {
+            (w, c) = (k, 0);
+        } else if let Some(p) = words[w][c + 1..].iter().position(|&x| x == l) {
+            c += 1 + p;
+        } else if let Some((k, p)) =
+            (w + 1..words.len()).find_map(|k| words[k].iter().position(|&x| x == l).map(|p| (k, p)))
+        {
+            (w, c) = (k, p);
+        } else {
+            return false;
         }
+        covered[w] = true;
     }
-    true
+    covered.iter().zip(&capital).all(|(&cov, &cap)| cov || !cap)
 }
 
 #[cfg(test)]
@@ -325,7 +339,12 @@ mod tests {
 
     fn run(text: &str) -> Vec<(String, &'static str, String)> {
         Recognizer::global()
-            .recognize(text, &tokenize(text), &[], &super::super::Overrides::default())
+            .recognize(
+                text,
+                &tokenize(text),
+                &[],
+                &super::super::Overrides::default(),
+            )
             .into_iter()
             .map(|m| {
                 (
@@ -339,7 +358,10 @@ mod tests {
 
     #[test]
     fn legal_forms_are_cut() {
-        assert_eq!(without_legal_form("German Pellets GmbH"), Some("German Pellets"));
+        assert_eq!(
+            without_legal_form("German Pellets GmbH"),
+            Some("German Pellets")
+        );
         assert_eq!(without_legal_form("BlackRock, Inc."), Some("BlackRock"));
         assert_eq!(
             without_legal_form("German Pellets Supply GmbH & Co. KG"),
@@ -353,22 +375,30 @@ mod tests {
     #[test]
     fn acronyms_match_their_long_forms() {
         assert!(acronym_of("KfW", "Kreditanstalt für Wiederaufbau"));
-        assert!(acronym_of("BAMF", "Bundesamt für Migration und Flüchtlinge"));
+        assert!(acronym_of(
+            "BAMF",
+            "Bundesamt für Migration und Flüchtlinge"
+        ));
         assert!(acronym_of("EU", "Europäische Union"));
-        assert!(acronym_of("dpa", "Deutsche Presse-Agentur") == false, "needs capitals");
+        assert!(
+            acronym_of("dpa", "Deutsche Presse-Agentur") == false,
+            "needs capitals"
+        );
         assert!(!acronym_of("ZDF", "Europäische Union"));
         assert!(!acronym_of("KfW", "Kreditanstalt"));
     }
 
     #[test]
     fn a_defined_acronym_links_to_its_long_form() {
-        let t = "Die Kreditanstalt für Wiederaufbau (KfW) hilft. Die KfW zahlt.";
+        let t = "Das Bundesamt für Migration und Flüchtlinge (BAMF) prüft. Das BAMF zahlt.";
         let ms = run(t);
-        let kfw: Vec<_> = ms.iter().filter(|m| m.0 == "KfW").collect();
-        assert_eq!(kfw.len(), 2, "{ms:?}");
-        assert!(kfw
-            .iter()
-            .all(|m| m.1 == "org" && m.2 == "Kreditanstalt für Wiederaufbau"));
+        let bamf: Vec<_> = ms.iter().filter(|m| m.0 == "BAMF").collect();
+        assert_eq!(bamf.len(), 2, "{ms:?}");
+        assert!(
+            bamf.iter()
+                .all(|m| m.1 == "org" && m.2 == "Bundesamt für Migration und Flüchtlinge"),
+            "{ms:?}"
+        );
     }
 
     #[test]

@@ -99,8 +99,11 @@ impl Recognizer {
         if !self.d.common.contains(t.text) || self.d.surnames.contains(t.text) {
             return true;
         }
-        // A common noun as surname ("Müller") only when no capitalised word follows.
+        // A common noun as surname ("Müller") only when no capitalised word
+        // follows, and after a common first name ("Thomas Koch", not
+        // "German Pellets Insolvenz" or "Asset Management").
         !toks.get(k + 1).is_some_and(|n| n.cap && !n.line_start)
+            && (k == 0 || self.d.bare_first_names.contains(toks[k - 1].text) || !toks[k - 1].cap)
     }
 
     pub(super) fn role_text(&self, toks: &[Tok], r: usize) -> String {

@@ -20,7 +20,21 @@ impl TokenRule for Acronyms {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
         let head = t.text.split('-').next().unwrap_or(t.text);
+        // A caps word next to another on the same line is shouting
+        // ("NEW YORK"), not an acronym.
+        let caps_word = |k: usize| {
+            toks[k].caps
+                && toks[k].text.chars().count() >= 3
+                && toks[k].text.chars().all(char::is_alphabetic)
+        };
+        let in_caps_run =
+            (i > 0 && caps_word(i - 1) && toks[i - 1].end + 1 == t.start && !t.line_start)
+                || (i + 1 < toks.len()
+                    && caps_word(i + 1)
+                    && t.end + 1 == toks[i + 1].start
+                    && !toks[i + 1].line_start);
         if !t.shout
+            && !in_caps_run
             && is_acronym(head)
             && !r.d.not_orgs.contains(head)
             && !r.is_common(&title_case(head))

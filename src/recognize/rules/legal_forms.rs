@@ -22,23 +22,47 @@ impl TokenRule for LegalForms {
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
-        if ORG_SUFFIXES.contains(&t.text) && i > 0 && toks[i - 1].cap && !t.line_start {
-            let mut a = i;
+        // "BlackRock, Inc.": a comma may stand before an English form.
+        let comma = i > 1
+            && toks[i - 1].text == ","
+            && toks[i - 2].cap
+            && matches!(t.text, "Inc" | "Ltd" | "LLC" | "Corp" | "plc" | "SA" | "NV");
+        if ORG_SUFFIXES.contains(&t.text) && i > 0 && (toks[i - 1].cap || comma) && !t.line_start {
+            let head = if comma { i - 1 } else { i };
+            let mut a = head;
             while a > 0
-                && a + 4 > i
+                && a + 4 > head
                 && toks[a - 1].cap
                 && !toks[a].line_start
                 && !r.is_stop(toks[a - 1].text)
             {
                 a -= 1;
             }
-            if a < i {
+            if a < head {
+                let mut b = i + 1;
+                // "Inc." keeps its dot.
+                if matches!(t.text, "Inc" | "Ltd" | "Corp" | "Co")
+                    && toks
+                        .get(b)
+                        .is_some_and(|d| d.text == "." && d.start == t.end)
+                {
+                    b += 1;
+                }
+                // "GmbH & Co. KG"
+                if toks.len() > b + 3
+                    && toks[b].text == "&"
+                    && toks[b + 1].text == "Co"
+                    && toks[b + 2].text == "."
+                    && matches!(toks[b + 3].text, "KG" | "KGaA" | "OHG")
+                {
+                    b += 4;
+                }
                 out.push(cand(
                     toks,
                     a,
-                    i + 1,
+                    b,
                     EntityKind::Org,
-                    join(toks, a, i + 1),
+                    join(toks, a, b),
                     Source::Rule,
                 ));
             }

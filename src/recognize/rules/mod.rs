@@ -23,6 +23,8 @@
 use super::{Cand, Overrides, Proposal, Recognizer, Tok};
 
 mod acronyms;
+mod business_names;
+mod caps_names;
 mod clubs;
 mod credits;
 mod datelines;
@@ -34,11 +36,14 @@ mod newspapers;
 mod org_heads;
 mod persons;
 mod phrases;
+mod place_heads;
 mod place_orgs;
+mod roads;
 mod role_cues;
 mod streets;
 mod surname_repeats;
 mod tagger;
+mod type_cues;
 
 /// A source of candidates over a whole document.
 pub(super) trait Rule: Sync {
@@ -129,6 +134,7 @@ static ORGS: Scan<'static> = Scan {
         &legal_forms::LegalForms,
         &english_orgs::EnglishOrgs,
         &org_heads::OrgHeads,
+        &business_names::BusinessNames,
     ],
 };
 
@@ -137,9 +143,13 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &knowledge_base::KnowledgeBase,
     &gazetteer::Gazetteer,
     &datelines::Datelines,
+    &caps_names::CapsNames,
     &credits::Credits,
     &PERSONS,
     &ORGS,
+    &place_heads::PlaceHeads,
+    &roads::Roads,
+    &type_cues::TypeCues,
     &surname_repeats::SurnameRepeats,
     &tagger::Tagger,
 ];
@@ -300,9 +310,13 @@ mod tests {
                 "knowledge-base",
                 "gazetteer",
                 "datelines",
+                "caps-names",
                 "credits",
                 "persons",
                 "orgs",
+                "place-heads",
+                "roads",
+                "type-cues",
                 "surname-repeats",
                 "tagger"
             ]

@@ -33,6 +33,20 @@ const ORG_HEADS: &[&str] = &[
     "bund",
     "partei",
     "forum",
+    "anstalt",
+];
+
+/// Heads that also name an organisation with a genitive complement:
+/// "Hauptverband der Deutschen Bauindustrie", "Gewerkschaft der Polizei",
+/// "Bund der Steuerzahler" (not "Zentrum der Stadt": too generic).
+const GENITIVE_HEADS: &[&str] = &[
+    "verband",
+    "gewerkschaft",
+    "zentralrat",
+    "vereinigung",
+    "kammer",
+    "akademie",
+    "partei",
 ];
 
 pub(super) struct OrgHeads;
@@ -45,9 +59,15 @@ impl TokenRule for OrgHeads {
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
-        if t.cap && toks.get(i + 1).is_some_and(|n| n.text == "für") {
+        let link = toks.get(i + 1).map(|n| n.text);
+        if t.cap && matches!(link, Some("für" | "der" | "des")) {
             let lower = t.text.to_lowercase();
-            if ORG_HEADS.iter().any(|h| lower.ends_with(h))
+            let heads = if link == Some("für") {
+                ORG_HEADS
+            } else {
+                GENITIVE_HEADS
+            };
+            if (heads.iter().any(|h| lower.ends_with(h)) || link != Some("für") && lower == "bund")
                 && toks.get(i + 2).is_some_and(|n| n.cap && !r.is_stop(n.text))
             {
                 let mut b = i + 3;
@@ -103,6 +123,23 @@ mod tests {
     use super::super::testing::{pairs, run_in};
     use super::super::ORGS;
     use super::*;
+
+    #[test]
+    fn head_with_a_genitive() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Der Hauptverband der Deutschen Bauindustrie warnt."
+            ),
+            pairs(&[("Hauptverband der Deutschen Bauindustrie", "org")])
+        );
+        assert_eq!(
+            run_in(&ORGS, &OrgHeads, "Laut Bund der Steuerzahler"),
+            pairs(&[("Bund der Steuerzahler", "org")])
+        );
+        assert!(run_in(&ORGS, &OrgHeads, "Im Zentrum der Stadt").is_empty());
+    }
 
     #[test]
     fn head_fuer_field() {

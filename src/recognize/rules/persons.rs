@@ -72,17 +72,26 @@ impl TokenRule for FirstNames {
             let mut k = j;
             let mut words = 0;
             loop {
-                // "Ursula von der Leyen": particles only before the surname
-                if words == 0
+                // "Ursula von der Leyen": particles before the surname, and
+                // between two Spanish or Portuguese surnames ("Javier Pérez
+                // de Cuéllar").
+                let vdl = |k: usize| {
+                    k > sur_start
+                        && matches!(toks[k - 1].text, "von" | "van")
+                        && matches!(toks[k].text, "der" | "den" | "dem")
+                };
+                if (words == 0
+                    || words == 1
+                        && matches!(
+                            toks[k.min(toks.len() - 1)].text,
+                            "de" | "del" | "y" | "dos" | "da"
+                        ))
                     && k < toks.len()
                     && !toks[k].line_start
-                    && (NAME_PARTICLES.contains(&toks[k].text)
-                        || k > sur_start
-                            && matches!(toks[k - 1].text, "von" | "van")
-                            && matches!(toks[k].text, "der" | "den" | "dem"))
-                    && toks
-                        .get(k + 1)
-                        .is_some_and(|n| n.cap && !n.line_start || NAME_PARTICLES.contains(&n.text))
+                    && (NAME_PARTICLES.contains(&toks[k].text) || vdl(k))
+                    && toks.get(k + 1).is_some_and(|n| {
+                        n.cap && !n.line_start || NAME_PARTICLES.contains(&n.text) || vdl(k + 1)
+                    })
                 {
                     k += 1;
                     continue;

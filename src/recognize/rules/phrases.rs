@@ -4,7 +4,7 @@
 //! compound ("NATO-Truppen").
 
 use crate::model::Source;
-use crate::recognize::data::{self, PhraseTable};
+use crate::recognize::data::{self, is_all_caps, PhraseTable};
 use crate::recognize::lexicon::{single_word, strip_gen};
 use crate::recognize::{Cand, Recognizer, Tok};
 
@@ -78,6 +78,34 @@ pub(super) fn match_phrases(
             }
             if let Some(idx) = single_word(table, head) {
                 let p = &table.phrases[idx as usize];
+                // A place joined to a name is one place ("Allensbach-Hegne",
+                // "Mechernich-Kommern"): every part capitalised, none a
+                // common noun or itself a name's compound head ("Berlin-Besuch").
+                let joined_place = p.kind == crate::model::EntityKind::Place
+                    && source == Source::Gazetteer
+                    && !t.text.ends_with('-')
+                    && rest.split('-').all(|part| {
+                        part.chars().next().is_some_and(char::is_uppercase)
+                            && part.chars().count() >= 3
+                            && !is_all_caps(part)
+                            && !r.d.common.contains(part)
+                            && !r.is_common(part)
+                            && !r.compound_of_common(part)
+                    });
+                if joined_place {
+                    out.push(Cand {
+                        start: t.start,
+                        end: t.end,
+                        t0: i,
+                        t1: i + 1,
+                        kind: p.kind,
+                        norm: t.text.to_string(),
+                        role: None,
+                        source,
+                        boost: false,
+                    });
+                    continue;
+                }
                 out.push(Cand {
                     start: t.start,
                     end: t.start + cut,

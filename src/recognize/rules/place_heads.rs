@@ -1,0 +1,168 @@
+//! Areas and authorities named by a head noun and a place: "Landkreis
+//! Konstanz", "Kreis Gießen", "Flughafen München" (places: official names;
+//! a generic word before a name, "im Stadtteil Neukölln", stays outside); "Polizeipräsidium Konstanz", "Bistum Limburg",
+//! "Staatsanwaltschaft Köln", "Landesbetrieb Straßenbau NRW"
+//! (organisations). The head belongs to the name (GermEval: the longest
+//! name wins), also in the genitive ("des Landkreises Konstanz"). The place
+//! must be a name: capitalised, not a common word.
+
+use super::{Context, Rule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::lexicon::{cand, join, single_word, strip_gen};
+use crate::recognize::Cand;
+
+/// Heads of place names.
+const PLACE_HEADS: &[&str] = &[
+    "Landkreis",
+    "Kreis",
+    "Regierungsbezirk",
+    "Stadtkreis",
+    "Flughafen",
+    "Hauptbahnhof",
+    "Kanton",
+    "Freistaat",
+    "Nationalpark",
+];
+
+/// Heads of authorities and institutions named by their seat.
+const ORG_HEADS: &[&str] = &[
+    "Polizeipräsidium",
+    "Polizeidirektion",
+    "Polizeiinspektion",
+    "Polizeirevier",
+    "Kriminalpolizei",
+    "Bundespolizeidirektion",
+    "Staatsanwaltschaft",
+    "Generalstaatsanwaltschaft",
+    "Bistum",
+    "Erzbistum",
+    "Diözese",
+    "Bezirksregierung",
+    "Kreisverwaltung",
+    "Stadtverwaltung",
+    "Landesbetrieb",
+    "Handwerkskammer",
+    "Landeskriminalamt",
+    "Jobcenter",
+    "Arbeitsagentur",
+    "Landtag",
+    "Bezirksamt",
+    "Sozialgericht",
+    "Arbeitsgericht",
+    "Finanzgericht",
+    "Landesarbeitsgericht",
+    "Landessozialgericht",
+    "Oberverwaltungsgericht",
+    "Verwaltungsgerichtshof",
+    "Messe",
+    "Zoo",
+];
+
+fn head_kind(w: &str) -> Option<EntityKind> {
+    let base = ["es", "s"]
+        .iter()
+        .find_map(|s| {
+            w.strip_suffix(s)
+                .filter(|b| PLACE_HEADS.contains(b) || ORG_HEADS.contains(b))
+        })
+        .unwrap_or(w);
+    if PLACE_HEADS.contains(&base) {
+        Some(EntityKind::Place)
+    } else if ORG_HEADS.contains(&base) {
+        Some(EntityKind::Org)
+    } else {
+        None
+    }
+}
+
+pub(super) struct PlaceHeads;
+
+impl Rule for PlaceHeads {
+    fn name(&self) -> &'static str {
+        "place-heads"
+    }
+
+    fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+        let (r, toks) = (cx.r, cx.toks);
+        for i in 0..toks.len().saturating_sub(1) {
+            let t = &toks[i];
+            if !t.cap || t.caps {
+                continue;
+            }
+            let Some(kind) = head_kind(t.text) else {
+                continue;
+            };
+            let name_ok = |k: usize| {
+                let w = toks[k].text;
+                toks[k].cap
+                    && !toks[k].line_start
+                    && !r.is_stop(w)
+                    && r.role_of(w).is_none()
+                    && head_kind(w).is_none()
+                    && (!r.d.common.contains(w)
+                        || single_word(&r.d.names, w).is_some()
+                        || strip_gen(w).is_some_and(|s| single_word(&r.d.names, s).is_some()))
+            };
+            let mut a = i + 1;
+            // An authority's field before its seat: "Landesbetrieb Straßenbau NRW".
+            if kind == EntityKind::Org
+                && a + 1 < toks.len()
+                && toks[a].cap
+                && !toks[a].line_start
+                && r.d.common.contains(toks[a].text)
+                && name_ok(a + 1)
+            {
+                a += 1;
+            }
+            let mut b = a;
+            while b < toks.len() && b < a + 2 && name_ok(b) {
+                b += 1;
+            }
+            if b == a {
+                continue;
+            }
+            let norm = join(toks, i, b);
+            out.push(cand(toks, i, b, kind, norm, Source::Rule));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::run;
+    use super::*;
+
+    #[test]
+    fn heads_and_places() {
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Im Landkreis Konstanz und im Kreis Gießen regnet es."
+            ),
+            [
+                ("Landkreis Konstanz".to_string(), "place"),
+                ("Kreis Gießen".to_string(), "place")
+            ]
+        );
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Das Polizeipräsidium Konstanz meldet, das Bistum Limburg schweigt."
+            ),
+            [
+                ("Polizeipräsidium Konstanz".to_string(), "org"),
+                ("Bistum Limburg".to_string(), "org")
+            ]
+        );
+        assert_eq!(
+            run(&PlaceHeads, "Streik am Flughafen München."),
+            [("Flughafen München".to_string(), "place")]
+        );
+    }
+
+    #[test]
+    fn a_common_noun_is_not_a_place() {
+        assert!(run(&PlaceHeads, "Im Kreis Bürger fragen.").is_empty());
+        assert!(run(&PlaceHeads, "Der Kreis Die Linke").is_empty());
+    }
+}

@@ -1,0 +1,233 @@
+//! A name after the noun that says what it is: "die Agentur Conrad Caine",
+//! "das Satiremagazin „Charlie Hebdo“", "der Chiphersteller Intel", "im
+//! Flüchtlingslager Idomeni", "Hurrikan Alex". The type noun (or the head of
+//! a compound ending in one, also in the genitive) decides the kind, and the
+//! reading beats a same-length person or place reading ("Conrad" is a first
+//! name, but an agency named "Conrad Caine" is an organisation).
+
+use super::{Context, Rule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::lexicon::{cand, join};
+use crate::recognize::Cand;
+
+/// Compound heads naming a kind of organisation.
+const ORG_TYPES: &[&str] = &[
+    "agentur",
+    "konzern",
+    "hersteller",
+    "unternehmen",
+    "firma",
+    "magazin",
+    "zeitschrift",
+    "zeitung",
+    "sender",
+    "verlag",
+    "verein",
+    "klub",
+    "partei",
+    "versicherer",
+    "dienstleister",
+    "anbieter",
+    "händler",
+    "discounter",
+    "kette",
+    "startup",
+    "start-up",
+    "gewerkschaft",
+    "reederei",
+    "airline",
+    "fluggesellschaft",
+    "brauerei",
+    "softwarehaus",
+    "modehaus",
+    "autobauer",
+    "zulieferer",
+    "versandhändler",
+    "onlinehändler",
+    "label",
+    "band",
+    "muttergesellschaft",
+    "kanzlei",
+    "portal",
+    "nachrichtenagentur",
+    "fußballclub",
+    "fussballclub",
+    "bundesligist",
+    "zweitligist",
+    "drittligist",
+    "regionalligist",
+    "erstligist",
+    "oberligist",
+    "tabellenführer",
+];
+
+/// Compound heads naming a kind of place.
+const PLACE_TYPES: &[&str] = &[
+    "stadt",
+    "dorf",
+    "gemeinde",
+    "ortschaft",
+    "ortsteil",
+    "stadtteil",
+    "stadtbezirk",
+    "provinz",
+    "region",
+    "lager",
+    "insel",
+    "bundesstaat",
+    "kanton",
+    "metropole",
+    "grenzort",
+    "badeort",
+    "kurort",
+    "fluss",
+    "gebirge",
+    "halbinsel",
+];
+
+/// Compound heads naming other things: storms, works, events, products.
+const OTHER_TYPES: &[&str] = &[
+    "hurrikan",
+    "orkan",
+    "taifun",
+    "zyklon",
+    "sturmtief",
+    "wirbelsturm",
+    "film",
+    "kinofilm",
+    "roman",
+    "album",
+    "musical",
+    "fernsehserie",
+    "serie",
+    "festival",
+    "kampagne",
+    "operation",
+    "aktion",
+    "smartphone",
+];
+
+/// The kind a type noun announces ("Chipherstellers" → organisation).
+fn type_kind(word: &str) -> Option<EntityKind> {
+    if !word.chars().next().is_some_and(char::is_uppercase) || word.contains(' ') {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    let stems = [
+        lower.as_str(),
+        lower.strip_suffix("es").unwrap_or(""),
+        lower.strip_suffix('s').unwrap_or(""),
+        lower.strip_suffix('n').unwrap_or(""),
+    ];
+    let ends = |list: &[&str]| {
+        stems
+            .iter()
+            .filter(|s| !s.is_empty())
+            .any(|s| list.iter().any(|t| s.ends_with(t)))
+    };
+    if ends(ORG_TYPES) {
+        Some(EntityKind::Org)
+    } else if ends(PLACE_TYPES) {
+        Some(EntityKind::Place)
+    } else if ends(OTHER_TYPES) {
+        Some(EntityKind::Other)
+    } else {
+        None
+    }
+}
+
+pub(super) struct TypeCues;
+
+impl Rule for TypeCues {
+    fn name(&self) -> &'static str {
+        "type-cues"
+    }
+
+    fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+        let (r, toks) = (cx.r, cx.toks);
+        for i in 0..toks.len().saturating_sub(1) {
+            let cue = &toks[i];
+            if !cue.cap || cue.caps || r.role_of(cue.text).is_some() {
+                continue;
+            }
+            let Some(kind) = type_kind(cue.text) else {
+                continue;
+            };
+            // An opening quote may stand between: „Charlie Hebdo“.
+            let mut a = i + 1;
+            if matches!(toks[a].text, "„" | "\"" | "»" | "«" | "“" | "'" | "‚") {
+                a += 1;
+            }
+            let mut b = a;
+            while b < toks.len()
+                && b < a + 3
+                && !toks[b].line_start
+                && toks[b].cap
+                && !toks[b].caps
+                && !r.is_stop(toks[b].text)
+                && r.role_of(toks[b].text).is_none()
+                && type_kind(toks[b].text).is_none()
+                && (b == a || !r.d.common.contains(toks[b].text))
+            {
+                b += 1;
+            }
+            if b == a {
+                continue;
+            }
+            // A single common noun after the cue is a noun phrase, not a
+            // name ("das Unternehmen Zukunft" aside): "der Konzern Umsatz".
+            if b == a + 1 && r.is_common(toks[a].text) {
+                continue;
+            }
+            let norm = join(toks, a, b);
+            out.push(Cand {
+                boost: true,
+                ..cand(toks, a, b, kind, norm, Source::Rule)
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::run;
+    use super::*;
+
+    #[test]
+    fn the_type_noun_decides_the_kind() {
+        assert_eq!(
+            run(&TypeCues, "Die Agentur Conrad Caine wird verkauft."),
+            [("Conrad Caine".to_string(), "org")]
+        );
+        assert_eq!(
+            run(&TypeCues, "Der Chiphersteller Intel baut ab."),
+            [("Intel".to_string(), "org")]
+        );
+        assert_eq!(
+            run(&TypeCues, "Im Flüchtlingslager Idomeni warten Tausende."),
+            [("Idomeni".to_string(), "place")]
+        );
+        assert_eq!(
+            run(&TypeCues, "Hurrikan Alex zieht nach Norden."),
+            [("Alex".to_string(), "other")]
+        );
+    }
+
+    #[test]
+    fn quotes_and_genitives() {
+        assert_eq!(
+            run(
+                &TypeCues,
+                "Die Redaktion des Satiremagazins „Charlie Hebdo“ feiert."
+            ),
+            [("Charlie Hebdo".to_string(), "org")]
+        );
+    }
+
+    #[test]
+    fn common_nouns_and_roles_are_not_names() {
+        assert!(run(&TypeCues, "Der Konzern Umsatz stieg.").is_empty());
+        assert!(run(&TypeCues, "Die Stadt Die Linke").is_empty());
+        assert!(run(&TypeCues, "Der Konzernchef Müller sprach.").is_empty());
+    }
+}
