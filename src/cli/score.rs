@@ -408,7 +408,10 @@ mod tests {
         assert!(parse_gold("[[PER]]").is_err());
     }
 
-    fn export_of(items: &[(&str, &str, &[(usize, usize)])]) -> Export {
+    /// (entity id, kind, mention spans).
+    type Item<'a> = (&'a str, &'a str, &'a [(usize, usize)]);
+
+    fn export_of(items: &[Item]) -> Export {
         use super::super::entities::{EntityOut, MentionOut};
         Export {
             entities: items

@@ -21,7 +21,7 @@ use crate::text::tokenize::{TokenKind, Tokenized};
 use fxhash::FxHashMap;
 
 /// Legal forms that end a company name and do not distinguish it.
-const LEGAL_FORMS: &[&str] = &[
+pub(super) const LEGAL_FORMS: &[&str] = &[
     "AG", "GmbH", "SE", "KG", "KGaA", "mbH", "eG", "Inc", "Ltd", "Corp", "LLC", "plc", "PLC", "SA",
     "NV", "Co", "e.V", "e. V", "gGmbH", "OHG", "UG",
 ];
@@ -116,7 +116,12 @@ impl Recognizer {
         // 2. One name, one kind.
         let mut votes: FxHashMap<String, [u32; 4]> = FxHashMap::default();
         for m in &found {
-            votes.entry(vote_key(&m.norm)).or_default()[m.kind as usize] += weight(m.source);
+            // A legal form decides ("German Pellets GmbH" makes every
+            // "German Pellets" a company), short of the knowledge base.
+            let legal =
+                m.kind == EntityKind::Org && without_legal_form(&text[m.span.range()]).is_some();
+            votes.entry(vote_key(&m.norm)).or_default()[m.kind as usize] +=
+                weight(m.source) + if legal { 100 } else { 0 };
         }
         let winner = |v: &[u32; 4]| -> EntityKind {
             let kinds = [
@@ -185,7 +190,7 @@ impl Recognizer {
             patterns.push((words, m.kind, m.norm));
         }
         patterns.retain(|(w, _, _)| self.spreadable(w));
-        patterns.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        patterns.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         patterns.dedup_by(|a, b| a.0 == b.0);
         if patterns.is_empty() {
             return found;
@@ -381,7 +386,7 @@ mod tests {
         ));
         assert!(acronym_of("EU", "Europäische Union"));
         assert!(
-            acronym_of("dpa", "Deutsche Presse-Agentur") == false,
+            !acronym_of("dpa", "Deutsche Presse-Agentur"),
             "needs capitals"
         );
         assert!(!acronym_of("ZDF", "Europäische Union"));

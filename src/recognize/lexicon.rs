@@ -94,6 +94,12 @@ impl Recognizer {
         {
             return false; // "ARD-Studio"
         }
+        // "Asset Management", "Dow Jones Newswires": a company word.
+        if crate::recognize::rules::is_business_word(t.text)
+            || crate::recognize::consistency::LEGAL_FORMS.contains(&t.text)
+        {
+            return false;
+        }
         // Mid-name, a capitalised word whose only lexicon reading is lower
         // case ("Blinken") is a surname.
         if !self.d.common.contains(t.text) || self.d.surnames.contains(t.text) {

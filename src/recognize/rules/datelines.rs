@@ -5,7 +5,7 @@
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::data;
-use crate::recognize::lexicon::title_case;
+use crate::recognize::lexicon::{single_word, title_case};
 use crate::recognize::Cand;
 
 pub(super) struct Datelines;
@@ -18,16 +18,33 @@ impl Rule for Datelines {
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
         let (r, toks) = (cx.r, cx.toks);
         for i in 0..toks.len() {
-            if !toks[i].line_start || !toks[i].caps {
+            if !toks[i].line_start || !toks[i].cap {
                 continue;
             }
+            // "Gießen (dpa / lhe) –": a place in title case before an agency
+            // in brackets.
+            let title_case_line = !toks[i].caps;
             let mut j = i + 1;
-            while j < toks.len() && j < i + 3 && toks[j].caps && !toks[j].line_start {
+            while j < toks.len()
+                && j < i + 3
+                && (toks[j].caps || title_case_line && toks[j].cap)
+                && !toks[j].line_start
+            {
                 j += 1;
             }
             let Some(next) = toks.get(j) else { continue };
             if next.line_start || !matches!(next.text, "–" | "-" | "—" | "(" | "/" | ",") {
                 continue;
+            }
+            if title_case_line {
+                let agency = next.text == "("
+                    && toks.get(j + 1).is_some_and(|a| {
+                        single_word(&r.d.names, a.text)
+                            .is_some_and(|k| r.d.names.phrases[k as usize].kind == EntityKind::Org)
+                    });
+                if !agency {
+                    continue;
+                }
             }
             let title: Vec<String> = toks[i..j].iter().map(|t| title_case(t.text)).collect();
             let joined = title.join(" ");
@@ -46,7 +63,9 @@ impl Rule for Datelines {
             let dash = matches!(next.text, "–" | "—" | "-");
             let (kind, norm) = match known {
                 Some(p) => (p.kind, p.norm.to_string()),
-                None if dash && !r.is_common(&joined) => (EntityKind::Place, joined),
+                None if title_case_line || dash && !r.is_common(&joined) => {
+                    (EntityKind::Place, joined)
+                }
                 None => continue,
             };
             out.push(Cand {

@@ -32,6 +32,7 @@ mod english_orgs;
 mod gazetteer;
 mod knowledge_base;
 mod legal_forms;
+mod named_institutions;
 mod newspapers;
 mod org_heads;
 mod persons;
@@ -44,6 +45,11 @@ mod streets;
 mod surname_repeats;
 mod tagger;
 mod type_cues;
+
+/// Whether `w` is an English company word ("Management", "Capital"), never a surname.
+pub(super) fn is_business_word(w: &str) -> bool {
+    business_names::BUSINESS_TAILS.contains(&w) || w == "Manager"
+}
 
 /// A source of candidates over a whole document.
 pub(super) trait Rule: Sync {
@@ -135,6 +141,7 @@ static ORGS: Scan<'static> = Scan {
         &english_orgs::EnglishOrgs,
         &org_heads::OrgHeads,
         &business_names::BusinessNames,
+        &named_institutions::NamedInstitutions,
     ],
 };
 

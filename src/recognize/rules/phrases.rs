@@ -83,6 +83,7 @@ pub(super) fn match_phrases(
                 // common noun or itself a name's compound head ("Berlin-Besuch").
                 let joined_place = p.kind == crate::model::EntityKind::Place
                     && source == Source::Gazetteer
+                    && !is_all_caps(head)
                     && !t.text.ends_with('-')
                     && rest.split('-').all(|part| {
                         part.chars().next().is_some_and(char::is_uppercase)

@@ -22,7 +22,7 @@ const ROAD_WORDS: &[&str] = &[
 /// Words after which a road code is a road.
 const ROAD_CUES_BEFORE: &[&str] = &[
     "der", "die", "den", "dem", "auf", "über", "zur", "zwischen", "und", "an", "von", "Auf", "Die",
-    "Der", "Über",
+    "Der", "Über", "(",
 ];
 
 const ROAD_CUES_AFTER: &[&str] = &["Richtung", "zwischen", "bei", "in", "Höhe"];
@@ -106,6 +106,13 @@ mod tests {
         assert_eq!(
             run(&Roads, "Die B33 ist gesperrt, Umleitung über L4."),
             [("B33".to_string(), "place"), ("L4".to_string(), "place")]
+        );
+        assert_eq!(
+            run(
+                &Roads,
+                "die Emmericher Straße (L4) bis zur Brinkstraße (B8)"
+            ),
+            [("L4".to_string(), "place"), ("B8".to_string(), "place")]
         );
     }
 

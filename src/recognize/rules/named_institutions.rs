@@ -1,0 +1,113 @@
+//! Institutions named after a person or place, written as one hyphenated
+//! word: "Robert-Koch-Institut", "Hasso-Plattner-Instituts",
+//! "Friedrich-Ebert-Stiftung", "Max-Planck-Gesellschaft",
+//! "Goethe-Universität", "Helmholtz-Zentrum". The last part is an
+//! institution word; the parts before it are capitalised names (so
+//! "Corona-Krise" or "Bundes-Institut" are not). The whole word is the
+//! organisation, its genitive -s aside in the normalised name.
+//! A sub-rule of the orgs scan (see `rules/mod.rs`).
+
+use super::{Context, TokenRule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::lexicon::{cand, strip_gen};
+use crate::recognize::Cand;
+
+const INSTITUTION_WORDS: &[&str] = &[
+    "Institut",
+    "Stiftung",
+    "Gesellschaft",
+    "Universität",
+    "Hochschule",
+    "Zentrum",
+    "Klinik",
+    "Klinikum",
+    "Krankenhaus",
+    "Gymnasium",
+    "Schule",
+    "Gesamtschule",
+    "Realschule",
+    "Akademie",
+    "Museum",
+    "Bibliothek",
+    "Verein",
+    "Werke",
+];
+
+pub(super) struct NamedInstitutions;
+
+impl TokenRule for NamedInstitutions {
+    fn name(&self) -> &'static str {
+        "named-institutions"
+    }
+
+    fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
+        let (r, toks) = (cx.r, cx.toks);
+        let t = &toks[i];
+        if !t.cap || t.caps || !t.text.contains('-') {
+            return None;
+        }
+        let parts: Vec<&str> = t.text.split('-').collect();
+        let last = parts[parts.len() - 1];
+        let base = INSTITUTION_WORDS.iter().find(|w| {
+            last == **w || strip_gen(last) == Some(**w) || last.strip_suffix("es") == Some(**w)
+        });
+        let base = base?;
+        let names = &parts[..parts.len() - 1];
+        // Each part a name: not a common noun (nor one with a linking -s,
+        // "Forschungs-"), unless a first name starts the name ("Robert-Koch-").
+        let after_first_name = r.d.first_names.contains(names[0]);
+        let named = names.iter().enumerate().all(|(k, p)| {
+            let noun = r.d.common.contains(p)
+                || p.strip_suffix('s').is_some_and(|s| r.d.common.contains(s));
+            p.chars().next().is_some_and(char::is_uppercase)
+                && p.chars().count() >= 2
+                && (!noun || k > 0 && after_first_name || r.d.surnames.contains(p))
+        });
+        if !named || names.is_empty() {
+            return None;
+        }
+        let norm = format!("{}-{base}", names.join("-"));
+        out.push(cand(toks, i, i + 1, EntityKind::Org, norm, Source::Rule));
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{norms_in, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn hyphenated_institutions() {
+        assert_eq!(
+            norms_in(
+                &ORGS,
+                &NamedInstitutions,
+                "ein Spin-off des Hasso-Plattner-Instituts"
+            ),
+            [(
+                "Hasso-Plattner-Instituts".to_string(),
+                "Hasso-Plattner-Institut".to_string()
+            )]
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &NamedInstitutions,
+                "Das Robert-Koch-Institut und die Friedrich-Ebert-Stiftung"
+            ),
+            [
+                ("Robert-Koch-Institut".to_string(), "org"),
+                ("Friedrich-Ebert-Stiftung".to_string(), "org")
+            ]
+        );
+    }
+
+    #[test]
+    fn compounds_of_common_words_are_not_institutions() {
+        for t in ["Das Forschungs-Institut", "die Kinder-Klinik"] {
+            assert_eq!(run_in(&ORGS, &NamedInstitutions, t), [], "{t}");
+        }
+    }
+}
