@@ -9,6 +9,11 @@ const PLACES: &str = include_str!("../../data/gazetteers/places.tsv");
 const PLACES_EXTRA: &str = include_str!("../../data/gazetteers/places-extra.tsv");
 const PERSONS: &str = include_str!("../../data/gazetteers/persons.tsv");
 const ORGS: &str = include_str!("../../data/gazetteers/orgs.tsv");
+// Hand-curated organisation lists (media, clubs, companies, public bodies).
+const ORGS_MEDIA: &str = include_str!("../../data/gazetteers/orgs-media.tsv");
+const ORGS_SPORT: &str = include_str!("../../data/gazetteers/orgs-sport.tsv");
+const ORGS_BUSINESS: &str = include_str!("../../data/gazetteers/orgs-business.tsv");
+const ORGS_PUBLIC: &str = include_str!("../../data/gazetteers/orgs-public.tsv");
 const FIRST_NAMES: &str = include_str!("../../data/gazetteers/first-names.txt");
 const FIRST_NAMES_AMB: &str = include_str!("../../data/gazetteers/first-names-ambiguous.txt");
 const FIRST_NAMES_DE: &str = include_str!("../../data/gazetteers/first-names-de.txt");
@@ -182,6 +187,10 @@ impl Data {
         let mut names = PhraseTable::default();
         for (src, kind) in [
             (ORGS, EntityKind::Org),
+            (ORGS_MEDIA, EntityKind::Org),
+            (ORGS_SPORT, EntityKind::Org),
+            (ORGS_BUSINESS, EntityKind::Org),
+            (ORGS_PUBLIC, EntityKind::Org),
             (PLACES_EXTRA, EntityKind::Place),
             (PLACES, EntityKind::Place),
         ] {
