@@ -38,6 +38,9 @@ pub(crate) fn h(s: &str) -> u64 {
 pub(crate) struct WordSet(FxHashSet<u64>);
 
 impl WordSet {
+    fn with_capacity(n: usize) -> WordSet {
+        WordSet(FxHashSet::with_capacity_and_hasher(n, Default::default()))
+    }
     pub fn insert(&mut self, w: &str) {
         self.0.insert(h(w));
     }
@@ -64,6 +67,14 @@ pub(crate) struct PhraseTable {
 
 impl PhraseTable {
     pub fn add(&mut self, surface: &str, kind: EntityKind, norm: &str) {
+        // Most entries are one plain word ("Tübingen"): no need to tokenize.
+        if !surface.is_empty() && surface.chars().all(char::is_alphabetic) {
+            if is_all_caps(surface) {
+                self.acronyms.insert(surface);
+            }
+            self.push(vec![surface.into()], kind, norm);
+            return;
+        }
         let words: Vec<Box<str>> = crate::text::tokenize::tokens(surface)
             .iter()
             .map(|t| t.text(surface).into())
@@ -103,14 +114,18 @@ impl PhraseTable {
             }
         }
         for v in variants {
-            let idx = self.phrases.len() as u32;
-            self.by_first.entry(h(&v[0])).or_default().push(idx);
-            self.phrases.push(Phrase {
-                words: v.into_boxed_slice(),
-                kind,
-                norm: norm.into(),
-            });
+            self.push(v, kind, norm);
         }
+    }
+
+    fn push(&mut self, words: Vec<Box<str>>, kind: EntityKind, norm: &str) {
+        let idx = self.phrases.len() as u32;
+        self.by_first.entry(h(&words[0])).or_default().push(idx);
+        self.phrases.push(Phrase {
+            words: words.into_boxed_slice(),
+            kind,
+            norm: norm.into(),
+        });
     }
 }
 
@@ -165,6 +180,10 @@ pub(crate) struct Data {
     pub country_adj: Vec<Box<str>>,
 }
 
+fn count_lines(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'\n').count()
+}
+
 fn data_lines(s: &str) -> impl Iterator<Item = &str> {
     s.lines()
         .map(str::trim_end)
@@ -189,7 +208,7 @@ pub(crate) fn stopwords() -> &'static WordSet {
 impl Data {
     pub fn load() -> Data {
         let mut names = PhraseTable::default();
-        for (src, kind) in [
+        let sources = [
             (ORGS, EntityKind::Org),
             (ORGS_MEDIA, EntityKind::Org),
             (ORGS_SPORT, EntityKind::Org),
@@ -200,7 +219,12 @@ impl Data {
             (PLACES_REGIONS, EntityKind::Place),
             (PLACES_DACH, EntityKind::Place),
             (PLACES_CITIES, EntityKind::Place),
-        ] {
+        ];
+        // Sized up front: about 32,000 lines, plus inflected variants.
+        let lines: usize = sources.iter().map(|(s, _)| count_lines(s)).sum();
+        names.phrases.reserve(lines + lines / 8);
+        names.by_first.reserve(lines);
+        for (src, kind) in sources {
             for l in data_lines(src) {
                 let mut it = l.split('\t');
                 let surface = it.next().unwrap_or("").trim();
@@ -216,7 +240,7 @@ impl Data {
                 famous_surnames.insert(last);
             }
         }
-        let mut first_names = WordSet::default();
+        let mut first_names = WordSet::with_capacity(count_lines(FIRST_NAMES));
         data_lines(FIRST_NAMES).for_each(|w| first_names.insert(w));
         let mut bare_first_names = WordSet::default();
         data_lines(FIRST_NAMES_DE).for_each(|w| bare_first_names.insert(w));
@@ -241,11 +265,11 @@ impl Data {
         // Longest first so "generalsekretär" wins over "sekretär".
         roles_suffix.sort_by_key(|r| std::cmp::Reverse(r.len()));
         let country_adj = data_lines(COUNTRY_ADJ).map(Into::into).collect();
-        let mut common = WordSet::default();
         let mut text = String::new();
         flate2::read::GzDecoder::new(COMMON_GZ)
             .read_to_string(&mut text)
             .expect("embedded common-words list is valid gzip");
+        let mut common = WordSet::with_capacity(count_lines(&text));
         for w in text.lines() {
             common.insert(w);
         }
