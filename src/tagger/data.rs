@@ -204,7 +204,10 @@ pub fn read_token_file(path: &Path) -> anyhow::Result<Vec<Sentence>> {
 }
 
 /// Maps a SmartData mention type to a class index (PER=0, LOC=1, ORG=2).
+/// Release 1 writes `location-city`, release 3 `LOCATION_CITY`.
 fn smartdata_class(t: &str) -> Option<usize> {
+    let t = t.to_ascii_lowercase().replace('_', "-");
+    let t = t.as_str();
     match t {
         "person" => Some(0),
         "organization" | "organization-company" => Some(2),
@@ -429,6 +432,21 @@ pub fn build_lexicon(data: &Path, top_k: usize, top_cap: usize) -> anyhow::Resul
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn smartdata_types_of_both_releases() {
+        for (t, class) in [
+            ("person", Some(0)),
+            ("PERSON", Some(0)),
+            ("location-city", Some(1)),
+            ("LOCATION_CITY", Some(1)),
+            ("ORGANIZATION_COMPANY", Some(2)),
+            ("organization", Some(2)),
+            ("DATE", None),
+        ] {
+            assert_eq!(super::smartdata_class(t), class, "{t}");
+        }
+    }
+
     use super::*;
 
     const GE: &str = "#\thttp://example.org\t[2010-01-01]\r\n1\tOlaf\tB-PER\tO\r\n2\tScholz\tI-PER\tO  \n3\tin\tO\tO\n4\tBerlin\tB-LOC\tO\n\n#\tx\n1\trussische\tB-LOCderiv\tO\n2\tNATO\n";
