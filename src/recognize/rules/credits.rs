@@ -21,6 +21,27 @@ impl Rule for Credits {
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
         let (r, toks) = (cx.r, cx.toks);
         for i in 0..toks.len() {
+            // A regional desk after an agency in a dateline: "(dpa / lhe)".
+            if toks[i].text == "/"
+                && i >= 2
+                && i + 2 < toks.len()
+                && toks[i - 2].text == "("
+                && toks[i + 2].text == ")"
+                && (2..=4).contains(&toks[i + 1].text.len())
+                && toks[i + 1].text.chars().all(|c| c.is_ascii_lowercase())
+                && single_word(&r.d.names, toks[i - 1].text)
+                    .is_some_and(|k| r.d.names.phrases[k as usize].kind == EntityKind::Org)
+            {
+                let desk = toks[i + 1].text.to_string();
+                out.push(cand(
+                    toks,
+                    i + 1,
+                    i + 2,
+                    EntityKind::Org,
+                    desk,
+                    Source::Rule,
+                ));
+            }
             if toks[i].text != "/" || i == 0 || i + 1 >= toks.len() {
                 continue;
             }
@@ -62,6 +83,13 @@ impl Rule for Credits {
 mod tests {
     use super::super::testing::{pairs, run};
     use super::*;
+
+    #[test]
+    fn regional_desks_after_an_agency() {
+        let got = super::super::testing::run(&Credits, "Gießen (dpa / lhe) - Nach einer Panne");
+        assert_eq!(got, [("lhe".to_string(), "org")]);
+        assert!(super::super::testing::run(&Credits, "(Kunde / von) ist").is_empty());
+    }
 
     #[test]
     fn known_agency_and_photographer() {

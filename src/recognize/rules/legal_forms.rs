@@ -27,7 +27,18 @@ impl TokenRule for LegalForms {
             && toks[i - 1].text == ","
             && toks[i - 2].cap
             && matches!(t.text, "Inc" | "Ltd" | "LLC" | "Corp" | "plc" | "SA" | "NV");
-        if ORG_SUFFIXES.contains(&t.text) && i > 0 && (toks[i - 1].cap || comma) && !t.line_start {
+        // "dpa-infocom GmbH", "eBay Inc.": a name written in lower case.
+        let lower_name = |k: usize| {
+            let w = toks[k].text;
+            toks[k].word
+                && (w.contains('-') || w.chars().skip(1).any(char::is_uppercase))
+                && !r.is_stop(w)
+        };
+        if ORG_SUFFIXES.contains(&t.text)
+            && i > 0
+            && (toks[i - 1].cap || comma || lower_name(i - 1))
+            && !t.line_start
+        {
             let head = if comma { i - 1 } else { i };
             let mut a = head;
             while a > 0
@@ -36,6 +47,9 @@ impl TokenRule for LegalForms {
                 && !toks[a].line_start
                 && !r.is_stop(toks[a - 1].text)
             {
+                a -= 1;
+            }
+            if a == head && a > 0 && !toks[a].line_start && lower_name(a - 1) {
                 a -= 1;
             }
             if a < head {
@@ -76,6 +90,26 @@ mod tests {
     use super::super::testing::{pairs, run_in};
     use super::super::ORGS;
     use super::*;
+
+    #[test]
+    fn commas_dots_co_kg_and_lower_case_names() {
+        assert_eq!(
+            run_in(&ORGS, &LegalForms, "Die BlackRock, Inc. aus Wilmington"),
+            pairs(&[("BlackRock, Inc.", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &LegalForms,
+                "die German Pellets Supply GmbH & Co. KG zahlt"
+            ),
+            pairs(&[("German Pellets Supply GmbH & Co. KG", "org")])
+        );
+        assert_eq!(
+            run_in(&ORGS, &LegalForms, "Quelle: dpa-infocom GmbH"),
+            pairs(&[("dpa-infocom GmbH", "org")])
+        );
+    }
 
     #[test]
     fn names_before_a_legal_form() {
