@@ -7,7 +7,7 @@
 
 use super::{Context, Rule};
 use crate::model::Source;
-use crate::recognize::lexicon::{join, single_word, strip_gen};
+use crate::recognize::lexicon::{join, looks_adj, nominative_adj, single_word, strip_gen};
 use crate::recognize::Cand;
 
 pub(super) struct Tagger;
@@ -112,6 +112,11 @@ impl Rule for Tagger {
             let t1 = p.tokens.end;
             let mut end = last.end;
             let mut norm = join(toks, t0, t1);
+            // "Deutschen Bahn" names the same as "Deutsche Bahn".
+            if span.len() > 1 && p.kind != crate::model::EntityKind::Person && looks_adj(first.text)
+            {
+                norm = nominative_adj(&norm);
+            }
             // A name heading a compound: keep only the head ("NATO-Truppen").
             if span.len() == 1 {
                 if let Some(cut) = first.text.find('-') {
