@@ -21,14 +21,14 @@
 use fxhash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
-use crate::model::FigureCategory;
+use crate::model::{Decimal, FigureCategory};
 
 const LEXICON_TSV: &str = include_str!("../../data/figures/lexicon.tsv");
 
 #[derive(Default)]
 pub(crate) struct Lexicon {
-    pub scale: FxHashMap<String, f64>,
-    pub approx: FxHashMap<String, f64>,
+    pub scale: FxHashMap<String, Decimal>,
+    pub approx: FxHashMap<String, Decimal>,
     pub hedge: FxHashSet<String>,
     pub article: FxHashSet<String>,
     pub currency: FxHashMap<String, &'static str>,
@@ -80,12 +80,12 @@ impl Lexicon {
             let form = form.to_string();
             match class {
                 "scale" => {
-                    if let Ok(v) = value.parse() {
+                    if let Some(v) = Decimal::parse(value) {
                         lx.scale.insert(form, v);
                     }
                 }
                 "approx" => {
-                    if let Ok(v) = value.parse() {
+                    if let Some(v) = Decimal::parse(value) {
                         lx.approx.insert(form, v);
                     }
                 }

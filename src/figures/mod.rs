@@ -15,7 +15,9 @@
 //!   of a count is not part of the span ("100.000" in "100.000 Soldaten").
 //!   Dates span all their parts ("24. Februar 2022", "Juli 2018"), ordinals
 //!   their dot ("21.").
-//! - **Value**: `Number` for counts, percents, money (scale applied: 260e9),
+//! - **Value**: `Number`, an exact decimal ([`Decimal`]: "8,2 Milliarden" is
+//!   8200000000, "0,1 Prozent" 0.1; scales are applied in decimal, never in
+//!   floating point), for counts, percents, money (scale applied: 260e9),
 //!   measures, durations, years and ordinals; `Text` (ISO 8601) for dates
 //!   ("2022-02-16", "2018-07", "--02-24" when no year is given, "--08" for a
 //!   month alone after "im/Anfang/Mitte/Ende/seit/bis/ab/vom") and times
@@ -60,10 +62,20 @@
 mod lexicon;
 mod numbers;
 
-use crate::model::{format_number, sym, Figure, FigureCategory, FigureValue, Span};
+use crate::model::{sym, Decimal, Figure, FigureCategory, FigureValue, Span};
 use crate::text::tokenize::{Token, TokenKind, Tokenized};
 use lexicon::{lexicon, Lexicon};
 use numbers::{parse_cardinal_word, parse_ordinal_word, shape, NumShape};
+
+/// A cardinal number word's exact value ("zweieinhalb" → 2.5).
+fn cardinal_word(w: &str) -> Option<Decimal> {
+    parse_cardinal_word(w).and_then(Decimal::from_f64_exact)
+}
+
+/// An ordinal number word's value ("dritten" → 3).
+fn ordinal_word(w: &str) -> Option<Decimal> {
+    parse_ordinal_word(w).and_then(Decimal::from_f64_exact)
+}
 
 /// Finds the figures in `text` (tokenised as `tok`), sorted by position and
 /// non-overlapping.
@@ -91,7 +103,7 @@ struct Expr {
     end: usize,
     /// First token after the expression (where the unit search starts).
     next: usize,
-    value: f64,
+    value: Decimal,
     approx: bool,
     /// Scale word applied ("Milliarden").
     scaled: bool,
@@ -377,11 +389,11 @@ impl<'a> Scanner<'a> {
                         }
                     }
                 }
-                let (value, next, scaled) = self.extend(i, i + 1, value, plain_digits);
+                let (value, next, scaled) = self.extend(i, i + 1, value, plain_digits)?;
                 let year_cand = plain_digits == 4
                     && !scaled
                     && currency.is_none()
-                    && (1000.0..=2100.0).contains(&value);
+                    && value.to_i64().is_some_and(|v| (1000..=2100).contains(&v));
                 let e = Expr {
                     start,
                     end: self.toks[next - 1].span.end as usize,
@@ -401,8 +413,10 @@ impl<'a> Scanner<'a> {
             NumShape::Range { a, b } => {
                 let sp = tok.span;
                 let dash = s.find('-').unwrap_or(0);
-                let year = |v: f64| (1800.0..=2100.0).contains(&v) && dash == 4;
-                let mk = |start: usize, end: usize, value: f64, first: bool| Expr {
+                let year = |v: Decimal| {
+                    v.to_i64().is_some_and(|v| (1800..=2100).contains(&v)) && dash == 4
+                };
+                let mk = |start: usize, end: usize, value: Decimal, first: bool| Expr {
                     start,
                     end,
                     next: i + 1,
@@ -471,12 +485,13 @@ impl<'a> Scanner<'a> {
     fn day_month_or_ordinal(
         &self,
         i: usize,
-        value: f64,
+        value: Decimal,
         plain_digits: usize,
         out: &mut Vec<Figure>,
     ) -> Option<usize> {
+        let day = value.to_i64()?;
         if !(1..=3).contains(&plain_digits)
-            || value < 1.0
+            || day < 1
             || !self.is_punct(i + 1, ".")
             || !self.adjacent(i, i + 1)
             || !self.cont(i + 2)
@@ -484,8 +499,8 @@ impl<'a> Scanner<'a> {
             return None;
         }
         if let Some((m, next)) = self.month_at(i + 2) {
-            if value <= 31.0 {
-                let d = value as u32;
+            if day <= 31 {
+                let d = day as u32;
                 if let Some(y) = self.year_at(next) {
                     out.push(self.date_fig(self.span(i, next), format!("{y:04}-{m:02}-{d:02}")));
                     return Some(next + 1);
@@ -496,7 +511,7 @@ impl<'a> Scanner<'a> {
         }
         // "vom 8. bis 12. November 2010": the first day takes the month
         // (and year) of the second.
-        if value <= 31.0
+        if day <= 31
             && matches!(self.t(i + 2), "bis" | "und" | "–" | "-")
             && self.cont(i + 3)
             && self.kind(i + 3) == Some(TokenKind::Number)
@@ -506,8 +521,8 @@ impl<'a> Scanner<'a> {
             if let (NumShape::Cardinal { value: d2, .. }, Some((m, next))) =
                 (shape(self.t(i + 3)), self.month_at(i + 5))
             {
-                if (1.0..=31.0).contains(&d2) {
-                    let d = value as u32;
+                if d2.to_i64().is_some_and(|d2| (1..=31).contains(&d2)) {
+                    let d = day as u32;
                     let iso = match self.year_at(next) {
                         Some(y) => format!("{y:04}-{m:02}-{d:02}"),
                         None => format!("--{m:02}-{d:02}"),
@@ -536,9 +551,9 @@ impl<'a> Scanner<'a> {
         &self,
         i: usize,
         mut next: usize,
-        mut value: f64,
+        mut value: Decimal,
         plain: usize,
-    ) -> (f64, usize, bool) {
+    ) -> Option<(Decimal, usize, bool)> {
         if (1..=3).contains(&plain) {
             while self.cont(next)
                 && self.kind(next) == Some(TokenKind::Number)
@@ -550,22 +565,25 @@ impl<'a> Scanner<'a> {
                     matches!(gap, " " | "\u{a0}" | "\u{202f}" | "\u{2009}")
                 }
             {
-                value = value * 1000.0 + self.t(next).parse::<f64>().unwrap_or(0.0);
+                let group = Decimal::from_int(self.t(next).parse::<i64>().ok()?);
+                value = value
+                    .checked_mul(Decimal::from_int(1000))?
+                    .checked_add(group)?;
                 next += 1;
             }
         }
         let _ = i;
         let mut scaled = false;
         if let Some((sc, after)) = self.scale_at(next) {
-            value *= sc;
+            value = value.checked_mul(sc)?;
             next = after;
             scaled = true;
         }
-        (value, next, scaled)
+        Some((value, next, scaled))
     }
 
     /// Scale word at `i` ("Millionen", "Mrd."): (multiplier, next).
-    fn scale_at(&self, i: usize) -> Option<(f64, usize)> {
+    fn scale_at(&self, i: usize) -> Option<(Decimal, usize)> {
         if !self.cont(i) || !self.is_word(i) {
             return None;
         }
@@ -583,7 +601,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A number adjective ("köpfige", "jährigen") after a number: the figure.
-    fn numadj_fig(&self, i: usize, sp: Span, value: f64, lf: &str) -> Option<Figure> {
+    fn numadj_fig(&self, i: usize, sp: Span, value: Decimal, lf: &str) -> Option<Figure> {
         for (stem, cat, unit) in &self.lx.numadj {
             if let Some(rest) = lf.strip_prefix(stem.as_str()) {
                 if rest.is_empty() || ADJ_ENDINGS.contains(&rest) || rest == "s" {
@@ -600,7 +618,7 @@ impl<'a> Scanner<'a> {
                                 category: FigureCategory::Count,
                                 unit: Some(sym(unit_s)),
                                 quantity_key: (!generic)
-                                    .then(|| sym(format!("count:{}:{key}", format_number(value)))),
+                                    .then(|| sym(format!("count:{value}:{key}"))),
                                 topic_key: qualifier
                                     .filter(|_| !generic)
                                     .map(|q| sym(format!("count:{key}@{q}"))),
@@ -618,7 +636,7 @@ impl<'a> Scanner<'a> {
     fn compound(
         &self,
         i: usize,
-        value: f64,
+        value: Decimal,
         tail_start: usize,
         out: &mut Vec<Figure>,
     ) -> Option<usize> {
@@ -635,14 +653,14 @@ impl<'a> Scanner<'a> {
             let lt = lower(tail);
             if (lt == "er" || lt.starts_with("er-"))
                 && tail_start == 4
-                && (1000.0..=2999.0).contains(&value)
+                && value.to_i64().is_some_and(|v| (1000..=2999).contains(&v))
             {
                 out.push(Figure {
                     span: sp,
                     value: FigureValue::Number(value),
                     category: FigureCategory::Year,
                     unit: Some(sym("Jahrzehnt")),
-                    quantity_key: Some(sym(format!("year:{}s", format_number(value)))),
+                    quantity_key: Some(sym(format!("year:{value}s"))),
                     topic_key: None,
                 });
                 return Some(i + 1);
@@ -676,7 +694,7 @@ impl<'a> Scanner<'a> {
         let mut part = parts.next().unwrap_or("");
         let mut value = value;
         if let Some(sc) = self.lx.scale.get(&*lower(part)) {
-            value *= sc;
+            value = value.checked_mul(*sc)?;
             part = parts.next().unwrap_or("");
         }
         let lp = lower(part);
@@ -721,8 +739,7 @@ impl<'a> Scanner<'a> {
                 value: FigureValue::Number(value),
                 category: FigureCategory::Count,
                 unit: Some(sym(capitalise(&singular))),
-                quantity_key: (!generic)
-                    .then(|| sym(format!("count:{}:{key}", format_number(value)))),
+                quantity_key: (!generic).then(|| sym(format!("count:{value}:{key}"))),
                 topic_key: None,
             });
             return Some(i + 1);
@@ -748,7 +765,7 @@ impl<'a> Scanner<'a> {
         // "Zwei-Prozent-Ziel", "Drei-Sterne-General", "dreißig-köpfige"
         if let Some(h) = w.find('-') {
             let head = w[..h].to_lowercase();
-            if let Some(v) = parse_cardinal_word(&head) {
+            if let Some(v) = cardinal_word(&head) {
                 return self.compound(i, v, h + 1, out);
             }
             return None;
@@ -803,7 +820,7 @@ impl<'a> Scanner<'a> {
             if matches!(&*nl, "million" | "milliarde" | "billion" | "dutzend")
                 || self.lx.percent.contains_key(&*nl)
             {
-                let (value, next, scaled) = self.extend(i, i + 1, 1.0, 0);
+                let (value, next, scaled) = self.extend(i, i + 1, Decimal::ONE, 0)?;
                 return Some(self.emit_word_expr(i, next, value, false, scaled, out));
             }
             return None;
@@ -818,7 +835,7 @@ impl<'a> Scanner<'a> {
             return None;
         }
         if matches!(lw, "zweier" | "dreier") && self.counts_something(i + 1) {
-            let v = if lw == "zweier" { 2.0 } else { 3.0 };
+            let v = Decimal::from_int(if lw == "zweier" { 2 } else { 3 });
             return Some(self.emit_word_expr(i, i + 1, v, false, false, out));
         }
         // "fünftägige", "dreißigjährigen": number word + number adjective
@@ -829,7 +846,7 @@ impl<'a> Scanner<'a> {
             for (stem, _, _) in &self.lx.numadj {
                 if let Some(p) = lw.find(stem.as_str()) {
                     if p > 0 {
-                        if let Some(v) = parse_cardinal_word(&lw[..p]) {
+                        if let Some(v) = cardinal_word(&lw[..p]) {
                             if let Some(f) = self.numadj_fig(i, self.toks[i].span, v, &lw[p..]) {
                                 out.push(f);
                                 return Some(i + 1);
@@ -842,7 +859,7 @@ impl<'a> Scanner<'a> {
         if let Some(v) = CARDINAL_ENDINGS
             .iter()
             .any(|e| lw.ends_with(e))
-            .then(|| parse_cardinal_word(lw))
+            .then(|| cardinal_word(lw))
             .flatten()
         {
             if upper
@@ -855,13 +872,13 @@ impl<'a> Scanner<'a> {
             if matches!(lw, "acht" | "sieben" | "elf") && !self.counts_something(i + 1) {
                 return None;
             }
-            let (value, next, scaled) = self.extend(i, i + 1, v, 0);
+            let (value, next, scaled) = self.extend(i, i + 1, v, 0)?;
             return Some(self.emit_word_expr(i, next, value, false, scaled, out));
         }
         if let Some(v) = ["te", "ten", "ter", "tes", "tem"]
             .iter()
             .any(|e| lw.ends_with(e))
-            .then(|| parse_ordinal_word(lw))
+            .then(|| ordinal_word(lw))
             .flatten()
         {
             if upper && !self.sentence_initial(i) {
@@ -910,7 +927,7 @@ impl<'a> Scanner<'a> {
         } else if let Some(v) = self.lx.scale.get(&*lw) {
             *v
         } else {
-            match parse_cardinal_word(&lw) {
+            match cardinal_word(&lw) {
                 Some(v) if lw.ends_with("hundert") || lw.ends_with("tausend") => v,
                 _ => return None,
             }
@@ -918,7 +935,7 @@ impl<'a> Scanner<'a> {
         let mut next = j + 1;
         let mut v = v;
         if let Some((sc, after)) = self.scale_at(next) {
-            v *= sc;
+            v = v.checked_mul(sc)?;
             next = after;
         }
         Some(self.emit_word_expr(i, next, v, true, true, out))
@@ -928,7 +945,7 @@ impl<'a> Scanner<'a> {
         &self,
         i: usize,
         next: usize,
-        value: f64,
+        value: Decimal,
         approx: bool,
         scaled: bool,
         out: &mut Vec<Figure>,
@@ -1009,7 +1026,7 @@ impl<'a> Scanner<'a> {
 
     /// "bis 20", "oder drei", "– 30" after a number: (token after the second
     /// number and its scale word, that scale).
-    fn range_tail(&self, j: usize) -> Option<(usize, Option<f64>, bool)> {
+    fn range_tail(&self, j: usize) -> Option<(usize, Option<Decimal>, bool)> {
         if !self.cont(j) {
             return None;
         }
@@ -1020,7 +1037,7 @@ impl<'a> Scanner<'a> {
         let k = j + 1;
         let is_num = match self.toks[k].kind {
             TokenKind::Number => matches!(shape(self.t(k)), NumShape::Cardinal { .. }),
-            TokenKind::Word => parse_cardinal_word(&lower(self.t(k))).is_some(),
+            TokenKind::Word => cardinal_word(&lower(self.t(k))).is_some(),
             _ => false,
         };
         if !is_num {
@@ -1041,15 +1058,14 @@ impl<'a> Scanner<'a> {
         // "2013 bis 2015", "2014–2022": both ends are years
         if e.year_cand
             && !e.approx
-            && e.value >= 1800.0
+            && e.value >= Decimal::from_int(1800)
             && (partner_year || self.after_year_range(e.first_tok))
         {
             return (self.year_fig(Span::new(e.start, e.end), e.value), e.next);
         }
-        let value = if e.scaled {
-            e.value
-        } else {
-            e.value * inherit_scale.unwrap_or(1.0)
+        let value = match inherit_scale {
+            Some(sc) if !e.scaled => e.value.checked_mul(sc).unwrap_or(e.value),
+            _ => e.value,
         };
         let scaled = e.scaled || inherit_scale.is_some();
         let span_to = |end_tok: usize| {
@@ -1104,9 +1120,9 @@ impl<'a> Scanner<'a> {
                     )
                 }
                 UnitKind::Uhr => {
-                    if value.fract() == 0.0 && (0.0..=24.0).contains(&value) && !scaled && !e.approx
-                    {
-                        self.time_fig(sp, value as u32, 0)
+                    let hour = value.to_i64().filter(|h| (0..=24).contains(h));
+                    if let (Some(h), false, false) = (hour, scaled, e.approx) {
+                        self.time_fig(sp, h as u32, 0)
                     } else {
                         return (
                             self.count_fig(Span::new(e.start, e.end), value, None, e.approx),
@@ -1252,18 +1268,18 @@ impl<'a> Scanner<'a> {
 
     // ------------------------------------------------------------ figures
 
-    fn value_key(value: f64, approx: bool) -> String {
+    fn value_key(value: Decimal, approx: bool) -> String {
         if approx {
-            format!("~{}", format_number(value))
+            format!("~{value}")
         } else {
-            format_number(value)
+            value.to_string()
         }
     }
 
     fn simple(
         &self,
         span: Span,
-        value: f64,
+        value: Decimal,
         cat: FigureCategory,
         unit: &str,
         key: &str,
@@ -1287,7 +1303,7 @@ impl<'a> Scanner<'a> {
     fn percent_fig(
         &self,
         span: Span,
-        value: f64,
+        value: Decimal,
         unit: &str,
         qualifier: Option<String>,
         approx: bool,
@@ -1310,7 +1326,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn count_fig(&self, span: Span, value: f64, noun: Option<Noun>, approx: bool) -> Figure {
+    fn count_fig(&self, span: Span, value: Decimal, noun: Option<Noun>, approx: bool) -> Figure {
         let (unit, qk, tk) = match noun {
             Some(n) => {
                 let generic = self.lx.generic.contains(&n.key);
@@ -1334,14 +1350,14 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn ordinal_fig(&self, span: Span, value: f64, noun: Option<Noun>) -> Figure {
+    fn ordinal_fig(&self, span: Span, value: Decimal, noun: Option<Noun>) -> Figure {
         let (unit, qk) = match noun {
             Some(n) => {
                 let qk = n
                     .qualifier
                     .as_ref()
                     .filter(|_| !self.lx.generic.contains(&n.key))
-                    .map(|q| format!("ordinal:{}:{}@{q}", format_number(value), n.key));
+                    .map(|q| format!("ordinal:{value}:{}@{q}", n.key));
                 (Some(sym(n.unit)), qk.map(sym))
             }
             None => (None, None),
@@ -1356,13 +1372,13 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn year_fig(&self, span: Span, value: f64) -> Figure {
+    fn year_fig(&self, span: Span, value: Decimal) -> Figure {
         Figure {
             span,
             value: FigureValue::Number(value),
             category: FigureCategory::Year,
             unit: None,
-            quantity_key: Some(sym(format!("year:{}", format_number(value)))),
+            quantity_key: Some(sym(format!("year:{value}"))),
             topic_key: None,
         }
     }

@@ -1,5 +1,9 @@
 //! Parsing of German number tokens ("100.000", "2,5", "16.02.2022", "04:24")
-//! and number words ("zweiundzwanzig", "dreihundert", "zweiten").
+//! and number words ("zweiundzwanzig", "dreihundert", "zweiten"). Digits
+//! are read into exact decimals ([`Decimal`]); number words, which are
+//! integers and halves, into `f64`.
+
+use crate::model::Decimal;
 
 /// What a token that starts with a digit says, before context is looked at.
 #[derive(Clone, Debug, PartialEq)]
@@ -7,7 +11,7 @@ pub(crate) enum NumShape {
     /// A cardinal: value, number of digits when written without separators
     /// (0 when grouped or decimal), leading zero ("030").
     Cardinal {
-        value: f64,
+        value: Decimal,
         plain_digits: usize,
         leading_zero: bool,
     },
@@ -22,11 +26,11 @@ pub(crate) enum NumShape {
     /// yyyy-mm-dd
     IsoDate { y: u32, m: u32, d: u32 },
     /// n-m (a range: "10-20", "2020-2022")
-    Range { a: f64, b: f64 },
+    Range { a: Decimal, b: Decimal },
     /// digits followed by letters or a hyphen compound: "30-köpfige",
     /// "1990er", "10km". `tail` is the text after the number part (hyphen
     /// removed).
-    Compound { value: f64, tail_start: usize },
+    Compound { value: Decimal, tail_start: usize },
     /// Anything else (version numbers "3.1.4", odd groupings).
     Other,
 }
@@ -44,7 +48,7 @@ fn small(s: &str) -> Option<u32> {
 
 /// Parses a German-formatted number: "3000", "100.000", "2,5", "1.234,56".
 /// Returns the value and the digit count when written plainly (0 otherwise).
-pub(crate) fn parse_german(s: &str) -> Option<(f64, usize)> {
+pub(crate) fn parse_german(s: &str) -> Option<(Decimal, usize)> {
     if s.is_empty() || s.len() > 40 {
         return None;
     }
@@ -81,7 +85,7 @@ pub(crate) fn parse_german(s: &str) -> Option<(f64, usize)> {
         digits.push('.');
         digits.push_str(f);
     }
-    let v: f64 = digits.parse().ok()?;
+    let v = Decimal::parse(&digits)?;
     let plain_digits = if plain && frac.is_none() {
         int.len()
     } else {
@@ -123,8 +127,8 @@ pub(crate) fn shape(s: &str) -> NumShape {
                 if parts.len() == 2 && parts[0].len() <= 4 && parts[1].len() <= 4 {
                     if let (Some(a), Some(b)) = (small(parts[0]), small(parts[1])) {
                         return NumShape::Range {
-                            a: a as f64,
-                            b: b as f64,
+                            a: Decimal::from_int(i64::from(a)),
+                            b: Decimal::from_int(i64::from(b)),
                         };
                     }
                 }
@@ -387,13 +391,17 @@ pub(crate) fn parse_ordinal_word(s: &str) -> Option<f64> {
 mod tests {
     use super::*;
 
+    fn d(s: &str) -> Decimal {
+        Decimal::parse(s).unwrap()
+    }
+
     #[test]
     fn german_digits() {
-        assert_eq!(parse_german("100.000"), Some((100000.0, 0)));
-        assert_eq!(parse_german("5.000"), Some((5000.0, 0)));
-        assert_eq!(parse_german("2,5"), Some((2.5, 0)));
-        assert_eq!(parse_german("3000"), Some((3000.0, 4)));
-        assert_eq!(parse_german("1.234,56"), Some((1234.56, 0)));
+        assert_eq!(parse_german("100.000"), Some((d("100000"), 0)));
+        assert_eq!(parse_german("5.000"), Some((d("5000"), 0)));
+        assert_eq!(parse_german("2,5"), Some((d("2.5"), 0)));
+        assert_eq!(parse_german("3000"), Some((d("3000"), 4)));
+        assert_eq!(parse_german("1.234,56"), Some((d("1234.56"), 0)));
         assert_eq!(parse_german("1.5"), None);
         assert_eq!(parse_german("1.2345"), None);
         assert_eq!(parse_german(",5"), None);
@@ -419,18 +427,24 @@ mod tests {
                 d: 16
             }
         );
-        assert_eq!(shape("10-20"), NumShape::Range { a: 10.0, b: 20.0 });
+        assert_eq!(
+            shape("10-20"),
+            NumShape::Range {
+                a: d("10"),
+                b: d("20")
+            }
+        );
         assert_eq!(
             shape("30-köpfige"),
             NumShape::Compound {
-                value: 30.0,
+                value: d("30"),
                 tail_start: 3
             }
         );
         assert_eq!(
             shape("1990er"),
             NumShape::Compound {
-                value: 1990.0,
+                value: d("1990"),
                 tail_start: 4
             }
         );

@@ -496,3 +496,43 @@ proptest::proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Issue #14: figures that hold on unseen news.
+
+#[test]
+fn values_are_exact_decimals() {
+    let cases = [
+        ("Der Konzern verdiente 8,2 Milliarden Euro.", "8200000000"),
+        ("Das sind 1,3 Mio. Euro.", "1300000"),
+        ("Die Inflation lag bei 0,1 Prozent.", "0.1"),
+        ("Die Kosten betragen 2,5 Billionen Euro.", "2500000000000"),
+        ("Es waren 4,7 Millionen Menschen.", "4700000"),
+        ("Das kostet 0,3 Mrd. Euro.", "300000000"),
+        ("Das kostet 1,15 Mrd. Euro.", "1150000000"),
+        ("Es geht um 9,99 Euro.", "9.99"),
+        ("Kosten von 1.234,56 Metern", "1234.56"),
+        ("ein 5-Milliarden-Dollar-Paket", "5000000000"),
+        ("zweieinhalb Millionen Menschen", "2500000"),
+        ("die 100 000 Einwohner", "100000"),
+    ];
+    for (t, v) in cases {
+        let tk = tokenize(t);
+        let f = find_figures(t, &tk).into_iter().next().unwrap();
+        assert_eq!(f.value.to_string(), v, "{t}");
+        // The JSON value is the same number: integers exactly, decimals by
+        // their digits.
+        assert_eq!(f.value.to_json().to_string(), v, "{t}");
+        assert_eq!(
+            f.value,
+            FigureValue::Number(Decimal::parse(v).unwrap()),
+            "{t}"
+        );
+    }
+    assert_eq!(
+        one("Der Konzern verdiente 8,2 Milliarden Euro.").4,
+        s("money:8200000000:eur")
+    );
+    // Too many digits for an exact value: no figure rather than a rounded one.
+    assert!(figs("9999999999999999999999999999999999 Soldaten").is_empty());
+}

@@ -212,7 +212,7 @@ fn figure_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard
     let f = corpus.figure(r);
     let value = match &f.value {
         FigureValue::Number(n) if f.category == crate::model::FigureCategory::Percent => {
-            format!("{} %", crate::model::format_number(*n))
+            format!("{n} %")
         }
         v => v.to_string(),
     };

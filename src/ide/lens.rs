@@ -69,9 +69,7 @@ pub fn code_lenses(corpus: &Corpus, doc: DocId) -> Vec<Lens> {
 /// The normalised value of a figure as a hint label ("2 %", "1500 Soldaten").
 pub fn figure_label(value: &FigureValue, category: FigureCategory, unit: Option<&str>) -> String {
     match (value, category) {
-        (FigureValue::Number(n), FigureCategory::Percent) => {
-            format!("{} %", crate::model::format_number(*n))
-        }
+        (FigureValue::Number(n), FigureCategory::Percent) => format!("{n} %"),
         (v, FigureCategory::Money) => match unit {
             Some(u) => format!("{v} {u}"),
             None => v.to_string(),
@@ -147,19 +145,24 @@ pub fn document_links(corpus: &Corpus, text: &str, doc: DocId) -> Vec<(Span, Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Decimal;
 
     #[test]
     fn labels() {
         assert_eq!(
             figure_label(
-                &FigureValue::Number(2.0),
+                &FigureValue::Number(Decimal::from_int(2)),
                 FigureCategory::Percent,
                 Some("%")
             ),
             "2 %"
         );
         assert_eq!(
-            figure_label(&FigureValue::Number(3.5), FigureCategory::Count, None),
+            figure_label(
+                &FigureValue::Number(Decimal::parse("3.5").unwrap()),
+                FigureCategory::Count,
+                None
+            ),
             "3.5"
         );
     }
