@@ -275,6 +275,10 @@ pub struct Figure {
     /// A key for the quantity *without* the value ("soldat@usa"), so that
     /// disagreeing statements about the same thing can be found.
     pub topic_key: Option<Sym>,
+    /// The text states the quantity only roughly: a hedge before a number
+    /// ("rund 100", "mehr als 200", "knapp 50") or a magnitude without one
+    /// ("Hunderte", "mehrere Millionen"). See `crate::figures` for which.
+    pub approx: bool,
 }
 
 #[cfg(test)]

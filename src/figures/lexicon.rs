@@ -16,7 +16,9 @@
 //! - `plural`: plural ending → singular ending, longest match wins;
 //! - `generic`: units too generic to link figures across articles ("Mal");
 //! - `notunit`: capitalised function words that are never the counted noun;
-//! - `notadj`: lower-case words that end like adjectives but are not.
+//! - `notadj`: lower-case words that end like adjectives but are not;
+//! - `numhedge`: a word (or two, "mehr als") before a stated number that
+//!   makes it approximate ("rund 100", "knapp 50", "über 1.000").
 
 use fxhash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
@@ -46,6 +48,9 @@ pub(crate) struct Lexicon {
     pub generic: FxHashSet<String>,
     pub notunit: FxHashSet<String>,
     pub notadj: FxHashSet<String>,
+    pub numhedge: FxHashSet<String>,
+    /// Last words of two-word hedges ("als" of "mehr als").
+    pub numhedge_tail: FxHashSet<String>,
 }
 
 fn leak(s: &str) -> &'static str {
@@ -134,6 +139,12 @@ impl Lexicon {
                 }
                 "notadj" => {
                     lx.notadj.insert(form);
+                }
+                "numhedge" => {
+                    if let Some((_, tail)) = form.split_once(' ') {
+                        lx.numhedge_tail.insert(tail.to_string());
+                    }
+                    lx.numhedge.insert(form);
                 }
                 _ => {}
             }

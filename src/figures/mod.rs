@@ -30,11 +30,16 @@
 //! - **Ranges** ("10 bis 20 Prozent", "10-20", "zwei bis drei Millionen
 //!   Euro") give one figure per end; the first end takes the unit and scale
 //!   of the second.
-//! - **Approximate figures** ("Tausende", "zigtausende", "mehrere
-//!   Hunderttausend") get the lower bound of their magnitude as value (1000,
-//!   10000, 100000) and a `~` before the value in their quantity key
-//!   ("count:~100000:soldat"); [`is_approximate`] tells them apart. Hedges that
-//!   keep a stated number ("rund 40.000", "etwa 3000") keep the exact value.
+//! - **Approximate figures** (`Figure::approx`, [`is_approximate`]):
+//!   magnitudes without a number ("Tausende", "zigtausende", "Dutzende",
+//!   "mehrere Hunderttausend", "einige Tausend") get the lower bound of their
+//!   magnitude as value (1000, 10000, 12, 100000) and a `~` before the value
+//!   in their quantity key ("count:~100000:soldat"). A stated number under a
+//!   hedge (`numhedge` in the lexicon: "rund 40.000", "etwa 3000", "knapp
+//!   50", "mehr als 200", "über 1.000", "ca. 5") keeps its value, its span
+//!   and its plain key (it links with the unhedged number) and is marked
+//!   approximate. Limits ("mindestens 2 %", "bis zu 500 Euro") state their
+//!   number exactly and are not. Hover and hints show "≈".
 //! - **Unit**: counts: the governed noun after the number (adjectives skipped),
 //!   compound head after the last hyphen, in the singular ("100.000
 //!   US-Soldaten" → "Soldat"); percent: "%", "Prozentpunkt" or "‰"; money: the
@@ -88,12 +93,11 @@ pub fn find_figures(text: &str, tok: &Tokenized) -> Vec<Figure> {
     sc.run()
 }
 
-/// True when the figure states an approximate magnitude ("Tausende",
-/// "mehrere Hunderttausend"): its quantity key carries a `~` before the value.
+/// True when the figure states its value only roughly: a magnitude
+/// ("Tausende", "mehrere Hunderttausend", whose quantity key carries a `~`
+/// before the value) or a hedged number ("rund 100", "mehr als 200").
 pub fn is_approximate(f: &Figure) -> bool {
-    f.quantity_key
-        .as_deref()
-        .is_some_and(|k| k.split(':').nth(1).is_some_and(|v| v.starts_with('~')))
+    f.approx
 }
 
 /// A numeric expression found, before its unit is looked at.
@@ -104,7 +108,12 @@ struct Expr {
     /// First token after the expression (where the unit search starts).
     next: usize,
     value: Decimal,
+    /// A magnitude without a stated number ("Hunderte", "mehrere
+    /// Millionen"): approximate, and keyed with "~".
     approx: bool,
+    /// A stated number under a hedge ("rund 100", "mehr als 200"):
+    /// approximate, keyed with its number.
+    hedged: bool,
     /// Scale word applied ("Milliarden").
     scaled: bool,
     /// A plain 4-digit number that may be a year.
@@ -357,6 +366,7 @@ impl<'a> Scanner<'a> {
                     return Some(j);
                 }
                 let mut start = tok.span.start as usize;
+                let mut first = i;
                 let mut value = value;
                 let mut currency = None;
                 // sign
@@ -365,10 +375,12 @@ impl<'a> Scanner<'a> {
                     if spaced_before {
                         value = -value;
                         start = self.toks[i - 1].span.start as usize;
+                        first = i - 1;
                     }
                 } else if i > 0 && self.cont(i) && lower(self.t(i - 1)) == "minus" {
                     value = -value;
                     start = self.toks[i - 1].span.start as usize;
+                    first = i - 1;
                 }
                 // currency symbol or code before
                 let cur_at = if start < tok.span.start as usize {
@@ -385,6 +397,7 @@ impl<'a> Scanner<'a> {
                             currency = self.lx.currency.get(&*lower(ct)).copied();
                             if currency.is_some() {
                                 start = self.toks[c].span.start as usize;
+                                first = c;
                             }
                         }
                     }
@@ -400,6 +413,7 @@ impl<'a> Scanner<'a> {
                     next,
                     value,
                     approx: false,
+                    hedged: self.hedged_before(first),
                     scaled,
                     year_cand,
                     currency,
@@ -422,6 +436,7 @@ impl<'a> Scanner<'a> {
                     next: i + 1,
                     value,
                     approx: false,
+                    hedged: false,
                     scaled: false,
                     year_cand: year(value),
                     currency: None,
@@ -622,6 +637,7 @@ impl<'a> Scanner<'a> {
                                 topic_key: qualifier
                                     .filter(|_| !generic)
                                     .map(|q| sym(format!("count:{key}@{q}"))),
+                                approx: false,
                             }
                         }
                         c => self.simple(sp, value, *c, unit, &key, false),
@@ -662,6 +678,7 @@ impl<'a> Scanner<'a> {
                     unit: Some(sym("Jahrzehnt")),
                     quantity_key: Some(sym(format!("year:{value}s"))),
                     topic_key: None,
+                    approx: false,
                 });
                 return Some(i + 1);
             }
@@ -741,6 +758,7 @@ impl<'a> Scanner<'a> {
                 unit: Some(sym(capitalise(&singular))),
                 quantity_key: (!generic).then(|| sym(format!("count:{value}:{key}"))),
                 topic_key: None,
+                approx: false,
             });
             return Some(i + 1);
         }
@@ -956,6 +974,8 @@ impl<'a> Scanner<'a> {
             next,
             value,
             approx,
+            // "rund zwei Millionen", "knapp eine Milliarde"
+            hedged: self.hedged_before(i),
             scaled,
             year_cand: false,
             currency: None,
@@ -1050,7 +1070,26 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// The figure of expression `e` and the token after it; a hedged count,
+    /// percentage, amount, measure or duration is approximate.
     fn build(&self, e: &Expr) -> (Figure, usize) {
+        let (mut f, j) = self.build_expr(e);
+        if e.hedged
+            && matches!(
+                f.category,
+                FigureCategory::Count
+                    | FigureCategory::Percent
+                    | FigureCategory::Money
+                    | FigureCategory::Measure
+                    | FigureCategory::Duration
+            )
+        {
+            f.approx = true;
+        }
+        (f, j)
+    }
+
+    fn build_expr(&self, e: &Expr) -> (Figure, usize) {
         let (unit_from, inherit_scale, include, partner_year) = match self.range_tail(e.next) {
             Some((k, sc, y)) => (k, sc, false, y),
             None => (e.next, None, e.include_unit, false),
@@ -1157,6 +1196,36 @@ impl<'a> Scanner<'a> {
         }
         let noun = self.noun_after(unit_from);
         (self.count_fig(sp, value, noun, e.approx), e.next)
+    }
+
+    /// The lower-cased word at `k` when it is a word on the line of `k + 1`.
+    fn word_at(&self, k: usize) -> Option<std::borrow::Cow<'a, str>> {
+        (self.is_word(k) && !self.toks[k + 1].line_start).then(|| lower(self.t(k)))
+    }
+
+    /// A hedge before the expression whose first token is `i` ("rund 100",
+    /// "ca. 5", "mehr als 200", "Über 1.000").
+    fn hedged_before(&self, i: usize) -> bool {
+        if i == 0 || self.toks[i].line_start {
+            return false;
+        }
+        let mut k = i - 1;
+        if self.is_punct(k, ".") && k > 0 && self.adjacent(k - 1, k) && !self.toks[k].line_start {
+            k -= 1; // "ca.", "rd."
+        }
+        let Some(w) = self.word_at(k) else {
+            return false;
+        };
+        if self.lx.numhedge.contains(&*w) {
+            return true;
+        }
+        if k == 0 || !self.lx.numhedge_tail.contains(&*w) {
+            return false;
+        }
+        match self.word_at(k - 1) {
+            Some(p) => self.lx.numhedge.contains(&format!("{p} {w}")),
+            None => false,
+        }
     }
 
     /// The number at `i` closes a range opened by a year ("2013 bis 2015").
@@ -1297,6 +1366,7 @@ impl<'a> Scanner<'a> {
                 key.to_lowercase()
             ))),
             topic_key: None,
+            approx,
         }
     }
 
@@ -1323,6 +1393,7 @@ impl<'a> Scanner<'a> {
                 Self::value_key(value, approx)
             ))),
             topic_key: qualifier.map(|q| sym(format!("{topic}:{q}"))),
+            approx,
         }
     }
 
@@ -1347,6 +1418,7 @@ impl<'a> Scanner<'a> {
             unit,
             quantity_key: qk,
             topic_key: tk,
+            approx,
         }
     }
 
@@ -1369,6 +1441,7 @@ impl<'a> Scanner<'a> {
             unit,
             quantity_key: qk,
             topic_key: None,
+            approx: false,
         }
     }
 
@@ -1380,6 +1453,7 @@ impl<'a> Scanner<'a> {
             unit: None,
             quantity_key: Some(sym(format!("year:{value}"))),
             topic_key: None,
+            approx: false,
         }
     }
 
@@ -1391,6 +1465,7 @@ impl<'a> Scanner<'a> {
             category: FigureCategory::Date,
             unit: None,
             topic_key: None,
+            approx: false,
         }
     }
 
@@ -1402,6 +1477,7 @@ impl<'a> Scanner<'a> {
             unit: None,
             quantity_key: None,
             topic_key: None,
+            approx: false,
         }
     }
 }

@@ -500,6 +500,61 @@ proptest::proptest! {
 // ---------------------------------------------------------------------------
 // Issue #14: figures that hold on unseen news.
 
+fn approx_of(text: &str) -> Vec<(String, bool)> {
+    let tk = tokenize(text);
+    find_figures(text, &tk)
+        .into_iter()
+        .map(|f| (text[f.span.range()].to_string(), is_approximate(&f)))
+        .collect()
+}
+
+#[test]
+fn vague_quantities_are_approximate() {
+    for (t, span) in [
+        ("Es kamen mehrere Millionen Menschen.", "mehrere Millionen"),
+        ("Einige Tausend Menschen demonstrierten.", "Einige Tausend"),
+        ("Hunderte Menschen flohen.", "Hunderte"),
+        ("Dutzende Häuser brannten.", "Dutzende"),
+        ("Es waren rund 100 Polizisten.", "100"),
+        ("Knapp 50 Menschen starben.", "50"),
+        ("Mehr als 200 Soldaten wurden verletzt.", "200"),
+        ("Über 1.000 Menschen kamen.", "1.000"),
+        ("Es waren ca. 100 Menschen.", "100"),
+        ("Das kostet etwa 5 Mio. Euro.", "5 Mio. Euro"),
+        ("Rund zwei Millionen Menschen kamen.", "zwei Millionen"),
+        ("Es waren weniger als 5 Prozent.", "5 Prozent"),
+        ("Das sind rund 40 Prozent der Befragten.", "40 Prozent"),
+    ] {
+        assert_eq!(approx_of(t), vec![(span.to_string(), true)], "{t}");
+    }
+    // Stated exactly, or as a limit: not approximate.
+    for t in [
+        "Es kamen 100 Polizisten.",
+        "mindestens zwei Prozent des BIP",
+        "Bis zu 500 Euro Strafe.",
+        "um 2,5 Prozent gestiegen",
+    ] {
+        assert!(
+            approx_of(t).iter().all(|(_, a)| !a),
+            "{t}: {:?}",
+            approx_of(t)
+        );
+    }
+    // A hedged number keeps its key and links with the plain one; a
+    // magnitude without a number is keyed with "~".
+    assert_eq!(one("rund 100.000 Soldaten").4, one("100.000 Soldaten").4);
+    assert_eq!(one("Hunderte Soldaten").4, s("count:~100:soldat"));
+    // Years, dates and times are never approximate.
+    assert_eq!(
+        approx_of("um die 20 Uhr"),
+        vec![("20 Uhr".to_string(), false)]
+    );
+    assert_eq!(
+        approx_of("rund 2015 gegründet"),
+        vec![("2015".to_string(), false)]
+    );
+}
+
 #[test]
 fn values_are_exact_decimals() {
     let cases = [

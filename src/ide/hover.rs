@@ -210,13 +210,17 @@ fn name_card_full(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverC
 
 fn figure_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
     let f = corpus.figure(r);
-    // German notation ("100.000", "8,2 Mrd.", "2,5 %"); the unit follows
-    // separately (but a percentage keeps its sign).
-    let value = if f.category == crate::model::FigureCategory::Percent {
+    // German notation ("100.000", "8,2 Mrd.", "2,5 %"), "≈" before an
+    // approximate figure; the unit follows separately (but a percentage
+    // keeps its sign).
+    let mut value = if f.category == crate::model::FigureCategory::Percent {
         crate::ide::lens::figure_label(&f.value, f.category, f.unit.as_deref())
     } else {
         crate::ide::lens::german_value(&f.value, f.category)
     };
+    if f.approx {
+        value.insert_str(0, "≈ ");
+    }
     let mut md = format!("**{}** · {}", text(&value), f.category.as_str());
     if let Some(unit) = &f.unit {
         let _ = write!(md, " · {}", text(unit));
@@ -245,11 +249,7 @@ fn figure_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard
             let _ = write!(
                 md,
                 "\n- {} in {}",
-                text(&crate::ide::lens::figure_label(
-                    &of.value,
-                    of.category,
-                    of.unit.as_deref()
-                )),
+                text(&crate::ide::lens::figure_label_of(of)),
                 file_name(corpus, o.doc)
             );
         }
@@ -292,10 +292,10 @@ mod tests {
                  Soldaten. Die Zinsen stiegen um 2,5 Prozent, der Preis auf 1,99 Euro. \
                  Es waren Hunderte Menschen. Im Jahr 2015 fiel sie um 5,5 Prozentpunkte.";
         assert_eq!(card_at(t, "8,2"), "**8,2 Mrd.** · money · EUR");
-        assert_eq!(card_at(t, "100.000"), "**100.000** · count · Soldat");
+        assert_eq!(card_at(t, "100.000"), "**≈ 100.000** · count · Soldat");
         assert_eq!(card_at(t, "2,5"), "**2,5 %** · percent · %");
         assert_eq!(card_at(t, "1,99"), "**1,99** · money · EUR");
-        assert_eq!(card_at(t, "Hunderte"), "**100** · count · Mensch");
+        assert_eq!(card_at(t, "Hunderte"), "**≈ 100** · count · Mensch");
         assert_eq!(card_at(t, "2015"), "**2015** · year");
         assert_eq!(
             card_at(t, "5,5"),

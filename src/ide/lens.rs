@@ -3,7 +3,7 @@
 
 use super::Location;
 use crate::corpus::{count_docs, Corpus, DocId, ItemRef, KeyId};
-use crate::model::{Decimal, FigureCategory, FigureValue, Span};
+use crate::model::{Decimal, Figure, FigureCategory, FigureValue, Span};
 use crate::text::tokenize::{tokenize, TokenKind};
 use std::collections::BTreeSet;
 
@@ -116,6 +116,17 @@ pub fn figure_label(value: &FigureValue, category: FigureCategory, unit: Option<
     }
 }
 
+/// [`figure_label`] of a figure, with "≈ " before an approximate one
+/// ("≈ 100", "≈ 1 Mio.").
+pub fn figure_label_of(f: &Figure) -> String {
+    let label = figure_label(&f.value, f.category, f.unit.as_deref());
+    if f.approx {
+        format!("≈ {label}")
+    } else {
+        label
+    }
+}
+
 /// Hints after figures written (partly) in words: "zwei Prozent ⟨2 %⟩".
 /// Returns (offset to place the hint at, label).
 pub fn inlay_hints(corpus: &Corpus, text: &str, doc: DocId, range: Span) -> Vec<(usize, String)> {
@@ -136,7 +147,7 @@ pub fn inlay_hints(corpus: &Corpus, text: &str, doc: DocId, range: Span) -> Vec<
         if !worded {
             continue;
         }
-        let label = figure_label(&f.value, f.category, f.unit.as_deref());
+        let label = figure_label_of(f);
         out.push((f.span.end as usize, format!("⟨{label}⟩")));
     }
     out
@@ -238,5 +249,15 @@ mod tests {
         );
         assert_eq!(figure_label(&num("2014"), C::Year, None), "2014");
         assert_eq!(figure_label(&num("21"), C::Ordinal, None), "21.");
+        let f = Figure {
+            span: Span::new(0, 1),
+            value: num("1000000"),
+            category: C::Count,
+            unit: None,
+            quantity_key: None,
+            topic_key: None,
+            approx: true,
+        };
+        assert_eq!(figure_label_of(&f), "≈ 1 Mio.");
     }
 }
