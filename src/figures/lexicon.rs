@@ -18,7 +18,12 @@
 //! - `notunit`: capitalised function words that are never the counted noun;
 //! - `notadj`: lower-case words that end like adjectives but are not;
 //! - `numhedge`: a word (or two, "mehr als") before a stated number that
-//!   makes it approximate ("rund 100", "knapp 50", "über 1.000").
+//!   makes it approximate ("rund 100", "knapp 50", "über 1.000");
+//! - `idword`: a number right after it is an identifier, not a figure
+//!   ("Artikel 5", "Nummer fünf", "Nr. 3", "Version 2", "WKN 716460");
+//! - `rankword`: a number after it is a rank ("Platz drei", "Rang 5");
+//! - `unitbefore`: a word before a number that gives its unit →
+//!   `category:unit` ("Tempo 30" → 30 km/h).
 
 use fxhash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
@@ -51,6 +56,9 @@ pub(crate) struct Lexicon {
     pub numhedge: FxHashSet<String>,
     /// Last words of two-word hedges ("als" of "mehr als").
     pub numhedge_tail: FxHashSet<String>,
+    pub idword: FxHashSet<String>,
+    pub rankword: FxHashSet<String>,
+    pub unitbefore: FxHashMap<String, (FigureCategory, &'static str)>,
 }
 
 fn leak(s: &str) -> &'static str {
@@ -145,6 +153,19 @@ impl Lexicon {
                         lx.numhedge_tail.insert(tail.to_string());
                     }
                     lx.numhedge.insert(form);
+                }
+                "idword" => {
+                    lx.idword.insert(form);
+                }
+                "rankword" => {
+                    lx.rankword.insert(form);
+                }
+                "unitbefore" => {
+                    if let Some((c, u)) = value.split_once(':') {
+                        if let Some(cat) = parse_category(c) {
+                            lx.unitbefore.insert(form, (cat, leak(u)));
+                        }
+                    }
                 }
                 _ => {}
             }

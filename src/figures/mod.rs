@@ -40,6 +40,17 @@
 //!   and its plain key (it links with the unhedged number) and is marked
 //!   approximate. Limits ("mindestens 2 %", "bis zu 500 Euro") state their
 //!   number exactly and are not. Hover and hints show "≈".
+//! - **Not figures**: a number right after an identifier word (`idword`:
+//!   "Artikel 5", "Nr. 3", "Nummer fünf", "§ 5", "Version 2", "Linie 42",
+//!   "WKN 716460"); a one- or two-digit number right after a name ("Windows
+//!   11", "iPhone 15", "Playstation 5", "Golf 8") or a dotted version after
+//!   one ("Python 3.12"), unless a unit or a counted plural noun follows
+//!   ("Zum Teil 30 Prozent", "Weitere 30 Soldaten"); longer numbers after a
+//!   name stay bare counts ("eine Boeing 747"; see `MAX_MODEL_DIGITS`).
+//! - **Ranks**: a rank after
+//!   `rankword` ("Platz drei", "auf Rang 5") is a bare count: no unit, never
+//!   linked. "in der 89. Minute" is an ordinal. "Tempo 30" is 30 km/h
+//!   (`unitbefore`).
 //! - **Unit**: counts: the governed noun after the number (adjectives skipped),
 //!   compound head after the last hyphen, in the singular ("100.000
 //!   US-Soldaten" → "Soldat"); percent: "%", "Prozentpunkt" or "‰"; money: the
@@ -167,6 +178,13 @@ fn capitalise(s: &str) -> String {
         None => String::new(),
     }
 }
+
+/// A name directly before a bare number of at most this many digits makes
+/// it a model or version number ("Windows 11", "iPhone 15", "Golf 8"), no
+/// figure. Longer ones stay bare counts ("eine Boeing 747": no unit, never
+/// linked), as a capitalised noun before three or more digits is as often
+/// telegram style as a model name.
+const MAX_MODEL_DIGITS: usize = 2;
 
 /// Every cardinal number word starts with one of these.
 const CARDINAL_STARTS: [&str; 13] = [
@@ -318,6 +336,10 @@ impl<'a> Scanner<'a> {
                 Some(end)
             }
             NumShape::DayMonth { a, b } => {
+                // "Python 3.12", "iOS 17.2.", "Version 2.1": a version, no date.
+                if self.identifier_before(i) || self.name_before(i) {
+                    return Some(i + 1);
+                }
                 if self.cont(i + 1) && self.t(i + 1) == "Uhr" && a <= 24 && b < 60 {
                     out.push(self.time_fig(self.span(i, i + 1), a, b));
                     return Some(i + 2);
@@ -403,6 +425,11 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 let (value, next, scaled) = self.extend(i, i + 1, value, plain_digits)?;
+                if first == i && !scaled {
+                    if let Some(j) = self.bare_after_word(i, next, value, plain_digits, out) {
+                        return Some(j);
+                    }
+                }
                 let year_cand = plain_digits == 4
                     && !scaled
                     && currency.is_none()
@@ -455,6 +482,52 @@ impl<'a> Scanner<'a> {
             NumShape::Compound { value, tail_start } => self.compound(i, value, tail_start, out),
             NumShape::Other => None,
         }
+    }
+
+    /// A bare number at `i` (digits up to token `next`, no sign, currency or
+    /// scale) after a word that says what it is: an identifier ("Artikel
+    /// 5", "Nr. 3") or a name with a one- or two-digit model or version
+    /// number ("Windows 11", "iPhone 15") is no figure; a rank ("Platz 3",
+    /// "Rang 5") is a bare count, never linked; "Tempo 30" is 30 km/h.
+    /// Returns the token to go on from, `None` when nothing applies.
+    fn bare_after_word(
+        &self,
+        i: usize,
+        next: usize,
+        value: Decimal,
+        plain_digits: usize,
+        out: &mut Vec<Figure>,
+    ) -> Option<usize> {
+        if i == 0 || !self.cont(i) {
+            return None;
+        }
+        let counted = !self.nothing_counted(next);
+        if !counted
+            && (self.identifier_before(i)
+                || ((1..=MAX_MODEL_DIGITS).contains(&plain_digits) && self.name_before(i)))
+        {
+            return Some(next);
+        }
+        if !self.is_word(i - 1) || self.adjacent(i - 1, i) {
+            return None;
+        }
+        let lw = lower(self.t(i - 1));
+        let sp = Span::new(
+            self.toks[i].span.start as usize,
+            self.toks[next - 1].span.end as usize,
+        );
+        if self.lx.rankword.contains(&*lw) && self.unit_at(next).is_none() {
+            out.push(self.count_fig(sp, value, None, false));
+            return Some(next);
+        }
+        if let Some(&(cat, unit)) = self.lx.unitbefore.get(&*lw) {
+            if self.unit_at(next).is_none() {
+                let sp = Span::new(self.toks[i - 1].span.start as usize, sp.end as usize);
+                out.push(self.simple(sp, value, cat, unit, unit, false));
+                return Some(next);
+            }
+        }
+        None
     }
 
     fn span(&self, a: usize, b_incl: usize) -> Span {
@@ -891,6 +964,12 @@ impl<'a> Scanner<'a> {
                 return None;
             }
             let (value, next, scaled) = self.extend(i, i + 1, v, 0)?;
+            // "Nummer fünf", "Platz drei", "Tempo dreißig"
+            if !scaled {
+                if let Some(j) = self.bare_after_word(i, next, value, 0, out) {
+                    return Some(j);
+                }
+            }
             return Some(self.emit_word_expr(i, next, value, false, scaled, out));
         }
         if let Some(v) = ["te", "ten", "ter", "tes", "tem"]
@@ -1201,6 +1280,83 @@ impl<'a> Scanner<'a> {
     /// The lower-cased word at `k` when it is a word on the line of `k + 1`.
     fn word_at(&self, k: usize) -> Option<std::borrow::Cow<'a, str>> {
         (self.is_word(k) && !self.toks[k + 1].line_start).then(|| lower(self.t(k)))
+    }
+
+    /// An identifier word before the number at `i` ("Artikel 5", "Nr. 5",
+    /// "WKN: 716460", "§ 3", "Nummer fünf"): the number names something and
+    /// is no figure.
+    fn identifier_before(&self, i: usize) -> bool {
+        if i == 0 || self.toks[i].line_start {
+            return false;
+        }
+        let mut k = i - 1;
+        // "Nr. 5", "Abs. 2", "WKN: 716460"
+        if matches!(self.t(k), "." | ":") && self.kind(k) == Some(TokenKind::Punct) {
+            if k == 0 || self.toks[k].line_start || !self.adjacent(k - 1, k) {
+                return false;
+            }
+            k -= 1;
+        }
+        if self.t(k) == "§" {
+            return true;
+        }
+        // "Corona-Warnstufe 2": the compound's head
+        let w = self.t(k);
+        let head = w.rsplit('-').next().unwrap_or(w);
+        self.is_word(k) && self.lx.idword.contains(&*lower(head))
+    }
+
+    /// A name written right before the bare number at `i` ("Windows 11",
+    /// "iPhone 15", "Golf 8", "Python 3.12"): a capitalised word (or one with
+    /// a capital inside) that is no function word, hedge, unit, month or
+    /// year word, nor a capitalised adjective or number word opening a
+    /// sentence ("Weitere 30"). The caller checks that no unit or counted
+    /// noun follows.
+    fn name_before(&self, i: usize) -> bool {
+        if i == 0 || self.toks[i].line_start || self.adjacent(i - 1, i) || !self.is_word(i - 1) {
+            return false;
+        }
+        let w = self.t(i - 1);
+        if !w.chars().any(char::is_uppercase) || w.contains('-') {
+            return false;
+        }
+        let lw = lower(w);
+        let lx = self.lx;
+        let l = &*lw;
+        if lx.notunit.contains(l)
+            || lx.month.contains_key(l)
+            || lx.yearctx.contains(l)
+            || lx.hedge.contains(l)
+            || lx.numhedge.contains(l)
+            || lx.approx.contains_key(l)
+            || lx.scale.contains_key(l)
+            || lx.article.contains(l)
+            || lx.currency.contains_key(l)
+            || lx.percent.contains_key(l)
+            || lx.measure.contains_key(w)
+            || lx.measure.contains_key(l)
+            || lx.timeunit.contains_key(l)
+            || lx.rankword.contains(l)
+            || lx.unitbefore.contains_key(l)
+            || matches!(l, "minus" | "plus")
+        {
+            return false;
+        }
+        !(self.sentence_initial(i - 1)
+            && (self.adjective_like(l) || cardinal_word(l).is_some() || ordinal_word(l).is_some()))
+    }
+
+    /// The number ending before token `next` has nothing after it that makes
+    /// it a quantity: no unit, no range, no counted plural noun.
+    fn nothing_counted(&self, next: usize) -> bool {
+        if self.unit_at(next).is_some() || self.range_tail(next).is_some() {
+            return false;
+        }
+        !(self.cont(next)
+            && self.is_word(next)
+            && starts_upper(self.t(next))
+            && looks_plural(self.t(next))
+            && self.noun_after(next).is_some())
     }
 
     /// A hedge before the expression whose first token is `i` ("rund 100",

@@ -508,6 +508,62 @@ fn approx_of(text: &str) -> Vec<(String, bool)> {
         .collect()
 }
 
+fn texts(text: &str) -> Vec<String> {
+    figs(text).into_iter().map(|r| r.0).collect()
+}
+
+#[test]
+fn model_and_version_numbers_are_not_figures() {
+    for t in [
+        "Microsoft stellt Windows 11 vor.",
+        "Samsung bringt das Galaxy S24 auf den Markt.",
+        "Der VW Golf 8 ist da.",
+        "Python 3.12 ist erschienen.",
+        "Jetzt kommt Python 3.12.",
+        "Apple veröffentlicht iOS 17.2.",
+        "Die Episode VII lief im Kino.",
+        "Die Version 2.0 bringt Neuerungen.",
+        "Die Version 2.1. Dann kam mehr.",
+        "Das Release 4.1.2 behebt Fehler.",
+        "Das iPhone 15 Pro ist teuer.",
+        "Er wohnt in der Hauptstraße 5.",
+    ] {
+        assert!(figs(t).is_empty(), "{t}: {:?}", figs(t));
+    }
+    // The rest of the sentence keeps its figures.
+    assert_eq!(
+        texts("Das neue iPhone 15 kostet 999 Euro."),
+        vec!["999 Euro"]
+    );
+    let r = figs("Sony verkauft die Playstation 5 seit 2020.");
+    assert_eq!((r.len(), r[0].2), (1, "year"));
+    // A unit or a counted noun after the number makes it a figure again.
+    assert_eq!(one("Das sind zum Teil 30 Prozent.").2, "percent");
+    assert_eq!(one("Weitere 30 Soldaten kamen.").3, s("Soldat"));
+    assert_eq!(one("Gut 30 Menschen kamen.").3, s("Mensch"));
+    // Longer numbers after a name stay bare, unlinked counts.
+    let r = one("Eine Boeing 747 landete.");
+    assert_eq!((r.2, r.3.clone(), r.4.clone()), ("count", None, None));
+}
+
+#[test]
+fn identifiers_are_not_figures() {
+    for t in [
+        "Artikel 5 des NATO-Vertrags.",
+        "Das regelt Artikel 146 des Grundgesetzes.",
+        "Nach § 5 ist das verboten.",
+        "Nach Paragraf 219a ist das verboten.",
+        "Er trägt die Nummer fünf.",
+        "Er trug die Nr. 10 im Team.",
+        "Die Aktie (ISIN DE0007164600, WKN 716460) stieg.",
+        "Die Aktie (WKN: 716460) stieg.",
+        "Der Bus der Linie 42 fiel aus.",
+        "Es gilt Warnstufe 3.",
+    ] {
+        assert!(figs(t).is_empty(), "{t}: {:?}", figs(t));
+    }
+}
+
 #[test]
 fn vague_quantities_are_approximate() {
     for (t, span) in [
