@@ -195,6 +195,8 @@ pub enum FigureCategory {
     Ordinal,
     Duration,
     Measure,
+    /// A sports result ("2:1", "3:0-Sieg", "24:22"): value the text "2:1".
+    Score,
 }
 
 impl FigureCategory {
@@ -209,12 +211,13 @@ impl FigureCategory {
             FigureCategory::Ordinal => "ordinal",
             FigureCategory::Duration => "duration",
             FigureCategory::Measure => "measure",
+            FigureCategory::Score => "score",
         }
     }
 }
 
-/// A normalised figure value: an exact decimal number, or a string for dates
-/// and times (ISO 8601: "2022-02-16", "2022-07", "04:24").
+/// A normalised figure value: an exact decimal number, or a string for dates,
+/// times and scores (ISO 8601: "2022-02-16", "2022-07", "04:24"; "2:1").
 /// (Externally tagged in serde so binary formats can read it back; the JSON
 /// export writes the bare value, see `FigureValue::to_json`.)
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -22,6 +22,10 @@
 //! - `idword`: a number right after it is an identifier, not a figure
 //!   ("Artikel 5", "Nummer fünf", "Nr. 3", "Version 2", "WKN 716460");
 //! - `rankword`: a number after it is a rank ("Platz drei", "Rang 5");
+//! - `scorectx`: "n:m" after it is a sports score ("siegten mit 20:18"),
+//!   `scoreafter`: before it ("28:24 gegen Flensburg");
+//! - `timectx`: "n:m" after it is a time even without "Uhr" ("um 20:15");
+//! - `ratioword`: "n:m" after it is a ratio, no figure ("Verhältnis 1:1");
 //! - `unitbefore`: a word before a number that gives its unit →
 //!   `category:unit` ("Tempo 30" → 30 km/h).
 
@@ -58,6 +62,10 @@ pub(crate) struct Lexicon {
     pub numhedge_tail: FxHashSet<String>,
     pub idword: FxHashSet<String>,
     pub rankword: FxHashSet<String>,
+    pub scorectx: FxHashSet<String>,
+    pub scoreafter: FxHashSet<String>,
+    pub timectx: FxHashSet<String>,
+    pub ratioword: FxHashSet<String>,
     pub unitbefore: FxHashMap<String, (FigureCategory, &'static str)>,
 }
 
@@ -159,6 +167,18 @@ impl Lexicon {
                 }
                 "rankword" => {
                     lx.rankword.insert(form);
+                }
+                "scorectx" => {
+                    lx.scorectx.insert(form);
+                }
+                "scoreafter" => {
+                    lx.scoreafter.insert(form);
+                }
+                "timectx" => {
+                    lx.timectx.insert(form);
+                }
+                "ratioword" => {
+                    lx.ratioword.insert(form);
                 }
                 "unitbefore" => {
                     if let Some((c, u)) = value.split_once(':') {

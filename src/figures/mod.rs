@@ -21,7 +21,8 @@
 //!   measures, durations, years and ordinals; `Text` (ISO 8601) for dates
 //!   ("2022-02-16", "2018-07", "--02-24" when no year is given, "--08" for a
 //!   month alone after "im/Anfang/Mitte/Ende/seit/bis/ab/vom") and times
-//!   ("04:24"; "20 Uhr" → "20:00", "20.30 Uhr" → "20:30").
+//!   ("04:24"; "20 Uhr" → "20:00", "20.30 Uhr" → "20:30"), and the score
+//!   itself for scores ("2:1").
 //! - **Years**: a plain 4-digit number 1000..=2100 is a year after a year
 //!   word ("seit", "Jahr", "Ende", "Sommer"…), in a year range ("2013 bis
 //!   2015"), or when no plural-looking noun follows right away ("1949
@@ -47,7 +48,10 @@
 //!   one ("Python 3.12"), unless a unit or a counted plural noun follows
 //!   ("Zum Teil 30 Prozent", "Weitere 30 Soldaten"); longer numbers after a
 //!   name stay bare counts ("eine Boeing 747"; see `MAX_MODEL_DIGITS`).
-//! - **Ranks**: a rank after
+//! - **Sports**: a score "n:m" is a `score` figure ("2:1", "3:0" of
+//!   "3:0-Sieg"; "20:18" only next to a score word: "siegten mit 20:18",
+//!   "28:24 gegen Kiel"; with "Uhr", a leading zero or a time word before it
+//!   it is a time; after "Verhältnis" or "Maßstab" nothing). A rank after
 //!   `rankword` ("Platz drei", "auf Rang 5") is a bare count: no unit, never
 //!   linked. "in der 89. Minute" is an ordinal. "Tempo 30" is 30 km/h
 //!   (`unitbefore`).
@@ -62,7 +66,8 @@
 //!   "duration:3:woche"), `year:2014`, `date:2022-02-16`. The unit key is the
 //!   stem of the singular unit, mapped through the synonym table
 //!   (Mitgliedstaaten/Mitgliedsländer/Mitglieder → "mitglied"). `None` for a
-//!   count without a unit or with a generic unit ("Mal"), for times, and for
+//!   count without a unit or with a generic unit ("Mal"), for times and
+//!   scores, and for
 //!   ordinals unless they have both a unit and a qualifier
 //!   ("ordinal:21:tag@krieg").
 //! - **topic_key** the same quantity without its value, only when a qualifier
@@ -136,6 +141,14 @@ struct Expr {
     /// The unit token may be included in the span (false for the first part
     /// of a range: "10 bis 20 Prozent").
     include_unit: bool,
+}
+
+/// What "n:m" is next to its context words.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Colon {
+    Time,
+    Score,
+    Ratio,
 }
 
 enum UnitKind {
@@ -331,6 +344,17 @@ impl<'a> Scanner<'a> {
                 let mut end = i + 1;
                 if self.cont(end) && self.t(end) == "Uhr" {
                     end += 1;
+                } else if !s.starts_with('0') {
+                    // "mit 20:18", "24:22 gegen Kiel": a score, unless a
+                    // time word comes first ("um 20:15").
+                    match self.colon_context(i) {
+                        Colon::Score => {
+                            out.push(self.score_fig(tok.span, h, m));
+                            return Some(i + 1);
+                        }
+                        Colon::Ratio => return Some(i + 1),
+                        Colon::Time => {}
+                    }
                 }
                 out.push(self.time_fig(self.span(i, end - 1), h, m));
                 Some(end)
@@ -480,6 +504,18 @@ impl<'a> Scanner<'a> {
                 Some(j)
             }
             NumShape::Compound { value, tail_start } => self.compound(i, value, tail_start, out),
+            NumShape::Score { a, b, tail_start } => {
+                // "2:1", "3:0-Sieg", "28:24"; none in "im Verhältnis 1:1".
+                if self.colon_context(i) == Colon::Ratio {
+                    return Some(i + 1);
+                }
+                let end = match tail_start {
+                    Some(t) => tok.span.start as usize + t - 1,
+                    None => tok.span.end as usize,
+                };
+                out.push(self.score_fig(Span::new(tok.span.start as usize, end), a, b));
+                Some(i + 1)
+            }
             NumShape::Other => None,
         }
     }
@@ -1282,6 +1318,41 @@ impl<'a> Scanner<'a> {
         (self.is_word(k) && !self.toks[k + 1].line_start).then(|| lower(self.t(k)))
     }
 
+    /// "n:m" at `i`: a time, a score or a ratio, by the words around it.
+    /// Time words before it win ("um 20:15"), then ratio words ("im
+    /// Verhältnis 1:1"), then score words before or after it ("siegten mit
+    /// 20:18", "24:22 gegen Kiel", "3:1 (1:0)"); otherwise a time.
+    fn colon_context(&self, i: usize) -> Colon {
+        // "Endstand: 20:18"
+        let before = match i.checked_sub(1) {
+            Some(k) if k > 0 && self.is_punct(k, ":") && !self.toks[k].line_start => Some(k - 1),
+            k => k,
+        };
+        if let Some(w) = before.and_then(|k| self.word_at(k)) {
+            if self.lx.timectx.contains(&*w) {
+                return Colon::Time;
+            }
+            if self.lx.ratioword.contains(&*w) {
+                return Colon::Ratio;
+            }
+            if self.lx.scorectx.contains(&*w) {
+                return Colon::Score;
+            }
+        }
+        if self.cont(i + 1) {
+            if self.is_word(i + 1) && self.lx.scoreafter.contains(&*lower(self.t(i + 1))) {
+                return Colon::Score;
+            }
+            if self.is_punct(i + 1, "(")
+                && self.kind(i + 2) == Some(TokenKind::Number)
+                && self.t(i + 2).contains(':')
+            {
+                return Colon::Score;
+            }
+        }
+        Colon::Time
+    }
+
     /// An identifier word before the number at `i` ("Artikel 5", "Nr. 5",
     /// "WKN: 716460", "§ 3", "Nummer fünf"): the number names something and
     /// is no figure.
@@ -1338,6 +1409,8 @@ impl<'a> Scanner<'a> {
             || lx.timeunit.contains_key(l)
             || lx.rankword.contains(l)
             || lx.unitbefore.contains_key(l)
+            || lx.scorectx.contains(l)
+            || lx.timectx.contains(l)
             || matches!(l, "minus" | "plus")
         {
             return false;
@@ -1620,6 +1693,18 @@ impl<'a> Scanner<'a> {
             value: FigureValue::Text(sym(iso)),
             category: FigureCategory::Date,
             unit: None,
+            topic_key: None,
+            approx: false,
+        }
+    }
+
+    fn score_fig(&self, span: Span, a: u32, b: u32) -> Figure {
+        Figure {
+            span,
+            value: FigureValue::Text(sym(format!("{a}:{b}"))),
+            category: FigureCategory::Score,
+            unit: None,
+            quantity_key: None,
             topic_key: None,
             approx: false,
         }

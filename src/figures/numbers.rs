@@ -21,6 +21,13 @@ pub(crate) enum NumShape {
     DayMonth { a: u32, b: u32 },
     /// hh:mm
     Time { h: u32, m: u32 },
+    /// n:m that cannot be a time: a score or ratio ("2:1", "3:0-Sieg",
+    /// "28:24"). `tail_start` is where a hyphen compound's tail starts.
+    Score {
+        a: u32,
+        b: u32,
+        tail_start: Option<usize>,
+    },
     /// yyyy-mm
     IsoMonth { y: u32, m: u32 },
     /// yyyy-mm-dd
@@ -94,6 +101,34 @@ pub(crate) fn parse_german(s: &str) -> Option<(Decimal, usize)> {
     Some((v, plain_digits))
 }
 
+/// "2:1", "28:24", "3:0-Sieg": two numbers of 1..=3 digits around a colon
+/// that are no time (a time has two-digit minutes below 60 and no tail).
+fn score(s: &str, head: &str, num_end: usize) -> Option<NumShape> {
+    let (a, b) = head.split_once(':')?;
+    let tail_start = match &s[num_end..] {
+        "" => None,
+        rest => {
+            let after = rest.strip_prefix('-')?;
+            if !after.chars().next().is_some_and(char::is_alphabetic) {
+                return None;
+            }
+            Some(num_end + 1)
+        }
+    };
+    if a.is_empty() || a.len() > 3 || b.is_empty() || b.len() > 3 {
+        return None;
+    }
+    let (a_v, b_v) = (small(a)?, small(b)?);
+    if tail_start.is_none() && a.len() <= 2 && b.len() == 2 && a_v <= 24 && b_v < 60 {
+        return None; // a time shape; context decides
+    }
+    Some(NumShape::Score {
+        a: a_v,
+        b: b_v,
+        tail_start,
+    })
+}
+
 /// Classifies a Number token's text.
 pub(crate) fn shape(s: &str) -> NumShape {
     let num_end = s
@@ -101,6 +136,9 @@ pub(crate) fn shape(s: &str) -> NumShape {
         .position(|b| !(b.is_ascii_digit() || b == b'.' || b == b',' || b == b':'))
         .unwrap_or(s.len());
     let head = &s[..num_end];
+    if let Some(sc) = score(s, head, num_end) {
+        return sc;
+    }
     if num_end < s.len() {
         let rest = &s[num_end..];
         let value = parse_german(head).map(|(v, _)| v);
@@ -449,6 +487,14 @@ mod tests {
             }
         );
         assert_eq!(shape("3.1.4"), NumShape::Other);
+        // Scores: what cannot be a time, and hyphen compounds.
+        let score = |a, b, tail_start| NumShape::Score { a, b, tail_start };
+        assert_eq!(shape("2:1"), score(2, 1, None));
+        assert_eq!(shape("28:24"), score(28, 24, None));
+        assert_eq!(shape("3:0-Sieg"), score(3, 0, Some(4)));
+        assert_eq!(shape("20:18-Erfolg"), score(20, 18, Some(6)));
+        assert_eq!(shape("20:18"), NumShape::Time { h: 20, m: 18 });
+        assert_eq!(shape("1:1000"), NumShape::Other);
         assert_eq!(shape("24.2"), NumShape::DayMonth { a: 24, b: 2 });
         assert!(matches!(
             shape("030"),

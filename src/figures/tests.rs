@@ -565,6 +565,69 @@ fn identifiers_are_not_figures() {
 }
 
 #[test]
+fn ranks_minutes_and_scores() {
+    // Ranks: bare counts, no unit, never linked (as "Platz 3." always was).
+    for t in [
+        "Er landete auf Platz drei.",
+        "Sie kam auf Rang 5.",
+        "Er kam auf Platz 3 der Weltrangliste.",
+    ] {
+        let r = one(t);
+        assert_eq!(
+            (r.2, r.3.clone(), r.4.clone(), r.5.clone()),
+            ("count", None, None, None),
+            "{t}"
+        );
+    }
+    let r = one("Er traf in der 89. Minute.");
+    assert_eq!(
+        (r.0.as_str(), r.2, r.3.clone()),
+        ("89.", "ordinal", s("Minute"))
+    );
+    // Scores: their own category, the score as text, no key; not a time.
+    for (t, span, v) in [
+        ("Bayern gewann 2:1 gegen Dortmund.", "2:1", "2:1"),
+        ("Nach dem 3:0-Sieg jubelten die Fans.", "3:0", "3:0"),
+        ("Der 2:0-Erfolg war verdient.", "2:0", "2:0"),
+        ("Das Spiel endete 1:1.", "1:1", "1:1"),
+        ("Die Handballer siegten mit 20:18.", "20:18", "20:18"),
+        ("Es steht 24:22 für Kiel.", "24:22", "24:22"),
+        (
+            "Die Kieler gewannen 28:24 gegen Flensburg.",
+            "28:24",
+            "28:24",
+        ),
+        ("Endstand: 21:19 für Kiel.", "21:19", "21:19"),
+    ] {
+        let r = one(t);
+        assert_eq!((r.0.as_str(), r.1.as_str(), r.2), (span, v, "score"), "{t}");
+        assert_eq!(
+            (r.3.clone(), r.4.clone(), r.5.clone()),
+            (None, None, None),
+            "{t}"
+        );
+    }
+    let r = figs("Das Ergebnis: 3:1 (1:0).");
+    assert_eq!(
+        r.iter().map(|x| x.2).collect::<Vec<_>>(),
+        vec!["score", "score"]
+    );
+    // Times stay times.
+    for (t, v) in [
+        ("Um 20:15 beginnt der Film.", "20:15"),
+        ("Der Film beginnt 20:15 Uhr.", "20:15"),
+        ("Der Zug kommt ab 9:30.", "09:30"),
+        ("Stand: 16.02.2022 04:24", "04:24"),
+    ] {
+        let r = figs(t);
+        let last = r.last().unwrap();
+        assert_eq!((last.1.as_str(), last.2), (v, "time"), "{t}");
+    }
+    // Ratios are neither.
+    assert!(figs("Sie tauschten im Verhältnis 1:1.").is_empty());
+}
+
+#[test]
 fn vague_quantities_are_approximate() {
     for (t, span) in [
         ("Es kamen mehrere Millionen Menschen.", "mehrere Millionen"),

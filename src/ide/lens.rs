@@ -71,7 +71,7 @@ pub fn code_lenses(corpus: &Corpus, doc: DocId) -> Vec<Lens> {
 /// "1.234,56"); a million and more as "Mio.", "Mrd." or "Bio." when that is
 /// exact in at most three decimals ("8,2 Mrd.", "260 Mrd.", but
 /// "1.234.567"); years as written ("2014"), ordinals with their dot ("21."),
-/// dates and times as their text.
+/// dates, times and scores as their text.
 pub fn german_value(value: &FigureValue, category: FigureCategory) -> String {
     let n = match value {
         FigureValue::Text(s) => return s.to_string(),
@@ -249,6 +249,10 @@ mod tests {
         );
         assert_eq!(figure_label(&num("2014"), C::Year, None), "2014");
         assert_eq!(figure_label(&num("21"), C::Ordinal, None), "21.");
+        assert_eq!(
+            figure_label(&FigureValue::Text(crate::model::sym("2:1")), C::Score, None),
+            "2:1"
+        );
         let f = Figure {
             span: Span::new(0, 1),
             value: num("1000000"),
