@@ -41,6 +41,10 @@
 //!   and its plain key (it links with the unhedged number) and is marked
 //!   approximate. Limits ("mindestens 2 %", "bis zu 500 Euro") state their
 //!   number exactly and are not. Hover and hints show "≈".
+//! - **Parentheses** between a number and its scale or unit hold a
+//!   comparison value that shares them: "6,3 (2023: 4,9) Millionen Euro"
+//!   gives 6300000 EUR, the year 2023 and 4900000 EUR, each spanning only
+//!   its number.
 //! - **Not figures**: a number right after an identifier word (`idword`:
 //!   "Artikel 5", "Nr. 3", "Nummer fünf", "§ 5", "Version 2", "Linie 42",
 //!   "WKN 716460"); a one- or two-digit number right after a name ("Windows
@@ -471,6 +475,14 @@ impl<'a> Scanner<'a> {
                     first_tok: i,
                     include_unit: true,
                 };
+                let own_scale = if scaled {
+                    (i + 1..next).find_map(|k| self.scale_at(k).map(|(sc, _)| sc))
+                } else {
+                    None
+                };
+                if let Some(j) = self.paren_aside(&e, own_scale, out) {
+                    return Some(j);
+                }
                 let (f, j) = self.build(&e);
                 out.push(f);
                 Some(j)
@@ -564,6 +576,103 @@ impl<'a> Scanner<'a> {
             }
         }
         None
+    }
+
+    /// "6,3 (2023: 4,9) Millionen Euro", "6,3 Mio. (Vorjahr: 4,9) Euro": a
+    /// comparison value in parentheses between the number of `e` and its
+    /// scale or unit. Both numbers take the scale and the unit after the
+    /// parenthesis (the inner one the outer's own scale when it has none);
+    /// a year labelling the inner number ("2023:") is a year. Pushes the
+    /// figures and returns the token after them; `None` when there is no
+    /// such parenthesis.
+    fn paren_aside(
+        &self,
+        e: &Expr,
+        own_scale: Option<Decimal>,
+        out: &mut Vec<Figure>,
+    ) -> Option<usize> {
+        let open = e.next;
+        if !self.cont(open) || !self.is_punct(open, "(") {
+            return None;
+        }
+        // A label before the inner number: "2023:", "Vorjahr:", "Vj.:", "i. V.".
+        let mut k = open + 1;
+        let mut year_tok = None;
+        loop {
+            if !self.cont(k) || k > open + 6 {
+                return None;
+            }
+            match self.kind(k)? {
+                TokenKind::Word => {}
+                TokenKind::Punct if matches!(self.t(k), ":" | ".") => {}
+                TokenKind::Number if self.is_punct(k + 1, ":") && self.year_at(k).is_some() => {
+                    year_tok = Some(k);
+                }
+                TokenKind::Number => break,
+                _ => return None,
+            }
+            k += 1;
+        }
+        let inner_tok = k;
+        let NumShape::Cardinal {
+            value: inner_value,
+            leading_zero: false,
+            ..
+        } = shape(self.t(inner_tok))
+        else {
+            return None;
+        };
+        let (inner_scale, close) = match self.scale_at(inner_tok + 1) {
+            Some((sc, after)) => (Some(sc), after),
+            None => (None, inner_tok + 1),
+        };
+        if !self.cont(close) || !self.is_punct(close, ")") {
+            return None;
+        }
+        let (after_scale, after) = match self.scale_at(close + 1) {
+            Some((sc, after)) => (Some(sc), after),
+            None => (None, close + 1),
+        };
+        let unit = self.unit_at(after);
+        if matches!(unit, Some((UnitKind::Uhr, _))) || (after_scale.is_none() && unit.is_none()) {
+            return None;
+        }
+        let outer_value = match (own_scale, after_scale) {
+            (None, Some(sc)) => e.value.checked_mul(sc)?,
+            _ => e.value,
+        };
+        let inner_value = match inner_scale.or(after_scale).or(own_scale) {
+            Some(sc) => inner_value.checked_mul(sc)?,
+            None => inner_value,
+        };
+        let outer = Expr {
+            value: outer_value,
+            next: after,
+            scaled: true,
+            year_cand: false,
+            include_unit: false,
+            ..e.clone()
+        };
+        let inner = Expr {
+            start: self.toks[inner_tok].span.start as usize,
+            end: self.toks[close - 1].span.end as usize,
+            next: after,
+            value: inner_value,
+            approx: false,
+            hedged: self.hedged_before(inner_tok),
+            scaled: true,
+            year_cand: false,
+            currency: e.currency,
+            first_tok: inner_tok,
+            include_unit: false,
+        };
+        out.push(self.build(&outer).0);
+        if let Some(y) = year_tok {
+            let year = self.year_at(y)?;
+            out.push(self.year_fig(self.toks[y].span, Decimal::from_int(i64::from(year))));
+        }
+        out.push(self.build(&inner).0);
+        Some(unit.map_or(after, |(_, end)| end))
     }
 
     fn span(&self, a: usize, b_incl: usize) -> Span {

@@ -628,6 +628,47 @@ fn ranks_minutes_and_scores() {
 }
 
 #[test]
+fn parenthesis_inside_an_amount() {
+    let r = figs("Der Umsatz stieg auf 6,3 (2023: 4,9) Millionen Euro.");
+    let got: Vec<(&str, &str, &str, Option<String>)> = r
+        .iter()
+        .map(|x| (x.0.as_str(), x.1.as_str(), x.2, x.3.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("6,3", "6300000", "money", s("EUR")),
+            ("2023", "2023", "year", None),
+            ("4,9", "4900000", "money", s("EUR")),
+        ]
+    );
+    assert_eq!(r[0].4, s("money:6300000:eur"));
+    let r = figs("Der Umsatz lag bei 6,3 Mio. (Vorjahr: 4,9) Euro.");
+    assert_eq!(
+        r.iter().map(|x| (x.1.as_str(), x.2)).collect::<Vec<_>>(),
+        vec![("6300000", "money"), ("4900000", "money")]
+    );
+    let r = figs("Die Quote lag bei 6,3 (5,1) Prozent.");
+    assert_eq!(
+        r.iter().map(|x| (x.1.as_str(), x.2)).collect::<Vec<_>>(),
+        vec![("6.3", "percent"), ("5.1", "percent")]
+    );
+    let r = figs("Es kamen 2,1 (Vj.: 1,8) Millionen Besucher.");
+    assert_eq!(
+        r.iter()
+            .map(|x| (x.1.as_str(), x.3.clone()))
+            .collect::<Vec<_>>(),
+        vec![("2100000", s("Besucher")), ("1800000", s("Besucher"))]
+    );
+    // A parenthesis without a scale or unit after it changes nothing.
+    let r = figs("Es kamen 300 (2022: 250) und mehr.");
+    assert_eq!(
+        r.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(),
+        vec!["300", "2022", "250"]
+    );
+}
+
+#[test]
 fn vague_quantities_are_approximate() {
     for (t, span) in [
         ("Es kamen mehrere Millionen Menschen.", "mehrere Millionen"),
