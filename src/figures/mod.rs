@@ -51,7 +51,9 @@
 //!   11", "iPhone 15", "Playstation 5", "Golf 8") or a dotted version after
 //!   one ("Python 3.12"), unless a unit or a counted plural noun follows
 //!   ("Zum Teil 30 Prozent", "Weitere 30 Soldaten"); longer numbers after a
-//!   name stay bare counts ("eine Boeing 747"; see `MAX_MODEL_DIGITS`).
+//!   name stay bare counts ("eine Boeing 747"; see `MAX_MODEL_DIGITS`);
+//!   phone numbers ("089 123456", "+49 89 123456"); postcodes at the start of
+//!   a line or after a comma ("Marienplatz 1, 80331 München").
 //! - **Sports**: a score "n:m" is a `score` figure ("2:1", "3:0" of
 //!   "3:0-Sieg"; "20:18" only next to a score word: "siegten mit 20:18",
 //!   "28:24 gegen Kiel"; with "Uhr", a leading zero or a time word before it
@@ -321,7 +323,14 @@ impl<'a> Scanner<'a> {
         // Not inside something: "Reuters/1234", "#3", "x_2".
         if i > 0 && self.adjacent(i - 1, i) {
             let p = self.t(i - 1);
-            if matches!(p, "/" | "#" | "@" | "_" | "&" | "=" | "+")
+            // "+2,3 %" is a signed figure; "+49 89 …" a phone number.
+            let plus_sign = p == "+"
+                && (i < 2 || !self.adjacent(i - 2, i - 1) || self.is_punct(i - 2, "("))
+                && matches!(
+                    self.unit_at(i + 1),
+                    Some((UnitKind::Percent(_) | UnitKind::Money(_), _))
+                );
+            if (matches!(p, "/" | "#" | "@" | "_" | "&" | "=" | "+") && !plus_sign)
                 || self.kind(i - 1) == Some(TokenKind::Word)
             {
                 return None;
@@ -411,6 +420,10 @@ impl<'a> Scanner<'a> {
             } => {
                 if leading_zero {
                     return None;
+                }
+                // "089 123456", "80331 München": digits, not figures.
+                if self.in_phone_number(i) || self.postcode(i, plain_digits) {
+                    return Some(i + 1);
                 }
                 if let Some(j) = self.day_month_or_ordinal(i, value, plain_digits, out) {
                     return Some(j);
@@ -1253,6 +1266,17 @@ impl<'a> Scanner<'a> {
                 None
             }
         }) {
+            // "250 km/h", "10 m/s"
+            if self.is_punct(i + 1, "/")
+                && self.adjacent(i, i + 1)
+                && self.cont(i + 2)
+                && self.adjacent(i + 1, i + 2)
+            {
+                let per = format!("{m}/{}", self.t(i + 2));
+                if let Some(mp) = self.lx.measure.get(&per) {
+                    return Some((UnitKind::Measure(mp), i + 3));
+                }
+            }
             return Some((UnitKind::Measure(m), i + 1));
         }
         if let Some(d) = self.lx.timeunit.get(&*lw) {
@@ -1564,6 +1588,49 @@ impl<'a> Scanner<'a> {
             Some(p) => self.lx.numhedge.contains(&format!("{p} {w}")),
             None => false,
         }
+    }
+
+    /// The number at `i` continues a phone number: a number that starts with
+    /// 0 ("089 123456") or follows "+" ("+49 89 123456") comes before it,
+    /// separated by spaces only.
+    fn in_phone_number(&self, i: usize) -> bool {
+        let mut k = i;
+        while k > 0 && !self.toks[k].line_start && self.kind(k - 1) == Some(TokenKind::Number) {
+            let gap =
+                &self.text[self.toks[k - 1].span.end as usize..self.toks[k].span.start as usize];
+            if gap.is_empty() || !gap.chars().all(|c| c == ' ' || c == '\u{a0}') {
+                return false;
+            }
+            let p = self.t(k - 1);
+            if !p.bytes().all(|b| b.is_ascii_digit()) {
+                return false;
+            }
+            if p.len() > 1 && p.starts_with('0') {
+                return true;
+            }
+            if k >= 2 && self.adjacent(k - 2, k - 1) && self.t(k - 2) == "+" {
+                return true;
+            }
+            k -= 1;
+        }
+        false
+    }
+
+    /// A German postcode: five plain digits before a capitalised word
+    /// ("80331 München") at the start of a line, after a comma or after "in"
+    /// ("Marienplatz 1, 80331 München", "in 80807 München"; counts that
+    /// large are written "12.345").
+    fn postcode(&self, i: usize, plain_digits: usize) -> bool {
+        plain_digits == 5
+            && (i == 0
+                || self.toks[i].line_start
+                || self.is_punct(i - 1, ",")
+                || (self.is_word(i - 1) && self.t(i - 1) == "in"))
+            && self.cont(i + 1)
+            && self.is_word(i + 1)
+            && starts_upper(self.t(i + 1))
+            && self.unit_at(i + 1).is_none()
+            && self.scale_at(i + 1).is_none()
     }
 
     /// The number at `i` closes a range opened by a year ("2013 bis 2015").

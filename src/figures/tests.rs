@@ -751,3 +751,75 @@ fn values_are_exact_decimals() {
     // Too many digits for an exact value: no figure rather than a rounded one.
     assert!(figs("9999999999999999999999999999999999 Soldaten").is_empty());
 }
+
+#[test]
+fn other_news_failure_modes() {
+    // Phone numbers and postcodes.
+    for t in [
+        "Rufen Sie an unter 089 123456 oder 0171/1234567.",
+        "Das Telefon: +49 89 1234567.",
+        "Tel. 030 1234567",
+        "80331 München",
+        "Die Adresse ist Marienplatz 1, 80331 München.",
+    ] {
+        assert!(figs(t).is_empty(), "{t}: {:?}", figs(t));
+    }
+    // "Tempo 30" is a speed.
+    let r = one("In der Stadt gilt Tempo 30.");
+    assert_eq!(
+        (r.0.as_str(), r.1.as_str(), r.2, r.3.clone()),
+        ("Tempo 30", "30", "measure", s("km/h"))
+    );
+    // Years are not quantities; counted years are.
+    assert_eq!(one("Im Jahr 2015 stieg der Umsatz.").2, "year");
+    assert_eq!(one("2015 stieg der Umsatz.").2, "year");
+    assert_eq!(one("2015 Flüchtlinge kamen.").2, "count");
+    // Times with a dot, percentage points, currencies before and after.
+    assert_eq!(one("Das Treffen beginnt um 15.30 Uhr.").1, "15:30");
+    let r = one("Die Quote sank um 5,5 Prozentpunkte.");
+    assert_eq!(
+        (r.1.as_str(), r.3.clone(), r.4.clone()),
+        ("5.5", s("Prozentpunkt"), s("percent:5.5:pp"))
+    );
+    for (t, span, v, c) in [
+        ("Das kostet $5 Mio.", "$5 Mio.", "5000000", "USD"),
+        (
+            "Es geht um 5 Mio. US-Dollar.",
+            "5 Mio. US-Dollar",
+            "5000000",
+            "USD",
+        ),
+        (
+            "Das Volumen beträgt EUR 3,2 Mrd.",
+            "EUR 3,2 Mrd.",
+            "3200000000",
+            "EUR",
+        ),
+        (
+            "Der Verlust: 1,5 Milliarden US-Dollar",
+            "1,5 Milliarden US-Dollar",
+            "1500000000",
+            "USD",
+        ),
+    ] {
+        let r = one(t);
+        assert_eq!(
+            (r.0.as_str(), r.1.as_str(), r.2, r.3.clone()),
+            (span, v, "money", s(c)),
+            "{t}"
+        );
+    }
+    assert!(figs("Sitz in der Leopoldstraße 12 in 80807 München.").is_empty());
+    assert!(figs("Es gilt die Corona-Warnstufe 2.").is_empty());
+    // Speeds, and a plus sign before a percentage or an amount.
+    let r = one("Der Wind erreichte 250 km/h.");
+    assert_eq!((r.0.as_str(), r.3.clone()), ("250 km/h", s("km/h")));
+    assert_eq!(one("Der Wind erreichte 30 m/s.").3, s("m/s"));
+    let r = figs("Die Aktie notierte bei 45,30 Euro (+2,3 %).");
+    assert_eq!(
+        (r[1].0.as_str(), r[1].1.as_str(), r[1].2),
+        ("2,3 %", "2.3", "percent")
+    );
+    // A plain five-digit number elsewhere is still a count.
+    assert_eq!(one("Es kamen 12345 Besucher.").2, "count");
+}
