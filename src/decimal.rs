@@ -207,16 +207,16 @@ impl fmt::Display for Decimal {
     /// Plain notation with a decimal point and no exponent ("8200000000",
     /// "2.5", "0.1"), the form of quantity keys.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (int, frac) = self.digits();
-        if self.is_negative() {
-            f.write_str("-")?;
+        let abs = self.mant().unsigned_abs();
+        let sign = if self.is_negative() { "-" } else { "" };
+        match self.scale() {
+            0 => write!(f, "{sign}{abs}"),
+            s => {
+                let p = 10u64.pow(s);
+                let w = s as usize;
+                write!(f, "{sign}{}.{:0w$}", abs / p, abs % p)
+            }
         }
-        f.write_str(&int)?;
-        if !frac.is_empty() {
-            f.write_str(".")?;
-            f.write_str(&frac)?;
-        }
-        Ok(())
     }
 }
 

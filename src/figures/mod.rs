@@ -91,7 +91,7 @@ mod numbers;
 
 use crate::model::{sym, Decimal, Figure, FigureCategory, FigureValue, Span};
 use crate::text::tokenize::{Token, TokenKind, Tokenized};
-use lexicon::{lexicon, Lexicon};
+use lexicon::{flag, lexicon, Lexicon};
 use numbers::{parse_cardinal_word, parse_ordinal_word, shape, NumShape};
 
 /// A cardinal number word's exact value ("zweieinhalb" → 2.5).
@@ -374,7 +374,8 @@ impl<'a> Scanner<'a> {
             }
             NumShape::DayMonth { a, b } => {
                 // "Python 3.12", "iOS 17.2.", "Version 2.1": a version, no date.
-                if self.identifier_before(i) || self.name_before(i) {
+                let before = self.flags_before(i);
+                if self.identifier_before(i, before) || self.name_before(i, before) {
                     return Some(i + 1);
                 }
                 if self.cont(i + 1) && self.t(i + 1) == "Uhr" && a <= 24 && b < 60 {
@@ -466,8 +467,10 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 let (value, next, scaled) = self.extend(i, i + 1, value, plain_digits)?;
+                let before = self.flags_before(first);
                 if first == i && !scaled {
-                    if let Some(j) = self.bare_after_word(i, next, value, plain_digits, out) {
+                    if let Some(j) = self.bare_after_word(i, next, value, plain_digits, before, out)
+                    {
                         return Some(j);
                     }
                 }
@@ -481,7 +484,7 @@ impl<'a> Scanner<'a> {
                     next,
                     value,
                     approx: false,
-                    hedged: self.hedged_before(first),
+                    hedged: self.hedged_before(first, before),
                     scaled,
                     year_cand,
                     currency,
@@ -557,19 +560,21 @@ impl<'a> Scanner<'a> {
         next: usize,
         value: Decimal,
         plain_digits: usize,
+        before: u16,
         out: &mut Vec<Figure>,
     ) -> Option<usize> {
         if i == 0 || !self.cont(i) {
             return None;
         }
-        let counted = !self.nothing_counted(next);
-        if !counted
-            && (self.identifier_before(i)
-                || ((1..=MAX_MODEL_DIGITS).contains(&plain_digits) && self.name_before(i)))
+        // The word before first (cheap), what follows only then.
+        if (self.identifier_before(i, before)
+            || ((1..=MAX_MODEL_DIGITS).contains(&plain_digits) && self.name_before(i, before)))
+            && self.nothing_counted(next)
         {
             return Some(next);
         }
-        if !self.is_word(i - 1) || self.adjacent(i - 1, i) {
+        let f = before;
+        if f & (flag::RANK | flag::UNIT_BEFORE) == 0 || self.adjacent(i - 1, i) {
             return None;
         }
         let lw = lower(self.t(i - 1));
@@ -577,7 +582,7 @@ impl<'a> Scanner<'a> {
             self.toks[i].span.start as usize,
             self.toks[next - 1].span.end as usize,
         );
-        if self.lx.rankword.contains(&*lw) && self.unit_at(next).is_none() {
+        if f & flag::RANK != 0 && self.unit_at(next).is_none() {
             out.push(self.count_fig(sp, value, None, false));
             return Some(next);
         }
@@ -672,7 +677,7 @@ impl<'a> Scanner<'a> {
             next: after,
             value: inner_value,
             approx: false,
-            hedged: self.hedged_before(inner_tok),
+            hedged: self.hedged_before(inner_tok, self.flags_before(inner_tok)),
             scaled: true,
             year_cand: false,
             currency: e.currency,
@@ -1124,7 +1129,8 @@ impl<'a> Scanner<'a> {
             let (value, next, scaled) = self.extend(i, i + 1, v, 0)?;
             // "Nummer fünf", "Platz drei", "Tempo dreißig"
             if !scaled {
-                if let Some(j) = self.bare_after_word(i, next, value, 0, out) {
+                let before = self.flags_before(i);
+                if let Some(j) = self.bare_after_word(i, next, value, 0, before, out) {
                     return Some(j);
                 }
             }
@@ -1212,7 +1218,7 @@ impl<'a> Scanner<'a> {
             value,
             approx,
             // "rund zwei Millionen", "knapp eine Milliarde"
-            hedged: self.hedged_before(i),
+            hedged: self.hedged_before(i, self.flags_before(i)),
             scaled,
             year_cand: false,
             currency: None,
@@ -1462,18 +1468,21 @@ impl<'a> Scanner<'a> {
             k => k,
         };
         if let Some(w) = before.and_then(|k| self.word_at(k)) {
-            if self.lx.timectx.contains(&*w) {
+            let f = self.lx.near_number(&w);
+            if f & flag::TIME_BEFORE != 0 {
                 return Colon::Time;
             }
-            if self.lx.ratioword.contains(&*w) {
+            if f & flag::RATIO != 0 {
                 return Colon::Ratio;
             }
-            if self.lx.scorectx.contains(&*w) {
+            if f & flag::SCORE_BEFORE != 0 {
                 return Colon::Score;
             }
         }
         if self.cont(i + 1) {
-            if self.is_word(i + 1) && self.lx.scoreafter.contains(&*lower(self.t(i + 1))) {
+            if self.is_word(i + 1)
+                && self.lx.near_number(&lower(self.t(i + 1))) & flag::SCORE_AFTER != 0
+            {
                 return Colon::Score;
             }
             if self.is_punct(i + 1, "(")
@@ -1486,28 +1495,39 @@ impl<'a> Scanner<'a> {
         Colon::Time
     }
 
+    /// The [`flag`] bits of the word right before token `i` on its line
+    /// (of a compound's head: "Corona-Warnstufe" → "warnstufe"), 0 when
+    /// there is none. Looked up once per number.
+    fn flags_before(&self, i: usize) -> u16 {
+        if i == 0 || self.toks[i].line_start || !self.is_word(i - 1) {
+            return 0;
+        }
+        let w = self.t(i - 1);
+        let head = w.rsplit('-').next().unwrap_or(w);
+        self.lx.near_number(&lower(head))
+    }
+
     /// An identifier word before the number at `i` ("Artikel 5", "Nr. 5",
     /// "WKN: 716460", "§ 3", "Nummer fünf"): the number names something and
-    /// is no figure.
-    fn identifier_before(&self, i: usize) -> bool {
-        if i == 0 || self.toks[i].line_start {
-            return false;
-        }
-        let mut k = i - 1;
-        // "Nr. 5", "Abs. 2", "WKN: 716460"
-        if matches!(self.t(k), "." | ":") && self.kind(k) == Some(TokenKind::Punct) {
-            if k == 0 || self.toks[k].line_start || !self.adjacent(k - 1, k) {
-                return false;
-            }
-            k -= 1;
-        }
-        if self.t(k) == "§" {
+    /// is no figure. `before` is [`Self::flags_before`] of `i`.
+    fn identifier_before(&self, i: usize, before: u16) -> bool {
+        if before & flag::IDENTIFIER != 0 {
             return true;
         }
-        // "Corona-Warnstufe 2": the compound's head
-        let w = self.t(k);
-        let head = w.rsplit('-').next().unwrap_or(w);
-        self.is_word(k) && self.lx.idword.contains(&*lower(head))
+        if i == 0 || self.toks[i].line_start || self.kind(i - 1) != Some(TokenKind::Punct) {
+            return false;
+        }
+        match self.t(i - 1) {
+            "§" => true,
+            // "Nr. 5", "Abs. 2", "WKN: 716460"
+            "." | ":" => {
+                i >= 2
+                    && !self.toks[i - 1].line_start
+                    && self.adjacent(i - 2, i - 1)
+                    && (self.t(i - 2) == "§" || self.flags_before(i - 1) & flag::IDENTIFIER != 0)
+            }
+            _ => false,
+        }
     }
 
     /// A name written right before the bare number at `i` ("Windows 11",
@@ -1516,7 +1536,7 @@ impl<'a> Scanner<'a> {
     /// year word, nor a capitalised adjective or number word opening a
     /// sentence ("Weitere 30"). The caller checks that no unit or counted
     /// noun follows.
-    fn name_before(&self, i: usize) -> bool {
+    fn name_before(&self, i: usize, before: u16) -> bool {
         if i == 0 || self.toks[i].line_start || self.adjacent(i - 1, i) || !self.is_word(i - 1) {
             return false;
         }
@@ -1524,30 +1544,11 @@ impl<'a> Scanner<'a> {
         if !w.chars().any(char::is_uppercase) || w.contains('-') {
             return false;
         }
-        let lw = lower(w);
-        let lx = self.lx;
-        let l = &*lw;
-        if lx.notunit.contains(l)
-            || lx.month.contains_key(l)
-            || lx.yearctx.contains(l)
-            || lx.hedge.contains(l)
-            || lx.numhedge.contains(l)
-            || lx.approx.contains_key(l)
-            || lx.scale.contains_key(l)
-            || lx.article.contains(l)
-            || lx.currency.contains_key(l)
-            || lx.percent.contains_key(l)
-            || lx.measure.contains_key(w)
-            || lx.measure.contains_key(l)
-            || lx.timeunit.contains_key(l)
-            || lx.rankword.contains(l)
-            || lx.unitbefore.contains_key(l)
-            || lx.scorectx.contains(l)
-            || lx.timectx.contains(l)
-            || matches!(l, "minus" | "plus")
-        {
+        if before & flag::NOT_NAME != 0 || self.lx.measure.contains_key(w) {
             return false;
         }
+        let lw = lower(w);
+        let l = &*lw;
         !(self.sentence_initial(i - 1)
             && (self.adjective_like(l) || cardinal_word(l).is_some() || ordinal_word(l).is_some()))
     }
@@ -1566,28 +1567,30 @@ impl<'a> Scanner<'a> {
     }
 
     /// A hedge before the expression whose first token is `i` ("rund 100",
-    /// "ca. 5", "mehr als 200", "Über 1.000").
-    fn hedged_before(&self, i: usize) -> bool {
-        if i == 0 || self.toks[i].line_start {
-            return false;
-        }
-        let mut k = i - 1;
-        if self.is_punct(k, ".") && k > 0 && self.adjacent(k - 1, k) && !self.toks[k].line_start {
-            k -= 1; // "ca.", "rd."
-        }
-        let Some(w) = self.word_at(k) else {
-            return false;
-        };
-        if self.lx.numhedge.contains(&*w) {
+    /// "ca. 5", "mehr als 200", "Über 1.000"). `before` is
+    /// [`Self::flags_before`] of `i`.
+    fn hedged_before(&self, i: usize, before: u16) -> bool {
+        if before & flag::HEDGE != 0 {
             return true;
         }
-        if k == 0 || !self.lx.numhedge_tail.contains(&*w) {
-            return false;
+        if before & flag::HEDGE_TAIL != 0 {
+            // "mehr als": the two words together
+            return i >= 2
+                && !self.toks[i - 1].line_start
+                && match (self.word_at(i - 2), self.word_at(i - 1)) {
+                    (Some(p), Some(w)) => {
+                        self.lx.near_number(&format!("{p} {w}")) & flag::HEDGE != 0
+                    }
+                    _ => false,
+                };
         }
-        match self.word_at(k - 1) {
-            Some(p) => self.lx.numhedge.contains(&format!("{p} {w}")),
-            None => false,
-        }
+        // "ca. 5", "rd. 100"
+        i >= 2
+            && self.is_punct(i - 1, ".")
+            && !self.toks[i].line_start
+            && !self.toks[i - 1].line_start
+            && self.adjacent(i - 2, i - 1)
+            && self.flags_before(i - 1) & flag::HEDGE != 0
     }
 
     /// The number at `i` continues a phone number: a number that starts with
