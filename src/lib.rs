@@ -8,6 +8,7 @@ pub mod benchgen;
 pub mod cache;
 pub mod cli;
 pub mod corpus;
+pub mod decimal;
 pub mod figures;
 pub mod ide;
 pub mod kb;

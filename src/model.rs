@@ -3,6 +3,7 @@
 //! All offsets are UTF-8 byte offsets into the document text. Conversion to
 //! editor positions happens in exactly one place: [`crate::text::position`].
 
+pub use crate::decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// An interned string: 8 bytes, `Copy`, compared by pointer; one copy of
@@ -194,6 +195,8 @@ pub enum FigureCategory {
     Ordinal,
     Duration,
     Measure,
+    /// A sports result ("2:1", "3:0-Sieg", "24:22"): value the text "2:1".
+    Score,
 }
 
 impl FigureCategory {
@@ -208,50 +211,54 @@ impl FigureCategory {
             FigureCategory::Ordinal => "ordinal",
             FigureCategory::Duration => "duration",
             FigureCategory::Measure => "measure",
+            FigureCategory::Score => "score",
         }
     }
 }
 
-/// A normalised figure value: a number, or a string for dates and times
-/// (ISO 8601: "2022-02-16", "2022-07", "04:24").
+/// A normalised figure value: an exact decimal number, or a string for dates,
+/// times and scores (ISO 8601: "2022-02-16", "2022-07", "04:24"; "2:1").
 /// (Externally tagged in serde so binary formats can read it back; the JSON
 /// export writes the bare value, see `FigureValue::to_json`.)
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FigureValue {
-    Number(f64),
+    Number(Decimal),
     Text(Sym),
 }
 
 impl FigureValue {
-    /// The bare JSON value: a number or a string.
+    /// The bare JSON value: a number or a string. Integers are written
+    /// exactly (8200000000); other numbers as the shortest float that reads
+    /// back as the decimal, which is its exact digits ("0.1", "1234.56") up to
+    /// 15 significant digits.
     pub fn to_json(&self) -> serde_json::Value {
         match self {
-            FigureValue::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
-                serde_json::Value::from(*n as i64)
-            }
-            FigureValue::Number(n) => serde_json::Number::from_f64(*n)
-                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            FigureValue::Number(n) => match n.to_i64() {
+                Some(i) => serde_json::Value::from(i),
+                None => serde_json::Number::from_f64(n.to_f64())
+                    .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            },
             FigureValue::Text(s) => serde_json::Value::String(s.to_string()),
+        }
+    }
+
+    /// The number, if the value is one.
+    pub fn number(&self) -> Option<Decimal> {
+        match self {
+            FigureValue::Number(n) => Some(*n),
+            FigureValue::Text(_) => None,
         }
     }
 }
 
 impl fmt::Display for FigureValue {
+    /// Plain notation ("8200000000", "2.5", "2022-02-16"); see
+    /// `crate::ide::lens::german_value` for the German one shown to users.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FigureValue::Number(n) => f.write_str(&format_number(*n)),
+            FigureValue::Number(n) => fmt::Display::fmt(n, f),
             FigureValue::Text(s) => f.write_str(s),
         }
-    }
-}
-
-/// Formats a number without a trailing ".0" and with no exponent.
-pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e18 {
-        format!("{}", n as i64)
-    } else {
-        let s = format!("{n}");
-        s
     }
 }
 
@@ -271,6 +278,10 @@ pub struct Figure {
     /// A key for the quantity *without* the value ("soldat@usa"), so that
     /// disagreeing statements about the same thing can be found.
     pub topic_key: Option<Sym>,
+    /// The text states the quantity only roughly: a hedge before a number
+    /// ("rund 100", "mehr als 200", "knapp 50") or a magnitude without one
+    /// ("Hunderte", "mehrere Millionen"). See `crate::figures` for which.
+    pub approx: bool,
 }
 
 #[cfg(test)]

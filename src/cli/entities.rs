@@ -53,6 +53,8 @@ pub struct FigureOut {
     pub category: &'static str,
     pub unit: Option<String>,
     pub same_as: Option<String>,
+    /// The text states the value only roughly ("rund 100", "Hunderte").
+    pub approx: bool,
 }
 
 /// A path's bytes when its name is not UTF-8 (JSON strings cannot hold it
@@ -134,6 +136,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
                 category: f.category.as_str(),
                 unit: f.unit.map(|u| u.to_string()),
                 same_as: corpus.same_as(r).map(str::to_string),
+                approx: f.approx,
             });
         }
     }

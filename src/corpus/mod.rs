@@ -179,16 +179,16 @@ impl TopicValue {
     }
 }
 
-/// A figure value as a hash key (numbers by their bits).
+/// A figure value as a hash key.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum ValueKey {
-    Number(u64),
+    Number(crate::model::Decimal),
     Text(Sym),
 }
 
 fn value_key(v: &crate::model::FigureValue) -> ValueKey {
     match v {
-        crate::model::FigureValue::Number(n) => ValueKey::Number(n.to_bits()),
+        crate::model::FigureValue::Number(n) => ValueKey::Number(*n),
         crate::model::FigureValue::Text(t) => ValueKey::Text(*t),
     }
 }

@@ -16,19 +16,30 @@
 //! - `plural`: plural ending → singular ending, longest match wins;
 //! - `generic`: units too generic to link figures across articles ("Mal");
 //! - `notunit`: capitalised function words that are never the counted noun;
-//! - `notadj`: lower-case words that end like adjectives but are not.
+//! - `notadj`: lower-case words that end like adjectives but are not;
+//! - `numhedge`: a word (or two, "mehr als") before a stated number that
+//!   makes it approximate ("rund 100", "knapp 50", "über 1.000");
+//! - `idword`: a number right after it is an identifier, not a figure
+//!   ("Artikel 5", "Nummer fünf", "Nr. 3", "Version 2", "WKN 716460");
+//! - `rankword`: a number after it is a rank ("Platz drei", "Rang 5");
+//! - `scorectx`: "n:m" after it is a sports score ("siegten mit 20:18"),
+//!   `scoreafter`: before it ("28:24 gegen Flensburg");
+//! - `timectx`: "n:m" after it is a time even without "Uhr" ("um 20:15");
+//! - `ratioword`: "n:m" after it is a ratio, no figure ("Verhältnis 1:1");
+//! - `unitbefore`: a word before a number that gives its unit →
+//!   `category:unit` ("Tempo 30" → 30 km/h).
 
 use fxhash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
-use crate::model::FigureCategory;
+use crate::model::{Decimal, FigureCategory};
 
 const LEXICON_TSV: &str = include_str!("../../data/figures/lexicon.tsv");
 
 #[derive(Default)]
 pub(crate) struct Lexicon {
-    pub scale: FxHashMap<String, f64>,
-    pub approx: FxHashMap<String, f64>,
+    pub scale: FxHashMap<String, Decimal>,
+    pub approx: FxHashMap<String, Decimal>,
     pub hedge: FxHashSet<String>,
     pub article: FxHashSet<String>,
     pub currency: FxHashMap<String, &'static str>,
@@ -46,6 +57,11 @@ pub(crate) struct Lexicon {
     pub generic: FxHashSet<String>,
     pub notunit: FxHashSet<String>,
     pub notadj: FxHashSet<String>,
+    pub unitbefore: FxHashMap<String, (FigureCategory, &'static str)>,
+    /// What a lower-cased word next to a number is, as [`flag`] bits: the
+    /// classes `numhedge` … `unitbefore` and whether it can be a name
+    /// before a model number. One lookup per word instead of one per class.
+    pub near_number: FxHashMap<String, u16>,
 }
 
 fn leak(s: &str) -> &'static str {
@@ -80,12 +96,12 @@ impl Lexicon {
             let form = form.to_string();
             match class {
                 "scale" => {
-                    if let Ok(v) = value.parse() {
+                    if let Some(v) = Decimal::parse(value) {
                         lx.scale.insert(form, v);
                     }
                 }
                 "approx" => {
-                    if let Ok(v) = value.parse() {
+                    if let Some(v) = Decimal::parse(value) {
                         lx.approx.insert(form, v);
                     }
                 }
@@ -135,12 +151,69 @@ impl Lexicon {
                 "notadj" => {
                     lx.notadj.insert(form);
                 }
+                "numhedge" => {
+                    if let Some((_, tail)) = form.split_once(' ') {
+                        lx.mark(tail, flag::HEDGE_TAIL);
+                    }
+                    lx.mark(&form, flag::HEDGE);
+                }
+                "idword" => lx.mark(&form, flag::IDENTIFIER),
+                "rankword" => lx.mark(&form, flag::RANK),
+                "scorectx" => lx.mark(&form, flag::SCORE_BEFORE),
+                "scoreafter" => lx.mark(&form, flag::SCORE_AFTER),
+                "timectx" => lx.mark(&form, flag::TIME_BEFORE),
+                "ratioword" => lx.mark(&form, flag::RATIO),
+                "unitbefore" => {
+                    if let Some((c, u)) = value.split_once(':') {
+                        if let Some(cat) = parse_category(c) {
+                            lx.mark(&form, flag::UNIT_BEFORE);
+                            lx.unitbefore.insert(form, (cat, leak(u)));
+                        }
+                    }
+                }
                 _ => {}
+            }
+        }
+        // Words that are no name before a model number ("Über 30", "Jahr
+        // 30", "Prozent 30"): function words, units, hedges, context words.
+        let not_name: Vec<String> = lx
+            .notunit
+            .iter()
+            .chain(&lx.yearctx)
+            .chain(&lx.hedge)
+            .chain(&lx.article)
+            .chain(lx.month.keys())
+            .chain(lx.approx.keys())
+            .chain(lx.scale.keys())
+            .chain(lx.currency.keys())
+            .chain(lx.percent.keys())
+            .chain(lx.measure.keys())
+            .chain(lx.timeunit.keys())
+            .map(|w| w.to_lowercase())
+            .chain(["minus".to_string(), "plus".to_string()])
+            .collect();
+        for w in not_name {
+            lx.mark(&w, flag::NOT_NAME);
+        }
+        let context =
+            flag::HEDGE | flag::RANK | flag::UNIT_BEFORE | flag::SCORE_BEFORE | flag::TIME_BEFORE;
+        for f in lx.near_number.values_mut() {
+            if *f & context != 0 {
+                *f |= flag::NOT_NAME;
             }
         }
         lx.plural.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         lx.numadj.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         lx
+    }
+
+    fn mark(&mut self, w: &str, f: u16) {
+        *self.near_number.entry(w.to_string()).or_default() |= f;
+    }
+
+    /// The [`flag`] bits of a lower-cased word (0 for most words).
+    pub fn near_number(&self, lower: &str) -> u16 {
+        self.near_number.get(lower).copied().unwrap_or(0)
     }
 
     /// Singular of a (lower-cased) noun: longest matching plural ending from
@@ -168,6 +241,23 @@ impl Lexicon {
             None => s,
         }
     }
+}
+
+/// Bits of [`Lexicon::near_number`].
+pub(crate) mod flag {
+    /// `numhedge` ("rund", "mehr als"; two-word forms under their text).
+    pub const HEDGE: u16 = 1;
+    /// The last word of a two-word hedge ("als").
+    pub const HEDGE_TAIL: u16 = 1 << 1;
+    pub const IDENTIFIER: u16 = 1 << 2;
+    pub const RANK: u16 = 1 << 3;
+    pub const UNIT_BEFORE: u16 = 1 << 4;
+    pub const SCORE_BEFORE: u16 = 1 << 5;
+    pub const SCORE_AFTER: u16 = 1 << 6;
+    pub const TIME_BEFORE: u16 = 1 << 7;
+    pub const RATIO: u16 = 1 << 8;
+    /// Not a name before a model number ("Windows 11" is, "Über 30" not).
+    pub const NOT_NAME: u16 = 1 << 9;
 }
 
 pub(crate) fn lexicon() -> &'static Lexicon {
@@ -239,5 +329,32 @@ mod tests {
         assert!(lx.scale.contains_key("milliarden"));
         assert_eq!(lx.month.get("juli"), Some(&7));
         assert_eq!(lx.currency.get("dollar"), Some(&"USD"));
+    }
+
+    #[test]
+    fn words_near_numbers_in_one_lookup() {
+        let lx = lexicon();
+        let has = |w: &str, f: u16| lx.near_number(w) & f == f;
+        assert!(has("rund", flag::HEDGE | flag::NOT_NAME));
+        assert!(has("mehr als", flag::HEDGE) && has("als", flag::HEDGE_TAIL));
+        assert!(has("artikel", flag::IDENTIFIER) && has("nr", flag::IDENTIFIER));
+        assert!(has("platz", flag::RANK | flag::NOT_NAME));
+        assert!(has("tempo", flag::UNIT_BEFORE));
+        assert!(has("mit", flag::SCORE_BEFORE) && has("gegen", flag::SCORE_AFTER));
+        assert!(has("um", flag::TIME_BEFORE) && has("verhältnis", flag::RATIO));
+        for w in [
+            "über",
+            "jahr",
+            "prozent",
+            "euro",
+            "juli",
+            "millionen",
+            "minus",
+            "km",
+        ] {
+            assert!(has(w, flag::NOT_NAME), "{w}");
+        }
+        assert_eq!(lx.near_number("windows"), 0);
+        assert_eq!(lx.near_number("mindestens") & flag::HEDGE, 0);
     }
 }

@@ -15,11 +15,14 @@
 //!   of a count is not part of the span ("100.000" in "100.000 Soldaten").
 //!   Dates span all their parts ("24. Februar 2022", "Juli 2018"), ordinals
 //!   their dot ("21.").
-//! - **Value**: `Number` for counts, percents, money (scale applied: 260e9),
+//! - **Value**: `Number`, an exact decimal ([`Decimal`]: "8,2 Milliarden" is
+//!   8200000000, "0,1 Prozent" 0.1; scales are applied in decimal, never in
+//!   floating point), for counts, percents, money (scale applied: 260e9),
 //!   measures, durations, years and ordinals; `Text` (ISO 8601) for dates
 //!   ("2022-02-16", "2018-07", "--02-24" when no year is given, "--08" for a
 //!   month alone after "im/Anfang/Mitte/Ende/seit/bis/ab/vom") and times
-//!   ("04:24"; "20 Uhr" → "20:00", "20.30 Uhr" → "20:30").
+//!   ("04:24"; "20 Uhr" → "20:00", "20.30 Uhr" → "20:30"), and the score
+//!   itself for scores ("2:1").
 //! - **Years**: a plain 4-digit number 1000..=2100 is a year after a year
 //!   word ("seit", "Jahr", "Ende", "Sommer"…), in a year range ("2013 bis
 //!   2015"), or when no plural-looking noun follows right away ("1949
@@ -28,11 +31,36 @@
 //! - **Ranges** ("10 bis 20 Prozent", "10-20", "zwei bis drei Millionen
 //!   Euro") give one figure per end; the first end takes the unit and scale
 //!   of the second.
-//! - **Approximate figures** ("Tausende", "zigtausende", "mehrere
-//!   Hunderttausend") get the lower bound of their magnitude as value (1000,
-//!   10000, 100000) and a `~` before the value in their quantity key
-//!   ("count:~100000:soldat"); [`is_approximate`] tells them apart. Hedges that
-//!   keep a stated number ("rund 40.000", "etwa 3000") keep the exact value.
+//! - **Approximate figures** (`Figure::approx`, [`is_approximate`]):
+//!   magnitudes without a number ("Tausende", "zigtausende", "Dutzende",
+//!   "mehrere Hunderttausend", "einige Tausend") get the lower bound of their
+//!   magnitude as value (1000, 10000, 12, 100000) and a `~` before the value
+//!   in their quantity key ("count:~100000:soldat"). A stated number under a
+//!   hedge (`numhedge` in the lexicon: "rund 40.000", "etwa 3000", "knapp
+//!   50", "mehr als 200", "über 1.000", "ca. 5") keeps its value, its span
+//!   and its plain key (it links with the unhedged number) and is marked
+//!   approximate. Limits ("mindestens 2 %", "bis zu 500 Euro") state their
+//!   number exactly and are not. Hover and hints show "≈".
+//! - **Parentheses** between a number and its scale or unit hold a
+//!   comparison value that shares them: "6,3 (2023: 4,9) Millionen Euro"
+//!   gives 6300000 EUR, the year 2023 and 4900000 EUR, each spanning only
+//!   its number.
+//! - **Not figures**: a number right after an identifier word (`idword`:
+//!   "Artikel 5", "Nr. 3", "Nummer fünf", "§ 5", "Version 2", "Linie 42",
+//!   "WKN 716460"); a one- or two-digit number right after a name ("Windows
+//!   11", "iPhone 15", "Playstation 5", "Golf 8") or a dotted version after
+//!   one ("Python 3.12"), unless a unit or a counted plural noun follows
+//!   ("Zum Teil 30 Prozent", "Weitere 30 Soldaten"); longer numbers after a
+//!   name stay bare counts ("eine Boeing 747"; see `MAX_MODEL_DIGITS`);
+//!   phone numbers ("089 123456", "+49 89 123456"); postcodes at the start of
+//!   a line or after a comma ("Marienplatz 1, 80331 München").
+//! - **Sports**: a score "n:m" is a `score` figure ("2:1", "3:0" of
+//!   "3:0-Sieg"; "20:18" only next to a score word: "siegten mit 20:18",
+//!   "28:24 gegen Kiel"; with "Uhr", a leading zero or a time word before it
+//!   it is a time; after "Verhältnis" or "Maßstab" nothing). A rank after
+//!   `rankword` ("Platz drei", "auf Rang 5") is a bare count: no unit, never
+//!   linked. "in der 89. Minute" is an ordinal. "Tempo 30" is 30 km/h
+//!   (`unitbefore`).
 //! - **Unit**: counts: the governed noun after the number (adjectives skipped),
 //!   compound head after the last hyphen, in the singular ("100.000
 //!   US-Soldaten" → "Soldat"); percent: "%", "Prozentpunkt" or "‰"; money: the
@@ -44,7 +72,8 @@
 //!   "duration:3:woche"), `year:2014`, `date:2022-02-16`. The unit key is the
 //!   stem of the singular unit, mapped through the synonym table
 //!   (Mitgliedstaaten/Mitgliedsländer/Mitglieder → "mitglied"). `None` for a
-//!   count without a unit or with a generic unit ("Mal"), for times, and for
+//!   count without a unit or with a generic unit ("Mal"), for times and
+//!   scores, and for
 //!   ordinals unless they have both a unit and a qualifier
 //!   ("ordinal:21:tag@krieg").
 //! - **topic_key** the same quantity without its value, only when a qualifier
@@ -60,10 +89,20 @@
 mod lexicon;
 mod numbers;
 
-use crate::model::{format_number, sym, Figure, FigureCategory, FigureValue, Span};
+use crate::model::{sym, Decimal, Figure, FigureCategory, FigureValue, Span};
 use crate::text::tokenize::{Token, TokenKind, Tokenized};
-use lexicon::{lexicon, Lexicon};
+use lexicon::{flag, lexicon, Lexicon};
 use numbers::{parse_cardinal_word, parse_ordinal_word, shape, NumShape};
+
+/// A cardinal number word's exact value ("zweieinhalb" → 2.5).
+fn cardinal_word(w: &str) -> Option<Decimal> {
+    parse_cardinal_word(w).and_then(Decimal::from_f64_exact)
+}
+
+/// An ordinal number word's value ("dritten" → 3).
+fn ordinal_word(w: &str) -> Option<Decimal> {
+    parse_ordinal_word(w).and_then(Decimal::from_f64_exact)
+}
 
 /// Finds the figures in `text` (tokenised as `tok`), sorted by position and
 /// non-overlapping.
@@ -76,12 +115,11 @@ pub fn find_figures(text: &str, tok: &Tokenized) -> Vec<Figure> {
     sc.run()
 }
 
-/// True when the figure states an approximate magnitude ("Tausende",
-/// "mehrere Hunderttausend"): its quantity key carries a `~` before the value.
+/// True when the figure states its value only roughly: a magnitude
+/// ("Tausende", "mehrere Hunderttausend", whose quantity key carries a `~`
+/// before the value) or a hedged number ("rund 100", "mehr als 200").
 pub fn is_approximate(f: &Figure) -> bool {
-    f.quantity_key
-        .as_deref()
-        .is_some_and(|k| k.split(':').nth(1).is_some_and(|v| v.starts_with('~')))
+    f.approx
 }
 
 /// A numeric expression found, before its unit is looked at.
@@ -91,8 +129,13 @@ struct Expr {
     end: usize,
     /// First token after the expression (where the unit search starts).
     next: usize,
-    value: f64,
+    value: Decimal,
+    /// A magnitude without a stated number ("Hunderte", "mehrere
+    /// Millionen"): approximate, and keyed with "~".
     approx: bool,
+    /// A stated number under a hedge ("rund 100", "mehr als 200"):
+    /// approximate, keyed with its number.
+    hedged: bool,
     /// Scale word applied ("Milliarden").
     scaled: bool,
     /// A plain 4-digit number that may be a year.
@@ -104,6 +147,14 @@ struct Expr {
     /// The unit token may be included in the span (false for the first part
     /// of a range: "10 bis 20 Prozent").
     include_unit: bool,
+}
+
+/// What "n:m" is next to its context words.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Colon {
+    Time,
+    Score,
+    Ratio,
 }
 
 enum UnitKind {
@@ -146,6 +197,13 @@ fn capitalise(s: &str) -> String {
         None => String::new(),
     }
 }
+
+/// A name directly before a bare number of at most this many digits makes
+/// it a model or version number ("Windows 11", "iPhone 15", "Golf 8"), no
+/// figure. Longer ones stay bare counts ("eine Boeing 747": no unit, never
+/// linked), as a capitalised noun before three or more digits is as often
+/// telegram style as a model name.
+const MAX_MODEL_DIGITS: usize = 2;
 
 /// Every cardinal number word starts with one of these.
 const CARDINAL_STARTS: [&str; 13] = [
@@ -265,7 +323,14 @@ impl<'a> Scanner<'a> {
         // Not inside something: "Reuters/1234", "#3", "x_2".
         if i > 0 && self.adjacent(i - 1, i) {
             let p = self.t(i - 1);
-            if matches!(p, "/" | "#" | "@" | "_" | "&" | "=" | "+")
+            // "+2,3 %" is a signed figure; "+49 89 …" a phone number.
+            let plus_sign = p == "+"
+                && (i < 2 || !self.adjacent(i - 2, i - 1) || self.is_punct(i - 2, "("))
+                && matches!(
+                    self.unit_at(i + 1),
+                    Some((UnitKind::Percent(_) | UnitKind::Money(_), _))
+                );
+            if (matches!(p, "/" | "#" | "@" | "_" | "&" | "=" | "+") && !plus_sign)
                 || self.kind(i - 1) == Some(TokenKind::Word)
             {
                 return None;
@@ -292,11 +357,27 @@ impl<'a> Scanner<'a> {
                 let mut end = i + 1;
                 if self.cont(end) && self.t(end) == "Uhr" {
                     end += 1;
+                } else if !s.starts_with('0') {
+                    // "mit 20:18", "24:22 gegen Kiel": a score, unless a
+                    // time word comes first ("um 20:15").
+                    match self.colon_context(i) {
+                        Colon::Score => {
+                            out.push(self.score_fig(tok.span, h, m));
+                            return Some(i + 1);
+                        }
+                        Colon::Ratio => return Some(i + 1),
+                        Colon::Time => {}
+                    }
                 }
                 out.push(self.time_fig(self.span(i, end - 1), h, m));
                 Some(end)
             }
             NumShape::DayMonth { a, b } => {
+                // "Python 3.12", "iOS 17.2.", "Version 2.1": a version, no date.
+                let before = self.flags_before(i);
+                if self.identifier_before(i, before) || self.name_before(i, before) {
+                    return Some(i + 1);
+                }
                 if self.cont(i + 1) && self.t(i + 1) == "Uhr" && a <= 24 && b < 60 {
                     out.push(self.time_fig(self.span(i, i + 1), a, b));
                     return Some(i + 2);
@@ -341,10 +422,15 @@ impl<'a> Scanner<'a> {
                 if leading_zero {
                     return None;
                 }
+                // "089 123456", "80331 München": digits, not figures.
+                if self.in_phone_number(i) || self.postcode(i, plain_digits) {
+                    return Some(i + 1);
+                }
                 if let Some(j) = self.day_month_or_ordinal(i, value, plain_digits, out) {
                     return Some(j);
                 }
                 let mut start = tok.span.start as usize;
+                let mut first = i;
                 let mut value = value;
                 let mut currency = None;
                 // sign
@@ -353,10 +439,12 @@ impl<'a> Scanner<'a> {
                     if spaced_before {
                         value = -value;
                         start = self.toks[i - 1].span.start as usize;
+                        first = i - 1;
                     }
                 } else if i > 0 && self.cont(i) && lower(self.t(i - 1)) == "minus" {
                     value = -value;
                     start = self.toks[i - 1].span.start as usize;
+                    first = i - 1;
                 }
                 // currency symbol or code before
                 let cur_at = if start < tok.span.start as usize {
@@ -373,27 +461,44 @@ impl<'a> Scanner<'a> {
                             currency = self.lx.currency.get(&*lower(ct)).copied();
                             if currency.is_some() {
                                 start = self.toks[c].span.start as usize;
+                                first = c;
                             }
                         }
                     }
                 }
-                let (value, next, scaled) = self.extend(i, i + 1, value, plain_digits);
+                let (value, next, scaled) = self.extend(i, i + 1, value, plain_digits)?;
+                let before = self.flags_before(first);
+                if first == i && !scaled {
+                    if let Some(j) = self.bare_after_word(i, next, value, plain_digits, before, out)
+                    {
+                        return Some(j);
+                    }
+                }
                 let year_cand = plain_digits == 4
                     && !scaled
                     && currency.is_none()
-                    && (1000.0..=2100.0).contains(&value);
+                    && value.to_i64().is_some_and(|v| (1000..=2100).contains(&v));
                 let e = Expr {
                     start,
                     end: self.toks[next - 1].span.end as usize,
                     next,
                     value,
                     approx: false,
+                    hedged: self.hedged_before(first, before),
                     scaled,
                     year_cand,
                     currency,
                     first_tok: i,
                     include_unit: true,
                 };
+                let own_scale = if scaled {
+                    (i + 1..next).find_map(|k| self.scale_at(k).map(|(sc, _)| sc))
+                } else {
+                    None
+                };
+                if let Some(j) = self.paren_aside(&e, own_scale, out) {
+                    return Some(j);
+                }
                 let (f, j) = self.build(&e);
                 out.push(f);
                 Some(j)
@@ -401,13 +506,16 @@ impl<'a> Scanner<'a> {
             NumShape::Range { a, b } => {
                 let sp = tok.span;
                 let dash = s.find('-').unwrap_or(0);
-                let year = |v: f64| (1800.0..=2100.0).contains(&v) && dash == 4;
-                let mk = |start: usize, end: usize, value: f64, first: bool| Expr {
+                let year = |v: Decimal| {
+                    v.to_i64().is_some_and(|v| (1800..=2100).contains(&v)) && dash == 4
+                };
+                let mk = |start: usize, end: usize, value: Decimal, first: bool| Expr {
                     start,
                     end,
                     next: i + 1,
                     value,
                     approx: false,
+                    hedged: false,
                     scaled: false,
                     year_cand: year(value),
                     currency: None,
@@ -424,8 +532,165 @@ impl<'a> Scanner<'a> {
                 Some(j)
             }
             NumShape::Compound { value, tail_start } => self.compound(i, value, tail_start, out),
+            NumShape::Score { a, b, tail_start } => {
+                // "2:1", "3:0-Sieg", "28:24"; none in "im Verhältnis 1:1".
+                if self.colon_context(i) == Colon::Ratio {
+                    return Some(i + 1);
+                }
+                let end = match tail_start {
+                    Some(t) => tok.span.start as usize + t - 1,
+                    None => tok.span.end as usize,
+                };
+                out.push(self.score_fig(Span::new(tok.span.start as usize, end), a, b));
+                Some(i + 1)
+            }
             NumShape::Other => None,
         }
+    }
+
+    /// A bare number at `i` (digits up to token `next`, no sign, currency or
+    /// scale) after a word that says what it is: an identifier ("Artikel
+    /// 5", "Nr. 3") or a name with a one- or two-digit model or version
+    /// number ("Windows 11", "iPhone 15") is no figure; a rank ("Platz 3",
+    /// "Rang 5") is a bare count, never linked; "Tempo 30" is 30 km/h.
+    /// Returns the token to go on from, `None` when nothing applies.
+    fn bare_after_word(
+        &self,
+        i: usize,
+        next: usize,
+        value: Decimal,
+        plain_digits: usize,
+        before: u16,
+        out: &mut Vec<Figure>,
+    ) -> Option<usize> {
+        if i == 0 || !self.cont(i) {
+            return None;
+        }
+        // The word before first (cheap), what follows only then.
+        if (self.identifier_before(i, before)
+            || ((1..=MAX_MODEL_DIGITS).contains(&plain_digits) && self.name_before(i, before)))
+            && self.nothing_counted(next)
+        {
+            return Some(next);
+        }
+        let f = before;
+        if f & (flag::RANK | flag::UNIT_BEFORE) == 0 || self.adjacent(i - 1, i) {
+            return None;
+        }
+        let lw = lower(self.t(i - 1));
+        let sp = Span::new(
+            self.toks[i].span.start as usize,
+            self.toks[next - 1].span.end as usize,
+        );
+        if f & flag::RANK != 0 && self.unit_at(next).is_none() {
+            out.push(self.count_fig(sp, value, None, false));
+            return Some(next);
+        }
+        if let Some(&(cat, unit)) = self.lx.unitbefore.get(&*lw) {
+            if self.unit_at(next).is_none() {
+                let sp = Span::new(self.toks[i - 1].span.start as usize, sp.end as usize);
+                out.push(self.simple(sp, value, cat, unit, unit, false));
+                return Some(next);
+            }
+        }
+        None
+    }
+
+    /// "6,3 (2023: 4,9) Millionen Euro", "6,3 Mio. (Vorjahr: 4,9) Euro": a
+    /// comparison value in parentheses between the number of `e` and its
+    /// scale or unit. Both numbers take the scale and the unit after the
+    /// parenthesis (the inner one the outer's own scale when it has none);
+    /// a year labelling the inner number ("2023:") is a year. Pushes the
+    /// figures and returns the token after them; `None` when there is no
+    /// such parenthesis.
+    fn paren_aside(
+        &self,
+        e: &Expr,
+        own_scale: Option<Decimal>,
+        out: &mut Vec<Figure>,
+    ) -> Option<usize> {
+        let open = e.next;
+        if !self.cont(open) || !self.is_punct(open, "(") {
+            return None;
+        }
+        // A label before the inner number: "2023:", "Vorjahr:", "Vj.:", "i. V.".
+        let mut k = open + 1;
+        let mut year_tok = None;
+        loop {
+            if !self.cont(k) || k > open + 6 {
+                return None;
+            }
+            match self.kind(k)? {
+                TokenKind::Word => {}
+                TokenKind::Punct if matches!(self.t(k), ":" | ".") => {}
+                TokenKind::Number if self.is_punct(k + 1, ":") && self.year_at(k).is_some() => {
+                    year_tok = Some(k);
+                }
+                TokenKind::Number => break,
+                _ => return None,
+            }
+            k += 1;
+        }
+        let inner_tok = k;
+        let NumShape::Cardinal {
+            value: inner_value,
+            leading_zero: false,
+            ..
+        } = shape(self.t(inner_tok))
+        else {
+            return None;
+        };
+        let (inner_scale, close) = match self.scale_at(inner_tok + 1) {
+            Some((sc, after)) => (Some(sc), after),
+            None => (None, inner_tok + 1),
+        };
+        if !self.cont(close) || !self.is_punct(close, ")") {
+            return None;
+        }
+        let (after_scale, after) = match self.scale_at(close + 1) {
+            Some((sc, after)) => (Some(sc), after),
+            None => (None, close + 1),
+        };
+        let unit = self.unit_at(after);
+        if matches!(unit, Some((UnitKind::Uhr, _))) || (after_scale.is_none() && unit.is_none()) {
+            return None;
+        }
+        let outer_value = match (own_scale, after_scale) {
+            (None, Some(sc)) => e.value.checked_mul(sc)?,
+            _ => e.value,
+        };
+        let inner_value = match inner_scale.or(after_scale).or(own_scale) {
+            Some(sc) => inner_value.checked_mul(sc)?,
+            None => inner_value,
+        };
+        let outer = Expr {
+            value: outer_value,
+            next: after,
+            scaled: true,
+            year_cand: false,
+            include_unit: false,
+            ..e.clone()
+        };
+        let inner = Expr {
+            start: self.toks[inner_tok].span.start as usize,
+            end: self.toks[close - 1].span.end as usize,
+            next: after,
+            value: inner_value,
+            approx: false,
+            hedged: self.hedged_before(inner_tok, self.flags_before(inner_tok)),
+            scaled: true,
+            year_cand: false,
+            currency: e.currency,
+            first_tok: inner_tok,
+            include_unit: false,
+        };
+        out.push(self.build(&outer).0);
+        if let Some(y) = year_tok {
+            let year = self.year_at(y)?;
+            out.push(self.year_fig(self.toks[y].span, Decimal::from_int(i64::from(year))));
+        }
+        out.push(self.build(&inner).0);
+        Some(unit.map_or(after, |(_, end)| end))
     }
 
     fn span(&self, a: usize, b_incl: usize) -> Span {
@@ -471,12 +736,13 @@ impl<'a> Scanner<'a> {
     fn day_month_or_ordinal(
         &self,
         i: usize,
-        value: f64,
+        value: Decimal,
         plain_digits: usize,
         out: &mut Vec<Figure>,
     ) -> Option<usize> {
+        let day = value.to_i64()?;
         if !(1..=3).contains(&plain_digits)
-            || value < 1.0
+            || day < 1
             || !self.is_punct(i + 1, ".")
             || !self.adjacent(i, i + 1)
             || !self.cont(i + 2)
@@ -484,8 +750,8 @@ impl<'a> Scanner<'a> {
             return None;
         }
         if let Some((m, next)) = self.month_at(i + 2) {
-            if value <= 31.0 {
-                let d = value as u32;
+            if day <= 31 {
+                let d = day as u32;
                 if let Some(y) = self.year_at(next) {
                     out.push(self.date_fig(self.span(i, next), format!("{y:04}-{m:02}-{d:02}")));
                     return Some(next + 1);
@@ -496,7 +762,7 @@ impl<'a> Scanner<'a> {
         }
         // "vom 8. bis 12. November 2010": the first day takes the month
         // (and year) of the second.
-        if value <= 31.0
+        if day <= 31
             && matches!(self.t(i + 2), "bis" | "und" | "–" | "-")
             && self.cont(i + 3)
             && self.kind(i + 3) == Some(TokenKind::Number)
@@ -506,8 +772,8 @@ impl<'a> Scanner<'a> {
             if let (NumShape::Cardinal { value: d2, .. }, Some((m, next))) =
                 (shape(self.t(i + 3)), self.month_at(i + 5))
             {
-                if (1.0..=31.0).contains(&d2) {
-                    let d = value as u32;
+                if d2.to_i64().is_some_and(|d2| (1..=31).contains(&d2)) {
+                    let d = day as u32;
                     let iso = match self.year_at(next) {
                         Some(y) => format!("{y:04}-{m:02}-{d:02}"),
                         None => format!("--{m:02}-{d:02}"),
@@ -536,9 +802,9 @@ impl<'a> Scanner<'a> {
         &self,
         i: usize,
         mut next: usize,
-        mut value: f64,
+        mut value: Decimal,
         plain: usize,
-    ) -> (f64, usize, bool) {
+    ) -> Option<(Decimal, usize, bool)> {
         if (1..=3).contains(&plain) {
             while self.cont(next)
                 && self.kind(next) == Some(TokenKind::Number)
@@ -550,22 +816,25 @@ impl<'a> Scanner<'a> {
                     matches!(gap, " " | "\u{a0}" | "\u{202f}" | "\u{2009}")
                 }
             {
-                value = value * 1000.0 + self.t(next).parse::<f64>().unwrap_or(0.0);
+                let group = Decimal::from_int(self.t(next).parse::<i64>().ok()?);
+                value = value
+                    .checked_mul(Decimal::from_int(1000))?
+                    .checked_add(group)?;
                 next += 1;
             }
         }
         let _ = i;
         let mut scaled = false;
         if let Some((sc, after)) = self.scale_at(next) {
-            value *= sc;
+            value = value.checked_mul(sc)?;
             next = after;
             scaled = true;
         }
-        (value, next, scaled)
+        Some((value, next, scaled))
     }
 
     /// Scale word at `i` ("Millionen", "Mrd."): (multiplier, next).
-    fn scale_at(&self, i: usize) -> Option<(f64, usize)> {
+    fn scale_at(&self, i: usize) -> Option<(Decimal, usize)> {
         if !self.cont(i) || !self.is_word(i) {
             return None;
         }
@@ -583,7 +852,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A number adjective ("köpfige", "jährigen") after a number: the figure.
-    fn numadj_fig(&self, i: usize, sp: Span, value: f64, lf: &str) -> Option<Figure> {
+    fn numadj_fig(&self, i: usize, sp: Span, value: Decimal, lf: &str) -> Option<Figure> {
         for (stem, cat, unit) in &self.lx.numadj {
             if let Some(rest) = lf.strip_prefix(stem.as_str()) {
                 if rest.is_empty() || ADJ_ENDINGS.contains(&rest) || rest == "s" {
@@ -600,10 +869,11 @@ impl<'a> Scanner<'a> {
                                 category: FigureCategory::Count,
                                 unit: Some(sym(unit_s)),
                                 quantity_key: (!generic)
-                                    .then(|| sym(format!("count:{}:{key}", format_number(value)))),
+                                    .then(|| sym(format!("count:{value}:{key}"))),
                                 topic_key: qualifier
                                     .filter(|_| !generic)
                                     .map(|q| sym(format!("count:{key}@{q}"))),
+                                approx: false,
                             }
                         }
                         c => self.simple(sp, value, *c, unit, &key, false),
@@ -618,7 +888,7 @@ impl<'a> Scanner<'a> {
     fn compound(
         &self,
         i: usize,
-        value: f64,
+        value: Decimal,
         tail_start: usize,
         out: &mut Vec<Figure>,
     ) -> Option<usize> {
@@ -635,15 +905,16 @@ impl<'a> Scanner<'a> {
             let lt = lower(tail);
             if (lt == "er" || lt.starts_with("er-"))
                 && tail_start == 4
-                && (1000.0..=2999.0).contains(&value)
+                && value.to_i64().is_some_and(|v| (1000..=2999).contains(&v))
             {
                 out.push(Figure {
                     span: sp,
                     value: FigureValue::Number(value),
                     category: FigureCategory::Year,
                     unit: Some(sym("Jahrzehnt")),
-                    quantity_key: Some(sym(format!("year:{}s", format_number(value)))),
+                    quantity_key: Some(sym(format!("year:{value}s"))),
                     topic_key: None,
+                    approx: false,
                 });
                 return Some(i + 1);
             }
@@ -676,7 +947,7 @@ impl<'a> Scanner<'a> {
         let mut part = parts.next().unwrap_or("");
         let mut value = value;
         if let Some(sc) = self.lx.scale.get(&*lower(part)) {
-            value *= sc;
+            value = value.checked_mul(*sc)?;
             part = parts.next().unwrap_or("");
         }
         let lp = lower(part);
@@ -721,9 +992,9 @@ impl<'a> Scanner<'a> {
                 value: FigureValue::Number(value),
                 category: FigureCategory::Count,
                 unit: Some(sym(capitalise(&singular))),
-                quantity_key: (!generic)
-                    .then(|| sym(format!("count:{}:{key}", format_number(value)))),
+                quantity_key: (!generic).then(|| sym(format!("count:{value}:{key}"))),
                 topic_key: None,
+                approx: false,
             });
             return Some(i + 1);
         }
@@ -748,7 +1019,7 @@ impl<'a> Scanner<'a> {
         // "Zwei-Prozent-Ziel", "Drei-Sterne-General", "dreißig-köpfige"
         if let Some(h) = w.find('-') {
             let head = w[..h].to_lowercase();
-            if let Some(v) = parse_cardinal_word(&head) {
+            if let Some(v) = cardinal_word(&head) {
                 return self.compound(i, v, h + 1, out);
             }
             return None;
@@ -803,7 +1074,7 @@ impl<'a> Scanner<'a> {
             if matches!(&*nl, "million" | "milliarde" | "billion" | "dutzend")
                 || self.lx.percent.contains_key(&*nl)
             {
-                let (value, next, scaled) = self.extend(i, i + 1, 1.0, 0);
+                let (value, next, scaled) = self.extend(i, i + 1, Decimal::ONE, 0)?;
                 return Some(self.emit_word_expr(i, next, value, false, scaled, out));
             }
             return None;
@@ -818,7 +1089,7 @@ impl<'a> Scanner<'a> {
             return None;
         }
         if matches!(lw, "zweier" | "dreier") && self.counts_something(i + 1) {
-            let v = if lw == "zweier" { 2.0 } else { 3.0 };
+            let v = Decimal::from_int(if lw == "zweier" { 2 } else { 3 });
             return Some(self.emit_word_expr(i, i + 1, v, false, false, out));
         }
         // "fünftägige", "dreißigjährigen": number word + number adjective
@@ -829,7 +1100,7 @@ impl<'a> Scanner<'a> {
             for (stem, _, _) in &self.lx.numadj {
                 if let Some(p) = lw.find(stem.as_str()) {
                     if p > 0 {
-                        if let Some(v) = parse_cardinal_word(&lw[..p]) {
+                        if let Some(v) = cardinal_word(&lw[..p]) {
                             if let Some(f) = self.numadj_fig(i, self.toks[i].span, v, &lw[p..]) {
                                 out.push(f);
                                 return Some(i + 1);
@@ -842,7 +1113,7 @@ impl<'a> Scanner<'a> {
         if let Some(v) = CARDINAL_ENDINGS
             .iter()
             .any(|e| lw.ends_with(e))
-            .then(|| parse_cardinal_word(lw))
+            .then(|| cardinal_word(lw))
             .flatten()
         {
             if upper
@@ -855,13 +1126,20 @@ impl<'a> Scanner<'a> {
             if matches!(lw, "acht" | "sieben" | "elf") && !self.counts_something(i + 1) {
                 return None;
             }
-            let (value, next, scaled) = self.extend(i, i + 1, v, 0);
+            let (value, next, scaled) = self.extend(i, i + 1, v, 0)?;
+            // "Nummer fünf", "Platz drei", "Tempo dreißig"
+            if !scaled {
+                let before = self.flags_before(i);
+                if let Some(j) = self.bare_after_word(i, next, value, 0, before, out) {
+                    return Some(j);
+                }
+            }
             return Some(self.emit_word_expr(i, next, value, false, scaled, out));
         }
         if let Some(v) = ["te", "ten", "ter", "tes", "tem"]
             .iter()
             .any(|e| lw.ends_with(e))
-            .then(|| parse_ordinal_word(lw))
+            .then(|| ordinal_word(lw))
             .flatten()
         {
             if upper && !self.sentence_initial(i) {
@@ -910,7 +1188,7 @@ impl<'a> Scanner<'a> {
         } else if let Some(v) = self.lx.scale.get(&*lw) {
             *v
         } else {
-            match parse_cardinal_word(&lw) {
+            match cardinal_word(&lw) {
                 Some(v) if lw.ends_with("hundert") || lw.ends_with("tausend") => v,
                 _ => return None,
             }
@@ -918,7 +1196,7 @@ impl<'a> Scanner<'a> {
         let mut next = j + 1;
         let mut v = v;
         if let Some((sc, after)) = self.scale_at(next) {
-            v *= sc;
+            v = v.checked_mul(sc)?;
             next = after;
         }
         Some(self.emit_word_expr(i, next, v, true, true, out))
@@ -928,7 +1206,7 @@ impl<'a> Scanner<'a> {
         &self,
         i: usize,
         next: usize,
-        value: f64,
+        value: Decimal,
         approx: bool,
         scaled: bool,
         out: &mut Vec<Figure>,
@@ -939,6 +1217,8 @@ impl<'a> Scanner<'a> {
             next,
             value,
             approx,
+            // "rund zwei Millionen", "knapp eine Milliarde"
+            hedged: self.hedged_before(i, self.flags_before(i)),
             scaled,
             year_cand: false,
             currency: None,
@@ -992,6 +1272,17 @@ impl<'a> Scanner<'a> {
                 None
             }
         }) {
+            // "250 km/h", "10 m/s"
+            if self.is_punct(i + 1, "/")
+                && self.adjacent(i, i + 1)
+                && self.cont(i + 2)
+                && self.adjacent(i + 1, i + 2)
+            {
+                let per = format!("{m}/{}", self.t(i + 2));
+                if let Some(mp) = self.lx.measure.get(&per) {
+                    return Some((UnitKind::Measure(mp), i + 3));
+                }
+            }
             return Some((UnitKind::Measure(m), i + 1));
         }
         if let Some(d) = self.lx.timeunit.get(&*lw) {
@@ -1009,7 +1300,7 @@ impl<'a> Scanner<'a> {
 
     /// "bis 20", "oder drei", "– 30" after a number: (token after the second
     /// number and its scale word, that scale).
-    fn range_tail(&self, j: usize) -> Option<(usize, Option<f64>, bool)> {
+    fn range_tail(&self, j: usize) -> Option<(usize, Option<Decimal>, bool)> {
         if !self.cont(j) {
             return None;
         }
@@ -1020,7 +1311,7 @@ impl<'a> Scanner<'a> {
         let k = j + 1;
         let is_num = match self.toks[k].kind {
             TokenKind::Number => matches!(shape(self.t(k)), NumShape::Cardinal { .. }),
-            TokenKind::Word => parse_cardinal_word(&lower(self.t(k))).is_some(),
+            TokenKind::Word => cardinal_word(&lower(self.t(k))).is_some(),
             _ => false,
         };
         if !is_num {
@@ -1033,7 +1324,26 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// The figure of expression `e` and the token after it; a hedged count,
+    /// percentage, amount, measure or duration is approximate.
     fn build(&self, e: &Expr) -> (Figure, usize) {
+        let (mut f, j) = self.build_expr(e);
+        if e.hedged
+            && matches!(
+                f.category,
+                FigureCategory::Count
+                    | FigureCategory::Percent
+                    | FigureCategory::Money
+                    | FigureCategory::Measure
+                    | FigureCategory::Duration
+            )
+        {
+            f.approx = true;
+        }
+        (f, j)
+    }
+
+    fn build_expr(&self, e: &Expr) -> (Figure, usize) {
         let (unit_from, inherit_scale, include, partner_year) = match self.range_tail(e.next) {
             Some((k, sc, y)) => (k, sc, false, y),
             None => (e.next, None, e.include_unit, false),
@@ -1041,15 +1351,14 @@ impl<'a> Scanner<'a> {
         // "2013 bis 2015", "2014–2022": both ends are years
         if e.year_cand
             && !e.approx
-            && e.value >= 1800.0
+            && e.value >= Decimal::from_int(1800)
             && (partner_year || self.after_year_range(e.first_tok))
         {
             return (self.year_fig(Span::new(e.start, e.end), e.value), e.next);
         }
-        let value = if e.scaled {
-            e.value
-        } else {
-            e.value * inherit_scale.unwrap_or(1.0)
+        let value = match inherit_scale {
+            Some(sc) if !e.scaled => e.value.checked_mul(sc).unwrap_or(e.value),
+            _ => e.value,
         };
         let scaled = e.scaled || inherit_scale.is_some();
         let span_to = |end_tok: usize| {
@@ -1104,9 +1413,9 @@ impl<'a> Scanner<'a> {
                     )
                 }
                 UnitKind::Uhr => {
-                    if value.fract() == 0.0 && (0.0..=24.0).contains(&value) && !scaled && !e.approx
-                    {
-                        self.time_fig(sp, value as u32, 0)
+                    let hour = value.to_i64().filter(|h| (0..=24).contains(h));
+                    if let (Some(h), false, false) = (hour, scaled, e.approx) {
+                        self.time_fig(sp, h as u32, 0)
                     } else {
                         return (
                             self.count_fig(Span::new(e.start, e.end), value, None, e.approx),
@@ -1141,6 +1450,190 @@ impl<'a> Scanner<'a> {
         }
         let noun = self.noun_after(unit_from);
         (self.count_fig(sp, value, noun, e.approx), e.next)
+    }
+
+    /// The lower-cased word at `k` when it is a word on the line of `k + 1`.
+    fn word_at(&self, k: usize) -> Option<std::borrow::Cow<'a, str>> {
+        (self.is_word(k) && !self.toks[k + 1].line_start).then(|| lower(self.t(k)))
+    }
+
+    /// "n:m" at `i`: a time, a score or a ratio, by the words around it.
+    /// Time words before it win ("um 20:15"), then ratio words ("im
+    /// Verhältnis 1:1"), then score words before or after it ("siegten mit
+    /// 20:18", "24:22 gegen Kiel", "3:1 (1:0)"); otherwise a time.
+    fn colon_context(&self, i: usize) -> Colon {
+        // "Endstand: 20:18"
+        let before = match i.checked_sub(1) {
+            Some(k) if k > 0 && self.is_punct(k, ":") && !self.toks[k].line_start => Some(k - 1),
+            k => k,
+        };
+        if let Some(w) = before.and_then(|k| self.word_at(k)) {
+            let f = self.lx.near_number(&w);
+            if f & flag::TIME_BEFORE != 0 {
+                return Colon::Time;
+            }
+            if f & flag::RATIO != 0 {
+                return Colon::Ratio;
+            }
+            if f & flag::SCORE_BEFORE != 0 {
+                return Colon::Score;
+            }
+        }
+        if self.cont(i + 1) {
+            if self.is_word(i + 1)
+                && self.lx.near_number(&lower(self.t(i + 1))) & flag::SCORE_AFTER != 0
+            {
+                return Colon::Score;
+            }
+            if self.is_punct(i + 1, "(")
+                && self.kind(i + 2) == Some(TokenKind::Number)
+                && self.t(i + 2).contains(':')
+            {
+                return Colon::Score;
+            }
+        }
+        Colon::Time
+    }
+
+    /// The [`flag`] bits of the word right before token `i` on its line
+    /// (of a compound's head: "Corona-Warnstufe" → "warnstufe"), 0 when
+    /// there is none. Looked up once per number.
+    fn flags_before(&self, i: usize) -> u16 {
+        if i == 0 || self.toks[i].line_start || !self.is_word(i - 1) {
+            return 0;
+        }
+        let w = self.t(i - 1);
+        let head = w.rsplit('-').next().unwrap_or(w);
+        self.lx.near_number(&lower(head))
+    }
+
+    /// An identifier word before the number at `i` ("Artikel 5", "Nr. 5",
+    /// "WKN: 716460", "§ 3", "Nummer fünf"): the number names something and
+    /// is no figure. `before` is [`Self::flags_before`] of `i`.
+    fn identifier_before(&self, i: usize, before: u16) -> bool {
+        if before & flag::IDENTIFIER != 0 {
+            return true;
+        }
+        if i == 0 || self.toks[i].line_start || self.kind(i - 1) != Some(TokenKind::Punct) {
+            return false;
+        }
+        match self.t(i - 1) {
+            "§" => true,
+            // "Nr. 5", "Abs. 2", "WKN: 716460"
+            "." | ":" => {
+                i >= 2
+                    && !self.toks[i - 1].line_start
+                    && self.adjacent(i - 2, i - 1)
+                    && (self.t(i - 2) == "§" || self.flags_before(i - 1) & flag::IDENTIFIER != 0)
+            }
+            _ => false,
+        }
+    }
+
+    /// A name written right before the bare number at `i` ("Windows 11",
+    /// "iPhone 15", "Golf 8", "Python 3.12"): a capitalised word (or one with
+    /// a capital inside) that is no function word, hedge, unit, month or
+    /// year word, nor a capitalised adjective or number word opening a
+    /// sentence ("Weitere 30"). The caller checks that no unit or counted
+    /// noun follows.
+    fn name_before(&self, i: usize, before: u16) -> bool {
+        if i == 0 || self.toks[i].line_start || self.adjacent(i - 1, i) || !self.is_word(i - 1) {
+            return false;
+        }
+        let w = self.t(i - 1);
+        if !w.chars().any(char::is_uppercase) || w.contains('-') {
+            return false;
+        }
+        if before & flag::NOT_NAME != 0 || self.lx.measure.contains_key(w) {
+            return false;
+        }
+        let lw = lower(w);
+        let l = &*lw;
+        !(self.sentence_initial(i - 1)
+            && (self.adjective_like(l) || cardinal_word(l).is_some() || ordinal_word(l).is_some()))
+    }
+
+    /// The number ending before token `next` has nothing after it that makes
+    /// it a quantity: no unit, no range, no counted plural noun.
+    fn nothing_counted(&self, next: usize) -> bool {
+        if self.unit_at(next).is_some() || self.range_tail(next).is_some() {
+            return false;
+        }
+        !(self.cont(next)
+            && self.is_word(next)
+            && starts_upper(self.t(next))
+            && looks_plural(self.t(next))
+            && self.noun_after(next).is_some())
+    }
+
+    /// A hedge before the expression whose first token is `i` ("rund 100",
+    /// "ca. 5", "mehr als 200", "Über 1.000"). `before` is
+    /// [`Self::flags_before`] of `i`.
+    fn hedged_before(&self, i: usize, before: u16) -> bool {
+        if before & flag::HEDGE != 0 {
+            return true;
+        }
+        if before & flag::HEDGE_TAIL != 0 {
+            // "mehr als": the two words together
+            return i >= 2
+                && !self.toks[i - 1].line_start
+                && match (self.word_at(i - 2), self.word_at(i - 1)) {
+                    (Some(p), Some(w)) => {
+                        self.lx.near_number(&format!("{p} {w}")) & flag::HEDGE != 0
+                    }
+                    _ => false,
+                };
+        }
+        // "ca. 5", "rd. 100"
+        i >= 2
+            && self.is_punct(i - 1, ".")
+            && !self.toks[i].line_start
+            && !self.toks[i - 1].line_start
+            && self.adjacent(i - 2, i - 1)
+            && self.flags_before(i - 1) & flag::HEDGE != 0
+    }
+
+    /// The number at `i` continues a phone number: a number that starts with
+    /// 0 ("089 123456") or follows "+" ("+49 89 123456") comes before it,
+    /// separated by spaces only.
+    fn in_phone_number(&self, i: usize) -> bool {
+        let mut k = i;
+        while k > 0 && !self.toks[k].line_start && self.kind(k - 1) == Some(TokenKind::Number) {
+            let gap =
+                &self.text[self.toks[k - 1].span.end as usize..self.toks[k].span.start as usize];
+            if gap.is_empty() || !gap.chars().all(|c| c == ' ' || c == '\u{a0}') {
+                return false;
+            }
+            let p = self.t(k - 1);
+            if !p.bytes().all(|b| b.is_ascii_digit()) {
+                return false;
+            }
+            if p.len() > 1 && p.starts_with('0') {
+                return true;
+            }
+            if k >= 2 && self.adjacent(k - 2, k - 1) && self.t(k - 2) == "+" {
+                return true;
+            }
+            k -= 1;
+        }
+        false
+    }
+
+    /// A German postcode: five plain digits before a capitalised word
+    /// ("80331 München") at the start of a line, after a comma or after "in"
+    /// ("Marienplatz 1, 80331 München", "in 80807 München"; counts that
+    /// large are written "12.345").
+    fn postcode(&self, i: usize, plain_digits: usize) -> bool {
+        plain_digits == 5
+            && (i == 0
+                || self.toks[i].line_start
+                || self.is_punct(i - 1, ",")
+                || (self.is_word(i - 1) && self.t(i - 1) == "in"))
+            && self.cont(i + 1)
+            && self.is_word(i + 1)
+            && starts_upper(self.t(i + 1))
+            && self.unit_at(i + 1).is_none()
+            && self.scale_at(i + 1).is_none()
     }
 
     /// The number at `i` closes a range opened by a year ("2013 bis 2015").
@@ -1252,18 +1745,18 @@ impl<'a> Scanner<'a> {
 
     // ------------------------------------------------------------ figures
 
-    fn value_key(value: f64, approx: bool) -> String {
+    fn value_key(value: Decimal, approx: bool) -> String {
         if approx {
-            format!("~{}", format_number(value))
+            format!("~{value}")
         } else {
-            format_number(value)
+            value.to_string()
         }
     }
 
     fn simple(
         &self,
         span: Span,
-        value: f64,
+        value: Decimal,
         cat: FigureCategory,
         unit: &str,
         key: &str,
@@ -1281,13 +1774,14 @@ impl<'a> Scanner<'a> {
                 key.to_lowercase()
             ))),
             topic_key: None,
+            approx,
         }
     }
 
     fn percent_fig(
         &self,
         span: Span,
-        value: f64,
+        value: Decimal,
         unit: &str,
         qualifier: Option<String>,
         approx: bool,
@@ -1307,10 +1801,11 @@ impl<'a> Scanner<'a> {
                 Self::value_key(value, approx)
             ))),
             topic_key: qualifier.map(|q| sym(format!("{topic}:{q}"))),
+            approx,
         }
     }
 
-    fn count_fig(&self, span: Span, value: f64, noun: Option<Noun>, approx: bool) -> Figure {
+    fn count_fig(&self, span: Span, value: Decimal, noun: Option<Noun>, approx: bool) -> Figure {
         let (unit, qk, tk) = match noun {
             Some(n) => {
                 let generic = self.lx.generic.contains(&n.key);
@@ -1331,17 +1826,18 @@ impl<'a> Scanner<'a> {
             unit,
             quantity_key: qk,
             topic_key: tk,
+            approx,
         }
     }
 
-    fn ordinal_fig(&self, span: Span, value: f64, noun: Option<Noun>) -> Figure {
+    fn ordinal_fig(&self, span: Span, value: Decimal, noun: Option<Noun>) -> Figure {
         let (unit, qk) = match noun {
             Some(n) => {
                 let qk = n
                     .qualifier
                     .as_ref()
                     .filter(|_| !self.lx.generic.contains(&n.key))
-                    .map(|q| format!("ordinal:{}:{}@{q}", format_number(value), n.key));
+                    .map(|q| format!("ordinal:{value}:{}@{q}", n.key));
                 (Some(sym(n.unit)), qk.map(sym))
             }
             None => (None, None),
@@ -1353,17 +1849,19 @@ impl<'a> Scanner<'a> {
             unit,
             quantity_key: qk,
             topic_key: None,
+            approx: false,
         }
     }
 
-    fn year_fig(&self, span: Span, value: f64) -> Figure {
+    fn year_fig(&self, span: Span, value: Decimal) -> Figure {
         Figure {
             span,
             value: FigureValue::Number(value),
             category: FigureCategory::Year,
             unit: None,
-            quantity_key: Some(sym(format!("year:{}", format_number(value)))),
+            quantity_key: Some(sym(format!("year:{value}"))),
             topic_key: None,
+            approx: false,
         }
     }
 
@@ -1375,6 +1873,19 @@ impl<'a> Scanner<'a> {
             category: FigureCategory::Date,
             unit: None,
             topic_key: None,
+            approx: false,
+        }
+    }
+
+    fn score_fig(&self, span: Span, a: u32, b: u32) -> Figure {
+        Figure {
+            span,
+            value: FigureValue::Text(sym(format!("{a}:{b}"))),
+            category: FigureCategory::Score,
+            unit: None,
+            quantity_key: None,
+            topic_key: None,
+            approx: false,
         }
     }
 
@@ -1386,6 +1897,7 @@ impl<'a> Scanner<'a> {
             unit: None,
             quantity_key: None,
             topic_key: None,
+            approx: false,
         }
     }
 }

@@ -1,5 +1,9 @@
 //! Parsing of German number tokens ("100.000", "2,5", "16.02.2022", "04:24")
-//! and number words ("zweiundzwanzig", "dreihundert", "zweiten").
+//! and number words ("zweiundzwanzig", "dreihundert", "zweiten"). Digits
+//! are read into exact decimals ([`Decimal`]); number words, which are
+//! integers and halves, into `f64`.
+
+use crate::model::Decimal;
 
 /// What a token that starts with a digit says, before context is looked at.
 #[derive(Clone, Debug, PartialEq)]
@@ -7,7 +11,7 @@ pub(crate) enum NumShape {
     /// A cardinal: value, number of digits when written without separators
     /// (0 when grouped or decimal), leading zero ("030").
     Cardinal {
-        value: f64,
+        value: Decimal,
         plain_digits: usize,
         leading_zero: bool,
     },
@@ -17,16 +21,23 @@ pub(crate) enum NumShape {
     DayMonth { a: u32, b: u32 },
     /// hh:mm
     Time { h: u32, m: u32 },
+    /// n:m that cannot be a time: a score or ratio ("2:1", "3:0-Sieg",
+    /// "28:24"). `tail_start` is where a hyphen compound's tail starts.
+    Score {
+        a: u32,
+        b: u32,
+        tail_start: Option<usize>,
+    },
     /// yyyy-mm
     IsoMonth { y: u32, m: u32 },
     /// yyyy-mm-dd
     IsoDate { y: u32, m: u32, d: u32 },
     /// n-m (a range: "10-20", "2020-2022")
-    Range { a: f64, b: f64 },
+    Range { a: Decimal, b: Decimal },
     /// digits followed by letters or a hyphen compound: "30-köpfige",
     /// "1990er", "10km". `tail` is the text after the number part (hyphen
     /// removed).
-    Compound { value: f64, tail_start: usize },
+    Compound { value: Decimal, tail_start: usize },
     /// Anything else (version numbers "3.1.4", odd groupings).
     Other,
 }
@@ -44,7 +55,7 @@ fn small(s: &str) -> Option<u32> {
 
 /// Parses a German-formatted number: "3000", "100.000", "2,5", "1.234,56".
 /// Returns the value and the digit count when written plainly (0 otherwise).
-pub(crate) fn parse_german(s: &str) -> Option<(f64, usize)> {
+pub(crate) fn parse_german(s: &str) -> Option<(Decimal, usize)> {
     if s.is_empty() || s.len() > 40 {
         return None;
     }
@@ -81,13 +92,41 @@ pub(crate) fn parse_german(s: &str) -> Option<(f64, usize)> {
         digits.push('.');
         digits.push_str(f);
     }
-    let v: f64 = digits.parse().ok()?;
+    let v = Decimal::parse(&digits)?;
     let plain_digits = if plain && frac.is_none() {
         int.len()
     } else {
         0
     };
     Some((v, plain_digits))
+}
+
+/// "2:1", "28:24", "3:0-Sieg": two numbers of 1..=3 digits around a colon
+/// that are no time (a time has two-digit minutes below 60 and no tail).
+fn score(s: &str, head: &str, num_end: usize) -> Option<NumShape> {
+    let (a, b) = head.split_once(':')?;
+    let tail_start = match &s[num_end..] {
+        "" => None,
+        rest => {
+            let after = rest.strip_prefix('-')?;
+            if !after.chars().next().is_some_and(char::is_alphabetic) {
+                return None;
+            }
+            Some(num_end + 1)
+        }
+    };
+    if a.is_empty() || a.len() > 3 || b.is_empty() || b.len() > 3 {
+        return None;
+    }
+    let (a_v, b_v) = (small(a)?, small(b)?);
+    if tail_start.is_none() && a.len() <= 2 && b.len() == 2 && a_v <= 24 && b_v < 60 {
+        return None; // a time shape; context decides
+    }
+    Some(NumShape::Score {
+        a: a_v,
+        b: b_v,
+        tail_start,
+    })
 }
 
 /// Classifies a Number token's text.
@@ -97,6 +136,9 @@ pub(crate) fn shape(s: &str) -> NumShape {
         .position(|b| !(b.is_ascii_digit() || b == b'.' || b == b',' || b == b':'))
         .unwrap_or(s.len());
     let head = &s[..num_end];
+    if let Some(sc) = score(s, head, num_end) {
+        return sc;
+    }
     if num_end < s.len() {
         let rest = &s[num_end..];
         let value = parse_german(head).map(|(v, _)| v);
@@ -123,8 +165,8 @@ pub(crate) fn shape(s: &str) -> NumShape {
                 if parts.len() == 2 && parts[0].len() <= 4 && parts[1].len() <= 4 {
                     if let (Some(a), Some(b)) = (small(parts[0]), small(parts[1])) {
                         return NumShape::Range {
-                            a: a as f64,
-                            b: b as f64,
+                            a: Decimal::from_int(i64::from(a)),
+                            b: Decimal::from_int(i64::from(b)),
                         };
                     }
                 }
@@ -387,13 +429,17 @@ pub(crate) fn parse_ordinal_word(s: &str) -> Option<f64> {
 mod tests {
     use super::*;
 
+    fn d(s: &str) -> Decimal {
+        Decimal::parse(s).unwrap()
+    }
+
     #[test]
     fn german_digits() {
-        assert_eq!(parse_german("100.000"), Some((100000.0, 0)));
-        assert_eq!(parse_german("5.000"), Some((5000.0, 0)));
-        assert_eq!(parse_german("2,5"), Some((2.5, 0)));
-        assert_eq!(parse_german("3000"), Some((3000.0, 4)));
-        assert_eq!(parse_german("1.234,56"), Some((1234.56, 0)));
+        assert_eq!(parse_german("100.000"), Some((d("100000"), 0)));
+        assert_eq!(parse_german("5.000"), Some((d("5000"), 0)));
+        assert_eq!(parse_german("2,5"), Some((d("2.5"), 0)));
+        assert_eq!(parse_german("3000"), Some((d("3000"), 4)));
+        assert_eq!(parse_german("1.234,56"), Some((d("1234.56"), 0)));
         assert_eq!(parse_german("1.5"), None);
         assert_eq!(parse_german("1.2345"), None);
         assert_eq!(parse_german(",5"), None);
@@ -419,22 +465,36 @@ mod tests {
                 d: 16
             }
         );
-        assert_eq!(shape("10-20"), NumShape::Range { a: 10.0, b: 20.0 });
+        assert_eq!(
+            shape("10-20"),
+            NumShape::Range {
+                a: d("10"),
+                b: d("20")
+            }
+        );
         assert_eq!(
             shape("30-köpfige"),
             NumShape::Compound {
-                value: 30.0,
+                value: d("30"),
                 tail_start: 3
             }
         );
         assert_eq!(
             shape("1990er"),
             NumShape::Compound {
-                value: 1990.0,
+                value: d("1990"),
                 tail_start: 4
             }
         );
         assert_eq!(shape("3.1.4"), NumShape::Other);
+        // Scores: what cannot be a time, and hyphen compounds.
+        let score = |a, b, tail_start| NumShape::Score { a, b, tail_start };
+        assert_eq!(shape("2:1"), score(2, 1, None));
+        assert_eq!(shape("28:24"), score(28, 24, None));
+        assert_eq!(shape("3:0-Sieg"), score(3, 0, Some(4)));
+        assert_eq!(shape("20:18-Erfolg"), score(20, 18, Some(6)));
+        assert_eq!(shape("20:18"), NumShape::Time { h: 20, m: 18 });
+        assert_eq!(shape("1:1000"), NumShape::Other);
         assert_eq!(shape("24.2"), NumShape::DayMonth { a: 24, b: 2 });
         assert!(matches!(
             shape("030"),

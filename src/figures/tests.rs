@@ -496,3 +496,330 @@ proptest::proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Issue #14: figures that hold on unseen news.
+
+fn approx_of(text: &str) -> Vec<(String, bool)> {
+    let tk = tokenize(text);
+    find_figures(text, &tk)
+        .into_iter()
+        .map(|f| (text[f.span.range()].to_string(), is_approximate(&f)))
+        .collect()
+}
+
+fn texts(text: &str) -> Vec<String> {
+    figs(text).into_iter().map(|r| r.0).collect()
+}
+
+#[test]
+fn model_and_version_numbers_are_not_figures() {
+    for t in [
+        "Microsoft stellt Windows 11 vor.",
+        "Samsung bringt das Galaxy S24 auf den Markt.",
+        "Der VW Golf 8 ist da.",
+        "Python 3.12 ist erschienen.",
+        "Jetzt kommt Python 3.12.",
+        "Apple veröffentlicht iOS 17.2.",
+        "Die Episode VII lief im Kino.",
+        "Die Version 2.0 bringt Neuerungen.",
+        "Die Version 2.1. Dann kam mehr.",
+        "Das Release 4.1.2 behebt Fehler.",
+        "Das iPhone 15 Pro ist teuer.",
+        "Er wohnt in der Hauptstraße 5.",
+    ] {
+        assert!(figs(t).is_empty(), "{t}: {:?}", figs(t));
+    }
+    // The rest of the sentence keeps its figures.
+    assert_eq!(
+        texts("Das neue iPhone 15 kostet 999 Euro."),
+        vec!["999 Euro"]
+    );
+    let r = figs("Sony verkauft die Playstation 5 seit 2020.");
+    assert_eq!((r.len(), r[0].2), (1, "year"));
+    // A unit or a counted noun after the number makes it a figure again.
+    assert_eq!(one("Das sind zum Teil 30 Prozent.").2, "percent");
+    assert_eq!(one("Weitere 30 Soldaten kamen.").3, s("Soldat"));
+    assert_eq!(one("Gut 30 Menschen kamen.").3, s("Mensch"));
+    // Longer numbers after a name stay bare, unlinked counts.
+    let r = one("Eine Boeing 747 landete.");
+    assert_eq!((r.2, r.3.clone(), r.4.clone()), ("count", None, None));
+}
+
+#[test]
+fn identifiers_are_not_figures() {
+    for t in [
+        "Artikel 5 des NATO-Vertrags.",
+        "Das regelt Artikel 146 des Grundgesetzes.",
+        "Nach § 5 ist das verboten.",
+        "Nach Paragraf 219a ist das verboten.",
+        "Er trägt die Nummer fünf.",
+        "Er trug die Nr. 10 im Team.",
+        "Die Aktie (ISIN DE0007164600, WKN 716460) stieg.",
+        "Die Aktie (WKN: 716460) stieg.",
+        "Der Bus der Linie 42 fiel aus.",
+        "Es gilt Warnstufe 3.",
+    ] {
+        assert!(figs(t).is_empty(), "{t}: {:?}", figs(t));
+    }
+}
+
+#[test]
+fn ranks_minutes_and_scores() {
+    // Ranks: bare counts, no unit, never linked (as "Platz 3." always was).
+    for t in [
+        "Er landete auf Platz drei.",
+        "Sie kam auf Rang 5.",
+        "Er kam auf Platz 3 der Weltrangliste.",
+    ] {
+        let r = one(t);
+        assert_eq!(
+            (r.2, r.3.clone(), r.4.clone(), r.5.clone()),
+            ("count", None, None, None),
+            "{t}"
+        );
+    }
+    let r = one("Er traf in der 89. Minute.");
+    assert_eq!(
+        (r.0.as_str(), r.2, r.3.clone()),
+        ("89.", "ordinal", s("Minute"))
+    );
+    // Scores: their own category, the score as text, no key; not a time.
+    for (t, span, v) in [
+        ("Bayern gewann 2:1 gegen Dortmund.", "2:1", "2:1"),
+        ("Nach dem 3:0-Sieg jubelten die Fans.", "3:0", "3:0"),
+        ("Der 2:0-Erfolg war verdient.", "2:0", "2:0"),
+        ("Das Spiel endete 1:1.", "1:1", "1:1"),
+        ("Die Handballer siegten mit 20:18.", "20:18", "20:18"),
+        ("Es steht 24:22 für Kiel.", "24:22", "24:22"),
+        (
+            "Die Kieler gewannen 28:24 gegen Flensburg.",
+            "28:24",
+            "28:24",
+        ),
+        ("Endstand: 21:19 für Kiel.", "21:19", "21:19"),
+    ] {
+        let r = one(t);
+        assert_eq!((r.0.as_str(), r.1.as_str(), r.2), (span, v, "score"), "{t}");
+        assert_eq!(
+            (r.3.clone(), r.4.clone(), r.5.clone()),
+            (None, None, None),
+            "{t}"
+        );
+    }
+    let r = figs("Das Ergebnis: 3:1 (1:0).");
+    assert_eq!(
+        r.iter().map(|x| x.2).collect::<Vec<_>>(),
+        vec!["score", "score"]
+    );
+    // Times stay times.
+    for (t, v) in [
+        ("Um 20:15 beginnt der Film.", "20:15"),
+        ("Der Film beginnt 20:15 Uhr.", "20:15"),
+        ("Der Zug kommt ab 9:30.", "09:30"),
+        ("Stand: 16.02.2022 04:24", "04:24"),
+    ] {
+        let r = figs(t);
+        let last = r.last().unwrap();
+        assert_eq!((last.1.as_str(), last.2), (v, "time"), "{t}");
+    }
+    // Ratios are neither.
+    assert!(figs("Sie tauschten im Verhältnis 1:1.").is_empty());
+}
+
+#[test]
+fn parenthesis_inside_an_amount() {
+    let r = figs("Der Umsatz stieg auf 6,3 (2023: 4,9) Millionen Euro.");
+    let got: Vec<(&str, &str, &str, Option<String>)> = r
+        .iter()
+        .map(|x| (x.0.as_str(), x.1.as_str(), x.2, x.3.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("6,3", "6300000", "money", s("EUR")),
+            ("2023", "2023", "year", None),
+            ("4,9", "4900000", "money", s("EUR")),
+        ]
+    );
+    assert_eq!(r[0].4, s("money:6300000:eur"));
+    let r = figs("Der Umsatz lag bei 6,3 Mio. (Vorjahr: 4,9) Euro.");
+    assert_eq!(
+        r.iter().map(|x| (x.1.as_str(), x.2)).collect::<Vec<_>>(),
+        vec![("6300000", "money"), ("4900000", "money")]
+    );
+    let r = figs("Die Quote lag bei 6,3 (5,1) Prozent.");
+    assert_eq!(
+        r.iter().map(|x| (x.1.as_str(), x.2)).collect::<Vec<_>>(),
+        vec![("6.3", "percent"), ("5.1", "percent")]
+    );
+    let r = figs("Es kamen 2,1 (Vj.: 1,8) Millionen Besucher.");
+    assert_eq!(
+        r.iter()
+            .map(|x| (x.1.as_str(), x.3.clone()))
+            .collect::<Vec<_>>(),
+        vec![("2100000", s("Besucher")), ("1800000", s("Besucher"))]
+    );
+    // A parenthesis without a scale or unit after it changes nothing.
+    let r = figs("Es kamen 300 (2022: 250) und mehr.");
+    assert_eq!(
+        r.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(),
+        vec!["300", "2022", "250"]
+    );
+}
+
+#[test]
+fn vague_quantities_are_approximate() {
+    for (t, span) in [
+        ("Es kamen mehrere Millionen Menschen.", "mehrere Millionen"),
+        ("Einige Tausend Menschen demonstrierten.", "Einige Tausend"),
+        ("Hunderte Menschen flohen.", "Hunderte"),
+        ("Dutzende Häuser brannten.", "Dutzende"),
+        ("Es waren rund 100 Polizisten.", "100"),
+        ("Knapp 50 Menschen starben.", "50"),
+        ("Mehr als 200 Soldaten wurden verletzt.", "200"),
+        ("Über 1.000 Menschen kamen.", "1.000"),
+        ("Es waren ca. 100 Menschen.", "100"),
+        ("Das kostet etwa 5 Mio. Euro.", "5 Mio. Euro"),
+        ("Rund zwei Millionen Menschen kamen.", "zwei Millionen"),
+        ("Es waren weniger als 5 Prozent.", "5 Prozent"),
+        ("Das sind rund 40 Prozent der Befragten.", "40 Prozent"),
+    ] {
+        assert_eq!(approx_of(t), vec![(span.to_string(), true)], "{t}");
+    }
+    // Stated exactly, or as a limit: not approximate.
+    for t in [
+        "Es kamen 100 Polizisten.",
+        "mindestens zwei Prozent des BIP",
+        "Bis zu 500 Euro Strafe.",
+        "um 2,5 Prozent gestiegen",
+    ] {
+        assert!(
+            approx_of(t).iter().all(|(_, a)| !a),
+            "{t}: {:?}",
+            approx_of(t)
+        );
+    }
+    // A hedged number keeps its key and links with the plain one; a
+    // magnitude without a number is keyed with "~".
+    assert_eq!(one("rund 100.000 Soldaten").4, one("100.000 Soldaten").4);
+    assert_eq!(one("Hunderte Soldaten").4, s("count:~100:soldat"));
+    // Years, dates and times are never approximate.
+    assert_eq!(
+        approx_of("um die 20 Uhr"),
+        vec![("20 Uhr".to_string(), false)]
+    );
+    assert_eq!(
+        approx_of("rund 2015 gegründet"),
+        vec![("2015".to_string(), false)]
+    );
+}
+
+#[test]
+fn values_are_exact_decimals() {
+    let cases = [
+        ("Der Konzern verdiente 8,2 Milliarden Euro.", "8200000000"),
+        ("Das sind 1,3 Mio. Euro.", "1300000"),
+        ("Die Inflation lag bei 0,1 Prozent.", "0.1"),
+        ("Die Kosten betragen 2,5 Billionen Euro.", "2500000000000"),
+        ("Es waren 4,7 Millionen Menschen.", "4700000"),
+        ("Das kostet 0,3 Mrd. Euro.", "300000000"),
+        ("Das kostet 1,15 Mrd. Euro.", "1150000000"),
+        ("Es geht um 9,99 Euro.", "9.99"),
+        ("Kosten von 1.234,56 Metern", "1234.56"),
+        ("ein 5-Milliarden-Dollar-Paket", "5000000000"),
+        ("zweieinhalb Millionen Menschen", "2500000"),
+        ("die 100 000 Einwohner", "100000"),
+    ];
+    for (t, v) in cases {
+        let tk = tokenize(t);
+        let f = find_figures(t, &tk).into_iter().next().unwrap();
+        assert_eq!(f.value.to_string(), v, "{t}");
+        // The JSON value is the same number: integers exactly, decimals by
+        // their digits.
+        assert_eq!(f.value.to_json().to_string(), v, "{t}");
+        assert_eq!(
+            f.value,
+            FigureValue::Number(Decimal::parse(v).unwrap()),
+            "{t}"
+        );
+    }
+    assert_eq!(
+        one("Der Konzern verdiente 8,2 Milliarden Euro.").4,
+        s("money:8200000000:eur")
+    );
+    // Too many digits for an exact value: no figure rather than a rounded one.
+    assert!(figs("9999999999999999999999999999999999 Soldaten").is_empty());
+}
+
+#[test]
+fn other_news_failure_modes() {
+    // Phone numbers and postcodes.
+    for t in [
+        "Rufen Sie an unter 089 123456 oder 0171/1234567.",
+        "Das Telefon: +49 89 1234567.",
+        "Tel. 030 1234567",
+        "80331 München",
+        "Die Adresse ist Marienplatz 1, 80331 München.",
+    ] {
+        assert!(figs(t).is_empty(), "{t}: {:?}", figs(t));
+    }
+    // "Tempo 30" is a speed.
+    let r = one("In der Stadt gilt Tempo 30.");
+    assert_eq!(
+        (r.0.as_str(), r.1.as_str(), r.2, r.3.clone()),
+        ("Tempo 30", "30", "measure", s("km/h"))
+    );
+    // Years are not quantities; counted years are.
+    assert_eq!(one("Im Jahr 2015 stieg der Umsatz.").2, "year");
+    assert_eq!(one("2015 stieg der Umsatz.").2, "year");
+    assert_eq!(one("2015 Flüchtlinge kamen.").2, "count");
+    // Times with a dot, percentage points, currencies before and after.
+    assert_eq!(one("Das Treffen beginnt um 15.30 Uhr.").1, "15:30");
+    let r = one("Die Quote sank um 5,5 Prozentpunkte.");
+    assert_eq!(
+        (r.1.as_str(), r.3.clone(), r.4.clone()),
+        ("5.5", s("Prozentpunkt"), s("percent:5.5:pp"))
+    );
+    for (t, span, v, c) in [
+        ("Das kostet $5 Mio.", "$5 Mio.", "5000000", "USD"),
+        (
+            "Es geht um 5 Mio. US-Dollar.",
+            "5 Mio. US-Dollar",
+            "5000000",
+            "USD",
+        ),
+        (
+            "Das Volumen beträgt EUR 3,2 Mrd.",
+            "EUR 3,2 Mrd.",
+            "3200000000",
+            "EUR",
+        ),
+        (
+            "Der Verlust: 1,5 Milliarden US-Dollar",
+            "1,5 Milliarden US-Dollar",
+            "1500000000",
+            "USD",
+        ),
+    ] {
+        let r = one(t);
+        assert_eq!(
+            (r.0.as_str(), r.1.as_str(), r.2, r.3.clone()),
+            (span, v, "money", s(c)),
+            "{t}"
+        );
+    }
+    assert!(figs("Sitz in der Leopoldstraße 12 in 80807 München.").is_empty());
+    assert!(figs("Es gilt die Corona-Warnstufe 2.").is_empty());
+    // Speeds, and a plus sign before a percentage or an amount.
+    let r = one("Der Wind erreichte 250 km/h.");
+    assert_eq!((r.0.as_str(), r.3.clone()), ("250 km/h", s("km/h")));
+    assert_eq!(one("Der Wind erreichte 30 m/s.").3, s("m/s"));
+    let r = figs("Die Aktie notierte bei 45,30 Euro (+2,3 %).");
+    assert_eq!(
+        (r[1].0.as_str(), r[1].1.as_str(), r[1].2),
+        ("2,3 %", "2.3", "percent")
+    );
+    // A plain five-digit number elsewhere is still a count.
+    assert_eq!(one("Es kamen 12345 Besucher.").2, "count");
+}

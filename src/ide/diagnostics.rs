@@ -180,7 +180,10 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
         let mut shown: Vec<(String, &TopicValue)> = others
             .iter()
             .take(MAX_VALUES_SHOWN)
-            .map(|tv| (tv.value.to_string(), *tv))
+            .map(|tv| {
+                let v = crate::ide::lens::figure_label(&tv.value, f.category, f.unit.as_deref());
+                (v, *tv)
+            })
             .collect();
         shown.sort_by(|a, b| a.0.cmp(&b.0));
         let mut related = Vec::new();
@@ -211,7 +214,7 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
             code: DiagCode::FigureDisagreement,
             message: format!(
                 "{} disagrees with other articles, which give {}{more}",
-                f.value,
+                crate::ide::lens::figure_label(&f.value, f.category, f.unit.as_deref()),
                 values.join(" / ")
             ),
             related,

@@ -3,7 +3,7 @@
 use super::markdown::{code, link, text};
 use super::{context_line, target_at, Target, TextSource};
 use crate::corpus::{count_docs, Corpus, DocId, ItemRef};
-use crate::model::{FigureValue, Span};
+use crate::model::Span;
 use std::fmt::Write;
 
 /// How many articles a card lists before it says "and N more".
@@ -210,12 +210,17 @@ fn name_card_full(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverC
 
 fn figure_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
     let f = corpus.figure(r);
-    let value = match &f.value {
-        FigureValue::Number(n) if f.category == crate::model::FigureCategory::Percent => {
-            format!("{} %", crate::model::format_number(*n))
-        }
-        v => v.to_string(),
+    // German notation ("100.000", "8,2 Mrd.", "2,5 %"), "≈" before an
+    // approximate figure; the unit follows separately (but a percentage
+    // keeps its sign).
+    let mut value = if f.category == crate::model::FigureCategory::Percent {
+        crate::ide::lens::figure_label(&f.value, f.category, f.unit.as_deref())
+    } else {
+        crate::ide::lens::german_value(&f.value, f.category)
     };
+    if f.approx {
+        value.insert_str(0, "≈ ");
+    }
     let mut md = format!("**{}** · {}", text(&value), f.category.as_str());
     if let Some(unit) = &f.unit {
         let _ = write!(md, " · {}", text(unit));
@@ -244,7 +249,7 @@ fn figure_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard
             let _ = write!(
                 md,
                 "\n- {} in {}",
-                text(&of.value.to_string()),
+                text(&crate::ide::lens::figure_label_of(of)),
                 file_name(corpus, o.doc)
             );
         }
@@ -252,5 +257,49 @@ fn figure_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard
     HoverCard {
         span: f.span,
         markdown: md,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    struct NoTexts;
+    impl TextSource for NoTexts {
+        fn text(&self, _: &Corpus, _: DocId) -> Option<Arc<str>> {
+            None
+        }
+    }
+
+    /// The first line of the hover card at `needle` in `text`, backslash
+    /// escapes removed (as it renders).
+    fn card_at(text: &str, needle: &str) -> String {
+        let ov = crate::recognize::Overrides::default();
+        let mut c = Corpus::new();
+        let doc = c.set_document(
+            "a.txt".into(),
+            Arc::new(crate::analysis::analyze(text, &ov)),
+        );
+        let at = text.find(needle).unwrap();
+        let card = hover(&c, &NoTexts, doc, at).unwrap();
+        card.markdown.lines().next().unwrap().replace('\\', "")
+    }
+
+    #[test]
+    fn figure_values_the_german_way() {
+        let t = "Der Konzern verdiente 8,2 Milliarden Euro. Es kamen rund 100.000 \
+                 Soldaten. Die Zinsen stiegen um 2,5 Prozent, der Preis auf 1,99 Euro. \
+                 Es waren Hunderte Menschen. Im Jahr 2015 fiel sie um 5,5 Prozentpunkte.";
+        assert_eq!(card_at(t, "8,2"), "**8,2 Mrd.** · money · EUR");
+        assert_eq!(card_at(t, "100.000"), "**≈ 100.000** · count · Soldat");
+        assert_eq!(card_at(t, "2,5"), "**2,5 %** · percent · %");
+        assert_eq!(card_at(t, "1,99"), "**1,99** · money · EUR");
+        assert_eq!(card_at(t, "Hunderte"), "**≈ 100** · count · Mensch");
+        assert_eq!(card_at(t, "2015"), "**2015** · year");
+        assert_eq!(
+            card_at(t, "5,5"),
+            "**5,5 Prozentpunkte** · percent · Prozentpunkt"
+        );
     }
 }

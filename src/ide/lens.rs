@@ -3,7 +3,7 @@
 
 use super::Location;
 use crate::corpus::{count_docs, Corpus, DocId, ItemRef, KeyId};
-use crate::model::{FigureCategory, FigureValue, Span};
+use crate::model::{Decimal, Figure, FigureCategory, FigureValue, Span};
 use crate::text::tokenize::{tokenize, TokenKind};
 use std::collections::BTreeSet;
 
@@ -66,17 +66,64 @@ pub fn code_lenses(corpus: &Corpus, doc: DocId) -> Vec<Lens> {
     out
 }
 
-/// The normalised value of a figure as a hint label ("2 %", "1500 Soldaten").
-pub fn figure_label(value: &FigureValue, category: FigureCategory, unit: Option<&str>) -> String {
-    match (value, category) {
-        (FigureValue::Number(n), FigureCategory::Percent) => {
-            format!("{} %", crate::model::format_number(*n))
+/// A figure's value the German way, as hovers, hints and messages show it:
+/// decimal comma and thousands grouped with "." ("100.000", "2,5",
+/// "1.234,56"); a million and more as "Mio.", "Mrd." or "Bio." when that is
+/// exact in at most three decimals ("8,2 Mrd.", "260 Mrd.", but
+/// "1.234.567"); years as written ("2014"), ordinals with their dot ("21."),
+/// dates, times and scores as their text.
+pub fn german_value(value: &FigureValue, category: FigureCategory) -> String {
+    let n = match value {
+        FigureValue::Text(s) => return s.to_string(),
+        FigureValue::Number(n) => *n,
+    };
+    match category {
+        FigureCategory::Year => n.german(false),
+        FigureCategory::Ordinal => format!("{}.", n.german(false)),
+        _ => compact(n),
+    }
+}
+
+/// "8,2 Mrd." for 8200000000, "1,3 Mio.", else the grouped number.
+fn compact(n: Decimal) -> String {
+    let abs = if n.is_negative() { -n } else { n };
+    for (digits, word) in [(12u32, "Bio."), (9, "Mrd."), (6, "Mio.")] {
+        if abs < Decimal::from_int(10i64.pow(digits)) {
+            continue;
         }
-        (v, FigureCategory::Money) => match unit {
-            Some(u) => format!("{v} {u}"),
-            None => v.to_string(),
-        },
-        (v, _) => v.to_string(),
+        // n / 10^digits, exactly.
+        match Decimal::new(n.mantissa(), n.scale() + digits) {
+            Some(q) if q.scale() <= 3 => return format!("{} {word}", q.german(true)),
+            _ => break,
+        }
+    }
+    n.german(true)
+}
+
+/// The normalised value of a figure as a hint label ("2 %", "1.500",
+/// "8,2 Mrd. EUR", "400 km").
+pub fn figure_label(value: &FigureValue, category: FigureCategory, unit: Option<&str>) -> String {
+    let v = german_value(value, category);
+    match (category, unit) {
+        (FigureCategory::Percent, Some("Prozentpunkt")) => {
+            let one = value.number() == Some(Decimal::ONE);
+            format!("{v} {}", if one { "Prozentpunkt" } else { "Prozentpunkte" })
+        }
+        (FigureCategory::Percent, Some(u)) => format!("{v} {u}"),
+        (FigureCategory::Percent, None) => format!("{v} %"),
+        (FigureCategory::Money | FigureCategory::Measure, Some(u)) => format!("{v} {u}"),
+        _ => v,
+    }
+}
+
+/// [`figure_label`] of a figure, with "≈ " before an approximate one
+/// ("≈ 100", "≈ 1 Mio.").
+pub fn figure_label_of(f: &Figure) -> String {
+    let label = figure_label(&f.value, f.category, f.unit.as_deref());
+    if f.approx {
+        format!("≈ {label}")
+    } else {
+        label
     }
 }
 
@@ -100,7 +147,7 @@ pub fn inlay_hints(corpus: &Corpus, text: &str, doc: DocId, range: Span) -> Vec<
         if !worded {
             continue;
         }
-        let label = figure_label(&f.value, f.category, f.unit.as_deref());
+        let label = figure_label_of(f);
         out.push((f.span.end as usize, format!("⟨{label}⟩")));
     }
     out
@@ -148,19 +195,73 @@ pub fn document_links(corpus: &Corpus, text: &str, doc: DocId) -> Vec<(Span, Str
 mod tests {
     use super::*;
 
+    fn num(s: &str) -> FigureValue {
+        FigureValue::Number(Decimal::parse(s).unwrap())
+    }
+
     #[test]
     fn labels() {
         assert_eq!(
-            figure_label(
-                &FigureValue::Number(2.0),
-                FigureCategory::Percent,
-                Some("%")
-            ),
+            figure_label(&num("2"), FigureCategory::Percent, Some("%")),
             "2 %"
         );
+        // German notation (issue #14): decimal comma.
         assert_eq!(
-            figure_label(&FigureValue::Number(3.5), FigureCategory::Count, None),
-            "3.5"
+            figure_label(&num("3.5"), FigureCategory::Count, None),
+            "3,5"
         );
+    }
+
+    #[test]
+    fn labels_the_german_way() {
+        use FigureCategory as C;
+        assert_eq!(figure_label(&num("100000"), C::Count, None), "100.000");
+        assert_eq!(figure_label(&num("2.5"), C::Percent, Some("%")), "2,5 %");
+        assert_eq!(
+            figure_label(&num("5.5"), C::Percent, Some("Prozentpunkt")),
+            "5,5 Prozentpunkte"
+        );
+        assert_eq!(
+            figure_label(&num("8200000000"), C::Money, Some("EUR")),
+            "8,2 Mrd. EUR"
+        );
+        assert_eq!(
+            figure_label(&num("1300000"), C::Money, Some("EUR")),
+            "1,3 Mio. EUR"
+        );
+        assert_eq!(
+            figure_label(&num("260000000000"), C::Money, None),
+            "260 Mrd."
+        );
+        assert_eq!(
+            figure_label(&num("2500000000000"), C::Count, None),
+            "2,5 Bio."
+        );
+        // Not exact in three decimals: every digit, grouped.
+        assert_eq!(figure_label(&num("1234567"), C::Count, None), "1.234.567");
+        assert_eq!(
+            figure_label(&num("-1234.5"), C::Measure, Some("m")),
+            "-1.234,5 m"
+        );
+        assert_eq!(
+            figure_label(&num("1.99"), C::Money, Some("EUR")),
+            "1,99 EUR"
+        );
+        assert_eq!(figure_label(&num("2014"), C::Year, None), "2014");
+        assert_eq!(figure_label(&num("21"), C::Ordinal, None), "21.");
+        assert_eq!(
+            figure_label(&FigureValue::Text(crate::model::sym("2:1")), C::Score, None),
+            "2:1"
+        );
+        let f = Figure {
+            span: Span::new(0, 1),
+            value: num("1000000"),
+            category: C::Count,
+            unit: None,
+            quantity_key: None,
+            topic_key: None,
+            approx: true,
+        };
+        assert_eq!(figure_label_of(&f), "≈ 1 Mio.");
     }
 }
