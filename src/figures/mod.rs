@@ -420,6 +420,12 @@ impl<'a> Scanner<'a> {
                 leading_zero,
             } => {
                 if leading_zero {
+                    // "01. Januar 2016": a day may be written with a zero.
+                    if plain_digits == 2 {
+                        if let Some(j) = self.day_month_only(i, value, out) {
+                            return Some(j);
+                        }
+                    }
                     return None;
                 }
                 // "089 123456", "80331 München": digits, not figures.
@@ -730,6 +736,16 @@ impl<'a> Scanner<'a> {
             next += 1;
         }
         Some((m, next))
+    }
+
+    /// "01. Januar 2016": a two-digit day with a leading zero before a
+    /// month (never an ordinal or a count).
+    fn day_month_only(&self, i: usize, value: Decimal, out: &mut Vec<Figure>) -> Option<usize> {
+        if !self.is_punct(i + 1, ".") || !self.adjacent(i, i + 1) || !self.cont(i + 2) {
+            return None;
+        }
+        self.month_at(i + 2)?;
+        self.day_month_or_ordinal(i, value, 2, out)
     }
 
     /// "24. Februar 2022", "24. Februar", and ordinals "21." (N + dot).

@@ -823,3 +823,20 @@ fn other_news_failure_modes() {
     // A plain five-digit number elsewhere is still a count.
     assert_eq!(one("Es kamen 12345 Besucher.").2, "count");
 }
+
+#[test]
+fn a_day_with_a_leading_zero() {
+    let t = "Seit dem 01. Januar 2016 gilt die Regel, ab 09. März auch in Bayern.";
+    let dates: Vec<(String, String)> = figs(t)
+        .into_iter()
+        .filter(|r| r.2 == "date")
+        .map(|r| (r.0, r.1))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            ("01. Januar 2016".to_string(), "2016-01-01".to_string()),
+            ("09. März".to_string(), "--03-09".to_string())
+        ]
+    );
+}
