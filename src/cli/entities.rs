@@ -143,7 +143,10 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
     Export { entities, figures }
 }
 
-pub fn run(paths: &[PathBuf], format: &str, enc: PositionEncoding) -> anyhow::Result<i32> {
+/// Loads, analyses and links the files named on the command line and
+/// exports the result (what `gazette entities` prints, and what `gazette
+/// eval DIR` scores).
+pub fn analyse(paths: &[PathBuf], enc: PositionEncoding) -> anyhow::Result<Export> {
     let (results, kb) = super::load(paths)?;
     let mut corpus = Corpus::new();
     let texts_by_path: HashMap<PathBuf, Arc<str>> = results
@@ -161,7 +164,11 @@ pub fn run(paths: &[PathBuf], format: &str, enc: PositionEncoding) -> anyhow::Re
         .into_iter()
         .filter_map(|(p, t)| corpus.doc_id(&p).map(|id| (id, t)))
         .collect();
-    let out = export(&corpus, &texts, enc);
+    Ok(export(&corpus, &texts, enc))
+}
+
+pub fn run(paths: &[PathBuf], format: &str, enc: PositionEncoding) -> anyhow::Result<i32> {
+    let out = analyse(paths, enc)?;
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
     match format {

@@ -11,15 +11,12 @@
 //! in several ids is split; an id whose mentions belong to several gold
 //! entities is a wrong merge.
 
-use super::entities::{export, Export};
-use crate::corpus::build::add_all;
-use crate::corpus::Corpus;
+use super::entities::Export;
 use crate::text::position::PositionEncoding;
 use anyhow::Context;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// The kinds that are scored, in report order.
 pub const KINDS: [&str; 3] = ["PER", "LOC", "ORG"];
@@ -174,30 +171,8 @@ pub fn score_dir(dir: &Path) -> anyhow::Result<Report> {
         golds.push((txt, mentions));
     }
     let paths: Vec<PathBuf> = golds.iter().map(|(p, _)| p.clone()).collect();
-    let export = analyse(&paths)?;
+    let export = super::entities::analyse(&paths, PositionEncoding::Utf8)?;
     Ok(score(&golds, &export))
-}
-
-/// The product's analysis of these files, as `gazette entities` gives it.
-fn analyse(paths: &[PathBuf]) -> anyhow::Result<Export> {
-    let (results, kb) = super::load(paths)?;
-    let mut corpus = Corpus::new();
-    let texts_by_path: HashMap<PathBuf, Arc<str>> = results
-        .iter()
-        .filter_map(|r| {
-            r.outcome
-                .as_ref()
-                .ok()
-                .map(|(d, _)| (r.path.clone(), Arc::from(d.text.as_str())))
-        })
-        .collect();
-    add_all(&mut corpus, results);
-    super::add_kb(&mut corpus, &kb);
-    let texts: HashMap<u32, Arc<str>> = texts_by_path
-        .into_iter()
-        .filter_map(|(p, t)| corpus.doc_id(&p).map(|id| (id, t)))
-        .collect();
-    Ok(export(&corpus, &texts, PositionEncoding::Utf8))
 }
 
 /// Scores an export against gold mentions per file.
