@@ -1049,6 +1049,25 @@ impl<'a> Scanner<'a> {
         } else {
             w
         };
+        // "ein Jahr", "eine Stunde", "ein halbes Jahr": a duration of one
+        // (not "eines Tages", an idiom).
+        if matches!(lw, "ein" | "eine" | "einen" | "einem" | "einer") && self.cont(i + 1) {
+            let (value, unit_at) = match lower(self.t(i + 1)).as_ref() {
+                "halbes" | "halbe" | "halben" | "halber" if self.cont(i + 2) => {
+                    (Decimal::new(5, 1)?, i + 2)
+                }
+                _ => (Decimal::from_int(1), i + 1),
+            };
+            let singular = matches!(
+                lower(self.t(unit_at)).as_ref(),
+                "jahr" | "monat" | "woche" | "tag" | "stunde" | "minute" | "sekunde" | "jahrzehnt"
+            );
+            if singular {
+                if let Some((UnitKind::Duration(_), _)) = self.unit_at(unit_at) {
+                    return Some(self.emit_word_expr(i, unit_at, value, false, false, out));
+                }
+            }
+        }
         // "Juli 2018"
         if upper {
             if let Some(&m) = self.lx.month.get(lw) {

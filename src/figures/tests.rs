@@ -840,3 +840,21 @@ fn a_day_with_a_leading_zero() {
         ]
     );
 }
+
+#[test]
+fn one_year_in_words_is_a_duration() {
+    for (t, text, value) in [
+        ("Seit ein Jahr vergangen ist", "ein Jahr", "1"),
+        ("Das dauert eine Stunde.", "eine Stunde", "1"),
+        ("Ein halbes Jahr später", "Ein halbes Jahr", "0.5"),
+    ] {
+        let r = one(t);
+        assert_eq!(
+            (r.0.as_str(), r.1.as_str(), r.2),
+            (text, value, "duration"),
+            "{t}"
+        );
+    }
+    assert!(figs("Eines Tages kam er.").is_empty());
+    assert!(figs("Ein Mann und eine Frau").is_empty());
+}
