@@ -72,22 +72,15 @@ impl Recognizer {
             return found;
         }
         let toks = &tok.tokens;
-        let tok_at_start: FxHashMap<u32, usize> = toks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.span.start, i))
-            .collect();
-        let tok_at_end: FxHashMap<u32, usize> = toks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.span.end, i))
-            .collect();
+        // Tokens are sorted and disjoint: a mention's tokens by binary search.
+        let first_tok = |at: u32| toks.binary_search_by_key(&at, |t| t.span.start).ok();
+        let last_tok = |at: u32| toks.binary_search_by_key(&at, |t| t.span.end).ok();
         let word = |i: usize| toks[i].text(text);
 
         // 1. Acronym definitions: a mention followed by "(ACR)".
         let mut acronyms: FxHashMap<&str, (EntityKind, Sym)> = FxHashMap::default();
         for m in &found {
-            let Some(&last) = tok_at_end.get(&m.span.end) else {
+            let Some(last) = last_tok(m.span.end) else {
                 continue;
             };
             if last + 3 >= toks.len() {
@@ -114,13 +107,14 @@ impl Recognizer {
         }
 
         // 2. One name, one kind.
-        let mut votes: FxHashMap<String, [u32; 4]> = FxHashMap::default();
-        for m in &found {
+        let keys: Vec<String> = found.iter().map(|m| vote_key(&m.norm)).collect();
+        let mut votes: FxHashMap<&str, [u32; 4]> = FxHashMap::default();
+        for (m, key) in found.iter().zip(&keys) {
             // A legal form decides ("German Pellets GmbH" makes every
             // "German Pellets" a company), short of the knowledge base.
             let legal =
                 m.kind == EntityKind::Org && without_legal_form(&text[m.span.range()]).is_some();
-            votes.entry(vote_key(&m.norm)).or_default()[m.kind as usize] +=
+            votes.entry(key).or_default()[m.kind as usize] +=
                 weight(m.source) + if legal { 100 } else { 0 };
         }
         let winner = |v: &[u32; 4]| -> EntityKind {
@@ -133,11 +127,11 @@ impl Recognizer {
             let best = (0..4).max_by_key(|&k| (v[k], 4 - k)).unwrap_or(0);
             kinds[best]
         };
-        for m in &mut found {
+        for (m, key) in found.iter_mut().zip(&keys) {
             if m.source == Source::KnowledgeBase {
                 continue;
             }
-            let v = &votes[&vote_key(&m.norm)];
+            let v = &votes[key.as_str()];
             let k = winner(v);
             // Only a clear decision changes a kind: a tie keeps each reading.
             if k != m.kind && v[k as usize] > v[m.kind as usize] {
@@ -148,17 +142,15 @@ impl Recognizer {
         // 3. Found once, found everywhere.
         let mut occupied = vec![false; toks.len()];
         for m in &found {
-            if let (Some(&a), Some(&b)) =
-                (tok_at_start.get(&m.span.start), tok_at_end.get(&m.span.end))
+            // Every token the mention touches (also the whole token of a
+            // compound head) is taken.
+            let from = toks.partition_point(|t| t.span.end <= m.span.start);
+            for (o, _) in occupied[from..]
+                .iter_mut()
+                .zip(&toks[from..])
+                .take_while(|(_, t)| t.span.start < m.span.end)
             {
-                occupied[a..=b].iter_mut().for_each(|o| *o = true);
-            } else {
-                // A mention inside a token (a compound head): its token is taken.
-                for (i, t) in toks.iter().enumerate() {
-                    if t.span.start < m.span.end && m.span.start < t.span.end {
-                        occupied[i] = true;
-                    }
-                }
+                *o = true;
             }
         }
         // Patterns: token texts, the mention's kind and normalised name.
@@ -167,9 +159,7 @@ impl Recognizer {
             if m.source == Source::Tagger {
                 continue;
             }
-            let (Some(&a), Some(&b)) =
-                (tok_at_start.get(&m.span.start), tok_at_end.get(&m.span.end))
-            else {
+            let (Some(a), Some(b)) = (first_tok(m.span.start), last_tok(m.span.end)) else {
                 continue;
             };
             let words: Vec<&str> = (a..=b).map(word).collect();
@@ -198,10 +188,6 @@ impl Recognizer {
         let mut by_first: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for (k, (w, _, _)) in patterns.iter().enumerate() {
             by_first.entry(w[0]).or_default().push(k);
-            if w.len() == 1 {
-                // the genitive of a one-word name
-                by_first.entry(w[0]).or_default();
-            }
         }
         let mut added = Vec::new();
         let mut i = 0;
