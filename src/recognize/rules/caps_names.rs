@@ -5,10 +5,10 @@
 //! IST FERTIG" is a shouted headline, not the city). Datelines have their
 //! own rule; this one covers the rest of the text.
 
+use super::phrases::longest_listed_prefix;
 use super::{Context, Rule};
 use crate::model::Source;
-use crate::recognize::data;
-use crate::recognize::lexicon::title_case;
+use crate::recognize::lexicon::{cand, title_case};
 use crate::recognize::Cand;
 
 pub(super) struct CapsNames;
@@ -39,33 +39,12 @@ impl Rule for CapsNames {
                 j += 1;
             }
             let title: Vec<String> = toks[i..j].iter().map(|t| title_case(t.text)).collect();
-            let mut hit = None;
-            if let Some(list) = r.d.names.by_first.get(&data::h(&title[0])) {
-                for &k in list {
-                    let p = &r.d.names.phrases[k as usize];
-                    let n = p.words.len();
-                    if n > title.len() || hit.is_some_and(|(m, _)| m >= n) {
-                        continue;
-                    }
-                    if p.words.iter().zip(&title).all(|(a, b)| **a == **b) {
-                        hit = Some((n, k));
-                    }
-                }
-            }
+            let hit = longest_listed_prefix(&r.d.names, &title);
             match hit {
                 Some((n, k)) if n > 1 || !r.is_common(&title[0]) && !r.is_stop(&title[0]) => {
                     let p = &r.d.names.phrases[k as usize];
-                    out.push(Cand {
-                        start: toks[i].start,
-                        end: toks[i + n - 1].end,
-                        t0: i,
-                        t1: i + n,
-                        kind: p.kind,
-                        norm: p.norm.to_string(),
-                        role: None,
-                        source: Source::Gazetteer,
-                        boost: false,
-                    });
+                    let norm = p.norm.to_string();
+                    out.push(cand(toks, i, i + n, p.kind, norm, Source::Gazetteer));
                     i += n;
                 }
                 _ => i += 1,

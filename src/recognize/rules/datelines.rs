@@ -2,10 +2,10 @@
 //! of a line, before a dash, a parenthesis, a slash or a comma. A known name
 //! keeps its kind; an unknown one counts as a place only before a dash.
 
+use super::phrases::longest_listed_prefix;
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::data;
-use crate::recognize::lexicon::{single_word, title_case};
+use crate::recognize::lexicon::{cand, single_word, title_case};
 use crate::recognize::Cand;
 
 pub(super) struct Datelines;
@@ -48,18 +48,9 @@ impl Rule for Datelines {
             }
             let title: Vec<String> = toks[i..j].iter().map(|t| title_case(t.text)).collect();
             let joined = title.join(" ");
-            let known =
-                r.d.names
-                    .by_first
-                    .get(&data::h(&title[0]))
-                    .and_then(|v| {
-                        v.iter().copied().find(|&k| {
-                            let p = &r.d.names.phrases[k as usize];
-                            p.words.len() == title.len()
-                                && p.words.iter().zip(&title).all(|(a, b)| **a == **b)
-                        })
-                    })
-                    .map(|k| &r.d.names.phrases[k as usize]);
+            let known = longest_listed_prefix(&r.d.names, &title)
+                .filter(|&(n, _)| n == title.len())
+                .map(|(_, k)| &r.d.names.phrases[k as usize]);
             let dash = matches!(next.text, "–" | "—" | "-");
             let (kind, norm) = match known {
                 Some(p) => (p.kind, p.norm.to_string()),
@@ -68,17 +59,7 @@ impl Rule for Datelines {
                 }
                 None => continue,
             };
-            out.push(Cand {
-                start: toks[i].start,
-                end: toks[j - 1].end,
-                t0: i,
-                t1: j,
-                kind,
-                norm,
-                role: None,
-                source: Source::Rule,
-                boost: false,
-            });
+            out.push(cand(toks, i, j, kind, norm, Source::Rule));
         }
     }
 }

@@ -123,6 +123,28 @@ pub(super) fn match_phrases(
     }
 }
 
+/// The longest phrase of `table` that `words` begin with, compared word for
+/// word ("New York" for the caps run "NEW YORK, NY" read in title case):
+/// its word count and index; of equally long ones, the first listed.
+pub(super) fn longest_listed_prefix(table: &PhraseTable, words: &[String]) -> Option<(usize, u32)> {
+    let mut hit: Option<(usize, u32)> = None;
+    for &k in table.by_first.get(&data::h(words.first()?))? {
+        let n = table.phrases[k as usize].words.len();
+        if n > words.len() || hit.is_some_and(|(m, _)| m >= n) {
+            continue;
+        }
+        if table.phrases[k as usize]
+            .words
+            .iter()
+            .zip(words)
+            .all(|(a, b)| **a == **b)
+        {
+            hit = Some((n, k));
+        }
+    }
+    hit
+}
+
 /// The longest phrase of `table` starting at token `i`; the last word may
 /// carry a genitive -s/-es. Returns (token count, phrase index, genitive).
 fn best_phrase(toks: &[Tok], i: usize, table: &PhraseTable) -> Option<(usize, u32, bool)> {
