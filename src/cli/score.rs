@@ -72,6 +72,13 @@ pub fn parse_gold(gold: &str) -> anyhow::Result<(String, Vec<GoldMention>)> {
     Ok((plain, mentions))
 }
 
+/// One annotated article: its file, its text and its gold mentions.
+pub struct GoldDoc {
+    pub path: PathBuf,
+    pub text: String,
+    pub mentions: Vec<GoldMention>,
+}
+
 /// Counts for one kind.
 #[derive(Clone, Copy, Debug, Default, Serialize)]
 pub struct Counts {
@@ -142,7 +149,7 @@ fn gold_kind(kind: &str) -> Option<&'static str> {
 
 /// Scores gazette's analysis of the `*.gold` articles of `dir`.
 pub fn score_dir(dir: &Path) -> anyhow::Result<Report> {
-    let mut golds: Vec<(PathBuf, Vec<GoldMention>)> = Vec::new();
+    let mut golds: Vec<GoldDoc> = Vec::new();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -168,15 +175,19 @@ pub fn score_dir(dir: &Path) -> anyhow::Result<Report> {
                 txt.display()
             );
         }
-        golds.push((txt, mentions));
+        golds.push(GoldDoc {
+            path: txt,
+            text: plain,
+            mentions,
+        });
     }
-    let paths: Vec<PathBuf> = golds.iter().map(|(p, _)| p.clone()).collect();
+    let paths: Vec<PathBuf> = golds.iter().map(|d| d.path.clone()).collect();
     let export = super::entities::analyse(&paths, PositionEncoding::Utf8)?;
     Ok(score(&golds, &export))
 }
 
 /// Scores an export against gold mentions per file.
-pub fn score(golds: &[(PathBuf, Vec<GoldMention>)], export: &Export) -> Report {
+pub fn score(golds: &[GoldDoc], export: &Export) -> Report {
     // Predicted mentions per path: (start, end, kind, entity id, text).
     type Pred<'a> = (
         usize,
@@ -212,7 +223,12 @@ pub fn score(golds: &[(PathBuf, Vec<GoldMention>)], export: &Export) -> Report {
     // gold entity -> ids of its found mentions; id -> gold entities.
     let mut ids_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut golds_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (path, gold) in golds {
+    for GoldDoc {
+        path,
+        text: body,
+        mentions: gold,
+    } in golds
+    {
         let p = path.to_string_lossy();
         let doc = path
             .file_name()
@@ -269,7 +285,7 @@ pub fn score(golds: &[(PathBuf, Vec<GoldMention>)], export: &Export) -> Report {
             if !matched[i] && !typed {
                 report.errors.push(Miss {
                     doc: doc.clone(),
-                    text: text_of(path, g),
+                    text: body.get(g.start..g.end).unwrap_or_default().to_string(),
                     gold: g.kind.clone(),
                     predicted: String::new(),
                     source: String::new(),
@@ -301,13 +317,6 @@ pub fn score(golds: &[(PathBuf, Vec<GoldMention>)], export: &Export) -> Report {
 
 fn join(s: &BTreeSet<String>) -> String {
     s.iter().cloned().collect::<Vec<_>>().join(" | ")
-}
-
-fn text_of(path: &Path, g: &GoldMention) -> String {
-    crate::workspace::read_text(path, crate::workspace::MAX_ANALYSABLE, None)
-        .ok()
-        .and_then(|d| d.text.get(g.start..g.end).map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// The report as a table (what `gazette eval DIR` prints).
@@ -423,11 +432,15 @@ mod tests {
     #[test]
     fn scores_spans_kinds_neutral_parts_and_linking() {
         // "Anna Berg traf Berg in Bonn. NATO-Truppen."
-        let (_, gold) = parse_gold(
+        let (text, mentions) = parse_gold(
             "[[PER Anna Berg]] traf [[PER Berg|Anna Berg]] in [[LOC Bonn]]. [[PART NATO-Truppen]].",
         )
         .unwrap();
-        let golds = vec![(PathBuf::from("a.txt"), gold)];
+        let golds = vec![GoldDoc {
+            path: PathBuf::from("a.txt"),
+            text,
+            mentions,
+        }];
         // Two ids for Anna Berg (a split), Bonn as an org (wrong kind), NATO neutral.
         let ex = export_of(&[
             ("anna-berg", "person", &[(0, 9)]),
@@ -443,8 +456,12 @@ mod tests {
         assert_eq!(r.splits, 1);
         assert_eq!(r.merges, 0);
         // One id for two people: a merge.
-        let (_, gold) = parse_gold("[[PER Anna Berg]] und [[PER Udo Berg]]").unwrap();
-        let golds = vec![(PathBuf::from("a.txt"), gold)];
+        let (text, mentions) = parse_gold("[[PER Anna Berg]] und [[PER Udo Berg]]").unwrap();
+        let golds = vec![GoldDoc {
+            path: PathBuf::from("a.txt"),
+            text,
+            mentions,
+        }];
         let ex = export_of(&[("berg", "person", &[(0, 9), (14, 22)])]);
         let r = score(&golds, &ex);
         assert_eq!((r.merges, r.splits), (1, 0));
