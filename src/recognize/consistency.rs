@@ -325,27 +325,8 @@ fn acronym_of(acr: &str, long: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::show;
     use super::*;
-    use crate::text::tokenize::tokenize;
-
-    fn run(text: &str) -> Vec<(String, &'static str, String)> {
-        Recognizer::global()
-            .recognize(
-                text,
-                &tokenize(text),
-                &[],
-                &super::super::Overrides::default(),
-            )
-            .into_iter()
-            .map(|m| {
-                (
-                    text[m.span.range()].to_string(),
-                    m.kind.as_str(),
-                    m.norm.to_string(),
-                )
-            })
-            .collect()
-    }
 
     #[test]
     fn legal_forms_are_cut() {
@@ -382,7 +363,7 @@ mod tests {
     #[test]
     fn a_defined_acronym_links_to_its_long_form() {
         let t = "Das Bundesamt für Migration und Flüchtlinge (BAMF) prüft. Das BAMF zahlt.";
-        let ms = run(t);
+        let ms = show(t);
         let bamf: Vec<_> = ms.iter().filter(|m| m.0 == "BAMF").collect();
         assert_eq!(bamf.len(), 2, "{ms:?}");
         assert!(
@@ -395,7 +376,7 @@ mod tests {
     #[test]
     fn a_company_is_found_again_without_its_legal_form() {
         let t = "Die Seerene GmbH wächst. Nun plant Seerene den Umzug, sagte Seerenes Chef.";
-        let ms = run(t);
+        let ms = show(t);
         let s: Vec<_> = ms.iter().filter(|m| m.0.starts_with("Seerene")).collect();
         assert_eq!(s.len(), 3, "{ms:?}");
         assert!(s.iter().all(|m| m.1 == "org"), "{ms:?}");
@@ -404,7 +385,7 @@ mod tests {
     #[test]
     fn common_words_are_not_spread() {
         let t = "Die Junge Union tagt. Die Union regiert.";
-        let ms = run(t);
+        let ms = show(t);
         assert!(!ms.iter().any(|m| m.0 == "Union"), "{ms:?}");
     }
 }

@@ -9,7 +9,8 @@ fn run_with(text: &str, o: &Overrides) -> Vec<FoundName> {
     Recognizer::global().recognize(text, &tokenize(text), &[], o)
 }
 
-fn show(text: &str) -> Vec<(String, &'static str, String)> {
+/// (surface, kind, normalised name) of every mention the recogniser finds.
+pub(super) fn show(text: &str) -> Vec<(String, &'static str, String)> {
     run(text)
         .into_iter()
         .map(|m| {
