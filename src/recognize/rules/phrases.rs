@@ -5,7 +5,7 @@
 
 use crate::model::Source;
 use crate::recognize::data::{self, is_all_caps, PhraseTable};
-use crate::recognize::lexicon::{single_word, strip_gen};
+use crate::recognize::lexicon::{cand, single_word, strip_gen};
 use crate::recognize::{Cand, Recognizer, Tok};
 
 /// Pushes a candidate of `source` for every phrase of `table` in `toks`.
@@ -94,17 +94,7 @@ pub(super) fn match_phrases(
                             && !r.compound_of_common(part)
                     });
                 if joined_place {
-                    out.push(Cand {
-                        start: t.start,
-                        end: t.end,
-                        t0: i,
-                        t1: i + 1,
-                        kind: p.kind,
-                        norm: t.text.to_string(),
-                        role: None,
-                        source,
-                        boost: false,
-                    });
+                    out.push(cand(toks, i, i + 1, p.kind, t.text.to_string(), source));
                     continue;
                 }
                 out.push(Cand {
