@@ -7,16 +7,16 @@
 //! `cargo bench --bench pipeline`
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use gazette::analysis::{analyze, tagger_proposals};
-use gazette::figures::find_figures;
-use gazette::recognize::{Overrides, Proposal, Recognizer};
-use gazette::tagger::Tagger;
-use gazette::text::tokenize::tokenize;
+use gazette_core::analysis::{analyze, tagger_proposals};
+use gazette_core::figures::find_figures;
+use gazette_core::recognize::{Overrides, Proposal, Recognizer};
+use gazette_core::tagger::Tagger;
+use gazette_core::text::tokenize::tokenize;
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
     // ~2,800 articles ≈ 10 MB.
-    let docs = gazette::benchgen::articles(2800, 7);
+    let docs = gazette_core::benchgen::articles(2800, 7);
     let bytes: usize = docs.iter().map(|d| d.len()).sum();
     let tokens: usize = docs.iter().map(|d| tokenize(d).tokens.len()).sum();
     eprintln!(

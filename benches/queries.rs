@@ -4,10 +4,10 @@
 //! `cargo bench --bench queries`
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use gazette::analysis::analyze;
-use gazette::corpus::{Corpus, DocId};
-use gazette::ide::{self, TextSource};
-use gazette::recognize::Overrides;
+use gazette_core::analysis::analyze;
+use gazette_core::corpus::{Corpus, DocId};
+use gazette_core::recognize::Overrides;
+use gazette_ide::TextSource;
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -26,9 +26,13 @@ fn seeds() -> (Corpus, Texts) {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds"));
     if dir.file_name().is_some_and(|n| n != "seeds") {
-        let files = gazette::workspace::discover(&dir, &Default::default()).unwrap();
-        let results =
-            gazette::corpus::build::analyze_files(&files, u64::MAX, None, &Overrides::default());
+        let files = gazette_core::workspace::discover(&dir, &Default::default()).unwrap();
+        let results = gazette_core::corpus::build::analyze_files(
+            &files,
+            u64::MAX,
+            None,
+            &Overrides::default(),
+        );
         let mut corpus = Corpus::new();
         let mut texts = HashMap::new();
         for r in results {
@@ -66,15 +70,29 @@ fn bench(c: &mut Criterion) {
     let r = top.mentions[0];
     let offset = corpus.mention(r).span().start as usize + 1;
     c.bench_function("hover (most mentioned entity, seeds)", |b| {
-        b.iter(|| black_box(ide::hover(&corpus, &texts, r.doc, black_box(offset))))
+        b.iter(|| {
+            black_box(gazette_ide::hover(
+                &corpus,
+                &texts,
+                r.doc,
+                black_box(offset),
+            ))
+        })
     });
-    let n = ide::references(&corpus, r.doc, offset, true).len();
+    let n = gazette_ide::references(&corpus, r.doc, offset, true).len();
     eprintln!("most mentioned entity: {} ({n} mentions)", top.name);
     c.bench_function("references (most mentioned entity, seeds)", |b| {
-        b.iter(|| black_box(ide::references(&corpus, r.doc, black_box(offset), true)))
+        b.iter(|| {
+            black_box(gazette_ide::references(
+                &corpus,
+                r.doc,
+                black_box(offset),
+                true,
+            ))
+        })
     });
     c.bench_function("diagnostics (one article, seeds)", |b| {
-        b.iter(|| black_box(ide::diagnostics(&corpus, r.doc)))
+        b.iter(|| black_box(gazette_ide::diagnostics(&corpus, r.doc)))
     });
 }
 

@@ -3,9 +3,9 @@
 //! seed, grouped into ~20-sentence documents).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use gazette::tagger::data::{read_smartdata, read_text, read_token_file, Sentence};
-use gazette::tagger::Tagger;
-use gazette::text::tokenize::tokenize;
+use gazette_core::tagger::data::{read_smartdata, read_text, read_token_file, Sentence};
+use gazette_core::tagger::Tagger;
+use gazette_core::text::tokenize::tokenize;
 use std::path::Path;
 
 fn detokenize(s: &Sentence) -> String {

@@ -7,28 +7,28 @@
 //! broken invariant checked here.
 #![allow(dead_code)]
 
-use gazette::analysis::analyze;
-use gazette::corpus::Corpus;
-use gazette::ide::{self, TextSource};
-use gazette::recognize::Overrides;
-use gazette::text::position::{LineIndex, PositionEncoding};
+use gazette_core::analysis::analyze;
+use gazette_core::corpus::Corpus;
+use gazette_core::recognize::Overrides;
+use gazette_core::text::position::{LineIndex, PositionEncoding};
+use gazette_ide::TextSource;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 struct Texts(Arc<str>);
 impl TextSource for Texts {
-    fn text(&self, _: &Corpus, _: gazette::corpus::DocId) -> Option<Arc<str>> {
+    fn text(&self, _: &Corpus, _: gazette_core::corpus::DocId) -> Option<Arc<str>> {
         Some(self.0.clone())
     }
 }
 
 fn check_text(text: &str) {
-    let panics = gazette::analysis::contained_panics();
+    let panics = gazette_core::analysis::contained_panics();
     let a = analyze(text, &Overrides::default());
     // The analysis contains panics (one bad document must not sink a batch);
     // for the fuzzer a contained panic is still a crash.
     assert_eq!(
-        gazette::analysis::contained_panics(),
+        gazette_core::analysis::contained_panics(),
         panics,
         "an analysis stage panicked"
     );
@@ -73,20 +73,20 @@ fn check_text(text: &str) {
     let doc = corpus.set_document(PathBuf::from("/fuzz/a.txt"), Arc::new(a.clone()));
     corpus.set_document(PathBuf::from("/fuzz/b.txt"), Arc::new(a));
     let texts = Texts(Arc::from(text));
-    let _ = ide::diagnostics(&corpus, doc);
+    let _ = gazette_ide::diagnostics(&corpus, doc);
     let _ = corpus.entities();
     let step = (text.len() / 64).max(1);
     for off in (0..=text.len() + 1).step_by(step) {
-        let _ = ide::hover(&corpus, &texts, doc, off);
-        let _ = ide::references(&corpus, doc, off, true);
-        let _ = ide::definition(&corpus, doc, off);
-        let _ = ide::highlights(&corpus, doc, off);
+        let _ = gazette_ide::hover(&corpus, &texts, doc, off);
+        let _ = gazette_ide::references(&corpus, doc, off, true);
+        let _ = gazette_ide::definition(&corpus, doc, off);
+        let _ = gazette_ide::highlights(&corpus, doc, off);
     }
 }
 
 /// Target `analyze`: file bytes through the decoder and the whole analysis.
 pub fn analyze_bytes(data: &[u8]) {
-    if let Ok(d) = gazette::workspace::decode(data) {
+    if let Ok(d) = gazette_core::workspace::decode(data) {
         check_text(&d.text);
     }
     // Bytes the decoder calls binary still reach the recogniser this way.
@@ -140,7 +140,7 @@ pub fn lsp_session(data: &[u8]) {
         });
         tokio::time::timeout(
             std::time::Duration::from_secs(20),
-            gazette::lsp::serve(input, &mut output),
+            gazette_lsp::serve(input, &mut output),
         )
         .await
     });
@@ -182,7 +182,7 @@ pub fn config(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let (kb, errors) = gazette::kb::parse(text);
+    let (kb, errors) = gazette_core::kb::parse(text);
     for e in &errors {
         assert!(
             e.span.start <= e.span.end && (e.span.end as usize) <= text.len(),
@@ -204,10 +204,10 @@ pub fn config(data: &[u8]) {
         }
     }
     let overrides = kb.overrides();
-    let panics = gazette::analysis::contained_panics();
+    let panics = gazette_core::analysis::contained_panics();
     let a = analyze(CONFIG_ARTICLE, &overrides);
     assert_eq!(
-        gazette::analysis::contained_panics(),
+        gazette_core::analysis::contained_panics(),
         panics,
         "an analysis stage panicked with these overrides"
     );
@@ -223,11 +223,11 @@ pub fn config(data: &[u8]) {
         let texts = Texts(Arc::from(t));
         let step = (t.len() / 32).max(1);
         for off in (0..=t.len()).step_by(step) {
-            let _ = ide::hover(&corpus, &texts, doc, off);
-            let _ = ide::references(&corpus, doc, off, true);
-            let _ = ide::definition(&corpus, doc, off);
-            if ide::rename::prepare_rename(&corpus, &texts, doc, off).is_ok() {
-                let _ = ide::rename::rename(&corpus, &texts, doc, off, "Olaf O'Neil");
+            let _ = gazette_ide::hover(&corpus, &texts, doc, off);
+            let _ = gazette_ide::references(&corpus, doc, off, true);
+            let _ = gazette_ide::definition(&corpus, doc, off);
+            if gazette_ide::rename::prepare_rename(&corpus, &texts, doc, off).is_ok() {
+                let _ = gazette_ide::rename::rename(&corpus, &texts, doc, off, "Olaf O'Neil");
             }
         }
     }

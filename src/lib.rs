@@ -1,21 +1,3 @@
-//! gazette: recognise and link people, places, organisations and figures
-//! across a corpus of news articles, and serve them over LSP.
-//!
-//! See ARCHITECTURE.md for the map of modules.
-pub mod analysis;
-pub mod background;
-pub mod benchgen;
-pub mod cache;
+//! The `gazette` command line: the same analyses the language server
+//! serves, over files and folders (see ARCHITECTURE.md for the crates).
 pub mod cli;
-pub mod corpus;
-pub mod decimal;
-pub mod figures;
-pub mod ide;
-pub mod kb;
-pub mod lsp;
-pub mod memory;
-pub mod model;
-pub mod recognize;
-pub mod tagger;
-pub mod text;
-pub mod workspace;

@@ -1,8 +1,8 @@
 //! The `gazette` binary: the language server and its command-line twins.
 
 use clap::{Parser, Subcommand};
-use gazette::ide::Severity;
-use gazette::text::position::PositionEncoding;
+use gazette_core::text::position::PositionEncoding;
+use gazette_ide::Severity;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,12 +41,12 @@ enum Command {
         paths: Vec<PathBuf>,
     },
     /// Train the NER model from the annotated corpora.
-    Train(gazette::tagger::cli::TrainArgs),
+    Train(gazette::cli::tagger::TrainArgs),
     /// Tag a GermEval/CoNLL token file: each token line gets the predicted label appended.
-    Tag(gazette::tagger::cli::TagArgs),
+    Tag(gazette::cli::tagger::TagArgs),
     /// Evaluate the tagger on a GermEval/CoNLL file (exact spans, outer level), or the
     /// whole product on a folder of hand-annotated articles (`NN.txt` + `NN.gold`).
-    Eval(gazette::tagger::cli::EvalArgs),
+    Eval(gazette::cli::tagger::EvalArgs),
     /// Generate a reproducible synthetic news corpus for benchmarks.
     BenchCorpus {
         /// Number of articles.
@@ -76,18 +76,18 @@ fn main() -> ExitCode {
     init_logging(true);
     let result = match cli.command {
         Command::Lsp => {
-            gazette::memory::configure_for_server();
+            gazette_lsp::memory::configure_for_server();
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
                 .expect("tokio runtime");
-            let shutdown_first = rt.block_on(gazette::lsp::run_stdio());
+            let shutdown_first = rt.block_on(gazette_lsp::run_stdio());
             // Do not wait for background work (indexing, watchers): the
             // client has gone. 0 after `shutdown`, 1 otherwise (LSP `exit`).
             rt.shutdown_timeout(std::time::Duration::from_millis(200));
             // Except the persistent index being written: a restart would
             // index the whole corpus again without it.
-            gazette::background::finish_lasting(std::time::Duration::from_secs(60));
+            gazette_lsp::background::finish_lasting(std::time::Duration::from_secs(60));
             Ok(if shutdown_first { 0 } else { 1 })
         }
         Command::Entities {
@@ -108,16 +108,16 @@ fn main() -> ExitCode {
             };
             gazette::cli::check::run(&paths, sev)
         }
-        Command::Train(a) => gazette::tagger::cli::train(a).map(|_| 0),
-        Command::Tag(a) => gazette::tagger::cli::tag(a).map(|_| 0),
-        Command::Eval(a) => gazette::tagger::cli::eval(a).map(|_| 0),
+        Command::Train(a) => gazette::cli::tagger::train(a).map(|_| 0),
+        Command::Tag(a) => gazette::cli::tagger::tag(a).map(|_| 0),
+        Command::Eval(a) => gazette::cli::tagger::eval(a).map(|_| 0),
         Command::BenchCorpus {
             articles,
             seed,
             out,
         } => {
             let t = std::time::Instant::now();
-            gazette::benchgen::generate(&out, articles, seed).map(|bytes| {
+            gazette_core::benchgen::generate(&out, articles, seed).map(|bytes| {
                 eprintln!(
                     "gazette: wrote {articles} articles, {:.1} MB, to {} in {:.1} s",
                     bytes as f64 / 1e6,
@@ -133,7 +133,7 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!(
                 "gazette: {}",
-                gazette::text::escape::line(&format!("{e:#}"))
+                gazette_core::text::escape::line(&format!("{e:#}"))
             );
             ExitCode::from(2)
         }

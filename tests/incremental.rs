@@ -3,10 +3,9 @@
 
 mod common;
 use common::seed_texts;
-use gazette::analysis::analyze;
-use gazette::corpus::{Corpus, ItemRef};
-use gazette::ide;
-use gazette::recognize::Overrides;
+use gazette_core::analysis::analyze;
+use gazette_core::corpus::{Corpus, ItemRef};
+use gazette_core::recognize::Overrides;
 use proptest::prelude::*;
 use std::sync::Arc;
 
@@ -41,7 +40,7 @@ fn snapshot(c: &Corpus) -> String {
             if expect.len() < 8
                 && !expect
                     .iter()
-                    .any(|x: &gazette::corpus::ItemRef| x.doc == m.doc)
+                    .any(|x: &gazette_core::corpus::ItemRef| x.doc == m.doc)
             {
                 expect.push(*m);
             }
@@ -79,7 +78,7 @@ fn snapshot(c: &Corpus) -> String {
                 c.same_as(r)
             );
         }
-        for d in ide::diagnostics(c, doc) {
+        for d in gazette_ide::diagnostics(c, doc) {
             out += &format!(
                 "D {} {:?} {} {}\n",
                 c.path(doc).display(),

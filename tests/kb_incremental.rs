@@ -4,11 +4,10 @@
 
 mod common;
 use common::seed_texts;
-use gazette::analysis::analyze;
-use gazette::corpus::Corpus;
-use gazette::ide;
-use gazette::kb;
-use gazette::recognize::Overrides;
+use gazette_core::analysis::analyze;
+use gazette_core::corpus::Corpus;
+use gazette_core::kb;
+use gazette_core::recognize::Overrides;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -35,7 +34,7 @@ fn snapshot(c: &Corpus) -> String {
         }
     }
     for doc in c.doc_ids() {
-        for d in ide::diagnostics(c, doc) {
+        for d in gazette_ide::diagnostics(c, doc) {
             out += &format!(
                 "D {} {:?} {} {}\n",
                 c.path(doc).display(),

@@ -876,7 +876,7 @@ fn kb_settings_select_files_and_levels() {
 fn surface_requests_answer_on_a_generated_corpus() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
-    gazette::benchgen::generate(&root, 400, 1).unwrap();
+    gazette_core::benchgen::generate(&root, 400, 1).unwrap();
     let t = Instant::now();
     let mut c = started(&root);
     eprintln!("indexed in {:.1} s", t.elapsed().as_secs_f64());

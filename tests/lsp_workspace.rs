@@ -187,7 +187,7 @@ fn open_document_is_answered_before_indexing_ends() {
     let dir = tempfile::tempdir().unwrap();
     // A corpus large enough that indexing takes a while.
     let n = 400;
-    gazette::benchgen::generate(dir.path(), n, 3).unwrap();
+    gazette_core::benchgen::generate(dir.path(), n, 3).unwrap();
     let mine = dir.path().join("mine.txt");
     std::fs::write(
         &mine,

@@ -135,7 +135,7 @@ fn literal(s: &str, style: usize) -> String {
         1 if !s.contains(['\'', '\n', '\r']) && !s.chars().any(char::is_control) => {
             format!("'{s}'")
         }
-        _ => gazette::kb::quote(s),
+        _ => gazette_core::kb::quote(s),
     }
 }
 

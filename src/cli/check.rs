@@ -1,10 +1,10 @@
 //! `gazette check`: diagnostics like a linter (`file:line:col: severity[code] message`).
 
-use crate::corpus::build::add_all;
-use crate::corpus::Corpus;
-use crate::ide::{diagnostics, Severity};
-use crate::text::escape;
-use crate::text::position::PositionEncoding;
+use gazette_core::corpus::build::add_all;
+use gazette_core::corpus::Corpus;
+use gazette_core::text::escape;
+use gazette_core::text::position::PositionEncoding;
+use gazette_ide::{diagnostics, Severity};
 use std::path::PathBuf;
 
 /// Prints diagnostics; the exit code is 1 when any has at least `fail_on` severity.
@@ -25,10 +25,10 @@ pub fn run(paths: &[PathBuf], fail_on: Severity) -> anyhow::Result<i32> {
         count += 1;
     }
     if let Some(kb) = &kb {
-        let li = crate::text::position::LineIndex::new(&kb.text);
+        let li = gazette_core::text::position::LineIndex::new(&kb.text);
         for e in &kb.errors {
             let p = li.position(e.span.start as usize, PositionEncoding::Utf32);
-            let code = crate::ide::DiagCode::from_kb(e.kind);
+            let code = gazette_ide::DiagCode::from_kb(e.kind);
             let sev = code.default_severity();
             println!(
                 "{}:{}:{}: {}[{}] {}",

@@ -1,9 +1,10 @@
 //! `gazette entities`: the analysis as JSON (a stable contract) or a table.
 
-use crate::corpus::build::add_all;
-use crate::corpus::{Corpus, ItemRef};
-use crate::text::escape;
-use crate::text::position::PositionEncoding;
+use gazette_core::corpus::build::add_all;
+use gazette_core::corpus::{Corpus, ItemRef};
+use gazette_core::model::FigureValue;
+use gazette_core::text::escape;
+use gazette_core::text::position::PositionEncoding;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -38,7 +39,7 @@ pub struct MentionOut {
     /// Column in UTF-16 code units (the LSP default), unless chosen otherwise.
     pub character: u32,
     /// What found it: `knowledgebase`, `gazetteer`, `rule` or `tagger`.
-    pub source: crate::model::Source,
+    pub source: gazette_core::model::Source,
 }
 
 #[derive(Serialize)]
@@ -59,6 +60,21 @@ pub struct FigureOut {
 
 /// A path's bytes when its name is not UTF-8 (JSON strings cannot hold it
 /// losslessly), else `None`.
+/// A figure's bare JSON value: a number or a string. Integers are written
+/// exactly (8200000000); other numbers as the shortest float that reads back
+/// as the decimal, which is its exact digits ("0.1", "1234.56") up to 15
+/// significant digits.
+pub fn figure_value_json(value: &FigureValue) -> serde_json::Value {
+    match value {
+        FigureValue::Number(n) => match n.to_i64() {
+            Some(i) => serde_json::Value::from(i),
+            None => serde_json::Number::from_f64(n.to_f64())
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        },
+        FigureValue::Text(s) => serde_json::Value::String(s.to_string()),
+    }
+}
+
 fn lossless_bytes(p: &std::path::Path) -> Option<Vec<u8>> {
     if p.to_str().is_some() {
         return None;
@@ -76,7 +92,7 @@ fn lossless_bytes(p: &std::path::Path) -> Option<Vec<u8>> {
 
 /// Builds the export from a corpus and the texts of its documents.
 pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEncoding) -> Export {
-    let surface = |doc: u32, span: crate::model::Span| {
+    let surface = |doc: u32, span: gazette_core::model::Span| {
         texts
             .get(&doc)
             .and_then(|t| t.get(span.range()))
@@ -132,7 +148,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
                 byte_start: f.span.start,
                 byte_end: f.span.end,
                 text: surface(doc, f.span),
-                value: f.value.to_json(),
+                value: figure_value_json(&f.value),
                 category: f.category.as_str(),
                 unit: f.unit.map(|u| u.to_string()),
                 same_as: corpus.same_as(r).map(str::to_string),
@@ -227,4 +243,28 @@ fn write_table(w: &mut impl std::io::Write, out: &Export) -> std::io::Result<()>
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::figure_value_json;
+    use gazette_core::figures::find_figures;
+    use gazette_core::text::tokenize::tokenize;
+
+    /// The JSON value is the figure's number: integers exactly, decimals by
+    /// their digits; dates stay strings.
+    #[test]
+    fn figure_values_in_json() {
+        for (t, v) in [
+            ("ein 5-Milliarden-Dollar-Paket", "5000000000"),
+            ("zweieinhalb Millionen Menschen", "2500000"),
+            ("die 100 000 Einwohner", "100000"),
+            ("ein Plus von 0,1 Prozent", "0.1"),
+            ("für 1.234,56 Euro", "1234.56"),
+            ("am 16. Februar 2022", "\"2022-02-16\""),
+        ] {
+            let f = find_figures(t, &tokenize(t)).into_iter().next().unwrap();
+            assert_eq!(figure_value_json(&f.value).to_string(), v, "{t}");
+        }
+    }
 }

@@ -3,12 +3,13 @@
 pub mod check;
 pub mod entities;
 pub mod score;
+pub mod tagger;
 
-use crate::corpus::build::{analyze_files, FileResult};
-use crate::corpus::Corpus;
-use crate::kb::{KbError, KnowledgeBase};
-use crate::text::escape;
-use crate::workspace::{expand_args, WorkspaceConfig};
+use gazette_core::corpus::build::{analyze_files, FileResult};
+use gazette_core::corpus::Corpus;
+use gazette_core::kb::{KbError, KnowledgeBase};
+use gazette_core::text::escape;
+use gazette_core::workspace::{expand_args, WorkspaceConfig};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -31,11 +32,15 @@ pub fn find_kb(paths: &[PathBuf]) -> Option<CliKb> {
         .filter_map(|p| p.parent().map(Path::to_path_buf));
     let (dir, path) = dirs
         .chain(parents)
-        .map(|d| (d.clone(), d.join(crate::kb::FILE_NAME)))
+        .map(|d| (d.clone(), d.join(gazette_core::kb::FILE_NAME)))
         .find(|(_, p)| p.exists())?;
     // As the server reads it: a regular file, within the size limit, not a
     // link leading out of its folder.
-    let text = match crate::workspace::read_text(&path, crate::kb::MAX_FILE_SIZE, Some(&dir)) {
+    let text = match gazette_core::workspace::read_text(
+        &path,
+        gazette_core::kb::MAX_FILE_SIZE,
+        Some(&dir),
+    ) {
         Ok(d) => d.text,
         Err(e) => {
             eprintln!(
@@ -46,7 +51,7 @@ pub fn find_kb(paths: &[PathBuf]) -> Option<CliKb> {
             return None;
         }
     };
-    let (kb, errors) = crate::kb::parse(&text);
+    let (kb, errors) = gazette_core::kb::parse(&text);
     // `[settings]` globs do not select the command line's files, but one
     // that does not compile is still the user's mistake: say so.
     for g in kb.iter().flat_map(|k| &k.settings.rejected_globs) {
@@ -86,7 +91,7 @@ pub fn load(paths: &[PathBuf]) -> anyhow::Result<(Vec<FileResult>, Option<CliKb>
         .and_then(|k| k.kb.as_ref())
         .and_then(|k| k.settings.max_file_size)
     {
-        cfg.max_file_size = crate::workspace::size_limit(m);
+        cfg.max_file_size = gazette_core::workspace::size_limit(m);
     }
     let overrides = kb
         .as_ref()

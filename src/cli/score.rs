@@ -12,8 +12,8 @@
 //! entities is a wrong merge.
 
 use super::entities::Export;
-use crate::text::position::PositionEncoding;
 use anyhow::Context;
+use gazette_core::text::position::PositionEncoding;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -162,7 +162,7 @@ pub fn score_dir(dir: &Path) -> anyhow::Result<Report> {
     for g in entries {
         let txt = g.with_extension("txt");
         let read = |p: &Path| {
-            crate::workspace::read_text(p, crate::workspace::MAX_ANALYSABLE, None)
+            gazette_core::workspace::read_text(p, gazette_core::workspace::MAX_ANALYSABLE, None)
                 .map(|d| d.text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
         };
@@ -195,7 +195,7 @@ pub fn score(golds: &[GoldDoc], export: &Export) -> Report {
         &'static str,
         &'a str,
         &'a str,
-        crate::model::Source,
+        gazette_core::model::Source,
     );
     let mut pred: HashMap<&str, Vec<Pred>> = HashMap::new();
     for e in &export.entities {
@@ -363,7 +363,7 @@ pub fn table(r: &Report, verbose: bool) -> String {
                 e.doc,
                 what,
                 e.source,
-                crate::text::escape::line(&e.text)
+                gazette_core::text::escape::line(&e.text)
             ));
         }
     }
@@ -420,7 +420,7 @@ mod tests {
                             text: String::new(),
                             line: 0,
                             character: 0,
-                            source: crate::model::Source::Rule,
+                            source: gazette_core::model::Source::Rule,
                         })
                         .collect(),
                 })

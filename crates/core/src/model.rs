@@ -1,0 +1,298 @@
+//! Domain types shared by every layer: spans, mentions, figures, kinds.
+//!
+//! All offsets are UTF-8 byte offsets into the document text. Conversion to
+//! editor positions happens in exactly one place: [`crate::text::position`].
+
+pub use crate::decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// An interned string: 8 bytes, `Copy`, compared by pointer; one copy of
+/// each distinct text per process (names, roles, units and figure keys
+/// repeat across a corpus millions of times). Interned strings are never
+/// freed, which bounds nothing but the number of *distinct* strings seen.
+pub type Sym = ustr::Ustr;
+
+/// Interns `s`.
+pub fn sym(s: impl AsRef<str>) -> Sym {
+    ustr::ustr(s.as_ref())
+}
+use std::fmt;
+use std::ops::Range;
+
+/// A half-open byte range `[start, end)` into a document's text.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        debug_assert!(start <= end);
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+    /// True when `offset` lies inside the span or touches its end (so a cursor
+    /// placed right after a name still "hovers" it, as editors expect).
+    pub fn contains_cursor(self, offset: usize) -> bool {
+        self.start as usize <= offset && offset <= self.end as usize
+    }
+    pub fn overlaps(self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// What a name refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Person,
+    Place,
+    Org,
+    /// Other named things (events, products, works: GermEval's OTH).
+    Other,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Place => "place",
+            EntityKind::Org => "org",
+            EntityKind::Other => "other",
+        }
+    }
+    /// German label used in hover cards.
+    pub fn label_de(self) -> &'static str {
+        match self {
+            EntityKind::Person => "Person",
+            EntityKind::Place => "Ort",
+            EntityKind::Org => "Organisation",
+            EntityKind::Other => "Sonstiges",
+        }
+    }
+    pub fn parse(s: &str) -> Option<EntityKind> {
+        match s.to_ascii_lowercase().as_str() {
+            "person" | "per" | "people" => Some(EntityKind::Person),
+            "place" | "loc" | "location" => Some(EntityKind::Place),
+            "org" | "organisation" | "organization" => Some(EntityKind::Org),
+            "other" | "oth" | "misc" => Some(EntityKind::Other),
+            _ => None,
+        }
+    }
+    /// The GermEval / CoNLL class name.
+    pub fn conll(self) -> &'static str {
+        match self {
+            EntityKind::Person => "PER",
+            EntityKind::Place => "LOC",
+            EntityKind::Org => "ORG",
+            EntityKind::Other => "OTH",
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which recogniser produced a mention (kept for explanations and for
+/// deciding conflicts: knowledge base > rules > tagger).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    KnowledgeBase,
+    Gazetteer,
+    Rule,
+    Tagger,
+}
+
+/// A name mention found in one document: 16 bytes (a corpus of 10^5
+/// articles holds millions), so the span is kept as start and a 16-bit
+/// length ([`NameMention::span`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NameMention {
+    start: u32,
+    len: u16,
+    pub kind: EntityKind,
+    pub source: Source,
+    /// The normalised form used for linking ("Putins" → "Putin",
+    /// "Europäischen Union" → "Europäische Union"). Case as in the canonical form.
+    pub norm: Sym,
+}
+
+impl NameMention {
+    /// The longest span a mention may have, in bytes; longer ones are not
+    /// names (recognisers drop them, see [`NameMention::new`]).
+    pub const MAX_LEN: usize = u16::MAX as usize;
+
+    /// A mention, or `None` when `span` is longer than [`Self::MAX_LEN`].
+    pub fn new(span: Span, kind: EntityKind, norm: Sym, source: Source) -> Option<NameMention> {
+        Some(NameMention {
+            start: span.start,
+            len: u16::try_from(span.end.checked_sub(span.start)?).ok()?,
+            kind,
+            source,
+            norm,
+        })
+    }
+
+    /// The mention's span: only the name part ("NATO" in "NATO-Truppen",
+    /// "Putin" in "Putins" keeps the genitive `s` inside the span).
+    pub fn span(&self) -> Span {
+        Span {
+            start: self.start,
+            end: self.start + u32::from(self.len),
+        }
+    }
+}
+
+/// A name mention as the recogniser reports it: the mention plus the role
+/// or description said of it in apposition ("NATO-Generalsekretär" in
+/// "NATO-Generalsekretär Jens Stoltenberg"). Few mentions have one, so a
+/// document's analysis keeps roles in a side table
+/// ([`crate::analysis::DocAnalysis::role`]), not in every mention.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FoundName {
+    pub span: Span,
+    pub kind: EntityKind,
+    pub norm: Sym,
+    pub role: Option<Sym>,
+    pub source: Source,
+}
+
+impl FoundName {
+    /// The mention, `None` when its span is over [`NameMention::MAX_LEN`].
+    pub fn mention(&self) -> Option<NameMention> {
+        NameMention::new(self.span, self.kind, self.norm, self.source)
+    }
+}
+
+/// What kind of quantity a figure states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FigureCategory {
+    Count,
+    Percent,
+    Money,
+    Year,
+    Date,
+    Time,
+    Ordinal,
+    Duration,
+    Measure,
+    /// A sports result ("2:1", "3:0-Sieg", "24:22"): value the text "2:1".
+    Score,
+}
+
+impl FigureCategory {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FigureCategory::Count => "count",
+            FigureCategory::Percent => "percent",
+            FigureCategory::Money => "money",
+            FigureCategory::Year => "year",
+            FigureCategory::Date => "date",
+            FigureCategory::Time => "time",
+            FigureCategory::Ordinal => "ordinal",
+            FigureCategory::Duration => "duration",
+            FigureCategory::Measure => "measure",
+            FigureCategory::Score => "score",
+        }
+    }
+}
+
+/// A normalised figure value: an exact decimal number, or a string for dates,
+/// times and scores (ISO 8601: "2022-02-16", "2022-07", "04:24"; "2:1").
+/// (Externally tagged in serde so binary formats can read it back; the JSON
+/// export writes the bare value, see the command line's `figure_value_json`.)
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FigureValue {
+    Number(Decimal),
+    Text(Sym),
+}
+
+impl FigureValue {
+    /// The number, if the value is one.
+    pub fn number(&self) -> Option<Decimal> {
+        match self {
+            FigureValue::Number(n) => Some(*n),
+            FigureValue::Text(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for FigureValue {
+    /// Plain notation ("8200000000", "2.5", "2022-02-16"); see
+    /// `crate::ide::lens::german_value` for the German one shown to users.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FigureValue::Number(n) => fmt::Display::fmt(n, f),
+            FigureValue::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A numeric figure found in one document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    pub span: Span,
+    pub value: FigureValue,
+    pub category: FigureCategory,
+    /// What is counted: the governed noun, compound head resolved
+    /// ("US-Soldaten" → "Soldaten"), or the currency / "%" / time unit.
+    pub unit: Option<Sym>,
+    /// A key under which figures stating the same quantity meet across
+    /// articles (value + normalised unit), `None` when the figure is too
+    /// generic to link (a bare "3").
+    pub quantity_key: Option<Sym>,
+    /// A key for the quantity *without* the value ("soldat@usa"), so that
+    /// disagreeing statements about the same thing can be found.
+    pub topic_key: Option<Sym>,
+    /// The text states the quantity only roughly: a hedge before a number
+    /// ("rund 100", "mehr als 200", "knapp 50") or a magnitude without one
+    /// ("Hunderte", "mehrere Millionen"). See `crate::figures` for which.
+    pub approx: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_are_16_bytes_and_keep_their_span() {
+        assert_eq!(std::mem::size_of::<NameMention>(), 16);
+        let span = Span::new(70_000, 70_000 + 65_535);
+        let m = NameMention::new(span, EntityKind::Person, sym("A"), Source::Rule).unwrap();
+        assert_eq!(m.span(), span);
+        // Longer is not a name; a reversed span is not a span.
+        assert!(NameMention::new(
+            Span::new(0, 65_536),
+            EntityKind::Org,
+            sym("B"),
+            Source::Rule
+        )
+        .is_none());
+        assert!(NameMention::new(
+            Span { start: 5, end: 4 },
+            EntityKind::Org,
+            sym("B"),
+            Source::Rule
+        )
+        .is_none());
+    }
+}

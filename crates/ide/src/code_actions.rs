@@ -1,0 +1,384 @@
+//! Code actions: add a name to the knowledge base, mark a surface as not a
+//! name, use the canonical spelling (one mention or all in the file).
+
+use super::diagnostics::{diagnostics, DiagCode};
+use super::rename::split_inflection;
+use super::TextSource;
+use gazette_core::corpus::{linking, Corpus, DocId, ItemRef};
+use gazette_core::kb::{self, KnowledgeBase};
+use gazette_core::model::{EntityKind, Span};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Replace `span` of document `doc`.
+    Doc {
+        doc: DocId,
+        span: Span,
+        text: String,
+    },
+    /// Insert into the knowledge base at byte `offset`; `create` when the
+    /// file does not exist yet.
+    Kb {
+        create: bool,
+        offset: usize,
+        text: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Action {
+    pub title: String,
+    pub quick_fix: bool,
+    pub preferred: bool,
+    /// The diagnostic code the action fixes, if any.
+    pub fixes: Option<DiagCode>,
+    pub edits: Vec<Edit>,
+}
+
+/// The knowledge base as the actions see it: its current text (`None` when
+/// the file does not exist) and the last good parse.
+pub struct KbView<'a> {
+    pub text: Option<&'a str>,
+    pub kb: Option<&'a KnowledgeBase>,
+}
+
+/// The capitalised word run around `offset` ("Jamie Shea"), or `None`.
+fn capitalised_run(text: &str, offset: usize) -> Option<Span> {
+    let is_w = |c: char| c.is_alphanumeric() || c == '-';
+    let offset = gazette_core::text::position::floor_char_boundary(text, offset.min(text.len()));
+    let a = text[..offset]
+        .rfind(|c: char| !is_w(c))
+        .map_or(0, |i| i + 1);
+    let b = text[offset..]
+        .find(|c: char| !is_w(c))
+        .map_or(text.len(), |i| offset + i);
+    let word = &text[a..b];
+    if !word.chars().next()?.is_uppercase() {
+        return None;
+    }
+    let (mut s, mut e) = (a, b);
+    // Extend over neighbouring capitalised words on the same line.
+    loop {
+        let before = &text[..s];
+        let Some(prev_end) = before.strip_suffix(' ').map(|t| t.len()) else {
+            break;
+        };
+        let ps = text[..prev_end]
+            .rfind(|c: char| !is_w(c))
+            .map_or(0, |i| i + 1);
+        let w = &text[ps..prev_end];
+        // Hyphenated compounds ("NATO-Beamte") are descriptions, not names.
+        if w.is_empty() || !w.chars().next().unwrap().is_uppercase() || w.contains('-') {
+            break;
+        }
+        // A sentence start is not part of a name.
+        if ps == 0 || text[..ps].trim_end().ends_with(['.', '!', '?', ':']) {
+            break;
+        }
+        s = ps;
+    }
+    loop {
+        let after = &text[e..];
+        let Some(rest) = after.strip_prefix(' ') else {
+            break;
+        };
+        let len = rest.find(|c: char| !is_w(c)).unwrap_or(rest.len());
+        let w = &rest[..len];
+        if w.is_empty() || !w.chars().next().unwrap().is_uppercase() {
+            break;
+        }
+        e = e + 1 + len;
+    }
+    Some(Span::new(s, e))
+}
+
+fn kb_insert_ignore(view: &KbView, surface: &str) -> Edit {
+    let q = kb::quote(surface);
+    match (view.text, view.kb.and_then(|k| k.ignore_array)) {
+        (Some(text), Some(arr)) if text.get(arr.range()).is_some_and(|s| s.ends_with(']')) => {
+            let inner = &text[arr.start as usize + 1..arr.end as usize - 1];
+            let sep = if inner.trim().trim_end_matches(',').is_empty() {
+                ""
+            } else if inner.trim_end().ends_with(',') {
+                " "
+            } else {
+                ", "
+            };
+            Edit::Kb {
+                create: false,
+                offset: arr.end as usize - 1,
+                text: format!("{sep}{q}"),
+            }
+        }
+        (text, _) => Edit::Kb {
+            create: text.is_none(),
+            offset: 0,
+            text: format!("ignore = [{q}]\n{}", if text.is_some() { "\n" } else { "" }),
+        },
+    }
+}
+
+fn kb_append_entry(view: &KbView, name: &str, kind: EntityKind) -> Edit {
+    let entry = kb::entry_text(name, kind);
+    match view.text {
+        None => Edit::Kb {
+            create: true,
+            offset: 0,
+            text: entry,
+        },
+        Some(t) => Edit::Kb {
+            create: false,
+            offset: t.len(),
+            text: format!(
+                "{}{entry}",
+                if t.is_empty() || t.ends_with("\n\n") {
+                    ""
+                } else if t.ends_with('\n') {
+                    "\n"
+                } else {
+                    "\n\n"
+                }
+            ),
+        },
+    }
+}
+
+/// Edits replacing, in every article, each mention of the same name spelled
+/// like the one at `span` of `doc` by `fix` (inflection kept).
+fn variant_everywhere(
+    corpus: &Corpus,
+    texts: &dyn TextSource,
+    doc: DocId,
+    span: Span,
+    fix: &str,
+) -> Vec<Edit> {
+    let Some(i) = corpus
+        .doc(doc)
+        .and_then(|e| e.analysis.mention_at(span.start as usize))
+    else {
+        return Vec::new();
+    };
+    let r = ItemRef { doc, idx: i as u32 };
+    let key = corpus.key_of(r);
+    let mine = linking::spelling(&corpus.mention(r).norm);
+    let mut out = Vec::new();
+    let mut text_of: std::collections::HashMap<DocId, Option<std::sync::Arc<str>>> =
+        Default::default();
+    for m in corpus.entity_mentions(corpus.entity_of(r)) {
+        let mm = corpus.mention(m);
+        if corpus.is_kb_doc(m.doc) || corpus.key_of(m) != key || linking::spelling(&mm.norm) != mine
+        {
+            continue;
+        }
+        let Some(t) = text_of
+            .entry(m.doc)
+            .or_insert_with(|| texts.text(corpus, m.doc))
+            .clone()
+        else {
+            continue;
+        };
+        let Some(surface) = t.get(mm.span().range()) else {
+            continue;
+        };
+        let (stem, _) = split_inflection(surface, &mm.norm);
+        out.push(Edit::Doc {
+            doc: m.doc,
+            span: Span::new(
+                mm.span().start as usize,
+                mm.span().start as usize + stem.len(),
+            ),
+            text: fix.to_string(),
+        });
+    }
+    out
+}
+
+/// Actions for the selection `range` of document `doc` (text `text`).
+pub fn code_actions(
+    corpus: &Corpus,
+    texts: &dyn TextSource,
+    doc: DocId,
+    text: &str,
+    range: Span,
+    view: &KbView,
+) -> Vec<Action> {
+    let mut out = Vec::new();
+    let Some(entry) = corpus.doc(doc) else {
+        return out;
+    };
+    if entry.kb.is_some() {
+        return out;
+    }
+    // Fixes for diagnostics under the selection.
+    let diags = diagnostics(corpus, doc);
+    for d in &diags {
+        if !(d.span.overlaps(range) || d.span.contains_cursor(range.start as usize)) {
+            continue;
+        }
+        let Some(fix) = &d.fix else { continue };
+        let stem_edit = |span: Span| -> Option<Edit> {
+            let m = entry.analysis.mention_at(span.start as usize)?;
+            let norm = &entry.analysis.mentions[m].norm;
+            let surface = text.get(span.range())?;
+            let (stem, _) = split_inflection(surface, norm);
+            Some(Edit::Doc {
+                doc,
+                span: Span::new(span.start as usize, span.start as usize + stem.len()),
+                text: fix.clone(),
+            })
+        };
+        let Some(one) = stem_edit(d.span) else {
+            continue;
+        };
+        let title = match d.code {
+            DiagCode::UnknownName => format!("Change to «{fix}»"),
+            _ => format!("Use the canonical spelling «{fix}»"),
+        };
+        out.push(Action {
+            title,
+            quick_fix: true,
+            preferred: true,
+            fixes: Some(d.code),
+            edits: vec![one],
+        });
+        let same: Vec<Edit> = diags
+            .iter()
+            .filter(|o| o.code == d.code && o.fix.as_ref() == Some(fix))
+            .filter_map(|o| stem_edit(o.span))
+            .collect();
+        let in_file = same.len();
+        if in_file > 1 {
+            out.push(Action {
+                title: format!("Use «{fix}» everywhere in this file ({in_file}×)"),
+                quick_fix: true,
+                preferred: false,
+                fixes: Some(d.code),
+                edits: same,
+            });
+        }
+        if d.code == DiagCode::NameVariant {
+            let everywhere = variant_everywhere(corpus, texts, doc, d.span, fix);
+            if everywhere.len() > in_file {
+                out.push(Action {
+                    title: format!(
+                        "Use «{fix}» everywhere in the corpus ({}×)",
+                        everywhere.len()
+                    ),
+                    quick_fix: true,
+                    preferred: false,
+                    fixes: Some(d.code),
+                    edits: everywhere,
+                });
+            }
+        }
+    }
+    // The name under the cursor (or the selection).
+    let mention = entry
+        .analysis
+        .mention_at(range.start as usize)
+        .map(|i| ItemRef { doc, idx: i as u32 });
+    let selected = (!range.is_empty())
+        .then(|| text.get(range.range()).map(str::trim))
+        .flatten()
+        .filter(|s| !s.is_empty() && !s.contains('\n') && s.chars().count() <= 80);
+    let (name, surface, kind) = match (selected, mention) {
+        (Some(s), m) => (
+            s.to_string(),
+            s.to_string(),
+            m.map_or(EntityKind::Other, |m| corpus.mention(m).kind),
+        ),
+        (None, Some(m)) => {
+            let mm = corpus.mention(m);
+            let surface = text.get(mm.span().range()).unwrap_or(&mm.norm);
+            let (stem, _) = split_inflection(surface, &mm.norm);
+            (mm.norm.to_string(), stem.to_string(), mm.kind)
+        }
+        (None, None) => match capitalised_run(text, range.start as usize) {
+            Some(span) => {
+                let s = text[span.range()].to_string();
+                let kind = if s.contains(' ') {
+                    EntityKind::Person
+                } else {
+                    EntityKind::Other
+                };
+                (s.clone(), s, kind)
+            }
+            None => return out,
+        },
+    };
+    let defined = view.kb.is_some_and(|kb| {
+        kb.entities
+            .iter()
+            .any(|e| e.name == name || e.aliases.iter().any(|a| *a == name || *a == surface))
+    });
+    if !defined {
+        out.push(Action {
+            title: format!("Add «{name}» to gazette.toml"),
+            quick_fix: false,
+            preferred: false,
+            fixes: None,
+            edits: vec![kb_append_entry(view, &name, kind)],
+        });
+    }
+    let ignored = view
+        .kb
+        .is_some_and(|kb| kb.ignore.iter().any(|i| i.eq_ignore_ascii_case(&surface)));
+    if !ignored && mention.is_some() {
+        out.push(Action {
+            title: format!("Mark «{surface}» as not a name"),
+            quick_fix: false,
+            preferred: false,
+            fixes: None,
+            edits: vec![kb_insert_ignore(view, &surface)],
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capitalised_runs() {
+        let t = "Das sagte der frühere NATO-Beamte Jamie Shea gestern.";
+        let off = t.find("Shea").unwrap() + 1;
+        let s = capitalised_run(t, off).unwrap();
+        assert_eq!(&t[s.range()], "Jamie Shea");
+        assert!(capitalised_run(t, t.find("sagte").unwrap()).is_none());
+        let t2 = "Jamie Shea sagte.";
+        assert_eq!(&t2[capitalised_run(t2, 2).unwrap().range()], "Jamie Shea");
+    }
+
+    #[test]
+    fn ignore_insertion() {
+        let text = "ignore = [\"Drohen\"]\n";
+        let (kb, _) = kb::parse(text);
+        let kb = kb.unwrap();
+        let view = KbView {
+            text: Some(text),
+            kb: Some(&kb),
+        };
+        let Edit::Kb {
+            offset, text: ins, ..
+        } = kb_insert_ignore(&view, "Kreml")
+        else {
+            panic!()
+        };
+        let mut t = text.to_string();
+        t.insert_str(offset, &ins);
+        assert_eq!(t, "ignore = [\"Drohen\", \"Kreml\"]\n");
+        let empty = KbView {
+            text: None,
+            kb: None,
+        };
+        assert_eq!(
+            kb_insert_ignore(&empty, "X"),
+            Edit::Kb {
+                create: true,
+                offset: 0,
+                text: "ignore = [\"X\"]\n".into()
+            }
+        );
+    }
+}

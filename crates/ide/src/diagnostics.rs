@@ -1,0 +1,227 @@
+//! Diagnostics for one document: name variants and disagreeing figures.
+
+use super::Location;
+use gazette_core::corpus::{linking, Corpus, DocId, ItemRef, TopicValue};
+use gazette_core::model::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// Every diagnostic has a stable code users can configure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DiagCode {
+    /// The same entity spelled another way elsewhere ("Vladimir" / "Wladimir").
+    NameVariant,
+    /// A figure for the same topic disagrees with other articles.
+    FigureDisagreement,
+    /// A rare name that looks like a frequent one ("Stoltenburg").
+    UnknownName,
+    /// Knowledge-base problems (see [`gazette_core::kb::KbErrorKind`]).
+    KbSyntax,
+    KbUnknownKind,
+    KbDuplicate,
+    KbInvalid,
+    KbCommonWord,
+    /// The file is not valid UTF-8 and was decoded with a fallback encoding.
+    EncodingFallback,
+}
+
+impl DiagCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagCode::NameVariant => "name-variant",
+            DiagCode::FigureDisagreement => "figure-disagreement",
+            DiagCode::UnknownName => "unknown-name",
+            DiagCode::KbSyntax => "kb-syntax",
+            DiagCode::KbUnknownKind => "kb-unknown-kind",
+            DiagCode::KbDuplicate => "kb-duplicate",
+            DiagCode::KbInvalid => "kb-invalid",
+            DiagCode::KbCommonWord => "kb-common-word",
+            DiagCode::EncodingFallback => "encoding-fallback",
+        }
+    }
+    pub fn default_severity(self) -> Severity {
+        match self {
+            DiagCode::NameVariant | DiagCode::FigureDisagreement => Severity::Information,
+            DiagCode::UnknownName => Severity::Hint,
+            DiagCode::KbSyntax | DiagCode::KbUnknownKind | DiagCode::KbInvalid => Severity::Error,
+            DiagCode::KbDuplicate | DiagCode::KbCommonWord => Severity::Warning,
+            DiagCode::EncodingFallback => Severity::Information,
+        }
+    }
+    /// The setting that configures this code (`gazette.diagnostics.<group>`).
+    pub fn group(self) -> &'static str {
+        match self {
+            DiagCode::NameVariant => "nameVariant",
+            DiagCode::FigureDisagreement => "figureDisagreement",
+            DiagCode::UnknownName => "unknownName",
+            DiagCode::EncodingFallback => "encodingFallback",
+            _ => "kb",
+        }
+    }
+    pub fn from_kb(k: gazette_core::kb::KbErrorKind) -> DiagCode {
+        use gazette_core::kb::KbErrorKind as K;
+        match k {
+            K::Syntax => DiagCode::KbSyntax,
+            K::UnknownKind => DiagCode::KbUnknownKind,
+            K::Duplicate => DiagCode::KbDuplicate,
+            K::Invalid => DiagCode::KbInvalid,
+            K::CommonWord => DiagCode::KbCommonWord,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    pub span: Span,
+    pub severity: Severity,
+    pub code: DiagCode,
+    pub message: String,
+    /// Where the evidence is (shown as related information).
+    pub related: Vec<(Location, String)>,
+    /// A replacement text that fixes it (quick fix), if any.
+    pub fix: Option<String>,
+}
+
+/// A figure-disagreement names at most this many other values (the most
+/// stated), and links at most this many articles per value: on a large
+/// corpus a topic can gather hundreds of values.
+const MAX_VALUES_SHOWN: usize = 6;
+const MAX_RELATED_PER_VALUE: usize = 3;
+
+pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
+    let Some(entry) = corpus.doc(doc) else {
+        return Vec::new();
+    };
+    if entry.kb.is_some() {
+        // The knowledge base is checked by its parser (gazette_core::kb), not here.
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if let Some(enc) = &entry.analysis.encoding_fallback {
+        out.push(Diagnostic {
+            span: Span::new(0, 0),
+            severity: DiagCode::EncodingFallback.default_severity(),
+            code: DiagCode::EncodingFallback,
+            message: format!(
+                "not valid UTF-8: read as {enc}; save the file as UTF-8 to silence this"
+            ),
+            related: Vec::new(),
+            fix: None,
+        });
+    }
+    for (i, m) in entry.analysis.mentions.iter().enumerate() {
+        let r = ItemRef { doc, idx: i as u32 };
+        let spellings = corpus.key_spellings(r);
+        if spellings.len() < 2 {
+            continue;
+        }
+        let mine = linking::spelling(&m.norm);
+        let (mut best, mut best_n) =
+            spellings
+                .iter()
+                .fold(("", 0), |acc, &(s, n)| if n > acc.1 { (s, n) } else { acc });
+        let mut tie = spellings.iter().filter(|(_, n)| *n == best_n).count() > 1;
+        // The knowledge base's spelling is canonical whatever the counts.
+        if let Some(kb) = corpus.kb_name(r) {
+            best = kb;
+            best_n = spellings.iter().find(|(s, _)| *s == kb).map_or(0, |x| x.1);
+            tie = false;
+        }
+        if tie || best == mine {
+            continue;
+        }
+        let my_n = spellings
+            .iter()
+            .find(|(s, _)| *s == mine)
+            .map_or(0, |x| x.1);
+        out.push(Diagnostic {
+            span: m.span(),
+            severity: DiagCode::NameVariant.default_severity(),
+            code: DiagCode::NameVariant,
+            message: format!(
+                "«{mine}» is a variant spelling ({my_n}×) of «{best}» ({best_n}× in the corpus)"
+            ),
+            related: Vec::new(),
+            fix: Some(best.to_string()),
+        });
+    }
+    for f in entry.analysis.figures.iter() {
+        let Some(topic) = f.topic_key else {
+            continue;
+        };
+        // Values stated by *other* articles (each article counted once).
+        let summary = corpus.topic_summary(topic);
+        let others: Vec<&TopicValue> = summary
+            .values
+            .iter()
+            .filter(|tv| tv.articles_besides(doc) > 0)
+            .collect();
+        if others.is_empty() || others.iter().any(|tv| tv.value == f.value) {
+            continue;
+        }
+        // The most-stated values (all of them when few), alphabetically.
+        let mut shown: Vec<(String, &TopicValue)> = others
+            .iter()
+            .take(MAX_VALUES_SHOWN)
+            .map(|tv| {
+                let v = crate::lens::figure_label(&tv.value, f.category, f.unit.as_deref());
+                (v, *tv)
+            })
+            .collect();
+        shown.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut related = Vec::new();
+        for (v, tv) in &shown {
+            for &o in tv
+                .refs
+                .iter()
+                .filter(|o| o.doc != doc)
+                .take(MAX_RELATED_PER_VALUE)
+            {
+                related.push((
+                    Location {
+                        doc: o.doc,
+                        span: corpus.figure(o).span,
+                    },
+                    format!("states {v}"),
+                ));
+            }
+        }
+        let values: Vec<&str> = shown.iter().map(|(v, _)| v.as_str()).collect();
+        let more = match others.len() - shown.len() {
+            0 => String::new(),
+            n => format!(" and {n} other values"),
+        };
+        out.push(Diagnostic {
+            span: f.span,
+            severity: DiagCode::FigureDisagreement.default_severity(),
+            code: DiagCode::FigureDisagreement,
+            message: format!(
+                "{} disagrees with other articles, which give {}{more}",
+                crate::lens::figure_label(&f.value, f.category, f.unit.as_deref()),
+                values.join(" / ")
+            ),
+            related,
+            fix: None,
+        });
+    }
+    out.extend(super::unknown_name::unknown_names(corpus, doc));
+    out.sort_by_key(|d| (d.span, d.code));
+    out
+}

@@ -1,0 +1,307 @@
+//! Hover cards for names and figures (markdown).
+
+use super::markdown::{code, link, text};
+use super::{context_line, target_at, Target, TextSource};
+use gazette_core::corpus::{count_docs, Corpus, DocId, ItemRef};
+use gazette_core::model::Span;
+use std::fmt::Write;
+
+/// How many articles a card lists before it says "and N more".
+const MAX_ARTICLES: usize = 8;
+const CONTEXT_WIDTH: usize = 100;
+
+pub struct HoverCard {
+    pub span: Span,
+    pub markdown: String,
+}
+
+pub fn hover(
+    corpus: &Corpus,
+    texts: &dyn TextSource,
+    doc: DocId,
+    offset: usize,
+) -> Option<HoverCard> {
+    match target_at(corpus, doc, offset)? {
+        Target::Mention(r) => Some(name_card(corpus, texts, r)),
+        Target::Figure(r) => Some(figure_card(corpus, texts, r)),
+    }
+}
+
+/// The article's file name as an inline code span.
+fn file_name(corpus: &Corpus, doc: DocId) -> String {
+    let p = corpus.path(doc);
+    code(&p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    ))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// One line per article: the first mention there with its context
+/// (`refs` in corpus order, so grouped by article).
+fn article_lines(
+    corpus: &Corpus,
+    texts: &dyn TextSource,
+    refs: &[ItemRef],
+    span_of: impl Fn(ItemRef) -> Span,
+    out: &mut String,
+) {
+    let firsts: Vec<(ItemRef, usize)> = refs
+        .chunk_by(|a, b| a.doc == b.doc)
+        .map(|c| (c[0], c.len()))
+        .collect();
+    first_lines(corpus, texts, &firsts, firsts.len(), span_of, out);
+}
+
+/// One line per article in `firsts` (its first mention, with context, and
+/// how many it has), at most [`MAX_ARTICLES`], then how many of `docs`
+/// articles were left out.
+fn first_lines(
+    corpus: &Corpus,
+    texts: &dyn TextSource,
+    firsts: &[(ItemRef, usize)],
+    docs: usize,
+    span_of: impl Fn(ItemRef) -> Span,
+    out: &mut String,
+) {
+    for &(first, n) in firsts.iter().take(MAX_ARTICLES) {
+        let ctx = texts
+            .text(corpus, first.doc)
+            .as_deref()
+            .map(|t| context_line(t, span_of(first), CONTEXT_WIDTH))
+            .unwrap_or_default();
+        let _ = write!(out, "\n- {} ({}×)", file_name(corpus, first.doc), n);
+        if !ctx.is_empty() {
+            let _ = write!(out, ": {ctx}");
+        }
+    }
+    let shown = firsts.len().min(MAX_ARTICLES);
+    if docs > shown {
+        let _ = write!(
+            out,
+            "\n- … and {} more",
+            plural(docs - shown, "article", "articles")
+        );
+    }
+}
+
+/// A name's card. Entities the knowledge base describes get the full card
+/// (description, links, counts without the entry itself); the others are
+/// summarised from the corpus counts, which stays fast for an entity named
+/// in 100,000 articles.
+fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
+    let e = corpus.entity_of(r);
+    if corpus.entity_touches_kb(e) {
+        return name_card_full(corpus, texts, r);
+    }
+    let info = corpus.entity_summary(e, MAX_ARTICLES);
+    let mut md = format!("**{}** · {}", text(&info.name), info.kind);
+    if let Some(role) = &info.role {
+        let _ = write!(md, " · {}", text(role));
+    }
+    let _ = write!(
+        md,
+        "\n\n{} in {}",
+        plural(info.mention_count, "mention", "mentions"),
+        plural(info.doc_count, "article", "articles")
+    );
+    if info.spellings.len() > 1 {
+        let list: Vec<String> = info
+            .spellings
+            .iter()
+            .map(|(s, n)| format!("{} ({n}×)", text(s)))
+            .collect();
+        let _ = write!(md, " · spellings: {}", list.join(", "));
+    }
+    md.push('\n');
+    first_lines(
+        corpus,
+        texts,
+        &info.first_mentions,
+        info.doc_count,
+        |m| corpus.mention(m).span(),
+        &mut md,
+    );
+    HoverCard {
+        span: corpus.mention(r).span(),
+        markdown: md,
+    }
+}
+
+fn name_card_full(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
+    let info = corpus.entity_info(corpus.entity_of(r));
+    let mut md = format!("**{}** · {}", text(&info.name), info.kind);
+    if let Some(role) = &info.role {
+        let _ = write!(md, " · {}", text(role));
+    }
+    if let Some(e) = &info.kb_entry {
+        if let Some(d) = &e.description {
+            let _ = write!(md, "\n\n{}", text(d));
+        }
+        let mut links = Vec::new();
+        if let Some(q) = &e.wikidata {
+            // An item id is Q and digits; anything else is shown as text.
+            if q.len() > 1 && q.starts_with('Q') && q[1..].bytes().all(|b| b.is_ascii_digit()) {
+                links.push(format!("[Wikidata {q}](https://www.wikidata.org/wiki/{q})"));
+            } else {
+                links.push(format!("Wikidata {}", text(q)));
+            }
+        }
+        if let Some(u) = &e.url {
+            links.push(link(u).unwrap_or_else(|| text(u)));
+        }
+        if !e.aliases.is_empty() {
+            let aliases: Vec<String> = e.aliases.iter().map(|a| text(a)).collect();
+            links.push(format!("also: {}", aliases.join(", ")));
+        }
+        if !links.is_empty() {
+            let _ = write!(md, "\n\n{}", links.join(" · "));
+        }
+    }
+    // Counts are of articles: the knowledge base's own entry is not a mention.
+    let articles = info.article_mentions(corpus);
+    let doc_count = count_docs(&articles);
+    let _ = write!(
+        md,
+        "\n\n{} in {}",
+        plural(articles.len(), "mention", "mentions"),
+        plural(doc_count, "article", "articles")
+    );
+    // Spellings as the articles write them (the knowledge base's own entry
+    // and aliases are not counted).
+    let spellings: Vec<(String, u32)> = if articles.len() == info.mentions.len() {
+        info.spellings.clone()
+    } else {
+        info.spellings
+            .iter()
+            .map(|(s, _)| {
+                let n = articles
+                    .iter()
+                    .filter(|&&m| {
+                        gazette_core::corpus::linking::spelling(&corpus.mention(m).norm) == *s
+                    })
+                    .count() as u32;
+                (s.clone(), n)
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    };
+    if spellings.len() > 1 {
+        let list: Vec<String> = spellings
+            .iter()
+            .map(|(s, n)| format!("{} ({n}×)", text(s)))
+            .collect();
+        let _ = write!(md, " · spellings: {}", list.join(", "));
+    }
+    md.push('\n');
+    article_lines(
+        corpus,
+        texts,
+        &articles,
+        |m| corpus.mention(m).span(),
+        &mut md,
+    );
+    HoverCard {
+        span: corpus.mention(r).span(),
+        markdown: md,
+    }
+}
+
+fn figure_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
+    let f = corpus.figure(r);
+    // German notation ("100.000", "8,2 Mrd.", "2,5 %"), "≈" before an
+    // approximate figure; the unit follows separately (but a percentage
+    // keeps its sign).
+    let mut value = if f.category == gazette_core::model::FigureCategory::Percent {
+        crate::lens::figure_label(&f.value, f.category, f.unit.as_deref())
+    } else {
+        crate::lens::german_value(&f.value, f.category)
+    };
+    if f.approx {
+        value.insert_str(0, "≈ ");
+    }
+    let mut md = format!("**{}** · {}", text(&value), f.category.as_str());
+    if let Some(unit) = &f.unit {
+        let _ = write!(md, " · {}", text(unit));
+    }
+    let same = corpus.same_quantity_summary(r, MAX_ARTICLES);
+    if same.statements > 1 {
+        let _ = write!(
+            md,
+            "\n\nThe same quantity, {}:",
+            plural(same.statements, "statement", "statements")
+        );
+        first_lines(
+            corpus,
+            texts,
+            &same.first,
+            same.docs,
+            |m| corpus.figure(m).span,
+            &mut md,
+        );
+    }
+    let other_values = corpus.other_values(r, MAX_ARTICLES);
+    if !other_values.is_empty() {
+        let _ = write!(md, "\n\nOther values for the same topic:");
+        for o in &other_values {
+            let of = corpus.figure(*o);
+            let _ = write!(
+                md,
+                "\n- {} in {}",
+                text(&crate::lens::figure_label_of(of)),
+                file_name(corpus, o.doc)
+            );
+        }
+    }
+    HoverCard {
+        span: f.span,
+        markdown: md,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    struct NoTexts;
+    impl TextSource for NoTexts {
+        fn text(&self, _: &Corpus, _: DocId) -> Option<Arc<str>> {
+            None
+        }
+    }
+
+    /// The first line of the hover card at `needle` in `text`, backslash
+    /// escapes removed (as it renders).
+    fn card_at(text: &str, needle: &str) -> String {
+        let ov = gazette_core::recognize::Overrides::default();
+        let mut c = Corpus::new();
+        let doc = c.set_document(
+            "a.txt".into(),
+            Arc::new(gazette_core::analysis::analyze(text, &ov)),
+        );
+        let at = text.find(needle).unwrap();
+        let card = hover(&c, &NoTexts, doc, at).unwrap();
+        card.markdown.lines().next().unwrap().replace('\\', "")
+    }
+
+    #[test]
+    fn figure_values_the_german_way() {
+        let t = "Der Konzern verdiente 8,2 Milliarden Euro. Es kamen rund 100.000 \
+                 Soldaten. Die Zinsen stiegen um 2,5 Prozent, der Preis auf 1,99 Euro. \
+                 Es waren Hunderte Menschen. Im Jahr 2015 fiel sie um 5,5 Prozentpunkte.";
+        assert_eq!(card_at(t, "8,2"), "**8,2 Mrd.** · money · EUR");
+        assert_eq!(card_at(t, "100.000"), "**≈ 100.000** · count · Soldat");
+        assert_eq!(card_at(t, "2,5"), "**2,5 %** · percent · %");
+        assert_eq!(card_at(t, "1,99"), "**1,99** · money · EUR");
+        assert_eq!(card_at(t, "Hunderte"), "**≈ 100** · count · Mensch");
+        assert_eq!(card_at(t, "2015"), "**2015** · year");
+        assert_eq!(
+            card_at(t, "5,5"),
+            "**5,5 Prozentpunkte** · percent · Prozentpunkt"
+        );
+    }
+}

@@ -1,0 +1,437 @@
+//! Server state: the corpus, open documents (ropes) and settings.
+
+use gazette_core::analysis::{analyze, DocAnalysis};
+use gazette_core::corpus::{Corpus, DocId};
+use gazette_core::kb::{self, KbError, KnowledgeBase, Level};
+use gazette_core::recognize::Overrides;
+use gazette_core::text::position::{rope_offset, LineIndex, LinePos, PositionEncoding};
+use gazette_core::workspace::{read_text, FileFilter, WorkspaceConfig};
+use gazette_ide::{DiagCode, Severity, TextSource};
+use ropey::Rope;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+pub struct OpenDoc {
+    pub uri: Uri,
+    pub rope: Rope,
+    pub version: i32,
+}
+
+/// The knowledge base (`gazette.toml` at the root): its current text and
+/// the last version that parsed, which stays in force while the file is broken.
+#[derive(Default)]
+pub struct KbState {
+    pub path: Option<PathBuf>,
+    /// The current text (editor buffer or disk); `None` when there is no file.
+    pub text: Option<String>,
+    /// The line index of `text`.
+    pub line_index: Option<Arc<LineIndex>>,
+    pub good: Option<Arc<KnowledgeBase>>,
+    pub errors: Vec<KbError>,
+    /// Bumped whenever what the recogniser must know changes.
+    pub generation: u64,
+    /// Whether diagnostics are currently shown for the file.
+    pub published: bool,
+    /// Set when the file's `[settings]` changed which files are articles.
+    pub files_changed: bool,
+    /// [`KnowledgeBase::recognition_key`] of `good`.
+    pub key: Option<u64>,
+    /// Bumped for every new text taken off the lock ([`prepare_kb`]): a
+    /// prepared text is installed only if no newer one was taken since.
+    pub ticket: u64,
+}
+
+/// A text of the knowledge base, parsed and made ready without the state
+/// lock: with 10^5 entries parsing, the pseudo-document and the compiled
+/// overrides take a while, and requests must not wait for them.
+/// A knowledge base that parsed: itself, its pseudo-document, its
+/// recognition key and the pseudo-document's mentions that are entries'
+/// names.
+type ParsedKb = (Arc<KnowledgeBase>, Arc<DocAnalysis>, u64, Vec<u32>);
+
+pub struct PreparedKb {
+    text: Option<String>,
+    errors: Vec<KbError>,
+    parsed: Option<ParsedKb>,
+    /// Line index of `text`, for positions of the file's diagnostics.
+    line_index: Option<Arc<LineIndex>>,
+    /// The recogniser's overrides, built when the key differs from the one
+    /// in force when preparing began.
+    overrides: Option<Overrides>,
+}
+
+/// Parses `text` (`None`: the file is gone) into what [`State::install_kb`]
+/// swaps in; `installed_key` is the recognition key in force, to skip
+/// building overrides that would not change.
+pub fn prepare_kb(text: Option<String>, installed_key: Option<u64>) -> PreparedKb {
+    let Some(t) = &text else {
+        return PreparedKb {
+            text,
+            errors: Vec::new(),
+            parsed: None,
+            line_index: None,
+            overrides: (installed_key.is_some()).then(Overrides::default),
+        };
+    };
+    let (parsed, errors) = kb::parse(t);
+    let parsed = parsed.map(|k| {
+        let analysis = Arc::new(k.analysis(t));
+        let key = k.recognition_key();
+        let names = gazette_core::corpus::kb_name_mentions(&analysis, &k);
+        (Arc::new(k), analysis, key, names)
+    });
+    let overrides = match &parsed {
+        Some((k, _, key, _)) if Some(*key) != installed_key => Some(k.overrides()),
+        _ => None,
+    };
+    PreparedKb {
+        line_index: Some(Arc::new(LineIndex::new(t))),
+        text,
+        errors,
+        parsed,
+        overrides,
+    }
+}
+
+pub struct State {
+    pub encoding: PositionEncoding,
+    pub root: Option<PathBuf>,
+    pub config: WorkspaceConfig,
+    pub filter: FileFilter,
+    pub overrides: Overrides,
+    pub corpus: Corpus,
+    pub open: HashMap<PathBuf, OpenDoc>,
+    /// A fingerprint of the diagnostics last published per document (only
+    /// documents with some), to publish only changes; a hash rather than the
+    /// diagnostics themselves keeps this small for 10^5 documents. Behind
+    /// its own lock, so background diagnostics commit under the read lock
+    /// and never hold requests up.
+    pub published: parking_lot::Mutex<HashMap<PathBuf, u64>>,
+    pub indexing_done: bool,
+    /// `initialize` was answered / `shutdown` was received.
+    pub initialized: bool,
+    pub shutdown: bool,
+    pub kb: KbState,
+    /// Diagnostic levels set in the editor (`gazette.diagnostics.*`), by group.
+    pub client_levels: HashMap<String, Level>,
+    /// Whether the editor set include / exclude / maxFileSize (they then win
+    /// over the knowledge base's `[settings]`).
+    pub client_files: (bool, bool, bool),
+    /// Size and mtime of each file as last read (keys of the persistent index).
+    pub stamps: HashMap<PathBuf, gazette_core::cache::FileStamp>,
+    /// Where the persistent index lives (`None`: disabled).
+    pub cache_file: Option<PathBuf>,
+    /// Counts didChange notifications (debounces cross-document diagnostics).
+    pub edit_generation: u64,
+}
+
+impl State {
+    pub fn new() -> State {
+        let config = WorkspaceConfig::default();
+        State {
+            encoding: PositionEncoding::Utf16,
+            root: None,
+            filter: FileFilter::new(&config),
+            config,
+            overrides: Overrides::default(),
+            corpus: Corpus::new(),
+            open: HashMap::new(),
+            published: Default::default(),
+            indexing_done: false,
+            initialized: false,
+            shutdown: false,
+            kb: KbState::default(),
+            client_levels: HashMap::new(),
+            client_files: (false, false, false),
+            stamps: HashMap::new(),
+            cache_file: None,
+            edit_generation: 0,
+        }
+    }
+
+    pub fn is_kb_path(&self, path: &Path) -> bool {
+        self.kb.path.as_deref() == Some(path)
+    }
+
+    /// Takes a new text of the knowledge base (`None`: the file is gone),
+    /// parsing it under the lock: for start-up and tests; the server's
+    /// handlers prepare the text off the lock ([`prepare_kb`]).
+    /// Returns true when the recogniser's overrides changed, so every
+    /// article must be analysed again.
+    pub fn set_kb_text(&mut self, text: Option<String>) -> bool {
+        self.kb.ticket += 1;
+        let prepared = prepare_kb(text, self.kb.key);
+        self.install_kb(prepared)
+    }
+
+    /// Swaps in a prepared text of the knowledge base (cheap: what takes
+    /// time was done by [`prepare_kb`]). Returns true when the
+    /// recogniser's overrides changed, so every article must be analysed again.
+    pub fn install_kb(&mut self, prepared: PreparedKb) -> bool {
+        let Some(path) = self.kb.path.clone() else {
+            return false;
+        };
+        let before = self.kb.key;
+        // What the new knowledge base replaces is freed off the lock: with
+        // 10^5 entries, dropping the old entries and phrase table took
+        // 150–280 ms, and every request waited for it.
+        let mut old: (Option<Arc<KnowledgeBase>>, Vec<Overrides>) = (None, Vec::new());
+        let PreparedKb {
+            text,
+            errors,
+            parsed,
+            overrides,
+            line_index,
+        } = prepared;
+        self.kb.line_index = line_index;
+        match &text {
+            None => {
+                self.kb.errors.clear();
+                old.0 = self.kb.good.take();
+                self.kb.key = None;
+                self.corpus.remove_document(&path);
+            }
+            Some(_) => {
+                self.kb.errors = errors;
+                if let Some((k, analysis, key, names)) = parsed {
+                    self.corpus.set_knowledge_base_prepared(
+                        path.clone(),
+                        analysis,
+                        k.clone(),
+                        &names,
+                    );
+                    old.0 = self.kb.good.replace(k);
+                    self.kb.key = Some(key);
+                }
+            }
+        }
+        self.kb.text = text;
+        let files = (
+            self.config.include.clone(),
+            self.config.exclude.clone(),
+            self.config.max_file_size,
+        );
+        self.apply_kb_settings();
+        if files
+            != (
+                self.config.include.clone(),
+                self.config.exclude.clone(),
+                self.config.max_file_size,
+            )
+        {
+            self.kb.files_changed = true;
+        }
+        let after = self.kb.key;
+        let changed = before != after;
+        if changed {
+            // Built off the lock, unless the knowledge base in force changed
+            // while this text was prepared.
+            let new = match (overrides, &self.kb.good) {
+                (o, None) => {
+                    old.1.extend(o);
+                    Overrides::default()
+                }
+                (Some(o), Some(_)) => o,
+                (None, Some(k)) => k.overrides(),
+            };
+            old.1.push(std::mem::replace(&mut self.overrides, new));
+            self.kb.generation += 1;
+        } else {
+            old.1.extend(overrides);
+        }
+        crate::background::spawn("free the previous knowledge base", move || {
+            let mut pause = crate::background::yield_to_requests;
+            if let Some(k) = old.0.and_then(|k| Arc::try_unwrap(k).ok()) {
+                k.free_in_steps(&mut pause);
+            }
+            for o in old.1 {
+                o.free_in_steps(&mut pause);
+            }
+        });
+        changed
+    }
+
+    /// The knowledge base's `[settings]` for file selection, where the editor
+    /// did not set them.
+    fn apply_kb_settings(&mut self) {
+        let Some(k) = self.kb.good.clone() else {
+            return;
+        };
+        let st = &k.settings;
+        if let (Some(inc), false) = (&st.include, self.client_files.0) {
+            self.config.include = inc.clone();
+        }
+        if let (Some(exc), false) = (&st.exclude, self.client_files.1) {
+            self.config.exclude = exc.clone();
+        }
+        if let (Some(m), false) = (st.max_file_size, self.client_files.2) {
+            self.config.max_file_size = gazette_core::workspace::size_limit(m);
+        }
+        // Globs of the file that do not compile were reported and left out
+        // by the parser; the editor's own are reported when they are set.
+        self.filter = FileFilter::new(&self.config);
+    }
+
+    /// The level a diagnostic code is shown at: the editor's setting, else
+    /// the knowledge base's, else the code's default.
+    pub fn level(&self, code: DiagCode) -> Option<Severity> {
+        let g = code.group();
+        let level = self.client_levels.get(g).copied().or_else(|| {
+            self.kb
+                .good
+                .as_ref()
+                .and_then(|k| k.settings.diagnostics.get(g).copied())
+        });
+        match level {
+            None => Some(code.default_severity()),
+            Some(Level::Off) => None,
+            Some(Level::Hint) => Some(Severity::Hint),
+            Some(Level::Information) => Some(Severity::Information),
+            Some(Level::Warning) => Some(Severity::Warning),
+            Some(Level::Error) => Some(Severity::Error),
+        }
+    }
+
+    /// Re-analyses an open document from its rope into the corpus; `false`
+    /// when the analysis is the one the corpus already holds (say, a file
+    /// opened as it was indexed): then nothing changed for other articles.
+    pub fn reanalyze_open(&mut self, path: &Path) -> bool {
+        let Some(doc) = self.open.get(path) else {
+            return false;
+        };
+        // Guard: a buffer over the size limit stays in sync but is not
+        // analysed (it would stall every keystroke).
+        if doc.rope.len_bytes() as u64 > self.config.max_file_size {
+            tracing::warn!(
+                "{}: open buffer over maxFileSize, not analysed",
+                path.display()
+            );
+            return self.corpus.remove_document(path).is_some();
+        }
+        let analysis = analyze(&doc.rope.to_string(), &self.overrides);
+        let unchanged = self
+            .corpus
+            .doc_id(path)
+            .and_then(|id| self.corpus.doc(id))
+            .is_some_and(|d| d.kb.is_none() && *d.analysis == analysis);
+        if !unchanged {
+            self.corpus
+                .set_document(path.to_path_buf(), Arc::new(analysis));
+        }
+        !unchanged
+    }
+
+    /// Applies LSP content changes to an open document's rope. Ranges out of
+    /// bounds are clamped; a change without a range replaces the whole text.
+    pub fn apply_changes(
+        &mut self,
+        path: &Path,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) -> bool {
+        let enc = self.encoding;
+        let Some(doc) = self.open.get_mut(path) else {
+            return false;
+        };
+        if version <= doc.version {
+            tracing::warn!(
+                "didChange for {} with stale version {version} (have {})",
+                path.display(),
+                doc.version
+            );
+        }
+        for change in changes {
+            match change.range {
+                None => doc.rope = Rope::from_str(&change.text),
+                Some(range) => {
+                    let rope = &mut doc.rope;
+                    let a = rope_offset(
+                        rope,
+                        LinePos {
+                            line: range.start.line,
+                            character: range.start.character,
+                        },
+                        enc,
+                    );
+                    let b = rope_offset(
+                        rope,
+                        LinePos {
+                            line: range.end.line,
+                            character: range.end.character,
+                        },
+                        enc,
+                    );
+                    let (a, b) = if a <= b { (a, b) } else { (b, a) };
+                    let (ca, cb) = (rope.byte_to_char(a), rope.byte_to_char(b));
+                    rope.remove(ca..cb);
+                    rope.insert(ca, &change.text);
+                }
+            }
+        }
+        doc.version = version;
+        true
+    }
+
+    /// The text of a document: the editor's buffer when open, else the file.
+    pub fn doc_text(&self, path: &Path) -> Option<Arc<str>> {
+        if let Some(d) = self.open.get(path) {
+            return Some(Arc::from(d.rope.to_string()));
+        }
+        read_text(path, self.config.max_file_size, self.root.as_deref())
+            .ok()
+            .map(|d| Arc::from(d.text))
+    }
+
+    /// Reads the knowledge base file from disk (`None`: there is none, or
+    /// it cannot be used: not a regular file, over the size limit, a link
+    /// leading out of the root — logged, and returned as the second value).
+    pub fn read_kb_file(&self) -> (Option<String>, Option<String>) {
+        let Some(path) = &self.kb.path else {
+            return (None, None);
+        };
+        match read_text(path, kb::MAX_FILE_SIZE, self.root.as_deref()) {
+            Ok(d) => (Some(d.text), None),
+            Err(gazette_core::workspace::SkipReason::Io(e))
+                if e.kind() == std::io::ErrorKind::NotFound =>
+            {
+                (None, None)
+            }
+            Err(e) => {
+                let why = format!("{}: {e}", path.display());
+                tracing::warn!("{why}");
+                (None, Some(why))
+            }
+        }
+    }
+
+    pub fn in_workspace(&self, path: &Path) -> bool {
+        if self.is_kb_path(path) {
+            return false;
+        }
+        match &self.root {
+            Some(root) => {
+                path.starts_with(root)
+                    && self.filter.matches(root, path)
+                    && !gazette_core::workspace::leaves_root(root, path)
+            }
+            None => false,
+        }
+    }
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::new()
+    }
+}
+
+impl TextSource for State {
+    fn text(&self, corpus: &Corpus, doc: DocId) -> Option<Arc<str>> {
+        let path = corpus.path(doc);
+        let text = self.doc_text(path)?;
+        // A file changed on disk since it was indexed would give wrong context.
+        (text.len() == corpus.doc(doc)?.analysis.len()).then_some(text)
+    }
+}
