@@ -8,6 +8,7 @@ pub mod corpus;
 pub mod decimal;
 pub mod figures;
 pub mod kb;
+pub mod linking;
 pub mod model;
 pub mod recognize;
 pub mod tagger;

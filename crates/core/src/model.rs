@@ -276,6 +276,7 @@ mod tests {
     #[test]
     fn mentions_are_16_bytes_and_keep_their_span() {
         assert_eq!(std::mem::size_of::<NameMention>(), 16);
+        assert_eq!(std::mem::size_of::<FigureValue>(), 16);
         let span = Span::new(70_000, 70_000 + 65_535);
         let m = NameMention::new(span, EntityKind::Person, sym("A"), Source::Rule).unwrap();
         assert_eq!(m.span(), span);

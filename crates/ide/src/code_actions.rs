@@ -4,8 +4,9 @@
 use super::diagnostics::{diagnostics, DiagCode};
 use super::rename::split_inflection;
 use super::TextSource;
-use gazette_core::corpus::{linking, Corpus, DocId, ItemRef};
+use gazette_core::corpus::{Corpus, DocId, ItemRef};
 use gazette_core::kb::{self, KnowledgeBase};
+use gazette_core::linking;
 use gazette_core::model::{EntityKind, Span};
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1,7 +1,8 @@
 //! Diagnostics for one document: name variants and disagreeing figures.
 
 use super::Location;
-use gazette_core::corpus::{linking, Corpus, DocId, ItemRef, TopicValue};
+use gazette_core::corpus::{Corpus, DocId, ItemRef, TopicValue};
+use gazette_core::linking;
 use gazette_core::model::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -180,9 +180,7 @@ fn name_card_full(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverC
             .map(|(s, _)| {
                 let n = articles
                     .iter()
-                    .filter(|&&m| {
-                        gazette_core::corpus::linking::spelling(&corpus.mention(m).norm) == *s
-                    })
+                    .filter(|&&m| gazette_core::linking::spelling(&corpus.mention(m).norm) == *s)
                     .count() as u32;
                 (s.clone(), n)
             })

@@ -66,7 +66,7 @@ pub fn semantic_tokens(corpus: &Corpus, doc: DocId, range: Option<Span>) -> Vec<
         if is_def {
             mods |= 1;
         }
-        let spelling = gazette_core::corpus::linking::spelling(&m.norm);
+        let spelling = gazette_core::linking::spelling(&m.norm);
         if !canonical.is_empty() && spelling != *canonical {
             mods |= 2;
         }

@@ -75,9 +75,7 @@ pub fn search_entities(corpus: &Corpus, query: &str, limit: usize) -> Vec<Entity
             let Some(s) = e.aliases.iter().filter_map(|a| fuzzy_score(query, a)).max() else {
                 continue;
             };
-            if let Some(k) =
-                corpus.key_id(&gazette_core::corpus::linking::link_key(&e.name, e.kind))
-            {
+            if let Some(k) = corpus.key_id(&gazette_core::linking::link_key(&e.name, e.kind)) {
                 scored.push((s, corpus.key_total(k), k));
             }
         }

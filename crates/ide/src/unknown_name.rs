@@ -6,7 +6,8 @@
 
 use super::diagnostics::{DiagCode, Diagnostic};
 use super::Location;
-use gazette_core::corpus::{linking, Corpus, DocId, ItemRef};
+use gazette_core::corpus::{Corpus, DocId, ItemRef};
+use gazette_core::linking;
 
 /// A name with at most this many mentions in the corpus counts as rare.
 const RARE: u32 = 2;

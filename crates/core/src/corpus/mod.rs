@@ -11,10 +11,10 @@
 pub mod build;
 pub mod counts;
 pub mod frequent;
-pub mod linking;
 
 use crate::analysis::DocAnalysis;
 use crate::kb::{KbEntity, KnowledgeBase};
+use crate::linking;
 use crate::model::{sym, EntityKind, Figure, NameMention, Span, Sym};
 use counts::{Counts, Posting, Postings, SortedSet};
 use fxhash::FxHashMap;

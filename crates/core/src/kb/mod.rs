@@ -14,7 +14,7 @@
 //! that an entry is the definition of its entity ([`KnowledgeBase::analysis`]).
 
 use crate::analysis::DocAnalysis;
-use crate::corpus::linking;
+use crate::linking;
 use crate::model::{EntityKind, NameMention, Source, Span};
 use crate::recognize::{OverrideName, Overrides};
 use crate::text::position::LineIndex;

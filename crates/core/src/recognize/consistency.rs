@@ -15,36 +15,10 @@
 //!    GmbH"). Single common words ("Union", "Bahn") are not spread.
 
 use super::Recognizer;
-use crate::corpus::linking::link_key;
+use crate::linking::{link_key, without_legal_form};
 use crate::model::{EntityKind, FoundName, Source, Span, Sym};
 use crate::text::tokenize::{TokenKind, Tokenized};
 use fxhash::FxHashMap;
-
-/// Legal forms that end a company name and do not distinguish it.
-pub(super) const LEGAL_FORMS: &[&str] = &[
-    "AG", "GmbH", "SE", "KG", "KGaA", "mbH", "eG", "Inc", "Ltd", "Corp", "LLC", "plc", "PLC", "SA",
-    "NV", "Co", "e.V", "e. V", "gGmbH", "OHG", "UG",
-];
-
-/// The organisation name without its trailing legal form(s):
-/// "German Pellets GmbH" → "German Pellets", "BlackRock, Inc." → "BlackRock",
-/// "X GmbH & Co. KG" → "X". `None` when there is none or nothing would be left.
-pub(crate) fn without_legal_form(name: &str) -> Option<&str> {
-    let mut s = name.trim_end();
-    let mut cut = false;
-    loop {
-        let t = s.trim_end_matches(['.', ' ', ',', '&']);
-        let Some(last) = LEGAL_FORMS.iter().filter(|f| t.ends_with(*f)).find(|f| {
-            let before = &t[..t.len() - f.len()];
-            before.ends_with([' ', ',', '&']) || before.is_empty()
-        }) else {
-            break;
-        };
-        s = t[..t.len() - last.len()].trim_end_matches([' ', ',', '&']);
-        cut = true;
-    }
-    (cut && !s.is_empty()).then_some(s)
-}
 
 fn weight(source: Source) -> u32 {
     match source {

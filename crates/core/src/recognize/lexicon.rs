@@ -96,7 +96,7 @@ impl Recognizer {
         }
         // "Asset Management", "Dow Jones Newswires": a company word.
         if crate::recognize::rules::is_business_word(t.text)
-            || crate::recognize::consistency::LEGAL_FORMS.contains(&t.text)
+            || crate::linking::LEGAL_FORMS.contains(&t.text)
         {
             return false;
         }

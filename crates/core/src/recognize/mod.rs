@@ -18,7 +18,6 @@
 //! the candidates (`Cand`) and the overlap resolution (`select`).
 
 mod consistency;
-pub(crate) use consistency::without_legal_form;
 mod data;
 #[cfg(test)]
 mod eval;

@@ -48,7 +48,7 @@ pub fn spelling(norm: &str) -> String {
 pub fn link_key(norm: &str, kind: EntityKind) -> String {
     // "Seerene GmbH" and "Seerene" are one company.
     let norm = match kind {
-        EntityKind::Org => crate::recognize::without_legal_form(norm).unwrap_or(norm),
+        EntityKind::Org => without_legal_form(norm).unwrap_or(norm),
         _ => norm,
     };
     let words = name_words(norm);
@@ -99,6 +99,32 @@ fn fold_word(word: &str, person: bool, out: &mut String) {
         out.truncate(start);
         out.push_str(&s);
     }
+}
+
+/// Legal forms that end a company name and do not distinguish it.
+pub const LEGAL_FORMS: &[&str] = &[
+    "AG", "GmbH", "SE", "KG", "KGaA", "mbH", "eG", "Inc", "Ltd", "Corp", "LLC", "plc", "PLC", "SA",
+    "NV", "Co", "e.V", "e. V", "gGmbH", "OHG", "UG",
+];
+
+/// The organisation name without its trailing legal form(s):
+/// "German Pellets GmbH" → "German Pellets", "BlackRock, Inc." → "BlackRock",
+/// "X GmbH & Co. KG" → "X". `None` when there is none or nothing would be left.
+pub fn without_legal_form(name: &str) -> Option<&str> {
+    let mut s = name.trim_end();
+    let mut cut = false;
+    loop {
+        let t = s.trim_end_matches(['.', ' ', ',', '&']);
+        let Some(last) = LEGAL_FORMS.iter().filter(|f| t.ends_with(*f)).find(|f| {
+            let before = &t[..t.len() - f.len()];
+            before.ends_with([' ', ',', '&']) || before.is_empty()
+        }) else {
+            break;
+        };
+        s = t[..t.len() - last.len()].trim_end_matches([' ', ',', '&']);
+        cut = true;
+    }
+    (cut && !s.is_empty()).then_some(s)
 }
 
 /// A stable, readable entity id from a key: "wladimir-putin".
