@@ -2,7 +2,7 @@
 //! recognise names, find figures — `analysis::analyze`, what indexing runs
 //! per article — over ~10 MB of generated German news (`gazette
 //! bench-corpus` material), and each stage alone; and the time to load the
-//! tagger's model and the recogniser's data.
+//! tagger's model and the recognizer's data.
 //!
 //! `cargo bench --bench pipeline`
 
@@ -79,7 +79,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("tagger model", |b| {
         b.iter(|| black_box(Tagger::embedded().unwrap()))
     });
-    g.bench_function("recogniser data (gazetteers, rules)", |b| {
+    g.bench_function("recognizer data (gazetteers, rules)", |b| {
         b.iter(|| black_box(Recognizer::new()))
     });
     g.finish();

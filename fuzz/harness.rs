@@ -89,7 +89,7 @@ pub fn analyze_bytes(data: &[u8]) {
     if let Ok(d) = gazette_core::workspace::decode(data) {
         check_text(&d.text);
     }
-    // Bytes the decoder calls binary still reach the recogniser this way.
+    // Bytes the decoder calls binary still reach the recognizer this way.
     check_text(&String::from_utf8_lossy(data));
 }
 
@@ -175,7 +175,7 @@ const CONFIG_ARTICLE: &str = "Europa und die EU: Wladimir Putin traf in Berlin \
     die Europäische Union. Europas Zukunft, e e. A und B, 2,5 Prozent.\n„Putins“ Rede.";
 
 /// Target `config`: a `gazette.toml` through the real knowledge-base
-/// parser, the recogniser's overrides built from it, an analysis of a short
+/// parser, the recognizer's overrides built from it, an analysis of a short
 /// article with them, and the file as the corpus's pseudo-document (with
 /// queries on it and on the article).
 pub fn config(data: &[u8]) {

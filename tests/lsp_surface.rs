@@ -279,7 +279,7 @@ fn kb_aliases_join_inflected_forms_into_one_entity() {
     let p0 = seed_in(dir.path(), "000");
     let t0 = c.open(&p0);
     assert!(hover_md(&mut c, &p0, pos_of(&t0, "Weißrussland", 0, 2)).is_some());
-    // "belarusischer" answers as before (the recogniser alone may not know it).
+    // "belarusischer" answers as before (the recognizer alone may not know it).
     let p3 = seed_in(dir.path(), "003");
     let t3 = c.open(&p3);
     let _ = hover_md(&mut c, &p3, pos_of(&t3, "belarusischer", 0, 2));

@@ -21,7 +21,7 @@ fn seed_texts() -> Vec<String> {
     v
 }
 
-/// Text fragments that stress tokenizer, recogniser and positions.
+/// Text fragments that stress tokenizer, recognizer and positions.
 fn fragment() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("NATO".to_string()),

@@ -233,7 +233,7 @@ def keep(s, pop, foreign, english, region=False):
     if " " not in s and is_common(s):
         return drop("German common word", s)
     if " " not in s and (is_common(s + "s") or is_common(s + "es")):
-        # The recogniser strips a genitive -s: "Basi" would match "Basis".
+        # The recognizer strips a genitive -s: "Basi" would match "Basis".
         return drop("German common word + s", s)
     if " " not in s and s.lower() in german_lower:
         return drop("German word (lower case)", s)

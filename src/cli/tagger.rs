@@ -68,7 +68,7 @@ pub struct TagArgs {
     #[arg(long)]
     pub format: Option<String>,
     /// `tagger`: the statistical tagger alone (the default: it scores best on
-    /// GermEval-style data); `pipeline`: gazette's whole recogniser (tagger +
+    /// GermEval-style data); `pipeline`: gazette's whole recognizer (tagger +
     /// rules + gazetteers, what the language server runs).
     #[arg(long, default_value = "tagger", value_parser = ["pipeline", "tagger"])]
     pub engine: String,
@@ -88,7 +88,7 @@ pub struct EvalArgs {
     /// merges and the splits.
     #[arg(long)]
     pub errors: bool,
-    /// `tagger` (the statistical tagger alone, default) or `pipeline` (the product's recogniser).
+    /// `tagger` (the statistical tagger alone, default) or `pipeline` (the product's recognizer).
     #[arg(long, default_value = "tagger", value_parser = ["pipeline", "tagger"])]
     pub engine: String,
     #[arg(long)]

@@ -146,7 +146,7 @@ pub fn analyze_decoded(decoded: &crate::workspace::Decoded, overrides: &Override
     }
 }
 
-/// The statistical tagger's spans, as proposals for the recogniser (which
+/// The statistical tagger's spans, as proposals for the recognizer (which
 /// filters them and lets its rules and the knowledge base win conflicts).
 pub fn tagger_proposals(text: &str, tok: &crate::text::tokenize::Tokenized) -> Vec<Proposal> {
     let long = tok.sentences.iter().any(|s| s.len() > MAX_TAGGED_SENTENCE);

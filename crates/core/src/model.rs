@@ -110,7 +110,7 @@ impl fmt::Display for EntityKind {
     }
 }
 
-/// Which recogniser produced a mention (kept for explanations and for
+/// Which recognizer produced a mention (kept for explanations and for
 /// deciding conflicts: knowledge base > rules > tagger).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -137,7 +137,7 @@ pub struct NameMention {
 
 impl NameMention {
     /// The longest span a mention may have, in bytes; longer ones are not
-    /// names (recognisers drop them, see [`NameMention::new`]).
+    /// names (recognizers drop them, see [`NameMention::new`]).
     pub const MAX_LEN: usize = u16::MAX as usize;
 
     /// A mention, or `None` when `span` is longer than [`Self::MAX_LEN`].
@@ -161,7 +161,7 @@ impl NameMention {
     }
 }
 
-/// A name mention as the recogniser reports it: the mention plus the role
+/// A name mention as the recognizer reports it: the mention plus the role
 /// or description said of it in apposition ("NATO-Generalsekretär" in
 /// "NATO-Generalsekretär Jens Stoltenberg"). Few mentions have one, so a
 /// document's analysis keeps roles in a side table

@@ -183,7 +183,7 @@ fn start(name: &str, job: impl FnOnce() + Send + 'static) -> Option<std::thread:
 }
 
 /// A thread pool for parallel background work (analysing every article
-/// again after `gazette.toml` changed what the recogniser knows): as many
+/// again after `gazette.toml` changed what the recognizer knows): as many
 /// threads as cores, all at the lower priority, so it uses idle cores but
 /// gives them up to requests. Work run on it with `install` stays there.
 pub fn pool() -> Option<&'static rayon::ThreadPool> {

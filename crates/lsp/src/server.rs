@@ -406,7 +406,7 @@ impl Backend {
     }
 
     /// After the knowledge base's text changed (state locked): publish its
-    /// diagnostics and, when what the recogniser must know changed, analyse
+    /// diagnostics and, when what the recognizer must know changed, analyse
     /// open articles again now and closed ones in the background.
     fn kb_changed(
         state_arc: &Arc<RwLock<State>>,

@@ -30,7 +30,7 @@ pub struct KbState {
     pub line_index: Option<Arc<LineIndex>>,
     pub good: Option<Arc<KnowledgeBase>>,
     pub errors: Vec<KbError>,
-    /// Bumped whenever what the recogniser must know changes.
+    /// Bumped whenever what the recognizer must know changes.
     pub generation: u64,
     /// Whether diagnostics are currently shown for the file.
     pub published: bool,
@@ -57,7 +57,7 @@ pub struct PreparedKb {
     parsed: Option<ParsedKb>,
     /// Line index of `text`, for positions of the file's diagnostics.
     line_index: Option<Arc<LineIndex>>,
-    /// The recogniser's overrides, built when the key differs from the one
+    /// The recognizer's overrides, built when the key differs from the one
     /// in force when preparing began.
     overrides: Option<Overrides>,
 }
@@ -158,7 +158,7 @@ impl State {
     /// Takes a new text of the knowledge base (`None`: the file is gone),
     /// parsing it under the lock: for start-up and tests; the server's
     /// handlers prepare the text off the lock ([`prepare_kb`]).
-    /// Returns true when the recogniser's overrides changed, so every
+    /// Returns true when the recognizer's overrides changed, so every
     /// article must be analysed again.
     pub fn set_kb_text(&mut self, text: Option<String>) -> bool {
         self.kb.ticket += 1;
@@ -168,7 +168,7 @@ impl State {
 
     /// Swaps in a prepared text of the knowledge base (cheap: what takes
     /// time was done by [`prepare_kb`]). Returns true when the
-    /// recogniser's overrides changed, so every article must be analysed again.
+    /// recognizer's overrides changed, so every article must be analysed again.
     pub fn install_kb(&mut self, prepared: PreparedKb) -> bool {
         let Some(path) = self.kb.path.clone() else {
             return false;

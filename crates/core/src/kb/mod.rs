@@ -8,7 +8,7 @@
 //! semantic problems (unknown kinds, duplicate names, aliases claimed by two
 //! entities) drop only the offending entry or alias.
 //!
-//! The knowledge base reaches the recogniser as [`Overrides`] (with German
+//! The knowledge base reaches the recognizer as [`Overrides`] (with German
 //! inflected forms of the aliases, see [`inflected_forms`]) and the corpus as
 //! a pseudo-document whose mentions are the entries' names and aliases, so
 //! that an entry is the definition of its entity ([`KnowledgeBase::analysis`]).
@@ -364,7 +364,7 @@ impl Parser<'_> {
     }
 
     /// Warns when `surface` is a function word ("und", "die"): the
-    /// recogniser would make every occurrence in the corpus a mention.
+    /// recognizer would make every occurrence in the corpus a mention.
     fn common_word(&mut self, surface: &str, span: Span, what: &str) {
         if crate::recognize::is_function_word(surface) {
             self.err(
@@ -661,7 +661,7 @@ fn dedupe(kb: &mut KnowledgeBase, errors: &mut Vec<KbError>) {
     kb.entities = keep;
 }
 
-/// German forms of a knowledge-base surface the recogniser should also
+/// German forms of a knowledge-base surface the recognizer should also
 /// match: an adjective alias ("belarusisch") with its endings
 /// (-e, -en, -er, -es, -em), capitalised too for sentence starts; a noun
 /// (capitalised, not ending in a sibilant) with its genitive -s.
@@ -701,7 +701,7 @@ pub fn inflected_forms(surface: &str) -> Vec<String> {
 }
 
 impl KnowledgeBase {
-    /// What the recogniser must know: every name and alias (with inflected
+    /// What the recognizer must know: every name and alias (with inflected
     /// forms) mapped to its canonical name, and the ignore list.
     pub fn overrides(&self) -> Overrides {
         let mut names = Vec::new();
@@ -719,7 +719,7 @@ impl KnowledgeBase {
         Overrides::new(names, self.ignore.clone())
     }
 
-    /// A fingerprint of what the recogniser is told ((name, kind, aliases)
+    /// A fingerprint of what the recognizer is told ((name, kind, aliases)
     /// per entry, and the ignore list): when it is unchanged an edit of the
     /// file needs no re-analysis of the articles. A 64-bit hash rather than
     /// a copy of every entry, so comparing costs nothing at 10^5 entries.

@@ -1,9 +1,9 @@
-//! The recogniser's precision/recall on the seed articles against the
+//! The recognizer's precision/recall on the seed articles against the
 //! hand-written gold lists in `seeds-gold.tsv` (a regression test; see the
 //! scores with `cargo test --lib recognize::eval -- --nocapture`).
 //!
 //! Other measurements are commands and benches: `gazette eval --engine
-//! pipeline FILE` scores the product's recogniser on a GermEval/CoNLL file,
+//! pipeline FILE` scores the product's recognizer on a GermEval/CoNLL file,
 //! `cargo bench --bench pipeline` measures its speed and load time.
 
 use super::*;

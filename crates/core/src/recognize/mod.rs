@@ -1,4 +1,4 @@
-//! Rule- and gazetteer-based recogniser for names in German news text.
+//! Rule- and gazetteer-based recognizer for names in German news text.
 //!
 //! Candidates come from, in order of authority: the user's knowledge base
 //! ([`Overrides`]), gazetteers (places, organisations), rules (first name +
@@ -29,7 +29,7 @@ use crate::text::tokenize::{TokenKind, Tokenized};
 use data::{is_all_caps, Data, PhraseTable};
 use std::sync::OnceLock;
 
-/// The recogniser: immutable gazetteers and cue lists, shared by all threads.
+/// The recognizer: immutable gazetteers and cue lists, shared by all threads.
 pub struct Recognizer {
     d: Data,
 }
@@ -201,7 +201,7 @@ impl Default for Recognizer {
 }
 
 impl Recognizer {
-    /// The shared recogniser, loaded once from the embedded data.
+    /// The shared recognizer, loaded once from the embedded data.
     pub fn global() -> &'static Recognizer {
         static R: OnceLock<Recognizer> = OnceLock::new();
         R.get_or_init(Recognizer::new)

@@ -9,7 +9,7 @@ fn run_with(text: &str, o: &Overrides) -> Vec<FoundName> {
     Recognizer::global().recognize(text, &tokenize(text), &[], o)
 }
 
-/// (surface, kind, normalised name) of every mention the recogniser finds.
+/// (surface, kind, normalised name) of every mention the recognizer finds.
 pub(super) fn show(text: &str) -> Vec<(String, &'static str, String)> {
     run(text)
         .into_iter()

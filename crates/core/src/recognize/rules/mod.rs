@@ -1,4 +1,4 @@
-//! The recogniser's rules, one family per file, each behind [`Rule`] and
+//! The recognizer's rules, one family per file, each behind [`Rule`] and
 //! listed once in [`RULES`], in the order they run.
 //!
 //! The order is part of the behaviour: every rule pushes its candidates onto
