@@ -25,8 +25,9 @@ pub struct EntityOut {
     pub mentions: Vec<MentionOut>,
 }
 
+/// Where a mention or figure stands: file, byte range and its text.
 #[derive(Serialize)]
-pub struct MentionOut {
+pub struct Place {
     /// The file's path; a name that is not UTF-8 has U+FFFD here, and its
     /// exact bytes in `path_bytes`.
     pub path: String,
@@ -35,6 +36,12 @@ pub struct MentionOut {
     pub byte_start: u32,
     pub byte_end: u32,
     pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct MentionOut {
+    #[serde(flatten)]
+    pub at: Place,
     pub line: u32,
     /// Column in UTF-16 code units (the LSP default), unless chosen otherwise.
     pub character: u32,
@@ -44,12 +51,8 @@ pub struct MentionOut {
 
 #[derive(Serialize)]
 pub struct FigureOut {
-    pub path: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path_bytes: Option<Vec<u8>>,
-    pub byte_start: u32,
-    pub byte_end: u32,
-    pub text: String,
+    #[serde(flatten)]
+    pub at: Place,
     pub value: serde_json::Value,
     pub category: &'static str,
     pub unit: Option<String>,
@@ -99,8 +102,13 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
             .unwrap_or("")
             .to_string()
     };
-    let path = |doc: u32| corpus.path(doc).to_string_lossy().into_owned();
-    let path_bytes = |doc: u32| lossless_bytes(corpus.path(doc));
+    let place = |doc: u32, span: gazette_core::model::Span| Place {
+        path: corpus.path(doc).to_string_lossy().into_owned(),
+        path_bytes: lossless_bytes(corpus.path(doc)),
+        byte_start: span.start,
+        byte_end: span.end,
+        text: surface(doc, span),
+    };
     let entities = corpus
         .entities()
         .into_iter()
@@ -124,11 +132,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
                         .line_index
                         .position(m.span().start as usize, enc);
                     MentionOut {
-                        path: path(r.doc),
-                        path_bytes: path_bytes(r.doc),
-                        byte_start: m.span().start,
-                        byte_end: m.span().end,
-                        text: surface(r.doc, m.span()),
+                        at: place(r.doc, m.span()),
                         line: pos.line,
                         character: pos.character,
                         source: m.source,
@@ -143,11 +147,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
         for (i, f) in corpus.doc(doc).unwrap().analysis.figures.iter().enumerate() {
             let r = ItemRef { doc, idx: i as u32 };
             figures.push(FigureOut {
-                path: path(doc),
-                path_bytes: path_bytes(doc),
-                byte_start: f.span.start,
-                byte_end: f.span.end,
-                text: surface(doc, f.span),
+                at: place(doc, f.span),
                 value: figure_value_json(&f.value),
                 category: f.category.as_str(),
                 unit: f.unit.map(|u| u.to_string()),
@@ -213,7 +213,7 @@ fn write_table(w: &mut impl std::io::Write, out: &Export) -> std::io::Result<()>
         "ENTITY", "KIND", "MENTIONS", "ARTICLES"
     )?;
     for e in ents {
-        let mut docs: Vec<&str> = e.mentions.iter().map(|m| m.path.as_str()).collect();
+        let mut docs: Vec<&str> = e.mentions.iter().map(|m| m.at.path.as_str()).collect();
         docs.dedup();
         writeln!(
             w,
@@ -235,7 +235,7 @@ fn write_table(w: &mut impl std::io::Write, out: &Export) -> std::io::Result<()>
         writeln!(
             w,
             "{:<24} {:<10} {:>16} {:<16} {}",
-            escape::line(&f.text),
+            escape::line(&f.at.text),
             f.category,
             f.value.to_string(),
             escape::line(f.unit.as_deref().unwrap_or("")),

@@ -203,12 +203,12 @@ pub fn score(golds: &[GoldDoc], export: &Export) -> Report {
             continue;
         };
         for m in &e.mentions {
-            pred.entry(m.path.as_str()).or_default().push((
-                m.byte_start as usize,
-                m.byte_end as usize,
+            pred.entry(m.at.path.as_str()).or_default().push((
+                m.at.byte_start as usize,
+                m.at.byte_end as usize,
                 kind,
                 e.id.as_str(),
-                m.text.as_str(),
+                m.at.text.as_str(),
                 m.source,
             ));
         }
@@ -396,7 +396,7 @@ mod tests {
     type Item<'a> = (&'a str, &'a str, &'a [(usize, usize)]);
 
     fn export_of(items: &[Item]) -> Export {
-        use super::super::entities::{EntityOut, MentionOut};
+        use super::super::entities::{EntityOut, MentionOut, Place};
         Export {
             entities: items
                 .iter()
@@ -413,11 +413,13 @@ mod tests {
                     mentions: spans
                         .iter()
                         .map(|&(s, e)| MentionOut {
-                            path: "a.txt".into(),
-                            path_bytes: None,
-                            byte_start: s as u32,
-                            byte_end: e as u32,
-                            text: String::new(),
+                            at: Place {
+                                path: "a.txt".into(),
+                                path_bytes: None,
+                                byte_start: s as u32,
+                                byte_end: e as u32,
+                                text: String::new(),
+                            },
                             line: 0,
                             character: 0,
                             source: gazette_core::model::Source::Rule,

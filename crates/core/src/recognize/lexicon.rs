@@ -267,3 +267,8 @@ pub(super) fn cand(
         boost: false,
     }
 }
+
+/// A name found by a rule, spelled as its tokens are (`join`).
+pub(super) fn rule_cand(toks: &[Tok], a: usize, b: usize, kind: EntityKind) -> Cand {
+    cand(toks, a, b, kind, join(toks, a, b), Source::Rule)
+}

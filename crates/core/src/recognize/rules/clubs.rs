@@ -3,8 +3,8 @@
 //! sub-rule of the orgs scan (see `rules/mod.rs`).
 
 use super::{Context, TokenRule};
-use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join};
+use crate::model::EntityKind;
+use crate::recognize::lexicon::rule_cand;
 use crate::recognize::Cand;
 
 const CLUB_PREFIXES: &[&str] = &[
@@ -58,14 +58,7 @@ impl TokenRule for Clubs {
                 } else {
                     i
                 };
-                out.push(cand(
-                    toks,
-                    a,
-                    b,
-                    EntityKind::Org,
-                    join(toks, a, b),
-                    Source::Rule,
-                ));
+                out.push(rule_cand(toks, a, b, EntityKind::Org));
             }
         }
         None

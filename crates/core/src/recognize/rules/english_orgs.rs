@@ -4,8 +4,8 @@
 //! to the gazetteer). A sub-rule of the orgs scan (see `rules/mod.rs`).
 
 use super::{Context, TokenRule};
-use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join};
+use crate::model::EntityKind;
+use crate::recognize::lexicon::rule_cand;
 use crate::recognize::Cand;
 
 const ENGLISH_ORG_HEADS: &[&str] = &[
@@ -87,14 +87,7 @@ impl TokenRule for EnglishOrgs {
                 b += 1;
             }
             if a < i && b > i + 1 {
-                out.push(cand(
-                    toks,
-                    a,
-                    b,
-                    EntityKind::Org,
-                    join(toks, a, b),
-                    Source::Rule,
-                ));
+                out.push(rule_cand(toks, a, b, EntityKind::Org));
             }
         }
         None

@@ -3,8 +3,8 @@
 //! scan (see `rules/mod.rs`).
 
 use super::{Context, TokenRule};
-use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join};
+use crate::model::EntityKind;
+use crate::recognize::lexicon::rule_cand;
 use crate::recognize::Cand;
 
 const ORG_SUFFIXES: &[&str] = &[
@@ -71,14 +71,7 @@ impl TokenRule for LegalForms {
                 {
                     b += 4;
                 }
-                out.push(cand(
-                    toks,
-                    a,
-                    b,
-                    EntityKind::Org,
-                    join(toks, a, b),
-                    Source::Rule,
-                ));
+                out.push(rule_cand(toks, a, b, EntityKind::Org));
             }
         }
         None

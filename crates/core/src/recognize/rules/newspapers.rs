@@ -3,8 +3,8 @@
 //! `rules/mod.rs`).
 
 use super::{Context, TokenRule};
-use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join, looks_adj};
+use crate::model::EntityKind;
+use crate::recognize::lexicon::{looks_adj, rule_cand};
 use crate::recognize::Cand;
 
 const NEWSPAPER_HEADS: &[&str] = &[
@@ -48,14 +48,7 @@ impl TokenRule for Newspapers {
                 a -= 1;
             }
             if a < i && toks[a].text.ends_with("er") || a + 1 < i {
-                out.push(cand(
-                    toks,
-                    a,
-                    i + 1,
-                    EntityKind::Org,
-                    join(toks, a, i + 1),
-                    Source::Rule,
-                ));
+                out.push(rule_cand(toks, a, i + 1, EntityKind::Org));
             }
         }
         None

@@ -6,7 +6,7 @@
 
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join};
+use crate::recognize::lexicon::{cand, rule_cand};
 use crate::recognize::{Cand, Tok};
 
 const ROAD_WORDS: &[&str] = &[
@@ -54,14 +54,7 @@ impl Rule for Roads {
             if ROAD_WORDS.contains(&t.text) {
                 if let Some(n) = toks.get(i + 1).filter(|n| is_number(n) && !n.line_start) {
                     let _ = n;
-                    out.push(cand(
-                        toks,
-                        i,
-                        i + 2,
-                        EntityKind::Place,
-                        join(toks, i, i + 2),
-                        Source::Rule,
-                    ));
+                    out.push(rule_cand(toks, i, i + 2, EntityKind::Place));
                 }
                 continue;
             }
