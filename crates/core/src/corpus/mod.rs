@@ -10,6 +10,7 @@
 
 pub mod build;
 pub mod counts;
+mod derived;
 pub mod frequent;
 
 use crate::analysis::DocAnalysis;
@@ -17,6 +18,7 @@ use crate::kb::{KbEntity, KnowledgeBase};
 use crate::linking;
 use crate::model::{sym, EntityKind, Figure, NameMention, Span, Sym};
 use counts::{Counts, Posting, Postings, SortedSet};
+use derived::{Derived, Touched};
 use fxhash::FxHashMap;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -116,27 +118,11 @@ pub struct Corpus {
     /// Memo of [`linking::link_key`] and [`linking::spelling`] per distinct
     /// normalised name (millions of mentions, thousands of names).
     link_memo: FxHashMap<(Sym, EntityKind), (KeyId, Sym)>,
-    /// Corpus order: each document's rank by path, computed on first use
-    /// after documents were added or removed (edits keep it).
-    rank: std::sync::OnceLock<Vec<u32>>,
     /// Knowledge-base documents (at most one in practice).
     kb_docs: BTreeSet<DocId>,
-    /// Frequent names bucketed for the unknown-name check; derived, reset
-    /// by every change.
-    frequent: std::sync::OnceLock<Arc<frequent::FrequentNames>>,
-    /// Changes since the frequent names were last asked for. While
-    /// indexing, nobody asks for thousands of changes, and rebuilding them
-    /// on the next question is cheaper than updating them for every
-    /// document; an editing session asks every few changes.
-    frequent_unused: std::sync::atomic::AtomicU32,
-    /// Topic summaries for figure diagnostics; derived, forgotten for the
-    /// topics a changed document states.
-    topics: parking_lot::Mutex<FxHashMap<Sym, Arc<TopicSummary>>>,
-    /// Entity summaries (hover cards) with the `max_docs` they were made
-    /// for; derived, forgotten for the entities a changed document touches.
-    summaries: parking_lot::Mutex<FxHashMap<KeyId, (usize, Arc<EntitySummary>)>>,
-    /// Last-name families (see [`Family`]); derived like `summaries`.
-    families: parking_lot::Mutex<FxHashMap<KeyId, Arc<Family>>>,
+    /// Everything computed from the fields above and kept: see
+    /// [`derived`]; changed only through [`Corpus::invalidate`].
+    derived: Derived,
 }
 
 /// Where the one-word person mentions of a last name ("Putin", which ends
@@ -339,7 +325,7 @@ impl Corpus {
     /// Every document's position in corpus order (`u32::MAX`: no document),
     /// computed on first use after documents were added or removed.
     fn ranks(&self) -> &[u32] {
-        self.rank.get_or_init(|| {
+        self.derived.rank.get_or_init(|| {
             let mut ranks = vec![u32::MAX; self.docs.len()];
             for (i, d) in self.sorted_ids().into_iter().enumerate() {
                 ranks[d as usize] = i as u32;
@@ -420,45 +406,50 @@ impl Corpus {
         self.key_ids.get(key).copied()
     }
 
-    /// Forgets what document `id` (as it is now) can change of the derived
-    /// tables: the summaries of the entities, last name families and topics
-    /// it touches. Every change calls this before
-    /// and after it, so both the old and the new contents count; the other
-    /// summaries stay valid (corpus order between the other documents is
-    /// unchanged by adding or removing one).
-    fn forget_touched(&self, id: DocId) {
+    /// Adds what document `id` (if live) touches to `touched`: its keys and
+    /// its figures' topics. A change collects them before and after it.
+    fn touched_by(&self, id: DocId, touched: &mut Touched) {
         let Some(entry) = self.doc(id) else { return };
-        let topics_of = entry.analysis.figures.iter().filter_map(|f| f.topic_key);
-        self.forget_keys(entry.keys.clone(), topics_of);
+        touched.keys.extend_from_slice(&entry.keys);
+        let topics = entry.analysis.figures.iter().filter_map(|f| f.topic_key);
+        touched.topics.extend(topics);
     }
 
-    /// Forgets the cached summaries of entities `keys` (and of their last
-    /// name families) and of `topics`.
-    fn forget_keys(&self, mut keys: Vec<KeyId>, topics_of: impl Iterator<Item = Sym>) {
-        let mut summaries = self.summaries.lock();
-        let mut families = self.families.lock();
-        let mut topics = self.topics.lock();
-        if summaries.is_empty() && families.is_empty() && topics.is_empty() {
-            return; // nothing cached (say, while indexing)
+    /// The one place where derived data is forgotten or brought up to date
+    /// ([`derived`]): every change of the inputs ends here. Forgets the
+    /// summaries of the touched entities and of their last-name families
+    /// (a family's full names share it), the touched topics, corpus order
+    /// when documents came or went, and updates the frequent names.
+    fn invalidate(&mut self, mut touched: Touched) {
+        touched.keys.sort_unstable();
+        touched.keys.dedup();
+        if touched.order {
+            self.derived.rank = std::sync::OnceLock::new();
         }
-        keys.sort_unstable();
-        keys.dedup();
-        for t in keys {
-            summaries.remove(&t);
-            for f in std::iter::once(t).chain(self.keys[t as usize].last_word) {
-                summaries.remove(&f);
-                // A full name's cached summary implies its family is
-                // cached (`compute_entity_summary`).
-                if families.remove(&f).is_some() {
-                    for c in self.by_last.get(&f).into_iter().flat_map(|c| c.keys()) {
-                        summaries.remove(&c);
+        if touched.everything {
+            self.derived.forget_summaries();
+        } else if self.derived.has_summaries() {
+            let mut summaries = self.derived.summaries.lock();
+            let mut families = self.derived.families.lock();
+            for &t in &touched.keys {
+                summaries.remove(&t);
+                for f in std::iter::once(t).chain(self.keys[t as usize].last_word) {
+                    summaries.remove(&f);
+                    // A full name's cached summary implies its family is
+                    // cached (`compute_entity_summary`).
+                    if families.remove(&f).is_some() {
+                        for c in self.by_last.get(&f).into_iter().flat_map(|c| c.keys()) {
+                            summaries.remove(&c);
+                        }
                     }
                 }
             }
+            let mut topics = self.derived.topics.lock();
+            for t in &touched.topics {
+                topics.remove(t);
+            }
         }
-        for t in topics_of {
-            topics.remove(&t);
-        }
+        self.refresh_frequent(&touched.keys);
     }
 
     /// Estimated heap bytes of the index, by table, largest first (for
@@ -536,30 +527,40 @@ impl Corpus {
 
     /// Brings the frequent names (when built) up to date for `keys`, whose
     /// counts just changed.
-    fn refresh_frequent(&mut self, mut keys: Vec<KeyId>) {
+    fn refresh_frequent(&mut self, keys: &[KeyId]) {
         /// Changes without a question after which the table is dropped.
         const KEEP_UNUSED: u32 = 256;
         let unused = self
+            .derived
             .frequent_unused
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if unused >= KEEP_UNUSED {
-            self.frequent = std::sync::OnceLock::new();
+            self.derived.frequent = std::sync::OnceLock::new();
         }
-        if let Some(mut f) = self.frequent.take() {
-            keys.sort_unstable();
-            keys.dedup();
-            Arc::make_mut(&mut f).update(self, &keys);
-            let _ = self.frequent.set(f);
+        if let Some(mut f) = self.derived.frequent.take() {
+            Arc::make_mut(&mut f).update(self, keys);
+            let _ = self.derived.frequent.set(f);
         }
     }
 
     /// Adds or replaces the analysis of the document at `path`.
     pub fn set_document(&mut self, path: PathBuf, analysis: Arc<DocAnalysis>) -> DocId {
-        let mut touched = Vec::new();
+        let mut touched = Touched::default();
+        let id = self.set_document_touching(path, analysis, &mut touched);
+        self.invalidate(touched);
+        id
+    }
+
+    /// [`Self::set_document`], leaving the invalidation to the caller.
+    fn set_document_touching(
+        &mut self,
+        path: PathBuf,
+        analysis: Arc<DocAnalysis>,
+        touched: &mut Touched,
+    ) -> DocId {
         let id = match self.by_path.get(&path) {
             Some(&id) => {
-                self.forget_touched(id);
-                touched.extend_from_slice(&self.doc(id).expect("live document").keys);
+                self.touched_by(id, touched);
                 self.unlink(id);
                 id
             }
@@ -569,7 +570,7 @@ impl Corpus {
                     (self.docs.len() - 1) as DocId
                 });
                 self.by_path.insert(path.clone(), id);
-                self.rank = std::sync::OnceLock::new();
+                touched.order = true;
                 id
             }
         };
@@ -585,13 +586,9 @@ impl Corpus {
             kb: None,
             kb_defs: HashMap::new(),
         });
-        if self.kb_docs.remove(&id) {
-            self.forget_all_summaries();
-        }
+        touched.everything |= self.kb_docs.remove(&id);
         self.link(id);
-        self.forget_touched(id);
-        touched.extend_from_slice(&self.doc(id).expect("live document").keys);
-        self.refresh_frequent(touched);
+        self.touched_by(id, touched);
         id
     }
 
@@ -630,17 +627,20 @@ impl Corpus {
         kb: Arc<KnowledgeBase>,
         names: &[u32],
     ) -> DocId {
+        // Which entities the knowledge base describes changes their cards.
+        let mut touched = Touched {
+            everything: true,
+            ..Touched::default()
+        };
         let id = match self.by_path.get(&path) {
             Some(&id) if self.kb_docs.contains(&id) => {
-                match self.replace_mentions_in_place(id, analysis) {
+                match self.replace_mentions_in_place(id, analysis, &mut touched) {
                     Ok(()) => id,
-                    Err(analysis) => self.set_document(path, analysis),
+                    Err(analysis) => self.set_document_touching(path, analysis, &mut touched),
                 }
             }
-            _ => self.set_document(path, analysis),
+            _ => self.set_document_touching(path, analysis, &mut touched),
         };
-        // Which entities the knowledge base describes changes their cards.
-        self.forget_all_summaries();
         if let Some(e) = self.docs[id as usize].as_mut() {
             e.kb_defs = names
                 .iter()
@@ -649,6 +649,7 @@ impl Corpus {
             e.kb = Some(kb);
         }
         self.kb_docs.insert(id);
+        self.invalidate(touched);
         id
     }
 
@@ -683,17 +684,17 @@ impl Corpus {
     /// Removes the document at `path` (deleted or excluded).
     pub fn remove_document(&mut self, path: &Path) -> Option<DocId> {
         let id = *self.by_path.get(path)?;
-        self.forget_touched(id);
-        if self.kb_docs.remove(&id) {
-            self.forget_all_summaries();
-        }
+        let mut touched = Touched {
+            order: true,
+            everything: self.kb_docs.remove(&id),
+            ..Touched::default()
+        };
+        self.touched_by(id, &mut touched);
         self.by_path.remove(path);
-        self.rank = std::sync::OnceLock::new();
-        let touched = self.doc(id).expect("live document").keys.clone();
         self.unlink(id);
-        self.refresh_frequent(touched);
         self.docs[id as usize] = None;
         self.free.push(id);
+        self.invalidate(touched);
         Some(id)
     }
 
@@ -806,6 +807,7 @@ impl Corpus {
         &mut self,
         id: DocId,
         analysis: Arc<DocAnalysis>,
+        touched: &mut Touched,
     ) -> Result<(), Arc<DocAnalysis>> {
         let Some(entry) = self.docs[id as usize].as_ref() else {
             return Err(analysis);
@@ -823,9 +825,8 @@ impl Corpus {
                 a.norm != b.norm || a.kind != b.kind || old.role(i) != analysis.role(i)
             })
             .collect();
-        let mut touched: Vec<KeyId> = changed.iter().map(|&i| entry.keys[i]).collect();
-        self.forget_keys(touched.clone(), std::iter::empty());
-        for (&i, &k) in changed.iter().zip(&touched) {
+        let old_keys: Vec<KeyId> = changed.iter().map(|&i| entry.keys[i]).collect();
+        for (&i, &k) in changed.iter().zip(&old_keys) {
             self.apply_mention(id, i, &old.mentions[i], k, old.role(i), false);
         }
         let new_keys: Vec<KeyId> = changed
@@ -840,9 +841,8 @@ impl Corpus {
             entry.keys[i] = k;
         }
         entry.analysis = analysis;
-        self.forget_keys(new_keys.clone(), std::iter::empty());
-        touched.extend(new_keys);
-        self.refresh_frequent(touched);
+        touched.keys.extend(old_keys);
+        touched.keys.extend(new_keys);
         Ok(())
     }
 
@@ -1013,7 +1013,7 @@ impl Corpus {
     /// The last-name family of `k` (cached until a document naming `k` or
     /// one of its full names changes).
     fn family(&self, k: KeyId) -> Arc<Family> {
-        if let Some(f) = self.families.lock().get(&k) {
+        if let Some(f) = self.derived.families.lock().get(&k) {
             return f.clone();
         }
         let mut fam = Family::default();
@@ -1038,7 +1038,7 @@ impl Corpus {
             }
         }
         let fam = Arc::new(fam);
-        self.families.lock().insert(k, fam.clone());
+        self.derived.families.lock().insert(k, fam.clone());
         fam
     }
 
@@ -1048,13 +1048,16 @@ impl Corpus {
     /// every mention of an entity named 100,000 times. Cached until a
     /// document touching the entity changes.
     pub fn entity_summary(&self, e: KeyId, max_docs: usize) -> Arc<EntitySummary> {
-        if let Some((n, s)) = self.summaries.lock().get(&e) {
+        if let Some((n, s)) = self.derived.summaries.lock().get(&e) {
             if *n == max_docs {
                 return s.clone();
             }
         }
         let s = Arc::new(self.compute_entity_summary(e, max_docs));
-        self.summaries.lock().insert(e, (max_docs, s.clone()));
+        self.derived
+            .summaries
+            .lock()
+            .insert(e, (max_docs, s.clone()));
         s
     }
 
@@ -1336,9 +1339,11 @@ impl Corpus {
     /// Frequent names for the unknown-name check (built on first use, then
     /// updated by each change for the keys it touched).
     pub fn frequent_names(&self) -> Arc<frequent::FrequentNames> {
-        self.frequent_unused
+        self.derived
+            .frequent_unused
             .store(0, std::sync::atomic::Ordering::Relaxed);
-        self.frequent
+        self.derived
+            .frequent
             .get_or_init(|| Arc::new(frequent::FrequentNames::new(self)))
             .clone()
     }
@@ -1411,20 +1416,13 @@ impl Corpus {
     /// articles they hold tens of megabytes. (Entity summaries are only
     /// made for what someone hovered, and stay.)
     pub fn drop_query_caches(&self) {
-        self.topics.lock().clear();
-    }
-
-    /// Forgets every derived summary (the knowledge base changed).
-    fn forget_all_summaries(&self) {
-        self.topics.lock().clear();
-        self.summaries.lock().clear();
-        self.families.lock().clear();
+        self.derived.topics.lock().clear();
     }
 
     /// The values stated about topic `key` and by which articles (cached
     /// until the next change).
     pub fn topic_summary(&self, key: Sym) -> Arc<TopicSummary> {
-        if let Some(t) = self.topics.lock().get(&key) {
+        if let Some(t) = self.derived.topics.lock().get(&key) {
             return t.clone();
         }
         let refs = self.fig_topic.get(&key).map_or(&[][..], |s| s.as_slice());
@@ -1457,7 +1455,7 @@ impl Corpus {
             )
         });
         let t = Arc::new(TopicSummary { values });
-        self.topics.lock().insert(key, t.clone());
+        self.derived.topics.lock().insert(key, t.clone());
         t
     }
 

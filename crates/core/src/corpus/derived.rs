@@ -1,0 +1,76 @@
+//! What the corpus computes from its inputs and keeps for the next
+//! question: corpus order, the frequent names, entity summaries (hover
+//! cards), last-name families and topic summaries.
+//!
+//! The inputs are the documents' analyses and the postings and counts
+//! linked from them ([`super::Corpus`]'s other fields); they are the truth.
+//! Everything here can be thrown away at any time and is recomputed on
+//! demand. Every change of the inputs ends in one call of
+//! [`super::Corpus::invalidate`] with what it [`Touched`], before anyone can
+//! read the corpus again (`&mut self`): that call is the only place where a
+//! change makes anything here forgotten or brought up to date.
+//! ([`super::Corpus::drop_query_caches`] also frees the topic summaries
+//! after a pass over the whole corpus, to give the memory back.)
+//! (`Corpus::link_memo` and `KeyEntry::last_word_memo` are memos of pure
+//! functions of a name, valid forever, so they are not here.)
+
+use super::frequent::FrequentNames;
+use super::{EntitySummary, Family, KeyId, TopicSummary};
+use crate::model::Sym;
+use fxhash::FxHashMap;
+use parking_lot::Mutex;
+use std::sync::atomic::AtomicU32;
+use std::sync::{Arc, OnceLock};
+
+#[derive(Default)]
+pub(super) struct Derived {
+    /// Corpus order: each document's rank by path, computed on first use
+    /// after documents were added or removed (edits keep it).
+    pub rank: OnceLock<Vec<u32>>,
+    /// Frequent names bucketed for the unknown-name check: built on first
+    /// use, then updated for the keys each change touches.
+    pub frequent: OnceLock<Arc<FrequentNames>>,
+    /// Changes since the frequent names were last asked for. While
+    /// indexing, nobody asks for thousands of changes, and rebuilding them
+    /// on the next question is cheaper than updating them for every
+    /// document; an editing session asks every few changes.
+    pub frequent_unused: AtomicU32,
+    /// Topic summaries for figure diagnostics, by topic key.
+    pub topics: Mutex<FxHashMap<Sym, Arc<TopicSummary>>>,
+    /// Entity summaries (hover cards) with the `max_docs` they were made for.
+    pub summaries: Mutex<FxHashMap<KeyId, (usize, Arc<EntitySummary>)>>,
+    /// Last-name families (see [`Family`]).
+    pub families: Mutex<FxHashMap<KeyId, Arc<Family>>>,
+}
+
+/// What a change of the corpus's inputs touched: the derived data that
+/// depends on anything else stays valid.
+#[derive(Default, Debug)]
+pub(super) struct Touched {
+    /// Keys whose mentions changed (before and after the change).
+    pub keys: Vec<KeyId>,
+    /// Topic keys of figures that changed (before and after).
+    pub topics: Vec<Sym>,
+    /// A document was added or removed: corpus order changed. (Corpus
+    /// order among the other documents does not, so summaries of entities
+    /// the document does not touch stay valid.)
+    pub order: bool,
+    /// What the knowledge base describes changed: every summary may have.
+    pub everything: bool,
+}
+
+impl Derived {
+    /// Forgets every summary, family and topic summary.
+    pub fn forget_summaries(&self) {
+        self.topics.lock().clear();
+        self.summaries.lock().clear();
+        self.families.lock().clear();
+    }
+
+    /// Is any summary, family or topic summary cached?
+    pub fn has_summaries(&self) -> bool {
+        !(self.summaries.lock().is_empty()
+            && self.families.lock().is_empty()
+            && self.topics.lock().is_empty())
+    }
+}
