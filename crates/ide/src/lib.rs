@@ -13,6 +13,11 @@ pub mod semantic_tokens;
 pub mod symbols;
 pub mod unknown_name;
 
+#[cfg(test)]
+mod fixture;
+#[cfg(test)]
+mod tests;
+
 pub use diagnostics::{diagnostics, DiagCode, Diagnostic, Severity};
 pub use hover::hover;
 
