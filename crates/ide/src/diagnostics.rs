@@ -226,3 +226,161 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
     out.sort_by_key(|d| (d.span, d.code));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::Fixture;
+    use insta::assert_snapshot;
+
+    /// The diagnostics of the cursor's document (or the first one), each
+    /// with its fix and related locations.
+    fn check(fixture: &str) -> String {
+        let f = Fixture::parse(fixture);
+        let mut out = String::new();
+        for d in diagnostics(&f.corpus, f.doc) {
+            out += &format!(
+                "{} {} {}: {}\n",
+                f.location(f.doc, d.span),
+                d.severity.as_str(),
+                d.code.as_str(),
+                d.message
+            );
+            if let Some(fix) = &d.fix {
+                out += &format!("  fix: {fix}\n");
+            }
+            for (l, why) in &d.related {
+                out += &format!("  related: {} {why}\n", f.location(l.doc, l.span));
+            }
+        }
+        if out.is_empty() {
+            out = "none".into();
+        }
+        out
+    }
+
+    /// Only where each diagnostic is and its fix.
+    fn fixes(fixture: &str) -> String {
+        let f = Fixture::parse(fixture);
+        diagnostics(&f.corpus, f.doc)
+            .iter()
+            .map(|d| {
+                let fix = d.fix.as_deref().unwrap_or("-");
+                format!(
+                    "{} {} → {fix}\n",
+                    f.location(f.doc, d.span),
+                    d.code.as_str()
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_spelling_the_corpus_uses_less() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Die Nato$0 tagte in Brüssel.
+            //- b.txt
+            Die NATO will mehr Geld. NATO-Generalsekretär Jens Stoltenberg sprach.
+            "#), @r#"
+            a.txt 4..8 "Nato" info name-variant: «Nato» is a variant spelling (1×) of «NATO» (2× in the corpus)
+              fix: NATO
+        "#);
+    }
+
+    #[test]
+    fn spellings_used_as_often_are_no_variants() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Die Nato$0 tagte in Brüssel.
+            //- b.txt
+            Die NATO will mehr Geld.
+            "#), @"none");
+    }
+
+    #[test]
+    fn the_knowledge_base_spelling_wins_over_counts() {
+        // The message's count is checked below (ignored: a bug).
+        assert_snapshot!(fixes(r#"
+            //- a.txt
+            Die NATO$0 tagte in Brüssel.
+            //- b.txt
+            Die Nato will mehr Geld. Die Nato wartet.
+            //- gazette.toml
+            [[entity]]
+            name = "Nato"
+            kind = "org"
+            "#), @r#"a.txt 4..8 "NATO" name-variant → Nato"#);
+    }
+
+    #[test]
+    #[ignore = "bug: the count of the knowledge base's spelling takes in its own entry"]
+    fn the_knowledge_base_spelling_is_counted_in_articles() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Die NATO$0 tagte in Brüssel.
+            //- b.txt
+            Die Nato will mehr Geld. Die Nato wartet.
+            //- gazette.toml
+            [[entity]]
+            name = "Nato"
+            kind = "org"
+            "#), @r#"
+            a.txt 4..8 "NATO" info name-variant: «NATO» is a variant spelling (1×) of «Nato» (2× in the corpus)
+              fix: Nato
+        "#);
+    }
+
+    #[test]
+    fn figures_that_disagree_with_other_articles() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            In Europa sind 100.000 US-Soldaten stationiert. Die Bundeswehr will zwei Prozent des BIP ausgeben.
+            //- b.txt
+            Noch immer sind 80.000$0 US-Soldaten in Europa. Deutschland gibt 1,5 Prozent des BIP aus.
+            //- c.txt
+            In Europa sind 100.000 US-Soldaten. Frankreich gibt 1,9 Prozent des BIP aus.
+            "#), @r#"
+            b.txt 16..22 "80.000" info figure-disagreement: 80.000 disagrees with other articles, which give 100.000
+              related: a.txt 15..22 "100.000" states 100.000
+              related: c.txt 15..22 "100.000" states 100.000
+            b.txt 63..74 "1,5 Prozent" info figure-disagreement: 1,5 % disagrees with other articles, which give 1,9 % / 2 %
+              related: c.txt 52..63 "1,9 Prozent" states 1,9 %
+              related: a.txt 68..80 "zwei Prozent" states 2 %
+        "#);
+    }
+
+    #[test]
+    fn a_rare_name_like_a_frequent_one() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Der Generalsekretär Jens Stoltenburg$0 sagte am Montag, die Allianz sei bereit.
+            //- b.txt
+            Jens Stoltenberg sprach. Danach sagte Jens Stoltenberg mehr. Jens Stoltenberg ging.
+            "#), @r#"
+            a.txt 21..37 "Jens Stoltenburg" hint unknown-name: «Jens Stoltenburg» occurs only here; did you mean «Jens Stoltenberg» (3× in the corpus)?
+              fix: Jens Stoltenberg
+              related: b.txt 0..16 "Jens Stoltenberg" «Jens Stoltenberg» is named here
+        "#);
+    }
+
+    #[test]
+    fn a_clean_article_and_the_knowledge_base_have_none() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Olaf Scholz$0 sprach in Berlin. Scholz sagte wenig.
+            //- gazette.toml
+            [[entity]]
+            name = "Olaf Scholz"
+            kind = "person"
+            "#), @"none");
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Olaf Scholz sprach in Berlin. Scholz sagte wenig.
+            //- gazette.toml
+            [[entity]]
+            name = "Olaf Scholz$0"
+            kind = "person"
+            "#), @"none");
+    }
+}

@@ -23,7 +23,7 @@ use crate::{Location, TextSource};
 use gazette_core::analysis::analyze_decoded;
 use gazette_core::corpus::build::{add_all, FileResult};
 use gazette_core::corpus::{Corpus, DocId};
-use gazette_core::kb::{self, KbError};
+use gazette_core::kb::{self, KbError, KnowledgeBase};
 use gazette_core::model::Span;
 use gazette_core::workspace::decode;
 use std::collections::HashMap;
@@ -156,6 +156,17 @@ impl Fixture {
 
     pub fn text(&self, doc: DocId) -> &str {
         &self.texts.0[&doc]
+    }
+
+    /// The knowledge base as parsed (`None` without one, or when it does
+    /// not parse).
+    pub fn kb(&self) -> Option<Arc<KnowledgeBase>> {
+        let doc = self
+            .corpus
+            .doc_ids()
+            .into_iter()
+            .find(|&d| self.corpus.is_kb_doc(d))?;
+        self.corpus.doc(doc)?.kb.clone()
     }
 
     /// The cursor's document's text.

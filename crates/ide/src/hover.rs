@@ -263,7 +263,128 @@ fn figure_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::Fixture;
+    use insta::assert_snapshot;
     use std::sync::Arc;
+
+    /// The hovered span marked in its line, then the card.
+    fn check(fixture: &str) -> String {
+        let f = Fixture::parse(fixture);
+        match hover(&f.corpus, &f.texts, f.doc, f.offset) {
+            Some(card) => format!("{}\n{}", f.marked(f.doc, &[card.span]), card.markdown),
+            None => "none".into(),
+        }
+    }
+
+    #[test]
+    fn a_person_in_several_articles_and_spellings() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Am Montag hat Bundeskanzler Olaf Scholz in Berlin gesprochen. Scholz' Rede war kurz.
+            //- b.txt
+            Des Kanzlers Scho$0lz Rede in Berlin war lang.
+            "#), @r"
+            Des Kanzlers [Scholz] Rede in Berlin war lang.
+
+            **Olaf Scholz** · person · Bundeskanzler
+
+            3 mentions in 2 articles
+
+            - `a.txt` (2×): Am Montag hat Bundeskanzler **Olaf Scholz** in Berlin gesprochen. Scholz' Rede war kurz.
+            - `b.txt` (1×): Des Kanzlers **Scholz** Rede in Berlin war lang.
+        ");
+    }
+
+    #[test]
+    fn a_knowledge_base_entity_by_its_alias() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Der ukrainische Präsident Zelen$0sky traf in Kiew Selenskyj-Berater.
+            //- gazette.toml
+            [[entity]]
+            name = "Wolodymyr Selenskyj"
+            kind = "person"
+            aliases = ["Selenskyj", "Zelensky"]
+            description = "Präsident der Ukraine"
+            wikidata = "Q3881119"
+            "#), @r"
+            Der ukrainische Präsident [Zelensky] traf in Kiew Selenskyj-Berater.
+
+            **Wolodymyr Selenskyj** · person
+
+            Präsident der Ukraine
+
+            [Wikidata Q3881119](https://www.wikidata.org/wiki/Q3881119) · also: Selenskyj, Zelensky
+
+            2 mentions in 1 article
+
+            - `a.txt` (2×): Der ukrainische Präsident **Zelensky** traf in Kiew Selenskyj-Berater.
+        ");
+    }
+
+    #[test]
+    fn an_organisation_by_its_acronym() {
+        assert_snapshot!(check(r#"
+            Am Montag hob die Europäische Zentralbank (EZB) die Zinsen an. Die EZB$0 wies Kritik zurück.
+            "#), @r"
+            Am Montag hob die Europäische Zentralbank (EZB) die Zinsen an. Die [EZB] wies Kritik zurück.
+
+            **Europäische Zentralbank** · org
+
+            3 mentions in 1 article
+
+            - `a.txt` (3×): Am Montag hob die **Europäische Zentralbank** (EZB) die Zinsen an. Die EZB wies Kritik zurück.
+        ");
+    }
+
+    #[test]
+    fn a_figure_with_the_same_quantity_and_other_values() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            In Europa sind 100.000 US-Soldaten stationiert.
+            //- b.txt
+            Noch immer sind $0100.000 US-Soldaten in Europa.
+            //- c.txt
+            Heute sind nur 80.000 US-Soldaten in Europa.
+            "#), @r"
+            Noch immer sind [100.000] US-Soldaten in Europa.
+
+            **100\.000** · count · Soldat
+
+            The same quantity, 2 statements:
+            - `a.txt` (1×): In Europa sind **100.000** US-Soldaten stationiert.
+            - `b.txt` (1×): Noch immer sind **100.000** US-Soldaten in Europa.
+
+            Other values for the same topic:
+            - 80\.000 in `c.txt`
+        ");
+    }
+
+    #[test]
+    fn a_place_at_an_umlaut() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Jürgen Müller kam nach Kö$0ln.
+            //- b.txt
+            In Köln regnete es.
+            "#), @r"
+            Jürgen Müller kam nach [Köln].
+
+            **Köln** · place
+
+            2 mentions in 2 articles
+
+            - `a.txt` (1×): Jürgen Müller kam nach **Köln**.
+            - `b.txt` (1×): In **Köln** regnete es.
+        ");
+    }
+
+    #[test]
+    fn nothing_to_hover() {
+        assert_snapshot!(check(r#"
+            Olaf Scholz sprach $0in Berlin.
+            "#), @"none");
+    }
 
     struct NoTexts;
     impl TextSource for NoTexts {
