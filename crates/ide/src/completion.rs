@@ -117,6 +117,75 @@ pub fn complete(corpus: &Corpus, text: &str, offset: usize, limit: usize) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::Fixture;
+    use insta::assert_snapshot;
+
+    /// The first completions at the cursor: label, kind, detail, and the
+    /// text they replace.
+    fn check(fixture: &str) -> String {
+        let f = Fixture::parse(fixture);
+        let text = f.cursor_text();
+        let out: String = complete(&f.corpus, text, f.offset, 5)
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} ({}) replaces {:?}\n",
+                    c.label,
+                    c.detail,
+                    &text[c.replace.range()]
+                )
+            })
+            .collect();
+        if out.is_empty() {
+            "none".into()
+        } else {
+            out
+        }
+    }
+
+    const CORPUS: &str = r#"
+        //- a.txt
+        Olaf Scholz traf Wladimir Putin in Moskau. Putins Berater und Scholz sprachen.
+        //- b.txt
+        Die NATO tagte. Jens Stoltenberg sprach in Schwerin über Jürgen Müller.
+        //- c.txt
+        CURSOR
+        "#;
+
+    fn at(line: &str) -> String {
+        check(&CORPUS.replace("CURSOR", line))
+    }
+
+    #[test]
+    fn names_by_prefix() {
+        assert_snapshot!(at("Dann sprach Sch$0"), @r#"
+            Scholz (person · 1×) replaces "Sch"
+            Schwerin (place · 1×) replaces "Sch"
+            Olaf Scholz (person · 1×) replaces "Sch"
+        "#);
+    }
+
+    #[test]
+    fn a_genitive_after_a_genitive_preposition() {
+        assert_snapshot!(at("Trotz Put$0 kam es anders."), @r#"
+            Putins (person · 1× · genitive) replaces "Put"
+            Wladimir Putins (person · 1× · genitive) replaces "Put"
+            Putin (person · 1×) replaces "Put"
+            Wladimir Putin (person · 1×) replaces "Put"
+        "#);
+    }
+
+    #[test]
+    fn fuzzy_and_umlaut_prefixes() {
+        assert_snapshot!(at("Dann kam Stoltnb$0"), @r#"Jens Stoltenberg (person · 1×) replaces "Stoltnb""#);
+        assert_snapshot!(at("Dann kam Mü$0"), @r#"Jürgen Müller (person · 1×) replaces "Mü""#);
+    }
+
+    #[test]
+    fn nothing_for_one_letter_or_an_exact_name() {
+        assert_snapshot!(at("Dann kam S$0"), @"none");
+        assert_snapshot!(at("Dann kam NATO$0"), @"none");
+    }
 
     #[test]
     fn genitives() {

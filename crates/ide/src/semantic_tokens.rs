@@ -102,3 +102,114 @@ pub fn semantic_tokens(corpus: &Corpus, doc: DocId, range: Option<Span>) -> Vec<
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::Fixture;
+    use insta::assert_snapshot;
+
+    /// The tokens of the cursor's document (in the selection, when there is
+    /// one): location, type and modifiers.
+    fn check(fixture: &str) -> String {
+        let f = Fixture::parse(fixture);
+        let range = (!f.range.is_empty()).then_some(f.range);
+        semantic_tokens(&f.corpus, f.doc, range)
+            .iter()
+            .map(|t| {
+                let mods: Vec<&str> = (0..TOKEN_MODIFIERS.len())
+                    .filter(|i| t.modifiers & (1 << i) != 0)
+                    .map(|i| TOKEN_MODIFIERS[i])
+                    .collect();
+                format!(
+                    "{} {} {}\n",
+                    f.location(f.doc, t.span),
+                    TOKEN_TYPES[t.token_type as usize],
+                    mods.join(" ")
+                )
+                .replace(" \n", "\n")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn kinds_and_first_mentions() {
+        assert_snapshot!(check(r#"
+            Am Montag sagte Olaf Scholz in Berlin, die Europäische Zentralbank (EZB) solle 2,5 Prozent erreichen. Scholz reiste ab.
+            "#), @r#"
+            a.txt 16..27 "Olaf Scholz" person definition
+            a.txt 31..37 "Berlin" place definition
+            a.txt 43..67 "Europäische Zentralbank" organization definition
+            a.txt 69..72 "EZB" organization
+            a.txt 80..91 "2,5 Prozent" figure
+            a.txt 103..109 "Scholz" person
+        "#);
+    }
+
+    #[test]
+    fn definitions_are_in_the_first_article() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Olaf Scholz sprach in Berlin.
+            //- b.txt
+            $0Olaf Scholz reiste nach Berlin.
+            "#), @r#"
+            b.txt 0..11 "Olaf Scholz" person
+            b.txt 24..30 "Berlin" place
+        "#);
+    }
+
+    #[test]
+    fn variant_spellings() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Die Nato$0 tagte in Brüssel. Die NATO will mehr Geld.
+            //- b.txt
+            Die NATO wartet.
+            "#), @r#"
+            a.txt 4..8 "Nato" organization definition variant
+            a.txt 18..26 "Brüssel" place definition
+            a.txt 32..36 "NATO" organization
+        "#);
+    }
+
+    #[test]
+    fn knowledge_base_entries_define_and_articles_mention() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Der ukrainische Präsident Zelensky traf Wolodymyr Selenskyj.
+            //- gazette.toml
+            [[entity]]
+            name = "Wolodymyr Selenskyj$0"
+            kind = "person"
+            aliases = ["Selenskyj", "Zelensky"]
+            "#), @r#"
+            gazette.toml 19..38 "Wolodymyr Selenskyj" person definition
+            gazette.toml 68..77 "Selenskyj" person
+            gazette.toml 81..89 "Zelensky" person
+        "#);
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Der ukrainische Präsident Zelensky$0 traf Wolodymyr Selenskyj.
+            //- gazette.toml
+            [[entity]]
+            name = "Wolodymyr Selenskyj"
+            kind = "person"
+            aliases = ["Selenskyj", "Zelensky"]
+            "#), @r#"
+            a.txt 27..35 "Zelensky" person
+            a.txt 41..60 "Wolodymyr Selenskyj" person
+        "#);
+    }
+
+    #[test]
+    fn only_the_range_asked_for() {
+        assert_snapshot!(check(r#"
+            Olaf Scholz sprach in Berlin.
+            Dann reiste $0Scholz nach Köln und$0 nach Bonn.
+            "#), @r#"
+            a.txt 42..48 "Scholz" person
+            a.txt 54..59 "Köln" place definition
+        "#);
+    }
+}
