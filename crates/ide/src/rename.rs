@@ -34,14 +34,36 @@ pub fn split_inflection<'a>(surface: &'a str, norm: &str) -> (&'a str, &'a str) 
     (surface, "")
 }
 
+/// Endings after which a genitive is an apostrophe, not -s.
+const SIBILANTS: [char; 4] = ['s', 'ß', 'x', 'z'];
+
 /// The genitive (or other) suffix re-attached to a new name: a name ending
 /// in a sibilant takes an apostrophe instead of -s.
 fn reattach(new: &str, suffix: &str) -> String {
-    if suffix == "s" && new.ends_with(['s', 'ß', 'x', 'z']) {
+    if suffix == "s" && new.ends_with(SIBILANTS) {
         format!("{new}'")
     } else {
         format!("{new}{suffix}")
     }
+}
+
+/// The length of a genitive apostrophe right after `span` in `text`
+/// ("Scholz' Rede"), 0 when there is none: not one closing a quotation
+/// ('Scholz') or followed by a letter.
+fn genitive_apostrophe(text: &str, span: Span) -> usize {
+    let is_apostrophe = |c: char| matches!(c, '\'' | '’');
+    let after = &text[span.end as usize..];
+    let Some(c) = after.chars().next().filter(|&c| is_apostrophe(c)) else {
+        return 0;
+    };
+    let before = text[..span.start as usize].chars().next_back();
+    let next = after[c.len_utf8()..].chars().next();
+    if before.is_some_and(|b| is_apostrophe(b) || b == '‘')
+        || next.is_some_and(char::is_alphanumeric)
+    {
+        return 0;
+    }
+    c.len_utf8()
 }
 
 fn not_a_name(text: Option<&str>, offset: usize) -> String {
@@ -219,13 +241,21 @@ pub fn rename(
             }
             continue;
         }
-        let Some(new_text) = rewrite(surface, &mention.norm, &old, new, &pairs) else {
+        let Some(mut new_text) = rewrite(surface, &mention.norm, &old, new, &pairs) else {
             continue;
         };
+        let mut span = mention.span();
+        // "Scholz' Rede" renamed to Merkel is "Merkels Rede": the genitive
+        // apostrophe (not part of the mention) becomes an -s.
+        let apostrophe = genitive_apostrophe(text, span);
+        if apostrophe > 0 && surface.ends_with(SIBILANTS) && !new_text.ends_with(SIBILANTS) {
+            span = Span::new(span.start as usize, span.end as usize + apostrophe);
+            new_text.push('s');
+        }
         if new_text != surface {
             edits.push(TextEdit {
                 doc: m.doc,
-                span: mention.span(),
+                span,
                 new_text,
             });
         }
@@ -239,6 +269,146 @@ pub fn rename(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::Fixture;
+    use insta::assert_snapshot;
+
+    /// What prepareRename offers: the range marked, and its text.
+    fn check_prepare(fixture: &str) -> String {
+        let f = Fixture::parse(fixture);
+        match prepare_rename(&f.corpus, &f.texts, f.doc, f.offset) {
+            Ok((span, placeholder)) => {
+                format!("{}placeholder: {placeholder}", f.marked(f.doc, &[span]))
+            }
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    /// Every edited document after the rename.
+    fn check_rename(fixture: &str, new_name: &str) -> String {
+        let f = Fixture::parse(fixture);
+        match rename(&f.corpus, &f.texts, f.doc, f.offset, new_name) {
+            Ok(edits) if edits.is_empty() => "no edits".into(),
+            Ok(edits) => f.apply(
+                &edits
+                    .iter()
+                    .map(|e| (e.doc, e.span, e.new_text.as_str()))
+                    .collect::<Vec<_>>(),
+            ),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    const SCHOLZ: &str = r#"
+        //- a.txt
+        Am Montag hat Bundeskanzler Olaf Scholz in Berlin gesprochen. Scholz' Rede war kurz.
+        //- b.txt
+        Des Kanzlers Scho$0lz Rede in Berlin war lang. Scholz reiste ab.
+        "#;
+
+    #[test]
+    fn prepare_offers_the_name_without_its_ending() {
+        assert_snapshot!(check_prepare(r#"
+            Wladimir Putin sprach. Putin$0s Krieg dauert an.
+            "#), @r"
+            Wladimir Putin sprach. [Putin]s Krieg dauert an.
+            placeholder: Putin
+        ");
+        assert_snapshot!(check_prepare(SCHOLZ), @r"
+            Des Kanzlers [Scholz] Rede in Berlin war lang. Scholz reiste ab.
+            placeholder: Scholz
+        ");
+    }
+
+    #[test]
+    fn prepare_at_an_umlaut() {
+        assert_snapshot!(check_prepare(r#"
+            Jürgen Müller kam nach Kö$0ln.
+            "#), @r"
+            Jürgen Müller kam nach [Köln].
+            placeholder: Köln
+        ");
+    }
+
+    #[test]
+    fn prepare_on_a_word_or_on_nothing() {
+        assert_snapshot!(check_prepare(r#"
+            Olaf Scholz sprach in Berlin über Stra$0ßenbahnen.
+            "#), @"error: «Straßenbahnen» is not a name gazette knows: only names of people, places and organisations can be renamed.");
+        assert_snapshot!(check_prepare(r#"
+            Olaf Scholz sprach in Berlin.$0
+            "#), @"error: There is no name here: only names of people, places and organisations can be renamed.");
+    }
+
+    #[test]
+    fn a_last_name_everywhere_with_its_endings() {
+        assert_snapshot!(check_rename(SCHOLZ, "Merz"), @r"
+            //- a.txt
+            Am Montag hat Bundeskanzler Olaf Merz in Berlin gesprochen. Merz' Rede war kurz.
+            //- b.txt
+            Des Kanzlers Merz Rede in Berlin war lang. Merz reiste ab.
+        ");
+    }
+
+    #[test]
+    fn a_genitive_apostrophe_becomes_an_s() {
+        assert_snapshot!(check_rename(r#"
+            Olaf Scholz sprach. Scholz$0' Rede war kurz. Scholz’ Amt, und 'Scholz' selbst.
+            "#, "Merkel"), @r"
+            //- a.txt
+            Olaf Merkel sprach. Merkels Rede war kurz. Merkels Amt, und 'Merkel' selbst.
+        ");
+    }
+
+    #[test]
+    fn a_genitive_s_becomes_an_apostrophe_after_a_sibilant() {
+        assert_snapshot!(check_rename(r#"
+            Wladimir Putin sprach. Putin$0s Krieg dauert an.
+            "#, "Lukas"), @r"
+            //- a.txt
+            Wladimir Lukas sprach. Lukas' Krieg dauert an.
+        ");
+    }
+
+    #[test]
+    fn a_full_name_and_an_umlaut() {
+        assert_snapshot!(check_rename(r#"
+            //- a.txt
+            Jürgen Mü$0ller kam nach Köln. Dort sagte Müller nichts.
+            //- b.txt
+            Jürgen Müller sprach.
+            "#, "Jürgen Möller"), @r"
+            //- a.txt
+            Jürgen Möller kam nach Köln. Dort sagte Möller nichts.
+            //- b.txt
+            Jürgen Möller sprach.
+        ");
+    }
+
+    #[test]
+    fn a_knowledge_base_entity_in_its_entry_too() {
+        assert_snapshot!(check_rename(r#"
+            //- a.txt
+            Olaf Scholz$0 sprach in Berlin.
+            //- gazette.toml
+            [[entity]]
+            name = "Olaf Scholz"
+            kind = "person"
+            "#, "Olaf Schulz"), @r#"
+            //- a.txt
+            Olaf Schulz sprach in Berlin.
+            //- gazette.toml
+            [[entity]]
+            name = "Olaf Schulz"
+            kind = "person"
+        "#);
+    }
+
+    #[test]
+    fn names_that_cannot_be() {
+        assert_snapshot!(check_rename(SCHOLZ, "  "), @"error: a name must be one non-empty line");
+        assert_snapshot!(check_rename(SCHOLZ, "Scholz"), @"no edits");
+        assert_snapshot!(check_rename("Olaf Scholz sprach $0in Berlin.", "X"), @"error: «in» is not a name gazette knows: only names of people, places and organisations can be renamed.");
+    }
 
     #[test]
     fn inflection_is_kept() {
