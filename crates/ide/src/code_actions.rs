@@ -339,6 +339,178 @@ pub fn code_actions(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::Fixture;
+    use insta::assert_snapshot;
+
+    /// The actions at the cursor (or for the selection): title, flags, and
+    /// what each edited file reads after them.
+    fn check(fixture: &str) -> String {
+        let f = Fixture::parse(fixture);
+        let kb = f.kb();
+        let view = KbView {
+            text: f.kb_text.as_deref(),
+            kb: kb.as_deref(),
+        };
+        let actions = code_actions(&f.corpus, &f.texts, f.doc, f.cursor_text(), f.range, &view);
+        let mut out = String::new();
+        for a in &actions {
+            let flags: Vec<&str> = [(a.quick_fix, "quick fix"), (a.preferred, "preferred")]
+                .iter()
+                .filter(|x| x.0)
+                .map(|x| x.1)
+                .collect();
+            out += &format!("## {} [{}]\n", a.title, flags.join(", "));
+            let docs: Vec<(DocId, Span, &str)> = a
+                .edits
+                .iter()
+                .filter_map(|e| match e {
+                    Edit::Doc { doc, span, text } => Some((*doc, *span, text.as_str())),
+                    Edit::Kb { .. } => None,
+                })
+                .collect();
+            out += &f.apply(&docs);
+            for e in &a.edits {
+                if let Edit::Kb {
+                    create,
+                    offset,
+                    text,
+                } = e
+                {
+                    let mut kb = f.kb_text.clone().unwrap_or_default();
+                    kb.insert_str(*offset, text);
+                    let how = if *create { " (created)" } else { "" };
+                    out += &format!("//- gazette.toml{how}\n{kb}");
+                }
+            }
+        }
+        if out.is_empty() {
+            out = "none".into();
+        }
+        out
+    }
+
+    #[test]
+    fn a_variant_in_one_place_in_the_file_or_everywhere() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Die Nato$0 tagte in Brüssel. Die Nato will mehr Geld.
+            //- b.txt
+            Die NATO wartet. Die NATO zahlt. Die NATO tagt. Die NATO plant. Die Nato tagt nicht.
+            "#), @r#"
+            ## Use the canonical spelling «NATO» [quick fix, preferred]
+            //- a.txt
+            Die NATO tagte in Brüssel. Die Nato will mehr Geld.
+            ## Use «NATO» everywhere in this file (2×) [quick fix]
+            //- a.txt
+            Die NATO tagte in Brüssel. Die NATO will mehr Geld.
+            ## Use «NATO» everywhere in the corpus (3×) [quick fix]
+            //- a.txt
+            Die NATO tagte in Brüssel. Die NATO will mehr Geld.
+            //- b.txt
+            Die NATO wartet. Die NATO zahlt. Die NATO tagt. Die NATO plant. Die NATO tagt nicht.
+            ## Add «Nato» to gazette.toml []
+            //- gazette.toml (created)
+            [[entity]]
+            name = "Nato"
+            kind = "org"
+            ## Mark «Nato» as not a name []
+            //- gazette.toml (created)
+            ignore = ["Nato"]
+        "#);
+    }
+
+    #[test]
+    fn an_unknown_name_changed_to_the_frequent_one() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Der Generalsekretär Jens Stoltenburg$0 sagte am Montag, die Allianz sei bereit.
+            //- b.txt
+            Jens Stoltenberg sprach. Danach sagte Jens Stoltenberg mehr. Jens Stoltenberg ging.
+            //- gazette.toml
+            ignore = ["Allianz"]
+            "#), @r#"
+            ## Change to «Jens Stoltenberg» [quick fix, preferred]
+            //- a.txt
+            Der Generalsekretär Jens Stoltenberg sagte am Montag, die Allianz sei bereit.
+            ## Add «Jens Stoltenburg» to gazette.toml []
+            //- gazette.toml
+            ignore = ["Allianz"]
+
+            [[entity]]
+            name = "Jens Stoltenburg"
+            kind = "person"
+            ## Mark «Jens Stoltenburg» as not a name []
+            //- gazette.toml
+            ignore = ["Allianz", "Jens Stoltenburg"]
+        "#);
+    }
+
+    #[test]
+    fn a_capitalised_run_that_is_no_name_yet() {
+        assert_snapshot!(check(r#"
+            Das sagte der frühere NATO-Beamte Jamie Sh$0ea gestern.
+            "#), @r#"
+            ## Add «Jamie Shea» to gazette.toml []
+            //- gazette.toml (created)
+            [[entity]]
+            name = "Jamie Shea"
+            kind = "person"
+            ## Mark «Jamie Shea» as not a name []
+            //- gazette.toml (created)
+            ignore = ["Jamie Shea"]
+        "#);
+    }
+
+    #[test]
+    fn a_name_the_knowledge_base_defines() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Der ukrainische Präsident Zelensky$0 traf in Kiew Selenskyj-Berater.
+            //- gazette.toml
+            ignore = ["Drohen"]
+
+            [[entity]]
+            name = "Wolodymyr Selenskyj"
+            kind = "person"
+            aliases = ["Selenskyj", "Zelensky"]
+            "#), @r#"
+            ## Mark «Zelensky» as not a name []
+            //- gazette.toml
+            ignore = ["Drohen", "Zelensky"]
+
+            [[entity]]
+            name = "Wolodymyr Selenskyj"
+            kind = "person"
+            aliases = ["Selenskyj", "Zelensky"]
+        "#);
+    }
+
+    #[test]
+    fn a_selection_and_nothing() {
+        assert_snapshot!(check(r#"
+            Am Montag sprach $0Olaf Scholz$0 in Berlin.
+            "#), @r#"
+            ## Add «Olaf Scholz» to gazette.toml []
+            //- gazette.toml (created)
+            [[entity]]
+            name = "Olaf Scholz"
+            kind = "person"
+            ## Mark «Olaf Scholz» as not a name []
+            //- gazette.toml (created)
+            ignore = ["Olaf Scholz"]
+        "#);
+        assert_snapshot!(check(r#"
+            Am Montag sprach Olaf Scholz $0in Berlin.
+            "#), @"none");
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Olaf Scholz sprach.
+            //- gazette.toml
+            [[entity]]
+            name = "Olaf Scholz$0"
+            kind = "person"
+            "#), @"none");
+    }
 
     #[test]
     fn capitalised_runs() {

@@ -194,6 +194,94 @@ pub fn document_links(corpus: &Corpus, text: &str, doc: DocId) -> Vec<(Span, Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::Fixture;
+    use insta::assert_snapshot;
+
+    /// The lenses of the cursor's document and where their references are.
+    fn check(fixture: &str) -> String {
+        let f = Fixture::parse(fixture);
+        code_lenses(&f.corpus, f.doc)
+            .iter()
+            .map(|l| {
+                format!(
+                    "{}: {}\n{}",
+                    f.location(f.doc, l.span),
+                    l.title,
+                    f.locations(&l.references)
+                        .lines()
+                        .map(|r| format!("  {r}\n"))
+                        .collect::<String>()
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lenses_on_definitions_only() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Am Montag sprach Olaf Scholz$0 in Berlin. Scholz blieb.
+            //- b.txt
+            Scholz reiste nach Berlin und Paris.
+            "#), @r#"
+            a.txt 17..28 "Olaf Scholz": 3 mentions in 2 articles
+              a.txt 17..28 "Olaf Scholz"
+              a.txt 40..46 "Scholz"
+              b.txt 0..6 "Scholz"
+            a.txt 32..38 "Berlin": 2 mentions in 2 articles
+              a.txt 32..38 "Berlin"
+              b.txt 19..25 "Berlin"
+        "#);
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Am Montag sprach Olaf Scholz in Berlin. Scholz blieb.
+            //- b.txt
+            Scholz$0 reiste nach Berlin und Paris.
+            "#), @r#"
+            b.txt 30..35 "Paris": 1 mention in 1 article
+              b.txt 30..35 "Paris"
+        "#);
+    }
+
+    #[test]
+    fn lenses_in_the_knowledge_base_count_articles() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Der ukrainische Präsident Zelensky traf in Kiew Selenskyj-Berater.
+            //- gazette.toml
+            [[entity]]
+            name = "Wolodymyr Selenskyj$0"
+            kind = "person"
+            aliases = ["Selenskyj", "Zelensky"]
+            "#), @r#"
+            gazette.toml 19..38 "Wolodymyr Selenskyj": 2 mentions in 1 article
+              a.txt 27..35 "Zelensky"
+              a.txt 49..58 "Selenskyj"
+              gazette.toml 19..38 "Wolodymyr Selenskyj"
+              gazette.toml 68..77 "Selenskyj"
+              gazette.toml 81..89 "Zelensky"
+        "#);
+    }
+
+    #[test]
+    fn inlay_hints_after_worded_figures() {
+        let f = Fixture::parse(
+            "Die Zinsen stiegen um zwei Prozent, die Preise um 3 Prozent. Es kamen Hunderte.",
+        );
+        let hints: String = inlay_hints(
+            &f.corpus,
+            f.cursor_text(),
+            f.doc,
+            Span::new(0, f.cursor_text().len()),
+        )
+        .iter()
+        .map(|(at, label)| format!("{}{label}\n", &f.cursor_text()[..*at]))
+        .collect();
+        assert_snapshot!(hints, @r"
+            Die Zinsen stiegen um zwei Prozent⟨2 %⟩
+            Die Zinsen stiegen um zwei Prozent, die Preise um 3 Prozent. Es kamen Hunderte⟨≈ 100⟩
+        ");
+    }
 
     fn num(s: &str) -> FigureValue {
         FigureValue::Number(Decimal::parse(s).unwrap())

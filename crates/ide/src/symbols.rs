@@ -151,6 +151,60 @@ pub fn document_entities(corpus: &Corpus, doc: DocId) -> Vec<(EntityKind, Vec<Do
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::Fixture;
+    use insta::assert_snapshot;
+
+    const CORPUS: &str = r#"
+        //- a.txt
+        Am Montag sprach Olaf Scholz in Berlin mit Jens Stoltenberg über die NATO. Scholz blieb.
+        //- b.txt
+        Der ukrainische Präsident Zelensky traf Stoltenberg in Kiew. Die NATO zahlt.
+        //- gazette.toml
+        [[entity]]
+        name = "Wolodymyr Selenskyj"
+        kind = "person"
+        aliases = ["Selenskyj", "Zelensky"]
+        "#;
+
+    #[test]
+    fn document_symbols_by_kind() {
+        let f = Fixture::parse(CORPUS);
+        let mut out = String::new();
+        for (kind, entities) in document_entities(&f.corpus, f.doc_named("a.txt")) {
+            out += &format!("{kind}\n");
+            for e in entities {
+                out += &format!("  {}: {}", e.name, f.marked(f.doc, &e.spans));
+            }
+        }
+        assert_snapshot!(out, @r"
+            person
+              Olaf Scholz: Am Montag sprach [Olaf Scholz] in Berlin mit Jens Stoltenberg über die NATO. [Scholz] blieb.
+              Jens Stoltenberg: Am Montag sprach Olaf Scholz in Berlin mit [Jens Stoltenberg] über die NATO. Scholz blieb.
+            place
+              Berlin: Am Montag sprach Olaf Scholz in [Berlin] mit Jens Stoltenberg über die NATO. Scholz blieb.
+            org
+              NATO: Am Montag sprach Olaf Scholz in Berlin mit Jens Stoltenberg über die [NATO]. Scholz blieb.
+        ");
+    }
+
+    #[test]
+    fn workspace_symbols_by_name_and_alias() {
+        let f = Fixture::parse(CORPUS);
+        let search = |q: &str| -> String {
+            search_entities(&f.corpus, q, 5)
+                .iter()
+                .map(|e| {
+                    let def = definition_location(&f.corpus, e)
+                        .map(|l| f.location(l.doc, l.span))
+                        .unwrap_or_default();
+                    format!("{} ({}) at {def}\n", e.name, e.kind)
+                })
+                .collect()
+        };
+        assert_snapshot!(search("stolt"), @r#"Jens Stoltenberg (person) at a.txt 43..59 "Jens Stoltenberg""#);
+        assert_snapshot!(search("zelen"), @r#"Wolodymyr Selenskyj (person) at gazette.toml 19..38 "Wolodymyr Selenskyj""#);
+        assert_snapshot!(search("xyz"), @"");
+    }
 
     #[test]
     fn fuzzy_ranks_prefix_then_words_then_subsequence() {
