@@ -23,7 +23,7 @@ use crate::{Location, TextSource};
 use gazette_core::analysis::analyze_decoded;
 use gazette_core::corpus::build::{add_all, FileResult};
 use gazette_core::corpus::{Corpus, DocId};
-use gazette_core::kb::{self, KbError, KnowledgeBase};
+use gazette_core::kb::{self, KnowledgeBase};
 use gazette_core::model::Span;
 use gazette_core::workspace::decode;
 use std::collections::HashMap;
@@ -52,8 +52,6 @@ pub struct Fixture {
     pub offset: usize,
     /// The selection between two cursors (empty at the cursor otherwise).
     pub range: Span,
-    /// What the knowledge base's parser reported, if there is one.
-    pub kb_errors: Vec<KbError>,
     /// The knowledge base's text (`None` without a `gazette.toml`).
     pub kb_text: Option<String>,
     names: HashMap<DocId, String>,
@@ -88,18 +86,20 @@ impl Fixture {
         }
         let path = |name: &str| PathBuf::from(ROOT).join(name);
 
-        let (parsed, kb_errors, kb_text) =
-            match files.iter().find(|(n, _)| n == gazette_core::kb::FILE_NAME) {
-                Some((_, t)) => {
-                    let (k, errors) = kb::parse(t);
-                    (k.map(Arc::new), errors, Some(t.clone()))
-                }
-                None => (None, Vec::new(), None),
-            };
+        let kb_text = files
+            .iter()
+            .find(|(n, _)| n == kb::FILE_NAME)
+            .map(|(_, t)| t.clone());
+        // A knowledge base that does not parse is not in the corpus: a
+        // fixture that has one means it to be.
+        let parsed = kb_text.as_deref().map(|t| match kb::parse(t) {
+            (Some(k), _) => Arc::new(k),
+            (None, errors) => panic!("gazette.toml does not parse: {errors:?}"),
+        });
         let overrides = parsed.as_ref().map(|k| k.overrides()).unwrap_or_default();
         let results: Vec<FileResult> = files
             .iter()
-            .filter(|(n, _)| n != gazette_core::kb::FILE_NAME)
+            .filter(|(n, _)| n != kb::FILE_NAME)
             .map(|(name, text)| FileResult {
                 path: path(name),
                 outcome: decode(text.as_bytes()).map(|d| {
@@ -113,7 +113,7 @@ impl Fixture {
         let skipped = add_all(&mut corpus, results);
         assert!(skipped.is_empty(), "skipped: {skipped:?}");
         if let (Some(k), Some(t)) = (&parsed, &kb_text) {
-            corpus.set_knowledge_base(path(gazette_core::kb::FILE_NAME), t, k.clone());
+            corpus.set_knowledge_base(path(kb::FILE_NAME), t, k.clone());
         }
 
         let mut texts = HashMap::new();
@@ -134,7 +134,6 @@ impl Fixture {
             doc,
             offset: range.start as usize,
             range,
-            kb_errors,
             kb_text,
             names,
         }
