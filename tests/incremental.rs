@@ -2,7 +2,7 @@
 //! built from scratch over the final texts.
 
 mod common;
-use common::seed_texts;
+use common::{diagnostics_listing, seed_texts};
 use gazette_core::analysis::analyze;
 use gazette_core::corpus::{Corpus, ItemRef};
 use gazette_core::recognize::Overrides;
@@ -78,15 +78,7 @@ fn snapshot(c: &Corpus) -> String {
                 c.same_as(r)
             );
         }
-        for d in gazette_ide::diagnostics(c, doc) {
-            out += &format!(
-                "D {} {:?} {} {}\n",
-                c.path(doc).display(),
-                d.span,
-                d.code.as_str(),
-                d.message
-            );
-        }
+        out += &diagnostics_listing(c, doc);
     }
     out
 }

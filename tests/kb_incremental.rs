@@ -3,7 +3,7 @@
 //! the same answers as a corpus built once.
 
 mod common;
-use common::seed_texts;
+use common::{diagnostics_listing, seed_texts};
 use gazette_core::analysis::analyze;
 use gazette_core::corpus::Corpus;
 use gazette_core::kb;
@@ -34,15 +34,7 @@ fn snapshot(c: &Corpus) -> String {
         }
     }
     for doc in c.doc_ids() {
-        for d in gazette_ide::diagnostics(c, doc) {
-            out += &format!(
-                "D {} {:?} {} {}\n",
-                c.path(doc).display(),
-                d.span,
-                d.code.as_str(),
-                d.message
-            );
-        }
+        out += &diagnostics_listing(c, doc);
     }
     out
 }

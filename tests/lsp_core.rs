@@ -5,16 +5,9 @@ use common::*;
 use serde_json::json;
 use std::collections::BTreeSet;
 
-fn started() -> Client {
-    let mut c = Client::spawn();
-    c.initialize(&seeds(), &["utf-16"]);
-    c.wait_indexed();
-    c
-}
-
 #[test]
 fn hover_on_stoltenberg_names_him_and_his_four_articles() {
-    let mut c = started();
+    let mut c = started(&seeds());
     let path = seed("003");
     let text = c.open(&path);
     let hover = c.request(
@@ -33,7 +26,7 @@ fn hover_on_stoltenberg_names_him_and_his_four_articles() {
 
 #[test]
 fn definition_from_surname_jumps_to_full_name() {
-    let mut c = started();
+    let mut c = started(&seeds());
     let path = seed("004");
     let text = c.open(&path);
     // The last bare "Stoltenberg" of the article.
@@ -42,19 +35,9 @@ fn definition_from_surname_jumps_to_full_name() {
         "textDocument/definition",
         json!({"textDocument": {"uri": uri(&path)}, "position": pos_of(&text, "Stoltenberg", n - 1, 1)}),
     );
-    let target = std::fs::read_to_string(seeds().join(file_of(&def))).unwrap();
     let r = &def["range"];
     assert_eq!(r["start"]["line"], r["end"]["line"]);
-    let line = target
-        .lines()
-        .nth(r["start"]["line"].as_u64().unwrap() as usize)
-        .unwrap();
-    let units: Vec<u16> = line.encode_utf16().collect();
-    let (a, b) = (
-        r["start"]["character"].as_u64().unwrap() as usize,
-        r["end"]["character"].as_u64().unwrap() as usize,
-    );
-    let name = String::from_utf16(&units[a..b]).unwrap();
+    let name = location_text(&def);
     assert_eq!(
         name,
         "Jens Stoltenberg",
@@ -66,7 +49,7 @@ fn definition_from_surname_jumps_to_full_name() {
 
 #[test]
 fn references_on_putin_cover_all_five_articles_and_variants() {
-    let mut c = started();
+    let mut c = started(&seeds());
     let path = seed("002");
     let text = c.open(&path);
     let refs = c.request(
@@ -77,21 +60,7 @@ fn references_on_putin_cover_all_five_articles_and_variants() {
     let refs = refs.as_array().unwrap();
     let files: BTreeSet<String> = refs.iter().map(file_of).collect();
     assert_eq!(files.len(), 5, "{files:?}");
-    let surfaces: BTreeSet<String> = refs
-        .iter()
-        .map(|l| {
-            let t = std::fs::read_to_string(seeds().join(file_of(l))).unwrap();
-            let line = t
-                .lines()
-                .nth(l["range"]["start"]["line"].as_u64().unwrap() as usize)
-                .unwrap()
-                .to_string();
-            let u: Vec<u16> = line.encode_utf16().collect();
-            let a = l["range"]["start"]["character"].as_u64().unwrap() as usize;
-            let b = l["range"]["end"]["character"].as_u64().unwrap() as usize;
-            String::from_utf16(&u[a..b]).unwrap()
-        })
-        .collect();
+    let surfaces: BTreeSet<String> = refs.iter().map(location_text).collect();
     assert!(surfaces.contains("Putins"), "{surfaces:?}");
     assert!(surfaces.contains("Vladimir Putin"), "{surfaces:?}");
     // includeDeclaration=false leaves exactly the definition out.
@@ -106,7 +75,7 @@ fn references_on_putin_cover_all_five_articles_and_variants() {
 
 #[test]
 fn vladimir_variant_gets_a_diagnostic() {
-    let mut c = started();
+    let mut c = started(&seeds());
     let path = seed("004");
     let text = c.open(&path);
     let u = uri(&path);
@@ -134,9 +103,7 @@ fn utf16_ranges_on_a_multibyte_line() {
         "Die „Außenminister“ der Länder trafen NATO-Generalsekretär Jens Stoltenberg in Brüssel.\n";
     let path = dir.path().join("a.txt");
     std::fs::write(&path, text).unwrap();
-    let mut c = Client::spawn();
-    c.initialize(dir.path(), &["utf-16"]);
-    c.wait_indexed();
+    let mut c = started(dir.path());
     c.open(&path);
     let hover = c.request(
         "textDocument/hover",
@@ -173,7 +140,7 @@ fn utf8_is_negotiated_when_offered() {
 
 #[test]
 fn a_thousand_rapid_incremental_edits_keep_text_in_sync() {
-    let mut c = started();
+    let mut c = started(&seeds());
     let path = seed("000");
     let mut text = c.open(&path);
     let u = uri(&path);

@@ -20,21 +20,6 @@ fn corpus_copy(with_kb: bool) -> tempfile::TempDir {
     dir
 }
 
-fn seed_in(dir: &Path, prefix: &str) -> PathBuf {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-        .unwrap()
-}
-
-fn started(root: &Path) -> Client {
-    let mut c = Client::spawn();
-    c.initialize(root, &["utf-16"]);
-    c.wait_indexed();
-    c
-}
-
 fn td(path: &Path) -> Value {
     json!({"uri": uri(path)})
 }
@@ -45,65 +30,6 @@ fn hover_md(c: &mut Client, path: &Path, pos: Value) -> Option<String> {
         json!({"textDocument": td(path), "position": pos}),
     );
     h["contents"]["value"].as_str().map(String::from)
-}
-
-/// Retries `f` until it returns Some (the server re-analyses in the background).
-fn eventually<T>(mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "condition never became true");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// The text a range covers (UTF-16 positions).
-fn range_text(text: &str, r: &Value) -> String {
-    let off = |p: &Value| {
-        let line = p["line"].as_u64().unwrap() as usize;
-        let ch = p["character"].as_u64().unwrap() as usize;
-        let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-        let l = &text[line_start..];
-        let mut units = 0;
-        for (i, c) in l.char_indices() {
-            if units >= ch {
-                return line_start + i;
-            }
-            units += c.len_utf16();
-        }
-        line_start + l.len()
-    };
-    text[off(&r["start"])..off(&r["end"])].to_string()
-}
-
-/// Applies LSP text edits (UTF-16 ranges) to a text.
-fn apply_edits(text: &str, edits: &[Value]) -> String {
-    let mut edits: Vec<(usize, usize, String)> = edits
-        .iter()
-        .map(|e| {
-            let whole = range_text(
-                text,
-                &json!({"start": {"line":0,"character":0}, "end": e["range"]["start"]}),
-            );
-            let upto = range_text(
-                text,
-                &json!({"start": {"line":0,"character":0}, "end": e["range"]["end"]}),
-            );
-            (
-                whole.len(),
-                upto.len(),
-                e["newText"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
-    let mut out = text.to_string();
-    for (a, b, t) in edits {
-        out.replace_range(a..b, &t);
-    }
-    out
 }
 
 fn file_name(u: &str) -> &str {

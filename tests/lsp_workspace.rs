@@ -28,14 +28,8 @@ fn refs_to_stoltenberg(c: &mut Client, path: &std::path::Path, text: &str) -> Ve
 fn watched_file_events_update_the_corpus() {
     let dir = tempfile::tempdir().unwrap();
     copy_seeds(dir.path());
-    let mut c = Client::spawn();
-    c.initialize(dir.path(), &["utf-16"]);
-    c.wait_indexed();
-    let p3 = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().contains("003_"))
-        .unwrap();
+    let mut c = started(dir.path());
+    let p3 = seed_in(dir.path(), "003_");
     let t3 = c.open(&p3);
     assert!(!refs_to_stoltenberg(&mut c, &p3, &t3)
         .iter()
@@ -102,11 +96,7 @@ fn indexed_seeds_watched_by_the_server() -> (tempfile::TempDir, Client) {
 #[test]
 fn fallback_watcher_without_client_support() {
     let (dir, mut c) = indexed_seeds_watched_by_the_server();
-    let p3 = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().contains("003_"))
-        .unwrap();
+    let p3 = seed_in(dir.path(), "003_");
     let t3 = c.open(&p3);
     let new = dir.path().join("sub").join("later.txt");
     std::fs::create_dir_all(new.parent().unwrap()).unwrap();
@@ -240,11 +230,7 @@ fn persistent_index_is_reused_and_survives_corruption() {
     copy_seeds(dir.path());
     let cache = tempfile::tempdir().unwrap();
     let cache_s = cache.path().to_string_lossy().to_string();
-    let p3 = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().contains("003_"))
-        .unwrap();
+    let p3 = seed_in(dir.path(), "003_");
     let index_files = || -> Vec<std::path::PathBuf> {
         let mut v = Vec::new();
         for d in std::fs::read_dir(cache.path())

@@ -11,59 +11,6 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
-/// (start, content end) of each line, split at "\r\n", "\r", "\n".
-fn lines(text: &str) -> Vec<(usize, usize)> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\n' => {
-                out.push((start, i));
-                start = i + 1;
-            }
-            b'\r' => {
-                out.push((start, i));
-                if b.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    out.push((start, b.len()));
-    out
-}
-
-/// Byte offset of an LSP position (UTF-16 columns), with the LSP clamping.
-fn offset(text: &str, line: u32, ch: u32) -> usize {
-    let ls = lines(text);
-    let Some(&(start, end)) = ls.get(line as usize) else {
-        return text.len();
-    };
-    let mut units = 0u64;
-    for (i, c) in text[start..end].char_indices() {
-        let next = units + c.len_utf16() as u64;
-        if next > ch as u64 {
-            return start + i; // inside a surrogate pair rounds down
-        }
-        units = next;
-    }
-    end
-}
-
-/// LSP position of a byte offset (UTF-16 columns).
-fn position(text: &str, off: usize) -> (u32, u32) {
-    let ls = lines(text);
-    let line = ls.iter().rposition(|&(s, _)| s <= off).unwrap();
-    let (s, e) = ls[line];
-    let col: usize = text[s..off.min(e)].chars().map(char::len_utf16).sum();
-    (line as u32, col as u32)
-}
-
 const INSERTS: &[&str] = &[
     "",
     "x",
@@ -103,9 +50,7 @@ fn run_session(seed: u64, edits: usize) {
     let initial = "Die NATO tagte.\r\nWladimir Putin\rsprach 😀 lange.\nEnde\r\n";
     std::fs::write(&path, initial).unwrap();
     let before = std::fs::read(&path).unwrap();
-    let mut c = Client::spawn();
-    c.initialize(dir.path(), &["utf-16"]);
-    c.wait_indexed();
+    let mut c = started(dir.path());
     let u = uri(&path);
     c.notify(
         "textDocument/didOpen",
@@ -136,7 +81,7 @@ fn run_session(seed: u64, edits: usize) {
                     random_pos(&mut rng, &text)
                 };
                 let ins = INSERTS[rng.below(INSERTS.len() as u64) as usize];
-                let (a, b) = (offset(&text, l1, c1), offset(&text, l2, c2));
+                let (a, b) = (utf16_offset(&text, l1, c1), utf16_offset(&text, l2, c2));
                 let (a, b) = (a.min(b), a.max(b));
                 text.replace_range(a..b, ins);
                 changes.push(json!({"range": {"start": {"line": l1, "character": c1},
@@ -161,7 +106,7 @@ fn run_session(seed: u64, edits: usize) {
         }
     }
     // Positions agree after all that: add a known name at the end and hover it.
-    let end = position(&text, text.len());
+    let end = utf16_pos(&text, text.len());
     let tail = "\r\nDie NATO tagte.\r\n";
     c.notify(
         "textDocument/didChange",
@@ -171,7 +116,7 @@ fn run_session(seed: u64, edits: usize) {
     );
     text.push_str(tail);
     let at = text.len() - "NATO tagte.\r\n".len();
-    let (l, ch) = position(&text, at);
+    let (l, ch) = utf16_pos(&text, at);
     let hover: Value = c.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": u}, "position": {"line": l, "character": ch + 1}}),
@@ -195,10 +140,10 @@ fn run_session(seed: u64, edits: usize) {
 fn client_model_follows_the_lsp_rules() {
     let t = "a\r\nb\rc\nd";
     assert_eq!(lines(t), vec![(0, 1), (3, 4), (5, 6), (7, 8)]);
-    assert_eq!(offset(t, 0, 9), 1);
-    assert_eq!(offset(t, 9, 0), t.len());
-    assert_eq!(offset("x😀y", 0, 2), 1);
-    assert_eq!(position(t, 5), (2, 0));
+    assert_eq!(utf16_offset(t, 0, 9), 1);
+    assert_eq!(utf16_offset(t, 9, 0), t.len());
+    assert_eq!(utf16_offset("x😀y", 0, 2), 1);
+    assert_eq!(utf16_pos(t, 5), (2, 0));
 }
 
 #[test]

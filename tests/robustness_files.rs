@@ -33,13 +33,6 @@ fn check(args: &[&Path]) -> Check {
     }
 }
 
-fn started(root: &Path, options: Value) -> Client {
-    let mut c = Client::spawn();
-    c.initialize_with(root, &["utf-16"], options);
-    c.wait_indexed();
-    c
-}
-
 /// Files (by name) that a references request on the first "NATO" of the
 /// open document `path` (with text `text`) returns.
 fn nato_files(c: &mut Client, path: &Path, text: &str) -> Vec<String> {
@@ -88,7 +81,7 @@ fn windows_1252_files_are_decoded_and_reported() {
     assert_eq!(out.code, 0, "information does not fail the run");
 
     // The server publishes it as a diagnostic on the closed file.
-    let mut c = started(dir.path(), Value::Null);
+    let mut c = started_with(dir.path(), Value::Null);
     let u = uri(&p);
     let d = c.wait_notification("textDocument/publishDiagnostics", |p| {
         p["uri"] == u.as_str()
@@ -159,7 +152,7 @@ fn binary_files_are_skipped_with_a_reason() {
         out.stdout
     );
 
-    let mut c = started(dir.path(), Value::Null);
+    let mut c = started_with(dir.path(), Value::Null);
     let msg = wait_log(&mut c, "image.txt");
     assert!(msg.contains("binary"), "{msg}");
     let a = dir.path().join("a.txt");
@@ -192,7 +185,7 @@ fn a_100_mb_file_is_skipped_by_the_size_limit_and_the_limit_is_configurable() {
     assert!(t.elapsed() < Duration::from_secs(20));
 
     let t = Instant::now();
-    let mut c = started(dir.path(), json!({"maxFileSize": 1000}));
+    let mut c = started_with(dir.path(), json!({"maxFileSize": 1000}));
     assert!(
         t.elapsed() < Duration::from_secs(20),
         "indexing took {:?}",
@@ -230,7 +223,7 @@ fn empty_files_are_fine() {
     let out = check(&[dir.path()]);
     assert_eq!(out.code, 0, "{} {}", out.stdout, out.stderr);
     assert!(!out.stdout.contains("skipped"), "{}", out.stdout);
-    let mut c = started(dir.path(), Value::Null);
+    let mut c = started_with(dir.path(), Value::Null);
     c.open(&e);
     for pos in [
         json!({"line": 0, "character": 0}),
@@ -270,7 +263,7 @@ fn crlf_lone_cr_bom_and_nul_keep_positions_right() {
     let want_mixed = [(1, 4), (2, 16), (3, 8), (3, 22)];
     let want_bom = [(0, 14)];
 
-    let mut c = started(dir.path(), Value::Null);
+    let mut c = started_with(dir.path(), Value::Null);
     c.open(&a);
     let r = c.request(
         "textDocument/references",
@@ -341,7 +334,7 @@ fn very_long_lines_are_indexed_and_answer_quickly() {
     std::fs::write(&p, &line).unwrap();
     let a = dir.path().join("a.txt");
     std::fs::write(&a, ARTICLE).unwrap();
-    let mut c = started(dir.path(), Value::Null);
+    let mut c = started_with(dir.path(), Value::Null);
     c.open(&a);
     let t = Instant::now();
     let r = c.request(
@@ -394,7 +387,7 @@ fn symlink_loops_and_links_leaving_the_workspace_are_not_followed() {
     );
     assert!(out.stderr.contains("in 2 files"), "{}", out.stderr);
 
-    let mut c = started(dir.path(), Value::Null);
+    let mut c = started_with(dir.path(), Value::Null);
     c.open(&a);
     assert_eq!(nato_files(&mut c, &a, ARTICLE), vec!["a.txt", "b.txt"]);
     // A watcher event naming the link (as an editor's watcher may send) does
@@ -690,7 +683,7 @@ fn special_files_and_links_leaving_the_root_are_never_read() {
         let _ = std::fs::remove_file(&kb);
         make(&kb);
         let t = Instant::now();
-        let mut c = started(dir.path(), Value::Null);
+        let mut c = started_with(dir.path(), Value::Null);
         assert!(
             t.elapsed() < Duration::from_secs(20),
             "{why}: {:?}",
@@ -712,7 +705,7 @@ fn special_files_and_links_leaving_the_root_are_never_read() {
 
     // Articles replaced while the server runs: a hover reading their
     // context from disk answers at once, and so do later requests.
-    let mut c = started(dir.path(), Value::Null);
+    let mut c = started_with(dir.path(), Value::Null);
     c.open(&a);
     assert!(hover_at(&mut c, &a, ARTICLE, "Putin").contains("b.txt"));
     let replacements: [&dyn Fn(&Path); 2] =
@@ -893,7 +886,7 @@ fn max_file_size_applies_to_indexed_articles_and_zero_means_no_limit() {
     // a limit there applies to `gazette check` too.
     let kb = dir.path().join("gazette.toml");
     std::fs::write(&kb, "[settings]\nmaxFileSize = 0\n").unwrap();
-    let mut c = started(dir.path(), Value::Null);
+    let mut c = started_with(dir.path(), Value::Null);
     c.open(&a);
     assert_eq!(nato_files(&mut c, &a, ARTICLE), vec!["a.txt", "mid.txt"]);
     c.shutdown();
@@ -923,7 +916,7 @@ fn watcher_events_for_folders_outside_the_root_are_not_walked() {
     std::fs::write(&a, ARTICLE).unwrap();
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("o.txt"), ARTICLE).unwrap();
-    let mut c = started(dir.path(), Value::Null);
+    let mut c = started_with(dir.path(), Value::Null);
     c.open(&a);
     let mut events = vec![json!({"uri": uri(outside.path()), "type": 1})];
     events.extend((0..10).map(|_| json!({"uri": "file:///usr", "type": 2})));

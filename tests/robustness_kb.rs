@@ -126,9 +126,7 @@ fn an_invalid_glob_is_a_diagnostic_and_the_other_globs_still_apply() {
     std::fs::write(dir.path().join("skip/b.txt"), "Angela Merkel kam.\n").unwrap();
     std::fs::write(dir.path().join("c.txt"), "Angela Merkel ging.\n").unwrap();
     let kb = dir.path().join("gazette.toml");
-    let mut c = Client::spawn();
-    c.initialize(dir.path(), &["utf-16"]);
-    c.wait_indexed();
+    let mut c = started(dir.path());
     let diags = kb_diagnostics(&mut c, &kb, None);
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0]["code"], "kb-invalid");
@@ -199,9 +197,7 @@ fn a_large_knowledge_base_loads_and_edits_without_holding_requests_up() {
     let kb = dir.path().join("gazette.toml");
     let article = dir.path().join("a.txt");
     let t = Instant::now();
-    let mut c = Client::spawn();
-    c.initialize(dir.path(), &["utf-16"]);
-    c.wait_indexed();
+    let mut c = started(dir.path());
     let h = hover_at(&mut c, &article, ARTICLE, "Scholz");
     assert!(h.get("error").is_none(), "{h}");
     let load = t.elapsed();

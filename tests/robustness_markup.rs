@@ -76,9 +76,7 @@ wikidata = "Q64"
 fn hover_cards_show_hostile_text_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let article = write_corpus(dir.path(), "a`b\n\n# Heading [x](command:y).txt");
-    let mut c = Client::spawn();
-    c.initialize(dir.path(), &["utf-16"]);
-    c.wait_indexed();
+    let mut c = started(dir.path());
     let text = c.open(&article);
     let mut cards = 0;
     for (needle, nth) in [

@@ -17,13 +17,6 @@ fn workspace() -> tempfile::TempDir {
     dir
 }
 
-fn started(root: &Path) -> Client {
-    let mut c = Client::spawn();
-    c.initialize(root, &["utf-16"]);
-    c.wait_indexed();
-    c
-}
-
 /// The server still answers a real query on `path` (opened with ARTICLE).
 fn assert_alive(c: &mut Client, path: &Path) {
     let hover = c.request(

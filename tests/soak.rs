@@ -7,7 +7,7 @@
 
 mod common;
 use common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -54,14 +54,6 @@ fn article(rng: &mut Lcg) -> String {
     s
 }
 
-fn utf16_pos(text: &str, off: usize) -> Value {
-    let before = &text[..off];
-    let line = before.matches('\n').count() + before.matches('\r').count()
-        - before.matches("\r\n").count();
-    let start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    json!({"line": line, "character": before[start..].encode_utf16().count()})
-}
-
 fn random_offset(rng: &mut Lcg, text: &str) -> usize {
     let mut o = rng.below(text.len() as u64 + 1) as usize;
     while !text.is_char_boundary(o) {
@@ -84,7 +76,7 @@ fn fingerprint(c: &mut Client, probe: &Path, probe_text: &str) -> BTreeMap<Strin
         };
         let r = c.request(
             "textDocument/references",
-            json!({"textDocument": {"uri": uri(probe)}, "position": utf16_pos(probe_text, off + 1),
+            json!({"textDocument": {"uri": uri(probe)}, "position": lsp_pos(probe_text, off + 1),
                    "context": {"includeDeclaration": true}}),
         );
         let mut v: Vec<String> = r
@@ -109,9 +101,7 @@ fn ten_thousand_mixed_operations_across_200_documents() {
         std::fs::write(&p, &t).unwrap();
         disk.push((p, t));
     }
-    let mut c = Client::spawn();
-    c.initialize(dir.path(), &["utf-16"]);
-    c.wait_indexed();
+    let mut c = started(dir.path());
     let rss_start = c.rss_kib().unwrap_or(0);
 
     // Open documents: index into `disk` -> (text, version).
@@ -165,7 +155,7 @@ fn ten_thousand_mixed_operations_across_200_documents() {
                     b = a;
                 }
                 let ins = *rng.pick(INSERTS);
-                let (sa, sb) = (utf16_pos(text, a), utf16_pos(text, b));
+                let (sa, sb) = (lsp_pos(text, a), lsp_pos(text, b));
                 text.replace_range(a..b, ins);
                 *version += 1;
                 c.notify(
@@ -179,7 +169,7 @@ fn ten_thousand_mixed_operations_across_200_documents() {
             60..=91 => {
                 let text = &open[&i].0;
                 let at = random_offset(&mut rng, text);
-                let pos = utf16_pos(text, at);
+                let pos = lsp_pos(text, at);
                 let k = rng.below(100);
                 let (method, params) = if k < 50 {
                     (

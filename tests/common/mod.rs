@@ -19,12 +19,31 @@ pub fn seeds() -> PathBuf {
     repo().join("seeds")
 }
 
+/// The seed article whose file name starts with `prefix`.
 pub fn seed(prefix: &str) -> PathBuf {
-    std::fs::read_dir(seeds())
+    seed_in(&seeds(), prefix)
+}
+
+/// The file in `dir` whose name starts with `prefix` (a seed in a copy).
+pub fn seed_in(dir: &Path, prefix: &str) -> PathBuf {
+    std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-        .unwrap_or_else(|| panic!("no seed {prefix}"))
+        .unwrap_or_else(|| panic!("no file {prefix}* in {}", dir.display()))
+}
+
+/// A server on `root`, UTF-16 positions, its indexing done.
+pub fn started(root: &Path) -> Client {
+    started_with(root, Value::Null)
+}
+
+/// [`started`] with `initializationOptions` (settings).
+pub fn started_with(root: &Path, options: Value) -> Client {
+    let mut c = Client::spawn();
+    c.initialize_with(root, &["utf-16"], options);
+    c.wait_indexed();
+    c
 }
 
 pub fn uri(path: &Path) -> String {
@@ -360,12 +379,147 @@ pub fn file_of(loc: &Value) -> String {
         .to_string()
 }
 
+/// (start, content end) of each line, split at "\r\n", "\r", "\n" (the LSP
+/// rules).
+pub fn lines(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\n' => {
+                out.push((start, i));
+                start = i + 1;
+            }
+            b'\r' => {
+                out.push((start, i));
+                if b.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push((start, b.len()));
+    out
+}
+
+/// Byte offset of an LSP position (UTF-16 columns), with the LSP clamping:
+/// a character past the line end is the line end, a line past the end the
+/// document end, inside a surrogate pair rounds down.
+pub fn utf16_offset(text: &str, line: u32, ch: u32) -> usize {
+    let ls = lines(text);
+    let Some(&(start, end)) = ls.get(line as usize) else {
+        return text.len();
+    };
+    let mut units = 0u64;
+    for (i, c) in text[start..end].char_indices() {
+        let next = units + c.len_utf16() as u64;
+        if next > ch as u64 {
+            return start + i;
+        }
+        units = next;
+    }
+    end
+}
+
 /// UTF-16 position (line, character) of byte offset `off` in `text`.
 pub fn utf16_pos(text: &str, off: usize) -> (u32, u32) {
-    let before = &text[..off];
-    let line = before.matches('\n').count() as u32;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].encode_utf16().count() as u32)
+    let ls = lines(text);
+    let line = ls.iter().rposition(|&(s, _)| s <= off).unwrap();
+    let (s, e) = ls[line];
+    let col: usize = text[s..off.min(e)].chars().map(char::len_utf16).sum();
+    (line as u32, col as u32)
+}
+
+/// [`utf16_pos`] as LSP JSON.
+pub fn lsp_pos(text: &str, off: usize) -> Value {
+    let (line, character) = utf16_pos(text, off);
+    json!({"line": line, "character": character})
+}
+
+/// The text an LSP range (UTF-16 positions) covers.
+pub fn range_text(text: &str, r: &Value) -> String {
+    let off = |p: &Value| {
+        utf16_offset(
+            text,
+            p["line"].as_u64().unwrap() as u32,
+            p["character"].as_u64().unwrap() as u32,
+        )
+    };
+    text[off(&r["start"])..off(&r["end"])].to_string()
+}
+
+/// What a location (URI and range) covers in its file, read from disk.
+pub fn location_text(loc: &Value) -> String {
+    let path = loc["uri"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("file://")
+        .unwrap();
+    let path = percent_decode(path);
+    range_text(&std::fs::read_to_string(path).unwrap(), &loc["range"])
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Applies LSP text edits (UTF-16 ranges) to a text.
+pub fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let off = |p: &Value| {
+        utf16_offset(
+            text,
+            p["line"].as_u64().unwrap() as u32,
+            p["character"].as_u64().unwrap() as u32,
+        )
+    };
+    let mut edits: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                off(&e["range"]["start"]),
+                off(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (a, b, t) in edits {
+        out.replace_range(a..b, t);
+    }
+    out
+}
+
+/// Retries `f` until it returns Some (the server re-analyses in the
+/// background), for at most 30 seconds.
+pub fn eventually<T>(mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "condition never became true");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Position of the `nth` occurrence of `needle` (plus `extra` bytes) as LSP JSON.
@@ -376,8 +530,7 @@ pub fn pos_of(text: &str, needle: &str, nth: usize, extra: usize) -> Value {
         .unwrap_or_else(|| panic!("{needle:?} #{nth} not found"))
         .0
         + extra;
-    let (line, character) = utf16_pos(text, off);
-    json!({"line": line, "character": character})
+    lsp_pos(text, off)
 }
 
 /// Deterministic pseudo-random numbers (a linear congruential generator: no
@@ -414,4 +567,24 @@ pub fn seed_texts() -> Vec<(PathBuf, String)> {
         .collect();
     v.sort();
     v
+}
+
+/// A document's diagnostics, one a line (`D path span code message`), for
+/// comparing corpora.
+pub fn diagnostics_listing(
+    c: &gazette_core::corpus::Corpus,
+    doc: gazette_core::corpus::DocId,
+) -> String {
+    gazette_ide::diagnostics(c, doc)
+        .iter()
+        .map(|d| {
+            format!(
+                "D {} {:?} {} {}\n",
+                c.path(doc).display(),
+                d.span,
+                d.code.as_str(),
+                d.message
+            )
+        })
+        .collect()
 }
