@@ -37,7 +37,20 @@ impl Rule for Datelines {
                 continue;
             }
             if title_case_line {
+                // The bracket closes on the same line and a dash follows:
+                // "Die Europäische Zentralbank (EZB) hob …" opens an
+                // article, it is no dateline.
+                let closed = toks[j + 1..]
+                    .iter()
+                    .take(6)
+                    .take_while(|t| !t.line_start)
+                    .position(|t| t.text == ")");
+                let dash_after = closed.is_some_and(|c| {
+                    toks.get(j + 2 + c)
+                        .is_some_and(|t| !t.line_start && matches!(t.text, "–" | "-" | "—"))
+                });
                 let agency = next.text == "("
+                    && dash_after
                     && toks.get(j + 1).is_some_and(|a| {
                         single_word(&r.d.names, a.text)
                             .is_some_and(|k| r.d.names.phrases[k as usize].kind == EntityKind::Org)
@@ -95,6 +108,20 @@ mod tests {
             "KLEINDORFHAUSEN (dpa) Der Bürgermeister sprach."
         )
         .is_empty());
+    }
+
+    #[test]
+    fn not_a_name_and_its_acronym_opening_an_article() {
+        for t in [
+            "Die Europäische Zentralbank (EZB) hob die Zinsen an.",
+            "Bundeskanzler Olaf Scholz (SPD) sprach in Berlin.",
+        ] {
+            assert_eq!(run(&Datelines, t), pairs(&[]), "{t}");
+        }
+        assert_eq!(
+            run(&Datelines, "Gießen (dpa / lhe) – Nach einer Panne"),
+            pairs(&[("Gießen", "place")])
+        );
     }
 
     #[test]
