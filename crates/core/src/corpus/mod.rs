@@ -1256,14 +1256,29 @@ impl Corpus {
         out
     }
 
-    /// Spellings (and their counts) of the key of mention `r`.
+    /// Spellings of the key of mention `r` and how often articles use
+    /// each: the knowledge base's own names and aliases are not uses (a
+    /// spelling only the knowledge base has is listed with 0).
     pub fn key_spellings(&self, r: ItemRef) -> Vec<(&str, u32)> {
-        let k = self.doc(r.doc).unwrap().keys[r.idx as usize];
-        self.keys[k as usize]
+        let entry = &self.keys[self.key_of(r) as usize];
+        let mut out: Vec<(&str, u32)> = entry
             .spellings
             .iter()
             .map(|(s, n)| (s.as_str(), n))
-            .collect()
+            .collect();
+        for &d in &self.kb_docs {
+            for p in entry.docs.in_doc(d) {
+                let m = self.mention(p.item());
+                let spelling = self.link_memo.get(&(m.norm, m.kind)).map(|x| x.1);
+                if let Some(x) = out
+                    .iter_mut()
+                    .find(|x| Some(x.0) == spelling.map(|s| s.as_str()))
+                {
+                    x.1 -= 1;
+                }
+            }
+        }
+        out
     }
 
     /// The key of mention `r`.
