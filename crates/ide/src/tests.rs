@@ -181,7 +181,6 @@ fn references_on_nothing() {
 }
 
 #[test]
-#[ignore = "bug: gazette-core links «Müllers» (the genitive) as «Müllers», not «Müller»"]
 fn references_of_a_genitive_whose_stem_is_a_common_noun() {
     assert_snapshot!(check_references(r#"
         Jürgen Müller$0 aus München sagte, Müllers Firma zahle viel.

@@ -7,7 +7,7 @@
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, strip_gen, strip_gen_if};
-use crate::recognize::Cand;
+use crate::recognize::{is_function_word, Cand};
 use fxhash::FxHashMap;
 
 pub(super) struct SurnameRepeats;
@@ -19,23 +19,27 @@ impl Rule for SurnameRepeats {
 
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
         let (r, toks) = (cx.r, cx.toks);
-        let mut seen: FxHashMap<&str, ()> = FxHashMap::default();
+        // Surnames of persons named here, and whether each is also a common
+        // noun ("Müller", "Koch": then not after an article, "der Koch").
+        let mut seen: FxHashMap<&str, bool> = FxHashMap::default();
         for c in out
             .iter()
             .filter(|c| c.kind == EntityKind::Person && (c.t1 - c.t0 >= 2 || c.boost))
         {
             let last = toks[c.t1 - 1].text;
-            if toks[c.t1 - 1].cap && !r.d.common.contains(last) {
-                seen.insert(strip_gen_if(last, c.norm.ends_with(last)), ());
+            if toks[c.t1 - 1].cap {
+                let common = r.d.common.contains(last);
+                seen.insert(strip_gen_if(last, c.norm.ends_with(last)), common);
             }
         }
+        let uncommon = |w: &str| seen.get(w) == Some(&false);
         // A person's surname beats a same-named place or org in this document.
         out.retain(|c| {
             c.kind == EntityKind::Person
                 || c.t1 - c.t0 != 1
                 || c.source == Source::KnowledgeBase
-                || !seen.contains_key(strip_gen(toks[c.t0].text).unwrap_or(toks[c.t0].text))
-                    && !seen.contains_key(toks[c.t0].text)
+                || !uncommon(strip_gen(toks[c.t0].text).unwrap_or(toks[c.t0].text))
+                    && !uncommon(toks[c.t0].text)
         });
         for i in 0..toks.len() {
             let t = &toks[i];
@@ -46,7 +50,10 @@ impl Rule for SurnameRepeats {
                 Some(s) if seen.contains_key(s) || r.d.famous_surnames.contains(s) => (s, true),
                 _ => (t.text, false),
             };
-            let known = seen.contains_key(stem);
+            let after_article = i > 0 && !toks[i].line_start && is_function_word(toks[i - 1].text);
+            let known = seen
+                .get(stem)
+                .is_some_and(|&common| !(common && after_article));
             let listed = (!t.initial && r.d.surnames.contains(stem) && !r.is_common(stem))
                 || r.d.famous_surnames.contains(stem) && !r.is_common(stem);
             if known || listed {
@@ -77,6 +84,21 @@ mod tests {
     use super::super::testing::{pairs, run, run_seq};
     use super::super::PERSONS;
     use super::*;
+
+    #[test]
+    fn a_surname_that_is_a_common_noun_but_not_after_an_article() {
+        let t = "Jürgen Müller sagte, Müllers Firma zahle. Der Müller mahlt. Müller ging.";
+        assert_eq!(
+            run_seq(&[&PERSONS, &SurnameRepeats], t),
+            // (the bare "Müller" inside the full name is resolved later)
+            pairs(&[
+                ("Jürgen Müller", "person"),
+                ("Müller", "person"),
+                ("Müllers", "person"),
+                ("Müller", "person")
+            ])
+        );
+    }
 
     #[test]
     fn surname_of_a_person_named_in_the_document() {
