@@ -2,7 +2,7 @@
 //! built from scratch over the final texts.
 
 mod common;
-use common::{diagnostics_listing, seed_texts};
+use common::{definition_line, diagnostics_listing, seed_texts};
 use gazette_core::analysis::analyze;
 use gazette_core::corpus::{Corpus, ItemRef};
 use gazette_core::recognize::Overrides;
@@ -46,13 +46,7 @@ fn snapshot(c: &Corpus) -> String {
             }
         }
         assert_eq!(firsts, expect, "{}", e.id);
-        if let Some(d) = c.definition(&e) {
-            out += &format!(
-                "  def {} {:?}\n",
-                c.path(d.doc).display(),
-                c.mention(d).span()
-            );
-        }
+        out += &definition_line(c, &e);
     }
     for doc in c.doc_ids() {
         let a = &c.doc(doc).unwrap().analysis;

@@ -3,7 +3,7 @@
 //! the same answers as a corpus built once.
 
 mod common;
-use common::{diagnostics_listing, seed_texts};
+use common::{definition_line, diagnostics_listing, seed_texts};
 use gazette_core::analysis::analyze;
 use gazette_core::corpus::Corpus;
 use gazette_core::kb;
@@ -25,13 +25,7 @@ fn snapshot(c: &Corpus) -> String {
         for m in &e.mentions {
             out += &format!("  {} {:?}\n", c.path(m.doc).display(), c.mention(*m).span());
         }
-        if let Some(d) = c.definition(&e) {
-            out += &format!(
-                "  def {} {:?}\n",
-                c.path(d.doc).display(),
-                c.mention(d).span()
-            );
-        }
+        out += &definition_line(c, &e);
     }
     for doc in c.doc_ids() {
         out += &diagnostics_listing(c, doc);

@@ -569,6 +569,21 @@ pub fn seed_texts() -> Vec<(PathBuf, String)> {
     v
 }
 
+/// The line naming entity `e`'s definition (`  def path span`), if any,
+/// for comparing corpora.
+pub fn definition_line(
+    c: &gazette_core::corpus::Corpus,
+    e: &gazette_core::corpus::EntityInfo,
+) -> String {
+    c.definition(e).map_or_else(String::new, |d| {
+        format!(
+            "  def {} {:?}\n",
+            c.path(d.doc).display(),
+            c.mention(d).span()
+        )
+    })
+}
+
 /// A document's diagnostics, one a line (`D path span code message`), for
 /// comparing corpora.
 pub fn diagnostics_listing(
