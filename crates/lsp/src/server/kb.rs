@@ -1,0 +1,159 @@
+//! The knowledge base (`gazette.toml`) changing: each new text is prepared
+//! off the state lock and swapped in by ticket (the newest text wins); when
+//! what the recognizer must know changed, articles are analysed again.
+
+use super::publish::{self, PublishQueue};
+use crate::state::{prepare_kb, PreparedKb, State};
+use gazette_core::corpus::build::analyze_files;
+use gazette_core::workspace::discover;
+use parking_lot::RwLock;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Takes a new text of the knowledge base (state locked): its ticket and
+/// the recognition key in force, for [`prepare_kb`].
+pub(super) fn kb_ticket(s: &mut State) -> (u64, Option<u64>) {
+    s.kb.ticket += 1;
+    (s.kb.ticket, s.kb.key)
+}
+
+/// Installs a knowledge base prepared off the lock, unless a newer text
+/// was taken meanwhile (that one is installed instead).
+pub(super) fn install_kb(
+    state: &Arc<RwLock<State>>,
+    tx: &PublishQueue,
+    ticket: u64,
+    prepared: PreparedKb,
+) {
+    let mut s = state.write();
+    if s.kb.ticket != ticket {
+        return;
+    }
+    let changed = s.install_kb(prepared);
+    kb_changed(state, &mut s, tx, changed);
+}
+
+/// A new text of the knowledge base (an edit, open, close, a change on
+/// disk): parsed and
+/// prepared on a blocking thread while requests go on with the previous
+/// knowledge base, then swapped in (with 10^5 entries parsing under the
+/// state lock held every request up for seconds per keystroke).
+///
+/// Not awaited by the notification that brought the text: messages are
+/// handled in order, and parsing 10^5 entries (~250 ms) would hold up
+/// every request behind the keystroke.
+pub(super) fn update_kb(
+    state: &Arc<RwLock<State>>,
+    tx: &PublishQueue,
+    (ticket, key): (u64, Option<u64>),
+    text: Option<String>,
+) {
+    let (state, tx) = (state.clone(), tx.clone());
+    tokio::spawn(async move {
+        let Ok(prepared) = tokio::task::spawn_blocking(move || prepare_kb(text, key)).await else {
+            return;
+        };
+        install_kb(&state, &tx, ticket, prepared);
+    });
+}
+
+/// After the knowledge base's text changed (state locked): publish its
+/// diagnostics and, when what the recognizer must know changed, analyse
+/// open articles again now and closed ones in the background.
+pub(super) fn kb_changed(
+    state_arc: &Arc<RwLock<State>>,
+    s: &mut State,
+    tx: &PublishQueue,
+    recognition_changed: bool,
+) {
+    publish::queue_kb_diagnostics(s, tx);
+    let mut all: Vec<PathBuf> = s
+        .corpus
+        .doc_ids()
+        .iter()
+        .map(|&d| s.corpus.path(d).to_path_buf())
+        .filter(|p| !s.is_kb_path(p))
+        .collect();
+    let rediscover = std::mem::take(&mut s.kb.files_changed) && s.indexing_done;
+    if !recognition_changed && !rediscover {
+        publish::refresh_diagnostics_later(state_arc.clone(), tx.clone(), all, None);
+        return;
+    }
+    let open: Vec<PathBuf> = s
+        .open
+        .keys()
+        .filter(|p| !s.is_kb_path(p))
+        .cloned()
+        .collect();
+    for p in &open {
+        s.reanalyze_open(p);
+    }
+    let closed: Vec<PathBuf> = all
+        .iter()
+        .filter(|p| !s.open.contains_key(*p))
+        .cloned()
+        .collect();
+    let gen = s.kb.generation;
+    let overrides = s.overrides.clone();
+    let max = s.config.max_file_size;
+    let root = s.root.clone();
+    let discover_in = rediscover
+        .then(|| s.root.clone().map(|r| (r, s.config.clone())))
+        .flatten();
+    all.retain(|p| s.open.contains_key(p));
+    publish::queue_diagnostics(s, tx, &all);
+    let state = state_arc.clone();
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        // Background work (lower priority, see `background`): analysing
+        // every closed article again must not slow the requests that
+        // follow a keystroke in gazette.toml.
+        let (done, result) = tokio::sync::oneshot::channel();
+        crate::background::spawn("analyse articles for a new knowledge base", move || {
+            // The knowledge base's [settings] changed the file selection:
+            // list the articles again.
+            let (paths, listed) = match discover_in {
+                Some((root, cfg)) => {
+                    let l = discover(&root, &cfg).unwrap_or_default();
+                    (l.clone(), Some(l))
+                }
+                None => (closed, None),
+            };
+            let results = crate::background::in_pool(|| {
+                analyze_files(&paths, max, root.as_deref(), &overrides)
+            });
+            let _ = done.send((results, listed));
+        });
+        let Ok((results, listed)) = result.await else {
+            return;
+        };
+        let mut s = state.write();
+        if s.kb.generation != gen {
+            return; // a newer knowledge base is being applied
+        }
+        if let Some(listed) = listed {
+            publish::drop_unlisted(&mut s, &tx, &listed);
+        }
+        for r in results {
+            if s.open.contains_key(&r.path) || s.is_kb_path(&r.path) {
+                continue;
+            }
+            match r.outcome {
+                Ok((_, a)) => {
+                    s.corpus.set_document(r.path, Arc::new(a));
+                }
+                Err(_) => {
+                    s.corpus.remove_document(&r.path);
+                }
+            }
+        }
+        let paths: Vec<PathBuf> = s
+            .corpus
+            .doc_ids()
+            .iter()
+            .map(|&d| s.corpus.path(d).to_path_buf())
+            .collect();
+        drop(s);
+        publish::refresh_diagnostics_later(state.clone(), tx, paths, None);
+    });
+}

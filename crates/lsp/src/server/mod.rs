@@ -1,0 +1,329 @@
+//! The language server proper: [`Backend`] and its `LanguageServer`
+//! methods, each a call to one handler.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`request`] | request handlers: from the protocol, one `gazette_ide` query, [`to_proto`] |
+//! | [`notification`] | text synchronisation, file events, settings |
+//! | [`to_proto`] | `gazette_ide` results as LSP types (and large location lists as JSON bytes) |
+//! | [`publish`] | diagnostics, computed after each change and published in order |
+//! | [`indexing`] | the workspace into the corpus, with the persistent index and progress |
+//! | [`watch`] | files changing on disk |
+//! | [`kb`] | the knowledge base changing |
+//! | [`settings`] | the editor's settings |
+
+mod indexing;
+mod kb;
+mod notification;
+mod publish;
+mod request;
+mod settings;
+mod to_proto;
+mod watch;
+
+use super::convert::{self, uri_to_path};
+use super::output::Destination;
+use super::state::State;
+use parking_lot::RwLock;
+use publish::PublishQueue;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService};
+
+pub struct Backend {
+    client: Client,
+    state: Arc<RwLock<State>>,
+    publish_tx: PublishQueue,
+    client_flags: RwLock<ClientFlags>,
+}
+
+/// What the client said it can do, as far as the server cares.
+#[derive(Clone, Copy, Default)]
+struct ClientFlags {
+    progress: bool,
+    dyn_watch: bool,
+    config_pull: bool,
+}
+
+impl ClientFlags {
+    fn of(caps: &ClientCapabilities) -> ClientFlags {
+        let workspace = caps.workspace.as_ref();
+        let watched = workspace.and_then(|w| w.did_change_watched_files.as_ref());
+        ClientFlags {
+            progress: caps.window.as_ref().and_then(|w| w.work_done_progress) == Some(true),
+            dyn_watch: watched.and_then(|d| d.dynamic_registration) == Some(true),
+            config_pull: workspace.and_then(|w| w.configuration) == Some(true),
+        }
+    }
+}
+
+/// Params of `gazette/entities`.
+#[derive(serde::Deserialize, Default)]
+pub struct EntitiesParams {
+    #[serde(default)]
+    pub query: Option<String>,
+}
+
+impl Backend {
+    fn new(client: Client) -> Backend {
+        Backend {
+            publish_tx: PublishQueue::start(client.clone()),
+            client,
+            state: Arc::new(RwLock::new(State::new())),
+            client_flags: RwLock::new(ClientFlags::default()),
+        }
+    }
+
+    /// Asks the editor for the `gazette` section (in a task of its own).
+    fn pull_config(&self) {
+        let (state, tx, client) = (
+            self.state.clone(),
+            self.publish_tx.clone(),
+            self.client.clone(),
+        );
+        settings::spawn_config_pull(state, tx, client, self.client_flags.read().progress);
+    }
+
+    /// Takes the workspace, encoding and settings `initialize` gives.
+    fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let caps = &params.capabilities;
+        let offered = caps
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_deref());
+        let enc = convert::negotiate(offered);
+        {
+            let mut s = self.state.write();
+            s.initialized = true;
+            s.encoding = enc;
+            s.root = workspace_root(&params).map(|r| std::fs::canonicalize(&r).unwrap_or(r));
+            s.cache_file = match std::env::var("GAZETTE_CACHE_DIR") {
+                Ok(v) if v == "off" => None,
+                _ => s
+                    .root
+                    .as_deref()
+                    .and_then(|r| gazette_core::cache::cache_file(r, None)),
+            };
+            let opts = params.initialization_options.as_ref();
+            let problems =
+                opts.map(|o| settings::apply_settings(&mut s, o.get("gazette").unwrap_or(o)).0);
+            let mut problems = problems.unwrap_or_default();
+            s.kb.path = s.root.as_ref().map(|r| r.join(gazette_core::kb::FILE_NAME));
+            if s.kb.path.is_some() {
+                let (text, problem) = s.read_kb_file();
+                problems.extend(problem);
+                s.set_kb_text(text);
+                publish::queue_kb_diagnostics(&mut s, &self.publish_tx);
+            }
+            settings::show_problems(&self.client, problems);
+        }
+        *self.client_flags.write() = ClientFlags::of(caps);
+        Ok(to_proto::initialize_result(enc))
+    }
+
+    async fn document_text(&self, params: TextDocumentIdentifier) -> Result<Value> {
+        request::document_text(self, params)
+    }
+
+    async fn entities(&self, params: Option<EntitiesParams>) -> Result<Value> {
+        request::entities(self, params)
+    }
+}
+
+/// The workspace folder (the first one), else the root the client names.
+#[allow(deprecated)]
+fn workspace_root(params: &InitializeParams) -> Option<PathBuf> {
+    let folder = params.workspace_folders.as_ref().and_then(|f| f.first());
+    folder
+        .map(|f| uri_to_path(&f.uri))
+        .or_else(|| params.root_uri.as_ref().map(uri_to_path))
+        .or_else(|| params.root_path.as_ref().map(PathBuf::from))
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        Backend::initialize(self, params)
+    }
+    async fn initialized(&self, _: InitializedParams) {
+        notification::initialized(self)
+    }
+    async fn shutdown(&self) -> Result<()> {
+        self.state.write().shutdown = true;
+        Ok(())
+    }
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        notification::did_open(self, params)
+    }
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        notification::did_change(self, params)
+    }
+    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        notification::did_close(self, params)
+    }
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        notification::did_change_watched_files(self, params)
+    }
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        notification::did_change_configuration(self, params)
+    }
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        request::prepare_rename(self, params)
+    }
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        request::rename(self, params)
+    }
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        request::workspace_symbol(self, params)
+    }
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        request::document_symbol(self, params)
+    }
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        request::semantic_tokens_full(self, params)
+    }
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        request::semantic_tokens_range(self, params)
+    }
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        request::inlay_hint(self, params)
+    }
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        request::code_lens(self, params)
+    }
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        request::completion(self, params)
+    }
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        request::document_link(self, params)
+    }
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        request::code_action(self, params)
+    }
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        request::hover(self, params)
+    }
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        request::definition(self, params)
+    }
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        request::references(self, params)
+    }
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        request::document_highlight(self, params)
+    }
+}
+
+/// Serves LSP on stdin/stdout until `exit` or the end of input; true when
+/// `shutdown` was answered first (exit code 0, else 1).
+pub async fn run_stdio() -> bool {
+    serve_with(stdio::input(), stdio::output()).await
+}
+
+/// Standard input and output for the server. When they are pipes (as an
+/// editor starts a server) they are read and written directly, in
+/// non-blocking mode, on the runtime's own threads; tokio's `stdin()` and
+/// `stdout()` hand every read and write to its blocking thread pool, and
+/// the hops cost a hover's response 2–6 ms on a busy two-core machine.
+/// Anything else (a file, a terminal) goes through those.
+mod stdio {
+    use super::Destination;
+    use tokio::io::{AsyncRead, AsyncWrite};
+
+    pub fn input() -> Box<dyn AsyncRead + Unpin + Send> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsFd;
+            let fd = std::io::stdin().as_fd().try_clone_to_owned();
+            if let Ok(pipe) = fd.and_then(tokio::net::unix::pipe::Receiver::from_owned_fd) {
+                return Box::new(pipe);
+            }
+        }
+        Box::new(tokio::io::stdin())
+    }
+
+    /// Standard output: a pipe, written to directly, where it is one.
+    pub fn output() -> Destination<Box<dyn AsyncWrite + Unpin + Send>> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsFd;
+            let fd = std::io::stdout().as_fd().try_clone_to_owned();
+            let pipe = fd
+                .and_then(tokio::net::unix::pipe::Sender::from_owned_fd)
+                .and_then(super::super::output::Pipe::new);
+            if let Ok(pipe) = pipe {
+                return Destination::Pipe(pipe);
+            }
+        }
+        Destination::Stream(Box::new(tokio::io::stdout()))
+    }
+}
+
+/// Serves LSP over any byte streams (tests and fuzzing use in-memory ones),
+/// behind the framing and panic guard of [`super::guard`].
+pub async fn serve<I, O>(input: I, output: O) -> bool
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite,
+{
+    serve_with(input, Destination::Stream(Box::pin(output))).await
+}
+
+/// As [`serve`], to any destination (see `output.rs`).
+async fn serve_with<I, O>(input: I, output: Destination<O>) -> bool
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite + Unpin,
+{
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method("gazette/documentText", Backend::document_text)
+        .custom_method("gazette/entities", Backend::entities)
+        .finish();
+    let raw = Arc::new(RawQueries {
+        state: service.inner().state.clone(),
+    });
+    super::guard::serve(input, output, service, socket, Some(raw)).await
+}
+
+/// Requests whose results can be huge, answered as JSON bytes (see
+/// [`super::output`]): the references of a name mentioned 100,000 times.
+struct RawQueries {
+    state: Arc<RwLock<State>>,
+}
+
+impl super::output::RawHandler for RawQueries {
+    fn handles(&self, method: &str) -> bool {
+        method == "textDocument/references" && {
+            let s = self.state.read();
+            s.initialized && !s.shutdown
+        }
+    }
+
+    fn handle(&self, _method: &str, params: Value) -> Result<Vec<Vec<u8>>> {
+        request::references_json(&self.state, params)
+    }
+}

@@ -1,0 +1,110 @@
+//! Notification handlers: text synchronisation, file events and settings.
+//! Each applies its change under the state's write lock when it is called,
+//! and queues the diagnostics of the change before the lock is released, so
+//! they are published in the order the changes were made.
+
+use super::{indexing, kb, publish, settings, watch, Backend};
+use crate::convert::uri_to_path;
+use crate::state::OpenDoc;
+use ropey::Rope;
+use tower_lsp_server::ls_types::*;
+
+pub(super) fn initialized(b: &Backend) {
+    let flags = *b.client_flags.read();
+    let root = b.state.read().root.clone();
+    match root {
+        _ if flags.dyn_watch => watch::spawn_watch_registration(b.client.clone()),
+        Some(root) => watch::spawn_fallback_watcher(b.state.clone(), b.publish_tx.clone(), root),
+        None => {}
+    }
+    let (state, client, tx) = (b.state.clone(), b.client.clone(), b.publish_tx.clone());
+    indexing::spawn_indexing_with(state, client, tx, flags.progress);
+    if flags.config_pull {
+        b.pull_config();
+    }
+}
+
+pub(super) fn did_open(b: &Backend, params: DidOpenTextDocumentParams) {
+    let td = params.text_document;
+    let path = uri_to_path(&td.uri);
+    let mut s = b.state.write();
+    let kb_text = s.is_kb_path(&path).then(|| td.text.clone());
+    let rope = Rope::from_str(&td.text);
+    let (uri, version) = (td.uri, td.version);
+    s.open.insert(path.clone(), OpenDoc { uri, rope, version });
+    if let Some(text) = kb_text {
+        let ticket = kb::kb_ticket(&mut s);
+        drop(s);
+        return kb::update_kb(&b.state, &b.publish_tx, ticket, Some(text));
+    }
+    if s.reanalyze_open(&path) {
+        publish::diagnostics_after_change(&b.state, &mut s, &b.publish_tx, &path);
+    } else {
+        // Opened as indexed: nothing changes for other articles (and this
+        // one's diagnostics are published only if they changed).
+        publish::queue_diagnostics(&mut s, &b.publish_tx, std::slice::from_ref(&path));
+    }
+}
+
+pub(super) fn did_change(b: &Backend, params: DidChangeTextDocumentParams) {
+    let path = uri_to_path(&params.text_document.uri);
+    let mut s = b.state.write();
+    if !s.apply_changes(&path, params.text_document.version, params.content_changes) {
+        let path = path.display();
+        return tracing::warn!("didChange for a document that is not open: {path}");
+    }
+    if s.is_kb_path(&path) {
+        let text = s.open.get(&path).map(|d| d.rope.to_string());
+        let ticket = kb::kb_ticket(&mut s);
+        drop(s);
+        return kb::update_kb(&b.state, &b.publish_tx, ticket, text);
+    }
+    s.reanalyze_open(&path);
+    // The edited document now; the others it may affect (open ones, those
+    // showing diagnostics) once typing pauses, so a keystroke costs one
+    // document's diagnostics, not the corpus's.
+    let edited = std::slice::from_ref(&path);
+    publish::queue_diagnostics_for(&mut s, &b.publish_tx, edited, Some(&path));
+    publish::refresh_affected_after_pause(&b.state, &mut s, &b.publish_tx, &path);
+}
+
+pub(super) fn did_close(b: &Backend, params: DidCloseTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let path = uri_to_path(&uri);
+    let mut s = b.state.write();
+    s.open.remove(&path);
+    if s.is_kb_path(&path) {
+        let ticket = kb::kb_ticket(&mut s);
+        let text = s.read_kb_file().0;
+        drop(s);
+        return kb::update_kb(&b.state, &b.publish_tx, ticket, text);
+    }
+    // Back to the file on disk (or out of the corpus if it is not a corpus file).
+    let on_disk = s.in_workspace(&path).then(|| {
+        let text =
+            gazette_core::workspace::read_text(&path, s.config.max_file_size, s.root.as_deref());
+        Some(gazette_core::analysis::analyze_decoded(
+            &text.ok()?,
+            &s.overrides,
+        ))
+    });
+    watch::replace_document(&mut s, &b.publish_tx, &path, on_disk.flatten(), Some(uri));
+    publish::diagnostics_after_change(&b.state, &mut s, &b.publish_tx, &path);
+}
+
+pub(super) fn did_change_watched_files(b: &Backend, params: DidChangeWatchedFilesParams) {
+    for ev in params.changes {
+        watch::file_changed_on_disk(&b.state, &b.publish_tx, uri_to_path(&ev.uri));
+    }
+}
+
+pub(super) fn did_change_configuration(b: &Backend, params: DidChangeConfigurationParams) {
+    match params.settings.get("gazette") {
+        Some(v) if v.is_object() => {
+            let progress = b.client_flags.read().progress;
+            settings::changed(&b.state, &b.publish_tx, &b.client, progress, v);
+        }
+        _ if b.client_flags.read().config_pull => b.pull_config(),
+        _ => {}
+    }
+}

@@ -1,0 +1,381 @@
+//! Diagnostics publishing: computed under the state lock right after a
+//! change, queued on one channel and published by a single task, so they
+//! reach the client in version order; refreshes of many documents run in
+//! the background in chunks under the read lock.
+
+use super::{convert, to_proto};
+use crate::state::State;
+use parking_lot::RwLock;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tower_lsp_server::ls_types::{Diagnostic, Uri};
+use tower_lsp_server::Client;
+
+/// How long typing must pause before other documents' diagnostics are refreshed.
+const DIAGNOSTICS_DEBOUNCE_MS: u64 = 200;
+/// The longest a closed article's diagnostics wait for requests to be
+/// answered (an edited article's diagnostics may be queued behind them).
+const PUBLISH_PAUSE: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// Diagnostics computed for one document, not yet recorded or sent.
+struct PendingDiagnostics {
+    path: PathBuf,
+    /// `None`: the document has no diagnostics.
+    fingerprint: Option<u64>,
+    publish: Publish,
+}
+
+/// One diagnostics publication, queued in the order edits were applied.
+pub(super) struct Publish {
+    pub uri: Uri,
+    pub version: Option<i32>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The one ordered queue of diagnostics to publish, with the number still
+/// waiting: background refreshes wait for the client to catch up
+/// ([`PublishQueue::wait_for_room`]) instead of queuing the diagnostics of
+/// the whole corpus in memory when the client reads slowly.
+#[derive(Clone)]
+pub(super) struct PublishQueue {
+    tx: mpsc::UnboundedSender<Publish>,
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl PublishQueue {
+    /// Publications a background refresh lets wait before it pauses.
+    const ROOM: usize = 256;
+
+    /// The queue, and its publisher task: it ends when the last queue is
+    /// dropped.
+    pub(super) fn start(client: Client) -> PublishQueue {
+        let (queue, mut rx) = PublishQueue::new();
+        // Not a sender: the task ends when the last sender is dropped.
+        let waiting = queue.waiting.clone();
+        tokio::spawn(async move {
+            while let Some(p) = rx.recv().await {
+                // Closed articles' diagnostics (after indexing: 20,000 of
+                // them) are nobody's wait; a response being written is.
+                if p.version.is_none() {
+                    crate::background::leave_room_for_requests(PUBLISH_PAUSE).await;
+                }
+                client
+                    .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                    .await;
+                waiting.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+        queue
+    }
+
+    fn new() -> (PublishQueue, mpsc::UnboundedReceiver<Publish>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let waiting = Arc::default();
+        (PublishQueue { tx, waiting }, rx)
+    }
+
+    pub(super) fn send(
+        &self,
+        p: Publish,
+    ) -> std::result::Result<(), mpsc::error::SendError<Publish>> {
+        use std::sync::atomic::Ordering;
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        self.tx.send(p).inspect_err(|_| {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+        })
+    }
+
+    /// Waits (on a background thread, holding no lock) while more than
+    /// [`Self::ROOM`] publications wait for the client; returns at once when
+    /// the session is over.
+    pub(super) fn wait_for_room(&self) {
+        while self.waiting.load(std::sync::atomic::Ordering::Relaxed) > Self::ROOM
+            && !self.tx.is_closed()
+        {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+}
+
+/// Computes diagnostics for `paths` and queues those that changed since
+/// the last publication. Call with the state locked, right after the
+/// change, so queue order = change order.
+pub(super) fn queue_diagnostics(state: &mut State, tx: &PublishQueue, paths: &[PathBuf]) {
+    queue_diagnostics_for(state, tx, paths, None)
+}
+
+/// As [`queue_diagnostics`]; `edited` (an open document that just
+/// changed) is published even when its diagnostics did not change, so the
+/// client gets one publication per version.
+pub(super) fn queue_diagnostics_for(
+    state: &mut State,
+    tx: &PublishQueue,
+    paths: &[PathBuf],
+    edited: Option<&Path>,
+) {
+    let pending = compute_diagnostics(state, paths, edited, true);
+    commit_diagnostics(state, tx, pending);
+}
+
+/// Refreshes the diagnostics of many documents without the write lock:
+/// they are computed and committed in chunks under the read lock, so
+/// requests go on beside them, on one core, so they leave the other
+/// cores to requests. With `generation`, a later edit cancels the
+/// refresh (it schedules its own).
+pub(super) fn refresh_diagnostics_later(
+    state: Arc<RwLock<State>>,
+    tx: PublishQueue,
+    paths: Vec<PathBuf>,
+    generation: Option<u64>,
+) {
+    /// Documents per chunk: keeps each read-lock hold (which an edit waits
+    /// for) to a few milliseconds.
+    const CHUNK: usize = 16;
+    crate::background::spawn("gazette diagnostics", move || {
+        let t0 = std::time::Instant::now();
+        let mut published = 0;
+        for chunk in paths.chunks(CHUNK) {
+            crate::background::yield_to_requests();
+            tx.wait_for_room();
+            let s = state.read();
+            if generation.is_some_and(|g| s.edit_generation != g) {
+                return;
+            }
+            let pending = compute_diagnostics(&s, chunk, None, false);
+            published += pending.len();
+            commit_diagnostics(&s, &tx, pending);
+        }
+        tracing::debug!(
+            "diagnostics of {} documents refreshed in {:?} ({published} published)",
+            paths.len(),
+            t0.elapsed()
+        );
+        // After a pass over the whole corpus (not the refresh after an
+        // edit: trimming a large heap locks the allocator for
+        // milliseconds, stalling requests).
+        if generation.is_none() && paths.len() > CHUNK {
+            state.read().corpus.drop_query_caches();
+            crate::memory::release_free_memory();
+        }
+    });
+}
+
+/// The diagnostics of `paths` that changed since they were last
+/// published (or belong to `edited`), computed from a read-only state
+/// (on all cores when `parallel`).
+fn compute_diagnostics(
+    state: &State,
+    paths: &[PathBuf],
+    edited: Option<&Path>,
+    parallel: bool,
+) -> Vec<PendingDiagnostics> {
+    use rayon::prelude::*;
+    let one = |path: &PathBuf| -> Option<PendingDiagnostics> {
+        if state.is_kb_path(path) {
+            return None;
+        }
+        let doc = state.corpus.doc_id(path)?;
+        let diags: Vec<gazette_ide::Diagnostic> = gazette_ide::diagnostics(&state.corpus, doc)
+            .into_iter()
+            .filter_map(|mut d| {
+                d.severity = state.level(d.code)?;
+                Some(d)
+            })
+            .collect();
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            diags.hash(&mut h);
+            h.finish()
+        };
+        let unchanged = {
+            let published = state.published.lock();
+            published.get(path) == Some(&fingerprint)
+                || (diags.is_empty() && !published.contains_key(path))
+        };
+        if unchanged && edited != Some(path.as_path()) {
+            return None;
+        }
+        let (uri, version) = match state.open.get(path) {
+            Some(o) => (Some(o.uri.clone()), Some(o.version)),
+            None => (convert::path_to_uri(path), None),
+        };
+        let uri = uri?;
+        let lsp = to_proto::diagnostics(state, doc, &diags);
+        Some(PendingDiagnostics {
+            path: path.clone(),
+            fingerprint: (!diags.is_empty()).then_some(fingerprint),
+            publish: Publish {
+                uri,
+                version,
+                diagnostics: lsp,
+            },
+        })
+    };
+    if parallel && paths.len() >= 16 {
+        paths.par_iter().filter_map(one).collect()
+    } else {
+        paths.iter().filter_map(one).collect()
+    }
+}
+
+/// Records and queues computed diagnostics; a stale computation for an
+/// open document (edited since) is dropped, so versions stay in order.
+/// Any lock on the state will do: edits need the write lock, so the
+/// versions cannot change while the caller holds it.
+fn commit_diagnostics(state: &State, tx: &PublishQueue, pending: Vec<PendingDiagnostics>) {
+    for p in pending {
+        let current = state.open.get(&p.path).map(|o| o.version);
+        if current != p.publish.version {
+            continue;
+        }
+        match p.fingerprint {
+            None => state.published.lock().remove(&p.path),
+            Some(f) => state.published.lock().insert(p.path, f),
+        };
+        let _ = tx.send(p.publish);
+    }
+}
+
+/// Publishes the knowledge base's own diagnostics (syntax errors, unknown
+/// kinds, duplicates) against its current text.
+pub(super) fn queue_kb_diagnostics(state: &mut State, tx: &PublishQueue) {
+    let Some(path) = state.kb.path.clone() else {
+        return;
+    };
+    let (uri, version) = match state.open.get(&path) {
+        Some(o) => (Some(o.uri.clone()), Some(o.version)),
+        None => (convert::path_to_uri(&path), None),
+    };
+    let Some(uri) = uri else { return };
+    let diags = to_proto::kb_diagnostics(state);
+    if diags.is_empty() && !state.kb.published {
+        return;
+    }
+    state.kb.published = !diags.is_empty();
+    let _ = tx.send(Publish {
+        uri,
+        version,
+        diagnostics: diags,
+    });
+}
+
+/// After `path` changed (state locked): its diagnostics now, those of
+/// the other documents it may affect once changes pause.
+pub(super) fn diagnostics_after_change(
+    state_arc: &Arc<RwLock<State>>,
+    s: &mut State,
+    tx: &PublishQueue,
+    path: &Path,
+) {
+    queue_diagnostics(s, tx, &[path.to_path_buf()]);
+    refresh_affected_after_pause(state_arc, s, tx, path);
+}
+
+/// Refreshes the diagnostics of the documents a change to `path` may
+/// affect, once changes pause for [`DIAGNOSTICS_DEBOUNCE_MS`]; a later
+/// change cancels it and schedules its own (so a burst of changes, say
+/// a `git checkout` of a thousand files, costs one refresh, not one per
+/// file). State locked, so the generation counts every change.
+pub(super) fn refresh_affected_after_pause(
+    state_arc: &Arc<RwLock<State>>,
+    s: &mut State,
+    tx: &PublishQueue,
+    path: &Path,
+) {
+    s.edit_generation += 1;
+    let generation = s.edit_generation;
+    let (state, tx, path) = (state_arc.clone(), tx.clone(), path.to_path_buf());
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(DIAGNOSTICS_DEBOUNCE_MS)).await;
+        let affected = {
+            let s = state.read();
+            if s.edit_generation != generation {
+                return; // a later change schedules its own refresh
+            }
+            let mut a = affected(&s, &path);
+            a.retain(|p| *p != path);
+            a
+        };
+        refresh_diagnostics_later(state, tx, affected, Some(generation));
+    });
+}
+
+/// Documents whose diagnostics may change after `changed` changed: open
+/// documents, documents that currently show diagnostics, and the changed one.
+pub(super) fn affected(state: &State, changed: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = state.open.keys().cloned().collect();
+    out.extend(state.published.lock().keys().cloned());
+    out.push(changed.to_path_buf());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Removes the documents that are no longer corpus files (the file
+/// settings changed), and their diagnostics; open ones and the knowledge
+/// base stay.
+pub(super) fn drop_unlisted(s: &mut State, tx: &PublishQueue, listed: &[PathBuf]) {
+    let keep: HashSet<&PathBuf> = listed.iter().collect();
+    let stale: Vec<PathBuf> = s
+        .corpus
+        .doc_ids()
+        .iter()
+        .map(|&d| s.corpus.path(d).to_path_buf())
+        .filter(|p| !keep.contains(p) && !s.open.contains_key(p) && !s.is_kb_path(p))
+        .collect();
+    for p in stale {
+        s.corpus.remove_document(&p);
+        forget(s, tx, &p, convert::path_to_uri(&p));
+    }
+}
+
+/// `path` left the corpus: its diagnostics, if any are shown, are cleared
+/// (published empty, at `uri`).
+pub(super) fn forget(s: &State, tx: &PublishQueue, path: &Path, uri: Option<Uri>) {
+    if s.published.lock().remove(path).is_some() {
+        if let Some(uri) = uri {
+            let _ = tx.send(Publish {
+                uri,
+                version: None,
+                diagnostics: Vec::new(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn background_refreshes_wait_for_a_slow_client() {
+        use std::sync::atomic::Ordering;
+        let (q, rx) = PublishQueue::new();
+        let publish = || Publish {
+            uri: "file:///a.txt".parse().unwrap(),
+            version: None,
+            diagnostics: Vec::new(),
+        };
+        for _ in 0..PublishQueue::ROOM + 10 {
+            q.send(publish()).unwrap();
+        }
+        let (done_tx, done) = std::sync::mpsc::channel();
+        let q2 = q.clone();
+        std::thread::spawn(move || {
+            q2.wait_for_room();
+            done_tx.send(()).unwrap();
+        });
+        let wait = std::time::Duration::from_millis(100);
+        assert!(done.recv_timeout(wait).is_err(), "did not wait");
+        // The client caught up.
+        q.waiting.fetch_sub(20, Ordering::Relaxed);
+        assert!(done.recv_timeout(std::time::Duration::from_secs(5)).is_ok());
+        // The session ended: no waiting at all.
+        q.waiting.fetch_add(100, Ordering::Relaxed);
+        drop(rx);
+        q.wait_for_room();
+    }
+}

@@ -1,0 +1,771 @@
+//! Conversions of [`gazette_ide`] results to LSP types (and, for large
+//! location lists, straight to JSON bytes). Positions go through
+//! [`convert`]; nothing here reads the protocol's input.
+
+use crate::convert;
+use crate::state::State;
+use gazette_core::corpus::DocId;
+use gazette_core::model::{EntityKind, Span};
+use gazette_core::text::position::Cursor;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use tower_lsp_server::ls_types::*;
+
+/// A document's diagnostics as LSP diagnostics.
+pub(super) fn diagnostics(
+    state: &State,
+    doc: DocId,
+    diags: &[gazette_ide::Diagnostic],
+) -> Vec<Diagnostic> {
+    let enc = state.encoding;
+    let corpus = &state.corpus;
+    let li = &corpus.doc(doc).unwrap().analysis.line_index;
+    diags
+        .iter()
+        .map(|d| Diagnostic {
+            range: convert::range(li, d.span, enc),
+            severity: Some(convert::severity(d.severity)),
+            code: Some(NumberOrString::String(d.code.as_str().to_string())),
+            source: Some("gazette".into()),
+            message: d.message.clone(),
+            related_information: (!d.related.is_empty()).then(|| {
+                d.related
+                    .iter()
+                    .filter_map(|(loc, msg)| {
+                        let p = corpus.path(loc.doc);
+                        let li = &corpus.doc(loc.doc)?.analysis.line_index;
+                        Some(DiagnosticRelatedInformation {
+                            location: Location {
+                                uri: convert::path_to_uri(p)?,
+                                range: convert::range(li, loc.span, enc),
+                            },
+                            message: msg.clone(),
+                        })
+                    })
+                    .collect()
+            }),
+            data: d.fix.as_ref().map(|f| serde_json::json!({ "fix": f })),
+            ..Default::default()
+        })
+        .collect()
+}
+
+/// The knowledge base's own diagnostics (syntax errors, unknown kinds,
+/// duplicates) against its current text.
+pub(super) fn kb_diagnostics(state: &State) -> Vec<Diagnostic> {
+    let li = match &state.kb.line_index {
+        Some(li) => li.clone(),
+        None => Arc::new(gazette_core::text::position::LineIndex::new("")),
+    };
+    let enc = state.encoding;
+    state
+        .kb
+        .errors
+        .iter()
+        .filter_map(|e| {
+            let code = gazette_ide::DiagCode::from_kb(e.kind);
+            let sev = state.level(code)?;
+            let mut message = e.message.clone();
+            if e.kind == gazette_core::kb::KbErrorKind::Syntax && state.kb.good.is_some() {
+                message.push_str(" (the last valid version stays in force)");
+            }
+            Some(Diagnostic {
+                range: convert::range(&li, e.span, enc),
+                severity: Some(convert::severity(sev)),
+                code: Some(NumberOrString::String(code.as_str().to_string())),
+                source: Some("gazette".into()),
+                message,
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
+/// Many locations at once: each document's URI is built once.
+pub(super) fn locations(state: &State, locs: Vec<gazette_ide::Location>) -> Vec<Location> {
+    let mut uri_of: HashMap<DocId, Option<Uri>> = HashMap::new();
+    locs.into_iter()
+        .filter_map(|loc| {
+            let uri = uri_of
+                .entry(loc.doc)
+                .or_insert_with(|| {
+                    let path = state.corpus.path(loc.doc);
+                    match state.open.get(path) {
+                        Some(o) => Some(o.uri.clone()),
+                        None => convert::path_to_uri(path),
+                    }
+                })
+                .clone()?;
+            let li = &state.corpus.doc(loc.doc)?.analysis.line_index;
+            Some(Location {
+                uri,
+                range: convert::range(li, loc.span, state.encoding),
+            })
+        })
+        .collect()
+}
+
+/// [`locations`] written straight to JSON: the same array, with
+/// each document's URI serialised once.
+pub(super) fn locations_json(state: &State, locs: &[gazette_ide::Location]) -> Vec<Vec<u8>> {
+    /// Locations per part: large results are written on all cores.
+    const PART: usize = 16 * 1024;
+    locations_json_in_parts(state, locs, PART)
+}
+
+/// [`locations_json`] with `part` locations per part.
+pub(super) fn locations_json_in_parts(
+    state: &State,
+    locs: &[gazette_ide::Location],
+    part: usize,
+) -> Vec<Vec<u8>> {
+    use rayon::prelude::*;
+    // Open documents have the client's URI; looked up by id, not by
+    // hashing every document's path.
+    let open: fxhash::FxHashMap<DocId, &Uri> = state
+        .open
+        .iter()
+        .filter_map(|(p, o)| Some((state.corpus.doc_id(p)?, &o.uri)))
+        .collect();
+    let parts: Vec<Vec<u8>> = if locs.len() > part {
+        locs.par_chunks(part)
+            .map(|c| locations_json_part(state, &open, c))
+            .collect()
+    } else {
+        vec![locations_json_part(state, &open, locs)]
+    };
+    let mut out = Vec::with_capacity(2 * parts.len() + 1);
+    for p in parts.into_iter().filter(|p| !p.is_empty()) {
+        out.push(if out.is_empty() {
+            b"[".to_vec()
+        } else {
+            b",".to_vec()
+        });
+        out.push(p);
+    }
+    if out.is_empty() {
+        out.push(b"[".to_vec());
+    }
+    out.push(b"]".to_vec());
+    out
+}
+
+/// Locations as comma-separated JSON objects (no brackets).
+pub(super) fn locations_json_part(
+    state: &State,
+    open: &fxhash::FxHashMap<DocId, &Uri>,
+    locs: &[gazette_ide::Location],
+) -> Vec<u8> {
+    // Locations come grouped by document (corpus order), by offset within
+    // one: the URI is written and the line index walked once per run of
+    // a document; the run's other locations copy the URI from the output.
+    struct Run<'a> {
+        doc: DocId,
+        /// The URI's JSON in `out`, and a cursor on the line index (None:
+        /// no URI).
+        found: Option<(std::ops::Range<usize>, Cursor<'a>)>,
+    }
+    let mut cur: Option<Run> = None;
+    let mut num = itoa::Buffer::new();
+    // ~130 bytes per location with a short path: reserved with room to
+    // spare, so a part is not copied into a buffer twice its size.
+    let mut out = Vec::with_capacity(locs.len() * 160);
+    for loc in locs {
+        if !out.is_empty() {
+            out.push(b',');
+        }
+        let at = out.len();
+        out.extend_from_slice(b"{\"uri\":");
+        let uri_at = out.len();
+        if cur.as_ref().is_none_or(|run| run.doc != loc.doc) {
+            let found = state.corpus.doc(loc.doc).and_then(|d| {
+                let written = match open.get(&loc.doc) {
+                    Some(uri) => serde_json::to_writer(&mut out, uri).is_ok(),
+                    None => convert::write_uri_json(&d.path, &mut out),
+                };
+                let cursor = d.analysis.line_index.cursor(state.encoding);
+                written.then_some((uri_at..out.len(), cursor))
+            });
+            cur = Some(Run {
+                doc: loc.doc,
+                found,
+            });
+        } else if let Some((uri, _)) = cur.as_ref().and_then(|r| r.found.as_ref()) {
+            out.extend_from_within(uri.clone());
+        }
+        let Some((_, cursor)) = cur.as_mut().and_then(|r| r.found.as_mut()) else {
+            // No URI: leave the location out (and its comma).
+            out.truncate(at.saturating_sub(1));
+            continue;
+        };
+        let r = convert::range_at(cursor, loc.span);
+        out.extend_from_slice(b",\"range\":{\"start\":{\"line\":");
+        out.extend_from_slice(num.format(r.start.line).as_bytes());
+        out.extend_from_slice(b",\"character\":");
+        out.extend_from_slice(num.format(r.start.character).as_bytes());
+        out.extend_from_slice(b"},\"end\":{\"line\":");
+        out.extend_from_slice(num.format(r.end.line).as_bytes());
+        out.extend_from_slice(b",\"character\":");
+        out.extend_from_slice(num.format(r.end.character).as_bytes());
+        out.extend_from_slice(b"}}}");
+    }
+    out
+}
+
+pub(super) fn location(state: &State, loc: gazette_ide::Location) -> Option<Location> {
+    let uri = uri_of(state, state.corpus.path(loc.doc))?;
+    let li = &state.corpus.doc(loc.doc)?.analysis.line_index;
+    Some(Location {
+        uri,
+        range: convert::range(li, loc.span, state.encoding),
+    })
+}
+
+/// The command a code lens runs: arguments as VS Code's
+/// `editor.action.showReferences` takes them (uri, position, locations);
+/// the editor clients register it.
+const SHOW_REFERENCES: &str = "gazette.showReferences";
+
+pub(super) fn symbol_kind(k: EntityKind) -> SymbolKind {
+    match k {
+        EntityKind::Person => SymbolKind::CLASS,
+        EntityKind::Place => SymbolKind::NAMESPACE,
+        EntityKind::Org => SymbolKind::STRUCT,
+        EntityKind::Other => SymbolKind::OBJECT,
+    }
+}
+
+pub(super) fn group_name(k: EntityKind) -> &'static str {
+    match k {
+        EntityKind::Person => "Personen",
+        EntityKind::Place => "Orte",
+        EntityKind::Org => "Organisationen",
+        EntityKind::Other => "Sonstiges",
+    }
+}
+
+pub(super) fn uri_of(state: &State, path: &Path) -> Option<Uri> {
+    match state.open.get(path) {
+        Some(o) => Some(o.uri.clone()),
+        None => convert::path_to_uri(path),
+    }
+}
+
+/// A workspace edit replacing spans of corpus documents.
+pub(super) fn workspace_edit(
+    state: &State,
+    edits: impl Iterator<Item = (DocId, Span, String)>,
+) -> WorkspaceEdit {
+    let mut changes: std::collections::HashMap<Uri, Vec<TextEdit>> = Default::default();
+    for (doc, span, text) in edits {
+        let Some(entry) = state.corpus.doc(doc) else {
+            continue;
+        };
+        let Some(uri) = uri_of(state, &entry.path) else {
+            continue;
+        };
+        changes.entry(uri).or_default().push(TextEdit {
+            range: convert::range(&entry.analysis.line_index, span, state.encoding),
+            new_text: text,
+        });
+    }
+    WorkspaceEdit {
+        changes: Some(changes),
+        ..Default::default()
+    }
+}
+
+/// The workspace edit of a code action (creating gazette.toml if needed).
+pub(super) fn action_edit(
+    state: &State,
+    edits: &[gazette_ide::code_actions::Edit],
+) -> Option<WorkspaceEdit> {
+    use gazette_ide::code_actions::Edit as E;
+    let mut doc_edits = Vec::new();
+    let mut ops = Vec::new();
+    for e in edits {
+        match e {
+            E::Doc { doc, span, text } => doc_edits.push((*doc, *span, text.clone())),
+            E::Kb {
+                create,
+                offset,
+                text,
+            } => {
+                let path = state.kb.path.as_ref()?;
+                let uri = uri_of(state, path)?;
+                let kb_text = state.kb.text.clone().unwrap_or_default();
+                let li = gazette_core::text::position::LineIndex::new(&kb_text);
+                let pos = convert::position(&li, *offset, state.encoding);
+                if *create {
+                    ops.push(DocumentChangeOperation::Op(ResourceOp::Create(
+                        CreateFile {
+                            uri: uri.clone(),
+                            options: Some(CreateFileOptions {
+                                overwrite: Some(false),
+                                ignore_if_exists: Some(true),
+                            }),
+                            annotation_id: None,
+                        },
+                    )));
+                }
+                ops.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier {
+                        uri,
+                        version: state.open.get(path).map(|o| o.version),
+                    },
+                    edits: vec![OneOf::Left(TextEdit {
+                        range: Range {
+                            start: pos,
+                            end: pos,
+                        },
+                        new_text: text.clone(),
+                    })],
+                }));
+            }
+        }
+    }
+    if ops.is_empty() {
+        return Some(workspace_edit(state, doc_edits.into_iter()));
+    }
+    Some(WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Operations(ops)),
+        ..Default::default()
+    })
+}
+
+/// Semantic tokens of `doc`, delta-encoded.
+pub(super) fn tokens(state: &State, doc: DocId, range: Option<Span>) -> Option<SemanticTokens> {
+    let li = &state.corpus.doc(doc)?.analysis.line_index;
+    let enc = state.encoding;
+    let mut data = Vec::new();
+    let (mut pl, mut pc) = (0u32, 0u32);
+    for t in gazette_ide::semantic_tokens::semantic_tokens(&state.corpus, doc, range) {
+        let a = convert::position(li, t.span.start as usize, enc);
+        let b = convert::position(li, t.span.end as usize, enc);
+        let delta_line = a.line - pl;
+        let delta_start = if delta_line == 0 {
+            a.character - pc
+        } else {
+            a.character
+        };
+        data.push(SemanticToken {
+            delta_line,
+            delta_start,
+            length: b.character.saturating_sub(a.character),
+            token_type: t.token_type,
+            token_modifiers_bitset: t.modifiers,
+        });
+        (pl, pc) = (a.line, a.character);
+    }
+    Some(SemanticTokens {
+        result_id: None,
+        data,
+    })
+}
+
+/// A hover card: `markdown` about the name at `span`.
+pub(super) fn hover(state: &State, doc: DocId, span: Span, markdown: String) -> Option<Hover> {
+    let li = &state.corpus.doc(doc)?.analysis.line_index;
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: markdown,
+        }),
+        range: Some(convert::range(li, span, state.encoding)),
+    })
+}
+
+pub(super) fn highlights(
+    state: &State,
+    doc: DocId,
+    spans: Vec<Span>,
+) -> Option<Vec<DocumentHighlight>> {
+    let li = &state.corpus.doc(doc)?.analysis.line_index;
+    let highlight = |span| DocumentHighlight {
+        range: convert::range(li, span, state.encoding),
+        kind: Some(DocumentHighlightKind::TEXT),
+    };
+    Some(spans.into_iter().map(highlight).collect())
+}
+
+pub(super) fn prepare_rename(
+    state: &State,
+    doc: DocId,
+    (span, placeholder): (Span, String),
+) -> Option<PrepareRenameResponse> {
+    let li = &state.corpus.doc(doc)?.analysis.line_index;
+    Some(PrepareRenameResponse::RangeWithPlaceholder {
+        range: convert::range(li, span, state.encoding),
+        placeholder,
+    })
+}
+
+pub(super) fn rename(state: &State, edits: Vec<gazette_ide::rename::TextEdit>) -> WorkspaceEdit {
+    workspace_edit(
+        state,
+        edits.into_iter().map(|e| (e.doc, e.span, e.new_text)),
+    )
+}
+
+#[allow(deprecated)]
+pub(super) fn workspace_symbols(
+    state: &State,
+    found: &[gazette_core::corpus::EntityInfo],
+) -> WorkspaceSymbolResponse {
+    let symbol = |e: &gazette_core::corpus::EntityInfo| {
+        let loc = gazette_ide::symbols::definition_location(&state.corpus, e)?;
+        Some(SymbolInformation {
+            name: e.name.clone(),
+            kind: symbol_kind(e.kind),
+            tags: None,
+            deprecated: None,
+            location: location(state, loc)?,
+            container_name: Some(e.kind.label_de().to_string()),
+        })
+    };
+    WorkspaceSymbolResponse::Flat(found.iter().filter_map(symbol).collect())
+}
+
+/// A document's entities as symbols, one group per kind.
+pub(super) fn document_symbols(
+    state: &State,
+    doc: DocId,
+    groups: Vec<(EntityKind, Vec<gazette_ide::symbols::DocEntity>)>,
+) -> Option<DocumentSymbolResponse> {
+    let li = &state.corpus.doc(doc)?.analysis.line_index;
+    let range = |span| convert::range(li, span, state.encoding);
+    #[allow(deprecated)]
+    let symbol =
+        |name: String, detail: String, kind, span: Span, first: Span, children| DocumentSymbol {
+            name,
+            detail: Some(detail),
+            kind,
+            tags: None,
+            deprecated: None,
+            range: range(span),
+            selection_range: range(first),
+            children,
+        };
+    let entity = |e: &gazette_ide::symbols::DocEntity| {
+        let (first, last) = (e.spans[0], *e.spans.last().unwrap());
+        let span = Span::new(first.start as usize, last.end as usize);
+        let detail = format!("{}×", e.spans.len());
+        symbol(
+            e.name.clone(),
+            detail,
+            symbol_kind(e.kind),
+            span,
+            first,
+            None,
+        )
+    };
+    let group = |(kind, ents): (EntityKind, Vec<gazette_ide::symbols::DocEntity>)| {
+        let start = ents.iter().map(|e| e.spans[0].start).min().unwrap_or(0);
+        let end = ents.iter().map(|e| e.spans.last().unwrap().end).max();
+        let span = Span::new(start as usize, end.unwrap_or(0) as usize);
+        let children = ents.iter().map(entity).collect();
+        let (name, detail) = (group_name(kind).to_string(), ents.len().to_string());
+        symbol(
+            name,
+            detail,
+            SymbolKind::PACKAGE,
+            span,
+            ents[0].spans[0],
+            Some(children),
+        )
+    };
+    Some(DocumentSymbolResponse::Nested(
+        groups.into_iter().map(group).collect(),
+    ))
+}
+
+pub(super) fn inlay_hints(
+    state: &State,
+    doc: DocId,
+    hints: Vec<(usize, String)>,
+) -> Option<Vec<InlayHint>> {
+    let li = &state.corpus.doc(doc)?.analysis.line_index;
+    let hint = |(off, label)| InlayHint {
+        position: convert::position(li, off, state.encoding),
+        label: InlayHintLabel::String(label),
+        kind: None,
+        text_edits: None,
+        tooltip: None,
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    };
+    Some(hints.into_iter().map(hint).collect())
+}
+
+/// Code lenses whose command shows the entity's references (`uri`: the
+/// document's, as the client named it).
+pub(super) fn code_lenses(
+    state: &State,
+    doc: DocId,
+    uri: &Uri,
+    lenses: Vec<gazette_ide::lens::Lens>,
+) -> Option<Vec<CodeLens>> {
+    let li = &state.corpus.doc(doc)?.analysis.line_index;
+    let lens = |l: gazette_ide::lens::Lens| {
+        let range = convert::range(li, l.span, state.encoding);
+        let locs: Vec<Location> = l
+            .references
+            .iter()
+            .filter_map(|r| location(state, *r))
+            .collect();
+        let arguments = vec![
+            serde_json::json!(uri),
+            serde_json::json!(range.start),
+            serde_json::json!(locs),
+        ];
+        CodeLens {
+            range,
+            command: Some(Command {
+                title: l.title,
+                command: SHOW_REFERENCES.into(),
+                arguments: Some(arguments),
+            }),
+            data: None,
+        }
+    };
+    Some(lenses.into_iter().map(lens).collect())
+}
+
+pub(super) fn completion(
+    state: &State,
+    doc: DocId,
+    text: &str,
+    items: Vec<gazette_ide::completion::Completion>,
+) -> Option<CompletionResponse> {
+    let li = &state.corpus.doc(doc)?.analysis.line_index;
+    let item = |c: gazette_ide::completion::Completion| CompletionItem {
+        label: c.label.clone(),
+        kind: Some(match c.kind {
+            EntityKind::Person => CompletionItemKind::CLASS,
+            EntityKind::Place => CompletionItemKind::MODULE,
+            EntityKind::Org => CompletionItemKind::STRUCT,
+            EntityKind::Other => CompletionItemKind::VALUE,
+        }),
+        detail: Some(c.detail),
+        sort_text: Some(format!("{:04}", c.sort)),
+        filter_text: Some(text[c.replace.range()].to_string()),
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+            range: convert::range(li, c.replace, state.encoding),
+            new_text: c.label,
+        })),
+        ..Default::default()
+    };
+    Some(CompletionResponse::List(CompletionList {
+        is_incomplete: true,
+        items: items.into_iter().map(item).collect(),
+    }))
+}
+
+pub(super) fn document_links(
+    state: &State,
+    doc: DocId,
+    links: Vec<(Span, String)>,
+) -> Option<Vec<DocumentLink>> {
+    let li = &state.corpus.doc(doc)?.analysis.line_index;
+    let link = |(span, target): (Span, String)| {
+        Some(DocumentLink {
+            range: convert::range(li, span, state.encoding),
+            target: Some(target.parse().ok()?),
+            tooltip: None,
+            data: None,
+        })
+    };
+    Some(links.into_iter().filter_map(link).collect())
+}
+
+/// Code actions, each naming the diagnostics of `context` it fixes.
+pub(super) fn code_actions(
+    state: &State,
+    actions: Vec<gazette_ide::code_actions::Action>,
+    context: &[Diagnostic],
+) -> CodeActionResponse {
+    let fixed = |code: gazette_ide::DiagCode| {
+        let code = Some(NumberOrString::String(code.as_str().to_string()));
+        context.iter().filter(|d| d.code == code).cloned().collect()
+    };
+    let action = |a: gazette_ide::code_actions::Action| {
+        Some(CodeActionOrCommand::CodeAction(CodeAction {
+            title: a.title,
+            kind: Some(if a.quick_fix {
+                CodeActionKind::QUICKFIX
+            } else {
+                CodeActionKind::REFACTOR
+            }),
+            diagnostics: a.fixes.map(fixed),
+            edit: Some(action_edit(state, &a.edits)?),
+            is_preferred: a.preferred.then_some(true),
+            ..Default::default()
+        }))
+    };
+    actions.into_iter().filter_map(action).collect()
+}
+
+/// `gazette/entities`' answer: entities with their mentions as locations.
+pub(super) fn entities_json(state: &State, list: &[gazette_core::corpus::EntityInfo]) -> Value {
+    let entity = |e: &gazette_core::corpus::EntityInfo| {
+        let mention = |m: &gazette_core::corpus::ItemRef| {
+            let span = state.corpus.mention(*m).span();
+            let loc = location(state, gazette_ide::Location { doc: m.doc, span })?;
+            Some(serde_json::json!({"uri": loc.uri, "range": loc.range}))
+        };
+        let mentions: Vec<Value> = e.mentions.iter().filter_map(mention).collect();
+        let mut v = serde_json::json!({
+            "id": e.id,
+            "name": e.name,
+            // The semantic-token names editors already know.
+            "kind": match e.kind {
+                EntityKind::Org => "organization",
+                k => k.as_str(),
+            },
+            "mentions": mentions,
+        });
+        if let Some(k) = &e.kb_entry {
+            if let Some(d) = &k.description {
+                v["description"] = Value::String(d.clone());
+            }
+            if let Some(q) = &k.wikidata {
+                v["wikidata"] = Value::String(q.clone());
+            }
+        }
+        v
+    };
+    serde_json::json!({ "entities": list.iter().map(entity).collect::<Vec<_>>() })
+}
+
+/// What the server offers, with positions in `enc`.
+pub(super) fn initialize_result(
+    enc: gazette_core::text::position::PositionEncoding,
+) -> InitializeResult {
+    InitializeResult {
+        capabilities: ServerCapabilities {
+            position_encoding: Some(convert::encoding_kind(enc)),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(
+                TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                    ..Default::default()
+                },
+            )),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            definition_provider: Some(OneOf::Left(true)),
+            references_provider: Some(OneOf::Left(true)),
+            document_highlight_provider: Some(OneOf::Left(true)),
+            rename_provider: Some(OneOf::Right(RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: Default::default(),
+            })),
+            workspace_symbol_provider: Some(OneOf::Left(true)),
+            document_symbol_provider: Some(OneOf::Left(true)),
+            semantic_tokens_provider: Some(
+                SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
+                    legend: SemanticTokensLegend {
+                        token_types: gazette_ide::semantic_tokens::TOKEN_TYPES
+                            .iter()
+                            .map(|t| SemanticTokenType::new(t))
+                            .collect(),
+                        token_modifiers: gazette_ide::semantic_tokens::TOKEN_MODIFIERS
+                            .iter()
+                            .map(|t| SemanticTokenModifier::new(t))
+                            .collect(),
+                    },
+                    range: Some(true),
+                    full: Some(SemanticTokensFullOptions::Bool(true)),
+                    ..Default::default()
+                }),
+            ),
+            inlay_hint_provider: Some(OneOf::Left(true)),
+            code_lens_provider: Some(CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
+            completion_provider: Some(CompletionOptions {
+                trigger_characters: None,
+                ..Default::default()
+            }),
+            document_link_provider: Some(DocumentLinkOptions {
+                resolve_provider: Some(false),
+                work_done_progress_options: Default::default(),
+            }),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR]),
+                ..Default::default()
+            })),
+            ..Default::default()
+        },
+        server_info: Some(ServerInfo {
+            name: "gazette".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
+        offset_encoding: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::OpenDoc;
+    use std::path::PathBuf;
+
+    /// The JSON written in parts on several cores says what the typed
+    /// locations say, whatever the part size.
+    #[test]
+    fn locations_json_in_parts_equals_typed_locations() {
+        let mut state = State::new();
+        let ov = gazette_core::recognize::Overrides::default();
+        for (i, text) in [
+            "Olaf Scholz traf Emmanuel Macron.\nScholz: „Grüße“ an Macron.",
+            "Macron und Scholz.",
+            "Emmanuel Macron.",
+            "Olaf Scholz.",
+        ]
+        .iter()
+        .enumerate()
+        {
+            // Relative paths have no URI: their locations are left out
+            // (one sorts first, one last).
+            let path = match i {
+                1 => PathBuf::from("-relative/1.txt"),
+                3 => PathBuf::from("relative/3.txt"),
+                _ => PathBuf::from(format!("/corpus/Über uns/{i}.txt")),
+            };
+            state.corpus.set_document(
+                path.clone(),
+                Arc::new(gazette_core::analysis::analyze(text, &ov)),
+            );
+            // An open document keeps the URI the client gave it.
+            if i == 2 {
+                let uri: Uri = "untitled:Macron".parse().unwrap();
+                let (rope, version) = (ropey::Rope::from_str(text), 1);
+                state.open.insert(path, OpenDoc { uri, rope, version });
+            }
+        }
+        let mut locs = Vec::new();
+        for doc in state.corpus.doc_ids() {
+            for m in &state.corpus.doc(doc).unwrap().analysis.mentions {
+                locs.push(gazette_ide::Location {
+                    doc,
+                    span: m.span(),
+                });
+            }
+        }
+        assert!(locs.len() >= 6, "{locs:?}");
+        let typed = serde_json::to_value(locations(&state, locs.clone())).unwrap();
+        assert!(typed.as_array().unwrap().len() < locs.len());
+        assert!(typed.to_string().contains("untitled:Macron"));
+        for part in [1, 2, 5, 1000] {
+            let json = locations_json_in_parts(&state, &locs, part).concat();
+            let parsed: Value = serde_json::from_slice(&json).unwrap();
+            assert_eq!(parsed, typed, "part size {part}");
+        }
+        let none = locations_json_in_parts(&state, &[], 2).concat();
+        assert_eq!(none, b"[]");
+    }
+}

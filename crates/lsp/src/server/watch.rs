@@ -1,0 +1,209 @@
+//! Files changing on disk: the client's `didChangeWatchedFiles`, or our own
+//! watcher (notify) for clients without it.
+
+use super::kb;
+use super::publish::{self, PublishQueue};
+use crate::convert;
+use crate::state::State;
+use gazette_core::workspace::discover;
+use parking_lot::RwLock;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::Client;
+
+/// Asks the client to watch the corpus files for us.
+pub(super) fn spawn_watch_registration(client: Client) {
+    tokio::spawn(async move {
+        let opts = DidChangeWatchedFilesRegistrationOptions {
+            watchers: ["**/*.txt", "**/*.md", "**/gazette.toml"]
+                .iter()
+                .map(|g| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(g.to_string()),
+                    kind: None,
+                })
+                .collect(),
+        };
+        let reg = Registration {
+            id: "gazette-watch".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(opts).ok(),
+        };
+        if let Err(e) = client.register_capability(vec![reg]).await {
+            tracing::warn!("client refused file watching: {e}");
+        }
+    });
+}
+
+/// A fallback watcher (notify) for clients without didChangeWatchedFiles.
+pub(super) fn spawn_fallback_watcher(
+    state: Arc<RwLock<State>>,
+    publish: PublishQueue,
+    root: PathBuf,
+) {
+    use notify::{RecursiveMode, Watcher};
+    let (tx, mut rx) = mpsc::unbounded_channel::<PathBuf>();
+    let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| match ev {
+        Ok(ev) if changes_content(&ev.kind) => {
+            for p in ev.paths {
+                let _ = tx.send(p);
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::debug!("file watcher: {e}"),
+    });
+    let mut watcher = match watcher {
+        Ok(w) => w,
+        Err(e) => {
+            tracing::warn!("no file watcher: {e}");
+            return;
+        }
+    };
+    if let Err(e) = watcher.watch(&root, RecursiveMode::Recursive) {
+        tracing::warn!("cannot watch {}: {e}", root.display());
+        return;
+    }
+    tokio::spawn(async move {
+        let _keep = watcher;
+        while let Some(p) = rx.recv().await {
+            let s2 = state.clone();
+            let t2 = publish.clone();
+            let _ = tokio::task::spawn_blocking(move || file_changed_on_disk(&s2, &t2, p)).await;
+        }
+    });
+}
+
+/// A corpus file was created, changed or deleted on disk.
+pub(super) fn file_changed_on_disk(state: &Arc<RwLock<State>>, tx: &PublishQueue, path: PathBuf) {
+    {
+        let mut s = state.write();
+        if s.is_kb_path(&path) {
+            if s.open.contains_key(&path) {
+                return; // the editor's buffer is the truth
+            }
+            let (text, _) = s.read_kb_file();
+            if text == s.kb.text {
+                return;
+            }
+            let ticket = kb::kb_ticket(&mut s);
+            drop(s);
+            kb::update_kb(state, tx, ticket, text);
+            return;
+        }
+    }
+    // A new folder: its files may have been written before the watcher
+    // saw the folder, so look inside — only a folder of the workspace
+    // (an event naming `/usr` walked all of it).
+    if path.is_dir() {
+        let (root, cfg) = {
+            let s = state.read();
+            (s.root.clone(), s.config.clone())
+        };
+        let Some(root) = root.filter(|r| gazette_core::workspace::is_workspace_folder(r, &path))
+        else {
+            tracing::debug!("ignored a change outside the workspace: {}", path.display());
+            return;
+        };
+        for f in discover(&path, &cfg).unwrap_or_default() {
+            if f.starts_with(&root) {
+                file_changed_on_disk(state, tx, f);
+            }
+        }
+        return;
+    }
+    let (in_ws, is_open, max, root, overrides) = {
+        let s = state.read();
+        (
+            s.in_workspace(&path),
+            s.open.contains_key(&path),
+            s.config.max_file_size,
+            s.root.clone(),
+            s.overrides.clone(),
+        )
+    };
+    if !in_ws || is_open {
+        return;
+    }
+    let analysed = match gazette_core::workspace::read_text(&path, max, root.as_deref()) {
+        Ok(d) => Some(gazette_core::analysis::analyze_decoded(&d, &overrides)),
+        Err(gazette_core::workspace::SkipReason::Io(e))
+            if e.kind() == std::io::ErrorKind::NotFound =>
+        {
+            None
+        }
+        Err(e) => {
+            tracing::info!("{}: {e}", path.display());
+            None
+        }
+    };
+    let mut s = state.write();
+    if s.open.contains_key(&path) {
+        return;
+    }
+    replace_document(&mut s, tx, &path, analysed, convert::path_to_uri(&path));
+    publish::diagnostics_after_change(state, &mut s, tx, &path);
+}
+
+/// `path` is now `analysis`, or (`None`) no longer in the corpus, its
+/// diagnostics cleared at `uri`.
+pub(super) fn replace_document(
+    s: &mut State,
+    tx: &PublishQueue,
+    path: &Path,
+    analysis: Option<gazette_core::analysis::DocAnalysis>,
+    uri: Option<Uri>,
+) {
+    match analysis {
+        Some(a) => {
+            s.corpus.set_document(path.to_path_buf(), Arc::new(a));
+        }
+        None => {
+            s.corpus.remove_document(path);
+            publish::forget(s, tx, path, uri);
+        }
+    }
+}
+
+/// Whether a file event may mean new content: creation, removal, renaming,
+/// writing. Opening, reading and closing a file unwritten are not changes
+/// (inotify reports them; re-reading on them made every read of a corpus
+/// file — by `rg`, a backup, another indexer, or this server's own read on
+/// that event — re-analyse it, endlessly), nor are permission or timestamp
+/// changes alone.
+pub(super) fn changes_content(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => true,
+        EventKind::Any | EventKind::Other => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_content_events_count_as_changes() {
+        use notify::event::*;
+        let yes = [
+            EventKind::Create(CreateKind::File),
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            EventKind::Remove(RemoveKind::File),
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            EventKind::Any,
+        ];
+        let no = [
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            EventKind::Access(AccessKind::Read),
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::Permissions)),
+        ];
+        assert!(yes.iter().all(changes_content));
+        assert!(!no.iter().any(changes_content));
+    }
+}
