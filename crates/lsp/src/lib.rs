@@ -1,20 +1,18 @@
 //! The language server: a thin layer that turns LSP requests into
-//! [`gazette_ide`] queries over a shared [`State`].
+//! [`gazette_ide`] queries over a shared [`State`](state::State).
 //!
-//! Ordering rules (tower-lsp runs up to 4 handlers at once, see
-//! ARCHITECTURE.md): every handler that changes text applies its change
-//! synchronously, under the state lock, before its first `.await`; no lock is
-//! held across an `.await`; no handler awaits a request to the client
-//! (those run in spawned tasks); diagnostics go through one ordered channel
-//! to a single publisher task, so they reach the client in version order.
+//! Ordering rules (see ARCHITECTURE.md): the main loop ([`transport`])
+//! applies notifications one after another, in the order the client sent
+//! them, and every handler answers without waiting (requests to the
+//! client run in spawned tasks); no lock is held across an `.await`;
+//! diagnostics go through one ordered channel to a single publisher task,
+//! so they reach the client in version order.
 
 pub mod background;
 mod convert;
-pub mod guard;
 pub mod memory;
-mod output;
 mod server;
 mod state;
-mod wire_clock;
+pub mod transport;
 
 pub use server::{run_stdio, serve};

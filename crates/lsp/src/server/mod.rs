@@ -22,8 +22,8 @@ mod to_proto;
 mod watch;
 
 use super::convert::{self, uri_to_path};
-use super::output::Destination;
 use super::state::State;
+use super::transport::{self, Destination};
 use parking_lot::RwLock;
 use publish::PublishQueue;
 use serde_json::Value;
@@ -241,63 +241,22 @@ impl LanguageServer for Backend {
 /// Serves LSP on stdin/stdout until `exit` or the end of input; true when
 /// `shutdown` was answered first (exit code 0, else 1).
 pub async fn run_stdio() -> bool {
-    serve_with(stdio::input(), stdio::output()).await
+    serve_with(transport::stdio::input(), transport::stdio::output()).await
 }
 
-/// Standard input and output for the server. When they are pipes (as an
-/// editor starts a server) they are read and written directly, in
-/// non-blocking mode, on the runtime's own threads; tokio's `stdin()` and
-/// `stdout()` hand every read and write to its blocking thread pool, and
-/// the hops cost a hover's response 2–6 ms on a busy two-core machine.
-/// Anything else (a file, a terminal) goes through those.
-mod stdio {
-    use super::Destination;
-    use tokio::io::{AsyncRead, AsyncWrite};
-
-    pub fn input() -> Box<dyn AsyncRead + Unpin + Send> {
-        #[cfg(unix)]
-        {
-            use std::os::fd::AsFd;
-            let fd = std::io::stdin().as_fd().try_clone_to_owned();
-            if let Ok(pipe) = fd.and_then(tokio::net::unix::pipe::Receiver::from_owned_fd) {
-                return Box::new(pipe);
-            }
-        }
-        Box::new(tokio::io::stdin())
-    }
-
-    /// Standard output: a pipe, written to directly, where it is one.
-    pub fn output() -> Destination<Box<dyn AsyncWrite + Unpin + Send>> {
-        #[cfg(unix)]
-        {
-            use std::os::fd::AsFd;
-            let fd = std::io::stdout().as_fd().try_clone_to_owned();
-            let pipe = fd
-                .and_then(tokio::net::unix::pipe::Sender::from_owned_fd)
-                .and_then(super::super::output::Pipe::new);
-            if let Ok(pipe) = pipe {
-                return Destination::Pipe(pipe);
-            }
-        }
-        Destination::Stream(Box::new(tokio::io::stdout()))
-    }
-}
-
-/// Serves LSP over any byte streams (tests and fuzzing use in-memory ones),
-/// behind the framing and panic guard of [`super::guard`].
+/// Serves LSP over any byte streams (tests and fuzzing use in-memory ones).
 pub async fn serve<I, O>(input: I, output: O) -> bool
 where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
     O: tokio::io::AsyncWrite,
 {
-    serve_with(input, Destination::Stream(Box::pin(output))).await
+    serve_with(input, Destination::Stream(output)).await
 }
 
-/// As [`serve`], to any destination (see `output.rs`).
 async fn serve_with<I, O>(input: I, output: Destination<O>) -> bool
 where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
-    O: tokio::io::AsyncWrite + Unpin,
+    O: tokio::io::AsyncWrite,
 {
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("gazette/documentText", Backend::document_text)
@@ -306,16 +265,16 @@ where
     let raw = Arc::new(RawQueries {
         state: service.inner().state.clone(),
     });
-    super::guard::serve(input, output, service, socket, Some(raw)).await
+    transport::serve(input, output, service, socket, raw).await
 }
 
-/// Requests whose results can be huge, answered as JSON bytes (see
-/// [`super::output`]): the references of a name mentioned 100,000 times.
+/// Requests whose results can be huge, answered as JSON bytes: the
+/// references of a name mentioned 100,000 times.
 struct RawQueries {
     state: Arc<RwLock<State>>,
 }
 
-impl super::output::RawHandler for RawQueries {
+impl transport::RawHandler for RawQueries {
     fn handles(&self, method: &str) -> bool {
         method == "textDocument/references" && {
             let s = self.state.read();
@@ -323,7 +282,7 @@ impl super::output::RawHandler for RawQueries {
         }
     }
 
-    fn handle(&self, _method: &str, params: Value) -> Result<Vec<Vec<u8>>> {
+    fn handle(&self, params: Value) -> Result<Vec<Vec<u8>>> {
         request::references_json(&self.state, params)
     }
 }
