@@ -275,11 +275,7 @@ pub(super) fn spawn_indexing_with(
             let mut s = state.write();
             s.indexing_done = true;
             s.corpus.shrink_to_fit();
-            s.corpus
-                .doc_ids()
-                .iter()
-                .map(|&d| s.corpus.path(d).to_path_buf())
-                .collect()
+            publish::all_paths(&s)
         };
         publish::refresh_diagnostics_later(state.clone(), tx.clone(), paths, None);
         crate::memory::release_free_memory();

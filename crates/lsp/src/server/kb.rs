@@ -67,13 +67,8 @@ pub(super) fn kb_changed(
     recognition_changed: bool,
 ) {
     publish::queue_kb_diagnostics(s, tx);
-    let mut all: Vec<PathBuf> = s
-        .corpus
-        .doc_ids()
-        .iter()
-        .map(|&d| s.corpus.path(d).to_path_buf())
-        .filter(|p| !s.is_kb_path(p))
-        .collect();
+    let mut all = publish::all_paths(s);
+    all.retain(|p| !s.is_kb_path(p));
     let rediscover = std::mem::take(&mut s.kb.files_changed) && s.indexing_done;
     if !recognition_changed && !rediscover {
         publish::refresh_diagnostics_later(state_arc.clone(), tx.clone(), all, None);
@@ -147,12 +142,7 @@ pub(super) fn kb_changed(
                 }
             }
         }
-        let paths: Vec<PathBuf> = s
-            .corpus
-            .doc_ids()
-            .iter()
-            .map(|&d| s.corpus.path(d).to_path_buf())
-            .collect();
+        let paths = publish::all_paths(&s);
         drop(s);
         publish::refresh_diagnostics_later(state.clone(), tx, paths, None);
     });

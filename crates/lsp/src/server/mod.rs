@@ -143,6 +143,16 @@ fn workspace_root(params: &InitializeParams) -> Option<PathBuf> {
         .or_else(|| params.root_path.as_ref().map(PathBuf::from))
 }
 
+/// `LanguageServer` methods that call a request handler, as a table:
+/// `method(Params) -> Answer = handler;`.
+macro_rules! handlers {
+    ($($method:ident($params:ty) -> $answer:ty = $handler:path;)*) => {
+        $(async fn $method(&self, params: $params) -> Result<$answer> {
+            $handler(self, params)
+        })*
+    };
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         Backend::initialize(self, params)
@@ -170,71 +180,22 @@ impl LanguageServer for Backend {
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         notification::did_change_configuration(self, params)
     }
-    async fn prepare_rename(
-        &self,
-        params: TextDocumentPositionParams,
-    ) -> Result<Option<PrepareRenameResponse>> {
-        request::prepare_rename(self, params)
-    }
-    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        request::rename(self, params)
-    }
-    async fn symbol(
-        &self,
-        params: WorkspaceSymbolParams,
-    ) -> Result<Option<WorkspaceSymbolResponse>> {
-        request::workspace_symbol(self, params)
-    }
-    async fn document_symbol(
-        &self,
-        params: DocumentSymbolParams,
-    ) -> Result<Option<DocumentSymbolResponse>> {
-        request::document_symbol(self, params)
-    }
-    async fn semantic_tokens_full(
-        &self,
-        params: SemanticTokensParams,
-    ) -> Result<Option<SemanticTokensResult>> {
-        request::semantic_tokens_full(self, params)
-    }
-    async fn semantic_tokens_range(
-        &self,
-        params: SemanticTokensRangeParams,
-    ) -> Result<Option<SemanticTokensRangeResult>> {
-        request::semantic_tokens_range(self, params)
-    }
-    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        request::inlay_hint(self, params)
-    }
-    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        request::code_lens(self, params)
-    }
-    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        request::completion(self, params)
-    }
-    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        request::document_link(self, params)
-    }
-    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        request::code_action(self, params)
-    }
-    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        request::hover(self, params)
-    }
-    async fn goto_definition(
-        &self,
-        params: GotoDefinitionParams,
-    ) -> Result<Option<GotoDefinitionResponse>> {
-        request::definition(self, params)
-    }
-    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        request::references(self, params)
-    }
-    async fn document_highlight(
-        &self,
-        params: DocumentHighlightParams,
-    ) -> Result<Option<Vec<DocumentHighlight>>> {
-        request::document_highlight(self, params)
+    handlers! {
+        prepare_rename(TextDocumentPositionParams) -> Option<PrepareRenameResponse> = request::prepare_rename;
+        rename(RenameParams) -> Option<WorkspaceEdit> = request::rename;
+        symbol(WorkspaceSymbolParams) -> Option<WorkspaceSymbolResponse> = request::workspace_symbol;
+        document_symbol(DocumentSymbolParams) -> Option<DocumentSymbolResponse> = request::document_symbol;
+        semantic_tokens_full(SemanticTokensParams) -> Option<SemanticTokensResult> = request::semantic_tokens_full;
+        semantic_tokens_range(SemanticTokensRangeParams) -> Option<SemanticTokensRangeResult> = request::semantic_tokens_range;
+        inlay_hint(InlayHintParams) -> Option<Vec<InlayHint>> = request::inlay_hint;
+        code_lens(CodeLensParams) -> Option<Vec<CodeLens>> = request::code_lens;
+        completion(CompletionParams) -> Option<CompletionResponse> = request::completion;
+        document_link(DocumentLinkParams) -> Option<Vec<DocumentLink>> = request::document_link;
+        code_action(CodeActionParams) -> Option<CodeActionResponse> = request::code_action;
+        hover(HoverParams) -> Option<Hover> = request::hover;
+        goto_definition(GotoDefinitionParams) -> Option<GotoDefinitionResponse> = request::definition;
+        references(ReferenceParams) -> Option<Vec<Location>> = request::references;
+        document_highlight(DocumentHighlightParams) -> Option<Vec<DocumentHighlight>> = request::document_highlight;
     }
 }
 

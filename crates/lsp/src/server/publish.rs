@@ -303,6 +303,12 @@ pub(super) fn refresh_affected_after_pause(
     });
 }
 
+/// The paths of every document in the corpus.
+pub(super) fn all_paths(s: &State) -> Vec<PathBuf> {
+    let path = |&d| s.corpus.path(d).to_path_buf();
+    s.corpus.doc_ids().iter().map(path).collect()
+}
+
 /// Documents whose diagnostics may change after `changed` changed: open
 /// documents, documents that currently show diagnostics, and the changed one.
 pub(super) fn affected(state: &State, changed: &Path) -> Vec<PathBuf> {

@@ -7,7 +7,6 @@ use crate::state::State;
 use gazette_core::workspace::FileFilter;
 use parking_lot::RwLock;
 use serde_json::Value;
-use std::path::PathBuf;
 use std::sync::Arc;
 use tower_lsp_server::ls_types::{ConfigurationItem, MessageType};
 use tower_lsp_server::Client;
@@ -24,12 +23,7 @@ pub(super) fn changed(
     let (problems, files_changed) = {
         let mut s = state.write();
         let r = apply_settings(&mut s, v);
-        let all: Vec<PathBuf> = s
-            .corpus
-            .doc_ids()
-            .iter()
-            .map(|&d| s.corpus.path(d).to_path_buf())
-            .collect();
+        let all = publish::all_paths(&s);
         publish::refresh_diagnostics_later(state.clone(), tx.clone(), all, None);
         publish::queue_kb_diagnostics(&mut s, tx);
         r
