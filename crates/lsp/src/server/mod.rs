@@ -24,6 +24,7 @@ mod watch;
 use super::convert::{self, uri_to_path};
 use super::state::State;
 use super::transport::{self, Destination};
+use gazette_core::text::position::PositionEncoding;
 use parking_lot::RwLock;
 use publish::PublishQueue;
 use serde_json::Value;
@@ -95,33 +96,43 @@ impl Backend {
             .as_ref()
             .and_then(|g| g.position_encodings.as_deref());
         let enc = convert::negotiate(offered);
-        {
-            let mut s = self.state.write();
-            s.initialized = true;
-            s.encoding = enc;
-            s.root = workspace_root(&params).map(|r| std::fs::canonicalize(&r).unwrap_or(r));
-            s.cache_file = match std::env::var("GAZETTE_CACHE_DIR") {
-                Ok(v) if v == "off" => None,
-                _ => s
-                    .root
-                    .as_deref()
-                    .and_then(|r| gazette_core::cache::cache_file(r, None)),
-            };
-            let opts = params.initialization_options.as_ref();
-            let problems =
-                opts.map(|o| settings::apply_settings(&mut s, o.get("gazette").unwrap_or(o)).0);
-            let mut problems = problems.unwrap_or_default();
-            s.kb.path = s.root.as_ref().map(|r| r.join(gazette_core::kb::FILE_NAME));
-            if s.kb.path.is_some() {
-                let (text, problem) = s.read_kb_file();
-                problems.extend(problem);
-                s.set_kb_text(text);
-                publish::queue_kb_diagnostics(&mut s, &self.publish_tx);
-            }
-            settings::show_problems(&self.client, problems);
-        }
+        let root = workspace_root(&params).map(|r| std::fs::canonicalize(&r).unwrap_or(r));
+        let options = params.initialization_options.as_ref();
+        let options = options.map(|o| o.get("gazette").unwrap_or(o));
+        let problems = self.set_up(enc, root, options);
+        settings::show_problems(&self.client, problems);
         *self.client_flags.write() = ClientFlags::of(caps);
         Ok(to_proto::initialize_result(enc))
+    }
+
+    /// The session's encoding, workspace, index file, settings and
+    /// knowledge base; the problems to show the user.
+    fn set_up(
+        &self,
+        enc: PositionEncoding,
+        root: Option<PathBuf>,
+        options: Option<&Value>,
+    ) -> Vec<String> {
+        let mut s = self.state.write();
+        (s.initialized, s.encoding, s.root) = (true, enc, root);
+        s.cache_file = match std::env::var("GAZETTE_CACHE_DIR") {
+            Ok(v) if v == "off" => None,
+            _ => s
+                .root
+                .as_deref()
+                .and_then(|r| gazette_core::cache::cache_file(r, None)),
+        };
+        let mut problems = options
+            .map(|o| settings::apply_settings(&mut s, o).0)
+            .unwrap_or_default();
+        s.kb.path = s.root.as_ref().map(|r| r.join(gazette_core::kb::FILE_NAME));
+        if s.kb.path.is_some() {
+            let (text, problem) = s.read_kb_file();
+            problems.extend(problem);
+            s.set_kb_text(text);
+            publish::queue_kb_diagnostics(&mut s, &self.publish_tx);
+        }
+        problems
     }
 
     async fn document_text(&self, params: TextDocumentIdentifier) -> Result<Value> {
