@@ -71,34 +71,18 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let bytes = text.as_bytes();
         let mut line_starts = vec![0u32];
         let mut crlf = Vec::new();
         let mut wide = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b < 0x80 {
-                match b {
-                    b'\n' => {
-                        line_starts.push(i as u32 + 1);
-                    }
-                    b'\r' => {
-                        if bytes.get(i + 1) == Some(&b'\n') {
-                            crlf.push(line_starts.len() as u32 - 1);
-                            i += 1;
-                        }
-                        line_starts.push(i as u32 + 1);
-                    }
-                    _ => {}
-                }
-                i += 1;
-            } else {
-                let c = text[i..].chars().next().unwrap();
-                wide.push(((i as u32) << 2) | (c.len_utf8() as u32 - 1));
-                i += c.len_utf8();
-            }
-        }
+        scan(
+            text,
+            0,
+            text.len(),
+            0,
+            &mut line_starts,
+            &mut crlf,
+            &mut wide,
+        );
         // Kept for the document's lifetime: no spare capacity.
         line_starts.shrink_to_fit();
         crlf.shrink_to_fit();
@@ -109,6 +93,83 @@ impl LineIndex {
             wide,
             len: text.len() as u32,
         }
+    }
+
+    /// Updates the index for an edit: bytes `old` of the indexed text were
+    /// replaced, giving `new_text`. Only the lines the edit touches are
+    /// scanned again (a keystroke in a file of 10^5 lines); the rest shift.
+    /// Equal to `LineIndex::new(new_text)` (tested).
+    pub fn splice(&mut self, old: std::ops::Range<usize>, new_text: &str) {
+        let delta = new_text.len() as i64 - self.len as i64;
+        let fits = old.start <= old.end
+            && old.end <= self.len as usize
+            && (old.end - old.start) as i64 + delta >= 0;
+        let bytes = new_text.as_bytes();
+        // The lines holding the edit: from the start of the first to the
+        // start of the line after the last (or the end).
+        let first = self.line_of(old.start);
+        let last = self.line_of(old.end);
+        let w0 = self.line_starts[first] as usize;
+        let w1 = self
+            .line_starts
+            .get(last + 1)
+            .map_or(self.len as usize, |&s| s as usize);
+        let nw1 = (w1 as i64 + delta) as usize;
+        // A lone `\r` just before the window could pair with a `\n` the edit
+        // put first in it; and a window must end at a line start or the end.
+        if !fits
+            || (w0 > 0 && bytes.get(w0 - 1) == Some(&b'\r'))
+            || nw1 < w0
+            || nw1 > bytes.len()
+            || !new_text.is_char_boundary(w0)
+            || !new_text.is_char_boundary(nw1)
+        {
+            *self = LineIndex::new(new_text);
+            return;
+        }
+        let (mut starts, mut crlf, mut wide) = (Vec::new(), Vec::new(), Vec::new());
+        let end = scan(
+            new_text,
+            w0,
+            nw1,
+            first as u32,
+            &mut starts,
+            &mut crlf,
+            &mut wide,
+        );
+        if end != nw1 {
+            // The window's last `\r` took a `\n` after it (cannot happen
+            // when the window ends at a line start; be safe).
+            *self = LineIndex::new(new_text);
+            return;
+        }
+        let shift = |x: u32| (x as i64 + delta) as u32;
+        // Line starts in (w0, w1] are replaced; later ones shift.
+        let a = self.line_starts.partition_point(|&s| s as usize <= w0);
+        let b = self.line_starts.partition_point(|&s| s as usize <= w1);
+        let line_delta = starts.len() as i64 - (b - a) as i64;
+        let n = starts.len();
+        self.line_starts.splice(a..b, starts);
+        self.line_starts[a + n..]
+            .iter_mut()
+            .for_each(|s| *s = shift(*s));
+        // Lines `first..=last` end inside the window; later line numbers shift.
+        let a = self.crlf.partition_point(|&l| (l as usize) < first);
+        let b = self.crlf.partition_point(|&l| (l as usize) <= last);
+        let n = crlf.len();
+        self.crlf.splice(a..b, crlf);
+        self.crlf[a + n..]
+            .iter_mut()
+            .for_each(|l| *l = (*l as i64 + line_delta) as u32);
+        // Multi-byte characters in [w0, w1) are replaced; later ones shift.
+        let a = self.wide.partition_point(|&w| ((w >> 2) as usize) < w0);
+        let b = self.wide.partition_point(|&w| ((w >> 2) as usize) < w1);
+        let n = wide.len();
+        self.wide.splice(a..b, wide);
+        self.wide[a + n..]
+            .iter_mut()
+            .for_each(|w| *w = (shift(*w >> 2) << 2) | (*w & 3));
+        self.len = new_text.len() as u32;
     }
 
     /// Heap bytes held.
@@ -405,6 +466,51 @@ impl Cursor<'_> {
     }
 }
 
+/// Indexes `text[from..to]` as [`LineIndex::new`] does the whole text:
+/// pushes the start of every line that begins after `from` (up to `to`),
+/// the number of every line ending in `\r\n` (`line` is the number of the
+/// line `from` is in) and every multi-byte character. Returns where it
+/// stopped: `to`, or one byte past it when a `\r` at `to - 1` was followed
+/// by a `\n`.
+fn scan(
+    text: &str,
+    from: usize,
+    to: usize,
+    mut line: u32,
+    line_starts: &mut Vec<u32>,
+    crlf: &mut Vec<u32>,
+    wide: &mut Vec<u32>,
+) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < to {
+        let b = bytes[i];
+        if b < 0x80 {
+            match b {
+                b'\n' => {
+                    line_starts.push(i as u32 + 1);
+                    line += 1;
+                }
+                b'\r' => {
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        crlf.push(line);
+                        i += 1;
+                    }
+                    line_starts.push(i as u32 + 1);
+                    line += 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        } else {
+            let c = text[i..].chars().next().unwrap();
+            wide.push(((i as u32) << 2) | (c.len_utf8() as u32 - 1));
+            i += c.len_utf8();
+        }
+    }
+    i
+}
+
 /// (offset, UTF-8 length, UTF-16 length) of a packed wide character.
 #[inline]
 fn unpack_wide(w: u32) -> (u32, u8, u8) {
@@ -686,6 +792,23 @@ mod tests {
                     );
                 }
             }
+        }
+
+        #[test]
+        fn splice_equals_indexing_the_new_text(
+            text in arb_text(),
+            at in 0usize..200,
+            len in 0usize..8,
+            insert in arb_text(),
+        ) {
+            // An edit on character boundaries, as editors send them.
+            let at = floor_char_boundary(&text, at.min(text.len()));
+            let end = floor_char_boundary(&text, (at + len).min(text.len()));
+            let mut new_text = text.clone();
+            new_text.replace_range(at..end, &insert);
+            let mut idx = LineIndex::new(&text);
+            idx.splice(at..end, &new_text);
+            prop_assert_eq!(idx, LineIndex::new(&new_text), "{:?} {}..{} -> {:?}", text, at, end, new_text);
         }
 
         #[test]
