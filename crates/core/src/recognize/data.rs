@@ -63,9 +63,19 @@ pub(crate) struct PhraseTable {
     pub phrases: Vec<Phrase>,
     /// Upper-case single-word entries ("NATO"), for title-case variants ("Nato").
     pub acronyms: WordSet,
+    /// For a table of the knowledge base: the entry each phrase came from
+    /// (parallel to `phrases`; empty for the gazetteers), so that a
+    /// [`PhrasePatch`] can hide an entry's phrases.
+    pub origins: Vec<u32>,
 }
 
 impl PhraseTable {
+    /// [`Self::add`] for a phrase of knowledge-base entry `origin`.
+    pub fn add_from(&mut self, origin: u32, surface: &str, kind: EntityKind, norm: &str) {
+        self.add(surface, kind, norm);
+        self.origins.resize(self.phrases.len(), origin);
+    }
+
     pub fn add(&mut self, surface: &str, kind: EntityKind, norm: &str) {
         // Most entries are one plain word ("Tübingen"): no need to tokenize.
         if !surface.is_empty() && surface.chars().all(char::is_alphabetic) {
@@ -127,6 +137,78 @@ impl PhraseTable {
             norm: norm.into(),
         });
     }
+}
+
+/// Knowledge-base entries replaced since their [`PhraseTable`] was built
+/// (a keystroke in one entry of `gazette.toml` of 10^5 entries): the
+/// table's phrases from those entries are hidden and the entries' current
+/// phrases are in a small table of their own.
+#[derive(Default)]
+pub(crate) struct PhrasePatch {
+    pub hidden: FxHashSet<u32>,
+    pub table: PhraseTable,
+}
+
+/// A phrase table as the recogniser reads it: the table, less the entries
+/// a patch hides, plus the patch's own phrases. Where two phrases would do
+/// equally well the first listed wins, and a patched entry's phrases are
+/// listed where the entry is (by entry, then as added): the answers are
+/// those of a table built again from every entry.
+#[derive(Clone, Copy)]
+pub(crate) struct Phrases<'a> {
+    pub base: &'a PhraseTable,
+    pub patch: Option<&'a PhrasePatch>,
+}
+
+impl<'a> Phrases<'a> {
+    pub fn of(table: &'a PhraseTable) -> Phrases<'a> {
+        Phrases {
+            base: table,
+            patch: None,
+        }
+    }
+
+    /// The phrases whose first word hashes like `first`, each with its
+    /// place in the listing (smaller: listed first), in no set order.
+    pub fn starting(&self, first: &str) -> impl Iterator<Item = (u64, &'a Phrase)> + 'a {
+        let hk = h(first);
+        let in_table = move |t: &'a PhraseTable| t.by_first.get(&hk).into_iter().flatten();
+        let (base, hidden) = (self.base, self.patch.map(|p| &p.hidden));
+        let shown = move |k: &u32| {
+            !hidden.is_some_and(|h| base.origins.get(*k as usize).is_some_and(|o| h.contains(o)))
+        };
+        let patch = self.patch.map(|p| &p.table);
+        in_table(base)
+            .copied()
+            .filter(shown)
+            .map(move |k| (listing(base, k), &base.phrases[k as usize]))
+            .chain(patch.into_iter().flat_map(move |t| {
+                in_table(t).map(move |&k| (listing(t, k), &t.phrases[k as usize]))
+            }))
+    }
+
+    /// The first listed one-word phrase whose word hashes like `w`.
+    pub fn single_word(&self, w: &str) -> Option<&'a Phrase> {
+        self.starting(w)
+            .filter(|(_, p)| p.words.len() == 1)
+            .min_by_key(|(order, _)| *order)
+            .map(|(_, p)| p)
+    }
+
+    /// Is `w` perhaps listed as an upper-case single word ("NATO")? The
+    /// table's set may still hold a word of an entry the patch hides: a
+    /// caller takes the word only with [`Self::single_word`], which does
+    /// not find hidden phrases.
+    pub fn maybe_acronym(&self, w: &str) -> bool {
+        self.base.acronyms.contains(w) || self.patch.is_some_and(|p| p.table.acronyms.contains(w))
+    }
+}
+
+/// The place of phrase `k` of `table` in the listing: by entry, then by
+/// place in the table (a gazetteer's phrases have no entry).
+fn listing(table: &PhraseTable, k: u32) -> u64 {
+    let origin = table.origins.get(k as usize).copied().unwrap_or(0);
+    (u64::from(origin) << 32) | u64::from(k)
 }
 
 /// Adjective stems in names: "Europäisch-e", "Vereinigt-e", "Weiß-es", "Rot-es".

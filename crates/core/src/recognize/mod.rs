@@ -26,7 +26,7 @@ mod rules;
 
 use crate::model::{EntityKind, FoundName, Source, Span};
 use crate::text::tokenize::{TokenKind, Tokenized};
-use data::{is_all_caps, Data, PhraseTable};
+use data::{is_all_caps, Data, PhrasePatch, PhraseTable, Phrases};
 use std::sync::OnceLock;
 
 /// The recognizer: immutable gazetteers and cue lists, shared by all threads.
@@ -47,13 +47,27 @@ pub struct Proposal {
 /// names and non-names. The names are compiled into a phrase table once,
 /// when the overrides are made (not per analysed document: with 10^5
 /// entries that was most of every article's analysis); clones share it.
+/// A keystroke in one entry replaces that entry's names in a small patch
+/// ([`Self::replace_entry`]) instead of compiling every entry again.
 #[derive(Clone, Default)]
 pub struct Overrides {
     names: std::sync::Arc<[OverrideName]>,
+    /// The knowledge-base entry each of `names` came from (parallel).
+    origins: std::sync::Arc<[u32]>,
     ignore: std::sync::Arc<[String]>,
     /// The ignore list in lower case, as matched.
     ignore_lower: std::sync::Arc<[String]>,
     table: std::sync::Arc<PhraseTable>,
+    /// Entries replaced since `names` and `table` were made.
+    patch: Option<std::sync::Arc<Patch>>,
+}
+
+/// The entries [`Overrides::replace_entry`] replaced: their names now, and
+/// the phrases compiled from them.
+#[derive(Default)]
+struct Patch {
+    entries: std::collections::BTreeMap<u32, Vec<OverrideName>>,
+    phrases: PhrasePatch,
 }
 
 /// How many items a step of freeing drops before it pauses.
@@ -66,9 +80,11 @@ impl Overrides {
     pub fn free_in_steps(self, pause: &mut dyn FnMut()) {
         let Overrides {
             mut names,
+            origins,
             ignore,
             ignore_lower,
             mut table,
+            patch,
         } = self;
         if let Some(names) = std::sync::Arc::get_mut(&mut names) {
             for chunk in names.chunks_mut(FREE_STEP) {
@@ -79,7 +95,7 @@ impl Overrides {
                 pause();
             }
         }
-        drop((names, ignore, ignore_lower));
+        drop((names, origins, ignore, ignore_lower, patch));
         if let Some(table) = std::sync::Arc::get_mut(&mut table) {
             let mut phrases = std::mem::take(&mut table.phrases);
             while !phrases.is_empty() {
@@ -100,22 +116,97 @@ impl Overrides {
         drop(table);
     }
 
+    /// Overrides of `names`, each its own entry.
     pub fn new(names: Vec<OverrideName>, ignore: Vec<String>) -> Overrides {
+        let origins = (0..names.len() as u32).collect();
+        Overrides::with_origins(names, origins, ignore)
+    }
+
+    /// Overrides of `names`, the knowledge-base entry each came from in
+    /// `origins` (parallel, in entry order): what
+    /// [`Self::replace_entry`] replaces.
+    pub fn with_origins(
+        names: Vec<OverrideName>,
+        origins: Vec<u32>,
+        ignore: Vec<String>,
+    ) -> Overrides {
+        debug_assert_eq!(names.len(), origins.len());
         let mut table = PhraseTable::default();
-        for o in &names {
-            table.add(&o.surface, o.kind, &o.canonical);
+        for (o, &origin) in names.iter().zip(&origins) {
+            table.add_from(origin, &o.surface, o.kind, &o.canonical);
         }
         Overrides {
             names: names.into(),
+            origins: origins.into(),
             ignore_lower: ignore.iter().map(|s| s.to_lowercase()).collect(),
             ignore: ignore.into(),
             table: std::sync::Arc::new(table),
+            patch: None,
         }
     }
 
-    /// The extra names (surface, kind, canonical name).
-    pub fn names(&self) -> &[OverrideName] {
-        &self.names
+    /// These overrides with entry `entry`'s names replaced by `names` (a
+    /// keystroke in that entry): the compiled table is shared, the entry's
+    /// old phrases are hidden and its new ones compiled on their own.
+    /// Costs the replaced entries' names, not the table's (see
+    /// [`Self::patched_entries`]); matches exactly as overrides made again
+    /// from every entry would (tested).
+    pub fn replace_entry(&self, entry: u32, names: Vec<OverrideName>) -> Overrides {
+        let mut entries = self
+            .patch
+            .as_ref()
+            .map(|p| p.entries.clone())
+            .unwrap_or_default();
+        entries.insert(entry, names);
+        let mut phrases = PhrasePatch::default();
+        for (&e, names) in &entries {
+            phrases.hidden.insert(e);
+            for o in names {
+                phrases.table.add_from(e, &o.surface, o.kind, &o.canonical);
+            }
+        }
+        Overrides {
+            patch: Some(std::sync::Arc::new(Patch { entries, phrases })),
+            ..self.clone()
+        }
+    }
+
+    /// How many entries [`Self::replace_entry`] replaced (each replacement
+    /// compiles all of them again).
+    pub fn patched_entries(&self) -> usize {
+        self.patch.as_ref().map_or(0, |p| p.entries.len())
+    }
+
+    /// The extra names (surface, kind, canonical name), by entry.
+    pub fn names(&self) -> Vec<OverrideName> {
+        let Some(patch) = &self.patch else {
+            return self.names.to_vec();
+        };
+        let mut out: Vec<(u32, OverrideName)> = self
+            .origins
+            .iter()
+            .zip(self.names.iter())
+            .filter(|(o, _)| !patch.entries.contains_key(o))
+            .map(|(&o, n)| (o, n.clone()))
+            .collect();
+        for (&e, names) in &patch.entries {
+            out.extend(names.iter().map(|n| (e, n.clone())));
+        }
+        out.sort_by_key(|(o, _)| *o);
+        out.into_iter().map(|(_, n)| n).collect()
+    }
+
+    /// Whether there are any names to match.
+    fn has_names(&self) -> bool {
+        !self.names.is_empty() || self.patch.is_some()
+    }
+
+    /// The compiled names, as matched.
+    fn phrases(&self) -> Phrases<'_> {
+        Phrases {
+            base: &self.table,
+            patch: self.patch.as_deref().map(|p| &p.phrases),
+        }
     }
 
     /// The surfaces that are not names.

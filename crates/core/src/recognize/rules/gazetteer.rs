@@ -4,6 +4,7 @@
 use super::phrases::match_phrases;
 use super::{Context, Rule};
 use crate::model::Source;
+use crate::recognize::data::Phrases;
 use crate::recognize::Cand;
 
 pub(super) struct Gazetteer;
@@ -14,7 +15,13 @@ impl Rule for Gazetteer {
     }
 
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
-        match_phrases(cx.r, cx.toks, &cx.r.d.names, Source::Gazetteer, out);
+        match_phrases(
+            cx.r,
+            cx.toks,
+            Phrases::of(&cx.r.d.names),
+            Source::Gazetteer,
+            out,
+        );
     }
 }
 

@@ -14,11 +14,11 @@ impl Rule for KnowledgeBase {
     }
 
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
-        if !cx.overrides.names.is_empty() {
+        if cx.overrides.has_names() {
             match_phrases(
                 cx.r,
                 cx.toks,
-                &cx.overrides.table,
+                cx.overrides.phrases(),
                 Source::KnowledgeBase,
                 out,
             );
@@ -78,5 +78,86 @@ mod tests {
     fn nothing_without_a_knowledge_base() {
         let t = "Der Kremlchef Wowa sprach mit Jens Stoltenberg in Berlin.";
         assert!(cands_with(&KnowledgeBase, t, &[], &Overrides::default()).is_empty());
+    }
+
+    /// Surfaces that share first words, lengths and acronyms, so that
+    /// which phrase is listed first decides ties.
+    const WORDS: &[&str] = &[
+        "Nord",
+        "Nord Stream",
+        "NATO",
+        "Nato",
+        "Berg",
+        "Bergs",
+        "Anna Berg",
+        "ANNA",
+        "Stream",
+        "Europäische Union",
+        "europäisch",
+        "Nord Berg",
+    ];
+
+    fn entry(names: &[usize], kind: usize, canonical: usize) -> Vec<OverrideName> {
+        let kinds = [EntityKind::Person, EntityKind::Place, EntityKind::Org];
+        names
+            .iter()
+            .map(|&n| OverrideName {
+                surface: WORDS[n % WORDS.len()].into(),
+                kind: kinds[kind % 3],
+                canonical: WORDS[canonical % WORDS.len()].into(),
+            })
+            .collect()
+    }
+
+    fn flat(entries: &[Vec<OverrideName>]) -> Overrides {
+        let mut names = Vec::new();
+        let mut origins = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            names.extend(e.iter().cloned());
+            origins.extend(std::iter::repeat_n(i as u32, e.len()));
+        }
+        Overrides::with_origins(names, origins, vec![])
+    }
+
+    fn found(o: &Overrides, text: &str) -> Vec<(usize, usize, EntityKind, String)> {
+        cands_with(&KnowledgeBase, text, &[], o)
+            .into_iter()
+            .map(|c| (c.start, c.end, c.kind, c.norm))
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Entries replaced one at a time in a patch match exactly as
+        /// overrides compiled again from every entry.
+        #[test]
+        fn replaced_entries_match_as_compiled_afresh(
+            entries in proptest::collection::vec(
+                (proptest::collection::vec(0usize..40, 1..4), 0usize..3, 0usize..40), 1..6),
+            replacements in proptest::collection::vec(
+                (0usize..6, proptest::collection::vec(0usize..40, 0..4), 0usize..3, 0usize..40), 1..6),
+        ) {
+            let mut now: Vec<Vec<OverrideName>> =
+                entries.iter().map(|(n, k, c)| entry(n, *k, *c)).collect();
+            let mut patched = flat(&now);
+            let text = format!(
+                "{}. Die Nato-Truppen und Nords. NORD STREAM, Bergs Plan, Europäischen Union.",
+                WORDS.join(" und ")
+            );
+            for (at, names, kind, canonical) in replacements {
+                let at = at % now.len();
+                now[at] = entry(&names, kind, canonical);
+                patched = patched.replace_entry(at as u32, now[at].clone());
+                let fresh = flat(&now);
+                proptest::prop_assert_eq!(found(&patched, &text), found(&fresh, &text));
+                let names = |o: &Overrides| {
+                    o.names()
+                        .into_iter()
+                        .map(|n| (n.surface, n.kind, n.canonical))
+                        .collect::<Vec<_>>()
+                };
+                proptest::prop_assert_eq!(names(&patched), names(&fresh));
+            }
+            proptest::prop_assert!(patched.patched_entries() >= 1);
+        }
     }
 }

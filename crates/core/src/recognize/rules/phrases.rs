@@ -4,15 +4,15 @@
 //! compound ("NATO-Truppen").
 
 use crate::model::Source;
-use crate::recognize::data::{self, is_all_caps, PhraseTable};
-use crate::recognize::lexicon::{cand, single_word, strip_gen};
+use crate::recognize::data::{self, is_all_caps, Phrase, PhraseTable, Phrases};
+use crate::recognize::lexicon::{cand, strip_gen};
 use crate::recognize::{Cand, Recognizer, Tok};
 
 /// Pushes a candidate of `source` for every phrase of `table` in `toks`.
 pub(super) fn match_phrases(
     r: &Recognizer,
     toks: &[Tok],
-    table: &PhraseTable,
+    table: Phrases<'_>,
     source: Source,
     out: &mut Vec<Cand>,
 ) {
@@ -21,8 +21,7 @@ pub(super) fn match_phrases(
         if !t.word {
             continue;
         }
-        if let Some((len, idx, gen)) = best_phrase(toks, i, table) {
-            let p = &table.phrases[idx as usize];
+        if let Some((len, p, gen)) = best_phrase(toks, i, table) {
             let _ = gen;
             if len == 1
                 && source != Source::KnowledgeBase
@@ -48,19 +47,14 @@ pub(super) fn match_phrases(
         // Title-case acronyms: "Nato".
         if t.cap && !t.caps && (3..=6).contains(&t.text.len()) && t.text.is_ascii() {
             let up = t.text.to_uppercase();
-            if table.acronyms.contains(&up) && !r.is_common(t.text) {
-                let idx = table.by_first.get(&data::h(&up)).and_then(|v| {
-                    v.iter()
-                        .copied()
-                        .find(|&k| table.phrases[k as usize].words.len() == 1)
-                });
-                if let Some(idx) = idx {
+            if table.maybe_acronym(&up) && !r.is_common(t.text) {
+                if let Some(p) = table.single_word(&up) {
                     out.push(Cand {
                         start: t.start,
                         end: t.end,
                         t0: i,
                         t1: i + 1,
-                        kind: table.phrases[idx as usize].kind,
+                        kind: p.kind,
                         norm: t.text.to_string(),
                         role: None,
                         source,
@@ -76,8 +70,7 @@ pub(super) fn match_phrases(
             if !rest.chars().next().is_some_and(char::is_uppercase) {
                 continue; // "US-amerikanische": a derived adjective
             }
-            if let Some(idx) = single_word(table, head) {
-                let p = &table.phrases[idx as usize];
+            if let Some(p) = table.single_word(head) {
                 // A place joined to a name is one place ("Allensbach-Hegne",
                 // "Mechernich-Kommern"): every part capitalised, none a
                 // common noun or itself a name's compound head ("Berlin-Besuch").
@@ -136,44 +129,47 @@ pub(super) fn longest_listed_prefix(table: &PhraseTable, words: &[String]) -> Op
 }
 
 /// The longest phrase of `table` starting at token `i`; the last word may
-/// carry a genitive -s/-es. Returns (token count, phrase index, genitive).
-fn best_phrase(toks: &[Tok], i: usize, table: &PhraseTable) -> Option<(usize, u32, bool)> {
+/// carry a genitive -s/-es. Returns (token count, phrase, genitive); of
+/// equally long ones, the first listed.
+fn best_phrase<'t>(
+    toks: &[Tok],
+    i: usize,
+    table: Phrases<'t>,
+) -> Option<(usize, &'t Phrase, bool)> {
     let first = toks[i].text;
-    let mut best: Option<(usize, u32, bool)> = None;
-    let consider = |best: &mut Option<(usize, u32, bool)>, key: &str, gen_first: bool| {
-        let Some(list) = table.by_first.get(&data::h(key)) else {
-            return;
+    let mut best: Option<(usize, u64, &Phrase, bool)> = None;
+    let consider =
+        |best: &mut Option<(usize, u64, &'t Phrase, bool)>, key: &str, gen_first: bool| {
+            for (order, p) in table.starting(key) {
+                let n = p.words.len();
+                if gen_first && n != 1 {
+                    continue;
+                }
+                let beaten = best.is_some_and(|(l, o, _, _)| l > n || (l == n && o < order));
+                if i + n > toks.len() || beaten {
+                    continue;
+                }
+                let mut gen = gen_first;
+                let ok = (1..n).all(|k| {
+                    let t = &toks[i + k];
+                    if t.line_start {
+                        return false;
+                    }
+                    let w = &*p.words[k];
+                    if t.text == w {
+                        return true;
+                    }
+                    if k == n - 1 && is_gen_of(t.text, w) {
+                        gen = true;
+                        return true;
+                    }
+                    false
+                });
+                if ok {
+                    *best = Some((n, order, p, gen));
+                }
+            }
         };
-        for &idx in list {
-            let p = &table.phrases[idx as usize];
-            let n = p.words.len();
-            if gen_first && n != 1 {
-                continue;
-            }
-            if i + n > toks.len() || best.is_some_and(|(l, _, _)| l >= n) {
-                continue;
-            }
-            let mut gen = gen_first;
-            let ok = (1..n).all(|k| {
-                let t = &toks[i + k];
-                if t.line_start {
-                    return false;
-                }
-                let w = &*p.words[k];
-                if t.text == w {
-                    return true;
-                }
-                if k == n - 1 && is_gen_of(t.text, w) {
-                    gen = true;
-                    return true;
-                }
-                false
-            });
-            if ok {
-                *best = Some((n, idx, gen));
-            }
-        }
-    };
     consider(&mut best, first, false);
     if best.is_none() {
         if let Some(stem) = strip_gen(first) {
@@ -185,7 +181,7 @@ fn best_phrase(toks: &[Tok], i: usize, table: &PhraseTable) -> Option<(usize, u3
         }
     }
     // Single words need a capital (or a known lower-case name like "dpa").
-    best
+    best.map(|(n, _, p, gen)| (n, p, gen))
 }
 
 fn is_gen_of(w: &str, base: &str) -> bool {
