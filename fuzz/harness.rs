@@ -195,12 +195,29 @@ pub fn config(data: &[u8]) {
     let Some(kb) = kb else {
         return;
     };
-    for e in &kb.entities {
-        for s in std::iter::once(e.name_span).chain(e.alias_spans.iter().copied()) {
+    for i in 0..kb.entities.len() {
+        for s in std::iter::once(kb.name_span(i)).chain(kb.alias_spans(i)) {
             assert!(
                 text.get(s.range()).is_some(),
                 "entry span {s:?} off the text"
             );
+            assert!(kb.entry_at(s).is_some(), "entry span {s:?} not found");
+        }
+    }
+    // A letter typed at the end of the first name: taken in place or not,
+    // never other than parsing the new text.
+    if !kb.entities.is_empty() {
+        let at = kb.name_span(0).end as usize;
+        let mut new_text = text.to_string();
+        new_text.insert(at, 'x');
+        let (mut edited, mut edited_errors) = (kb.clone(), errors.clone());
+        if edited
+            .edit(&mut edited_errors, at..at, 1, &new_text)
+            .is_some()
+        {
+            let (fresh, fresh_errors) = gazette_core::kb::parse(&new_text);
+            assert_eq!(Some(edited), fresh, "an entry edited in place");
+            assert_eq!(edited_errors, fresh_errors);
         }
     }
     let overrides = kb.overrides();

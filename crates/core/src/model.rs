@@ -151,6 +151,12 @@ impl NameMention {
         })
     }
 
+    /// Moves the mention by `delta` bytes (text was inserted before it,
+    /// or removed: `delta` < 0).
+    pub fn shift(&mut self, delta: i64) {
+        self.start = (self.start as i64 + delta) as u32;
+    }
+
     /// The mention's span: only the name part ("NATO" in "NATO-Truppen",
     /// "Putin" in "Putins" keeps the genitive `s` inside the span).
     pub fn span(&self) -> Span {

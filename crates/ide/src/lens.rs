@@ -174,10 +174,10 @@ pub fn document_links(corpus: &Corpus, text: &str, doc: DocId) -> Vec<(Span, Str
         })
         .collect();
     if let Some(kb) = corpus.doc(doc).and_then(|d| d.kb.clone()) {
-        for e in &kb.entities {
+        for (i, e) in kb.entities.iter().enumerate() {
             let Some(q) = &e.wikidata else { continue };
             let needle = format!("\"{q}\"");
-            let from = e.span.start as usize;
+            let from = kb.entry_span(i).start as usize;
             if let Some(i) = text.get(from..).and_then(|t| t.find(&needle)) {
                 let s = from + i + 1;
                 out.push((

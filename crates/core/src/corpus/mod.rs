@@ -678,7 +678,9 @@ impl Corpus {
     /// Is `r` the name (not an alias) of a knowledge-base entry?
     pub fn is_kb_definition(&self, r: ItemRef) -> bool {
         let span = self.mention(r).span();
-        self.kb_entry(r).is_some_and(|e| e.name_span == span)
+        self.doc(r.doc)
+            .and_then(|d| d.kb.as_ref())
+            .is_some_and(|kb| kb.is_name_at(span))
     }
 
     /// Removes the document at `path` (deleted or excluded).
@@ -1500,10 +1502,7 @@ pub fn kb_name_mentions(analysis: &DocAnalysis, kb: &KnowledgeBase) -> Vec<u32> 
         .mentions
         .iter()
         .enumerate()
-        .filter(|(_, m)| {
-            kb.entry_at(m.span())
-                .is_some_and(|x| x.name_span == m.span())
-        })
+        .filter(|(_, m)| kb.is_name_at(m.span()))
         .map(|(i, _)| i as u32)
         .collect()
 }

@@ -39,17 +39,37 @@ pub struct KbEntity {
     pub description: Option<String>,
     pub wikidata: Option<String>,
     pub url: Option<String>,
-    /// Span of the name's text (inside the quotes when it has no escapes).
-    pub name_span: Span,
-    /// Spans of the aliases kept (parallel to `aliases`).
-    pub alias_spans: Vec<Span>,
+    /// Where the entry's values are, from where the entry starts: the
+    /// knowledge base gives them as offsets in the file
+    /// ([`KnowledgeBase::name_span`] and the like), so that an edit of one
+    /// entry moves the entries after it by moving where each starts.
+    spans: EntrySpans,
+}
+
+/// The spans of an entry, relative to the entry's start (while parsing,
+/// offsets in the text parsed).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct EntrySpans {
+    /// The whole entry (from its `[[entity]]` header).
+    whole: Span,
+    /// The name's text (inside the quotes when it has no escapes).
+    name: Span,
     /// The whole string literal of the name, quotes included (what a rename
     /// replaces: the text between the quotes may hold escapes).
-    pub name_literal: Span,
-    /// The whole literals of the aliases (parallel to `aliases`).
-    pub alias_literals: Vec<Span>,
-    /// Span of the whole entry (from its `[[entity]]` header).
-    pub span: Span,
+    name_literal: Span,
+    /// The aliases kept (parallel to `KbEntity::aliases`).
+    aliases: Vec<Span>,
+    /// The whole literals of the aliases (parallel to `KbEntity::aliases`).
+    alias_literals: Vec<Span>,
+}
+
+impl EntrySpans {
+    fn all_mut(&mut self) -> impl Iterator<Item = &mut Span> {
+        [&mut self.whole, &mut self.name, &mut self.name_literal]
+            .into_iter()
+            .chain(self.aliases.iter_mut())
+            .chain(self.alias_literals.iter_mut())
+    }
 }
 
 /// How a diagnostic set in the file or in the editor should be shown.
@@ -102,10 +122,25 @@ pub struct KnowledgeBase {
     /// Span of the `ignore` array's value, if present (for appending to it).
     pub ignore_array: Option<Span>,
     pub settings: KbSettings,
-    /// Name or alias span → index in `entities` (built by [`parse`]), so
-    /// that [`Self::entry_at`] is a lookup, not a scan of every entry.
-    index: HashMap<Span, u32>,
+    /// Where each entry starts in the file (parallel to `entities`; its
+    /// spans are relative to it). In file order, so that
+    /// [`Self::entry_at`] is a binary search, not a scan of every entry.
+    starts: Vec<u32>,
+    /// Set when the entries are not in file order (or a value lies outside
+    /// its entry): then [`Self::entry_at`] scans and [`Self::edit`] declines.
+    unordered: bool,
+    /// Hash of every kept name's and alias's linking key → the entry
+    /// claiming it ([`AMBIGUOUS`] when two entries' keys hash alike): what
+    /// [`Self::edit`] checks a changed entry against instead of
+    /// deduplicating every entry again.
+    claims: fxhash::FxHashMap<u64, u32>,
+    /// [`Self::recognition_key`]: a sum of one hash per entry (and one of
+    /// the ignore list), so that an edit of one entry updates it.
+    recognition: u64,
 }
+
+/// A claim in [`KnowledgeBase::claims`] by more than one entry.
+const AMBIGUOUS: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KbErrorKind {
@@ -355,11 +390,13 @@ impl Parser<'_> {
             description,
             wikidata,
             url,
-            name_span,
-            alias_spans,
-            name_literal,
-            alias_literals,
-            span,
+            spans: EntrySpans {
+                whole: span,
+                name: name_span,
+                name_literal,
+                aliases: alias_spans,
+                alias_literals,
+            },
         })
     }
 
@@ -590,9 +627,254 @@ pub fn parse(text: &str) -> (Option<KnowledgeBase>, Vec<KbError>) {
     }
     let mut errors = p.errors;
     dedupe(&mut kb, &mut errors);
-    kb.reindex();
+    kb.locate_entries();
+    kb.recognition = kb
+        .entities
+        .iter()
+        .enumerate()
+        .fold(ignore_hash(&kb.ignore), |sum, (i, e)| {
+            sum.wrapping_add(entry_hash(i, e))
+        });
     errors.sort_by_key(|e| (e.span, e.kind));
     (Some(kb), errors)
+}
+
+/// What [`KnowledgeBase::edit`] changed: one entry, in place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntryEdit {
+    /// The entry (its index in `entities`, which such an edit keeps).
+    pub entry: usize,
+    /// The entry's span in the old text: its mentions and errors lay inside.
+    pub old_span: Span,
+    /// The bytes of the old text replaced.
+    pub range: std::ops::Range<usize>,
+    /// How many bytes longer the text became (negative: shorter).
+    pub delta: i64,
+    /// Whether what the recogniser is told changed (a name, kind or alias).
+    pub recognition_changed: bool,
+}
+
+/// `s` moved by `delta` bytes when it starts at or after `from`.
+fn shift_from(s: Span, from: usize, delta: i64) -> Span {
+    if (s.start as usize) < from {
+        return s;
+    }
+    let at = |x: u32| (x as i64 + delta) as u32;
+    Span {
+        start: at(s.start),
+        end: at(s.end),
+    }
+}
+
+/// `s` moved by `by` bytes.
+fn offset(s: Span, by: usize) -> Span {
+    Span::new(s.start as usize + by, s.end as usize + by)
+}
+
+impl KnowledgeBase {
+    /// Takes an edit of the file's text in place when it stays inside one
+    /// `[[entity]]` entry (a keystroke in a name, an alias, a kind or a
+    /// description): only that entry is parsed again, the spans after it
+    /// shift, and the entry's errors, claims and recognition key are
+    /// replaced — with 10^5 entries, parsing the whole file took a quarter
+    /// of a second and more. Bytes `range` of the old text were replaced by
+    /// `inserted` bytes, giving `new_text`; `errors` are the file's errors
+    /// as [`parse`] gave them for the old text, updated too.
+    ///
+    /// `None`, changing nothing, when the edit may change more than that
+    /// entry: it is outside an entry or touches its header or end, the
+    /// entry does not parse on its own or is dropped, gains or loses a name
+    /// or alias, or claims what another entry claims; or when the file has
+    /// syntax or duplicate errors. The caller then parses the whole text.
+    /// Otherwise `self` and `errors` equal what [`parse`] gives for
+    /// `new_text` (tested in `tests/kb_incremental.rs`).
+    pub fn edit(
+        &mut self,
+        errors: &mut Vec<KbError>,
+        range: std::ops::Range<usize>,
+        inserted: usize,
+        new_text: &str,
+    ) -> Option<EntryEdit> {
+        if range.start > range.end
+            || self.unordered
+            || errors
+                .iter()
+                .any(|e| matches!(e.kind, KbErrorKind::Syntax | KbErrorKind::Duplicate))
+        {
+            return None;
+        }
+        let delta = inserted as i64 - range.len() as i64;
+        // The entry holding the edit, strictly inside: its header's first
+        // byte and its last value's last byte stay.
+        let i = self
+            .starts
+            .partition_point(|&s| (s as usize) < range.start)
+            .checked_sub(1)?;
+        let old = &self.entities[i];
+        let (s, e_old) = (self.starts[i] as usize, self.entry_span(i).end as usize);
+        if !(s < range.start && range.end < e_old) {
+            return None;
+        }
+        let e_new = usize::try_from(e_old as i64 + delta).ok()?;
+        let region = new_text.get(s..e_new)?;
+        if !region.starts_with("[[") {
+            return None;
+        }
+        // Every error is before the entry, inside it or after it.
+        if errors.iter().any(|x| {
+            let (a, b) = (x.span.start as usize, x.span.end as usize);
+            let inside = s <= a && a < e_old && b <= e_old;
+            !(inside || b <= s || a > e_old)
+        }) {
+            return None;
+        }
+        // The entry alone: one `[[entity]]` table spanning the whole region.
+        let doc = ImDocument::parse(region).ok()?;
+        let mut items = doc.iter();
+        let (key, item) = items.next()?;
+        if key != "entity" || items.next().is_some() {
+            return None;
+        }
+        let aot = item.as_array_of_tables()?;
+        let t = aot.get(0).filter(|_| aot.len() == 1)?;
+        if t.span() != Some(0..region.len()) {
+            return None;
+        }
+        let mut p = Parser {
+            text: region,
+            errors: Vec::new(),
+        };
+        // Its spans are from the region's start: the entry's.
+        let mut new = p.entity(t, Span::new(0, region.len()))?;
+        // Claims: the old entry's keys are all its own; the new entry's may
+        // be its own (repeated aliases are dropped as `dedupe` drops them)
+        // but no other entry's.
+        let owned = |key: &str| self.claims.get(&claim_hash(key)) == Some(&(i as u32));
+        let old_keys: Vec<String> = std::iter::once(&old.name)
+            .chain(&old.aliases)
+            .map(|a| linking::link_key(a, old.kind))
+            .collect();
+        if !old_keys.iter().all(|k| owned(k)) {
+            return None;
+        }
+        let free = |key: &str| match self.claims.get(&claim_hash(key)) {
+            None => true,
+            Some(&o) => o == i as u32,
+        };
+        let name_key = linking::link_key(&new.name, new.kind);
+        if !free(&name_key) {
+            return None;
+        }
+        let mut new_keys = vec![name_key];
+        let (mut aliases, mut spans, mut literals) = (Vec::new(), Vec::new(), Vec::new());
+        let all = new
+            .aliases
+            .drain(..)
+            .zip(new.spans.aliases.drain(..))
+            .zip(new.spans.alias_literals.drain(..));
+        for ((a, sp), lit) in all {
+            let key = linking::link_key(&a, new.kind);
+            if new_keys.contains(&key) {
+                if !aliases.contains(&a) && a != new.name {
+                    aliases.push(a);
+                    spans.push(sp);
+                    literals.push(lit);
+                }
+            } else if free(&key) {
+                new_keys.push(key);
+                aliases.push(a);
+                spans.push(sp);
+                literals.push(lit);
+            } else {
+                return None;
+            }
+        }
+        new.aliases = aliases;
+        new.spans.aliases = spans;
+        new.spans.alias_literals = literals;
+        let mentions = |e: &KbEntity| {
+            let mut m = Vec::new();
+            push_mentions(e, 0, &mut m);
+            m.len()
+        };
+        if mentions(&new) != mentions(old) {
+            return None;
+        }
+        // Commit.
+        let (old_hash, new_hash) = (entry_hash(i, old), entry_hash(i, &new));
+        for k in &old_keys {
+            self.claims.remove(&claim_hash(k));
+        }
+        for k in &new_keys {
+            claim(&mut self.claims, k, i as u32);
+        }
+        self.recognition = self
+            .recognition
+            .wrapping_sub(old_hash)
+            .wrapping_add(new_hash);
+        // The entry's errors (a run: errors are sorted by span) replaced,
+        // the later ones moved.
+        let lo = errors.partition_point(|x| (x.span.start as usize) < s);
+        let hi = errors.partition_point(|x| (x.span.start as usize) < e_old);
+        let mut mine = p.errors;
+        for x in &mut mine {
+            x.span = offset(x.span, s);
+        }
+        mine.sort_by_key(|x| (x.span, x.kind));
+        let n = mine.len();
+        errors.splice(lo..hi, mine);
+        for x in &mut errors[lo + n..] {
+            x.span = shift_from(x.span, e_old, delta);
+        }
+        // The entries after it start elsewhere; their spans are their own.
+        for st in &mut self.starts {
+            if *st as usize >= e_old {
+                *st = (*st as i64 + delta) as u32;
+            }
+        }
+        for x in self
+            .ignore_spans
+            .iter_mut()
+            .chain(self.ignore_array.as_mut())
+        {
+            *x = shift_from(*x, e_old, delta);
+        }
+        self.entities[i] = new;
+        Some(EntryEdit {
+            entry: i,
+            old_span: Span::new(s, e_old),
+            range,
+            delta,
+            recognition_changed: old_hash != new_hash,
+        })
+    }
+
+    /// Applies `edit` (just made by [`Self::edit`]) to the pseudo-document
+    /// [`Self::analysis`] made of the old text: the entry's mentions are
+    /// replaced (as many as before), later ones shift and the line index
+    /// follows `new_text`. Returns the indices of the replaced mentions
+    /// and what they were.
+    pub fn edit_analysis(
+        &self,
+        a: &mut DocAnalysis,
+        edit: &EntryEdit,
+        new_text: &str,
+    ) -> (std::ops::Range<usize>, Vec<NameMention>) {
+        let (s, e) = (edit.old_span.start, edit.old_span.end);
+        let lo = a.mentions.partition_point(|m| m.span().start < s);
+        let hi = a.mentions.partition_point(|m| m.span().start < e);
+        let mut new = Vec::new();
+        push_mentions(&self.entities[edit.entry], s as usize, &mut new);
+        new.sort_by_key(|m| m.span());
+        debug_assert_eq!(new.len(), hi - lo, "an entry edit keeps its mentions");
+        let n = lo + new.len();
+        let old: Vec<NameMention> = a.mentions.splice(lo..hi, new).collect();
+        for m in &mut a.mentions[n..] {
+            m.shift(edit.delta);
+        }
+        a.line_index.splice(edit.range.clone(), new_text);
+        (lo..n, old)
+    }
 }
 
 /// Drops entities whose name is taken, and aliases claimed twice (the first
@@ -610,7 +892,7 @@ fn dedupe(kb: &mut KnowledgeBase, errors: &mut Vec<KbError>) {
                 format!("«{}» is already an alias of {owner}", e.name)
             };
             errors.push(KbError {
-                span: e.name_span,
+                span: e.spans.name,
                 kind: KbErrorKind::Duplicate,
                 message,
             });
@@ -626,8 +908,8 @@ fn dedupe(kb: &mut KnowledgeBase, errors: &mut Vec<KbError>) {
         let all = e
             .aliases
             .drain(..)
-            .zip(e.alias_spans.drain(..))
-            .zip(e.alias_literals.drain(..));
+            .zip(e.spans.aliases.drain(..))
+            .zip(e.spans.alias_literals.drain(..));
         for ((a, s), lit) in all {
             let key = linking::link_key(&a, e.kind);
             match claimed.get(&key) {
@@ -655,10 +937,27 @@ fn dedupe(kb: &mut KnowledgeBase, errors: &mut Vec<KbError>) {
             }
         }
         e.aliases = aliases;
-        e.alias_spans = spans;
-        e.alias_literals = literals;
+        e.spans.aliases = spans;
+        e.spans.alias_literals = literals;
+    }
+    kb.claims = fxhash::FxHashMap::default();
+    kb.claims.reserve(claimed.len());
+    for (key, (i, _)) in &claimed {
+        claim(&mut kb.claims, key, *i as u32);
     }
     kb.entities = keep;
+}
+
+/// Records in `claims` that entry `i` claims linking key `key`.
+fn claim(claims: &mut fxhash::FxHashMap<u64, u32>, key: &str, i: u32) {
+    let owner = claims.entry(claim_hash(key)).or_insert(i);
+    if *owner != i {
+        *owner = AMBIGUOUS;
+    }
+}
+
+fn claim_hash(key: &str) -> u64 {
+    fxhash::hash64(key)
 }
 
 /// German forms of a knowledge-base surface the recognizer should also
@@ -700,37 +999,64 @@ pub fn inflected_forms(surface: &str) -> Vec<String> {
     out
 }
 
+/// What an entry tells the recogniser, hashed with its place (see
+/// [`KnowledgeBase::recognition_key`]).
+fn entry_hash(i: usize, e: &KbEntity) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (i, &e.name, e.kind, &e.aliases).hash(&mut h);
+    h.finish()
+}
+
+fn ignore_hash(ignore: &[String]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    ignore.hash(&mut h);
+    h.finish()
+}
+
 impl KnowledgeBase {
     /// What the recognizer must know: every name and alias (with inflected
     /// forms) mapped to its canonical name, and the ignore list.
     pub fn overrides(&self) -> Overrides {
         let mut names = Vec::new();
-        for e in &self.entities {
-            for s in std::iter::once(&e.name).chain(&e.aliases) {
-                for f in inflected_forms(s) {
-                    names.push(OverrideName {
-                        surface: f,
-                        kind: e.kind,
-                        canonical: e.name.clone(),
-                    });
-                }
+        let mut origins = Vec::new();
+        for i in 0..self.entities.len() {
+            let before = names.len();
+            self.push_entry_overrides(i, &mut names);
+            origins.resize(origins.len() + names.len() - before, i as u32);
+        }
+        Overrides::with_origins(names, origins, self.ignore.clone())
+    }
+
+    /// The names entry `i` tells the recogniser (its part of
+    /// [`Self::overrides`], for [`Overrides::replace_entry`]).
+    pub fn entry_overrides(&self, i: usize) -> Vec<OverrideName> {
+        let mut names = Vec::new();
+        self.push_entry_overrides(i, &mut names);
+        names
+    }
+
+    fn push_entry_overrides(&self, i: usize, names: &mut Vec<OverrideName>) {
+        let e = &self.entities[i];
+        for s in std::iter::once(&e.name).chain(&e.aliases) {
+            for f in inflected_forms(s) {
+                names.push(OverrideName {
+                    surface: f,
+                    kind: e.kind,
+                    canonical: e.name.clone(),
+                });
             }
         }
-        Overrides::new(names, self.ignore.clone())
     }
 
     /// A fingerprint of what the recognizer is told ((name, kind, aliases)
     /// per entry, and the ignore list): when it is unchanged an edit of the
     /// file needs no re-analysis of the articles. A 64-bit hash rather than
-    /// a copy of every entry, so comparing costs nothing at 10^5 entries.
+    /// a copy of every entry, so comparing costs nothing at 10^5 entries;
+    /// a sum of one hash per entry, so an edit of one entry updates it.
     pub fn recognition_key(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for e in &self.entities {
-            (&e.name, e.kind, &e.aliases).hash(&mut h);
-        }
-        self.ignore.hash(&mut h);
-        h.finish()
+        self.recognition
     }
 
     /// The file as a corpus document: one mention per entry name and alias,
@@ -738,15 +1064,8 @@ impl KnowledgeBase {
     /// whose name or alias span holds it, see [`Self::entry_at`]).
     pub fn analysis(&self, text: &str) -> DocAnalysis {
         let mut mentions: Vec<NameMention> = Vec::new();
-        for e in &self.entities {
-            for span in std::iter::once(e.name_span).chain(e.alias_spans.iter().copied()) {
-                mentions.extend(NameMention::new(
-                    span,
-                    e.kind,
-                    crate::model::sym(&e.name),
-                    Source::KnowledgeBase,
-                ));
-            }
+        for (e, &at) in self.entities.iter().zip(&self.starts) {
+            push_mentions(e, at as usize, &mut mentions);
         }
         mentions.sort_by_key(|m| m.span());
         mentions.dedup_by(|b, a| a.span().overlaps(b.span()));
@@ -760,9 +1079,6 @@ impl KnowledgeBase {
         }
     }
 
-    /// The entry whose name or alias span is `span` (a hash lookup: the
-    /// corpus asks this for every mention of the file, and a scan made a
-    /// knowledge base of 10^5 entries take minutes to load).
     /// Drops this knowledge base a step (1,024 entries) at a time, calling
     /// `pause` between steps. Freeing 10^5 entries at once on another
     /// thread stalled the requests answered meanwhile (allocator locks)
@@ -771,41 +1087,103 @@ impl KnowledgeBase {
     pub fn free_in_steps(self, pause: &mut dyn FnMut()) {
         let KnowledgeBase {
             mut entities,
-            index,
+            claims,
             ..
         } = self;
         while !entities.is_empty() {
             entities.truncate(entities.len().saturating_sub(1024));
             pause();
         }
-        drop(index);
+        drop(claims);
     }
 
+    /// The index of the entry whose name or alias span is `span` (a binary
+    /// search: the corpus asks this for every mention of the file, and a
+    /// scan made a knowledge base of 10^5 entries take minutes to load).
+    pub fn index_at(&self, span: Span) -> Option<usize> {
+        let holds = |i: usize| {
+            let e = &self.entities[i];
+            let rel = offset_back(span, self.starts[i] as usize)?;
+            (e.spans.name == rel || e.spans.aliases.contains(&rel)).then_some(i)
+        };
+        if self.unordered {
+            return (0..self.entities.len()).find_map(holds);
+        }
+        let i = self
+            .starts
+            .partition_point(|&s| s <= span.start)
+            .checked_sub(1)?;
+        holds(i)
+    }
+
+    /// The entry whose name or alias span is `span`.
     pub fn entry_at(&self, span: Span) -> Option<&KbEntity> {
-        self.entities.get(*self.index.get(&span)? as usize)
+        self.entities.get(self.index_at(span)?)
+    }
+
+    /// Is `span` the span of an entry's name (its definition, not an alias)?
+    pub fn is_name_at(&self, span: Span) -> bool {
+        self.index_at(span)
+            .is_some_and(|i| self.name_span(i) == span)
     }
 
     /// The value at a name or alias span: the entry, the decoded value and
     /// the span of its whole literal (quotes included).
     pub fn value_at(&self, span: Span) -> Option<(&KbEntity, &str, Span)> {
-        let e = self.entry_at(span)?;
-        if e.name_span == span {
-            return Some((e, &e.name, e.name_literal));
+        let i = self.index_at(span)?;
+        let (e, at) = (&self.entities[i], self.starts[i] as usize);
+        if self.name_span(i) == span {
+            return Some((e, &e.name, offset(e.spans.name_literal, at)));
         }
-        let i = e.alias_spans.iter().position(|&s| s == span)?;
-        Some((e, &e.aliases[i], e.alias_literals[i]))
+        let rel = offset_back(span, at)?;
+        let k = e.spans.aliases.iter().position(|&s| s == rel)?;
+        Some((e, &e.aliases[k], offset(e.spans.alias_literals[k], at)))
     }
 
-    /// Rebuilds the span index of [`Self::entry_at`] (the first entry
-    /// holding a span wins, as the scan it replaces did).
-    fn reindex(&mut self) {
-        let mut index = HashMap::with_capacity(self.entities.len() * 2);
-        for (i, e) in self.entities.iter().enumerate() {
-            for &span in std::iter::once(&e.name_span).chain(&e.alias_spans) {
-                index.entry(span).or_insert(i as u32);
+    /// The span of entry `i` (from its `[[entity]]` header).
+    pub fn entry_span(&self, i: usize) -> Span {
+        offset(self.entities[i].spans.whole, self.starts[i] as usize)
+    }
+
+    /// The span of entry `i`'s name (its text, inside the quotes when it
+    /// has no escapes).
+    pub fn name_span(&self, i: usize) -> Span {
+        offset(self.entities[i].spans.name, self.starts[i] as usize)
+    }
+
+    /// The spans of entry `i`'s aliases (parallel to its `aliases`).
+    pub fn alias_spans(&self, i: usize) -> impl Iterator<Item = Span> + '_ {
+        let at = self.starts[i] as usize;
+        self.entities[i]
+            .spans
+            .aliases
+            .iter()
+            .map(move |&s| offset(s, at))
+    }
+
+    /// Makes the entries' spans (offsets in the file while parsing)
+    /// relative to where each entry starts, and notes whether the entries
+    /// are in file order, each holding its values.
+    fn locate_entries(&mut self) {
+        self.starts = Vec::with_capacity(self.entities.len());
+        let mut end = 0;
+        self.unordered = false;
+        for e in &mut self.entities {
+            let whole = e.spans.whole;
+            let inside = |s: &Span| whole.start <= s.start && s.end <= whole.end;
+            let holds = inside(&e.spans.name)
+                && inside(&e.spans.name_literal)
+                && e.spans.aliases.iter().all(inside)
+                && e.spans.alias_literals.iter().all(inside);
+            if !holds || whole.start < end || (whole.is_empty() && whole.start > 0) {
+                self.unordered = true;
             }
+            end = end.max(whole.end);
+            for s in e.spans.all_mut() {
+                *s = offset_back(*s, whole.start as usize).unwrap_or_default();
+            }
+            self.starts.push(whole.start);
         }
-        self.index = index;
     }
 
     /// The entry for a linking key (`link_key(name, kind)`).
@@ -814,6 +1192,29 @@ impl KnowledgeBase {
         self.entities
             .iter()
             .find(|e| e.kind == kind && linking::link_key(&e.name, e.kind) == key)
+    }
+}
+
+/// `s` moved `by` bytes back (`None` when it starts before `by`).
+fn offset_back(s: Span, by: usize) -> Option<Span> {
+    let by = u32::try_from(by).ok()?;
+    Some(Span {
+        start: s.start.checked_sub(by)?,
+        end: s.end.checked_sub(by)?,
+    })
+}
+
+/// The mentions in the pseudo-document of entry `e`, which starts at `at`
+/// (its name, then its aliases; see [`KnowledgeBase::analysis`]).
+fn push_mentions(e: &KbEntity, at: usize, out: &mut Vec<NameMention>) {
+    let spans = std::iter::once(e.spans.name).chain(e.spans.aliases.iter().copied());
+    for span in spans {
+        out.extend(NameMention::new(
+            offset(span, at),
+            e.kind,
+            crate::model::sym(&e.name),
+            Source::KnowledgeBase,
+        ));
     }
 }
 
@@ -859,8 +1260,15 @@ wikidata = "Q184"
         assert_eq!(e.aliases, vec!["Weißrussland", "belarusisch"]);
         assert_eq!(e.description.as_deref(), Some("Staat in Osteuropa"));
         assert_eq!(e.wikidata.as_deref(), Some("Q184"));
-        assert_eq!(&EXAMPLE[e.name_span.range()], "Belarus");
-        assert_eq!(&EXAMPLE[e.alias_spans[0].range()], "Weißrussland");
+        assert_eq!(&EXAMPLE[kb.name_span(0).range()], "Belarus");
+        let aliases: Vec<Span> = kb.alias_spans(0).collect();
+        assert_eq!(&EXAMPLE[aliases[0].range()], "Weißrussland");
+        assert_eq!(&EXAMPLE[aliases[1].range()], "belarusisch");
+        let header = EXAMPLE.find("[[entity]]").unwrap();
+        assert_eq!(
+            &EXAMPLE[kb.entry_span(0).range()],
+            EXAMPLE[header..].trim_end()
+        );
         assert_eq!(&EXAMPLE[kb.ignore_spans[0].range()], "Drohen");
         assert_eq!(&EXAMPLE[kb.ignore_array.unwrap().range()], "[\"Drohen\"]");
     }
@@ -1006,7 +1414,7 @@ colour = "red"
     }
 
     #[test]
-    fn entry_at_is_an_index_over_every_name_and_alias() {
+    fn entry_at_finds_every_name_and_alias() {
         let mut text = String::new();
         for i in 0..500 {
             text.push_str(&format!(
@@ -1016,11 +1424,19 @@ colour = "red"
         let (kb, errors) = parse(&text);
         assert!(errors.is_empty(), "{errors:?}");
         let kb = kb.unwrap();
-        assert_eq!(kb.index.len(), 1500);
-        for (i, e) in kb.entities.iter().enumerate() {
-            for s in std::iter::once(e.name_span).chain(e.alias_spans.iter().copied()) {
-                assert!(std::ptr::eq(kb.entry_at(s).unwrap(), &kb.entities[i]));
-            }
+        assert!(!kb.unordered, "entries are in file order: binary search");
+        let spans: Vec<(usize, Span)> = (0..kb.entities.len())
+            .flat_map(|i| {
+                std::iter::once(kb.name_span(i))
+                    .chain(kb.alias_spans(i))
+                    .map(move |s| (i, s))
+            })
+            .collect();
+        assert_eq!(spans.len(), 1500);
+        for (i, s) in spans {
+            assert!(std::ptr::eq(kb.entry_at(s).unwrap(), &kb.entities[i]));
+            assert_eq!(kb.is_name_at(s), s == kb.name_span(i));
+            assert_eq!(kb.value_at(s).unwrap().1, &text[s.range()]);
         }
         // The pseudo-document's mentions all find their entry.
         let a = kb.analysis(&text);
@@ -1034,11 +1450,10 @@ colour = "red"
             "[[entity]]\nname = \"Emmanuel \\u004Dacron\"\nkind = \"person\"\naliases = ['Manu']\n";
         let (kb, _) = parse(text);
         let kb = kb.unwrap();
-        let e = &kb.entities[0];
-        let (_, v, lit) = kb.value_at(e.name_span).unwrap();
+        let (_, v, lit) = kb.value_at(kb.name_span(0)).unwrap();
         assert_eq!(v, "Emmanuel Macron");
         assert_eq!(&text[lit.range()], "\"Emmanuel \\u004Dacron\"");
-        let (_, v, lit) = kb.value_at(e.alias_spans[0]).unwrap();
+        let (_, v, lit) = kb.value_at(kb.alias_spans(0).next().unwrap()).unwrap();
         assert_eq!((v, &text[lit.range()]), ("Manu", "'Manu'"));
     }
 
@@ -1124,5 +1539,137 @@ colour = "red"
         let (kb, errors) = parse(&e);
         assert!(errors.is_empty());
         assert_eq!(kb.unwrap().entities[0].name, "Jamie Shea");
+    }
+
+    /// A file of a few entries (aliases, a description, a kind each, a
+    /// function word, an ignore list and settings around them).
+    fn edit_sample() -> String {
+        let mut t = String::from("ignore = [\"Drohen\"]\n\n");
+        let rows = [
+            ("Jens Stoltenberg", "person", "[\"Stoltenberg\", 'J. S.']"),
+            ("Nordatlantikpakt", "org", "[\"NATO\", \"Nato\"]"),
+            ("Belarus", "place", "[\"Weißrussland\", \"belarusisch\"]"),
+            ("Anna Berger", "person", "[\"Berger\", \"und\"]"),
+        ];
+        for (i, (name, kind, aliases)) in rows.iter().enumerate() {
+            t += &format!(
+                "[[entity]]\nname = \"{name}\"\nkind = \"{kind}\" # {i}\naliases = {aliases}\ndescription = \"Nummer {i}\"\n\n"
+            );
+            if i == 1 {
+                t += "[settings]\nlanguage = \"de\"\n\n";
+            }
+        }
+        t
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Keystrokes anywhere (letters, quotes, brackets, line breaks):
+        /// an edit taken in place leaves the knowledge base, its errors and
+        /// its pseudo-document as parsing the new text gives them; one not
+        /// taken changes nothing.
+        #[test]
+        fn an_edit_in_place_equals_parsing_the_new_text(
+            edits in proptest::collection::vec(
+                (
+                    proptest::bool::weighted(0.8),
+                    0usize..1000,
+                    0usize..4,
+                    0usize..3,
+                    proptest::prop_oneof![
+                        8 => "[a-zäöüßA-Z ]{0,3}",
+                        1 => "[\"'\\[\\]=,#\n]|x\"|\" = \"|\\\\u00|\", \"",
+                    ],
+                ),
+                1..12,
+            )
+        ) {
+            let mut text = edit_sample();
+            let (kb, errors) = parse(&text);
+            let (mut kb, mut errors) = (kb.unwrap(), errors);
+            let mut analysis = kb.analysis(&text);
+            for (near_quote, at, after, len, insert) in edits {
+                // An edit on character boundaries, mostly at or just after a
+                // quote (in or around a value), else anywhere.
+                let quotes: Vec<usize> = text.match_indices('"').map(|m| m.0).collect();
+                let at = match near_quote && !quotes.is_empty() {
+                    true => (quotes[at % quotes.len()] + after).min(text.len()),
+                    false => at % (text.len() + 1),
+                };
+                let at = text.floor_char_boundary(at);
+                let end = text.floor_char_boundary((at + len).min(text.len()));
+                let mut new_text = text.clone();
+                new_text.replace_range(at..end, &insert);
+                let before = (kb.clone(), errors.clone());
+                match kb.edit(&mut errors, at..end, insert.len(), &new_text) {
+                    Some(edit) => {
+                        let (fresh, fresh_errors) = parse(&new_text);
+                        let fresh = fresh.unwrap();
+                        proptest::prop_assert_eq!(&kb, &fresh, "{:?} -> {:?}", text, new_text);
+                        proptest::prop_assert_eq!(&errors, &fresh_errors);
+                        proptest::prop_assert_eq!(
+                            edit.recognition_changed,
+                            before.0.recognition_key() != fresh.recognition_key()
+                        );
+                        let (replaced, old) = kb.edit_analysis(&mut analysis, &edit, &new_text);
+                        proptest::prop_assert_eq!(replaced.len(), old.len());
+                        proptest::prop_assert_eq!(&analysis, &fresh.analysis(&new_text));
+                    }
+                    None => {
+                        proptest::prop_assert_eq!(&(kb.clone(), errors.clone()), &before);
+                        // The caller parses the whole text, as the server does.
+                        let (k, e) = parse(&new_text);
+                        let Some(k) = k else {
+                            // A syntax error: until it is mended nothing is
+                            // taken in place; go on from the text before.
+                            continue;
+                        };
+                        analysis = k.analysis(&new_text);
+                        kb = k;
+                        errors = e;
+                    }
+                }
+                text = new_text;
+            }
+        }
+    }
+
+    #[test]
+    fn a_keystroke_in_a_name_is_taken_in_place() {
+        let text = edit_sample();
+        let (kb, mut errors) = parse(&text);
+        let mut kb = kb.unwrap();
+        let at = text.find("Stoltenberg\"").unwrap() + 5;
+        let mut new_text = text.clone();
+        new_text.insert(at, 'x');
+        let edit = kb.edit(&mut errors, at..at, 1, &new_text).unwrap();
+        assert_eq!(edit.entry, 0);
+        assert!(edit.recognition_changed);
+        assert_eq!(kb.entities[0].name, "Jens Stoltxenberg");
+        assert_eq!(kb, parse(&new_text).0.unwrap());
+        // A description changes nothing the recogniser is told.
+        let at = new_text.find("Nummer 2").unwrap() + 8;
+        let mut newer = new_text.clone();
+        newer.insert(at, '7');
+        let edit = kb.edit(&mut errors, at..at, 1, &newer).unwrap();
+        assert!(!edit.recognition_changed);
+        assert_eq!(kb.entities[2].description.as_deref(), Some("Nummer 27"));
+        // An edit outside every entry, or one making a name another entry's
+        // alias, is left to a full parse.
+        let mut outside = newer.clone();
+        outside.insert(0, ' ');
+        assert!(kb.edit(&mut errors, 0..0, 1, &outside).is_none());
+        let from = newer.find("Anna Berger").unwrap();
+        let mut clash = newer.clone();
+        clash.replace_range(from..from + 11, "Weißrussland");
+        assert!(kb.edit(&mut errors, from..from + 11, 12, &clash).is_none());
+        assert_eq!(kb, parse(&newer).0.unwrap());
+        // Nor is anything while the file does not parse.
+        let (_, broken) = parse("[[entity]\n");
+        let before = kb.clone();
+        let mut errors = broken;
+        assert!(kb.edit(&mut errors, at..at, 1, &newer).is_none());
+        assert_eq!(kb, before);
     }
 }
