@@ -27,6 +27,7 @@ use std::sync::Arc;
 pub type DocId = u32;
 pub type KeyId = u32;
 
+
 /// A mention or figure somewhere in the corpus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ItemRef {
@@ -811,7 +812,7 @@ impl Corpus {
         analysis: Arc<DocAnalysis>,
         touched: &mut Touched,
     ) -> Result<(), Arc<DocAnalysis>> {
-        let Some(entry) = self.docs[id as usize].as_ref() else {
+        let Some(entry) = self.docs[id as usize].as_mut() else {
             return Err(analysis);
         };
         let old = entry.analysis.clone();
@@ -821,31 +822,133 @@ impl Corpus {
         {
             return Err(analysis);
         }
-        let changed: Vec<usize> = (0..old.mentions.len())
+        let changed: Vec<(usize, NameMention, Option<Sym>)> = (0..old.mentions.len())
             .filter(|&i| {
                 let (a, b) = (&old.mentions[i], &analysis.mentions[i]);
                 a.norm != b.norm || a.kind != b.kind || old.role(i) != analysis.role(i)
             })
+            .map(|i| (i, old.mentions[i].clone(), old.role(i)))
             .collect();
-        let old_keys: Vec<KeyId> = changed.iter().map(|&i| entry.keys[i]).collect();
-        for (&i, &k) in changed.iter().zip(&old_keys) {
-            self.apply_mention(id, i, &old.mentions[i], k, old.role(i), false);
+        entry.analysis = analysis;
+        self.relink(id, &changed, touched);
+        Ok(())
+    }
+
+    /// Moves mentions of document `id` from the keys they had to the ones
+    /// they have now: each of `changed` is (index, the mention before, its
+    /// role before); the document's analysis holds them as they are now.
+    /// Only these mentions' postings change (postings are by index); the
+    /// keys left and joined go into `touched`.
+    fn relink(
+        &mut self,
+        id: DocId,
+        changed: &[(usize, NameMention, Option<Sym>)],
+        touched: &mut Touched,
+    ) {
+        let entry = self.docs[id as usize].as_ref().expect("live document");
+        let old_keys: Vec<KeyId> = changed.iter().map(|c| entry.keys[c.0]).collect();
+        for (c, &k) in changed.iter().zip(&old_keys) {
+            self.apply_mention(id, c.0, &c.1, k, c.2, false);
         }
+        let analysis = self.docs[id as usize]
+            .as_ref()
+            .expect("live document")
+            .analysis
+            .clone();
         let new_keys: Vec<KeyId> = changed
             .iter()
-            .map(|&i| self.link_of(&analysis.mentions[i]).0)
+            .map(|c| self.link_of(&analysis.mentions[c.0]).0)
             .collect();
-        for (&i, &k) in changed.iter().zip(&new_keys) {
+        for (c, &k) in changed.iter().zip(&new_keys) {
+            let i = c.0;
             self.apply_mention(id, i, &analysis.mentions[i], k, analysis.role(i), true);
         }
         let entry = self.docs[id as usize].as_mut().expect("live document");
-        for (&i, &k) in changed.iter().zip(&new_keys) {
-            entry.keys[i] = k;
+        for (c, &k) in changed.iter().zip(&new_keys) {
+            entry.keys[c.0] = k;
         }
-        entry.analysis = analysis;
         touched.keys.extend(old_keys);
         touched.keys.extend(new_keys);
-        Ok(())
+    }
+
+    /// Takes the knowledge base out of its pseudo-document at `path`, so
+    /// that its owner can edit it in place ([`KnowledgeBase::edit`]; the
+    /// corpus holds it too); give it back with [`Self::edit_kb_entry`] or
+    /// [`Self::put_kb`]. `None` when `path` is not a knowledge base.
+    pub fn take_kb(&mut self, path: &Path) -> Option<Arc<KnowledgeBase>> {
+        let id = *self.by_path.get(path)?;
+        self.docs[id as usize].as_mut()?.kb.take()
+    }
+
+    /// Gives back a knowledge base taken with [`Self::take_kb`], unchanged.
+    pub fn put_kb(&mut self, path: &Path, kb: Arc<KnowledgeBase>) {
+        if let Some(&id) = self.by_path.get(path) {
+            if let Some(e) = self.docs[id as usize].as_mut() {
+                e.kb = Some(kb);
+            }
+        }
+    }
+
+    /// Gives back a knowledge base taken with [`Self::take_kb`] after
+    /// [`KnowledgeBase::edit`] changed one entry (`edit`; `new_text` is
+    /// the file's text now): the pseudo-document is updated in place —
+    /// the entry's mentions replaced, later ones moved, only mentions
+    /// whose name or kind changed linked again. A keystroke in a file of
+    /// 10^5 entries costs that entry, not the file. Answers as
+    /// [`Self::set_knowledge_base`] with the new text would (tested).
+    /// False, changing nothing but giving `kb` back, when `path` is not a
+    /// knowledge base.
+    pub fn edit_kb_entry(
+        &mut self,
+        path: &Path,
+        kb: Arc<KnowledgeBase>,
+        edit: &crate::kb::EntryEdit,
+        new_text: &str,
+    ) -> bool {
+        let Some(&id) = self.by_path.get(path) else {
+            return false;
+        };
+        let Some(entry) = self.docs[id as usize].as_mut() else {
+            return false;
+        };
+        if !self.kb_docs.contains(&id) || !entry.analysis.figures.is_empty() {
+            entry.kb = Some(kb);
+            return false;
+        }
+        let analysis = Arc::make_mut(&mut entry.analysis);
+        let (range, old) = kb.edit_analysis(analysis, edit, new_text);
+        // The entry's definitions (its name's mention) as they were.
+        for i in range.clone() {
+            let k = entry.keys[i];
+            if entry.kb_defs.get(&k) == Some(&(i as u32)) {
+                entry.kb_defs.remove(&k);
+            }
+        }
+        let changed: Vec<(usize, NameMention, Option<Sym>)> = range
+            .clone()
+            .zip(old)
+            .filter(|(i, m)| {
+                let now = &analysis.mentions[*i];
+                m.norm != now.norm || m.kind != now.kind
+            })
+            .map(|(i, m)| (i, m, None))
+            .collect();
+        // Which entities the knowledge base describes changes their cards.
+        let mut touched = Touched {
+            everything: true,
+            ..Touched::default()
+        };
+        self.relink(id, &changed, &mut touched);
+        self.invalidate(touched);
+        let entry = self.docs[id as usize].as_mut().expect("live document");
+        for i in range {
+            let span = entry.analysis.mentions[i].span();
+            if kb.is_name_at(span) {
+                entry.kb_defs.insert(entry.keys[i], i as u32);
+            }
+        }
+        entry.kb = Some(kb);
+        true
     }
 
     /// The entity (as its key) that mention `idx` of document `doc` belongs to.
