@@ -229,3 +229,81 @@ fn a_large_knowledge_base_loads_and_edits_without_holding_requests_up() {
     assert!(worst < Duration::from_secs(2), "a hover waited {worst:?}");
     assert_eq!(c.shutdown(), 0);
 }
+
+/// Keystrokes as editors send them (ranged changes) inside one entry are
+/// each in force for the next request — a definition from an article moves
+/// with the text typed before it, a renamed entry is found under its new
+/// name — and one that breaks the file is diagnosed until it is mended.
+#[test]
+fn ranged_keystrokes_in_an_entry_are_in_force_for_the_next_request() {
+    let mut text = String::from(
+        "[[entity]]\nname = \"Angela Merkel\"\nkind = \"person\"\ndescription = \"Kanzlerin\"\n\n\
+         [[entity]]\nname = \"Olaf Scholz\"\nkind = \"person\"\ndescription = \"Kanzler\"\n",
+    );
+    let dir = corpus_with(&text);
+    let kb = dir.path().join("gazette.toml");
+    let article = dir.path().join("a.txt");
+    let mut c = Client::spawn();
+    c.initialize(dir.path(), &["utf-16"]);
+    c.wait_indexed();
+    c.open(&article);
+    c.open(&kb);
+    let mut version = 1;
+    // Replaces bytes `range` of the file by `s`, as one ranged change.
+    let mut edit = |c: &mut Client, text: &mut String, range: std::ops::Range<usize>, s: &str| {
+        version += 1;
+        let (start, end) = (
+            pos_of(text, "", 0, range.start),
+            pos_of(text, "", 0, range.end),
+        );
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(&kb), "version": version},
+                   "contentChanges": [{"range": {"start": start, "end": end}, "text": s}]}),
+        );
+        text.replace_range(range, s);
+        version
+    };
+    let definition = |c: &mut Client| {
+        c.request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri(&article)}, "position": pos_of(ARTICLE, "Scholz", 0, 1)}),
+        )
+    };
+    // " a. D." typed after "Kanzlerin": the entry after it moves.
+    for ch in [" ", "a", ".", " ", "D", "."] {
+        let at = text.find("\"\n\n").unwrap();
+        edit(&mut c, &mut text, at..at, ch);
+        let def = definition(&mut c);
+        assert_eq!(
+            def["range"]["start"],
+            pos_of(&text, "Olaf Scholz", 0, 0),
+            "{def}"
+        );
+        assert_eq!(
+            def["range"]["end"],
+            pos_of(&text, "Olaf Scholz", 0, 11),
+            "{def}"
+        );
+    }
+    assert!(text.contains("Kanzlerin a. D."));
+    // "Olaf Scholz" typed into "Olaf Scholzi": the entry answers by its new name.
+    let at = text.find("Scholz\"").unwrap() + 6;
+    edit(&mut c, &mut text, at..at, "i");
+    let r = c.request("gazette/entities", json!({"query": "Olaf Scholzi"}));
+    assert!(r.to_string().contains("Kanzler"), "{r}");
+    // A quote typed into a description breaks the file; deleting it mends it.
+    let at = text.find("Kanzler\"").unwrap() + 7;
+    let v = edit(&mut c, &mut text, at..at, "\"");
+    let d = kb_diagnostics(&mut c, &kb, Some(v));
+    assert!(d.iter().any(|x| x["code"] == "kb-syntax"), "{d:?}");
+    let v = edit(&mut c, &mut text, at..at + 1, "");
+    let d = kb_diagnostics(&mut c, &kb, Some(v));
+    assert!(d.is_empty(), "{d:?}");
+    // Taken in place again once the mended text is in force.
+    let at = text.find("Kanzler\"").unwrap() + 7;
+    edit(&mut c, &mut text, at..at, "!");
+    let r = c.request("gazette/entities", json!({"query": "Olaf Scholzi"}));
+    assert!(r.to_string().contains("Kanzler!"), "{r}");
+    assert_eq!(c.shutdown(), 0);
+}

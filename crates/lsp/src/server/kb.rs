@@ -11,10 +11,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Takes a new text of the knowledge base (state locked): its ticket and
-/// the recognition key in force, for [`prepare_kb`].
+/// the recognition key the overrides in force were compiled for, for
+/// [`prepare_kb`] ([`State::overrides_key`]).
 pub(super) fn kb_ticket(s: &mut State) -> (u64, Option<u64>) {
     s.kb.ticket += 1;
-    (s.kb.ticket, s.kb.key)
+    // Until that text is installed, keystrokes cannot be taken in place.
+    s.kb.current = false;
+    (s.kb.ticket, s.overrides_key())
 }
 
 /// Installs a knowledge base prepared off the lock, unless a newer text
@@ -34,7 +37,7 @@ pub(super) fn install_kb(
 }
 
 /// A new text of the knowledge base (an edit, open, close, a change on
-/// disk): parsed and
+/// disk; `text` makes it, off the lock): parsed and
 /// prepared on a blocking thread while requests go on with the previous
 /// knowledge base, then swapped in (with 10^5 entries parsing under the
 /// state lock held every request up for seconds per keystroke).
@@ -46,11 +49,12 @@ pub(super) fn update_kb(
     state: &Arc<RwLock<State>>,
     tx: &PublishQueue,
     (ticket, key): (u64, Option<u64>),
-    text: Option<String>,
+    text: impl FnOnce() -> Option<String> + Send + 'static,
 ) {
     let (state, tx) = (state.clone(), tx.clone());
     tokio::spawn(async move {
-        let Ok(prepared) = tokio::task::spawn_blocking(move || prepare_kb(text, key)).await else {
+        let Ok(prepared) = tokio::task::spawn_blocking(move || prepare_kb(text(), key)).await
+        else {
             return;
         };
         install_kb(&state, &tx, ticket, prepared);

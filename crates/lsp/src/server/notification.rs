@@ -28,14 +28,22 @@ pub(super) fn did_open(b: &Backend, params: DidOpenTextDocumentParams) {
     let td = params.text_document;
     let path = uri_to_path(&td.uri);
     let mut s = b.state.write();
-    let kb_text = s.is_kb_path(&path).then(|| td.text.clone());
+    let is_kb = s.is_kb_path(&path);
+    // Opened as it was read from disk: nothing to parse again (and
+    // keystrokes can be taken in place at once).
+    let as_read = is_kb && s.kb.current && s.kb.text.as_deref() == Some(&td.text);
+    let kb_text = (is_kb && !as_read).then(|| td.text.clone());
     let rope = Rope::from_str(&td.text);
     let (uri, version) = (td.uri, td.version);
     s.open.insert(path.clone(), OpenDoc { uri, rope, version });
+    if as_read {
+        // Its diagnostics now carry the editor's version.
+        return publish::queue_kb_diagnostics(&mut s, &b.publish_tx);
+    }
     if let Some(text) = kb_text {
         let ticket = kb::kb_ticket(&mut s);
         drop(s);
-        return kb::update_kb(&b.state, &b.publish_tx, ticket, Some(text));
+        return kb::update_kb(&b.state, &b.publish_tx, ticket, move || Some(text));
     }
     if s.reanalyze_open(&path) {
         publish::diagnostics_after_change(&b.state, &mut s, &b.publish_tx, &path);
@@ -49,14 +57,22 @@ pub(super) fn did_open(b: &Backend, params: DidOpenTextDocumentParams) {
 pub(super) fn did_change(b: &Backend, params: DidChangeTextDocumentParams) {
     let path = uri_to_path(&params.text_document.uri);
     let mut s = b.state.write();
-    if !s.apply_changes(&path, params.text_document.version, params.content_changes) {
+    let changes = params.content_changes;
+    let Some(splices) = s.apply_changes(&path, params.text_document.version, changes) else {
         let path = path.display();
         return tracing::warn!("didChange for a document that is not open: {path}");
-    }
+    };
     if s.is_kb_path(&path) {
-        let text = s.open.get(&path).map(|d| d.rope.to_string());
+        // A keystroke inside one entry of gazette.toml: taken in place.
+        if let Some(changed) = s.edit_kb(&splices) {
+            return kb::kb_changed(&b.state, &mut s, &b.publish_tx, changed);
+        }
+        // Else the whole text, made a string off the lock (10^5 entries
+        // are megabytes).
+        let rope = s.open.get(&path).map(|d| d.rope.clone());
         let ticket = kb::kb_ticket(&mut s);
         drop(s);
+        let text = move || rope.map(|r| r.to_string());
         return kb::update_kb(&b.state, &b.publish_tx, ticket, text);
     }
     s.reanalyze_open(&path);
@@ -77,7 +93,7 @@ pub(super) fn did_close(b: &Backend, params: DidCloseTextDocumentParams) {
         let ticket = kb::kb_ticket(&mut s);
         let text = s.read_kb_file().0;
         drop(s);
-        return kb::update_kb(&b.state, &b.publish_tx, ticket, text);
+        return kb::update_kb(&b.state, &b.publish_tx, ticket, move || text);
     }
     // Back to the file on disk (or out of the corpus if it is not a corpus file).
     let on_disk = s.in_workspace(&path).then(|| {

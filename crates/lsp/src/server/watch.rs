@@ -88,7 +88,7 @@ pub(super) fn file_changed_on_disk(state: &Arc<RwLock<State>>, tx: &PublishQueue
             }
             let ticket = kb::kb_ticket(&mut s);
             drop(s);
-            kb::update_kb(state, tx, ticket, text);
+            kb::update_kb(state, tx, ticket, move || text);
             return;
         }
     }
