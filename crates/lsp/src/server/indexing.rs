@@ -277,7 +277,7 @@ pub(super) fn spawn_indexing_with(
             s.corpus.shrink_to_fit();
             publish::all_paths(&s)
         };
-        publish::refresh_diagnostics_later(state.clone(), tx.clone(), paths, None);
+        publish::refresh_diagnostics_later(state.clone(), tx.clone(), paths, None, true);
         crate::memory::release_free_memory();
         let msg = format!(
             "{total} articles indexed{}",

@@ -75,7 +75,7 @@ pub(super) fn kb_changed(
     all.retain(|p| !s.is_kb_path(p));
     let rediscover = std::mem::take(&mut s.kb.files_changed) && s.indexing_done;
     if !recognition_changed && !rediscover {
-        publish::refresh_diagnostics_later(state_arc.clone(), tx.clone(), all, None);
+        publish::refresh_diagnostics_later(state_arc.clone(), tx.clone(), all, None, false);
         return;
     }
     let open: Vec<PathBuf> = s
@@ -148,6 +148,6 @@ pub(super) fn kb_changed(
         }
         let paths = publish::all_paths(&s);
         drop(s);
-        publish::refresh_diagnostics_later(state.clone(), tx, paths, None);
+        publish::refresh_diagnostics_later(state.clone(), tx, paths, None, false);
     });
 }

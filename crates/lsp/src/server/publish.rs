@@ -123,12 +123,17 @@ pub(super) fn queue_diagnostics_for(
 /// they are computed and committed in chunks under the read lock, so
 /// requests go on beside them, on one core, so they leave the other
 /// cores to requests. With `generation`, a later edit cancels the
-/// refresh (it schedules its own).
+/// refresh (it schedules its own). With `trim`, the query caches are
+/// dropped and the heap trimmed after the pass (after indexing, new
+/// settings: not after a keystroke in gazette.toml, where trimming a
+/// heap that held 10^5 entries locked the allocator under requests
+/// for up to a quarter of a second).
 pub(super) fn refresh_diagnostics_later(
     state: Arc<RwLock<State>>,
     tx: PublishQueue,
     paths: Vec<PathBuf>,
     generation: Option<u64>,
+    trim: bool,
 ) {
     /// Documents per chunk: keeps each read-lock hold (which an edit waits
     /// for) to a few milliseconds.
@@ -155,7 +160,7 @@ pub(super) fn refresh_diagnostics_later(
         // After a pass over the whole corpus (not the refresh after an
         // edit: trimming a large heap locks the allocator for
         // milliseconds, stalling requests).
-        if generation.is_none() && paths.len() > CHUNK {
+        if trim && generation.is_none() && paths.len() > CHUNK {
             state.read().corpus.drop_query_caches();
             crate::memory::release_free_memory();
         }
@@ -299,7 +304,7 @@ pub(super) fn refresh_affected_after_pause(
             a.retain(|p| *p != path);
             a
         };
-        refresh_diagnostics_later(state, tx, affected, Some(generation));
+        refresh_diagnostics_later(state, tx, affected, Some(generation), false);
     });
 }
 

@@ -24,7 +24,7 @@ pub(super) fn changed(
         let mut s = state.write();
         let r = apply_settings(&mut s, v);
         let all = publish::all_paths(&s);
-        publish::refresh_diagnostics_later(state.clone(), tx.clone(), all, None);
+        publish::refresh_diagnostics_later(state.clone(), tx.clone(), all, None, true);
         publish::queue_kb_diagnostics(&mut s, tx);
         r
     };
