@@ -6,7 +6,7 @@ class Client:
     def __init__(self, binary, env=None, preexec=None):
         self.p = subprocess.Popen([binary, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=(None if os.environ.get("LSP_STDERR") else subprocess.DEVNULL), env=env, preexec_fn=preexec)
-        self.lock = threading.Lock(); self.q = queue.Queue(); self.id = 0; self.notes = []; self.resp = {}
+        self.lock = threading.Lock(); self.q = queue.Queue(); self.id = 0; self.notes = []; self.resp = {}; self.arrived = {}
         threading.Thread(target=self._read, daemon=True).start()
     def _read(self):
         f = self.p.stdout
@@ -40,7 +40,7 @@ class Client:
             if item is None: raise EOFError("server closed")
             t, msg = item
             if "id" in msg and "method" not in msg: self.resp[msg["id"]] = (t, msg)
-            else: self.notes.append(msg)
+            else: self.notes.append(msg); self.arrived[id(msg)] = t
         return self.resp.pop(rid)
     def request(self, m, params, timeout=60):
         rid = self.request_async(m, params); return self.wait(rid, timeout)[1]

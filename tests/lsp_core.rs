@@ -73,6 +73,71 @@ fn references_on_putin_cover_all_five_articles_and_variants() {
     c.shutdown();
 }
 
+/// `$/progress` partial results for `token`, in the order they arrived.
+fn partial_results(c: &mut Client, token: serde_json::Value) -> Vec<Vec<serde_json::Value>> {
+    let mut batches = Vec::new();
+    while let Some(i) = c
+        .notifications
+        .iter()
+        .position(|n| n["method"] == "$/progress" && n["params"]["token"] == token)
+    {
+        let n = c.notifications.remove(i);
+        batches.push(n["params"]["value"].as_array().unwrap().clone());
+    }
+    batches
+}
+
+#[test]
+fn references_with_a_partial_result_token_arrive_as_partial_results_first() {
+    let mut c = started(&seeds());
+    let path = seed("002");
+    let text = c.open(&path);
+    let params = |token: Option<&str>| {
+        let mut p = json!({"textDocument": {"uri": uri(&path)}, "position": pos_of(&text, "Putin", 0, 1),
+                           "context": {"includeDeclaration": true}});
+        if let Some(t) = token {
+            p["partialResultToken"] = json!(t);
+        }
+        p
+    };
+    let whole = c.request("textDocument/references", params(None));
+    let last = c.request("textDocument/references", params(Some("refs-1")));
+    // Every partial result is read before the response; the response is
+    // empty, as the specification asks once partial results were sent.
+    assert_eq!(last, json!([]));
+    let batches = partial_results(&mut c, json!("refs-1"));
+    assert_eq!(batches.len(), 1, "{batches:?}");
+    assert_eq!(json!(batches.concat()), whole);
+    c.shutdown();
+}
+
+#[test]
+fn many_references_come_as_a_first_batch_of_a_thousand_then_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let sentence = "Die Konferenz in Hamburg tagte, und Hamburg blieb ruhig.\n";
+    for i in 0..40 {
+        std::fs::write(dir.path().join(format!("a{i:02}.txt")), sentence.repeat(30)).unwrap();
+    }
+    let mut c = started(dir.path());
+    let path = dir.path().join("a00.txt");
+    let text = c.open(&path);
+    let params = json!({"textDocument": {"uri": uri(&path)}, "position": pos_of(&text, "Hamburg", 0, 1),
+                        "context": {"includeDeclaration": true}, "partialResultToken": 7});
+    let whole = c.request(
+        "textDocument/references",
+        json!({"textDocument": params["textDocument"], "position": params["position"],
+               "context": params["context"]}),
+    );
+    assert_eq!(whole.as_array().unwrap().len(), 2400);
+    let last = c.request("textDocument/references", params);
+    assert_eq!(last, json!([]));
+    let batches = partial_results(&mut c, json!(7));
+    let sizes: Vec<usize> = batches.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [1000, 1400]);
+    assert_eq!(json!(batches.concat()), whole);
+    c.shutdown();
+}
+
 #[test]
 fn vladimir_variant_gets_a_diagnostic() {
     let mut c = started(&seeds());

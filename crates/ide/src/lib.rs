@@ -167,6 +167,46 @@ pub fn references(
     }
 }
 
+/// [`references`] in two parts, for a client that takes partial results:
+/// `each` gets the first `first` locations as soon as they are found (for
+/// the mentions of an entity with its declaration, without finding the
+/// others first), then the rest in one call. `each` is not called for an
+/// empty part.
+pub fn references_in_parts(
+    corpus: &Corpus,
+    doc: DocId,
+    offset: usize,
+    include_declaration: bool,
+    first: usize,
+    mut each: impl FnMut(Vec<Location>),
+) {
+    let mut emit = |part: Vec<Location>| {
+        if !part.is_empty() {
+            each(part)
+        }
+    };
+    match target_at(corpus, doc, offset) {
+        Some(Target::Mention(r)) if include_declaration => {
+            let e = corpus.entity_of(r);
+            let mut all = corpus
+                .entity_mentions_by_doc(e)
+                .flatten()
+                .map(|m| Location {
+                    doc: m.doc,
+                    span: corpus.mention(m).span(),
+                });
+            emit(all.by_ref().take(first).collect());
+            emit(all.collect());
+        }
+        _ => {
+            let mut all = references(corpus, doc, offset, include_declaration);
+            let rest = all.split_off(first.min(all.len()));
+            emit(all);
+            emit(rest);
+        }
+    }
+}
+
 /// Document highlights: the entity's (or quantity's) mentions in this document.
 pub fn highlights(corpus: &Corpus, doc: DocId, offset: usize) -> Vec<Span> {
     references(corpus, doc, offset, true)

@@ -1,7 +1,7 @@
 //! Definition, references and highlights (the queries of `lib.rs`).
 
 use crate::fixture::Fixture;
-use crate::{definition, highlights, references};
+use crate::{definition, highlights, references, references_in_parts};
 use insta::assert_snapshot;
 
 fn check_definition(fixture: &str) -> String {
@@ -17,6 +17,19 @@ fn check_references(fixture: &str) -> String {
     let f = Fixture::parse(fixture);
     let with = references(&f.corpus, f.doc, f.offset, true);
     let without = references(&f.corpus, f.doc, f.offset, false);
+    // In parts (for partial results): the first location, then the rest.
+    for (declaration, all) in [(true, &with), (false, &without)] {
+        let mut parts = Vec::new();
+        references_in_parts(&f.corpus, f.doc, f.offset, declaration, 1, |p| {
+            parts.push(p)
+        });
+        assert_eq!(parts.concat(), *all);
+        let sizes: Vec<usize> = parts.iter().map(Vec::len).collect();
+        assert!(
+            sizes.len() <= 2 && sizes.first().is_none_or(|&n| n == 1),
+            "{sizes:?}"
+        );
+    }
     if with.is_empty() {
         return "none".into();
     }

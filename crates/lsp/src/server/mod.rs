@@ -254,7 +254,7 @@ impl transport::RawHandler for RawQueries {
         }
     }
 
-    fn handle(&self, params: Value) -> Result<Vec<Vec<u8>>> {
-        request::references_json(&self.state, params)
+    fn handle(&self, params: Value, partial: &transport::Partial) -> Result<Vec<Vec<u8>>> {
+        request::references_json(&self.state, params, partial)
     }
 }

@@ -6,6 +6,7 @@
 use super::{to_proto, Backend, EntitiesParams};
 use crate::convert::{self, uri_to_path};
 use crate::state::State;
+use crate::transport::Partial;
 use gazette_core::corpus::DocId;
 use gazette_core::model::Span;
 use gazette_ide::TextSource;
@@ -134,15 +135,26 @@ pub(super) fn references(b: &Backend, params: ReferenceParams) -> Result<Option<
 /// `textDocument/references` answered as JSON bytes (see
 /// [`to_proto::locations_json`]): the references of a name mentioned
 /// 100,000 times are written without a `serde_json::Value` in between.
-pub(super) fn references_json(state: &RwLock<State>, params: Value) -> Result<Vec<Vec<u8>>> {
+pub(super) fn references_json(
+    state: &RwLock<State>,
+    params: Value,
+    partial: &Partial,
+) -> Result<Vec<Vec<u8>>> {
     let params: ReferenceParams = serde_json::from_value(params)
         .map_err(|e| Error::invalid_params(format!("gazette: {e}")))?;
-    let t0 = std::time::Instant::now();
     let s = state.read();
-    let locs = guarded("references", || reference_locations(&s, &params))?;
+    match &params.partial_result_params.partial_result_token {
+        Some(token) => references_in_parts(&s, &params, token, partial),
+        None => references_whole(&s, &params),
+    }
+}
+
+fn references_whole(s: &State, params: &ReferenceParams) -> Result<Vec<Vec<u8>>> {
+    let t0 = std::time::Instant::now();
+    let locs = guarded("references", || reference_locations(s, params))?;
     let t1 = std::time::Instant::now();
     let json = match &locs {
-        Some(locs) => to_proto::locations_json(&s, locs),
+        Some(locs) => to_proto::locations_json(s, locs),
         None => vec![b"null".to_vec()],
     };
     tracing::debug!(
@@ -154,6 +166,54 @@ pub(super) fn references_json(state: &RwLock<State>, params: Value) -> Result<Ve
     );
     Ok(json)
 }
+
+/// References for a client that sent a `partialResultToken`: the first
+/// [`FIRST_BATCH`] go out as soon as they are found, the rest after them,
+/// all as `$/progress` notifications; the response is then an empty list.
+fn references_in_parts(
+    s: &State,
+    params: &ReferenceParams,
+    token: &ProgressToken,
+    partial: &Partial,
+) -> Result<Vec<Vec<u8>>> {
+    let t0 = std::time::Instant::now();
+    let token = serde_json::to_value(token).unwrap_or(Value::Null);
+    let mut first_ms = None;
+    let found = guarded("references", || {
+        let at = locate(s, &params.text_document_position)?;
+        let declaration = params.context.include_declaration;
+        let mut n = 0;
+        gazette_ide::references_in_parts(
+            &s.corpus,
+            at.doc,
+            at.offset,
+            declaration,
+            FIRST_BATCH,
+            |part| {
+                n += part.len();
+                for batch in to_proto::location_batches_json(s, &part) {
+                    partial.send(&token, batch);
+                }
+                first_ms.get_or_insert(t0.elapsed().as_secs_f64() * 1e3);
+            },
+        );
+        Some(n)
+    })?;
+    tracing::debug!(
+        "references: {} locations as partial results, the first after {:.1} ms, all after {:.1} ms",
+        found.unwrap_or(0),
+        first_ms.unwrap_or(0.0),
+        t0.elapsed().as_secs_f64() * 1e3
+    );
+    Ok(vec![match found {
+        Some(_) => b"[]".to_vec(),
+        None => b"null".to_vec(),
+    }])
+}
+
+/// Locations in the first partial result of a references request: few
+/// enough to be converted and parsed in milliseconds whatever the total.
+pub(super) const FIRST_BATCH: usize = 1000;
 
 pub(super) fn document_highlight(
     b: &Backend,

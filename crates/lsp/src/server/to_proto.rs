@@ -152,6 +152,19 @@ pub(super) fn locations_json_in_parts(
     out
 }
 
+/// Locations as JSON arrays of up to 16,384 each (~2 MB), in order,
+/// converted on all cores: partial results a client can parse one by one.
+pub(super) fn location_batches_json(
+    state: &State,
+    locs: &[gazette_ide::Location],
+) -> Vec<Vec<Vec<u8>>> {
+    use rayon::prelude::*;
+    const BATCH: usize = 16 * 1024;
+    locs.par_chunks(BATCH)
+        .map(|c| locations_json_in_parts(state, c, usize::MAX))
+        .collect()
+}
+
 /// Locations as comma-separated JSON objects (no brackets).
 pub(super) fn locations_json_part(
     state: &State,

@@ -43,8 +43,25 @@ pub trait RawHandler: Send + Sync {
     /// Does this handler answer `method` now? (`false`, say before
     /// `initialize`, leaves the request to the service.)
     fn handles(&self, method: &str) -> bool;
-    /// The result as JSON, in segments to be written one after another.
-    fn handle(&self, params: Value) -> Result<Vec<Vec<u8>>, Error>;
+    /// The result as JSON, in segments to be written one after another;
+    /// parts of it may go ahead through `partial`.
+    fn handle(&self, params: Value, partial: &Partial) -> Result<Vec<Vec<u8>>, Error>;
+}
+
+/// Partial results of the request being answered: `$/progress`
+/// notifications with the client's `partialResultToken`, written in order
+/// and ahead of the request's response.
+pub struct Partial {
+    outbox: Outbox,
+    sent: AtomicBool,
+}
+
+impl Partial {
+    /// Sends `value` (JSON in segments) as a partial result for `token`.
+    pub fn send(&self, token: &Value, value: Vec<Vec<u8>>) {
+        self.sent.store(true, Ordering::SeqCst);
+        self.outbox.queue(Frame::progress(token, value));
+    }
 }
 
 /// Serves `service` over `input` and `output` until `exit` or the end of
@@ -147,13 +164,29 @@ where
         let foreground = crate::background::Foreground::begin();
         if self.raw.handles(&method) {
             let params = req.into_parts().2.unwrap_or(Value::Null);
-            let answer = std::panic::catch_unwind(AssertUnwindSafe(|| self.raw.handle(params)));
+            let partial = Partial {
+                outbox: self.outbox.clone(),
+                sent: AtomicBool::new(false),
+            };
+            // Off the runtime's worker (which hands its other tasks to a
+            // new one): the writer keeps writing partial results meanwhile.
+            let handle = || self.raw.handle(params, &partial);
+            let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
+                == tokio::runtime::RuntimeFlavor::MultiThread;
+            let answer = std::panic::catch_unwind(AssertUnwindSafe(|| match multi_thread {
+                true => tokio::task::block_in_place(handle),
+                false => handle(),
+            }));
             let frame = match answer {
                 Ok(Ok(json)) => Frame::result(&id, json),
                 Ok(Err(e)) => Frame::response(&Response::from_error(id, e)),
                 Err(p) => Frame::response(&answer_panic(&method, Some(id), p).expect("an id")),
             };
-            return self.outbox.send(frame.timed(trip));
+            // After partial results, in the same queue, so it follows them.
+            return match partial.sent.load(Ordering::SeqCst) {
+                true => self.outbox.queue(frame.timed(trip)),
+                false => self.outbox.send(frame.timed(trip)),
+            };
         }
         let Some(answer) = self.call(req).await else {
             return;

@@ -111,6 +111,17 @@ impl Frame {
         Frame::of(segments.collect())
     }
 
+    /// A `$/progress` notification for `token` whose value is `value`,
+    /// JSON in segments.
+    pub fn progress(token: &serde_json::Value, value: Vec<Vec<u8>>) -> Frame {
+        let mut head = br#"{"jsonrpc":"2.0","method":"$/progress","params":{"token":"#.to_vec();
+        // A token is a number or a string: always serialisable.
+        serde_json::to_writer(&mut head, token).expect("a progress token serialises");
+        head.extend_from_slice(br#","value":"#);
+        let segments = std::iter::once(head).chain(value).chain([b"}}".to_vec()]);
+        Frame::of(segments.collect())
+    }
+
     fn of(segments: Vec<Vec<u8>>) -> Frame {
         Frame {
             segments,
@@ -341,6 +352,11 @@ impl Outbox {
                 return;
             }
         }
+        self.queue(frame);
+    }
+
+    /// Has the writer write `frame` after every frame queued before it.
+    pub fn queue(&self, frame: Frame) {
         // The writer is gone only when the session is over.
         let _ = self.tx.send(Some(frame));
     }
