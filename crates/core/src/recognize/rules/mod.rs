@@ -32,6 +32,7 @@ mod english_orgs;
 mod gazetteer;
 mod knowledge_base;
 mod legal_forms;
+mod media_names;
 mod named_institutions;
 mod newspapers;
 mod org_heads;
@@ -135,6 +136,7 @@ static ORGS: Scan<'static> = Scan {
     rules: &[
         &acronyms::Acronyms,
         &newspapers::Newspapers,
+        &media_names::MediaNames,
         &place_orgs::PlaceOrgs,
         &clubs::Clubs,
         &legal_forms::LegalForms,
