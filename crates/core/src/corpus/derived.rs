@@ -66,11 +66,4 @@ impl Derived {
         self.summaries.lock().clear();
         self.families.lock().clear();
     }
-
-    /// Is any summary, family or topic summary cached?
-    pub fn has_summaries(&self) -> bool {
-        !(self.summaries.lock().is_empty()
-            && self.families.lock().is_empty()
-            && self.topics.lock().is_empty())
-    }
 }

@@ -436,9 +436,12 @@ impl Corpus {
         }
         if touched.everything {
             self.derived.forget_summaries();
-        } else if self.derived.has_summaries() {
-            let mut summaries = self.derived.summaries.lock();
-            let mut families = self.derived.families.lock();
+            return self.refresh_frequent(&touched.keys);
+        }
+        // `&mut self`: the caches are reached without locking.
+        let derived = &mut self.derived;
+        let (summaries, families) = (derived.summaries.get_mut(), derived.families.get_mut());
+        if !(summaries.is_empty() && families.is_empty()) {
             for &t in &touched.keys {
                 summaries.remove(&t);
                 for f in std::iter::once(t).chain(self.keys[t as usize].last_word) {
@@ -452,10 +455,10 @@ impl Corpus {
                     }
                 }
             }
-            let mut topics = self.derived.topics.lock();
-            for t in &touched.topics {
-                topics.remove(t);
-            }
+        }
+        let topics = derived.topics.get_mut();
+        for t in &touched.topics {
+            topics.remove(t);
         }
         self.refresh_frequent(&touched.keys);
     }
@@ -1396,12 +1399,11 @@ impl Corpus {
         for &d in &self.kb_docs {
             for p in entry.docs.in_doc(d) {
                 let m = self.mention(p.item());
-                let spelling = self.link_memo.get(&(m.norm, m.kind)).map(|x| x.1);
-                if let Some(x) = out
-                    .iter_mut()
-                    .find(|x| Some(x.0) == spelling.map(|s| s.as_str()))
-                {
-                    x.1 -= 1;
+                let Some(spelling) = self.link_memo.get(&(m.norm, m.kind)).map(|x| x.1) else {
+                    continue;
+                };
+                if let Some(x) = out.iter_mut().find(|x| x.0 == spelling.as_str()) {
+                    x.1 = x.1.saturating_sub(1);
                 }
             }
         }
