@@ -2,12 +2,14 @@ import * as os from "os";
 import * as vscode from "vscode";
 import {
   ClientCapabilities,
+  CloseAction,
+  ErrorAction,
   FeatureState,
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
+  State,
   StaticFeature,
-  TransportKind,
   WorkDoneProgress,
   WorkDoneProgressCreateRequest,
   WorkDoneProgressCreateParams,
@@ -33,10 +35,14 @@ import {
   LspLocation,
   LspPosition,
 } from "./entities";
+import { executableProblem, progressLabel, RestartPolicy, serverExecutable } from "./server";
 
 let client: LanguageClient | undefined;
 let status: IndexingStatus | undefined;
 let output: vscode.OutputChannel | undefined;
+const restarts = new RestartPolicy();
+/** Set when the error handler already told the user why a start failed. */
+let startFailureReported = false;
 
 function currentSettings(): GazetteSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
@@ -60,6 +66,7 @@ async function hasGazetteToml(): Promise<boolean> {
 class IndexingStatus implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly active = new Map<string | number, string>();
+  private readonly titles = new Map<string | number, string>();
 
   constructor() {
     this.item = vscode.window.createStatusBarItem("gazette.status", vscode.StatusBarAlignment.Left);
@@ -80,6 +87,13 @@ class IndexingStatus implements vscode.Disposable {
     this.item.hide();
   }
 
+  starting(): void {
+    this.active.clear();
+    this.item.text = "$(sync~spin) gazette: starting";
+    this.item.tooltip = "gazette: starting the server";
+    this.item.show();
+  }
+
   stopped(): void {
     this.active.clear();
     this.item.text = "$(circle-slash) gazette";
@@ -90,6 +104,7 @@ class IndexingStatus implements vscode.Disposable {
   update(token: string | number, value: WorkDoneProgressValue): void {
     if (value.kind === "end") {
       this.active.delete(token);
+      this.titles.delete(token);
       if (this.active.size === 0) {
         this.idle();
         if (value.message) {
@@ -98,15 +113,10 @@ class IndexingStatus implements vscode.Disposable {
       }
       return;
     }
-    const previous = this.active.get(token) ?? "";
-    const title = value.kind === "begin" ? value.title : previous.split(":")[0];
-    let text = title || "indexing";
-    if (value.message) {
-      text += `: ${value.message}`;
+    if (value.kind === "begin") {
+      this.titles.set(token, value.title);
     }
-    if (typeof value.percentage === "number") {
-      text += ` (${Math.round(value.percentage)} %)`;
-    }
+    const text = progressLabel(this.titles.get(token), value.message, value.percentage);
     this.active.set(token, text);
     this.item.text = `$(sync~spin) gazette: ${text}`;
     this.item.tooltip = [...this.active.values()].join("\n");
@@ -169,14 +179,13 @@ class StatusBarProgressFeature implements StaticFeature {
 function createClient(settings: GazetteSettings): LanguageClient {
   const cmd = serverCommand(settings, { workspaceFolder: firstWorkspaceFolder(), home: os.homedir() });
   const serverOptions: ServerOptions = {
-    run: { command: cmd.command, args: cmd.args, transport: TransportKind.stdio },
-    debug: {
-      command: cmd.command,
-      args: cmd.args,
-      transport: TransportKind.stdio,
-      options: { env: { ...process.env, RUST_LOG: "gazette=debug" } },
-    },
+    run: serverExecutable(cmd),
+    debug: serverExecutable(cmd, { ...process.env, RUST_LOG: "gazette=debug" }),
   };
+  const commandLine = [cmd.command, ...cmd.args].join(" ");
+  // Whether this server got as far as answering `initialize`: a server that
+  // dies before that is not restarted (it would only fail again).
+  let wasRunning = false;
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: "file", language: "plaintext" },
@@ -185,6 +194,31 @@ function createClient(settings: GazetteSettings): LanguageClient {
     initializationOptions: serverSettings(settings),
     synchronize: { configurationSection: SECTION },
     outputChannel: output,
+    errorHandler: {
+      error: (_error, _message, count) => {
+        if (!wasRunning) {
+          // Writes to a server that is exiting while starting: the close
+          // handler below says what happened, once.
+          return { action: ErrorAction.Continue, handled: true };
+        }
+        return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown };
+      },
+      closed: () => {
+        const d = restarts.closed(Date.now(), wasRunning, commandLine);
+        wasRunning = false;
+        if (!d.restart) {
+          startFailureReported = true;
+          status?.stopped();
+        }
+        const show = d.severity === "error" ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+        void show(d.message, "Show Output").then((choice) => {
+          if (choice) {
+            output?.show(true);
+          }
+        });
+        return { action: d.restart ? CloseAction.Restart : CloseAction.DoNotRestart, handled: true };
+      },
+    },
     middleware: {
       workspace: {
         // Answer `workspace/configuration` for "gazette" with normalised
@@ -201,10 +235,32 @@ function createClient(settings: GazetteSettings): LanguageClient {
           }
           return answers.map((a, i) => (a === undefined ? fallback[i] : a));
         },
+        // A change of `gazette.path` or `gazette.enable` also restarts the
+        // client (see activate); the notification to the server being
+        // stopped then fails, which is no news for the user.
+        didChangeConfiguration: async (sections, next) => {
+          try {
+            await next(sections);
+          } catch (err) {
+            if (lc.isRunning()) {
+              throw err;
+            }
+          }
+        },
       },
     },
   };
   const lc = new LanguageClient(SECTION, "gazette", serverOptions, clientOptions);
+  lc.onDidChangeState((e) => {
+    if (e.newState === State.Running) {
+      wasRunning = true;
+      status?.idle();
+    } else if (e.newState === State.Starting) {
+      status?.starting();
+    } else if (e.newState === State.Stopped) {
+      status?.stopped();
+    }
+  });
   if (status) {
     lc.registerFeature(new StatusBarProgressFeature(lc, status));
   }
@@ -231,20 +287,33 @@ async function doStartClient(): Promise<void> {
     status?.hide();
     return;
   }
+  const cmd = serverCommand(settings, { workspaceFolder: firstWorkspaceFolder(), home: os.homedir() });
+  const problem = executableProblem(cmd, settings.path);
+  if (problem) {
+    status?.stopped();
+    output?.appendLine(problem);
+    void vscode.window.showErrorMessage(problem, "Open Settings").then((choice) => {
+      if (choice) {
+        void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.path`);
+      }
+    });
+    return;
+  }
+  startFailureReported = false;
   client = createClient(settings);
   try {
     await client.start();
-    status?.idle();
   } catch (err) {
     const failed = client;
     client = undefined;
     void failed?.dispose().catch(() => undefined);
     status?.stopped();
-    const cmd = serverCommand(settings, { workspaceFolder: firstWorkspaceFolder(), home: os.homedir() });
-    void vscode.window.showErrorMessage(
-      `gazette: could not start \`${cmd.command} ${cmd.args.join(" ")}\` (${String(err)}). ` +
-        "Set `gazette.path` to the gazette executable.",
-    );
+    if (!startFailureReported) {
+      void vscode.window.showErrorMessage(
+        `gazette: could not start \`${cmd.command} ${cmd.args.join(" ")}\` (${String(err)}). ` +
+          "Set `gazette.path` to the gazette executable.",
+      );
+    }
   }
 }
 
@@ -262,6 +331,7 @@ async function stopClient(): Promise<void> {
 }
 
 async function restart(): Promise<void> {
+  restarts.reset();
   await starting;
   await stopClient();
   await startClient();
