@@ -1,0 +1,147 @@
+// Unit tests of the e2e test's expectations (run by `npm test`): they must
+// follow the CLI's output, not the seed corpus.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { test } from "node:test";
+
+import { expectations, listArticles, parseCheckLine } from "./expect.mjs";
+
+test("check lines are parsed into path, position, code and message", () => {
+  assert.deepEqual(
+    parseCheckLine("/c/a b.txt:37:25: info[name-variant] «Vladimir Putin» is a variant spelling (1×) of «Wladimir Putin» (3× in the corpus)"),
+    {
+      path: "/c/a b.txt",
+      line: 37,
+      column: 25,
+      severity: "info",
+      code: "name-variant",
+      message: "«Vladimir Putin» is a variant spelling (1×) of «Wladimir Putin» (3× in the corpus)",
+    },
+  );
+  assert.equal(parseCheckLine("gazette: 2 diagnostics in 6 files"), undefined);
+});
+
+function corpus(t, files) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gazette-e2e-expect-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const mention = (dir, file, text, line, character) => ({
+  path: path.join(dir, file),
+  byte_start: line * 1000 + character,
+  byte_end: line * 1000 + character + text.length,
+  text,
+  line,
+  character,
+});
+
+test("expectations are computed from the CLI output", (t) => {
+  const dir = corpus(t, {
+    "a.txt": "Anna Berg kam.\nBerg sprach.\n",
+    "b.md": "Die Ärztin Anne Berg und Berg.\n",
+    "sub/c.txt": "Nichts.\n",
+    "gazette.toml": "",
+    "notes.csv": "not an article",
+  });
+  const entities = {
+    entities: [
+      {
+        name: "Anne Berg",
+        role: "Ärztin",
+        mentions: [
+          // Out of order on purpose, and one mention in the knowledge base.
+          mention(dir, "b.md", "Anne Berg", 0, 11),
+          mention(dir, "a.txt", "Berg", 1, 0),
+          mention(dir, "gazette.toml", "Anne Berg", 3, 8),
+          mention(dir, "b.md", "Berg", 0, 25),
+          mention(dir, "a.txt", "Anna Berg", 0, 0),
+        ],
+      },
+    ],
+  };
+  const check = [
+    `${path.join(dir, "a.txt")}:1:1: info[name-variant] «Anna Berg» is a variant spelling (1×) of «Anne Berg» (1× in the corpus)`,
+    "gazette: 1 diagnostic in 3 files",
+  ].join("\n");
+  const e = expectations({
+    entitiesJson: JSON.stringify(entities),
+    checkText: check,
+    corpusDir: dir,
+    readFile: (p) => fs.readFileSync(p, "utf8"),
+    entityName: "Anne Berg",
+    variantText: "Anna Berg",
+  });
+  assert.equal(e.articleCount, 3);
+  assert.deepEqual(e.hoverEntity, { name: "Anne Berg", role: "Ärztin" });
+  assert.equal(e.hoverCounts, "4 mentions in 2 articles");
+  assert.deepEqual(e.hoverArticles, ["a.txt", "b.md"]);
+  assert.equal(e.referenceSummary, "4 results in 2 files");
+  // The first full-name mention in path order is in b.md (a.txt spells it
+  // differently); hover and definition start from another article.
+  assert.equal(path.basename(e.definition.path), "b.md");
+  assert.equal(e.definition.character, 11);
+  assert.equal(path.basename(e.definitionFrom.path), "a.txt");
+  assert.equal(e.variant.canonical, "Anne Berg");
+  assert.equal(e.variant.originalLine, "Anna Berg kam.");
+  assert.equal(e.variant.fixedLine, "Anne Berg kam.");
+  assert.equal(e.rename.from.text, "Berg");
+  assert.equal(path.basename(e.rename.from.path), "a.txt");
+  assert.equal(path.basename(e.rename.other.path), "b.md");
+  assert.equal(e.rename.newName, "Berg-E2E");
+  assert.equal(e.rename.otherExpected, "Anne Berg-E2E");
+});
+
+test("a name the CLI does not report fails with a clear message", (t) => {
+  const dir = corpus(t, { "a.txt": "x\n" });
+  assert.throws(
+    () =>
+      expectations({
+        entitiesJson: JSON.stringify({ entities: [] }),
+        checkText: "",
+        corpusDir: dir,
+        readFile: (p) => fs.readFileSync(p, "utf8"),
+        entityName: "Jens Stoltenberg",
+      }),
+    /does not list "Jens Stoltenberg"/,
+  );
+});
+
+test("a diagnostic whose position does not hold the variant is refused", (t) => {
+  const dir = corpus(t, { "a.txt": "Anna Berg\n", "b.txt": "Anna Berg\n" });
+  const entities = {
+    entities: [
+      {
+        name: "Anna Berg",
+        role: null,
+        mentions: [mention(dir, "a.txt", "Anna Berg", 0, 0), mention(dir, "b.txt", "Anna Berg", 0, 0)],
+      },
+    ],
+  };
+  assert.throws(
+    () =>
+      expectations({
+        entitiesJson: JSON.stringify(entities),
+        checkText: `${path.join(dir, "a.txt")}:1:3: info[name-variant] «Anna Berg» is a variant spelling (1×) of «Anne Berg» (1× in the corpus)`,
+        corpusDir: dir,
+        readFile: (p) => fs.readFileSync(p, "utf8"),
+        entityName: "Anna Berg",
+        variantText: "Anna Berg",
+      }),
+    /is not at/,
+  );
+});
+
+test("articles are the .txt and .md files below the corpus", (t) => {
+  const dir = corpus(t, { "x/y.md": "", "a.txt": "", "gazette.toml": "", "b.csv": "" });
+  assert.deepEqual(
+    listArticles(dir).map((p) => path.relative(dir, p)),
+    ["a.txt", path.join("x", "y.md")],
+  );
+});
