@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Editor clients: VS Code extension (build, unit tests, .vsix) and the
-# Neovim end-to-end test against the real server.
+# Editor clients: VS Code extension (build, unit tests, .vsix, and its
+# end-to-end test in code-server + Chromium) and the Neovim end-to-end test
+# against the real server.
 #
-#   bash .ci/editors.sh            # both
+#   bash .ci/editors.sh            # all
 #   GAZETTE_SKIP_VSCODE=1 ...      # only Neovim
+#   GAZETTE_SKIP_VSCODE_E2E=1 ...  # VS Code without its end-to-end test
 #   GAZETTE_SKIP_NVIM=1 ...        # only VS Code
+#
+# The VS Code end-to-end test installs what it needs (Debian's chromium,
+# ripgrep and build headers via apt; code-server and playwright-core via npm)
+# into a cache kept between runs (GAZETTE_E2E_CACHE, default
+# /var/cache/gazette-e2e as root); see editors/vscode/README.md. It prints
+# SKIP and passes only where Chromium cannot start.
 #
 # The Neovim test uses $GAZETTE_BIN, else target/debug/gazette (built with
 # `cargo build` when missing); see tests/e2e/run_nvim_e2e.sh.
@@ -23,6 +31,10 @@ if [[ "${GAZETTE_SKIP_VSCODE:-0}" != 1 ]]; then
     npm run package
     ls -l gazette.vsix
   )
+  if [[ "${GAZETTE_SKIP_VSCODE_E2E:-0}" != 1 ]]; then
+    echo "== VS Code end-to-end test (code-server, Playwright, Chromium)"
+    bash editors/vscode/e2e/run.sh
+  fi
 fi
 
 if [[ "${GAZETTE_SKIP_NVIM:-0}" != 1 ]]; then
