@@ -6,7 +6,7 @@
 #   bash editors/vscode/e2e/run.sh
 #
 #   GAZETTE_BIN          server executable (default: target/debug/gazette,
-#                        brought up to date with `cargo build`)
+#                        built with `cargo build` when missing)
 #   GAZETTE_E2E_CACHE    where code-server and playwright-core are installed
 #                        (kept between runs; see install.sh)
 #   GAZETTE_E2E_ARTIFACTS screenshots and logs (default: editors/vscode/e2e/artifacts)
@@ -47,11 +47,14 @@ rm -f "$chromium_log"
 
 # --- the server and the extension -------------------------------------------
 if [[ -z "${GAZETTE_BIN:-}" ]]; then
-  # As the Neovim test: the debug build, brought up to date (a no-op after
-  # `cargo test`).
+  # As the Neovim test: the debug build `cargo test` leaves, built only when
+  # missing (`cargo build` after `cargo test` would rebuild every crate with
+  # other features).
   GAZETTE_BIN="$repo/target/debug/gazette"
-  say "cargo build --bin gazette"
-  (cd "$repo" && cargo build --quiet --bin gazette) || die "cargo build --bin gazette failed"
+  if [[ ! -x "$GAZETTE_BIN" ]]; then
+    say "building $GAZETTE_BIN"
+    (cd "$repo" && cargo build --quiet --bin gazette) || die "cargo build --bin gazette failed"
+  fi
 fi
 [[ -x "$GAZETTE_BIN" ]] || die "server executable not found: $GAZETTE_BIN"
 say "server: $GAZETTE_BIN"
@@ -78,27 +81,36 @@ driver_pid=""
 # copy of the executable (it may have been reparented when its extension
 # host died).
 our_pids() {
-  local pids=() p exe roots=()
+  local roots=() d stat rest p exe
   [[ -n "$cs_pid" ]] && roots+=("$cs_pid")
   [[ -n "$driver_pid" ]] && roots+=("$driver_pid")
-  if ((${#roots[@]})); then
-    local frontier=("${roots[@]}") next
-    while ((${#frontier[@]})); do
-      pids+=("${frontier[@]}")
-      next=()
-      for p in "${frontier[@]}"; do
-        while read -r c; do [[ -n "$c" ]] && next+=("$c"); done < <(ps -o pid= --ppid "$p" 2>/dev/null | tr -d ' ')
-      done
-      frontier=("${next[@]}")
-    done
-  fi
-  for p in /proc/[0-9]*; do
-    exe="$(readlink "$p/exe" 2>/dev/null || true)"
-    [[ "$exe" == "$work/bin/gazette" ]] && pids+=("${p#/proc/}")
+  # parent of every process, from /proc (no procps needed)
+  local -A parent=()
+  for d in /proc/[0-9]*; do
+    stat="$(cat "$d/stat" 2>/dev/null)" || continue
+    rest="${stat##*) }" # after "pid (comm) ": state ppid ...
+    rest="${rest#* }"
+    parent[${d#/proc/}]="${rest%% *}"
   done
-  for p in "${pids[@]}"; do
+  local -A ours=()
+  for p in "${roots[@]}"; do [[ -n "${parent[$p]:-}" ]] && ours[$p]=1; done
+  local grew=1
+  while ((grew)); do
+    grew=0
+    for p in "${!parent[@]}"; do
+      if [[ -z "${ours[$p]:-}" && -n "${ours[${parent[$p]}]:-}" ]]; then
+        ours[$p]=1
+        grew=1
+      fi
+    done
+  done
+  for d in /proc/[0-9]*; do
+    exe="$(readlink "$d/exe" 2>/dev/null || true)"
+    [[ "$exe" == "$work/bin/gazette" ]] && ours[${d#/proc/}]=1
+  done
+  for p in "${!ours[@]}"; do
     [[ -d "/proc/$p" ]] && echo "$p"
-  done | sort -un
+  done | sort -n
 }
 
 cleanup() {
@@ -179,7 +191,7 @@ say "installing $vsix into code-server"
 as_user "${code_server[@]}" --install-extension "$work/gazette.vsix" >"$work/install-extension.log" 2>&1 \
   || { cat "$work/install-extension.log" >&2; die "code-server --install-extension failed"; }
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
 say "starting code-server on 127.0.0.1:$port"
 as_user "${code_server[@]}" --bind-addr "127.0.0.1:$port" --auth none \
   --disable-telemetry --disable-update-check --disable-workspace-trust \
@@ -187,13 +199,16 @@ as_user "${code_server[@]}" --bind-addr "127.0.0.1:$port" --auth none \
   "$work/corpus" >"$work/code-server.log" 2>&1 &
 cs_pid=$!
 
+healthy() {
+  node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+    "http://127.0.0.1:$port/healthz"
+}
 for _ in $(seq 1 120); do
-  if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
+  if healthy; then break; fi
   kill -0 "$cs_pid" 2>/dev/null || { tail -n 30 "$work/code-server.log" >&2; die "code-server exited at start"; }
   sleep 0.5
 done
-curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 \
-  || { tail -n 30 "$work/code-server.log" >&2; die "code-server did not answer on 127.0.0.1:$port within 60 s"; }
+healthy || { tail -n 30 "$work/code-server.log" >&2; die "code-server did not answer on 127.0.0.1:$port within 60 s"; }
 
 rm -rf "$artifacts"
 mkdir -p "$artifacts"

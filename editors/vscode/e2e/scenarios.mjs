@@ -141,10 +141,16 @@ async function quickInput(text) {
     await page.keyboard.press("F1");
     try {
       await box.waitFor({ state: "visible", timeout: 3000 });
-      break;
+      // A view that takes the focus just then (the references view opens
+      // asynchronously) closes the palette again: fill, and check it held.
+      await box.fill(text, { timeout: 3000 });
+      if ((await box.inputValue({ timeout: 3000 })) === text && (await box.isVisible())) {
+        return box;
+      }
+      throw new Error("the command palette closed while typing");
     } catch (e) {
       if (attempt === 4) {
-        throw new Error(`the command palette (F1) does not open: ${e.message.split("\n")[0]}`);
+        throw new Error(`the command palette (F1) does not take input: ${e.message.split("\n")[0]}`);
       }
       // A view with its own key handling has the focus: give it to the
       // editor (or the workbench) and try again.
@@ -156,8 +162,6 @@ async function quickInput(text) {
       }
     }
   }
-  await box.fill(text);
-  return box;
 }
 
 /** Runs a command from the command palette by its exact label. */
