@@ -148,6 +148,9 @@ trap 'exit 130' INT TERM
 mkdir -p "$work/bin" "$work/corpus" "$work/data/User" "$work/extensions"
 cp "$GAZETTE_BIN" "$work/bin/gazette"
 cp -r "$repo/seeds/." "$work/corpus/"
+# The same articles without a gazette.toml: there the extension stays idle.
+mkdir -p "$work/plain"
+cp "$repo"/seeds/*.txt "$work/plain/"
 cp "$vsix" "$work/gazette.vsix"
 
 # What the page must show is read from the CLI on the same corpus, not
@@ -214,6 +217,7 @@ rm -rf "$artifacts"
 mkdir -p "$artifacts"
 say "driving code-server with Playwright (artifacts: $artifacts)"
 E2E_URL="http://127.0.0.1:$port/?folder=$work/corpus" \
+E2E_PLAIN_URL="http://127.0.0.1:$port/?folder=$work/plain" \
 E2E_WORK="$work" \
 E2E_ARTIFACTS="$artifacts" \
 E2E_PLAYWRIGHT="$PLAYWRIGHT_DIR" \

@@ -512,6 +512,29 @@ async function main() {
         return [Boolean(s && /not running/.test(s.label)), s ? `${s.text} | ${s.label}` : "(none)"];
       });
     });
+
+    await scenario("a folder without gazette.toml starts no server", async () => {
+      // The same articles, no gazette.toml: the extension activates (it
+      // listens for plain text) but stays out of the way in "auto" mode.
+      await page.goto(env("E2E_PLAIN_URL"), { timeout: T.server });
+      await page.locator(".monaco-workbench").waitFor({ timeout: T.server });
+      const first = path.basename(exp.definition.path);
+      await until(`explorer shows ${first}`, async () => {
+        const t = await textOf(".explorer-folders-view");
+        return [t.includes(first) && !t.includes("gazette.toml"), t];
+      }, T.server);
+      await openFile(first);
+      // Give a server every chance to appear before checking that none did.
+      await page.waitForTimeout(5000);
+      const pids = serverPids();
+      if (pids.length) {
+        throw new Error(`a gazette server runs without gazette.toml: pids ${pids}`);
+      }
+      const s = await statusBarGazette();
+      if (s && (await s.el.isVisible())) {
+        throw new Error(`the gazette status bar item is shown without gazette.toml: "${s.text}"`);
+      }
+    });
   } finally {
     fs.writeFileSync(path.join(ARTIFACTS, "results.json"), JSON.stringify(results, null, 2));
     await browser.close().catch(() => undefined);
