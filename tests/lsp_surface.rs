@@ -749,6 +749,13 @@ fn hover_and_diagnostics_snapshots() {
         p["uri"] == json!(uri(&p4))
     });
     strip_uris(&mut d);
+    // The first publish for 004 is either the background one for every
+    // article (no version) or, when the machine is busy and that one came
+    // before the open, the one for the opened document (version 1): the
+    // snapshot is about the diagnostics, not which of the two came first.
+    if let Some(params) = d["params"].as_object_mut() {
+        params.remove("version");
+    }
     insta::assert_json_snapshot!("diagnostics_004", d["params"]);
     c.shutdown();
 }
