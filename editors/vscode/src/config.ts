@@ -32,12 +32,22 @@ export interface GazetteSettings {
   trace: { server: TraceLevel };
 }
 
+/** Diagnostic levels in the server's terms: one per group of its
+ * `diagnostics` table (README, "Editor settings"; `kb::DIAGNOSTIC_GROUPS`).
+ * `kb` (problems in gazette.toml) is only sent to switch it off. */
+export interface ServerDiagnostics {
+  nameVariant: Severity;
+  unknownName: Severity;
+  figureDisagreement: Severity;
+  kb?: Severity;
+}
+
 /** The part of the settings the server cares about (initializationOptions and
  * the answer to `workspace/configuration` for section "gazette"). */
 export interface ServerSettings {
   include: string[];
   exclude: string[];
-  diagnostics: DiagnosticsSettings;
+  diagnostics: ServerDiagnostics;
   maxFileSize: number;
 }
 
@@ -167,8 +177,23 @@ export function serverSettings(s: GazetteSettings): ServerSettings {
   return {
     include: [...s.include],
     exclude: [...s.exclude],
-    diagnostics: { ...s.diagnostics },
+    diagnostics: serverDiagnostics(s.diagnostics),
     maxFileSize: s.maxFileSize,
+  };
+}
+
+/** The extension's `gazette.diagnostics.*` settings in the server's terms:
+ * the group names are singular (`nameVariant`), and `enable: false` is
+ * every group "off". (Sent as they were named in package.json, the server
+ * ignored them and answered "unknown diagnostic setting".) */
+export function serverDiagnostics(d: DiagnosticsSettings): ServerDiagnostics {
+  if (!d.enable) {
+    return { nameVariant: "off", unknownName: "off", figureDisagreement: "off", kb: "off" };
+  }
+  return {
+    nameVariant: d.nameVariants,
+    unknownName: d.unknownName,
+    figureDisagreement: d.figureDisagreement,
   };
 }
 
@@ -229,6 +254,12 @@ export function configurationItem(section: string | undefined, s: GazetteSetting
   const rest = section.slice(SECTION.length + 1);
   const value = objectReader(serverSettings(s) as unknown as Record<string, unknown>)(rest);
   return value === undefined ? null : value;
+}
+
+/** The `settings` of a `workspace/didChangeConfiguration` push: the
+ * normalised server settings under "gazette" (what the server reads). */
+export function configurationPush(s: GazetteSettings): { [SECTION]: ServerSettings } {
+  return { [SECTION]: serverSettings(s) };
 }
 
 /** Keys below "gazette." whose change requires restarting the server. */

@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 import {
   ClientCapabilities,
   CloseAction,
+  DidChangeConfigurationNotification,
   ErrorAction,
   FeatureState,
   LanguageClient,
@@ -17,6 +18,7 @@ import {
 
 import {
   configurationItem,
+  configurationPush,
   GazetteSettings,
   readSettings,
   RESTART_KEYS,
@@ -235,12 +237,17 @@ function createClient(settings: GazetteSettings): LanguageClient {
           }
           return answers.map((a, i) => (a === undefined ? fallback[i] : a));
         },
-        // A change of `gazette.path` or `gazette.enable` also restarts the
-        // client (see activate); the notification to the server being
-        // stopped then fails, which is no news for the user.
-        didChangeConfiguration: async (sections, next) => {
+        // Pushes the normalised settings in the server's terms: the
+        // client's own push would send the raw VS Code settings, whose
+        // diagnostics keys the server does not know. A change of
+        // `gazette.path` or `gazette.enable` also restarts the client (see
+        // activate); the notification to the server being stopped then
+        // fails, which is no news for the user.
+        didChangeConfiguration: async () => {
           try {
-            await next(sections);
+            await lc.sendNotification(DidChangeConfigurationNotification.type, {
+              settings: configurationPush(currentSettings()),
+            });
           } catch (err) {
             if (lc.isRunning()) {
               throw err;

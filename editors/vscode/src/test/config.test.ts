@@ -5,6 +5,7 @@ import { test } from "node:test";
 
 import {
   configurationItem,
+  configurationPush,
   DEFAULTS,
   objectReader,
   readSettings,
@@ -118,10 +119,46 @@ test("workspace/configuration answers", () => {
   const whole = configurationItem("gazette", s) as Record<string, unknown>;
   assert.deepEqual(whole, serverSettings(s));
   assert.ok(!("path" in whole));
-  assert.deepEqual(configurationItem("gazette.diagnostics", s), s.diagnostics);
+  // The server's group names (singular nameVariant), not the setting names.
+  assert.deepEqual(configurationItem("gazette.diagnostics", s), {
+    nameVariant: "information",
+    unknownName: "off",
+    figureDisagreement: "warning",
+  });
   assert.equal(configurationItem("gazette.diagnostics.unknownName", s), "off");
   assert.equal(configurationItem("gazette.noSuchKey", s), null);
   assert.equal(configurationItem("editor", s), undefined, "other sections are left to VS Code");
   assert.equal(configurationItem("gazetteer", s), undefined);
   assert.equal(configurationItem(undefined, s), undefined);
+});
+
+test("diagnostic settings are sent with the server's group names", () => {
+  // The groups the server knows (crates/core/src/kb/mod.rs, DIAGNOSTIC_GROUPS):
+  // anything else it reports as "unknown diagnostic setting".
+  const kbSource = fs.readFileSync(
+    path.join(__dirname, "..", "..", "..", "..", "crates", "core", "src", "kb", "mod.rs"),
+    "utf8",
+  );
+  const m = /DIAGNOSTIC_GROUPS: &\[&str\] = &\[([^\]]*)\]/.exec(kbSource);
+  assert.ok(m, "DIAGNOSTIC_GROUPS not found in kb/mod.rs");
+  const groups = [...m[1].matchAll(/"([^"]+)"/g)].map((x) => x[1]);
+  const on = serverSettings(
+    readSettings(objectReader({ diagnostics: { nameVariants: "warning", unknownName: "off", figureDisagreement: "error" } })),
+  );
+  assert.deepEqual(on.diagnostics, { nameVariant: "warning", unknownName: "off", figureDisagreement: "error" });
+  const off = serverSettings(readSettings(objectReader({ diagnostics: { enable: false } })));
+  assert.deepEqual(off.diagnostics, { nameVariant: "off", unknownName: "off", figureDisagreement: "off", kb: "off" });
+  for (const key of [...Object.keys(on.diagnostics), ...Object.keys(off.diagnostics)]) {
+    assert.ok(groups.includes(key), `the server has no diagnostic group "${key}" (it has ${groups.join(", ")})`);
+  }
+});
+
+test("a configuration push carries the normalised settings under gazette", () => {
+  const s = readSettings(objectReader({ diagnostics: { enable: false }, include: "*.md", path: "/x" }));
+  const push = configurationPush(s);
+  assert.deepEqual(Object.keys(push), ["gazette"]);
+  assert.deepEqual(push.gazette, serverSettings(s));
+  assert.deepEqual(push.gazette.include, ["*.md"]);
+  assert.ok(!("path" in push.gazette), "editor-only settings stay in the editor");
+  assert.equal(push.gazette.diagnostics.nameVariant, "off");
 });
