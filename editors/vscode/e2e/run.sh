@@ -164,6 +164,7 @@ check_rc=0
 cat >"$work/data/User/settings.json" <<EOF
 {
   "gazette.path": "$work/bin/gazette",
+  "gazette.diagnostics.nameVariants": "warning",
   "security.workspace.trust.enabled": false,
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,

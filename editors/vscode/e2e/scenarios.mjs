@@ -233,6 +233,25 @@ async function notificationsText() {
   return textOf(".notifications-toasts .notification-toast, .notifications-center .notification-list-item");
 }
 
+/** Waits for a notification whose text satisfies `pred`: first among the
+ * toasts, then (a toast can be hidden, e.g. by an Escape meant for
+ * something else) in the notification center, which keeps them all. */
+async function waitNotification(what, pred, ms = T.server) {
+  try {
+    return await until(what, async () => {
+      const t = await notificationsText();
+      return [pred(t), t || "(no notification)"];
+    }, Math.min(ms, 15_000));
+  } catch (e) {
+    log(`   (no toast yet; looking in the notification center)`);
+    await command("Notifications: Show Notifications");
+    return await until(`${what} (notification center)`, async () => {
+      const t = await notificationsText();
+      return [pred(t), t || "(no notification)"];
+    }, ms);
+  }
+}
+
 async function hoverText() {
   return textOf(".monaco-hover:not(.hidden) .monaco-hover-content, .workbench-hover-container .hover-contents");
 }
@@ -325,6 +344,12 @@ async function main() {
       if (doubled) {
         throw new Error(`the status bar says "gazette:" twice: ${doubled}`);
       }
+      // A healthy start says nothing (before, the server answered the
+      // extension's diagnostics settings with "unknown diagnostic setting").
+      const said = await notificationsText();
+      if (/gazette/i.test(said)) {
+        throw new Error(`a notification appeared on a healthy start: ${said}`);
+      }
       const now = await statusBarGazette();
       if (!/gazette/.test(now.text) || /sync~spin|indexing/.test(now.text)) {
         throw new Error(`status bar after indexing: "${now.text}"`);
@@ -396,6 +421,22 @@ async function main() {
         const t = await textOf(".markers-panel");
         return [t.includes(d.message), t || "(empty)"];
       }, T.server);
+      // run.sh sets gazette.diagnostics.nameVariants to "warning" (the
+      // CLI's default is information): the setting must reach the server.
+      const row = await until("the diagnostic's row in the Problems panel", async () => {
+        const html = await page.evaluate((msg) => {
+          for (const r of document.querySelectorAll(".markers-panel .monaco-list-row")) {
+            if (r.innerText.replace(/\u00a0/g, " ").includes(msg)) {
+              return r.outerHTML;
+            }
+          }
+          return "";
+        }, d.message);
+        return [html !== "", html];
+      });
+      if (!/codicon-warning/.test(row) || /codicon-info/.test(row)) {
+        throw new Error(`the diagnostic is not shown as a warning (gazette.diagnostics.nameVariants): ${row.slice(0, 600)}`);
+      }
       await shot("problems");
       await goTo(d.line, d.column);
       await command("Quick Fix...");
@@ -461,10 +502,10 @@ async function main() {
       }
       log(`   killing the server (pid ${before[0]})`);
       process.kill(before[0], "SIGKILL");
-      await until("a notification says the server stopped and was restarted", async () => {
-        const t = await notificationsText();
-        return [/gazette/.test(t) && /restart/i.test(t), t || "(no notification)"];
-      }, T.server);
+      await waitNotification(
+        "a notification says the server stopped and is restarted",
+        (t) => /gazette: the server stopped unexpectedly/.test(t) && /restart/i.test(t),
+      );
       await shot("crash-notification");
       const after = await until("a new gazette server runs", async () => {
         const p = serverPids().filter((x) => !before.includes(x));
@@ -495,10 +536,10 @@ async function main() {
         fs.chownSync(dir, st.uid, st.gid);
         fs.chownSync(path.join(dir, "settings.json"), st.uid, st.gid);
       }
-      const msg = await until(`an error notification names ${bad} and gazette.path`, async () => {
-        const t = await notificationsText();
-        return [t.includes(bad) && t.includes("gazette.path"), t || "(no notification)"];
-      }, T.server);
+      const msg = await waitNotification(
+        `an error notification names ${bad} and gazette.path`,
+        (t) => t.includes(bad) && t.includes("gazette.path"),
+      );
       await shot("wrong-path-notification");
       log(`   message: ${msg.split("\n").find((l) => l.includes(bad))}`);
       for (const noise of ["EPIPE", "failed"]) {
