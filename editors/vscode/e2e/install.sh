@@ -45,7 +45,7 @@ if ((${#apt_pkgs[@]})); then
     say "apt-get install ${apt_pkgs[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2
-    apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >&2
+    apt-get install -y -qq "${apt_pkgs[@]}" >&2
   else
     die "missing Debian packages: ${apt_pkgs[*]} (apt-get install them as root)"
   fi
