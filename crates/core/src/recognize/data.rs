@@ -18,6 +18,7 @@ const ORGS_MEDIA: &str = include_str!("../../../../data/gazetteers/orgs-media.ts
 const ORGS_SPORT: &str = include_str!("../../../../data/gazetteers/orgs-sport.tsv");
 const ORGS_BUSINESS: &str = include_str!("../../../../data/gazetteers/orgs-business.tsv");
 const ORGS_PUBLIC: &str = include_str!("../../../../data/gazetteers/orgs-public.tsv");
+const OTHER: &str = include_str!("../../../../data/gazetteers/other.tsv");
 const FIRST_NAMES: &str = include_str!("../../../../data/gazetteers/first-names.txt");
 const FIRST_NAMES_AMB: &str = include_str!("../../../../data/gazetteers/first-names-ambiguous.txt");
 const FIRST_NAMES_DE: &str = include_str!("../../../../data/gazetteers/first-names-de.txt");
@@ -296,6 +297,7 @@ impl Data {
             (ORGS_SPORT, EntityKind::Org),
             (ORGS_BUSINESS, EntityKind::Org),
             (ORGS_PUBLIC, EntityKind::Org),
+            (OTHER, EntityKind::Other),
             (PLACES_EXTRA, EntityKind::Place),
             (PLACES, EntityKind::Place),
             (PLACES_REGIONS, EntityKind::Place),

@@ -61,4 +61,17 @@ mod tests {
             pairs(&[("Weil", "place")])
         );
     }
+
+    #[test]
+    fn works_events_and_products_are_other_names() {
+        let t = "Vor dem Spiel der Champions League sah er die Mona Lisa und kaufte ein iPhone.";
+        assert_eq!(
+            run(&Gazetteer, t),
+            pairs(&[
+                ("Champions League", "other"),
+                ("Mona Lisa", "other"),
+                ("iPhone", "other")
+            ])
+        );
+    }
 }
