@@ -26,6 +26,9 @@ pub struct DocAnalysis {
     /// Set when the file was not valid UTF-8 and was decoded with this
     /// fallback encoding (reported as an `encoding-fallback` diagnostic).
     pub encoding_fallback: Option<String>,
+    /// The article's date as its text states it, and where (see
+    /// [`crate::dates`]); a date in the file name is the corpus's to add.
+    pub date: Option<crate::dates::ArticleDate>,
 }
 
 impl DocAnalysis {
@@ -113,6 +116,7 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
         Recognizer::global().recognize(text, &tok, &proposals, overrides)
     });
     let mut figures = stage("figures", || find_figures(text, &tok));
+    let date = stage("dates", || crate::dates::date_in_text(text));
     // A "name" over 64 KiB is not one (and a mention could not hold it).
     let found: Vec<_> = found
         .into_iter()
@@ -135,6 +139,7 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
         figures,
         token_count: tok.tokens.len(),
         encoding_fallback: None,
+        date,
     }
 }
 

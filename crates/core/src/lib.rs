@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod benchgen;
 pub mod cache;
 pub mod corpus;
+pub mod dates;
 pub mod decimal;
 pub mod figures;
 pub mod kb;

@@ -2,7 +2,7 @@
 
 use super::markdown::{code, link, text};
 use super::{context_line, target_at, Target, TextSource};
-use gazette_core::corpus::{count_docs, Corpus, DocId, ItemRef};
+use gazette_core::corpus::{count_docs, Corpus, DateRange, DocId, ItemRef};
 use gazette_core::model::Span;
 use std::fmt::Write;
 
@@ -73,7 +73,11 @@ fn first_lines(
             .as_deref()
             .map(|t| context_line(t, span_of(first), CONTEXT_WIDTH))
             .unwrap_or_default();
-        let _ = write!(out, "\n- {} ({}×)", file_name(corpus, first.doc), n);
+        let _ = write!(out, "\n- {}", file_name(corpus, first.doc));
+        if let Some(d) = corpus.article_date(first.doc) {
+            let _ = write!(out, " · {}", d.date);
+        }
+        let _ = write!(out, " ({n}×)");
         if !ctx.is_empty() {
             let _ = write!(out, ": {ctx}");
         }
@@ -85,6 +89,22 @@ fn first_lines(
             "\n- … and {} more",
             plural(docs - shown, "article", "articles")
         );
+    }
+}
+
+/// When an entity was first and last mentioned, by article date: nothing
+/// when none of its `docs` articles has a date.
+fn date_line(range: Option<DateRange>, docs: usize, out: &mut String) {
+    let Some(r) = range else {
+        return;
+    };
+    if r.first == r.last {
+        let _ = write!(out, "\n\nmentioned on {}", r.first);
+    } else {
+        let _ = write!(out, "\n\nfirst mentioned {}, last {}", r.first, r.last);
+    }
+    if r.dated < docs {
+        let _ = write!(out, " ({} of {docs} articles dated)", r.dated);
     }
 }
 
@@ -116,6 +136,7 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
             .collect();
         let _ = write!(md, " · spellings: {}", list.join(", "));
     }
+    date_line(info.dates, info.doc_count, &mut md);
     md.push('\n');
     first_lines(
         corpus,
@@ -194,6 +215,11 @@ fn name_card_full(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverC
             .collect();
         let _ = write!(md, " · spellings: {}", list.join(", "));
     }
+    let docs: Vec<DocId> = articles
+        .chunk_by(|a, b| a.doc == b.doc)
+        .map(|c| c[0].doc)
+        .collect();
+    date_line(corpus.date_range(docs.iter().copied()), doc_count, &mut md);
     md.push('\n');
     article_lines(
         corpus,
@@ -376,6 +402,30 @@ mod tests {
 
             - `a.txt` (1×): Jürgen Müller kam nach **Köln**.
             - `b.txt` (1×): In **Köln** regnete es.
+        ");
+    }
+
+    #[test]
+    fn first_and_last_mention_by_article_date() {
+        assert_snapshot!(check(r#"
+            //- 2022-03-16-b.txt
+            Stand: 16.03.2022 03:36 Uhr. Jens Stoltenberg in Brüssel.
+            //- a.txt
+            BRÜSSEL, 16. Februar 2022 – Jens Stolt$0enberg warnte.
+            //- c.txt
+            Ohne Datum: Jens Stoltenberg.
+            "#), @r"
+            BRÜSSEL, 16. Februar 2022 – [Jens Stoltenberg] warnte.
+
+            **Jens Stoltenberg** · person
+
+            3 mentions in 3 articles
+
+            first mentioned 2022-02-16, last 2022-03-16 (2 of 3 articles dated)
+
+            - `2022-03-16-b.txt` · 2022-03-16 (1×): Stand: 16.03.2022 03:36 Uhr. **Jens Stoltenberg** in Brüssel.
+            - `a.txt` · 2022-02-16 (1×): BRÜSSEL, 16. Februar 2022 – **Jens Stoltenberg** warnte.
+            - `c.txt` (1×): Ohne Datum: **Jens Stoltenberg**.
         ");
     }
 

@@ -14,6 +14,7 @@ mod derived;
 pub mod frequent;
 
 use crate::analysis::DocAnalysis;
+use crate::dates::{ArticleDate, Ymd};
 use crate::kb::{KbEntity, KnowledgeBase};
 use crate::linking;
 use crate::model::{sym, EntityKind, Figure, NameMention, Span, Sym};
@@ -51,6 +52,9 @@ pub struct DocEntry {
     pub kb: Option<Arc<KnowledgeBase>>,
     /// In the knowledge base: key → the mention that is an entry's name.
     kb_defs: HashMap<KeyId, u32>,
+    /// The article's date: the one its text states, else one in its file
+    /// name, else none (see [`crate::dates`]).
+    pub date: Option<ArticleDate>,
 }
 
 #[derive(Default)]
@@ -249,6 +253,17 @@ pub struct EntitySummary {
     /// The first mention in each of the first documents (corpus order), with
     /// the number of mentions in that document.
     pub first_mentions: Vec<(ItemRef, usize)>,
+    /// When the entity was first and last mentioned, by article date.
+    pub dates: Option<DateRange>,
+}
+
+/// The earliest and latest date of some articles, and how many of them
+/// have a date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateRange {
+    pub first: Ymd,
+    pub last: Ymd,
+    pub dated: usize,
 }
 
 fn majority_kind(kinds: &[u32; 4]) -> EntityKind {
@@ -596,8 +611,12 @@ impl Corpus {
             .iter()
             .map(|m| self.link_of(m).0)
             .collect();
+        let date = analysis
+            .date
+            .or_else(|| crate::dates::date_in_file_name(&path));
         self.docs[id as usize] = Some(DocEntry {
             path,
+            date,
             analysis,
             keys,
             kb: None,
@@ -664,6 +683,7 @@ impl Corpus {
                 .filter_map(|&i| Some((*e.keys.get(i as usize)?, i)))
                 .collect();
             e.kb = Some(kb);
+            e.date = None;
         }
         self.kb_docs.insert(id);
         self.invalidate(touched);
@@ -1200,6 +1220,7 @@ impl Corpus {
         let mut doc_count = entry.docs.len();
         let lw = self.joining_last_word(e);
         let first_docs;
+        let dates;
         // The last word whose one-word mentions move (`lw`, or `e` itself).
         let family = self.family_key(e, lw);
         if let Some(k) = lw {
@@ -1221,6 +1242,7 @@ impl Corpus {
             // Disjoint: orphan documents name no full name, `e` included.
             first_docs =
                 self.first_in_order(entry.docs.keys().chain(orphans.iter().copied()), max_docs);
+            dates = self.date_range(entry.docs.keys().chain(orphans.iter().copied()));
         } else if self.by_last.contains_key(&e) {
             // A last word: its person mentions all join full names; what
             // stays are the others.
@@ -1239,9 +1261,11 @@ impl Corpus {
                 *roles.entry(r.as_str()).or_default() += 1;
             }
             doc_count = docs.len();
+            dates = self.date_range(docs.iter().copied());
             first_docs = self.first_in_order(docs.into_iter(), max_docs);
         } else {
             first_docs = self.first_in_order(entry.docs.keys(), max_docs);
+            dates = self.date_range(entry.docs.keys());
         }
         let mut first_mentions = Vec::new();
         let mut buf = Vec::new();
@@ -1269,7 +1293,30 @@ impl Corpus {
             doc_count,
             spellings,
             first_mentions,
+            dates,
         }
+    }
+
+    /// The article date of document `doc` (see [`DocEntry::date`]).
+    pub fn article_date(&self, doc: DocId) -> Option<ArticleDate> {
+        self.doc(doc).and_then(|e| e.date)
+    }
+
+    /// The first and last date among the articles `docs` (`None` when none
+    /// has a date).
+    pub fn date_range(&self, docs: impl Iterator<Item = DocId>) -> Option<DateRange> {
+        let mut out: Option<DateRange> = None;
+        for d in docs.filter_map(|d| self.article_date(d)).map(|a| a.date) {
+            let r = out.get_or_insert(DateRange {
+                first: d,
+                last: d,
+                dated: 0,
+            });
+            r.first = r.first.min(d);
+            r.last = r.last.max(d);
+            r.dated += 1;
+        }
+        out
     }
 
     /// The key's spellings, most frequent first; ties broken by the spelling

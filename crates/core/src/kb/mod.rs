@@ -1076,6 +1076,7 @@ impl KnowledgeBase {
             figures: Vec::new(),
             token_count: 0,
             encoding_fallback: None,
+            date: None,
         }
     }
 
