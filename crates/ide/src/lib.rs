@@ -4,6 +4,7 @@
 
 pub mod code_actions;
 pub mod completion;
+pub mod corpus_map;
 mod diagnostics;
 mod hover;
 pub mod lens;
