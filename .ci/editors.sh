@@ -7,6 +7,7 @@
 #   GAZETTE_SKIP_VSCODE=1 ...      # only Neovim
 #   GAZETTE_SKIP_VSCODE_E2E=1 ...  # VS Code without its end-to-end test
 #   GAZETTE_SKIP_NVIM=1 ...        # only VS Code
+#   GAZETTE_SKIP_REPORT=1 ...      # without the report's browser test
 #
 # The VS Code end-to-end test installs what it needs (Debian's chromium,
 # ripgrep and build headers via apt; code-server and playwright-core via npm)
@@ -40,4 +41,11 @@ fi
 if [[ "${GAZETTE_SKIP_NVIM:-0}" != 1 ]]; then
   echo "== Neovim end-to-end test"
   bash tests/e2e/run_nvim_e2e.sh
+fi
+
+if [[ "${GAZETTE_SKIP_REPORT:-0}" != 1 ]]; then
+  echo "== gazette report in headless Chromium (tests/report)"
+  # Debian's chromium; installed once (other browser tests share it).
+  command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+  bash tests/report/run.sh
 fi

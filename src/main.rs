@@ -40,6 +40,9 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Write the corpus map (who appears with whom, when, which figures
+    /// disagree) as one self-contained HTML page.
+    Report(gazette::cli::report::ReportArgs),
     /// Train the NER model from the annotated corpora.
     Train(gazette::cli::tagger::TrainArgs),
     /// Tag a GermEval/CoNLL token file: each token line gets the predicted label appended.
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
             };
             gazette::cli::check::run(&paths, sev)
         }
+        Command::Report(a) => gazette::cli::report::run(&a),
         Command::Train(a) => gazette::cli::tagger::train(a).map(|_| 0),
         Command::Tag(a) => gazette::cli::tagger::tag(a).map(|_| 0),
         Command::Eval(a) => gazette::cli::tagger::eval(a).map(|_| 0),

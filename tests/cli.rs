@@ -295,3 +295,151 @@ fn check_with_a_large_knowledge_base_finishes_promptly() {
     assert!(out.contains("Vorname8 Nachname8"), "{out}");
     assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
 }
+
+/// The data block of a report page and the page around it.
+fn report_parts(html: &str) -> (serde_json::Value, String) {
+    let open = r#"<script type="application/json" id="gazette-data">"#;
+    let a = html.find(open).expect("data block") + open.len();
+    let b = a + html[a..].find("</script>").expect("end of the data block");
+    let data = &html[a..b];
+    assert!(
+        !data.contains('<') && !data.contains('>') && !data.contains('&'),
+        "raw markup characters in the data block"
+    );
+    let page = format!("{}{}", &html[..a], &html[b..]);
+    (serde_json::from_str(data).expect("JSON data"), page)
+}
+
+#[test]
+fn report_of_the_seeds_is_one_self_contained_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.html");
+    let (code, _, err) = gazette(&["report", &seeds(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    let (data, page) = report_parts(&html);
+    // Nothing is loaded from elsewhere; only the page's own scripts run.
+    for remote in ["src=", "href=", "@import", "url("] {
+        let outside_libs = page.split("<script>").next().unwrap();
+        assert!(!outside_libs.contains(remote), "{remote} in the page head");
+    }
+    assert_eq!(page.matches("<script").count(), 4);
+    let csp = page
+        .split(r#"http-equiv="Content-Security-Policy" content=""#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a CSP meta tag");
+    assert!(
+        csp.starts_with("default-src 'none'; script-src 'sha256-"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("connect-src 'none'") && !csp.contains("unsafe"),
+        "{csp}"
+    );
+    let names: Vec<&str> = data["map"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    for want in ["Jens Stoltenberg", "NATO", "Russland", "Ukraine"] {
+        assert!(names.contains(&want), "{want} not in {names:?}");
+    }
+    assert_eq!(
+        data["map"]["buckets"],
+        serde_json::json!(["2022-01-20", "2022-02-16", "2022-03-16"])
+    );
+    assert_eq!(
+        (
+            data["map"]["articles"].as_u64(),
+            data["map"]["dated"].as_u64()
+        ),
+        (Some(5), Some(3))
+    );
+    let keys: Vec<&str> = data["map"]["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap())
+        .collect();
+    assert!(
+        keys.contains(&"count:30:mitglied") && keys.contains(&"percent:2:%"),
+        "{keys:?}"
+    );
+}
+
+#[test]
+fn report_keeps_hostile_text_as_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = "</script><img src=x onerror=alert(1)>";
+    let name = format!("{}.txt", hostile.replace('/', ""));
+    std::fs::write(
+        dir.path().join(&name),
+        format!("Jens Stoltenberg sagte {hostile} in Brüssel, die NATO habe 30 Mitglieder.\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.txt"),
+        "Jens Stoltenberg traf die NATO in Brüssel. Die NATO hat 30 Mitglieder.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("r.html");
+    let (code, _, err) = gazette(&[
+        "report",
+        dir.path().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(!html.contains("<img"), "markup from an article in the page");
+    let (data, page) = report_parts(&html);
+    assert!(!page.contains("onerror"));
+    // The text is there, as data: in a card's context line (Markdown-escaped
+    // as in a hover) and in a file name (as it is).
+    let nato = data["map"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == "Jens Stoltenberg")
+        .expect("a node");
+    assert!(
+        nato["card"].as_str().unwrap().contains("onerror=alert(1)"),
+        "{}",
+        nato["card"]
+    );
+    let paths: Vec<&str> = nato["article_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.iter().any(|p| p.ends_with(&name)), "{paths:?}");
+}
+
+#[test]
+fn report_rejects_bad_arguments() {
+    let (code, _, err) = gazette(&["report", &seeds(), "--from", "2022-02-30"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a day"), "{err}");
+    let (code, _, err) = gazette(&[
+        "report",
+        &seeds(),
+        "--top",
+        "0",
+        "-o",
+        "/nonexistent/x.html",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--top"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = gazette(&[
+        "report",
+        &seeds(),
+        "-o",
+        dir.path().join("no/such/dir/r.html").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot write"), "{err}");
+}

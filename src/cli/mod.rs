@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod entities;
+pub mod report;
 pub mod score;
 pub mod tagger;
 
