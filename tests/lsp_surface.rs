@@ -711,6 +711,70 @@ fn gazette_entities_request() {
     c.shutdown();
 }
 
+#[test]
+fn gazette_graph_request() {
+    let mut c = started(&seeds());
+    let map = c.request("gazette/graph", json!({}));
+    let nodes = map["nodes"].as_array().unwrap();
+    let node = |name: &str| {
+        nodes
+            .iter()
+            .position(|n| n["name"] == name)
+            .unwrap_or_else(|| panic!("no node {name}"))
+    };
+    let (stoltenberg, nato) = (node("Jens Stoltenberg"), node("NATO"));
+    let def = &nodes[stoltenberg]["definition"];
+    assert!(def["uri"].as_str().unwrap().starts_with("file://"), "{def}");
+    assert!(def["range"]["start"]["line"].is_u64(), "{def}");
+    // The knowledge base defines the NATO.
+    assert!(
+        nodes[nato]["definition"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("gazette.toml"),
+        "{}",
+        nodes[nato]["definition"]
+    );
+    assert!(nodes[stoltenberg]["card"]
+        .as_str()
+        .unwrap()
+        .contains("Jens Stoltenberg"));
+    assert!(nodes[stoltenberg]["article_list"][0]["uri"]
+        .as_str()
+        .unwrap()
+        .starts_with("file://"));
+    let (a, b) = (stoltenberg.min(nato) as u64, stoltenberg.max(nato) as u64);
+    assert!(map["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["source"] == a && e["target"] == b && e["weight"].as_u64() >= Some(3)));
+    assert_eq!(
+        map["buckets"],
+        json!(["2022-01-20", "2022-02-16", "2022-03-16"])
+    );
+    // Filters: kinds, dates, top N.
+    let people = c.request(
+        "gazette/graph",
+        json!({"kinds": ["person"], "from": "2022-02-01", "topN": 3}),
+    );
+    let p = people["nodes"].as_array().unwrap();
+    assert!(!p.is_empty() && p.len() <= 3);
+    assert!(p.iter().all(|n| n["kind"] == "person"), "{people}");
+    assert_eq!(people["buckets"], json!(["2022-02-16", "2022-03-16"]));
+    // Bad filters are the request's error, not the server's.
+    for bad in [
+        json!({"kinds": ["planet"]}),
+        json!({"from": "2022-02-30"}),
+        json!({"from": "2022-03-01", "to": "2022-02-01"}),
+        json!({"topN": "many"}),
+    ] {
+        let r = c.request_full("gazette/graph", bad.clone());
+        assert_eq!(r["error"]["code"], -32602, "{bad}: {r}");
+    }
+    c.shutdown();
+}
+
 // ---------------------------------------------------------------- snapshots
 
 /// Replaces every `uri` by its file name (paths differ between checkouts).

@@ -68,6 +68,24 @@ pub struct EntitiesParams {
     pub query: Option<String>,
 }
 
+/// Params of `gazette/graph`: the corpus map's filters (all optional).
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GraphParams {
+    /// `person`, `place`, `org` (or `organization`), `other`; none: all.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// Articles dated from / to this day (`YYYY-MM-DD`), inclusive.
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub min_count: Option<usize>,
+    #[serde(default)]
+    pub top_n: Option<usize>,
+}
+
 impl Backend {
     fn new(client: Client) -> Backend {
         Backend {
@@ -141,6 +159,10 @@ impl Backend {
 
     async fn entities(&self, params: Option<EntitiesParams>) -> Result<Value> {
         request::entities(self, params)
+    }
+
+    async fn graph(&self, params: Option<GraphParams>) -> Result<Value> {
+        request::graph(self, params)
     }
 }
 
@@ -233,6 +255,7 @@ where
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("gazette/documentText", Backend::document_text)
         .custom_method("gazette/entities", Backend::entities)
+        .custom_method("gazette/graph", Backend::graph)
         .finish();
     let raw = Arc::new(RawQueries {
         state: service.inner().state.clone(),

@@ -3,7 +3,7 @@
 //! siblings, which also take the read lock and contain panics), one
 //! [`gazette_ide`] query, and the answer through [`to_proto`].
 
-use super::{to_proto, Backend, EntitiesParams};
+use super::{to_proto, Backend, EntitiesParams, GraphParams};
 use crate::convert::{self, uri_to_path};
 use crate::state::State;
 use crate::transport::Partial;
@@ -381,5 +381,55 @@ pub(super) fn entities(b: &Backend, params: Option<EntitiesParams>) -> Result<Va
             None => s.corpus.entities(),
         };
         to_proto::entities_json(s, &list)
+    })
+}
+
+/// `gazette/graph`: the corpus map (co-occurrence network, mentions per
+/// article date, figure groups) under the params' filters, each entity
+/// with the location of its definition: what the editor's corpus map draws.
+pub(super) fn graph(b: &Backend, params: Option<GraphParams>) -> Result<Value> {
+    let p = params.unwrap_or_default();
+    let opts = graph_options(&p).map_err(Error::invalid_params)?;
+    b.with_state("gazette/graph", |s| {
+        let map = gazette_ide::corpus_map::corpus_map(&s.corpus, s, &opts);
+        to_proto::graph_json(s, &map)
+    })
+}
+
+/// The map's options from the request, or what is wrong with it.
+fn graph_options(
+    p: &GraphParams,
+) -> std::result::Result<gazette_ide::corpus_map::MapOptions, String> {
+    use gazette_ide::corpus_map::{kind_from_str, MapOptions};
+    let day = |what: &str, v: &Option<String>| match v.as_deref() {
+        None | Some("") => Ok(None),
+        Some(d) => match gazette_core::dates::parse_date_at(d) {
+            Some((y, n)) if n == d.len() => Ok(Some(y)),
+            _ => Err(format!("{what}: {d:?} is not a day (YYYY-MM-DD)")),
+        },
+    };
+    let kinds = p
+        .kinds
+        .iter()
+        .map(|k| {
+            kind_from_str(if k == "organization" { "org" } else { k })
+                .ok_or_else(|| format!("kinds: unknown kind {k:?} (person, place, org, other)"))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let (from, to) = (day("from", &p.from)?, day("to", &p.to)?);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(format!("from {f} is after to {t}"));
+        }
+    }
+    let defaults = MapOptions::default();
+    Ok(MapOptions {
+        kinds,
+        from,
+        to,
+        min_count: p.min_count.unwrap_or(1).max(1),
+        // A map of more than a few thousand entities is no picture.
+        top_n: p.top_n.unwrap_or(defaults.top_n).clamp(1, 5000),
+        ..defaults
     })
 }

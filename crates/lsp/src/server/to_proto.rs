@@ -653,6 +653,29 @@ pub(super) fn entities_json(state: &State, list: &[gazette_core::corpus::EntityI
     serde_json::json!({ "entities": list.iter().map(entity).collect::<Vec<_>>() })
 }
 
+/// `gazette/graph`'s answer: the corpus map with each entity's definition
+/// and articles as LSP locations (`uri`, `range`).
+pub(super) fn graph_json(state: &State, map: &gazette_ide::corpus_map::CorpusMap) -> Value {
+    let mut v = serde_json::to_value(map).unwrap_or(Value::Null);
+    if let Some(nodes) = v.get_mut("nodes").and_then(Value::as_array_mut) {
+        for (node, n) in nodes.iter_mut().zip(&map.nodes) {
+            let def = n.definition.and_then(|l| location(state, l));
+            node["definition"] = serde_json::to_value(def).unwrap_or(Value::Null);
+            for (a, art) in node["article_list"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .zip(&n.article_list)
+            {
+                if let Some(uri) = convert::path_to_uri(state.corpus.path(art.doc)) {
+                    a["uri"] = Value::String(uri.as_str().to_string());
+                }
+            }
+        }
+    }
+    v
+}
+
 /// What the server offers, with positions in `enc`.
 pub(super) fn initialize_result(
     enc: gazette_core::text::position::PositionEncoding,
