@@ -27,6 +27,7 @@ import {
   serverSettings,
   shouldStart,
 } from "./config";
+import { CorpusMapController, webviewHtml } from "./corpusMap";
 import {
   describe,
   EntityEntry,
@@ -440,6 +441,61 @@ async function showReferences(uri: string, position: LspPosition, locations: Lsp
   );
 }
 
+let mapPanel: vscode.WebviewPanel | undefined;
+
+/** `gazette.showCorpusMap`: the corpus map (`gazette/graph`) in a webview;
+ * clicking an entity opens its definition, "Find references" lists its
+ * references. */
+function showCorpusMap(context: vscode.ExtensionContext): void {
+  const c = client;
+  if (!c || !c.isRunning()) {
+    void vscode.window.showWarningMessage("gazette: the server is not running.");
+    return;
+  }
+  if (mapPanel) {
+    mapPanel.reveal();
+    return;
+  }
+  const media = vscode.Uri.joinPath(context.extensionUri, "media");
+  const panel = vscode.window.createWebviewPanel("gazette.corpusMap", "gazette: corpus map", vscode.ViewColumn.Beside, {
+    enableScripts: true,
+    localResourceRoots: [media],
+  });
+  mapPanel = panel;
+  const toLocation = (l: LspLocation) => {
+    const range = toVsRange(l) ?? new vscode.Range(0, 0, 0, 0);
+    return { uri: vscode.Uri.parse(l.uri), range };
+  };
+  const controller = new CorpusMapController({
+    request: (method, params) => c.sendRequest(method, params),
+    post: (message) => void panel.webview.postMessage(message),
+    open: async (l) => {
+      const { uri, range } = toLocation(l);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc, { selection: range, preview: false, viewColumn: vscode.ViewColumn.One });
+    },
+    references: async (l) => {
+      const { uri, range } = toLocation(l);
+      await vscode.commands.executeCommand("references-view.findReferences", uri, range.start).then(undefined, () =>
+        vscode.commands.executeCommand("editor.action.referenceSearch.trigger"),
+      );
+    },
+    error: (message) => void vscode.window.showWarningMessage(message),
+  });
+  const nonce = [...Array(32)].map(() => Math.floor(Math.random() * 36).toString(36)).join("");
+  const asset = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(media, ...p)).toString();
+  panel.webview.html = webviewHtml({
+    cspSource: panel.webview.cspSource,
+    nonce,
+    scripts: [asset("vendor", "cytoscape.min.js"), asset("corpusMap.js")],
+    styles: [asset("corpusMap.css")],
+  });
+  panel.webview.onDidReceiveMessage((m) => void controller.onMessage(m), undefined, context.subscriptions);
+  panel.onDidDispose(() => {
+    mapPanel = undefined;
+  });
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("gazette");
   status = new IndexingStatus();
@@ -448,6 +504,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("gazette.restartServer", restart),
     vscode.commands.registerCommand("gazette.showEntityList", showEntityList),
     vscode.commands.registerCommand("gazette.showReferences", showReferences),
+    vscode.commands.registerCommand("gazette.showCorpusMap", () => showCorpusMap(context)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) {
         void restart();

@@ -1,0 +1,11 @@
+// Copies the Cytoscape.js build the report uses (assets/report/vendor/,
+// refreshed from npm by scripts/vendor-report-js.sh) into media/vendor/
+// for the corpus map webview: one vendored copy in the repository.
+const fs = require("node:fs");
+const path = require("node:path");
+const from = path.join(__dirname, "..", "..", "..", "assets", "report", "vendor");
+const to = path.join(__dirname, "..", "media", "vendor");
+fs.mkdirSync(to, { recursive: true });
+for (const f of ["cytoscape.min.js", "cytoscape.LICENSE"]) {
+  fs.copyFileSync(path.join(from, f), path.join(to, f));
+}
