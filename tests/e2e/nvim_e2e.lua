@@ -382,6 +382,26 @@ check(':GazetteEntities fills the quickfix list', function()
   log('entities: %d in the quickfix list', #items)
 end)
 
+check(':GazetteReport writes the corpus report', function()
+  local out = vim.fn.tempname() .. '.html'
+  local result
+  require('gazette').report(out, {
+    open = false,
+    on_done = function(err, file)
+      result = { err = err, file = file }
+    end,
+  })
+  assert(vim.wait(60000, function()
+    return result ~= nil
+  end, 50), 'gazette report did not finish within 60 s')
+  assert(result.err == nil, 'gazette report failed: ' .. tostring(result.err))
+  local html = table.concat(vim.fn.readfile(result.file), '\n')
+  assert(html:find('gazette-data', 1, true), 'no data block in ' .. result.file)
+  assert(html:find('Stoltenberg', 1, true), 'no Stoltenberg in the report')
+  assert(vim.fn.exists(':GazetteReport') == 2, ':GazetteReport is not defined')
+  log('report: %d bytes', #html)
+end)
+
 check(':GazetteRestart starts a fresh server for the buffer', function()
   local old_id = client.id
   vim.api.nvim_set_current_buf(buf)

@@ -363,6 +363,57 @@ function M.entities_command(kind)
   end)
 end
 
+--- The gazette executable: the first word of `cmd`.
+---@return string
+local function executable()
+  local cmd = M.config.cmd
+  if type(cmd) == 'table' then
+    return cmd[1]
+  end
+  return cmd
+end
+
+--- :GazetteReport [file] — writes the corpus map of the current buffer's
+--- corpus (`gazette report ROOT -o FILE`, by default report.html in
+--- Neovim's cache folder) and opens it in the browser (|vim.ui.open()|).
+--- `opts.open = false` only writes it; `opts.on_done(err, file)` is called
+--- at the end.
+---@param file string|nil
+---@param opts table|nil
+function M.report(file, opts)
+  opts = opts or {}
+  local root = M.root_dir(vim.api.nvim_get_current_buf()) or vim.fn.getcwd()
+  local out = (file and file ~= '') and vim.fn.fnamemodify(file, ':p')
+    or vim.fs.joinpath(vim.fn.stdpath('cache'), 'gazette', 'report.html')
+  vim.fn.mkdir(vim.fs.dirname(out), 'p')
+  local function done(err)
+    if opts.on_done then
+      opts.on_done(err, out)
+    end
+  end
+  local ok, started = pcall(vim.system, { executable(), 'report', root, '-o', out }, { text = true }, function(r)
+    vim.schedule(function()
+      if r.code ~= 0 then
+        local msg = vim.trim(r.stderr or '')
+        vim.notify('gazette report failed: ' .. (msg ~= '' and msg or ('exit code ' .. r.code)), vim.log.levels.ERROR)
+        return done(msg ~= '' and msg or ('exit code ' .. r.code))
+      end
+      vim.notify('gazette: wrote ' .. out, vim.log.levels.INFO)
+      if opts.open ~= false then
+        local _, open_err = vim.ui.open(out)
+        if open_err then
+          vim.notify('gazette: could not open the report: ' .. open_err, vim.log.levels.WARN)
+        end
+      end
+      done(nil)
+    end)
+  end)
+  if not ok then
+    vim.notify('gazette: cannot run ' .. executable() .. ': ' .. tostring(started), vim.log.levels.ERROR)
+    done(tostring(started))
+  end
+end
+
 --- :GazetteRestart — stops the gazette clients and starts them again for
 --- the buffers they were attached to.
 function M.restart()
@@ -420,6 +471,9 @@ local function create_commands()
     end,
   })
   vim.api.nvim_create_user_command('GazetteRestart', M.restart, { desc = 'gazette: restart the server' })
+  vim.api.nvim_create_user_command('GazetteReport', function(a)
+    M.report(a.args)
+  end, { nargs = '?', complete = 'file', desc = 'gazette: write the corpus report and open it in the browser' })
 end
 
 --- Configures and enables the gazette client.
