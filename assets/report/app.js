@@ -6,6 +6,7 @@
   var started = performance.now();
   var data = JSON.parse(document.getElementById("gazette-data").textContent);
   var map = data.map;
+  var timings = { parse: performance.now() - started };
   var COLORS = { person: "#d1495b", place: "#2e86ab", org: "#edae49", other: "#66a182" };
   var KINDS = ["person", "place", "org", "other"];
 
@@ -56,7 +57,10 @@
     $("date-to").appendChild(z);
   });
   $("date-to").value = String(map.buckets.length - 1);
-  $("top-n").value = String(data.top_n);
+  // Shown at first: the 30 entities in most articles (all the report holds
+  // are a change of this field away).
+  var DEFAULT_SHOWN = 30;
+  $("top-n").value = String(Math.min(DEFAULT_SHOWN, data.top_n));
   $("top-n").max = String(map.nodes.length);
 
   function filter() {
@@ -68,7 +72,7 @@
       to: to,
       undated: $("undated").checked,
       min: Math.max(1, Number($("min-count").value) || 1),
-      top: Math.max(1, Number($("top-n").value) || data.top_n),
+      top: Math.max(1, Number($("top-n").value) || DEFAULT_SHOWN),
     };
   }
 
@@ -167,22 +171,30 @@
         },
       });
     });
+    var ta = performance.now();
     cy.elements().remove();
     cy.add(els);
+    timings.add = performance.now() - ta;
+    var tl = performance.now();
     cy.layout({
       name: v.nodes.length > 150 ? "concentric" : "cose",
       animate: false,
       randomize: true,
-      nodeRepulsion: function () { return 9000; },
-      idealEdgeLength: function () { return 90; },
+      nodeRepulsion: function () { return 400000; },
+      idealEdgeLength: function () { return 140; },
+      nodeOverlap: 20,
+      gravity: 0.3,
       concentric: function (n) { return n.data("articles"); },
       padding: 20,
     }).run();
+    timings.layout = performance.now() - tl;
     $("shown").textContent =
       v.nodes.length + " entities, " + v.edges.length + " pairs shown" +
       (map.nodes_left_out ? " (" + map.nodes_left_out + " less frequent entities not in this report)" : "");
     if (!selected.length) selected = v.nodes.slice(0, 5).map(function (n) { return n.i; });
+    var tt = performance.now();
     drawTimeline(f);
+    timings.timeline = performance.now() - tt;
     return v;
   }
 
@@ -256,19 +268,24 @@
     var series = [{}].concat(selected.map(function (i, k) {
       return { label: map.nodes[i].name, stroke: palette[k % palette.length], width: 2, points: { show: true } };
     }));
-    var width = Math.max(320, $("timeline").clientWidth || 800);
+    // The window's width, not the panel's: measuring the panel would lay
+    // out the whole page first (a second on a large report).
+    var width = Math.max(320, window.innerWidth - 80);
     plot = new uPlot({ width: width, height: 220, series: series, scales: { x: { time: true } } },
       [xs].concat(cols), $("timeline"));
   }
 
-  function drawFigures() {
+  // Figure groups drawn at first; the others behind a button.
+  var FIGURES_SHOWN = 30;
+  function drawFigures(all) {
     var box = $("figures");
     clear(box);
     if (!map.figures.length) {
       box.appendChild(el("p", "No quantity is stated in more than one place.", "muted"));
       return;
     }
-    map.figures.forEach(function (t) {
+    var shown = all ? map.figures : map.figures.slice(0, FIGURES_SHOWN);
+    shown.forEach(function (t) {
       var g = el("div", null, "fig-group");
       g.dataset.key = t.key;
       var h = el("h3", t.label + " — " + t.statements + " statements in " + t.articles + " articles ");
@@ -283,11 +300,21 @@
         v.statements.forEach(function (s) {
           ul.appendChild(el("li", (s.date || "undated") + " · " + s.path + ": „" + s.text + "“"));
         });
+        if (v.articles > v.statements.length) {
+          ul.appendChild(el("li", "… and " + (v.articles - v.statements.length) + " more articles", "muted"));
+        }
         row.appendChild(ul);
         g.appendChild(row);
       });
+      if (t.values_left_out) g.appendChild(el("p", "… and " + t.values_left_out + " other values", "muted"));
       box.appendChild(g);
     });
+    if (shown.length < map.figures.length) {
+      var more = el("button", "Show all " + map.figures.length + " groups");
+      more.id = "figures-all";
+      more.addEventListener("click", function () { drawFigures(true); });
+      box.appendChild(more);
+    }
   }
 
   ["date-from", "date-to", "undated", "min-count", "top-n"].forEach(function (id) {
@@ -295,7 +322,24 @@
   });
   KINDS.forEach(function (k) { kindBoxes[k].addEventListener("change", draw); });
 
-  drawFigures();
+  var t = performance.now();
   draw();
-  window.gazetteReport = { cy: cy, data: data, renderMs: performance.now() - started, showCard: showCard };
+  timings.draw = performance.now() - t;
+  window.gazetteReport = {
+    cy: cy,
+    data: data,
+    renderMs: performance.now() - started,
+    // Since the navigation started: reading the page, the libraries, this.
+    readyAt: performance.now(),
+    timings: timings,
+    showCard: showCard,
+    figuresDrawn: false,
+  };
+  // The figures are below the fold: after the network and the timeline.
+  setTimeout(function () {
+    var tf = performance.now();
+    drawFigures(false);
+    timings.figures = performance.now() - tf;
+    window.gazetteReport.figuresDrawn = true;
+  }, 0);
 })();

@@ -45,7 +45,7 @@ impl Default for MapOptions {
             min_count: 1,
             top_n: DEFAULT_TOP_N,
             max_edges: 2000,
-            max_topics: 200,
+            max_topics: 100,
             articles_per_node: 25,
         }
     }
@@ -132,8 +132,10 @@ pub struct FigureTopic {
     pub articles: usize,
     /// More than one value is stated (a topic); else all agree.
     pub disagree: bool,
-    /// Most-stated first.
+    /// Most-stated first (at most [`VALUES_PER_TOPIC`]).
     pub values: Vec<FigureValueGroup>,
+    /// Values of the topic not listed.
+    pub values_left_out: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -143,7 +145,8 @@ pub struct FigureValueGroup {
     pub articles: usize,
     /// Stated by fewer articles than another value of the topic.
     pub disagrees: bool,
-    /// One statement per article (at most [`STATEMENTS_PER_VALUE`]).
+    /// The first statement in each of the first articles (at most
+    /// [`STATEMENTS_PER_VALUE`]).
     pub statements: Vec<FigureStatement>,
 }
 
@@ -157,7 +160,9 @@ pub struct FigureStatement {
     pub location: Location,
 }
 
-const STATEMENTS_PER_VALUE: usize = 10;
+const STATEMENTS_PER_VALUE: usize = 5;
+/// Values listed per topic: on 10^5 articles a topic can gather hundreds.
+const VALUES_PER_TOPIC: usize = 12;
 
 /// Per entity and article: mentions there.
 struct Candidate {
@@ -434,6 +439,7 @@ fn figure_topics(
         let values = summary
             .values
             .iter()
+            .take(VALUES_PER_TOPIC)
             .map(|v| {
                 let f = corpus.figure(v.refs[0]);
                 FigureValueGroup {
@@ -456,6 +462,7 @@ fn figure_topics(
             articles,
             disagree: true,
             values,
+            values_left_out: summary.values.len().saturating_sub(VALUES_PER_TOPIC),
         });
     }
     for (key, refs) in quantities {
@@ -474,12 +481,14 @@ fn figure_topics(
                 value: crate::lens::figure_label(&f.value, f.category, f.unit.as_deref()),
                 articles,
                 disagrees: false,
+                // One statement per article, as for a topic's values.
                 statements: refs
-                    .iter()
+                    .chunk_by(|a, b| a.doc == b.doc)
                     .take(STATEMENTS_PER_VALUE)
-                    .map(|&r| statement(r))
+                    .map(|c| statement(c[0]))
                     .collect(),
             }],
+            values_left_out: 0,
         });
     }
     topics.sort_by(|a, b| {
