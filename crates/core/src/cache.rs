@@ -648,6 +648,11 @@ mod tests {
             ..test_stamp()
         };
         let p = PathBuf::from("/corpus/a.txt");
+        // The article's date is part of what is stored.
+        assert_eq!(
+            a.date.map(|d| d.date.to_string()).as_deref(),
+            Some("2022-02-16")
+        );
         save(&file, root, 7, std::iter::once((p.as_path(), stamp, &a))).unwrap();
         let loaded = load(&file, root, 7).unwrap();
         assert_eq!(loaded[&p], (stamp, a.clone()));
