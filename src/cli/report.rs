@@ -270,7 +270,7 @@ mod tests {
         // printf '' | openssl dgst -sha256 -binary | base64
         assert_eq!(
             csp_hash(""),
-            "'sha256-47DEQpj8HBSa+/TimW+5JCeuQeRkm5NMpnWB8k9yB8w='"
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
         );
     }
 
