@@ -29,6 +29,10 @@ pub struct DocAnalysis {
     /// The article's date as its text states it, and where (see
     /// [`crate::dates`]); a date in the file name is the corpus's to add.
     pub date: Option<crate::dates::ArticleDate>,
+    /// The article's annotations that could not be anchored in its text
+    /// (`crate::annotations::apply`), reported on the store.
+    #[serde(default)]
+    pub unanchored: Vec<crate::annotations::UnanchoredNote>,
 }
 
 impl DocAnalysis {
@@ -140,7 +144,23 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
         token_count: tok.tokens.len(),
         encoding_fallback: None,
         date,
+        unanchored: Vec::new(),
     }
+}
+
+/// Analyses the document at `path`: [`analyze`], then the corpus's
+/// annotations of that article applied ([`crate::annotations::apply`]: the
+/// user's word wins over every machine mention it overlaps). Still a pure
+/// function of the text, the path and the overrides.
+pub fn analyze_at(path: &std::path::Path, text: &str, overrides: &Overrides) -> DocAnalysis {
+    let mut a = analyze(text, overrides);
+    let anns = overrides.annotations().for_path(path);
+    if !anns.is_empty() {
+        a.unanchored = stage("annotations", || {
+            crate::annotations::apply(text, anns, &mut a.mentions, &mut a.roles)
+        });
+    }
+    a
 }
 
 /// Analyses a file's decoded text, remembering an encoding fallback.
@@ -148,6 +168,18 @@ pub fn analyze_decoded(decoded: &crate::workspace::Decoded, overrides: &Override
     DocAnalysis {
         encoding_fallback: decoded.fallback_encoding.map(String::from),
         ..analyze(&decoded.text, overrides)
+    }
+}
+
+/// [`analyze_at`] of a file's decoded text, remembering an encoding fallback.
+pub fn analyze_decoded_at(
+    path: &std::path::Path,
+    decoded: &crate::workspace::Decoded,
+    overrides: &Overrides,
+) -> DocAnalysis {
+    DocAnalysis {
+        encoding_fallback: decoded.fallback_encoding.map(String::from),
+        ..analyze_at(path, &decoded.text, overrides)
     }
 }
 

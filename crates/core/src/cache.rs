@@ -30,8 +30,8 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-const FORMAT: u32 = 4;
-const MAGIC: &[u8; 8] = b"GAZIDX\0\x04";
+const FORMAT: u32 = 5;
+const MAGIC: &[u8; 8] = b"GAZIDX\0\x05";
 pub const ENGINE: &str = env!("GAZETTE_ENGINE_HASH");
 
 /// What identifies the content of a file an analysis was made from.

@@ -2,6 +2,7 @@
 //! figures across a corpus of news articles. Plain data in and out: no
 //! editor protocol, no async runtime, no command line (see ARCHITECTURE.md).
 pub mod analysis;
+pub mod annotations;
 pub mod benchgen;
 pub mod cache;
 pub mod corpus;

@@ -119,6 +119,9 @@ pub enum Source {
     Gazetteer,
     Rule,
     Tagger,
+    /// The user's annotation (`crate::annotations`): applied after
+    /// recognition, wins over every other source.
+    Annotation,
 }
 
 /// A name mention found in one document: 16 bytes (a corpus of 10^5

@@ -1,6 +1,6 @@
 //! Server state: the corpus, open documents (ropes) and settings.
 
-use gazette_core::analysis::{analyze, DocAnalysis};
+use gazette_core::analysis::{analyze, analyze_at, DocAnalysis};
 use gazette_core::corpus::{Corpus, DocId};
 use gazette_core::kb::{self, KbError, KnowledgeBase, Level};
 use gazette_core::recognize::Overrides;
@@ -260,12 +260,15 @@ impl State {
                 (Some(o), Some(_)) => o,
                 (None, Some(k)) => k.overrides(),
             };
+            // The annotations stay: they are the store's, not gazette.toml's.
+            let new = new.with_annotations(self.overrides.annotations().clone());
             old.1.push(std::mem::replace(&mut self.overrides, new));
             self.kb.generation += 1;
         } else {
             match (overrides, &self.kb.good) {
                 // The same names, compiled afresh instead of patched.
                 (Some(o), Some(_)) if self.overrides.patched_entries() > 0 => {
+                    let o = o.with_annotations(self.overrides.annotations().clone());
                     old.1.push(std::mem::replace(&mut self.overrides, o));
                 }
                 (o, _) => old.1.extend(o),
@@ -411,7 +414,7 @@ impl State {
             );
             return self.corpus.remove_document(path).is_some();
         }
-        let analysis = analyze(&doc.rope.to_string(), &self.overrides);
+        let analysis = analyze_at(path, &doc.rope.to_string(), &self.overrides);
         let unchanged = self
             .corpus
             .doc_id(path)

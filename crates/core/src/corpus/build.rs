@@ -1,7 +1,7 @@
 //! Building a corpus from files: read, decode and analyse in parallel.
 
 use super::Corpus;
-use crate::analysis::{analyze_decoded, DocAnalysis};
+use crate::analysis::{analyze_decoded_at, DocAnalysis};
 use crate::cache::FileStamp;
 use crate::recognize::Overrides;
 use crate::workspace::{decode, read_file, Decoded, SkipReason};
@@ -34,7 +34,7 @@ pub fn analyze_files(
             FileResult {
                 path: p.clone(),
                 outcome: read.and_then(|f| decode(&f.bytes)).map(|d| {
-                    let a = analyze_decoded(&d, overrides);
+                    let a = analyze_decoded_at(p, &d, overrides);
                     (d, a)
                 }),
                 stamp,

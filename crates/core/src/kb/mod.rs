@@ -1077,6 +1077,7 @@ impl KnowledgeBase {
             token_count: 0,
             encoding_fallback: None,
             date: None,
+            unanchored: Vec::new(),
         }
     }
 

@@ -22,7 +22,7 @@ use fxhash::FxHashMap;
 
 fn weight(source: Source) -> u32 {
     match source {
-        Source::KnowledgeBase => 1000,
+        Source::KnowledgeBase | Source::Annotation => 1000,
         Source::Gazetteer | Source::Rule => 3,
         Source::Tagger => 1,
     }

@@ -60,6 +60,9 @@ pub struct Overrides {
     table: std::sync::Arc<PhraseTable>,
     /// Entries replaced since `names` and `table` were made.
     patch: Option<std::sync::Arc<Patch>>,
+    /// The corpus's mention-level annotations, applied after recognition
+    /// ([`crate::analysis::analyze_at`]).
+    annotations: std::sync::Arc<crate::annotations::Annotations>,
 }
 
 /// The entries [`Overrides::replace_entry`] replaced: their names now, and
@@ -85,7 +88,9 @@ impl Overrides {
             ignore_lower,
             mut table,
             patch,
+            annotations,
         } = self;
+        drop(annotations);
         if let Some(names) = std::sync::Arc::get_mut(&mut names) {
             for chunk in names.chunks_mut(FREE_STEP) {
                 for n in chunk {
@@ -142,6 +147,7 @@ impl Overrides {
             ignore: ignore.into(),
             table: std::sync::Arc::new(table),
             patch: None,
+            annotations: Default::default(),
         }
     }
 
@@ -213,6 +219,20 @@ impl Overrides {
     pub fn ignore(&self) -> &[String] {
         &self.ignore
     }
+
+    /// The corpus's mention-level annotations.
+    pub fn annotations(&self) -> &std::sync::Arc<crate::annotations::Annotations> {
+        &self.annotations
+    }
+
+    /// These overrides with `annotations` in force.
+    pub fn with_annotations(
+        mut self,
+        annotations: std::sync::Arc<crate::annotations::Annotations>,
+    ) -> Overrides {
+        self.annotations = annotations;
+        self
+    }
 }
 
 impl std::fmt::Debug for Overrides {
@@ -220,6 +240,7 @@ impl std::fmt::Debug for Overrides {
         f.debug_struct("Overrides")
             .field("names", &self.names.len())
             .field("ignore", &self.ignore)
+            .field("annotations", &self.annotations)
             .finish()
     }
 }
@@ -274,7 +295,7 @@ impl Cand {
         let kb = u8::from(self.source == Source::KnowledgeBase);
         let tagger = self.source == Source::Tagger;
         let auth = match self.source {
-            Source::KnowledgeBase => 3,
+            Source::KnowledgeBase | Source::Annotation => 3,
             Source::Gazetteer => 2,
             Source::Rule => 1,
             Source::Tagger => 0,

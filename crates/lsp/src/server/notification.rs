@@ -99,7 +99,8 @@ pub(super) fn did_close(b: &Backend, params: DidCloseTextDocumentParams) {
     let on_disk = s.in_workspace(&path).then(|| {
         let text =
             gazette_core::workspace::read_text(&path, s.config.max_file_size, s.root.as_deref());
-        Some(gazette_core::analysis::analyze_decoded(
+        Some(gazette_core::analysis::analyze_decoded_at(
+            &path,
             &text.ok()?,
             &s.overrides,
         ))

@@ -126,7 +126,9 @@ pub(super) fn file_changed_on_disk(state: &Arc<RwLock<State>>, tx: &PublishQueue
         return;
     }
     let analysed = match gazette_core::workspace::read_text(&path, max, root.as_deref()) {
-        Ok(d) => Some(gazette_core::analysis::analyze_decoded(&d, &overrides)),
+        Ok(d) => Some(gazette_core::analysis::analyze_decoded_at(
+            &path, &d, &overrides,
+        )),
         Err(gazette_core::workspace::SkipReason::Io(e))
             if e.kind() == std::io::ErrorKind::NotFound =>
         {
