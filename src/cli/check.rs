@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 /// Prints diagnostics; the exit code is 1 when any has at least `fail_on` severity.
 pub fn run(paths: &[PathBuf], fail_on: Severity) -> anyhow::Result<i32> {
-    let (results, kb) = super::load(paths)?;
+    let (results, kb, store) = super::load(paths)?;
     let mut corpus = Corpus::new();
     let skipped = add_all(&mut corpus, results);
     super::add_kb(&mut corpus, &kb);
@@ -40,6 +40,23 @@ pub fn run(paths: &[PathBuf], fail_on: Severity) -> anyhow::Result<i32> {
                 escape::line(&e.message)
             );
             worst = Some(worst.map_or(sev, |w| w.min(sev)));
+            count += 1;
+        }
+    }
+    if let Some(st) = &store {
+        let li = gazette_core::text::position::LineIndex::new(&st.text);
+        for d in gazette_ide::annotation_diagnostics(&corpus, &st.annotations, &st.text) {
+            let p = li.position(d.span.start as usize, PositionEncoding::Utf32);
+            println!(
+                "{}:{}:{}: {}[{}] {}",
+                escape::path(&st.path),
+                p.line + 1,
+                p.character + 1,
+                d.severity.as_str(),
+                d.code.as_str(),
+                escape::line(&d.message)
+            );
+            worst = Some(worst.map_or(d.severity, |w| w.min(d.severity)));
             count += 1;
         }
     }

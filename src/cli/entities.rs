@@ -45,7 +45,8 @@ pub struct MentionOut {
     pub line: u32,
     /// Column in UTF-16 code units (the LSP default), unless chosen otherwise.
     pub character: u32,
-    /// What found it: `knowledgebase`, `gazetteer`, `rule` or `tagger`.
+    /// What found it: `knowledgebase`, `gazetteer`, `rule`, `tagger`, or
+    /// `annotation` (the corpus's annotation store).
     pub source: gazette_core::model::Source,
 }
 
@@ -163,7 +164,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
 /// exports the result (what `gazette entities` prints, and what `gazette
 /// eval DIR` scores).
 pub fn analyse(paths: &[PathBuf], enc: PositionEncoding) -> anyhow::Result<Export> {
-    let (results, kb) = super::load(paths)?;
+    let (results, kb, _) = super::load(paths)?;
     let mut corpus = Corpus::new();
     let texts_by_path: HashMap<PathBuf, Arc<str>> = results
         .iter()

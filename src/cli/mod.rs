@@ -6,6 +6,7 @@ pub mod report;
 pub mod score;
 pub mod tagger;
 
+use gazette_core::annotations::Annotations;
 use gazette_core::corpus::build::{analyze_files, FileResult};
 use gazette_core::corpus::Corpus;
 use gazette_core::kb::{KbError, KnowledgeBase};
@@ -79,10 +80,72 @@ pub fn add_kb(corpus: &mut Corpus, kb: &Option<CliKb>) {
     }
 }
 
+/// The corpus's annotation store, as the command line found it.
+pub struct CliStore {
+    pub path: PathBuf,
+    /// The store's text (empty when there is no store yet).
+    pub text: String,
+    pub annotations: Arc<Annotations>,
+}
+
+/// The corpus root of the files named: the nearest folder, from the first
+/// folder argument (or the first file's folder) upwards, that holds a
+/// `gazette.toml` or an annotation store; else that first folder.
+pub fn corpus_root(paths: &[PathBuf]) -> Option<PathBuf> {
+    let first = paths.iter().find_map(|p| {
+        if p.is_dir() {
+            Some(p.clone())
+        } else {
+            p.parent().map(|d| {
+                if d.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    d.to_path_buf()
+                }
+            })
+        }
+    })?;
+    let first = std::path::absolute(&first).unwrap_or(first);
+    let found = first.ancestors().find(|d| {
+        d.join(gazette_core::kb::FILE_NAME).exists()
+            || d.join(gazette_core::annotations::FILE_NAME).exists()
+    });
+    Some(found.map_or(first.clone(), Path::to_path_buf))
+}
+
+/// The annotation store of the corpus the files belong to (an empty one
+/// when it has none yet). A store that cannot be read is an error.
+pub fn find_store(paths: &[PathBuf]) -> anyhow::Result<Option<CliStore>> {
+    let Some(root) = corpus_root(paths) else {
+        return Ok(None);
+    };
+    let path = root.join(gazette_core::annotations::FILE_NAME);
+    let text = if std::fs::symlink_metadata(&path).is_ok() {
+        gazette_core::workspace::read_text(
+            &path,
+            gazette_core::annotations::MAX_FILE_SIZE,
+            Some(&root),
+        )
+        .map_err(|e| anyhow::anyhow!("{}: {}", escape::path(&path), escape::line(&e.to_string())))?
+        .text
+    } else {
+        String::new()
+    };
+    let annotations = Arc::new(Annotations::parse(Some(&root), &text));
+    Ok(Some(CliStore {
+        path,
+        text,
+        annotations,
+    }))
+}
+
+/// What [`load`] found: the analysed files, the knowledge base, the store.
+pub type Loaded = (Vec<FileResult>, Option<CliKb>, Option<CliStore>);
+
 /// Loads and analyses the files named on the command line (with the
-/// knowledge base's names, when the corpus has one); skipped files are
-/// reported on stderr.
-pub fn load(paths: &[PathBuf]) -> anyhow::Result<(Vec<FileResult>, Option<CliKb>)> {
+/// knowledge base's names and the annotation store, when the corpus has
+/// them); skipped files are reported on stderr.
+pub fn load(paths: &[PathBuf]) -> anyhow::Result<Loaded> {
     let mut cfg = WorkspaceConfig::default();
     let kb = find_kb(paths);
     // The knowledge base's `maxFileSize` applies here as in the server
@@ -99,6 +162,11 @@ pub fn load(paths: &[PathBuf]) -> anyhow::Result<(Vec<FileResult>, Option<CliKb>
         .and_then(|k| k.kb.as_ref())
         .map(|k| k.overrides())
         .unwrap_or_default();
+    let store = find_store(paths)?;
+    let overrides = match &store {
+        Some(st) => overrides.with_annotations(st.annotations.clone()),
+        None => overrides,
+    };
     let files = expand_args(paths, &cfg)?;
     if files.is_empty() {
         anyhow::bail!(
@@ -126,7 +194,7 @@ pub fn load(paths: &[PathBuf]) -> anyhow::Result<(Vec<FileResult>, Option<CliKb>
             }
         }
     }
-    Ok((results, kb))
+    Ok((results, kb, store))
 }
 
 fn display_list(paths: &[PathBuf]) -> String {

@@ -80,7 +80,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<i32> {
             anyhow::bail!("--from {f} is after --to {t}");
         }
     }
-    let (results, kb) = super::load(&args.paths)?;
+    let (results, kb, _) = super::load(&args.paths)?;
     let mut corpus = Corpus::new();
     let texts_by_path: HashMap<PathBuf, Arc<str>> = results
         .iter()

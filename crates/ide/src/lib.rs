@@ -19,7 +19,7 @@ mod fixture;
 #[cfg(test)]
 mod tests;
 
-pub use diagnostics::{diagnostics, DiagCode, Diagnostic, Severity};
+pub use diagnostics::{annotation_diagnostics, diagnostics, DiagCode, Diagnostic, Severity};
 pub use hover::hover;
 
 use gazette_core::corpus::{Corpus, DocId, ItemRef};

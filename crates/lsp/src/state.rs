@@ -1,6 +1,8 @@
 //! Server state: the corpus, open documents (ropes) and settings.
 
-use gazette_core::analysis::{analyze, analyze_at, DocAnalysis};
+#[cfg(test)]
+use gazette_core::analysis::analyze;
+use gazette_core::analysis::{analyze_at, DocAnalysis};
 use gazette_core::corpus::{Corpus, DocId};
 use gazette_core::kb::{self, KbError, KnowledgeBase, Level};
 use gazette_core::recognize::Overrides;
@@ -138,6 +140,20 @@ pub struct State {
     pub cache_file: Option<PathBuf>,
     /// Counts didChange notifications (debounces cross-document diagnostics).
     pub edit_generation: u64,
+    /// The annotation store (`gazette.annotations.jsonl` at the root).
+    pub store: StoreState,
+}
+
+/// The annotation store as the server knows it; the parsed annotations
+/// are in force in [`State::overrides`].
+#[derive(Default)]
+pub struct StoreState {
+    pub path: Option<PathBuf>,
+    /// Its text now (the open buffer, else the file; empty when absent).
+    pub text: String,
+    /// Whether diagnostics are published for it (so that clearing them
+    /// is published once).
+    pub published: bool,
 }
 
 impl State {
@@ -161,7 +177,72 @@ impl State {
             stamps: HashMap::new(),
             cache_file: None,
             edit_generation: 0,
+            store: StoreState::default(),
         }
+    }
+
+    pub fn is_store_path(&self, path: &Path) -> bool {
+        self.store.path.as_deref() == Some(path)
+    }
+
+    /// Reads the annotation store from disk (through `read_text`: a
+    /// regular file in the root, within the size limit); empty when there
+    /// is none or it cannot be read (logged).
+    pub fn read_store_file(&self) -> String {
+        let Some(path) = &self.store.path else {
+            return String::new();
+        };
+        match read_text(
+            path,
+            gazette_core::annotations::MAX_FILE_SIZE,
+            self.root.as_deref(),
+        ) {
+            Ok(d) => d.text,
+            Err(gazette_core::workspace::SkipReason::Io(e))
+                if e.kind() == std::io::ErrorKind::NotFound =>
+            {
+                String::new()
+            }
+            Err(e) => {
+                tracing::warn!("{}: {e}", path.display());
+                String::new()
+            }
+        }
+    }
+
+    /// Takes a new text of the annotation store: its annotations are in
+    /// force from now on, and the articles whose annotations changed are
+    /// analysed again (open ones from their buffer, closed ones from
+    /// disk). Returns those articles.
+    pub fn set_store_text(&mut self, text: String) -> Vec<PathBuf> {
+        let new = Arc::new(gazette_core::annotations::Annotations::parse(
+            self.root.as_deref(),
+            &text,
+        ));
+        let changed = self.overrides.annotations().changed_paths(&new);
+        self.overrides = self.overrides.clone().with_annotations(new);
+        self.store.text = text;
+        let Some(root) = self.root.clone() else {
+            return Vec::new();
+        };
+        let paths: Vec<PathBuf> = changed.iter().map(|r| root.join(r)).collect();
+        for p in &paths {
+            if self.is_kb_path(p) || self.is_store_path(p) {
+                continue;
+            }
+            if self.open.contains_key(p) {
+                self.reanalyze_open(p);
+            } else if self.corpus.doc_id(p).is_some() {
+                match read_text(p, self.config.max_file_size, Some(&root)) {
+                    Ok(d) => {
+                        let a = gazette_core::analysis::analyze_decoded_at(p, &d, &self.overrides);
+                        self.corpus.set_document(p.clone(), Arc::new(a));
+                    }
+                    Err(e) => tracing::warn!("{}: {e}", p.display()),
+                }
+            }
+        }
+        paths
     }
 
     pub fn is_kb_path(&self, path: &Path) -> bool {
@@ -522,7 +603,7 @@ impl State {
     }
 
     pub fn in_workspace(&self, path: &Path) -> bool {
-        if self.is_kb_path(path) {
+        if self.is_kb_path(path) || self.is_store_path(path) {
             return false;
         }
         match &self.root {

@@ -97,7 +97,10 @@ pub(super) fn spawn_indexing_with(
         // selected (settings changed) leave the corpus.
         let paths: Vec<PathBuf> = {
             let mut s = state.write();
-            let paths: Vec<PathBuf> = paths.into_iter().filter(|p| !s.is_kb_path(p)).collect();
+            let paths: Vec<PathBuf> = paths
+                .into_iter()
+                .filter(|p| !s.is_kb_path(p) && !s.is_store_path(p))
+                .collect();
             publish::drop_unlisted(&mut s, &tx, &paths);
             paths
         };
@@ -275,6 +278,8 @@ pub(super) fn spawn_indexing_with(
             let mut s = state.write();
             s.indexing_done = true;
             s.corpus.shrink_to_fit();
+            // Annotations that could not be anchored are known now.
+            publish::queue_store_diagnostics(&mut s, &tx);
             publish::all_paths(&s)
         };
         publish::refresh_diagnostics_later(state.clone(), tx.clone(), paths, None, true);

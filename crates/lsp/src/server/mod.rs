@@ -143,6 +143,16 @@ impl Backend {
         let mut problems = options
             .map(|o| settings::apply_settings(&mut s, o).0)
             .unwrap_or_default();
+        s.store.path = s
+            .root
+            .as_ref()
+            .map(|r| r.join(gazette_core::annotations::FILE_NAME));
+        if s.store.path.is_some() {
+            // Before indexing: the articles are analysed with it.
+            let text = s.read_store_file();
+            s.set_store_text(text);
+            publish::queue_store_diagnostics(&mut s, &self.publish_tx);
+        }
         s.kb.path = s.root.as_ref().map(|r| r.join(gazette_core::kb::FILE_NAME));
         if s.kb.path.is_some() {
             let (text, problem) = s.read_kb_file();

@@ -28,6 +28,15 @@ pub(super) fn did_open(b: &Backend, params: DidOpenTextDocumentParams) {
     let td = params.text_document;
     let path = uri_to_path(&td.uri);
     let mut s = b.state.write();
+    if s.is_store_path(&path) {
+        let rope = Rope::from_str(&td.text);
+        let (uri, version) = (td.uri, td.version);
+        s.open.insert(path.clone(), OpenDoc { uri, rope, version });
+        if s.store.text == td.text {
+            return publish::queue_store_diagnostics(&mut s, &b.publish_tx);
+        }
+        return publish::store_changed(&b.state, &mut s, &b.publish_tx, td.text);
+    }
     let is_kb = s.is_kb_path(&path);
     // Opened as it was read from disk: nothing to parse again (and
     // keystrokes can be taken in place at once).
@@ -62,6 +71,10 @@ pub(super) fn did_change(b: &Backend, params: DidChangeTextDocumentParams) {
         let path = path.display();
         return tracing::warn!("didChange for a document that is not open: {path}");
     };
+    if s.is_store_path(&path) {
+        let text = s.open.get(&path).map(|d| d.rope.to_string());
+        return publish::store_changed(&b.state, &mut s, &b.publish_tx, text.unwrap_or_default());
+    }
     if s.is_kb_path(&path) {
         // A keystroke inside one entry of gazette.toml: taken in place.
         if let Some(changed) = s.edit_kb(&splices) {
@@ -89,6 +102,11 @@ pub(super) fn did_close(b: &Backend, params: DidCloseTextDocumentParams) {
     let path = uri_to_path(&uri);
     let mut s = b.state.write();
     s.open.remove(&path);
+    if s.is_store_path(&path) {
+        // Back to the file on disk.
+        let text = s.read_store_file();
+        return publish::store_changed(&b.state, &mut s, &b.publish_tx, text);
+    }
     if s.is_kb_path(&path) {
         let ticket = kb::kb_ticket(&mut s);
         let text = s.read_kb_file().0;

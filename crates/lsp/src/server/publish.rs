@@ -267,6 +267,52 @@ pub(super) fn queue_kb_diagnostics(state: &mut State, tx: &PublishQueue) {
     });
 }
 
+/// Publishes the annotation store's diagnostics (state locked).
+pub(super) fn queue_store_diagnostics(state: &mut State, tx: &PublishQueue) {
+    let Some(path) = state.store.path.clone() else {
+        return;
+    };
+    let (uri, version) = match state.open.get(&path) {
+        Some(o) => (Some(o.uri.clone()), Some(o.version)),
+        None => (convert::path_to_uri(&path), None),
+    };
+    let Some(uri) = uri else { return };
+    let diags = to_proto::store_diagnostics(state);
+    if diags.is_empty() && !state.store.published {
+        return;
+    }
+    state.store.published = !diags.is_empty();
+    let _ = tx.send(Publish {
+        uri,
+        version,
+        diagnostics: diags,
+    });
+}
+
+/// A new text of the annotation store (state locked): put in force, the
+/// articles it changed analysed again, diagnostics published (the store's
+/// now, the corpus's once the background refresh gets to them).
+pub(super) fn store_changed(
+    state_arc: &Arc<RwLock<State>>,
+    s: &mut State,
+    tx: &PublishQueue,
+    text: String,
+) {
+    let changed = s.set_store_text(text);
+    queue_store_diagnostics(s, tx);
+    if changed.is_empty() {
+        return;
+    }
+    let open: Vec<PathBuf> = changed
+        .iter()
+        .filter(|p| s.open.contains_key(*p))
+        .cloned()
+        .collect();
+    queue_diagnostics(s, tx, &open);
+    let all = all_paths(s);
+    refresh_diagnostics_later(state_arc.clone(), tx.clone(), all, None, false);
+}
+
 /// After `path` changed (state locked): its diagnostics now, those of
 /// the other documents it may affect once changes pause.
 pub(super) fn diagnostics_after_change(
@@ -276,6 +322,9 @@ pub(super) fn diagnostics_after_change(
     path: &Path,
 ) {
     queue_diagnostics(s, tx, &[path.to_path_buf()]);
+    if !s.overrides.annotations().for_path(path).is_empty() {
+        queue_store_diagnostics(s, tx);
+    }
     refresh_affected_after_pause(state_arc, s, tx, path);
 }
 

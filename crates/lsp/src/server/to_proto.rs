@@ -83,6 +83,28 @@ pub(super) fn kb_diagnostics(state: &State) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The annotation store's diagnostics (lines that do not parse,
+/// annotations that cannot be anchored) against its current text.
+pub(super) fn store_diagnostics(state: &State) -> Vec<Diagnostic> {
+    let text = &state.store.text;
+    let li = gazette_core::text::position::LineIndex::new(text);
+    let enc = state.encoding;
+    gazette_ide::annotation_diagnostics(&state.corpus, state.overrides.annotations(), text)
+        .into_iter()
+        .filter_map(|d| {
+            let sev = state.level(d.code)?;
+            Some(Diagnostic {
+                range: convert::range(&li, d.span, enc),
+                severity: Some(convert::severity(sev)),
+                code: Some(NumberOrString::String(d.code.as_str().to_string())),
+                source: Some("gazette".into()),
+                message: d.message,
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
 /// Many locations at once: each document's URI is built once.
 pub(super) fn locations(state: &State, locs: Vec<gazette_ide::Location>) -> Vec<Location> {
     let mut uri_of: HashMap<DocId, Option<Uri>> = HashMap::new();

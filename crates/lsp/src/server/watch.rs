@@ -17,13 +17,18 @@ use tower_lsp_server::Client;
 pub(super) fn spawn_watch_registration(client: Client) {
     tokio::spawn(async move {
         let opts = DidChangeWatchedFilesRegistrationOptions {
-            watchers: ["**/*.txt", "**/*.md", "**/gazette.toml"]
-                .iter()
-                .map(|g| FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(g.to_string()),
-                    kind: None,
-                })
-                .collect(),
+            watchers: [
+                "**/*.txt",
+                "**/*.md",
+                "**/gazette.toml",
+                "**/gazette.annotations.jsonl",
+            ]
+            .iter()
+            .map(|g| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(g.to_string()),
+                kind: None,
+            })
+            .collect(),
         };
         let reg = Registration {
             id: "gazette-watch".into(),
@@ -78,6 +83,16 @@ pub(super) fn spawn_fallback_watcher(
 pub(super) fn file_changed_on_disk(state: &Arc<RwLock<State>>, tx: &PublishQueue, path: PathBuf) {
     {
         let mut s = state.write();
+        if s.is_store_path(&path) {
+            if s.open.contains_key(&path) {
+                return; // the editor's buffer is the truth
+            }
+            let text = s.read_store_file();
+            if text != s.store.text {
+                publish::store_changed(state, &mut s, tx, text);
+            }
+            return;
+        }
         if s.is_kb_path(&path) {
             if s.open.contains_key(&path) {
                 return; // the editor's buffer is the truth
