@@ -43,6 +43,36 @@ enum Command {
     /// Write the corpus map (who appears with whom, when, which figures
     /// disagree) as one self-contained HTML page.
     Report(gazette::cli::report::ReportArgs),
+    /// Write the corpus's annotated articles for brat, INCEpTION, spaCy/Prodigy or CoNLL tools.
+    Export {
+        /// brat: a standoff `.ann` beside each `.txt`; webanno-tsv: WebAnno TSV 3.3 per
+        /// article; xmi: UIMA CAS XMI per article (DKPro Core NamedEntity) and TypeSystem.xml;
+        /// conll: CoNLL/GermEval BIO; jsonl: spaCy/Prodigy JSON Lines.
+        #[arg(long, value_parser = ["brat", "webanno-tsv", "xmi", "conll", "jsonl"])]
+        format: String,
+        /// machine: the machine's mentions; annotations: the annotation store's only;
+        /// both: the analysis with the annotations in force.
+        #[arg(long, default_value = "both", value_parser = ["machine", "annotations", "both"])]
+        include: String,
+        /// Output: a folder for brat, webanno-tsv and xmi (each article's text is copied
+        /// there), a file for conll and jsonl. Default: beside each article / stdout.
+        #[arg(short = 'o', long = "output")]
+        out: Option<PathBuf>,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Read annotated articles and write them to the annotation store of their corpus.
+    Import {
+        #[arg(long, value_parser = ["brat", "webanno-tsv", "xmi", "conll", "jsonl"])]
+        format: String,
+        /// Only the spans given: machine mentions the import does not cover stay
+        /// (by default each imported article counts as fully annotated).
+        #[arg(long)]
+        partial: bool,
+        /// Files or folders (brat: each `.ann` beside its `.txt`).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Train the NER model from the annotated corpora.
     Train(gazette::cli::tagger::TrainArgs),
     /// Tag a GermEval/CoNLL token file: each token line gets the predicted label appended.
@@ -112,6 +142,17 @@ fn main() -> ExitCode {
             gazette::cli::check::run(&paths, sev)
         }
         Command::Report(a) => gazette::cli::report::run(&a),
+        Command::Export {
+            format,
+            include,
+            out,
+            paths,
+        } => gazette::cli::interchange::export(&paths, &format, &include, out.as_deref()),
+        Command::Import {
+            format,
+            partial,
+            paths,
+        } => gazette::cli::interchange::import(&paths, &format, partial),
         Command::Train(a) => gazette::cli::tagger::train(a).map(|_| 0),
         Command::Tag(a) => gazette::cli::tagger::tag(a).map(|_| 0),
         Command::Eval(a) => gazette::cli::tagger::eval(a).map(|_| 0),

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod entities;
+pub mod interchange;
 pub mod report;
 pub mod score;
 pub mod tagger;
@@ -146,6 +147,12 @@ pub type Loaded = (Vec<FileResult>, Option<CliKb>, Option<CliStore>);
 /// knowledge base's names and the annotation store, when the corpus has
 /// them); skipped files are reported on stderr.
 pub fn load(paths: &[PathBuf]) -> anyhow::Result<Loaded> {
+    load_with(paths, true)
+}
+
+/// [`load`], with the annotation store in force or not (`gazette export
+/// --include machine`: what the machine finds on its own).
+pub fn load_with(paths: &[PathBuf], with_store: bool) -> anyhow::Result<Loaded> {
     let mut cfg = WorkspaceConfig::default();
     let kb = find_kb(paths);
     // The knowledge base's `maxFileSize` applies here as in the server
@@ -164,8 +171,8 @@ pub fn load(paths: &[PathBuf]) -> anyhow::Result<Loaded> {
         .unwrap_or_default();
     let store = find_store(paths)?;
     let overrides = match &store {
-        Some(st) => overrides.with_annotations(st.annotations.clone()),
-        None => overrides,
+        Some(st) if with_store => overrides.with_annotations(st.annotations.clone()),
+        _ => overrides,
     };
     let files = expand_args(paths, &cfg)?;
     if files.is_empty() {

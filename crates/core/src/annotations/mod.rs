@@ -20,6 +20,8 @@
 //! them win: an annotated span replaces every machine mention it overlaps,
 //! `not-a-name` removes them.
 
+pub mod formats;
+
 use crate::model::{sym, EntityKind, NameMention, Source, Span, Sym};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
