@@ -48,6 +48,9 @@ pub struct MentionOut {
     /// What found it: `knowledgebase`, `gazetteer`, `rule`, `tagger`, or
     /// `annotation` (the corpus's annotation store).
     pub source: gazette_core::model::Source,
+    /// This mention's own kind: the entity's `kind` is its mentions' most
+    /// frequent one, and an annotation may say otherwise for one mention.
+    pub kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -137,6 +140,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
                         line: pos.line,
                         character: pos.character,
                         source: m.source,
+                        kind: m.kind.as_str(),
                     }
                 })
                 .collect(),
