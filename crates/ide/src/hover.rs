@@ -122,6 +122,7 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
     if let Some(role) = &info.role {
         let _ = write!(md, " · {}", text(role));
     }
+    annotated_here(corpus, r, &mut md);
     let _ = write!(
         md,
         "\n\n{} in {}",
@@ -152,12 +153,22 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
     }
 }
 
+/// The user's annotation of this mention, when it says more than the
+/// entity: its own kind (an entity's kind is its mentions' most frequent).
+fn annotated_here(corpus: &Corpus, r: ItemRef, md: &mut String) {
+    let m = corpus.mention(r);
+    if m.source == gazette_core::model::Source::Annotation {
+        let _ = write!(md, " · annotated here as {}", m.kind);
+    }
+}
+
 fn name_card_full(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
     let info = corpus.entity_info(corpus.entity_of(r));
     let mut md = format!("**{}** · {}", text(&info.name), info.kind);
     if let Some(role) = &info.role {
         let _ = write!(md, " · {}", text(role));
     }
+    annotated_here(corpus, r, &mut md);
     if let Some(e) = &info.kb_entry {
         if let Some(d) = &e.description {
             let _ = write!(md, "\n\n{}", text(d));
