@@ -3,7 +3,7 @@
 
 mod common;
 use common::{definition_line, diagnostics_listing, seed_texts};
-use gazette_core::analysis::analyze;
+use gazette_core::analysis::analyze_at;
 use gazette_core::corpus::{Corpus, ItemRef};
 use gazette_core::recognize::Overrides;
 use proptest::prelude::*;
@@ -119,16 +119,47 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// Overrides with an annotation store over the seeds: a name removed, a
+/// kind changed, a mention split out of its entity, a span added.
+fn annotated(seeds: &[(std::path::PathBuf, String)]) -> Overrides {
+    use gazette_core::annotations::{edit_text, Annotation, Annotations, Label, Status};
+    let root = seeds[0].0.parent().unwrap();
+    let wanted: [(&str, Label, Option<&str>); 5] = [
+        ("NATO", Label::NotAName, None),
+        ("Russland", Label::Organisation, None),
+        ("Putin", Label::Person, Some("Putin (2)")),
+        ("Ukraine", Label::Other, None),
+        ("Stoltenberg", Label::Person, Some("Jens Stoltenberg")),
+    ];
+    let mut anns = Vec::new();
+    for (i, (what, label, entity)) in wanted.into_iter().enumerate() {
+        let (p, t) = &seeds[i % seeds.len()];
+        let Some(at) = t.find(what) else { continue };
+        anns.push(Annotation::new(
+            &p.file_name().unwrap().to_string_lossy(),
+            t,
+            gazette_core::model::Span::new(at, at + what.len()),
+            label,
+            entity.map(String::from),
+            Status::Corrected,
+        ));
+    }
+    assert!(anns.len() >= 3, "the seeds hold the annotated names");
+    let text = edit_text("", &[], &anns);
+    Overrides::default().with_annotations(Arc::new(Annotations::parse(Some(root), &text)))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
     #[test]
     fn incremental_equals_full(ops in proptest::collection::vec(op(), 1..16)) {
         let seeds = seed_texts();
-        let ov = Overrides::default();
+        // With annotations in force: edits move or remove what they anchor to.
+        let ov = annotated(&seeds);
         let mut texts: Vec<Option<String>> = seeds.iter().map(|(_, t)| Some(t.clone())).collect();
         let mut inc = Corpus::new();
         for (p, t) in &seeds {
-            inc.set_document(p.clone(), Arc::new(analyze(t, &ov)));
+            inc.set_document(p.clone(), Arc::new(analyze_at(p, t, &ov)));
         }
         for op in ops {
             // Answer queries between edits, so that what the index caches
@@ -141,7 +172,7 @@ proptest! {
                     let a = ((chars.len() - 1) as f64 * at) as usize;
                     let b = (a + len).min(chars.len() - 1);
                     t.replace_range(chars[a]..chars[b], text);
-                    inc.set_document(seeds[doc].0.clone(), Arc::new(analyze(t, &ov)));
+                    inc.set_document(seeds[doc].0.clone(), Arc::new(analyze_at(&seeds[doc].0, t, &ov)));
                 }
                 Op::Remove { doc } => {
                     texts[doc] = None;
@@ -149,7 +180,7 @@ proptest! {
                 }
                 Op::Restore { doc } => {
                     let t = seeds[doc].1.clone();
-                    inc.set_document(seeds[doc].0.clone(), Arc::new(analyze(&t, &ov)));
+                    inc.set_document(seeds[doc].0.clone(), Arc::new(analyze_at(&seeds[doc].0, &t, &ov)));
                     texts[doc] = Some(t);
                 }
             }
@@ -158,7 +189,7 @@ proptest! {
         // Build in reverse order too: insertion order must not matter.
         for (i, t) in texts.iter().enumerate().rev() {
             if let Some(t) = t {
-                full.set_document(seeds[i].0.clone(), Arc::new(analyze(t, &ov)));
+                full.set_document(seeds[i].0.clone(), Arc::new(analyze_at(&seeds[i].0, t, &ov)));
             }
         }
         prop_assert_eq!(snapshot(&inc), snapshot(&full));

@@ -403,12 +403,7 @@ mod tests {
                 .map(|(id, kind, spans)| EntityOut {
                     id: id.to_string(),
                     name: id.to_string(),
-                    kind: match *kind {
-                        "person" => "person",
-                        "place" => "place",
-                        "org" => "org",
-                        _ => "other",
-                    },
+                    kind: kind_str(kind),
                     role: None,
                     mentions: spans
                         .iter()
@@ -423,6 +418,7 @@ mod tests {
                             line: 0,
                             character: 0,
                             source: gazette_core::model::Source::Rule,
+                            kind: kind_str(kind),
                         })
                         .collect(),
                 })
@@ -468,5 +464,14 @@ mod tests {
         let r = score(&golds, &ex);
         assert_eq!((r.merges, r.splits), (1, 0));
         assert!((r.all.f1() - 1.0).abs() < 1e-9);
+    }
+
+    fn kind_str(kind: &str) -> &'static str {
+        match kind {
+            "person" => "person",
+            "place" => "place",
+            "org" => "org",
+            _ => "other",
+        }
     }
 }

@@ -239,6 +239,76 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
     out
 }
 
+/// The annotation store's diagnostics (spans in `store_text`): lines that
+/// do not parse, and annotations the corpus's analyses could not anchor
+/// (each article's analysis records those, see
+/// `gazette_core::annotations::apply`).
+pub fn annotation_diagnostics(
+    corpus: &Corpus,
+    annotations: &gazette_core::annotations::Annotations,
+    store_text: &str,
+) -> Vec<Diagnostic> {
+    let line_spans: Vec<Span> = {
+        let mut at = 0usize;
+        store_text
+            .split_inclusive('\n')
+            .map(|l| {
+                let s = Span::new(at, at + l.trim_end_matches(['\n', '\r']).len());
+                at += l.len();
+                s
+            })
+            .collect()
+    };
+    let mut out: Vec<Diagnostic> = annotations
+        .errors
+        .iter()
+        .map(|e| {
+            diag(
+                e.span,
+                DiagCode::AnnotationSyntax,
+                format!("annotation: {}", e.message),
+            )
+        })
+        .collect();
+    for doc in corpus.doc_ids() {
+        let Some(d) = corpus.doc(doc) else { continue };
+        if d.analysis.unanchored.is_empty() {
+            continue;
+        }
+        let path = corpus.path(doc);
+        let anns = annotations.for_path(path);
+        for n in &d.analysis.unanchored {
+            let Some((line, a)) = anns
+                .iter()
+                .find(|(_, a)| a.start == n.start && a.end == n.end && a.exact == n.exact)
+            else {
+                continue;
+            };
+            let Some(&span) = line_spans.get(*line as usize) else {
+                continue;
+            };
+            out.push(diag(
+                span,
+                DiagCode::AnnotationUnanchored,
+                format!("{}: \"{}\": {}", a.path, a.exact, n.why.message()),
+            ));
+        }
+    }
+    out.sort_by_key(|d| d.span);
+    out
+}
+
+fn diag(span: Span, code: DiagCode, message: String) -> Diagnostic {
+    Diagnostic {
+        span,
+        severity: code.default_severity(),
+        code,
+        message,
+        related: Vec::new(),
+        fix: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,75 +473,5 @@ mod tests {
             name = "Olaf Scholz$0"
             kind = "person"
             "#), @"none");
-    }
-}
-
-/// The annotation store's diagnostics (spans in `store_text`): lines that
-/// do not parse, and annotations the corpus's analyses could not anchor
-/// (each article's analysis records those, see
-/// `gazette_core::annotations::apply`).
-pub fn annotation_diagnostics(
-    corpus: &Corpus,
-    annotations: &gazette_core::annotations::Annotations,
-    store_text: &str,
-) -> Vec<Diagnostic> {
-    let line_spans: Vec<Span> = {
-        let mut at = 0usize;
-        store_text
-            .split_inclusive('\n')
-            .map(|l| {
-                let s = Span::new(at, at + l.trim_end_matches(['\n', '\r']).len());
-                at += l.len();
-                s
-            })
-            .collect()
-    };
-    let mut out: Vec<Diagnostic> = annotations
-        .errors
-        .iter()
-        .map(|e| {
-            diag(
-                e.span,
-                DiagCode::AnnotationSyntax,
-                format!("annotation: {}", e.message),
-            )
-        })
-        .collect();
-    for doc in corpus.doc_ids() {
-        let Some(d) = corpus.doc(doc) else { continue };
-        if d.analysis.unanchored.is_empty() {
-            continue;
-        }
-        let path = corpus.path(doc);
-        let anns = annotations.for_path(path);
-        for n in &d.analysis.unanchored {
-            let Some((line, a)) = anns
-                .iter()
-                .find(|(_, a)| a.start == n.start && a.end == n.end && a.exact == n.exact)
-            else {
-                continue;
-            };
-            let Some(&span) = line_spans.get(*line as usize) else {
-                continue;
-            };
-            out.push(diag(
-                span,
-                DiagCode::AnnotationUnanchored,
-                format!("{}: \"{}\": {}", a.path, a.exact, n.why.message()),
-            ));
-        }
-    }
-    out.sort_by_key(|d| d.span);
-    out
-}
-
-fn diag(span: Span, code: DiagCode, message: String) -> Diagnostic {
-    Diagnostic {
-        span,
-        severity: code.default_severity(),
-        code,
-        message,
-        related: Vec::new(),
-        fix: None,
     }
 }

@@ -968,7 +968,7 @@ mod tests {
             "{}",
             render_brat(&d)
         );
-        assert!(render_jsonl(&[d.clone()]).contains("\"start\":12,\"end\":18"));
+        assert!(render_jsonl(std::slice::from_ref(&d)).contains("\"start\":12,\"end\":18"));
         assert!(render_xmi(&d).unwrap().contains("begin=\"13\" end=\"19\""));
         assert!(
             render_webanno(&d).contains("\t13-19\tBerlin\t*\tLOC\t"),

@@ -447,13 +447,15 @@ impl Unanchored {
     }
 }
 
+/// Anchored annotations: (index into the article's annotations, span).
+pub type Placed = Vec<(usize, Span)>;
+/// Annotations not in force: (index, why).
+pub type Failed = Vec<(usize, Unanchored)>;
+
 /// The annotations of one article anchored in its text: (index into
 /// `anns`, span) sorted by span, non-overlapping, and those that could
 /// not be anchored, with why.
-pub fn anchor_all(
-    text: &str,
-    anns: &[(u32, Annotation)],
-) -> (Vec<(usize, Span)>, Vec<(usize, Unanchored)>) {
+pub fn anchor_all(text: &str, anns: &[(u32, Annotation)]) -> (Placed, Failed) {
     let mut placed: Vec<(usize, Span)> = Vec::new();
     let mut failed = Vec::new();
     for (i, (_, a)) in anns.iter().enumerate() {
@@ -549,7 +551,9 @@ pub fn apply(
 /// `remove` (0-based) left out; every other line is kept byte for byte,
 /// including lines that do not parse. Returns the new text.
 pub fn edit_text(text: &str, remove: &[u32], add: &[Annotation]) -> String {
-    let mut lines: Vec<(Option<(String, u32, u32)>, String)> = Vec::new();
+    // (sort key when the line parses, the line)
+    type Line = (Option<(String, u32, u32)>, String);
+    let mut lines: Vec<Line> = Vec::new();
     for (n, raw) in text.split_inclusive('\n').enumerate() {
         if remove.contains(&(n as u32)) {
             continue;
