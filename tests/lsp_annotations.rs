@@ -151,3 +151,116 @@ fn a_store_changed_on_disk_applies_and_the_index_is_not_stale() {
     assert!(h.contains(&format!("annotated here as {is}")), "{h}");
     c.shutdown();
 }
+
+/// The code action's edit of the store, applied as a client would (the
+/// file may have to be created first).
+fn apply_store_action(
+    c: &mut Client,
+    store: &Path,
+    before: &str,
+    action: &Value,
+    version: i32,
+) -> String {
+    let ops = action["edit"]["documentChanges"].as_array().unwrap();
+    let mut text = before.to_string();
+    for op in ops {
+        if op["kind"] == "create" {
+            assert_eq!(op["uri"], uri(store));
+            continue;
+        }
+        assert_eq!(op["textDocument"]["uri"], uri(store), "{op}");
+        text = apply_edits(&text, op["edits"].as_array().unwrap());
+    }
+    let msg = if version == 1 {
+        json!({"textDocument": {"uri": uri(store), "languageId": "jsonl", "version": 1, "text": text}})
+    } else {
+        json!({"textDocument": {"uri": uri(store), "version": version},
+               "contentChanges": [{"text": text}]})
+    };
+    c.notify(
+        if version == 1 {
+            "textDocument/didOpen"
+        } else {
+            "textDocument/didChange"
+        },
+        msg,
+    );
+    text
+}
+
+fn actions_at(c: &mut Client, path: &Path, start: Value, end: Value) -> Vec<Value> {
+    c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(path)}, "range": {"start": start, "end": end},
+               "context": {"diagnostics": []}}),
+    )
+    .as_array()
+    .cloned()
+    .unwrap_or_default()
+}
+
+#[test]
+fn code_actions_annotate_through_an_edit_of_the_store() {
+    let dir = corpus();
+    let article = dir.path().join("a.txt");
+    let store = dir.path().join("gazette.annotations.jsonl");
+    let mut c = started(dir.path());
+    c.open(&article);
+    let at = pos_of(ARTICLE, "Berlin", 0, 1);
+    let acts = actions_at(&mut c, &article, at.clone(), at.clone());
+    let titles: Vec<&str> = acts.iter().filter_map(|a| a["title"].as_str()).collect();
+    for t in [
+        "Annotate: person here",
+        "Annotate: organisation here",
+        "Annotate: not a name here",
+        "Annotate: confirm as place",
+        "Annotate: a different Berlin",
+    ] {
+        assert!(titles.contains(&t), "{t} missing from {titles:?}");
+    }
+    assert!(!titles.contains(&"Annotate: place here"), "{titles:?}");
+    // No store yet: the edit creates it.
+    let org = acts
+        .iter()
+        .find(|a| a["title"] == "Annotate: organisation here")
+        .unwrap();
+    assert_eq!(org["edit"]["documentChanges"][0]["kind"], "create");
+    let text = apply_store_action(&mut c, &store, "", org, 1);
+    assert!(text.contains("\"label\":\"organisation\""), "{text}");
+    let h = eventually(|| {
+        let h = hover_at(&mut c, &article, "Berlin", 0);
+        h.contains("annotated here as org").then_some(h)
+    });
+    assert!(h.contains("Berlin"));
+    // Again on the same mention: the line is replaced, not added.
+    let acts = actions_at(&mut c, &article, at.clone(), at);
+    let not = acts
+        .iter()
+        .find(|a| a["title"] == "Annotate: not a name here")
+        .unwrap();
+    let text = apply_store_action(&mut c, &store, &text, not, 2);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    eventually(|| {
+        hover_at(&mut c, &article, "Berlin", 0)
+            .is_empty()
+            .then_some(())
+    });
+    // A selection that is no mention: annotated as a name.
+    let (a, b) = (
+        ARTICLE.find("sprach").unwrap(),
+        ARTICLE.find("sprach").unwrap() + 6,
+    );
+    let acts = actions_at(&mut c, &article, lsp_pos(ARTICLE, a), lsp_pos(ARTICLE, b));
+    let other = acts
+        .iter()
+        .find(|a| a["title"] == "Annotate «sprach» as other name")
+        .unwrap_or_else(|| panic!("{acts:?}"));
+    let text = apply_store_action(&mut c, &store, &text, other, 3);
+    assert_eq!(text.lines().count(), 2, "{text}");
+    let h = eventually(|| {
+        let h = hover_at(&mut c, &article, "sprach", 0);
+        (!h.is_empty()).then_some(h)
+    });
+    assert!(h.contains("annotated here as other"), "{h}");
+    c.shutdown();
+}

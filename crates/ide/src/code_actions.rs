@@ -24,6 +24,13 @@ pub enum Edit {
         offset: usize,
         text: String,
     },
+    /// Replace `span` of the annotation store's text; `create` when the
+    /// file does not exist yet.
+    Store {
+        create: bool,
+        span: Span,
+        text: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -142,6 +149,183 @@ fn kb_append_entry(view: &KbView, name: &str, kind: EntityKind) -> Edit {
             ),
         },
     }
+}
+
+/// The annotation store as the actions see it: its current text (`None`
+/// when the file does not exist) and its parsed annotations.
+pub struct StoreView<'a> {
+    pub text: Option<&'a str>,
+    pub annotations: &'a gazette_core::annotations::Annotations,
+}
+
+/// Byte ranges of the store's lines (with their line ends).
+fn store_lines(text: &str) -> Vec<Span> {
+    let mut at = 0;
+    text.split_inclusive('\n')
+        .map(|l| {
+            let s = Span::new(at, at + l.len());
+            at += l.len();
+            s
+        })
+        .collect()
+}
+
+/// The edits that put `new` into the store: replacing the lines of the
+/// annotations of the same article it overlaps, else inserted in order.
+fn store_edits(
+    store: &StoreView,
+    article_text: &str,
+    path: &std::path::Path,
+    new: &gazette_core::annotations::Annotation,
+) -> Vec<Edit> {
+    use gazette_core::annotations::anchor;
+    let text = store.text.unwrap_or("");
+    let create = store.text.is_none();
+    let lines = store_lines(text);
+    let mut line_text = new.to_line();
+    line_text.push('\n');
+    let span = Span::new(new.start as usize, new.end as usize);
+    let overlapping: Vec<Span> = store
+        .annotations
+        .for_path(path)
+        .iter()
+        .filter(|(_, a)| anchor(article_text, a).is_some_and(|s| s.overlaps(span)))
+        .filter_map(|(l, _)| lines.get(*l as usize).copied())
+        .collect();
+    if let Some((first, rest)) = overlapping.split_first() {
+        let mut out = vec![Edit::Store {
+            create,
+            span: *first,
+            text: line_text,
+        }];
+        out.extend(rest.iter().map(|&s| Edit::Store {
+            create: false,
+            span: s,
+            text: String::new(),
+        }));
+        return out;
+    }
+    // Before the first annotation that sorts after it.
+    let key = new.sort_key();
+    let at = store
+        .annotations
+        .iter()
+        .filter(|(_, a)| a.sort_key() > key)
+        .filter_map(|(l, _)| lines.get(*l as usize))
+        .map(|s| s.start as usize)
+        .min()
+        .unwrap_or(text.len());
+    if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+        line_text.insert(0, '\n');
+    }
+    vec![Edit::Store {
+        create,
+        span: Span::new(at, at),
+        text: line_text,
+    }]
+}
+
+/// Annotation actions (`gazette.annotations.jsonl`) for the selection
+/// `range` of article `doc` (text `text`, at `path`): on a mention, mark it
+/// as another kind, not a name, confirmed, or a different entity of its
+/// name; on a selection that is no mention, annotate it as a name.
+pub fn annotation_actions(
+    corpus: &Corpus,
+    doc: DocId,
+    path: &std::path::Path,
+    text: &str,
+    range: Span,
+    store: &StoreView,
+) -> Vec<Action> {
+    use gazette_core::annotations::{Annotation, Label, Status};
+    let mut out = Vec::new();
+    let Some(entry) = corpus.doc(doc) else {
+        return out;
+    };
+    if entry.kb.is_some() || !text_fits_doc(entry, text) {
+        return out;
+    }
+    let Some(rel) = store.annotations.rel_path(path) else {
+        return out;
+    };
+    let action = |title: String, a: Annotation| Action {
+        title,
+        quick_fix: false,
+        preferred: false,
+        fixes: None,
+        edits: store_edits(store, text, path, &a),
+    };
+    let names = [
+        (Label::Person, "person"),
+        (Label::Place, "place"),
+        (Label::Organisation, "organisation"),
+        (Label::Other, "other name"),
+    ];
+    if let Some(i) = entry.analysis.mention_at(range.start as usize) {
+        let m = &entry.analysis.mentions[i];
+        let span = m.span();
+        if text.get(span.range()).is_none() {
+            return out;
+        }
+        for (label, name) in names {
+            if Some(m.kind) != label.kind() {
+                out.push(action(
+                    format!("Annotate: {name} here"),
+                    Annotation::new(&rel, text, span, label, None, Status::Corrected),
+                ));
+            }
+        }
+        out.push(action(
+            "Annotate: not a name here".into(),
+            Annotation::new(&rel, text, span, Label::NotAName, None, Status::Corrected),
+        ));
+        let label = Label::from_kind(m.kind);
+        if m.source != gazette_core::model::Source::Annotation {
+            out.push(action(
+                format!("Annotate: confirm as {}", label.as_str()),
+                Annotation::new(&rel, text, span, label, None, Status::Confirmed),
+            ));
+        }
+        // A name no annotation uses yet: "Maria (2)", "Maria (3)", …
+        let taken: std::collections::HashSet<&str> = store
+            .annotations
+            .iter()
+            .filter_map(|(_, a)| a.entity.as_deref())
+            .collect();
+        let base = m.norm.as_str();
+        let other = (2..)
+            .map(|n| format!("{base} ({n})"))
+            .find(|n| !taken.contains(n.as_str()))
+            .expect("a free name");
+        out.push(action(
+            format!("Annotate: a different {base}"),
+            Annotation::new(&rel, text, span, label, Some(other), Status::Corrected),
+        ));
+        return out;
+    }
+    // A selection that is not a mention.
+    let (a, b) = (range.start as usize, range.end as usize);
+    let Some(sel) = text.get(a..b) else {
+        return out;
+    };
+    let trimmed = sel.trim();
+    if trimmed.is_empty() || trimmed.contains('\n') || trimmed.len() > 200 {
+        return out;
+    }
+    let a = a + (sel.len() - sel.trim_start().len());
+    let span = Span::new(a, a + trimmed.len());
+    for (label, name) in names {
+        out.push(action(
+            format!("Annotate «{}» as {name}", trimmed),
+            Annotation::new(&rel, text, span, label, None, Status::Added),
+        ));
+    }
+    out
+}
+
+/// Whether `text` is the text the document was analysed from.
+fn text_fits_doc(entry: &gazette_core::corpus::DocEntry, text: &str) -> bool {
+    entry.analysis.len() == text.len()
 }
 
 /// Edits replacing, in every article, each mention of the same name spelled
@@ -365,7 +549,7 @@ mod tests {
                 .iter()
                 .filter_map(|e| match e {
                     Edit::Doc { doc, span, text } => Some((*doc, *span, text.as_str())),
-                    Edit::Kb { .. } => None,
+                    Edit::Kb { .. } | Edit::Store { .. } => None,
                 })
                 .collect();
             out += &f.apply(&docs);

@@ -154,6 +154,8 @@ pub struct StoreState {
     /// Whether diagnostics are published for it (so that clearing them
     /// is published once).
     pub published: bool,
+    /// Whether the file exists on disk (as last read).
+    pub exists: bool,
 }
 
 impl State {
@@ -188,7 +190,12 @@ impl State {
     /// Reads the annotation store from disk (through `read_text`: a
     /// regular file in the root, within the size limit); empty when there
     /// is none or it cannot be read (logged).
-    pub fn read_store_file(&self) -> String {
+    pub fn read_store_file(&mut self) -> String {
+        self.store.exists = self
+            .store
+            .path
+            .as_ref()
+            .is_some_and(|p| std::fs::symlink_metadata(p).is_ok());
         let Some(path) = &self.store.path else {
             return String::new();
         };

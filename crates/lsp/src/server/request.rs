@@ -349,7 +349,19 @@ pub(super) fn code_action(
             text: s.kb.text.as_deref(),
             kb: s.kb.good.as_deref(),
         };
-        let actions = gazette_ide::code_actions::code_actions(&s.corpus, s, doc, &text, span, &kb);
+        let mut actions =
+            gazette_ide::code_actions::code_actions(&s.corpus, s, doc, &text, span, &kb);
+        if s.store.path.is_some() {
+            let store = gazette_ide::code_actions::StoreView {
+                text: (s.store.exists || s.open.contains_key(s.store.path.as_ref()?))
+                    .then_some(s.store.text.as_str()),
+                annotations: s.overrides.annotations(),
+            };
+            let path = s.corpus.path(doc).to_path_buf();
+            actions.extend(gazette_ide::code_actions::annotation_actions(
+                &s.corpus, doc, &path, &text, span, &store,
+            ));
+        }
         Some(to_proto::code_actions(
             s,
             actions,

@@ -323,6 +323,43 @@ pub(super) fn action_edit(
     for e in edits {
         match e {
             E::Doc { doc, span, text } => doc_edits.push((*doc, *span, text.clone())),
+            E::Store { create, span, text } => {
+                let path = state.store.path.as_ref()?;
+                let uri = uri_of(state, path)?;
+                let li = gazette_core::text::position::LineIndex::new(&state.store.text);
+                let range = convert::range(&li, *span, state.encoding);
+                if *create {
+                    ops.push(DocumentChangeOperation::Op(ResourceOp::Create(
+                        CreateFile {
+                            uri: uri.clone(),
+                            options: Some(CreateFileOptions {
+                                overwrite: Some(false),
+                                ignore_if_exists: Some(true),
+                            }),
+                            annotation_id: None,
+                        },
+                    )));
+                }
+                let edit = OneOf::Left(TextEdit {
+                    range,
+                    new_text: text.clone(),
+                });
+                // Several edits of the store go into one document edit.
+                let same = ops.iter_mut().rev().find_map(|o| match o {
+                    DocumentChangeOperation::Edit(e) if e.text_document.uri == uri => Some(e),
+                    _ => None,
+                });
+                match same {
+                    Some(e) => e.edits.push(edit),
+                    None => ops.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+                        text_document: OptionalVersionedTextDocumentIdentifier {
+                            uri,
+                            version: state.open.get(path).map(|o| o.version),
+                        },
+                        edits: vec![edit],
+                    })),
+                }
+            }
             E::Kb {
                 create,
                 offset,
