@@ -738,4 +738,77 @@ mod tests {
             }
         );
     }
+
+    #[test]
+    fn store_edits_keep_the_order_and_replace_what_they_overlap() {
+        use gazette_core::annotations::{edit_text, Annotation, Annotations, Label, Status};
+        let art = "Anna traf Berta und Clara.";
+        let root = std::path::Path::new("/c");
+        let path = root.join("a.txt");
+        let mk = |w: &str, l: Label| {
+            let s = art.find(w).unwrap();
+            Annotation::new(
+                "a.txt",
+                art,
+                Span::new(s, s + w.len()),
+                l,
+                None,
+                Status::Added,
+            )
+        };
+        let text = edit_text(
+            "",
+            &[],
+            &[mk("Anna", Label::Person), mk("Clara", Label::Person)],
+        );
+        let anns = Annotations::parse(Some(root), &text);
+        let view = StoreView {
+            text: Some(&text),
+            annotations: &anns,
+        };
+        let apply = |edits: Vec<Edit>| {
+            let mut t = text.clone();
+            for e in edits.iter().rev() {
+                if let Edit::Store { span, text: x, .. } = e {
+                    t.replace_range(span.range(), x);
+                }
+            }
+            t
+        };
+        let exacts = |t: &str| -> Vec<String> {
+            Annotations::parse(Some(root), t)
+                .iter()
+                .map(|(_, a)| format!("{}:{}", a.exact, a.label.as_str()))
+                .collect()
+        };
+        let t = apply(store_edits(&view, art, &path, &mk("Berta", Label::Place)));
+        assert_eq!(exacts(&t), ["Anna:person", "Berta:place", "Clara:person"]);
+        let t = apply(store_edits(
+            &view,
+            art,
+            &path,
+            &mk("Clara", Label::NotAName),
+        ));
+        assert_eq!(exacts(&t), ["Anna:person", "Clara:not-a-name"]);
+        // A line that does not parse stays; no store yet: it is created.
+        let broken = format!("{text}{{oops\n");
+        let anns2 = Annotations::parse(Some(root), &broken);
+        let view2 = StoreView {
+            text: Some(&broken),
+            annotations: &anns2,
+        };
+        let e = store_edits(&view2, art, &path, &mk("Berta", Label::Place));
+        assert!(matches!(e[0], Edit::Store { create: false, .. }));
+        let empty = Annotations::default();
+        let e = store_edits(
+            &StoreView {
+                text: None,
+                annotations: &empty,
+            },
+            art,
+            &path,
+            &mk("Anna", Label::Person),
+        );
+        assert!(matches!(&e[0], Edit::Store { create: true, span, .. } if span.is_empty()));
+    }
 }
