@@ -11,6 +11,10 @@ import * as path from "node:path";
 export const DEFAULT_ENTITY = "Jens Stoltenberg";
 export const DEFAULT_VARIANT = "Vladimir Putin";
 
+/** Entities the corpus map shows with its default filters (the server's
+ * `corpus_map::DEFAULT_TOP_N`). */
+export const MAP_TOP_N = 60;
+
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 const isArticle = (p) => path.basename(p) !== "gazette.toml";
 const byCorpusOrder = (a, b) =>
@@ -85,6 +89,23 @@ export function expectations({
   }
   const fixedLine = splice(originalLine, d.column - 1, variantText.length, canonical);
 
+  // The corpus map (default filters): the entities named in the most
+  // articles, at most MAP_TOP_N. Ties at the cut are broken by counts the
+  // CLI does not give alike, so only the names sure to be shown are
+  // checked: those named in more articles than the first one left out.
+  const ranked = entities
+    .map((e) => {
+      const ms = e.mentions.filter((m) => isArticle(m.path));
+      return { name: e.name, articles: new Set(ms.map((m) => m.path)).size, mentions: ms.length };
+    })
+    .filter((e) => e.articles > 0)
+    .sort((a, b) => b.articles - a.articles || b.mentions - a.mentions);
+  const cut = ranked.length > MAP_TOP_N ? ranked[MAP_TOP_N].articles : 0;
+  const sure = ranked.filter((e) => e.articles > cut).map((e) => e.name);
+  if (!sure.includes(ent.name)) {
+    throw new Error(`"${entityName}" is not sure to be among the corpus map's ${MAP_TOP_N} entities`);
+  }
+
   return {
     articleCount: listArticles(corpusDir).length,
     hoverEntity: { name: ent.name, role: ent.role ?? null },
@@ -105,6 +126,11 @@ export function expectations({
       message: d.message,
       originalLine: originalLine.trim(),
       fixedLine: fixedLine.trim(),
+    },
+    map: {
+      count: Math.min(MAP_TOP_N, ranked.length),
+      // The scenarios' entity and the three named in the most articles.
+      names: [ent.name, ...sure.filter((n) => n !== ent.name).slice(0, 3)],
     },
     rename: {
       from: renameFrom,

@@ -64,6 +64,8 @@ test("expectations are computed from the CLI output", (t) => {
           mention(dir, "a.txt", "Anna Berg", 0, 0),
         ],
       },
+      { name: "Anna Lind", role: null, mentions: [mention(dir, "b.md", "Anna Lind", 1, 0)] },
+      { name: "Nur im Wissen", role: null, mentions: [mention(dir, "gazette.toml", "Nur im Wissen", 5, 0)] },
     ],
   };
   const check = [
@@ -96,6 +98,24 @@ test("expectations are computed from the CLI output", (t) => {
   assert.equal(path.basename(e.rename.other.path), "b.md");
   assert.equal(e.rename.newName, "Berg-E2E");
   assert.equal(e.rename.otherExpected, "Anne Berg-E2E");
+  // Named in no article (only the knowledge base): not on the map.
+  assert.deepEqual(e.map, { count: 2, names: ["Anne Berg", "Anna Lind"] });
+});
+
+test("the corpus map's expected names are those sure to be in its top 60", (t) => {
+  const dir = corpus(t, { "a.txt": "x\n", "b.txt": "x\n", "c.txt": "x\n" });
+  const ent = (name, files) => ({ name, role: null, mentions: files.map((f) => mention(dir, f, name, 0, 0)) });
+  const many = Array.from({ length: 70 }, (_, i) => ent(`E${i}`, ["c.txt"]));
+  const entities = { entities: [...many, ent("Anna Berg", ["a.txt", "b.txt"]), ent("Top", ["a.txt", "b.txt", "c.txt"])] };
+  const e = expectations({
+    entitiesJson: JSON.stringify(entities),
+    checkText: `${path.join(dir, "a.txt")}:1:1: info[name-variant] «x» is a variant spelling (1×) of «y» (1× in the corpus)`,
+    corpusDir: dir,
+    readFile: (p) => fs.readFileSync(p, "utf8"),
+    entityName: "Anna Berg",
+    variantText: "x",
+  });
+  assert.deepEqual(e.map, { count: 60, names: ["Anna Berg", "Top"] });
 });
 
 test("a name the CLI does not report fails with a clear message", (t) => {

@@ -60,7 +60,7 @@ fi
 say "server: $GAZETTE_BIN"
 
 vsix="$ext_dir/gazette.vsix"
-if [[ ! -f "$vsix" ]] || [[ -n "$(find "$ext_dir/src" "$ext_dir/package.json" -newer "$vsix" -print -quit)" ]]; then
+if [[ ! -f "$vsix" ]] || [[ -n "$(find "$ext_dir/src" "$ext_dir/media" "$ext_dir/package.json" -newer "$vsix" -print -quit)" ]]; then
   say "packaging the extension"
   (
     cd "$ext_dir"

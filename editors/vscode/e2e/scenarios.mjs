@@ -278,6 +278,39 @@ function serverPids() {
   return out.sort((a, b) => a - b);
 }
 
+// --- the corpus map (a webview) ---------------------------------------------
+
+/** The corpus map's page: code-server nests each webview in two iframes;
+ * the inner one holds the extension's HTML (`#graph`). */
+async function corpusMapFrame() {
+  for (const f of page.frames()) {
+    try {
+      if (await f.evaluate(() => document.title === "gazette: corpus map" && !!document.getElementById("graph"))) {
+        return f;
+      }
+    } catch {
+      // a frame that navigated or went away meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** The nodes Cytoscape.js draws on the map's canvas: label and box in CSS
+ * pixels relative to `#graph`. The instance is read where Cytoscape keeps
+ * it on its container (`_cyreg`); the page does not expose it otherwise. */
+async function mapNodes(frame) {
+  return frame.evaluate(() => {
+    const cy = document.getElementById("graph")._cyreg?.cy;
+    if (!cy) {
+      return null;
+    }
+    return cy.nodes().map((n) => {
+      const b = n.renderedBoundingBox({ includeLabels: false });
+      return { label: n.data("label"), visible: n.visible(), x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
+    });
+  });
+}
+
 // --- the scenarios ---------------------------------------------------------
 
 async function main() {
@@ -410,6 +443,84 @@ async function main() {
           throw new Error(`references view does not list ${path.basename(f)}: ${t}`);
         }
       }
+    });
+
+
+    await scenario(`the corpus map shows the entities and a click on ${ent.name} opens the definition`, async () => {
+      await command("gazette: Show corpus map");
+      const frame = await until("the corpus map's webview", corpusMapFrame, T.server);
+      const want = `${exp.map.count} entities`;
+      await until(`the corpus map says "${want}"`, async () => {
+        const t = norm(await frame.locator("#shown").innerText());
+        return [t.startsWith(want + ","), t || "(nothing yet)"];
+      }, T.server);
+      const graph = await frame.locator("#graph").boundingBox();
+      const nodes = await until(`${exp.map.count} nodes drawn`, async () => {
+        const n = await mapNodes(frame);
+        const ok = Array.isArray(n) && n.length === exp.map.count;
+        return [ok, ok ? n : n ? `${n.length} nodes` : "(no Cytoscape instance)"];
+      });
+      const inside = (n) => n.visible && n.x1 >= 0 && n.y1 >= 0 && n.x2 <= graph.width && n.y2 <= graph.height;
+      for (const name of exp.map.names) {
+        const n = nodes.find((x) => x.label === name);
+        if (!n || !inside(n)) {
+          throw new Error(`the map does not draw "${name}" inside its area: ${JSON.stringify(n ?? nodes.map((x) => x.label))}`);
+        }
+      }
+      log(`   map: ${nodes.length} nodes, among them ${exp.map.names.join(", ")}`);
+      await shot("corpus-map");
+      // Click the node where no other node covers it; where others do (the
+      // layout is crowded and not the same each time), zoom in on it with
+      // the mouse wheel, as a user would, and look again.
+      const within = (p, o) =>
+        ((p.x - (o.x1 + o.x2) / 2) / ((o.x2 - o.x1) / 2)) ** 2 + ((p.y - (o.y1 + o.y2) / 2) / ((o.y2 - o.y1) / 2)) ** 2 <= 1;
+      let spot;
+      for (let zoom = 0; ; zoom++) {
+        const now = zoom === 0 ? nodes : await mapNodes(frame);
+        const target = now.find((x) => x.label === ent.name);
+        const others = now.filter((x) => x !== target);
+        const cx = (target.x1 + target.x2) / 2;
+        const cy = (target.y1 + target.y2) / 2;
+        const w = (target.x2 - target.x1) / 4;
+        const h = (target.y2 - target.y1) / 4;
+        spot = [[0, 0], [w, 0], [-w, 0], [0, h], [0, -h]]
+          .map(([dx, dy]) => ({ x: cx + dx, y: cy + dy }))
+          .find((p) => inside(target) && !others.some((o) => within(p, o)));
+        if (spot) {
+          break;
+        }
+        if (zoom === 5 || !inside(target)) {
+          throw new Error(`other nodes cover "${ent.name}" on the map: ${JSON.stringify(target)}`);
+        }
+        log(`   other nodes cover ${ent.name}: zooming in`);
+        await page.mouse.move(graph.x + cx, graph.y + cy);
+        await page.mouse.wheel(0, -300);
+        await page.waitForTimeout(500);
+      }
+      await page.mouse.click(graph.x + spot.x, graph.y + spot.y);
+      await until(`the map's card names ${ent.name}`, async () => {
+        const t = norm(await frame.locator("#card-name").innerText()).trim();
+        return [t === ent.name, t || "(empty card)"];
+      });
+      const def = exp.definition;
+      const file = path.basename(def.path);
+      await until(`active editor is ${file}`, async () => {
+        const t = await activeTab();
+        return [t === file, t];
+      });
+      // The definition is opened with the name selected.
+      const sel = `Ln ${def.line + 1}, Col ${def.character + def.text.length + 1} (${def.text.length} selected)`;
+      await until(`the selection is the definition "${def.text}" (${sel})`, async () => {
+        const s = await textOf(".statusbar-item[id='status.editor.selection']");
+        return [s.includes(sel), s];
+      });
+      const text = await editorText();
+      if (!text.includes(def.text)) {
+        throw new Error(`the definition's text "${def.text}" is not on screen`);
+      }
+      await shot("corpus-map-definition");
+      // Leave one editor group for the scenarios after this one.
+      await command("View: Close All Editor Groups");
     });
 
     const d = exp.variant;
