@@ -3,9 +3,45 @@
 use gazette_core::corpus::build::add_all;
 use gazette_core::corpus::Corpus;
 use gazette_core::text::escape;
-use gazette_core::text::position::PositionEncoding;
+use gazette_core::text::position::{LineIndex, PositionEncoding};
 use gazette_ide::{diagnostics, Severity};
 use std::path::PathBuf;
+
+/// The diagnostics printed so far: how many, and the worst severity.
+#[derive(Default)]
+struct Printed {
+    worst: Option<Severity>,
+    count: usize,
+}
+
+impl Printed {
+    /// Prints one diagnostic at byte `offset` of a file indexed by `li`
+    /// (`None`: the file's start). Columns are 1-based characters (Unicode
+    /// scalar values), as compilers print them.
+    fn line(
+        &mut self,
+        path: &std::path::Path,
+        at: Option<(&LineIndex, usize)>,
+        severity: Severity,
+        code: &str,
+        message: &str,
+    ) {
+        let p = at.map_or((0, 0), |(li, offset)| {
+            let p = li.position(offset, PositionEncoding::Utf32);
+            (p.line, p.character)
+        });
+        println!(
+            "{}:{}:{}: {}[{code}] {}",
+            escape::path(path),
+            p.0 + 1,
+            p.1 + 1,
+            severity.as_str(),
+            escape::line(message)
+        );
+        self.worst = Some(self.worst.map_or(severity, |w| w.min(severity)));
+        self.count += 1;
+    }
+}
 
 /// Prints diagnostics; the exit code is 1 when any has at least `fail_on` severity.
 pub fn run(paths: &[PathBuf], fail_on: Severity) -> anyhow::Result<i32> {
@@ -13,76 +49,51 @@ pub fn run(paths: &[PathBuf], fail_on: Severity) -> anyhow::Result<i32> {
     let mut corpus = Corpus::new();
     let skipped = add_all(&mut corpus, results);
     super::add_kb(&mut corpus, &kb);
-    let mut worst: Option<Severity> = None;
-    let mut count = 0usize;
+    let mut out = Printed::default();
     for (path, reason) in &skipped {
-        println!(
-            "{}:1:1: warning[skipped-file] {}",
-            escape::path(path),
-            escape::line(&reason.to_string())
-        );
-        worst = Some(worst.map_or(Severity::Warning, |w| w.min(Severity::Warning)));
-        count += 1;
+        let reason = reason.to_string();
+        out.line(path, None, Severity::Warning, "skipped-file", &reason);
     }
     if let Some(kb) = &kb {
-        let li = gazette_core::text::position::LineIndex::new(&kb.text);
+        let li = LineIndex::new(&kb.text);
         for e in &kb.errors {
-            let p = li.position(e.span.start as usize, PositionEncoding::Utf32);
             let code = gazette_ide::DiagCode::from_kb(e.kind);
-            let sev = code.default_severity();
-            println!(
-                "{}:{}:{}: {}[{}] {}",
-                escape::path(&kb.path),
-                p.line + 1,
-                p.character + 1,
-                sev.as_str(),
+            let at = Some((&li, e.span.start as usize));
+            out.line(
+                &kb.path,
+                at,
+                code.default_severity(),
                 code.as_str(),
-                escape::line(&e.message)
+                &e.message,
             );
-            worst = Some(worst.map_or(sev, |w| w.min(sev)));
-            count += 1;
         }
     }
     if let Some(st) = &store {
-        let li = gazette_core::text::position::LineIndex::new(&st.text);
+        let li = LineIndex::new(&st.text);
         for d in gazette_ide::annotation_diagnostics(&corpus, &st.annotations, &st.text) {
-            let p = li.position(d.span.start as usize, PositionEncoding::Utf32);
-            println!(
-                "{}:{}:{}: {}[{}] {}",
-                escape::path(&st.path),
-                p.line + 1,
-                p.character + 1,
-                d.severity.as_str(),
-                d.code.as_str(),
-                escape::line(&d.message)
-            );
-            worst = Some(worst.map_or(d.severity, |w| w.min(d.severity)));
-            count += 1;
+            let at = Some((&li, d.span.start as usize));
+            out.line(&st.path, at, d.severity, d.code.as_str(), &d.message);
         }
     }
     for doc in corpus.doc_ids() {
         let li = &corpus.doc(doc).unwrap().analysis.line_index;
         for d in diagnostics(&corpus, doc) {
-            // Columns are 1-based characters (Unicode scalar values), as compilers print them.
-            let p = li.position(d.span.start as usize, PositionEncoding::Utf32);
-            println!(
-                "{}:{}:{}: {}[{}] {}",
-                escape::path(corpus.path(doc)),
-                p.line + 1,
-                p.character + 1,
-                d.severity.as_str(),
+            let at = Some((li, d.span.start as usize));
+            out.line(
+                corpus.path(doc),
+                at,
+                d.severity,
                 d.code.as_str(),
-                escape::line(&d.message)
+                &d.message,
             );
-            worst = Some(worst.map_or(d.severity, |w| w.min(d.severity)));
-            count += 1;
         }
     }
     eprintln!(
-        "gazette: {count} diagnostics in {} files",
+        "gazette: {} diagnostics in {} files",
+        out.count,
         corpus.doc_count()
     );
-    Ok(if worst.is_some_and(|w| w <= fail_on) {
+    Ok(if out.worst.is_some_and(|w| w <= fail_on) {
         1
     } else {
         0

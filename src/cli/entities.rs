@@ -1,6 +1,5 @@
 //! `gazette entities`: the analysis as JSON (a stable contract) or a table.
 
-use gazette_core::corpus::build::add_all;
 use gazette_core::corpus::{Corpus, ItemRef};
 use gazette_core::model::FigureValue;
 use gazette_core::text::escape;
@@ -168,23 +167,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
 /// exports the result (what `gazette entities` prints, and what `gazette
 /// eval DIR` scores).
 pub fn analyse(paths: &[PathBuf], enc: PositionEncoding) -> anyhow::Result<Export> {
-    let (results, kb, _) = super::load(paths)?;
-    let mut corpus = Corpus::new();
-    let texts_by_path: HashMap<PathBuf, Arc<str>> = results
-        .iter()
-        .filter_map(|r| {
-            r.outcome
-                .as_ref()
-                .ok()
-                .map(|(d, _)| (r.path.clone(), Arc::from(d.text.as_str())))
-        })
-        .collect();
-    add_all(&mut corpus, results);
-    super::add_kb(&mut corpus, &kb);
-    let texts: HashMap<u32, Arc<str>> = texts_by_path
-        .into_iter()
-        .filter_map(|(p, t)| corpus.doc_id(&p).map(|id| (id, t)))
-        .collect();
+    let (corpus, texts) = super::corpus_with_texts(paths)?;
     Ok(export(&corpus, &texts, enc))
 }
 

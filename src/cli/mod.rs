@@ -9,7 +9,7 @@ pub mod tagger;
 
 use gazette_core::annotations::Annotations;
 use gazette_core::corpus::build::{analyze_files, FileResult};
-use gazette_core::corpus::Corpus;
+use gazette_core::corpus::{Corpus, DocId};
 use gazette_core::kb::{KbError, KnowledgeBase};
 use gazette_core::text::escape;
 use gazette_core::workspace::{expand_args, WorkspaceConfig};
@@ -66,6 +66,29 @@ pub fn find_kb(paths: &[PathBuf]) -> Option<CliKb> {
         kb: kb.map(Arc::new),
         errors,
     })
+}
+
+/// The corpus of `paths` (articles and knowledge base), with each
+/// article's text by document.
+pub fn corpus_with_texts(
+    paths: &[PathBuf],
+) -> anyhow::Result<(Corpus, std::collections::HashMap<DocId, Arc<str>>)> {
+    let (results, kb, _) = load(paths)?;
+    let texts_by_path: Vec<(PathBuf, Arc<str>)> = results
+        .iter()
+        .filter_map(|r| {
+            let (d, _) = r.outcome.as_ref().ok()?;
+            Some((r.path.clone(), Arc::from(d.text.as_str())))
+        })
+        .collect();
+    let mut corpus = Corpus::new();
+    gazette_core::corpus::build::add_all(&mut corpus, results);
+    add_kb(&mut corpus, &kb);
+    let texts = texts_by_path
+        .into_iter()
+        .filter_map(|(p, t)| corpus.doc_id(&p).map(|id| (id, t)))
+        .collect();
+    Ok((corpus, texts))
 }
 
 /// Adds the knowledge base to a corpus (its entries become definitions).

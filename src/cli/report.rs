@@ -12,7 +12,6 @@
 //! script, no form, no frame.
 
 use base64::Engine as _;
-use gazette_core::corpus::build::add_all;
 use gazette_core::corpus::{Corpus, DocId};
 use gazette_core::dates::Ymd;
 use gazette_ide::corpus_map::{corpus_map, kind_from_str, CorpusMap, MapOptions};
@@ -80,25 +79,8 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<i32> {
             anyhow::bail!("--from {f} is after --to {t}");
         }
     }
-    let (results, kb, _) = super::load(&args.paths)?;
-    let mut corpus = Corpus::new();
-    let texts_by_path: HashMap<PathBuf, Arc<str>> = results
-        .iter()
-        .filter_map(|r| {
-            r.outcome
-                .as_ref()
-                .ok()
-                .map(|(d, _)| (r.path.clone(), Arc::from(d.text.as_str())))
-        })
-        .collect();
-    add_all(&mut corpus, results);
-    super::add_kb(&mut corpus, &kb);
-    let texts = Texts(
-        texts_by_path
-            .into_iter()
-            .filter_map(|(p, t)| corpus.doc_id(&p).map(|id| (id, t)))
-            .collect(),
-    );
+    let (corpus, texts) = super::corpus_with_texts(&args.paths)?;
+    let texts = Texts(texts);
     let opts = MapOptions {
         kinds: args.kind.iter().filter_map(|k| kind_from_str(k)).collect(),
         from: args.from,

@@ -312,6 +312,19 @@ pub(super) fn workspace_edit(
     }
 }
 
+/// Creates the file at `uri` unless it exists (a code action's first step
+/// when gazette.toml or the annotation store is missing).
+fn create_file(uri: &Uri) -> DocumentChangeOperation {
+    DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+        uri: uri.clone(),
+        options: Some(CreateFileOptions {
+            overwrite: Some(false),
+            ignore_if_exists: Some(true),
+        }),
+        annotation_id: None,
+    }))
+}
+
 /// The workspace edit of a code action (creating gazette.toml if needed).
 pub(super) fn action_edit(
     state: &State,
@@ -329,16 +342,7 @@ pub(super) fn action_edit(
                 let li = gazette_core::text::position::LineIndex::new(&state.store.text);
                 let range = convert::range(&li, *span, state.encoding);
                 if *create {
-                    ops.push(DocumentChangeOperation::Op(ResourceOp::Create(
-                        CreateFile {
-                            uri: uri.clone(),
-                            options: Some(CreateFileOptions {
-                                overwrite: Some(false),
-                                ignore_if_exists: Some(true),
-                            }),
-                            annotation_id: None,
-                        },
-                    )));
+                    ops.push(create_file(&uri));
                 }
                 let edit = OneOf::Left(TextEdit {
                     range,
@@ -371,16 +375,7 @@ pub(super) fn action_edit(
                 let li = gazette_core::text::position::LineIndex::new(&kb_text);
                 let pos = convert::position(&li, *offset, state.encoding);
                 if *create {
-                    ops.push(DocumentChangeOperation::Op(ResourceOp::Create(
-                        CreateFile {
-                            uri: uri.clone(),
-                            options: Some(CreateFileOptions {
-                                overwrite: Some(false),
-                                ignore_if_exists: Some(true),
-                            }),
-                            annotation_id: None,
-                        },
-                    )));
+                    ops.push(create_file(&uri));
                 }
                 ops.push(DocumentChangeOperation::Edit(TextDocumentEdit {
                     text_document: OptionalVersionedTextDocumentIdentifier {
