@@ -250,21 +250,8 @@ pub(super) fn queue_kb_diagnostics(state: &mut State, tx: &PublishQueue) {
     let Some(path) = state.kb.path.clone() else {
         return;
     };
-    let (uri, version) = match state.open.get(&path) {
-        Some(o) => (Some(o.uri.clone()), Some(o.version)),
-        None => (convert::path_to_uri(&path), None),
-    };
-    let Some(uri) = uri else { return };
     let diags = to_proto::kb_diagnostics(state);
-    if diags.is_empty() && !state.kb.published {
-        return;
-    }
-    state.kb.published = !diags.is_empty();
-    let _ = tx.send(Publish {
-        uri,
-        version,
-        diagnostics: diags,
-    });
+    state.kb.published = queue_file_diagnostics(state, &path, diags, state.kb.published, tx);
 }
 
 /// Publishes the annotation store's diagnostics (state locked).
@@ -272,21 +259,36 @@ pub(super) fn queue_store_diagnostics(state: &mut State, tx: &PublishQueue) {
     let Some(path) = state.store.path.clone() else {
         return;
     };
-    let (uri, version) = match state.open.get(&path) {
-        Some(o) => (Some(o.uri.clone()), Some(o.version)),
-        None => (convert::path_to_uri(&path), None),
-    };
-    let Some(uri) = uri else { return };
     let diags = to_proto::store_diagnostics(state);
-    if diags.is_empty() && !state.store.published {
-        return;
+    state.store.published = queue_file_diagnostics(state, &path, diags, state.store.published, tx);
+}
+
+/// Publishes `diags` for a file of the corpus's own (gazette.toml, the
+/// annotation store), under the open buffer's URI and version if it is
+/// open; nothing when there is nothing to show or to clear. `published`:
+/// whether diagnostics are shown now; returns the same after this call.
+fn queue_file_diagnostics(
+    state: &State,
+    path: &std::path::Path,
+    diags: Vec<Diagnostic>,
+    published: bool,
+    tx: &PublishQueue,
+) -> bool {
+    let (uri, version) = match state.open.get(path) {
+        Some(o) => (Some(o.uri.clone()), Some(o.version)),
+        None => (convert::path_to_uri(path), None),
+    };
+    let Some(uri) = uri else { return published };
+    if diags.is_empty() && !published {
+        return false;
     }
-    state.store.published = !diags.is_empty();
+    let shown = !diags.is_empty();
     let _ = tx.send(Publish {
         uri,
         version,
         diagnostics: diags,
     });
+    shown
 }
 
 /// A new text of the annotation store (state locked): put in force, the
