@@ -468,6 +468,23 @@ async function main() {
         }
       }
       log(`   map: ${nodes.length} nodes, among them ${exp.map.names.join(", ")}`);
+      // The timeline lists the seed articles' dates (front matter and
+      // datelines), drawn as a chart; the figure panel has the groups the
+      // seeds state in several articles (30 members, 2 %).
+      const dates = ["2022-01-20", "2022-02-16", "2022-03-16"];
+      await until(`the timeline lists ${dates.join(", ")}`, async () => {
+        const t = await frame.locator("#timeline-table").innerText();
+        return [dates.every((d) => t.includes(d)), t.slice(0, 200) || "(empty timeline)"];
+      });
+      if ((await frame.locator("#timeline canvas").count()) === 0) {
+        throw new Error("the timeline has no chart");
+      }
+      const groups = await until("the figure panel shows the 30-members and 2 % groups", async () => {
+        const g = await frame.locator(".fig-group").evaluateAll((gs) => gs.map((x) => [x.dataset.key, x.textContent]));
+        const ok = g.some(([k, t]) => k === "count:30:mitglied" && t.includes("30")) && g.some(([k]) => k === "percent:2:%");
+        return [ok, ok ? g : g.map(([k]) => k).join(", ") || "(no figure groups)"];
+      });
+      log(`   timeline: ${dates.join(", ")}; figures: ${groups.length} groups`);
       await shot("corpus-map");
       // Click the node where no other node covers it; where others do (the
       // layout is crowded and not the same each time), zoom in on it with

@@ -177,7 +177,11 @@ export function webviewHtml(opts: {
     '<div id="graph"></div>',
     '<div id="card"><h3 id="card-name"></h3><div id="card-text"></div>',
     '<button id="open-def" disabled>Go to definition</button> ',
-    '<button id="show-refs" disabled>Find references</button></div>',
+    '<button id="show-refs" disabled>Find references</button>',
+    '<ul id="card-articles"></ul></div>',
+    '<h2>Timeline</h2><p id="timeline-note"></p><div id="timeline"></div>',
+    '<table id="timeline-table"></table>',
+    '<h2>Figures stated in several places</h2><div id="figures"></div>',
     ...opts.scripts.map((s) => `<script nonce="${attr(opts.nonce)}" src="${attr(s)}"></script>`),
     "</body></html>",
   ].join("\n");

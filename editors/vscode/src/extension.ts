@@ -487,8 +487,8 @@ function showCorpusMap(context: vscode.ExtensionContext): void {
   panel.webview.html = webviewHtml({
     cspSource: panel.webview.cspSource,
     nonce,
-    scripts: [asset("vendor", "cytoscape.min.js"), asset("corpusMap.js")],
-    styles: [asset("corpusMap.css")],
+    scripts: [asset("vendor", "cytoscape.min.js"), asset("vendor", "uPlot.iife.min.js"), asset("corpusMap.js")],
+    styles: [asset("corpusMap.css"), asset("vendor", "uPlot.min.css")],
   });
   panel.webview.onDidReceiveMessage((m) => void controller.onMessage(m), undefined, context.subscriptions);
   panel.onDidDispose(() => {

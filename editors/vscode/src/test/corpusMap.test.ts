@@ -110,4 +110,8 @@ test("the webview page allows only the extension's scripts", () => {
   assert.match(html, /<script nonce="abc123" src="vscode-resource:\/media\/corpusMap.js"><\/script>/);
   assert.ok(html.includes('href="vscode-resource:/media/x&quot;.css"'));
   assert.ok(!/<script>/.test(html), "no inline script");
+  // The three panels of the report: network, timeline, figures.
+  for (const id of ["graph", "card-articles", "timeline", "timeline-table", "figures"]) {
+    assert.ok(html.includes(`id="${id}"`), id);
+  }
 });
