@@ -5,7 +5,10 @@ The documents chosen here are held out of training (`src/tagger/train.rs` reads
 tests/unseen/ids.txt) and annotated by hand in tests/unseen/ (see its README).
 Usage: python3 scripts/unseen_select.py ../shared/data/ner/smartdata-v3-dev.json.gz tests/unseen
        python3 scripts/unseen_select.py SMARTDATA tests/unseen-sealed 20 tests/unseen/ids.txt
-(the second form picks 20 further documents, skipping those already listed)
+       python3 scripts/unseen_select.py --min-chars=100 SMARTDATA tests/unseen-fresh 25 \
+           tests/unseen/ids.txt tests/unseen-sealed/ids.txt
+(the second form picks 20 further documents, skipping those already listed; the third lowers
+the minimum length from 700 characters, since only 2 unused documents of 700 or more are left)
 """
 import gzip
 import json
@@ -18,6 +21,7 @@ SKIP = {"www.songtexte.com", "www.kubaforen.de", "bauarbeiten.bahn.de", "www.gam
         "www.pr-inside.com", "www.openpr.de", "www.anwalt24.de", "www.pcgameshardware.de"}
 PER_DOMAIN = 2
 COUNT = 32
+MIN_CHARS = 700
 
 
 def documents(path):
@@ -34,6 +38,12 @@ def documents(path):
 
 
 def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--min-chars=")]
+    min_chars = MIN_CHARS
+    for a in sys.argv[1:]:
+        if a.startswith("--min-chars="):
+            min_chars = int(a.split("=", 1)[1])
+    sys.argv[1:] = args
     src, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
     count = int(sys.argv[3]) if len(sys.argv) > 3 else COUNT
     taken = set()
@@ -46,7 +56,7 @@ def main():
         kind = json.dumps(doc.get("docType") or {})
         if "NEWS_HTML" not in kind and "RSS_XML" not in kind:
             continue
-        if len(doc["text"]["string"]) < 700:
+        if len(doc["text"]["string"]) < min_chars:
             continue
         dom = urllib.parse.urlparse(doc["id"]).netloc
         if dom in SKIP or per.get(dom, 0) >= PER_DOMAIN:
