@@ -20,7 +20,7 @@ fn report(dir: &str) -> Report {
 
 #[test]
 fn gold_files_reproduce_their_texts() {
-    for dir in ["tests/unseen", "tests/unseen-sealed"] {
+    for dir in ["tests/unseen", "tests/unseen-sealed", "tests/unseen-fresh"] {
         let dir = Path::new(ROOT).join(dir);
         let mut n = 0;
         for e in std::fs::read_dir(&dir).unwrap() {

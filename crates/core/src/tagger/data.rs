@@ -217,11 +217,12 @@ fn smartdata_class(t: &str) -> Option<usize> {
 }
 
 /// SmartData documents that are never trained on: the unseen-news
-/// development set (`tests/unseen/`) and the sealed set
-/// (`tests/unseen-sealed/`), annotated by hand for evaluation.
-const HELD_OUT: [&str; 2] = [
+/// development set (`tests/unseen/`) and the sealed sets
+/// (`tests/unseen-sealed/`, `tests/unseen-fresh/`), annotated by hand for evaluation.
+const HELD_OUT: [&str; 3] = [
     include_str!("../../../../tests/unseen/ids.txt"),
     include_str!("../../../../tests/unseen-sealed/ids.txt"),
+    include_str!("../../../../tests/unseen-fresh/ids.txt"),
 ];
 
 /// Whether the SmartData document `id` belongs to a held-out evaluation set.

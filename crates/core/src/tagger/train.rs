@@ -84,7 +84,7 @@ pub fn load_extra(data_dir: &Path, cfg: &Config) -> anyhow::Result<(Vec<Sentence
             // Not smartdata-v3-dev: its labels (release 3 spells types
             // `LOCATION_CITY`) were never read until 2026-12, so it trained
             // as name-free text; read correctly it costs 0.7 points of
-            // 5-fold F1 (74.27 vs 74.62 without it), and 52 of its documents
+            // 5-fold F1 (74.27 vs 74.62 without it), and 77 of its documents
             // are the hand-annotated unseen-news sets (tests/unseen*).
         ]
     } else {
