@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Pick the unseen-news development documents from SmartData v3 dev (reproducible).
 
-The documents chosen here are held out of training (`src/tagger/train.rs` reads
-tests/unseen/ids.txt) and annotated by hand in tests/unseen/ (see its README).
+The documents chosen here are held out of training (`crates/core/src/tagger/data.rs` compiles
+in tests/unseen*/ids.txt) and annotated by hand in tests/unseen*/ (see their READMEs).
 Usage: python3 scripts/unseen_select.py ../shared/data/ner/smartdata-v3-dev.json.gz tests/unseen
        python3 scripts/unseen_select.py SMARTDATA tests/unseen-sealed 20 tests/unseen/ids.txt
        python3 scripts/unseen_select.py --min-chars=100 SMARTDATA tests/unseen-fresh 25 \
