@@ -33,6 +33,49 @@ pub enum Edit {
     },
 }
 
+/// What an annotation action writes, so that clients can ask for one by
+/// kind (the LSP edge makes it the code action kind
+/// `refactor.annotate.<as_str>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Annotate {
+    /// Mark the mention or selection with a label (`not-a-name` included).
+    Label(gazette_core::annotations::Label),
+    /// Confirm the machine's mention as it is.
+    Confirm,
+    /// Split the mention out of its entity: a different one of its name.
+    Different,
+    /// Link the mention to another entity (one action per candidate).
+    SameAs,
+}
+
+impl Annotate {
+    /// Every kind of annotation action, in the order they are offered.
+    pub const ALL: [Annotate; 8] = {
+        use gazette_core::annotations::Label as L;
+        [
+            Annotate::Label(L::Person),
+            Annotate::Label(L::Place),
+            Annotate::Label(L::Organisation),
+            Annotate::Label(L::Other),
+            Annotate::Label(L::NotAName),
+            Annotate::Confirm,
+            Annotate::Different,
+            Annotate::SameAs,
+        ]
+    };
+
+    /// `person`, `place`, `organisation`, `other`, `not-a-name` (the
+    /// store's labels), `confirm`, `different`, `same-as`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Annotate::Label(l) => l.as_str(),
+            Annotate::Confirm => "confirm",
+            Annotate::Different => "different",
+            Annotate::SameAs => "same-as",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Action {
     pub title: String,
@@ -40,6 +83,8 @@ pub struct Action {
     pub preferred: bool,
     /// The diagnostic code the action fixes, if any.
     pub fixes: Option<DiagCode>,
+    /// For an action on the annotation store: what it writes.
+    pub annotate: Option<Annotate>,
     pub edits: Vec<Edit>,
 }
 
@@ -227,8 +272,9 @@ fn store_edits(
 
 /// Annotation actions (`gazette.annotations.jsonl`) for the selection
 /// `range` of article `doc` (text `text`, at `path`): on a mention, mark it
-/// as another kind, not a name, confirmed, or a different entity of its
-/// name; on a selection that is no mention, annotate it as a name.
+/// as another kind, not a name, confirmed, a different entity of its name,
+/// or the same as another entity; on a selection that is no mention,
+/// annotate it as a name.
 pub fn annotation_actions(
     corpus: &Corpus,
     doc: DocId,
@@ -248,11 +294,12 @@ pub fn annotation_actions(
     let Some(rel) = store.annotations.rel_path(path) else {
         return out;
     };
-    let action = |title: String, a: Annotation| Action {
+    let action = |title: String, what: Annotate, a: Annotation| Action {
         title,
         quick_fix: false,
         preferred: false,
         fixes: None,
+        annotate: Some(what),
         edits: store_edits(store, text, path, &a),
     };
     let names = [
@@ -271,18 +318,21 @@ pub fn annotation_actions(
             if Some(m.kind) != label.kind() {
                 out.push(action(
                     format!("Annotate: {name} here"),
+                    Annotate::Label(label),
                     Annotation::new(&rel, text, span, label, None, Status::Corrected),
                 ));
             }
         }
         out.push(action(
             "Annotate: not a name here".into(),
+            Annotate::Label(Label::NotAName),
             Annotation::new(&rel, text, span, Label::NotAName, None, Status::Corrected),
         ));
         let label = Label::from_kind(m.kind);
         if m.source != gazette_core::model::Source::Annotation {
             out.push(action(
                 format!("Annotate: confirm as {}", label.as_str()),
+                Annotate::Confirm,
                 Annotation::new(&rel, text, span, label, None, Status::Confirmed),
             ));
         }
@@ -292,15 +342,24 @@ pub fn annotation_actions(
             .iter()
             .filter_map(|(_, a)| a.entity.as_deref())
             .collect();
-        let base = m.norm.as_str();
+        let base = split_base(m.norm.as_str());
         let other = (2..)
             .map(|n| format!("{base} ({n})"))
             .find(|n| !taken.contains(n.as_str()))
             .expect("a free name");
         out.push(action(
             format!("Annotate: a different {base}"),
+            Annotate::Different,
             Annotation::new(&rel, text, span, label, Some(other), Status::Corrected),
         ));
+        let r = ItemRef { doc, idx: i as u32 };
+        for name in same_as_candidates(corpus, r) {
+            out.push(action(
+                format!("Annotate: same as «{name}»"),
+                Annotate::SameAs,
+                Annotation::new(&rel, text, span, label, Some(name), Status::Corrected),
+            ));
+        }
         return out;
     }
     // A selection that is not a mention.
@@ -317,10 +376,95 @@ pub fn annotation_actions(
     for (label, name) in names {
         out.push(action(
             format!("Annotate «{}» as {name}", trimmed),
+            Annotate::Label(label),
             Annotation::new(&rel, text, span, label, None, Status::Added),
         ));
     }
     out
+}
+
+/// The name a "different" entity was split from: "Maria (2)" → "Maria".
+fn split_base(norm: &str) -> &str {
+    let Some(open) = norm.strip_suffix(')').and_then(|s| s.rfind(" (")) else {
+        return norm;
+    };
+    let digits = &norm[open + 2..norm.len() - 1];
+    if !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()) {
+        &norm[..open]
+    } else {
+        norm
+    }
+}
+
+/// At most this many "same as …" actions on one mention.
+const MAX_SAME_AS: usize = 5;
+
+/// The entities mention `r` could be the same as, by name (what to write as
+/// the annotation's `entity`), most mentioned first: entities of its kind
+/// whose name has its last word ("Maria": "Maria Müller"; "Putin":
+/// "Wladimir Putin"), named in the same article or, for persons, full
+/// names the corpus knows ending in it; and the name a "different" mention
+/// was split from. Never the entity it belongs to now. Cheap: it looks at
+/// the article's mentions and one index entry, not at the whole corpus.
+fn same_as_candidates(corpus: &Corpus, r: ItemRef) -> Vec<String> {
+    let m = corpus.mention(r);
+    let kind = m.kind;
+    let base = split_base(m.norm.as_str());
+    let Some(word) = linking::name_words(base).last().map(|w| w.to_lowercase()) else {
+        return Vec::new();
+    };
+    let own = corpus.entity_of(r);
+    let own_key = corpus.key_of(r);
+    let has_word = |k: gazette_core::corpus::KeyId| {
+        let (spelling, _, _) = corpus.key_profile(k);
+        linking::name_words(spelling)
+            .iter()
+            .any(|w| w.to_lowercase() == word)
+    };
+    let mut cands: Vec<gazette_core::corpus::KeyId> = Vec::new();
+    if let Some(entry) = corpus.doc(r.doc) {
+        for (j, other) in entry.analysis.mentions.iter().enumerate() {
+            if other.kind == kind && j as u32 != r.idx {
+                cands.push(corpus.entity_of(ItemRef {
+                    doc: r.doc,
+                    idx: j as u32,
+                }));
+            }
+        }
+    }
+    let key_of_name = |name: &str| corpus.key_id(&linking::link_key(name, kind));
+    if kind == EntityKind::Person {
+        if let Some(lw) = key_of_name(&word) {
+            cands.extend(corpus.full_names_ending_in(lw));
+        }
+    }
+    let split_from = (base != m.norm.as_str())
+        .then(|| key_of_name(base))
+        .flatten();
+    cands.extend(split_from);
+    cands.sort_unstable();
+    cands.dedup();
+    let mut named: Vec<(u32, String)> = cands
+        .into_iter()
+        .filter(|&k| k != own && k != own_key && corpus.key_total(k) > 0)
+        .filter(|&k| corpus.key_profile(k).2 == kind)
+        .filter(|&k| Some(k) == split_from || has_word(k))
+        .map(|k| {
+            let kb = corpus
+                .first_mention_of_key(k)
+                .and_then(|f| corpus.kb_name(f).map(str::to_string));
+            let name = kb.unwrap_or_else(|| corpus.key_profile(k).0.to_string());
+            (corpus.key_total(k), name)
+        })
+        .collect();
+    named.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let mut seen = std::collections::HashSet::new();
+    named.retain(|(_, n)| seen.insert(n.clone()));
+    named
+        .into_iter()
+        .take(MAX_SAME_AS)
+        .map(|(_, n)| n)
+        .collect()
 }
 
 /// Whether `text` is the text the document was analysed from.
@@ -424,6 +568,7 @@ pub fn code_actions(
             quick_fix: true,
             preferred: true,
             fixes: Some(d.code),
+            annotate: None,
             edits: vec![one],
         });
         let same: Vec<Edit> = diags
@@ -438,6 +583,7 @@ pub fn code_actions(
                 quick_fix: true,
                 preferred: false,
                 fixes: Some(d.code),
+                annotate: None,
                 edits: same,
             });
         }
@@ -452,6 +598,7 @@ pub fn code_actions(
                     quick_fix: true,
                     preferred: false,
                     fixes: Some(d.code),
+                    annotate: None,
                     edits: everywhere,
                 });
             }
@@ -502,6 +649,7 @@ pub fn code_actions(
             quick_fix: false,
             preferred: false,
             fixes: None,
+            annotate: None,
             edits: vec![kb_append_entry(view, &name, kind)],
         });
     }
@@ -514,6 +662,7 @@ pub fn code_actions(
             quick_fix: false,
             preferred: false,
             fixes: None,
+            annotate: None,
             edits: vec![kb_insert_ignore(view, &surface)],
         });
     }
@@ -694,6 +843,159 @@ mod tests {
             name = "Olaf Scholz$0"
             kind = "person"
             "#), @"none");
+    }
+
+    /// The annotation actions at the cursor (or for the selection), with
+    /// no store yet: title, kind, and the line each writes (quote, label,
+    /// entity, status).
+    fn check_annotations(fixture: &str) -> String {
+        use gazette_core::annotations::{Annotation, Annotations};
+        let f = Fixture::parse(fixture);
+        let root = f.corpus.path(f.doc).parent().unwrap().to_path_buf();
+        let anns = Annotations::parse(Some(root.as_path()), "");
+        let store = StoreView {
+            text: None,
+            annotations: &anns,
+        };
+        let path = f.corpus.path(f.doc).to_path_buf();
+        let actions = annotation_actions(&f.corpus, f.doc, &path, f.cursor_text(), f.range, &store);
+        let mut out = String::new();
+        for a in &actions {
+            let kind = a.annotate.map_or("-", Annotate::as_str);
+            out += &format!("## {} [{kind}]\n", a.title);
+            for e in &a.edits {
+                let Edit::Store { create, text, .. } = e else {
+                    panic!("not a store edit: {e:?}");
+                };
+                assert!(*create, "no store yet: the edit creates it");
+                let parsed = Annotations::parse(None, text);
+                assert!(parsed.errors.is_empty(), "{text}");
+                for (_, a) in parsed.iter() {
+                    let a: Annotation = a.clone();
+                    let entity = a.entity.map(|e| format!(" → {e}")).unwrap_or_default();
+                    out += &format!(
+                        "{:?}: {}{entity} ({})\n",
+                        a.exact,
+                        a.label.as_str(),
+                        a.status.as_str()
+                    );
+                }
+            }
+        }
+        if out.is_empty() {
+            out = "none".into();
+        }
+        out
+    }
+
+    #[test]
+    fn annotation_actions_on_a_mention_each_with_its_kind() {
+        assert_snapshot!(check_annotations(r#"
+            Am Montag sprach Olaf Scholz in Ber$0lin.
+            "#), @r#"
+        ## Annotate: person here [person]
+        "Berlin": person (corrected)
+        ## Annotate: organisation here [organisation]
+        "Berlin": organisation (corrected)
+        ## Annotate: other name here [other]
+        "Berlin": other (corrected)
+        ## Annotate: not a name here [not-a-name]
+        "Berlin": not-a-name (corrected)
+        ## Annotate: confirm as place [confirm]
+        "Berlin": place (confirmed)
+        ## Annotate: a different Berlin [different]
+        "Berlin": place → Berlin (2) (corrected)
+        "#);
+    }
+
+    #[test]
+    fn same_as_the_names_of_the_article() {
+        assert_snapshot!(check_annotations(r#"
+            //- a.txt
+            Maria Müller traf Maria Schmidt in Berlin. Danach sprach Maria$0 lange mit Maria Müller.
+            //- b.txt
+            Maria Weber kam nicht.
+            "#), @r#"
+        ## Annotate: place here [place]
+        "Maria": place (corrected)
+        ## Annotate: organisation here [organisation]
+        "Maria": organisation (corrected)
+        ## Annotate: other name here [other]
+        "Maria": other (corrected)
+        ## Annotate: not a name here [not-a-name]
+        "Maria": not-a-name (corrected)
+        ## Annotate: confirm as person [confirm]
+        "Maria": person (confirmed)
+        ## Annotate: a different Maria [different]
+        "Maria": person → Maria (2) (corrected)
+        ## Annotate: same as «Maria Müller» [same-as]
+        "Maria": person → Maria Müller (corrected)
+        ## Annotate: same as «Maria Schmidt» [same-as]
+        "Maria": person → Maria Schmidt (corrected)
+        "#);
+    }
+
+    #[test]
+    fn same_as_the_full_names_of_the_corpus() {
+        assert_snapshot!(check_annotations(r#"
+            //- a.txt
+            Der russische Präsident Wladimir Putin sprach in Moskau.
+            //- b.txt
+            Ljudmila Putin reiste nach Paris. Ljudmila Putin blieb dort.
+            //- c.txt
+            Am Abend sagte Putin$0 nichts mehr.
+            "#), @r#"
+        ## Annotate: place here [place]
+        "Putin": place (corrected)
+        ## Annotate: organisation here [organisation]
+        "Putin": organisation (corrected)
+        ## Annotate: other name here [other]
+        "Putin": other (corrected)
+        ## Annotate: not a name here [not-a-name]
+        "Putin": not-a-name (corrected)
+        ## Annotate: confirm as person [confirm]
+        "Putin": person (confirmed)
+        ## Annotate: a different Putin [different]
+        "Putin": person → Putin (2) (corrected)
+        ## Annotate: same as «Wladimir Putin» [same-as]
+        "Putin": person → Wladimir Putin (corrected)
+        "#);
+    }
+
+    #[test]
+    fn annotation_actions_on_a_selection_and_nowhere() {
+        assert_snapshot!(check_annotations(r#"
+            Am Montag $0sprach$0 Olaf Scholz in Berlin.
+            "#), @r#"
+        ## Annotate «sprach» as person [person]
+        "sprach": person (added)
+        ## Annotate «sprach» as place [place]
+        "sprach": place (added)
+        ## Annotate «sprach» as organisation [organisation]
+        "sprach": organisation (added)
+        ## Annotate «sprach» as other name [other]
+        "sprach": other (added)
+        "#);
+        assert_snapshot!(check_annotations(r#"
+            Am Montag sprach Olaf Scholz $0in Berlin.
+            "#), @"none");
+    }
+
+    #[test]
+    fn split_names() {
+        assert_eq!(split_base("Maria (2)"), "Maria");
+        assert_eq!(split_base("Maria Müller (12)"), "Maria Müller");
+        assert_eq!(split_base("Maria"), "Maria");
+        assert_eq!(split_base("Partei (Die Linke)"), "Partei (Die Linke)");
+        assert_eq!(split_base("()"), "()");
+        assert_eq!(split_base(" ()"), " ()");
+    }
+
+    #[test]
+    fn annotation_kinds_are_distinct() {
+        let names: std::collections::HashSet<&str> =
+            Annotate::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(names.len(), Annotate::ALL.len());
     }
 
     #[test]

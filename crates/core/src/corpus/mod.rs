@@ -1457,6 +1457,16 @@ impl Corpus {
         out
     }
 
+    /// The multi-word person names ending in the one-word name `last`
+    /// ("Putin": "Wladimir Putin", "Ljudmila Putin"), in key order: the
+    /// entities a one-word mention of it may join.
+    pub fn full_names_ending_in(&self, last: KeyId) -> Vec<KeyId> {
+        self.by_last
+            .get(&last)
+            .map(|c| c.keys().collect())
+            .unwrap_or_default()
+    }
+
     /// The key of mention `r`.
     pub fn key_of(&self, r: ItemRef) -> KeyId {
         self.doc(r.doc).unwrap().keys[r.idx as usize]
