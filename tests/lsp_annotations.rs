@@ -264,3 +264,77 @@ fn code_actions_annotate_through_an_edit_of_the_store() {
     assert!(h.contains("annotated here as other"), "{h}");
     c.shutdown();
 }
+
+fn actions_only(c: &mut Client, path: &Path, at: Value, only: &[&str]) -> Vec<Value> {
+    c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(path)}, "range": {"start": at, "end": at},
+               "context": {"diagnostics": [], "only": only}}),
+    )
+    .as_array()
+    .cloned()
+    .unwrap_or_default()
+}
+
+/// Annotation actions have kinds of their own (`refactor.annotate.…`), so
+/// that an editor command can ask for one; `context.only` is honoured.
+#[test]
+fn annotation_actions_by_kind_and_same_as() {
+    let dir = corpus();
+    let article = dir.path().join("a.txt");
+    let store = dir.path().join("gazette.annotations.jsonl");
+    let mut c = started(dir.path());
+    c.open(&article);
+    let at = pos_of(ARTICLE, "Berlin", 0, 1);
+    let all = actions_at(&mut c, &article, at.clone(), at.clone());
+    let kinds: Vec<&str> = all.iter().filter_map(|a| a["kind"].as_str()).collect();
+    for k in [
+        "refactor.annotate.person",
+        "refactor.annotate.organisation",
+        "refactor.annotate.other",
+        "refactor.annotate.not-a-name",
+        "refactor.annotate.confirm",
+        "refactor.annotate.different",
+        // Not an annotation: "Add «Berlin» to gazette.toml".
+        "refactor",
+    ] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+    // Only quick fixes asked for: no refactoring.
+    let quick = actions_only(&mut c, &article, at.clone(), &["quickfix"]);
+    assert!(quick.iter().all(|a| a["kind"] == "quickfix"), "{quick:?}");
+    // One kind asked for: that action alone.
+    let org = actions_only(
+        &mut c,
+        &article,
+        at.clone(),
+        &["refactor.annotate.organisation"],
+    );
+    assert_eq!(org.len(), 1, "{org:?}");
+    assert_eq!(org[0]["title"], "Annotate: organisation here");
+    // A parent kind: every annotation action, nothing else.
+    let annotate = actions_only(&mut c, &article, at, &["refactor.annotate"]);
+    assert_eq!(
+        annotate.len(),
+        kinds
+            .iter()
+            .filter(|k| k.starts_with("refactor.annotate."))
+            .count()
+    );
+    // "Same as …" links the second "Maria" to Maria Müller: the hover
+    // shows his card.
+    let maria = pos_of(ARTICLE, "Maria", 1, 1);
+    let same = actions_only(&mut c, &article, maria, &["refactor.annotate.same-as"]);
+    let to_mueller = same
+        .iter()
+        .find(|a| a["title"] == "Annotate: same as «Maria Müller»")
+        .unwrap_or_else(|| panic!("{same:?}"));
+    let text = apply_store_action(&mut c, &store, "", to_mueller, 1);
+    assert!(text.contains("\"entity\":\"Maria Müller\""), "{text}");
+    let h = eventually(|| {
+        let h = hover_at(&mut c, &article, "Maria", 1);
+        h.contains("Maria Müller").then_some(h)
+    });
+    assert!(h.contains("annotated here as person"), "{h}");
+    c.shutdown();
+}

@@ -366,6 +366,7 @@ pub(super) fn code_action(
             s,
             actions,
             &params.context.diagnostics,
+            params.context.only.as_deref(),
         ))
     })
 }

@@ -648,24 +648,49 @@ pub(super) fn document_links(
     Some(links.into_iter().filter_map(link).collect())
 }
 
-/// Code actions, each naming the diagnostics of `context` it fixes.
+/// The code action kind of an action: `quickfix`, `refactor`, or for an
+/// action on the annotation store `refactor.annotate.<what>` (clients ask
+/// for one by kind: `refactor.annotate.person`, `….not-a-name`, …).
+pub(super) fn action_kind(a: &gazette_ide::code_actions::Action) -> CodeActionKind {
+    match a.annotate {
+        _ if a.quick_fix => CodeActionKind::QUICKFIX,
+        Some(what) => CodeActionKind::from(format!("refactor.annotate.{}", what.as_str())),
+        None => CodeActionKind::REFACTOR,
+    }
+}
+
+/// Whether `kind` is among the kinds a client asked for (`context.only`):
+/// equal to one, or below one in the dot-separated hierarchy
+/// (`refactor.annotate.person` is a `refactor`). No list: every kind.
+pub(super) fn kind_wanted(kind: &CodeActionKind, only: Option<&[CodeActionKind]>) -> bool {
+    let Some(only) = only else { return true };
+    let k = kind.as_str();
+    only.iter().any(|o| {
+        let o = o.as_str();
+        o.is_empty() || k == o || k.strip_prefix(o).is_some_and(|r| r.starts_with('.'))
+    })
+}
+
+/// Code actions of the kinds asked for (`only`), each naming the
+/// diagnostics of `context` it fixes.
 pub(super) fn code_actions(
     state: &State,
     actions: Vec<gazette_ide::code_actions::Action>,
     context: &[Diagnostic],
+    only: Option<&[CodeActionKind]>,
 ) -> CodeActionResponse {
     let fixed = |code: gazette_ide::DiagCode| {
         let code = Some(NumberOrString::String(code.as_str().to_string()));
         context.iter().filter(|d| d.code == code).cloned().collect()
     };
     let action = |a: gazette_ide::code_actions::Action| {
+        let kind = action_kind(&a);
+        if !kind_wanted(&kind, only) {
+            return None;
+        }
         Some(CodeActionOrCommand::CodeAction(CodeAction {
             title: a.title,
-            kind: Some(if a.quick_fix {
-                CodeActionKind::QUICKFIX
-            } else {
-                CodeActionKind::REFACTOR
-            }),
+            kind: Some(kind),
             diagnostics: a.fixes.map(fixed),
             edit: Some(action_edit(state, &a.edits)?),
             is_preferred: a.preferred.then_some(true),
@@ -803,6 +828,44 @@ mod tests {
     use super::*;
     use crate::state::OpenDoc;
     use std::path::PathBuf;
+
+    #[test]
+    fn code_action_kinds_and_context_only() {
+        use gazette_core::annotations::Label;
+        use gazette_ide::code_actions::{Action, Annotate};
+        let act = |quick_fix, annotate| Action {
+            title: String::new(),
+            quick_fix,
+            preferred: false,
+            fixes: None,
+            annotate,
+            edits: Vec::new(),
+        };
+        let kind = |a: &Action| action_kind(a).as_str().to_string();
+        assert_eq!(kind(&act(true, None)), "quickfix");
+        assert_eq!(kind(&act(false, None)), "refactor");
+        let person = act(false, Some(Annotate::Label(Label::Person)));
+        assert_eq!(kind(&person), "refactor.annotate.person");
+        let not = act(false, Some(Annotate::Label(Label::NotAName)));
+        assert_eq!(kind(&not), "refactor.annotate.not-a-name");
+        let k = |s: &str| CodeActionKind::from(s.to_string());
+        let wanted = |a: &Action, only: &[&str]| {
+            let only: Vec<CodeActionKind> = only.iter().map(|s| k(s)).collect();
+            kind_wanted(&action_kind(a), Some(&only))
+        };
+        assert!(kind_wanted(&action_kind(&person), None));
+        assert!(wanted(&person, &["refactor"]));
+        assert!(wanted(&person, &["refactor.annotate"]));
+        assert!(wanted(&person, &["quickfix", "refactor.annotate.person"]));
+        assert!(wanted(&person, &[""]));
+        assert!(!wanted(&person, &["quickfix"]));
+        assert!(!wanted(&person, &["refactor.annotate.place"]));
+        assert!(!wanted(&person, &["refactor.annotate.per"]));
+        assert!(!wanted(&person, &[]));
+        assert!(!wanted(&act(false, None), &["quickfix"]));
+        assert!(wanted(&act(true, None), &["quickfix"]));
+        assert!(!wanted(&act(true, None), &["quickfix.other"]));
+    }
 
     /// The JSON written in parts on several cores says what the typed
     /// locations say, whatever the part size.
