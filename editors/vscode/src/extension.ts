@@ -3,6 +3,8 @@ import * as vscode from "vscode";
 import {
   ClientCapabilities,
   CloseAction,
+  CodeActionRequest,
+  CodeActionTriggerKind,
   DidChangeConfigurationNotification,
   ErrorAction,
   FeatureState,
@@ -14,6 +16,7 @@ import {
   WorkDoneProgress,
   WorkDoneProgressCreateRequest,
   WorkDoneProgressCreateParams,
+  WorkspaceEdit as LspWorkspaceEdit,
 } from "vscode-languageclient/node";
 
 import {
@@ -27,6 +30,13 @@ import {
   serverSettings,
   shouldStart,
 } from "./config";
+import {
+  annotationActions,
+  kindOf,
+  LspCodeActionLike,
+  nothingHere,
+  STORE_FILE,
+} from "./annotate";
 import { CorpusMapController, webviewHtml } from "./corpusMap";
 import {
   describe,
@@ -193,6 +203,9 @@ function createClient(settings: GazetteSettings): LanguageClient {
     documentSelector: [
       { scheme: "file", language: "plaintext" },
       { scheme: "file", language: "markdown" },
+      // The annotation store: what an annotation action writes takes
+      // effect as soon as it is in the buffer, saved or not.
+      { scheme: "file", pattern: `**/${STORE_FILE}` },
     ],
     initializationOptions: serverSettings(settings),
     synchronize: { configurationSection: SECTION },
@@ -441,6 +454,54 @@ async function showReferences(uri: string, position: LspPosition, locations: Lsp
   );
 }
 
+/** `gazette.annotate.<what>` (and `gazette.annotate`: any annotation): the
+ * server's annotation code actions of that kind at the cursor or for the
+ * selection; one is applied, several are offered in a quick pick. */
+async function annotate(what: string | undefined): Promise<void> {
+  const c = client;
+  const editor = vscode.window.activeTextEditor;
+  if (!c || !c.isRunning()) {
+    void vscode.window.showWarningMessage("gazette: the server is not running.");
+    return;
+  }
+  if (!editor) {
+    void vscode.window.showInformationMessage(nothingHere(what));
+    return;
+  }
+  const wanted = kindOf(what);
+  let result: unknown;
+  try {
+    result = await c.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: c.code2ProtocolConverter.asUri(editor.document.uri) },
+      range: c.code2ProtocolConverter.asRange(editor.selection),
+      context: { diagnostics: [], only: [wanted], triggerKind: CodeActionTriggerKind.Invoked },
+    });
+  } catch (err) {
+    void vscode.window.showErrorMessage(`gazette: could not annotate (${String(err)}).`);
+    return;
+  }
+  const actions = annotationActions(result, wanted);
+  let chosen: LspCodeActionLike | undefined = actions[0];
+  if (actions.length === 0) {
+    void vscode.window.showInformationMessage(nothingHere(what));
+    return;
+  }
+  if (actions.length > 1) {
+    const picked = await vscode.window.showQuickPick(
+      actions.map((a) => ({ label: a.title, action: a })),
+      { title: "gazette: annotate", placeHolder: "What is this name here?" },
+    );
+    chosen = picked?.action;
+  }
+  if (!chosen) {
+    return;
+  }
+  const edit = await c.protocol2CodeConverter.asWorkspaceEdit(chosen.edit as LspWorkspaceEdit);
+  if (!edit || !(await vscode.workspace.applyEdit(edit))) {
+    void vscode.window.showErrorMessage(`gazette: "${chosen.title}" could not be applied.`);
+  }
+}
+
 let mapPanel: vscode.WebviewPanel | undefined;
 
 /** `gazette.showCorpusMap`: the corpus map (`gazette/graph`) in a webview;
@@ -505,6 +566,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("gazette.showEntityList", showEntityList),
     vscode.commands.registerCommand("gazette.showReferences", showReferences),
     vscode.commands.registerCommand("gazette.showCorpusMap", () => showCorpusMap(context)),
+    vscode.commands.registerCommand("gazette.annotate", () => annotate(undefined)),
+    vscode.commands.registerCommand("gazette.annotate.person", () => annotate("person")),
+    vscode.commands.registerCommand("gazette.annotate.place", () => annotate("place")),
+    vscode.commands.registerCommand("gazette.annotate.organisation", () => annotate("organisation")),
+    vscode.commands.registerCommand("gazette.annotate.other", () => annotate("other")),
+    vscode.commands.registerCommand("gazette.annotate.notAName", () => annotate("not-a-name")),
+    vscode.commands.registerCommand("gazette.annotate.confirm", () => annotate("confirm")),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) {
         void restart();
