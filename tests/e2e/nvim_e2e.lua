@@ -7,7 +7,9 @@
 -- opens seeds/003_f9ffb56e64ea0352.txt and checks, through Neovim's own LSP
 -- client: attach, semantic token legend, hover card, go to definition into
 -- another article, references from several articles, semantic highlighting,
--- and :GazetteEntities. Exits non-zero with a message on failure.
+-- :GazetteEntities, :GazetteReport, annotating a mention through the
+-- server's code actions (the hover changes) and :GazetteRestart. Exits
+-- non-zero with a message on failure.
 --
 -- Environment:
 --   GAZETTE_BIN          server executable (default: target/debug/gazette)
@@ -400,6 +402,128 @@ check(':GazetteReport writes the corpus report', function()
   assert(html:find('Stoltenberg', 1, true), 'no Stoltenberg in the report')
   assert(vim.fn.exists(':GazetteReport') == 2, ':GazetteReport is not defined')
   log('report: %d bytes', #html)
+end)
+
+-- Annotation through the server's code actions: "Brüssel" (a place) is
+-- marked as an organisation with require('gazette').annotate(), the hover
+-- says so; then `:GazetteAnnotate not-a-name` replaces that annotation and
+-- the hover card is gone. The edits go to the store's buffer, unsaved.
+local store = ws .. '/gazette.annotations.jsonl'
+local function annotate_sync(what)
+  local res
+  require('gazette').annotate(what, {
+    on_done = function(err, action)
+      res = { err = err, action = action }
+    end,
+  })
+  assert(vim.wait(15000, function()
+    return res ~= nil
+  end, 50), 'annotate(' .. tostring(what) .. ') did not finish within 15 s')
+  assert(res.err == nil, 'annotate(' .. tostring(what) .. '): ' .. tostring(res.err))
+  return res.action
+end
+local function store_lines()
+  local sb = vim.fn.bufnr(store)
+  if sb < 0 or not vim.api.nvim_buf_is_loaded(sb) then
+    return {}, sb
+  end
+  local out = {}
+  for _, l in ipairs(vim.api.nvim_buf_get_lines(sb, 0, -1, false)) do
+    if l ~= '' then
+      out[#out + 1] = l
+    end
+  end
+  return out, sb
+end
+-- Polls the hover at the cursor until `pred(card)` holds.
+local function hover_until(what, pred)
+  local card = ''
+  local deadline = uv.now() + 30000
+  repeat
+    card = hover_text(request('textDocument/hover', position_params(), 5000))
+    if pred(card) then
+      return card
+    end
+    vim.wait(200)
+    uv.update_time()
+  until uv.now() > deadline
+  error(what .. ' within 30 s; last card: ' .. vim.inspect(card))
+end
+
+check('annotation actions are picked by kind', function()
+  local g = require('gazette')
+  assert(g.kind_matches('refactor.annotate.person', 'refactor.annotate.person'))
+  assert(g.kind_matches('refactor.annotate.person', 'refactor.annotate'))
+  assert(not g.kind_matches('refactor.annotate.person', 'refactor.annotate.per'))
+  assert(not g.kind_matches('refactor', 'refactor.annotate'))
+  assert(not g.kind_matches(nil, 'refactor.annotate'))
+  local edit = { documentChanges = {} }
+  local got = g.annotation_actions({
+    { title = 'a', kind = 'refactor.annotate.person', edit = edit },
+    { title = 'b', kind = 'refactor.annotate.place', edit = edit },
+    { title = 'c', kind = 'refactor', edit = edit },
+    { title = 'd', kind = 'refactor.annotate.person' },
+    { title = 'e', command = 'x', kind = 'refactor.annotate.person', edit = edit },
+    'junk',
+  }, 'refactor.annotate.person')
+  assert(#got == 1 and got[1].title == 'a', vim.inspect(got))
+  assert(#g.annotation_actions(vim.NIL, 'refactor.annotate') == 0)
+  assert(vim.fn.exists(':GazetteAnnotate') == 2, ':GazetteAnnotate is not defined')
+  local maps = {}
+  for _, m in ipairs(vim.api.nvim_buf_get_keymap(buf, 'n')) do
+    maps[m.desc or ''] = true
+  end
+  for _, a in ipairs(g.ANNOTATIONS) do
+    assert(maps['gazette: ' .. a.desc], 'no buffer keymap for ' .. a.desc)
+  end
+end)
+
+check('annotating "Brüssel" by code action changes its hover', function()
+  vim.api.nvim_set_current_buf(buf)
+  local brow, bcol = find_in_buffer('in Brüssel')
+  assert(brow, 'no "in Brüssel" in the article')
+  vim.api.nvim_win_set_cursor(0, { brow, bcol + 3 + 2 })
+  local before = hover_until('a hover card on "Brüssel"', function(c)
+    return c:find('Brüssel', 1, true) ~= nil
+  end)
+  assert(not before:find('annotated here', 1, true), 'annotated before annotating: ' .. before)
+  assert(vim.fn.filereadable(store) == 0, 'the store exists before the first annotation')
+  local action = annotate_sync('organisation')
+  assert(action.kind == 'refactor.annotate.organisation', 'applied ' .. vim.inspect(action.kind))
+  assert(action.title == 'Annotate: organisation here', 'applied ' .. vim.inspect(action.title))
+  local lines, sb = store_lines()
+  assert(#lines == 1, 'store buffer: ' .. vim.inspect(lines))
+  assert(lines[1]:find('"exact":"Brüssel"', 1, true) and lines[1]:find('"label":"organisation"', 1, true), lines[1])
+  assert(vim.lsp.get_clients({ bufnr = sb, name = 'gazette' })[1], 'the store buffer is not attached to the server')
+  assert(vim.bo[sb].modified, 'the store buffer was saved: it should only be edited')
+  local after = hover_until('hover says "annotated here as org"', function(c)
+    return c:find('annotated here as org', 1, true) ~= nil
+  end)
+  log('hover after annotating: %s', (after:gsub('\n.*', '')))
+  -- Again on the same mention, by the command: the line is replaced.
+  vim.cmd('GazetteAnnotate not-a-name')
+  assert(vim.wait(15000, function()
+    local l = store_lines()
+    return #l == 1 and l[1]:find('"label":"not-a-name"', 1, true) ~= nil
+  end, 50), 'the store does not read not-a-name: ' .. vim.inspect((store_lines())))
+  hover_until('no hover card on "Brüssel" once it is not a name', function(c)
+    return c == ''
+  end)
+  -- Nothing to annotate on a blank line: the user is told, nothing is written.
+  local blank = 1
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+    if l == '' then
+      blank = i
+      break
+    end
+  end
+  vim.api.nvim_win_set_cursor(0, { blank, 0 })
+  local res
+  require('gazette').annotate('person', { on_done = function(err) res = err or 'applied' end })
+  assert(vim.wait(15000, function() return res ~= nil end, 50), 'no answer on a blank line')
+  assert(res:find('no "person" annotation here', 1, true), 'on a blank line: ' .. res)
+  assert(#store_lines() == 1, 'a line was written from a blank line')
+  vim.api.nvim_win_set_cursor(0, { row, name_col + 2 })
 end)
 
 check(':GazetteRestart starts a fresh server for the buffer', function()

@@ -29,6 +29,26 @@ M.HIGHLIGHT_LINKS = {
   figure = 'Number',
 }
 
+--- The code action kind of the server's annotation actions; each action
+--- is `refactor.annotate.<what>`.
+M.ANNOTATE_KIND = 'refactor.annotate'
+
+--- The frequent annotations: `:GazetteAnnotate {what}` and, with the
+--- `keymaps` option, `{annotate_prefix}{key}` in normal and visual mode.
+--- (`{annotate_prefix}a`: every annotation action, to choose from.)
+M.ANNOTATIONS = {
+  { what = 'person', key = 'p', desc = 'annotate as person' },
+  { what = 'place', key = 'l', desc = 'annotate as place' },
+  { what = 'organisation', key = 'o', desc = 'annotate as organisation' },
+  { what = 'other', key = 'x', desc = 'annotate as other name' },
+  { what = 'not-a-name', key = 'n', desc = 'annotate: not a name here' },
+  { what = 'confirm', key = 'c', desc = 'annotate: confirm' },
+}
+
+--- The annotation store (at the corpus root); its buffer is attached to the
+--- server so that an annotation takes effect before it is saved.
+M.STORE_FILE = 'gazette.annotations.jsonl'
+
 local defaults = {
   cmd = { 'gazette', 'lsp' },
   filetypes = { 'text', 'markdown' },
@@ -44,6 +64,10 @@ local defaults = {
   highlights = true,
   on_attach = nil,
   capabilities = nil,
+  --- Buffer-local keymaps for the annotations (|gazette-annotate|) in
+  --- buffers the server is attached to.
+  keymaps = true,
+  annotate_prefix = '<leader>a',
 }
 
 ---@type table
@@ -447,6 +471,153 @@ function M.restart()
   end
 end
 
+--- Whether code action kind `kind` is `wanted` or below it in the
+--- dot-separated hierarchy (as LSP's `context.only` matches kinds).
+---@param kind any
+---@param wanted string
+---@return boolean
+function M.kind_matches(kind, wanted)
+  return type(kind) == 'string' and (kind == wanted or kind:sub(1, #wanted + 1) == wanted .. '.')
+end
+
+--- The annotation actions of kind `wanted` in a `textDocument/codeAction`
+--- result: code actions (not commands) with an edit.
+---@param result any
+---@param wanted string
+---@return table[]
+function M.annotation_actions(result, wanted)
+  local out = {}
+  for _, a in ipairs(type(result) == 'table' and result or {}) do
+    if
+      type(a) == 'table'
+      and type(a.title) == 'string'
+      and type(a.command) ~= 'string'
+      and type(a.edit) == 'table'
+      and M.kind_matches(a.kind, wanted)
+    then
+      out[#out + 1] = a
+    end
+  end
+  return out
+end
+
+--- Attaches the gazette client to a loaded buffer of the annotation store
+--- of its corpus (the file at its root), so that the server reads the
+--- buffer instead of the file.
+---@param buf integer
+local function attach_store(buf)
+  local name = vim.api.nvim_buf_get_name(buf)
+  if vim.fs.basename(name) ~= M.STORE_FILE or not vim.api.nvim_buf_is_loaded(buf) then
+    return
+  end
+  local dir = vim.fs.dirname(name)
+  for _, client in ipairs(M.clients()) do
+    if client.root_dir and vim.fs.normalize(client.root_dir) == vim.fs.normalize(dir) then
+      if not (client.attached_buffers or {})[buf] then
+        vim.lsp.buf_attach_client(buf, client.id)
+      end
+    end
+  end
+end
+
+--- Annotates the name at the cursor (or the selection): asks the server for
+--- its annotation code actions of kind `refactor.annotate.{what}` (every
+--- annotation action when `what` is nil) and applies the one it gets, or
+--- the one chosen with |vim.ui.select()| when there are several. The server
+--- decides what the annotation is; the edit goes to the annotation store's
+--- buffer, which is attached to the server (saving it is up to you).
+---
+--- opts.range: `{ start = {row, col}, ['end'] = {row, col} }` (1-based
+--- rows, 0-based byte columns, end inclusive) instead of the cursor;
+--- opts.on_done(err, action): called at the end (err nil when applied).
+---@param what string|nil
+---@param opts table|nil
+function M.annotate(what, opts)
+  opts = opts or {}
+  local function done(err, action)
+    if err then
+      vim.notify('gazette: ' .. err, vim.log.levels.WARN)
+    end
+    if opts.on_done then
+      opts.on_done(err, action)
+    end
+  end
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = M.clients(bufnr)[1]
+  if not client then
+    return done('no gazette server is attached to this buffer')
+  end
+  local enc = client.offset_encoding or 'utf-16'
+  local params
+  if opts.range then
+    params = vim.lsp.util.make_given_range_params(opts.range.start, opts.range['end'], bufnr, enc)
+  else
+    params = vim.lsp.util.make_range_params(0, enc)
+  end
+  local wanted = what and (M.ANNOTATE_KIND .. '.' .. what) or M.ANNOTATE_KIND
+  params.context = { diagnostics = {}, only = { wanted }, triggerKind = 1 }
+  local function apply(action)
+    if not action then
+      return done('nothing chosen')
+    end
+    vim.lsp.util.apply_workspace_edit(action.edit, enc)
+    -- The edit loaded the store's buffer: let the server read it.
+    for _, b in ipairs(vim.api.nvim_list_bufs()) do
+      attach_store(b)
+    end
+    done(nil, action)
+  end
+  call(client, 'request', 'textDocument/codeAction', params, function(err, result)
+    if err then
+      return done('code actions failed: ' .. (err.message or vim.inspect(err)))
+    end
+    local actions = M.annotation_actions(result, wanted)
+    if #actions == 0 then
+      return done(
+        string.format(
+          'no %sannotation here: put the cursor on a name, or select the text to annotate',
+          what and ('"' .. what .. '" ') or ''
+        )
+      )
+    end
+    if #actions == 1 then
+      return apply(actions[1])
+    end
+    vim.ui.select(actions, {
+      prompt = 'gazette: annotate',
+      format_item = function(a)
+        return a.title
+      end,
+    }, apply)
+  end, bufnr)
+end
+
+--- Range of the last visual selection (for commands given a range).
+local function visual_range()
+  local s, e = vim.fn.getpos("'<"), vim.fn.getpos("'>")
+  local last = vim.fn.getline(e[2])
+  local ecol = math.min(e[3], #last) -- `'>` is past the line in linewise mode
+  return { start = { s[2], s[3] - 1 }, ['end'] = { e[2], math.max(ecol - 1, 0) } }
+end
+
+local function set_keymaps(buf)
+  local prefix = M.config.annotate_prefix
+  local function map(key, what, desc)
+    vim.keymap.set('n', prefix .. key, function()
+      M.annotate(what)
+    end, { buffer = buf, desc = 'gazette: ' .. desc })
+    vim.keymap.set('x', prefix .. key, function()
+      -- Leave visual mode so that '< and '> are set, then annotate them.
+      vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('<Esc>', true, false, true), 'nx', false)
+      M.annotate(what, { range = visual_range() })
+    end, { buffer = buf, desc = 'gazette: ' .. desc })
+  end
+  for _, a in ipairs(M.ANNOTATIONS) do
+    map(a.key, a.what, a.desc)
+  end
+  map('a', nil, 'annotate…')
+end
+
 -- The server's code lenses ("23 mentions in 4 articles") run
 -- `gazette.showReferences` with (uri, position, locations): show them in the
 -- quickfix list.
@@ -471,6 +642,18 @@ local function create_commands()
     end,
   })
   vim.api.nvim_create_user_command('GazetteRestart', M.restart, { desc = 'gazette: restart the server' })
+  vim.api.nvim_create_user_command('GazetteAnnotate', function(a)
+    M.annotate(a.args ~= '' and a.args or nil, { range = a.range > 0 and visual_range() or nil })
+  end, {
+    nargs = '?',
+    range = true,
+    desc = 'gazette: annotate the name at the cursor or the selection',
+    complete = function()
+      return vim.tbl_map(function(x)
+        return x.what
+      end, M.ANNOTATIONS)
+    end,
+  })
   vim.api.nvim_create_user_command('GazetteReport', function(a)
     M.report(a.args)
   end, { nargs = '?', complete = 'file', desc = 'gazette: write the corpus report and open it in the browser' })
@@ -492,6 +675,27 @@ function M.setup(opts)
 
   create_commands()
   local group = vim.api.nvim_create_augroup('gazette', { clear = true })
+  -- The annotation store's buffer, however it was loaded (a code action's
+  -- edit, :edit), is attached to the server of its corpus.
+  vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile' }, {
+    group = group,
+    pattern = '*/' .. M.STORE_FILE,
+    callback = function(a)
+      attach_store(a.buf)
+    end,
+  })
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = group,
+    callback = function(a)
+      local client = vim.lsp.get_client_by_id(a.data and a.data.client_id or -1)
+      if not client or client.name ~= M.name then
+        return
+      end
+      if M.config.keymaps and vim.fs.basename(vim.api.nvim_buf_get_name(a.buf)) ~= M.STORE_FILE then
+        set_keymaps(a.buf)
+      end
+    end,
+  })
   if M.config.highlights then
     link_highlights()
     vim.api.nvim_create_autocmd('ColorScheme', { group = group, callback = link_highlights })
