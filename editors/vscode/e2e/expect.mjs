@@ -106,6 +106,8 @@ export function expectations({
     throw new Error(`"${entityName}" is not sure to be among the corpus map's ${MAP_TOP_N} entities`);
   }
 
+  const annotation = annotationTarget(entities, [...mentions, dPath && { path: dPath, line: d.line - 1 }]);
+
   return {
     articleCount: listArticles(corpusDir).length,
     hoverEntity: { name: ent.name, role: ent.role ?? null },
@@ -138,6 +140,49 @@ export function expectations({
       other,
       otherExpected: other.text.slice(0, other.text.length - last.length) + newName,
     },
+    annotation,
+  };
+}
+
+/** The annotation scenario's mentions: two mentions of the place named in
+ * the most articles (ties: by name), spelt as its name, on lines that no
+ * other scenario edits (`avoid`: the scenarios' entity's mentions, the
+ * variant's line), on two lines (of two articles where there are). The
+ * first is marked as an organisation through the Quick Fix menu, the
+ * second as a person with the command `gazette: Annotate as person`; the
+ * hover then says what the server's card says of an annotated mention:
+ * `annotated here as <kind>` (`EntityKind::as_str`: `org`, `person`).
+ * A string (why not) when the corpus has no such place. */
+export function annotationTarget(entities, avoid) {
+  const key = (m) => `${path.resolve(m.path)}:${m.line}`;
+  const busy = new Set(avoid.filter(Boolean).map(key));
+  const places = entities
+    .filter((e) => e.kind === "place")
+    .map((e) => {
+      const ms = e.mentions
+        .filter((m) => isArticle(m.path) && m.text === e.name && !busy.has(key(m)))
+        .map((m) => ({ ...m, path: path.resolve(m.path) }))
+        .sort(byCorpusOrder);
+      const first = ms[0];
+      const second =
+        ms.find((m) => first && m.path !== first.path) ?? ms.find((m) => first && m.line !== first.line);
+      return { name: e.name, articles: new Set(ms.map((m) => m.path)).size, first, second };
+    })
+    .filter((p) => p.first && p.second)
+    .sort((a, b) => b.articles - a.articles || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const p = places[0];
+  if (!p) {
+    return "no place is named twice, spelt as its name, on lines the other scenarios leave alone";
+  }
+  return {
+    name: p.name,
+    first: p.first,
+    second: p.second,
+    menuTitle: "Annotate: organisation here",
+    firstHover: "annotated here as org",
+    command: "gazette: Annotate as person",
+    secondHover: "annotated here as person",
+    storeLabels: ['"label":"organisation"', '"label":"person"'],
   };
 }
 

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 
-import { expectations, listArticles, parseCheckLine } from "./expect.mjs";
+import { annotationTarget, expectations, listArticles, parseCheckLine } from "./expect.mjs";
 
 test("check lines are parsed into path, position, code and message", () => {
   assert.deepEqual(
@@ -164,4 +164,36 @@ test("articles are the .txt and .md files below the corpus", (t) => {
     listArticles(dir).map((p) => path.relative(dir, p)),
     ["a.txt", path.join("x", "y.md")],
   );
+});
+
+test("the annotation scenario takes the place named in the most articles, off the busy lines", (t) => {
+  const dir = corpus(t, { "a.txt": "", "b.txt": "", "c.txt": "" });
+  const m = (file, text, line, character) => mention(dir, file, text, line, character);
+  const entities = [
+    { name: "Paris", kind: "place", mentions: [m("a.txt", "Paris", 0, 0), m("a.txt", "Paris", 2, 0)] },
+    {
+      name: "Brüssel",
+      kind: "place",
+      mentions: [
+        m("c.txt", "Brüssel", 4, 3),
+        m("a.txt", "Brüssels", 1, 0), // inflected: not spelt as the name
+        m("a.txt", "Brüssel", 3, 9), // a busy line
+        m("gazette.toml", "Brüssel", 0, 0),
+        m("b.txt", "Brüssel", 2, 0),
+      ],
+    },
+    { name: "NATO", kind: "org", mentions: [m("a.txt", "NATO", 0, 0), m("b.txt", "NATO", 0, 0), m("c.txt", "NATO", 0, 0)] },
+  ];
+  const a = annotationTarget(entities, [{ path: path.join(dir, "a.txt"), line: 3 }, undefined]);
+  assert.equal(a.name, "Brüssel");
+  assert.deepEqual([path.basename(a.first.path), a.first.line], ["b.txt", 2]);
+  assert.deepEqual([path.basename(a.second.path), a.second.line], ["c.txt", 4]);
+  assert.equal(a.menuTitle, "Annotate: organisation here");
+  assert.equal(a.command, "gazette: Annotate as person");
+  // Only one usable mention of each place: no target, and why.
+  const none = annotationTarget([entities[1]], [
+    { path: path.join(dir, "b.txt"), line: 2 },
+    { path: path.join(dir, "a.txt"), line: 3 },
+  ]);
+  assert.match(none, /no place is named twice/);
 });

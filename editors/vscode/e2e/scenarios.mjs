@@ -623,6 +623,77 @@ async function main() {
       });
     });
 
+    const an = exp.annotation;
+    await scenario(`annotate "${an.name ?? "a place"}" by code action and the hover changes`, async () => {
+      if (typeof an === "string") {
+        throw new Error(`no mention to annotate: ${an}`);
+      }
+      // The card at mention `m` once `pred` holds (a screenshot of it
+      // named `name`, if given).
+      const hoverAt = async (m, what, pred, name) => {
+        await openFile(m.path);
+        await showHoverAt(m);
+        const t = await until(what, async () => {
+          const h = await hoverText();
+          return [pred(h), h || "(no hover)"];
+        }, T.server);
+        if (name) {
+          await shot(name);
+        }
+        await page.keyboard.press("Escape");
+        return t;
+      };
+      // Before: the machine's card, no annotation.
+      const before = await hoverAt(an.first, `hover card of "${an.name}"`, (h) => h.includes(an.name), "hover-before");
+      if (before.includes("annotated here")) {
+        throw new Error(`"${an.name}" is annotated before the test annotated it: ${before}`);
+      }
+      // 1. Through the Quick Fix menu (Ctrl+.): the server's code action.
+      await goTo(an.first.line + 1, an.first.character + 1);
+      await command("Quick Fix...");
+      await until(`the code action menu offers "${an.menuTitle}"`, async () => {
+        const t = await textOf(".action-widget");
+        return [t.includes(an.menuTitle), t || "(no menu)"];
+      });
+      await shot("annotate-menu");
+      await until(`"${an.menuTitle}" is focused`, async () => {
+        const focused = norm(
+          await page.locator(".action-widget .monaco-list-row.focused").first().getAttribute("aria-label"),
+        );
+        if (focused.includes(an.menuTitle)) {
+          return [true, focused];
+        }
+        await page.keyboard.press("ArrowDown");
+        return [false, focused];
+      });
+      await page.keyboard.press("Enter");
+      const after = await hoverAt(
+        an.first,
+        `the hover says "${an.firstHover}"`,
+        (h) => h.includes(an.firstHover),
+        "annotated-hover",
+      );
+      if (!after.includes(an.name)) {
+        throw new Error(`the annotated mention's card lost its entity "${an.name}": ${after}`);
+      }
+      // 2. Through the command (Alt+A P): another mention becomes a person.
+      await openFile(an.second.path);
+      await goTo(an.second.line + 1, an.second.character + 1);
+      await command(an.command);
+      await hoverAt(
+        an.second,
+        `the hover says "${an.secondHover}"`,
+        (h) => h.includes(an.secondHover),
+        "annotated-hover-command",
+      );
+      // The store holds both annotations, one line each.
+      await openFile("gazette.annotations.jsonl");
+      await until(`the store shows ${an.storeLabels.join(" and ")} for "${an.name}"`, async () => {
+        const t = await editorText();
+        return [an.storeLabels.every((l) => t.includes(l)) && t.includes(`"exact":"${an.name}"`), t || "(empty)"];
+      });
+    });
+
     await scenario("the server restarts after a crash and the extension says so", async () => {
       const before = serverPids();
       if (before.length !== 1) {
