@@ -567,7 +567,7 @@ function M.annotate(what, opts)
     end
     done(nil, action)
   end
-  call(client, 'request', 'textDocument/codeAction', params, function(err, result)
+  local sent = call(client, 'request', 'textDocument/codeAction', params, function(err, result)
     if err then
       return done('code actions failed: ' .. (err.message or vim.inspect(err)))
     end
@@ -590,6 +590,9 @@ function M.annotate(what, opts)
       end,
     }, apply)
   end, bufnr)
+  if not sent then
+    done('the gazette server is not running')
+  end
 end
 
 --- Range of the last visual selection (for commands given a range).
