@@ -19,15 +19,15 @@ mod write;
 
 pub use write::{Destination, Pipe};
 
-use futures::SinkExt;
+use futures::future::BoxFuture;
+use futures::{FutureExt, SinkExt};
 use read::Incoming;
 use serde_json::Value;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::Poll;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower::Service;
 use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
@@ -214,7 +214,7 @@ where
 
     /// The service's answer to `req`, a panic (while calling or polling)
     /// as `Err`; `None` once the service has exited.
-    async fn call(&mut self, req: Request) -> Option<Contained<S::Future>> {
+    async fn call(&mut self, req: Request) -> Option<Answer> {
         if let Err(e) = std::future::poll_fn(|cx| self.service.poll_ready(cx)).await {
             tracing::debug!("{} after the service ended: {e}", req.method());
             return None;
@@ -226,41 +226,21 @@ where
             self.service.call(req)
         }));
         Some(match called {
-            Ok(f) => Contained::Running(Box::pin(f)),
-            Err(p) => Contained::Panicked(Some(p)),
+            Ok(f) => AssertUnwindSafe(f.map(|r| {
+                r.unwrap_or_else(|e| {
+                    tracing::debug!("the service ended: {e}");
+                    None
+                })
+            }))
+            .catch_unwind()
+            .boxed(),
+            Err(p) => futures::future::ready(Err(p)).boxed(),
         })
     }
 }
 
-/// A service's future, a panic inside it (or in making it) as `Err`.
-enum Contained<F> {
-    Running(Pin<Box<F>>),
-    Panicked(Option<Box<dyn std::any::Any + Send>>),
-}
-
-impl<F, E> Future for Contained<F>
-where
-    F: Future<Output = Result<Option<Response>, E>>,
-    E: std::fmt::Display,
-{
-    type Output = std::thread::Result<Option<Response>>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let fut = match self.get_mut() {
-            Contained::Running(f) => f.as_mut(),
-            Contained::Panicked(p) => return Poll::Ready(Err(p.take().expect("polled once"))),
-        };
-        match std::panic::catch_unwind(AssertUnwindSafe(|| fut.poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(Ok(resp))) => Poll::Ready(Ok(resp)),
-            Ok(Poll::Ready(Err(e))) => {
-                tracing::debug!("the service ended: {e}");
-                Poll::Ready(Ok(None))
-            }
-            Err(p) => Poll::Ready(Err(p)),
-        }
-    }
-}
+/// A service's answer, a panic inside it (or in making it) as `Err`.
+type Answer = BoxFuture<'static, std::thread::Result<Option<Response>>>;
 
 /// Logs a handler's panic; the `InternalError` response for a request.
 fn answer_panic(

@@ -53,10 +53,11 @@ async fn read_frame<R: AsyncBufRead + Unpin>(
     r: &mut R,
     max: usize,
 ) -> std::io::Result<Option<Result<Vec<u8>, Error>>> {
-    let mut len: Option<Result<usize, String>> = None;
+    let missing = "gazette: message without a Content-Length header";
+    let mut len = Err(error(ErrorCode::ParseError, missing.into()));
     let mut saw_header = false;
     loop {
-        let Some(line) = read_line_limited(r).await? else {
+        let Some(line) = header_line(r).await? else {
             return Ok(None);
         };
         let Ok(line) = std::str::from_utf8(&line).map(str::trim) else {
@@ -72,60 +73,46 @@ async fn read_frame<R: AsyncBufRead + Unpin>(
                 saw_header = true;
                 if name.trim().eq_ignore_ascii_case("content-length") {
                     let value = value.trim();
-                    let parsed = value.parse::<usize>();
-                    len = Some(
-                        parsed.map_err(|e| format!("invalid Content-Length {value:.40}: {e}")),
-                    );
+                    len = value.parse::<usize>().map_err(|e| {
+                        let message = format!("invalid Content-Length {value:.40}: {e}");
+                        error(ErrorCode::ParseError, message)
+                    });
                 }
             }
         }
     }
     let len = match len {
-        None => {
-            return Ok(Some(Err(error(
-                ErrorCode::ParseError,
-                "gazette: message without a Content-Length header".into(),
-            ))))
-        }
-        Some(Err(e)) => return Ok(Some(Err(error(ErrorCode::ParseError, e)))),
-        Some(Ok(n)) => n,
+        Ok(len) => len,
+        Err(e) => return Ok(Some(Err(e))),
     };
-    let mut body = Vec::new();
     let mut rest = r.take(len as u64);
-    let n = if len > max {
-        tokio::io::copy(&mut rest, &mut tokio::io::sink()).await? as usize
-    } else {
-        rest.read_to_end(&mut body).await?
-    };
-    Ok(match n < len {
-        true => None,
-        false if len > max => Some(Err(error(
-            ErrorCode::InvalidRequest,
-            format!("gazette: message of {len} bytes is over the limit of {max}"),
-        ))),
-        false => Some(Ok(body)),
-    })
+    if len > max {
+        let n = tokio::io::copy(&mut rest, &mut tokio::io::sink()).await? as usize;
+        let message = format!("gazette: message of {len} bytes is over the limit of {max}");
+        return Ok((n == len).then(|| Err(error(ErrorCode::InvalidRequest, message))));
+    }
+    let mut body = Vec::new();
+    Ok((rest.read_to_end(&mut body).await? == len).then_some(Ok(body)))
 }
 
-/// One header line without its terminator; lines over the limit are cut.
-async fn read_line_limited<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Option<Vec<u8>>> {
+/// One header line, cut at [`MAX_HEADER_LINE`] bytes (the rest of a longer
+/// one is skipped); `None` at the end of input.
+async fn header_line<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Option<Vec<u8>>> {
+    let limit = MAX_HEADER_LINE as u64;
     let mut line = Vec::new();
-    let mut any = false;
-    loop {
-        let buf = r.fill_buf().await?;
-        if buf.is_empty() {
-            return Ok(any.then_some(line));
-        }
-        any = true;
-        let end = buf.iter().position(|&b| b == b'\n');
-        let taken = end.unwrap_or(buf.len());
-        let room = MAX_HEADER_LINE.saturating_sub(line.len());
-        line.extend_from_slice(&buf[..taken.min(room)]);
-        r.consume(end.map_or(taken, |i| i + 1));
-        if end.is_some() {
-            return Ok(Some(line));
-        }
+    let mut n = (&mut *r).take(limit).read_until(b'\n', &mut line).await?;
+    if n == 0 {
+        return Ok(None);
     }
+    let mut skipped = Vec::new();
+    while n > 0 && !line.ends_with(b"\n") && !skipped.ends_with(b"\n") {
+        skipped.clear();
+        n = (&mut *r)
+            .take(limit)
+            .read_until(b'\n', &mut skipped)
+            .await?;
+    }
+    Ok(Some(line))
 }
 
 /// A body as a request (or notification), a response, or the error to
@@ -133,43 +120,36 @@ async fn read_line_limited<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Resul
 pub fn parse(body: &[u8]) -> Incoming {
     // A request's `method` defaults to "" when missing: a body without one
     // is a response if it reads as one (as tower-lsp reads messages).
-    let req = serde_json::from_slice::<Request>(body);
-    match req {
-        Ok(req) if !req.method().is_empty() => return Incoming::Request(req),
-        _ => {}
+    match serde_json::from_slice::<Request>(body) {
+        Ok(req) if !req.method().is_empty() => Incoming::Request(req),
+        req => match (serde_json::from_slice::<Response>(body), req) {
+            (Ok(resp), _) => Incoming::Response(resp),
+            (_, Ok(req)) => Incoming::Request(req),
+            _ => invalid(body),
+        },
     }
-    if let Ok(resp) = serde_json::from_slice::<Response>(body) {
-        return Incoming::Response(resp);
-    }
-    if let Ok(req) = req {
-        return Incoming::Request(req);
-    }
-    let text = match std::str::from_utf8(body) {
-        Ok(t) => t,
-        Err(e) => {
-            return Incoming::Bad(
-                error(
-                    ErrorCode::ParseError,
-                    format!("gazette: message is not UTF-8: {e}"),
-                ),
-                Id::Null,
-            )
+}
+
+/// The error a body that is no JSON-RPC message is answered with.
+fn invalid(body: &[u8]) -> Incoming {
+    let (code, message, id) = match std::str::from_utf8(body).map(serde_json::from_str::<Value>) {
+        Err(e) => (
+            ErrorCode::ParseError,
+            format!("gazette: message is not UTF-8: {e}"),
+            None,
+        ),
+        Ok(Err(e)) => (
+            ErrorCode::ParseError,
+            format!("gazette: invalid JSON: {e}"),
+            None,
+        ),
+        Ok(Ok(v)) => {
+            let message = "gazette: not a JSON-RPC 2.0 request, notification or response";
+            let id = v.get("id").and_then(|id| Id::deserialize(id).ok());
+            (ErrorCode::InvalidRequest, message.into(), id)
         }
     };
-    match serde_json::from_str::<Value>(text) {
-        Err(e) => Incoming::Bad(
-            error(ErrorCode::ParseError, format!("gazette: invalid JSON: {e}")),
-            Id::Null,
-        ),
-        Ok(v) => {
-            let id = v.get("id").and_then(|id| Id::deserialize(id).ok());
-            let message = "gazette: not a JSON-RPC 2.0 request, notification or response";
-            Incoming::Bad(
-                error(ErrorCode::InvalidRequest, message.into()),
-                id.unwrap_or(Id::Null),
-            )
-        }
-    }
+    Incoming::Bad(error(code, message), id.unwrap_or(Id::Null))
 }
 
 /// `body` with every unpaired UTF-16 surrogate escape (`\\ud800` without

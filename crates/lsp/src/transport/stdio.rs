@@ -1,9 +1,9 @@
 //! Standard input and output for the server. When they are pipes (as an
 //! editor starts a server) they are read and written directly, in
-//! non-blocking mode, on the runtime's own threads; tokio's `stdin()` and
-//! `stdout()` hand every read and write to its blocking thread pool, and
-//! the hops cost a hover's response 2–6 ms on a busy two-core machine.
-//! Anything else (a file, a terminal) goes through those.
+//! non-blocking mode, on the runtime's own threads: no response waits for
+//! a hop through tokio's blocking thread pool, which its `stdin()` and
+//! `stdout()` take for every read and write (docs/performance.md has the
+//! cost). Anything else (a file, a terminal) goes through those.
 
 use super::Destination;
 use tokio::io::{AsyncRead, AsyncWrite};

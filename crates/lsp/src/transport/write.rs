@@ -103,22 +103,35 @@ impl Frame {
 
     /// A successful response whose result is `result`, JSON in segments.
     pub fn result(id: &Id, result: Vec<Vec<u8>>) -> Frame {
-        let mut head = br#"{"jsonrpc":"2.0","id":"#.to_vec();
-        // An id is a number, a string or null: always serialisable.
-        serde_json::to_writer(&mut head, id).expect("a JSON-RPC id serialises");
-        head.extend_from_slice(br#","result":"#);
-        let segments = std::iter::once(head).chain(result).chain([b"}".to_vec()]);
-        Frame::of(segments.collect())
+        Frame::spliced(
+            r#"{"jsonrpc":"2.0","id":"#,
+            id,
+            r#","result":"#,
+            result,
+            "}",
+        )
     }
 
     /// A `$/progress` notification for `token` whose value is `value`,
     /// JSON in segments.
     pub fn progress(token: &serde_json::Value, value: Vec<Vec<u8>>) -> Frame {
-        let mut head = br#"{"jsonrpc":"2.0","method":"$/progress","params":{"token":"#.to_vec();
-        // A token is a number or a string: always serialisable.
-        serde_json::to_writer(&mut head, token).expect("a progress token serialises");
-        head.extend_from_slice(br#","value":"#);
-        let segments = std::iter::once(head).chain(value).chain([b"}}".to_vec()]);
+        let head = r#"{"jsonrpc":"2.0","method":"$/progress","params":{"token":"#;
+        Frame::spliced(head, token, r#","value":"#, value, "}}")
+    }
+
+    /// `head`, `key` as JSON, `mid`, `body` and `tail`, one after another.
+    fn spliced(
+        head: &str,
+        key: &impl serde::Serialize,
+        mid: &str,
+        body: Vec<Vec<u8>>,
+        tail: &str,
+    ) -> Frame {
+        let mut first = head.as_bytes().to_vec();
+        // An id or a progress token (a number, a string or null) serialises.
+        serde_json::to_writer(&mut first, key).expect("an id or token serialises");
+        first.extend_from_slice(mid.as_bytes());
+        let segments = std::iter::once(first).chain(body).chain([tail.into()]);
         Frame::of(segments.collect())
     }
 
@@ -246,33 +259,20 @@ impl Pipe {
         Ok(true)
     }
 
-    /// Bytes written that the client has not read yet.
+    /// Bytes written that the client has not read yet (0 where the system
+    /// cannot tell: FIONREAD works on either end of a pipe on Linux).
     fn unread(&self) -> usize {
-        use std::os::fd::AsRawFd;
-        let mut n: libc::c_int = 0;
-        // SAFETY: FIONREAD writes one int through the pointer, which points
-        // at a live local; the descriptor is open while `self` is. FIONREAD
-        // works on either end of a pipe on Linux (elsewhere it fails: 0).
-        let rc = unsafe { libc::ioctl(self.fd.as_raw_fd(), libc::FIONREAD as _, &mut n) };
-        if rc == 0 {
-            n.max(0) as usize
-        } else {
-            0
-        }
+        rustix::io::ioctl_fionread(&self.fd).map_or(0, |n| n as usize)
     }
 
-    /// The client closed its end: nothing written will ever be read.
+    /// The client closed its end: nothing written will ever be read (such
+    /// a pipe polls as POLLERR).
     fn reader_gone(&self) -> bool {
-        use std::os::fd::AsRawFd;
-        let mut p = libc::pollfd {
-            fd: self.fd.as_raw_fd(),
-            events: libc::POLLOUT,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd, a zero timeout; the descriptor is open
-        // while `self` is. A pipe whose reader is gone polls as POLLERR.
-        let n = unsafe { libc::poll(&mut p, 1, 0) };
-        n == 1 && p.revents & (libc::POLLERR | libc::POLLHUP) != 0
+        use rustix::event::{poll, PollFd, PollFlags, Timespec};
+        let mut fds = [PollFd::new(&self.fd, PollFlags::OUT)];
+        let now = Timespec::default();
+        let polled = poll(&mut fds, Some(&now)).unwrap_or(0);
+        polled == 1 && fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP)
     }
 }
 
