@@ -6,14 +6,18 @@
 
 use super::publish::{self, PublishQueue};
 use crate::state::State;
+use gazette_core::analysis::DocAnalysis;
 use gazette_core::corpus::build::{analyze_files, FileResult};
-use gazette_core::workspace::discover;
+use gazette_core::corpus::DocId;
+use gazette_core::workspace::{discover, WorkspaceConfig};
 use parking_lot::RwLock;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
+use tokio::task::JoinHandle;
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::Client;
+use tower_lsp_server::{Bounded, Client, NotCancellable, OngoingProgress};
 
 /// Files analysed per batch while indexing (progress granularity).
 const INDEX_BATCH: usize = 256;
@@ -46,7 +50,7 @@ pub(super) fn spawn_indexing_with(
     tx: PublishQueue,
     progress_supported: bool,
 ) {
-    let t_start = std::time::Instant::now();
+    let started = Instant::now();
     tokio::spawn(async move {
         let (root, config) = {
             let s = state.read();
@@ -56,36 +60,95 @@ pub(super) fn spawn_indexing_with(
             state.write().indexing_done = true;
             return;
         };
+        let job = Indexing {
+            state,
+            client,
+            tx,
+            root,
+            config,
+        };
+        job.run(started, progress_supported).await;
+    });
+}
+
+type Progress = OngoingProgress<Bounded, NotCancellable>;
+
+/// One indexing of the workspace at `root`.
+struct Indexing {
+    state: Arc<RwLock<State>>,
+    client: Client,
+    tx: PublishQueue,
+    root: PathBuf,
+    config: WorkspaceConfig,
+}
+
+impl Indexing {
+    /// Lists the articles, takes what the persistent index has, analyses
+    /// the rest, writes the index again if it changed, and publishes.
+    async fn run(self, started: Instant, progress_supported: bool) {
+        let progress = self.begin_progress(progress_supported).await;
+        let paths = self.list_articles().await;
+        let listed = Instant::now();
+        let (cache_file, overrides_fp) = {
+            let s = self.state.read();
+            let fingerprint = gazette_core::cache::overrides_fingerprint(&s.overrides);
+            (s.cache_file.clone(), fingerprint)
+        };
+        let total = paths.len();
+        let (misses, mut index_current) = self
+            .take_from_index(
+                cache_file.as_deref(),
+                overrides_fp,
+                paths,
+                progress.as_ref(),
+            )
+            .await;
+        let loaded = Instant::now();
+        index_current &= misses.is_empty();
+        let skipped = self.analyse(&misses, total, progress.as_ref()).await;
+        tracing::debug!(
+            "{total} articles: listed in {:.2} s, {} taken from the index in {:.2} s, {} analysed in {:.2} s",
+            listed.duration_since(started).as_secs_f64(),
+            total - misses.len(),
+            loaded.duration_since(listed).as_secs_f64(),
+            misses.len(),
+            loaded.elapsed().as_secs_f64()
+        );
+        // Write the persistent index (in the background; atomic replace),
+        // unless it already holds exactly these analyses.
+        match cache_file {
+            _ if index_current => tracing::debug!("the index on disk is up to date"),
+            Some(file) => self.write_index_later(file, overrides_fp),
+            None => {}
+        }
+        self.finish(total, skipped, progress).await;
+    }
+
+    async fn begin_progress(&self, supported: bool) -> Option<Progress> {
         let token = NumberOrString::String("gazette/indexing".into());
-        let progress_ok = progress_supported
-            && client
+        if !supported
+            || self
+                .client
                 .create_work_done_progress(token.clone())
                 .await
-                .is_ok();
-        let progress = if progress_ok {
-            Some(
-                client
-                    .progress(token, "gazette: indexing")
-                    .with_message("finding articles")
-                    .with_percentage(0)
-                    .begin()
-                    .await,
-            )
-        } else {
-            None
-        };
-        let cfg = config.clone();
-        let r = root.clone();
-        let paths = tokio::task::spawn_blocking(move || discover(&r, &cfg)).await;
-        let paths = match paths {
+                .is_err()
+        {
+            return None;
+        }
+        let progress = self.client.progress(token, "gazette: indexing");
+        let progress = progress.with_message("finding articles").with_percentage(0);
+        Some(progress.begin().await)
+    }
+
+    /// The workspace's articles. The knowledge base is not an article;
+    /// documents no longer selected (settings changed) leave the corpus.
+    async fn list_articles(&self) -> Vec<PathBuf> {
+        let (root, config) = (self.root.clone(), self.config.clone());
+        let paths = match tokio::task::spawn_blocking(move || discover(&root, &config)).await {
             Ok(Ok(p)) => p,
             Ok(Err(e)) => {
-                client
-                    .log_message(
-                        MessageType::ERROR,
-                        format!("gazette: cannot list {}: {e}", root.display()),
-                    )
-                    .await;
+                let message = format!("gazette: cannot list {}: {e}", self.root.display());
+                self.client.log_message(MessageType::ERROR, message).await;
                 Vec::new()
             }
             Err(e) => {
@@ -93,231 +156,182 @@ pub(super) fn spawn_indexing_with(
                 Vec::new()
             }
         };
-        // The knowledge base is not an article; documents no longer
-        // selected (settings changed) leave the corpus.
-        let paths: Vec<PathBuf> = {
-            let mut s = state.write();
-            let paths: Vec<PathBuf> = paths
-                .into_iter()
-                .filter(|p| !s.is_kb_path(p) && !s.is_store_path(p))
-                .collect();
-            publish::drop_unlisted(&mut s, &tx, &paths);
-            paths
-        };
-        let t_listed = std::time::Instant::now();
-        let (cache_file, overrides_fp) = {
-            let s = state.read();
-            (
-                s.cache_file.clone(),
-                gazette_core::cache::overrides_fingerprint(&s.overrides),
-            )
-        };
-        let total = paths.len();
-        // The persistent index: analyses of files that did not change,
-        // inserted while the rest of it is decoded.
+        let mut s = self.state.write();
+        let paths: Vec<PathBuf> = paths
+            .into_iter()
+            .filter(|p| !s.is_kb_path(p) && !s.is_store_path(p))
+            .collect();
+        publish::drop_unlisted(&mut s, &self.tx, &paths);
+        paths
+    }
+
+    /// Inserts the analyses the persistent index has of unchanged files;
+    /// the paths still to analyse, and whether the index is current.
+    async fn take_from_index(
+        &self,
+        cache_file: Option<&Path>,
+        overrides_fp: u64,
+        paths: Vec<PathBuf>,
+        progress: Option<&Progress>,
+    ) -> (Vec<PathBuf>, bool) {
         let mut from_index: HashSet<PathBuf> = HashSet::new();
         let mut index_current = false;
-        if let Some(f) = cache_file.clone() {
-            let loaded = insert_from_index(
-                &state,
-                &f,
-                &root,
-                overrides_fp,
-                config.max_file_size,
-                &paths,
-                &mut from_index,
-                progress.as_ref(),
-            )
-            .await;
-            match loaded {
+        if let Some(f) = cache_file {
+            let (state, max) = (&self.state, self.config.max_file_size);
+            let (fp, taken) = (overrides_fp, &mut from_index);
+            match insert_from_index(state, f, &self.root, fp, max, &paths, taken, progress).await {
                 Ok(l) => index_current = l.dropped == 0,
                 Err(why) => tracing::info!("{why}"),
             }
         }
-        let t_loaded = std::time::Instant::now();
-        let misses: Vec<PathBuf> = paths
-            .into_iter()
-            .filter(|p| !from_index.contains(p))
-            .collect();
-        index_current &= misses.is_empty();
-        drop(from_index);
+        let misses = paths.into_iter().filter(|p| !from_index.contains(p));
+        (misses.collect(), index_current)
+    }
+
+    /// Analyses `misses` in batches on the blocking pool (all cores), the
+    /// next batch while this one is inserted; the files skipped, and why.
+    async fn analyse(
+        &self,
+        misses: &[PathBuf],
+        total: usize,
+        progress: Option<&Progress>,
+    ) -> Vec<String> {
         let mut done = total - misses.len();
-        let mut skipped = 0usize;
-        let mut skipped_lines: Vec<String> = Vec::new();
-        // Pipelined: the next batch is analysed (on the blocking pool,
-        // all cores) while this one is inserted into the index.
-        let mut in_flight: Option<(usize, tokio::task::JoinHandle<Vec<FileResult>>)> = None;
+        let mut skipped = Vec::new();
+        let mut in_flight: Option<(usize, JoinHandle<Vec<FileResult>>)> = None;
         let mut chunks = misses.chunks(INDEX_BATCH);
         loop {
-            let next = chunks.next();
-            let mut started = None;
-            if let Some(chunk) = next {
-                let overrides = state.read().overrides.clone();
-                let max = config.max_file_size;
-                let n = chunk.len();
-                let chunk = chunk.to_vec();
-                let root = root.clone();
-                started = Some((
-                    n,
-                    tokio::task::spawn_blocking(move || {
-                        analyze_files(&chunk, max, Some(&root), &overrides)
-                    }),
-                ));
-            }
+            let started = chunks
+                .next()
+                .map(|chunk| (chunk.len(), self.analyse_batch(chunk)));
             let Some((n, handle)) = std::mem::replace(&mut in_flight, started) else {
                 if in_flight.is_none() {
                     break;
                 }
                 continue;
             };
-            let results = match handle.await {
-                Ok(r) => r,
-                Err(e) => {
-                    tracing::error!("indexing batch failed: {e}");
-                    Vec::new()
-                }
-            };
-            {
-                let mut s = state.write();
-                for r in results {
-                    // The editor's buffer is the truth for open documents.
-                    if s.open.contains_key(&r.path) {
-                        continue;
-                    }
-                    // Deleted or renamed while this batch was read: the
-                    // watcher's event may already have been applied, and
-                    // a stale analysis must not come back after it.
-                    if !r.path.is_file() {
-                        continue;
-                    }
-                    match r.outcome {
-                        Ok((_, a)) => {
-                            // The stamp of the bytes analysed: the key
-                            // of this analysis in the persistent index.
-                            match r.stamp {
-                                Some(st) => s.stamps.insert(r.path.clone(), st),
-                                None => s.stamps.remove(&r.path),
-                            };
-                            s.corpus.set_document(r.path, Arc::new(a));
-                        }
-                        Err(e) => {
-                            skipped += 1;
-                            tracing::info!("{}: {e}", r.path.display());
-                            skipped_lines.push(format!("{}: {e}", r.path.display()));
-                        }
-                    }
-                }
-            }
+            let results = handle.await.unwrap_or_else(|e| {
+                tracing::error!("indexing batch failed: {e}");
+                Vec::new()
+            });
+            insert_analyses(&mut self.state.write(), results, &mut skipped);
             done += n;
-            if let Some(p) = &progress {
+            if let Some(p) = progress {
                 let pct = (done * 100 / total.max(1)) as u32;
                 p.report_with_message(format!("{done}/{total} articles"), pct)
                     .await;
             }
         }
-        tracing::debug!(
-            "{total} articles: listed in {:.2} s, {} taken from the index in {:.2} s, {} analysed in {:.2} s",
-            t_listed.duration_since(t_start).as_secs_f64(),
-            total - misses.len(),
-            t_loaded.duration_since(t_listed).as_secs_f64(),
-            misses.len(),
-            t_loaded.elapsed().as_secs_f64()
-        );
-        // Write the persistent index (in the background; atomic replace),
-        // unless it already holds exactly these analyses.
-        if index_current {
-            tracing::debug!("the index on disk is up to date");
-        }
-        if let Some(file) = cache_file.filter(|_| !index_current) {
-            // What to write is fixed now: each article's analysis of its
-            // file, as indexed (one the editor opens meanwhile is still
-            // written, from the file). Paths and stamps are read from the
-            // state a few at a time as the writer goes (a copy of every
-            // path at once weighed ~10 MB at 10^5 articles, right when
-            // memory peaks).
-            let docs: Vec<(
-                gazette_core::corpus::DocId,
-                Arc<gazette_core::analysis::DocAnalysis>,
-            )> = {
-                let s = state.read();
-                s.corpus
-                    .doc_ids()
-                    .into_iter()
-                    .filter_map(|d| {
-                        let e = s.corpus.doc(d)?;
-                        let skip = s.open.contains_key(&e.path) || s.corpus.is_kb_doc(d);
-                        (!skip).then(|| (d, e.analysis.clone()))
-                    })
-                    .collect()
+        skipped
+    }
+
+    fn analyse_batch(&self, chunk: &[PathBuf]) -> JoinHandle<Vec<FileResult>> {
+        let overrides = self.state.read().overrides.clone();
+        let (max, chunk, root) = (self.config.max_file_size, chunk.to_vec(), self.root.clone());
+        tokio::task::spawn_blocking(move || analyze_files(&chunk, max, Some(&root), &overrides))
+    }
+
+    /// Writes the persistent index in the background. What to write is
+    /// fixed now: each article's analysis of its file, as indexed (one the
+    /// editor opens meanwhile is still written, from the file). Paths and
+    /// stamps are read from the state a few at a time as the writer goes,
+    /// not copied at once while memory peaks.
+    fn write_index_later(&self, file: PathBuf, overrides_fp: u64) {
+        let docs: Vec<(DocId, Arc<DocAnalysis>)> = {
+            let s = self.state.read();
+            let indexed = |d| {
+                let e = s.corpus.doc(d)?;
+                let skip = s.open.contains_key(&e.path) || s.corpus.is_kb_doc(d);
+                (!skip).then(|| (d, e.analysis.clone()))
             };
-            let (r, state) = (root.clone(), state.clone());
-            crate::background::spawn_lasting("gazette index writer", move || {
-                let it = docs.chunks(256).flat_map(|docs| {
-                    crate::background::yield_to_requests();
-                    let s = state.read();
-                    docs.iter()
-                        .filter_map(|(d, a)| {
-                            // Still that analysis, or opened since: the same
-                            // document. Otherwise it changed on disk (or was
-                            // removed): the next start analyses it again.
-                            let e = s.corpus.doc(*d)?;
-                            let same = Arc::ptr_eq(&e.analysis, a) || s.open.contains_key(&e.path);
-                            same.then_some(())?;
-                            Some((e.path.clone(), *s.stamps.get(&e.path)?, a.clone()))
-                        })
-                        .collect::<Vec<_>>()
-                });
-                if let Err(e) = gazette_core::cache::save(&file, &r, overrides_fp, it) {
-                    tracing::warn!("cannot write the index {}: {e}", file.display());
-                }
+            s.corpus.doc_ids().into_iter().filter_map(indexed).collect()
+        };
+        let (r, state) = (self.root.clone(), self.state.clone());
+        crate::background::spawn_lasting("gazette index writer", move || {
+            let it = docs.chunks(256).flat_map(|docs| {
+                crate::background::yield_to_requests();
+                let s = state.read();
+                docs.iter()
+                    .filter_map(|(d, a)| {
+                        // Still that analysis, or opened since: the same
+                        // document. Otherwise it changed on disk (or was
+                        // removed): the next start analyses it again.
+                        let e = s.corpus.doc(*d)?;
+                        let same = Arc::ptr_eq(&e.analysis, a) || s.open.contains_key(&e.path);
+                        same.then_some(())?;
+                        Some((e.path.clone(), *s.stamps.get(&e.path)?, a.clone()))
+                    })
+                    .collect::<Vec<_>>()
             });
-        }
-        // The index is complete; every article's diagnostics follow in
-        // the background (requests are answered meanwhile).
+            if let Err(e) = gazette_core::cache::save(&file, &r, overrides_fp, it) {
+                tracing::warn!("cannot write the index {}: {e}", file.display());
+            }
+        });
+    }
+
+    /// The index is complete: every article's diagnostics follow in the
+    /// background (requests are answered meanwhile); the client hears how
+    /// many articles were indexed and which files were skipped.
+    async fn finish(self, total: usize, skipped: Vec<String>, progress: Option<Progress>) {
         let paths: Vec<PathBuf> = {
-            let mut s = state.write();
+            let mut s = self.state.write();
             s.indexing_done = true;
             s.corpus.shrink_to_fit();
             // Annotations that could not be anchored are known now.
-            publish::queue_store_diagnostics(&mut s, &tx);
+            publish::queue_store_diagnostics(&mut s, &self.tx);
             publish::all_paths(&s)
         };
-        publish::refresh_diagnostics_later(state.clone(), tx.clone(), paths, None, true);
+        publish::refresh_diagnostics_later(self.state.clone(), self.tx, paths, None, true);
         crate::memory::release_free_memory();
-        let msg = format!(
-            "{total} articles indexed{}",
-            if skipped > 0 {
-                format!(", {skipped} skipped")
-            } else {
-                String::new()
-            }
-        );
+        let msg = match skipped.len() {
+            0 => format!("{total} articles indexed"),
+            n => format!("{total} articles indexed, {n} skipped"),
+        };
         if let Some(p) = progress {
             p.finish_with_message(msg.clone()).await;
         }
         if tracing::enabled!(tracing::Level::DEBUG) {
-            log_index_memory(&state.read().corpus);
+            log_index_memory(&self.state.read().corpus);
         }
-        client
-            .log_message(MessageType::INFO, format!("gazette: {msg}"))
-            .await;
-        // Say which files were skipped and why (bounded: a corpus of junk
-        // must not flood the client).
-        let more = skipped_lines.len().saturating_sub(100);
-        for line in skipped_lines.into_iter().take(100) {
-            client
-                .log_message(MessageType::WARNING, format!("gazette: {line}"))
-                .await;
+        let log = |kind, line: String| self.client.log_message(kind, format!("gazette: {line}"));
+        log(MessageType::INFO, msg).await;
+        // Which files were skipped and why (bounded: a corpus of junk must
+        // not flood the client).
+        let more = skipped.len().saturating_sub(100);
+        for line in skipped.into_iter().take(100) {
+            log(MessageType::WARNING, line).await;
         }
         if more > 0 {
-            client
-                .log_message(
-                    MessageType::WARNING,
-                    format!("gazette: {more} more files skipped"),
-                )
-                .await;
+            log(MessageType::WARNING, format!("{more} more files skipped")).await;
         }
-    });
+    }
+}
+
+/// Inserts a batch of analyses, unless the editor has the document open
+/// (its buffer is the truth) or the file is gone (the watcher's event may
+/// already have been applied; a stale analysis must not come back after
+/// it). Files that could not be analysed are added to `skipped`.
+fn insert_analyses(s: &mut State, results: Vec<FileResult>, skipped: &mut Vec<String>) {
+    for r in results {
+        if s.open.contains_key(&r.path) || !r.path.is_file() {
+            continue;
+        }
+        match r.outcome {
+            Ok((_, a)) => {
+                // The stamp of the bytes analysed: the key of this
+                // analysis in the persistent index.
+                match r.stamp {
+                    Some(st) => s.stamps.insert(r.path.clone(), st),
+                    None => s.stamps.remove(&r.path),
+                };
+                s.corpus.set_document(r.path, Arc::new(a));
+            }
+            Err(e) => {
+                tracing::info!("{}: {e}", r.path.display());
+                skipped.push(format!("{}: {e}", r.path.display()));
+            }
+        }
+    }
 }
 
 /// Inserts the analyses of the persistent index `file` whose files are
@@ -333,12 +347,7 @@ async fn insert_from_index(
     max_size: u64,
     paths: &[PathBuf],
     taken: &mut HashSet<PathBuf>,
-    progress: Option<
-        &tower_lsp_server::OngoingProgress<
-            tower_lsp_server::Bounded,
-            tower_lsp_server::NotCancellable,
-        >,
-    >,
+    progress: Option<&Progress>,
 ) -> std::result::Result<gazette_core::cache::Loaded, String> {
     /// Documents inserted per hold of the state's lock (requests get
     /// it in between).

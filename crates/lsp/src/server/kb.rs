@@ -4,8 +4,9 @@
 
 use super::publish::{self, PublishQueue};
 use crate::state::{prepare_kb, PreparedKb, State};
-use gazette_core::corpus::build::analyze_files;
-use gazette_core::workspace::discover;
+use gazette_core::corpus::build::{analyze_files, FileResult};
+use gazette_core::recognize::Overrides;
+use gazette_core::workspace::{discover, WorkspaceConfig};
 use parking_lot::RwLock;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -87,67 +88,83 @@ pub(super) fn kb_changed(
     for p in &open {
         s.reanalyze_open(p);
     }
-    let closed: Vec<PathBuf> = all
-        .iter()
-        .filter(|p| !s.open.contains_key(*p))
-        .cloned()
-        .collect();
-    let gen = s.kb.generation;
-    let overrides = s.overrides.clone();
-    let max = s.config.max_file_size;
-    let root = s.root.clone();
-    let discover_in = rediscover
-        .then(|| s.root.clone().map(|r| (r, s.config.clone())))
-        .flatten();
+    let closed = all.iter().filter(|p| !s.open.contains_key(*p)).cloned();
+    let again = Reanalysis {
+        generation: s.kb.generation,
+        overrides: s.overrides.clone(),
+        max: s.config.max_file_size,
+        root: s.root.clone(),
+        closed: closed.collect(),
+        discover_in: rediscover
+            .then(|| s.root.clone().map(|r| (r, s.config.clone())))
+            .flatten(),
+    };
     all.retain(|p| s.open.contains_key(p));
     publish::queue_diagnostics(s, tx, &all);
-    let state = state_arc.clone();
-    let tx = tx.clone();
-    tokio::spawn(async move {
-        // Background work (lower priority, see `background`): analysing
-        // every closed article again must not slow the requests that
-        // follow a keystroke in gazette.toml.
-        let (done, result) = tokio::sync::oneshot::channel();
-        crate::background::spawn("analyse articles for a new knowledge base", move || {
-            // The knowledge base's [settings] changed the file selection:
-            // list the articles again.
-            let (paths, listed) = match discover_in {
-                Some((root, cfg)) => {
-                    let l = discover(&root, &cfg).unwrap_or_default();
-                    (l.clone(), Some(l))
-                }
-                None => (closed, None),
-            };
-            let results = crate::background::in_pool(|| {
-                analyze_files(&paths, max, root.as_deref(), &overrides)
+    again.spawn(state_arc.clone(), tx.clone());
+}
+
+/// The closed articles analysed again for a new knowledge base.
+struct Reanalysis {
+    /// The knowledge base's generation they are analysed for.
+    generation: u64,
+    overrides: Overrides,
+    max: u64,
+    root: Option<PathBuf>,
+    closed: Vec<PathBuf>,
+    /// Where to list the articles again (the knowledge base's [settings]
+    /// changed the file selection), instead of taking `closed`.
+    discover_in: Option<(PathBuf, WorkspaceConfig)>,
+}
+
+impl Reanalysis {
+    /// Analyses in the background (lower priority, see `background`: it
+    /// must not slow the requests that follow a keystroke in
+    /// gazette.toml), then puts the analyses in unless a newer knowledge
+    /// base is being applied meanwhile.
+    fn spawn(self, state: Arc<RwLock<State>>, tx: PublishQueue) {
+        let generation = self.generation;
+        tokio::spawn(async move {
+            let (done, result) = tokio::sync::oneshot::channel();
+            crate::background::spawn("analyse articles for a new knowledge base", move || {
+                let _ = done.send(self.analyse());
             });
-            let _ = done.send((results, listed));
+            let Ok((results, listed)) = result.await else {
+                return;
+            };
+            let mut s = state.write();
+            if s.kb.generation != generation {
+                return; // a newer knowledge base is being applied
+            }
+            if let Some(listed) = listed {
+                publish::drop_unlisted(&mut s, &tx, &listed);
+            }
+            for r in results {
+                if s.open.contains_key(&r.path) || s.is_kb_path(&r.path) {
+                    continue;
+                }
+                match r.outcome {
+                    Ok((_, a)) => drop(s.corpus.set_document(r.path, Arc::new(a))),
+                    Err(_) => drop(s.corpus.remove_document(&r.path)),
+                }
+            }
+            let paths = publish::all_paths(&s);
+            drop(s);
+            publish::refresh_diagnostics_later(state.clone(), tx, paths, None, false);
         });
-        let Ok((results, listed)) = result.await else {
-            return;
+    }
+
+    /// The analyses, and the articles listed again if they were.
+    fn analyse(self) -> (Vec<FileResult>, Option<Vec<PathBuf>>) {
+        let (paths, listed) = match self.discover_in {
+            Some((root, cfg)) => {
+                let l = discover(&root, &cfg).unwrap_or_default();
+                (l.clone(), Some(l))
+            }
+            None => (self.closed, None),
         };
-        let mut s = state.write();
-        if s.kb.generation != gen {
-            return; // a newer knowledge base is being applied
-        }
-        if let Some(listed) = listed {
-            publish::drop_unlisted(&mut s, &tx, &listed);
-        }
-        for r in results {
-            if s.open.contains_key(&r.path) || s.is_kb_path(&r.path) {
-                continue;
-            }
-            match r.outcome {
-                Ok((_, a)) => {
-                    s.corpus.set_document(r.path, Arc::new(a));
-                }
-                Err(_) => {
-                    s.corpus.remove_document(&r.path);
-                }
-            }
-        }
-        let paths = publish::all_paths(&s);
-        drop(s);
-        publish::refresh_diagnostics_later(state.clone(), tx, paths, None, false);
-    });
+        let (max, root, overrides) = (self.max, self.root.as_deref(), &self.overrides);
+        let results = crate::background::in_pool(|| analyze_files(&paths, max, root, overrides));
+        (results, listed)
+    }
 }

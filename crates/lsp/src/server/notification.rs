@@ -5,7 +5,8 @@
 
 use super::{indexing, kb, publish, settings, watch, Backend};
 use crate::convert::uri_to_path;
-use crate::state::OpenDoc;
+use crate::state::{OpenDoc, State};
+use parking_lot::RwLockWriteGuard;
 use ropey::Rope;
 use tower_lsp_server::ls_types::*;
 
@@ -28,31 +29,17 @@ pub(super) fn did_open(b: &Backend, params: DidOpenTextDocumentParams) {
     let td = params.text_document;
     let path = uri_to_path(&td.uri);
     let mut s = b.state.write();
+    let rope = Rope::from_str(&td.text);
+    let (uri, version) = (td.uri, td.version);
+    s.open.insert(path.clone(), OpenDoc { uri, rope, version });
     if s.is_store_path(&path) {
-        let rope = Rope::from_str(&td.text);
-        let (uri, version) = (td.uri, td.version);
-        s.open.insert(path.clone(), OpenDoc { uri, rope, version });
         if s.store.text == td.text {
             return publish::queue_store_diagnostics(&mut s, &b.publish_tx);
         }
         return publish::store_changed(&b.state, &mut s, &b.publish_tx, td.text);
     }
-    let is_kb = s.is_kb_path(&path);
-    // Opened as it was read from disk: nothing to parse again (and
-    // keystrokes can be taken in place at once).
-    let as_read = is_kb && s.kb.current && s.kb.text.as_deref() == Some(&td.text);
-    let kb_text = (is_kb && !as_read).then(|| td.text.clone());
-    let rope = Rope::from_str(&td.text);
-    let (uri, version) = (td.uri, td.version);
-    s.open.insert(path.clone(), OpenDoc { uri, rope, version });
-    if as_read {
-        // Its diagnostics now carry the editor's version.
-        return publish::queue_kb_diagnostics(&mut s, &b.publish_tx);
-    }
-    if let Some(text) = kb_text {
-        let ticket = kb::kb_ticket(&mut s);
-        drop(s);
-        return kb::update_kb(&b.state, &b.publish_tx, ticket, move || Some(text));
+    if s.is_kb_path(&path) {
+        return kb_opened(b, s, td.text);
     }
     if s.reanalyze_open(&path) {
         publish::diagnostics_after_change(&b.state, &mut s, &b.publish_tx, &path);
@@ -61,6 +48,19 @@ pub(super) fn did_open(b: &Backend, params: DidOpenTextDocumentParams) {
         // one's diagnostics are published only if they changed).
         publish::queue_diagnostics(&mut s, &b.publish_tx, std::slice::from_ref(&path));
     }
+}
+
+/// The knowledge base opened with `text`.
+fn kb_opened(b: &Backend, mut s: RwLockWriteGuard<State>, text: String) {
+    // Opened as it was read from disk: nothing to parse again (and
+    // keystrokes can be taken in place at once); its diagnostics now
+    // carry the editor's version.
+    if s.kb.current && s.kb.text.as_deref() == Some(&text) {
+        return publish::queue_kb_diagnostics(&mut s, &b.publish_tx);
+    }
+    let ticket = kb::kb_ticket(&mut s);
+    drop(s);
+    kb::update_kb(&b.state, &b.publish_tx, ticket, move || Some(text));
 }
 
 pub(super) fn did_change(b: &Backend, params: DidChangeTextDocumentParams) {

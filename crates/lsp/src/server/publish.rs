@@ -177,53 +177,65 @@ fn compute_diagnostics(
     parallel: bool,
 ) -> Vec<PendingDiagnostics> {
     use rayon::prelude::*;
-    let one = |path: &PathBuf| -> Option<PendingDiagnostics> {
-        if state.is_kb_path(path) {
-            return None;
-        }
-        let doc = state.corpus.doc_id(path)?;
-        let diags: Vec<gazette_ide::Diagnostic> = gazette_ide::diagnostics(&state.corpus, doc)
-            .into_iter()
-            .filter_map(|mut d| {
-                d.severity = state.level(d.code)?;
-                Some(d)
-            })
-            .collect();
-        let fingerprint = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            diags.hash(&mut h);
-            h.finish()
-        };
-        let unchanged = {
-            let published = state.published.lock();
-            published.get(path) == Some(&fingerprint)
-                || (diags.is_empty() && !published.contains_key(path))
-        };
-        if unchanged && edited != Some(path.as_path()) {
-            return None;
-        }
-        let (uri, version) = match state.open.get(path) {
-            Some(o) => (Some(o.uri.clone()), Some(o.version)),
-            None => (convert::path_to_uri(path), None),
-        };
-        let uri = uri?;
-        let lsp = to_proto::diagnostics(state, doc, &diags);
-        Some(PendingDiagnostics {
-            path: path.clone(),
-            fingerprint: (!diags.is_empty()).then_some(fingerprint),
-            publish: Publish {
-                uri,
-                version,
-                diagnostics: lsp,
-            },
-        })
-    };
+    let one = |path: &PathBuf| pending_diagnostics(state, path, edited);
     if parallel && paths.len() >= 16 {
         paths.par_iter().filter_map(one).collect()
     } else {
         paths.iter().filter_map(one).collect()
     }
+}
+
+/// The diagnostics of the article at `path` to publish: `None` when they
+/// are what the client has (unless it is the document just edited, whose
+/// version moved on) or it is no article.
+fn pending_diagnostics(
+    state: &State,
+    path: &PathBuf,
+    edited: Option<&Path>,
+) -> Option<PendingDiagnostics> {
+    if state.is_kb_path(path) {
+        return None;
+    }
+    let doc = state.corpus.doc_id(path)?;
+    let diags: Vec<gazette_ide::Diagnostic> = gazette_ide::diagnostics(&state.corpus, doc)
+        .into_iter()
+        .filter_map(|mut d| {
+            d.severity = state.level(d.code)?;
+            Some(d)
+        })
+        .collect();
+    let fingerprint = fingerprint(&diags);
+    let unchanged = {
+        let published = state.published.lock();
+        published.get(path) == Some(&fingerprint)
+            || (diags.is_empty() && !published.contains_key(path))
+    };
+    if unchanged && edited != Some(path.as_path()) {
+        return None;
+    }
+    let (uri, version) = match state.open.get(path) {
+        Some(o) => (Some(o.uri.clone()), Some(o.version)),
+        None => (convert::path_to_uri(path), None),
+    };
+    let uri = uri?;
+    let diagnostics = to_proto::diagnostics(state, doc, &diags);
+    Some(PendingDiagnostics {
+        path: path.clone(),
+        fingerprint: (!diags.is_empty()).then_some(fingerprint),
+        publish: Publish {
+            uri,
+            version,
+            diagnostics,
+        },
+    })
+}
+
+/// What diagnostics are compared by: the same list, the same fingerprint.
+fn fingerprint(diags: &[gazette_ide::Diagnostic]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    diags.hash(&mut h);
+    h.finish()
 }
 
 /// Records and queues computed diagnostics; a stale computation for an

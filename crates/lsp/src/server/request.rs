@@ -181,21 +181,22 @@ fn references_in_parts(
     let mut first_ms = None;
     let found = guarded("references", || {
         let at = locate(s, &params.text_document_position)?;
-        let declaration = params.context.include_declaration;
         let mut n = 0;
+        let send = |part: Vec<gazette_ide::Location>| {
+            n += part.len();
+            for batch in to_proto::location_batches_json(s, &part) {
+                partial.send(&token, batch);
+            }
+            first_ms.get_or_insert(t0.elapsed().as_secs_f64() * 1e3);
+        };
+        let declaration = params.context.include_declaration;
         gazette_ide::references_in_parts(
             &s.corpus,
             at.doc,
             at.offset,
             declaration,
             FIRST_BATCH,
-            |part| {
-                n += part.len();
-                for batch in to_proto::location_batches_json(s, &part) {
-                    partial.send(&token, batch);
-                }
-                first_ms.get_or_insert(t0.elapsed().as_secs_f64() * 1e3);
-            },
+            send,
         );
         Some(n)
     })?;
@@ -205,9 +206,10 @@ fn references_in_parts(
         first_ms.unwrap_or(0.0),
         t0.elapsed().as_secs_f64() * 1e3
     );
-    Ok(vec![match found {
-        Some(_) => b"[]".to_vec(),
-        None => b"null".to_vec(),
+    Ok(vec![if found.is_some() {
+        b"[]".to_vec()
+    } else {
+        b"null".to_vec()
     }])
 }
 
@@ -351,24 +353,30 @@ pub(super) fn code_action(
         };
         let mut actions =
             gazette_ide::code_actions::code_actions(&s.corpus, s, doc, &text, span, &kb);
-        if s.store.path.is_some() {
-            let store = gazette_ide::code_actions::StoreView {
-                text: (s.store.exists || s.open.contains_key(s.store.path.as_ref()?))
-                    .then_some(s.store.text.as_str()),
-                annotations: s.overrides.annotations(),
-            };
-            let path = s.corpus.path(doc).to_path_buf();
-            actions.extend(gazette_ide::code_actions::annotation_actions(
-                &s.corpus, doc, &path, &text, span, &store,
-            ));
-        }
-        Some(to_proto::code_actions(
-            s,
-            actions,
-            &params.context.diagnostics,
-            params.context.only.as_deref(),
-        ))
+        actions.extend(annotation_actions(s, doc, &text, span).unwrap_or_default());
+        let (diagnostics, only) = (&params.context.diagnostics, params.context.only.as_deref());
+        Some(to_proto::code_actions(s, actions, diagnostics, only))
     })
+}
+
+/// The actions that annotate through the annotation store, where there
+/// is one.
+fn annotation_actions(
+    s: &State,
+    doc: DocId,
+    text: &str,
+    span: Span,
+) -> Option<Vec<gazette_ide::code_actions::Action>> {
+    let path = s.store.path.as_ref()?;
+    let store = gazette_ide::code_actions::StoreView {
+        text: (s.store.exists || s.open.contains_key(path)).then_some(s.store.text.as_str()),
+        annotations: s.overrides.annotations(),
+    };
+    let doc_path = s.corpus.path(doc).to_path_buf();
+    let actions = gazette_ide::code_actions::annotation_actions(
+        &s.corpus, doc, &doc_path, text, span, &store,
+    );
+    Some(actions)
 }
 
 /// `gazette/documentText`: the server's copy of an open document (for

@@ -5,7 +5,7 @@ use super::kb;
 use super::publish::{self, PublishQueue};
 use crate::convert;
 use crate::state::State;
-use gazette_core::workspace::discover;
+use gazette_core::workspace::{discover, SkipReason};
 use parking_lot::RwLock;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -81,51 +81,11 @@ pub(super) fn spawn_fallback_watcher(
 
 /// A corpus file was created, changed or deleted on disk.
 pub(super) fn file_changed_on_disk(state: &Arc<RwLock<State>>, tx: &PublishQueue, path: PathBuf) {
-    {
-        let mut s = state.write();
-        if s.is_store_path(&path) {
-            if s.open.contains_key(&path) {
-                return; // the editor's buffer is the truth
-            }
-            let text = s.read_store_file();
-            if text != s.store.text {
-                publish::store_changed(state, &mut s, tx, text);
-            }
-            return;
-        }
-        if s.is_kb_path(&path) {
-            if s.open.contains_key(&path) {
-                return; // the editor's buffer is the truth
-            }
-            let (text, _) = s.read_kb_file();
-            if text == s.kb.text {
-                return;
-            }
-            let ticket = kb::kb_ticket(&mut s);
-            drop(s);
-            kb::update_kb(state, tx, ticket, move || text);
-            return;
-        }
-    }
-    // A new folder: its files may have been written before the watcher
-    // saw the folder, so look inside — only a folder of the workspace
-    // (an event naming `/usr` walked all of it).
-    if path.is_dir() {
-        let (root, cfg) = {
-            let s = state.read();
-            (s.root.clone(), s.config.clone())
-        };
-        let Some(root) = root.filter(|r| gazette_core::workspace::is_workspace_folder(r, &path))
-        else {
-            tracing::debug!("ignored a change outside the workspace: {}", path.display());
-            return;
-        };
-        for f in discover(&path, &cfg).unwrap_or_default() {
-            if f.starts_with(&root) {
-                file_changed_on_disk(state, tx, f);
-            }
-        }
+    if store_or_kb_changed(state, tx, &path) {
         return;
+    }
+    if path.is_dir() {
+        return folder_created(state, tx, &path);
     }
     let (in_ws, is_open, max, root, overrides) = {
         let s = state.read();
@@ -144,11 +104,7 @@ pub(super) fn file_changed_on_disk(state: &Arc<RwLock<State>>, tx: &PublishQueue
         Ok(d) => Some(gazette_core::analysis::analyze_decoded_at(
             &path, &d, &overrides,
         )),
-        Err(gazette_core::workspace::SkipReason::Io(e))
-            if e.kind() == std::io::ErrorKind::NotFound =>
-        {
-            None
-        }
+        Err(SkipReason::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
             tracing::info!("{}: {e}", path.display());
             None
@@ -160,6 +116,49 @@ pub(super) fn file_changed_on_disk(state: &Arc<RwLock<State>>, tx: &PublishQueue
     }
     replace_document(&mut s, tx, &path, analysed, convert::path_to_uri(&path));
     publish::diagnostics_after_change(state, &mut s, tx, &path);
+}
+
+/// Takes a change of the annotation store or the knowledge base on disk
+/// (unless the editor has it open: its buffer is the truth); false when
+/// `path` is neither.
+fn store_or_kb_changed(state: &Arc<RwLock<State>>, tx: &PublishQueue, path: &Path) -> bool {
+    let mut s = state.write();
+    let (store, kb) = (s.is_store_path(path), s.is_kb_path(path));
+    if !(store || kb) || s.open.contains_key(path) {
+        return store || kb;
+    }
+    if store {
+        let text = s.read_store_file();
+        if text != s.store.text {
+            publish::store_changed(state, &mut s, tx, text);
+        }
+        return true;
+    }
+    let (text, _) = s.read_kb_file();
+    if text != s.kb.text {
+        let ticket = kb::kb_ticket(&mut s);
+        drop(s);
+        kb::update_kb(state, tx, ticket, move || text);
+    }
+    true
+}
+
+/// A new folder: its files may have been written before the watcher saw
+/// the folder, so look inside — only a folder of the workspace (an event
+/// naming `/usr` walked all of it).
+fn folder_created(state: &Arc<RwLock<State>>, tx: &PublishQueue, path: &Path) {
+    let (root, cfg) = {
+        let s = state.read();
+        (s.root.clone(), s.config.clone())
+    };
+    let Some(root) = root.filter(|r| gazette_core::workspace::is_workspace_folder(r, path)) else {
+        return tracing::debug!("ignored a change outside the workspace: {}", path.display());
+    };
+    for f in discover(path, &cfg).unwrap_or_default() {
+        if f.starts_with(&root) {
+            file_changed_on_disk(state, tx, f);
+        }
+    }
 }
 
 /// `path` is now `analysis`, or (`None`) no longer in the corpus, its
