@@ -20,6 +20,37 @@ fn corpus_copy(with_kb: bool) -> tempfile::TempDir {
     dir
 }
 
+/// A server started on the seeds, with seed `prefix` open: its path and
+/// text.
+fn seed_open(prefix: &str) -> (Client, PathBuf, String) {
+    let mut c = started(&seeds());
+    let path = seed(prefix);
+    let text = c.open(&path);
+    (c, path, text)
+}
+
+/// The labels of a completion list's items.
+fn completion_labels(list: &Value) -> Vec<&str> {
+    let items = list["items"].as_array().unwrap();
+    items.iter().map(|i| i["label"].as_str().unwrap()).collect()
+}
+
+/// A copy of the seeds with [`STOLTENBERG_KB`] as its knowledge base,
+/// a server started on it, and the knowledge base open.
+fn with_stoltenberg_kb_open() -> (tempfile::TempDir, PathBuf, Client) {
+    let dir = corpus_copy(false);
+    let kb = dir.path().join("gazette.toml");
+    std::fs::write(&kb, STOLTENBERG_KB).unwrap();
+    let mut c = started(dir.path());
+    c.open(&kb);
+    (dir, kb, c)
+}
+
+/// A request whose only parameter is the document at `path`.
+fn doc_request(c: &mut Client, method: &str, path: &Path) -> Value {
+    c.request(method, json!({"textDocument": td(path)}))
+}
+
 fn td(path: &Path) -> Value {
     json!({"uri": uri(path)})
 }
@@ -99,11 +130,7 @@ fn kb_entry_is_the_definition_and_hover_shows_its_description() {
 
 #[test]
 fn broken_kb_gets_diagnostics_and_the_last_good_version_stays_in_force() {
-    let dir = corpus_copy(false);
-    let kb = dir.path().join("gazette.toml");
-    std::fs::write(&kb, STOLTENBERG_KB).unwrap();
-    let mut c = started(dir.path());
-    c.open(&kb);
+    let (dir, kb, mut c) = with_stoltenberg_kb_open();
     let broken = STOLTENBERG_KB.replace("kind = \"person\"", "kind = \"person");
     c.notify(
         "textDocument/didChange",
@@ -156,11 +183,7 @@ fn broken_kb_gets_diagnostics_and_the_last_good_version_stays_in_force() {
 
 #[test]
 fn editing_the_kb_re_resolves_the_corpus_live() {
-    let dir = corpus_copy(false);
-    let kb = dir.path().join("gazette.toml");
-    std::fs::write(&kb, STOLTENBERG_KB).unwrap();
-    let mut c = started(dir.path());
-    c.open(&kb);
+    let (dir, kb, mut c) = with_stoltenberg_kb_open();
     let path = seed_in(dir.path(), "001");
     let text = c.open(&path);
     let pos = pos_of(&text, "Stoltenberg", 0, 1);
@@ -184,9 +207,7 @@ fn editing_the_kb_re_resolves_the_corpus_live() {
 
 #[test]
 fn kb_aliases_join_inflected_forms_into_one_entity() {
-    let mut c = started(&seeds());
-    let p0 = seed("000");
-    let t0 = c.open(&p0);
+    let (mut c, p0, t0) = seed_open("000");
     let md0 =
         hover_md(&mut c, &p0, pos_of(&t0, "Weißrussland", 0, 2)).expect("hover on Weißrussland");
     let p3 = seed("003");
@@ -280,9 +301,7 @@ fn rename_putin_everywhere_keeping_inflection() {
 
 #[test]
 fn rename_refuses_a_non_name_with_a_message() {
-    let mut c = started(&seeds());
-    let path = seed("000");
-    let text = c.open(&path);
+    let (mut c, path, text) = seed_open("000");
     let id = c.request_async(
         "textDocument/prepareRename",
         json!({"textDocument": td(&path), "position": pos_of(&text, "Diplomatie", 0, 2)}),
@@ -320,13 +339,8 @@ fn workspace_symbols_are_fuzzy_and_typed() {
 
 #[test]
 fn document_symbols_group_entities_by_kind() {
-    let mut c = started(&seeds());
-    let path = seed("004");
-    let text = c.open(&path);
-    let r = c.request(
-        "textDocument/documentSymbol",
-        json!({"textDocument": td(&path)}),
-    );
+    let (mut c, path, text) = seed_open("004");
+    let r = doc_request(&mut c, "textDocument/documentSymbol", &path);
     let groups = r.as_array().unwrap();
     let persons = groups
         .iter()
@@ -353,10 +367,7 @@ fn semantic_tokens_full_and_range() {
     }
     let path = seed("004");
     let text = c.open(&path);
-    let full = c.request(
-        "textDocument/semanticTokens/full",
-        json!({"textDocument": td(&path)}),
-    );
+    let full = doc_request(&mut c, "textDocument/semanticTokens/full", &path);
     let data: Vec<u64> = full["data"]
         .as_array()
         .unwrap()
@@ -399,7 +410,7 @@ fn code_lens_counts_mentions_and_opens_references() {
     let mut c = started(&seeds());
     let kb = seeds().join("gazette.toml");
     c.open(&kb);
-    let lenses = c.request("textDocument/codeLens", json!({"textDocument": td(&kb)}));
+    let lenses = doc_request(&mut c, "textDocument/codeLens", &kb);
     let kb_text = std::fs::read_to_string(&kb).unwrap();
     let belarus = lenses
         .as_array()
@@ -455,12 +466,7 @@ fn completion_offers_names_and_the_genitive_where_asked() {
         "textDocument/completion",
         json!({"textDocument": td(&p), "position": {"line": 0, "character": 9}}),
     );
-    let labels: Vec<&str> = r["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = completion_labels(&r);
     assert_eq!(labels.first(), Some(&"Putins"), "{labels:?}");
     assert!(labels.contains(&"Putin"), "{labels:?}");
     let item = &r["items"][0];
@@ -474,12 +480,7 @@ fn completion_offers_names_and_the_genitive_where_asked() {
         "textDocument/completion",
         json!({"textDocument": td(&p), "position": {"line": 0, "character": 17}}),
     );
-    let labels: Vec<&str> = r["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = completion_labels(&r);
     assert!(
         labels.iter().any(|l| l.contains("Stoltenberg")),
         "{labels:?}"
@@ -489,13 +490,8 @@ fn completion_offers_names_and_the_genitive_where_asked() {
 
 #[test]
 fn document_links_for_urls() {
-    let mut c = started(&seeds());
-    let path = seed("000");
-    let text = c.open(&path);
-    let links = c.request(
-        "textDocument/documentLink",
-        json!({"textDocument": td(&path)}),
-    );
+    let (mut c, path, text) = seed_open("000");
+    let links = doc_request(&mut c, "textDocument/documentLink", &path);
     let links = links.as_array().unwrap();
     assert!(links.len() >= 2);
     for l in links {
@@ -505,10 +501,7 @@ fn document_links_for_urls() {
     }
     let kb = seeds().join("gazette.toml");
     c.open(&kb);
-    let links = c.request(
-        "textDocument/documentLink",
-        json!({"textDocument": td(&kb)}),
-    );
+    let links = doc_request(&mut c, "textDocument/documentLink", &kb);
     let targets: Vec<&str> = links
         .as_array()
         .unwrap()
@@ -592,9 +585,7 @@ fn code_action_creates_gazette_toml_and_the_name_becomes_defined() {
 
 #[test]
 fn canonical_spelling_quick_fix() {
-    let mut c = started(&seeds());
-    let path = seed("004");
-    let text = c.open(&path);
+    let (mut c, path, text) = seed_open("004");
     let acts = actions(&mut c, &path, &text, "Vladimir Putin");
     let fix = acts
         .iter()
@@ -798,9 +789,7 @@ fn strip_uris(v: &mut Value) {
 
 #[test]
 fn hover_and_diagnostics_snapshots() {
-    let mut c = started(&seeds());
-    let p0 = seed("000");
-    let t0 = c.open(&p0);
+    let (mut c, p0, t0) = seed_open("000");
     let md = hover_md(&mut c, &p0, pos_of(&t0, "Weißrussland", 0, 2)).unwrap();
     insta::assert_snapshot!("hover_weissrussland", md);
     let kb = seeds().join("gazette.toml");

@@ -650,34 +650,37 @@ fn evaluate(gold: &Gold, pred: &Prediction) -> Report {
 fn render(gold: &Gold, pred: &Prediction, r: &Report) -> String {
     let mut out = String::new();
     let w = &mut out;
+    // Writing to a String cannot fail.
+    macro_rules! say {
+        ($($arg:tt)*) => {
+            let _ = writeln!(w, $($arg)*);
+        };
+    }
+    let shown = |v: &Option<_>, none: &str| v.as_ref().map_or(none.into(), ToString::to_string);
     let ms = &r.mentions;
-    let _ = writeln!(w, "=== gazette on seeds/ vs tests/gold/seeds.json ===");
-    let _ = writeln!(
-        w,
+    say!("=== gazette on seeds/ vs tests/gold/seeds.json ===");
+    say!(
         "name mentions (overlap, kind must match): {}",
         ms.overall.line()
     );
-    let _ = writeln!(
-        w,
+    say!(
         "name mentions (exact span):               {}",
         ms.exact.line()
     );
-    let _ = writeln!(
-        w,
+    say!(
         "other (events/works, info only):          {}",
         ms.other.line()
     );
-    let _ = writeln!(w, "-- per kind");
+    say!("-- per kind");
     for (k, p) in &ms.per_kind {
-        let _ = writeln!(w, "  {k:<8} {}", p.line());
+        say!("  {k:<8} {}", p.line());
     }
-    let _ = writeln!(w, "-- per file");
+    say!("-- per file");
     for (f, p) in &ms.per_file {
-        let _ = writeln!(w, "  {f:<26} {}", p.line());
+        say!("  {f:<26} {}", p.line());
     }
     let l = &r.linking.total;
-    let _ = writeln!(
-        w,
+    say!(
         "cross-article linking: {:.3} ({} of {} recognised pairs linked; {} gold pairs in all)",
         l.accuracy(),
         l.linked,
@@ -686,8 +689,7 @@ fn render(gold: &Gold, pred: &Prediction, r: &Report) -> String {
     );
     for (e, c) in &r.linking.per_entity {
         if c.linked < c.both_matched {
-            let _ = writeln!(
-                w,
+            say!(
                 "  split: {e:<22} {:.3} ({} / {})",
                 c.accuracy(),
                 c.linked,
@@ -696,9 +698,9 @@ fn render(gold: &Gold, pred: &Prediction, r: &Report) -> String {
         }
     }
     for (p, golds) in &r.merged {
-        let _ = writeln!(w, "  merged: predicted {p:?} covers {golds:?}");
+        say!("  merged: predicted {p:?} covers {golds:?}");
     }
-    let _ = writeln!(w, "-- misses ({})", ms.overall.fn_);
+    say!("-- misses ({})", ms.overall.fn_);
     for (gi, g) in gold.mentions.iter().enumerate() {
         if !is_main(&g.kind) || ms.gold_to_pred[gi].is_some() {
             continue;
@@ -714,80 +716,66 @@ fn render(gold: &Gold, pred: &Prediction, r: &Report) -> String {
         } else {
             format!("   (predicted: {})", near.join(", "))
         };
-        let _ = writeln!(
-            w,
+        say!(
             "  {} @{} {:?} {} [{}]{hint}",
-            g.file, g.start, g.text, g.kind, g.entity
+            g.file,
+            g.start,
+            g.text,
+            g.kind,
+            g.entity
         );
     }
-    let _ = writeln!(w, "-- false positives ({})", ms.false_positives.len());
+    say!("-- false positives ({})", ms.false_positives.len());
     for &pi in &ms.false_positives {
         let p = &pred.mentions[pi];
-        let _ = writeln!(
-            w,
+        say!(
             "  {} @{} {:?} {} [{}]",
-            p.file, p.start, p.text, p.kind, p.entity
+            p.file,
+            p.start,
+            p.text,
+            p.kind,
+            p.entity
         );
     }
     if !ms.ignored.is_empty() {
-        let _ = writeln!(
-            w,
+        say!(
             "-- ignored (inside a gold `other` span): {}",
             ms.ignored.len()
         );
     }
-    let _ = writeln!(
-        w,
+    say!(
         "-- predicted mentions inside URLs: {}",
         r.url_mentions.len()
     );
     for &pi in &r.url_mentions {
         let p = &pred.mentions[pi];
-        let _ = writeln!(w, "  {} @{} {:?}", p.file, p.start, p.text);
+        say!("  {} @{} {:?}", p.file, p.start, p.text);
     }
     let f = &r.figures;
-    let _ = writeln!(
-        w,
-        "figures: found {:.3} ({}/{}), right value {:.3} ({}/{}), groups linked {:.3} ({}/{}), unmatched predictions {}, inside URLs {}",
-        f.found_share(),
-        f.found,
-        f.total,
-        f.value_share(),
-        f.right_value,
-        f.total,
-        f.group_share(),
-        f.groups_linked,
-        f.groups,
-        f.unmatched_pred.len(),
-        r.url_figures.len()
-    );
+    say!("figures: found {:.3} ({}/{}), right value {:.3} ({}/{}), groups linked {:.3} ({}/{}), unmatched predictions {}, inside URLs {}", f.found_share(), f.found, f.total, f.value_share(), f.right_value, f.total, f.group_share(), f.groups_linked, f.groups, f.unmatched_pred.len(), r.url_figures.len());
     for (gi, g) in gold.figures.iter().enumerate() {
-        let gv = g
-            .value
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        let gv = shown(&g.value, "");
         match f.gold_to_pred[gi] {
             None => {
-                let _ = writeln!(
-                    w,
+                say!(
                     "  missed  {} @{} {:?} = {gv} ({})",
-                    g.file, g.start, g.text, g.category
+                    g.file,
+                    g.start,
+                    g.text,
+                    g.category
                 );
             }
             Some(pi) => {
                 let p = &pred.figures[pi];
                 let ok = matches!((&g.value, &p.value), (Some(a), Some(b)) if values_equal(a, b));
                 if !ok {
-                    let pv = p
-                        .value
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or("null".into());
-                    let _ = writeln!(
-                        w,
+                    let pv = shown(&p.value, "null");
+                    say!(
                         "  value   {} @{} {:?} = {gv}, predicted {:?} = {pv}",
-                        g.file, g.start, g.text, p.text
+                        g.file,
+                        g.start,
+                        g.text,
+                        p.text
                     );
                 }
             }
@@ -795,20 +783,18 @@ fn render(gold: &Gold, pred: &Prediction, r: &Report) -> String {
     }
     for (group, ok) in &f.group_ok {
         if !ok {
-            let _ = writeln!(w, "  group not linked: {group}");
+            say!("  group not linked: {group}");
         }
     }
     for &pi in &f.unmatched_pred {
         let p = &pred.figures[pi];
-        let pv = p
-            .value
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or("null".into());
-        let _ = writeln!(
-            w,
+        let pv = shown(&p.value, "null");
+        say!(
             "  extra   {} @{} {:?} = {pv} ({})",
-            p.file, p.start, p.text, p.category
+            p.file,
+            p.start,
+            p.text,
+            p.category
         );
     }
     out
