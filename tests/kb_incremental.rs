@@ -144,7 +144,7 @@ proptest::proptest! {
 }
 
 /// What the server keeps for the knowledge base: its text, the knowledge
-/// base (the corpus holds it too), its errors and the recogniser's
+/// base (the corpus holds it too), its errors and the recognizer's
 /// overrides, with the articles analysed with them.
 struct Served {
     text: String,
@@ -233,7 +233,7 @@ proptest::proptest! {
 
     /// Keystrokes in one entry's name, alias, kind or description taken in
     /// place — that entry parsed alone, its mentions in the corpus and its
-    /// names in the recogniser replaced — leave the corpus, the articles
+    /// names in the recognizer replaced — leave the corpus, the articles
     /// analysed again with the patched overrides, answering exactly like
     /// one built from the final text.
     #[test]

@@ -53,7 +53,7 @@ pub struct KbState {
 /// replaced by the string (`None`: the whole text).
 pub type Splice = (Option<std::ops::Range<usize>>, String);
 
-/// The most entries a run of keystrokes patches the recogniser's overrides
+/// The most entries a run of keystrokes patches the recognizer's overrides
 /// for ([`Overrides::replace_entry`] compiles all of them again each time)
 /// before one takes the full path, which compiles every entry afresh.
 const MAX_PATCHED_ENTRIES: usize = 256;
@@ -267,10 +267,10 @@ impl State {
         self.install_kb(prepared)
     }
 
-    /// The recognition key the recogniser's overrides were compiled for, as
+    /// The recognition key the recognizer's overrides were compiled for, as
     /// [`prepare_kb`] takes it: `None` when keystrokes patched them
     /// ([`Self::edit_kb`]), so that a text prepared in full compiles them
-    /// afresh even where it tells the recogniser nothing new.
+    /// afresh even where it tells the recognizer nothing new.
     pub fn overrides_key(&self) -> Option<u64> {
         self.kb
             .key
@@ -377,11 +377,11 @@ impl State {
     /// Takes keystrokes in the knowledge base's open file (`splices`, as
     /// [`Self::apply_changes`] made them) in place when each stays inside
     /// one entry ([`KnowledgeBase::edit`]): that entry is parsed again, its
-    /// mentions in the corpus and its names in the recogniser's overrides
+    /// mentions in the corpus and its names in the recognizer's overrides
     /// replaced, everything after it shifted. With 10^5 entries, parsing,
     /// compiling and freeing the whole file for every keystroke stalled
     /// requests (allocator locks, both cores busy) for up to 270 ms.
-    /// `Some(true)` when what the recogniser knows changed (articles must
+    /// `Some(true)` when what the recognizer knows changed (articles must
     /// be analysed again); `None` when a splice cannot be taken in place:
     /// then the caller prepares the whole text ([`prepare_kb`]).
     pub fn edit_kb(&mut self, splices: &[Splice]) -> Option<bool> {
@@ -730,7 +730,7 @@ mod tests {
         let mut s = state(&kb_text(3));
         assert!(s.kb.current);
         let generation = s.kb.generation;
-        // "Person 1" -> "Person 1x": nothing the recogniser is told.
+        // "Person 1" -> "Person 1x": nothing the recognizer is told.
         assert_eq!(s.type_at(10, 23, "x"), Some(false));
         assert_eq!(s.kb.generation, generation);
         same_as_fresh(&s);

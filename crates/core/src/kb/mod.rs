@@ -650,7 +650,7 @@ pub struct EntryEdit {
     pub range: std::ops::Range<usize>,
     /// How many bytes longer the text became (negative: shorter).
     pub delta: i64,
-    /// Whether what the recogniser is told changed (a name, kind or alias).
+    /// Whether what the recognizer is told changed (a name, kind or alias).
     pub recognition_changed: bool,
 }
 
@@ -999,7 +999,7 @@ pub fn inflected_forms(surface: &str) -> Vec<String> {
     out
 }
 
-/// What an entry tells the recogniser, hashed with its place (see
+/// What an entry tells the recognizer, hashed with its place (see
 /// [`KnowledgeBase::recognition_key`]).
 fn entry_hash(i: usize, e: &KbEntity) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -1029,7 +1029,7 @@ impl KnowledgeBase {
         Overrides::with_origins(names, origins, self.ignore.clone())
     }
 
-    /// The names entry `i` tells the recogniser (its part of
+    /// The names entry `i` tells the recognizer (its part of
     /// [`Self::overrides`], for [`Overrides::replace_entry`]).
     pub fn entry_overrides(&self, i: usize) -> Vec<OverrideName> {
         let mut names = Vec::new();
@@ -1650,7 +1650,7 @@ colour = "red"
         assert!(edit.recognition_changed);
         assert_eq!(kb.entities[0].name, "Jens Stoltxenberg");
         assert_eq!(kb, parse(&new_text).0.unwrap());
-        // A description changes nothing the recogniser is told.
+        // A description changes nothing the recognizer is told.
         let at = new_text.find("Nummer 2").unwrap() + 8;
         let mut newer = new_text.clone();
         newer.insert(at, '7');

@@ -150,7 +150,7 @@ pub(crate) struct PhrasePatch {
     pub table: PhraseTable,
 }
 
-/// A phrase table as the recogniser reads it: the table, less the entries
+/// A phrase table as the recognizer reads it: the table, less the entries
 /// a patch hides, plus the patch's own phrases. Where two phrases would do
 /// equally well the first listed wins, and a patched entry's phrases are
 /// listed where the entry is (by entry, then as added): the answers are
