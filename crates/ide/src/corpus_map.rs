@@ -517,6 +517,7 @@ pub fn kind_from_str(s: &str) -> Option<EntityKind> {
 mod tests {
     use super::*;
     use crate::fixture::Fixture;
+    use insta::assert_snapshot;
 
     fn map(fixture: &str, opts: &MapOptions) -> CorpusMap {
         let f = Fixture::parse(fixture);
@@ -654,6 +655,53 @@ Olaf Scholz reiste nach Berlin. Die Allianz hat 31 Mitglieder der NATO.
             ]
         );
         assert!(m.nodes.iter().all(|n| n.undated == [0, 0]));
+    }
+
+    /// The map as text: buckets, nodes (articles, mentions, per-bucket
+    /// series), edges and figure groups.
+    fn check(fixture: &str, opts: &MapOptions) -> String {
+        use std::fmt::Write;
+        let m = map(fixture, opts);
+        let mut out = format!(
+            "{} articles, {} dated: {:?}\n",
+            m.articles, m.dated, m.buckets
+        );
+        for n in &m.nodes {
+            let (a, k, series) = (n.articles, n.mentions, &n.series);
+            let _ = writeln!(out, "{}: {a} articles, {k} mentions, {series:?}", n.name);
+        }
+        for (a, b, w) in edge_names(&m) {
+            let _ = writeln!(out, "{a} -- {b} ({w})");
+        }
+        for t in &m.figures {
+            let values: Vec<_> = t.values.iter().map(|v| (&v.value, v.articles)).collect();
+            let _ = writeln!(out, "{} [{}]: {values:?}", t.label, t.key);
+        }
+        out
+    }
+
+    #[test]
+    fn a_map_of_three_articles() {
+        // NATO: 2 mentions on 2022-01-10 (bucket 0), 1 on 2022-02-16, one
+        // in the undated article; the 30 and the 31 members disagree.
+        assert_snapshot!(check(ARTICLES, &MapOptions::default()), @r#"
+        3 articles, 2 dated: ["2022-01-10", "2022-02-16"]
+        NATO: 3 articles, 4 mentions, [[0, 2, 1], [1, 1, 1]]
+        Berlin: 2 articles, 2 mentions, [[1, 1, 1]]
+        Jens Stoltenberg: 2 articles, 2 mentions, [[0, 1, 1], [1, 1, 1]]
+        Olaf Scholz: 2 articles, 2 mentions, [[1, 1, 1]]
+        Brüssel: 1 articles, 1 mentions, [[0, 1, 1]]
+        Berlin -- NATO (2)
+        Jens Stoltenberg -- NATO (2)
+        NATO -- Olaf Scholz (2)
+        Berlin -- Olaf Scholz (2)
+        Brüssel -- NATO (1)
+        Berlin -- Jens Stoltenberg (1)
+        Jens Stoltenberg -- Olaf Scholz (1)
+        Brüssel -- Jens Stoltenberg (1)
+        count · Mitglied [count:mitglied@nato]: [("30", 2), ("31", 1)]
+        count · Mitglied [count:30:mitglied]: [("30", 2)]
+        "#);
     }
 
     #[test]

@@ -263,6 +263,34 @@ mod tests {
         "#);
     }
 
+    /// The links of the cursor's document: where each is and its target.
+    fn check_links(fixture: &str) -> String {
+        let f = Fixture::parse(fixture);
+        document_links(&f.corpus, f.text(f.doc), f.doc)
+            .iter()
+            .map(|(span, target)| format!("{} -> {target}\n", f.location(f.doc, *span)))
+            .collect()
+    }
+
+    #[test]
+    fn links_for_urls_and_wikidata_ids() {
+        assert_snapshot!(check_links(r#"
+            Quelle: https://www.reuters.com/world/a-b (gesehen), mehr auf www.tagesschau.de.$0
+            "#), @r#"
+            a.txt 8..41 "https://www.reuters.com/world/a-b" -> https://www.reuters.com/world/a-b
+            a.txt 62..79 "www.tagesschau.de" -> https://www.tagesschau.de
+        "#);
+        assert_snapshot!(check_links(r#"
+            //- a.txt
+            Jens Stoltenberg sprach.
+            //- gazette.toml
+            [[entity]]
+            name = "Jens Stoltenberg$0"
+            kind = "person"
+            wikidata = "Q57462"
+            "#), @r#"gazette.toml 65..71 "Q57462" -> https://www.wikidata.org/wiki/Q57462"#);
+    }
+
     #[test]
     fn inlay_hints_after_worded_figures() {
         let f = Fixture::parse(
