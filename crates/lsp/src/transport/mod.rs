@@ -23,11 +23,9 @@ use futures::future::BoxFuture;
 use futures::{FutureExt, SinkExt};
 use read::Incoming;
 use serde_json::Value;
-use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::task::Poll;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower::Service;
 use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
@@ -164,29 +162,7 @@ where
         let foreground = crate::background::Foreground::begin();
         if self.raw.handles(&method) {
             let params = req.into_parts().2.unwrap_or(Value::Null);
-            let partial = Partial {
-                outbox: self.outbox.clone(),
-                sent: AtomicBool::new(false),
-            };
-            // Off the runtime's worker (which hands its other tasks to a
-            // new one): the writer keeps writing partial results meanwhile.
-            let handle = || self.raw.handle(params, &partial);
-            let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
-                == tokio::runtime::RuntimeFlavor::MultiThread;
-            let answer = std::panic::catch_unwind(AssertUnwindSafe(|| match multi_thread {
-                true => tokio::task::block_in_place(handle),
-                false => handle(),
-            }));
-            let frame = match answer {
-                Ok(Ok(json)) => Frame::result(&id, json),
-                Ok(Err(e)) => Frame::response(&Response::from_error(id, e)),
-                Err(p) => Frame::response(&answer_panic(&method, Some(id), p).expect("an id")),
-            };
-            // After partial results, in the same queue, so it follows them.
-            return match partial.sent.load(Ordering::SeqCst) {
-                true => self.outbox.queue(frame.timed(trip)),
-                false => self.outbox.send(frame.timed(trip)),
-            };
+            return self.answer_raw(&method, id, params, trip);
         }
         let Some(answer) = self.call(req).await else {
             return;
@@ -204,11 +180,35 @@ where
             }
             drop(foreground);
         });
-        if std::future::poll_fn(|cx| Poll::Ready(task.as_mut().poll(cx)))
-            .await
-            .is_pending()
-        {
+        if task.as_mut().now_or_never().is_none() {
             tokio::spawn(task);
+        }
+    }
+
+    /// Answers a request of [`RawHandler`]'s with JSON bytes.
+    fn answer_raw(&self, method: &str, id: Id, params: Value, trip: Option<Trip>) {
+        let partial = Partial {
+            outbox: self.outbox.clone(),
+            sent: AtomicBool::new(false),
+        };
+        // Off the runtime's worker (which hands its other tasks to a new
+        // one): the writer keeps writing partial results meanwhile.
+        let handle = || self.raw.handle(params, &partial);
+        let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
+            == tokio::runtime::RuntimeFlavor::MultiThread;
+        let answer = std::panic::catch_unwind(AssertUnwindSafe(|| match multi_thread {
+            true => tokio::task::block_in_place(handle),
+            false => handle(),
+        }));
+        let frame = match answer {
+            Ok(Ok(json)) => Frame::result(&id, json),
+            Ok(Err(e)) => Frame::response(&Response::from_error(id, e)),
+            Err(p) => Frame::response(&answer_panic(method, Some(id), p).expect("an id")),
+        };
+        // After partial results, in the same queue, so it follows them.
+        match partial.sent.load(Ordering::SeqCst) {
+            true => self.outbox.queue(frame.timed(trip)),
+            false => self.outbox.send(frame.timed(trip)),
         }
     }
 
