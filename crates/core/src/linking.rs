@@ -119,6 +119,14 @@ pub fn without_legal_form(name: &str) -> Option<&str> {
             let before = &t[..t.len() - f.len()];
             before.ends_with([' ', ',', '&']) || before.is_empty()
         }) else {
+            // "Nieding+Barth Rechtsanwaltsaktiengesellschaft"
+            if let Some((before, word)) = t.rsplit_once(' ') {
+                if word.to_lowercase().ends_with("aktiengesellschaft") && !before.is_empty() {
+                    s = before.trim_end_matches([' ', ',', '&']);
+                    cut = true;
+                    continue;
+                }
+            }
             break;
         };
         s = t[..t.len() - last.len()].trim_end_matches([' ', ',', '&']);

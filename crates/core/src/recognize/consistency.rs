@@ -313,6 +313,11 @@ mod tests {
             without_legal_form("German Pellets Supply GmbH & Co. KG"),
             Some("German Pellets Supply")
         );
+        assert_eq!(
+            without_legal_form("Nieding+Barth Rechtsanwaltsaktiengesellschaft"),
+            Some("Nieding+Barth")
+        );
+        assert_eq!(without_legal_form("Aktiengesellschaft"), None);
         assert_eq!(without_legal_form("Daimler"), None);
         assert_eq!(without_legal_form("GmbH"), None);
         assert_eq!(without_legal_form("Ideal"), None, "a word ending in a form");

@@ -36,6 +36,7 @@ mod media_names;
 mod named_institutions;
 mod newspapers;
 mod org_heads;
+mod org_tails;
 mod persons;
 mod phrases;
 mod place_heads;
@@ -161,6 +162,7 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &type_cues::TypeCues,
     &surname_repeats::SurnameRepeats,
     &tagger::Tagger,
+    &org_tails::OrgTails,
 ];
 
 /// Runs single rules on a text, for the rules' unit tests.
@@ -327,7 +329,8 @@ mod tests {
                 "roads",
                 "type-cues",
                 "surname-repeats",
-                "tagger"
+                "tagger",
+                "org-tails"
             ]
         );
     }

@@ -1,0 +1,175 @@
+//! Organisation tails: a name that any rule before this one found (the
+//! gazetteers, the organisation patterns, the statistical tagger) and that
+//! is directly followed by a legal form is an organisation including the
+//! form ("Audi AG", "Deutsche Gesellschaft für Krisenmanagement e.V.",
+//! "Nieding+Barth Rechtsanwaltsaktiengesellschaft"); an organisation
+//! followed by "Online" is the publication's web edition ("Handelsblatt
+//! Online"). The legal-forms pattern only reads up to four capitalised words
+//! without function words before a form; this reads whatever was found.
+//! Reads the candidates of the rules before it, so it runs last.
+
+use super::{Context, Rule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::lexicon::join;
+use crate::recognize::{Cand, Tok};
+
+/// Legal forms, spelled as their tokens are written together (no spaces).
+const LEGAL_FORMS: &[&str] = &[
+    "AG", "GmbH", "gGmbH", "mbH", "SE", "KG", "KGaA", "OHG", "eG", "e.V.", "eV", "Inc", "Inc.",
+    "Ltd", "Ltd.", "LLC", "Corp", "Corp.", "plc", "PLC", "S.A.", "N.V.",
+];
+
+/// The end (token index) of a legal form starting at token `i`, if one does:
+/// "e.V." may be several tokens, "GmbH & Co. KG" several words; a
+/// compound ending in "aktiengesellschaft" is one.
+fn legal_form_end(toks: &[Tok], i: usize) -> Option<usize> {
+    let t = toks.get(i)?;
+    if !t.word {
+        return None;
+    }
+    if t.text.len() > "aktiengesellschaft".len()
+        && t.text.to_lowercase().ends_with("aktiengesellschaft")
+    {
+        return Some(i + 1);
+    }
+    // The longest run of adjacent tokens (no space between) spelling a form.
+    let mut text = String::new();
+    let mut end = None;
+    for (k, u) in toks.iter().enumerate().skip(i).take(4) {
+        if k > i && u.start != toks[k - 1].end {
+            break;
+        }
+        text.push_str(u.text);
+        if LEGAL_FORMS.contains(&text.as_str()) {
+            end = Some(k + 1);
+        }
+    }
+    let end = end?;
+    // "GmbH & Co. KG", "AG & Co. KGaA"
+    let words: Vec<&str> = toks.iter().skip(end).take(4).map(|u| u.text).collect();
+    if words.len() == 4
+        && words[0] == "&"
+        && words[1] == "Co"
+        && words[2] == "."
+        && matches!(words[3], "KG" | "KGaA" | "OHG")
+    {
+        return Some(end + 4);
+    }
+    Some(end)
+}
+
+pub(super) struct OrgTails;
+
+impl Rule for OrgTails {
+    fn name(&self) -> &'static str {
+        "org-tails"
+    }
+
+    fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+        let toks = cx.toks;
+        let mut more = Vec::new();
+        for c in out.iter() {
+            if c.t1 >= toks.len() || c.t1 == c.t0 || !toks[c.t1 - 1].word {
+                continue;
+            }
+            // A form of its own is no name before a form ("AG AG").
+            if legal_form_end(toks, c.t0) == Some(c.t1) {
+                continue;
+            }
+            let end = if let Some(end) = legal_form_end(toks, c.t1) {
+                end
+            } else if c.kind == EntityKind::Org
+                && matches!(toks[c.t1].text, "Online" | "ONLINE")
+                && !toks[c.t1].line_start
+            {
+                c.t1 + 1
+            } else {
+                continue;
+            };
+            let tail = join(toks, c.t1, end);
+            more.push(Cand {
+                start: c.start,
+                end: toks[end - 1].end,
+                t0: c.t0,
+                t1: end,
+                kind: EntityKind::Org,
+                norm: format!("{} {tail}", c.norm),
+                role: None,
+                source: if c.source == Source::KnowledgeBase {
+                    Source::KnowledgeBase
+                } else {
+                    Source::Rule
+                },
+                boost: false,
+            });
+        }
+        out.extend(more);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run_seq};
+    use super::super::{gazetteer::Gazetteer, ORGS};
+    use super::*;
+
+    fn run(text: &str) -> Vec<(String, &'static str)> {
+        let mut got = run_seq(&[&Gazetteer, &ORGS, &OrgTails], text);
+        got.retain(|(_, k)| *k == "org");
+        got.sort();
+        got.dedup();
+        got
+    }
+
+    #[test]
+    fn legal_form_after_a_found_name() {
+        let got = run("Vorstand der Deutschen Gesellschaft für Krisenmanagement e.V. ist er.");
+        assert!(
+            got.contains(&(
+                "Deutschen Gesellschaft für Krisenmanagement e.V.".to_string(),
+                "org"
+            )),
+            "{got:?}"
+        );
+        let got = run("Die Klagen richten sich gegen die Volkswagen AG, die Audi\nAG und andere.");
+        assert!(got.contains(&("Audi\nAG".to_string(), "org")), "{got:?}");
+    }
+
+    #[test]
+    fn web_editions() {
+        let got = run("Quelle: Handelsblatt Online");
+        assert!(
+            got.contains(&("Handelsblatt Online".to_string(), "org")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn no_tail_no_extension() {
+        // A place before "Online" is not extended, nor a name before a word.
+        assert_eq!(
+            run("Audi meldet Gewinne, Berlin Online ist neu."),
+            pairs(&[("Audi", "org")])
+        );
+    }
+
+    #[test]
+    fn legal_form_tokens() {
+        let r = crate::recognize::Recognizer::global();
+        for (text, want) in [
+            ("X e.V. y", Some("e.V.")),
+            ("X GmbH & Co. KG y", Some("GmbH & Co. KG")),
+            ("X Inc. y", Some("Inc.")),
+            (
+                "X Rechtsanwaltsaktiengesellschaft y",
+                Some("Rechtsanwaltsaktiengesellschaft"),
+            ),
+            ("X Gesellschaft y", None),
+            ("X Agentur y", None),
+        ] {
+            let toks = r.token_facts(text, &crate::text::tokenize::tokenize(text));
+            let got = legal_form_end(&toks, 1).map(|e| join(&toks, 1, e));
+            assert_eq!(got.as_deref(), want, "{text}");
+        }
+    }
+}
