@@ -224,7 +224,7 @@ fn looks_adjectival(stem: &str, suf: &str) -> bool {
         || (suf != "e" && suf != "en")
         || matches!(
             stem,
-            "Weiß" | "Rot" | "Schwarz" | "Nah" | "Neu" | "Groß" | "Frei"
+            "Weiß" | "Rot" | "Schwarz" | "Nah" | "Neu" | "Groß" | "Frei" | "Jung" | "Alt"
         )
 }
 

@@ -54,6 +54,23 @@ mod tests {
     }
 
     #[test]
+    fn currencies_and_inflected_youth_organisations() {
+        // "US-Dollar" names a currency, not the country; "Jungen Union" is
+        // "Junge Union" inflected.
+        assert_eq!(
+            run(
+                &Gazetteer,
+                "Sie zahlte 12 Milliarden US-Dollar an die Jungen Union."
+            ),
+            pairs(&[("Jungen Union", "org")])
+        );
+        assert_eq!(
+            run(&Gazetteer, "Die US-Regierung und dpa-AFX."),
+            pairs(&[("US", "place"), ("dpa-AFX", "org")])
+        );
+    }
+
+    #[test]
     fn a_function_word_opening_a_sentence_is_not_a_place() {
         // "Weil" (a town) is also "weil" (because)
         assert_eq!(

@@ -8,6 +8,11 @@ use crate::recognize::data::{self, is_all_caps, Phrase, PhraseTable, Phrases};
 use crate::recognize::lexicon::{cand, strip_gen};
 use crate::recognize::{Cand, Recognizer, Tok};
 
+/// Currency names after a country's name: the compound names no place.
+const CURRENCIES: &[&str] = &[
+    "Dollar", "Dollars", "Pfund", "Franken", "Rubel", "Yuan", "Yen",
+];
+
 /// Pushes a candidate of `source` for every phrase of `table` in `toks`.
 pub(super) fn match_phrases(
     r: &Recognizer,
@@ -69,6 +74,9 @@ pub(super) fn match_phrases(
             let (head, rest) = (&t.text[..cut], &t.text[cut + 1..]);
             if !rest.chars().next().is_some_and(char::is_uppercase) {
                 continue; // "US-amerikanische": a derived adjective
+            }
+            if CURRENCIES.contains(&rest) {
+                continue; // "US-Dollar", "Hongkong-Dollar": a currency
             }
             if let Some(p) = table.single_word(head) {
                 // A place joined to a name is one place ("Allensbach-Hegne",
