@@ -4,8 +4,16 @@
 
 use super::{Context, TokenRule};
 use crate::model::EntityKind;
-use crate::recognize::lexicon::rule_cand;
-use crate::recognize::Cand;
+use crate::recognize::lexicon::{rule_cand, single_word, strip_gen};
+use crate::recognize::{Cand, Recognizer};
+
+/// A common noun that no gazetteer lists as a single-word name ("Spieler",
+/// not "Bayern" or "Union"): after the club's place it ends the name
+/// ("Eintracht Frankfurt Fans"), before it it is part of it ("ESV
+/// Lokomotive Zwickau").
+fn common_noun(r: &Recognizer, w: &str) -> bool {
+    r.d.common.contains(w) && single_word(&r.d.names, w).is_none()
+}
 
 const CLUB_PREFIXES: &[&str] = &[
     "FC",
@@ -44,13 +52,26 @@ impl TokenRule for Clubs {
         let t = &toks[i];
         if CLUB_PREFIXES.contains(&t.text) && !t.line_start || t.text == "FC" {
             let mut b = i + 1;
+            // Whether the name so far holds a place: "Eintracht Frankfurt".
+            let mut placed = false;
             while b < toks.len()
                 && b < i + 4
                 && !toks[b].line_start
-                && (toks[b].cap && !r.is_stop(toks[b].text)
+                && (toks[b].cap
+                    && !r.is_stop(toks[b].text)
+                    && !(placed && common_noun(r, toks[b].text))
                     || toks[b].text.len() == 2 && toks[b].text.bytes().all(|c| c.is_ascii_digit()))
             {
+                placed |= single_word(&r.d.names, toks[b].text)
+                    .is_some_and(|k| r.d.names.phrases[k as usize].kind == EntityKind::Place);
                 b += 1;
+                // A genitive ends the name: "Borussia Dortmunds Spieler".
+                if b > i + 1
+                    && strip_gen(toks[b - 1].text)
+                        .is_some_and(|s| single_word(&r.d.names, s).is_some())
+                {
+                    break;
+                }
             }
             if b > i + 1 {
                 let a = if i >= 2 && toks[i - 1].text == "." && toks[i - 2].text == "1" {
@@ -100,6 +121,26 @@ mod tests {
                 "Es siegte der TSV 1860 nicht, aber der SC Freiburg."
             ),
             pairs(&[("SC Freiburg", "org")])
+        );
+    }
+
+    #[test]
+    fn common_nouns_and_genitives_end_the_name() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &Clubs,
+                "Am Dienstag versammelten sich Borussia Dortmunds Spieler im Trainingslager."
+            ),
+            pairs(&[("Borussia Dortmunds", "org")])
+        );
+        assert_eq!(
+            run_in(&ORGS, &Clubs, "Die Eintracht Frankfurt Spieler jubelten."),
+            pairs(&[("Eintracht Frankfurt", "org")])
+        );
+        assert_eq!(
+            run_in(&ORGS, &Clubs, "Der ESV Lokomotive Zwickau spielte."),
+            pairs(&[("ESV Lokomotive Zwickau", "org")])
         );
     }
 

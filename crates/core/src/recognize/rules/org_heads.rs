@@ -67,9 +67,19 @@ impl TokenRule for OrgHeads {
             } else {
                 GENITIVE_HEADS
             };
-            if (heads.iter().any(|h| lower.ends_with(h)) || link != Some("für") && lower == "bund")
-                && toks.get(i + 2).is_some_and(|n| n.cap && !r.is_stop(n.text))
-            {
+            // The head also in the genitive: "des Bundes der Steuerzahler",
+            // "des Instituts für Krisenforschung", "des Verbandes der …".
+            let stems = [
+                Some(lower.as_str()),
+                lower.strip_suffix("es"),
+                lower.strip_suffix('s'),
+            ];
+            let is_head = |s: &str| {
+                heads.iter().any(|h| s.ends_with(h)) || link != Some("für") && s == "bund"
+            };
+            let stem = stems.iter().position(|s| s.is_some_and(is_head));
+            let field = toks.get(i + 2).is_some_and(|n| n.cap && !r.is_stop(n.text));
+            if let Some(stem) = stem.filter(|_| field) {
                 let mut b = i + 3;
                 loop {
                     if b < toks.len()
@@ -111,6 +121,12 @@ impl TokenRule for OrgHeads {
                 if a < i {
                     norm = nominative_adj(&norm);
                 }
+                // The head in the nominative: "Bund der …" for "Bundes der …".
+                let cut = [0, 2, 1][stem];
+                if cut > 0 {
+                    let at = norm.len() - join(toks, i, b).len() + t.text.len();
+                    norm.replace_range(at - cut..at, "");
+                }
                 out.push(cand(toks, a, b, EntityKind::Org, norm, Source::Rule));
             }
         }
@@ -139,6 +155,45 @@ mod tests {
             pairs(&[("Bund der Steuerzahler", "org")])
         );
         assert!(run_in(&ORGS, &OrgHeads, "Im Zentrum der Stadt").is_empty());
+        assert!(run_in(&ORGS, &OrgHeads, "Trotz des Zentrums der Stadt").is_empty());
+    }
+
+    #[test]
+    fn head_in_the_genitive() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Die Vorsitzende des Bundes der Strafvollzugsbediensteten Hessen sprach."
+            ),
+            pairs(&[("Bundes der Strafvollzugsbediensteten Hessen", "org")])
+        );
+        let got = super::super::testing::norms_in(
+            &ORGS,
+            &OrgHeads,
+            "Laut Sprechern des Verbandes der Automobilindustrie und des Instituts für Wirtschaft.",
+        );
+        let norms: Vec<&str> = got.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(
+            norms,
+            ["Verband der Automobilindustrie", "Institut für Wirtschaft"]
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Direktor des Krisennavigator-Instituts für Krisenforschung, ein Spin-Off."
+            ),
+            pairs(&[("Krisennavigator-Instituts für Krisenforschung", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Ein Sprecher des Verbandes der Automobilindustrie."
+            ),
+            pairs(&[("Verbandes der Automobilindustrie", "org")])
+        );
     }
 
     #[test]
