@@ -43,6 +43,7 @@ mod place_heads;
 mod place_orgs;
 mod roads;
 mod role_cues;
+mod saints;
 mod streets;
 mod surname_repeats;
 mod tagger;
@@ -162,6 +163,7 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &type_cues::TypeCues,
     &surname_repeats::SurnameRepeats,
     &tagger::Tagger,
+    &saints::Saints,
     &org_tails::OrgTails,
 ];
 
@@ -330,6 +332,7 @@ mod tests {
                 "type-cues",
                 "surname-repeats",
                 "tagger",
+                "saints",
                 "org-tails"
             ]
         );
