@@ -1,6 +1,8 @@
 //! Recognition on unseen news: the product (as `gazette entities` runs it)
-//! against the hand-annotated articles in `tests/unseen/` (the development
-//! set) and `tests/unseen-sealed/` (scored, never read for errors). See each
+//! against the hand-annotated articles in `tests/unseen/` and
+//! `tests/unseen-sealed/` (sealed until 2026-12-05, since then a second
+//! development set whose errors are read; a new sealed set is scored
+//! outside this repository's tests). See each
 //! folder's README for the conventions; `gazette eval --errors DIR` lists the
 //! errors behind these numbers.
 //!
@@ -55,12 +57,12 @@ fn development_set_keeps_its_scores() {
             table(&r, true)
         );
     };
-    floor("all", 0.82);
-    floor("PER", 0.85);
-    floor("LOC", 0.87);
-    floor("ORG", 0.75);
+    floor("all", 0.84);
+    floor("PER", 0.89);
+    floor("LOC", 0.86);
+    floor("ORG", 0.80);
     assert!(
-        r.all.precision() >= 0.84,
+        r.all.precision() >= 0.86,
         "precision {:.3}",
         r.all.precision()
     );
@@ -71,5 +73,7 @@ fn development_set_keeps_its_scores() {
 fn sealed_set_keeps_its_scores() {
     let r = report("tests/unseen-sealed");
     assert_eq!(r.documents, 20);
-    assert!(r.all.f1() >= 0.73, "F1 {:.3}", r.all.f1());
+    assert!(r.all.f1() >= 0.78, "F1 {:.3}", r.all.f1());
+    let org = r.per_kind["ORG"];
+    assert!(org.f1() >= 0.70, "ORG F1 {:.3}\n{}", org.f1(), table(&r, true));
 }
