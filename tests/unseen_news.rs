@@ -1,8 +1,8 @@
 //! Recognition on unseen news: the product (as `gazette entities` runs it)
 //! against the hand-annotated articles in `tests/unseen/` and
 //! `tests/unseen-sealed/` (sealed until 2026-12-05, since then a second
-//! development set whose errors are read; a new sealed set is scored
-//! outside this repository's tests). See each
+//! development set whose errors are read; the new sealed set
+//! `tests/unseen-fresh/` is only checked for its format here). See each
 //! folder's README for the conventions; `gazette eval --errors DIR` lists the
 //! errors behind these numbers.
 //!
