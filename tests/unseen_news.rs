@@ -75,5 +75,10 @@ fn sealed_set_keeps_its_scores() {
     assert_eq!(r.documents, 20);
     assert!(r.all.f1() >= 0.78, "F1 {:.3}", r.all.f1());
     let org = r.per_kind["ORG"];
-    assert!(org.f1() >= 0.70, "ORG F1 {:.3}\n{}", org.f1(), table(&r, true));
+    assert!(
+        org.f1() >= 0.70,
+        "ORG F1 {:.3}\n{}",
+        org.f1(),
+        table(&r, true)
+    );
 }
