@@ -80,6 +80,17 @@ enum Command {
     /// Evaluate the tagger on a GermEval/CoNLL file (exact spans, outer level), or the
     /// whole product on a folder of hand-annotated articles (`NN.txt` + `NN.gold`).
     Eval(gazette::cli::tagger::EvalArgs),
+    /// Analyse articles given as JSON lines on stdin (`{"path": …, "text": …}` or
+    /// `{"path": …, "base64": …}`) and write their rows (documents, mentions,
+    /// figures) as JSON lines on stdout: the editor's analysis, for batch jobs.
+    Analyze {
+        /// JSON lines in and out (the only format).
+        #[arg(long, required = true)]
+        jsonl: bool,
+        /// A knowledge base (`gazette.toml`) whose names the analysis uses.
+        #[arg(long)]
+        kb: Option<PathBuf>,
+    },
     /// Generate a reproducible synthetic news corpus for benchmarks.
     BenchCorpus {
         /// Number of articles.
@@ -156,6 +167,7 @@ fn main() -> ExitCode {
         Command::Train(a) => gazette::cli::tagger::train(a).map(|_| 0),
         Command::Tag(a) => gazette::cli::tagger::tag(a).map(|_| 0),
         Command::Eval(a) => gazette::cli::tagger::eval(a).map(|_| 0),
+        Command::Analyze { jsonl: _, kb } => gazette::cli::archive::analyze(kb.as_deref()),
         Command::BenchCorpus {
             articles,
             seed,

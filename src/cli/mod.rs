@@ -1,5 +1,6 @@
 //! Command-line front ends over the same core the language server uses.
 
+pub mod archive;
 pub mod check;
 pub mod entities;
 pub mod interchange;
