@@ -91,6 +91,9 @@ enum Command {
         #[arg(long)]
         kb: Option<PathBuf>,
     },
+    /// The shared archive on PostgreSQL.
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
     /// Generate a reproducible synthetic news corpus for benchmarks.
     BenchCorpus {
         /// Number of articles.
@@ -102,6 +105,22 @@ enum Command {
         /// Output folder.
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum ArchiveCommand {
+    /// Analyse a folder, link it as one corpus and replace the archive's
+    /// tables with it (bulk loads with COPY). The password comes from
+    /// PGPASSWORD or ~/.pgpass, as with libpq.
+    Build {
+        /// The folder of articles.
+        dir: PathBuf,
+        /// postgresql://user@host:port/database (no password here).
+        #[arg(long)]
+        database: String,
+    },
+    /// Print the archive's schema (tables, then `-- indexes` and the indexes).
+    Schema,
 }
 
 fn init_logging(to_stderr: bool) {
@@ -168,6 +187,17 @@ fn main() -> ExitCode {
         Command::Tag(a) => gazette::cli::tagger::tag(a).map(|_| 0),
         Command::Eval(a) => gazette::cli::tagger::eval(a).map(|_| 0),
         Command::Analyze { jsonl: _, kb } => gazette::cli::archive::analyze(kb.as_deref()),
+        Command::Archive(ArchiveCommand::Build { dir, database }) => {
+            gazette::cli::archive::build(&dir, &database)
+        }
+        Command::Archive(ArchiveCommand::Schema) => {
+            println!(
+                "{}\n-- indexes\n{}",
+                gazette_archive::load::schema_sql(),
+                gazette_archive::load::index_sql()
+            );
+            Ok(0)
+        }
         Command::BenchCorpus {
             articles,
             seed,

@@ -18,6 +18,9 @@ const EDGE_ONLY: &[&str] = &[
     "ls-types",
     "lsp-server",
     "clap",
+    // The archive's database clients (gazette-archive).
+    "postgres",
+    "tokio-postgres",
 ];
 
 fn dependencies(krate: &str) -> BTreeSet<String> {

@@ -4,4 +4,7 @@
 //! (`gazette archive build`), and the queries a language server makes.
 //! The core knows nothing of this crate or of any database.
 
+pub mod connect;
+pub mod load;
 pub mod rows;
+pub mod tables;
