@@ -6,5 +6,6 @@
 
 pub mod connect;
 pub mod load;
+pub mod query;
 pub mod rows;
 pub mod tables;

@@ -142,6 +142,8 @@ pub struct State {
     pub edit_generation: u64,
     /// The annotation store (`gazette.annotations.jsonl` at the root).
     pub store: StoreState,
+    /// The shared archive (`archive` setting), if any.
+    pub archive: Option<std::sync::Arc<gazette_archive::query::Archive>>,
 }
 
 /// The annotation store as the server knows it; the parsed annotations
@@ -180,6 +182,7 @@ impl State {
             cache_file: None,
             edit_generation: 0,
             store: StoreState::default(),
+            archive: None,
         }
     }
 

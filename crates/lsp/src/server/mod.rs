@@ -11,7 +11,9 @@
 //! | [`watch`] | files changing on disk |
 //! | [`kb`] | the knowledge base changing |
 //! | [`settings`] | the editor's settings |
+//! | [`archive`] | hover, references and symbols over a shared archive |
 
+mod archive;
 mod indexing;
 mod kb;
 mod notification;
@@ -223,10 +225,22 @@ impl LanguageServer for Backend {
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         notification::did_change_configuration(self, params)
     }
+    // With an archive, these wait for it (bounded) after the local answer.
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        archive::hover(self, params).await
+    }
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        archive::references(self, params).await
+    }
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        archive::workspace_symbol(self, params).await
+    }
     handlers! {
         prepare_rename(TextDocumentPositionParams) -> Option<PrepareRenameResponse> = request::prepare_rename;
         rename(RenameParams) -> Option<WorkspaceEdit> = request::rename;
-        symbol(WorkspaceSymbolParams) -> Option<WorkspaceSymbolResponse> = request::workspace_symbol;
         document_symbol(DocumentSymbolParams) -> Option<DocumentSymbolResponse> = request::document_symbol;
         semantic_tokens_full(SemanticTokensParams) -> Option<SemanticTokensResult> = request::semantic_tokens_full;
         semantic_tokens_range(SemanticTokensRangeParams) -> Option<SemanticTokensRangeResult> = request::semantic_tokens_range;
@@ -235,9 +249,7 @@ impl LanguageServer for Backend {
         completion(CompletionParams) -> Option<CompletionResponse> = request::completion;
         document_link(DocumentLinkParams) -> Option<Vec<DocumentLink>> = request::document_link;
         code_action(CodeActionParams) -> Option<CodeActionResponse> = request::code_action;
-        hover(HoverParams) -> Option<Hover> = request::hover;
         goto_definition(GotoDefinitionParams) -> Option<GotoDefinitionResponse> = request::definition;
-        references(ReferenceParams) -> Option<Vec<Location>> = request::references;
         document_highlight(DocumentHighlightParams) -> Option<Vec<DocumentHighlight>> = request::document_highlight;
     }
 }
@@ -283,7 +295,8 @@ impl transport::RawHandler for RawQueries {
     fn handles(&self, method: &str) -> bool {
         method == "textDocument/references" && {
             let s = self.state.read();
-            s.initialized && !s.shutdown
+            // With an archive, `LanguageServer::references` adds its part.
+            s.initialized && !s.shutdown && s.archive.is_none()
         }
     }
 

@@ -102,6 +102,7 @@ pub(super) fn apply_settings(state: &mut State, v: &Value) -> (Vec<String>, bool
         state.client_files.2 || v.get("maxFileSize").is_some_and(Value::is_u64),
     );
     apply_file_settings(state, v, &mut problems);
+    super::archive::apply_setting(state, v, &mut problems);
     let after = (
         state.config.include.clone(),
         state.config.exclude.clone(),
