@@ -166,7 +166,7 @@ def lsp_checks(args):
     roots = [corpus, local]
     positions = mention_positions(args.gazette, os.path.join(corpus, rel))
     check(len(positions) >= 3, f"{len(positions)} entities in {rel} to ask about")
-    same_refs = same_hover = 0
+    same_refs = same_hover = same_def = has_def = 0
     timings = []
     for ent, line, ch in positions:
         pos = {"line": line, "character": ch}
@@ -185,6 +185,12 @@ def lsp_checks(args):
             same_refs += 1
         else:
             print(f"  {ent}: {len(la)} references embedded, {len(lb)} over the archive")
+        tq = {"textDocument": {"uri": "file://" + os.path.join(corpus, rel)}, "position": pos}
+        da = embedded.request("textDocument/definition", tq).get("result")
+        db = remote.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": pos}).get("result")
+        has_def += db is not None
+        if da and db and locs([da], roots) == locs([db], roots):
+            same_def += 1
         ha = hover_text(embedded.request("textDocument/hover", {"textDocument": {"uri": "file://" + os.path.join(corpus, rel)}, "position": pos}))
         hb = hover_text(remote.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": pos}))
         ca = COUNTS.search(ha)
@@ -195,6 +201,10 @@ def lsp_checks(args):
             print(f"  {ent}: hover embedded {ca and ca.groups()}, archive {cb and cb.groups()} ({hb[-120:]!r})")
     check(same_refs == len(positions), f"references equal for {same_refs}/{len(positions)} entities")
     check(same_hover == len(positions), f"hover counts equal for {same_hover}/{len(positions)} entities")
+    check(has_def == len(positions), f"definitions answered for {has_def}/{len(positions)} entities")
+    # Not required to be equal: an entity whose first full-name mention
+    # comes after the local article's one-word mention is defined locally.
+    print(f"  definitions equal to the embedded ones for {same_def}/{len(positions)} entities")
     print(f"  archive references: max {max(timings) * 1000:.0f} ms")
 
     # Workspace symbols search the archive: an entity of another article.

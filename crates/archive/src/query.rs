@@ -175,6 +175,31 @@ impl Archive {
         Ok(rows.iter().map(|r| mention_at(r, 0)).collect())
     }
 
+    /// The defining mention of entity `entity_id` outside the articles
+    /// `except`: its first full-name mention under its own key in corpus
+    /// order (as `Corpus::definition_among`), else its first mention.
+    pub async fn definition(
+        &self,
+        entity_id: i64,
+        key: &str,
+        except: &[String],
+    ) -> anyhow::Result<Option<ArchiveMention>> {
+        let row = self
+            .run(async |c| {
+                c.query_opt(
+                    "SELECT d.path, m.start_line, m.start_col, m.end_line, m.end_col \
+                     FROM mentions m JOIN documents d ON d.doc_id = m.doc_id \
+                     WHERE m.entity_id = $1 AND d.path <> ALL($3) \
+                     ORDER BY NOT (m.link_key = $2 AND strpos(m.spelling, ' ') > 0), \
+                       m.doc_id, m.idx LIMIT 1",
+                    &[&entity_id, &key, &except],
+                )
+                .await
+            })
+            .await?;
+        Ok(row.map(|r| mention_at(&r, 0)))
+    }
+
     /// Entities whose name starts with `prefix` (case-insensitively), most
     /// mentioned first, at most `limit`, each with its first mention.
     pub async fn entities_by_prefix(

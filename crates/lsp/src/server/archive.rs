@@ -181,6 +181,55 @@ pub(super) async fn references(
     Ok(Some(out))
 }
 
+/// `textDocument/definition`: the archive's defining mention where it
+/// comes before the local one in corpus order (path order), else the
+/// local one.
+pub(super) async fn definition(
+    b: &Backend,
+    params: GotoDefinitionParams,
+) -> Result<Option<GotoDefinitionResponse>> {
+    let local = request::definition(b, params.clone())?;
+    let (archive, key, shadowed, local_rel) = {
+        let s = b.state.read();
+        let Some((archive, key)) = entity_at(&s, &params.text_document_position_params) else {
+            return Ok(local);
+        };
+        let local_rel = match (&local, s.root.as_deref()) {
+            (Some(GotoDefinitionResponse::Scalar(l)), Some(root)) => Some(
+                gazette_archive::tables::relative_path(root, &crate::convert::uri_to_path(&l.uri)),
+            ),
+            _ => None,
+        };
+        (archive, key, local_paths(&s), local_rel)
+    };
+    let shadowed: Vec<String> = shadowed.into_iter().collect();
+    let found = tokio::time::timeout(LIST_TIMEOUT, async {
+        let Some(e) = archive.entity(&key).await? else {
+            return Ok::<_, anyhow::Error>(None);
+        };
+        let Some(m) = archive.definition(e.entity_id, &key, &shadowed).await? else {
+            return Ok(None);
+        };
+        let root = mounted_root(&archive).await;
+        Ok(Some((
+            m.path.clone(),
+            archive_location(root.as_deref(), &m),
+        )))
+    })
+    .await;
+    match found {
+        Ok(Ok(Some((path, Some(loc))))) if local_rel.as_ref().is_none_or(|l| path < *l) => {
+            Ok(Some(GotoDefinitionResponse::Scalar(loc)))
+        }
+        Ok(Err(e)) => {
+            tracing::warn!("archive unavailable for definition: {e}");
+            Ok(local)
+        }
+        Err(_) => Ok(local),
+        _ => Ok(local),
+    }
+}
+
 /// `workspace/symbol`: the local entities, then the archive's others.
 pub(super) async fn workspace_symbol(
     b: &Backend,

@@ -229,6 +229,12 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         archive::hover(self, params).await
     }
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        archive::definition(self, params).await
+    }
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         archive::references(self, params).await
     }
@@ -249,7 +255,6 @@ impl LanguageServer for Backend {
         completion(CompletionParams) -> Option<CompletionResponse> = request::completion;
         document_link(DocumentLinkParams) -> Option<Vec<DocumentLink>> = request::document_link;
         code_action(CodeActionParams) -> Option<CodeActionResponse> = request::code_action;
-        goto_definition(GotoDefinitionParams) -> Option<GotoDefinitionResponse> = request::definition;
         document_highlight(DocumentHighlightParams) -> Option<Vec<DocumentHighlight>> = request::document_highlight;
     }
 }
