@@ -163,19 +163,22 @@ def main():
     root = args.input.rstrip("/")
     nparts = args.partitions or 4 * sc.defaultParallelism
 
-    # Articles: every *.txt / *.md below INPUT (as the editor's default
-    # include), named by their path below INPUT as Hadoop qualifies it.
+    # Articles: every *.txt / *.md below INPUT, named by their path below
+    # INPUT as Hadoop qualifies it.
     jvm = sc._jvm
     hroot = jvm.org.apache.hadoop.fs.Path(root)
     fs = hroot.getFileSystem(sc._jsc.hadoopConfiguration())
     prefix = fs.makeQualified(hroot).toString().rstrip("/") + "/"
-    # Whole files, many to a split (binaryFiles), the folder walked
-    # recursively; the extension filter is the editor's default include.
-    sc._jsc.hadoopConfiguration().set(
-        "mapreduce.input.fileinputformat.input.dir.recursive", "true"
-    )
-    articles = sc.binaryFiles(root, minPartitions=nparts).filter(
-        lambda a: a[0].endswith((".txt", ".md"))
+    # Whole files, packed into splits by size (the binaryFile source: unlike
+    # binaryFiles, it does not re-read a split's list of files per file),
+    # the folder walked recursively, the editor's default include.
+    articles = (
+        spark.read.format("binaryFile")
+        .option("pathGlobFilter", "*.{txt,md}")
+        .option("recursiveFileLookup", "true")
+        .load(root)
+        .select("path", "content")
+        .rdd.map(lambda r: (r.path, bytes(r.content)))
     )
 
     def bare(u):
