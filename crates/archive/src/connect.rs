@@ -48,7 +48,11 @@ fn pgpass_file() -> Option<PathBuf> {
 }
 
 fn pgpass_password(cfg: &Config) -> Option<String> {
-    let text = std::fs::read_to_string(pgpass_file()?).ok()?;
+    // Through the one reader of outside files: a regular file only, and
+    // at most 1 MiB (a pgpass file is a few lines; a FIFO or a huge file
+    // named by PGPASSFILE must not block or exhaust the server).
+    let file = gazette_core::workspace::read_file(&pgpass_file()?, 1 << 20, None).ok()?;
+    let text = String::from_utf8(file.bytes).ok()?;
     // As libpq: a socket folder matches its path, and the default
     // folder (or no host at all) also "localhost".
     let hosts: Vec<String> = match cfg.get_hosts().first() {
