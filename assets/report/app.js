@@ -10,15 +10,8 @@
   var COLORS = { person: "#d1495b", place: "#2e86ab", org: "#edae49", other: "#66a182" };
   var KINDS = ["person", "place", "org", "other"];
 
-  function el(tag, text, cls) {
-    var e = document.createElement(tag);
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    if (cls) e.className = cls;
-    return e;
-  }
-  function clear(e) {
-    while (e.firstChild) e.removeChild(e.firstChild);
-  }
+  var el = gazettePanels.el;
+  var clear = gazettePanels.clear;
   function $(id) {
     return document.getElementById(id);
   }
@@ -232,89 +225,13 @@
 
   var plot = null;
   function drawTimeline(f) {
-    var table = $("timeline-table");
-    clear(table);
-    if (plot) {
-      plot.destroy();
-      plot = null;
-    }
-    var idx = [];
-    for (var b = f.from; b <= f.to; b++) idx.push(b);
-    var undatedNote = map.articles - map.dated;
-    $("timeline-note").textContent =
-      (map.granularity === "month" ? "Per month. " : "Per day. ") +
-      (undatedNote ? undatedNote + " undated articles are not on the timeline." : "");
-    var head = el("tr");
-    head.appendChild(el("th", "date"));
-    selected.forEach(function (i) { head.appendChild(el("th", map.nodes[i].name)); });
-    table.appendChild(head);
-    var cols = selected.map(function (i) {
-      var per = {};
-      map.nodes[i].series.forEach(function (s) { per[s[0]] = s[1]; });
-      return idx.map(function (b) { return per[b] || 0; });
-    });
-    idx.forEach(function (b, r) {
-      var tr = el("tr");
-      tr.appendChild(el("td", map.buckets[b]));
-      cols.forEach(function (c) { tr.appendChild(el("td", c[r])); });
-      table.appendChild(tr);
-    });
-    if (!idx.length || typeof uPlot === "undefined") return;
-    var xs = idx.map(function (b) {
-      var s = map.buckets[b];
-      return Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, s.length > 7 ? Number(s.slice(8, 10)) : 1) / 1000;
-    });
-    var palette = ["#d1495b", "#2e86ab", "#edae49", "#66a182", "#8d6a9f", "#00798c"];
-    var series = [{}].concat(selected.map(function (i, k) {
-      return { label: map.nodes[i].name, stroke: palette[k % palette.length], width: 2, points: { show: true } };
-    }));
-    // The window's width, not the panel's: measuring the panel would lay
-    // out the whole page first (a second on a large report).
-    var width = Math.max(320, window.innerWidth - 80);
-    plot = new uPlot({ width: width, height: 220, series: series, scales: { x: { time: true } } },
-      [xs].concat(cols), $("timeline"));
+    plot = gazettePanels.timeline(map, selected, f.from, f.to, { per: "Per", height: 220, margin: 80 }, plot);
   }
 
   // Figure groups drawn at first; the others behind a button.
   var FIGURES_SHOWN = 30;
   function drawFigures(all) {
-    var box = $("figures");
-    clear(box);
-    if (!map.figures.length) {
-      box.appendChild(el("p", "No quantity is stated in more than one place.", "muted"));
-      return;
-    }
-    var shown = all ? map.figures : map.figures.slice(0, FIGURES_SHOWN);
-    shown.forEach(function (t) {
-      var g = el("div", null, "fig-group");
-      g.dataset.key = t.key;
-      var h = el("h3", t.label + " — " + t.statements + " statements in " + t.articles + " articles ");
-      h.appendChild(el("span", t.disagree ? "(values disagree) " + t.key : t.key, "key"));
-      g.appendChild(h);
-      t.values.forEach(function (v) {
-        var row = el("div", null, "fig-value" + (v.disagrees ? " disagrees" : ""));
-        row.appendChild(el("strong", v.value));
-        row.appendChild(document.createTextNode(" in " + v.articles + (v.articles === 1 ? " article" : " articles")));
-        if (v.disagrees) row.appendChild(el("span", "disagrees", "badge"));
-        var ul = el("ul");
-        v.statements.forEach(function (s) {
-          ul.appendChild(el("li", (s.date || "undated") + " · " + s.path + ": „" + s.text + "“"));
-        });
-        if (v.articles > v.statements.length) {
-          ul.appendChild(el("li", "… and " + (v.articles - v.statements.length) + " more articles", "muted"));
-        }
-        row.appendChild(ul);
-        g.appendChild(row);
-      });
-      if (t.values_left_out) g.appendChild(el("p", "… and " + t.values_left_out + " other values", "muted"));
-      box.appendChild(g);
-    });
-    if (shown.length < map.figures.length) {
-      var more = el("button", "Show all " + map.figures.length + " groups");
-      more.id = "figures-all";
-      more.addEventListener("click", function () { drawFigures(true); });
-      box.appendChild(more);
-    }
+    gazettePanels.figures(map, FIGURES_SHOWN, all);
   }
 
   ["date-from", "date-to", "undated", "min-count", "top-n"].forEach(function (id) {

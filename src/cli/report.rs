@@ -28,6 +28,8 @@ const STYLE: &str = concat!(
 );
 const CYTOSCAPE: &str = include_str!("../../assets/report/vendor/cytoscape.min.js");
 const UPLOT: &str = include_str!("../../assets/report/vendor/uPlot.iife.min.js");
+/// The timeline and figure panels, shared with the VS Code webview.
+const PANELS: &str = include_str!("../../assets/report/panels.js");
 const APP: &str = include_str!("../../assets/report/app.js");
 
 #[derive(clap::Args)]
@@ -136,10 +138,11 @@ pub fn render(corpus: &str, map: &CorpusMap, top_n: usize) -> String {
         map,
     });
     let csp = format!(
-        "default-src 'none'; script-src {} {} {}; style-src {}; img-src data: blob:; \
+        "default-src 'none'; script-src {} {} {} {}; style-src {}; img-src data: blob:; \
          connect-src 'none'; font-src 'none'; base-uri 'none'; form-action 'none'",
         csp_hash(CYTOSCAPE),
         csp_hash(UPLOT),
+        csp_hash(PANELS),
         csp_hash(APP),
         csp_hash(STYLE)
     );
@@ -161,6 +164,7 @@ pub fn render(corpus: &str, map: &CorpusMap, top_n: usize) -> String {
             "DATA" => out.push_str(&data),
             "CYTOSCAPE" => out.push_str(CYTOSCAPE),
             "UPLOT" => out.push_str(UPLOT),
+            "PANELS" => out.push_str(PANELS),
             "APP" => out.push_str(APP),
             other => panic!("unknown placeholder {other}"),
         }

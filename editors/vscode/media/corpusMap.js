@@ -14,15 +14,8 @@
   let selected = [];
   let plot = null;
 
-  function el(tag, text, cls) {
-    const e = document.createElement(tag);
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    if (cls) e.className = cls;
-    return e;
-  }
-  function clear(e) {
-    while (e.firstChild) e.removeChild(e.firstChild);
-  }
+  const el = gazettePanels.el;
+  const clear = gazettePanels.clear;
 
   const boxes = {};
   for (const k of KINDS) {
@@ -81,86 +74,13 @@
   // Mentions per article date of the selected entities: a uPlot chart and
   // the same numbers as a table (readable without the chart).
   function drawTimeline() {
-    const table = $("timeline-table");
-    clear(table);
-    if (plot) {
-      plot.destroy();
-      plot = null;
-    }
-    const undated = map.articles - map.dated;
-    $("timeline-note").textContent =
-      (map.granularity === "month" ? "Mentions per month. " : "Mentions per day. ") +
-      (undated ? undated + " undated articles are not on the timeline." : "");
-    const idx = map.buckets.map((_, b) => b);
-    const head = el("tr");
-    head.appendChild(el("th", "date"));
-    for (const i of selected) head.appendChild(el("th", map.nodes[i].name));
-    table.appendChild(head);
-    const cols = selected.map((i) => {
-      const per = {};
-      for (const s of map.nodes[i].series) per[s[0]] = s[1];
-      return idx.map((b) => per[b] || 0);
-    });
-    idx.forEach((b, r) => {
-      const tr = el("tr");
-      tr.appendChild(el("td", map.buckets[b]));
-      for (const c of cols) tr.appendChild(el("td", c[r]));
-      table.appendChild(tr);
-    });
-    if (!idx.length || typeof uPlot === "undefined") return;
-    const xs = idx.map((b) => {
-      const d = map.buckets[b];
-      return Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, d.length > 7 ? Number(d.slice(8, 10)) : 1) / 1000;
-    });
-    const palette = ["#d1495b", "#2e86ab", "#edae49", "#66a182", "#8d6a9f", "#00798c"];
-    const series = [{}].concat(selected.map((i, k) => ({
-      label: map.nodes[i].name, stroke: palette[k % palette.length], width: 2, points: { show: true },
-    })));
-    const width = Math.max(320, window.innerWidth - 60);
-    plot = new uPlot({ width, height: 200, series, scales: { x: { time: true } } }, [xs].concat(cols), $("timeline"));
+    plot = gazettePanels.timeline(map, selected, 0, map.buckets.length - 1, { per: "Mentions per", height: 200, margin: 60 }, plot);
   }
 
-  // Quantities stated in several places, the disagreeing values marked;
-  // the first groups at once, the others behind a button.
+  // Quantities stated in several places, the disagreeing values marked.
   const FIGURES_SHOWN = 20;
   function drawFigures(all) {
-    const box = $("figures");
-    clear(box);
-    if (!map.figures.length) {
-      box.appendChild(el("p", "No quantity is stated in more than one place.", "muted"));
-      return;
-    }
-    const shown = all ? map.figures : map.figures.slice(0, FIGURES_SHOWN);
-    for (const t of shown) {
-      const g = el("div", null, "fig-group");
-      g.dataset.key = t.key;
-      const h = el("h3", t.label + " — " + t.statements + " statements in " + t.articles + " articles ");
-      h.appendChild(el("span", t.disagree ? "(values disagree) " + t.key : t.key, "key"));
-      g.appendChild(h);
-      for (const v of t.values) {
-        const row = el("div", null, "fig-value" + (v.disagrees ? " disagrees" : ""));
-        row.appendChild(el("strong", v.value));
-        row.appendChild(document.createTextNode(" in " + v.articles + (v.articles === 1 ? " article" : " articles")));
-        if (v.disagrees) row.appendChild(el("span", "disagrees", "badge"));
-        const ul = el("ul");
-        for (const s of v.statements) {
-          ul.appendChild(el("li", (s.date || "undated") + " · " + s.path + ": „" + s.text + "“"));
-        }
-        if (v.articles > v.statements.length) {
-          ul.appendChild(el("li", "… and " + (v.articles - v.statements.length) + " more articles", "muted"));
-        }
-        row.appendChild(ul);
-        g.appendChild(row);
-      }
-      if (t.values_left_out) g.appendChild(el("p", "… and " + t.values_left_out + " other values", "muted"));
-      box.appendChild(g);
-    }
-    if (shown.length < map.figures.length) {
-      const more = el("button", "Show all " + map.figures.length + " groups");
-      more.id = "figures-all";
-      more.addEventListener("click", () => drawFigures(true));
-      box.appendChild(more);
-    }
+    gazettePanels.figures(map, FIGURES_SHOWN, all);
   }
 
   function select(i) {

@@ -548,7 +548,7 @@ function showCorpusMap(context: vscode.ExtensionContext): void {
   panel.webview.html = webviewHtml({
     cspSource: panel.webview.cspSource,
     nonce,
-    scripts: [asset("vendor", "cytoscape.min.js"), asset("vendor", "uPlot.iife.min.js"), asset("corpusMap.js")],
+    scripts: [asset("vendor", "cytoscape.min.js"), asset("vendor", "uPlot.iife.min.js"), asset("vendor", "panels.js"), asset("corpusMap.js")],
     styles: [asset("corpusMap.css"), asset("vendor", "uPlot.min.css")],
   });
   panel.webview.onDidReceiveMessage((m) => void controller.onMessage(m), undefined, context.subscriptions);
