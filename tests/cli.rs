@@ -323,7 +323,8 @@ fn report_of_the_seeds_is_one_self_contained_page() {
         let outside_libs = page.split("<script>").next().unwrap();
         assert!(!outside_libs.contains(remote), "{remote} in the page head");
     }
-    assert_eq!(page.matches("<script").count(), 4);
+    // The data block, then cytoscape, uPlot, the shared panels and the app.
+    assert_eq!(page.matches("<script").count(), 5);
     let csp = page
         .split(r#"http-equiv="Content-Security-Policy" content=""#)
         .nth(1)
@@ -337,6 +338,8 @@ fn report_of_the_seeds_is_one_self_contained_page() {
         csp.contains("connect-src 'none'") && !csp.contains("unsafe"),
         "{csp}"
     );
+    // Every script that runs, and the style, has its hash in the policy.
+    assert_eq!(csp.matches("'sha256-").count(), 5, "{csp}");
     let names: Vec<&str> = data["map"]["nodes"]
         .as_array()
         .unwrap()

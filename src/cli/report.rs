@@ -220,8 +220,13 @@ fn html_text(s: &str) -> String {
 
 /// The scripts the report inlines.
 #[cfg(test)]
-fn vendored() -> [(&'static str, &'static str); 3] {
-    [("cytoscape", CYTOSCAPE), ("uplot", UPLOT), ("app", APP)]
+fn vendored() -> [(&'static str, &'static str); 4] {
+    [
+        ("cytoscape", CYTOSCAPE),
+        ("uplot", UPLOT),
+        ("panels", PANELS),
+        ("app", APP),
+    ]
 }
 
 #[cfg(test)]
