@@ -152,7 +152,13 @@ export function expectations({
  * second as a person with the command `gazette: Annotate as person`; the
  * hover then says what the server's card says of an annotated mention:
  * `annotated here as <kind>` (`EntityKind::as_str`: `org`, `person`).
- * A string (why not) when the corpus has no such place. */
+ * Mentions that end within the first `NEAR_START` columns come first:
+ * the editor does not wrap, and a hover on a word half past the right
+ * edge of the view does not open. A string (why not) when the corpus has
+ * no such place. */
+export const NEAR_START = 80;
+const farFromStart = (m) => (m.character + m.text.length > NEAR_START ? 1 : 0);
+
 export function annotationTarget(entities, avoid) {
   const key = (m) => `${path.resolve(m.path)}:${m.line}`;
   const busy = new Set(avoid.filter(Boolean).map(key));
@@ -162,7 +168,7 @@ export function annotationTarget(entities, avoid) {
       const ms = e.mentions
         .filter((m) => isArticle(m.path) && m.text === e.name && !busy.has(key(m)))
         .map((m) => ({ ...m, path: path.resolve(m.path) }))
-        .sort(byCorpusOrder);
+        .sort((a, b) => farFromStart(a) - farFromStart(b) || byCorpusOrder(a, b));
       const first = ms[0];
       const second =
         ms.find((m) => first && m.path !== first.path) ?? ms.find((m) => first && m.line !== first.line);

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 
-import { annotationTarget, expectations, listArticles, parseCheckLine } from "./expect.mjs";
+import { NEAR_START, annotationTarget, expectations, listArticles, parseCheckLine } from "./expect.mjs";
 
 test("check lines are parsed into path, position, code and message", () => {
   assert.deepEqual(
@@ -196,4 +196,23 @@ test("the annotation scenario takes the place named in the most articles, off th
     { path: path.join(dir, "a.txt"), line: 3 },
   ]);
   assert.match(none, /no place is named twice/);
+});
+
+test("the annotation scenario prefers mentions near the start of their line", (t) => {
+  const dir = corpus(t, { "a.txt": "", "b.txt": "" });
+  const m = (file, text, line, character) => mention(dir, file, text, line, character);
+  const far = NEAR_START; // ends past the column limit
+  const entities = [
+    {
+      name: "Brüssel",
+      kind: "place",
+      mentions: [m("a.txt", "Brüssel", 0, far), m("a.txt", "Brüssel", 5, 2), m("b.txt", "Brüssel", 1, far), m("b.txt", "Brüssel", 3, 40)],
+    },
+  ];
+  const a = annotationTarget(entities, []);
+  assert.deepEqual([path.basename(a.first.path), a.first.line], ["a.txt", 5]);
+  assert.deepEqual([path.basename(a.second.path), a.second.line], ["b.txt", 3]);
+  // Far mentions still serve when there is nothing else.
+  const only = annotationTarget([{ ...entities[0], mentions: [entities[0].mentions[0], entities[0].mentions[2]] }], []);
+  assert.deepEqual([only.first.line, only.second.line], [0, 1]);
 });
