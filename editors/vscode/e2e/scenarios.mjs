@@ -434,15 +434,12 @@ async function main() {
       await goTo(from.line + 1, from.character + 1);
       await command("References: Find All References");
       const summary = exp.referenceSummary;
-      const t = await until(`references view says "${summary}"`, async () => {
+      // The summary line is drawn before the tree's rows: wait for both.
+      const files = exp.referenceFiles.map((f) => path.basename(f));
+      await until(`references view says "${summary}" and lists ${files.join(", ")}`, async () => {
         const s = await textOf(".part.sidebar");
-        return [s.includes(summary), s || "(empty)"];
+        return [s.includes(summary) && files.every((f) => s.includes(f)), s || "(empty)"];
       });
-      for (const f of exp.referenceFiles) {
-        if (!t.includes(path.basename(f))) {
-          throw new Error(`references view does not list ${path.basename(f)}: ${t}`);
-        }
-      }
     });
 
 
