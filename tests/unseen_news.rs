@@ -1,8 +1,9 @@
 //! Recognition on unseen news: the product (as `gazette entities` runs it)
 //! against the hand-annotated articles in `tests/unseen/` and
 //! `tests/unseen-sealed/` (sealed until 2026-12-05, since then a second
-//! development set whose errors are read; the new sealed set
-//! `tests/unseen-fresh/` is only checked for its format here). See each
+//! development set whose errors are read) and `tests/unseen-fresh/` (the
+//! sealed set: scored, its errors never read, the model never trained on
+//! it). See each
 //! folder's README for the conventions; `gazette eval --errors DIR` lists the
 //! errors behind these numbers.
 //!
@@ -73,12 +74,32 @@ fn development_set_keeps_its_scores() {
 fn sealed_set_keeps_its_scores() {
     let r = report("tests/unseen-sealed");
     assert_eq!(r.documents, 20);
-    assert!(r.all.f1() >= 0.78, "F1 {:.3}", r.all.f1());
+    assert!(r.all.f1() >= 0.79, "F1 {:.3}", r.all.f1());
     let org = r.per_kind["ORG"];
     assert!(
-        org.f1() >= 0.70,
+        org.f1() >= 0.71,
         "ORG F1 {:.3}\n{}",
         org.f1(),
         table(&r, true)
     );
+}
+
+/// The sealed set: measured 0.825 (P 0.852, ORG 0.725) with the model
+/// trained without its documents (2026-12-05); the floors keep a margin.
+#[test]
+fn fresh_set_keeps_its_scores() {
+    let r = report("tests/unseen-fresh");
+    assert_eq!(r.documents, 25);
+    let check = |what: &str, got: f64, floor: f64| {
+        assert!(
+            got >= floor,
+            "{what} {got:.3} fell below {floor:.3}\n{}",
+            table(&r, true)
+        );
+    };
+    check("F1", r.all.f1(), 0.80);
+    check("precision", r.all.precision(), 0.83);
+    check("LOC F1", r.per_kind["LOC"].f1(), 0.86);
+    check("ORG F1", r.per_kind["ORG"].f1(), 0.69);
+    assert!(r.merges <= 1, "{} wrong merges", r.merges);
 }

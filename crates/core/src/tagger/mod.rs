@@ -381,7 +381,7 @@ mod tests {
     /// against regressions. The split is small (389 entities): judge
     /// training changes by the 5-fold cross-validation mean
     /// (`gazette train --folds 5`, see data/model/README.md), not by this.
-    const RECORDED_VALIDATION_F1: f64 = 0.7662;
+    const RECORDED_VALIDATION_F1: f64 = 0.7676;
 
     #[test]
     fn validation_f1_does_not_regress() {
