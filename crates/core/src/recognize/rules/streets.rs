@@ -1,5 +1,6 @@
-//! Street names: "Schwanitzstraße", "Mozartgasse" (a name before a street
-//! word; not a common compound like "Hauptstraße"). A sub-rule of the
+//! Street names: "Schwanitzstraße", "Mozartgasse", "Alexanderplatz" (a name
+//! before a street word; not a common compound like "Hauptstraße",
+//! "Marktplatz" or "Staudamm"). A sub-rule of the
 //! persons scan (see `rules/mod.rs`): a first name claims its tokens first.
 
 use super::{Context, TokenRule};
@@ -39,7 +40,7 @@ impl TokenRule for Streets {
 /// Street names: "Schwanitzstraße", "Alexanderplatz".
 /// Returns the part before the street word ("Schwanitz").
 fn street_like(w: &str) -> Option<&str> {
-    ["straße", "strasse", "gasse", "allee", "chaussee"]
+    ["straße", "strasse", "gasse", "allee", "chaussee", "platz", "damm"]
         .iter()
         .find_map(|s| {
             let stem = w.strip_suffix(s)?.trim_end_matches('-');
@@ -74,6 +75,24 @@ mod tests {
         )
         .is_empty());
         assert!(run_in(&PERSONS, &Streets, "Schwanitzstraße ist gesperrt.").is_empty());
+    }
+
+    #[test]
+    fn named_squares_and_embankments() {
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &Streets,
+                "Demo am Alexanderplatz, dann zum Schiffbauerdamm."
+            ),
+            pairs(&[("Alexanderplatz", "place"), ("Schiffbauerdamm", "place")])
+        );
+        assert!(run_in(
+            &PERSONS,
+            &Streets,
+            "Der Marktplatz, der Arbeitsplatz, der Parkplatz und der Staudamm."
+        )
+        .is_empty());
     }
 
     #[test]
