@@ -14,6 +14,7 @@
 //!    name without its legal form ("German Pellets" after "German Pellets
 //!    GmbH"). Single common words ("Union", "Bahn") are not spread.
 
+use super::lexicon::single_word;
 use super::Recognizer;
 use crate::linking::{link_key, without_legal_form};
 use crate::model::{EntityKind, FoundName, Source, Span, Sym};
@@ -64,7 +65,8 @@ impl Recognizer {
             if open != "(" || close != ")" || m.kind == EntityKind::Person {
                 continue;
             }
-            if acronym_of(acr, &text[m.span.range()]) {
+            let long = &text[m.span.range()];
+            if acronym_of(acr, long) || self.foreign_acronym(acr, long, m.kind) {
                 acronyms.insert(acr, (m.kind, m.norm));
             }
         }
@@ -241,6 +243,23 @@ impl Recognizer {
     }
 }
 
+impl Recognizer {
+    /// An organisation's acronym in brackets that does not spell its German
+    /// name: "Internationale Atomenergiebehörde (IAEA)", "Gewerkschaft der
+    /// Staatsbediensteten Griechenlands (ADEDY)", "Ärzte ohne Grenzen
+    /// (MSF)". Taken for a name of two or more words when the acronym is in
+    /// capitals (3 to 6 letters) and not itself a known name ("Koalition
+    /// aus Union und SPD (CDU)" is not a definition).
+    fn foreign_acronym(&self, acr: &str, long: &str, kind: EntityKind) -> bool {
+        let n = acr.chars().count();
+        kind == EntityKind::Org
+            && (3..=6).contains(&n)
+            && acr.chars().all(|c| c.is_uppercase())
+            && long.split_whitespace().count() >= 2
+            && single_word(&self.d.names, acr).is_none()
+    }
+}
+
 /// Whether `acr` abbreviates `long`: its letters, in order, are initials of
 /// the long form's words or capitals inside them ("KfW" = "Kreditanstalt für
 /// Wiederaufbau", "BAMF" = "Bundesamt für Migration und Flüchtlinge").
@@ -348,6 +367,26 @@ mod tests {
         assert!(
             bamf.iter()
                 .all(|m| m.1 == "org" && m.2 == "Bundesamt für Migration und Flüchtlinge"),
+            "{ms:?}"
+        );
+    }
+
+    #[test]
+    fn a_foreign_acronym_in_brackets_links_to_the_org() {
+        let t = "Dem Streik der Gewerkschaft der Staatsbediensteten Griechenlands (ADEDY) \
+                 folgten viele. Die ADEDY will weiter streiken.";
+        let ms = show(t);
+        let adedy: Vec<_> = ms.iter().filter(|m| m.0 == "ADEDY").collect();
+        assert_eq!(adedy.len(), 2, "{ms:?}");
+        assert!(
+            adedy.iter().all(|m| m.1 == "org"
+                && m.2 == "Gewerkschaft der Staatsbediensteten Griechenlands"),
+            "{ms:?}"
+        );
+        // A known name in brackets is not a definition.
+        let ms = show("Die Landesregierung Hessen (CDU) beschloss es. Die CDU jubelte.");
+        assert!(
+            ms.iter().filter(|m| m.0 == "CDU").all(|m| m.2 == "CDU"),
             "{ms:?}"
         );
     }
