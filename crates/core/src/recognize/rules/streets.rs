@@ -40,12 +40,14 @@ impl TokenRule for Streets {
 /// Street names: "Schwanitzstraße", "Alexanderplatz".
 /// Returns the part before the street word ("Schwanitz").
 fn street_like(w: &str) -> Option<&str> {
-    ["straße", "strasse", "gasse", "allee", "chaussee", "platz", "damm"]
-        .iter()
-        .find_map(|s| {
-            let stem = w.strip_suffix(s)?.trim_end_matches('-');
-            (stem.chars().count() > 2).then_some(stem)
-        })
+    [
+        "straße", "strasse", "gasse", "allee", "chaussee", "platz", "damm",
+    ]
+    .iter()
+    .find_map(|s| {
+        let stem = w.strip_suffix(s)?.trim_end_matches('-');
+        (stem.chars().count() > 2).then_some(stem)
+    })
 }
 
 #[cfg(test)]
