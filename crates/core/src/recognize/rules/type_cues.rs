@@ -49,6 +49,7 @@ const ORG_TYPES: &[&str] = &[
     "muttergesellschaft",
     "kanzlei",
     "portal",
+    "blog",
     "nachrichtenagentur",
     "fußballclub",
     "fussballclub",
@@ -166,7 +167,9 @@ impl Rule for TypeCues {
                 && !toks[b].caps
                 && !r.is_stop(toks[b].text)
                 && r.role_of(toks[b].text).is_none()
-                && type_kind(toks[b].text).is_none()
+                // Another type noun ends the name, a name that merely ends
+                // like one does not ("Wincor Nixdorf": -dorf).
+                && (type_kind(toks[b].text).is_none() || !r.is_common(toks[b].text))
                 && (b == a || !r.d.common.contains(toks[b].text))
             {
                 b += 1;
@@ -210,6 +213,26 @@ mod tests {
         assert_eq!(
             run(&TypeCues, "Hurrikan Alex zieht nach Norden."),
             [("Alex".to_string(), "other")]
+        );
+    }
+
+    #[test]
+    fn names_that_end_like_a_type_noun() {
+        assert_eq!(
+            run(
+                &TypeCues,
+                "Der Automaten-Hersteller Wincor Nixdorf wird übernommen."
+            ),
+            [("Wincor Nixdorf".to_string(), "org")]
+        );
+        assert_eq!(
+            run(&TypeCues, "Auch der Tech-Blog Recode berichtete."),
+            [("Recode".to_string(), "org")]
+        );
+        // A type noun still ends the name: "die Firma Lidl Stadt" is no name.
+        assert_eq!(
+            run(&TypeCues, "Der Konzern Bosch Stadt plant."),
+            [("Bosch".to_string(), "org")]
         );
     }
 
