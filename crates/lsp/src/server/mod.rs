@@ -284,10 +284,13 @@ where
         .custom_method("gazette/entities", Backend::entities)
         .custom_method("gazette/graph", Backend::graph)
         .finish();
+    let state = service.inner().state.clone();
     let raw = Arc::new(RawQueries {
-        state: service.inner().state.clone(),
+        state: state.clone(),
     });
-    transport::serve(input, output, service, socket, raw).await
+    transport::serve(input, output, service, socket, raw).await;
+    let shutdown = state.read().shutdown;
+    shutdown
 }
 
 /// Requests whose results can be huge, answered as JSON bytes: the
@@ -305,7 +308,20 @@ impl transport::RawHandler for RawQueries {
         }
     }
 
-    fn handle(&self, params: Value, partial: &transport::Partial) -> Result<Vec<Vec<u8>>> {
-        request::references_json(&self.state, params, partial)
+    fn handle(&self, params: Value, reply: transport::Reply) {
+        // Off the runtime's worker (which hands its other tasks to a new
+        // one): the writer keeps writing partial results meanwhile.
+        let answer = || {
+            let answer = || request::references_json(&self.state, params, &reply);
+            request::guarded("textDocument/references", answer).and_then(|r| r)
+        };
+        let answer = match tokio::runtime::Handle::current().runtime_flavor() {
+            tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(answer),
+            _ => answer(),
+        };
+        match answer {
+            Ok(json) => reply.result(json),
+            Err(e) => reply.error(e),
+        }
     }
 }

@@ -6,7 +6,7 @@
 use super::{to_proto, Backend, EntitiesParams, GraphParams};
 use crate::convert::{self, uri_to_path};
 use crate::state::State;
-use crate::transport::Partial;
+use crate::transport::{internal_error, Reply};
 use gazette_core::corpus::DocId;
 use gazette_core::model::Span;
 use gazette_ide::TextSource;
@@ -25,16 +25,7 @@ pub(super) struct FilePosition {
 /// Runs a query, turning a panic into a JSON-RPC internal error instead of
 /// taking the server down.
 pub(super) fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
-    match std::panic::catch_unwind(AssertUnwindSafe(f)) {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            let msg = gazette_core::analysis::panic_message(&*e).unwrap_or_default();
-            tracing::error!("panic in {what}: {msg}");
-            let mut err = Error::internal_error();
-            err.message = format!("gazette: internal error in {what}: {msg}").into();
-            Err(err)
-        }
-    }
+    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|p| internal_error(what, p))
 }
 
 /// The document and byte offset a request's position names.
@@ -138,13 +129,13 @@ pub(super) fn references(b: &Backend, params: ReferenceParams) -> Result<Option<
 pub(super) fn references_json(
     state: &RwLock<State>,
     params: Value,
-    partial: &Partial,
+    reply: &Reply,
 ) -> Result<Vec<Vec<u8>>> {
     let params: ReferenceParams = serde_json::from_value(params)
         .map_err(|e| Error::invalid_params(format!("gazette: {e}")))?;
     let s = state.read();
     match &params.partial_result_params.partial_result_token {
-        Some(token) => references_in_parts(&s, &params, token, partial),
+        Some(token) => references_in_parts(&s, &params, token, reply),
         None => references_whole(&s, &params),
     }
 }
@@ -174,7 +165,7 @@ fn references_in_parts(
     s: &State,
     params: &ReferenceParams,
     token: &ProgressToken,
-    partial: &Partial,
+    reply: &Reply,
 ) -> Result<Vec<Vec<u8>>> {
     let t0 = std::time::Instant::now();
     let token = serde_json::to_value(token).unwrap_or(Value::Null);
@@ -185,7 +176,7 @@ fn references_in_parts(
         let send = |part: Vec<gazette_ide::Location>| {
             n += part.len();
             for batch in to_proto::location_batches_json(s, &part) {
-                partial.send(&token, batch);
+                reply.partial(&token, batch);
             }
             first_ms.get_or_insert(t0.elapsed().as_secs_f64() * 1e3);
         };

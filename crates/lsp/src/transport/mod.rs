@@ -1,16 +1,13 @@
 //! The server's main loop: one reader, one dispatch, one writer around
 //! tower-lsp-server's typed service (`LspService`) and its `Client`.
 //!
-//! * [`read`] frames the input itself and answers malformed frames with the
-//!   JSON-RPC error the specification asks for; the session goes on.
-//! * The dispatch hands each message to the service in the order read. A
-//!   notification is applied before the next message is read, so edits
-//!   and requests see each other in the client's order by construction. A
-//!   request runs here as far as its handler goes without waiting (ours all
-//!   answer at once) and, if it waits, on in a task of its own. Panics are
-//!   contained: a request is answered with `InternalError`, a notification
-//!   dropped. Methods with huge results can be answered as JSON bytes
-//!   ([`RawHandler`]).
+//! * [`read`] frames the input and answers malformed frames itself; the session goes on.
+//! * The dispatch hands each message to the service in the order read. A notification is
+//!   applied before the next message is read, so edits and requests see each other in the
+//!   client's order by construction. A request runs here as far as its handler goes without
+//!   waiting (ours all answer at once) and, if it waits, on in a task of its own. Panics are
+//!   contained: a request is answered with `InternalError`, a notification dropped. A
+//!   [`RawHandler`] answers methods with huge results as JSON bytes, past the service.
 //! * [`write`] writes responses ahead of the server's own messages.
 
 pub mod read;
@@ -19,7 +16,7 @@ mod write;
 
 pub use write::{Destination, Pipe};
 
-use futures::future::BoxFuture;
+use crate::background::Foreground;
 use futures::{FutureExt, SinkExt};
 use read::Incoming;
 use serde_json::Value;
@@ -36,42 +33,75 @@ use write::{Frame, Outbox, Trip};
 /// panics are contained (the tests use it).
 pub const DEBUG_PANIC: &str = "$/gazette/debugPanic";
 
-/// Answers some requests with JSON bytes (the `result` member's value).
+/// Answers some requests past the service, with JSON bytes.
 pub trait RawHandler: Send + Sync {
     /// Does this handler answer `method` now? (`false`, say before
     /// `initialize`, leaves the request to the service.)
     fn handles(&self, method: &str) -> bool;
-    /// The result as JSON, in segments to be written one after another;
-    /// parts of it may go ahead through `partial`.
-    fn handle(&self, params: Value, partial: &Partial) -> Result<Vec<Vec<u8>>, Error>;
+    /// Answers through `reply`, on the runtime's worker (it may block).
+    fn handle(&self, params: Value, reply: Reply);
 }
 
-/// Partial results of the request being answered: `$/progress`
-/// notifications with the client's `partialResultToken`, written in order
-/// and ahead of the request's response.
-pub struct Partial {
+/// The answer to a request on its way: partial results, then the response.
+pub struct Reply {
+    id: Id,
     outbox: Outbox,
-    sent: AtomicBool,
+    trip: Option<Trip>,
+    partial: AtomicBool,
+    /// Background jobs pause while a request is answered.
+    _foreground: Foreground,
 }
 
-impl Partial {
-    /// Sends `value` (JSON in segments) as a partial result for `token`.
-    pub fn send(&self, token: &Value, value: Vec<Vec<u8>>) {
-        self.sent.store(true, Ordering::SeqCst);
+impl Reply {
+    fn new(outbox: &Outbox, id: Id, method: &str) -> Reply {
+        let trip = Trip::begin(&id, method);
+        let (outbox, partial) = (outbox.clone(), AtomicBool::new(false));
+        let _foreground = Foreground::begin();
+        Reply {
+            id,
+            outbox,
+            trip,
+            partial,
+            _foreground,
+        }
+    }
+
+    /// Sends `value` (JSON in segments) as a partial result for `token`:
+    /// a `$/progress` notification, ahead of the response.
+    pub fn partial(&self, token: &Value, value: Vec<Vec<u8>>) {
+        self.partial.store(true, Ordering::SeqCst);
         self.outbox.queue(Frame::progress(token, value));
+    }
+
+    /// Sends the response whose result is `json`, in segments.
+    pub fn result(self, json: Vec<Vec<u8>>) {
+        let frame = Frame::result(&self.id, json);
+        self.send(frame)
+    }
+
+    pub fn error(self, e: Error) {
+        let frame = Frame::response(&Response::from_error(self.id.clone(), e));
+        self.send(frame)
+    }
+
+    fn send(self, frame: Frame) {
+        let frame = frame.timed(self.trip);
+        // After partial results, in the same queue, so it follows them.
+        match self.partial.into_inner() {
+            true => self.outbox.queue(frame),
+            false => self.outbox.send(frame),
+        }
     }
 }
 
-/// Serves `service` over `input` and `output` until `exit` or the end of
-/// input. Returns true when a `shutdown` request was answered first.
+/// Serves `service` over `input` and `output` until `exit` or the end of input.
 pub async fn serve<I, O, S>(
     input: I,
     output: Destination<O>,
     service: S,
     socket: ClientSocket,
     raw: Arc<dyn RawHandler>,
-) -> bool
-where
+) where
     I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite,
     S: Service<Request, Response = Option<Response>> + Send + 'static,
@@ -83,13 +113,11 @@ where
     // The server's messages end with the input (as tower-lsp's loop does):
     // a task still publishing must not keep the session open.
     let (messages, end_of_input) = futures::stream::abortable(messages);
-    let shutdown = Arc::new(AtomicBool::new(false));
     let mut dispatch = Dispatch {
         service,
         responses,
         outbox,
         raw,
-        shutdown: shutdown.clone(),
     };
     // Reading and handling run on the runtime's workers, the writer here.
     let reading = tokio::spawn(async move {
@@ -100,7 +128,6 @@ where
     if let Err(e) = reading.await {
         tracing::error!("the server task failed: {e}");
     }
-    shutdown.load(Ordering::SeqCst)
 }
 
 struct Dispatch<S> {
@@ -109,7 +136,6 @@ struct Dispatch<S> {
     responses: <ClientSocket as Loopback>::ResponseSink,
     outbox: Outbox,
     raw: Arc<dyn RawHandler>,
-    shutdown: Arc<AtomicBool>,
 }
 
 impl<S> Dispatch<S>
@@ -145,7 +171,7 @@ where
         let method = req.method().to_string();
         if let Some(answer) = self.call(req).await {
             if let Err(p) = answer.await {
-                answer_panic(&method, None, p);
+                internal_error(&method, p);
             }
         }
     }
@@ -153,62 +179,25 @@ where
     /// Answers a request: here as far as its handler goes without waiting,
     /// the rest in a task of its own.
     async fn request(&mut self, req: Request) {
-        let (method, id) = (
-            req.method().to_string(),
-            req.id().cloned().unwrap_or(Id::Null),
-        );
-        let trip = Trip::begin(&id, &method);
-        // Background jobs pause while a request is answered.
-        let foreground = crate::background::Foreground::begin();
+        let method = req.method().to_string();
+        let reply = Reply::new(&self.outbox, req.id().cloned().unwrap_or(Id::Null), &method);
         if self.raw.handles(&method) {
-            let params = req.into_parts().2.unwrap_or(Value::Null);
-            return self.answer_raw(&method, id, params, trip);
+            return self
+                .raw
+                .handle(req.into_parts().2.unwrap_or(Value::Null), reply);
         }
         let Some(answer) = self.call(req).await else {
             return;
         };
-        let (outbox, shutdown) = (self.outbox.clone(), self.shutdown.clone());
         let mut task = Box::pin(async move {
-            let resp = answer
-                .await
-                .unwrap_or_else(|p| answer_panic(&method, Some(id), p));
-            if method == "shutdown" && resp.as_ref().is_some_and(Response::is_ok) {
-                shutdown.store(true, Ordering::SeqCst);
+            match answer.await {
+                Ok(Some(resp)) => reply.send(Frame::response(&resp)),
+                Ok(None) => {}
+                Err(p) => reply.error(internal_error(&method, p)),
             }
-            if let Some(resp) = resp {
-                outbox.send(Frame::response(&resp).timed(trip));
-            }
-            drop(foreground);
         });
         if task.as_mut().now_or_never().is_none() {
             tokio::spawn(task);
-        }
-    }
-
-    /// Answers a request of [`RawHandler`]'s with JSON bytes.
-    fn answer_raw(&self, method: &str, id: Id, params: Value, trip: Option<Trip>) {
-        let partial = Partial {
-            outbox: self.outbox.clone(),
-            sent: AtomicBool::new(false),
-        };
-        // Off the runtime's worker (which hands its other tasks to a new
-        // one): the writer keeps writing partial results meanwhile.
-        let handle = || self.raw.handle(params, &partial);
-        let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
-            == tokio::runtime::RuntimeFlavor::MultiThread;
-        let answer = std::panic::catch_unwind(AssertUnwindSafe(|| match multi_thread {
-            true => tokio::task::block_in_place(handle),
-            false => handle(),
-        }));
-        let frame = match answer {
-            Ok(Ok(json)) => Frame::result(&id, json),
-            Ok(Err(e)) => Frame::response(&Response::from_error(id, e)),
-            Err(p) => Frame::response(&answer_panic(method, Some(id), p).expect("an id")),
-        };
-        // After partial results, in the same queue, so it follows them.
-        match partial.sent.load(Ordering::SeqCst) {
-            true => self.outbox.queue(frame.timed(trip)),
-            false => self.outbox.send(frame.timed(trip)),
         }
     }
 
@@ -221,36 +210,31 @@ where
         }
         let debug_panic =
             req.method() == DEBUG_PANIC && std::env::var_os("GAZETTE_DEBUG_PANIC").is_some();
-        let called = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let called = std::panic::catch_unwind(AssertUnwindSafe(|| self.service.call(req)));
+        let answer = async move {
             assert!(!debug_panic, "debug panic requested by the client");
-            self.service.call(req)
-        }));
-        Some(match called {
-            Ok(f) => AssertUnwindSafe(f.map(|r| {
-                r.unwrap_or_else(|e| {
-                    tracing::debug!("the service ended: {e}");
-                    None
-                })
-            }))
-            .catch_unwind()
-            .boxed(),
-            Err(p) => futures::future::ready(Err(p)).boxed(),
-        })
+            let answer = called
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+                .await;
+            answer.unwrap_or_else(|e| {
+                tracing::debug!("the service ended: {e}");
+                None
+            })
+        };
+        Some(AssertUnwindSafe(answer).catch_unwind().boxed())
     }
 }
 
 /// A service's answer, a panic inside it (or in making it) as `Err`.
-type Answer = BoxFuture<'static, std::thread::Result<Option<Response>>>;
+type Answer = futures::future::BoxFuture<'static, std::thread::Result<Option<Response>>>;
 
-/// Logs a handler's panic; the `InternalError` response for a request.
-fn answer_panic(
-    method: &str,
-    id: Option<Id>,
-    p: Box<dyn std::any::Any + Send>,
-) -> Option<Response> {
-    let msg = gazette_core::analysis::panic_message(&*p).unwrap_or_else(|| "unknown panic".into());
-    tracing::error!("panic while handling {method}: {msg}");
+/// Logs a panic in `what` (a handler, a query); the `InternalError` to
+/// answer its request with.
+pub fn internal_error(what: &str, panic: Box<dyn std::any::Any + Send>) -> Error {
+    let msg =
+        gazette_core::analysis::panic_message(&*panic).unwrap_or_else(|| "unknown panic".into());
+    tracing::error!("panic in {what}: {msg}");
     let mut err = Error::internal_error();
-    err.message = format!("gazette: internal error while handling {method}: {msg}").into();
-    Some(Response::from_error(id?, err))
+    err.message = format!("gazette: internal error in {what}: {msg}").into();
+    err
 }
