@@ -213,16 +213,8 @@ pub(super) fn locations_json_part(
         }
         let at = out.len();
         out.extend_from_slice(b"{\"uri\":");
-        let uri_at = out.len();
         if cur.as_ref().is_none_or(|run| run.doc != loc.doc) {
-            let found = state.corpus.doc(loc.doc).and_then(|d| {
-                let written = match open.get(&loc.doc) {
-                    Some(uri) => serde_json::to_writer(&mut out, uri).is_ok(),
-                    None => convert::write_uri_json(&d.path, &mut out),
-                };
-                let cursor = d.analysis.line_index.cursor(state.encoding);
-                written.then_some((uri_at..out.len(), cursor))
-            });
+            let found = uri_json(state, open, loc.doc, &mut out);
             cur = Some(Run {
                 doc: loc.doc,
                 found,
@@ -235,18 +227,40 @@ pub(super) fn locations_json_part(
             out.truncate(at.saturating_sub(1));
             continue;
         };
-        let r = convert::range_at(cursor, loc.span);
-        out.extend_from_slice(b",\"range\":{\"start\":{\"line\":");
-        out.extend_from_slice(num.format(r.start.line).as_bytes());
-        out.extend_from_slice(b",\"character\":");
-        out.extend_from_slice(num.format(r.start.character).as_bytes());
-        out.extend_from_slice(b"},\"end\":{\"line\":");
-        out.extend_from_slice(num.format(r.end.line).as_bytes());
-        out.extend_from_slice(b",\"character\":");
-        out.extend_from_slice(num.format(r.end.character).as_bytes());
-        out.extend_from_slice(b"}}}");
+        range_json(&mut out, &mut num, convert::range_at(cursor, loc.span));
     }
     out
+}
+
+/// The URI of `doc` as JSON at the end of `out`: where it is there, and a
+/// cursor on the document's line index.
+fn uri_json<'a>(
+    state: &'a State,
+    open: &fxhash::FxHashMap<DocId, &Uri>,
+    doc: DocId,
+    out: &mut Vec<u8>,
+) -> Option<(std::ops::Range<usize>, Cursor<'a>)> {
+    let d = state.corpus.doc(doc)?;
+    let at = out.len();
+    let written = match open.get(&doc) {
+        Some(uri) => serde_json::to_writer(&mut *out, uri).is_ok(),
+        None => convert::write_uri_json(&d.path, out),
+    };
+    let cursor = d.analysis.line_index.cursor(state.encoding);
+    written.then_some((at..out.len(), cursor))
+}
+
+/// A location's `,"range":{…}` and the end of its object.
+fn range_json(out: &mut Vec<u8>, num: &mut itoa::Buffer, r: Range) {
+    let mut field = |name: &[u8], n: u32| {
+        out.extend_from_slice(name);
+        out.extend_from_slice(num.format(n).as_bytes());
+    };
+    field(b",\"range\":{\"start\":{\"line\":", r.start.line);
+    field(b",\"character\":", r.start.character);
+    field(b"},\"end\":{\"line\":", r.end.line);
+    field(b",\"character\":", r.end.character);
+    out.extend_from_slice(b"}}}");
 }
 
 pub(super) fn location(state: &State, loc: gazette_ide::Location) -> Option<Location> {
@@ -325,7 +339,8 @@ fn create_file(uri: &Uri) -> DocumentChangeOperation {
     }))
 }
 
-/// The workspace edit of a code action (creating gazette.toml if needed).
+/// The workspace edit of a code action (creating the annotation store or
+/// gazette.toml if needed).
 pub(super) fn action_edit(
     state: &State,
     edits: &[gazette_ide::code_actions::Edit],
@@ -336,61 +351,12 @@ pub(super) fn action_edit(
     for e in edits {
         match e {
             E::Doc { doc, span, text } => doc_edits.push((*doc, *span, text.clone())),
-            E::Store { create, span, text } => {
-                let path = state.store.path.as_ref()?;
-                let uri = uri_of(state, path)?;
-                let li = gazette_core::text::position::LineIndex::new(&state.store.text);
-                let range = convert::range(&li, *span, state.encoding);
-                if *create {
-                    ops.push(create_file(&uri));
-                }
-                let edit = OneOf::Left(TextEdit {
-                    range,
-                    new_text: text.clone(),
-                });
-                // Several edits of the store go into one document edit.
-                let same = ops.iter_mut().rev().find_map(|o| match o {
-                    DocumentChangeOperation::Edit(e) if e.text_document.uri == uri => Some(e),
-                    _ => None,
-                });
-                match same {
-                    Some(e) => e.edits.push(edit),
-                    None => ops.push(DocumentChangeOperation::Edit(TextDocumentEdit {
-                        text_document: OptionalVersionedTextDocumentIdentifier {
-                            uri,
-                            version: state.open.get(path).map(|o| o.version),
-                        },
-                        edits: vec![edit],
-                    })),
-                }
-            }
+            E::Store { create, span, text } => store_edit(state, &mut ops, *create, *span, text)?,
             E::Kb {
                 create,
                 offset,
                 text,
-            } => {
-                let path = state.kb.path.as_ref()?;
-                let uri = uri_of(state, path)?;
-                let kb_text = state.kb.text.clone().unwrap_or_default();
-                let li = gazette_core::text::position::LineIndex::new(&kb_text);
-                let pos = convert::position(&li, *offset, state.encoding);
-                if *create {
-                    ops.push(create_file(&uri));
-                }
-                ops.push(DocumentChangeOperation::Edit(TextDocumentEdit {
-                    text_document: OptionalVersionedTextDocumentIdentifier {
-                        uri,
-                        version: state.open.get(path).map(|o| o.version),
-                    },
-                    edits: vec![OneOf::Left(TextEdit {
-                        range: Range {
-                            start: pos,
-                            end: pos,
-                        },
-                        new_text: text.clone(),
-                    })],
-                }));
-            }
+            } => kb_edit(state, &mut ops, *create, *offset, text)?,
         }
     }
     if ops.is_empty() {
@@ -400,6 +366,86 @@ pub(super) fn action_edit(
         document_changes: Some(DocumentChanges::Operations(ops)),
         ..Default::default()
     })
+}
+
+/// An edit of the annotation store (several go into one document edit).
+fn store_edit(
+    state: &State,
+    ops: &mut Vec<DocumentChangeOperation>,
+    create: bool,
+    span: Span,
+    text: &str,
+) -> Option<()> {
+    let li = gazette_core::text::position::LineIndex::new(&state.store.text);
+    let range = convert::range(&li, span, state.encoding);
+    file_edit(
+        state,
+        ops,
+        state.store.path.as_deref()?,
+        create,
+        range,
+        text,
+        true,
+    )
+}
+
+/// An insertion into gazette.toml.
+fn kb_edit(
+    state: &State,
+    ops: &mut Vec<DocumentChangeOperation>,
+    create: bool,
+    offset: usize,
+    text: &str,
+) -> Option<()> {
+    let kb = state.kb.text.as_deref().unwrap_or_default();
+    let li = gazette_core::text::position::LineIndex::new(kb);
+    let at = convert::position(&li, offset, state.encoding);
+    let range = Range::new(at, at);
+    file_edit(
+        state,
+        ops,
+        state.kb.path.as_deref()?,
+        create,
+        range,
+        text,
+        false,
+    )
+}
+
+/// An edit of the file at `path` into `ops`, after creating the file if
+/// asked; with `merge`, into the last edit of that file where there is one.
+fn file_edit(
+    state: &State,
+    ops: &mut Vec<DocumentChangeOperation>,
+    path: &std::path::Path,
+    create: bool,
+    range: Range,
+    text: &str,
+    merge: bool,
+) -> Option<()> {
+    let uri = uri_of(state, path)?;
+    if create {
+        ops.push(create_file(&uri));
+    }
+    let edit = OneOf::Left(TextEdit {
+        range,
+        new_text: text.to_string(),
+    });
+    let same = ops.iter_mut().rev().find_map(|o| match o {
+        DocumentChangeOperation::Edit(e) if merge && e.text_document.uri == uri => Some(e),
+        _ => None,
+    });
+    match same {
+        Some(e) => e.edits.push(edit),
+        None => ops.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier {
+                uri,
+                version: state.open.get(path).map(|o| o.version),
+            },
+            edits: vec![edit],
+        })),
+    }
+    Some(())
 }
 
 /// Semantic tokens of `doc`, delta-encoded.
@@ -503,49 +549,65 @@ pub(super) fn document_symbols(
 ) -> Option<DocumentSymbolResponse> {
     let li = &state.corpus.doc(doc)?.analysis.line_index;
     let range = |span| convert::range(li, span, state.encoding);
-    #[allow(deprecated)]
-    let symbol =
-        |name: String, detail: String, kind, span: Span, first: Span, children| DocumentSymbol {
-            name,
-            detail: Some(detail),
-            kind,
-            tags: None,
-            deprecated: None,
-            range: range(span),
-            selection_range: range(first),
-            children,
-        };
-    let entity = |e: &gazette_ide::symbols::DocEntity| {
-        let (first, last) = (e.spans[0], *e.spans.last().unwrap());
-        let span = Span::new(first.start as usize, last.end as usize);
-        let detail = format!("{}×", e.spans.len());
-        symbol(
-            e.name.clone(),
-            detail,
-            symbol_kind(e.kind),
-            span,
-            first,
-            None,
-        )
-    };
     let group = |(kind, ents): (EntityKind, Vec<gazette_ide::symbols::DocEntity>)| {
         let start = ents.iter().map(|e| e.spans[0].start).min().unwrap_or(0);
         let end = ents.iter().map(|e| e.spans.last().unwrap().end).max();
         let span = Span::new(start as usize, end.unwrap_or(0) as usize);
-        let children = ents.iter().map(entity).collect();
+        let children = Some(ents.iter().map(|e| entity_symbol(&range, e)).collect());
         let (name, detail) = (group_name(kind).to_string(), ents.len().to_string());
-        symbol(
+        let first = range(ents[0].spans[0]);
+        doc_symbol(
             name,
             detail,
             SymbolKind::PACKAGE,
-            span,
-            ents[0].spans[0],
-            Some(children),
+            range(span),
+            first,
+            children,
         )
     };
     Some(DocumentSymbolResponse::Nested(
         groups.into_iter().map(group).collect(),
     ))
+}
+
+/// An entity of a document as a symbol: from its first mention to its last.
+fn entity_symbol(
+    range: &impl Fn(Span) -> Range,
+    e: &gazette_ide::symbols::DocEntity,
+) -> DocumentSymbol {
+    let (first, last) = (e.spans[0], *e.spans.last().unwrap());
+    let span = Span::new(first.start as usize, last.end as usize);
+    let detail = format!("{}×", e.spans.len());
+    let kind = symbol_kind(e.kind);
+    doc_symbol(
+        e.name.clone(),
+        detail,
+        kind,
+        range(span),
+        range(first),
+        None,
+    )
+}
+
+fn doc_symbol(
+    name: String,
+    detail: String,
+    kind: SymbolKind,
+    range: Range,
+    selection_range: Range,
+    children: Option<Vec<DocumentSymbol>>,
+) -> DocumentSymbol {
+    #[allow(deprecated)]
+    DocumentSymbol {
+        name,
+        detail: Some(detail),
+        kind,
+        tags: None,
+        deprecated: None,
+        range,
+        selection_range,
+        children,
+    }
 }
 
 pub(super) fn inlay_hints(
@@ -755,6 +817,36 @@ pub(super) fn graph_json(state: &State, map: &gazette_ide::corpus_map::CorpusMap
     v
 }
 
+/// Full text on open, changes as edits.
+fn text_sync() -> TextDocumentSyncOptions {
+    TextDocumentSyncOptions {
+        open_close: Some(true),
+        change: Some(TextDocumentSyncKind::INCREMENTAL),
+        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+        ..Default::default()
+    }
+}
+
+/// Semantic tokens of whole documents and ranges, in `gazette_ide`'s legend.
+fn semantic_tokens_options() -> SemanticTokensOptions {
+    use gazette_ide::semantic_tokens::{TOKEN_MODIFIERS, TOKEN_TYPES};
+    SemanticTokensOptions {
+        legend: SemanticTokensLegend {
+            token_types: TOKEN_TYPES
+                .iter()
+                .map(|t| SemanticTokenType::new(t))
+                .collect(),
+            token_modifiers: TOKEN_MODIFIERS
+                .iter()
+                .map(|t| SemanticTokenModifier::new(t))
+                .collect(),
+        },
+        range: Some(true),
+        full: Some(SemanticTokensFullOptions::Bool(true)),
+        ..Default::default()
+    }
+}
+
 /// What the server offers, with positions in `enc`.
 pub(super) fn initialize_result(
     enc: gazette_core::text::position::PositionEncoding,
@@ -762,14 +854,7 @@ pub(super) fn initialize_result(
     InitializeResult {
         capabilities: ServerCapabilities {
             position_encoding: Some(convert::encoding_kind(enc)),
-            text_document_sync: Some(TextDocumentSyncCapability::Options(
-                TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                    ..Default::default()
-                },
-            )),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(text_sync())),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             definition_provider: Some(OneOf::Left(true)),
             references_provider: Some(OneOf::Left(true)),
@@ -780,31 +865,12 @@ pub(super) fn initialize_result(
             })),
             workspace_symbol_provider: Some(OneOf::Left(true)),
             document_symbol_provider: Some(OneOf::Left(true)),
-            semantic_tokens_provider: Some(
-                SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
-                    legend: SemanticTokensLegend {
-                        token_types: gazette_ide::semantic_tokens::TOKEN_TYPES
-                            .iter()
-                            .map(|t| SemanticTokenType::new(t))
-                            .collect(),
-                        token_modifiers: gazette_ide::semantic_tokens::TOKEN_MODIFIERS
-                            .iter()
-                            .map(|t| SemanticTokenModifier::new(t))
-                            .collect(),
-                    },
-                    range: Some(true),
-                    full: Some(SemanticTokensFullOptions::Bool(true)),
-                    ..Default::default()
-                }),
-            ),
+            semantic_tokens_provider: Some(semantic_tokens_options().into()),
             inlay_hint_provider: Some(OneOf::Left(true)),
             code_lens_provider: Some(CodeLensOptions {
                 resolve_provider: Some(false),
             }),
-            completion_provider: Some(CompletionOptions {
-                trigger_characters: None,
-                ..Default::default()
-            }),
+            completion_provider: Some(CompletionOptions::default()),
             document_link_provider: Some(DocumentLinkOptions {
                 resolve_provider: Some(false),
                 work_done_progress_options: Default::default(),
