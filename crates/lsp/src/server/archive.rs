@@ -16,7 +16,7 @@
 use super::request::{self, locate};
 use super::Backend;
 use crate::state::State;
-use gazette_archive::query::{Archive, ArchiveMention};
+use gazette_archive::query::{Archive, ArchiveEntity, ArchiveMention};
 use gazette_core::corpus::ItemRef;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -143,6 +143,25 @@ async fn mounted_root(archive: &Archive) -> Option<std::path::PathBuf> {
     root.is_dir().then_some(root)
 }
 
+/// `f`, the archive's part of an answer, within [`LIST_TIMEOUT`]; `None`
+/// (logged) where the archive fails or is late.
+async fn within<T>(
+    what: &str,
+    f: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> Option<T> {
+    match tokio::time::timeout(LIST_TIMEOUT, f).await {
+        Ok(Ok(v)) => Some(v),
+        Ok(Err(e)) => {
+            tracing::warn!("archive unavailable for {what}: {e}");
+            None
+        }
+        Err(_) => {
+            tracing::warn!("archive: no {what} within {LIST_TIMEOUT:?}");
+            None
+        }
+    }
+}
+
 /// `textDocument/references`: the local ones, then the archive's in the
 /// articles the local folder does not have.
 pub(super) async fn references(
@@ -157,27 +176,19 @@ pub(super) async fn references(
         };
         (archive, key, local_paths(&s))
     };
-    let found = tokio::time::timeout(LIST_TIMEOUT, async {
+    let found = within("references", async {
         let Some(e) = archive.entity(&key).await? else {
             return Ok(Vec::new());
         };
         let mentions = archive.mentions(e.entity_id, MAX_REFERENCES).await?;
         let root = mounted_root(&archive).await;
-        Ok::<_, anyhow::Error>(
-            mentions
-                .iter()
-                .filter(|m| !shadowed.contains(&m.path))
-                .filter_map(|m| archive_location(root.as_deref(), m))
-                .collect::<Vec<_>>(),
-        )
+        let fresh = mentions.iter().filter(|m| !shadowed.contains(&m.path));
+        let found = fresh.filter_map(|m| archive_location(root.as_deref(), m));
+        Ok::<_, anyhow::Error>(found.collect::<Vec<_>>())
     })
     .await;
     let mut out = local.unwrap_or_default();
-    match found {
-        Ok(Ok(more)) => out.extend(more),
-        Ok(Err(e)) => tracing::warn!("archive unavailable for references: {e}"),
-        Err(_) => tracing::warn!("archive: no references within {LIST_TIMEOUT:?}"),
-    }
+    out.extend(found.unwrap_or_default());
     Ok(Some(out))
 }
 
@@ -189,45 +200,52 @@ pub(super) async fn definition(
     params: GotoDefinitionParams,
 ) -> Result<Option<GotoDefinitionResponse>> {
     let local = request::definition(b, params.clone())?;
-    let (archive, key, shadowed, local_rel) = {
+    let (archive, key, shadowed, local_path) = {
         let s = b.state.read();
         let Some((archive, key)) = entity_at(&s, &params.text_document_position_params) else {
             return Ok(local);
         };
-        let local_rel = match (&local, s.root.as_deref()) {
-            (Some(GotoDefinitionResponse::Scalar(l)), Some(root)) => Some(
-                gazette_archive::tables::relative_path(root, &crate::convert::uri_to_path(&l.uri)),
-            ),
-            _ => None,
-        };
-        (archive, key, local_paths(&s), local_rel)
+        let shadowed: Vec<String> = local_paths(&s).into_iter().collect();
+        (archive, key, shadowed, archive_path_of(&s, &local))
     };
-    let shadowed: Vec<String> = shadowed.into_iter().collect();
-    let found = tokio::time::timeout(LIST_TIMEOUT, async {
-        let Some(e) = archive.entity(&key).await? else {
-            return Ok::<_, anyhow::Error>(None);
-        };
-        let Some(m) = archive.definition(e.entity_id, &key, &shadowed).await? else {
-            return Ok(None);
-        };
-        let root = mounted_root(&archive).await;
-        Ok(Some((
-            m.path.clone(),
-            archive_location(root.as_deref(), &m),
-        )))
-    })
-    .await;
-    match found {
-        Ok(Ok(Some((path, Some(loc))))) if local_rel.as_ref().is_none_or(|l| path < *l) => {
+    let found = within("definition", archive_definition(&archive, &key, &shadowed)).await;
+    match found.flatten() {
+        Some((path, Some(loc))) if local_path.as_ref().is_none_or(|l| path < *l) => {
             Ok(Some(GotoDefinitionResponse::Scalar(loc)))
         }
-        Ok(Err(e)) => {
-            tracing::warn!("archive unavailable for definition: {e}");
-            Ok(local)
-        }
-        Err(_) => Ok(local),
         _ => Ok(local),
     }
+}
+
+/// The article of a local definition, named as the archive names it.
+fn archive_path_of(s: &State, local: &Option<GotoDefinitionResponse>) -> Option<String> {
+    match (local, s.root.as_deref()) {
+        (Some(GotoDefinitionResponse::Scalar(l)), Some(root)) => {
+            let path = crate::convert::uri_to_path(&l.uri);
+            Some(gazette_archive::tables::relative_path(root, &path))
+        }
+        _ => None,
+    }
+}
+
+/// The archive's defining mention of `key` outside the `shadowed`
+/// articles: its article, and where it is.
+async fn archive_definition(
+    archive: &Archive,
+    key: &str,
+    shadowed: &[String],
+) -> anyhow::Result<Option<(String, Option<Location>)>> {
+    let Some(e) = archive.entity(key).await? else {
+        return Ok(None);
+    };
+    let Some(m) = archive.definition(e.entity_id, key, shadowed).await? else {
+        return Ok(None);
+    };
+    let root = mounted_root(archive).await;
+    Ok(Some((
+        m.path.clone(),
+        archive_location(root.as_deref(), &m),
+    )))
 }
 
 /// `workspace/symbol`: the local entities, then the archive's others.
@@ -239,48 +257,41 @@ pub(super) async fn workspace_symbol(
     let Some(archive) = b.state.read().archive.clone() else {
         return Ok(local);
     };
-    let found = tokio::time::timeout(LIST_TIMEOUT, async {
+    let found = within("workspace symbols", async {
         let found = archive
             .entities_by_prefix(&params.query, MAX_SYMBOLS)
             .await?;
-        let root = mounted_root(&archive).await;
-        Ok::<_, anyhow::Error>((found, root))
+        Ok::<_, anyhow::Error>((found, mounted_root(&archive).await))
     })
     .await;
     let mut symbols = match local {
         Some(WorkspaceSymbolResponse::Flat(v)) => v,
         _ => Vec::new(),
     };
-    let (found, root) = match found {
-        Ok(Ok(v)) => v,
-        Ok(Err(e)) => {
-            tracing::warn!("archive unavailable for workspace symbols: {e}");
-            return Ok(Some(WorkspaceSymbolResponse::Flat(symbols)));
-        }
-        Err(_) => {
-            tracing::warn!("archive: no symbols within {LIST_TIMEOUT:?}");
-            return Ok(Some(WorkspaceSymbolResponse::Flat(symbols)));
-        }
-    };
-    let known: HashSet<String> = symbols.iter().map(|s| s.name.clone()).collect();
-    for (e, first) in found {
-        if known.contains(&e.name) {
-            continue;
-        }
-        let Some(location) = archive_location(root.as_deref(), &first) else {
-            continue;
-        };
-        let kind = gazette_core::model::EntityKind::parse(&e.kind)
-            .unwrap_or(gazette_core::model::EntityKind::Other);
-        #[allow(deprecated)]
-        symbols.push(SymbolInformation {
-            name: e.name,
-            kind: super::to_proto::symbol_kind(kind),
-            tags: None,
-            deprecated: None,
-            location,
-            container_name: Some(format!("{} (Archiv)", kind.label_de())),
-        });
+    if let Some((found, root)) = found {
+        let known: HashSet<String> = symbols.iter().map(|s| s.name.clone()).collect();
+        let others = found.into_iter().filter(|(e, _)| !known.contains(&e.name));
+        symbols.extend(others.filter_map(|(e, first)| archive_symbol(root.as_deref(), e, &first)));
     }
     Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
+}
+
+/// An archive entity as a symbol at its first mention.
+fn archive_symbol(
+    root: Option<&Path>,
+    e: ArchiveEntity,
+    first: &ArchiveMention,
+) -> Option<SymbolInformation> {
+    use gazette_core::model::EntityKind;
+    let location = archive_location(root, first)?;
+    let kind = EntityKind::parse(&e.kind).unwrap_or(EntityKind::Other);
+    #[allow(deprecated)]
+    Some(SymbolInformation {
+        name: e.name,
+        kind: super::to_proto::symbol_kind(kind),
+        tags: None,
+        deprecated: None,
+        location,
+        container_name: Some(format!("{} (Archiv)", kind.label_de())),
+    })
 }
