@@ -180,15 +180,8 @@ fn references_in_parts(
             }
             first_ms.get_or_insert(t0.elapsed().as_secs_f64() * 1e3);
         };
-        let declaration = params.context.include_declaration;
-        gazette_ide::references_in_parts(
-            &s.corpus,
-            at.doc,
-            at.offset,
-            declaration,
-            FIRST_BATCH,
-            send,
-        );
+        let decl = params.context.include_declaration;
+        gazette_ide::references_in_parts(&s.corpus, at.doc, at.offset, decl, FIRST_BATCH, send);
         Some(n)
     })?;
     tracing::debug!(
@@ -197,11 +190,8 @@ fn references_in_parts(
         first_ms.unwrap_or(0.0),
         t0.elapsed().as_secs_f64() * 1e3
     );
-    Ok(vec![if found.is_some() {
-        b"[]".to_vec()
-    } else {
-        b"null".to_vec()
-    }])
+    let result: &[u8] = if found.is_some() { b"[]" } else { b"null" };
+    Ok(vec![result.to_vec()])
 }
 
 /// Locations in the first partial result of a references request: few
@@ -412,30 +402,19 @@ pub(super) fn graph(b: &Backend, params: Option<GraphParams>) -> Result<Value> {
 fn graph_options(
     p: &GraphParams,
 ) -> std::result::Result<gazette_ide::corpus_map::MapOptions, String> {
-    use gazette_ide::corpus_map::{kind_from_str, MapOptions};
-    let day = |what: &str, v: &Option<String>| match v.as_deref() {
-        None | Some("") => Ok(None),
-        Some(d) => match gazette_core::dates::parse_date_at(d) {
-            Some((y, n)) if n == d.len() => Ok(Some(y)),
-            _ => Err(format!("{what}: {d:?} is not a day (YYYY-MM-DD)")),
-        },
-    };
     let kinds = p
         .kinds
         .iter()
-        .map(|k| {
-            kind_from_str(if k == "organization" { "org" } else { k })
-                .ok_or_else(|| format!("kinds: unknown kind {k:?} (person, place, org, other)"))
-        })
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+        .map(|k| kind_of(k))
+        .collect::<std::result::Result<_, _>>()?;
     let (from, to) = (day("from", &p.from)?, day("to", &p.to)?);
     if let (Some(f), Some(t)) = (from, to) {
         if f > t {
             return Err(format!("from {f} is after to {t}"));
         }
     }
-    let defaults = MapOptions::default();
-    Ok(MapOptions {
+    let defaults = gazette_ide::corpus_map::MapOptions::default();
+    Ok(gazette_ide::corpus_map::MapOptions {
         kinds,
         from,
         to,
@@ -444,4 +423,25 @@ fn graph_options(
         top_n: p.top_n.unwrap_or(defaults.top_n).clamp(1, 5000),
         ..defaults
     })
+}
+
+/// An entity kind of the map's filter.
+fn kind_of(k: &str) -> std::result::Result<gazette_core::model::EntityKind, String> {
+    let k = if k == "organization" { "org" } else { k };
+    gazette_ide::corpus_map::kind_from_str(k)
+        .ok_or_else(|| format!("kinds: unknown kind {k:?} (person, place, org, other)"))
+}
+
+/// The day `v` of the map's filter `what` (none when empty).
+fn day(
+    what: &str,
+    v: &Option<String>,
+) -> std::result::Result<Option<gazette_core::dates::Ymd>, String> {
+    match v.as_deref() {
+        None | Some("") => Ok(None),
+        Some(d) => match gazette_core::dates::parse_date_at(d) {
+            Some((y, n)) if n == d.len() => Ok(Some(y)),
+            _ => Err(format!("{what}: {d:?} is not a day (YYYY-MM-DD)")),
+        },
+    }
 }
