@@ -234,7 +234,9 @@ pub fn internal_error(what: &str, panic: Box<dyn std::any::Any + Send>) -> Error
     let msg =
         gazette_core::analysis::panic_message(&*panic).unwrap_or_else(|| "unknown panic".into());
     tracing::error!("panic in {what}: {msg}");
-    let mut err = Error::internal_error();
-    err.message = format!("gazette: internal error in {what}: {msg}").into();
-    err
+    let message = format!("gazette: internal error in {what}: {msg}").into();
+    Error {
+        message,
+        ..Error::internal_error()
+    }
 }

@@ -35,11 +35,9 @@ pub async fn next<R: AsyncBufRead + Unpin>(r: &mut R, max: usize) -> Result<Opti
 }
 
 fn error(code: ErrorCode, message: String) -> Error {
-    let message = message.into();
     Error {
-        code,
-        message,
-        data: None,
+        message: message.into(),
+        ..Error::new(code)
     }
 }
 

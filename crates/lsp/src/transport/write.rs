@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
-use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
+use tower_lsp_server::jsonrpc::{Id, Request, Response};
 
 /// The server's own messages wait while the client has more than this left
 /// to read: a response written now would wait behind it in the pipe.
@@ -84,22 +84,15 @@ pub struct Frame {
 impl Frame {
     /// A response built with tower-lsp's types.
     pub fn response(resp: &Response) -> Frame {
-        let body = serde_json::to_vec(resp).unwrap_or_else(|e| {
-            // A result that does not serialise (a map with non-string keys,
-            // say) is a bug; the client still gets an answer.
-            let mut err = Error::internal_error();
-            err.message = format!("gazette: cannot serialise the result: {e}").into();
-            serde_json::to_vec(&Response::from_error(resp.id().clone(), err)).unwrap_or_default()
-        });
+        let body = serde_json::to_vec(resp).expect("a JSON value serialises");
         Frame::of(vec![body])
     }
 
     /// A successful response to `id` whose result is `result`, JSON in segments.
     pub fn result(id: &Id, result: Vec<Vec<u8>>) -> Frame {
+        let id = serde_json::to_string(id).expect("an id serialises");
         Frame::spliced(
-            r#"{"jsonrpc":"2.0","id":"#,
-            id,
-            r#","result":"#,
+            format!(r#"{{"jsonrpc":"2.0","id":{id},"result":"#),
             result,
             "}",
         )
@@ -108,27 +101,12 @@ impl Frame {
     /// A `$/progress` notification for `token` whose value is `value`, JSON in segments.
     pub fn progress(token: &Value, value: Vec<Vec<u8>>) -> Frame {
         let head = r#"{"jsonrpc":"2.0","method":"$/progress","params":{"token":"#;
-        Frame::spliced(head, token, r#","value":"#, value, "}}")
+        Frame::spliced(format!(r#"{head}{token},"value":"#), value, "}}")
     }
 
-    /// `head`, `key` as JSON, `mid`, `body` and `tail`, one after another.
-    fn spliced(
-        head: &str,
-        key: &impl serde::Serialize,
-        mid: &str,
-        body: Vec<Vec<u8>>,
-        tail: &str,
-    ) -> Frame {
-        let mut first = head.as_bytes().to_vec();
-        // An id or a progress token (a number, a string or null) serialises.
-        serde_json::to_writer(&mut first, key).expect("an id or token serialises");
-        first.extend_from_slice(mid.as_bytes());
-        Frame::of(
-            std::iter::once(first)
-                .chain(body)
-                .chain([tail.into()])
-                .collect(),
-        )
+    fn spliced(head: String, body: Vec<Vec<u8>>, tail: &str) -> Frame {
+        let segments = std::iter::once(head.into_bytes()).chain(body);
+        Frame::of(segments.chain([tail.into()]).collect())
     }
 
     fn of(segments: Vec<Vec<u8>>) -> Frame {
@@ -481,10 +459,9 @@ fn batch(first: Request, messages: &mut (impl Stream<Item = Request> + Unpin)) -
     let mut p = Pending::new();
     let mut next = Some(first);
     while let Some(m) = next.take() {
-        match serde_json::to_vec(&m) {
-            Ok(body) => p.push(Frame::of(vec![body])),
-            Err(e) => tracing::error!("cannot serialise a message to the client: {e}"),
-        }
+        p.push(Frame::of(vec![
+            serde_json::to_vec(&m).expect("a JSON value serialises")
+        ]));
         if p.frames < BATCH && p.len < MAX_UNREAD {
             next = messages.next().now_or_never().flatten();
         }
