@@ -349,52 +349,17 @@ async fn insert_from_index(
     taken: &mut HashSet<PathBuf>,
     progress: Option<&Progress>,
 ) -> std::result::Result<gazette_core::cache::Loaded, String> {
-    /// Documents inserted per hold of the state's lock (requests get
-    /// it in between).
-    const PER_LOCK: usize = 256;
     let total = paths.len();
-    let wanted: Arc<HashSet<PathBuf>> = Arc::new(paths.iter().cloned().collect());
+    let wanted: HashSet<PathBuf> = paths.iter().cloned().collect();
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<gazette_core::cache::Entry>>(2);
-    let loader = {
-        let (file, root, wanted) = (file.to_path_buf(), root.to_path_buf(), wanted.clone());
-        tokio::task::spawn_blocking(move || {
-            gazette_core::cache::load_each(
-                &file,
-                &root,
-                overrides,
-                |e| {
-                    // Listed, within today's size limit, and still the
-                    // content it was made from (read again when the
-                    // times leave that in doubt).
-                    wanted.contains(&e.path)
-                        && e.stamp.size <= max_size
-                        && e.stamp.matches(&e.path, |p| {
-                            gazette_core::workspace::read_file(p, max_size, Some(&root))
-                                .ok()
-                                .map(|f| f.bytes)
-                        })
-                },
-                |batch| tx.blocking_send(batch).is_ok(),
-            )
-        })
-    };
+    let (file, root) = (file.to_path_buf(), root.to_path_buf());
+    let loader = tokio::task::spawn_blocking(move || {
+        let keep = |e: &gazette_core::cache::Entry| still_valid(e, &wanted, max_size, &root);
+        let each = |batch| tx.blocking_send(batch).is_ok();
+        gazette_core::cache::load_each(&file, &root, overrides, keep, each)
+    });
     while let Some(batch) = rx.recv().await {
-        let mut entries = batch.into_iter().peekable();
-        while entries.peek().is_some() {
-            {
-                let mut s = state.write();
-                for e in entries.by_ref().take(PER_LOCK) {
-                    taken.insert(e.path.clone());
-                    // The editor's buffer is the truth for open documents.
-                    if s.open.contains_key(&e.path) {
-                        continue;
-                    }
-                    s.stamps.insert(e.path.clone(), e.stamp);
-                    s.corpus.set_document(e.path, Arc::new(e.analysis));
-                }
-            }
-            tokio::task::yield_now().await;
-        }
+        insert_entries(state, batch, taken).await;
         if let Some(p) = progress {
             let done = taken.len();
             let pct = (done * 100 / total.max(1)) as u32;
@@ -403,4 +368,46 @@ async fn insert_from_index(
         }
     }
     loader.await.unwrap_or_else(|e| Err(e.to_string()))
+}
+
+/// An index entry to take: listed, within today's size limit, and still
+/// the content it was made from (read again when the times leave that in
+/// doubt).
+fn still_valid(
+    e: &gazette_core::cache::Entry,
+    wanted: &HashSet<PathBuf>,
+    max_size: u64,
+    root: &Path,
+) -> bool {
+    let read = |p: &Path| gazette_core::workspace::read_file(p, max_size, Some(root));
+    wanted.contains(&e.path)
+        && e.stamp.size <= max_size
+        && e.stamp.matches(&e.path, |p| read(p).ok().map(|f| f.bytes))
+}
+
+/// Inserts index entries into the corpus, a few hundred per hold of the
+/// state's lock (requests get it in between); records their paths in
+/// `taken`.
+async fn insert_entries(
+    state: &RwLock<State>,
+    batch: Vec<gazette_core::cache::Entry>,
+    taken: &mut HashSet<PathBuf>,
+) {
+    const PER_LOCK: usize = 256;
+    let mut entries = batch.into_iter().peekable();
+    while entries.peek().is_some() {
+        {
+            let mut s = state.write();
+            for e in entries.by_ref().take(PER_LOCK) {
+                taken.insert(e.path.clone());
+                // The editor's buffer is the truth for open documents.
+                if s.open.contains_key(&e.path) {
+                    continue;
+                }
+                s.stamps.insert(e.path.clone(), e.stamp);
+                s.corpus.set_document(e.path, Arc::new(e.analysis));
+            }
+        }
+        tokio::task::yield_now().await;
+    }
 }

@@ -5,9 +5,10 @@
 
 use super::{indexing, kb, publish, settings, watch, Backend};
 use crate::convert::uri_to_path;
-use crate::state::{OpenDoc, State};
+use crate::state::{OpenDoc, Splice, State};
 use parking_lot::RwLockWriteGuard;
 use ropey::Rope;
+use std::path::Path;
 use tower_lsp_server::ls_types::*;
 
 pub(super) fn initialized(b: &Backend) {
@@ -76,17 +77,7 @@ pub(super) fn did_change(b: &Backend, params: DidChangeTextDocumentParams) {
         return publish::store_changed(&b.state, &mut s, &b.publish_tx, text.unwrap_or_default());
     }
     if s.is_kb_path(&path) {
-        // A keystroke inside one entry of gazette.toml: taken in place.
-        if let Some(changed) = s.edit_kb(&splices) {
-            return kb::kb_changed(&b.state, &mut s, &b.publish_tx, changed);
-        }
-        // Else the whole text, made a string off the lock (10^5 entries
-        // are megabytes).
-        let rope = s.open.get(&path).map(|d| d.rope.clone());
-        let ticket = kb::kb_ticket(&mut s);
-        drop(s);
-        let text = move || rope.map(|r| r.to_string());
-        return kb::update_kb(&b.state, &b.publish_tx, ticket, text);
+        return kb_edited(b, s, &path, &splices);
     }
     s.reanalyze_open(&path);
     // The edited document now; the others it may affect (open ones, those
@@ -95,6 +86,21 @@ pub(super) fn did_change(b: &Backend, params: DidChangeTextDocumentParams) {
     let edited = std::slice::from_ref(&path);
     publish::queue_diagnostics_for(&mut s, &b.publish_tx, edited, Some(&path));
     publish::refresh_affected_after_pause(&b.state, &mut s, &b.publish_tx, &path);
+}
+
+/// An edit of gazette.toml, open in the editor.
+fn kb_edited(b: &Backend, mut s: RwLockWriteGuard<'_, State>, path: &Path, splices: &[Splice]) {
+    // A keystroke inside one entry: taken in place.
+    if let Some(changed) = s.edit_kb(splices) {
+        return kb::kb_changed(&b.state, &mut s, &b.publish_tx, changed);
+    }
+    // Else the whole text, made a string off the lock (10^5 entries are
+    // megabytes).
+    let rope = s.open.get(path).map(|d| d.rope.clone());
+    let ticket = kb::kb_ticket(&mut s);
+    drop(s);
+    let text = move || rope.map(|r| r.to_string());
+    kb::update_kb(&b.state, &b.publish_tx, ticket, text)
 }
 
 pub(super) fn did_close(b: &Backend, params: DidCloseTextDocumentParams) {

@@ -87,28 +87,8 @@ pub(super) fn file_changed_on_disk(state: &Arc<RwLock<State>>, tx: &PublishQueue
     if path.is_dir() {
         return folder_created(state, tx, &path);
     }
-    let (in_ws, is_open, max, root, overrides) = {
-        let s = state.read();
-        (
-            s.in_workspace(&path),
-            s.open.contains_key(&path),
-            s.config.max_file_size,
-            s.root.clone(),
-            s.overrides.clone(),
-        )
-    };
-    if !in_ws || is_open {
+    let Some(analysed) = analyse_changed(state, &path) else {
         return;
-    }
-    let analysed = match gazette_core::workspace::read_text(&path, max, root.as_deref()) {
-        Ok(d) => Some(gazette_core::analysis::analyze_decoded_at(
-            &path, &d, &overrides,
-        )),
-        Err(SkipReason::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
-            tracing::info!("{}: {e}", path.display());
-            None
-        }
     };
     let mut s = state.write();
     if s.open.contains_key(&path) {
@@ -116,6 +96,40 @@ pub(super) fn file_changed_on_disk(state: &Arc<RwLock<State>>, tx: &PublishQueue
     }
     replace_document(&mut s, tx, &path, analysed, convert::path_to_uri(&path));
     publish::diagnostics_after_change(state, &mut s, tx, &path);
+}
+
+/// A file changed on disk, analysed off the lock (`Some(None)`: it is gone
+/// or unreadable); `None` when it is outside the workspace or open in the
+/// editor (whose buffer is the truth).
+fn analyse_changed(
+    state: &RwLock<State>,
+    path: &Path,
+) -> Option<Option<gazette_core::analysis::DocAnalysis>> {
+    let (in_ws, is_open, max, root, overrides) = {
+        let s = state.read();
+        (
+            s.in_workspace(path),
+            s.open.contains_key(path),
+            s.config.max_file_size,
+            s.root.clone(),
+            s.overrides.clone(),
+        )
+    };
+    if !in_ws || is_open {
+        return None;
+    }
+    Some(
+        match gazette_core::workspace::read_text(path, max, root.as_deref()) {
+            Ok(d) => Some(gazette_core::analysis::analyze_decoded_at(
+                path, &d, &overrides,
+            )),
+            Err(SkipReason::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                tracing::info!("{}: {e}", path.display());
+                None
+            }
+        },
+    )
 }
 
 /// Takes a change of the annotation store or the knowledge base on disk
