@@ -95,24 +95,21 @@ impl Indexing {
             (s.cache_file.clone(), fingerprint)
         };
         let total = paths.len();
+        let file = cache_file.as_deref();
         let (misses, mut index_current) = self
-            .take_from_index(
-                cache_file.as_deref(),
-                overrides_fp,
-                paths,
-                progress.as_ref(),
-            )
+            .take_from_index(file, overrides_fp, paths, progress.as_ref())
             .await;
         let loaded = Instant::now();
         index_current &= misses.is_empty();
         let skipped = self.analyse(&misses, total, progress.as_ref()).await;
+        let secs = |d: std::time::Duration| d.as_secs_f64();
         tracing::debug!(
             "{total} articles: listed in {:.2} s, {} taken from the index in {:.2} s, {} analysed in {:.2} s",
-            listed.duration_since(started).as_secs_f64(),
+            secs(listed - started),
             total - misses.len(),
-            loaded.duration_since(listed).as_secs_f64(),
+            secs(loaded - listed),
             misses.len(),
-            loaded.elapsed().as_secs_f64()
+            secs(loaded.elapsed())
         );
         // Write the persistent index (in the background; atomic replace),
         // unless it already holds exactly these analyses.

@@ -5,6 +5,7 @@
 
 use super::{convert, to_proto};
 use crate::state::State;
+use gazette_core::corpus::DocId;
 use parking_lot::RwLock;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -185,6 +186,24 @@ fn compute_diagnostics(
     }
 }
 
+/// The diagnostics of `doc` at the levels the settings give (those turned
+/// off left out).
+fn leveled_diagnostics(state: &State, doc: DocId) -> Vec<gazette_ide::Diagnostic> {
+    let leveled = gazette_ide::diagnostics(&state.corpus, doc).into_iter();
+    let leveled = leveled.filter_map(|mut d| {
+        d.severity = state.level(d.code)?;
+        Some(d)
+    });
+    leveled.collect()
+}
+
+/// Does the client have these diagnostics of `path` (by their fingerprint;
+/// none where nothing was published)?
+fn published_already(state: &State, path: &Path, fingerprint: u64, empty: bool) -> bool {
+    let published = state.published.lock();
+    published.get(path) == Some(&fingerprint) || (empty && !published.contains_key(path))
+}
+
 /// The diagnostics of the article at `path` to publish: `None` when they
 /// are what the client has (unless it is the document just edited, whose
 /// version moved on) or it is no article.
@@ -197,19 +216,9 @@ fn pending_diagnostics(
         return None;
     }
     let doc = state.corpus.doc_id(path)?;
-    let diags: Vec<gazette_ide::Diagnostic> = gazette_ide::diagnostics(&state.corpus, doc)
-        .into_iter()
-        .filter_map(|mut d| {
-            d.severity = state.level(d.code)?;
-            Some(d)
-        })
-        .collect();
+    let diags = leveled_diagnostics(state, doc);
     let fingerprint = fingerprint(&diags);
-    let unchanged = {
-        let published = state.published.lock();
-        published.get(path) == Some(&fingerprint)
-            || (diags.is_empty() && !published.contains_key(path))
-    };
+    let unchanged = published_already(state, path, fingerprint, diags.is_empty());
     if unchanged && edited != Some(path.as_path()) {
         return None;
     }

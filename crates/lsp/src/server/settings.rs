@@ -70,31 +70,17 @@ pub(super) fn show_problems(client: &Client, problems: Vec<String>) {
 /// Applies the editor's `gazette` settings; returns the problems found
 /// (shown to the user) and whether the file selection changed.
 pub(super) fn apply_settings(state: &mut State, v: &Value) -> (Vec<String>, bool) {
-    let before = (
-        state.config.include.clone(),
-        state.config.exclude.clone(),
-        state.config.max_file_size,
-    );
+    let files = |s: &State| {
+        (
+            s.config.include.clone(),
+            s.config.exclude.clone(),
+            s.config.max_file_size,
+        )
+    };
+    let before = files(state);
     let mut problems = Vec::new();
     if let Some(d) = v.get("diagnostics").and_then(Value::as_object) {
-        state.client_levels.clear();
-        for (k, val) in d {
-            let Some(group) = gazette_core::kb::diagnostic_group(k) else {
-                problems.push(format!(
-                    "unknown diagnostic setting gazette.diagnostics.{k}"
-                ));
-                continue;
-            };
-            match val.as_str().and_then(gazette_core::kb::Level::parse) {
-                Some(l) => {
-                    state.client_levels.insert(group.to_string(), l);
-                }
-                None if val.is_null() => {}
-                None => problems.push(format!(
-                    "gazette.diagnostics.{k}: use \"off\", \"hint\", \"information\", \"warning\" or \"error\""
-                )),
-            }
-        }
+        apply_diagnostic_levels(state, d, &mut problems);
     }
     state.client_files = (
         state.client_files.0 || v.get("include").is_some_and(Value::is_array),
@@ -103,12 +89,34 @@ pub(super) fn apply_settings(state: &mut State, v: &Value) -> (Vec<String>, bool
     );
     apply_file_settings(state, v, &mut problems);
     super::archive::apply_setting(state, v, &mut problems);
-    let after = (
-        state.config.include.clone(),
-        state.config.exclude.clone(),
-        state.config.max_file_size,
-    );
-    (problems, before != after)
+    let changed = before != files(state);
+    (problems, changed)
+}
+
+/// `gazette.diagnostics`: a level per diagnostic group, for the editor.
+fn apply_diagnostic_levels(
+    state: &mut State,
+    levels: &serde_json::Map<String, Value>,
+    problems: &mut Vec<String>,
+) {
+    state.client_levels.clear();
+    for (k, val) in levels {
+        let Some(group) = gazette_core::kb::diagnostic_group(k) else {
+            problems.push(format!(
+                "unknown diagnostic setting gazette.diagnostics.{k}"
+            ));
+            continue;
+        };
+        match val.as_str().and_then(gazette_core::kb::Level::parse) {
+            Some(l) => {
+                state.client_levels.insert(group.to_string(), l);
+            }
+            None if val.is_null() => {}
+            None => problems.push(format!(
+                "gazette.diagnostics.{k}: use \"off\", \"hint\", \"information\", \"warning\" or \"error\""
+            )),
+        }
+    }
 }
 
 fn apply_file_settings(state: &mut State, v: &Value, problems: &mut Vec<String>) {
