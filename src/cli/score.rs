@@ -296,23 +296,22 @@ pub fn score(golds: &[GoldDoc], export: &Export) -> Report {
     for c in report.per_kind.values() {
         report.all.add(c);
     }
-    for (entity, ids) in &ids_of {
-        if ids.len() > 1 {
-            report.splits += ids.len() - 1;
-            report
-                .split_examples
-                .push(format!("{entity}: {}", join(ids)));
-        }
-    }
-    for (id, entities) in &golds_of {
-        if entities.len() > 1 {
-            report.merges += entities.len() - 1;
-            report
-                .merge_examples
-                .push(format!("{id}: {}", join(entities)));
-        }
-    }
+    (report.splits, report.split_examples) = spread(&ids_of);
+    (report.merges, report.merge_examples) = spread(&golds_of);
     report
+}
+
+/// How many more members than one the sets of `of` have in all, and a
+/// line for each set with several.
+fn spread(of: &BTreeMap<String, BTreeSet<String>>) -> (usize, Vec<String>) {
+    let several = of.iter().filter(|(_, set)| set.len() > 1);
+    let extra = several.clone().map(|(_, set)| set.len() - 1).sum();
+    (
+        extra,
+        several
+            .map(|(k, set)| format!("{k}: {}", join(set)))
+            .collect(),
+    )
 }
 
 fn join(s: &BTreeSet<String>) -> String {
