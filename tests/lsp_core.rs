@@ -7,9 +7,7 @@ use std::collections::BTreeSet;
 
 #[test]
 fn hover_on_stoltenberg_names_him_and_his_four_articles() {
-    let mut c = started(&seeds());
-    let path = seed("003");
-    let text = c.open(&path);
+    let (mut c, path, text) = seed_open("003");
     let hover = c.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": uri(&path)}, "position": pos_of(&text, "Stoltenberg", 1, 2)}),
@@ -26,9 +24,7 @@ fn hover_on_stoltenberg_names_him_and_his_four_articles() {
 
 #[test]
 fn definition_from_surname_jumps_to_full_name() {
-    let mut c = started(&seeds());
-    let path = seed("004");
-    let text = c.open(&path);
+    let (mut c, path, text) = seed_open("004");
     // The last bare "Stoltenberg" of the article.
     let n = text.matches("Stoltenberg").count();
     let def = c.request(
@@ -49,9 +45,7 @@ fn definition_from_surname_jumps_to_full_name() {
 
 #[test]
 fn references_on_putin_cover_all_five_articles_and_variants() {
-    let mut c = started(&seeds());
-    let path = seed("002");
-    let text = c.open(&path);
+    let (mut c, path, text) = seed_open("002");
     let refs = c.request(
         "textDocument/references",
         json!({"textDocument": {"uri": uri(&path)}, "position": pos_of(&text, "Putin", 0, 1),
@@ -89,9 +83,7 @@ fn partial_results(c: &mut Client, token: serde_json::Value) -> Vec<Vec<serde_js
 
 #[test]
 fn references_with_a_partial_result_token_arrive_as_partial_results_first() {
-    let mut c = started(&seeds());
-    let path = seed("002");
-    let text = c.open(&path);
+    let (mut c, path, text) = seed_open("002");
     let params = |token: Option<&str>| {
         let mut p = json!({"textDocument": {"uri": uri(&path)}, "position": pos_of(&text, "Putin", 0, 1),
                            "context": {"includeDeclaration": true}});
@@ -140,9 +132,7 @@ fn many_references_come_as_a_first_batch_of_a_thousand_then_the_rest() {
 
 #[test]
 fn vladimir_variant_gets_a_diagnostic() {
-    let mut c = started(&seeds());
-    let path = seed("004");
-    let text = c.open(&path);
+    let (mut c, path, text) = seed_open("004");
     let u = uri(&path);
     let diags = c.wait_notification("textDocument/publishDiagnostics", |p| {
         p["uri"] == u.as_str()
@@ -205,9 +195,7 @@ fn utf8_is_negotiated_when_offered() {
 
 #[test]
 fn a_thousand_rapid_incremental_edits_keep_text_in_sync() {
-    let mut c = started(&seeds());
-    let path = seed("000");
-    let mut text = c.open(&path);
+    let (mut c, path, mut text) = seed_open("000");
     let u = uri(&path);
     let mut rng = Lcg(7);
     let inserts = ["ä", "„Zitat“", "NATO ", "\n", "Putins ", "😀", "x", ""];

@@ -20,15 +20,6 @@ fn corpus_copy(with_kb: bool) -> tempfile::TempDir {
     dir
 }
 
-/// A server started on the seeds, with seed `prefix` open: its path and
-/// text.
-fn seed_open(prefix: &str) -> (Client, PathBuf, String) {
-    let mut c = started(&seeds());
-    let path = seed(prefix);
-    let text = c.open(&path);
-    (c, path, text)
-}
-
 /// The labels of a completion list's items.
 fn completion_labels(list: &Value) -> Vec<&str> {
     let items = list["items"].as_array().unwrap();

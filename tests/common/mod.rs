@@ -24,6 +24,15 @@ pub fn seed(prefix: &str) -> PathBuf {
     seed_in(&seeds(), prefix)
 }
 
+/// A server over the seed corpus with the seed article `prefix` open: the
+/// client, the article and its text.
+pub fn seed_open(prefix: &str) -> (Client, PathBuf, String) {
+    let mut c = started(&seeds());
+    let path = seed(prefix);
+    let text = c.open(&path);
+    (c, path, text)
+}
+
 /// The file in `dir` whose name starts with `prefix` (a seed in a copy).
 pub fn seed_in(dir: &Path, prefix: &str) -> PathBuf {
     std::fs::read_dir(dir)
