@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 use serde_json::{json, Value};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const ARTICLE: &str =
@@ -15,6 +15,16 @@ fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), ARTICLE).unwrap();
     dir
+}
+
+/// A started server with ARTICLE open as `a.txt`: the folder (to keep),
+/// the article, the client.
+fn opened() -> (tempfile::TempDir, PathBuf, Client) {
+    let ws = workspace();
+    let path = ws.path().join("a.txt");
+    let mut c = started(ws.path());
+    c.open(&path);
+    (ws, path, c)
 }
 
 /// The server still answers a real query on `path` (opened with ARTICLE).
@@ -31,6 +41,18 @@ fn assert_alive(c: &mut Client, path: &Path) {
     );
 }
 
+/// `exit`: the server exits with `code`.
+fn exits_with(c: &mut Client, code: i32) {
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit(Duration::from_secs(10)), Some(code));
+}
+
+/// [`assert_alive`], then a clean shutdown (exit code 0).
+fn assert_alive_then_shut_down(mut c: Client, path: &Path) {
+    assert_alive(&mut c, path);
+    assert_eq!(c.shutdown(), 0);
+}
+
 fn error_code(resp: &Value) -> i64 {
     resp["error"]["code"]
         .as_i64()
@@ -39,10 +61,7 @@ fn error_code(resp: &Value) -> i64 {
 
 #[test]
 fn malformed_messages_get_json_rpc_errors_and_the_session_goes_on() {
-    let ws = workspace();
-    let path = ws.path().join("a.txt");
-    let mut c = started(ws.path());
-    c.open(&path);
+    let (_ws, path, mut c) = opened();
 
     // Invalid JSON: ParseError with a null id.
     c.send_raw("{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": ");
@@ -81,16 +100,12 @@ fn malformed_messages_get_json_rpc_errors_and_the_session_goes_on() {
     let r = c.wait_response(900);
     assert_eq!(error_code(&r), -32601, "{r}");
 
-    assert_alive(&mut c, &path);
-    assert_eq!(c.shutdown(), 0);
+    assert_alive_then_shut_down(c, &path);
 }
 
 #[test]
 fn unknown_methods_are_method_not_found_and_unknown_notifications_ignored() {
-    let ws = workspace();
-    let path = ws.path().join("a.txt");
-    let mut c = started(ws.path());
-    c.open(&path);
+    let (_ws, path, mut c) = opened();
     let r = c.request_full("gazette/noSuchMethod", json!({"x": 1}));
     assert_eq!(error_code(&r), -32601, "{r}");
     let r = c.request_full("textDocument/noSuchThing", json!(null));
@@ -101,8 +116,7 @@ fn unknown_methods_are_method_not_found_and_unknown_notifications_ignored() {
     // Known method, wrong parameters: InvalidParams, still alive.
     let r = c.request_full("textDocument/hover", json!({"nonsense": true}));
     assert_eq!(error_code(&r), -32602, "{r}");
-    assert_alive(&mut c, &path);
-    assert_eq!(c.shutdown(), 0);
+    assert_alive_then_shut_down(c, &path);
 }
 
 #[test]
@@ -118,16 +132,12 @@ fn requests_before_initialize_are_refused_then_initialize_works() {
     c.initialize(ws.path(), &["utf-16"]);
     c.wait_indexed();
     c.open(&path);
-    assert_alive(&mut c, &path);
-    assert_eq!(c.shutdown(), 0);
+    assert_alive_then_shut_down(c, &path);
 }
 
 #[test]
 fn positions_past_the_end_of_a_line_or_document_do_not_fail() {
-    let ws = workspace();
-    let path = ws.path().join("a.txt");
-    let mut c = started(ws.path());
-    c.open(&path);
+    let (_ws, path, mut c) = opened();
     let u = uri(&path);
     for (line, character) in [
         (0, 10_000),
@@ -167,16 +177,12 @@ fn positions_past_the_end_of_a_line_or_document_do_not_fail() {
         json!({"textDocument": {"uri": "file:///nowhere/x.txt"}, "position": {"line": 0, "character": 0}}),
     );
     assert!(r.is_null(), "{r}");
-    assert_alive(&mut c, &path);
-    assert_eq!(c.shutdown(), 0);
+    assert_alive_then_shut_down(c, &path);
 }
 
 #[test]
 fn stale_versions_and_out_of_bounds_ranges_in_did_change_are_applied_clamped() {
-    let ws = workspace();
-    let path = ws.path().join("a.txt");
-    let mut c = started(ws.path());
-    c.open(&path);
+    let (ws, path, mut c) = opened();
     let u = uri(&path);
     let change = |c: &mut Client, version: i32, range: Value, text: &str| {
         c.notify(
@@ -185,34 +191,20 @@ fn stale_versions_and_out_of_bounds_ranges_in_did_change_are_applied_clamped() {
                    "contentChanges": [{"range": range, "text": text}]}),
         );
     };
-    // Past the end of line 0: clamps to the line end (before "\n").
-    change(
-        &mut c,
-        2,
-        json!({"start": {"line": 0, "character": 999}, "end": {"line": 0, "character": 999}}),
-        " Ende.",
-    );
-    // Past the end of the document: clamps to the end.
-    change(
-        &mut c,
-        3,
-        json!({"start": {"line": 99, "character": 0}, "end": {"line": 120, "character": 5}}),
-        "Schluss",
-    );
-    // Reversed range (end before start): treated as the ordered range.
-    change(
-        &mut c,
-        4,
-        json!({"start": {"line": 0, "character": 8}, "end": {"line": 0, "character": 4}}),
-        "",
-    );
-    // A stale version (lower than the current one) is still applied in order.
-    change(
-        &mut c,
-        2,
-        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}),
-        "X",
-    );
+    for (version, (l0, c0), (l1, c1), text) in [
+        // Past the end of line 0: clamps to the line end (before "\n").
+        (2, (0, 999), (0, 999), " Ende."),
+        // Past the end of the document: clamps to the end.
+        (3, (99, 0), (120, 5), "Schluss"),
+        // Reversed range (end before start): treated as the ordered range.
+        (4, (0, 8), (0, 4), ""),
+        // A stale version (lower than the current one) is still applied in order.
+        (2, (0, 0), (0, 0), "X"),
+    ] {
+        let range =
+            json!({"start": {"line": l0, "character": c0}, "end": {"line": l1, "character": c1}});
+        change(&mut c, version, range, text);
+    }
     let want = "XDie  tagte in Brüssel. Ende.\nDer russische Präsident Wladimir Putin sprach über die NATO.\nSchluss";
     let got = c.request("gazette/documentText", json!({"uri": u}));
     assert_eq!(got["text"], want);
@@ -233,10 +225,7 @@ fn stale_versions_and_out_of_bounds_ranges_in_did_change_are_applied_clamped() {
 
 #[test]
 fn lone_surrogates_in_did_change_are_applied_as_replacement_characters() {
-    let ws = workspace();
-    let path = ws.path().join("a.txt");
-    let mut c = started(ws.path());
-    c.open(&path);
+    let (_ws, path, mut c) = opened();
     let u = uri(&path);
     // serde_json::json! cannot hold a lone surrogate: the raw message as an
     // editor sends it. "\ud800" replaces "NATO" (line 0, characters 4..8),
@@ -314,10 +303,7 @@ fn did_open_outside_the_workspace_is_served_and_forgotten_on_close() {
 
 #[test]
 fn cancel_request_leaves_exactly_one_answer_per_request() {
-    let ws = workspace();
-    let path = ws.path().join("a.txt");
-    let mut c = started(ws.path());
-    c.open(&path);
+    let (_ws, path, mut c) = opened();
     let mut ids = Vec::new();
     for i in 0..40 {
         let id = c.request_async(
@@ -340,8 +326,7 @@ fn cancel_request_leaves_exactly_one_answer_per_request() {
             assert!(r["result"].is_array(), "{r}");
         }
     }
-    assert_alive(&mut c, &path);
-    assert_eq!(c.shutdown(), 0);
+    assert_alive_then_shut_down(c, &path);
 }
 
 #[test]
@@ -355,8 +340,7 @@ fn shutdown_then_exit_is_exit_code_0() {
 fn exit_without_shutdown_is_exit_code_1() {
     let ws = workspace();
     let mut c = started(ws.path());
-    c.notify("exit", Value::Null);
-    assert_eq!(c.wait_exit(Duration::from_secs(10)), Some(1));
+    exits_with(&mut c, 1);
 }
 
 #[test]
@@ -369,8 +353,7 @@ fn requests_after_shutdown_are_refused() {
         json!({"textDocument": {"uri": uri(&ws.path().join("a.txt"))}, "position": {"line": 0, "character": 0}}),
     );
     assert_eq!(error_code(&r), -32600, "{r}");
-    c.notify("exit", Value::Null);
-    assert_eq!(c.wait_exit(Duration::from_secs(10)), Some(0));
+    exits_with(&mut c, 0);
 }
 
 #[test]
@@ -422,6 +405,5 @@ fn a_panicking_handler_is_answered_with_internal_error_and_contained() {
     );
     // A panicking notification gets no answer and harms nothing.
     c.notify("$/gazette/debugPanic", json!(null));
-    assert_alive(&mut c, &path);
-    assert_eq!(c.shutdown(), 0);
+    assert_alive_then_shut_down(c, &path);
 }
