@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const ARTICLE: &str = "Washington traf Maria Müller in Berlin. Dann sprach Maria mit der NATO.\n\
                        Washington blieb in Berlin.\n";
@@ -188,24 +188,41 @@ fn apply_store_action(
     text
 }
 
-fn actions_at(c: &mut Client, path: &Path, start: Value, end: Value) -> Vec<Value> {
-    c.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": uri(path)}, "range": {"start": start, "end": end},
-               "context": {"diagnostics": []}}),
-    )
-    .as_array()
-    .cloned()
-    .unwrap_or_default()
-}
-
-#[test]
-fn code_actions_annotate_through_an_edit_of_the_store() {
+/// A server over [`corpus`] with its article open: the folder (to keep),
+/// the article, the annotation store's path, the client.
+fn opened() -> (tempfile::TempDir, PathBuf, PathBuf, Client) {
     let dir = corpus();
     let article = dir.path().join("a.txt");
     let store = dir.path().join("gazette.annotations.jsonl");
     let mut c = started(dir.path());
     c.open(&article);
+    (dir, article, store, c)
+}
+
+/// The code actions for `start..end`, of the kinds in `only` if given.
+fn code_actions(
+    c: &mut Client,
+    path: &Path,
+    (start, end): (Value, Value),
+    only: Option<&[&str]>,
+) -> Vec<Value> {
+    let mut context = json!({"diagnostics": []});
+    if let Some(only) = only {
+        context["only"] = json!(only);
+    }
+    let range = json!({"start": start, "end": end});
+    let params = json!({"textDocument": {"uri": uri(path)}, "range": range, "context": context});
+    let actions = c.request("textDocument/codeAction", params);
+    actions.as_array().cloned().unwrap_or_default()
+}
+
+fn actions_at(c: &mut Client, path: &Path, start: Value, end: Value) -> Vec<Value> {
+    code_actions(c, path, (start, end), None)
+}
+
+#[test]
+fn code_actions_annotate_through_an_edit_of_the_store() {
+    let (_dir, article, store, mut c) = opened();
     let at = pos_of(ARTICLE, "Berlin", 0, 1);
     let acts = actions_at(&mut c, &article, at.clone(), at.clone());
     let titles: Vec<&str> = acts.iter().filter_map(|a| a["title"].as_str()).collect();
@@ -266,25 +283,14 @@ fn code_actions_annotate_through_an_edit_of_the_store() {
 }
 
 fn actions_only(c: &mut Client, path: &Path, at: Value, only: &[&str]) -> Vec<Value> {
-    c.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": uri(path)}, "range": {"start": at, "end": at},
-               "context": {"diagnostics": [], "only": only}}),
-    )
-    .as_array()
-    .cloned()
-    .unwrap_or_default()
+    code_actions(c, path, (at.clone(), at), Some(only))
 }
 
 /// Annotation actions have kinds of their own (`refactor.annotate.…`), so
 /// that an editor command can ask for one; `context.only` is honoured.
 #[test]
 fn annotation_actions_by_kind_and_same_as() {
-    let dir = corpus();
-    let article = dir.path().join("a.txt");
-    let store = dir.path().join("gazette.annotations.jsonl");
-    let mut c = started(dir.path());
-    c.open(&article);
+    let (_dir, article, store, mut c) = opened();
     let at = pos_of(ARTICLE, "Berlin", 0, 1);
     let all = actions_at(&mut c, &article, at.clone(), at.clone());
     let kinds: Vec<&str> = all.iter().filter_map(|a| a["kind"].as_str()).collect();
