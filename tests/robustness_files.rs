@@ -579,22 +579,17 @@ fn sources_without_tests() -> Vec<(String, String)> {
 /// empty output folder and is the one exception.)
 #[test]
 fn all_file_writes_go_through_write_atomic() {
-    let mut offenders = Vec::new();
-    for (name, code) in sources_without_tests() {
-        if name == "crates/core/src/workspace.rs" || name == "crates/core/src/benchgen.rs" {
-            continue;
-        }
-        for needle in [
-            "fs::write(",
-            "File::create(",
-            "OpenOptions::new(",
-            "fs::rename(",
-        ] {
-            if code.contains(needle) {
-                offenders.push(format!("{name}: {needle}"));
-            }
-        }
-    }
+    let allowed = [
+        "crates/core/src/workspace.rs",
+        "crates/core/src/benchgen.rs",
+    ];
+    let needles = [
+        "fs::write(",
+        "File::create(",
+        "OpenOptions::new(",
+        "fs::rename(",
+    ];
+    let offenders = sources_using(&needles, &allowed);
     assert!(
         offenders.is_empty(),
         "write files with workspace::write_atomic: {offenders:?}"
@@ -608,29 +603,34 @@ fn all_file_writes_go_through_write_atomic() {
 /// `workspace::open_regular`; reading folders and metadata is fine.)
 #[test]
 fn all_file_reads_go_through_read_file() {
-    let mut offenders = Vec::new();
-    for (name, code) in sources_without_tests() {
-        if name == "crates/core/src/workspace.rs" {
-            continue;
-        }
-        for needle in [
-            "fs::read(",
-            "fs::read_to_string(",
-            "File::open(",
-            "OpenOptions::new(",
-            "File::options(",
-            "tokio::fs::",
-            "mmap",
-        ] {
-            if code.contains(needle) {
-                offenders.push(format!("{name}: {needle}"));
-            }
-        }
-    }
+    let needles = [
+        "fs::read(",
+        "fs::read_to_string(",
+        "File::open(",
+        "OpenOptions::new(",
+        "File::options(",
+        "tokio::fs::",
+        "mmap",
+    ];
+    let offenders = sources_using(&needles, &["crates/core/src/workspace.rs"]);
     assert!(
         offenders.is_empty(),
         "read files with workspace::read_file: {offenders:?}"
     );
+}
+
+/// "file: needle" for every source file but the `allowed` ones whose code
+/// (tests aside) contains one of the `needles`.
+fn sources_using(needles: &[&str], allowed: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (name, code) in sources_without_tests() {
+        if allowed.contains(&name.as_str()) {
+            continue;
+        }
+        let used = needles.iter().filter(|n| code.contains(*n));
+        found.extend(used.map(|n| format!("{name}: {n}")));
+    }
+    found
 }
 
 /// Makes a FIFO (named pipe) at `p`.

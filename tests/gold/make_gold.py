@@ -104,49 +104,48 @@ def parse_value(raw, category):
     return int(value) if value.is_integer() else value
 
 
-def read_figures():
-    rows = []
-    with open(FIGURES, encoding="utf-8") as fh:
+def tsv_rows(path):
+    """(line number, line, columns) of each row of a TSV file; blank lines and comments skipped."""
+    with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if len(cols) < 7:
-                raise GoldError(f"figures.tsv:{lineno}: expected >= 7 columns, got {len(cols)}")
-            prefix, context, surface, category, value, unit, group = cols[:7]
-            note = cols[7] if len(cols) > 7 else None
-            if category not in CATEGORIES:
-                raise GoldError(f"figures.tsv:{lineno}: unknown category {category!r}")
-            if surface not in context:
-                raise GoldError(f"figures.tsv:{lineno}: surface {surface!r} not in context")
-            rows.append(
-                dict(
-                    lineno=lineno,
-                    prefix=prefix,
-                    context=context,
-                    surface=surface,
-                    category=category,
-                    value=parse_value(value, category),
-                    unit=None if unit == "-" else unit,
-                    group=None if group == "-" else group,
-                    note=note or None,
-                )
+            if line and not line.startswith("#"):
+                yield lineno, line, line.split("\t")
+
+
+def read_figures():
+    rows = []
+    for lineno, _, cols in tsv_rows(FIGURES):
+        if len(cols) < 7:
+            raise GoldError(f"figures.tsv:{lineno}: expected >= 7 columns, got {len(cols)}")
+        prefix, context, surface, category, value, unit, group = cols[:7]
+        note = cols[7] if len(cols) > 7 else None
+        if category not in CATEGORIES:
+            raise GoldError(f"figures.tsv:{lineno}: unknown category {category!r}")
+        if surface not in context:
+            raise GoldError(f"figures.tsv:{lineno}: surface {surface!r} not in context")
+        rows.append(
+            dict(
+                lineno=lineno,
+                prefix=prefix,
+                context=context,
+                surface=surface,
+                category=category,
+                value=parse_value(value, category),
+                unit=None if unit == "-" else unit,
+                group=None if group == "-" else group,
+                note=note or None,
             )
+        )
     return rows
 
 
 def read_entities():
     out = {}
-    with open(ENTITIES, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if len(cols) != 3 or cols[1] not in KINDS or cols[0] in out:
-                raise GoldError(f"entities.tsv:{lineno}: bad row {line!r}")
-            out[cols[0]] = {"kind": cols[1], "name": cols[2]}
+    for lineno, line, cols in tsv_rows(ENTITIES):
+        if len(cols) != 3 or cols[1] not in KINDS or cols[0] in out:
+            raise GoldError(f"entities.tsv:{lineno}: bad row {line!r}")
+        out[cols[0]] = {"kind": cols[1], "name": cols[2]}
     return out
 
 
