@@ -49,6 +49,16 @@ fn text() -> impl Strategy<Value = String> {
     proptest::collection::vec(fragment(), 0..80).prop_map(|v| v.concat())
 }
 
+/// `bytes` with the byte at each index set to its value (none when empty).
+fn flip(bytes: &mut [u8], flips: Vec<(prop::sample::Index, u8)>) {
+    for (i, b) in flips {
+        if !bytes.is_empty() {
+            let i = i.index(bytes.len());
+            bytes[i] = b;
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
@@ -71,12 +81,7 @@ proptest! {
         let seeds = seed_texts();
         let mut bytes = seeds[which % seeds.len()].clone().into_bytes();
         bytes.truncate(cut.index(bytes.len() + 1).max(bytes.len() / 2));
-        for (i, b) in flips {
-            if !bytes.is_empty() {
-                let i = i.index(bytes.len());
-                bytes[i] = b;
-            }
-        }
+        flip(&mut bytes, flips);
         harness::analyze_bytes(&bytes);
     }
 
@@ -270,12 +275,7 @@ proptest! {
         flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3),
     ) {
         let mut bytes = msgs.concat();
-        for (i, b) in flips {
-            if !bytes.is_empty() {
-                let i = i.index(bytes.len());
-                bytes[i] = b;
-            }
-        }
+        flip(&mut bytes, flips);
         harness::lsp_session(&bytes);
     }
 

@@ -203,15 +203,21 @@ impl Client {
 
     /// The next message from the server that is a response (to any id).
     pub fn next_response(&mut self) -> Value {
+        self.take_response("no response arrived", |_| true)
+    }
+
+    /// The first response, already here or arriving in time, that `pick`
+    /// takes; panics with `missing` when none does.
+    fn take_response(&mut self, missing: &str, pick: impl Fn(&Value) -> bool) -> Value {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            if !self.responses.is_empty() {
-                return self.responses.remove(0);
+            if let Some(i) = self.responses.iter().position(&pick) {
+                return self.responses.remove(i);
             }
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {
                 Ok(msg) => self.handle(msg),
-                Err(RecvTimeoutError::Timeout) => panic!("no response arrived"),
+                Err(RecvTimeoutError::Timeout) => panic!("{missing}"),
                 Err(RecvTimeoutError::Disconnected) => panic!("server closed the connection"),
             }
         }
@@ -263,18 +269,9 @@ impl Client {
     }
 
     pub fn wait_response(&mut self, id: i64) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(i) = self.responses.iter().position(|r| r["id"] == json!(id)) {
-                return self.responses.remove(i);
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(msg) => self.handle(msg),
-                Err(RecvTimeoutError::Timeout) => panic!("no response to request {id}"),
-                Err(RecvTimeoutError::Disconnected) => panic!("server closed the connection"),
-            }
-        }
+        self.take_response(&format!("no response to request {id}"), |r| {
+            r["id"] == json!(id)
+        })
     }
 
     /// Sends a request and returns its `result` (panics on an error response).
