@@ -88,17 +88,7 @@ pub(super) fn kb_changed(
     for p in &open {
         s.reanalyze_open(p);
     }
-    let closed = all.iter().filter(|p| !s.open.contains_key(*p)).cloned();
-    let again = Reanalysis {
-        generation: s.kb.generation,
-        overrides: s.overrides.clone(),
-        max: s.config.max_file_size,
-        root: s.root.clone(),
-        closed: closed.collect(),
-        discover_in: rediscover
-            .then(|| s.root.clone().map(|r| (r, s.config.clone())))
-            .flatten(),
-    };
+    let again = Reanalysis::of_closed(s, &all, rediscover);
     all.retain(|p| s.open.contains_key(p));
     publish::queue_diagnostics(s, tx, &all);
     again.spawn(state_arc.clone(), tx.clone());
@@ -118,6 +108,21 @@ struct Reanalysis {
 }
 
 impl Reanalysis {
+    /// The closed articles among `all`, for the knowledge base of `s`; with
+    /// `rediscover`, the articles listed again instead.
+    fn of_closed(s: &State, all: &[PathBuf], rediscover: bool) -> Reanalysis {
+        let closed = all.iter().filter(|p| !s.open.contains_key(*p)).cloned();
+        let listing = || s.root.clone().map(|r| (r, s.config.clone()));
+        Reanalysis {
+            generation: s.kb.generation,
+            overrides: s.overrides.clone(),
+            max: s.config.max_file_size,
+            root: s.root.clone(),
+            closed: closed.collect(),
+            discover_in: rediscover.then(listing).flatten(),
+        }
+    }
+
     /// Analyses in the background (lower priority, see `background`: it
     /// must not slow the requests that follow a keystroke in
     /// gazette.toml), then puts the analyses in unless a newer knowledge
