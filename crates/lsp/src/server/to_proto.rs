@@ -347,105 +347,97 @@ pub(super) fn action_edit(
 ) -> Option<WorkspaceEdit> {
     use gazette_ide::code_actions::Edit as E;
     let mut doc_edits = Vec::new();
-    let mut ops = Vec::new();
+    let mut files = FileEdits {
+        state,
+        ops: Vec::new(),
+    };
     for e in edits {
         match e {
             E::Doc { doc, span, text } => doc_edits.push((*doc, *span, text.clone())),
-            E::Store { create, span, text } => store_edit(state, &mut ops, *create, *span, text)?,
+            E::Store { create, span, text } => files.store(*create, *span, text)?,
             E::Kb {
                 create,
                 offset,
                 text,
-            } => kb_edit(state, &mut ops, *create, *offset, text)?,
+            } => files.kb(*create, *offset, text)?,
         }
     }
-    if ops.is_empty() {
+    if files.ops.is_empty() {
         return Some(workspace_edit(state, doc_edits.into_iter()));
     }
     Some(WorkspaceEdit {
-        document_changes: Some(DocumentChanges::Operations(ops)),
+        document_changes: Some(DocumentChanges::Operations(files.ops)),
         ..Default::default()
     })
 }
 
-/// An edit of the annotation store (several go into one document edit).
-fn store_edit(
-    state: &State,
-    ops: &mut Vec<DocumentChangeOperation>,
-    create: bool,
-    span: Span,
-    text: &str,
-) -> Option<()> {
-    let li = gazette_core::text::position::LineIndex::new(&state.store.text);
-    let range = convert::range(&li, span, state.encoding);
-    file_edit(
-        state,
-        ops,
-        state.store.path.as_deref()?,
-        create,
-        range,
-        text,
-        true,
-    )
+/// Edits of the server's own files (the annotation store, gazette.toml),
+/// each created first where asked.
+struct FileEdits<'a> {
+    state: &'a State,
+    ops: Vec<DocumentChangeOperation>,
 }
 
-/// An insertion into gazette.toml.
-fn kb_edit(
-    state: &State,
-    ops: &mut Vec<DocumentChangeOperation>,
-    create: bool,
-    offset: usize,
-    text: &str,
-) -> Option<()> {
-    let kb = state.kb.text.as_deref().unwrap_or_default();
-    let li = gazette_core::text::position::LineIndex::new(kb);
-    let at = convert::position(&li, offset, state.encoding);
-    let range = Range::new(at, at);
-    file_edit(
-        state,
-        ops,
-        state.kb.path.as_deref()?,
-        create,
-        range,
-        text,
-        false,
-    )
-}
+impl FileEdits<'_> {
+    /// An edit of the annotation store (several go into one document edit).
+    fn store(&mut self, create: bool, span: Span, text: &str) -> Option<()> {
+        let s = self.state;
+        let li = gazette_core::text::position::LineIndex::new(&s.store.text);
+        let range = convert::range(&li, span, s.encoding);
+        self.edit(s.store.path.as_deref()?, create, range, text, true)
+    }
 
-/// An edit of the file at `path` into `ops`, after creating the file if
-/// asked; with `merge`, into the last edit of that file where there is one.
-fn file_edit(
-    state: &State,
-    ops: &mut Vec<DocumentChangeOperation>,
-    path: &std::path::Path,
-    create: bool,
-    range: Range,
-    text: &str,
-    merge: bool,
-) -> Option<()> {
-    let uri = uri_of(state, path)?;
-    if create {
-        ops.push(create_file(&uri));
+    /// An insertion into gazette.toml.
+    fn kb(&mut self, create: bool, offset: usize, text: &str) -> Option<()> {
+        let s = self.state;
+        let li =
+            gazette_core::text::position::LineIndex::new(s.kb.text.as_deref().unwrap_or_default());
+        let at = convert::position(&li, offset, s.encoding);
+        self.edit(
+            s.kb.path.as_deref()?,
+            create,
+            Range::new(at, at),
+            text,
+            false,
+        )
     }
-    let edit = OneOf::Left(TextEdit {
-        range,
-        new_text: text.to_string(),
-    });
-    let same = ops.iter_mut().rev().find_map(|o| match o {
-        DocumentChangeOperation::Edit(e) if merge && e.text_document.uri == uri => Some(e),
-        _ => None,
-    });
-    match same {
-        Some(e) => e.edits.push(edit),
-        None => ops.push(DocumentChangeOperation::Edit(TextDocumentEdit {
-            text_document: OptionalVersionedTextDocumentIdentifier {
-                uri,
-                version: state.open.get(path).map(|o| o.version),
-            },
-            edits: vec![edit],
-        })),
+
+    /// An edit of the file at `path`, after creating the file if asked;
+    /// with `merge`, into the last edit of that file where there is one.
+    fn edit(
+        &mut self,
+        path: &Path,
+        create: bool,
+        range: Range,
+        text: &str,
+        merge: bool,
+    ) -> Option<()> {
+        let uri = uri_of(self.state, path)?;
+        if create {
+            self.ops.push(create_file(&uri));
+        }
+        let edit = OneOf::Left(TextEdit {
+            range,
+            new_text: text.to_string(),
+        });
+        let same = self.ops.iter_mut().rev().find_map(|o| match o {
+            DocumentChangeOperation::Edit(e) if merge && e.text_document.uri == uri => Some(e),
+            _ => None,
+        });
+        match same {
+            Some(e) => e.edits.push(edit),
+            None => self
+                .ops
+                .push(DocumentChangeOperation::Edit(TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier {
+                        uri,
+                        version: self.state.open.get(path).map(|o| o.version),
+                    },
+                    edits: vec![edit],
+                })),
+        }
+        Some(())
     }
-    Some(())
 }
 
 /// Semantic tokens of `doc`, delta-encoded.
