@@ -58,10 +58,10 @@ fn development_set_keeps_its_scores() {
             table(&r, true)
         );
     };
-    floor("all", 0.84);
+    floor("all", 0.85);
     floor("PER", 0.89);
     floor("LOC", 0.86);
-    floor("ORG", 0.80);
+    floor("ORG", 0.82);
     assert!(
         r.all.precision() >= 0.86,
         "precision {:.3}",
@@ -75,7 +75,7 @@ fn development_set_keeps_its_scores() {
 fn sealed_set_keeps_its_scores() {
     let r = report("tests/unseen-sealed");
     assert_eq!(r.documents, 20);
-    assert!(r.all.f1() >= 0.81, "F1 {:.3}", r.all.f1());
+    assert!(r.all.f1() >= 0.83, "F1 {:.3}", r.all.f1());
     assert!(
         r.merges <= 1 && r.splits <= 3,
         "{} merges, {} splits",
@@ -84,7 +84,7 @@ fn sealed_set_keeps_its_scores() {
     );
     let org = r.per_kind["ORG"];
     assert!(
-        org.f1() >= 0.71,
+        org.f1() >= 0.74,
         "ORG F1 {:.3}\n{}",
         org.f1(),
         table(&r, true)
