@@ -315,6 +315,11 @@ impl Data {
                 let norm = it.next().map(str::trim).unwrap_or(surface);
                 if !surface.is_empty() {
                     names.add(surface, kind, norm);
+                    // Swiss spelling has no ß: "Grossbritannien", "Strassburg"
+                    // name the same as "Großbritannien", "Straßburg".
+                    if surface.contains('ß') {
+                        names.add(&surface.replace('ß', "ss"), kind, norm);
+                    }
                 }
             }
         }

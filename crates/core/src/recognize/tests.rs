@@ -384,3 +384,20 @@ fn famous_surnames_without_context() {
     assert_eq!(find(&ms, t, "Merkel").unwrap().kind, EntityKind::Person);
     assert_eq!(find(&ms, t, "Selenskyjs").unwrap().norm, "Selenskyj");
 }
+
+#[test]
+fn swiss_spelling_finds_names_written_with_sharp_s() {
+    let t = "Grossbritannien und Weissrussland streiten, in Strassburg tagt der Rat.";
+    let got = show(t);
+    for (s, norm) in [
+        ("Grossbritannien", "Großbritannien"),
+        ("Weissrussland", "Weißrussland"),
+        ("Strassburg", "Straßburg"),
+    ] {
+        assert!(
+            got.iter()
+                .any(|(x, k, n)| x == s && *k == "place" && n == norm),
+            "{s}: {got:?}"
+        );
+    }
+}
