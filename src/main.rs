@@ -40,6 +40,18 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// The review queue: the machine's mentions not reviewed yet, least
+    /// certain first (path, byte span, text, label, score), and the progress.
+    Review {
+        /// json: an array in queue order (progress on stderr); table: for reading.
+        #[arg(long, default_value = "table", value_parser = ["json", "table"])]
+        format: String,
+        /// Print only the first N items.
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Write the corpus map (who appears with whom, when, which figures
     /// disagree) as one self-contained HTML page.
     Report(gazette::cli::report::ReportArgs),
@@ -171,6 +183,11 @@ fn main() -> ExitCode {
             };
             gazette::cli::check::run(&paths, sev)
         }
+        Command::Review {
+            format,
+            limit,
+            paths,
+        } => gazette::cli::review::run(&paths, &format, limit),
         Command::Report(a) => gazette::cli::report::run(&a),
         Command::Export {
             format,

@@ -93,6 +93,16 @@ pub fn run(paths: &[PathBuf], fail_on: Severity) -> anyhow::Result<i32> {
         out.count,
         corpus.doc_count()
     );
+    if store.as_ref().is_some_and(|s| !s.annotations.is_empty()) {
+        let progress = gazette_core::review::Progress::of(
+            corpus
+                .doc_ids()
+                .into_iter()
+                .filter(|&d| !corpus.is_kb_doc(d))
+                .map(|d| &*corpus.doc(d).unwrap().analysis),
+        );
+        eprintln!("gazette: review: {progress}");
+    }
     Ok(if out.worst.is_some_and(|w| w <= fail_on) {
         1
     } else {

@@ -5,6 +5,7 @@ pub mod check;
 pub mod entities;
 pub mod interchange;
 pub mod report;
+pub mod review;
 pub mod score;
 pub mod tagger;
 
@@ -195,7 +196,14 @@ pub fn load_with(paths: &[PathBuf], with_store: bool) -> anyhow::Result<Loaded> 
         .unwrap_or_default();
     let store = find_store(paths)?;
     let overrides = match &store {
-        Some(st) if with_store => overrides.with_annotations(st.annotations.clone()),
+        Some(st) if with_store => {
+            // What the user taught: the tagger adapted to the store (cached
+            // beside the persistent index, shared with the server).
+            let tagger = adapted_tagger(&st.annotations, &overrides);
+            overrides
+                .with_annotations(st.annotations.clone())
+                .with_tagger(tagger)
+        }
         _ => overrides,
     };
     let files = expand_args(paths, &cfg)?;
@@ -226,6 +234,21 @@ pub fn load_with(paths: &[PathBuf], with_store: bool) -> anyhow::Result<Loaded> 
         }
     }
     Ok((results, kb, store))
+}
+
+/// The tagger adapted to `annotations` ([`gazette_core::annotations::learn`]),
+/// from the cache or trained now; `None` with nothing to learn from.
+pub fn adapted_tagger(
+    annotations: &Annotations,
+    overrides: &gazette_core::recognize::Overrides,
+) -> Option<(Arc<gazette_core::tagger::Tagger>, u64)> {
+    let root = annotations.root()?.to_path_buf();
+    let read = |p: &Path| {
+        gazette_core::workspace::read_text(p, gazette_core::workspace::MAX_ANALYSABLE, Some(&root))
+            .ok()
+            .map(|d| d.text)
+    };
+    gazette_core::annotations::learn::adapted_tagger(annotations, overrides, None, &read)
 }
 
 fn display_list(paths: &[PathBuf]) -> String {

@@ -33,6 +33,12 @@ pub struct DocAnalysis {
     /// (`crate::annotations::apply`), reported on the store.
     #[serde(default)]
     pub unanchored: Vec<crate::annotations::UnanchoredNote>,
+    /// How sure the machine is of each mention (parallel to `mentions`,
+    /// 0 = a guess, 255 = certain; see [`crate::review::confidence`]): the
+    /// review queue's order. Empty when unknown (an index written before it
+    /// existed); a user's annotation is 255.
+    #[serde(default)]
+    pub confidence: Vec<u8>,
 }
 
 impl DocAnalysis {
@@ -48,6 +54,12 @@ impl DocAnalysis {
             .binary_search_by_key(&(idx as u32), |r| r.0)
             .ok()
             .map(|i| self.roles[i].1)
+    }
+
+    /// How sure the machine is of mention `idx` (0..=255), `None` when
+    /// unknown.
+    pub fn confidence(&self, idx: usize) -> Option<u8> {
+        self.confidence.get(idx).copied()
     }
 
     /// Index of the mention whose span contains the cursor `offset`.
@@ -115,7 +127,9 @@ fn stage<T: Default>(name: &str, f: impl FnOnce() -> T) -> T {
 /// Analyses one document.
 pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
     let tok = tokenize(text);
-    let proposals = stage("tagger", || tagger_proposals(text, &tok));
+    let proposals = stage("tagger", || {
+        tagger_proposals_with(overrides.tagger(), text, &tok)
+    });
     let found = stage("recognize", || {
         Recognizer::global().recognize(text, &tok, &proposals, overrides)
     });
@@ -129,6 +143,9 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
     // Analyses live as long as the corpus: no spare capacity.
     let mut mentions: Vec<NameMention> = found.iter().filter_map(|f| f.mention()).collect();
     mentions.shrink_to_fit();
+    let confidence = stage("confidence", || {
+        crate::review::confidence(overrides.tagger(), text, &tagged_tokens(&tok), &mentions)
+    });
     let mut roles: Vec<(u32, Sym)> = found
         .iter()
         .enumerate()
@@ -145,6 +162,7 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
         encoding_fallback: None,
         date,
         unanchored: Vec::new(),
+        confidence,
     }
 }
 
@@ -156,9 +174,11 @@ pub fn analyze_at(path: &std::path::Path, text: &str, overrides: &Overrides) -> 
     let mut a = analyze(text, overrides);
     let anns = overrides.annotations().for_path(path);
     if !anns.is_empty() {
+        let machine = a.mentions.clone();
         a.unanchored = stage("annotations", || {
             crate::annotations::apply(text, anns, &mut a.mentions, &mut a.roles)
         });
+        a.confidence = crate::review::carry_confidence(&machine, &a.confidence, &a.mentions);
     }
     a
 }
@@ -183,29 +203,43 @@ pub fn analyze_decoded_at(
     }
 }
 
+/// `tok` with its sentences cut to at most [`MAX_TAGGED_SENTENCE`] tokens,
+/// as the tagger reads them.
+fn tagged_tokens(
+    tok: &crate::text::tokenize::Tokenized,
+) -> std::borrow::Cow<'_, crate::text::tokenize::Tokenized> {
+    if !tok.sentences.iter().any(|s| s.len() > MAX_TAGGED_SENTENCE) {
+        return std::borrow::Cow::Borrowed(tok);
+    }
+    std::borrow::Cow::Owned(crate::text::tokenize::Tokenized {
+        tokens: tok.tokens.clone(),
+        sentences: tok
+            .sentences
+            .iter()
+            .flat_map(|s| {
+                (s.start..s.end)
+                    .step_by(MAX_TAGGED_SENTENCE)
+                    .map(move |a| a..(a + MAX_TAGGED_SENTENCE).min(s.end))
+            })
+            .collect(),
+    })
+}
+
 /// The statistical tagger's spans, as proposals for the recognizer (which
 /// filters them and lets its rules and the knowledge base win conflicts).
 pub fn tagger_proposals(text: &str, tok: &crate::text::tokenize::Tokenized) -> Vec<Proposal> {
-    let long = tok.sentences.iter().any(|s| s.len() > MAX_TAGGED_SENTENCE);
-    let split;
-    let tok = if long {
-        split = crate::text::tokenize::Tokenized {
-            tokens: tok.tokens.clone(),
-            sentences: tok
-                .sentences
-                .iter()
-                .flat_map(|s| {
-                    (s.start..s.end)
-                        .step_by(MAX_TAGGED_SENTENCE)
-                        .map(move |a| a..(a + MAX_TAGGED_SENTENCE).min(s.end))
-                })
-                .collect(),
-        };
-        &split
-    } else {
-        tok
-    };
-    crate::tagger::Tagger::global()
+    tagger_proposals_with(crate::tagger::Tagger::global(), text, tok)
+}
+
+/// [`tagger_proposals`] of a given tagger (the corpus's adapted one).
+pub fn tagger_proposals_with(
+    tagger: &crate::tagger::Tagger,
+    text: &str,
+    tok: &crate::text::tokenize::Tokenized,
+) -> Vec<Proposal> {
+    let tok = tagged_tokens(tok);
+    let tok = &*tok;
+    tagger
         .spans(text, tok)
         .into_iter()
         .map(|(tokens, kind, score)| Proposal {

@@ -13,6 +13,7 @@ pub mod kb;
 pub mod linking;
 pub mod model;
 pub mod recognize;
+pub mod review;
 pub mod tagger;
 pub mod text;
 pub mod workspace;

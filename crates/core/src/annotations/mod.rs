@@ -21,6 +21,7 @@
 //! `not-a-name` removes them.
 
 pub mod formats;
+pub mod learn;
 
 use crate::model::{sym, EntityKind, NameMention, Source, Span, Sym};
 use serde::{Deserialize, Serialize};

@@ -1078,6 +1078,7 @@ impl KnowledgeBase {
             encoding_fallback: None,
             date: None,
             unanchored: Vec::new(),
+            confidence: Vec::new(),
         }
     }
 

@@ -63,6 +63,10 @@ pub struct Overrides {
     /// The corpus's mention-level annotations, applied after recognition
     /// ([`crate::analysis::analyze_at`]).
     annotations: std::sync::Arc<crate::annotations::Annotations>,
+    /// The tagger adapted to the corpus's annotations
+    /// ([`crate::annotations::learn`]), with its fingerprint; `None`: the
+    /// shipped model.
+    tagger: Option<(std::sync::Arc<crate::tagger::Tagger>, u64)>,
 }
 
 /// The entries [`Overrides::replace_entry`] replaced: their names now, and
@@ -89,8 +93,10 @@ impl Overrides {
             mut table,
             patch,
             annotations,
+            tagger,
         } = self;
         drop(annotations);
+        drop(tagger);
         if let Some(names) = std::sync::Arc::get_mut(&mut names) {
             for chunk in names.chunks_mut(FREE_STEP) {
                 for n in chunk {
@@ -148,6 +154,7 @@ impl Overrides {
             table: std::sync::Arc::new(table),
             patch: None,
             annotations: Default::default(),
+            tagger: None,
         }
     }
 
@@ -233,6 +240,36 @@ impl Overrides {
         self.annotations = annotations;
         self
     }
+
+    /// The tagger analyses run with: the adapted one when set, else the
+    /// shipped model.
+    pub fn tagger(&self) -> &crate::tagger::Tagger {
+        match &self.tagger {
+            Some((t, _)) => t,
+            None => crate::tagger::Tagger::global(),
+        }
+    }
+
+    /// The adapted tagger and its fingerprint, `None` for the shipped model.
+    pub fn adapted_tagger(&self) -> Option<(std::sync::Arc<crate::tagger::Tagger>, u64)> {
+        self.tagger.clone()
+    }
+
+    /// The adapted tagger's fingerprint, `None` for the shipped model.
+    pub fn tagger_fingerprint(&self) -> Option<u64> {
+        self.tagger.as_ref().map(|(_, f)| *f)
+    }
+
+    /// These overrides with `tagger` (fingerprint `fingerprint`: it keys
+    /// the persistent index) in place of the shipped model; `None` goes
+    /// back to the shipped model.
+    pub fn with_tagger(
+        mut self,
+        tagger: Option<(std::sync::Arc<crate::tagger::Tagger>, u64)>,
+    ) -> Overrides {
+        self.tagger = tagger;
+        self
+    }
 }
 
 impl std::fmt::Debug for Overrides {
@@ -241,6 +278,7 @@ impl std::fmt::Debug for Overrides {
             .field("names", &self.names.len())
             .field("ignore", &self.ignore)
             .field("annotations", &self.annotations)
+            .field("tagger", &self.tagger_fingerprint())
             .finish()
     }
 }

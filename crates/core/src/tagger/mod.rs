@@ -310,6 +310,124 @@ impl Tagger {
         (best, without)
     }
 
+    /// How sure the tagger is that each of `queries` (a token range of
+    /// `tok`, within one sentence, and a class 0..4: PER, LOC, ORG, OTH)
+    /// is a name of that class with exactly those bounds: the score of
+    /// the best path that labels the range so, minus the best score of a
+    /// path that does not (another label on one of its tokens, or the name
+    /// going on after it), in the model's real units. Positive when the tagger's best path agrees
+    /// (the margin to the runner-up), negative when it does not (how far
+    /// the labelling is from the best). `None` for a range outside one
+    /// sentence. One forward and one backward pass per sentence with a
+    /// query (max-marginals), then O(range length) per query and class.
+    pub fn label_margins(
+        &self,
+        text: &str,
+        tok: &Tokenized,
+        queries: &[(Range<usize>, usize)],
+    ) -> Vec<Option<f32>> {
+        const NEG: i32 = i32::MIN / 4;
+        let mut out = vec![None; queries.len()];
+        let mut s = Scratch::default();
+        let mut words: Vec<&str> = Vec::new();
+        for sent in &tok.sentences {
+            let mine: Vec<usize> = (0..queries.len())
+                .filter(|&q| {
+                    let r = &queries[q].0;
+                    !r.is_empty() && sent.start <= r.start && r.end <= sent.end && queries[q].1 < 4
+                })
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            words.clear();
+            words.extend(tok.tokens[sent.clone()].iter().map(|t| t.text(text)));
+            let n = words.len();
+            self.emissions(&words, &mut s);
+            let local: Vec<Range<usize>> = mine
+                .iter()
+                .map(|&q| queries[q].0.start - sent.start..queries[q].0.end - sent.start)
+                .collect();
+            // Fills `s.alpha` and `s.beta`.
+            self.span_margins(n, &mut s, &local);
+            let m = &self.model;
+            let (scores, alpha, beta) = (&s.scores, &s.alpha, &s.beta);
+            // Best score of a path labelling a..b exactly as class c.
+            let forced = |a: usize, b: usize, c: usize| -> i32 {
+                let (bl, il) = (Label::begin(c).0 as usize, Label::inside(c).0 as usize);
+                let mut v = if a == 0 {
+                    scores[bl] + m.start_q[bl]
+                } else {
+                    let into = (0..NLABELS)
+                        .filter(|&p| alpha[a - 1][p] != NEG && m.allowed[p][bl])
+                        .map(|p| alpha[a - 1][p] + m.trans_q[p][bl])
+                        .max();
+                    match into {
+                        Some(x) => x + scores[a * NLABELS + bl],
+                        None => return NEG,
+                    }
+                };
+                let mut prev = bl;
+                for i in a + 1..b {
+                    v += m.trans_q[prev][il] + scores[i * NLABELS + il];
+                    prev = il;
+                }
+                if b < n {
+                    let after = (0..NLABELS)
+                        .filter(|&l| l != il && m.allowed[prev][l] && beta[b][l] != NEG)
+                        .map(|l| m.trans_q[prev][l] + scores[b * NLABELS + l] + beta[b][l])
+                        .max();
+                    match after {
+                        Some(x) => v += x,
+                        None => return NEG,
+                    }
+                }
+                v
+            };
+            // Max-marginals: the best path with token i labelled l.
+            let mm = |i: usize, l: usize| -> i32 {
+                if alpha[i][l] == NEG || beta[i][l] == NEG {
+                    NEG
+                } else {
+                    alpha[i][l] + beta[i][l]
+                }
+            };
+            for (&q, r) in mine.iter().zip(&local) {
+                let class = queries[q].1;
+                let f = forced(r.start, r.end, class);
+                if f <= NEG / 2 {
+                    continue;
+                }
+                // The best path that labels the range otherwise: another
+                // label on one of its tokens, or the name going on after it.
+                let (bl, il) = (
+                    Label::begin(class).0 as usize,
+                    Label::inside(class).0 as usize,
+                );
+                let mut other = (r.start..r.end)
+                    .flat_map(|i| {
+                        let want = if i == r.start { bl } else { il };
+                        (0..NLABELS)
+                            .filter(move |&l| l != want)
+                            .map(move |l| (i, l))
+                    })
+                    .map(|(i, l)| mm(i, l))
+                    .max()
+                    .unwrap_or(NEG);
+                if r.end < n {
+                    other = other.max(mm(r.end, il));
+                }
+                if other <= NEG / 2 {
+                    continue;
+                }
+                // When the best path labels the range so, `other` is the
+                // runner-up; when it does not, `other` is the best path.
+                out[q] = Some((f - other) as f32 * m.scale);
+            }
+        }
+        out
+    }
+
     /// Runs over a tokenised document sentence by sentence; returns entity
     /// spans as token ranges with a confidence in (0, 1).
     ///
@@ -453,6 +571,71 @@ mod tests {
                     assert_eq!(*w, forced_best(t, n, &s.scores, r), "{words:?} {r:?}");
                     assert!(*w <= best);
                 }
+            }
+        }
+    }
+
+    /// Every label sequence's score, by brute force (short sentences).
+    fn all_paths(t: &Tagger, n: usize, scores: &[i32]) -> Vec<(Vec<usize>, i32)> {
+        let m = &t.model;
+        let mut out = Vec::new();
+        let total = NLABELS.pow(n as u32);
+        'seq: for code in 0..total {
+            let mut c = code;
+            let ls: Vec<usize> = (0..n)
+                .map(|_| {
+                    let l = c % NLABELS;
+                    c /= NLABELS;
+                    l
+                })
+                .collect();
+            if !allowed(None, Label(ls[0] as u8)) {
+                continue;
+            }
+            let mut v = m.start_q[ls[0]] + scores[ls[0]];
+            for i in 1..n {
+                if !m.allowed[ls[i - 1]][ls[i]] {
+                    continue 'seq;
+                }
+                v += m.trans_q[ls[i - 1]][ls[i]] + scores[i * NLABELS + ls[i]];
+            }
+            out.push((ls, v));
+        }
+        out
+    }
+
+    #[test]
+    fn label_margins_equal_brute_force() {
+        let t = Tagger::global();
+        let text = "Gestern traf Angela Merkel in Paris Vertreter der Deutschen Bank .";
+        let tok = crate::text::tokenize::tokenize(text);
+        let all: Vec<&str> = tok.tokens.iter().map(|x| x.text(text)).collect();
+        let mut s = Scratch::default();
+        for start in [0, 2, 5, 7] {
+            let words = &all[start..(start + 5).min(all.len())];
+            let n = words.len();
+            let sub = Tokenized {
+                tokens: tok.tokens[start..start + n].to_vec(),
+                sentences: vec![0..n],
+            };
+            let queries: Vec<(Range<usize>, usize)> = (0..n)
+                .flat_map(|a| {
+                    (a + 1..=n.min(a + 3)).flat_map(move |b| (0..4).map(move |c| (a..b, c)))
+                })
+                .collect();
+            let got = t.label_margins(text, &sub, &queries);
+            t.emissions(words, &mut s);
+            let paths = all_paths(t, n, &s.scores);
+            for ((r, c), g) in queries.iter().zip(&got) {
+                let (bl, il) = (Label::begin(*c).0 as usize, Label::inside(*c).0 as usize);
+                let exact = |ls: &[usize]| {
+                    (r.start..r.end).all(|i| ls[i] == if i == r.start { bl } else { il })
+                        && (r.end == n || ls[r.end] != il)
+                };
+                let yes = paths.iter().filter(|p| exact(&p.0)).map(|p| p.1).max();
+                let no = paths.iter().filter(|p| !exact(&p.0)).map(|p| p.1).max();
+                let want = yes.zip(no).map(|(y, n)| (y - n) as f32 * t.model.scale);
+                assert_eq!(*g, want, "{words:?} {r:?} class {c}");
             }
         }
     }

@@ -245,10 +245,11 @@ struct Weights {
 
 impl Weights {
     fn new(n: usize) -> Weights {
-        Weights {
-            w: vec![0.0; n],
-            u: vec![0.0; n],
-        }
+        Weights::from(vec![0.0; n])
+    }
+    fn from(w: Vec<f32>) -> Weights {
+        let u = vec![0.0; w.len()];
+        Weights { w, u }
     }
     #[inline]
     fn add(&mut self, k: usize, d: f32, c: f32) {
@@ -344,16 +345,118 @@ pub fn train(
 /// extra copies); the order is shuffled every epoch.
 fn train_prepared(
     prepared: &[Prepared],
+    order: Vec<usize>,
+    lex: Lexicon,
+    cfg: &Config,
+    info: String,
+    log: &mut dyn FnMut(&str),
+) -> Model {
+    let start = Start {
+        w: Weights::new((1usize << cfg.bits) * NLABELS),
+        tr: Weights::new(NLABELS * NLABELS),
+        st: Weights::new(NLABELS),
+        step: 1.0,
+    };
+    perceptron(prepared, order, start, lex, cfg, info, log)
+}
+
+/// Where the perceptron starts: weights (zero, or a trained model's) and
+/// the size of one update.
+struct Start {
+    w: Weights,
+    tr: Weights,
+    st: Weights,
+    step: f32,
+}
+
+/// How [`adapt`] continues training.
+#[derive(Clone, Debug)]
+pub struct AdaptConfig {
+    /// Passes over the new sentences.
+    pub epochs: usize,
+    /// The size of one update, in the base model's weight units (its
+    /// training made updates of 1): more than 1 lets a few dozen articles
+    /// outweigh what millions of updates taught the base model.
+    pub step: f32,
+    pub seed: u64,
+}
+
+impl Default for AdaptConfig {
+    fn default() -> AdaptConfig {
+        AdaptConfig {
+            epochs: 5,
+            step: 0.5,
+            seed: 0x5eed,
+        }
+    }
+}
+
+/// Continues training `base` on `sentences` (the corpus's annotated
+/// sentences): the perceptron starts from the base model's weights and
+/// makes its usual updates, `cfg.step` in size, averaged over the
+/// adaptation. The lexicon and feature layout stay the base model's.
+/// Costs `cfg.epochs` passes over the sentences plus one pass over the
+/// weight table (2^bits × 9: milliseconds).
+pub fn adapt(base: &Model, sentences: &[Sentence], cfg: &AdaptConfig) -> Model {
+    let mask = (1u64 << base.bits) - 1;
+    let prepared: Vec<Prepared> = sentences
+        .iter()
+        .map(|s| prepare(&base.lexicon, s, mask, false))
+        .collect();
+    let scale = base.scale;
+    let start = Start {
+        w: Weights::from(base.weights.iter().map(|&q| f32::from(q) * scale).collect()),
+        tr: Weights::from(
+            base.trans_q
+                .iter()
+                .flatten()
+                .map(|&q| q as f32 * scale)
+                .collect(),
+        ),
+        st: Weights::from(base.start_q.iter().map(|&q| q as f32 * scale).collect()),
+        step: cfg.step,
+    };
+    let train_cfg = Config {
+        bits: base.bits,
+        epochs: cfg.epochs,
+        seed: cfg.seed,
+        ..Config::default()
+    };
+    let info = format!(
+        "{}\nadapted to {} annotated sentences ({} epochs, step {})",
+        base.info,
+        sentences.len(),
+        cfg.epochs,
+        cfg.step
+    );
+    let order: Vec<usize> = (0..prepared.len()).collect();
+    perceptron(
+        &prepared,
+        order,
+        start,
+        base.lexicon.clone(),
+        &train_cfg,
+        info,
+        &mut |_| {},
+    )
+}
+
+fn perceptron(
+    prepared: &[Prepared],
     mut order: Vec<usize>,
+    start: Start,
     lex: Lexicon,
     cfg: &Config,
     info: String,
     log: &mut dyn FnMut(&str),
 ) -> Model {
     let t0 = Instant::now();
-    let mut w = Weights::new((1usize << cfg.bits) * NLABELS);
-    let mut tr = Weights::new(NLABELS * NLABELS);
-    let mut st = Weights::new(NLABELS);
+    let Start {
+        mut w,
+        mut tr,
+        mut st,
+        step,
+    } = start;
     let mut rng = Rng(cfg.seed | 1);
     let mut c = 1f32;
     let mut pred = Vec::new();
@@ -371,8 +474,8 @@ fn train_prepared(
                     if g != y {
                         errors += 1;
                         for &f in &p.feats[p.offsets[i] as usize..p.offsets[i + 1] as usize] {
-                            w.add(f as usize * NLABELS + g, 1.0, c);
-                            w.add(f as usize * NLABELS + y, -1.0, c);
+                            w.add(f as usize * NLABELS + g, step, c);
+                            w.add(f as usize * NLABELS + y, -step, c);
                         }
                     }
                     let gp = if i == 0 {
@@ -387,12 +490,12 @@ fn train_prepared(
                     };
                     if gp != yp || g != y {
                         match gp {
-                            None => st.add(g, 1.0, c),
-                            Some(a) => tr.add(a * NLABELS + g, 1.0, c),
+                            None => st.add(g, step, c),
+                            Some(a) => tr.add(a * NLABELS + g, step, c),
                         }
                         match yp {
-                            None => st.add(y, -1.0, c),
-                            Some(a) => tr.add(a * NLABELS + y, -1.0, c),
+                            None => st.add(y, -step, c),
+                            Some(a) => tr.add(a * NLABELS + y, -step, c),
                         }
                     }
                 }
