@@ -20,7 +20,8 @@
 //! (`corpus::build::add_all`), then the knowledge base added as a document.
 
 use crate::{Location, TextSource};
-use gazette_core::analysis::analyze_decoded;
+use gazette_core::analysis::analyze_decoded_at;
+use gazette_core::annotations::{self, Annotations};
 use gazette_core::corpus::build::{add_all, FileResult};
 use gazette_core::corpus::{Corpus, DocId};
 use gazette_core::kb::{self, KnowledgeBase};
@@ -97,13 +98,22 @@ impl Fixture {
             (None, errors) => panic!("gazette.toml does not parse: {errors:?}"),
         });
         let overrides = parsed.as_ref().map(|k| k.overrides()).unwrap_or_default();
+        // The annotation store, in force as in the server.
+        let store = files
+            .iter()
+            .find(|(n, _)| n == annotations::FILE_NAME)
+            .map(|(_, t)| Annotations::parse(Some(std::path::Path::new(ROOT)), t));
+        let overrides = match store {
+            Some(s) => overrides.with_annotations(Arc::new(s)),
+            None => overrides,
+        };
         let results: Vec<FileResult> = files
             .iter()
-            .filter(|(n, _)| n != kb::FILE_NAME)
+            .filter(|(n, _)| n != kb::FILE_NAME && n != annotations::FILE_NAME)
             .map(|(name, text)| FileResult {
                 path: path(name),
                 outcome: decode(text.as_bytes()).map(|d| {
-                    let a = analyze_decoded(&d, &overrides);
+                    let a = analyze_decoded_at(&path(name), &d, &overrides);
                     (d, a)
                 }),
                 stamp: None,

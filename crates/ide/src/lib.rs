@@ -10,6 +10,7 @@ mod hover;
 pub mod lens;
 pub mod markdown;
 pub mod rename;
+pub mod review;
 pub mod semantic_tokens;
 pub mod symbols;
 pub mod unknown_name;

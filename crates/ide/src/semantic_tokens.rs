@@ -7,8 +7,12 @@ use gazette_core::model::{EntityKind, Span};
 pub const TOKEN_TYPES: &[&str] = &["person", "place", "organization", "figure", "entity"];
 /// Token modifiers: bit 0 marks an entity's definition (its knowledge-base
 /// entry or defining mention), bit 1 a mention spelled another way than the
-/// entity's name.
-pub const TOKEN_MODIFIERS: &[&str] = &["definition", "variant"];
+/// entity's name, bit 2 (review mode only) a machine mention nobody has
+/// reviewed yet.
+pub const TOKEN_MODIFIERS: &[&str] = &["definition", "variant", "unreviewed"];
+
+/// The `unreviewed` modifier's bit.
+pub const UNREVIEWED: u32 = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SemToken {
@@ -29,6 +33,17 @@ pub fn kind_type(k: EntityKind) -> u32 {
 
 /// Tokens of `doc` overlapping `range` (all when `None`), in text order.
 pub fn semantic_tokens(corpus: &Corpus, doc: DocId, range: Option<Span>) -> Vec<SemToken> {
+    semantic_tokens_in(corpus, doc, range, false)
+}
+
+/// [`semantic_tokens`]; in review mode (`review`), the article's machine
+/// mentions not yet reviewed carry the `unreviewed` modifier.
+pub fn semantic_tokens_in(
+    corpus: &Corpus,
+    doc: DocId,
+    range: Option<Span>,
+    review: bool,
+) -> Vec<SemToken> {
     let Some(entry) = corpus.doc(doc) else {
         return Vec::new();
     };
@@ -69,6 +84,9 @@ pub fn semantic_tokens(corpus: &Corpus, doc: DocId, range: Option<Span>) -> Vec<
         let spelling = gazette_core::linking::spelling(&m.norm);
         if !canonical.is_empty() && spelling != *canonical {
             mods |= 2;
+        }
+        if review && !corpus.is_kb_doc(doc) && gazette_core::review::unreviewed(m) {
+            mods |= UNREVIEWED;
         }
         raw.push((m.span(), kind_type(m.kind), mods));
     }

@@ -158,6 +158,9 @@ pub struct StoreState {
     pub published: bool,
     /// Whether the file exists on disk (as last read).
     pub exists: bool,
+    /// Review mode (`gazette.review.enable`): unreviewed machine mentions
+    /// carry the `unreviewed` semantic-token modifier.
+    pub review: bool,
 }
 
 impl State {
@@ -352,14 +355,18 @@ impl State {
                 (None, Some(k)) => k.overrides(),
             };
             // The annotations stay: they are the store's, not gazette.toml's.
-            let new = new.with_annotations(self.overrides.annotations().clone());
+            let new = new
+                .with_annotations(self.overrides.annotations().clone())
+                .with_tagger(self.overrides.adapted_tagger());
             old.1.push(std::mem::replace(&mut self.overrides, new));
             self.kb.generation += 1;
         } else {
             match (overrides, &self.kb.good) {
                 // The same names, compiled afresh instead of patched.
                 (Some(o), Some(_)) if self.overrides.patched_entries() > 0 => {
-                    let o = o.with_annotations(self.overrides.annotations().clone());
+                    let o = o
+                        .with_annotations(self.overrides.annotations().clone())
+                        .with_tagger(self.overrides.adapted_tagger());
                     old.1.push(std::mem::replace(&mut self.overrides, o));
                 }
                 (o, _) => old.1.extend(o),

@@ -19,6 +19,7 @@ mod kb;
 mod notification;
 mod publish;
 mod request;
+mod review;
 mod settings;
 mod to_proto;
 mod watch;
@@ -154,6 +155,8 @@ impl Backend {
             let text = s.read_store_file();
             s.set_store_text(text);
             publish::queue_store_diagnostics(&mut s, &self.publish_tx);
+            // The tagger adapted to the store, in the background.
+            review::spawn_learning(&self.state, &s, &self.publish_tx);
         }
         s.kb.path = s.root.as_ref().map(|r| r.join(gazette_core::kb::FILE_NAME));
         if s.kb.path.is_some() {
@@ -175,6 +178,14 @@ impl Backend {
 
     async fn graph(&self, params: Option<GraphParams>) -> Result<Value> {
         request::graph(self, params)
+    }
+
+    async fn next_review(&self, params: Option<review::NextReviewParams>) -> Result<Value> {
+        review::next_review(self, params)
+    }
+
+    async fn review_progress(&self, params: Option<Value>) -> Result<Value> {
+        review::review_progress(self, params)
     }
 }
 
@@ -283,6 +294,8 @@ where
         .custom_method("gazette/documentText", Backend::document_text)
         .custom_method("gazette/entities", Backend::entities)
         .custom_method("gazette/graph", Backend::graph)
+        .custom_method("gazette/nextReview", Backend::next_review)
+        .custom_method("gazette/reviewProgress", Backend::review_progress)
         .finish();
     let state = service.inner().state.clone();
     let raw = Arc::new(RawQueries {

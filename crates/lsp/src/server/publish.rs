@@ -326,6 +326,8 @@ pub(super) fn store_changed(
     if changed.is_empty() {
         return;
     }
+    // What the user taught: the tagger adapts in the background.
+    super::review::spawn_learning(state_arc, s, tx);
     let open: Vec<PathBuf> = changed
         .iter()
         .filter(|p| s.open.contains_key(*p))

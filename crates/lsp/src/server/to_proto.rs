@@ -446,7 +446,8 @@ pub(super) fn tokens(state: &State, doc: DocId, range: Option<Span>) -> Option<S
     let enc = state.encoding;
     let mut data = Vec::new();
     let (mut pl, mut pc) = (0u32, 0u32);
-    for t in gazette_ide::semantic_tokens::semantic_tokens(&state.corpus, doc, range) {
+    let review = state.store.review;
+    for t in gazette_ide::semantic_tokens::semantic_tokens_in(&state.corpus, doc, range, review) {
         let a = convert::position(li, t.span.start as usize, enc);
         let b = convert::position(li, t.span.end as usize, enc);
         let delta_line = a.line - pl;
