@@ -616,7 +616,7 @@ mod tests {
             let n = words.len();
             let sub = Tokenized {
                 tokens: tok.tokens[start..start + n].to_vec(),
-                sentences: vec![0..n],
+                sentences: std::iter::once(0..n).collect(),
             };
             let queries: Vec<(Range<usize>, usize)> = (0..n)
                 .flat_map(|a| {
