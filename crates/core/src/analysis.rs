@@ -170,9 +170,18 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
 /// annotations of that article applied ([`crate::annotations::apply`]: the
 /// user's word wins over every machine mention it overlaps). Still a pure
 /// function of the text, the path and the overrides.
+///
+/// The learned lexicon ([`crate::annotations::lexicon`]) carries the user's
+/// word to the articles they have not annotated; in an annotated article
+/// the annotations are the user's word, and what they leave unmarked is the
+/// machine's (an article imported whole says: these names and no others).
 pub fn analyze_at(path: &std::path::Path, text: &str, overrides: &Overrides) -> DocAnalysis {
-    let mut a = analyze(text, overrides);
     let anns = overrides.annotations().for_path(path);
+    let mut a = if anns.is_empty() {
+        analyze(text, overrides)
+    } else {
+        analyze(text, &overrides.clone().without_learned())
+    };
     if !anns.is_empty() {
         let machine = a.mentions.clone();
         a.unanchored = stage("annotations", || {

@@ -122,6 +122,9 @@ pub enum Source {
     /// The user's annotation (`crate::annotations`): applied after
     /// recognition, wins over every other source.
     Annotation,
+    /// The learned lexicon (`crate::annotations::lexicon`): a surface the
+    /// user annotated with this kind elsewhere in the corpus.
+    Learned,
 }
 
 /// A name mention found in one document: 16 bytes (a corpus of 10^5

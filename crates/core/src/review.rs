@@ -30,6 +30,8 @@ fn source_bias(source: Source) -> f32 {
     match source {
         Source::Annotation => 20.0,
         Source::KnowledgeBase => 4.0,
+        // The user named this surface so elsewhere.
+        Source::Learned => 2.0,
         Source::Gazetteer => 1.0,
         Source::Rule => -1.0,
         // Nothing but the tagger vouches for it.

@@ -22,6 +22,7 @@
 
 pub mod formats;
 pub mod learn;
+pub mod lexicon;
 
 use crate::model::{sym, EntityKind, NameMention, Source, Span, Sym};
 use serde::{Deserialize, Serialize};

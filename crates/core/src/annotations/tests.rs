@@ -148,7 +148,8 @@ fn annotations_win_over_machine_mentions() {
         Some((EntityKind::Person, "Maria (2)".into(), 5))
     );
     assert!(a.unanchored.is_empty());
-    // The unannotated "Washington" is the machine's.
+    // The unannotated "Washington" is the machine's: the learned lexicon
+    // is for the articles without annotations.
     assert_eq!(
         kind_at(&a, "Washington", 1),
         kind_at(&plain, "Washington", 1)
@@ -162,11 +163,20 @@ fn annotations_win_over_machine_mentions() {
         .roles
         .iter()
         .all(|(i, _)| (*i as usize) < a.mentions.len()));
-    // Another article under the same root is untouched; so is one outside it.
+    // Another article under the same root has no annotation in force, only
+    // the learned lexicon's readings: Washington a person, NATO no name.
+    let b = analyze_at(&root.join("b.txt"), ARTICLE, &overrides_with(root, &text));
+    assert!(b
+        .mentions
+        .iter()
+        .all(|m| m.source != crate::model::Source::Annotation));
     assert_eq!(
-        analyze_at(&root.join("b.txt"), ARTICLE, &overrides_with(root, &text)),
-        plain
+        kind_at(&b, "Washington", 0).map(|k| k.0),
+        Some(EntityKind::Person)
     );
+    assert_eq!(kind_at(&b, "NATO", 0), None);
+    assert!(b.unanchored.is_empty());
+    assert_eq!(b.mentions.len() + 1, plain.mentions.len());
     // An annotation whose text is gone is reported.
     let gone = ARTICLE.replace("NATO", "UNO");
     let a = analyze_at(&path, &gone, &overrides_with(root, &text));

@@ -24,6 +24,7 @@ use fxhash::FxHashMap;
 fn weight(source: Source) -> u32 {
     match source {
         Source::KnowledgeBase | Source::Annotation => 1000,
+        Source::Learned => 100,
         Source::Gazetteer | Source::Rule => 3,
         Source::Tagger => 1,
     }
@@ -72,7 +73,7 @@ impl Recognizer {
         }
         if !acronyms.is_empty() {
             for m in &mut found {
-                if m.source == Source::KnowledgeBase {
+                if matches!(m.source, Source::KnowledgeBase | Source::Learned) {
                     continue;
                 }
                 if let Some(&(kind, norm)) = acronyms.get(&text[m.span.range()]) {
@@ -104,7 +105,7 @@ impl Recognizer {
             kinds[best]
         };
         for (m, key) in found.iter_mut().zip(&keys) {
-            if m.source == Source::KnowledgeBase {
+            if matches!(m.source, Source::KnowledgeBase | Source::Learned) {
                 continue;
             }
             let v = &votes[key.as_str()];

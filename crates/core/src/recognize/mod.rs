@@ -67,6 +67,44 @@ pub struct Overrides {
     /// ([`crate::annotations::learn`]), with its fingerprint; `None`: the
     /// shipped model.
     tagger: Option<(std::sync::Arc<crate::tagger::Tagger>, u64)>,
+    /// The learned lexicon compiled from `annotations`
+    /// ([`crate::annotations::lexicon`]).
+    learned: std::sync::Arc<Learned>,
+}
+
+/// The learned lexicon as the recognizer matches it: the surfaces the user
+/// annotated as names (a phrase table, matched like the gazetteers) and
+/// those marked `not-a-name`.
+#[derive(Default)]
+struct Learned {
+    table: PhraseTable,
+    names: usize,
+    not_names: fxhash::FxHashSet<String>,
+}
+
+impl Learned {
+    fn of(l: &crate::annotations::lexicon::LearnedNames) -> Learned {
+        let mut table = PhraseTable::default();
+        for (surface, kind) in &l.names {
+            table.add(surface, *kind, surface);
+        }
+        Learned {
+            table,
+            names: l.names.len(),
+            not_names: l.not_names.iter().cloned().collect(),
+        }
+    }
+
+    /// Does the learned lexicon say `surface` is no name? Exactly, or as
+    /// one of its surfaces with a genitive -s ("Amt" covers "Amts", not
+    /// "Amtes").
+    fn not_a_name(&self, surface: &str) -> bool {
+        !self.not_names.is_empty()
+            && (self.not_names.contains(surface)
+                || surface
+                    .strip_suffix('s')
+                    .is_some_and(|s| self.not_names.contains(s)))
+    }
 }
 
 /// The entries [`Overrides::replace_entry`] replaced: their names now, and
@@ -94,9 +132,11 @@ impl Overrides {
             patch,
             annotations,
             tagger,
+            learned,
         } = self;
         drop(annotations);
         drop(tagger);
+        drop(learned);
         if let Some(names) = std::sync::Arc::get_mut(&mut names) {
             for chunk in names.chunks_mut(FREE_STEP) {
                 for n in chunk {
@@ -155,6 +195,7 @@ impl Overrides {
             patch: None,
             annotations: Default::default(),
             tagger: None,
+            learned: Default::default(),
         }
     }
 
@@ -237,8 +278,27 @@ impl Overrides {
         mut self,
         annotations: std::sync::Arc<crate::annotations::Annotations>,
     ) -> Overrides {
+        let learned = crate::annotations::lexicon::learned(&annotations);
+        self.learned = std::sync::Arc::new(Learned::of(&learned));
         self.annotations = annotations;
         self
+    }
+
+    /// These overrides without the learned lexicon (the annotations stay):
+    /// for an article with annotations of its own.
+    pub fn without_learned(mut self) -> Overrides {
+        self.learned = Default::default();
+        self
+    }
+
+    /// Whether the learned lexicon has names to match.
+    fn has_learned_names(&self) -> bool {
+        self.learned.names > 0
+    }
+
+    /// The learned lexicon's names, as matched.
+    fn learned_phrases(&self) -> Phrases<'_> {
+        Phrases::of(&self.learned.table)
     }
 
     /// The tagger analyses run with: the adapted one when set, else the
@@ -334,6 +394,10 @@ impl Cand {
         let tagger = self.source == Source::Tagger;
         let auth = match self.source {
             Source::KnowledgeBase | Source::Annotation => 3,
+            // The user's word elsewhere in the corpus: beats every reading
+            // of the same length but the knowledge base's (a boosted
+            // gazetteer entry is 5).
+            Source::Learned => 6,
             Source::Gazetteer => 2,
             Source::Rule => 1,
             Source::Tagger => 0,
@@ -383,6 +447,15 @@ impl Recognizer {
             rule.apply(&cx, &mut cands);
         }
 
+        // The learned lexicon's not-a-name surfaces: the machine's
+        // readings of exactly them go (the user's knowledge base and the
+        // lexicon's own names stay).
+        if !overrides.learned.not_names.is_empty() {
+            cands.retain(|c| {
+                matches!(c.source, Source::KnowledgeBase | Source::Learned)
+                    || !overrides.learned.not_a_name(&text[c.start..c.end])
+            });
+        }
         if !overrides.ignore.is_empty() {
             let ignore = &overrides.ignore_lower;
             cands.retain(|c| {

@@ -31,6 +31,7 @@ mod datelines;
 mod english_orgs;
 mod gazetteer;
 mod knowledge_base;
+mod learned;
 mod legal_forms;
 mod media_names;
 mod named_institutions;
@@ -152,6 +153,7 @@ static ORGS: Scan<'static> = Scan {
 /// Every rule, in the order it runs.
 pub(super) static RULES: &[&dyn Rule] = &[
     &knowledge_base::KnowledgeBase,
+    &learned::Learned,
     &gazetteer::Gazetteer,
     &datelines::Datelines,
     &caps_names::CapsNames,
@@ -321,6 +323,7 @@ mod tests {
             names,
             [
                 "knowledge-base",
+                "learned",
                 "gazetteer",
                 "datelines",
                 "caps-names",
