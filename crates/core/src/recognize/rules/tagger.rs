@@ -55,6 +55,10 @@ impl Rule for Tagger {
                 continue;
             }
             if span.len() == 1 {
+                // Codes: an ISIN ("DE0007664005"), a ticker with figures.
+                if first.text.chars().filter(char::is_ascii_digit).count() >= 3 {
+                    continue;
+                }
                 if r.is_stop(first.text)
                     || r.role_of(first.text).is_some()
                     || r.is_country_adj(first.text)
@@ -181,6 +185,21 @@ mod tests {
             text,
             &cands_with(&Tagger, text, &props, &Overrides::default()),
         )
+    }
+
+    #[test]
+    fn codes_are_no_names() {
+        let t = "Die Aktie DE0007664005 stieg, Daimler auch.";
+        assert_eq!(
+            keep(
+                t,
+                &[
+                    ("DE0007664005", EntityKind::Place, 0.9),
+                    ("Daimler", EntityKind::Org, 0.9)
+                ]
+            ),
+            pairs(&[("Daimler", "org")])
+        );
     }
 
     #[test]
