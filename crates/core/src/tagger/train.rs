@@ -384,8 +384,8 @@ pub struct AdaptConfig {
 impl Default for AdaptConfig {
     fn default() -> AdaptConfig {
         AdaptConfig {
-            epochs: 5,
-            step: 0.5,
+            epochs: 3,
+            step: 0.25,
             seed: 0x5eed,
         }
     }
