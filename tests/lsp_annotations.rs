@@ -152,6 +152,65 @@ fn a_store_changed_on_disk_applies_and_the_index_is_not_stale() {
     c.shutdown();
 }
 
+/// Review mode's requests: `gazette/reviewProgress` counts the mentions
+/// the store covers, and `gazette/nextReview` walks the queue from the
+/// cursor; an annotated mention leaves the queue.
+#[test]
+fn review_progress_and_the_next_mention_to_review() {
+    let dir = corpus();
+    let article = dir.path().join("a.txt");
+    let store = dir.path().join("gazette.annotations.jsonl");
+    let mut c = started(dir.path());
+    let p = c.request("gazette/reviewProgress", json!({}));
+    let total = p["mentions"].as_u64().unwrap();
+    assert!(total >= 4, "{p}");
+    assert_eq!(p["reviewedMentions"], 0, "{p}");
+    assert_eq!(
+        (p["doneArticles"].as_u64(), p["articles"].as_u64()),
+        (Some(0), Some(1)),
+        "{p}"
+    );
+    assert_eq!(
+        p["message"],
+        format!("0 of {total} mentions reviewed, 0 of 1 articles done")
+    );
+    // From nowhere: the head of the queue; from there, another mention.
+    let first = c.request("gazette/nextReview", json!({}));
+    assert_eq!(first["uri"], uri(&article), "{first}");
+    let at_first =
+        json!({"textDocument": {"uri": uri(&article)}, "position": first["range"]["start"]});
+    let second = c.request("gazette/nextReview", at_first);
+    assert_eq!(second["uri"], uri(&article), "{second}");
+    assert_ne!(second["range"], first["range"]);
+    // Annotating the head of the queue takes it out of the queue.
+    let head = range_text(ARTICLE, &first["range"]);
+    let start = ARTICLE
+        .match_indices(head.as_str())
+        .map(|(s, _)| s)
+        .find(|&s| {
+            let (l, ch) = utf16_pos(ARTICLE, s);
+            first["range"]["start"] == json!({"line": l, "character": ch})
+        })
+        .unwrap();
+    let line = json!({
+        "path": "a.txt", "start": start, "end": start + head.len(), "exact": head,
+        "label": "organisation", "status": "corrected",
+    });
+    std::fs::write(&store, format!("{line}\n")).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&store), "type": 1}]}),
+    );
+    let p = eventually(|| {
+        let p = c.request("gazette/reviewProgress", json!({}));
+        (p["reviewedMentions"] == 1).then_some(p)
+    });
+    assert_eq!(p["doneArticles"], 0, "{p}");
+    let now = c.request("gazette/nextReview", json!({}));
+    assert_ne!(now["range"], first["range"], "{now}");
+    c.shutdown();
+}
+
 /// The code action's edit of the store, applied as a client would (the
 /// file may have to be created first).
 fn apply_store_action(
