@@ -21,6 +21,7 @@
 
 use crate::analysis::DocAnalysis;
 use crate::model::{EntityKind, NameMention, Source, Span};
+use crate::tagger::Label;
 use crate::text::tokenize::Tokenized;
 
 /// The log-odds a source adds to the tagger's: what the user's knowledge
@@ -77,7 +78,7 @@ pub fn confidence(
     let queries: Vec<(std::ops::Range<usize>, usize)> = ranges
         .iter()
         .zip(mentions)
-        .filter_map(|(r, m)| Some((r.clone()?, class(m.kind))))
+        .filter_map(|(r, m)| Some((r.clone()?, Label::class_of(m.kind))))
         .collect();
     let mut margins = tagger.label_margins(text, tok, &queries).into_iter();
     ranges
@@ -93,15 +94,6 @@ pub fn confidence(
             quantise(sigmoid(z))
         })
         .collect()
-}
-
-fn class(kind: EntityKind) -> usize {
-    match kind {
-        EntityKind::Person => 0,
-        EntityKind::Place => 1,
-        EntityKind::Org => 2,
-        EntityKind::Other => 3,
-    }
 }
 
 fn quantise(c: f32) -> u8 {

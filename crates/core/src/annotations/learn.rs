@@ -24,16 +24,6 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The class index of the tagger's labels (PER, LOC, ORG, OTH).
-fn class(kind: EntityKind) -> usize {
-    match kind {
-        EntityKind::Person => 0,
-        EntityKind::Place => 1,
-        EntityKind::Org => 2,
-        EntityKind::Other => 3,
-    }
-}
-
 /// The training sentences of one article: `text` with its annotations
 /// `anns`, the machine's analysis made with `machine` (overrides without
 /// annotations, the shipped tagger).
@@ -85,8 +75,8 @@ pub fn article_sentences(
                 .iter()
                 .find(|(s, _)| s.start <= t.span.start && t.span.end <= s.end);
             let label = match inside {
-                Some(&(s, kind)) if prev == Some(s) => Label::inside(class(kind)),
-                Some(&(_, kind)) => Label::begin(class(kind)),
+                Some(&(s, kind)) if prev == Some(s) => Label::inside(Label::class_of(kind)),
+                Some(&(_, kind)) => Label::begin(Label::class_of(kind)),
                 None => Label::O,
             };
             prev = inside.map(|n| n.0);

@@ -73,6 +73,15 @@ impl Label {
             _ => EntityKind::Other,
         })
     }
+    /// The class index of a kind (the inverse of [`Self::kind`]).
+    pub fn class_of(kind: EntityKind) -> usize {
+        match kind {
+            EntityKind::Person => 0,
+            EntityKind::Place => 1,
+            EntityKind::Org => 2,
+            EntityKind::Other => 3,
+        }
+    }
     pub fn begin(class: usize) -> Label {
         Label(1 + 2 * class as u8)
     }
