@@ -236,7 +236,7 @@ pub fn load_with(paths: &[PathBuf], with_store: bool) -> anyhow::Result<Loaded> 
     Ok((results, kb, store))
 }
 
-/// The tagger adapted to `annotations` ([`gazette_core::annotations::learn`]),
+/// The tagger adapted to `annotations` ([`gazette_core::learn`]),
 /// from the cache or trained now; `None` with nothing to learn from.
 pub fn adapted_tagger(
     annotations: &Annotations,
@@ -248,7 +248,7 @@ pub fn adapted_tagger(
             .ok()
             .map(|d| d.text)
     };
-    gazette_core::annotations::learn::adapted_tagger(annotations, overrides, None, &read)
+    gazette_core::learn::adapted_tagger(annotations, overrides, None, &read)
 }
 
 fn display_list(paths: &[PathBuf]) -> String {

@@ -34,7 +34,7 @@ pub struct DocAnalysis {
     #[serde(default)]
     pub unanchored: Vec<crate::annotations::UnanchoredNote>,
     /// How sure the machine is of each mention (parallel to `mentions`,
-    /// 0 = a guess, 255 = certain; see [`crate::review::confidence`]): the
+    /// 0 = a guess, 255 = certain; see [`crate::tagger::confidence`]): the
     /// review queue's order. Empty when unknown (an index written before it
     /// existed); a user's annotation is 255.
     #[serde(default)]
@@ -144,7 +144,12 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
     let mut mentions: Vec<NameMention> = found.iter().filter_map(|f| f.mention()).collect();
     mentions.shrink_to_fit();
     let confidence = stage("confidence", || {
-        crate::review::confidence(overrides.tagger(), text, &tagged_tokens(&tok), &mentions)
+        crate::tagger::confidence::confidence(
+            overrides.tagger(),
+            text,
+            &tagged_tokens(&tok),
+            &mentions,
+        )
     });
     let mut roles: Vec<(u32, Sym)> = found
         .iter()
@@ -187,7 +192,8 @@ pub fn analyze_at(path: &std::path::Path, text: &str, overrides: &Overrides) -> 
         a.unanchored = stage("annotations", || {
             crate::annotations::apply(text, anns, &mut a.mentions, &mut a.roles)
         });
-        a.confidence = crate::review::carry_confidence(&machine, &a.confidence, &a.mentions);
+        a.confidence =
+            crate::tagger::confidence::carry_confidence(&machine, &a.confidence, &a.mentions);
     }
     a
 }

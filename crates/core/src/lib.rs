@@ -10,6 +10,7 @@ pub mod dates;
 pub mod decimal;
 pub mod figures;
 pub mod kb;
+pub mod learn;
 pub mod linking;
 pub mod model;
 pub mod recognize;

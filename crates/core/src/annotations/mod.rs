@@ -21,7 +21,6 @@
 //! `not-a-name` removes them.
 
 pub mod formats;
-pub mod learn;
 pub mod lexicon;
 
 use crate::model::{sym, EntityKind, NameMention, Source, Span, Sym};
@@ -361,6 +360,12 @@ impl Annotations {
     }
 
     /// Every annotation with its line number, in store order per path.
+    /// Per article path (relative to the root): its annotations with their
+    /// line numbers, in path order.
+    pub fn by_path(&self) -> impl Iterator<Item = (&str, &[(u32, Annotation)])> {
+        self.by_path.iter().map(|(p, a)| (p.as_str(), a.as_slice()))
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &(u32, Annotation)> {
         self.by_path.values().flatten()
     }

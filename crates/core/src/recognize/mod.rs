@@ -64,7 +64,7 @@ pub struct Overrides {
     /// ([`crate::analysis::analyze_at`]).
     annotations: std::sync::Arc<crate::annotations::Annotations>,
     /// The tagger adapted to the corpus's annotations
-    /// ([`crate::annotations::learn`]), with its fingerprint; `None`: the
+    /// ([`crate::learn`]), with its fingerprint; `None`: the
     /// shipped model.
     tagger: Option<(std::sync::Arc<crate::tagger::Tagger>, u64)>,
     /// The learned lexicon compiled from `annotations`

@@ -6,6 +6,7 @@
 //! (`data/model/de-ner.bin`) is embedded in the binary; see [`model`] for the
 //! file format and [`train`] for how it is built (`gazette train`).
 
+pub mod confidence;
 pub mod data;
 pub mod eval;
 pub mod features;

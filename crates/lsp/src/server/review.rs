@@ -1,6 +1,6 @@
 //! Review mode and learning in the server: `gazette/nextReview`,
 //! `gazette/reviewProgress`, and the tagger adapted to the annotation
-//! store in the background ([`gazette_core::annotations::learn`]), put in
+//! store in the background ([`gazette_core::learn`]), put in
 //! force (every article analysed again) when it is ready.
 
 use super::kb::kb_changed;
@@ -103,7 +103,7 @@ pub(super) fn spawn_learning(state_arc: &Arc<RwLock<State>>, s: &State, tx: &Pub
                         .map(|d| d.text)
                 })
             };
-            let t = gazette_core::annotations::learn::adapted_tagger(
+            let t = gazette_core::learn::adapted_tagger(
                 &annotations,
                 &machine,
                 index_file.as_deref(),

@@ -12,8 +12,8 @@
 //! engine, so the language server and the command line share it and train
 //! it once.
 
-use super::{anchor_all, Annotation, Annotations};
 use crate::analysis::{analyze, MAX_TAGGED_SENTENCE};
+use crate::annotations::{anchor_all, Annotation, Annotations};
 use crate::model::{EntityKind, Span};
 use crate::recognize::Overrides;
 use crate::tagger::data::Sentence;
@@ -99,7 +99,7 @@ pub fn article_sentences(
 /// towards calling capitalised common nouns names ("Polizei", "Staat"):
 /// they keep what the base model knows while it learns the corpus.
 pub fn rehearsal() -> Vec<Sentence> {
-    static TEXT: &str = include_str!("../../../../data/model/validation-germeval.tsv");
+    static TEXT: &str = include_str!("../../../data/model/validation-germeval.tsv");
     crate::tagger::data::TokenFile::parse(TEXT, crate::tagger::data::Format::GermEval).sentences()
 }
 
@@ -134,7 +134,7 @@ pub fn corpus_sentences(
     let Some(root) = annotations.root() else {
         return (out, h.finish());
     };
-    for (path, anns) in &annotations.by_path {
+    for (path, anns) in annotations.by_path() {
         let Some(text) = read(&root.join(path)) else {
             continue;
         };
