@@ -187,8 +187,10 @@ pub fn adapted_tagger(
         .root()
         .and_then(|r| cache_path(r, index_file, fingerprint));
     if let Some(f) = &file {
-        if let Ok(bytes) = std::fs::read(f) {
-            match Tagger::from_bytes(&bytes) {
+        // A cached model is gazette's own file, a few MB; the limit only
+        // keeps a damaged or foreign file from being read without bound.
+        if let Ok(file) = crate::workspace::read_file(f, 64 << 20, None) {
+            match Tagger::from_bytes(&file.bytes) {
                 Ok(t) => return Some((Arc::new(t), fingerprint)),
                 Err(e) => {
                     tracing::warn!("adapted model {} unreadable ({e}), retrained", f.display())
@@ -215,14 +217,12 @@ pub fn adapted_tagger(
     Some((Arc::new(Tagger::from_model(model)), fingerprint))
 }
 
-/// Writes the model to `file` (through a temporary file and a rename) and
-/// removes the other adapted models cached beside it.
+/// Writes the model to `file` (`workspace::write_atomic`: a temporary file
+/// and a rename) and removes the other adapted models cached beside it.
 fn save(file: &Path, model: &crate::tagger::model::Model) -> anyhow::Result<()> {
     let dir = file.parent().ok_or_else(|| anyhow::anyhow!("no folder"))?;
     std::fs::create_dir_all(dir)?;
-    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, model.encode()?)?;
-    std::fs::rename(&tmp, file)?;
+    crate::workspace::write_atomic(file, &model.encode()?)?;
     if let Ok(rd) = std::fs::read_dir(dir) {
         for e in rd.flatten() {
             let p = e.path();
