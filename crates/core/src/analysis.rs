@@ -48,6 +48,18 @@ impl DocAnalysis {
     pub fn is_empty(&self) -> bool {
         self.line_index.is_empty()
     }
+    /// Drops the figures that link to no other article (neither a
+    /// quantity key nor a topic key). What the corpus needs of an article
+    /// that is not open in an editor: its figures are read only through
+    /// the figure groups and the topic diagnostics, both keyed; the rest
+    /// (44 % of the figures in generated news, 56 bytes each) is shown only
+    /// in an open article, whose buffer is analysed again.
+    pub fn keep_linked_figures(&mut self) {
+        self.figures
+            .retain(|f| f.quantity_key.is_some() || f.topic_key.is_some());
+        self.figures.shrink_to_fit();
+    }
+
     /// The role said of mention `idx`, if any.
     pub fn role(&self, idx: usize) -> Option<Sym> {
         self.roles
@@ -268,6 +280,22 @@ pub fn tagger_proposals_with(
 #[cfg(test)]
 mod robustness_tests {
     use super::*;
+
+    #[test]
+    fn closed_articles_keep_the_figures_that_link() {
+        let text = "Die Bundeswehr schickt 3.000 Soldaten nach Litauen. Am 3. Mai \
+                    kamen 3 von ihnen zurück, sagte er um 14 Uhr.";
+        let mut a = analyze(text, &Overrides::default());
+        let linked = |f: &Figure| f.quantity_key.is_some() || f.topic_key.is_some();
+        let keyed: Vec<Figure> = a.figures.iter().filter(|f| linked(f)).cloned().collect();
+        assert!(
+            !keyed.is_empty() && keyed.len() < a.figures.len(),
+            "{:?}",
+            a.figures
+        );
+        a.keep_linked_figures();
+        assert_eq!(a.figures, keyed);
+    }
 
     #[test]
     fn a_one_megabyte_sentence_is_analysed() {

@@ -30,7 +30,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 const MAGIC: &[u8; 8] = b"GAZIDX\0\x05";
 pub const ENGINE: &str = env!("GAZETTE_ENGINE_HASH");
 
@@ -48,38 +48,37 @@ pub const ENGINE: &str = env!("GAZETTE_ENGINE_HASH");
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStamp {
     pub size: u64,
-    pub mtime_ns: u128,
+    /// Times are nanoseconds since the epoch in 64 bits (until 2262): a
+    /// stamp is kept per article, so its size counts at 10^6 articles.
+    pub mtime_ns: i64,
     /// Change time in nanoseconds since the epoch (`None` where the platform
     /// has none: then the hash is always compared).
-    pub ctime_ns: Option<i128>,
+    pub ctime_ns: Option<i64>,
     pub dev: u64,
     pub ino: u64,
     /// Hash of the bytes the analysis was made from ([`content_hash`]).
     pub hash: u64,
     /// When the metadata was taken (ns since the epoch).
-    pub seen_ns: u128,
+    pub seen_ns: i64,
 }
 
 /// A change this close before the stamp was taken leaves it in doubt: the
 /// content hash is compared (covers coarse time stamps: FAT's 2 s, the
 /// kernel's clock tick, network file systems' skew).
-const RACY_NS: i128 = 3_000_000_000;
+const RACY_NS: i64 = 3_000_000_000;
 
 /// The metadata part of a stamp: (size, mtime, ctime, dev, inode).
-type MetaKey = (u64, u128, Option<i128>, u64, u64);
+type MetaKey = (u64, i64, Option<i64>, u64, u64);
 
 fn meta_key(meta: &std::fs::Metadata) -> Option<MetaKey> {
-    let mtime_ns = meta
-        .modified()
-        .ok()?
-        .duration_since(UNIX_EPOCH)
-        .ok()?
-        .as_nanos();
+    let mtime_ns = epoch_ns(meta.modified().ok()?)?;
     #[cfg(unix)]
     let (ctime_ns, dev, ino) = {
         use std::os::unix::fs::MetadataExt;
         (
-            Some(meta.ctime() as i128 * 1_000_000_000 + meta.ctime_nsec() as i128),
+            meta.ctime()
+                .checked_mul(1_000_000_000)
+                .and_then(|s| s.checked_add(meta.ctime_nsec())),
             meta.dev(),
             meta.ino(),
         )
@@ -87,6 +86,11 @@ fn meta_key(meta: &std::fs::Metadata) -> Option<MetaKey> {
     #[cfg(not(unix))]
     let (ctime_ns, dev, ino) = (None, 0, 0);
     Some((meta.len(), mtime_ns, ctime_ns, dev, ino))
+}
+
+/// Nanoseconds since the epoch (`None` before it or after 2262).
+fn epoch_ns(t: std::time::SystemTime) -> Option<i64> {
+    i64::try_from(t.duration_since(UNIX_EPOCH).ok()?.as_nanos()).ok()
 }
 
 /// A hash of a file's bytes: the standard library's SipHash with its fixed
@@ -103,7 +107,7 @@ impl FileStamp {
     /// of opening it, and the bytes that were read and analysed.
     pub fn new(file: &crate::workspace::FileBytes) -> Option<FileStamp> {
         let (size, mtime_ns, ctime_ns, dev, ino) = meta_key(&file.meta)?;
-        let seen_ns = file.seen.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+        let seen_ns = epoch_ns(file.seen)?;
         let bytes = &file.bytes;
         Some(FileStamp {
             size,
@@ -125,8 +129,8 @@ impl FileStamp {
         let Some(ctime) = self.ctime_ns else {
             return true;
         };
-        let changed = ctime.max(self.mtime_ns as i128);
-        changed > self.seen_ns as i128 - RACY_NS
+        let changed = ctime.max(self.mtime_ns);
+        changed > self.seen_ns.saturating_sub(RACY_NS)
     }
 
     /// Whether `path` still holds the content this stamp was taken of.
@@ -614,7 +618,7 @@ mod tests {
         let fresh =
             FileStamp::new(&crate::workspace::read_file(&p, 1 << 20, None).unwrap()).unwrap();
         let old = FileStamp {
-            seen_ns: fresh.seen_ns + 10 * RACY_NS as u128,
+            seen_ns: fresh.seen_ns + 10 * RACY_NS,
             ..fresh
         };
         assert!(!old.in_doubt());

@@ -134,8 +134,6 @@ pub struct State {
     /// Whether the editor set include / exclude / maxFileSize (they then win
     /// over the knowledge base's `[settings]`).
     pub client_files: (bool, bool, bool),
-    /// Size and mtime of each file as last read (keys of the persistent index).
-    pub stamps: HashMap<PathBuf, gazette_core::cache::FileStamp>,
     /// Where the persistent index lives (`None`: disabled).
     pub cache_file: Option<PathBuf>,
     /// Counts didChange notifications (debounces cross-document diagnostics).
@@ -181,7 +179,6 @@ impl State {
             kb: KbState::default(),
             client_levels: HashMap::new(),
             client_files: (false, false, false),
-            stamps: HashMap::new(),
             cache_file: None,
             edit_generation: 0,
             store: StoreState::default(),
@@ -249,7 +246,7 @@ impl State {
                 match read_text(p, self.config.max_file_size, Some(&root)) {
                     Ok(d) => {
                         let a = gazette_core::analysis::analyze_decoded_at(p, &d, &self.overrides);
-                        self.corpus.set_document(p.clone(), Arc::new(a));
+                        self.set_file_analysis(p.clone(), a);
                     }
                     Err(e) => tracing::warn!("{}: {e}", p.display()),
                 }
@@ -494,6 +491,17 @@ impl State {
             Some(Level::Warning) => Some(Severity::Warning),
             Some(Level::Error) => Some(Severity::Error),
         }
+    }
+
+    /// Puts the analysis of a file as read from disk into the corpus. An
+    /// article no editor has open keeps only its linked figures
+    /// ([`DocAnalysis::keep_linked_figures`]); an open one is the buffer's
+    /// ([`Self::reanalyze_open`]).
+    pub fn set_file_analysis(&mut self, path: PathBuf, mut analysis: DocAnalysis) -> DocId {
+        if !self.open.contains_key(&path) {
+            analysis.keep_linked_figures();
+        }
+        self.corpus.set_document(path, Arc::new(analysis))
     }
 
     /// Re-analyses an open document from its rope into the corpus; `false`

@@ -12,6 +12,7 @@ pub mod build;
 pub mod counts;
 mod derived;
 pub mod frequent;
+mod paths;
 
 use crate::analysis::DocAnalysis;
 use crate::dates::{ArticleDate, Ymd};
@@ -50,8 +51,13 @@ pub struct DocEntry {
     keys: Vec<KeyId>,
     /// Set when this document is the knowledge base (`gazette.toml`).
     pub kb: Option<Arc<KnowledgeBase>>,
-    /// In the knowledge base: key → the mention that is an entry's name.
-    kb_defs: HashMap<KeyId, u32>,
+    /// In the knowledge base: key → the mention that is an entry's name
+    /// (boxed: an article has none, and there are 10^6 articles).
+    kb_defs: Option<Box<HashMap<KeyId, u32>>>,
+    /// The stamp of the file at `path` as last read from disk (the key of
+    /// its analysis in the persistent index); `None` until a read gives
+    /// one. Kept while the editor's buffer replaces the analysis.
+    pub stamp: Option<crate::cache::FileStamp>,
     /// The article's date: the one its text states, else one in its file
     /// name, else none (see [`crate::dates`]).
     pub date: Option<ArticleDate>,
@@ -114,7 +120,7 @@ pub fn count_docs(refs: &[ItemRef]) -> usize {
 pub struct Corpus {
     docs: Vec<Option<DocEntry>>,
     free: Vec<DocId>,
-    by_path: HashMap<PathBuf, DocId>,
+    by_path: paths::PathIndex,
     key_ids: FxHashMap<Box<str>, KeyId>,
     keys: Vec<KeyEntry>,
     /// last-word key → multi-word person keys ending in it, with mention counts.
@@ -322,7 +328,7 @@ impl Corpus {
     }
 
     pub fn doc_id(&self, path: &Path) -> Option<DocId> {
-        self.by_path.get(path).copied()
+        self.by_path.get(&self.docs, path)
     }
 
     pub fn doc(&self, id: DocId) -> Option<&DocEntry> {
@@ -331,6 +337,14 @@ impl Corpus {
 
     pub fn path(&self, id: DocId) -> &Path {
         &self.doc(id).expect("live document").path
+    }
+
+    /// Records the stamp of the file that document `id`'s analysis was
+    /// made from ([`DocEntry::stamp`]).
+    pub fn set_stamp(&mut self, id: DocId, stamp: Option<crate::cache::FileStamp>) {
+        if let Some(Some(e)) = self.docs.get_mut(id as usize) {
+            e.stamp = stamp;
+        }
     }
 
     /// All live documents in corpus order (by path).
@@ -358,7 +372,7 @@ impl Corpus {
     }
 
     fn sorted_ids(&self) -> Vec<DocId> {
-        let mut ids: Vec<DocId> = self.by_path.values().copied().collect();
+        let mut ids: Vec<DocId> = self.by_path.ids().collect();
         // Byte order of the paths: a memcmp, where `Path`'s order walks
         // components (ten times slower for 10^5 documents).
         ids.sort_unstable_by(|a, b| {
@@ -497,13 +511,17 @@ impl Corpus {
             add("documents: line indexes", a.line_index.heap_bytes());
             add("documents: roles", a.roles.capacity() * 16);
             add("documents: mention keys", e.keys.capacity() * 4);
+            add("documents: confidences", a.confidence.capacity());
+            // The entry (with its stamp), the shared analysis behind its
+            // `Arc`, the path, and the path index's slot.
             add(
                 "documents: entries and paths",
-                size_of::<DocEntry>()
-                    + size_of::<DocAnalysis>()
+                size_of::<Option<DocEntry>>()
                     + 16
+                    + size_of::<DocAnalysis>()
                     + e.path.as_os_str().len()
-                    + (size_of::<PathBuf>() + 8 + 4) * 2,
+                    + size_of::<DocId>()
+                    + 1,
             );
         }
         for k in &self.keys {
@@ -590,8 +608,9 @@ impl Corpus {
         analysis: Arc<DocAnalysis>,
         touched: &mut Touched,
     ) -> DocId {
-        let id = match self.by_path.get(&path) {
-            Some(&id) => {
+        let known = self.by_path.get(&self.docs, &path);
+        let id = match known {
+            Some(id) => {
                 self.touched_by(id, touched);
                 self.unlink(id);
                 id
@@ -601,7 +620,6 @@ impl Corpus {
                     self.docs.push(None);
                     (self.docs.len() - 1) as DocId
                 });
-                self.by_path.insert(path.clone(), id);
                 touched.order = true;
                 id
             }
@@ -614,14 +632,21 @@ impl Corpus {
         let date = analysis
             .date
             .or_else(|| crate::dates::date_in_file_name(&path));
+        // The file on disk is what it was: an edit in the editor keeps the
+        // stamp of the file as last read.
+        let stamp = self.docs[id as usize].as_ref().and_then(|e| e.stamp);
         self.docs[id as usize] = Some(DocEntry {
             path,
             date,
             analysis,
             keys,
             kb: None,
-            kb_defs: HashMap::new(),
+            kb_defs: None,
+            stamp,
         });
+        if known.is_none() {
+            self.by_path.insert(&self.docs, id);
+        }
         touched.everything |= self.kb_docs.remove(&id);
         self.link(id);
         self.touched_by(id, touched);
@@ -668,8 +693,8 @@ impl Corpus {
             everything: true,
             ..Touched::default()
         };
-        let id = match self.by_path.get(&path) {
-            Some(&id) if self.kb_docs.contains(&id) => {
+        let id = match self.by_path.get(&self.docs, &path) {
+            Some(id) if self.kb_docs.contains(&id) => {
                 match self.replace_mentions_in_place(id, analysis, &mut touched) {
                     Ok(()) => id,
                     Err(analysis) => self.set_document_touching(path, analysis, &mut touched),
@@ -678,10 +703,10 @@ impl Corpus {
             _ => self.set_document_touching(path, analysis, &mut touched),
         };
         if let Some(e) = self.docs[id as usize].as_mut() {
-            e.kb_defs = names
+            let defs = names
                 .iter()
-                .filter_map(|&i| Some((*e.keys.get(i as usize)?, i)))
-                .collect();
+                .filter_map(|&i| Some((*e.keys.get(i as usize)?, i)));
+            e.kb_defs = Some(Box::new(defs.collect()));
             e.kb = Some(kb);
             e.date = None;
         }
@@ -722,14 +747,14 @@ impl Corpus {
 
     /// Removes the document at `path` (deleted or excluded).
     pub fn remove_document(&mut self, path: &Path) -> Option<DocId> {
-        let id = *self.by_path.get(path)?;
+        let id = self.by_path.get(&self.docs, path)?;
         let mut touched = Touched {
             order: true,
             everything: self.kb_docs.remove(&id),
             ..Touched::default()
         };
         self.touched_by(id, &mut touched);
-        self.by_path.remove(path);
+        self.by_path.remove(&self.docs, path);
         self.unlink(id);
         self.docs[id as usize] = None;
         self.free.push(id);
@@ -912,13 +937,13 @@ impl Corpus {
     /// corpus holds it too); give it back with [`Self::edit_kb_entry`] or
     /// [`Self::put_kb`]. `None` when `path` is not a knowledge base.
     pub fn take_kb(&mut self, path: &Path) -> Option<Arc<KnowledgeBase>> {
-        let id = *self.by_path.get(path)?;
+        let id = self.by_path.get(&self.docs, path)?;
         self.docs[id as usize].as_mut()?.kb.take()
     }
 
     /// Gives back a knowledge base taken with [`Self::take_kb`], unchanged.
     pub fn put_kb(&mut self, path: &Path, kb: Arc<KnowledgeBase>) {
-        if let Some(&id) = self.by_path.get(path) {
+        if let Some(id) = self.by_path.get(&self.docs, path) {
             if let Some(e) = self.docs[id as usize].as_mut() {
                 e.kb = Some(kb);
             }
@@ -941,7 +966,7 @@ impl Corpus {
         edit: &crate::kb::EntryEdit,
         new_text: &str,
     ) -> bool {
-        let Some(&id) = self.by_path.get(path) else {
+        let Some(id) = self.by_path.get(&self.docs, path) else {
             return false;
         };
         let Some(entry) = self.docs[id as usize].as_mut() else {
@@ -955,9 +980,9 @@ impl Corpus {
         let (range, old) = kb.edit_analysis(analysis, edit, new_text);
         // The entry's definitions (its name's mention) as they were.
         for i in range.clone() {
-            let k = entry.keys[i];
-            if entry.kb_defs.get(&k) == Some(&(i as u32)) {
-                entry.kb_defs.remove(&k);
+            let (k, defs) = (entry.keys[i], entry.kb_defs.get_or_insert_default());
+            if defs.get(&k) == Some(&(i as u32)) {
+                defs.remove(&k);
             }
         }
         let changed: Vec<(usize, NameMention, Option<Sym>)> = range
@@ -980,7 +1005,8 @@ impl Corpus {
         for i in range {
             let span = entry.analysis.mentions[i].span();
             if kb.is_name_at(span) {
-                entry.kb_defs.insert(entry.keys[i], i as u32);
+                let defs = entry.kb_defs.get_or_insert_default();
+                defs.insert(entry.keys[i], i as u32);
             }
         }
         entry.kb = Some(kb);
@@ -1416,8 +1442,10 @@ impl Corpus {
     /// All entities of the corpus, sorted by id.
     pub fn entities(&self) -> Vec<EntityInfo> {
         let mut targets = BTreeSet::new();
-        for entry in self.docs.iter().flatten() {
-            let id = self.by_path[&entry.path];
+        for (id, entry) in self.docs.iter().enumerate() {
+            let (Some(entry), id) = (entry, id as DocId) else {
+                continue;
+            };
             for i in 0..entry.keys.len() {
                 targets.insert(self.entity_of(ItemRef {
                     doc: id,
@@ -1516,7 +1544,7 @@ impl Corpus {
                 continue;
             }
             let d = self.doc(doc)?;
-            if let Some(&i) = d.kb_defs.get(&k) {
+            if let Some(&i) = d.kb_defs.as_ref().and_then(|defs| defs.get(&k)) {
                 return Some(&d.analysis.mentions[i as usize].norm);
             }
         }

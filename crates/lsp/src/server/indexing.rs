@@ -256,7 +256,7 @@ impl Indexing {
                         let e = s.corpus.doc(*d)?;
                         let same = Arc::ptr_eq(&e.analysis, a) || s.open.contains_key(&e.path);
                         same.then_some(())?;
-                        Some((e.path.clone(), *s.stamps.get(&e.path)?, a.clone()))
+                        Some((e.path.clone(), e.stamp?, a.clone()))
                     })
                     .collect::<Vec<_>>()
             });
@@ -317,11 +317,8 @@ fn insert_analyses(s: &mut State, results: Vec<FileResult>, skipped: &mut Vec<St
             Ok((_, a)) => {
                 // The stamp of the bytes analysed: the key of this
                 // analysis in the persistent index.
-                match r.stamp {
-                    Some(st) => s.stamps.insert(r.path.clone(), st),
-                    None => s.stamps.remove(&r.path),
-                };
-                s.corpus.set_document(r.path, Arc::new(a));
+                let id = s.set_file_analysis(r.path, a);
+                s.corpus.set_stamp(id, r.stamp);
             }
             Err(e) => {
                 tracing::info!("{}: {e}", r.path.display());
@@ -401,8 +398,8 @@ async fn insert_entries(
                 if s.open.contains_key(&e.path) {
                     continue;
                 }
-                s.stamps.insert(e.path.clone(), e.stamp);
-                s.corpus.set_document(e.path, Arc::new(e.analysis));
+                let id = s.set_file_analysis(e.path, e.analysis);
+                s.corpus.set_stamp(id, Some(e.stamp));
             }
         }
         tokio::task::yield_now().await;

@@ -149,7 +149,7 @@ impl Reanalysis {
                     continue;
                 }
                 match r.outcome {
-                    Ok((_, a)) => drop(s.corpus.set_document(r.path, Arc::new(a))),
+                    Ok((_, a)) => drop(s.set_file_analysis(r.path, a)),
                     Err(_) => drop(s.corpus.remove_document(&r.path)),
                 }
             }

@@ -186,7 +186,7 @@ pub(super) fn replace_document(
 ) {
     match analysis {
         Some(a) => {
-            s.corpus.set_document(path.to_path_buf(), Arc::new(a));
+            s.set_file_analysis(path.to_path_buf(), a);
         }
         None => {
             s.corpus.remove_document(path);
