@@ -36,7 +36,7 @@ fn check_text(text: &str) {
         .mentions
         .iter()
         .map(|m| m.span())
-        .chain(a.figures.iter().map(|f| f.span));
+        .chain(a.figures.iter().map(|f| f.span()));
     for s in spans {
         assert!(
             s.start <= s.end && (s.end as usize) <= text.len(),
@@ -52,7 +52,7 @@ fn check_text(text: &str) {
     }
     for w in a.figures.windows(2) {
         assert!(
-            w[0].span.end <= w[1].span.start,
+            w[0].span().end <= w[1].span().start,
             "figures overlap or unsorted"
         );
     }

@@ -63,12 +63,12 @@ fn snapshot(c: &Corpus) -> String {
             assert_eq!(sum.docs, firsts.len());
             assert_eq!(sum.first, firsts[..firsts.len().min(2)]);
             for o in c.other_values(r, 3) {
-                out += &format!("O {} {:?}\n", c.path(o.doc).display(), c.figure(o).span);
+                out += &format!("O {} {:?}\n", c.path(o.doc).display(), c.figure(o).span());
             }
             out += &format!(
                 "F {} {:?} {:?}\n",
                 c.path(doc).display(),
-                a.figures[i].span,
+                a.figures[i].span(),
                 c.same_as(r)
             );
         }

@@ -151,7 +151,7 @@ pub fn export(corpus: &Corpus, texts: &HashMap<u32, Arc<str>>, enc: PositionEnco
         for (i, f) in corpus.doc(doc).unwrap().analysis.figures.iter().enumerate() {
             let r = ItemRef { doc, idx: i as u32 };
             figures.push(FigureOut {
-                at: place(doc, f.span),
+                at: place(doc, f.span()),
                 value: figure_value_json(&f.value),
                 category: f.category.as_str(),
                 unit: f.unit.map(|u| u.to_string()),

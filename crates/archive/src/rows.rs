@@ -124,12 +124,12 @@ pub fn rows_of(path: &str, a: &DocAnalysis) -> Vec<Row> {
     }
     let mut cursor = a.line_index.cursor(enc);
     for (i, f) in a.figures.iter().enumerate() {
-        let (s, e) = cursor.range(f.span.start as usize, f.span.end as usize);
+        let (s, e) = cursor.range(f.span().start as usize, f.span().end as usize);
         out.push(Row::Figure(FigureRow {
             path: path.to_string(),
             idx: i as i32,
-            start: f.span.start as i32,
-            end: f.span.end as i32,
+            start: f.span().start as i32,
+            end: f.span().end as i32,
             start_line: s.line as i32,
             start_col: s.character as i32,
             end_line: e.line as i32,

@@ -80,7 +80,7 @@ impl DocAnalysis {
     }
     /// Index of the figure whose span contains the cursor `offset`.
     pub fn figure_at(&self, offset: usize) -> Option<usize> {
-        find_at(&self.figures, offset, |f| f.span)
+        find_at(&self.figures, offset, |f| f.span())
     }
 }
 

@@ -259,10 +259,43 @@ impl fmt::Display for FigureValue {
     }
 }
 
+/// A figure's span in 6 bytes (start in two halves, 16-bit length), so
+/// that it packs with the category and the `approx` flag into 8 bytes: a
+/// `Figure` is 48 bytes, not 56 (10^7 figures at 10^6 articles). Longer
+/// figures are cut to 65,535 bytes (figures are a few words).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FigureSpan {
+    lo: u16,
+    hi: u16,
+    len: u16,
+}
+
+impl From<Span> for FigureSpan {
+    fn from(s: Span) -> FigureSpan {
+        let len = s.end.saturating_sub(s.start).min(u16::MAX as u32) as u16;
+        FigureSpan {
+            lo: s.start as u16,
+            hi: (s.start >> 16) as u16,
+            len,
+        }
+    }
+}
+
+impl From<FigureSpan> for Span {
+    fn from(s: FigureSpan) -> Span {
+        let start = s.lo as u32 | (s.hi as u32) << 16;
+        Span {
+            start,
+            end: start + s.len as u32,
+        }
+    }
+}
+
 /// A numeric figure found in one document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
-    pub span: Span,
+    /// Read it with [`Figure::span`].
+    pub packed_span: FigureSpan,
     pub value: FigureValue,
     pub category: FigureCategory,
     /// What is counted: the governed noun, compound head resolved
@@ -281,6 +314,16 @@ pub struct Figure {
     pub approx: bool,
 }
 
+impl Figure {
+    pub fn span(&self) -> Span {
+        self.packed_span.into()
+    }
+
+    pub fn set_span(&mut self, span: Span) {
+        self.packed_span = span.into();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,6 +332,14 @@ mod tests {
     fn mentions_are_16_bytes_and_keep_their_span() {
         assert_eq!(std::mem::size_of::<NameMention>(), 16);
         assert_eq!(std::mem::size_of::<FigureValue>(), 16);
+        assert_eq!(std::mem::size_of::<Figure>(), 48);
+        for span in [
+            Span::new(0, 3),
+            Span::new(70_000, 70_012),
+            Span::new(u32::MAX as usize - 5, u32::MAX as usize),
+        ] {
+            assert_eq!(Span::from(FigureSpan::from(span)), span);
+        }
         let span = Span::new(70_000, 70_000 + 65_535);
         let m = NameMention::new(span, EntityKind::Person, sym("A"), Source::Rule).unwrap();
         assert_eq!(m.span(), span);

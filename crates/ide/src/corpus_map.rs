@@ -403,7 +403,7 @@ fn figure_topics(
         }
     }
     let statement = |r: ItemRef| {
-        let span = corpus.figure(r).span;
+        let span = corpus.figure(r).span();
         FigureStatement {
             path: corpus.path(r.doc).to_string_lossy().into_owned(),
             date: corpus.article_date(r.doc).map(|a| a.date.to_string()),

@@ -210,7 +210,7 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
                 related.push((
                     Location {
                         doc: o.doc,
-                        span: corpus.figure(o).span,
+                        span: corpus.figure(o).span(),
                     },
                     format!("states {v}"),
                 ));
@@ -222,7 +222,7 @@ pub fn diagnostics(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
             n => format!(" and {n} other values"),
         };
         out.push(Diagnostic {
-            span: f.span,
+            span: f.span(),
             severity: DiagCode::FigureDisagreement.default_severity(),
             code: DiagCode::FigureDisagreement,
             message: format!(

@@ -274,7 +274,7 @@ fn figure_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard
             texts,
             &same.first,
             same.docs,
-            |m| corpus.figure(m).span,
+            |m| corpus.figure(m).span(),
             &mut md,
         );
     }
@@ -292,7 +292,7 @@ fn figure_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard
         }
     }
     HoverCard {
-        span: f.span,
+        span: f.span(),
         markdown: md,
     }
 }

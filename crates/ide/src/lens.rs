@@ -135,10 +135,10 @@ pub fn inlay_hints(corpus: &Corpus, text: &str, doc: DocId, range: Span) -> Vec<
     };
     let mut out = Vec::new();
     for f in &entry.analysis.figures {
-        if !range.overlaps(f.span) && !range.contains_cursor(f.span.end as usize) {
+        if !range.overlaps(f.span()) && !range.contains_cursor(f.span().end as usize) {
             continue;
         }
-        let Some(surface) = text.get(f.span.range()) else {
+        let Some(surface) = text.get(f.span().range()) else {
             continue;
         };
         // Worded: the number itself is not written in digits.
@@ -148,7 +148,7 @@ pub fn inlay_hints(corpus: &Corpus, text: &str, doc: DocId, range: Span) -> Vec<
             continue;
         }
         let label = figure_label_of(f);
-        out.push((f.span.end as usize, format!("⟨{label}⟩")));
+        out.push((f.span().end as usize, format!("⟨{label}⟩")));
     }
     out
 }
@@ -374,7 +374,7 @@ mod tests {
             "2:1"
         );
         let f = Figure {
-            span: Span::new(0, 1),
+            packed_span: (Span::new(0, 1)).into(),
             value: num("1000000"),
             category: C::Count,
             unit: None,

@@ -116,7 +116,7 @@ pub fn definition(corpus: &Corpus, doc: DocId, offset: usize) -> Option<Location
             let (first, _) = *corpus.same_quantity_summary(r, 1).first.first()?;
             Some(Location {
                 doc: first.doc,
-                span: corpus.figure(first).span,
+                span: corpus.figure(first).span(),
             })
         }
     }
@@ -162,7 +162,7 @@ pub fn references(
                 .filter(|&&m| Some(m) != def)
                 .map(|&m| Location {
                     doc: m.doc,
-                    span: corpus.figure(m).span,
+                    span: corpus.figure(m).span(),
                 })
                 .collect()
         }

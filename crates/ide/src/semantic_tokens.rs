@@ -91,10 +91,10 @@ pub fn semantic_tokens_in(
         raw.push((m.span(), kind_type(m.kind), mods));
     }
     for f in &a.figures {
-        if range.is_some_and(|r| !r.overlaps(f.span)) {
+        if range.is_some_and(|r| !r.overlaps(f.span())) {
             continue;
         }
-        raw.push((f.span, 3, 0));
+        raw.push((f.span(), 3, 0));
     }
     raw.sort_by_key(|t| t.0);
     let li = &a.line_index;

@@ -53,6 +53,7 @@ pub struct DocEntry {
     pub kb: Option<Arc<KnowledgeBase>>,
     /// In the knowledge base: key → the mention that is an entry's name
     /// (boxed: an article has none, and there are 10^6 articles).
+    #[allow(clippy::box_collection)] // 8 bytes per article instead of 48
     kb_defs: Option<Box<HashMap<KeyId, u32>>>,
     /// The stamp of the file at `path` as last read from disk (the key of
     /// its analysis in the persistent index); `None` until a read gives
@@ -1601,7 +1602,7 @@ impl Corpus {
                 let a = refs.partition_point(|x| x.doc < d);
                 let b = a + refs[a..].partition_point(|x| x.doc == d);
                 let here = &refs[a..b];
-                let first = here.iter().min_by_key(|x| self.figure(**x).span);
+                let first = here.iter().min_by_key(|x| self.figure(**x).span());
                 (*first.expect("a document of the group"), here.len())
             })
             .collect();
@@ -1628,7 +1629,7 @@ impl Corpus {
             .flat_map(|v| v.refs.iter().take(max))
             .copied()
             .collect();
-        self.sort_refs(&mut out, |x| self.figure(x).span);
+        self.sort_refs(&mut out, |x| self.figure(x).span());
         out.truncate(max);
         out
     }
@@ -1702,7 +1703,7 @@ impl Corpus {
                 .unwrap_or_default(),
             None => vec![r],
         };
-        self.sort_refs(&mut out, |r| self.figure(r).span);
+        self.sort_refs(&mut out, |r| self.figure(r).span());
         out
     }
 }

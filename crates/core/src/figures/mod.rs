@@ -292,17 +292,17 @@ impl<'a> Scanner<'a> {
             // Keep the output sorted and non-overlapping whatever a rule did.
             if out.len() > before {
                 let floor = if before > 0 {
-                    out[before - 1].span.end
+                    out[before - 1].span().end
                 } else {
                     0
                 };
                 let mut k = before;
                 let mut last = floor;
                 while k < out.len() {
-                    if out[k].span.start < last || out[k].span.is_empty() {
+                    if out[k].span().start < last || out[k].span().is_empty() {
                         out.remove(k);
                     } else {
-                        last = out[k].span.end;
+                        last = out[k].span().end;
                         k += 1;
                     }
                 }
@@ -880,7 +880,7 @@ impl<'a> Scanner<'a> {
                         FigureCategory::Count => {
                             let generic = self.lx.generic.contains(&key);
                             Figure {
-                                span: sp,
+                                packed_span: sp.into(),
                                 value: FigureValue::Number(value),
                                 category: FigureCategory::Count,
                                 unit: Some(sym(unit_s)),
@@ -924,7 +924,7 @@ impl<'a> Scanner<'a> {
                 && value.to_i64().is_some_and(|v| (1000..=2999).contains(&v))
             {
                 out.push(Figure {
-                    span: sp,
+                    packed_span: sp.into(),
                     value: FigureValue::Number(value),
                     category: FigureCategory::Year,
                     unit: Some(sym("Jahrzehnt")),
@@ -1004,7 +1004,7 @@ impl<'a> Scanner<'a> {
             let key = self.lx.key(&singular);
             let generic = self.lx.generic.contains(&key);
             out.push(Figure {
-                span: sp,
+                packed_span: sp.into(),
                 value: FigureValue::Number(value),
                 category: FigureCategory::Count,
                 unit: Some(sym(capitalise(&singular))),
@@ -1798,7 +1798,7 @@ impl<'a> Scanner<'a> {
         approx: bool,
     ) -> Figure {
         Figure {
-            span,
+            packed_span: span.into(),
             value: FigureValue::Number(value),
             category: cat,
             unit: Some(sym(unit)),
@@ -1827,7 +1827,7 @@ impl<'a> Scanner<'a> {
             _ => ("pp", "percent-pp"),
         };
         Figure {
-            span,
+            packed_span: span.into(),
             value: FigureValue::Number(value),
             category: FigureCategory::Percent,
             unit: Some(sym(unit)),
@@ -1855,7 +1855,7 @@ impl<'a> Scanner<'a> {
             None => (None, None, None),
         };
         Figure {
-            span,
+            packed_span: span.into(),
             value: FigureValue::Number(value),
             category: FigureCategory::Count,
             unit,
@@ -1878,7 +1878,7 @@ impl<'a> Scanner<'a> {
             None => (None, None),
         };
         Figure {
-            span,
+            packed_span: span.into(),
             value: FigureValue::Number(value),
             category: FigureCategory::Ordinal,
             unit,
@@ -1890,7 +1890,7 @@ impl<'a> Scanner<'a> {
 
     fn year_fig(&self, span: Span, value: Decimal) -> Figure {
         Figure {
-            span,
+            packed_span: span.into(),
             value: FigureValue::Number(value),
             category: FigureCategory::Year,
             unit: None,
@@ -1902,7 +1902,7 @@ impl<'a> Scanner<'a> {
 
     fn date_fig(&self, span: Span, iso: String) -> Figure {
         Figure {
-            span,
+            packed_span: span.into(),
             quantity_key: Some(sym(format!("date:{iso}"))),
             value: FigureValue::Text(sym(iso)),
             category: FigureCategory::Date,
@@ -1914,7 +1914,7 @@ impl<'a> Scanner<'a> {
 
     fn score_fig(&self, span: Span, a: u32, b: u32) -> Figure {
         Figure {
-            span,
+            packed_span: span.into(),
             value: FigureValue::Text(sym(format!("{a}:{b}"))),
             category: FigureCategory::Score,
             unit: None,
@@ -1926,7 +1926,7 @@ impl<'a> Scanner<'a> {
 
     fn time_fig(&self, span: Span, h: u32, m: u32) -> Figure {
         Figure {
-            span,
+            packed_span: span.into(),
             value: FigureValue::Text(sym(format!("{h:02}:{m:02}"))),
             category: FigureCategory::Time,
             unit: None,

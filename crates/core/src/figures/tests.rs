@@ -17,7 +17,7 @@ fn figs(text: &str) -> Vec<Row> {
         .into_iter()
         .map(|f| {
             (
-                text[f.span.range()].to_string(),
+                text[f.span().range()].to_string(),
                 f.value.to_string(),
                 f.category.as_str(),
                 f.unit.map(|s| s.to_string()),
@@ -403,14 +403,14 @@ fn never_panics_and_stays_sorted() {
         let mut last = 0;
         for f in &fs {
             assert!(
-                f.span.start >= last && f.span.start < f.span.end,
+                f.span().start >= last && f.span().start < f.span().end,
                 "{t}: {fs:?}"
             );
             assert!(
-                t.is_char_boundary(f.span.start as usize)
-                    && t.is_char_boundary(f.span.end as usize)
+                t.is_char_boundary(f.span().start as usize)
+                    && t.is_char_boundary(f.span().end as usize)
             );
-            last = f.span.end;
+            last = f.span().end;
         }
     }
     // pseudo-random strings from a small alphabet of tricky pieces
@@ -464,10 +464,10 @@ fn never_panics_and_stays_sorted() {
         let mut last = 0;
         for f in &fs {
             assert!(
-                f.span.start >= last && f.span.start < f.span.end,
+                f.span().start >= last && f.span().start < f.span().end,
                 "{t:?}: {fs:?}"
             );
-            last = f.span.end;
+            last = f.span().end;
         }
     }
 }
@@ -479,9 +479,9 @@ proptest::proptest! {
         let fs = find_figures(&t, &tk);
         let mut last = 0;
         for f in &fs {
-            proptest::prop_assert!(f.span.start >= last && f.span.start < f.span.end);
-            proptest::prop_assert!(t.is_char_boundary(f.span.start as usize) && t.is_char_boundary(f.span.end as usize));
-            last = f.span.end;
+            proptest::prop_assert!(f.span().start >= last && f.span().start < f.span().end);
+            proptest::prop_assert!(t.is_char_boundary(f.span().start as usize) && t.is_char_boundary(f.span().end as usize));
+            last = f.span().end;
         }
     }
 
@@ -491,8 +491,8 @@ proptest::proptest! {
         let fs = find_figures(&t, &tk);
         let mut last = 0;
         for f in &fs {
-            proptest::prop_assert!(f.span.start >= last && f.span.start < f.span.end);
-            last = f.span.end;
+            proptest::prop_assert!(f.span().start >= last && f.span().start < f.span().end);
+            last = f.span().end;
         }
     }
 }
@@ -504,7 +504,7 @@ fn approx_of(text: &str) -> Vec<(String, bool)> {
     let tk = tokenize(text);
     find_figures(text, &tk)
         .into_iter()
-        .map(|f| (text[f.span.range()].to_string(), is_approximate(&f)))
+        .map(|f| (text[f.span().range()].to_string(), is_approximate(&f)))
         .collect()
 }
 
