@@ -19,35 +19,51 @@ pub(super) fn diagnostics(
     doc: DocId,
     diags: &[gazette_ide::Diagnostic],
 ) -> Vec<Diagnostic> {
-    let enc = state.encoding;
-    let corpus = &state.corpus;
-    let li = &corpus.doc(doc).unwrap().analysis.line_index;
+    let li = &state.corpus.doc(doc).unwrap().analysis.line_index;
     diags
         .iter()
         .map(|d| Diagnostic {
-            range: convert::range(li, d.span, enc),
-            severity: Some(convert::severity(d.severity)),
-            code: Some(NumberOrString::String(d.code.as_str().to_string())),
-            source: Some("gazette".into()),
-            message: d.message.clone(),
-            related_information: (!d.related.is_empty()).then(|| {
-                d.related
-                    .iter()
-                    .filter_map(|(loc, msg)| {
-                        let p = corpus.path(loc.doc);
-                        let li = &corpus.doc(loc.doc)?.analysis.line_index;
-                        Some(DiagnosticRelatedInformation {
-                            location: Location {
-                                uri: convert::path_to_uri(p)?,
-                                range: convert::range(li, loc.span, enc),
-                            },
-                            message: msg.clone(),
-                        })
-                    })
-                    .collect()
-            }),
+            related_information: (!d.related.is_empty()).then(|| related(state, &d.related)),
             data: d.fix.as_ref().map(|f| serde_json::json!({ "fix": f })),
-            ..Default::default()
+            ..diagnostic(state, li, d.span, d.severity, d.code, d.message.clone())
+        })
+        .collect()
+}
+
+/// A diagnostic from gazette of `code` at `span` (in the text `li` indexes).
+fn diagnostic(
+    state: &State,
+    li: &gazette_core::text::position::LineIndex,
+    span: Span,
+    severity: gazette_ide::Severity,
+    code: gazette_ide::DiagCode,
+    message: String,
+) -> Diagnostic {
+    Diagnostic {
+        range: convert::range(li, span, state.encoding),
+        severity: Some(convert::severity(severity)),
+        code: Some(NumberOrString::String(code.as_str().to_string())),
+        source: Some("gazette".into()),
+        message,
+        ..Default::default()
+    }
+}
+
+/// A diagnostic's related places as LSP locations.
+fn related(
+    state: &State,
+    related: &[(gazette_ide::Location, String)],
+) -> Vec<DiagnosticRelatedInformation> {
+    related
+        .iter()
+        .filter_map(|(loc, msg)| {
+            let li = &state.corpus.doc(loc.doc)?.analysis.line_index;
+            let location = Location {
+                uri: convert::path_to_uri(state.corpus.path(loc.doc))?,
+                range: convert::range(li, loc.span, state.encoding),
+            };
+            let message = msg.clone();
+            Some(DiagnosticRelatedInformation { location, message })
         })
         .collect()
 }
@@ -59,26 +75,25 @@ pub(super) fn kb_diagnostics(state: &State) -> Vec<Diagnostic> {
         Some(li) => li.clone(),
         None => Arc::new(gazette_core::text::position::LineIndex::new("")),
     };
-    let enc = state.encoding;
+    let in_force = state.kb.good.is_some();
     state
         .kb
         .errors
         .iter()
         .filter_map(|e| {
             let code = gazette_ide::DiagCode::from_kb(e.kind);
-            let sev = state.level(code)?;
             let mut message = e.message.clone();
-            if e.kind == gazette_core::kb::KbErrorKind::Syntax && state.kb.good.is_some() {
+            if e.kind == gazette_core::kb::KbErrorKind::Syntax && in_force {
                 message.push_str(" (the last valid version stays in force)");
             }
-            Some(Diagnostic {
-                range: convert::range(&li, e.span, enc),
-                severity: Some(convert::severity(sev)),
-                code: Some(NumberOrString::String(code.as_str().to_string())),
-                source: Some("gazette".into()),
+            Some(diagnostic(
+                state,
+                &li,
+                e.span,
+                state.level(code)?,
+                code,
                 message,
-                ..Default::default()
-            })
+            ))
         })
         .collect()
 }
@@ -88,19 +103,11 @@ pub(super) fn kb_diagnostics(state: &State) -> Vec<Diagnostic> {
 pub(super) fn store_diagnostics(state: &State) -> Vec<Diagnostic> {
     let text = &state.store.text;
     let li = gazette_core::text::position::LineIndex::new(text);
-    let enc = state.encoding;
     gazette_ide::annotation_diagnostics(&state.corpus, state.overrides.annotations(), text)
         .into_iter()
         .filter_map(|d| {
             let sev = state.level(d.code)?;
-            Some(Diagnostic {
-                range: convert::range(&li, d.span, enc),
-                severity: Some(convert::severity(sev)),
-                code: Some(NumberOrString::String(d.code.as_str().to_string())),
-                source: Some("gazette".into()),
-                message: d.message,
-                ..Default::default()
-            })
+            Some(diagnostic(state, &li, d.span, sev, d.code, d.message))
         })
         .collect()
 }
@@ -158,17 +165,18 @@ pub(super) fn locations_json_in_parts(
     } else {
         vec![locations_json_part(state, &open, locs)]
     };
-    let mut out = Vec::with_capacity(2 * parts.len() + 1);
+    json_array(parts)
+}
+
+/// One JSON array of the items in `parts` (each comma-separated JSON, or
+/// empty), in segments.
+fn json_array(parts: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    let mut out = vec![b"[".to_vec()];
     for p in parts.into_iter().filter(|p| !p.is_empty()) {
-        out.push(if out.is_empty() {
-            b"[".to_vec()
-        } else {
-            b",".to_vec()
-        });
+        if out.len() > 1 {
+            out.push(b",".to_vec());
+        }
         out.push(p);
-    }
-    if out.is_empty() {
-        out.push(b"[".to_vec());
     }
     out.push(b"]".to_vec());
     out
@@ -187,47 +195,50 @@ pub(super) fn location_batches_json(
         .collect()
 }
 
+/// A run of locations in one document, written as JSON: the URI's JSON
+/// (already in the output) and a cursor on the line index; `None`: the
+/// document has no URI.
+struct Run<'a> {
+    doc: DocId,
+    found: Option<(std::ops::Range<usize>, Cursor<'a>)>,
+}
+
+/// Bytes reserved per location in JSON: ~130 with a short path, with
+/// room to spare, so a part is not copied into a buffer twice its size.
+const LOCATION_JSON_BYTES: usize = 160;
+
 /// Locations as comma-separated JSON objects (no brackets).
+///
+/// Locations come grouped by document (corpus order), by offset within
+/// one: the URI is written and the line index walked once per [`Run`];
+/// the run's other locations copy the URI from the output.
 pub(super) fn locations_json_part(
     state: &State,
     open: &fxhash::FxHashMap<DocId, &Uri>,
     locs: &[gazette_ide::Location],
 ) -> Vec<u8> {
-    // Locations come grouped by document (corpus order), by offset within
-    // one: the URI is written and the line index walked once per run of
-    // a document; the run's other locations copy the URI from the output.
-    struct Run<'a> {
-        doc: DocId,
-        /// The URI's JSON in `out`, and a cursor on the line index (None:
-        /// no URI).
-        found: Option<(std::ops::Range<usize>, Cursor<'a>)>,
-    }
-    let mut cur: Option<Run> = None;
+    let mut run: Option<Run> = None;
     let mut num = itoa::Buffer::new();
-    // ~130 bytes per location with a short path: reserved with room to
-    // spare, so a part is not copied into a buffer twice its size.
-    let mut out = Vec::with_capacity(locs.len() * 160);
+    let mut out = Vec::with_capacity(locs.len() * LOCATION_JSON_BYTES);
     for loc in locs {
-        if !out.is_empty() {
-            out.push(b',');
-        }
         let at = out.len();
-        out.extend_from_slice(b"{\"uri\":");
-        if cur.as_ref().is_none_or(|run| run.doc != loc.doc) {
+        out.extend_from_slice(if at == 0 { b"{\"uri\":" } else { b",{\"uri\":" });
+        if run.as_ref().is_none_or(|r| r.doc != loc.doc) {
             let found = uri_json(state, open, loc.doc, &mut out);
-            cur = Some(Run {
+            run = Some(Run {
                 doc: loc.doc,
                 found,
             });
-        } else if let Some((uri, _)) = cur.as_ref().and_then(|r| r.found.as_ref()) {
+        } else if let Some((uri, _)) = run.as_ref().and_then(|r| r.found.as_ref()) {
             out.extend_from_within(uri.clone());
         }
-        let Some((_, cursor)) = cur.as_mut().and_then(|r| r.found.as_mut()) else {
-            // No URI: leave the location out (and its comma).
-            out.truncate(at.saturating_sub(1));
-            continue;
-        };
-        range_json(&mut out, &mut num, convert::range_at(cursor, loc.span));
+        match run.as_mut().and_then(|r| r.found.as_mut()) {
+            Some((_, cursor)) => {
+                range_json(&mut out, &mut num, convert::range_at(cursor, loc.span))
+            }
+            // No URI: the location is left out (and its comma).
+            None => out.truncate(at),
+        }
     }
     out
 }
@@ -444,27 +455,24 @@ impl FileEdits<'_> {
 pub(super) fn tokens(state: &State, doc: DocId, range: Option<Span>) -> Option<SemanticTokens> {
     let li = &state.corpus.doc(doc)?.analysis.line_index;
     let enc = state.encoding;
-    let mut data = Vec::new();
-    let (mut pl, mut pc) = (0u32, 0u32);
     let review = state.store.review;
-    for t in gazette_ide::semantic_tokens::semantic_tokens_in(&state.corpus, doc, range, review) {
+    let found = gazette_ide::semantic_tokens::semantic_tokens_in(&state.corpus, doc, range, review);
+    let (mut pl, mut pc) = (0u32, 0u32);
+    let token = |t: gazette_ide::semantic_tokens::SemToken| {
         let a = convert::position(li, t.span.start as usize, enc);
         let b = convert::position(li, t.span.end as usize, enc);
         let delta_line = a.line - pl;
-        let delta_start = if delta_line == 0 {
-            a.character - pc
-        } else {
-            a.character
-        };
-        data.push(SemanticToken {
+        let delta_start = a.character - if delta_line == 0 { pc } else { 0 };
+        (pl, pc) = (a.line, a.character);
+        SemanticToken {
             delta_line,
             delta_start,
             length: b.character.saturating_sub(a.character),
             token_type: t.token_type,
             token_modifiers_bitset: t.modifiers,
-        });
-        (pl, pc) = (a.line, a.character);
-    }
+        }
+    };
+    let data = found.into_iter().map(token).collect();
     Some(SemanticTokens {
         result_id: None,
         data,
@@ -757,34 +765,36 @@ pub(super) fn code_actions(
 
 /// `gazette/entities`' answer: entities with their mentions as locations.
 pub(super) fn entities_json(state: &State, list: &[gazette_core::corpus::EntityInfo]) -> Value {
-    let entity = |e: &gazette_core::corpus::EntityInfo| {
-        let mention = |m: &gazette_core::corpus::ItemRef| {
-            let span = state.corpus.mention(*m).span();
-            let loc = location(state, gazette_ide::Location { doc: m.doc, span })?;
-            Some(serde_json::json!({"uri": loc.uri, "range": loc.range}))
-        };
-        let mentions: Vec<Value> = e.mentions.iter().filter_map(mention).collect();
-        let mut v = serde_json::json!({
-            "id": e.id,
-            "name": e.name,
-            // The semantic-token names editors already know.
-            "kind": match e.kind {
-                EntityKind::Org => "organization",
-                k => k.as_str(),
-            },
-            "mentions": mentions,
-        });
-        if let Some(k) = &e.kb_entry {
-            if let Some(d) = &k.description {
-                v["description"] = Value::String(d.clone());
-            }
-            if let Some(q) = &k.wikidata {
-                v["wikidata"] = Value::String(q.clone());
-            }
-        }
-        v
+    let entities: Vec<Value> = list.iter().map(|e| entity_json(state, e)).collect();
+    serde_json::json!({ "entities": entities })
+}
+
+/// One entity of [`entities_json`].
+fn entity_json(state: &State, e: &gazette_core::corpus::EntityInfo) -> Value {
+    let mention = |m: &gazette_core::corpus::ItemRef| {
+        let span = state.corpus.mention(*m).span();
+        let loc = location(state, gazette_ide::Location { doc: m.doc, span })?;
+        Some(serde_json::json!({"uri": loc.uri, "range": loc.range}))
     };
-    serde_json::json!({ "entities": list.iter().map(entity).collect::<Vec<_>>() })
+    let mentions: Vec<Value> = e.mentions.iter().filter_map(mention).collect();
+    let mut v = serde_json::json!({
+        "id": e.id,
+        "name": e.name,
+        // The semantic-token names editors already know.
+        "kind": match e.kind {
+            EntityKind::Org => "organization",
+            k => k.as_str(),
+        },
+        "mentions": mentions,
+    });
+    let kb = e.kb_entry.as_ref();
+    if let Some(d) = kb.and_then(|k| k.description.as_ref()) {
+        v["description"] = Value::String(d.clone());
+    }
+    if let Some(q) = kb.and_then(|k| k.wikidata.as_ref()) {
+        v["wikidata"] = Value::String(q.clone());
+    }
+    v
 }
 
 /// `gazette/graph`'s answer: the corpus map with each entity's definition
@@ -840,6 +850,28 @@ fn semantic_tokens_options() -> SemanticTokensOptions {
     }
 }
 
+/// Renames, code lenses, document links and code actions.
+fn editing_capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR]),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+}
+
 /// What the server offers, with positions in `enc`.
 pub(super) fn initialize_result(
     enc: gazette_core::text::position::PositionEncoding,
@@ -852,27 +884,12 @@ pub(super) fn initialize_result(
             definition_provider: Some(OneOf::Left(true)),
             references_provider: Some(OneOf::Left(true)),
             document_highlight_provider: Some(OneOf::Left(true)),
-            rename_provider: Some(OneOf::Right(RenameOptions {
-                prepare_provider: Some(true),
-                work_done_progress_options: Default::default(),
-            })),
             workspace_symbol_provider: Some(OneOf::Left(true)),
             document_symbol_provider: Some(OneOf::Left(true)),
             semantic_tokens_provider: Some(semantic_tokens_options().into()),
             inlay_hint_provider: Some(OneOf::Left(true)),
-            code_lens_provider: Some(CodeLensOptions {
-                resolve_provider: Some(false),
-            }),
             completion_provider: Some(CompletionOptions::default()),
-            document_link_provider: Some(DocumentLinkOptions {
-                resolve_provider: Some(false),
-                work_done_progress_options: Default::default(),
-            }),
-            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR]),
-                ..Default::default()
-            })),
-            ..Default::default()
+            ..editing_capabilities()
         },
         server_info: Some(ServerInfo {
             name: "gazette".into(),
