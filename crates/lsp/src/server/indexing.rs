@@ -89,36 +89,33 @@ impl Indexing {
         let progress = self.begin_progress(progress_supported).await;
         let paths = self.list_articles().await;
         let listed = Instant::now();
-        let (cache_file, overrides_fp) = {
-            let s = self.state.read();
-            let fingerprint = gazette_core::cache::overrides_fingerprint(&s.overrides);
-            (s.cache_file.clone(), fingerprint)
-        };
+        let (cache_file, overrides_fp) = self.index_file();
         let total = paths.len();
         let file = cache_file.as_deref();
-        let (misses, mut index_current) = self
+        let (misses, index_current) = self
             .take_from_index(file, overrides_fp, paths, progress.as_ref())
             .await;
         let loaded = Instant::now();
-        index_current &= misses.is_empty();
         let skipped = self.analyse(&misses, total, progress.as_ref()).await;
-        let secs = |d: std::time::Duration| d.as_secs_f64();
-        tracing::debug!(
-            "{total} articles: listed in {:.2} s, {} taken from the index in {:.2} s, {} analysed in {:.2} s",
-            secs(listed - started),
-            total - misses.len(),
-            secs(loaded - listed),
-            misses.len(),
-            secs(loaded.elapsed())
-        );
+        log_times(total, misses.len(), [started, listed, loaded]);
         // Write the persistent index (in the background; atomic replace),
         // unless it already holds exactly these analyses.
         match cache_file {
-            _ if index_current => tracing::debug!("the index on disk is up to date"),
+            _ if index_current && misses.is_empty() => {
+                tracing::debug!("the index on disk is up to date")
+            }
             Some(file) => self.write_index_later(file, overrides_fp),
             None => {}
         }
         self.finish(total, skipped, progress).await;
+    }
+
+    /// The persistent index's file and the fingerprint of the overrides
+    /// its analyses must have been made with.
+    fn index_file(&self) -> (Option<PathBuf>, u64) {
+        let s = self.state.read();
+        let fingerprint = gazette_core::cache::overrides_fingerprint(&s.overrides);
+        (s.cache_file.clone(), fingerprint)
     }
 
     async fn begin_progress(&self, supported: bool) -> Option<Progress> {
@@ -195,18 +192,11 @@ impl Indexing {
     ) -> Vec<String> {
         let mut done = total - misses.len();
         let mut skipped = Vec::new();
-        let mut in_flight: Option<(usize, JoinHandle<Vec<FileResult>>)> = None;
         let mut chunks = misses.chunks(INDEX_BATCH);
-        loop {
-            let started = chunks
-                .next()
-                .map(|chunk| (chunk.len(), self.analyse_batch(chunk)));
-            let Some((n, handle)) = std::mem::replace(&mut in_flight, started) else {
-                if in_flight.is_none() {
-                    break;
-                }
-                continue;
-            };
+        let mut start_next = || chunks.next().map(|c| (c.len(), self.analyse_batch(c)));
+        let mut in_flight = start_next();
+        while let Some((n, handle)) = in_flight.take() {
+            in_flight = start_next();
             let results = handle.await.unwrap_or_else(|e| {
                 tracing::error!("indexing batch failed: {e}");
                 Vec::new()
@@ -247,18 +237,7 @@ impl Indexing {
         crate::background::spawn_lasting("gazette index writer", move || {
             let it = docs.chunks(256).flat_map(|docs| {
                 crate::background::yield_to_requests();
-                let s = state.read();
-                docs.iter()
-                    .filter_map(|(d, a)| {
-                        // Still that analysis, or opened since: the same
-                        // document. Otherwise it changed on disk (or was
-                        // removed): the next start analyses it again.
-                        let e = s.corpus.doc(*d)?;
-                        let same = Arc::ptr_eq(&e.analysis, a) || s.open.contains_key(&e.path);
-                        same.then_some(())?;
-                        Some((e.path.clone(), e.stamp?, a.clone()))
-                    })
-                    .collect::<Vec<_>>()
+                still_indexed(&state.read(), docs)
             });
             if let Err(e) = gazette_core::cache::save(&file, &r, overrides_fp, it) {
                 tracing::warn!("cannot write the index {}: {e}", file.display());
@@ -290,18 +269,56 @@ impl Indexing {
         if tracing::enabled!(tracing::Level::DEBUG) {
             log_index_memory(&self.state.read().corpus);
         }
-        let log = |kind, line: String| self.client.log_message(kind, format!("gazette: {line}"));
-        log(MessageType::INFO, msg).await;
-        // Which files were skipped and why (bounded: a corpus of junk must
-        // not flood the client).
-        let more = skipped.len().saturating_sub(100);
-        for line in skipped.into_iter().take(100) {
-            log(MessageType::WARNING, line).await;
-        }
-        if more > 0 {
-            log(MessageType::WARNING, format!("{more} more files skipped")).await;
-        }
+        log(&self.client, MessageType::INFO, msg).await;
+        log_skipped(&self.client, skipped).await;
     }
+}
+
+async fn log(client: &Client, kind: MessageType, line: String) {
+    client.log_message(kind, format!("gazette: {line}")).await
+}
+
+/// Which files were skipped and why (bounded: a corpus of junk must not
+/// flood the client).
+async fn log_skipped(client: &Client, skipped: Vec<String>) {
+    let more = skipped.len().saturating_sub(100);
+    for line in skipped.into_iter().take(100) {
+        log(client, MessageType::WARNING, line).await;
+    }
+    if more > 0 {
+        let line = format!("{more} more files skipped");
+        log(client, MessageType::WARNING, line).await;
+    }
+}
+
+/// The paths, stamps and analyses of `docs` (as the index is written)
+/// that are still those of the corpus: a document with another analysis
+/// changed on disk or was removed (the next start analyses it again); one
+/// opened since is the same document.
+fn still_indexed(
+    s: &State,
+    docs: &[(DocId, Arc<DocAnalysis>)],
+) -> Vec<(PathBuf, gazette_core::cache::FileStamp, Arc<DocAnalysis>)> {
+    let still = |(d, a): &(DocId, Arc<DocAnalysis>)| {
+        let e = s.corpus.doc(*d)?;
+        let same = Arc::ptr_eq(&e.analysis, a) || s.open.contains_key(&e.path);
+        same.then_some(())?;
+        Some((e.path.clone(), e.stamp?, a.clone()))
+    };
+    docs.iter().filter_map(still).collect()
+}
+
+/// How long listing, taking from the index and analysing took.
+fn log_times(total: usize, analysed: usize, [started, listed, loaded]: [Instant; 3]) {
+    let secs = |d: std::time::Duration| d.as_secs_f64();
+    tracing::debug!(
+        "{total} articles: listed in {:.2} s, {} taken from the index in {:.2} s, {} analysed in {:.2} s",
+        secs(listed - started),
+        total - analysed,
+        secs(loaded - listed),
+        analysed,
+        secs(loaded.elapsed())
+    );
 }
 
 /// Inserts a batch of analyses, unless the editor has the document open
