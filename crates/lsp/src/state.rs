@@ -605,6 +605,17 @@ impl State {
             .map(|d| Arc::from(d.text))
     }
 
+    /// The analysis of the workspace file `path` as it is on disk (`None`:
+    /// not a workspace file, or unreadable).
+    pub fn analysis_on_disk(&self, path: &Path) -> Option<DocAnalysis> {
+        if !self.in_workspace(path) {
+            return None;
+        }
+        let text = read_text(path, self.config.max_file_size, self.root.as_deref()).ok()?;
+        let analysis = gazette_core::analysis::analyze_decoded_at(path, &text, &self.overrides);
+        Some(analysis)
+    }
+
     /// Reads the knowledge base file from disk (`None`: there is none, or
     /// it cannot be used: not a regular file, over the size limit, a link
     /// leading out of the root — logged, and returned as the second value).

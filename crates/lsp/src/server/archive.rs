@@ -79,7 +79,17 @@ pub(super) async fn hover(b: &Backend, params: HoverParams) -> Result<Option<Hov
     else {
         return Ok(Some(hover));
     };
-    let line = match tokio::time::timeout(HOVER_TIMEOUT, archive.entity(&key)).await {
+    let line = archive_counts(&archive, &key).await;
+    if let HoverContents::Markup(m) = &mut hover.contents {
+        m.value.push_str("\n\n---\n\n");
+        m.value.push_str(&line);
+    }
+    Ok(Some(hover))
+}
+
+/// The hover's line on the archive's counts of entity `key`.
+async fn archive_counts(archive: &Archive, key: &str) -> String {
+    match tokio::time::timeout(HOVER_TIMEOUT, archive.entity(key)).await {
         Ok(Ok(Some(e))) => format!(
             "Archive: {} in {}",
             plural(e.mention_count, "mention", "mentions"),
@@ -94,12 +104,7 @@ pub(super) async fn hover(b: &Backend, params: HoverParams) -> Result<Option<Hov
             "Archive unavailable: no answer within {} ms",
             HOVER_TIMEOUT.as_millis()
         ),
-    };
-    if let HoverContents::Markup(m) = &mut hover.contents {
-        m.value.push_str("\n\n---\n\n");
-        m.value.push_str(&line);
     }
-    Ok(Some(hover))
 }
 
 /// Where the archive's article `path` is: a file URI below the archive's

@@ -141,18 +141,7 @@ impl Reanalysis {
             if s.kb.generation != generation {
                 return; // a newer knowledge base is being applied
             }
-            if let Some(listed) = listed {
-                publish::drop_unlisted(&mut s, &tx, &listed);
-            }
-            for r in results {
-                if s.open.contains_key(&r.path) || s.is_kb_path(&r.path) {
-                    continue;
-                }
-                match r.outcome {
-                    Ok((_, a)) => drop(s.set_file_analysis(r.path, a)),
-                    Err(_) => drop(s.corpus.remove_document(&r.path)),
-                }
-            }
+            put_in(&mut s, &tx, results, listed);
             let paths = publish::all_paths(&s);
             drop(s);
             publish::refresh_diagnostics_later(state.clone(), tx, paths, None, false);
@@ -171,5 +160,28 @@ impl Reanalysis {
         let (max, root, overrides) = (self.max, self.root.as_deref(), &self.overrides);
         let results = crate::background::in_pool(|| analyze_files(&paths, max, root, overrides));
         (results, listed)
+    }
+}
+
+/// Puts the analyses for a new knowledge base in (not of open documents,
+/// nor of the knowledge base itself), after dropping the articles no
+/// longer `listed` when they were listed again.
+fn put_in(
+    s: &mut State,
+    tx: &PublishQueue,
+    results: Vec<FileResult>,
+    listed: Option<Vec<PathBuf>>,
+) {
+    if let Some(listed) = listed {
+        publish::drop_unlisted(s, tx, &listed);
+    }
+    for r in results {
+        if s.open.contains_key(&r.path) || s.is_kb_path(&r.path) {
+            continue;
+        }
+        match r.outcome {
+            Ok((_, a)) => drop(s.set_file_analysis(r.path, a)),
+            Err(_) => drop(s.corpus.remove_document(&r.path)),
+        }
     }
 }

@@ -146,26 +146,33 @@ impl Backend {
         let mut problems = options
             .map(|o| settings::apply_settings(&mut s, o).0)
             .unwrap_or_default();
-        s.store.path = s
-            .root
-            .as_ref()
-            .map(|r| r.join(gazette_core::annotations::FILE_NAME));
+        self.set_up_store(&mut s);
+        problems.extend(self.set_up_kb(&mut s));
+        problems
+    }
+
+    /// Reads the workspace's annotation store, before indexing: the
+    /// articles are analysed with it.
+    fn set_up_store(&self, s: &mut State) {
+        let path = s.root.as_ref();
+        s.store.path = path.map(|r| r.join(gazette_core::annotations::FILE_NAME));
         if s.store.path.is_some() {
-            // Before indexing: the articles are analysed with it.
             let text = s.read_store_file();
             s.set_store_text(text);
-            publish::queue_store_diagnostics(&mut s, &self.publish_tx);
+            publish::queue_store_diagnostics(s, &self.publish_tx);
             // The tagger adapted to the store, in the background.
-            review::spawn_learning(&self.state, &s, &self.publish_tx);
+            review::spawn_learning(&self.state, s, &self.publish_tx);
         }
+    }
+
+    /// Reads the workspace's knowledge base; the problem to show the user.
+    fn set_up_kb(&self, s: &mut State) -> Option<String> {
         s.kb.path = s.root.as_ref().map(|r| r.join(gazette_core::kb::FILE_NAME));
-        if s.kb.path.is_some() {
-            let (text, problem) = s.read_kb_file();
-            problems.extend(problem);
-            s.set_kb_text(text);
-            publish::queue_kb_diagnostics(&mut s, &self.publish_tx);
-        }
-        problems
+        s.kb.path.as_ref()?;
+        let (text, problem) = s.read_kb_file();
+        s.set_kb_text(text);
+        publish::queue_kb_diagnostics(s, &self.publish_tx);
+        problem
     }
 
     async fn document_text(&self, params: TextDocumentIdentifier) -> Result<Value> {

@@ -120,16 +120,8 @@ pub(super) fn did_close(b: &Backend, params: DidCloseTextDocumentParams) {
         return kb::update_kb(&b.state, &b.publish_tx, ticket, move || text);
     }
     // Back to the file on disk (or out of the corpus if it is not a corpus file).
-    let on_disk = s.in_workspace(&path).then(|| {
-        let text =
-            gazette_core::workspace::read_text(&path, s.config.max_file_size, s.root.as_deref());
-        Some(gazette_core::analysis::analyze_decoded_at(
-            &path,
-            &text.ok()?,
-            &s.overrides,
-        ))
-    });
-    watch::replace_document(&mut s, &b.publish_tx, &path, on_disk.flatten(), Some(uri));
+    let on_disk = s.analysis_on_disk(&path);
+    watch::replace_document(&mut s, &b.publish_tx, &path, on_disk, Some(uri));
     publish::diagnostics_after_change(&b.state, &mut s, &b.publish_tx, &path);
 }
 

@@ -120,6 +120,31 @@ pub(super) fn queue_diagnostics_for(
     commit_diagnostics(state, tx, pending);
 }
 
+/// Refreshes the diagnostics of `paths`, `chunk` at a time, each under the
+/// read lock: how many were published; `None` when an edit past
+/// `generation` cancelled it.
+fn refresh_in_chunks(
+    state: &RwLock<State>,
+    tx: &PublishQueue,
+    paths: &[PathBuf],
+    chunk: usize,
+    generation: Option<u64>,
+) -> Option<usize> {
+    let mut published = 0;
+    for chunk in paths.chunks(chunk) {
+        crate::background::yield_to_requests();
+        tx.wait_for_room();
+        let s = state.read();
+        if generation.is_some_and(|g| s.edit_generation != g) {
+            return None;
+        }
+        let pending = compute_diagnostics(&s, chunk, None, false);
+        published += pending.len();
+        commit_diagnostics(&s, tx, pending);
+    }
+    Some(published)
+}
+
 /// Refreshes the diagnostics of many documents without the write lock:
 /// they are computed and committed in chunks under the read lock, so
 /// requests go on beside them, on one core, so they leave the other
@@ -141,18 +166,9 @@ pub(super) fn refresh_diagnostics_later(
     const CHUNK: usize = 16;
     crate::background::spawn("gazette diagnostics", move || {
         let t0 = std::time::Instant::now();
-        let mut published = 0;
-        for chunk in paths.chunks(CHUNK) {
-            crate::background::yield_to_requests();
-            tx.wait_for_room();
-            let s = state.read();
-            if generation.is_some_and(|g| s.edit_generation != g) {
-                return;
-            }
-            let pending = compute_diagnostics(&s, chunk, None, false);
-            published += pending.len();
-            commit_diagnostics(&s, &tx, pending);
-        }
+        let Some(published) = refresh_in_chunks(&state, &tx, &paths, CHUNK, generation) else {
+            return;
+        };
         tracing::debug!(
             "diagnostics of {} documents refreshed in {:?} ({published} published)",
             paths.len(),

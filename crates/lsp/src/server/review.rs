@@ -77,52 +77,62 @@ pub(super) fn spawn_learning(state_arc: &Arc<RwLock<State>>, s: &State, tx: &Pub
     if annotations.is_empty() && s.overrides.tagger_fingerprint().is_none() {
         return;
     }
-    let machine = s.overrides.clone();
-    let index_file = s.cache_file.clone();
-    let root = s.root.clone();
-    let max = s.config.max_file_size;
-    // Open articles are read from their buffers, the others from disk.
+    let fingerprint = annotations.fingerprint();
+    let adapt = adaptation(s, annotations);
+    let (state, tx) = (state_arc.clone(), tx.clone());
+    tokio::spawn(async move {
+        let (done, result) = tokio::sync::oneshot::channel();
+        crate::background::spawn("adapt the tagger to the annotations", move || {
+            let _ = done.send(adapt());
+        });
+        if let Ok(tagger) = result.await {
+            put_in_force(&state, &tx, fingerprint, tagger);
+        }
+    });
+}
+
+/// The tagger adapted to the store's annotations and its fingerprint.
+type Adapted = Option<(Arc<gazette_core::tagger::Tagger>, u64)>;
+
+/// The work of adapting the tagger to `annotations`, for a background
+/// thread. Open articles are read from their buffers, the others from disk.
+fn adaptation(
+    s: &State,
+    annotations: Arc<gazette_core::annotations::Annotations>,
+) -> impl FnOnce() -> Adapted + Send + 'static {
+    let (machine, index_file) = (s.overrides.clone(), s.cache_file.clone());
+    let (root, max) = (s.root.clone(), s.config.max_file_size);
     let open: std::collections::HashMap<PathBuf, String> = annotations
         .iter()
         .filter_map(|(_, a)| {
             let p = root.as_ref()?.join(&a.path);
-            let d = s.open.get(&p)?;
-            Some((p, d.rope.to_string()))
+            Some((p.clone(), s.open.get(&p)?.rope.to_string()))
         })
         .collect();
-    let state = state_arc.clone();
-    let tx = tx.clone();
-    tokio::spawn(async move {
-        let (done, result) = tokio::sync::oneshot::channel();
-        let fingerprint = annotations.fingerprint();
-        crate::background::spawn("adapt the tagger to the annotations", move || {
-            let read = |p: &std::path::Path| {
-                open.get(p).cloned().or_else(|| {
-                    gazette_core::workspace::read_text(p, max, root.as_deref())
-                        .ok()
-                        .map(|d| d.text)
-                })
-            };
-            let t = gazette_core::learn::adapted_tagger(
-                &annotations,
-                &machine,
-                index_file.as_deref(),
-                &read,
-            );
-            let _ = done.send(t);
-        });
-        let Ok(tagger) = result.await else {
-            return;
+    move || {
+        let read = |p: &std::path::Path| {
+            open.get(p).cloned().or_else(|| {
+                let read = gazette_core::workspace::read_text(p, max, root.as_deref());
+                read.ok().map(|d| d.text)
+            })
         };
-        let mut s = state.write();
-        if s.shutdown || s.overrides.annotations().fingerprint() != fingerprint {
-            return;
-        }
-        if s.overrides.tagger_fingerprint() == tagger.as_ref().map(|t| t.1) {
-            return;
-        }
-        s.overrides = s.overrides.clone().with_tagger(tagger);
-        s.kb.generation += 1;
-        kb_changed(&state, &mut s, &tx, true);
-    });
+        let index_file = index_file.as_deref();
+        gazette_core::learn::adapted_tagger(&annotations, &machine, index_file, &read)
+    }
+}
+
+/// Puts an adapted `tagger` in force and analyses every article again,
+/// unless the store changed since `fingerprint` (that change started its
+/// own run) or the tagger in force is the same.
+fn put_in_force(state: &Arc<RwLock<State>>, tx: &PublishQueue, fingerprint: u64, tagger: Adapted) {
+    let mut s = state.write();
+    if s.shutdown || s.overrides.annotations().fingerprint() != fingerprint {
+        return;
+    }
+    if s.overrides.tagger_fingerprint() == tagger.as_ref().map(|t| t.1) {
+        return;
+    }
+    s.overrides = s.overrides.clone().with_tagger(tagger);
+    s.kb.generation += 1;
+    kb_changed(state, &mut s, tx, true);
 }

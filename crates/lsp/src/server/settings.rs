@@ -87,6 +87,15 @@ pub(super) fn apply_settings(state: &mut State, v: &Value) -> (Vec<String>, bool
         state.client_files.1 || v.get("exclude").is_some_and(Value::is_array),
         state.client_files.2 || v.get("maxFileSize").is_some_and(Value::is_u64),
     );
+    apply_review(state, v, &mut problems);
+    apply_file_settings(state, v, &mut problems);
+    super::archive::apply_setting(state, v, &mut problems);
+    let changed = before != files(state);
+    (problems, changed)
+}
+
+/// `gazette.review.enable`: review mode on or off.
+fn apply_review(state: &mut State, v: &Value, problems: &mut Vec<String>) {
     if let Some(r) = v.get("review").and_then(|r| r.get("enable")) {
         match r.as_bool() {
             Some(b) => state.store.review = b,
@@ -94,10 +103,6 @@ pub(super) fn apply_settings(state: &mut State, v: &Value) -> (Vec<String>, bool
             None => problems.push("gazette.review.enable: use true or false".into()),
         }
     }
-    apply_file_settings(state, v, &mut problems);
-    super::archive::apply_setting(state, v, &mut problems);
-    let changed = before != files(state);
-    (problems, changed)
 }
 
 /// `gazette.diagnostics`: a level per diagnostic group, for the editor.

@@ -41,14 +41,9 @@ pub(super) fn spawn_watch_registration(client: Client) {
     });
 }
 
-/// A fallback watcher (notify) for clients without didChangeWatchedFiles.
-pub(super) fn spawn_fallback_watcher(
-    state: Arc<RwLock<State>>,
-    publish: PublishQueue,
-    root: PathBuf,
-) {
+/// A watcher of `root` that sends the paths whose content changes.
+fn watcher(root: &Path, tx: mpsc::UnboundedSender<PathBuf>) -> Option<notify::RecommendedWatcher> {
     use notify::{RecursiveMode, Watcher};
-    let (tx, mut rx) = mpsc::unbounded_channel::<PathBuf>();
     let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| match ev {
         Ok(ev) if changes_content(&ev.kind) => {
             for p in ev.paths {
@@ -58,17 +53,26 @@ pub(super) fn spawn_fallback_watcher(
         Ok(_) => {}
         Err(e) => tracing::debug!("file watcher: {e}"),
     });
-    let mut watcher = match watcher {
-        Ok(w) => w,
-        Err(e) => {
-            tracing::warn!("no file watcher: {e}");
-            return;
-        }
-    };
-    if let Err(e) = watcher.watch(&root, RecursiveMode::Recursive) {
+    let mut watcher = watcher
+        .map_err(|e| tracing::warn!("no file watcher: {e}"))
+        .ok()?;
+    if let Err(e) = watcher.watch(root, RecursiveMode::Recursive) {
         tracing::warn!("cannot watch {}: {e}", root.display());
-        return;
+        return None;
     }
+    Some(watcher)
+}
+
+/// A fallback watcher (notify) for clients without didChangeWatchedFiles.
+pub(super) fn spawn_fallback_watcher(
+    state: Arc<RwLock<State>>,
+    publish: PublishQueue,
+    root: PathBuf,
+) {
+    let (tx, mut rx) = mpsc::unbounded_channel::<PathBuf>();
+    let Some(watcher) = watcher(&root, tx) else {
+        return;
+    };
     tokio::spawn(async move {
         let _keep = watcher;
         while let Some(p) = rx.recv().await {
