@@ -83,16 +83,19 @@ async fn content_length<R: AsyncBufRead + Unpin>(
             Some((name, value)) => {
                 saw_header = true;
                 if name.trim().eq_ignore_ascii_case("content-length") {
-                    let value = value.trim();
-                    len = value.parse().map_err(|e| {
-                        let message = format!("invalid Content-Length {value:.40}: {e}");
-                        error(ErrorCode::ParseError, message)
-                    });
+                    len = parse_length(value.trim());
                 }
             }
         }
     }
     Ok(None)
+}
+
+fn parse_length(value: &str) -> std::result::Result<usize, Error> {
+    value.parse().map_err(|e| {
+        let message = format!("invalid Content-Length {value:.40}: {e}");
+        error(ErrorCode::ParseError, message)
+    })
 }
 
 /// One header line, cut at [`MAX_HEADER_LINE`] bytes (the rest of a longer
@@ -168,19 +171,16 @@ pub fn lone_surrogates_replaced(mut body: Vec<u8>) -> Vec<u8> {
         .and_then(|b| b.iter().position(|&c| c == b'\\'))
     {
         i += at;
-        match unit(&body, i) {
-            Some(u)
-                if high.contains(&u) && unit(&body, i + 6).is_some_and(|l| low.contains(&l)) =>
-            {
-                i += 12
-            }
+        let paired = |u| high.contains(&u) && unit(&body, i + 6).is_some_and(|l| low.contains(&l));
+        i += match unit(&body, i) {
+            Some(u) if paired(u) => 12,
             Some(u) if high.contains(&u) || low.contains(&u) => {
                 body[i + 2..i + 6].copy_from_slice(b"fffd");
-                i += 6;
+                6
             }
-            Some(_) => i += 6,
-            None => i += 2,
-        }
+            Some(_) => 6,
+            None => 2,
+        };
     }
     body
 }
