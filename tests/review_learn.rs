@@ -22,12 +22,11 @@ fn gazette(args: &[&str], cache: &Path) -> (i32, String, String) {
     )
 }
 
-/// The first 50 items of the queue hold at least 2.5 times as many machine
+/// The first 50 items of the queue hold at least 3 times as many machine
 /// errors as 50 items drawn at random (on average) on the hand-annotated
-/// development set (`scripts/review_queue_eval.py` measures the same). The
-/// issue's goal is 3x; measured 2.64x with the shipped model of
-/// 2026-12-05, so this is a floor against regressions, not the goal (see
-/// docs/annotation.md).
+/// development set (`scripts/review_queue_eval.py` measures the same): the
+/// issue's goal, measured 3.39x there (18 errors; 16 reach 3x) since the
+/// boundary doubts of 2026-12-05 (see docs/annotation.md).
 #[test]
 fn the_queue_puts_machine_errors_first() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/unseen");
@@ -74,7 +73,7 @@ fn the_queue_puts_machine_errors_first() {
     let top = errors.iter().take(50).filter(|&&e| e).count();
     let random = 50.0 * total as f64 / errors.len() as f64;
     assert!(
-        top as f64 >= 2.5 * random,
+        top as f64 >= 3.0 * random,
         "first 50: {top} errors; a random 50: {random:.1} ({total} of {})",
         errors.len()
     );

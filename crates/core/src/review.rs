@@ -13,8 +13,10 @@
 //! - the tagger proposed another kind for the span, or a span that only
 //!   overlaps it: the two disagree, the mention is uncertain;
 //! - the tagger did not propose it: only the source vouches for it, and a
-//!   mention only a rule found is uncertain, one the user's knowledge base
-//!   names is not.
+//!   mention only the tagger found is uncertain, one the user's knowledge
+//!   base names is not;
+//! - a capitalised word touches it (after it, or before it inside a
+//!   sentence): its boundaries are in doubt ("[BMW] X1").
 //!
 //! Confidences are kept per mention in [`DocAnalysis::confidence`], one
 //! byte each (0 = a guess, 255 = certain).
