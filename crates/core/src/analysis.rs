@@ -139,7 +139,7 @@ fn stage<T: Default>(name: &str, f: impl FnOnce() -> T) -> T {
 /// Analyses one document.
 pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
     let tok = tokenize(text);
-    let proposals = stage("tagger", || adapted_proposals(overrides, text, &tok));
+    let (proposals, emissions) = stage("tagger", || adapted_proposals(overrides, text, &tok));
     let found = stage("recognize", || {
         Recognizer::global().recognize(text, &tok, &proposals, overrides)
     });
@@ -159,6 +159,7 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
             text,
             &tagged_tokens(&tok),
             &mentions,
+            Some(&emissions),
         )
     });
     let mut roles: Vec<(u32, Sym)> = found
@@ -263,17 +264,34 @@ pub fn tagger_proposals(text: &str, tok: &crate::text::tokenize::Tokenized) -> V
 /// (the same tokens and kind). Its own new names and new kinds were wrong
 /// about as often as right on the development sets, while what it stops
 /// proposing is mostly the machine's errors (docs/annotation.md).
+/// Also returns the emission scores of `overrides`' tagger, for the
+/// mentions' confidences.
 fn adapted_proposals(
     overrides: &Overrides,
     text: &str,
     tok: &crate::text::tokenize::Tokenized,
-) -> Vec<Proposal> {
-    let proposals = tagger_proposals_with(overrides.tagger(), text, tok);
+) -> (Vec<Proposal>, crate::tagger::Emissions) {
+    let tagged = tagged_tokens(tok);
+    let (spans, emissions) = overrides.tagger().spans_keeping_emissions(text, &tagged);
+    let proposals = as_proposals(spans);
     if overrides.adapted_tagger().is_none() {
-        return proposals;
+        return (proposals, emissions);
     }
     let shipped = tagger_proposals_with(crate::tagger::Tagger::global(), text, tok);
-    kept_by_both(proposals, &shipped)
+    (kept_by_both(proposals, &shipped), emissions)
+}
+
+fn as_proposals(
+    spans: Vec<(std::ops::Range<usize>, crate::model::EntityKind, f32)>,
+) -> Vec<Proposal> {
+    spans
+        .into_iter()
+        .map(|(tokens, kind, score)| Proposal {
+            tokens,
+            kind,
+            score,
+        })
+        .collect()
 }
 
 /// The proposals of `adapted` that `shipped` makes too (same tokens, same
@@ -294,17 +312,7 @@ pub fn tagger_proposals_with(
     text: &str,
     tok: &crate::text::tokenize::Tokenized,
 ) -> Vec<Proposal> {
-    let tok = tagged_tokens(tok);
-    let tok = &*tok;
-    tagger
-        .spans(text, tok)
-        .into_iter()
-        .map(|(tokens, kind, score)| Proposal {
-            tokens,
-            kind,
-            score,
-        })
-        .collect()
+    as_proposals(tagger.spans(text, &tagged_tokens(tok)))
 }
 
 #[cfg(test)]

@@ -110,11 +110,14 @@ fn token_range(tok: &Tokenized, span: Span) -> Option<std::ops::Range<usize>> {
 /// agrees, negative when it does not), as log-odds, plus what the source
 /// vouches ([`source_bias`]), minus the doubts about its boundaries
 /// ([`boundary_doubt`]).
+/// `emissions`: the scores kept by the pass of `tagger` that tagged `tok`
+/// (computed again when `None`).
 pub fn confidence(
     tagger: &crate::tagger::Tagger,
     text: &str,
     tok: &Tokenized,
     mentions: &[NameMention],
+    emissions: Option<&crate::tagger::Emissions>,
 ) -> Vec<u8> {
     let ranges: Vec<Option<std::ops::Range<usize>>> = mentions
         .iter()
@@ -125,7 +128,8 @@ pub fn confidence(
         .zip(mentions)
         .filter_map(|(r, m)| Some((r.clone()?, Label::class_of(m.kind))))
         .collect();
-    let mut margins = tagger.label_margins(text, tok, &queries).into_iter();
+    let margins = tagger.label_margins_with(text, tok, &queries, emissions);
+    let mut margins = margins.into_iter();
     ranges
         .iter()
         .zip(mentions)
@@ -174,6 +178,26 @@ mod tests {
 
     fn m(s: u32, e: u32, kind: EntityKind, source: Source) -> NameMention {
         NameMention::new(Span { start: s, end: e }, kind, sym("x"), source).unwrap()
+    }
+
+    #[test]
+    fn kept_emissions_give_the_confidences_computed_afresh() {
+        let text = "Bundeskanzler Olaf Scholz traf am Montag in Berlin den Chef der \
+                    Deutschen Bahn. Danach flog er nach Paris.\nDie Siemens AG meldet Gewinne.";
+        let tok = crate::text::tokenize::tokenize(text);
+        let tagger = crate::tagger::Tagger::global();
+        let (_, kept) = tagger.spans_keeping_emissions(text, &tok);
+        let a = crate::analysis::analyze(text, &Default::default());
+        assert!(a.mentions.len() >= 4, "{:?}", a.mentions);
+        // Plus one mention the tagger would not make, across a sentence end.
+        let mut mentions = a.mentions.clone();
+        mentions.push(m(70, 96, EntityKind::Org, Source::Rule));
+        let fresh = confidence(tagger, text, &tok, &mentions, None);
+        assert_eq!(
+            confidence(tagger, text, &tok, &mentions, Some(&kept)),
+            fresh
+        );
+        assert_eq!(fresh.len(), mentions.len());
     }
 
     #[test]
