@@ -52,7 +52,7 @@ impl DocAnalysis {
     /// quantity key nor a topic key). What the corpus needs of an article
     /// that is not open in an editor: its figures are read only through
     /// the figure groups and the topic diagnostics, both keyed; the rest
-    /// (44 % of the figures in generated news, 56 bytes each) is shown only
+    /// (44 % of the figures in generated news, 48 bytes each) is shown only
     /// in an open article, whose buffer is analysed again.
     pub fn keep_linked_figures(&mut self) {
         self.figures
@@ -139,7 +139,8 @@ fn stage<T: Default>(name: &str, f: impl FnOnce() -> T) -> T {
 /// Analyses one document.
 pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
     let tok = tokenize(text);
-    let (proposals, emissions) = stage("tagger", || adapted_proposals(overrides, text, &tok));
+    let tagged = tagged_tokens(&tok);
+    let (proposals, emissions) = stage("tagger", || adapted_proposals(overrides, text, &tagged));
     let found = stage("recognize", || {
         Recognizer::global().recognize(text, &tok, &proposals, overrides)
     });
@@ -157,7 +158,7 @@ pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
         crate::tagger::confidence::confidence(
             overrides.tagger(),
             text,
-            &tagged_tokens(&tok),
+            &tagged,
             &mentions,
             Some(&emissions),
         )
@@ -257,27 +258,25 @@ pub fn tagger_proposals(text: &str, tok: &crate::text::tokenize::Tokenized) -> V
     tagger_proposals_with(crate::tagger::Tagger::global(), text, tok)
 }
 
-/// [`tagger_proposals`] of a given tagger (the corpus's adapted one).
-/// The tagger's proposals with `overrides`' tagger. An adapted tagger
-/// (learned from the corpus's annotations, [`crate::learn`]) only takes
-/// proposals away: those it keeps, it must make as the shipped model does
-/// (the same tokens and kind). Its own new names and new kinds were wrong
-/// about as often as right on the development sets, while what it stops
-/// proposing is mostly the machine's errors (docs/annotation.md).
-/// Also returns the emission scores of `overrides`' tagger, for the
-/// mentions' confidences.
+/// The tagger's proposals with `overrides`' tagger on `tagged` (the
+/// tokens as [`tagged_tokens`] cuts them), and its emission scores for the
+/// mentions' confidences. An adapted tagger (learned from the corpus's
+/// annotations, [`crate::learn`]) only takes proposals away: those it
+/// keeps, it must make as the shipped model does (the same tokens and
+/// kind). Its own new names and new kinds were wrong about as often as
+/// right on the development sets, while what it stops proposing is mostly
+/// the machine's errors (docs/annotation.md).
 fn adapted_proposals(
     overrides: &Overrides,
     text: &str,
-    tok: &crate::text::tokenize::Tokenized,
+    tagged: &crate::text::tokenize::Tokenized,
 ) -> (Vec<Proposal>, crate::tagger::Emissions) {
-    let tagged = tagged_tokens(tok);
-    let (spans, emissions) = overrides.tagger().spans_keeping_emissions(text, &tagged);
+    let (spans, emissions) = overrides.tagger().spans_keeping_emissions(text, tagged);
     let proposals = as_proposals(spans);
     if overrides.adapted_tagger().is_none() {
         return (proposals, emissions);
     }
-    let shipped = tagger_proposals_with(crate::tagger::Tagger::global(), text, tok);
+    let shipped = as_proposals(crate::tagger::Tagger::global().spans(text, tagged));
     (kept_by_both(proposals, &shipped), emissions)
 }
 
@@ -307,6 +306,7 @@ fn kept_by_both(adapted: Vec<Proposal>, shipped: &[Proposal]) -> Vec<Proposal> {
         .collect()
 }
 
+/// [`tagger_proposals`] of a given tagger (the corpus's adapted one).
 pub fn tagger_proposals_with(
     tagger: &crate::tagger::Tagger,
     text: &str,

@@ -748,14 +748,13 @@ impl Corpus {
 
     /// Removes the document at `path` (deleted or excluded).
     pub fn remove_document(&mut self, path: &Path) -> Option<DocId> {
-        let id = self.by_path.get(&self.docs, path)?;
+        let id = self.by_path.remove(&self.docs, path)?;
         let mut touched = Touched {
             order: true,
             everything: self.kb_docs.remove(&id),
             ..Touched::default()
         };
         self.touched_by(id, &mut touched);
-        self.by_path.remove(&self.docs, path);
         self.unlink(id);
         self.docs[id as usize] = None;
         self.free.push(id);
@@ -981,9 +980,11 @@ impl Corpus {
         let (range, old) = kb.edit_analysis(analysis, edit, new_text);
         // The entry's definitions (its name's mention) as they were.
         for i in range.clone() {
-            let (k, defs) = (entry.keys[i], entry.kb_defs.get_or_insert_default());
-            if defs.get(&k) == Some(&(i as u32)) {
-                defs.remove(&k);
+            let k = entry.keys[i];
+            if let Some(defs) = entry.kb_defs.as_mut() {
+                if defs.get(&k) == Some(&(i as u32)) {
+                    defs.remove(&k);
+                }
             }
         }
         let changed: Vec<(usize, NameMention, Option<Sym>)> = range
