@@ -176,6 +176,12 @@ fn hash_str(s: &str) -> u64 {
     mix(mix(h, u64::from_le_bytes(last)), b.len() as u64)
 }
 
+/// The hash a word is found by in the tagger's word memo.
+#[inline]
+pub fn word_hash(w: &str) -> u64 {
+    finish(hash_str(w))
+}
+
 #[inline]
 fn hash_lower(s: &str) -> u64 {
     if s.bytes().all(|b| !b.is_ascii_uppercase() && b < 0x80) {
@@ -374,8 +380,90 @@ pub fn tok_info(lex: &Lexicon, w: &str, scratch: &mut String, lower: &mut String
 const BOS: u64 = 0xB05;
 const EOS: u64 = 0xE05;
 
-/// Appends the feature rows of token `i` to `out`.
+/// Appends the feature rows of token `i` to `out`: the token's own
+/// features, then those that look at its neighbours and position.
 pub fn features(infos: &[TokInfo], i: usize, mask: u64, out: &mut Vec<u32>) {
+    own_features(&infos[i], mask, out);
+    context_features(infos, i, mask, out);
+}
+
+#[inline]
+fn row(tid: u64, v: u64, mask: u64) -> u32 {
+    (finish(mix(mix(tid, v), 0x7a6)) & mask) as u32
+}
+
+fn cluster_bits(x: Option<&TokInfo>, bits: u32) -> u64 {
+    x.map_or(0xFFFF_FFFE, |x| {
+        if x.cluster == NO_CLUSTER {
+            NO_CLUSTER
+        } else {
+            x.cluster & ((1 << bits) - 1)
+        }
+    }) as u64
+}
+
+/// Appends the rows of the features of a word alone (its form, affixes,
+/// shape, cluster, gazetteer classes): the same wherever the word occurs,
+/// so a tagger may sum their weights once per word
+/// ([`super::Tagger`]'s word memo).
+pub fn own_features(t: &TokInfo, mask: u64, out: &mut Vec<u32>) {
+    let mut push = |tid: u64, v: u64| out.push(row(tid, v, mask));
+    push(1, 0);
+    push(2, t.w);
+    push(3, t.lw);
+    for (k, s) in t.suf.iter().enumerate() {
+        push(4 + k as u64, *s);
+    }
+    push(8, t.pre[0]);
+    push(9, t.pre[1]);
+    push(10, t.shape);
+    push(11, t.lshape);
+    for (k, bits) in [4u32, 6, 10, 16].into_iter().enumerate() {
+        push(12 + k as u64, cluster_bits(Some(t), bits));
+    }
+    for b in 0..gaz::NBITS {
+        if t.gaz & (1 << b) != 0 {
+            push(16, b as u64);
+            push(17, mix(b as u64, t.upper_first as u64));
+        }
+        if t.gaz_s & (1 << b) != 0 {
+            push(18, b as u64);
+        }
+        if t.head_gaz & (1 << b) != 0 {
+            push(19, b as u64);
+        }
+        if t.tail_gaz & (1 << b) != 0 {
+            push(20, b as u64);
+        }
+    }
+    if t.has_hyphen {
+        push(25, t.head);
+        push(26, t.tail);
+        push(
+            27,
+            if t.head_cluster == NO_CLUSTER {
+                NO_CLUSTER as u64
+            } else {
+                (t.head_cluster & 0x3ff) as u64
+            },
+        );
+    }
+    push(
+        49,
+        mix(
+            t.len.min(12) as u64,
+            t.upper_first as u64 + 2 * t.all_upper as u64,
+        ),
+    );
+    if t.cluster_s != NO_CLUSTER {
+        push(54, (t.cluster_s & 0x3ff) as u64);
+        push(55, (t.cluster_s & 0x3f) as u64);
+    }
+}
+
+/// Appends the rows of the features of token `i` that look at its
+/// neighbours or its position in the sentence.
+pub fn context_features(infos: &[TokInfo], i: usize, mask: u64, out: &mut Vec<u32>) {
     let n = infos.len();
     let t = &infos[i];
     let get = |j: isize| -> Option<&TokInfo> {
@@ -392,46 +480,10 @@ pub fn features(infos: &[TokInfo], i: usize, mask: u64, out: &mut Vec<u32>) {
     let n2 = get(ii + 2);
     let lw = |x: Option<&TokInfo>, pad: u64| x.map_or(pad, |x| x.lw);
     let sh = |x: Option<&TokInfo>, pad: u64| x.map_or(pad, |x| x.shape);
-    let cl = |x: Option<&TokInfo>, bits: u32| {
-        x.map_or(0xFFFF_FFFE, |x| {
-            if x.cluster == NO_CLUSTER {
-                NO_CLUSTER
-            } else {
-                x.cluster & ((1 << bits) - 1)
-            }
-        }) as u64
-    };
-    let mut push = |tid: u64, v: u64| {
-        out.push((finish(mix(mix(tid, v), 0x7a6)) & mask) as u32);
-    };
-    push(1, 0);
-    push(2, t.w);
-    push(3, t.lw);
-    for (k, s) in t.suf.iter().enumerate() {
-        push(4 + k as u64, *s);
-    }
-    push(8, t.pre[0]);
-    push(9, t.pre[1]);
-    push(10, t.shape);
-    push(11, t.lshape);
+    let cl = cluster_bits;
     let me = Some(t);
-    for (k, bits) in [4u32, 6, 10, 16].into_iter().enumerate() {
-        push(12 + k as u64, cl(me, bits));
-    }
+    let mut push = |tid: u64, v: u64| out.push(row(tid, v, mask));
     for b in 0..gaz::NBITS {
-        if t.gaz & (1 << b) != 0 {
-            push(16, b as u64);
-            push(17, mix(b as u64, t.upper_first as u64));
-        }
-        if t.gaz_s & (1 << b) != 0 {
-            push(18, b as u64);
-        }
-        if t.head_gaz & (1 << b) != 0 {
-            push(19, b as u64);
-        }
-        if t.tail_gaz & (1 << b) != 0 {
-            push(20, b as u64);
-        }
         if p1.is_some_and(|p| p.gaz & (1 << b) != 0) {
             push(21, b as u64);
         }
@@ -441,18 +493,6 @@ pub fn features(infos: &[TokInfo], i: usize, mask: u64, out: &mut Vec<u32>) {
     }
     push(23, mix(t.gaz as u64, n1.map_or(0xFFFF, |x| x.gaz as u64)));
     push(24, mix(p1.map_or(0xFFFF, |x| x.gaz as u64), t.gaz as u64));
-    if t.has_hyphen {
-        push(25, t.head);
-        push(26, t.tail);
-        push(
-            27,
-            if t.head_cluster == NO_CLUSTER {
-                NO_CLUSTER as u64
-            } else {
-                (t.head_cluster & 0x3ff) as u64
-            },
-        );
-    }
     push(28, lw(p1, BOS));
     push(29, lw(n1, EOS));
     push(30, lw(p2, BOS));
@@ -476,21 +516,10 @@ pub fn features(infos: &[TokInfo], i: usize, mask: u64, out: &mut Vec<u32>) {
     }
     push(47, p1.map_or(BOS, |x| x.suf[1]));
     push(48, n1.map_or(EOS, |x| x.suf[1]));
-    push(
-        49,
-        mix(
-            t.len.min(12) as u64,
-            t.upper_first as u64 + 2 * t.all_upper as u64,
-        ),
-    );
     push(50, mix(lw(p2, BOS), lw(p1, BOS)));
     push(51, mix(lw(n1, EOS), lw(n2, EOS)));
     push(52, mix(cl(p1, 10), cl(me, 10)));
     push(53, mix(cl(me, 10), cl(n1, 10)));
-    if t.cluster_s != NO_CLUSTER {
-        push(54, (t.cluster_s & 0x3ff) as u64);
-        push(55, (t.cluster_s & 0x3f) as u64);
-    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod confidence;
 pub mod data;
 pub mod eval;
 pub mod features;
+mod memo;
 pub mod model;
 pub mod pipeline;
 pub mod train;
@@ -17,8 +18,10 @@ pub mod train;
 use crate::model::EntityKind;
 use crate::text::tokenize::{TokenKind, Tokenized};
 use features::TokInfo;
+use memo::WORD_MEMO;
 use model::Model;
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 /// Number of BIO labels.
@@ -108,28 +111,75 @@ pub fn allowed(from: Option<Label>, to: Label) -> bool {
     }
 }
 
+/// A score no labelling reaches (a disallowed label); room to add to it.
+const NEG: i32 = i32::MIN / 4;
+
 static EMBEDDED: &[u8] = include_bytes!("../../../../data/model/de-ner.bin");
 
 /// The tagger: a loaded model plus its lexicon.
 pub struct Tagger {
     model: Model,
+    /// Tells this tagger's entries in the per-thread word memo from
+    /// another model's (an adapted tagger runs beside the shipped one).
+    id: u64,
 }
 
-/// A document's emission scores (per token, per label), kept from the
-/// pass that tagged it ([`Tagger::spans_keeping_emissions`]).
-/// A document's emission scores (per token, per label), kept from the
-/// pass that tagged it ([`Tagger::spans_keeping_emissions`]).
+/// What tagging a document computed, kept for
+/// [`Tagger::label_margins_with`] on the same tokens
+/// ([`Tagger::spans_keeping_emissions`]): per token the emission scores and
+/// the forward pass, and the backward pass of the sentences where the
+/// tagger found a name.
 #[derive(Debug, Default)]
-pub struct Emissions(Vec<i32>);
+pub struct Emissions {
+    scores: Vec<i32>,
+    alpha: Vec<[i32; NLABELS]>,
+    beta: Vec<[i32; NLABELS]>,
+    /// Per token: set at the first token of a sentence whose `beta` is kept.
+    has_beta: Vec<bool>,
+}
+
+/// One sentence's part of [`Emissions`].
+struct Kept<'a> {
+    scores: &'a [i32],
+    alpha: &'a [[i32; NLABELS]],
+    beta: Option<&'a [[i32; NLABELS]]>,
+}
 
 impl Emissions {
-    fn of_sentence(&self, sent: &Range<usize>) -> Option<&[i32]> {
-        self.0.get(sent.start * NLABELS..sent.end * NLABELS)
+    fn new(tokens: usize) -> Emissions {
+        Emissions {
+            scores: vec![0; tokens * NLABELS],
+            alpha: vec![[NEG; NLABELS]; tokens],
+            beta: vec![[NEG; NLABELS]; tokens],
+            has_beta: vec![false; tokens],
+        }
     }
 
-    fn keep(&mut self, sent: &Range<usize>, s: &Scratch) {
-        if let Some(dst) = self.0.get_mut(sent.start * NLABELS..sent.end * NLABELS) {
-            dst.copy_from_slice(&s.scores);
+    fn of_sentence(&self, sent: &Range<usize>) -> Option<Kept<'_>> {
+        let has_beta = *self.has_beta.get(sent.start)?;
+        Some(Kept {
+            scores: self.scores.get(sent.start * NLABELS..sent.end * NLABELS)?,
+            alpha: self.alpha.get(sent.clone())?,
+            beta: if has_beta {
+                self.beta.get(sent.clone())
+            } else {
+                None
+            },
+        })
+    }
+
+    /// Keeps the sentence's scores and forward pass, and its backward pass
+    /// when `with_beta`.
+    fn keep(&mut self, sent: &Range<usize>, s: &Scratch, with_beta: bool) {
+        let n = sent.len();
+        if self.alpha.len() < sent.end || s.alpha.len() != n || s.scores.len() != n * NLABELS {
+            return;
+        }
+        self.scores[sent.start * NLABELS..sent.end * NLABELS].copy_from_slice(&s.scores);
+        self.alpha[sent.clone()].copy_from_slice(&s.alpha);
+        if with_beta && s.beta.len() == n && n > 0 {
+            self.beta[sent.clone()].copy_from_slice(&s.beta);
+            self.has_beta[sent.start] = true;
         }
     }
 }
@@ -161,13 +211,15 @@ impl Tagger {
     }
 
     pub fn from_bytes(bytes: &[u8]) -> anyhow::Result<Tagger> {
-        Ok(Tagger {
-            model: Model::decode(bytes)?,
-        })
+        Ok(Tagger::from_model(Model::decode(bytes)?))
     }
 
     pub fn from_model(model: Model) -> Tagger {
-        Tagger { model }
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Tagger {
+            model,
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+        }
     }
 
     pub fn model(&self) -> &Model {
@@ -188,52 +240,89 @@ impl Tagger {
         })
     }
 
-    /// Emission scores (n × NLABELS) into `s.scores`.
+    /// Emission scores (n × NLABELS) into `s.scores`. A word's own
+    /// features and the sum of their weights come from the word memo
+    /// (most words of an article occur before, there or in the articles
+    /// before it); the features that look at the neighbours are added per
+    /// token.
     fn emissions(&self, words: &[&str], s: &mut Scratch) {
         let m = &self.model;
-        s.infos.clear();
-        for w in words {
-            s.infos
-                .push(features::tok_info(&m.lexicon, w, &mut s.word, &mut s.lower));
-        }
-        s.scores.clear();
-        s.scores.resize(words.len() * NLABELS, 0);
         let mask = (1u64 << m.bits) - 1;
+        s.infos.clear();
+        s.scores.clear();
+        WORD_MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            let memo = memo.of(self.id);
+            for w in words {
+                let word = memo.get_or_insert(w, || {
+                    let info = features::tok_info(&m.lexicon, w, &mut s.word, &mut s.lower);
+                    s.feats.clear();
+                    features::own_features(&info, mask, &mut s.feats);
+                    (info, self.sum_rows(&s.feats))
+                });
+                s.infos.push(word.info);
+                s.scores.extend_from_slice(&word.own);
+            }
+        });
         for i in 0..words.len() {
             s.feats.clear();
-            features::features(&s.infos, i, mask, &mut s.feats);
-            let mut acc = [0i32; NLABELS];
-            for &f in &s.feats {
-                let row = &m.weights[f as usize * NLABELS..f as usize * NLABELS + NLABELS];
-                for (a, w) in acc.iter_mut().zip(row) {
-                    *a += *w as i32;
-                }
+            features::context_features(&s.infos, i, mask, &mut s.feats);
+            let ctx = self.sum_rows(&s.feats);
+            for (a, c) in s.scores[i * NLABELS..(i + 1) * NLABELS].iter_mut().zip(ctx) {
+                *a += c;
             }
-            s.scores[i * NLABELS..(i + 1) * NLABELS].copy_from_slice(&acc);
         }
+    }
+
+    /// The sum of the weight rows `feats`, per label.
+    fn sum_rows(&self, feats: &[u32]) -> [i32; NLABELS] {
+        let w = &self.model.weights;
+        let mut acc = [0i32; NLABELS];
+        for &f in feats {
+            let row = &w[f as usize * NLABELS..f as usize * NLABELS + NLABELS];
+            for (a, w) in acc.iter_mut().zip(row) {
+                *a += *w as i32;
+            }
+        }
+        acc
     }
 
     /// Viterbi over `s.scores` with the model's quantised transitions.
     fn viterbi(&self, n: usize, s: &mut Scratch, out: &mut [Label]) {
+        self.forward(n, s);
+        Self::decode(n, s, out);
+    }
+
+    /// The forward pass of max-sum over `s.scores`: `s.alpha[i][l]` is the
+    /// best score of a labelling of tokens 0..=i that ends in `l`, and
+    /// `s.back` the label before `l` on that labelling.
+    fn forward(&self, n: usize, s: &mut Scratch) {
+        let m = &self.model;
+        let Scratch {
+            scores,
+            alpha,
+            back,
+            ..
+        } = s;
+        alpha.clear();
+        alpha.resize(n, [NEG; NLABELS]);
+        back.clear();
+        back.resize(n * NLABELS, 0);
         if n == 0 {
             return;
         }
-        const NEG: i32 = i32::MIN / 4;
-        let m = &self.model;
-        s.back.clear();
-        s.back.resize(n * NLABELS, 0);
-        let mut cur = [NEG; NLABELS];
-        for (l, c) in cur.iter_mut().enumerate() {
+        for l in 0..NLABELS {
             if allowed(None, Label(l as u8)) {
-                *c = s.scores[l] + m.start_q[l];
+                alpha[0][l] = scores[l] + m.start_q[l];
             }
         }
         for i in 1..n {
-            let mut next = [NEG; NLABELS];
-            for (l, nx) in next.iter_mut().enumerate() {
+            let (done, rest) = alpha.split_at_mut(i);
+            let (prev, cur) = (&done[i - 1], &mut rest[0]);
+            for l in 0..NLABELS {
                 let mut best = NEG;
                 let mut arg = 0u8;
-                for (p, &cp) in cur.iter().enumerate() {
+                for (p, &cp) in prev.iter().enumerate() {
                     if cp == NEG || !m.allowed[p][l] {
                         continue;
                     }
@@ -244,13 +333,19 @@ impl Tagger {
                     }
                 }
                 if best != NEG {
-                    *nx = best + s.scores[i * NLABELS + l];
-                    s.back[i * NLABELS + l] = arg;
+                    cur[l] = best + scores[i * NLABELS + l];
+                    back[i * NLABELS + l] = arg;
                 }
             }
-            cur = next;
         }
-        let mut l = (0..NLABELS).max_by_key(|&l| cur[l]).unwrap() as u8;
+    }
+
+    /// The best labelling, from the forward pass.
+    fn decode(n: usize, s: &Scratch, out: &mut [Label]) {
+        if n == 0 {
+            return;
+        }
+        let mut l = (0..NLABELS).max_by_key(|&l| s.alpha[n - 1][l]).unwrap() as u8;
         for i in (0..n).rev() {
             out[i] = Label(l);
             if i > 0 {
@@ -259,42 +354,12 @@ impl Tagger {
         }
     }
 
-    /// Best path scores for every span: `best` is the Viterbi score of the
-    /// sentence, and entry k of the result is the best score of a path that
-    /// labels all tokens of `spans[k]` `O`. One forward and one backward pass
-    /// per sentence (max-marginals), then O(span length) per span.
-    fn span_margins(&self, n: usize, s: &mut Scratch, spans: &[Range<usize>]) -> (i32, Vec<i32>) {
-        const NEG: i32 = i32::MIN / 4;
+    /// The backward pass: `beta[i][l]` is the best score of the tokens
+    /// after `i` given label `l` at `i`.
+    fn backward(&self, n: usize, scores: &[i32], beta: &mut Vec<[i32; NLABELS]>) {
         let m = &self.model;
-        // alpha[i][l]: best prefix 0..=i ending in l; beta[i][l]: best suffix after i given l at i.
-        let Scratch {
-            scores,
-            alpha,
-            beta,
-            ..
-        } = s;
-        alpha.clear();
-        alpha.resize(n, [NEG; NLABELS]);
         beta.clear();
         beta.resize(n, [0i32; NLABELS]);
-        for l in 0..NLABELS {
-            if allowed(None, Label(l as u8)) {
-                alpha[0][l] = scores[l] + m.start_q[l];
-            }
-        }
-        for i in 1..n {
-            for l in 0..NLABELS {
-                let mut best = NEG;
-                for (p, &a) in alpha[i - 1].iter().enumerate() {
-                    if a != NEG && m.allowed[p][l] {
-                        best = best.max(a + m.trans_q[p][l]);
-                    }
-                }
-                if best != NEG {
-                    alpha[i][l] = best + scores[i * NLABELS + l];
-                }
-            }
-        }
         for i in (0..n.saturating_sub(1)).rev() {
             for p in 0..NLABELS {
                 let mut best = NEG;
@@ -307,6 +372,29 @@ impl Tagger {
                 beta[i][p] = best;
             }
         }
+    }
+
+    /// Best path scores for every span: `best` is the Viterbi score of the
+    /// sentence, and entry k of the result is the best score of a path that
+    /// labels all tokens of `spans[k]` `O`. One forward and one backward pass
+    /// per sentence (max-marginals), then O(span length) per span.
+    #[cfg(test)]
+    fn span_margins(&self, n: usize, s: &mut Scratch, spans: &[Range<usize>]) -> (i32, Vec<i32>) {
+        self.forward(n, s);
+        self.backward(n, &s.scores, &mut s.beta);
+        self.margins_without(n, &s.scores, &s.alpha, &s.beta, spans)
+    }
+
+    /// [`Self::span_margins`] from the passes already made.
+    fn margins_without(
+        &self,
+        n: usize,
+        scores: &[i32],
+        alpha: &[[i32; NLABELS]],
+        beta: &[[i32; NLABELS]],
+        spans: &[Range<usize>],
+    ) -> (i32, Vec<i32>) {
+        let m = &self.model;
         let best = alpha[n - 1].iter().copied().max().unwrap_or(0);
         let o = 0usize;
         let without = spans
@@ -369,7 +457,6 @@ impl Tagger {
         queries: &[(Range<usize>, usize)],
         emissions: Option<&Emissions>,
     ) -> Vec<Option<f32>> {
-        const NEG: i32 = i32::MIN / 4;
         let mut out = vec![None; queries.len()];
         let mut s = Scratch::default();
         let mut words: Vec<&str> = Vec::new();
@@ -391,25 +478,31 @@ impl Tagger {
                 continue;
             }
             let n = sent.len();
-            match emissions.and_then(|e| e.of_sentence(sent)) {
-                Some(kept) => {
-                    s.scores.clear();
-                    s.scores.extend_from_slice(kept);
+            let local: Vec<Range<usize>> = mine
+                .iter()
+                .map(|&q| queries[q].0.start - sent.start..queries[q].0.end - sent.start)
+                .collect();
+            let kept = emissions.and_then(|e| e.of_sentence(sent));
+            let (scores, alpha, beta) = match kept {
+                Some(Kept {
+                    scores,
+                    alpha,
+                    beta: Some(beta),
+                }) => (scores, alpha, beta),
+                Some(Kept { scores, alpha, .. }) => {
+                    self.backward(n, scores, &mut s.beta);
+                    (scores, alpha, &s.beta[..])
                 }
                 None => {
                     words.clear();
                     words.extend(tok.tokens[sent.clone()].iter().map(|t| t.text(text)));
                     self.emissions(&words, &mut s);
+                    self.forward(n, &mut s);
+                    self.backward(n, &s.scores, &mut s.beta);
+                    (&s.scores[..], &s.alpha[..], &s.beta[..])
                 }
-            }
-            let local: Vec<Range<usize>> = mine
-                .iter()
-                .map(|&q| queries[q].0.start - sent.start..queries[q].0.end - sent.start)
-                .collect();
-            // Fills `s.alpha` and `s.beta`.
-            self.span_margins(n, &mut s, &local);
+            };
             let m = &self.model;
-            let (scores, alpha, beta) = (&s.scores, &s.alpha, &s.beta);
             // Best score of a path labelling a..b exactly as class c.
             let forced = |a: usize, b: usize, c: usize| -> i32 {
                 let (bl, il) = (Label::begin(c).0 as usize, Label::inside(c).0 as usize);
@@ -503,7 +596,7 @@ impl Tagger {
         text: &str,
         tok: &Tokenized,
     ) -> (Vec<(Range<usize>, EntityKind, f32)>, Emissions) {
-        let mut kept = Emissions(vec![0; tok.tokens.len() * NLABELS]);
+        let mut kept = Emissions::new(tok.tokens.len());
         let spans = self.spans_inner(text, tok, Some(&mut kept));
         (spans, kept)
     }
@@ -522,12 +615,11 @@ impl Tagger {
             words.clear();
             words.extend(tok.tokens[sent.clone()].iter().map(|t| t.text(text)));
             self.emissions(&words, &mut s);
-            if let Some(k) = keep.as_deref_mut() {
-                k.keep(sent, &s);
-            }
+            let n = words.len();
             labels.clear();
-            labels.resize(words.len(), Label::O);
-            self.viterbi(words.len(), &mut s, &mut labels);
+            labels.resize(n, Label::O);
+            self.forward(n, &mut s);
+            Self::decode(n, &s, &mut labels);
             // URLs are never part of a mention.
             for (k, t) in tok.tokens[sent.clone()].iter().enumerate() {
                 if t.kind == TokenKind::Url {
@@ -535,11 +627,17 @@ impl Tagger {
                 }
             }
             let spans = eval::spans_of(&labels);
+            if !spans.is_empty() {
+                self.backward(n, &s.scores, &mut s.beta);
+            }
+            if let Some(k) = keep.as_deref_mut() {
+                k.keep(sent, &s, !spans.is_empty());
+            }
             if spans.is_empty() {
                 continue;
             }
             let ranges: Vec<Range<usize>> = spans.iter().map(|(r, _)| r.clone()).collect();
-            let (best, without) = self.span_margins(words.len(), &mut s, &ranges);
+            let (best, without) = self.margins_without(n, &s.scores, &s.alpha, &s.beta, &ranges);
             for ((r, class), without) in spans.into_iter().zip(without) {
                 let kind = Label::begin(class).kind().unwrap();
                 // Margin: best path score minus best path with the span forced to O.
