@@ -255,8 +255,10 @@ pub(crate) struct Data {
     pub stopwords: &'static WordSet,
     /// All-caps tokens that are not organisations (units, codes).
     pub not_orgs: WordSet,
-    /// Role heads matched as a compound ending.
-    pub roles_suffix: Vec<Box<str>>,
+    /// Role heads matched as a compound ending ("Generalsekretär").
+    pub roles_suffix: WordSet,
+    /// The length in bytes of the shortest role head.
+    pub roles_suffix_min: usize,
     /// Role words matched exactly (titles: "Herr", "Dr").
     pub roles_exact: WordSet,
     /// Country adjective stems ("russisch").
@@ -342,17 +344,17 @@ impl Data {
         for l in data_lines(NOT_ORGS) {
             l.split_whitespace().for_each(|w| not_orgs.insert(w));
         }
-        let mut roles_suffix: Vec<Box<str>> = Vec::new();
+        let mut roles_suffix = WordSet::default();
+        let mut roles_suffix_min = usize::MAX;
         let mut roles_exact = WordSet::default();
         for l in data_lines(ROLES) {
             if let Some(x) = l.strip_prefix('=') {
                 roles_exact.insert(x);
             } else {
-                roles_suffix.push(l.into());
+                roles_suffix.insert(l);
+                roles_suffix_min = roles_suffix_min.min(l.len().max(1));
             }
         }
-        // Longest first so "generalsekretär" wins over "sekretär".
-        roles_suffix.sort_by_key(|r| std::cmp::Reverse(r.len()));
         let country_adj = data_lines(COUNTRY_ADJ).map(Into::into).collect();
         let mut text = String::new();
         flate2::read::GzDecoder::new(COMMON_GZ)
@@ -373,6 +375,7 @@ impl Data {
             stopwords,
             not_orgs,
             roles_suffix,
+            roles_suffix_min,
             roles_exact,
             country_adj,
         }

@@ -7,6 +7,27 @@ use super::data::{self, is_all_caps, PhraseTable};
 use super::{Cand, Recognizer, Tok};
 use crate::model::{EntityKind, Source};
 
+/// Calls `f` with `w` in lower case (as `str::to_lowercase` writes it),
+/// without allocating for a word of up to 64 bytes: the rules ask this of
+/// every capitalised word, several times.
+pub(super) fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    // Σ lowers by its context; leave that to the standard library.
+    if w.len() <= buf.len() && !w.contains('Σ') {
+        for c in w.chars().flat_map(char::to_lowercase) {
+            if n + c.len_utf8() > buf.len() {
+                return f(&w.to_lowercase());
+            }
+            n += c.encode_utf8(&mut buf[n..]).len();
+        }
+        if let Ok(lower) = std::str::from_utf8(&buf[..n]) {
+            return f(lower);
+        }
+    }
+    f(&w.to_lowercase())
+}
+
 impl Recognizer {
     pub(super) fn is_common(&self, w: &str) -> bool {
         if self.d.common.contains(w) {
@@ -23,24 +44,27 @@ impl Recognizer {
     }
 
     pub(super) fn is_stop(&self, w: &str) -> bool {
-        self.d.stopwords.contains(&w.to_lowercase())
+        with_lower(w, |l| self.d.stopwords.contains(l))
     }
 
-    /// The role head of `w` when it is a role or title word.
+    /// The role head of `w` when it is a role or title word: `Some(false)`
+    /// for a title ("Herr", "Dr."), `Some(true)` for a word ending in a
+    /// role ("Generalsekretär", "Ex-Kanzler").
     pub(super) fn role_of(&self, w: &str) -> Option<bool> {
         if !w.chars().next().is_some_and(char::is_uppercase) {
             return None;
         }
-        let lower = w.trim_end_matches('.').to_lowercase();
-        if self.d.roles_exact.contains(&lower) {
-            return Some(false); // a title, not a role
-        }
-        let last = lower.rsplit('-').next().unwrap_or(&lower);
-        self.d
-            .roles_suffix
-            .iter()
-            .any(|r| last.ends_with(&**r))
-            .then_some(true)
+        with_lower(w.trim_end_matches('.'), |lower| {
+            if self.d.roles_exact.contains(lower) {
+                return Some(false); // a title, not a role
+            }
+            let last = lower.rsplit('-').next().unwrap_or(lower);
+            let min = self.d.roles_suffix_min;
+            last.char_indices()
+                .take_while(|&(k, _)| last.len() - k >= min)
+                .any(|(k, _)| self.d.roles_suffix.contains(&last[k..]))
+                .then_some(true)
+        })
     }
 
     /// Could `w` be (part of) a name, given only the lexicon?
@@ -271,4 +295,26 @@ pub(super) fn cand(
 /// A name found by a rule, spelled as its tokens are (`join`).
 pub(super) fn rule_cand(toks: &[Tok], a: usize, b: usize, kind: EntityKind) -> Cand {
     cand(toks, a, b, kind, join(toks, a, b), Source::Rule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_lower;
+
+    #[test]
+    fn lower_case_as_the_standard_library_writes_it() {
+        let long = "Ä".repeat(40);
+        for w in [
+            "Generalsekretär",
+            "İstanbul",
+            "ΣΟΦΟΣ",
+            "STRAẞE",
+            "ǅemal",
+            "",
+            long.as_str(),
+            "ÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄİİ",
+        ] {
+            assert_eq!(with_lower(w, str::to_string), w.to_lowercase(), "{w}");
+        }
+    }
 }

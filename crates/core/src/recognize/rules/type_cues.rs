@@ -9,6 +9,8 @@ use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, join};
 use crate::recognize::Cand;
+use fxhash::FxHashMap;
+use std::sync::OnceLock;
 
 /// Compound heads naming a kind of organisation.
 const ORG_TYPES: &[&str] = &[
@@ -108,7 +110,27 @@ const OTHER_TYPES: &[&str] = &[
     "smartphone",
 ];
 
-/// The kind a type noun announces ("Chipherstellers" → organisation).
+/// The type nouns by text: bit 0 organisation, 1 place, 2 other.
+fn type_nouns() -> &'static FxHashMap<&'static str, u8> {
+    static MAP: OnceLock<FxHashMap<&'static str, u8>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = FxHashMap::default();
+        for (bit, list) in [ORG_TYPES, PLACE_TYPES, OTHER_TYPES]
+            .into_iter()
+            .enumerate()
+        {
+            for t in list {
+                *map.entry(*t).or_insert(0) |= 1 << bit;
+            }
+        }
+        map
+    })
+}
+
+/// The kind a type noun announces ("Chipherstellers" → organisation): a
+/// type noun ends the word or its stem (minus a genitive or plural
+/// ending); an organisation head wins over a place head, a place head over
+/// another one.
 fn type_kind(word: &str) -> Option<EntityKind> {
     if !word.chars().next().is_some_and(char::is_uppercase) || word.contains(' ') {
         return None;
@@ -120,20 +142,20 @@ fn type_kind(word: &str) -> Option<EntityKind> {
         lower.strip_suffix('s').unwrap_or(""),
         lower.strip_suffix('n').unwrap_or(""),
     ];
-    let ends = |list: &[&str]| {
-        stems
-            .iter()
-            .filter(|s| !s.is_empty())
-            .any(|s| list.iter().any(|t| s.ends_with(t)))
-    };
-    if ends(ORG_TYPES) {
-        Some(EntityKind::Org)
-    } else if ends(PLACE_TYPES) {
-        Some(EntityKind::Place)
-    } else if ends(OTHER_TYPES) {
-        Some(EntityKind::Other)
-    } else {
-        None
+    let nouns = type_nouns();
+    let mut kinds = 0u8;
+    for stem in stems {
+        for (k, _) in stem.char_indices() {
+            if let Some(bits) = nouns.get(&stem[k..]) {
+                kinds |= bits;
+            }
+        }
+    }
+    match kinds {
+        0 => None,
+        k if k & 1 != 0 => Some(EntityKind::Org),
+        k if k & 2 != 0 => Some(EntityKind::Place),
+        _ => Some(EntityKind::Other),
     }
 }
 
@@ -148,17 +170,28 @@ impl Rule for TypeCues {
         let (r, toks) = (cx.r, cx.toks);
         for i in 0..toks.len().saturating_sub(1) {
             let cue = &toks[i];
-            if !cue.cap || cue.caps || r.role_of(cue.text).is_some() {
+            if !cue.cap || cue.caps {
                 continue;
             }
-            let Some(kind) = type_kind(cue.text) else {
-                continue;
-            };
             // An opening quote may stand between: „Charlie Hebdo“.
             let mut a = i + 1;
             if matches!(toks[a].text, "„" | "\"" | "»" | "«" | "“" | "'" | "‚") {
                 a += 1;
             }
+            // No name can start at `a` (the loop below would stop there):
+            // skip the costlier tests of the cue.
+            if !toks
+                .get(a)
+                .is_some_and(|t| t.cap && !t.caps && !t.line_start)
+            {
+                continue;
+            }
+            if r.role_of(cue.text).is_some() {
+                continue;
+            }
+            let Some(kind) = type_kind(cue.text) else {
+                continue;
+            };
             let mut b = a;
             while b < toks.len()
                 && b < a + 3
