@@ -259,10 +259,21 @@ pub(crate) struct Data {
     pub roles_suffix: WordSet,
     /// The length in bytes of the shortest role head.
     pub roles_suffix_min: usize,
+    /// The last two bytes of every role head: most words end otherwise.
+    pub roles_tails: FxHashSet<[u8; 2]>,
     /// Role words matched exactly (titles: "Herr", "Dr").
     pub roles_exact: WordSet,
     /// Country adjective stems ("russisch").
     pub country_adj: Vec<Box<str>>,
+}
+
+/// The last two bytes of `w` (a shorter word padded with zeros).
+pub(crate) fn tail2(w: &str) -> [u8; 2] {
+    match w.as_bytes() {
+        [.., a, b] => [*a, *b],
+        [b] => [0, *b],
+        [] => [0, 0],
+    }
 }
 
 fn count_lines(s: &str) -> usize {
@@ -346,6 +357,7 @@ impl Data {
         }
         let mut roles_suffix = WordSet::default();
         let mut roles_suffix_min = usize::MAX;
+        let mut roles_tails = FxHashSet::default();
         let mut roles_exact = WordSet::default();
         for l in data_lines(ROLES) {
             if let Some(x) = l.strip_prefix('=') {
@@ -353,6 +365,10 @@ impl Data {
             } else {
                 roles_suffix.insert(l);
                 roles_suffix_min = roles_suffix_min.min(l.len().max(1));
+                roles_tails.insert(tail2(l));
+                if let [b] = l.as_bytes() {
+                    roles_tails.extend((0..=255).map(|a| [a, *b]));
+                }
             }
         }
         let country_adj = data_lines(COUNTRY_ADJ).map(Into::into).collect();
@@ -376,6 +392,7 @@ impl Data {
             not_orgs,
             roles_suffix,
             roles_suffix_min,
+            roles_tails,
             roles_exact,
             country_adj,
         }

@@ -12,6 +12,14 @@ use crate::model::{EntityKind, Source};
 /// every capitalised word, several times.
 pub(super) fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
     let mut buf = [0u8; 64];
+    if w.is_ascii() && w.len() <= buf.len() {
+        let lower = &mut buf[..w.len()];
+        lower.copy_from_slice(w.as_bytes());
+        lower.make_ascii_lowercase();
+        if let Ok(lower) = std::str::from_utf8(lower) {
+            return f(lower);
+        }
+    }
     let mut n = 0;
     // Σ lowers by its context; leave that to the standard library.
     if w.len() <= buf.len() && !w.contains('Σ') {
@@ -59,6 +67,9 @@ impl Recognizer {
                 return Some(false); // a title, not a role
             }
             let last = lower.rsplit('-').next().unwrap_or(lower);
+            if !self.d.roles_tails.contains(&data::tail2(last)) {
+                return None;
+            }
             let min = self.d.roles_suffix_min;
             last.char_indices()
                 .take_while(|&(k, _)| last.len() - k >= min)

@@ -112,7 +112,7 @@ pub fn allowed(from: Option<Label>, to: Label) -> bool {
 }
 
 /// A score no labelling reaches (a disallowed label); room to add to it.
-const NEG: i32 = i32::MIN / 4;
+pub(crate) const NEG: i32 = i32::MIN / 4;
 
 static EMBEDDED: &[u8] = include_bytes!("../../../../data/model/de-ner.bin");
 
@@ -320,19 +320,20 @@ impl Tagger {
             let (done, rest) = alpha.split_at_mut(i);
             let (prev, cur) = (&done[i - 1], &mut rest[0]);
             for l in 0..NLABELS {
-                let mut best = NEG;
+                // A disallowed or unreachable `p` scores NEG / 2 or below,
+                // never the best when an allowed one is reachable; among
+                // equal scores the first `p` wins.
+                let col = &m.trans_to[l];
+                let mut best = prev[0] + col[0];
                 let mut arg = 0u8;
-                for (p, &cp) in prev.iter().enumerate() {
-                    if cp == NEG || !m.allowed[p][l] {
-                        continue;
-                    }
-                    let v = cp + m.trans_q[p][l];
+                for p in 1..NLABELS {
+                    let v = prev[p] + col[p];
                     if v > best {
                         best = v;
                         arg = p as u8;
                     }
                 }
-                if best != NEG {
+                if best > NEG / 2 {
                     cur[l] = best + scores[i * NLABELS + l];
                     back[i * NLABELS + l] = arg;
                 }

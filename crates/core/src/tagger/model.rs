@@ -12,7 +12,7 @@
 //! and masks (u8).
 
 use super::features::Lexicon;
-use super::{allowed, Label, NLABELS};
+use super::{allowed, Label, NEG, NLABELS};
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
@@ -43,6 +43,9 @@ pub struct Model {
     pub trans_q: [[i32; NLABELS]; NLABELS],
     pub start_q: [i32; NLABELS],
     pub allowed: [[bool; NLABELS]; NLABELS],
+    /// `trans_q` by (to, from), [`NEG`] where `allowed` says no: the
+    /// forward pass's inner loop without a branch.
+    pub trans_to: [[i32; NLABELS]; NLABELS],
     pub lexicon: Lexicon,
     pub info: String,
 }
@@ -85,6 +88,14 @@ impl Model {
                 allowed_m[p][l] = allowed(Some(Label(p as u8)), Label(l as u8));
             }
         }
+        let mut trans_to = [[NEG; NLABELS]; NLABELS];
+        for p in 0..NLABELS {
+            for l in 0..NLABELS {
+                if allowed_m[p][l] {
+                    trans_to[l][p] = trans_q[p][l];
+                }
+            }
+        }
         let mut start_q = [0i32; NLABELS];
         for l in 0..NLABELS {
             start_q[l] = (start[l] / scale).round() as i32;
@@ -96,6 +107,7 @@ impl Model {
             trans_q,
             start_q,
             allowed: allowed_m,
+            trans_to,
             lexicon,
             info,
         }
