@@ -1,13 +1,14 @@
 //! The per-thread word memo: a word's [`TokInfo`] and the summed weights of
 //! its own features ([`features::own_features`]), computed once per word
 //! instead of once per token. Looking a word up in the lexicon and hashing
-//! its affixes was a fifth of the tagger's time; news text repeats its
-//! words, so most tokens find their word here.
+//! its affixes is the costly part of a token's features, and news text
+//! repeats its words, so most tokens find their word here.
 //!
 //! Entries belong to one tagger (its weights): a thread keeps a memo for
 //! the two taggers it used last (the shipped one and an adapted one). A
 //! memo that reaches [`CAPACITY`] words starts again empty, which bounds
-//! its memory (about 3 MiB) and keeps the words of the articles at hand.
+//! its memory (about 2 MiB per thread) and keeps the words of the articles
+//! at hand.
 
 use super::features::{self, TokInfo};
 use super::NLABELS;
@@ -15,7 +16,7 @@ use hashbrown::hash_table::{Entry, HashTable};
 use std::cell::RefCell;
 
 /// Words per memo before it starts again.
-pub const CAPACITY: usize = 1 << 14;
+pub const CAPACITY: usize = 1 << 13;
 
 pub struct Word {
     hash: u64,

@@ -728,6 +728,59 @@ mod tests {
         cur.into_iter().max().unwrap()
     }
 
+    /// Emission scores as the features define them, without the memo.
+    fn direct_emissions(t: &Tagger, words: &[&str]) -> Vec<i32> {
+        let m = &t.model;
+        let (mut a, mut b) = (String::new(), String::new());
+        let infos: Vec<TokInfo> = words
+            .iter()
+            .map(|w| features::tok_info(&m.lexicon, w, &mut a, &mut b))
+            .collect();
+        let mask = (1u64 << m.bits) - 1;
+        let mut out = Vec::new();
+        for i in 0..words.len() {
+            let mut feats = Vec::new();
+            features::features(&infos, i, mask, &mut feats);
+            out.extend(t.sum_rows(&feats));
+        }
+        out
+    }
+
+    #[test]
+    fn the_word_memo_gives_the_features_scores() {
+        let shipped = Tagger::global();
+        // Another model: the memo must not hand one tagger's sums to the other.
+        let mut model = Model::decode(EMBEDDED).unwrap();
+        model
+            .weights
+            .iter_mut()
+            .for_each(|w| *w = w.saturating_neg());
+        let other = Tagger::from_model(model);
+        let text = "Der NATO-Generalsekretär Jens Stoltenberg traf am Montag in BRÜSSEL \
+                    den Präsidenten Selenskyj , die Soldaten nach Polen schicken wollen .";
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let want = direct_emissions(shipped, &words);
+        let want_other = direct_emissions(&other, &words);
+        assert_ne!(want, want_other);
+        let mut s = Scratch::default();
+        // First from the features, then from the memo, with another
+        // tagger's memo in between, and after the memo started again.
+        for (t, want) in [
+            (shipped, &want),
+            (&other, &want_other),
+            (shipped, &want),
+            (&other, &want_other),
+        ] {
+            t.emissions(&words, &mut s);
+            assert_eq!(&s.scores, want);
+        }
+        let filler: Vec<String> = (0..memo::CAPACITY + 10).map(|i| format!("W{i}")).collect();
+        let filler: Vec<&str> = filler.iter().map(String::as_str).collect();
+        shipped.emissions(&filler, &mut s);
+        shipped.emissions(&words, &mut s);
+        assert_eq!(s.scores, want);
+    }
+
     #[test]
     fn span_margins_equal_forced_forward_passes() {
         let t = Tagger::global();
