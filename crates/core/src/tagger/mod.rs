@@ -361,16 +361,24 @@ impl Tagger {
         let m = &self.model;
         beta.clear();
         beta.resize(n, [0i32; NLABELS]);
+        // Every label may be followed by `O`, so no `beta` is NEG, and a
+        // disallowed transition (NEG in `trans_from`) is never the best.
         for i in (0..n.saturating_sub(1)).rev() {
-            for p in 0..NLABELS {
-                let mut best = NEG;
-                for l in 0..NLABELS {
-                    if m.allowed[p][l] && beta[i + 1][l] != NEG {
-                        best = best
-                            .max(m.trans_q[p][l] + scores[(i + 1) * NLABELS + l] + beta[i + 1][l]);
-                    }
-                }
-                beta[i][p] = best;
+            let mut next = [0i32; NLABELS];
+            for (x, (s, b)) in next.iter_mut().zip(
+                scores[(i + 1) * NLABELS..(i + 2) * NLABELS]
+                    .iter()
+                    .zip(&beta[i + 1]),
+            ) {
+                *x = s + b;
+            }
+            for (b, row) in beta[i].iter_mut().zip(&m.trans_from) {
+                *b = row
+                    .iter()
+                    .zip(&next)
+                    .map(|(t, x)| t + x)
+                    .max()
+                    .unwrap_or(NEG);
             }
         }
     }

@@ -46,6 +46,8 @@ pub struct Model {
     /// `trans_q` by (to, from), [`NEG`] where `allowed` says no: the
     /// forward pass's inner loop without a branch.
     pub trans_to: [[i32; NLABELS]; NLABELS],
+    /// `trans_q` by (from, to), [`NEG`] where `allowed` says no.
+    pub trans_from: [[i32; NLABELS]; NLABELS],
     pub lexicon: Lexicon,
     pub info: String,
 }
@@ -89,10 +91,12 @@ impl Model {
             }
         }
         let mut trans_to = [[NEG; NLABELS]; NLABELS];
+        let mut trans_from = [[NEG; NLABELS]; NLABELS];
         for p in 0..NLABELS {
             for l in 0..NLABELS {
                 if allowed_m[p][l] {
                     trans_to[l][p] = trans_q[p][l];
+                    trans_from[p][l] = trans_q[p][l];
                 }
             }
         }
@@ -108,6 +112,7 @@ impl Model {
             start_q,
             allowed: allowed_m,
             trans_to,
+            trans_from,
             lexicon,
             info,
         }
