@@ -381,10 +381,35 @@ const BOS: u64 = 0xB05;
 const EOS: u64 = 0xE05;
 
 /// Appends the feature rows of token `i` to `out`: the token's own
-/// features, then those that look at its neighbours and position.
-pub fn features(infos: &[TokInfo], i: usize, mask: u64, out: &mut Vec<u32>) {
+/// features, then those that look at its neighbours and position (`ctx`:
+/// [`Ctx::of`] each of `infos`).
+pub fn features(infos: &[TokInfo], ctx: &[Ctx], i: usize, mask: u64, out: &mut Vec<u32>) {
     own_features(&infos[i], mask, out);
-    context_features(infos, i, mask, out);
+    context_features(ctx, i, mask, out);
+}
+
+/// What the features that look at a token's context read of it and of
+/// its neighbours: a 32-byte part of its [`TokInfo`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ctx {
+    pub lw: u64,
+    pub shape: u64,
+    /// The hash of its last three letters (`TokInfo::suf[1]`).
+    pub suf3: u64,
+    pub cluster: u32,
+    pub gaz: u16,
+}
+
+impl Ctx {
+    pub fn of(t: &TokInfo) -> Ctx {
+        Ctx {
+            lw: t.lw,
+            shape: t.shape,
+            suf3: t.suf[1],
+            cluster: t.cluster,
+            gaz: t.gaz,
+        }
+    }
 }
 
 #[inline]
@@ -392,12 +417,13 @@ fn row(tid: u64, v: u64, mask: u64) -> u32 {
     (finish(mix(mix(tid, v), 0x7a6)) & mask) as u32
 }
 
-fn cluster_bits(x: Option<&TokInfo>, bits: u32) -> u64 {
-    x.map_or(0xFFFF_FFFE, |x| {
-        if x.cluster == NO_CLUSTER {
+/// The first `bits` bits of a cluster (`None`: past the sentence).
+fn cluster_bits(cluster: Option<u32>, bits: u32) -> u64 {
+    cluster.map_or(0xFFFF_FFFE, |c| {
+        if c == NO_CLUSTER {
             NO_CLUSTER
         } else {
-            x.cluster & ((1 << bits) - 1)
+            c & ((1 << bits) - 1)
         }
     }) as u64
 }
@@ -419,7 +445,7 @@ pub fn own_features(t: &TokInfo, mask: u64, out: &mut Vec<u32>) {
     push(10, t.shape);
     push(11, t.lshape);
     for (k, bits) in [4u32, 6, 10, 16].into_iter().enumerate() {
-        push(12 + k as u64, cluster_bits(Some(t), bits));
+        push(12 + k as u64, cluster_bits(Some(t.cluster), bits));
     }
     for b in 0..gaz::NBITS {
         if t.gaz & (1 << b) != 0 {
@@ -463,14 +489,14 @@ pub fn own_features(t: &TokInfo, mask: u64, out: &mut Vec<u32>) {
 
 /// Appends the rows of the features of token `i` that look at its
 /// neighbours or its position in the sentence.
-pub fn context_features(infos: &[TokInfo], i: usize, mask: u64, out: &mut Vec<u32>) {
-    let n = infos.len();
-    let t = &infos[i];
-    let get = |j: isize| -> Option<&TokInfo> {
+pub fn context_features(ctx: &[Ctx], i: usize, mask: u64, out: &mut Vec<u32>) {
+    let n = ctx.len();
+    let t = &ctx[i];
+    let get = |j: isize| -> Option<&Ctx> {
         if j < 0 || j as usize >= n {
             None
         } else {
-            Some(&infos[j as usize])
+            Some(&ctx[j as usize])
         }
     };
     let ii = i as isize;
@@ -478,9 +504,9 @@ pub fn context_features(infos: &[TokInfo], i: usize, mask: u64, out: &mut Vec<u3
     let n1 = get(ii + 1);
     let p2 = get(ii - 2);
     let n2 = get(ii + 2);
-    let lw = |x: Option<&TokInfo>, pad: u64| x.map_or(pad, |x| x.lw);
-    let sh = |x: Option<&TokInfo>, pad: u64| x.map_or(pad, |x| x.shape);
-    let cl = cluster_bits;
+    let lw = |x: Option<&Ctx>, pad: u64| x.map_or(pad, |x| x.lw);
+    let sh = |x: Option<&Ctx>, pad: u64| x.map_or(pad, |x| x.shape);
+    let cl = |x: Option<&Ctx>, bits: u32| cluster_bits(x.map(|x| x.cluster), bits);
     let me = Some(t);
     let mut push = |tid: u64, v: u64| out.push(row(tid, v, mask));
     for b in 0..gaz::NBITS {
@@ -514,8 +540,8 @@ pub fn context_features(infos: &[TokInfo], i: usize, mask: u64, out: &mut Vec<u3
     if i == 0 {
         push(46, t.lw);
     }
-    push(47, p1.map_or(BOS, |x| x.suf[1]));
-    push(48, n1.map_or(EOS, |x| x.suf[1]));
+    push(47, p1.map_or(BOS, |x| x.suf3));
+    push(48, n1.map_or(EOS, |x| x.suf3));
     push(50, mix(lw(p2, BOS), lw(p1, BOS)));
     push(51, mix(lw(n1, EOS), lw(n2, EOS)));
     push(52, mix(cl(p1, 10), cl(me, 10)));

@@ -17,7 +17,7 @@ pub mod train;
 
 use crate::model::EntityKind;
 use crate::text::tokenize::{TokenKind, Tokenized};
-use features::TokInfo;
+use features::Ctx;
 use memo::WORD_MEMO;
 use model::Model;
 use std::ops::Range;
@@ -187,7 +187,7 @@ impl Emissions {
 /// Reusable per-thread buffers for tagging.
 #[derive(Default)]
 struct Scratch {
-    infos: Vec<TokInfo>,
+    ctx: Vec<Ctx>,
     feats: Vec<u32>,
     scores: Vec<i32>,
     back: Vec<u8>,
@@ -248,7 +248,7 @@ impl Tagger {
     fn emissions(&self, words: &[&str], s: &mut Scratch) {
         let m = &self.model;
         let mask = (1u64 << m.bits) - 1;
-        s.infos.clear();
+        s.ctx.clear();
         s.scores.clear();
         WORD_MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
@@ -258,15 +258,15 @@ impl Tagger {
                     let info = features::tok_info(&m.lexicon, w, &mut s.word, &mut s.lower);
                     s.feats.clear();
                     features::own_features(&info, mask, &mut s.feats);
-                    (info, self.sum_rows(&s.feats))
+                    (Ctx::of(&info), self.sum_rows(&s.feats))
                 });
-                s.infos.push(word.info);
+                s.ctx.push(word.ctx);
                 s.scores.extend_from_slice(&word.own);
             }
         });
         for i in 0..words.len() {
             s.feats.clear();
-            features::context_features(&s.infos, i, mask, &mut s.feats);
+            features::context_features(&s.ctx, i, mask, &mut s.feats);
             let ctx = self.sum_rows(&s.feats);
             for (a, c) in s.scores[i * NLABELS..(i + 1) * NLABELS].iter_mut().zip(ctx) {
                 *a += c;
@@ -740,15 +740,16 @@ mod tests {
     fn direct_emissions(t: &Tagger, words: &[&str]) -> Vec<i32> {
         let m = &t.model;
         let (mut a, mut b) = (String::new(), String::new());
-        let infos: Vec<TokInfo> = words
+        let infos: Vec<features::TokInfo> = words
             .iter()
             .map(|w| features::tok_info(&m.lexicon, w, &mut a, &mut b))
             .collect();
         let mask = (1u64 << m.bits) - 1;
+        let ctx: Vec<Ctx> = infos.iter().map(Ctx::of).collect();
         let mut out = Vec::new();
         for i in 0..words.len() {
             let mut feats = Vec::new();
-            features::features(&infos, i, mask, &mut feats);
+            features::features(&infos, &ctx, i, mask, &mut feats);
             out.extend(t.sum_rows(&feats));
         }
         out
@@ -782,7 +783,7 @@ mod tests {
             t.emissions(&words, &mut s);
             assert_eq!(&s.scores, want);
         }
-        let filler: Vec<String> = (0..memo::CAPACITY + 10).map(|i| format!("W{i}")).collect();
+        let filler: Vec<String> = (0..memo::SLOTS * 2).map(|i| format!("W{i}")).collect();
         let filler: Vec<&str> = filler.iter().map(String::as_str).collect();
         shipped.emissions(&filler, &mut s);
         shipped.emissions(&words, &mut s);

@@ -200,11 +200,12 @@ fn prepare(lex: &Lexicon, s: &Sentence, mask: u64, augment: bool) -> Prepared {
         .iter()
         .map(|w| features::tok_info(lex, w, &mut scratch, &mut lower))
         .collect();
+    let ctx: Vec<_> = infos.iter().map(features::Ctx::of).collect();
     let mut feats = Vec::new();
     let mut offsets = vec![0u32];
     for i in 0..infos.len() {
         let from = feats.len();
-        features::features(&infos, i, mask, &mut feats);
+        features::features(&infos, &ctx, i, mask, &mut feats);
         if augment && s.out_of_domain {
             for k in from..feats.len() {
                 let f = feats[k] as u64;
