@@ -133,7 +133,10 @@ impl Recognizer {
         // Patterns: token texts, the mention's kind and normalised name.
         let mut patterns: Vec<(Vec<&str>, EntityKind, Sym)> = Vec::new();
         for m in &found {
-            if m.source == Source::Tagger {
+            // Tagger guesses do not spread, nor do the rules' *other*
+            // readings (a car make read as a vehicle from its context).
+            if m.source == Source::Tagger || m.source == Source::Rule && m.kind == EntityKind::Other
+            {
                 continue;
             }
             let (Some(a), Some(b)) = (first_tok(m.span.start), last_tok(m.span.end)) else {

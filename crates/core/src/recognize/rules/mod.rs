@@ -49,6 +49,7 @@ mod streets;
 mod surname_repeats;
 mod tagger;
 mod type_cues;
+mod vehicles;
 
 /// Whether `w` is an English company word ("Management", "Capital"), never a surname.
 pub(super) fn is_business_word(w: &str) -> bool {
@@ -167,6 +168,7 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &tagger::Tagger,
     &saints::Saints,
     &org_tails::OrgTails,
+    &vehicles::Vehicles,
 ];
 
 /// Runs single rules on a text, for the rules' unit tests.
@@ -336,7 +338,8 @@ mod tests {
                 "surname-repeats",
                 "tagger",
                 "saints",
-                "org-tails"
+                "org-tails",
+                "vehicles"
             ]
         );
     }
