@@ -21,6 +21,10 @@ impl Rule for Credits {
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
         let (r, toks) = (cx.r, cx.toks);
         for i in 0..toks.len() {
+            if CREDIT_CUES.contains(&toks[i].text) && toks.get(i + 1).is_some_and(|t| t.text == ":")
+            {
+                spaced_chain(cx, i + 2, out);
+            }
             // A regional desk after an agency in a dateline: "(dpa / lhe)".
             if toks[i].text == "/"
                 && i >= 2
@@ -79,6 +83,101 @@ impl Rule for Credits {
     }
 }
 
+/// "REUTERS" -> "Reuters".
+fn title(w: &str) -> String {
+    let mut c = w.chars();
+    c.next().map_or(String::new(), |f| {
+        f.to_uppercase()
+            .chain(c.flat_map(char::to_lowercase))
+            .collect()
+    })
+}
+
+/// A credit of several sources set apart by spaced slashes after its cue:
+/// "Foto: imago / Sven Simon / Max Muster", "Fotos: pa / augenklick / firo".
+/// Every source followed by a slash is taken (a first name and a surname as
+/// the photographer, else one or two words as an agency), and the last one
+/// only when it is one word that ends the line or the sentence (where the
+/// credit ends is not known otherwise). Slashes glued to the words are the
+/// single credits above.
+fn spaced_chain(cx: &Context<'_>, from: usize, out: &mut Vec<Cand>) {
+    let (r, toks) = (cx.r, cx.toks);
+    let mut a = from;
+    let mut items: Vec<(usize, usize, bool)> = Vec::new();
+    while a < toks.len() && !toks[a].line_start {
+        let mut b = a;
+        while b < toks.len() && b < a + 3 && toks[b].word && (b == a || !toks[b].line_start) {
+            b += 1;
+        }
+        if b == a {
+            break;
+        }
+        let slash = toks
+            .get(b)
+            .filter(|t| t.text == "/" && !t.line_start && t.start > toks[b - 1].end)
+            .is_some();
+        let ends = toks
+            .get(b)
+            .is_none_or(|t| t.line_start || matches!(t.text, "." | ")" | ","));
+        items.push((a, b, slash || ends && b == a + 1));
+        if !slash {
+            break;
+        }
+        a = b + 1;
+    }
+    if items.len() < 2 {
+        return;
+    }
+    let known_agency = |a: usize, b: usize| {
+        b == a + 1
+            && [toks[a].text.to_string(), title(toks[a].text)]
+                .iter()
+                .any(|w| {
+                    single_word(&r.d.names, w)
+                        .is_some_and(|k| r.d.names.phrases[k as usize].kind == EntityKind::Org)
+                })
+    };
+    for (n, &(a, b, take)) in items.iter().enumerate() {
+        if !take {
+            continue;
+        }
+        // The photographer comes before the agency: "MAX MUSTER / REUTERS".
+        let before_agency = items
+            .get(n + 1)
+            .is_some_and(|&(c, d, _)| known_agency(c, d));
+        // "Max Muster", "MAX MUSTER"
+        let first = toks[a].text;
+        let person = b - a >= 2
+            && toks[a..b].iter().all(|t| t.cap)
+            && (r.is_first_name(first)
+                || toks[a].caps && r.is_first_name(&title(first))
+                || before_agency && b - a == 2);
+        // An agency, not a word of the credit ("Archiv", "Privat").
+        let agency = b - a <= 2
+            && single_word(&r.d.names, first).is_none()
+            && !(b == a + 1 && toks[a].cap && r.d.common.contains(first));
+        if person {
+            out.push(cand(
+                toks,
+                a,
+                b,
+                EntityKind::Person,
+                join(toks, a, b),
+                Source::Rule,
+            ));
+        } else if agency {
+            out.push(cand(
+                toks,
+                a,
+                b,
+                EntityKind::Org,
+                join(toks, a, b),
+                Source::Rule,
+            ));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{pairs, run};
@@ -108,6 +207,35 @@ mod tests {
         assert_eq!(
             run(&Credits, "Bild: Picturedesk/Max Muster"),
             pairs(&[("Picturedesk", "org"), ("Max Muster", "person")])
+        );
+    }
+
+    #[test]
+    fn a_chain_of_spaced_sources() {
+        assert_eq!(
+            run(&Credits, "Fotos: imago / Max Muster / pixelwerk\nDer Text"),
+            pairs(&[
+                ("imago", "org"),
+                ("Max Muster", "person"),
+                ("pixelwerk", "org")
+            ])
+        );
+        // Where the last source ends is unknown: it is left out.
+        assert_eq!(
+            run(
+                &Credits,
+                "Foto: bildwerk / Studio Nord Anna Beispiel lacht."
+            ),
+            pairs(&[("bildwerk", "org")])
+        );
+        assert!(run(&Credits, "Foto: Max Muster").is_empty());
+        assert_eq!(
+            run(&Credits, "Foto: MAX MUSTER / Archiv\n"),
+            pairs(&[("MAX MUSTER", "person")])
+        );
+        assert_eq!(
+            run(&Credits, "Foto: QUIRIN BEISPIELMANN / REUTERS\n"),
+            pairs(&[("QUIRIN BEISPIELMANN", "person"), ("REUTERS", "org")])
         );
     }
 
