@@ -21,7 +21,7 @@ impl Rule for Credits {
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
         let (r, toks) = (cx.r, cx.toks);
         for i in 0..toks.len() {
-            if CREDIT_CUES.contains(&toks[i].text) && toks.get(i + 1).is_some_and(|t| t.text == ":")
+            if toks.get(i + 1).is_some_and(|t| t.text == ":") && CREDIT_CUES.contains(&toks[i].text)
             {
                 spaced_chain(cx, i + 2, out);
             }

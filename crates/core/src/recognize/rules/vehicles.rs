@@ -191,7 +191,8 @@ fn is_adjective(t: &Tok) -> bool {
 
 /// The vehicle read at token `i` (a make), as a token range.
 fn vehicle_at(toks: &[Tok], i: usize) -> Option<(usize, usize)> {
-    if !MAKES.contains(&toks[i].text) {
+    // Every make is capitalised and short: most tokens stop at the first test.
+    if !toks[i].cap || toks[i].text.len() > 15 || !MAKES.contains(&toks[i].text) {
         return None;
     }
     let next = toks.get(i + 1);
