@@ -68,8 +68,10 @@ fn development_set_keeps_its_scores() {
 fn sealed_set_keeps_its_scores() {
     let r = report("tests/unseen-sealed");
     assert_eq!(r.documents, 20);
-    at_least(&r, "F1", r.all.f1(), 0.83);
-    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.74);
+    // Measured 0.891 (P 0.898), ORG 0.860 on 2026-12-05 (vehicles, credit chains).
+    at_least(&r, "F1", r.all.f1(), 0.88);
+    at_least(&r, "precision", r.all.precision(), 0.89);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.85);
     assert!(
         r.merges <= 1 && r.splits <= 3,
         "{} merges, {} splits",
