@@ -211,6 +211,71 @@ fn not_a_name_and_relabels_reach_other_articles() {
     assert_eq!(found("Berlin").map(|f| f.0).as_deref(), Some("place"));
 }
 
+/// Writes `names` ((kind, surface) in order of their first occurrence
+/// in `text`) as the brat standoff of `dir/<stem>.ann`, and imports it.
+fn import_brat(dir: &Path, cache: &Path, stem: &str, text: &str, names: &[(&str, &str)]) {
+    let ann: String = names
+        .iter()
+        .enumerate()
+        .map(|(i, (kind, w))| {
+            let s = text.find(w).unwrap();
+            let c = text[..s].chars().count();
+            format!("T{}\t{kind} {c} {}\t{w}\n", i + 1, c + w.chars().count())
+        })
+        .collect();
+    std::fs::write(dir.join(format!("{stem}.ann")), ann).unwrap();
+    let (code, _, err) = gazette(
+        &["import", "--format", "brat", dir.to_str().unwrap()],
+        cache,
+    );
+    assert_eq!(code, 0, "{err}");
+}
+
+/// What generalises past the surfaces the user annotated reaches an
+/// article that shares none of them: a head word ("Bistro", opening two
+/// places the user annotated) makes a new "Bistro …" a place, and a rule
+/// the user rejected every time (here the first-name rule, four times)
+/// finds nothing more.
+#[test]
+fn what_the_user_teaches_reaches_names_they_never_annotated() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let a = "Wir aßen im Bistro Quaxel am Markt. Später ging es ins Bistro Plimm.\n";
+    let c = "Gestern sprachen Maria Quaxelig, Peter Plimmer, Anna Zorbig und \
+             Hans Brümmerle über den Markt.\n";
+    let b = "Der Koch im Bistro Zorbaro sprach mit Klara Ostwindel.\n";
+    std::fs::write(dir.path().join("a.txt"), a).unwrap();
+    std::fs::write(dir.path().join("c.txt"), c).unwrap();
+    std::fs::write(dir.path().join("b.txt"), b).unwrap();
+    let found = |w: &str| found_in_b(dir.path(), cache.path(), w);
+    assert_ne!(
+        found("Bistro Zorbaro").map(|f| f.0).as_deref(),
+        Some("place")
+    );
+    assert_eq!(
+        found("Klara Ostwindel"),
+        Some(("person".into(), "rule".into()))
+    );
+    import_brat(
+        dir.path(),
+        cache.path(),
+        "a",
+        a,
+        &[("LOC", "Bistro Quaxel"), ("LOC", "Bistro Plimm")],
+    );
+    // c.txt imported whole with no names: the machine's four persons
+    // become `not-a-name`.
+    import_brat(dir.path(), cache.path(), "c", c, &[]);
+    assert_eq!(
+        found("Bistro Zorbaro"),
+        Some(("place".into(), "learned".into()))
+    );
+    assert_ne!(
+        found("Klara Ostwindel"),
+        Some(("person".into(), "rule".into()))
+    );
+}
+
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap().flatten() {

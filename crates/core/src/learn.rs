@@ -11,6 +11,16 @@
 //! a fingerprint of the annotations, the annotated articles' texts and the
 //! engine, so the language server and the command line share it and train
 //! it once.
+//!
+//! The same annotations judge the recognizer's rules, as INCEpTION
+//! evaluates its recommenders on what the user annotated and turns off
+//! those that score too low: in every annotated article, each mention a
+//! rule found is right when the user annotated exactly its span with its
+//! kind, and wrong when an annotation overlapping it says otherwise (another
+//! span, another kind, not a name). A rule that was wrong at least twice,
+//! and more often than right, for one kind is distrusted for that kind
+//! ([`RuleTrust`]): its finds are dropped everywhere while these
+//! annotations are in force. It travels with the adapted tagger.
 
 use crate::analysis::{analyze, MAX_TAGGED_SENTENCE};
 use crate::annotations::{anchor_all, Annotation, Annotations};
@@ -93,6 +103,60 @@ pub fn article_sentences(
     out
 }
 
+pub use crate::model::{RuleTrust, Verdicts};
+
+/// Adds the verdicts of one article (`text` with its annotations `anns`)
+/// on the rules' mentions to `out` (the machine's analysis made with
+/// `machine`: overrides without annotations, the shipped tagger).
+pub fn rule_verdicts(
+    text: &str,
+    anns: &[(u32, Annotation)],
+    machine: &Overrides,
+    out: &mut Verdicts,
+) {
+    if anns.is_empty() {
+        return;
+    }
+    let (placed, _) = anchor_all(text, anns);
+    if placed.is_empty() {
+        return;
+    }
+    let tok = tokenize(text);
+    let proposals = crate::analysis::tagger_proposals_with(machine.tagger(), text, &tok);
+    let found =
+        crate::recognize::Recognizer::global().rule_mentions(text, &tok, &proposals, machine);
+    // A mention glued to a word ("KVK" heading "KVK-Leiter"): what the
+    // user says of the compound says nothing of the rule (as for the
+    // learned lexicon).
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-');
+    for (span, kind, rule) in found {
+        let r = span.range();
+        if glued(text[..r.start].chars().next_back()) || glued(text[r.end..].chars().next()) {
+            continue;
+        }
+        let exact = placed.iter().find(|(_, p)| *p == span);
+        let right = match exact {
+            Some(&(i, _)) => anns[i].1.label.kind() == Some(kind),
+            // Inside a longer name of its kind: a boundary the rule missed,
+            // no verdict on whether it finds names.
+            None if placed.iter().any(|&(i, p)| {
+                p.start <= span.start && span.end <= p.end && anns[i].1.label.kind() == Some(kind)
+            }) =>
+            {
+                continue
+            }
+            None if placed.iter().any(|(_, p)| p.overlaps(span)) => false,
+            None => continue,
+        };
+        let v = out.entry((rule, kind)).or_default();
+        if right {
+            v.0 += 1;
+        } else {
+            v.1 += 1;
+        }
+    }
+}
+
 /// Sentences the adaptation rehearses beside the user's: the shipped
 /// model's validation split of GermEval (440 sentences, gold labels, in
 /// the binary). Without them a few dozen articles pulled the tagger
@@ -125,6 +189,18 @@ pub fn corpus_sentences(
     machine: &Overrides,
     read: &dyn Fn(&Path) -> Option<String>,
 ) -> (Vec<Sentence>, u64) {
+    let (sentences, fingerprint, _) = corpus_lessons(annotations, machine, read);
+    (sentences, fingerprint)
+}
+
+/// [`corpus_sentences`], and the verdicts of the annotations on the rules
+/// ([`rule_verdicts`]) as a [`RuleTrust`].
+pub fn corpus_lessons(
+    annotations: &Annotations,
+    machine: &Overrides,
+    read: &dyn Fn(&Path) -> Option<String>,
+) -> (Vec<Sentence>, u64, RuleTrust) {
+    let mut verdicts = Verdicts::new();
     let mut h = fxhash::FxHasher64::default();
     crate::cache::ENGINE.hash(&mut h);
     annotations.fingerprint().hash(&mut h);
@@ -132,7 +208,7 @@ pub fn corpus_sentences(
     std::env::var("GAZETTE_ADAPT_REHEARSAL").ok().hash(&mut h);
     let mut out = Vec::new();
     let Some(root) = annotations.root() else {
-        return (out, h.finish());
+        return (out, h.finish(), RuleTrust::default());
     };
     for (path, anns) in annotations.by_path() {
         let Some(text) = read(&root.join(path)) else {
@@ -141,8 +217,15 @@ pub fn corpus_sentences(
         path.hash(&mut h);
         text.hash(&mut h);
         out.extend(article_sentences(&text, anns, machine));
+        rule_verdicts(&text, anns, machine, &mut verdicts);
     }
-    (out, h.finish())
+    if std::env::var_os("GAZETTE_RULE_TRUST").is_some_and(|v| v == "0") {
+        verdicts.clear();
+    }
+    if std::env::var_os("GAZETTE_DEBUG_RULES").is_some() {
+        eprintln!("rule verdicts (right, wrong): {verdicts:?}");
+    }
+    (out, h.finish(), RuleTrust::of(&verdicts))
 }
 
 /// The adapted model's cache file: beside the persistent index file
@@ -179,7 +262,7 @@ pub fn adapted_tagger(
         .clone()
         .with_annotations(Arc::default())
         .with_tagger(None);
-    let (sentences, fingerprint) = corpus_sentences(annotations, &machine, read);
+    let (sentences, fingerprint, trust) = corpus_lessons(annotations, &machine, read);
     if sentences.is_empty() {
         return None;
     }
@@ -191,7 +274,7 @@ pub fn adapted_tagger(
         // keeps a damaged or foreign file from being read without bound.
         if let Ok(file) = crate::workspace::read_file(f, 64 << 20, None) {
             match Tagger::from_bytes(&file.bytes) {
-                Ok(t) => return Some((Arc::new(t), fingerprint)),
+                Ok(t) => return Some((Arc::new(t.with_rule_trust(trust)), fingerprint)),
                 Err(e) => {
                     tracing::warn!("adapted model {} unreadable ({e}), retrained", f.display())
                 }
@@ -214,7 +297,10 @@ pub fn adapted_tagger(
             tracing::warn!("could not cache the adapted model at {}: {e}", f.display());
         }
     }
-    Some((Arc::new(Tagger::from_model(model)), fingerprint))
+    Some((
+        Arc::new(Tagger::from_model(model).with_rule_trust(trust)),
+        fingerprint,
+    ))
 }
 
 /// Writes the model to `file` (`workspace::write_atomic`: a temporary file
@@ -282,5 +368,81 @@ mod tests {
         a.1.exact = "Angela Merkel".into();
         a.1.end = a.1.start + a.1.exact.len() as u32;
         assert!(article_sentences(text, &[a], &Overrides::default()).is_empty());
+    }
+
+    #[test]
+    fn a_rule_is_distrusted_only_when_clearly_wrong() {
+        let v = |right, wrong| {
+            let mut m = Verdicts::new();
+            m.insert(("first-names", EntityKind::Person), (right, wrong));
+            RuleTrust::of(&m).distrusts("first-names", EntityKind::Person)
+        };
+        assert!(v(0, 4) && v(1, 7) && v(2, 14));
+        assert!(!v(0, 3) && !v(1, 6) && !v(4, 5) && !v(0, 0));
+        let mut m = Verdicts::new();
+        m.insert(("first-names", EntityKind::Person), (0, 5));
+        let t = RuleTrust::of(&m);
+        assert!(!t.distrusts("first-names", EntityKind::Org));
+        assert!(!t.distrusts("streets", EntityKind::Person));
+    }
+
+    #[test]
+    fn the_users_word_judges_the_rules_that_found_a_mention() {
+        let text = "Gestern sprach Maria Quaxel mit Peter Brümmer. Die Klara Zorbig-Stiftung half.";
+        let machine = Overrides::default();
+        let mut v = Verdicts::new();
+        let anns = vec![
+            ann(text, "Maria Quaxel", AnnLabel::NotAName),
+            ann(text, "Peter Brümmer", AnnLabel::Person),
+        ];
+        rule_verdicts(text, &anns, &machine, &mut v);
+        assert_eq!(
+            v.get(&("first-names", EntityKind::Person)),
+            Some(&(1, 1)),
+            "{v:?}"
+        );
+        // Another kind is wrong; a name inside a longer one of its kind is
+        // a boundary, no verdict; no annotation, no verdict.
+        let mut v = Verdicts::new();
+        let text = "Gestern sprach Maria Quaxel mit Peter Brümmer.";
+        let anns = vec![
+            ann(text, "Maria Quaxel", AnnLabel::Organisation),
+            ann(text, "mit Peter Brümmer", AnnLabel::Person),
+        ];
+        rule_verdicts(text, &anns, &machine, &mut v);
+        assert_eq!(
+            v.get(&("first-names", EntityKind::Person)),
+            Some(&(0, 1)),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn a_distrusted_rule_finds_nothing() {
+        let text = "Gestern sprach Maria Quaxel in Berlin.";
+        let found = |o: &Overrides| {
+            crate::analysis::analyze(text, o)
+                .mentions
+                .iter()
+                .map(|m| (text[m.span().range()].to_string(), m.source))
+                .collect::<Vec<_>>()
+        };
+        let plain = found(&Overrides::default());
+        assert!(
+            plain.contains(&("Maria Quaxel".into(), crate::model::Source::Rule)),
+            "{plain:?}"
+        );
+        let mut m = Verdicts::new();
+        m.insert(("first-names", EntityKind::Person), (0, 4));
+        let tagger = Tagger::embedded()
+            .unwrap()
+            .with_rule_trust(RuleTrust::of(&m));
+        let o = Overrides::default().with_tagger(Some((Arc::new(tagger), 1)));
+        let after = found(&o);
+        assert!(
+            !after.contains(&("Maria Quaxel".into(), crate::model::Source::Rule)),
+            "{after:?}"
+        );
+        assert!(after.iter().any(|(s, _)| s == "Berlin"), "{after:?}");
     }
 }

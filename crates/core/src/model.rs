@@ -324,6 +324,60 @@ impl Figure {
     }
 }
 
+/// How the user's annotations judged the recognizer's rules
+/// ([`crate::learn`]): the (rule, kind) pairs whose finds go.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleTrust {
+    distrusted: Vec<(&'static str, EntityKind)>,
+}
+
+/// A rule's verdicts for one kind: (right, wrong).
+pub type Verdicts = std::collections::BTreeMap<(&'static str, EntityKind), (u32, u32)>;
+
+impl RuleTrust {
+    /// The rules distrusted by `verdicts`: those whose precision on the
+    /// user's annotations is below one half with 95 % confidence (the
+    /// Wilson score interval's upper bound): wrong 4 times and never
+    /// right, 7 times and right once, and so on. A looser bar (wrong at
+    /// least twice and more often than right) dropped rules that were
+    /// right in the other articles (docs/annotation.md).
+    pub fn of(verdicts: &Verdicts) -> RuleTrust {
+        RuleTrust {
+            distrusted: verdicts
+                .iter()
+                .filter(|(_, &(right, wrong))| wilson_upper(right, right + wrong) < 0.5)
+                .map(|(&k, _)| k)
+                .collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.distrusted.is_empty()
+    }
+
+    /// Is `rule` distrusted for `kind`?
+    pub fn distrusts(&self, rule: &str, kind: EntityKind) -> bool {
+        self.distrusted.iter().any(|&(r, k)| r == rule && k == kind)
+    }
+
+    /// The distrusted (rule, kind) pairs, sorted.
+    pub fn distrusted(&self) -> &[(&'static str, EntityKind)] {
+        &self.distrusted
+    }
+}
+
+/// The upper bound of the 95 % Wilson score interval of a proportion of
+/// `k` in `n` (1 when `n` is 0).
+fn wilson_upper(k: u32, n: u32) -> f64 {
+    if n == 0 {
+        return 1.0;
+    }
+    let (n, p, z) = (n as f64, k as f64 / n as f64, 1.96f64);
+    let centre = p + z * z / (2.0 * n);
+    let spread = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    (centre + spread) / (1.0 + z * z / n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

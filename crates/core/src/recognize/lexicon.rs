@@ -291,6 +291,7 @@ pub(super) fn cand(
     source: Source,
 ) -> Cand {
     Cand {
+        rule: "",
         start: toks[a].start,
         end: toks[b - 1].end,
         t0: a,

@@ -73,37 +73,108 @@ pub struct Overrides {
 }
 
 /// The learned lexicon as the recognizer matches it: the surfaces the user
-/// annotated as names (a phrase table, matched like the gazetteers) and
-/// those marked `not-a-name`.
+/// annotated as names (a phrase table, matched like the gazetteers), those
+/// marked `not-a-name`, the single words among them (their other
+/// inflections are no names either), and the head words
+/// (`rules/learned.rs`).
 #[derive(Default)]
 struct Learned {
     table: PhraseTable,
     names: usize,
     not_names: fxhash::FxHashSet<String>,
+    /// The single words among `not_names`.
+    not_words: fxhash::FxHashSet<String>,
+    heads: fxhash::FxHashMap<(String, crate::annotations::lexicon::HeadSide), EntityKind>,
+}
+
+/// The inflection endings of German nouns a not-a-name word may take or
+/// lose ("Gewinn", "Gewinns", "Gewinne", "Gewinnen"); not "-er", which
+/// makes demonyms and adjectives of names ("Berliner").
+const NOUN_ENDINGS: &[&str] = &["en", "es", "e", "n", "s"];
+
+/// `w` and its forms without an inflection ending (four letters or more
+/// left).
+fn noun_bases(w: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(w).chain(
+        NOUN_ENDINGS
+            .iter()
+            .filter_map(move |e| w.strip_suffix(e))
+            .filter(|s| s.chars().count() >= 4),
+    )
 }
 
 impl Learned {
-    fn of(l: &crate::annotations::lexicon::LearnedNames) -> Learned {
+    fn of(l: &crate::annotations::lexicon::LearnedNames, r: &Recognizer) -> Learned {
         let mut table = PhraseTable::default();
         for (surface, kind) in &l.names {
             table.add(surface, *kind, surface);
         }
+        // A capitalised single word, not an acronym.
+        let word = |w: &str| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && !is_all_caps(w)
+                && w.chars().all(char::is_alphabetic)
+        };
+        let not_words = l.not_names.iter().filter(|s| word(s)).cloned().collect();
+        // A head word is a common noun, or stood in two names or more.
+        let heads = l
+            .heads
+            .iter()
+            .filter(|(w, _, _, names)| {
+                (*names >= 2
+                    || r.is_common(w)
+                    || r.compound_of_common(w)
+                    || lexicon::noun_suffix(w))
+                    && !r.is_stop(w)
+                    && r.role_of(w).is_none()
+                    && !r.is_first_name(w)
+            })
+            .map(|(w, side, kind, _)| ((w.clone(), *side), *kind))
+            .collect();
         Learned {
             table,
             names: l.names.len(),
             not_names: l.not_names.iter().cloned().collect(),
+            not_words,
+            heads,
         }
     }
 
     /// Does the learned lexicon say `surface` is no name? Exactly, or as
     /// one of its surfaces with a genitive -s ("Amt" covers "Amts", not
-    /// "Amtes").
+    /// "Amtes"), or as another inflection of a single word the user
+    /// marked ("Rekordgewinn" covers "Rekordgewinne").
     fn not_a_name(&self, surface: &str) -> bool {
         !self.not_names.is_empty()
             && (self.not_names.contains(surface)
                 || surface
                     .strip_suffix('s')
-                    .is_some_and(|s| self.not_names.contains(s)))
+                    .is_some_and(|s| self.not_names.contains(s))
+                || (!self.not_words.is_empty()
+                    && !surface.contains(char::is_whitespace)
+                    && self.inflection_of_not_word(surface)))
+    }
+
+    /// Is `w` a marked single word with another inflection ending (or
+    /// none)? One of `w`'s bases, or a base with an ending, is marked.
+    fn inflection_of_not_word(&self, w: &str) -> bool {
+        noun_bases(w).any(|b| {
+            self.not_words.contains(b)
+                || NOUN_ENDINGS.iter().any(|e| {
+                    let mut f = String::with_capacity(b.len() + e.len());
+                    f.push_str(b);
+                    f.push_str(e);
+                    self.not_words.contains(&f)
+                })
+        })
+    }
+
+    /// The kind a learned head word `w` cues on `side`, if any.
+    fn head(&self, w: &str, side: crate::annotations::lexicon::HeadSide) -> Option<EntityKind> {
+        if self.heads.is_empty() {
+            return None;
+        }
+        self.heads.get(&(w.to_string(), side)).copied()
     }
 }
 
@@ -279,7 +350,7 @@ impl Overrides {
         annotations: std::sync::Arc<crate::annotations::Annotations>,
     ) -> Overrides {
         let learned = crate::annotations::lexicon::learned(&annotations);
-        self.learned = std::sync::Arc::new(Learned::of(&learned));
+        self.learned = std::sync::Arc::new(Learned::of(&learned, Recognizer::global()));
         self.annotations = annotations;
         self
     }
@@ -296,6 +367,20 @@ impl Overrides {
         self.learned.names > 0
     }
 
+    /// Whether the learned lexicon has head words to match.
+    fn has_learned_heads(&self) -> bool {
+        !self.learned.heads.is_empty()
+    }
+
+    /// The kind the learned head word `w` cues on `side`, if any.
+    fn learned_head(
+        &self,
+        w: &str,
+        side: crate::annotations::lexicon::HeadSide,
+    ) -> Option<EntityKind> {
+        self.learned.head(w, side)
+    }
+
     /// The learned lexicon's names, as matched.
     fn learned_phrases(&self) -> Phrases<'_> {
         Phrases::of(&self.learned.table)
@@ -308,6 +393,12 @@ impl Overrides {
             Some((t, _)) => t,
             None => crate::tagger::Tagger::global(),
         }
+    }
+
+    /// The rules the corpus's annotations distrust (carried by the adapted
+    /// tagger, [`crate::learn::RuleTrust`]); none without annotations.
+    pub fn distrusted_rules(&self) -> &crate::model::RuleTrust {
+        self.tagger().rule_trust()
     }
 
     /// The adapted tagger and its fingerprint, `None` for the shipped model.
@@ -386,6 +477,10 @@ struct Cand {
     source: Source,
     /// Cued by context (a role word): beats a same-length gazetteer reading.
     boost: bool,
+    /// The rule that found it ([`rules::Rule::name`], a scan's sub-rule
+    /// for the scans), set when its rule is done: the unit the user's
+    /// annotations judge ([`crate::learn`]).
+    rule: &'static str,
 }
 
 impl Cand {
@@ -435,6 +530,45 @@ impl Recognizer {
         proposals: &[Proposal],
         overrides: &Overrides,
     ) -> Vec<FoundName> {
+        let cands = self.candidates(text, tok, proposals, overrides);
+        self.consistent(text, tok, select(cands))
+    }
+
+    /// The rule behind each of the mentions [`Recognizer::recognize`]
+    /// finds that a rule found (source [`Source::Rule`]): (span, kind,
+    /// rule name). A mention several rules proposed goes to the first in
+    /// the order `select` takes them.
+    pub fn rule_mentions(
+        &self,
+        text: &str,
+        tok: &Tokenized,
+        proposals: &[Proposal],
+        overrides: &Overrides,
+    ) -> Vec<(Span, EntityKind, &'static str)> {
+        let mut cands = self.candidates(text, tok, proposals, overrides);
+        cands.sort_by(|a, b| b.rank().cmp(&a.rank()).then(a.start.cmp(&b.start)));
+        self.consistent(text, tok, select(cands.clone()))
+            .into_iter()
+            .filter(|f| f.source == Source::Rule)
+            .filter_map(|f| {
+                let c = cands.iter().find(|c| {
+                    c.source == Source::Rule
+                        && (c.start, c.end) == (f.span.start as usize, f.span.end as usize)
+                        && c.kind == f.kind
+                })?;
+                Some((f.span, f.kind, c.rule))
+            })
+            .collect()
+    }
+
+    /// Every rule's candidates for `text`, filtered by the overrides.
+    fn candidates(
+        &self,
+        text: &str,
+        tok: &Tokenized,
+        proposals: &[Proposal],
+        overrides: &Overrides,
+    ) -> Vec<Cand> {
         let toks = self.token_facts(text, tok);
         let cx = rules::Context {
             r: self,
@@ -445,6 +579,7 @@ impl Recognizer {
         let mut cands: Vec<Cand> = Vec::new();
         for rule in rules::RULES {
             rule.apply(&cx, &mut cands);
+            rules::name_new(&mut cands, rule.name());
         }
 
         // The learned lexicon's not-a-name surfaces: the machine's
@@ -464,7 +599,13 @@ impl Recognizer {
                 !ignore.iter().any(|i| *i == surf || *i == norm)
             });
         }
-        self.consistent(text, tok, select(cands))
+        // The rules the user's annotations judged wrong more often than
+        // right (`crate::learn::rule_trust`): their finds go.
+        let distrusted = overrides.distrusted_rules();
+        if !distrusted.is_empty() {
+            cands.retain(|c| c.source != Source::Rule || !distrusted.distrusts(c.rule, c.kind));
+        }
+        cands
     }
 
     fn token_facts<'a>(&self, text: &'a str, tok: &Tokenized) -> Vec<Tok<'a>> {

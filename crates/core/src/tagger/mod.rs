@@ -116,12 +116,15 @@ pub(crate) const NEG: i32 = i32::MIN / 4;
 
 static EMBEDDED: &[u8] = include_bytes!("../../../../data/model/de-ner.bin");
 
-/// The tagger: a loaded model plus its lexicon.
+/// The tagger: a loaded model plus its lexicon. An adapted tagger
+/// ([`crate::learn::adapted_tagger`]) also carries what the same
+/// annotations taught about the recognizer's rules ([`crate::learn::RuleTrust`]).
 pub struct Tagger {
     model: Model,
     /// Tells this tagger's entries in the per-thread word memo from
     /// another model's (an adapted tagger runs beside the shipped one).
     id: u64,
+    rules: crate::model::RuleTrust,
 }
 
 /// What tagging a document computed, kept for
@@ -219,7 +222,21 @@ impl Tagger {
         Tagger {
             model,
             id: NEXT.fetch_add(1, Ordering::Relaxed),
+            rules: Default::default(),
         }
+    }
+
+    /// This tagger with `rules`, what the annotations it was adapted to
+    /// taught about the recognizer's rules.
+    pub fn with_rule_trust(mut self, rules: crate::model::RuleTrust) -> Tagger {
+        self.rules = rules;
+        self
+    }
+
+    /// What the annotations this tagger was adapted to taught about the
+    /// recognizer's rules (nothing for the shipped model).
+    pub fn rule_trust(&self) -> &crate::model::RuleTrust {
+        &self.rules
     }
 
     pub fn model(&self) -> &Model {

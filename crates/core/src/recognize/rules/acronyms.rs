@@ -48,6 +48,7 @@ impl TokenRule for Acronyms {
                     .is_some_and(char::is_uppercase);
             if rest_ok {
                 out.push(Cand {
+                    rule: "",
                     end: t.start + head.len(),
                     ..cand(
                         toks,

@@ -5,11 +5,82 @@
 //! name still wins ("Berlin" learned as a place leaves "Universität
 //! Berlin" whole). Only whole tokens: a learned "dpa" leaves the head of
 //! "dpa-AFX" to the other rules.
+//!
+//! The lexicon's head words generalise past the surfaces: a common noun
+//! (or a word in two names or more) that opened or closed organisations
+//! or places the user annotated ("Bistro" of "Bistro Quaxel" and "Bistro
+//! Zorn", "Gemeinde" of "Gemeinde Quaxel") is a cue for that kind with one or two
+//! capitalised words that are no common nouns on the same side, on the
+//! same line, elsewhere ("Bistro Plimm"). Their candidates are the
+//! lexicon's too (a longer name still wins).
 
 use super::phrases::match_phrases;
 use super::{Context, Rule};
+use crate::annotations::lexicon::HeadSide;
 use crate::model::Source;
-use crate::recognize::Cand;
+use crate::recognize::lexicon::{cand, join, strip_gen};
+use crate::recognize::{Cand, Recognizer, Tok};
+
+/// Can `t` complement a learned head word? A capitalised word, no
+/// common noun, function word or role, not on a line of its own.
+fn complement(r: &Recognizer, t: &Tok) -> bool {
+    t.word && r.nameish(t) && !r.is_common(t.text) && t.text.chars().any(char::is_lowercase)
+}
+
+/// Candidates of the learned head words (see the module's documentation).
+fn heads(cx: &Context<'_>, out: &mut Vec<Cand>) {
+    let toks = cx.toks;
+    let r = cx.r;
+    // Are tokens `a` and `a + 1` two words apart by spaces alone?
+    let next_to = |a: usize| toks[a + 1].start > toks[a].end && !toks[a + 1].line_start;
+    for i in 0..toks.len() {
+        let t = &toks[i];
+        if !t.word || !t.cap {
+            continue;
+        }
+        let word = strip_gen(t.text).filter(|w| w.chars().count() >= 3);
+        let first = cx
+            .overrides
+            .learned_head(t.text, HeadSide::First)
+            .or_else(|| word.and_then(|w| cx.overrides.learned_head(w, HeadSide::First)));
+        if let Some(kind) = first {
+            let mut j = i;
+            while j + 1 < toks.len() && j < i + 2 && next_to(j) && complement(r, &toks[j + 1]) {
+                j += 1;
+            }
+            if j > i {
+                out.push(cand(
+                    toks,
+                    i,
+                    j + 1,
+                    kind,
+                    join(toks, i, j + 1),
+                    Source::Learned,
+                ));
+            }
+        }
+        let last = cx
+            .overrides
+            .learned_head(t.text, HeadSide::Last)
+            .or_else(|| word.and_then(|w| cx.overrides.learned_head(w, HeadSide::Last)));
+        if let Some(kind) = last {
+            let mut j = i;
+            while j > 0 && j + 2 > i && next_to(j - 1) && complement(r, &toks[j - 1]) {
+                j -= 1;
+            }
+            if j < i {
+                out.push(cand(
+                    toks,
+                    j,
+                    i + 1,
+                    kind,
+                    join(toks, j, i + 1),
+                    Source::Learned,
+                ));
+            }
+        }
+    }
+}
 
 pub(super) struct Learned;
 
@@ -19,6 +90,9 @@ impl Rule for Learned {
     }
 
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+        if cx.overrides.has_learned_heads() {
+            heads(cx, out);
+        }
         if cx.overrides.has_learned_names() {
             let from = out.len();
             match_phrases(
@@ -129,5 +203,49 @@ mod tests {
         assert!(found(t, &Overrides::default())
             .iter()
             .any(|(s, _, _)| s == "Maria Müller"));
+    }
+
+    #[test]
+    fn a_learned_head_word_cues_names_it_never_saw() {
+        // "Gemeinde" (a common noun) closed a place; "Bistro" opened two.
+        let o = taught(&[
+            ("Bistro Quaxel", "place"),
+            ("Bistro Plimm", "place"),
+            ("Quaxel Gemeinde", "organisation"),
+        ]);
+        let t = "Wir aßen im Bistro Zorbaro. Die Zorbinger Gemeinde lud ein.";
+        let got = found(t, &o);
+        assert!(
+            got.contains(&("Bistro Zorbaro".into(), "place", Source::Learned)),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("Zorbinger Gemeinde".into(), "org", Source::Learned)),
+            "{got:?}"
+        );
+        // No complement: a common noun, a line break, or nothing.
+        let t = "Das Bistro Essen war gut. Im Bistro\nZorbaro. Das Bistro.";
+        assert!(cands_with(&Learned, t, &[], &o).is_empty());
+        // Learned once, "Bistro" is no head: it is no common noun.
+        let o = taught(&[("Bistro Quaxel", "place")]);
+        assert!(cands_with(&Learned, "Im Bistro Zorbaro.", &[], &o).is_empty());
+    }
+
+    #[test]
+    fn a_not_a_name_word_covers_its_inflections() {
+        let o = taught(&[("Quaxelgewinn", "not-a-name")]);
+        let l = &o.learned;
+        for w in [
+            "Quaxelgewinn",
+            "Quaxelgewinns",
+            "Quaxelgewinne",
+            "Quaxelgewinnen",
+        ] {
+            assert!(l.not_a_name(w), "{w}");
+        }
+        // Not another word, nor a demonym.
+        assert!(!l.not_a_name("Quaxelgewinner"));
+        let o = taught(&[("Quaxeler", "not-a-name")]);
+        assert!(!o.learned.not_a_name("Quaxel"));
     }
 }

@@ -58,8 +58,8 @@ pub(super) fn is_business_word(w: &str) -> bool {
 
 /// A source of candidates over a whole document.
 pub(super) trait Rule: Sync {
-    /// Short stable name ("clubs", "legal-forms"), used in tests and debugging.
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// Short stable name ("clubs", "legal-forms"): the unit the user's
+    /// annotations judge ([`crate::learn`]), and for tests and debugging.
     fn name(&self) -> &'static str;
     /// Pushes this rule's candidates for the document onto `out` (which holds
     /// those of the rules before it).
@@ -68,8 +68,8 @@ pub(super) trait Rule: Sync {
 
 /// A rule tried at one token at a time, within a [`Scan`].
 pub(super) trait TokenRule: Sync {
-    /// Short stable name ("first-names", "streets"), used in tests and debugging.
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// Short stable name ("first-names", "streets"): the unit the user's
+    /// annotations judge ([`crate::learn`]), and for tests and debugging.
     fn name(&self) -> &'static str;
     /// Tries the rule at token `i`, pushing its candidates onto `out`.
     /// Returns `Some(k)` when it claims tokens `i..k`: the later rules of its
@@ -91,7 +91,6 @@ pub(super) struct Context<'a> {
 /// each token the rules are tried in list order until one claims tokens.
 #[derive(Clone, Copy)]
 pub(super) struct Scan<'a> {
-    #[cfg_attr(not(test), allow(dead_code))]
     pub name: &'static str,
     /// Tokens at which no rule of the scan is tried.
     pub skip: fn(&Tok) -> bool,
@@ -109,7 +108,9 @@ impl Rule for Scan<'_> {
             let mut next = i + 1;
             if !(self.skip)(&cx.toks[i]) {
                 for rule in self.rules {
-                    if let Some(k) = rule.at(cx, i, out) {
+                    let claimed = rule.at(cx, i, out);
+                    name_new(out, rule.name());
+                    if let Some(k) = claimed {
                         next = k;
                         break;
                     }
@@ -117,6 +118,18 @@ impl Rule for Scan<'_> {
             }
             i = next;
         }
+    }
+}
+
+/// Names the candidates no rule has named yet (`Cand::rule`) after rule
+/// `name`: those it just pushed, the end of the list (a rule may prune
+/// earlier candidates, never insert among them).
+pub(super) fn name_new(out: &mut [Cand], name: &'static str) {
+    for c in out.iter_mut().rev() {
+        if !c.rule.is_empty() {
+            break;
+        }
+        c.rule = name;
     }
 }
 

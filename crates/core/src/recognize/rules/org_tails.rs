@@ -88,6 +88,7 @@ impl Rule for OrgTails {
             };
             let tail = join(toks, c.t1, end);
             more.push(Cand {
+                rule: "",
                 start: c.start,
                 end: toks[end - 1].end,
                 t0: c.t0,

@@ -142,6 +142,7 @@ impl TokenRule for FirstNames {
                 // a bare first name ("sagte Laura")
                 let role = r.role_at(toks, i).map(|ri| r.role_text(toks, ri));
                 out.push(Cand {
+                    rule: "",
                     role,
                     ..cand(
                         toks,
@@ -158,6 +159,7 @@ impl TokenRule for FirstNames {
                 let role = r.role_at(toks, i).map(|ri| r.role_text(toks, ri));
                 let norm = r.person_norm(toks, i, k);
                 out.push(Cand {
+                    rule: "",
                     role,
                     ..cand(toks, i, k, EntityKind::Person, norm, Source::Rule)
                 });

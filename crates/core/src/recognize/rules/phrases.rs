@@ -37,6 +37,7 @@ pub(super) fn match_phrases(
                 continue; // "Man werde …", "Essen ist …"
             }
             out.push(Cand {
+                rule: "",
                 start: t.start,
                 end: toks[i + len - 1].end,
                 t0: i,
@@ -55,6 +56,7 @@ pub(super) fn match_phrases(
             if table.maybe_acronym(&up) && !r.is_common(t.text) {
                 if let Some(p) = table.single_word(&up) {
                     out.push(Cand {
+                        rule: "",
                         start: t.start,
                         end: t.end,
                         t0: i,
@@ -99,6 +101,7 @@ pub(super) fn match_phrases(
                     continue;
                 }
                 out.push(Cand {
+                    rule: "",
                     start: t.start,
                     end: t.start + cut,
                     t0: i,

@@ -39,6 +39,7 @@ impl TokenRule for RoleCues {
                 .then(|| r.role_text(toks, ri));
             let norm = r.person_norm(toks, i, k);
             out.push(Cand {
+                rule: "",
                 role,
                 boost: true,
                 ..cand(toks, i, k, EntityKind::Person, norm, Source::Rule)

@@ -59,6 +59,7 @@ impl Rule for SurnameRepeats {
             if known || listed {
                 let _ = gen;
                 out.push(Cand {
+                    rule: "",
                     source: if known {
                         Source::Rule
                     } else {

@@ -140,6 +140,7 @@ impl Rule for Tagger {
                 }
             }
             out.push(Cand {
+                rule: "",
                 start: first.start,
                 end,
                 t0,

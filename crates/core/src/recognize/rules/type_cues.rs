@@ -217,6 +217,7 @@ impl Rule for TypeCues {
             }
             let norm = join(toks, a, b);
             out.push(Cand {
+                rule: "",
                 boost: true,
                 ..cand(toks, a, b, kind, norm, Source::Rule)
             });
