@@ -15,7 +15,7 @@
 //! functions of a name, valid forever, so they are not here.)
 
 use super::frequent::FrequentNames;
-use super::{EntitySummary, Family, KeyId, TopicSummary};
+use super::{DocId, EntitySummary, Family, KeyId, TopicSummary};
 use crate::model::Sym;
 use fxhash::FxHashMap;
 use parking_lot::Mutex;
@@ -27,6 +27,11 @@ pub(super) struct Derived {
     /// Corpus order: each document's rank by path, computed on first use
     /// after documents were added or removed (edits keep it).
     pub rank: OnceLock<Vec<u32>>,
+    /// Each document's date by id ([`pack_date`]; 0: none): a hover card's
+    /// date range walks every article of its name (10^5 and more for a
+    /// frequent one), and a dense column keeps that walk in cache. Built on
+    /// first use, then patched for the documents a change sets or removes.
+    pub dates: OnceLock<Vec<u32>>,
     /// Frequent names bucketed for the unknown-name check: built on first
     /// use, then updated for the keys each change touches.
     pub frequent: OnceLock<Arc<FrequentNames>>,
@@ -51,6 +56,8 @@ pub(super) struct Touched {
     pub keys: Vec<KeyId>,
     /// Topic keys of figures that changed (before and after).
     pub topics: Vec<Sym>,
+    /// Documents set or removed (their dates may have changed).
+    pub docs: Vec<DocId>,
     /// A document was added or removed: corpus order changed. (Corpus
     /// order among the other documents does not, so summaries of entities
     /// the document does not touch stay valid.)
@@ -65,5 +72,19 @@ impl Derived {
         self.topics.lock().clear();
         self.summaries.lock().clear();
         self.families.lock().clear();
+    }
+}
+
+/// A day as a number that sorts like it, never 0 (years from 1900 on).
+pub(super) fn pack_date(d: crate::dates::Ymd) -> u32 {
+    (d.y as u32) << 9 | (d.m as u32) << 5 | d.d as u32
+}
+
+/// The day [`pack_date`] made `v` of.
+pub(super) fn unpack_date(v: u32) -> crate::dates::Ymd {
+    crate::dates::Ymd {
+        y: (v >> 9) as u16,
+        m: (v >> 5 & 0xF) as u8,
+        d: (v & 0x1F) as u8,
     }
 }
