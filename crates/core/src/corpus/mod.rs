@@ -375,10 +375,16 @@ impl Corpus {
     /// Each document's date, packed, by id (see `Derived::dates`).
     fn dates(&self) -> &[u32] {
         self.derived.dates.get_or_init(|| {
-            let date = |e: &Option<DocEntry>| e.as_ref().and_then(|e| e.date);
-            let pack = |a: ArticleDate| derived::pack_date(a.date);
-            self.docs.iter().map(|e| date(e).map_or(0, pack)).collect()
+            (0..self.docs.len() as DocId)
+                .map(|d| self.packed_date(d))
+                .collect()
         })
+    }
+
+    /// Document `doc`'s date as the dates column holds it (0: none).
+    fn packed_date(&self, doc: DocId) -> u32 {
+        self.article_date(doc)
+            .map_or(0, |a| derived::pack_date(a.date))
     }
 
     fn sorted_ids(&self) -> Vec<DocId> {
@@ -473,16 +479,18 @@ impl Corpus {
         if touched.order {
             self.derived.rank = std::sync::OnceLock::new();
         }
-        if let Some(dates) = self.derived.dates.get_mut() {
-            for &d in &touched.docs {
-                let i = d as usize;
+        if self.derived.dates.get().is_some() {
+            let patch: Vec<(usize, u32)> = touched
+                .docs
+                .iter()
+                .map(|&d| (d as usize, self.packed_date(d)))
+                .collect();
+            let dates = self.derived.dates.get_mut().expect("built");
+            for (i, v) in patch {
                 if dates.len() <= i {
                     dates.resize(i + 1, 0);
                 }
-                let e = self.docs.get(i).and_then(Option::as_ref);
-                dates[i] = e
-                    .and_then(|e| e.date)
-                    .map_or(0, |a| derived::pack_date(a.date));
+                dates[i] = v;
             }
         }
         if touched.everything {
@@ -1752,6 +1760,9 @@ mod tests {
     use super::best_role;
     use super::{Corpus, DocId};
     use crate::dates::Ymd;
+    use fxhash::FxHashMap;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
     use std::path::PathBuf;
     use std::sync::Arc;
 
@@ -1813,9 +1824,6 @@ mod tests {
             assert_eq!(unpack_date(pack_date(d)), d);
         }
     }
-    use fxhash::FxHashMap;
-    use proptest::prelude::*;
-    use std::collections::BTreeMap;
 
     /// The definition: every pair of roles compared.
     fn best_role_pairwise(roles: &BTreeMap<&str, u32>) -> Option<String> {

@@ -472,10 +472,10 @@ impl Tagger {
         self.label_margins_with(text, tok, queries, None)
     }
 
-    /// [`Self::label_margins`], reusing the emission scores of the pass
-    /// that tagged `tok` ([`Self::spans_keeping_emissions`]): the features
-    /// are the tagger's cost, and computing them twice per article made
-    /// the whole analysis a third slower.
+    /// [`Self::label_margins`], reusing what the pass that tagged `tok`
+    /// computed ([`Self::spans_keeping_emissions`]): the emission scores and
+    /// the forward pass of every sentence, the backward pass of those with
+    /// a name. Only a sentence without kept scores is scored again.
     pub fn label_margins_with(
         &self,
         text: &str,
@@ -790,7 +790,7 @@ mod tests {
         assert_ne!(want, want_other);
         let mut s = Scratch::default();
         // First from the features, then from the memo, with another
-        // tagger's memo in between, and after the memo started again.
+        // tagger's memo in between, and after other words took the slots.
         for (t, want) in [
             (shipped, &want),
             (&other, &want_other),
