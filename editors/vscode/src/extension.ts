@@ -1,6 +1,7 @@
 import * as os from "os";
 import * as vscode from "vscode";
 import {
+  CancellationToken,
   ClientCapabilities,
   CloseAction,
   CodeActionRequest,
@@ -10,6 +11,7 @@ import {
   FeatureState,
   LanguageClient,
   LanguageClientOptions,
+  MessageSignature,
   ServerOptions,
   State,
   StaticFeature,
@@ -189,6 +191,29 @@ class StatusBarProgressFeature implements StaticFeature {
   }
 }
 
+/** The language client, quiet about requests that fail because it is
+ * stopping. While it stops (a restart after a settings change, a wrong
+ * `gazette.path`, the window closing) requests the editor had in flight are
+ * answered with an error by a server that is shutting down: that is no
+ * news, and a "Request textDocument/inlayHint failed." toast next to the
+ * real message only confuses. They still go to the output; a failure while
+ * the client runs is shown as before. */
+class GazetteClient extends LanguageClient {
+  override handleFailedRequest<T>(
+    type: MessageSignature,
+    token: CancellationToken | undefined,
+    error: unknown,
+    defaultValue: T,
+    showNotification = true,
+  ): T {
+    if (!this.isRunning()) {
+      output?.appendLine(`request ${type.method} failed while the client was stopping: ${String(error)}`);
+      return defaultValue;
+    }
+    return super.handleFailedRequest(type, token, error, defaultValue, showNotification);
+  }
+}
+
 function createClient(settings: GazetteSettings): LanguageClient {
   const cmd = serverCommand(settings, { workspaceFolder: firstWorkspaceFolder(), home: os.homedir() });
   const serverOptions: ServerOptions = {
@@ -271,7 +296,7 @@ function createClient(settings: GazetteSettings): LanguageClient {
       },
     },
   };
-  const lc = new LanguageClient(SECTION, "gazette", serverOptions, clientOptions);
+  const lc = new GazetteClient(SECTION, "gazette", serverOptions, clientOptions);
   lc.onDidChangeState((e) => {
     if (e.newState === State.Running) {
       wasRunning = true;
