@@ -3,7 +3,8 @@
 //! `tests/unseen-sealed/` (sealed until 2026-12-05, since then a second
 //! development set whose errors are read) and `tests/unseen-fresh/` (the
 //! sealed set: scored, its errors never read, the model never trained on
-//! it). See each
+//! it), and the full articles written for testing in `tests/unseen-written/`
+//! (development) and `tests/unseen-written-sealed/` (sealed). See each
 //! folder's README for the conventions; `gazette eval --errors DIR` lists the
 //! errors behind these numbers.
 //!
@@ -23,7 +24,13 @@ fn report(dir: &str) -> Report {
 
 #[test]
 fn gold_files_reproduce_their_texts() {
-    for dir in ["tests/unseen", "tests/unseen-sealed", "tests/unseen-fresh"] {
+    for dir in [
+        "tests/unseen",
+        "tests/unseen-sealed",
+        "tests/unseen-fresh",
+        "tests/unseen-written",
+        "tests/unseen-written-sealed",
+    ] {
         let dir = Path::new(ROOT).join(dir);
         let mut n = 0;
         for e in std::fs::read_dir(&dir).unwrap() {
@@ -37,7 +44,7 @@ fn gold_files_reproduce_their_texts() {
                 n += 1;
             }
         }
-        assert!(n >= 20, "{}: only {n} annotated documents", dir.display());
+        assert!(n >= 15, "{}: only {n} annotated documents", dir.display());
     }
 }
 
@@ -91,4 +98,40 @@ fn fresh_set_keeps_its_scores() {
     at_least(&r, "LOC F1", r.per_kind["LOC"].f1(), 0.86);
     at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.69);
     assert!(r.merges <= 1, "{} wrong merges", r.merges);
+}
+
+/// Full articles written for testing (development half): measured 0.859
+/// (P 0.892), ORG 0.824, 0 merges and 9 splits when the set was made
+/// (2026-12-05).
+#[test]
+fn written_set_keeps_its_scores() {
+    let r = report("tests/unseen-written");
+    assert_eq!(r.documents, 15);
+    at_least(&r, "F1", r.all.f1(), 0.84);
+    at_least(&r, "precision", r.all.precision(), 0.87);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.80);
+    assert!(
+        r.merges <= 1 && r.splits <= 9,
+        "{} merges, {} splits",
+        r.merges,
+        r.splits
+    );
+}
+
+/// Full articles written for testing (sealed half): measured 0.875
+/// (P 0.897), ORG 0.801, 3 merges and 11 splits when the set was made
+/// (2026-12-05).
+#[test]
+fn written_sealed_set_keeps_its_scores() {
+    let r = report("tests/unseen-written-sealed");
+    assert_eq!(r.documents, 15);
+    at_least(&r, "F1", r.all.f1(), 0.86);
+    at_least(&r, "precision", r.all.precision(), 0.88);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.78);
+    assert!(
+        r.merges <= 3 && r.splits <= 11,
+        "{} merges, {} splits",
+        r.merges,
+        r.splits
+    );
 }
