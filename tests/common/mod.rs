@@ -76,6 +76,9 @@ pub struct Client {
     next_id: i64,
     /// Notifications received and not yet consumed.
     pub notifications: Vec<Value>,
+    /// Which notifications to keep (default: all). A benchmark over 10^6
+    /// articles drops the diagnostics of closed articles, 10^5 of them.
+    pub keep: fn(&Value) -> bool,
     /// Responses received and not yet asked for (a server may answer
     /// requests in any order).
     responses: Vec<Value>,
@@ -151,6 +154,7 @@ impl Client {
             rx,
             next_id: 1,
             notifications: Vec::new(),
+            keep: |_| true,
             responses: Vec::new(),
             last_big_frame,
         }
@@ -260,7 +264,7 @@ impl Client {
                 };
                 let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
                 self.send(&reply);
-            } else {
+            } else if (self.keep)(&msg) {
                 self.notifications.push(msg);
             }
             return;

@@ -21,7 +21,7 @@ mod fixture;
 mod tests;
 
 pub use diagnostics::{annotation_diagnostics, diagnostics, DiagCode, Diagnostic, Severity};
-pub use hover::hover;
+pub use hover::{hover, hover_cards_to_warm, stale_hover_cards, warm_hover_card};
 
 use gazette_core::corpus::{Corpus, DocId, ItemRef};
 use gazette_core::model::Span;

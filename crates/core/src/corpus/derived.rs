@@ -44,6 +44,11 @@ pub(super) struct Derived {
     pub topics: Mutex<FxHashMap<Sym, Arc<TopicSummary>>>,
     /// Entity summaries (hover cards) with the `max_docs` they were made for.
     pub summaries: Mutex<FxHashMap<KeyId, (usize, Arc<EntitySummary>)>>,
+    /// Keys whose cached summary a change dropped, until a summary of
+    /// theirs is made again: the cards someone looked at (or that were
+    /// made ahead) and an edit made stale, to be made again ahead of the
+    /// next hover. Forgetting every summary forgets these too.
+    pub dropped: Mutex<fxhash::FxHashSet<KeyId>>,
     /// Last-name families (see [`Family`]).
     pub families: Mutex<FxHashMap<KeyId, Arc<Family>>>,
 }
@@ -71,6 +76,7 @@ impl Derived {
     pub fn forget_summaries(&self) {
         self.topics.lock().clear();
         self.summaries.lock().clear();
+        self.dropped.lock().clear();
         self.families.lock().clear();
     }
 }

@@ -501,15 +501,21 @@ impl Corpus {
         let derived = &mut self.derived;
         let (summaries, families) = (derived.summaries.get_mut(), derived.families.get_mut());
         if !(summaries.is_empty() && families.is_empty()) {
+            let dropped = derived.dropped.get_mut();
+            let mut drop_summary = |k: KeyId| {
+                if summaries.remove(&k).is_some() {
+                    dropped.insert(k);
+                }
+            };
             for &t in &touched.keys {
-                summaries.remove(&t);
+                drop_summary(t);
                 for f in std::iter::once(t).chain(self.keys[t as usize].last_word) {
-                    summaries.remove(&f);
+                    drop_summary(f);
                     // A full name's cached summary implies its family is
                     // cached (`compute_entity_summary`).
                     if families.remove(&f).is_some() {
                         for c in self.by_last.get(&f).into_iter().flat_map(|c| c.keys()) {
-                            summaries.remove(&c);
+                            drop_summary(c);
                         }
                     }
                 }
@@ -1268,7 +1274,43 @@ impl Corpus {
             .summaries
             .lock()
             .insert(e, (max_docs, s.clone()));
+        self.derived.dropped.lock().remove(&e);
         s
+    }
+
+    /// Number of name keys (ids `0..key_count()`; some may have no
+    /// mentions left).
+    pub fn key_count(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Those of `keys` with at least `min_mentions` mentions whose summary
+    /// for `max_docs` is not cached: what to summarise ahead of the first
+    /// hover. A summary walks its key's postings, tens of milliseconds for
+    /// a name in 10^5 articles; a rare name's walk is too short to be worth
+    /// making ahead.
+    pub fn summaries_to_warm(
+        &self,
+        keys: impl Iterator<Item = KeyId>,
+        min_mentions: u32,
+        max_docs: usize,
+    ) -> Vec<KeyId> {
+        let cached = self.derived.summaries.lock();
+        keys.filter(|&e| {
+            self.keys
+                .get(e as usize)
+                .is_some_and(|k| k.total >= min_mentions)
+        })
+        .filter(|e| cached.get(e).is_none_or(|(n, _)| *n != max_docs))
+        .collect()
+    }
+
+    /// The keys whose cached summaries changes dropped and nobody has
+    /// asked for since (see [`derived::Derived::dropped`]).
+    pub fn dropped_summaries(&self) -> Vec<KeyId> {
+        let mut v: Vec<KeyId> = self.derived.dropped.lock().iter().copied().collect();
+        v.sort_unstable();
+        v
     }
 
     fn compute_entity_summary(&self, e: KeyId, max_docs: usize) -> EntitySummary {
@@ -1924,5 +1966,44 @@ mod tests {
             );
         }
         assert_eq!(caps(&c), before);
+    }
+
+    #[test]
+    fn summaries_made_ahead_are_made_again_after_a_change() {
+        use super::Corpus;
+        use std::sync::Arc;
+        let ov = crate::recognize::Overrides::default();
+        let analyse = |t: &str| Arc::new(crate::analysis::analyze(t, &ov));
+        let mut c = Corpus::new();
+        c.set_document("a.txt".into(), analyse("Angela Merkel besuchte Paris."));
+        c.set_document("b.txt".into(), analyse("In Paris sprach Angela Merkel."));
+        c.set_document("c.txt".into(), analyse("Olaf Scholz war in Rom."));
+        let paris = c.key_id("paris").expect("Paris is a key");
+        let rome = c.key_id("rom").expect("Rom is a key");
+        let all = || 0..c.key_count() as u32;
+        // Two mentions: Paris is worth making ahead at 2, not at 3.
+        assert!(c.summaries_to_warm(all(), 2, 8).contains(&paris));
+        assert!(!c.summaries_to_warm(all(), 3, 8).contains(&paris));
+        assert!(!c.summaries_to_warm(all(), 2, 8).contains(&rome));
+        // Made (by a hover or ahead): not again, unless for another size.
+        let before = c.entity_summary(paris, 8);
+        assert!(!c.summaries_to_warm(all(), 2, 8).contains(&paris));
+        assert!(c.summaries_to_warm(all(), 2, 4).contains(&paris));
+        assert!(c.dropped_summaries().is_empty());
+        // A change touching Paris drops its summary and remembers it; one
+        // not touching it keeps it.
+        c.set_document("c.txt".into(), analyse("Olaf Scholz war in Mailand."));
+        assert!(c.dropped_summaries().is_empty());
+        c.set_document(
+            "b.txt".into(),
+            analyse("In Paris und Paris sprach Angela Merkel."),
+        );
+        assert_eq!(c.dropped_summaries(), vec![paris]);
+        let stale = c.summaries_to_warm(c.dropped_summaries().into_iter(), 2, 8);
+        assert_eq!(stale, vec![paris]);
+        // Made again: it counts the new mention, and is no longer stale.
+        let after = c.entity_summary(paris, 8);
+        assert_eq!((before.mention_count, after.mention_count), (2, 3));
+        assert!(c.dropped_summaries().is_empty());
     }
 }

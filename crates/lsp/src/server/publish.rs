@@ -145,6 +145,60 @@ fn refresh_in_chunks(
     Some(published)
 }
 
+/// Makes the hover cards of the most mentioned names ahead of the first
+/// hover ([`gazette_ide::hover_cards_to_warm`]): after indexing (no
+/// `generation`) all of them, after an edit those it made stale. A few at
+/// a time under the read lock, between requests; false when an edit past
+/// `generation` cancelled it (the edit's own refresh goes on with them).
+fn warm_hover_cards(state: &RwLock<State>, generation: Option<u64>) -> bool {
+    /// Keys looked at per read-lock hold while finding the cards to make.
+    const SCAN: usize = 1 << 16;
+    /// Cards made per read-lock hold: the largest takes milliseconds.
+    const CHUNK: usize = 8;
+    let t0 = std::time::Instant::now();
+    let live = |s: &State| generation.is_none_or(|g| s.edit_generation == g);
+    // Which cards to make: every key's, a range at a time (`Some`), or
+    // those changes made stale (`None`).
+    let batches: Vec<Option<std::ops::Range<usize>>> = match generation {
+        None => {
+            let n = state.read().corpus.key_count();
+            (0..n)
+                .step_by(SCAN)
+                .map(|lo| Some(lo..(lo + SCAN).min(n)))
+                .collect()
+        }
+        Some(_) => vec![None],
+    };
+    let mut made = 0;
+    for batch in batches {
+        let keys = {
+            let s = state.read();
+            if !live(&s) {
+                return false;
+            }
+            match batch {
+                Some(range) => gazette_ide::hover_cards_to_warm(&s.corpus, range),
+                None => gazette_ide::stale_hover_cards(&s.corpus),
+            }
+        };
+        for chunk in keys.chunks(CHUNK) {
+            crate::background::yield_to_requests();
+            let s = state.read();
+            if !live(&s) {
+                return false;
+            }
+            for &e in chunk {
+                gazette_ide::warm_hover_card(&s.corpus, e);
+            }
+        }
+        made += keys.len();
+    }
+    if made > 0 {
+        tracing::debug!("{made} hover cards made ahead in {:?}", t0.elapsed());
+    }
+    true
+}
+
 /// Refreshes the diagnostics of many documents without the write lock:
 /// they are computed and committed in chunks under the read lock, so
 /// requests go on beside them, on one core, so they leave the other
@@ -165,6 +219,9 @@ pub(super) fn refresh_diagnostics_later(
     /// for) to a few milliseconds.
     const CHUNK: usize = 16;
     crate::background::spawn("gazette diagnostics", move || {
+        if !warm_hover_cards(&state, generation) {
+            return;
+        }
         let t0 = std::time::Instant::now();
         let Some(published) = refresh_in_chunks(&state, &tx, &paths, CHUNK, generation) else {
             return;
