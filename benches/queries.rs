@@ -91,6 +91,30 @@ fn bench(c: &mut Criterion) {
             ))
         })
     });
+    // workspace/symbol for a prefix of the most mentioned name: from the
+    // summaries (what the server answers) and from every mention.
+    let prefix: String = top.name.chars().take(3).collect();
+    c.bench_function("workspace/symbol (3-letter prefix, seeds)", |b| {
+        b.iter(|| {
+            black_box(gazette_ide::symbols::workspace_symbols(
+                &corpus,
+                black_box(&prefix),
+                200,
+            ))
+        })
+    });
+    c.bench_function(
+        "workspace/symbol from every mention (3-letter prefix, seeds)",
+        |b| {
+            b.iter(|| {
+                let found = gazette_ide::symbols::search_entities(&corpus, black_box(&prefix), 200);
+                let defs = found
+                    .iter()
+                    .map(|e| gazette_ide::symbols::definition_location(&corpus, e));
+                black_box(defs.collect::<Vec<_>>())
+            })
+        },
+    );
     c.bench_function("diagnostics (one article, seeds)", |b| {
         b.iter(|| black_box(gazette_ide::diagnostics(&corpus, r.doc)))
     });

@@ -195,6 +195,35 @@ fn main() {
             .join(", ")
     );
 
+    // workspace/symbol: everything, a prefix of the most mentioned name, the
+    // name, and the name with a typo (the fuzzy path), five times each.
+    let (_, _, _, ref top) = best;
+    let top_name = top
+        .trim_start_matches("**")
+        .split("**")
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let typo: String = top_name.chars().filter(|c| *c != 'e').collect();
+    let prefix: String = top_name.chars().take(3).collect();
+    let mut sym_lat = Vec::new();
+    let mut sym_n = Vec::new();
+    for q in ["", prefix.as_str(), top_name.as_str(), typo.as_str()] {
+        for _ in 0..5 {
+            let t = Instant::now();
+            let r = c.request("workspace/symbol", json!({"query": q}));
+            sym_lat.push(t.elapsed());
+            sym_n.push(r.as_array().map_or(0, |a| a.len()));
+        }
+    }
+    let sym_max = sym_lat.iter().max().copied().unwrap_or_default();
+    println!(
+        "workspace/symbol (\"\", {prefix:?}, {top_name:?}, {typo:?}; {} results each at most): p50 {:.1} ms, max {:.1} ms",
+        sym_n.iter().max().unwrap_or(&0),
+        pct(&mut sym_lat, 0.5),
+        sym_max.as_secs_f64() * 1e3
+    );
+
     // References for the most mentioned entity seen.
     let (n, best_uri, (line, character), head) = best.clone();
     let mut ref_lat = Vec::new();

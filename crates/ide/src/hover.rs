@@ -7,7 +7,7 @@ use gazette_core::model::Span;
 use std::fmt::Write;
 
 /// How many articles a card lists before it says "and N more".
-const MAX_ARTICLES: usize = 8;
+pub(crate) const MAX_ARTICLES: usize = 8;
 const CONTEXT_WIDTH: usize = 100;
 
 pub struct HoverCard {

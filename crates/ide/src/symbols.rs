@@ -11,93 +11,215 @@ use std::collections::BTreeMap;
 /// Matches, best first: prefix, word prefix, subsequence, and (for queries of
 /// four letters or more) a near miss by Jaro-Winkler similarity.
 pub fn fuzzy_score(query: &str, candidate: &str) -> Option<i64> {
-    let q = query.trim().to_lowercase();
-    if q.is_empty() {
-        return Some(0);
-    }
-    let c = candidate.to_lowercase();
-    if c.starts_with(&q) {
-        return Some(1000 - c.len() as i64);
-    }
-    if c.split([' ', '-']).any(|w| w.starts_with(&q)) {
-        return Some(800 - c.len() as i64);
-    }
-    // Subsequence, rewarding consecutive runs.
-    let mut score = 0i64;
-    let mut run = 0i64;
-    let mut qi = q.chars().peekable();
-    for ch in c.chars() {
-        match qi.peek() {
-            Some(&want) if want == ch => {
-                run += 1;
-                score += run;
-                qi.next();
-            }
-            Some(_) => run = 0,
-            None => break,
-        }
-    }
-    if qi.peek().is_none() {
-        return Some(400 + score - c.len() as i64);
-    }
-    if q.chars().count() >= 4 {
-        let best = c
-            .split(' ')
-            .map(|w| {
-                let n = q.chars().count().min(w.chars().count());
-                let prefix: String = w.chars().take(n.max(q.chars().count())).collect();
-                strsim::jaro_winkler(&q, &prefix)
-            })
-            .fold(0.0f64, f64::max);
-        if best >= 0.85 {
-            return Some((best * 300.0) as i64 - c.len() as i64);
-        }
-    }
-    None
+    Query::new(query).score(&candidate.to_lowercase())
 }
 
-/// Entities whose name (a spelling of it, or a knowledge-base alias)
-/// matches `query`, best first, at most `limit`. Scores the corpus's names
-/// first and builds entity information only for the best, so a search stays
-/// fast on large corpora.
-pub fn search_entities(corpus: &Corpus, query: &str, limit: usize) -> Vec<EntityInfo> {
-    let mut scored: Vec<(i64, u32, KeyId)> = corpus
-        .frequent_keys(1)
-        .into_iter()
-        .filter_map(|(k, spelling, total, _)| fuzzy_score(query, spelling).map(|s| (s, total, k)))
+/// A query folded once, for scoring every name of a corpus.
+struct Query {
+    q: String,
+    chars: usize,
+}
+
+impl Query {
+    fn new(query: &str) -> Query {
+        let q = query.trim().to_lowercase();
+        let chars = q.chars().count();
+        Query { q, chars }
+    }
+
+    /// [`fuzzy_score`] of a candidate already in lower case.
+    fn score(&self, c: &str) -> Option<i64> {
+        let q = self.q.as_str();
+        if q.is_empty() {
+            return Some(0);
+        }
+        if c.starts_with(q) {
+            return Some(1000 - c.len() as i64);
+        }
+        if c.split([' ', '-']).any(|w| w.starts_with(q)) {
+            return Some(800 - c.len() as i64);
+        }
+        // Subsequence, rewarding consecutive runs.
+        let mut score = 0i64;
+        let mut run = 0i64;
+        let mut qi = q.chars().peekable();
+        for ch in c.chars() {
+            match qi.peek() {
+                Some(&want) if want == ch => {
+                    run += 1;
+                    score += run;
+                    qi.next();
+                }
+                Some(_) => run = 0,
+                None => break,
+            }
+        }
+        if qi.peek().is_none() {
+            return Some(400 + score - c.len() as i64);
+        }
+        if self.chars >= 4 {
+            // Each word's first letters, as many as the query has.
+            let best = (c.split(' '))
+                .map(|w| strsim::jaro_winkler(q, first_chars(w, self.chars)))
+                .fold(0.0f64, f64::max);
+            if best >= 0.85 {
+                return Some((best * 300.0) as i64 - c.len() as i64);
+            }
+        }
+        None
+    }
+}
+
+/// The first `n` characters of `w` (all of it when shorter).
+fn first_chars(w: &str, n: usize) -> &str {
+    w.char_indices().nth(n).map_or(w, |(i, _)| &w[..i])
+}
+
+/// Every name key matching `query` (its most frequent spelling, or a
+/// knowledge-base alias) with its score and number of mentions.
+fn scored_keys(corpus: &Corpus, query: &str) -> Vec<(i64, u32, KeyId)> {
+    use rayon::prelude::*;
+    let q = Query::new(query);
+    // 10^6 names and more in a large corpus: on all cores, one lower-case
+    // buffer per task.
+    let mut scored: Vec<(i64, u32, KeyId)> = (0..corpus.key_count() as KeyId)
+        .into_par_iter()
+        .with_min_len(1 << 14)
+        .map_init(String::new, |lower, k| {
+            let (spelling, total, _) = corpus.key_profile(k);
+            if total == 0 {
+                return None;
+            }
+            lower.clear();
+            lower.extend(spelling.chars().flat_map(char::to_lowercase));
+            Some((q.score(lower)?, total, k))
+        })
+        .flatten()
         .collect();
     // Knowledge-base aliases are not spellings of their key: score them too.
-    for id in corpus.doc_ids() {
-        let Some(kb) = corpus.doc(id).and_then(|d| d.kb.clone()) else {
-            continue;
-        };
+    for kb in corpus
+        .kb_doc_ids()
+        .filter_map(|id| corpus.doc(id)?.kb.clone())
+    {
         for e in &kb.entities {
-            let Some(s) = e.aliases.iter().filter_map(|a| fuzzy_score(query, a)).max() else {
-                continue;
-            };
+            let best = e
+                .aliases
+                .iter()
+                .filter_map(|a| q.score(&a.to_lowercase()))
+                .max();
+            let Some(s) = best else { continue };
             if let Some(k) = corpus.key_id(&gazette_core::linking::link_key(&e.name, e.kind)) {
                 scored.push((s, corpus.key_total(k), k));
             }
         }
     }
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    scored
+}
+
+/// Offers `scored`'s keys best first (score, then mentions, then key) to
+/// `take` until it has taken `limit` of them; sorts only as far as needed
+/// (an empty query matches every name of the corpus).
+fn best_first(
+    mut scored: Vec<(i64, u32, KeyId)>,
+    limit: usize,
+    mut take: impl FnMut(KeyId) -> bool,
+) {
+    let order = |a: &(i64, u32, KeyId), b: &(i64, u32, KeyId)| {
+        b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
+    };
+    let (mut taken, mut from) = (0, 0);
+    let mut block = limit.saturating_mul(2).max(64);
+    while from < scored.len() && taken < limit {
+        let rest = &mut scored[from..];
+        let n = block.min(rest.len());
+        if n < rest.len() {
+            rest.select_nth_unstable_by(n, order);
+        }
+        rest[..n].sort_by(order);
+        for &(_, _, k) in &rest[..n] {
+            if taken < limit && take(k) {
+                taken += 1;
+            }
+        }
+        from += n;
+        block = block.saturating_mul(2);
+    }
+}
+
+/// Entities whose name (a spelling of it, or a knowledge-base alias)
+/// matches `query`, best first, at most `limit`, each with every mention.
+pub fn search_entities(corpus: &Corpus, query: &str, limit: usize) -> Vec<EntityInfo> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
-    for (_, _, k) in scored {
-        if out.len() >= limit {
-            break;
-        }
+    best_first(scored_keys(corpus, query), limit, |k| {
         if !seen.insert(k) {
-            continue;
+            return false;
         }
         let info = corpus.entity_info(k);
         // A surname that joined a full name is found through the full name.
         if info.mentions.is_empty() {
-            continue;
+            return false;
         }
         out.push(info);
-    }
+        true
+    });
     out
+}
+
+/// One workspace symbol: an entity, its name and where it is defined.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SymbolMatch {
+    pub name: String,
+    pub kind: EntityKind,
+    pub definition: Location,
+}
+
+/// The workspace symbols for `query`: the entities of [`search_entities`],
+/// in its order, made from the hover cards' summaries (cached, and made
+/// ahead for frequent names) instead of every mention, so that a search
+/// among names mentioned 10^6 times stays fast.
+pub fn workspace_symbols(corpus: &Corpus, query: &str, limit: usize) -> Vec<SymbolMatch> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    best_first(scored_keys(corpus, query), limit, |k| {
+        if !seen.insert(k) {
+            return false;
+        }
+        let found = symbol_of(corpus, k);
+        out.extend(found.clone());
+        found.is_some()
+    });
+    out
+}
+
+/// The symbol of entity `k`; `None` for a surname that joined full names
+/// (found through them).
+fn symbol_of(corpus: &Corpus, k: KeyId) -> Option<SymbolMatch> {
+    if corpus.entity_touches_kb(k) {
+        let info = corpus.entity_info(k);
+        if info.mentions.is_empty() {
+            return None;
+        }
+        let definition = definition_location(corpus, &info)?;
+        return Some(SymbolMatch {
+            name: info.name,
+            kind: info.kind,
+            definition,
+        });
+    }
+    let sum = corpus.entity_summary(k, crate::hover::MAX_ARTICLES);
+    if sum.mention_count == 0 {
+        return None;
+    }
+    let d = sum.definition?;
+    Some(SymbolMatch {
+        name: sum.name.clone(),
+        kind: sum.kind,
+        definition: Location {
+            doc: d.doc,
+            span: corpus.mention(d).span(),
+        },
+    })
 }
 
 /// Where an entity is defined (for symbol locations).
@@ -215,5 +337,61 @@ mod tests {
         assert!(fuzzy_score("Stoltenburg", "Jens Stoltenberg").is_some());
         assert!(fuzzy_score("xyz", "Jens Stoltenberg").is_none());
         assert_eq!(fuzzy_score("", "NATO"), Some(0));
+    }
+
+    /// The seeds with and without their knowledge base: workspace symbols
+    /// made from summaries are the entities, names, kinds and definitions
+    /// of [`search_entities`] made from every mention.
+    #[test]
+    fn workspace_symbols_are_the_searched_entities() {
+        use gazette_core::recognize::Overrides;
+        use std::sync::Arc;
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds");
+        let mut files: Vec<_> = std::fs::read_dir(&seeds)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        files.sort();
+        let toml = std::fs::read_to_string(seeds.join("gazette.toml")).unwrap();
+        let kb = Arc::new(
+            gazette_core::kb::parse(&toml)
+                .0
+                .expect("the seeds' gazette.toml"),
+        );
+        for with_kb in [false, true] {
+            let mut corpus = Corpus::new();
+            let ov = if with_kb {
+                kb.overrides()
+            } else {
+                Overrides::default()
+            };
+            for p in &files {
+                let text = std::fs::read_to_string(p).unwrap();
+                let a = Arc::new(gazette_core::analysis::analyze(&text, &ov));
+                corpus.set_document(p.clone(), a);
+            }
+            if with_kb {
+                corpus.set_knowledge_base(seeds.join("gazette.toml"), &toml, kb.clone());
+            }
+            for q in ["", "s", "ber", "stoltenberg", "nato", "Putin", "xyz"] {
+                let old: Vec<SymbolMatch> = search_entities(&corpus, q, 50)
+                    .iter()
+                    .filter_map(|e| {
+                        Some(SymbolMatch {
+                            name: e.name.clone(),
+                            kind: e.kind,
+                            definition: definition_location(&corpus, e)?,
+                        })
+                    })
+                    .collect();
+                assert_eq!(
+                    workspace_symbols(&corpus, q, 50),
+                    old,
+                    "query {q:?}, kb {with_kb}"
+                );
+                assert_eq!(old.is_empty(), q == "xyz", "query {q:?}");
+            }
+        }
     }
 }

@@ -262,6 +262,10 @@ pub struct EntitySummary {
     pub first_mentions: Vec<(ItemRef, usize)>,
     /// When the entity was first and last mentioned, by article date.
     pub dates: Option<DateRange>,
+    /// Where it is defined, as [`Corpus::definition`] finds it for an
+    /// entity the knowledge base does not describe: its first multi-word
+    /// mention in corpus order, else its first mention.
+    pub definition: Option<ItemRef>,
 }
 
 /// The earliest and latest date of some articles, and how many of them
@@ -751,6 +755,11 @@ impl Corpus {
         self.kb_docs.insert(id);
         self.invalidate(touched);
         id
+    }
+
+    /// The knowledge-base documents.
+    pub fn kb_doc_ids(&self) -> impl Iterator<Item = DocId> + '_ {
+        self.kb_docs.iter().copied()
     }
 
     /// Does any knowledge-base document mention entity `e` (or its last word)?
@@ -1372,6 +1381,7 @@ impl Corpus {
             dates = self.date_range(docs.into_iter());
         }
         let mut first_mentions = Vec::new();
+        let mut full_name = None;
         let mut buf = Vec::new();
         for d in first_docs {
             buf.clear();
@@ -1381,7 +1391,18 @@ impl Corpus {
             if let Some(&p) = buf.first() {
                 first_mentions.push((p.item(), buf.len()));
             }
+            if full_name.is_none() {
+                full_name = buf
+                    .iter()
+                    .map(|p| p.item())
+                    .find(|&r| self.is_full_name_of(e, r));
+            }
         }
+        // The first documents may all hold one-word mentions only (a full
+        // name's joined last word): then its first own mention decides.
+        let definition = full_name
+            .or_else(|| self.first_full_name(e))
+            .or(first_mentions.first().map(|m| m.0));
         let spellings = self.ranked_spellings(e, first_mentions.first().map(|(r, _)| r.doc));
         let name = spellings
             .first()
@@ -1398,7 +1419,28 @@ impl Corpus {
             spellings,
             first_mentions,
             dates,
+            definition,
         }
+    }
+
+    /// Is mention `r` one of key `e`'s own, with a name of several words
+    /// (what [`Self::definition_among`] looks for)?
+    fn is_full_name_of(&self, e: KeyId, r: ItemRef) -> bool {
+        self.doc(r.doc).is_some_and(|d| d.keys[r.idx as usize] == e)
+            && linking::name_words(&self.mention(r).norm).len() > 1
+    }
+
+    /// Key `e`'s first own multi-word mention in corpus order, for a key of
+    /// several words (a one-word key has none: no walk).
+    fn first_full_name(&self, e: KeyId) -> Option<ItemRef> {
+        let entry = &self.keys[e as usize];
+        if entry.text.split_whitespace().nth(1).is_none() {
+            return None;
+        }
+        let first = self.first_in_order(entry.docs.keys(), 1);
+        let d = *first.first()?;
+        let in_doc = entry.docs.in_doc(d).iter().map(|p| p.item());
+        in_doc.into_iter().find(|&r| self.is_full_name_of(e, r))
     }
 
     /// The article date of document `doc` (see [`DocEntry::date`]).

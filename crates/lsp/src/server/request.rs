@@ -238,7 +238,7 @@ pub(super) fn workspace_symbol(
     params: WorkspaceSymbolParams,
 ) -> Result<Option<WorkspaceSymbolResponse>> {
     b.with_state("workspace/symbol", |s| {
-        let found = gazette_ide::symbols::search_entities(&s.corpus, &params.query, 200);
+        let found = gazette_ide::symbols::workspace_symbols(&s.corpus, &params.query, 200);
         Some(to_proto::workspace_symbols(s, &found))
     })
 }

@@ -526,16 +526,15 @@ pub(super) fn rename(state: &State, edits: Vec<gazette_ide::rename::TextEdit>) -
 #[allow(deprecated)]
 pub(super) fn workspace_symbols(
     state: &State,
-    found: &[gazette_core::corpus::EntityInfo],
+    found: &[gazette_ide::symbols::SymbolMatch],
 ) -> WorkspaceSymbolResponse {
-    let symbol = |e: &gazette_core::corpus::EntityInfo| {
-        let loc = gazette_ide::symbols::definition_location(&state.corpus, e)?;
+    let symbol = |e: &gazette_ide::symbols::SymbolMatch| {
         Some(SymbolInformation {
             name: e.name.clone(),
             kind: symbol_kind(e.kind),
             tags: None,
             deprecated: None,
-            location: location(state, loc)?,
+            location: location(state, e.definition)?,
             container_name: Some(e.kind.label_de().to_string()),
         })
     };
