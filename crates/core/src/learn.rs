@@ -103,7 +103,7 @@ pub fn article_sentences(
     out
 }
 
-pub use crate::model::{RuleTrust, Verdicts};
+pub use crate::model::{Extensions, RuleTrust, Verdicts};
 
 /// Adds the verdicts of one article (`text` with its annotations `anns`)
 /// on the rules' mentions to `out` (the machine's analysis made with
@@ -113,6 +113,21 @@ pub fn rule_verdicts(
     anns: &[(u32, Annotation)],
     machine: &Overrides,
     out: &mut Verdicts,
+) {
+    judge_rules(text, anns, machine, out, &mut Extensions::new());
+}
+
+/// [`rule_verdicts`], and to `ext` what the user drew where a rule's
+/// mention was followed by a space and a capitalised word
+/// ([`RuleTrust::next_word`]): exactly the rule's span, or the span and
+/// that word, with the rule's kind (a surname the rule stopped before:
+/// "Katherina" of "Katherina Reiche").
+pub fn judge_rules(
+    text: &str,
+    anns: &[(u32, Annotation)],
+    machine: &Overrides,
+    out: &mut Verdicts,
+    ext: &mut Extensions,
 ) {
     if anns.is_empty() {
         return;
@@ -133,6 +148,21 @@ pub fn rule_verdicts(
         let r = span.range();
         if glued(text[..r.start].chars().next_back()) || glued(text[r.end..].chars().next()) {
             continue;
+        }
+        if let Some(end) = RuleTrust::next_word(text, r.end) {
+            let drawn = |e: usize| {
+                placed.iter().any(|&(i, p)| {
+                    p.start == span.start
+                        && p.end as usize == e
+                        && anns[i].1.label.kind() == Some(kind)
+                })
+            };
+            let (exact, longer) = (drawn(r.end), drawn(end));
+            if exact || longer {
+                let e = ext.entry((rule, kind)).or_default();
+                e.0 += u32::from(exact);
+                e.1 += u32::from(longer);
+            }
         }
         let exact = placed.iter().find(|(_, p)| *p == span);
         let right = match exact {
@@ -201,6 +231,7 @@ pub fn corpus_lessons(
     read: &dyn Fn(&Path) -> Option<String>,
 ) -> (Vec<Sentence>, u64, RuleTrust) {
     let mut verdicts = Verdicts::new();
+    let mut extensions = Extensions::new();
     let mut h = fxhash::FxHasher64::default();
     crate::cache::ENGINE.hash(&mut h);
     annotations.fingerprint().hash(&mut h);
@@ -217,15 +248,21 @@ pub fn corpus_lessons(
         path.hash(&mut h);
         text.hash(&mut h);
         out.extend(article_sentences(&text, anns, machine));
-        rule_verdicts(&text, anns, machine, &mut verdicts);
+        judge_rules(&text, anns, machine, &mut verdicts, &mut extensions);
     }
     if std::env::var_os("GAZETTE_RULE_TRUST").is_some_and(|v| v == "0") {
         verdicts.clear();
+        extensions.clear();
+    }
+    if std::env::var_os("GAZETTE_RULE_EXTEND").is_some_and(|v| v == "0") {
+        extensions.clear();
     }
     if std::env::var_os("GAZETTE_DEBUG_RULES").is_some() {
         eprintln!("rule verdicts (right, wrong): {verdicts:?}");
+        eprintln!("rule extensions (exact, one word more): {extensions:?}");
     }
-    (out, h.finish(), RuleTrust::of(&verdicts))
+    let trust = RuleTrust::of(&verdicts).with_extensions(&extensions);
+    (out, h.finish(), trust)
 }
 
 /// The adapted model's cache file: beside the persistent index file
@@ -415,6 +452,77 @@ mod tests {
             Some(&(0, 1)),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn a_rule_is_extended_when_the_user_goes_on_by_a_word() {
+        fn w(t: &str, end: usize) -> Option<&str> {
+            RuleTrust::next_word(t, end).map(|e| &t[end..e])
+        }
+        assert_eq!(w("Katherina Reiche sagte", 9), Some(" Reiche"));
+        assert_eq!(w("Katherina Reiche, sagte", 9), Some(" Reiche"));
+        assert_eq!(w("Hans Müller-Wohlfahrt.", 4), Some(" Müller-Wohlfahrt"));
+        assert_eq!(w("Katherina sagte", 9), None);
+        assert_eq!(w("Katherina  Reiche", 9), None);
+        assert_eq!(w("Katherina\nReiche", 9), None);
+        assert_eq!(w("Katherina REICHE", 9), None);
+        assert_eq!(w("Katherina Reiche2", 9), None);
+        let x = |exact, longer| {
+            let mut m = Extensions::new();
+            m.insert(("first-names", EntityKind::Person), (exact, longer));
+            RuleTrust::of(&Verdicts::new())
+                .with_extensions(&m)
+                .extends("first-names", EntityKind::Person)
+        };
+        assert!(x(0, 2) && x(2, 3));
+        assert!(!x(0, 1) && !x(2, 2) && !x(0, 0));
+        assert!(RuleTrust::of(&Verdicts::new()).is_empty());
+        assert!(!RuleTrust::default().extends("first-names", EntityKind::Person));
+    }
+
+    #[test]
+    fn an_extended_rule_takes_the_next_word() {
+        let text = "Bundeswirtschaftsministerin Katherina Reiche sprach in Berlin. \
+                    Dann sagte Reiche nichts.";
+        let machine = Overrides::default();
+        let found = |o: &Overrides| {
+            crate::analysis::analyze(text, o)
+                .mentions
+                .iter()
+                .filter(|m| m.kind == EntityKind::Person)
+                .map(|m| text[m.span().range()].to_string())
+                .collect::<Vec<_>>()
+        };
+        let plain = found(&machine);
+        assert_eq!(plain, ["Katherina"], "{plain:?}");
+        // The user drew the rule's name with the word after it.
+        let (mut v, mut e) = (Verdicts::new(), Extensions::new());
+        let anns = vec![ann(text, "Katherina Reiche", AnnLabel::Person)];
+        judge_rules(text, &anns, &machine, &mut v, &mut e);
+        let rules: Vec<_> = e.iter().collect();
+        assert!(
+            matches!(rules[..], [(&(_, EntityKind::Person), &(0, 1))]),
+            "{e:?}"
+        );
+        let rule = rules[0].0 .0;
+        // The rule's span as it was, with a word after it: counted as such.
+        let anns = vec![ann(text, "Katherina", AnnLabel::Person)];
+        let mut e2 = Extensions::new();
+        judge_rules(text, &anns, &machine, &mut v, &mut e2);
+        assert_eq!(e2.get(&(rule, EntityKind::Person)), Some(&(1, 0)), "{e2:?}");
+        e.insert((rule, EntityKind::Person), (0, 2));
+        let tagger = Tagger::embedded()
+            .unwrap()
+            .with_rule_trust(RuleTrust::of(&Verdicts::new()).with_extensions(&e));
+        let o = Overrides::default().with_tagger(Some((Arc::new(tagger), 1)));
+        let after = found(&o);
+        // The surname repeats read the longer name.
+        assert_eq!(after, ["Katherina Reiche", "Reiche"], "{after:?}");
+        // No word after the name: nothing changes.
+        let t2 = "Bundeswirtschaftsministerin Katherina sprach.";
+        let m = crate::analysis::analyze(t2, &o).mentions;
+        let plain2 = crate::analysis::analyze(t2, &machine).mentions;
+        assert_eq!(m, plain2);
     }
 
     #[test]

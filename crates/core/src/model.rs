@@ -329,10 +329,18 @@ impl Figure {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RuleTrust {
     distrusted: Vec<(&'static str, EntityKind)>,
+    /// The (rule, kind) pairs whose names the user goes on by one word
+    /// ([`RuleTrust::with_extensions`]).
+    extended: Vec<(&'static str, EntityKind)>,
 }
 
 /// A rule's verdicts for one kind: (right, wrong).
 pub type Verdicts = std::collections::BTreeMap<(&'static str, EntityKind), (u32, u32)>;
+
+/// What the user drew where a rule's name was followed by a space and a
+/// capitalised word, per rule and kind: (the rule's span exactly, the
+/// rule's span and that word).
+pub type Extensions = std::collections::BTreeMap<(&'static str, EntityKind), (u32, u32)>;
 
 impl RuleTrust {
     /// The rules distrusted by `verdicts`: those whose precision on the
@@ -348,11 +356,47 @@ impl RuleTrust {
                 .filter(|(_, &(right, wrong))| wilson_upper(right, right + wrong) < 0.5)
                 .map(|(&k, _)| k)
                 .collect(),
+            extended: Vec::new(),
         }
     }
 
+    /// The same, and the (rule, kind) pairs whose names the user went on
+    /// by the next word where one followed: at least twice, and more often
+    /// than they took the rule's span as it was ("Katherina" of
+    /// "Katherina Reiche", the surname a common word the rule stopped at).
+    pub fn with_extensions(mut self, extensions: &Extensions) -> RuleTrust {
+        self.extended = extensions
+            .iter()
+            .filter(|(_, &(exact, longer))| longer >= 2 && longer > exact)
+            .map(|(&k, _)| k)
+            .collect();
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.distrusted.is_empty()
+        self.distrusted.is_empty() && self.extended.is_empty()
+    }
+
+    /// The word that goes on a name ending at byte `end` of `text`: a
+    /// space, then a capitalised word of letters (hyphens inside) with a
+    /// lower-case letter, ending where the next character is no letter or
+    /// digit. Its end, or `None`.
+    pub fn next_word(text: &str, end: usize) -> Option<usize> {
+        let rest = text.get(end..)?.strip_prefix(' ')?;
+        let len = rest
+            .find(|c: char| !(c.is_alphabetic() || c == '-'))
+            .unwrap_or(rest.len());
+        let w = rest[..len].trim_end_matches('-');
+        let ok = w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().any(char::is_lowercase)
+            && !rest[w.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '-');
+        ok.then_some(end + 1 + w.len())
+    }
+
+    /// Does the user go on by one word after the names `rule` finds of
+    /// `kind`?
+    pub fn extends(&self, rule: &str, kind: EntityKind) -> bool {
+        self.extended.iter().any(|&(r, k)| r == rule && k == kind)
     }
 
     /// Is `rule` distrusted for `kind`?

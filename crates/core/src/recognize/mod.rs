@@ -577,9 +577,18 @@ impl Recognizer {
             overrides,
         };
         let mut cands: Vec<Cand> = Vec::new();
+        let trust = overrides.distrusted_rules();
+        let mut extended: Vec<(usize, usize)> = Vec::new();
         for rule in rules::RULES {
+            let before = cands.len();
             rule.apply(&cx, &mut cands);
             rules::name_new(&mut cands, rule.name());
+            if !trust.is_empty() {
+                // Names the user went on by one word after (learned, with
+                // the rule trust): before the surname repeats read them.
+                let from = before.min(cands.len());
+                extend_learned(self, text, &toks, trust, &mut cands[from..], &mut extended);
+            }
         }
 
         // The learned lexicon's not-a-name surfaces: the machine's
@@ -653,6 +662,50 @@ impl Recognizer {
             i = j;
         }
         out
+    }
+}
+
+/// Goes on by one word ([`crate::model::RuleTrust::next_word`]) the rules'
+/// candidates of the (rule, kind) pairs the user's annotations extend, when
+/// that word is on the same line and could be part of a name (no function
+/// word, role or title). `done` holds the spans already extended.
+fn extend_learned(
+    r: &Recognizer,
+    text: &str,
+    toks: &[Tok],
+    trust: &crate::model::RuleTrust,
+    cands: &mut [Cand],
+    done: &mut Vec<(usize, usize)>,
+) {
+    for c in cands {
+        if c.source != Source::Rule
+            || !trust.extends(c.rule, c.kind)
+            || done.contains(&(c.start, c.end))
+        {
+            continue;
+        }
+        let Some(end) = crate::model::RuleTrust::next_word(text, c.end) else {
+            continue;
+        };
+        let Some(t) = toks[c.t1.min(toks.len())..]
+            .iter()
+            .position(|t| t.end >= end)
+            .map(|k| c.t1 + k)
+        else {
+            continue;
+        };
+        if toks[t].end != end || toks[c.t1].line_start || !r.nameish(&toks[c.t1]) {
+            continue;
+        }
+        let word = &text[c.end + 1..end];
+        if c.norm == text[c.start..c.end] {
+            c.norm = text[c.start..end].to_string();
+        } else {
+            c.norm = format!("{} {word}", c.norm);
+        }
+        c.end = end;
+        c.t1 = t + 1;
+        done.push((c.start, c.end));
     }
 }
 
