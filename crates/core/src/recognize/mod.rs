@@ -600,6 +600,28 @@ impl Recognizer {
                     || !overrides.learned.not_a_name(&text[c.start..c.end])
             });
         }
+        // A learned name beats a longer reading of the machine that only
+        // puts function words before it: where the user drew "Grünen", the
+        // gazetteer's "Die Grünen" goes (their names leave the article out).
+        if overrides.has_learned_names() {
+            let learned: Vec<(usize, usize)> = cands
+                .iter()
+                .filter(|c| c.source == Source::Learned)
+                .map(|c| (c.start, c.end))
+                .collect();
+            if !learned.is_empty() {
+                cands.retain(|c| {
+                    matches!(
+                        c.source,
+                        Source::KnowledgeBase | Source::Learned | Source::Annotation
+                    ) || !learned.iter().any(|&(s, e)| {
+                        e == c.end
+                            && s > c.start
+                            && text[c.start..s].split_whitespace().all(is_function_word)
+                    })
+                });
+            }
+        }
         if !overrides.ignore.is_empty() {
             let ignore = &overrides.ignore_lower;
             cands.retain(|c| {

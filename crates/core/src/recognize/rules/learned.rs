@@ -3,8 +3,10 @@
 //! phrases everywhere else. Their candidates outrank every other reading
 //! of the same length but the knowledge base's (`Cand::rank`); a longer
 //! name still wins ("Berlin" learned as a place leaves "Universität
-//! Berlin" whole). Only whole tokens: a learned "dpa" leaves the head of
-//! "dpa-AFX" to the other rules.
+//! Berlin" whole), unless it only puts function words before the learned
+//! one: where the user drew "Grünen", the gazetteer's "Die Grünen" goes
+//! (`Recognizer::candidates`). Only whole tokens: a learned "dpa" leaves
+//! the head of "dpa-AFX" to the other rules.
 //!
 //! The lexicon's head words generalise past the surfaces: a common noun
 //! (or a word in two names or more) that opened or closed organisations
@@ -160,6 +162,24 @@ mod tests {
         assert!(cands_with(&Learned, t, &[], &o).is_empty());
         // Nothing without a store.
         assert!(cands_with(&Learned, t, &[], &Overrides::default()).is_empty());
+    }
+
+    #[test]
+    fn a_learned_name_leaves_out_the_article_before_it() {
+        let t = "Die Grünen stimmten dagegen.";
+        let before = found(t, &Overrides::default());
+        assert!(before.iter().any(|f| f.0 == "Die Grünen"), "{before:?}");
+        let o = taught(&[("Grünen", "organisation")]);
+        let after = found(t, &o);
+        assert_eq!(
+            after,
+            [("Grünen".to_string(), "org", Source::Learned)],
+            "{after:?}"
+        );
+        // A longer name the user drew still wins.
+        let o = taught(&[("Grünen", "organisation"), ("Die Grünen", "organisation")]);
+        let after = found(t, &o);
+        assert_eq!(after, [("Die Grünen".to_string(), "org", Source::Learned)]);
     }
 
     #[test]
