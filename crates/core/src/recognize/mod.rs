@@ -103,11 +103,59 @@ fn noun_bases(w: &str) -> impl Iterator<Item = &str> {
     )
 }
 
+/// `surface` with its first word, a capitalised adjective (its lower-case
+/// form a common word: "neue", "linken"), in the other ending of -e and
+/// -en: "Neue Nationalgalerie" → "Neuen Nationalgalerie", "Linken" →
+/// "Linke".
+fn adjective_inflection(r: &Recognizer, surface: &str) -> Option<String> {
+    let (first, rest) = match surface.split_once(' ') {
+        Some((f, rest)) => (f, Some(rest)),
+        None => (surface, None),
+    };
+    let adjective = first.chars().count() >= 4
+        && first.chars().all(char::is_alphabetic)
+        && first.chars().next().is_some_and(char::is_uppercase)
+        && !is_all_caps(first)
+        && r.d.common.contains(&first.to_lowercase());
+    if !adjective {
+        return None;
+    }
+    let other = if let Some(b) = first.strip_suffix("en") {
+        format!("{b}e")
+    } else if first.ends_with('e') {
+        format!("{first}n")
+    } else {
+        return None;
+    };
+    if !r.d.common.contains(&other.to_lowercase()) {
+        return None;
+    }
+    Some(match rest {
+        Some(rest) => format!("{other} {rest}"),
+        None => other,
+    })
+}
+
 impl Learned {
     fn of(l: &crate::annotations::lexicon::LearnedNames, r: &Recognizer) -> Learned {
         let mut table = PhraseTable::default();
         for (surface, kind) in &l.names {
             table.add(surface, *kind, surface);
+        }
+        // An organisation or place opened by an adjective is learned in
+        // its other ending too ("Linke" and "Linken", "Neue Nationalgalerie"
+        // and "Neuen Nationalgalerie"), unless the user said otherwise of
+        // that surface.
+        let said =
+            |v: &str| l.names.iter().any(|(s, _)| s == v) || l.not_names.iter().any(|s| s == v);
+        for (surface, kind) in &l.names {
+            if matches!(kind, EntityKind::Org | EntityKind::Place) {
+                if let Some(v) = adjective_inflection(r, surface) {
+                    if !said(&v) {
+                        table.add(&v, *kind, surface);
+                    }
+                }
+            }
         }
         // A capitalised single word, not an acronym.
         let word = |w: &str| {

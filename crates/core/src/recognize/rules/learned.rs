@@ -165,6 +165,27 @@ mod tests {
     }
 
     #[test]
+    fn a_learned_adjective_name_is_found_in_its_other_ending() {
+        let o = taught(&[
+            ("Linken", "organisation"),
+            ("Neue Nationalgalerie", "place"),
+            ("Schule", "organisation"),
+            ("Reiche", "person"),
+        ]);
+        let t = "Die Linke und die Neuen Nationalgalerie, Schulen und Reichen.";
+        assert_eq!(
+            surfaces(t, &cands_with(&Learned, t, &[], &o)),
+            [
+                ("Linke".to_string(), "org"),
+                ("Neuen Nationalgalerie".to_string(), "place")
+            ]
+        );
+        // Not where the user said otherwise of that surface.
+        let o = taught(&[("Linken", "organisation"), ("Linke", "not-a-name")]);
+        assert!(cands_with(&Learned, "Die Linke kam.", &[], &o).is_empty());
+    }
+
+    #[test]
     fn a_learned_name_leaves_out_the_article_before_it() {
         let t = "Die Grünen stimmten dagegen.";
         let before = found(t, &Overrides::default());
