@@ -75,12 +75,13 @@ fn development_set_keeps_its_scores() {
 fn sealed_set_keeps_its_scores() {
     let r = report("tests/unseen-sealed");
     assert_eq!(r.documents, 20);
-    // Measured 0.891 (P 0.898), ORG 0.860 on 2026-12-05 (vehicles, credit chains).
+    // Measured 0.891 (P 0.898), ORG 0.860 on 2026-12-05 (vehicles, credit
+    // chains); 1 merge and 1 split with the in-document links.
     at_least(&r, "F1", r.all.f1(), 0.88);
     at_least(&r, "precision", r.all.precision(), 0.89);
     at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.85);
     assert!(
-        r.merges <= 1 && r.splits <= 3,
+        r.merges <= 1 && r.splits <= 2,
         "{} merges, {} splits",
         r.merges,
         r.splits
@@ -102,16 +103,17 @@ fn fresh_set_keeps_its_scores() {
 
 /// Full articles written for testing (development half): measured 0.859
 /// (P 0.892), ORG 0.824, 0 merges and 9 splits when the set was made
-/// (2026-12-05).
+/// (2026-12-05); 0.866 (P 0.900), ORG 0.837, 0 merges and 3 splits with
+/// the in-document links (genitives, first names, acronyms, clubs).
 #[test]
 fn written_set_keeps_its_scores() {
     let r = report("tests/unseen-written");
     assert_eq!(r.documents, 15);
-    at_least(&r, "F1", r.all.f1(), 0.84);
-    at_least(&r, "precision", r.all.precision(), 0.87);
-    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.80);
+    at_least(&r, "F1", r.all.f1(), 0.85);
+    at_least(&r, "precision", r.all.precision(), 0.89);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.82);
     assert!(
-        r.merges <= 1 && r.splits <= 9,
+        r.merges <= 1 && r.splits <= 3,
         "{} merges, {} splits",
         r.merges,
         r.splits

@@ -22,6 +22,7 @@ mod data;
 #[cfg(test)]
 mod eval;
 mod lexicon;
+mod links;
 mod rules;
 
 use crate::model::{EntityKind, FoundName, Source, Span};
@@ -579,7 +580,7 @@ impl Recognizer {
         overrides: &Overrides,
     ) -> Vec<FoundName> {
         let cands = self.candidates(text, tok, proposals, overrides);
-        self.consistent(text, tok, select(cands))
+        self.linked(text, tok, self.consistent(text, tok, select(cands)))
     }
 
     /// The rule behind each of the mentions [`Recognizer::recognize`]
@@ -595,7 +596,7 @@ impl Recognizer {
     ) -> Vec<(Span, EntityKind, &'static str)> {
         let mut cands = self.candidates(text, tok, proposals, overrides);
         cands.sort_by(|a, b| b.rank().cmp(&a.rank()).then(a.start.cmp(&b.start)));
-        self.consistent(text, tok, select(cands.clone()))
+        self.linked(text, tok, self.consistent(text, tok, select(cands.clone())))
             .into_iter()
             .filter(|f| f.source == Source::Rule)
             .filter_map(|f| {

@@ -15,7 +15,7 @@ fn common_noun(r: &Recognizer, w: &str) -> bool {
     r.d.common.contains(w) && single_word(&r.d.names, w).is_none()
 }
 
-const CLUB_PREFIXES: &[&str] = &[
+pub(super) const CLUB_PREFIXES: &[&str] = &[
     "FC",
     "SC",
     "SV",

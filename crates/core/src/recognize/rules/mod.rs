@@ -56,6 +56,11 @@ pub(super) fn is_business_word(w: &str) -> bool {
     business_names::BUSINESS_TAILS.contains(&w) || w == "Manager"
 }
 
+/// Whether `w` starts a club's name ("Borussia", "FC", "FSV"): see `clubs`.
+pub(super) fn is_club_prefix(w: &str) -> bool {
+    clubs::CLUB_PREFIXES.contains(&w)
+}
+
 /// A source of candidates over a whole document.
 pub(super) trait Rule: Sync {
     /// Short stable name ("clubs", "legal-forms"): the unit the user's

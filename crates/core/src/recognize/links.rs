@@ -1,0 +1,409 @@
+//! In-document links: a stage after [`consistency`](super::consistency) that
+//! gives a short or inflected mention the normalised name of the full name
+//! it stands for in the same document, so that the two link (mentions with
+//! the same name and kind are one entity; see [`crate::linking`]).
+//!
+//! 1. **Genitives of persons.** "Newmans" after "Barnett Newman", "Mark
+//!    Rothkos" beside "Rothko": a person mention whose last word is the
+//!    genitive of a surname named in the document loses the -s (the tagger
+//!    keeps it before a quoted title, "Newmans „Who's Afraid …“").
+//! 2. **A first name alone** ("der Marco" for "Marco Odermatt"), or a family
+//!    name written first ("Xi" for "Xi Jinping"): a one-word person mention
+//!    that starts exactly one full name in the document, and ends none.
+//! 3. **Acronyms by initials.** "SZ" beside "Süddeutsche Zeitung", "LVZ"
+//!    beside "Leipziger Volkszeitung": an organisation mention in capitals
+//!    whose letters are the initials of the words of exactly one
+//!    organisation named in the document (and of the parts of a compound
+//!    word, "Volks|zeitung"). Bracketed definitions are the consistency
+//!    stage's.
+//! 4. **Clubs.** In a document that names a club by its prefix and place
+//!    ("Borussia Dortmund", "1. FSV Mainz 05"), the prefix alone
+//!    ("die Borussia") and the place alone as a side in the match report
+//!    ("Mainz lief früh an", "gegen Mainz") are the club: an organisation
+//!    with the club's name. The dateline ("Dortmund (dpa) –") and the place
+//!    after a local preposition ("in Dortmund") stay places.
+
+use super::lexicon::strip_gen;
+use super::rules::is_club_prefix;
+use super::Recognizer;
+use crate::model::{sym, EntityKind, FoundName, Sym};
+use crate::text::tokenize::Tokenized;
+
+/// Prepositions after which a place is the place, not its club.
+const LOCAL_PREPOSITIONS: &[&str] = &["in", "im", "nach", "aus", "bei", "von", "Von", "In", "Aus"];
+
+impl Recognizer {
+    /// The in-document links stage (see the module docs): changes names
+    /// (and, for clubs, kinds), never spans, so `found` stays sorted and
+    /// non-overlapping.
+    pub(super) fn linked(
+        &self,
+        text: &str,
+        tok: &Tokenized,
+        mut found: Vec<FoundName>,
+    ) -> Vec<FoundName> {
+        if found.len() < 2 {
+            return found;
+        }
+        genitive_persons(&mut found);
+        first_names(&mut found);
+        acronyms(text, &mut found);
+        clubs(text, tok, &mut found);
+        found
+    }
+}
+
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split_whitespace()
+}
+
+fn last_word(s: &str) -> &str {
+    s.rsplit(' ').next().unwrap_or(s)
+}
+
+/// 1. "Newmans" → "Newman", "Mark Rothkos" → "Mark Rothko" when the stem is
+/// the last word of another person mention of the document.
+fn genitive_persons(found: &mut [FoundName]) {
+    let persons: Vec<Sym> = found
+        .iter()
+        .filter(|m| m.kind == EntityKind::Person)
+        .map(|m| m.norm)
+        .collect();
+    if persons.len() < 2 {
+        return;
+    }
+    let is_last = |w: &str, except: Sym| {
+        persons
+            .iter()
+            .any(|&p| p != except && last_word(p.as_str()) == w)
+    };
+    for m in found.iter_mut().filter(|m| m.kind == EntityKind::Person) {
+        let norm = m.norm.as_str();
+        let last = last_word(norm);
+        let Some(stem) = strip_gen(last) else {
+            continue;
+        };
+        if is_last(stem, m.norm) && !is_last(last, m.norm) {
+            m.norm = sym(&norm[..norm.len() - 1]);
+        }
+    }
+}
+
+/// 2. A one-word person mention that is the first word of exactly one
+/// multi-word person of the document and the last word of none.
+fn first_names(found: &mut [FoundName]) {
+    let full: Vec<Sym> = found
+        .iter()
+        .filter(|m| m.kind == EntityKind::Person && m.norm.contains(' '))
+        .map(|m| m.norm)
+        .collect();
+    if full.is_empty() {
+        return;
+    }
+    for m in found
+        .iter_mut()
+        .filter(|m| m.kind == EntityKind::Person && !m.norm.contains(' '))
+    {
+        let w = m.norm.as_str();
+        if full.iter().any(|f| last_word(f) == w) {
+            continue;
+        }
+        let mut starts = full.iter().filter(|f| words(f).next() == Some(w));
+        let Some(&first) = starts.next() else {
+            continue;
+        };
+        if starts.all(|&f| f == first) {
+            m.norm = first;
+        }
+    }
+}
+
+/// 3. Organisation acronyms in capitals that spell the initials of exactly
+/// one multi-word organisation of the document.
+fn acronyms(text: &str, found: &mut [FoundName]) {
+    let longs: Vec<Sym> = found
+        .iter()
+        .filter(|m| m.kind == EntityKind::Org && m.norm.contains(' '))
+        .map(|m| m.norm)
+        .collect();
+    if longs.is_empty() {
+        return;
+    }
+    for m in found.iter_mut().filter(|m| m.kind == EntityKind::Org) {
+        let surface = &text[m.span.range()];
+        if m.norm != surface || !is_acronym(surface) {
+            continue;
+        }
+        let mut hits = longs.iter().filter(|l| initials_of(surface, l));
+        let Some(&long) = hits.next() else { continue };
+        if hits.all(|&l| l == long) {
+            m.norm = long;
+        }
+    }
+}
+
+/// "SZ", "LVZ", "KfW": 2 to 6 letters, at least two capitals, starting with one.
+fn is_acronym(w: &str) -> bool {
+    let n = w.chars().count();
+    (2..=6).contains(&n)
+        && w.chars().all(char::is_alphabetic)
+        && w.chars().next().is_some_and(char::is_uppercase)
+        && w.chars().filter(|c| c.is_uppercase()).count() >= 2
+}
+
+/// Whether the letters of `acr` are, in order, the initials of the words of
+/// `long` (every capitalised word gives its initial; a lower-case function
+/// word may give its own or none), each word possibly giving further
+/// letters that start a part of a compound ("Volks|zeitung": a letter at
+/// least 3 in, with at least 3 letters from it on: "Bundes|amt").
+fn initials_of(acr: &str, long: &str) -> bool {
+    let letters: Vec<char> = acr.chars().flat_map(char::to_lowercase).collect();
+    let ws: Vec<Vec<char>> = long
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().collect())
+        .collect();
+    if ws.len() < 2 || ws.iter().any(|w| !w.iter().all(|c| c.is_alphabetic())) {
+        return false;
+    }
+    fn go(l: &[char], ws: &[Vec<char>]) -> bool {
+        let Some((w, rest)) = ws.split_first() else {
+            return l.is_empty();
+        };
+        let capital = w[0].is_uppercase();
+        if !capital && go(l, rest) {
+            return true;
+        }
+        let Some((&first, mut l)) = l.split_first() else {
+            return false;
+        };
+        if w[0].to_lowercase().next() != Some(first) {
+            return false;
+        }
+        // Further letters from compound parts, in order.
+        let lower: Vec<char> = w.iter().flat_map(|c| c.to_lowercase()).collect();
+        let mut from = 3;
+        loop {
+            if go(l, rest) {
+                return true;
+            }
+            let Some((&next, tail)) = l.split_first() else {
+                return false;
+            };
+            let Some(p) = (from..lower.len().saturating_sub(2)).find(|&p| lower[p] == next) else {
+                return false;
+            };
+            l = tail;
+            from = p + 3;
+        }
+    }
+    go(&letters, &ws)
+}
+
+/// 4. The club named by its prefix alone or by its place alone.
+fn clubs(text: &str, tok: &Tokenized, found: &mut [FoundName]) {
+    // (club name, its prefix word, its place words)
+    let mut clubs: Vec<(Sym, &str, Vec<&str>)> = Vec::new();
+    for m in found.iter().filter(|m| m.kind == EntityKind::Org) {
+        let norm = m.norm.as_str();
+        let mut ws = words(norm).skip_while(|w| *w == "1.");
+        let Some(prefix) = ws.next().filter(|w| is_club_prefix(w)) else {
+            continue;
+        };
+        let places: Vec<&str> = ws
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .collect();
+        if !places.is_empty() && !clubs.iter().any(|c| c.0 == m.norm) {
+            clubs.push((m.norm, prefix, places));
+        }
+    }
+    if clubs.is_empty() {
+        return;
+    }
+    let the_one = |pick: &dyn Fn(&(Sym, &str, Vec<&str>)) -> bool| {
+        let mut it = clubs.iter().filter(|c| pick(c));
+        let first = it.next()?;
+        it.next().is_none().then_some(first.0)
+    };
+    let toks = &tok.tokens;
+    for m in found.iter_mut() {
+        let surface = &text[m.span.range()];
+        if surface.contains(' ') {
+            continue;
+        }
+        match m.kind {
+            // "die Borussia": a prefix that is a word of its own.
+            EntityKind::Org
+                if surface.chars().skip(1).all(char::is_lowercase) && surface.len() >= 5 =>
+            {
+                if let Some(club) = the_one(&|c| c.1 == surface) {
+                    m.norm = club;
+                }
+            }
+            EntityKind::Place => {
+                let Some(club) = the_one(&|c| c.2.contains(&m.norm.as_str())) else {
+                    continue;
+                };
+                let Ok(i) = toks.binary_search_by_key(&m.span.start, |t| t.span.start) else {
+                    continue;
+                };
+                let dateline =
+                    toks[i].line_start && toks.get(i + 1).is_some_and(|t| t.text(text) == "(");
+                let local = i > 0 && LOCAL_PREPOSITIONS.contains(&toks[i - 1].text(text));
+                let compound = toks
+                    .get(i + 1)
+                    .is_some_and(|t| t.span.start == m.span.end && t.text(text).starts_with('-'));
+                if !(dateline || local || compound) {
+                    m.kind = EntityKind::Org;
+                    m.norm = club;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::show;
+    use super::*;
+
+    fn norm_of(ms: &[(String, &'static str, String)], surface: &str) -> Vec<(String, String)> {
+        ms.iter()
+            .filter(|m| m.0 == surface)
+            .map(|m| (m.1.to_string(), m.2.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn initials_spell_acronyms() {
+        assert!(initials_of("SZ", "Süddeutsche Zeitung"));
+        assert!(initials_of("LVZ", "Leipziger Volkszeitung"));
+        assert!(initials_of("KfW", "Kreditanstalt für Wiederaufbau"));
+        assert!(initials_of(
+            "BAMF",
+            "Bundesamt für Migration und Flüchtlinge"
+        ));
+        assert!(!initials_of("BVG", "Berliner Verkehrsbetriebe"));
+        assert!(!initials_of("SZ", "Süddeutsche"));
+        assert!(!initials_of("ZDF", "Zweites Deutsches"));
+        assert!(!initials_of("SPD", "Süddeutsche Zeitung"));
+        assert!(
+            !initials_of("SZ", "Sächsische Zeitung Verlag"),
+            "every word"
+        );
+    }
+
+    fn person(norm: &str) -> FoundName {
+        FoundName {
+            span: crate::model::Span::new(0, 1),
+            kind: EntityKind::Person,
+            norm: sym(norm),
+            role: None,
+            source: crate::model::Source::Rule,
+        }
+    }
+
+    fn norms(found: &[FoundName]) -> Vec<&str> {
+        found.iter().map(|m| m.norm.as_str()).collect()
+    }
+
+    #[test]
+    fn a_genitive_links_to_the_person() {
+        let mut found = [
+            person("Barnett Newman"),
+            person("Newmans"),
+            person("Mark Rothkos"),
+            person("Rothko"),
+            person("Jens"),
+        ];
+        genitive_persons(&mut found);
+        assert_eq!(
+            norms(&found),
+            ["Barnett Newman", "Newman", "Mark Rothko", "Rothko", "Jens"]
+        );
+    }
+
+    #[test]
+    fn a_first_name_or_family_name_alone() {
+        let mut found = [
+            person("Marco Odermatt"),
+            person("Marco"),
+            person("Xi Jinping"),
+            person("Xi"),
+            person("Anna Schmidt"),
+            person("Anna Weber"),
+            person("Anna"),
+        ];
+        first_names(&mut found);
+        assert_eq!(
+            norms(&found),
+            [
+                "Marco Odermatt",
+                "Marco Odermatt",
+                "Xi Jinping",
+                "Xi Jinping",
+                "Anna Schmidt",
+                "Anna Weber",
+                "Anna"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_first_name_alone_links_to_the_full_name() {
+        let t = "Marco Odermatt gewann die Abfahrt. „Der Marco war nicht zu schlagen“, sagte er.";
+        let ms = show(t);
+        assert!(
+            ms.iter()
+                .filter(|m| m.0 == "Marco")
+                .all(|m| m.2 == "Marco Odermatt"),
+            "{ms:?}"
+        );
+        // Two bearers: no link.
+        let t = "Marco Odermatt und Marco Schwarz fuhren. Marco gewann.";
+        let ms = show(t);
+        assert!(
+            ms.iter().filter(|m| m.0 == "Marco").all(|m| m.2 == "Marco"),
+            "{ms:?}"
+        );
+    }
+
+    #[test]
+    fn an_acronym_links_to_its_long_form() {
+        let t = "Die Süddeutsche Zeitung fragte nach. SZ: Wie geht es weiter?";
+        let ms = show(t);
+        assert!(
+            ms.iter()
+                .filter(|m| m.0 == "SZ")
+                .all(|m| m.2 == "Süddeutsche Zeitung"),
+            "{ms:?}"
+        );
+    }
+
+    #[test]
+    fn a_city_in_a_match_report_is_its_club() {
+        let t = "Borussia Dortmund schlägt den 1. FSV Mainz 05.\n\
+                 Dortmund (dpa) – Mainz lief früh an. Erst spät fand Dortmund ins Spiel, \
+                 nun steht die Borussia oben. Die Fans feierten in Dortmund.";
+        let ms = show(t);
+        let dortmund = norm_of(&ms, "Dortmund");
+        assert_eq!(dortmund.len(), 3, "{ms:?}");
+        assert_eq!(dortmund[0].0, "place", "dateline: {ms:?}");
+        assert_eq!(
+            dortmund[1],
+            ("org".to_string(), "Borussia Dortmund".to_string())
+        );
+        assert_eq!(dortmund[2].0, "place", "in Dortmund: {ms:?}");
+        assert_eq!(
+            norm_of(&ms, "Mainz"),
+            [("org".to_string(), "1. FSV Mainz 05".to_string())]
+        );
+        assert!(
+            norm_of(&ms, "Borussia")
+                .iter()
+                .all(|m| m.1 == "Borussia Dortmund"),
+            "{ms:?}"
+        );
+    }
+}
