@@ -38,6 +38,7 @@ mod named_institutions;
 mod newspapers;
 mod org_heads;
 mod org_tails;
+mod parties;
 mod persons;
 mod phrases;
 mod place_heads;
@@ -174,6 +175,7 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &knowledge_base::KnowledgeBase,
     &learned::Learned,
     &gazetteer::Gazetteer,
+    &parties::Parties,
     &datelines::Datelines,
     &caps_names::CapsNames,
     &credits::Credits,

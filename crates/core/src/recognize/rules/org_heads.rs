@@ -5,7 +5,7 @@
 
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj};
+use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj, single_word};
 use crate::recognize::Cand;
 
 const ORG_HEADS: &[&str] = &[
@@ -49,6 +49,11 @@ const GENITIVE_HEADS: &[&str] = &[
     "partei",
 ];
 
+/// Heads of associations and bodies named by an adjective alone:
+/// "Österreichischer Skiverband", "Deutscher Gewerkschaftsbund",
+/// "Mitteldeutscher Rundfunk", "Deutscher Wetterdienst".
+const ASSOCIATIONS: &[&str] = &["verband", "bund", "rundfunk", "wetterdienst"];
+
 pub(super) struct OrgHeads;
 
 impl TokenRule for OrgHeads {
@@ -60,6 +65,38 @@ impl TokenRule for OrgHeads {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
         let link = toks.get(i + 1).map(|n| n.text);
+        // "den Österreichischen Skiverband", "der Deutsche Gewerkschaftsbund":
+        // a capitalised adjective inside the sentence and an association.
+        if t.cap
+            && !t.caps
+            && i > 0
+            && !t.line_start
+            && !matches!(link, Some("für" | "der" | "des"))
+            && toks[i - 1].cap
+            && !toks[i - 1].initial
+            && !toks[i - 1].line_start
+            && looks_adj(toks[i - 1].text)
+            && !r.is_stop(toks[i - 1].text)
+        {
+            let lower = t.text.to_lowercase();
+            let stem = ["es", "s", ""].iter().find_map(|s| {
+                lower
+                    .strip_suffix(s)
+                    .filter(|w| ASSOCIATIONS.iter().any(|h| w.ends_with(h)))
+            });
+            if let Some(stem) = stem {
+                let mut norm = nominative_adj(&join(toks, i - 1, i + 1));
+                norm.truncate(norm.len() - (lower.len() - stem.len()));
+                out.push(cand(
+                    toks,
+                    i - 1,
+                    i + 1,
+                    EntityKind::Org,
+                    norm,
+                    Source::Rule,
+                ));
+            }
+        }
         if t.cap && matches!(link, Some("für" | "der" | "des")) {
             let lower = t.text.to_lowercase();
             let heads = if link == Some("für") {
@@ -93,6 +130,12 @@ impl TokenRule for OrgHeads {
                         && matches!(toks[b].text, "und" | "in" | "," | "der" | "des")
                         && toks[b + 1].cap
                         && !r.is_stop(toks[b + 1].text)
+                        // "… für Marine Mikrobiologie in Bremen": the seat
+                        // is no part of the name.
+                        && !(toks[b].text == "in"
+                            && single_word(&r.d.names, toks[b + 1].text).is_some_and(|k| {
+                                r.d.names.phrases[k as usize].kind == EntityKind::Place
+                            }))
                     {
                         b += 2;
                     } else if b + 2 < toks.len()
@@ -139,6 +182,19 @@ mod tests {
     use super::super::testing::{pairs, run_in};
     use super::super::ORGS;
     use super::*;
+
+    #[test]
+    fn an_adjective_and_an_association() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Sie fuhr für den Österreichischen Skiverband und kritisierte den Verband."
+            ),
+            pairs(&[("Österreichischen Skiverband", "org")])
+        );
+        assert!(run_in(&ORGS, &OrgHeads, "Europäische Verbände klagen.").is_empty());
+    }
 
     #[test]
     fn head_with_a_genitive() {

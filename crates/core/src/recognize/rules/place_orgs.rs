@@ -5,8 +5,8 @@
 
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj};
-use crate::recognize::Cand;
+use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj, single_word};
+use crate::recognize::{Cand, Recognizer};
 
 const PLACE_ORG_HEADS: &[&str] = &[
     "Universität",
@@ -30,6 +30,41 @@ const PLACE_ORG_HEADS: &[&str] = &[
     "Staatsoper",
 ];
 
+/// Heads whose official name is the city's adjective and the head alone:
+/// "Leipziger Stadtwerke", "Berliner Verkehrsbetriebe", "Berliner
+/// Feuerwehr", "Münchner Kammerspiele" (not "Berliner Polizei", whose
+/// name is "Polizei Berlin").
+const CITY_ADJECTIVE_HEADS: &[&str] = &[
+    "Stadtwerke",
+    "Stadtwerken",
+    "Verkehrsbetriebe",
+    "Verkehrsbetrieben",
+    "Wasserbetriebe",
+    "Wasserbetrieben",
+    "Verkehrsverbund",
+    "Feuerwehr",
+    "Kammerspiele",
+    "Kammerspielen",
+    "Philharmoniker",
+    "Philharmonikern",
+];
+
+/// "Leipziger", "Münchner", "Dresdner": the adjective of a listed place
+/// ("Leipzig", "München", "Dresden").
+fn city_adjective(r: &Recognizer, w: &str) -> bool {
+    let Some(stem) = w.strip_suffix("er").filter(|s| s.chars().count() >= 3) else {
+        return false;
+    };
+    let place = |s: &str| {
+        single_word(&r.d.names, s)
+            .is_some_and(|k| r.d.names.phrases[k as usize].kind == EntityKind::Place)
+    };
+    place(stem)
+        || stem
+            .strip_suffix('n')
+            .is_some_and(|s| place(&format!("{s}en")))
+}
+
 pub(super) struct PlaceOrgs;
 
 impl TokenRule for PlaceOrgs {
@@ -40,7 +75,9 @@ impl TokenRule for PlaceOrgs {
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
-        if t.cap && PLACE_ORG_HEADS.contains(&t.text) && !t.caps
+        if t.cap
+            && (PLACE_ORG_HEADS.contains(&t.text) || CITY_ADJECTIVE_HEADS.contains(&t.text))
+            && !t.caps
             || matches!(t.text, "TU" | "LMU" | "FU" | "HU")
         {
             let mut b = i + 1;
@@ -52,6 +89,16 @@ impl TokenRule for PlaceOrgs {
                 && !r.d.common.contains(toks[b].text)
             {
                 b += 1;
+            }
+            if b == i + 1
+                && i > 0
+                && CITY_ADJECTIVE_HEADS.contains(&t.text)
+                && toks[i - 1].cap
+                && !toks[i].line_start
+                && city_adjective(r, toks[i - 1].text)
+            {
+                let norm = join(toks, i - 1, b);
+                out.push(cand(toks, i - 1, b, EntityKind::Org, norm, Source::Rule));
             }
             if b > i + 1 {
                 let a = if i > 0
@@ -111,6 +158,22 @@ mod tests {
                 "Bayerische Staatsoper München".to_string()
             )]
         );
+    }
+
+    #[test]
+    fn a_city_adjective_and_its_utility() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &PlaceOrgs,
+                "Die Leipziger Stadtwerke und die Berliner Feuerwehr halfen der Münchner Polizei."
+            ),
+            pairs(&[
+                ("Leipziger Stadtwerke", "org"),
+                ("Berliner Feuerwehr", "org")
+            ])
+        );
+        assert!(run_in(&ORGS, &PlaceOrgs, "Die Freiwillige Feuerwehr kam.").is_empty());
     }
 
     #[test]

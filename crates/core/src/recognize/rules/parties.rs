@@ -1,0 +1,77 @@
+//! Parties named by a nominalised adjective: "die Grünen", "der Linken",
+//! "Die Linke lehnte ab". After an article the word alone is the party
+//! (GermEval: the article stays outside; "Bündnis 90/Die Grünen", the
+//! official name, keeps it); the gazetteers' "Die Grünen" and "Die Linke"
+//! starting at that article give way. "im Grünen" (in the countryside) has
+//! no article and is no party.
+
+use super::{Context, Rule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::lexicon::cand;
+use crate::recognize::Cand;
+
+/// (surface after an article, the party's name)
+const PARTIES: &[(&str, &str)] = &[
+    ("Grünen", "Grünen"),
+    ("Linke", "Linke"),
+    ("Linken", "Linke"),
+];
+
+const ARTICLES: &[&str] = &["die", "der", "den", "Die", "Der", "Den"];
+
+pub(super) struct Parties;
+
+impl Rule for Parties {
+    fn name(&self) -> &'static str {
+        "parties"
+    }
+
+    fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+        let toks = cx.toks;
+        let party = |i: usize| PARTIES.iter().find(|p| p.0 == toks[i].text).map(|p| p.1);
+        let after_article =
+            |i: usize| i > 0 && !toks[i].line_start && ARTICLES.contains(&toks[i - 1].text);
+        out.retain(|c| {
+            !(c.source == Source::Gazetteer
+                && c.t1 == c.t0 + 2
+                && ARTICLES.contains(&toks[c.t0].text)
+                && party(c.t0 + 1).is_some())
+        });
+        for i in 1..toks.len() {
+            if let Some(name) = party(i).filter(|_| after_article(i)) {
+                out.push(cand(
+                    toks,
+                    i,
+                    i + 1,
+                    EntityKind::Org,
+                    name.to_string(),
+                    Source::Rule,
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::gazetteer::Gazetteer;
+    use super::super::testing::{pairs, run, run_seq};
+    use super::*;
+
+    #[test]
+    fn the_party_without_its_article() {
+        assert_eq!(
+            run(
+                &Parties,
+                "Die Linke lehnte ab, die Grünen auch. Sie sprach von der Linken."
+            ),
+            pairs(&[("Linke", "org"), ("Grünen", "org"), ("Linken", "org")])
+        );
+        assert!(run(&Parties, "Sie wohnen im Grünen.").is_empty());
+        // The gazetteer's "Die Linke" gives way.
+        assert_eq!(
+            run_seq(&[&Gazetteer, &Parties], "Die Linke lehnte ab."),
+            pairs(&[("Linke", "org")])
+        );
+    }
+}
