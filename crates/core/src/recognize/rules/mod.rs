@@ -347,6 +347,7 @@ mod tests {
                 "knowledge-base",
                 "learned",
                 "gazetteer",
+                "parties",
                 "datelines",
                 "caps-names",
                 "credits",
