@@ -105,14 +105,17 @@ fn fresh_set_keeps_its_scores() {
 /// (P 0.892), ORG 0.824, 0 merges and 9 splits when the set was made
 /// (2026-12-05); 0.866 (P 0.900), ORG 0.837, 0 merges and 3 splits with
 /// the in-document links (genitives, first names, acronyms, clubs); 0.887
-/// (P 0.916), ORG 0.886 with parties, city utilities, seats, associations.
+/// (P 0.916), ORG 0.886 with parties, city utilities, seats, associations;
+/// 0.902 (P 0.926), PER 0.910, ORG 0.894 with venues, type nouns before a
+/// company, common-word surnames after a role and a first name.
 #[test]
 fn written_set_keeps_its_scores() {
     let r = report("tests/unseen-written");
     assert_eq!(r.documents, 15);
-    at_least(&r, "F1", r.all.f1(), 0.87);
-    at_least(&r, "precision", r.all.precision(), 0.90);
-    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.87);
+    at_least(&r, "F1", r.all.f1(), 0.89);
+    at_least(&r, "precision", r.all.precision(), 0.91);
+    at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.89);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.88);
     assert!(
         r.merges <= 1 && r.splits <= 3,
         "{} merges, {} splits",

@@ -144,7 +144,15 @@ impl Recognizer {
         // follows, and after a common first name ("Thomas Koch", not
         // "German Pellets Insolvenz" or "Asset Management").
         !toks.get(k + 1).is_some_and(|n| n.cap && !n.line_start)
-            && (k == 0 || self.d.bare_first_names.contains(toks[k - 1].text) || !toks[k - 1].cap)
+            && (k == 0
+                || self.d.bare_first_names.contains(toks[k - 1].text)
+                || !toks[k - 1].cap
+                // "Bundeswirtschaftsministerin Katherina Reiche",
+                // "Oberbürgermeister Burkhard Jung": a role, a first name.
+                || k >= 2
+                    && !toks[k - 1].line_start
+                    && self.is_first_name(toks[k - 1].text)
+                    && self.role_of(toks[k - 2].text).is_some())
     }
 
     pub(super) fn role_text(&self, toks: &[Tok], r: usize) -> String {

@@ -12,6 +12,27 @@ const ORG_SUFFIXES: &[&str] = &[
     "NV", "Holding", "Group",
 ];
 
+/// A common noun saying what kind of company follows ("Softwareunternehmen",
+/// "Autokonzern", "Start-up").
+fn type_noun(w: &str) -> bool {
+    let l = w.to_lowercase();
+    [
+        "unternehmen",
+        "konzern",
+        "firma",
+        "hersteller",
+        "anbieter",
+        "dienstleister",
+        "zulieferer",
+        "startup",
+        "start-up",
+        "händler",
+        "versicherer",
+    ]
+    .iter()
+    .any(|s| l.ends_with(s))
+}
+
 pub(super) struct LegalForms;
 
 impl TokenRule for LegalForms {
@@ -46,6 +67,10 @@ impl TokenRule for LegalForms {
                 && toks[a - 1].cap
                 && !toks[a].line_start
                 && !r.is_stop(toks[a - 1].text)
+                // "das Münchner Softwareunternehmen Kelvio GmbH": the type
+                // noun before the name stays outside ("Axel Springer Verlag
+                // GmbH": not next to the form).
+                && !(a < head && type_noun(toks[a - 1].text))
             {
                 a -= 1;
             }
@@ -83,6 +108,22 @@ mod tests {
     use super::super::testing::{pairs, run_in};
     use super::super::ORGS;
     use super::*;
+
+    #[test]
+    fn a_type_noun_before_the_name_stays_outside() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &LegalForms,
+                "Das Münchner Softwareunternehmen Kelvio GmbH wächst."
+            ),
+            pairs(&[("Kelvio GmbH", "org")])
+        );
+        assert_eq!(
+            run_in(&ORGS, &LegalForms, "Bei der Axel Springer Verlag GmbH."),
+            pairs(&[("Axel Springer Verlag GmbH", "org")])
+        );
+    }
 
     #[test]
     fn commas_dots_co_kg_and_lower_case_names() {

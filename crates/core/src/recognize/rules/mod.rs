@@ -51,6 +51,7 @@ mod surname_repeats;
 mod tagger;
 mod type_cues;
 mod vehicles;
+mod venues;
 
 /// Whether `w` is an English company word ("Management", "Capital"), never a surname.
 pub(super) fn is_business_word(w: &str) -> bool {
@@ -181,6 +182,7 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &credits::Credits,
     &PERSONS,
     &ORGS,
+    &venues::Venues,
     &place_heads::PlaceHeads,
     &roads::Roads,
     &type_cues::TypeCues,
@@ -353,6 +355,7 @@ mod tests {
                 "credits",
                 "persons",
                 "orgs",
+                "venues",
                 "place-heads",
                 "roads",
                 "type-cues",

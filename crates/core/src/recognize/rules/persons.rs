@@ -231,6 +231,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_common_word_as_surname_after_a_role_and_a_first_name() {
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &FirstNames,
+                "Dazu äußerte sich Bundeswirtschaftsministerin Katherina Reiche gestern."
+            ),
+            pairs(&[("Katherina Reiche", "person")])
+        );
+    }
+
+    #[test]
     fn first_name_and_surname() {
         let t = "Gestern sprach Angela Merkel mit Antony J. Blinken über Richard von Weizsäcker.";
         assert_eq!(
