@@ -50,10 +50,10 @@ mod tests {
     fn a_sponsor_and_its_stadium() {
         let got = run_seq(
             &[&Gazetteer, &Venues],
-            "Vor 81.365 Zuschauern in der Allianz Arena.",
+            "Vor 81.365 Zuschauern im ausverkauften Signal Iduna Park.",
         );
         assert!(
-            got.contains(&("Allianz Arena".to_string(), "place")),
+            got.contains(&("Signal Iduna Park".to_string(), "place")),
             "{got:?}"
         );
     }
