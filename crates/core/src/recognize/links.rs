@@ -61,8 +61,8 @@ fn last_word(s: &str) -> &str {
     s.rsplit(' ').next().unwrap_or(s)
 }
 
-/// 1. "Newmans" → "Newman", "Mark Rothkos" → "Mark Rothko" when the stem is
-/// the last word of another person mention of the document.
+/// Genitives (1): "Newmans" → "Newman", "Mark Rothkos" → "Mark Rothko" when
+/// the stem is the last word of another person mention of the document.
 fn genitive_persons(found: &mut [FoundName]) {
     let persons: Vec<Sym> = found
         .iter()
@@ -89,8 +89,8 @@ fn genitive_persons(found: &mut [FoundName]) {
     }
 }
 
-/// 2. A one-word person mention that is the first word of exactly one
-/// multi-word person of the document and the last word of none.
+/// First names (2): a one-word person mention that is the first word of
+/// exactly one multi-word person of the document and the last word of none.
 fn first_names(found: &mut [FoundName]) {
     let full: Vec<Sym> = found
         .iter()
@@ -118,8 +118,8 @@ fn first_names(found: &mut [FoundName]) {
     }
 }
 
-/// 3. Organisation acronyms in capitals that spell the initials of exactly
-/// one multi-word organisation of the document.
+/// Acronyms (3): organisation acronyms in capitals that spell the initials
+/// of exactly one multi-word organisation of the document.
 fn acronyms(text: &str, found: &mut [FoundName]) {
     let longs: Vec<Sym> = found
         .iter()
@@ -200,10 +200,12 @@ fn initials_of(acr: &str, long: &str) -> bool {
     go(&letters, &ws)
 }
 
-/// 4. The club named by its prefix alone or by its place alone.
+/// A club of the document: its name, its prefix word, its place words.
+type Club<'a> = (Sym, &'a str, Vec<&'a str>);
+
+/// Clubs (4): the club named by its prefix alone or by its place alone.
 fn clubs(text: &str, tok: &Tokenized, found: &mut [FoundName]) {
-    // (club name, its prefix word, its place words)
-    let mut clubs: Vec<(Sym, &str, Vec<&str>)> = Vec::new();
+    let mut clubs: Vec<Club> = Vec::new();
     for m in found.iter().filter(|m| m.kind == EntityKind::Org) {
         let norm = m.norm.as_str();
         let mut ws = words(norm).skip_while(|w| *w == "1.");
@@ -220,7 +222,7 @@ fn clubs(text: &str, tok: &Tokenized, found: &mut [FoundName]) {
     if clubs.is_empty() {
         return;
     }
-    let the_one = |pick: &dyn Fn(&(Sym, &str, Vec<&str>)) -> bool| {
+    let the_one = |pick: &dyn Fn(&Club) -> bool| {
         let mut it = clubs.iter().filter(|c| pick(c));
         let first = it.next()?;
         it.next().is_none().then_some(first.0)
