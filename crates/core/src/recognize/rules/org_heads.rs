@@ -54,6 +54,20 @@ const GENITIVE_HEADS: &[&str] = &[
 /// "Mitteldeutscher Rundfunk", "Deutscher Wetterdienst".
 const ASSOCIATIONS: &[&str] = &["verband", "bund", "rundfunk", "wetterdienst"];
 
+/// Whether `w` ends in an association head, also in the genitive ("-verband",
+/// "-verbands", "-verbandes"), ASCII case aside; allocates nothing.
+fn association_ending(w: &str) -> bool {
+    let b = w.as_bytes();
+    ASSOCIATIONS.iter().any(|h| {
+        ["", "s", "es"].iter().any(|g| {
+            let n = h.len() + g.len();
+            b.len() >= n
+                && b[b.len() - n..b.len() - g.len()].eq_ignore_ascii_case(h.as_bytes())
+                && b[b.len() - g.len()..] == *g.as_bytes()
+        })
+    })
+}
+
 pub(super) struct OrgHeads;
 
 impl TokenRule for OrgHeads {
@@ -75,6 +89,8 @@ impl TokenRule for OrgHeads {
             && toks[i - 1].cap
             && !toks[i - 1].initial
             && !toks[i - 1].line_start
+            // No allocation at every word: the head's ending first.
+            && association_ending(t.text)
             && looks_adj(toks[i - 1].text)
             && !r.is_stop(toks[i - 1].text)
         {
