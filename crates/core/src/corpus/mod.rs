@@ -1434,9 +1434,7 @@ impl Corpus {
     /// several words (a one-word key has none: no walk).
     fn first_full_name(&self, e: KeyId) -> Option<ItemRef> {
         let entry = &self.keys[e as usize];
-        if entry.text.split_whitespace().nth(1).is_none() {
-            return None;
-        }
+        entry.text.split_whitespace().nth(1)?;
         let first = self.first_in_order(entry.docs.keys(), 1);
         let d = *first.first()?;
         let in_doc = entry.docs.in_doc(d).iter().map(|p| p.item());

@@ -37,9 +37,16 @@ impl Rule for Parties {
                 && ARTICLES.contains(&toks[c.t0].text)
                 && party(c.t0 + 1).is_some())
         });
+        // What the user taught about these words stands.
+        let taught = |i: usize| {
+            out.iter().any(|c| {
+                matches!(c.source, Source::Learned | Source::KnowledgeBase) && c.t0 <= i && i < c.t1
+            })
+        };
+        let mut found = Vec::new();
         for i in 1..toks.len() {
-            if let Some(name) = party(i).filter(|_| after_article(i)) {
-                out.push(cand(
+            if let Some(name) = party(i).filter(|_| after_article(i) && !taught(i)) {
+                found.push(cand(
                     toks,
                     i,
                     i + 1,
@@ -49,6 +56,7 @@ impl Rule for Parties {
                 ));
             }
         }
+        out.extend(found);
     }
 }
 
