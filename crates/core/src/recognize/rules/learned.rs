@@ -20,7 +20,7 @@ use super::phrases::match_phrases;
 use super::{Context, Rule};
 use crate::annotations::lexicon::HeadSide;
 use crate::model::Source;
-use crate::recognize::lexicon::{cand, join, strip_gen};
+use crate::recognize::lexicon::{cand, join, strip_gen, with_lower};
 use crate::recognize::{Cand, Recognizer, Tok};
 
 /// Can `t` complement a learned head word? A capitalised word, no
@@ -104,9 +104,19 @@ impl Rule for Learned {
                 Source::Learned,
                 out,
             );
+            // A learned one-word name that is also a common noun ("Zeit",
+            // "Bild" as newspapers) is a name where the user marked it,
+            // not in every article that uses the word. (An adjective's
+            // capital, "Grünen", "Linke", still says it is a name.)
+            let common = |c: &Cand| {
+                let w = cx.toks[c.t0].text;
+                c.t1 - c.t0 == 1
+                    && cx.r.d.common.contains(w)
+                    && !with_lower(w, |l| l != w && cx.r.d.common.contains(l))
+            };
             let mut i = from;
             while i < out.len() {
-                if out[i].end == cx.toks[out[i].t1 - 1].end {
+                if out[i].end == cx.toks[out[i].t1 - 1].end && !common(&out[i]) {
                     i += 1;
                 } else {
                     out.remove(i);
@@ -183,6 +193,22 @@ mod tests {
         // Not where the user said otherwise of that surface.
         let o = taught(&[("Linken", "organisation"), ("Linke", "not-a-name")]);
         assert!(cands_with(&Learned, "Die Linke kam.", &[], &o).is_empty());
+    }
+
+    #[test]
+    fn a_learned_common_noun_stays_where_the_user_marked_it() {
+        // "Zeit" and "Bild" taught as newspapers are not names in every
+        // article that has the nouns; an adjective-led party still is.
+        let o = taught(&[
+            ("Zeit", "organisation"),
+            ("Bild", "organisation"),
+            ("Grünen", "organisation"),
+        ]);
+        let t = "In der Zeit danach zeigte ein Bild die Grünen.";
+        assert_eq!(
+            surfaces(t, &cands_with(&Learned, t, &[], &o)),
+            [("Grünen".to_string(), "org")]
+        );
     }
 
     #[test]
