@@ -9,7 +9,8 @@ use common::*;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
-const ARTICLE: &str = "Washington traf Maria Müller in Berlin. Dann sprach Maria mit der NATO.\n\
+const ARTICLE: &str =
+    "Washington traf Maria Müller und Maria Weber in Berlin. Dann sprach Maria mit der NATO.\n\
                        Washington blieb in Berlin.\n";
 
 fn store_line(what: &str, nth: usize, label: &str) -> String {
@@ -386,9 +387,10 @@ fn annotation_actions_by_kind_and_same_as() {
             .filter(|k| k.starts_with("refactor.annotate."))
             .count()
     );
-    // "Same as …" links the second "Maria" to Maria Müller: the hover
-    // shows his card.
-    let maria = pos_of(ARTICLE, "Maria", 1, 1);
+    // "Same as …" links the lone "Maria" (two full names start with it, so
+    // the machine links it to neither) to Maria Müller: the hover shows
+    // that card.
+    let maria = pos_of(ARTICLE, "Maria", 2, 1);
     let same = actions_only(&mut c, &article, maria, &["refactor.annotate.same-as"]);
     let to_mueller = same
         .iter()
@@ -397,7 +399,7 @@ fn annotation_actions_by_kind_and_same_as() {
     let text = apply_store_action(&mut c, &store, "", to_mueller, 1);
     assert!(text.contains("\"entity\":\"Maria Müller\""), "{text}");
     let h = eventually(|| {
-        let h = hover_at(&mut c, &article, "Maria", 1);
+        let h = hover_at(&mut c, &article, "Maria", 2);
         h.contains("Maria Müller").then_some(h)
     });
     assert!(h.contains("annotated here as person"), "{h}");
