@@ -116,20 +116,26 @@ fn scored_keys(corpus: &Corpus, query: &str) -> Vec<(i64, u32, KeyId)> {
     scored
 }
 
-/// Offers `scored`'s keys best first (score, then mentions, then key) to
-/// `take` until it has taken `limit` of them; sorts only as far as needed
-/// (an empty query matches every name of the corpus).
-fn best_first(
-    mut scored: Vec<(i64, u32, KeyId)>,
+/// What `make` makes of the entities matching `query` (see
+/// [`scored_keys`]), best first (score, then mentions, then key), each key
+/// once, at most `limit`; `make` returns `None` for a key to pass over.
+/// Sorts only as far as needed (an empty query matches every name of the
+/// corpus).
+fn best_matches<T>(
+    corpus: &Corpus,
+    query: &str,
     limit: usize,
-    mut take: impl FnMut(KeyId) -> bool,
-) {
+    mut make: impl FnMut(KeyId) -> Option<T>,
+) -> Vec<T> {
+    let mut scored = scored_keys(corpus, query);
     let order = |a: &(i64, u32, KeyId), b: &(i64, u32, KeyId)| {
         b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
     };
-    let (mut taken, mut from) = (0, 0);
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    let mut from = 0;
     let mut block = limit.saturating_mul(2).max(64);
-    while from < scored.len() && taken < limit {
+    while from < scored.len() && out.len() < limit {
         let rest = &mut scored[from..];
         let n = block.min(rest.len());
         if n < rest.len() {
@@ -137,33 +143,24 @@ fn best_first(
         }
         rest[..n].sort_by(order);
         for &(_, _, k) in &rest[..n] {
-            if taken < limit && take(k) {
-                taken += 1;
+            if out.len() < limit && seen.insert(k) {
+                out.extend(make(k));
             }
         }
         from += n;
         block = block.saturating_mul(2);
     }
+    out
 }
 
 /// Entities whose name (a spelling of it, or a knowledge-base alias)
 /// matches `query`, best first, at most `limit`, each with every mention.
 pub fn search_entities(corpus: &Corpus, query: &str, limit: usize) -> Vec<EntityInfo> {
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    best_first(scored_keys(corpus, query), limit, |k| {
-        if !seen.insert(k) {
-            return false;
-        }
+    best_matches(corpus, query, limit, |k| {
         let info = corpus.entity_info(k);
         // A surname that joined a full name is found through the full name.
-        if info.mentions.is_empty() {
-            return false;
-        }
-        out.push(info);
-        true
-    });
-    out
+        (!info.mentions.is_empty()).then_some(info)
+    })
 }
 
 /// One workspace symbol: an entity, its name and where it is defined.
@@ -179,17 +176,7 @@ pub struct SymbolMatch {
 /// ahead for frequent names) instead of every mention, so that a search
 /// among names mentioned 10^6 times stays fast.
 pub fn workspace_symbols(corpus: &Corpus, query: &str, limit: usize) -> Vec<SymbolMatch> {
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    best_first(scored_keys(corpus, query), limit, |k| {
-        if !seen.insert(k) {
-            return false;
-        }
-        let found = symbol_of(corpus, k);
-        out.extend(found.clone());
-        found.is_some()
-    });
-    out
+    best_matches(corpus, query, limit, |k| symbol_of(corpus, k))
 }
 
 /// The symbol of entity `k`; `None` for a surname that joined full names

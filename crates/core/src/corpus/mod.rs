@@ -1549,11 +1549,7 @@ impl Corpus {
         mentions
             .iter()
             .copied()
-            .find(|&r| {
-                let e = self.doc(r.doc).unwrap();
-                e.keys[r.idx as usize] == key
-                    && linking::name_words(&self.mention(r).norm).len() > 1
-            })
+            .find(|&r| self.is_full_name_of(key, r))
             .or_else(|| mentions.first().copied())
     }
 
