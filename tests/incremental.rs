@@ -165,6 +165,9 @@ proptest! {
             // Answer queries between edits, so that what the index caches
             // (summaries, families, topics) must be forgotten correctly.
             snapshot(&inc);
+            // The name index, updated change by change, equals a rebuild.
+            let (now, fresh) = inc.name_index_canonical_pair();
+            prop_assert_eq!(now, fresh);
             match op {
                 Op::Edit { doc, at, len, text } => {
                     let Some(t) = texts[doc].as_mut() else { continue };

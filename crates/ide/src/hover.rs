@@ -31,29 +31,44 @@ pub fn hover(
 /// walk of under a thousand postings, microseconds).
 const WARM_MIN_MENTIONS: u32 = 1_000;
 
-/// Those of the name keys `keys` whose hover cards are worth making ahead
-/// of the first hover: at 10^6 articles the most frequent name's card walks
-/// millions of mentions (tens of milliseconds), and the most frequent names
-/// are the ones hovered most. Make each with [`warm_hover_card`], between
-/// requests. After indexing, pass every key (in ranges, from
-/// `0..corpus.key_count()`); after a change, [`stale_hover_cards`].
-pub fn hover_cards_to_warm(corpus: &Corpus, keys: std::ops::Range<usize>) -> Vec<KeyId> {
-    let keys = keys.map(|k| k as KeyId);
+/// The name keys whose hover cards are worth making ahead of the first
+/// hover, most mentioned first: at 10^6 articles the most frequent name's
+/// card walks millions of mentions (tens of milliseconds), and the most
+/// frequent names are the ones hovered most, so they are made first. Make
+/// each with [`warm_hover_card`], between requests. After indexing;
+/// after a change, [`stale_hover_cards`].
+pub fn hover_cards_to_warm(corpus: &Corpus) -> Vec<KeyId> {
+    let keys = corpus.keys_by_mentions(WARM_MIN_MENTIONS).into_iter();
     corpus.summaries_to_warm(keys, WARM_MIN_MENTIONS, MAX_ARTICLES)
 }
 
-/// The cards worth making ahead that changes made stale since.
+/// The cards worth making ahead that changes made stale since, most
+/// mentioned first.
 pub fn stale_hover_cards(corpus: &Corpus) -> Vec<KeyId> {
-    let keys = corpus.dropped_summaries().into_iter();
-    corpus.summaries_to_warm(keys, WARM_MIN_MENTIONS, MAX_ARTICLES)
+    let mut keys = corpus.summaries_to_warm(
+        corpus.dropped_summaries().into_iter(),
+        WARM_MIN_MENTIONS,
+        MAX_ARTICLES,
+    );
+    keys.sort_by_key(|&k| (std::cmp::Reverse(corpus.key_total(k)), k));
+    keys
 }
 
 /// Makes and keeps the corpus summary behind the hover card of name key
 /// `e` (what [`hover`] would make on the first hover), unless the card is
-/// made from the knowledge base.
+/// made from the knowledge base. When `e` is a last name that full names
+/// end in, a hover on it shows the card of the full name it joins: those
+/// are made too (the family's default and the frequent ones; the rest are
+/// quick once the family, which the first one computes, is kept).
 pub fn warm_hover_card(corpus: &Corpus, e: KeyId) {
-    if !corpus.entity_touches_kb(e) {
-        corpus.entity_summary(e, MAX_ARTICLES);
+    warm_hover_card_with(corpus, e, WARM_MIN_MENTIONS)
+}
+
+fn warm_hover_card_with(corpus: &Corpus, e: KeyId, min: u32) {
+    for k in std::iter::once(e).chain(corpus.full_names_to_warm(e, min)) {
+        if !corpus.entity_touches_kb(k) {
+            corpus.entity_summary(k, MAX_ARTICLES);
+        }
     }
 }
 
@@ -333,6 +348,45 @@ mod tests {
     use crate::fixture::Fixture;
     use insta::assert_snapshot;
     use std::sync::Arc;
+
+    /// Cards are made ahead most mentioned first, and a frequent last
+    /// name brings the cards of the full names a hover on it shows: here
+    /// "Wladimir Putin", named in full once, takes the one-word mentions.
+    #[test]
+    fn cards_made_ahead_by_mentions_with_the_full_names_of_last_names() {
+        use gazette_core::corpus::Corpus;
+        let ov = gazette_core::recognize::Overrides::default();
+        let mut c = Corpus::new();
+        let mut set = |p: &str, t: &str| {
+            let a = Arc::new(gazette_core::analysis::analyze(t, &ov));
+            c.set_document(p.into(), a);
+        };
+        set("a.txt", "Wladimir Putin sprach in Berlin.");
+        for i in 0..6 {
+            set(&format!("p{i}.txt"), "Putin sprach mit Putin in Moskau. Putin blieb.");
+        }
+        set("b.txt", "In Berlin und Berlin und Moskau.");
+        let key = |k: &str| c.key_id(k).expect(k);
+        let (putin, full) = (key("putin"), key("wladimir putin"));
+        let order = c.keys_by_mentions(2);
+        let want: Vec<KeyId> = {
+            let mut v: Vec<KeyId> = (0..c.key_count() as KeyId)
+                .filter(|&k| c.key_total(k) >= 2)
+                .collect();
+            v.sort_by_key(|&k| (std::cmp::Reverse(c.key_total(k)), k));
+            v
+        };
+        assert_eq!(order, want);
+        assert_eq!(order[0], putin, "18 mentions, the most");
+        assert!(c.key_total(full) < 2, "the full name alone is rare");
+        assert_eq!(c.full_names_to_warm(putin, 10), vec![full]);
+        assert!(c.summaries_to_warm([full].into_iter(), 1, MAX_ARTICLES) == vec![full]);
+        warm_hover_card_with(&c, putin, 10);
+        // Made: the hover on "Putin" reads it.
+        assert!(c.summaries_to_warm([full, putin].into_iter(), 1, MAX_ARTICLES).is_empty());
+        let sum = c.entity_summary(full, MAX_ARTICLES);
+        assert_eq!(sum.mention_count, 19);
+    }
 
     /// The hovered span marked in its line, then the card.
     fn check(fixture: &str) -> String {

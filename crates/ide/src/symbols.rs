@@ -6,128 +6,47 @@ use gazette_core::corpus::{Corpus, DocId, EntityInfo, ItemRef, KeyId};
 use gazette_core::model::{EntityKind, Span};
 use std::collections::BTreeMap;
 
-/// Scores `candidate` against a fuzzy `query` (higher is better), `None`
-/// when it does not match. Case-insensitive; an empty query matches all.
-/// Matches, best first: prefix, word prefix, subsequence, and (for queries of
-/// four letters or more) a near miss by Jaro-Winkler similarity.
-pub fn fuzzy_score(query: &str, candidate: &str) -> Option<i64> {
-    Query::new(query).score(&candidate.to_lowercase())
-}
+pub use gazette_core::corpus::fuzzy_score;
 
-/// A query folded once, for scoring every name of a corpus.
-struct Query {
-    q: String,
-    chars: usize,
-}
-
-impl Query {
-    fn new(query: &str) -> Query {
-        let q = query.trim().to_lowercase();
-        let chars = q.chars().count();
-        Query { q, chars }
-    }
-
-    /// [`fuzzy_score`] of a candidate already in lower case.
-    fn score(&self, c: &str) -> Option<i64> {
-        let q = self.q.as_str();
-        if q.is_empty() {
-            return Some(0);
-        }
-        if c.starts_with(q) {
-            return Some(1000 - c.len() as i64);
-        }
-        if c.split([' ', '-']).any(|w| w.starts_with(q)) {
-            return Some(800 - c.len() as i64);
-        }
-        // Subsequence, rewarding consecutive runs.
-        let mut score = 0i64;
-        let mut run = 0i64;
-        let mut qi = q.chars().peekable();
-        for ch in c.chars() {
-            match qi.peek() {
-                Some(&want) if want == ch => {
-                    run += 1;
-                    score += run;
-                    qi.next();
-                }
-                Some(_) => run = 0,
-                None => break,
-            }
-        }
-        if qi.peek().is_none() {
-            return Some(400 + score - c.len() as i64);
-        }
-        if self.chars >= 4 {
-            // Each word's first letters, as many as the query has.
-            let best = (c.split(' '))
-                .map(|w| strsim::jaro_winkler(q, first_chars(w, self.chars)))
-                .fold(0.0f64, f64::max);
-            if best >= 0.85 {
-                return Some((best * 300.0) as i64 - c.len() as i64);
-            }
-        }
-        None
-    }
-}
-
-/// The first `n` characters of `w` (all of it when shorter).
-fn first_chars(w: &str, n: usize) -> &str {
-    w.char_indices().nth(n).map_or(w, |(i, _)| &w[..i])
-}
-
-/// Every name key matching `query` (its most frequent spelling, or a
-/// knowledge-base alias) with its score and number of mentions.
-fn scored_keys(corpus: &Corpus, query: &str) -> Vec<(i64, u32, KeyId)> {
-    use rayon::prelude::*;
-    let q = Query::new(query);
-    // 10^6 names and more in a large corpus: on all cores, one lower-case
-    // buffer per task.
-    let mut scored: Vec<(i64, u32, KeyId)> = (0..corpus.key_count() as KeyId)
-        .into_par_iter()
-        .with_min_len(1 << 14)
-        .map_init(String::new, |lower, k| {
-            let (spelling, total, _) = corpus.key_profile(k);
-            if total == 0 {
-                return None;
-            }
-            lower.clear();
-            lower.extend(spelling.chars().flat_map(char::to_lowercase));
-            Some((q.score(lower)?, total, k))
-        })
-        .flatten()
-        .collect();
-    // Knowledge-base aliases are not spellings of their key: score them too.
-    for kb in corpus
-        .kb_doc_ids()
-        .filter_map(|id| corpus.doc(id)?.kb.clone())
-    {
-        for e in &kb.entities {
-            let best = e
-                .aliases
-                .iter()
-                .filter_map(|a| q.score(&a.to_lowercase()))
-                .max();
-            let Some(s) = best else { continue };
-            if let Some(k) = corpus.key_id(&gazette_core::linking::link_key(&e.name, e.kind)) {
-                scored.push((s, corpus.key_total(k), k));
-            }
-        }
-    }
-    scored
-}
-
-/// What `make` makes of the entities matching `query` (see
-/// [`scored_keys`]), best first (score, then mentions, then key), each key
-/// once, at most `limit`; `make` returns `None` for a key to pass over.
-/// Sorts only as far as needed (an empty query matches every name of the
-/// corpus).
+/// What `make` makes of the entities matching `query`
+/// ([`Corpus::name_matches`]: from the name index), best first (score,
+/// then mentions, then key), each key once, at most `limit`; `make` returns
+/// `None` for a key to pass over.
 fn best_matches<T>(
     corpus: &Corpus,
     query: &str,
     limit: usize,
+    make: impl FnMut(KeyId) -> Option<T>,
+) -> Vec<T> {
+    take_best(corpus.name_matches(query), limit, make)
+}
+
+/// The first `limit` of `matches` (in order) that `make` makes something
+/// of, each key once.
+fn take_best<T>(
+    matches: impl Iterator<Item = (i64, u32, KeyId)>,
+    limit: usize,
     mut make: impl FnMut(KeyId) -> Option<T>,
 ) -> Vec<T> {
-    let mut scored = scored_keys(corpus, query);
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (_, _, k) in matches {
+        if out.len() >= limit {
+            break;
+        }
+        if seen.insert(k) {
+            out.extend(make(k));
+        }
+    }
+    out
+}
+
+/// [`best_matches`] as it was before the name index: every name of the
+/// corpus scored ([`Corpus::name_matches_by_scan`]), then sorted only as far
+/// as needed. For benchmarks and tests.
+#[doc(hidden)]
+pub fn workspace_symbols_by_scan(corpus: &Corpus, query: &str, limit: usize) -> Vec<SymbolMatch> {
+    let mut scored = corpus.name_matches_by_scan(query);
     let order = |a: &(i64, u32, KeyId), b: &(i64, u32, KeyId)| {
         b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
     };
@@ -144,7 +63,7 @@ fn best_matches<T>(
         rest[..n].sort_by(order);
         for &(_, _, k) in &rest[..n] {
             if out.len() < limit && seen.insert(k) {
-                out.extend(make(k));
+                out.extend(symbol_of(corpus, k));
             }
         }
         from += n;
@@ -315,17 +234,6 @@ mod tests {
         assert_snapshot!(search("xyz"), @"");
     }
 
-    #[test]
-    fn fuzzy_ranks_prefix_then_words_then_subsequence() {
-        let p = fuzzy_score("stol", "Stoltenberg").unwrap();
-        let w = fuzzy_score("stol", "Jens Stoltenberg").unwrap();
-        let s = fuzzy_score("jstb", "Jens Stoltenberg").unwrap();
-        assert!(p > w && w > s, "{p} {w} {s}");
-        assert!(fuzzy_score("Stoltenburg", "Jens Stoltenberg").is_some());
-        assert!(fuzzy_score("xyz", "Jens Stoltenberg").is_none());
-        assert_eq!(fuzzy_score("", "NATO"), Some(0));
-    }
-
     /// The seeds with and without their knowledge base: workspace symbols
     /// made from summaries are the entities, names, kinds and definitions
     /// of [`search_entities`] made from every mention.
@@ -374,6 +282,11 @@ mod tests {
                     .collect();
                 assert_eq!(
                     workspace_symbols(&corpus, q, 50),
+                    old,
+                    "query {q:?}, kb {with_kb}"
+                );
+                assert_eq!(
+                    workspace_symbols_by_scan(&corpus, q, 50),
                     old,
                     "query {q:?}, kb {with_kb}"
                 );

@@ -1,6 +1,6 @@
 //! What the corpus computes from its inputs and keeps for the next
 //! question: corpus order, the frequent names, entity summaries (hover
-//! cards), last-name families and topic summaries.
+//! cards), last-name families, topic summaries and the name index.
 //!
 //! The inputs are the documents' analyses and the postings and counts
 //! linked from them ([`super::Corpus`]'s other fields); they are the truth.
@@ -51,6 +51,10 @@ pub(super) struct Derived {
     pub dropped: Mutex<fxhash::FxHashSet<KeyId>>,
     /// Last-name families (see [`Family`]).
     pub families: Mutex<FxHashMap<KeyId, Arc<Family>>>,
+    /// Every name key's spelling for `workspace/symbol` (see
+    /// [`super::names`]): updated for the keys each change touches, never
+    /// dropped (a rebuild at 10^6 keys is the cost of a search by scan).
+    pub names: super::names::NameIndex,
 }
 
 /// What a change of the corpus's inputs touched: the derived data that

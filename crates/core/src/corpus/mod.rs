@@ -12,7 +12,10 @@ pub mod build;
 pub mod counts;
 mod derived;
 pub mod frequent;
+mod names;
 mod paths;
+
+pub use names::{fuzzy_score, NameIndex, NameMatches, Query as NameQuery};
 
 use crate::analysis::DocAnalysis;
 use crate::dates::{ArticleDate, Ymd};
@@ -77,6 +80,22 @@ struct KeyEntry {
     last_word: Option<KeyId>,
     /// Memo of [`Corpus::last_word_key`] (`None`: not computed yet).
     last_word_memo: Option<Option<KeyId>>,
+}
+
+impl KeyEntry {
+    /// See [`Corpus::key_profile`].
+    fn profile(&self) -> (&str, u32, EntityKind) {
+        let e = self;
+        let best = e
+            .spellings
+            .iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .map_or(&*e.text, |(s, _)| s.as_str());
+        let kind_i = (0..4)
+            .max_by_key(|&i| (e.kinds[i], std::cmp::Reverse(i)))
+            .unwrap();
+        (best, e.total, KINDS[kind_i])
+    }
 }
 
 /// Everything the corpus says about one entity.
@@ -497,6 +516,10 @@ impl Corpus {
                 dates[i] = v;
             }
         }
+        for &k in &touched.keys {
+            let (spelling, total, _) = self.keys[k as usize].profile();
+            self.derived.names.update(k, spelling, total);
+        }
         if touched.everything {
             self.derived.forget_summaries();
             return self.refresh_frequent(&touched.keys);
@@ -587,6 +610,9 @@ impl Corpus {
             add("role postings", v.capacity() * 16 + 4 + 24);
         }
         add("link memo", self.link_memo.len() * 24);
+        for (table, n) in self.derived.names.heap_bytes() {
+            add(table, n);
+        }
         let mut v: Vec<_> = r.into_iter().collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         v
@@ -607,6 +633,7 @@ impl Corpus {
         self.keys.reserve_exact(room);
         self.key_ids.reserve(room);
         self.link_memo.reserve(room);
+        self.derived.names.shrink_to_fit(room);
         for m in [&mut self.fig_quantity, &mut self.fig_topic] {
             m.values_mut().for_each(SortedSet::shrink_to_fit);
             m.shrink_to_fit();
@@ -1314,6 +1341,37 @@ impl Corpus {
         .collect()
     }
 
+    /// The name keys with at least `min` mentions, most mentioned first
+    /// (then by key): the order in which hover cards are made ahead, so
+    /// that the names hovered most are ready first. One pass over the name
+    /// index's column of totals.
+    pub fn keys_by_mentions(&self, min: u32) -> Vec<KeyId> {
+        self.derived.names.keys_by_mentions(min)
+    }
+
+    /// The full names whose cards a hover on the one-word name `last`
+    /// shows, when `last` ends full names ("Putin": a one-word mention
+    /// joins "Wladimir Putin"): the family's default (which takes the
+    /// mentions of articles naming no full name, a walk of its own) and
+    /// those that, with the one-word mentions they take, have at least
+    /// `min` mentions; most mentioned first. Computes `last`'s family (the
+    /// pass over its postings that every such card needs), which is kept.
+    pub fn full_names_to_warm(&self, last: KeyId, min: u32) -> Vec<KeyId> {
+        if !self.by_last.contains_key(&last) {
+            return Vec::new();
+        }
+        let fam = self.family(last);
+        let mut v: Vec<(u32, KeyId)> = (fam.joined.iter())
+            .map(|(&c, (n, _))| (self.keys[c as usize].total + n, c))
+            .filter(|&(n, c)| n >= min || fam.default == Some(c))
+            .collect();
+        if let Some(d) = fam.default.filter(|d| !fam.joined.contains_key(d)) {
+            v.push((self.keys[d as usize].total, d));
+        }
+        v.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        v.into_iter().map(|(_, c)| c).collect()
+    }
+
     /// The keys whose cached summaries changes dropped and nobody has
     /// asked for since (see [`derived::Derived::dropped`]).
     pub fn dropped_summaries(&self) -> Vec<KeyId> {
@@ -1636,16 +1694,7 @@ impl Corpus {
     /// Key `k`'s most frequent spelling, its number of mentions and its
     /// most frequent kind.
     pub fn key_profile(&self, k: KeyId) -> (&str, u32, EntityKind) {
-        let e = &self.keys[k as usize];
-        let best = e
-            .spellings
-            .iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-            .map_or(&*e.text, |(s, _)| s.as_str());
-        let kind_i = (0..4)
-            .max_by_key(|&i| (e.kinds[i], std::cmp::Reverse(i)))
-            .unwrap();
-        (best, e.total, KINDS[kind_i])
+        self.keys[k as usize].profile()
     }
 
     /// The knowledge-base name of the key of mention `r`, when the knowledge

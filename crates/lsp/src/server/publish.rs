@@ -147,52 +147,38 @@ fn refresh_in_chunks(
 
 /// Makes the hover cards of the most mentioned names ahead of the first
 /// hover ([`gazette_ide::hover_cards_to_warm`]): after indexing (no
-/// `generation`) all of them, after an edit those it made stale. A few at
+/// `generation`) all of them, after an edit those it made stale, most
+/// mentioned first. A few at
 /// a time under the read lock, between requests; false when an edit past
 /// `generation` cancelled it (the edit's own refresh goes on with them).
 fn warm_hover_cards(state: &RwLock<State>, generation: Option<u64>) -> bool {
-    /// Keys looked at per read-lock hold while finding the cards to make.
-    const SCAN: usize = 1 << 16;
     /// Cards made per read-lock hold: the largest takes milliseconds.
     const CHUNK: usize = 8;
     let t0 = std::time::Instant::now();
     let live = |s: &State| generation.is_none_or(|g| s.edit_generation == g);
-    // Which cards to make: every key's, a range at a time (`Some`), or
-    // those changes made stale (`None`).
-    let batches: Vec<Option<std::ops::Range<usize>>> = match generation {
-        None => {
-            let n = state.read().corpus.key_count();
-            (0..n)
-                .step_by(SCAN)
-                .map(|lo| Some(lo..(lo + SCAN).min(n)))
-                .collect()
+    // Which cards to make, most mentioned first: every frequent key's
+    // (one pass over a column of totals), or those changes made stale.
+    let keys = {
+        let s = state.read();
+        if !live(&s) {
+            return false;
         }
-        Some(_) => vec![None],
+        match generation {
+            None => gazette_ide::hover_cards_to_warm(&s.corpus),
+            Some(_) => gazette_ide::stale_hover_cards(&s.corpus),
+        }
     };
-    let mut made = 0;
-    for batch in batches {
-        let keys = {
-            let s = state.read();
-            if !live(&s) {
-                return false;
-            }
-            match batch {
-                Some(range) => gazette_ide::hover_cards_to_warm(&s.corpus, range),
-                None => gazette_ide::stale_hover_cards(&s.corpus),
-            }
-        };
-        for chunk in keys.chunks(CHUNK) {
-            crate::background::yield_to_requests();
-            let s = state.read();
-            if !live(&s) {
-                return false;
-            }
-            for &e in chunk {
-                gazette_ide::warm_hover_card(&s.corpus, e);
-            }
+    for chunk in keys.chunks(CHUNK) {
+        crate::background::yield_to_requests();
+        let s = state.read();
+        if !live(&s) {
+            return false;
         }
-        made += keys.len();
+        for &e in chunk {
+            gazette_ide::warm_hover_card(&s.corpus, e);
+        }
     }
+    let made = keys.len();
     if made > 0 {
         tracing::debug!("{made} hover cards made ahead in {:?}", t0.elapsed());
     }
