@@ -1,7 +1,9 @@
 //! Query latency on the seed corpus: hover and references, as the LSP layer
 //! calls them (byte offsets in, markdown / locations out).
 //!
-//! `cargo bench --bench queries`
+//! `cargo bench --bench queries`; workspace/symbol over 10^6 synthetic
+//! names, index against scan: `cargo bench --bench queries -- "many names"`
+//! (`GAZETTE_BENCH_KEYS` sets the number of names).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use gazette_core::analysis::analyze;
@@ -120,5 +122,125 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// A corpus of `GAZETTE_BENCH_KEYS` (default 10^6) distinct names, made
+/// from synthetic analyses (no text to analyse): ten names per article,
+/// one drawn from a few hundred frequent ones, the others new full names
+/// of syllables, places and organisations.
+fn many_keys() -> Corpus {
+    use gazette_core::model::{sym, EntityKind, NameMention, Source, Span};
+    let keys: u64 = std::env::var("GAZETTE_BENCH_KEYS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    const SYL: &[&str] = &[
+        "ber", "mül", "ler", "sch", "mid", "ter", "wa", "gner", "ko", "vac", "stein", "ha", "ns",
+        "el", "ke", "rin", "tho", "mas", "au", "li", "no", "dor", "fa", "ri", "gö", "be", "lo",
+        "win", "ski", "rä", "tz", "man", "ol", "ga", "see", "burg", "hof", "ma", "ku", "zi",
+    ];
+    const FIRST: &[&str] = &[
+        "Anna", "Jens", "Olaf", "Maria", "Peter", "Sabine", "Karl", "Jana", "Lukas", "Eva",
+    ];
+    let mut x: u64 = 0x9e3779b97f4a7c15;
+    let mut rnd = move |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    let word = |rnd: &mut dyn FnMut(usize) -> usize| {
+        let mut w = String::new();
+        for _ in 2..5 + rnd(2) {
+            w += SYL[rnd(SYL.len())];
+        }
+        let mut c = w.chars();
+        let f = c.next().unwrap().to_uppercase().collect::<String>();
+        f + c.as_str()
+    };
+    let mut corpus = Corpus::new();
+    let per_doc = 10;
+    for d in 0..keys / (per_doc - 1) + 1 {
+        let mut a = gazette_core::analysis::DocAnalysis::default();
+        let mut at = 0;
+        for i in 0..per_doc {
+            let (name, kind) = if i == 0 {
+                let f = 1 + rnd(300).min(rnd(300));
+                (
+                    format!("{} {}", FIRST[f % FIRST.len()], word(&mut |_| f % 24)),
+                    EntityKind::Person,
+                )
+            } else {
+                match rnd(4) {
+                    0 => (word(&mut rnd), EntityKind::Place),
+                    1 => (
+                        format!("{}-{} AG", word(&mut rnd), word(&mut rnd)),
+                        EntityKind::Org,
+                    ),
+                    _ => (
+                        format!("{} {}", FIRST[rnd(FIRST.len())], word(&mut rnd)),
+                        EntityKind::Person,
+                    ),
+                }
+            };
+            let span = Span::new(at, at + name.len());
+            at += name.len() + 1;
+            a.mentions
+                .extend(NameMention::new(span, kind, sym(&name), Source::Rule));
+        }
+        corpus.set_document(format!("/synthetic/{d:07}.txt").into(), Arc::new(a));
+    }
+    corpus
+}
+
+/// workspace/symbol over many names: the name index against the scan of
+/// every name it replaced.
+fn bench_many_keys(c: &mut Criterion) {
+    let t = std::time::Instant::now();
+    let mut corpus = many_keys();
+    corpus.shrink_to_fit();
+    let built = t.elapsed();
+    let t = std::time::Instant::now();
+    let rebuilt = gazette_core::corpus::NameIndex::rebuild(&corpus);
+    let rebuild = t.elapsed();
+    drop(rebuilt);
+    let top = corpus.keys_by_mentions(1)[0];
+    let name = corpus.key_profile(top).0.to_string();
+    let typo: String = name.chars().filter(|c| *c != 'e').collect();
+    let prefix: String = name.chars().take(3).collect();
+    eprintln!(
+        "{} names in {built:?}; the name index rebuilt in {rebuild:?}; its tables: {:?}",
+        corpus.key_count(),
+        corpus
+            .heap_report()
+            .into_iter()
+            .filter(|(t, _)| t.starts_with("name index"))
+            .collect::<Vec<_>>()
+    );
+    let mut g = c.benchmark_group("workspace/symbol, many names");
+    g.sample_size(10);
+    for (label, q) in [
+        ("empty", ""),
+        ("prefix", prefix.as_str()),
+        ("name", name.as_str()),
+        ("typo", typo.as_str()),
+    ] {
+        assert_eq!(
+            gazette_ide::symbols::workspace_symbols(&corpus, q, 200),
+            gazette_ide::symbols::workspace_symbols_by_scan(&corpus, q, 200),
+            "{q:?}"
+        );
+        g.bench_function(format!("index, {label} {q:?}"), |b| {
+            b.iter(|| black_box(gazette_ide::symbols::workspace_symbols(&corpus, q, 200)))
+        });
+        g.bench_function(format!("scan, {label} {q:?}"), |b| {
+            b.iter(|| {
+                black_box(gazette_ide::symbols::workspace_symbols_by_scan(
+                    &corpus, q, 200,
+                ))
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_many_keys);
 criterion_main!(benches);

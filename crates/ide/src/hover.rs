@@ -363,7 +363,10 @@ mod tests {
         };
         set("a.txt", "Wladimir Putin sprach in Berlin.");
         for i in 0..6 {
-            set(&format!("p{i}.txt"), "Putin sprach mit Putin in Moskau. Putin blieb.");
+            set(
+                &format!("p{i}.txt"),
+                "Putin sprach mit Putin in Moskau. Putin blieb.",
+            );
         }
         set("b.txt", "In Berlin und Berlin und Moskau.");
         let key = |k: &str| c.key_id(k).expect(k);
@@ -383,7 +386,9 @@ mod tests {
         assert!(c.summaries_to_warm([full].into_iter(), 1, MAX_ARTICLES) == vec![full]);
         warm_hover_card_with(&c, putin, 10);
         // Made: the hover on "Putin" reads it.
-        assert!(c.summaries_to_warm([full, putin].into_iter(), 1, MAX_ARTICLES).is_empty());
+        assert!(c
+            .summaries_to_warm([full, putin].into_iter(), 1, MAX_ARTICLES)
+            .is_empty());
         let sum = c.entity_summary(full, MAX_ARTICLES);
         assert_eq!(sum.mention_count, 19);
     }

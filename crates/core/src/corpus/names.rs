@@ -298,7 +298,8 @@ impl NameIndex {
             return self.compact_if_wasteful();
         }
         let at = self.text.len();
-        self.text.extend(spelling.chars().flat_map(char::to_lowercase));
+        self.text
+            .extend(spelling.chars().flat_map(char::to_lowercase));
         self.spans[i] = (at as u32, (self.text.len() - at) as u32);
         self.masks[i] = char_mask(self.name(k));
         for s in starts(self.name(k)) {
@@ -390,7 +391,9 @@ impl NameIndex {
         let lo = start_of(prefix);
         let mut hi = [u8::MAX; 3];
         hi[..prefix.len().min(3)].copy_from_slice(&lo[..prefix.len().min(3)]);
-        self.words.range(lo..=hi).flat_map(|(_, v)| v.iter().copied())
+        self.words
+            .range(lo..=hi)
+            .flat_map(|(_, v)| v.iter().copied())
     }
 }
 
@@ -407,7 +410,10 @@ enum Pending {
     Subsequence,
     Near,
     /// Keys with `lo <= total < hi` (an empty query).
-    Mentions { lo: u64, hi: u64 },
+    Mentions {
+        lo: u64,
+        hi: u64,
+    },
 }
 
 /// The name keys matching a query (its spelling, or a knowledge-base
@@ -496,7 +502,14 @@ impl<'a> NameMatches<'a> {
                 use rayon::prelude::*;
                 (index.masks.par_iter().enumerate())
                     .with_min_len(1 << 16)
-                    .filter(|(_, &m)| m & q.mask == q.mask && m != 0)
+                    // Cheap necessary conditions first: every character
+                    // class, at least as many bytes, the bytes in order.
+                    .filter(|(k, &m)| {
+                        m & q.mask == q.mask
+                            && m != 0
+                            && index.spans[*k].1 as usize >= q.q.len()
+                            && bytes_in_order(q.q.as_bytes(), index.name(*k as KeyId).as_bytes())
+                    })
                     .filter_map(|(k, _)| match q.scored(index.name(k as KeyId)) {
                         Some((s, Tier::Subsequence)) => Some((s, index.totals[k], k as KeyId)),
                         _ => None,
@@ -553,6 +566,19 @@ impl Iterator for NameMatches<'_> {
             }
         }
     }
+}
+
+/// Is `q` a subsequence of `c`, byte by byte? (Implied by a subsequence
+/// of characters, which the score needs.)
+fn bytes_in_order(q: &[u8], c: &[u8]) -> bool {
+    let mut rest = c;
+    for &b in q {
+        match rest.iter().position(|&x| x == b) {
+            Some(i) => rest = &rest[i + 1..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Knowledge-base aliases are not spellings of their key: each entity's
@@ -685,8 +711,8 @@ mod tests {
 
     /// Names from few letters, so that queries hit every tier.
     const WORDS: &[&str] = &[
-        "Anna", "Ana", "Berg", "Bergen", "Nabe", "Ärger", "Aerger", "Straße", "Strasse", "Ab",
-        "A", "Banane", "Bernd", "Brand", "Dana", "Daniel", "Danilo", "Ende", "Rande", "Bär",
+        "Anna", "Ana", "Berg", "Bergen", "Nabe", "Ärger", "Aerger", "Straße", "Strasse", "Ab", "A",
+        "Banane", "Bernd", "Brand", "Dana", "Daniel", "Danilo", "Ende", "Rande", "Bär",
     ];
 
     fn name() -> impl Strategy<Value = String> {
@@ -704,7 +730,11 @@ mod tests {
                 if i > 0 {
                     s += sep;
                 }
-                s += &if *upper { w.to_uppercase() } else { w.to_string() };
+                s += &if *upper {
+                    w.to_uppercase()
+                } else {
+                    w.to_string()
+                };
             }
             s
         })
@@ -729,9 +759,34 @@ mod tests {
     }
 
     const QUERIES: &[&str] = &[
-        "", "a", "an", "ann", "anna", "b", "be", "ber", "berg", "bergn", "ab", "a b", "a-b",
-        "är", "ärger", "stra", "straße", "dnl", "daniil", "bnn", "anna berg", "nabe-",
-        "xyz", "e", "rnd", "danile", "banan", "bernnd",
+        "",
+        "a",
+        "an",
+        "ann",
+        "anna",
+        "b",
+        "be",
+        "ber",
+        "berg",
+        "bergn",
+        "ab",
+        "a b",
+        "a-b",
+        "är",
+        "ärger",
+        "stra",
+        "straße",
+        "dnl",
+        "daniil",
+        "bnn",
+        "anna berg",
+        "nabe-",
+        "xyz",
+        "e",
+        "rnd",
+        "danile",
+        "banan",
+        "bernnd",
     ];
 
     fn check(c: &Corpus) -> Result<(), TestCaseError> {
