@@ -232,6 +232,10 @@ fn starts(c: &str) -> Vec<Start> {
     v
 }
 
+/// [`NameIndex::canonical`]: (key, spelling, total, character set) per
+/// indexed key, and the buckets with their keys sorted.
+pub type Canonical<'a> = (Vec<(KeyId, &'a str, u32, u32)>, Vec<(Start, Vec<KeyId>)>);
+
 /// See the module documentation.
 #[derive(Clone, Debug, Default)]
 pub struct NameIndex {
@@ -357,7 +361,7 @@ impl NameIndex {
     /// Everything but the order within buckets and where spellings lie in
     /// the buffer: (key, spelling, total, character set) per indexed key,
     /// and the buckets, sorted. Equal for an updated and a rebuilt index.
-    pub fn canonical(&self) -> (Vec<(KeyId, &str, u32, u32)>, Vec<(Start, Vec<KeyId>)>) {
+    pub fn canonical(&self) -> Canonical<'_> {
         let keys = (0..self.totals.len() as KeyId)
             .filter(|&k| self.totals[k as usize] > 0)
             .map(|k| {
