@@ -148,25 +148,16 @@ fn refresh_in_chunks(
 /// Makes the hover cards of the most mentioned names ahead of the first
 /// hover ([`gazette_ide::hover_cards_to_warm`]): after indexing (no
 /// `generation`) all of them, after an edit those it made stale, most
-/// mentioned first. A few at
-/// a time under the read lock, between requests; false when an edit past
-/// `generation` cancelled it (the edit's own refresh goes on with them).
+/// mentioned first. A few at a time under the read lock, between requests;
+/// false when an edit past `generation` cancelled it (the edit's own
+/// refresh goes on with them).
 fn warm_hover_cards(state: &RwLock<State>, generation: Option<u64>) -> bool {
     /// Cards made per read-lock hold: the largest takes milliseconds.
     const CHUNK: usize = 8;
     let t0 = std::time::Instant::now();
     let live = |s: &State| generation.is_none_or(|g| s.edit_generation == g);
-    // Which cards to make, most mentioned first: every frequent key's
-    // (one pass over a column of totals), or those changes made stale.
-    let keys = {
-        let s = state.read();
-        if !live(&s) {
-            return false;
-        }
-        match generation {
-            None => gazette_ide::hover_cards_to_warm(&s.corpus),
-            Some(_) => gazette_ide::stale_hover_cards(&s.corpus),
-        }
+    let Some(keys) = cards_to_warm(&state.read(), generation, live) else {
+        return false;
     };
     for chunk in keys.chunks(CHUNK) {
         crate::background::yield_to_requests();
@@ -174,15 +165,32 @@ fn warm_hover_cards(state: &RwLock<State>, generation: Option<u64>) -> bool {
         if !live(&s) {
             return false;
         }
-        for &e in chunk {
-            gazette_ide::warm_hover_card(&s.corpus, e);
-        }
+        chunk
+            .iter()
+            .for_each(|&e| gazette_ide::warm_hover_card(&s.corpus, e));
     }
-    let made = keys.len();
-    if made > 0 {
-        tracing::debug!("{made} hover cards made ahead in {:?}", t0.elapsed());
+    if !keys.is_empty() {
+        tracing::debug!(
+            "{} hover cards made ahead in {:?}",
+            keys.len(),
+            t0.elapsed()
+        );
     }
     true
+}
+
+/// Which cards to make, most mentioned first: every frequent key's (one
+/// pass over a column of totals), or those changes made stale; `None` when
+/// an edit past `generation` came first.
+fn cards_to_warm(
+    s: &State,
+    generation: Option<u64>,
+    live: impl Fn(&State) -> bool,
+) -> Option<Vec<gazette_core::corpus::KeyId>> {
+    live(s).then(|| match generation {
+        None => gazette_ide::hover_cards_to_warm(&s.corpus),
+        Some(_) => gazette_ide::stale_hover_cards(&s.corpus),
+    })
 }
 
 /// Refreshes the diagnostics of many documents without the write lock:
