@@ -51,6 +51,28 @@ impl Recognizer {
         }
     }
 
+    /// Whether capitalised `w` is a compound ending in a common noun of
+    /// four letters or more ("Pressestelle": "Stelle"), the first part three
+    /// letters or more.
+    pub(super) fn common_compound(&self, w: &str) -> bool {
+        if !w.chars().next().is_some_and(char::is_uppercase) || w.len() < 8 {
+            return false;
+        }
+        w.char_indices().skip(3).any(|(i, _)| {
+            let tail = &w[i..];
+            tail.chars().count() >= 4 && {
+                let mut c = tail.chars();
+                let cap: String = c
+                    .next()
+                    .into_iter()
+                    .flat_map(char::to_uppercase)
+                    .chain(c)
+                    .collect();
+                self.d.common.contains(cap.as_str())
+            }
+        })
+    }
+
     pub(super) fn is_stop(&self, w: &str) -> bool {
         with_lower(w, |l| self.d.stopwords.contains(l))
     }

@@ -1,7 +1,9 @@
 //! Areas and authorities named by a head noun and a place: "Landkreis
 //! Konstanz", "Kreis Gießen", "Flughafen München" (places: official names;
 //! a generic word before a name, "im Stadtteil Neukölln", stays outside); "Polizeipräsidium Konstanz", "Bistum Limburg",
-//! "Staatsanwaltschaft Köln", "Landesbetrieb Straßenbau NRW"
+//! "Staatsanwaltschaft Köln", "Landesbetrieb Straßenbau NRW",
+//! "Regierungspräsidium Tübingen", "Gesundheitsamt Erding", and the police's
+//! own abbreviations in press releases, "PI Erding", "KPI Fürstenfeldbruck"
 //! (organisations). The head belongs to the name (GermEval: the longest
 //! name wins), also in the genitive ("des Landkreises Konstanz"). The place
 //! must be a name: capitalised, not a common word.
@@ -71,6 +73,42 @@ const ORG_HEADS: &[&str] = &[
     "Verwaltungsgerichtshof",
     "Messe",
     "Zoo",
+    "Regierungspräsidium",
+    "Autobahnpolizei",
+    "Verkehrspolizei",
+    "Grenzpolizei",
+    "Bereitschaftspolizei",
+    "Bundespolizeirevier",
+    "Autobahndirektion",
+    "Gesundheitsamt",
+    "Jugendamt",
+    "Finanzamt",
+    "Hauptzollamt",
+    "Zollamt",
+    "Ordnungsamt",
+    "Schulamt",
+    "Straßenbauamt",
+    "Wasserwirtschaftsamt",
+];
+
+/// Abbreviated police heads written in capitals in press releases: "PI
+/// Erding" (Polizeiinspektion), "KPI" (Kriminalpolizeiinspektion), "VPI"
+/// (Verkehrspolizeiinspektion).
+const ABBREVIATED_ORG_HEADS: &[&str] = &["PI", "KPI", "VPI"];
+
+/// Endings of authorities' compound names, for heads the list does not
+/// hold ("Kriminaldauerdienst", "Polizeihauptkommissariat",
+/// "Kriminalpolizeidirektion").
+const ORG_HEAD_ENDINGS: &[&str] = &[
+    "polizei",
+    "polizeiinspektion",
+    "präsidium",
+    "polizeidirektion",
+    "kommissariat",
+    "polizeirevier",
+    "dauerdienst",
+    "staatsanwaltschaft",
+    "gericht",
 ];
 
 fn head_kind(w: &str) -> Option<EntityKind> {
@@ -83,7 +121,9 @@ fn head_kind(w: &str) -> Option<EntityKind> {
         .unwrap_or(w);
     if PLACE_HEADS.contains(&base) {
         Some(EntityKind::Place)
-    } else if ORG_HEADS.contains(&base) {
+    } else if ORG_HEADS.contains(&base)
+        || base.chars().count() >= 10 && ORG_HEAD_ENDINGS.iter().any(|e| base.ends_with(e))
+    {
         Some(EntityKind::Org)
     } else {
         None
@@ -101,10 +141,12 @@ impl Rule for PlaceHeads {
         let (r, toks) = (cx.r, cx.toks);
         for i in 0..toks.len().saturating_sub(1) {
             let t = &toks[i];
-            if !t.cap || t.caps {
+            let abbreviated = ABBREVIATED_ORG_HEADS.contains(&t.text);
+            if !t.cap || t.caps && !abbreviated {
                 continue;
             }
-            let Some(kind) = head_kind(t.text) else {
+            let Some(kind) = head_kind(t.text).or_else(|| abbreviated.then_some(EntityKind::Org))
+            else {
                 continue;
             };
             let name_ok = |k: usize| {
@@ -129,8 +171,14 @@ impl Rule for PlaceHeads {
             {
                 a += 1;
             }
+            // A second word of the seat is a known name or no compound of a
+            // common noun ("Polizeipräsidium Mittelfranken Pressestelle").
+            let second_ok = |k: usize| {
+                let w = toks[k].text;
+                single_word(&r.d.names, w).is_some() || !r.common_compound(w)
+            };
             let mut b = a;
-            while b < toks.len() && b < a + 2 && name_ok(b) {
+            while b < toks.len() && b < a + 2 && name_ok(b) && (b == a || second_ok(b)) {
                 b += 1;
             }
             if b == a {
@@ -172,6 +220,55 @@ mod tests {
         assert_eq!(
             run(&PlaceHeads, "Streik am Flughafen München."),
             [("Flughafen München".to_string(), "place")]
+        );
+    }
+
+    #[test]
+    fn authorities_of_short_news_by_their_seat() {
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Das Regierungspräsidium Tübingen sperrt die Straße, das \
+                 Gesundheitsamt Erding meldet zwei Fälle."
+            ),
+            [
+                ("Regierungspräsidium Tübingen".to_string(), "org"),
+                ("Gesundheitsamt Erding".to_string(), "org")
+            ]
+        );
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Die PI Erding und die KPI Fürstenfeldbruck bitten um Hinweise."
+            ),
+            [
+                ("PI Erding".to_string(), "org"),
+                ("KPI Fürstenfeldbruck".to_string(), "org")
+            ]
+        );
+        // Capitals alone are no head: "ARD Berlin", "PI" at the end.
+        assert!(run(&PlaceHeads, "Laut ARD Berlin fehlt die PI.").is_empty());
+    }
+
+    #[test]
+    fn compound_heads_and_the_end_of_the_seat() {
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Der Kriminaldauerdienst Mittelfranken übernahm. Rückfragen an: \
+                 Polizeipräsidium Mittelfranken Pressestelle Telefon 0911"
+            ),
+            [
+                ("Kriminaldauerdienst Mittelfranken".to_string(), "org"),
+                ("Polizeipräsidium Mittelfranken".to_string(), "org")
+            ]
+        );
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Das Polizeipräsidium Oberbayern Nord teilte mit."
+            ),
+            [("Polizeipräsidium Oberbayern Nord".to_string(), "org")]
         );
     }
 
