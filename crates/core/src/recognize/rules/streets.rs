@@ -1,7 +1,12 @@
-//! Street names: "Schwanitzstraße", "Mozartgasse", "Alexanderplatz" (a name
-//! before a street word; not a common compound like "Hauptstraße",
-//! "Marktplatz" or "Staudamm"). A sub-rule of the
-//! persons scan (see `rules/mod.rs`): a first name claims its tokens first.
+//! Street names: "Schwanitzstraße", "Mozartgasse", "Alexanderplatz",
+//! "Goetheweg", "Schillerring" (a name before a street word; not a common
+//! compound like "Hauptstraße", "Marktplatz" or "Staudamm"), and names
+//! joined by hyphens before a capitalised street word ("Martin-Luther-Ring",
+//! "Konrad-Adenauer-Straße"). A common compound is a street where the text
+//! says so, as police reports do: with a house number ("in der Hauptstraße
+//! 12") or joined to another street by a slash ("Kreuzung
+//! Hauptstraße/Bahnhofstraße"). A sub-rule of the persons scan (see
+//! `rules/mod.rs`): a first name claims its tokens first.
 
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
@@ -18,11 +23,28 @@ impl TokenRule for Streets {
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
-        if !t.initial
-            && street_like(t.text)
+        let named = |w: &str| {
+            street_like(w)
                 .is_some_and(|stem| !r.is_common(stem) && !r.is_common(stem.trim_end_matches('s')))
-            && !r.is_common(t.text)
-        {
+                // "Stoffwechselweg": a common compound before "-weg", "-ring".
+                && !(LATE_STREET_WORDS.iter().any(|s| w.ends_with(s))
+                    && street_like(w).is_some_and(|stem| r.common_compound(stem)))
+                && !r.is_common(w)
+                || hyphenated_street(w)
+        };
+        // A common compound with a house number, or slashed to a street.
+        let said = || {
+            street_like(t.text).is_some_and(|stem| !is_road_type(stem))
+                // "Tabellenplatz 3", "Listenplatz 12": ranks, not addresses.
+                && (!t.text.ends_with("platz")
+                    && toks.get(i + 1).is_some_and(|n| is_house_number(n.text))
+                    || toks.get(i + 1).is_some_and(|n| n.text == "/")
+                        && toks
+                            .get(i + 2)
+                            .is_some_and(|n| street_like(n.text).is_some())
+                    || i >= 2 && toks[i - 1].text == "/" && street_like(toks[i - 2].text).is_some())
+        };
+        if !t.initial && (named(t.text) || said()) {
             out.push(cand(
                 toks,
                 i,
@@ -37,16 +59,60 @@ impl TokenRule for Streets {
     }
 }
 
-/// Street names: "Schwanitzstraße", "Alexanderplatz".
-/// Returns the part before the street word ("Schwanitz").
-fn street_like(w: &str) -> Option<&str> {
+/// Street words that also end common compounds ("Stoffwechselweg",
+/// "Boxring"): the name before them is no compound of a common noun.
+const LATE_STREET_WORDS: &[&str] = &["weg", "ring", "stieg", "ufer"];
+
+/// Words that end a street name.
+const STREET_WORDS: &[&str] = &[
+    "straße", "strasse", "gasse", "allee", "chaussee", "platz", "damm", "weg", "ring", "stieg",
+    "ufer",
+];
+
+/// "Martin-Luther-Ring", "Konrad-Adenauer-Straße": capitalised parts joined
+/// by hyphens, the last a street word.
+fn hyphenated_street(w: &str) -> bool {
+    let mut parts = w.rsplit('-');
+    let Some(last) = parts.next() else {
+        return false;
+    };
+    let before: Vec<&str> = parts.collect();
+    !before.is_empty()
+        && last.chars().next().is_some_and(char::is_uppercase)
+        && STREET_WORDS.contains(&last.to_lowercase().as_str())
+        && before
+            .iter()
+            .all(|p| p.chars().count() >= 2 && p.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// Roads numbered by their type ("Bundesstraße 27", "Kreisstraße 12"):
+/// the roads rule's, not a street with a house number.
+fn is_road_type(stem: &str) -> bool {
     [
-        "straße", "strasse", "gasse", "allee", "chaussee", "platz", "damm",
+        "Bundes", "Landes", "Staats", "Kreis", "Land", "Gemeinde", "Autobahn",
     ]
     .iter()
-    .find_map(|s| {
+    .any(|r| stem.trim_end_matches('-') == *r)
+}
+
+/// "12", "5a": one to three digits, a letter after them at most.
+fn is_house_number(w: &str) -> bool {
+    let digits = w.chars().take_while(char::is_ascii_digit).count();
+    let rest = &w[digits..];
+    (1..=3).contains(&digits)
+        && !w.starts_with('0')
+        && (rest.is_empty() || rest.len() == 1 && rest.chars().all(|c| c.is_ascii_lowercase()))
+}
+
+/// Street names: "Schwanitzstraße", "Alexanderplatz".
+/// Returns the part before the street word ("Schwanitz"). Before "-ring"
+/// and "-weg" the name is longer ("Schillerring", "Goetheweg"): surnames
+/// end so too ("Mehring", "Hartweg").
+fn street_like(w: &str) -> Option<&str> {
+    STREET_WORDS.iter().find_map(|s| {
         let stem = w.strip_suffix(s)?.trim_end_matches('-');
-        (stem.chars().count() > 2).then_some(stem)
+        let min = if matches!(*s, "ring" | "weg") { 5 } else { 3 };
+        (stem.chars().count() >= min).then_some(stem)
     })
 }
 
@@ -98,9 +164,62 @@ mod tests {
     }
 
     #[test]
+    fn more_street_words_and_hyphenated_names() {
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &Streets,
+                "Es brannte am Goetheweg, am Schillerring und am Martin-Luther-Ring, \
+                 gesperrt war die Konrad-Adenauer-Straße."
+            ),
+            pairs(&[
+                ("Goetheweg", "place"),
+                ("Schillerring", "place"),
+                ("Martin-Luther-Ring", "place"),
+                ("Konrad-Adenauer-Straße", "place")
+            ])
+        );
+        assert!(run_in(
+            &PERSONS,
+            &Streets,
+            "Der Rückweg, der Boxring, der Stoffwechselweg und das Rheinufer-Projekt."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn common_compounds_with_a_house_number_or_a_slash() {
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &Streets,
+                "In der Hauptstraße 12 und in der Schulstraße 5a wurde eingebrochen, \
+                 an der Kreuzung Lindenstraße/Bahnhofstraße krachte es."
+            ),
+            pairs(&[
+                ("Hauptstraße", "place"),
+                ("Schulstraße", "place"),
+                ("Lindenstraße", "place"),
+                ("Bahnhofstraße", "place")
+            ])
+        );
+        // A road by its type and number is the roads rule's; a year is no
+        // house number.
+        assert!(run_in(
+            &PERSONS,
+            &Streets,
+            "Die Bundesstraße 27 und die Hauptstraße 2015 waren nass, Platz 3 ging an \
+             ihn, Tabellenplatz 5 an sie."
+        )
+        .is_empty());
+    }
+
+    #[test]
     fn street_stem() {
         assert_eq!(street_like("Schwanitzstraße"), Some("Schwanitz"));
         assert_eq!(street_like("Hauptstraße"), Some("Haupt"));
         assert_eq!(street_like("Gasse"), None);
+        assert_eq!(street_like("Mehring"), None);
+        assert_eq!(street_like("Schillerring"), Some("Schiller"));
     }
 }
