@@ -9,8 +9,10 @@
 //! Audi", "die Volkswagen AG" stay companies. A bare make read as a vehicle
 //! is the entity "Audi (Fahrzeug)", apart from the company, and (like every
 //! reading decided by its context) is not spread to other occurrences by the
-//! consistency stage. Reads (and prunes) the candidates of the rules before
-//! it.
+//! consistency stage. Rescue helicopters fly under the call sign
+//! "Christoph" and a number ("mit dem Rettungshubschrauber Christoph 1"):
+//! a vehicle too, not the person "Christoph". Reads (and prunes) the
+//! candidates of the rules before it.
 
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
@@ -191,6 +193,16 @@ fn is_adjective(t: &Tok) -> bool {
 
 /// The vehicle read at token `i` (a make), as a token range.
 fn vehicle_at(toks: &[Tok], i: usize) -> Option<(usize, usize)> {
+    // German air rescue helicopters: "Christoph 1" … "Christoph 112".
+    if toks[i].text == "Christoph"
+        && toks.get(i + 1).is_some_and(|n| {
+            !n.line_start
+                && (1..=3).contains(&n.text.len())
+                && n.text.bytes().all(|b| b.is_ascii_digit())
+        })
+    {
+        return Some((i, i + 2));
+    }
     // Every make is capitalised and short: most tokens stop at the first test.
     if !toks[i].cap || toks[i].text.len() > 15 || !MAKES.contains(&toks[i].text) {
         return None;
@@ -291,6 +303,18 @@ mod tests {
             ),
             pairs(&[("Opel", "other"), ("Skoda", "other")])
         );
+    }
+
+    #[test]
+    fn a_rescue_helicopter_is_no_person() {
+        assert_eq!(
+            run(
+                &Vehicles,
+                "Sie wurde mit dem Rettungshubschrauber Christoph 32 ins Klinikum geflogen."
+            ),
+            pairs(&[("Christoph 32", "other")])
+        );
+        assert!(run(&Vehicles, "Christoph Meier war 32 Jahre alt.").is_empty());
     }
 
     #[test]
