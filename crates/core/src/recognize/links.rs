@@ -23,12 +23,6 @@
 //!    with the club's name. The dateline ("Dortmund (dpa) –") and the place
 //!    after a local preposition ("in Dortmund") or a place noun ("die Stadt
 //!    Dortmund", "im Landkreis Augsburg") stay places.
-//! 5. **A surname shared by several people.** In a document naming "Anna
-//!    Berg" and "Thomas Berg", a lone "Berg" is the one named last before
-//!    it (else the first named after it), not whichever of the two the
-//!    document names most often: the two people stay apart and the surname
-//!    goes to the nearest. With one full name the corpus links it (see
-//!    [`crate::corpus::Corpus::entity_of`]).
 
 use super::lexicon::strip_gen;
 use super::rules::is_club_prefix;
@@ -75,7 +69,6 @@ impl Recognizer {
         }
         genitive_persons(&mut found);
         first_names(&mut found);
-        shared_surnames(&mut found);
         acronyms(text, &mut found);
         clubs(text, tok, &mut found);
         found
@@ -143,38 +136,6 @@ fn first_names(found: &mut [FoundName]) {
         };
         if starts.all(|&f| f == first) {
             m.norm = first;
-        }
-    }
-}
-
-/// Shared surnames (5): a one-word person mention that ends two or more
-/// different full names of the document goes to the nearest one before it,
-/// else to the first after it. `found` is in text order.
-fn shared_surnames(found: &mut [FoundName]) {
-    let full: Vec<(usize, Sym)> = found
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.kind == EntityKind::Person && m.norm.contains(' '))
-        .map(|(i, m)| (i, m.norm))
-        .collect();
-    if full.len() < 2 {
-        return;
-    }
-    for i in 0..found.len() {
-        let m = &found[i];
-        if m.kind != EntityKind::Person || m.norm.contains(' ') {
-            continue;
-        }
-        let w = m.norm.as_str();
-        let bearers = || full.iter().filter(|(_, f)| last_word(f) == w);
-        let mut names = bearers().map(|b| b.1);
-        let Some(one) = names.next() else { continue };
-        if names.all(|n| n == one) {
-            continue;
-        }
-        let before = bearers().filter(|b| b.0 < i).last();
-        if let Some(&(_, name)) = before.or_else(|| bearers().find(|b| b.0 > i)) {
-            found[i].norm = name;
         }
     }
 }
@@ -439,55 +400,6 @@ mod tests {
         let t = "Marco Odermatt und Marco Schwarz fuhren. Danach sagte Marco, er sei müde.";
         let ms = show(t);
         assert_eq!(norms_of(&ms, "Marco"), ["Marco"], "{ms:?}");
-    }
-
-    #[test]
-    fn a_shared_surname_goes_to_the_nearest_full_name() {
-        let mut found = [
-            person("Anna Berg"),
-            person("Berg"),
-            person("Thomas Berg"),
-            person("Berg"),
-            person("Anna Berg"),
-            person("Berg"),
-            person("Thomas Meier"),
-            person("Meier"),
-        ];
-        shared_surnames(&mut found);
-        assert_eq!(
-            norms(&found),
-            [
-                "Anna Berg",
-                "Anna Berg",
-                "Thomas Berg",
-                "Thomas Berg",
-                "Anna Berg",
-                "Anna Berg",
-                "Thomas Meier",
-                // One full name: the corpus links it.
-                "Meier"
-            ]
-        );
-        // Before any full name: the first after it.
-        let mut found = [person("Berg"), person("Thomas Berg"), person("Anna Berg")];
-        shared_surnames(&mut found);
-        assert_eq!(norms(&found), ["Thomas Berg", "Thomas Berg", "Anna Berg"]);
-    }
-
-    #[test]
-    fn two_people_sharing_a_surname_stay_apart() {
-        let t = "Anna Berg leitet die Schule in Kassel. Ihr Bruder Thomas Berg ist \
-                 Bürgermeister der Stadt. Thomas Berg sagte am Montag, die Stadt werde \
-                 sparen. Berg kündigte zudem Steuererhöhungen an. Anna Berg widersprach. \
-                 Berg sagte, die Schule brauche Geld.";
-        let ms = show(t);
-        assert_eq!(
-            norms_of(&ms, "Berg"),
-            ["Thomas Berg", "Anna Berg"],
-            "{ms:?}"
-        );
-        assert_eq!(norms_of(&ms, "Anna Berg"), ["Anna Berg", "Anna Berg"]);
-        assert_eq!(norms_of(&ms, "Thomas Berg"), ["Thomas Berg", "Thomas Berg"]);
     }
 
     #[test]
