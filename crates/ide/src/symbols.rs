@@ -47,9 +47,7 @@ fn take_best<T>(
 #[doc(hidden)]
 pub fn workspace_symbols_by_scan(corpus: &Corpus, query: &str, limit: usize) -> Vec<SymbolMatch> {
     let mut scored = corpus.name_matches_by_scan(query);
-    let order = |a: &(i64, u32, KeyId), b: &(i64, u32, KeyId)| {
-        b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
-    };
+    let order = gazette_core::corpus::match_order;
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     let mut from = 0;

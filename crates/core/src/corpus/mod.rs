@@ -15,7 +15,7 @@ pub mod frequent;
 mod names;
 mod paths;
 
-pub use names::{fuzzy_score, NameIndex, NameMatches, Query as NameQuery};
+pub use names::{fuzzy_score, match_order, Match, NameIndex, NameMatches, Query as NameQuery};
 
 use crate::analysis::DocAnalysis;
 use crate::dates::{ArticleDate, Ymd};

@@ -402,9 +402,9 @@ impl NameIndex {
 }
 
 /// The order of matches: score, then mentions (both descending), then key.
-type Match = (i64, u32, KeyId);
+pub type Match = (i64, u32, KeyId);
 
-fn order(a: &Match, b: &Match) -> std::cmp::Ordering {
+pub fn match_order(a: &Match, b: &Match) -> std::cmp::Ordering {
     b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
 }
 
@@ -549,15 +549,15 @@ impl Iterator for NameMatches<'_> {
                 let rest = &mut self.cands[self.from..];
                 let n = self.block.min(rest.len());
                 if n < rest.len() {
-                    rest.select_nth_unstable_by(n, order);
+                    rest.select_nth_unstable_by(n, match_order);
                 }
-                rest[..n].sort_by(order);
+                rest[..n].sort_by(match_order);
                 self.sorted = self.from + n;
                 self.block = self.block.saturating_mul(2);
             }
             let c = self.cands[self.from];
             if let Some(&(t, bound)) = self.pending.front() {
-                if order(&c, &bound) != std::cmp::Ordering::Less {
+                if match_order(&c, &bound) != std::cmp::Ordering::Less {
                     self.pending.pop_front();
                     self.load(t);
                     continue;
@@ -798,7 +798,7 @@ mod tests {
         prop_assert_eq!(now, fresh);
         for q in QUERIES {
             let mut want = c.name_matches_by_scan(q);
-            want.sort_by(order);
+            want.sort_by(match_order);
             want.dedup();
             let got: Vec<Match> = c.name_matches(q).collect();
             prop_assert_eq!(&got, &want, "query {:?}", q);
