@@ -55,22 +55,7 @@ impl Recognizer {
     /// four letters or more ("Pressestelle": "Stelle"), the first part three
     /// letters or more.
     pub(super) fn common_compound(&self, w: &str) -> bool {
-        if !w.chars().next().is_some_and(char::is_uppercase) || w.len() < 8 {
-            return false;
-        }
-        w.char_indices().skip(3).any(|(i, _)| {
-            let tail = &w[i..];
-            tail.chars().count() >= 4 && {
-                let mut c = tail.chars();
-                let cap: String = c
-                    .next()
-                    .into_iter()
-                    .flat_map(char::to_uppercase)
-                    .chain(c)
-                    .collect();
-                self.d.common.contains(cap.as_str())
-            }
-        })
+        w.chars().next().is_some_and(char::is_uppercase) && w.len() >= 8 && self.common_head(w, 4)
     }
 
     pub(super) fn is_stop(&self, w: &str) -> bool {
@@ -118,11 +103,14 @@ impl Recognizer {
     /// "Liebeskummer" = "Liebes" + "Kummer": a German compound whose head
     /// (five letters or more) is a common noun.
     pub(super) fn compound_of_common(&self, w: &str) -> bool {
+        self.common_head(w, 5)
+    }
+
+    /// Whether `w` ends in a common noun (capitalised, as the list has it)
+    /// of `min_head` letters or more after a first part of three or more.
+    fn common_head(&self, w: &str, min_head: usize) -> bool {
         let chars: Vec<(usize, char)> = w.char_indices().collect();
-        if chars.len() < 8 {
-            return false;
-        }
-        (3..chars.len() - 4).any(|k| {
+        (3..(chars.len() + 1).saturating_sub(min_head)).any(|k| {
             let (b, c) = chars[k];
             let head: String = c
                 .to_uppercase()
