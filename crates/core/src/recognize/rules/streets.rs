@@ -24,12 +24,12 @@ impl TokenRule for Streets {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
         let named = |w: &str| {
-            street_like(w)
-                .is_some_and(|stem| !r.is_common(stem) && !r.is_common(stem.trim_end_matches('s')))
-                // "Stoffwechselweg": a common compound before "-weg", "-ring".
-                && !(LATE_STREET_WORDS.iter().any(|s| w.ends_with(s))
-                    && street_like(w).is_some_and(|stem| r.common_compound(stem)))
-                && !r.is_common(w)
+            street_like(w).is_some_and(|stem| {
+                !(r.is_common(stem)
+                    || r.is_common(stem.trim_end_matches('s'))
+                    // "Stoffwechselweg": a common compound before "-weg", "-ring".
+                    || LATE_STREET_WORDS.iter().any(|s| w.ends_with(s)) && r.common_compound(stem))
+            }) && !r.is_common(w)
                 || hyphenated_street(w)
         };
         // A common compound with a house number, or slashed to a street.
