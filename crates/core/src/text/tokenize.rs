@@ -9,8 +9,10 @@
 //!   "04:24");
 //! - every other punctuation character is a token of its own, so an ordinal
 //!   "21." is "21" + ".";
-//! - a URL or e-mail address is one [`TokenKind::Url`] token, so nothing
-//!   inside it can become a mention.
+//! - a URL, e-mail address or social-media handle ("@SPIEGELONLINE", and
+//!   a retweet's "RT @srfmeteo") is one [`TokenKind::Url`] token, so nothing
+//!   inside it can become a mention: a handle names an account, and the
+//!   text around it says who it is.
 //!
 //! Sentences end at `.`/`!`/`?` followed by an upper-case start (except after
 //! known abbreviations, initials and small ordinals), and at every line break:
@@ -26,7 +28,7 @@ pub enum TokenKind {
     Number,
     /// One punctuation or symbol character.
     Punct,
-    /// A URL or e-mail address.
+    /// A URL, e-mail address or social-media handle.
     Url,
 }
 
@@ -92,7 +94,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
             i += c.len_utf8();
             continue;
         }
-        if let Some(end) = url_end(text, i) {
+        if let Some(end) = url_end(text, i).or_else(|| handle_end(text, i)) {
             out.push(Token {
                 span: Span::new(i, end),
                 kind: TokenKind::Url,
@@ -243,6 +245,26 @@ fn url_end(text: &str, i: usize) -> Option<usize> {
         return None;
     }
     Some(i + end)
+}
+
+/// If a social-media handle starts at `i` ("@srfmeteo", not the "@" of
+/// "info@example.org"), or a retweet's marker and handle ("RT @srfmeteo"),
+/// its end.
+fn handle_end(text: &str, i: usize) -> Option<usize> {
+    let rest = &text.as_bytes()[i..];
+    let at = match rest.first()? {
+        b'@' => 0,
+        b'R' if rest.starts_with(b"RT @") => 3,
+        _ => return None,
+    };
+    if text[..i].chars().next_back().is_some_and(is_word_char) {
+        return None;
+    }
+    let len = rest[at + 1..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    (1..=30).contains(&len).then_some(i + at + 1 + len)
 }
 
 const TLDS: &[&str] = &[
@@ -412,6 +434,26 @@ mod tests {
         );
         assert_eq!(t[4].kind, TokenKind::Url);
         assert_eq!(t[4].text(text), "tagesschau.de/ausland");
+    }
+
+    #[test]
+    fn handles_are_one_token() {
+        let text = "RT @SPIEGELONLINE: Türkei. Via @srf_meteo, info@example.org, ARD@ und RT @";
+        let t = tokens(text);
+        let urls: Vec<&str> = t
+            .iter()
+            .filter(|t| t.kind == TokenKind::Url)
+            .map(|t| t.text(text))
+            .collect();
+        assert_eq!(
+            urls,
+            ["RT @SPIEGELONLINE", "@srf_meteo", "info@example.org"]
+        );
+        assert_eq!(t[1].text(text), ":");
+        // "RT" alone, or glued to a word, is a word.
+        assert!(t.iter().any(|t| t.text(text) == "ARD"));
+        assert_eq!(t.last().unwrap().text(text), "@");
+        assert_eq!(t[t.len() - 2].text(text), "RT");
     }
 
     #[test]
