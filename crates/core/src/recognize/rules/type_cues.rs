@@ -7,7 +7,7 @@
 
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join};
+use crate::recognize::lexicon::{cand, join, single_word};
 use crate::recognize::Cand;
 use fxhash::FxHashMap;
 use std::sync::OnceLock;
@@ -189,6 +189,11 @@ impl Rule for TypeCues {
             if r.role_of(cue.text).is_some() {
                 continue;
             }
+            // A name that ends like a type noun is no type noun:
+            // "A92 Deggendorf Richtung München" (-dorf).
+            if single_word(&r.d.names, cue.text).is_some() && !r.is_common(cue.text) {
+                continue;
+            }
             let Some(kind) = type_kind(cue.text) else {
                 continue;
             };
@@ -248,6 +253,13 @@ mod tests {
             run(&TypeCues, "Hurrikan Alex zieht nach Norden."),
             [("Alex".to_string(), "other")]
         );
+    }
+
+    #[test]
+    fn a_name_is_no_type_noun() {
+        // "Deggendorf" ends in "-dorf", but it is a town, not the noun.
+        let t = "A92 Deggendorf Richtung München zwischen Altdorf und Moosburg.";
+        assert!(run(&TypeCues, t).is_empty(), "{:?}", run(&TypeCues, t));
     }
 
     #[test]
