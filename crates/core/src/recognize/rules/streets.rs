@@ -107,12 +107,14 @@ fn is_house_number(w: &str) -> bool {
 /// Street names: "Schwanitzstraße", "Alexanderplatz".
 /// Returns the part before the street word ("Schwanitz"). Before "-ring"
 /// and "-weg" the name is longer ("Schillerring", "Goetheweg"): surnames
-/// end so too ("Mehring", "Hartweg").
+/// end so too ("Mehring", "Hartweg"). A vowel before "-ring" makes an
+/// English gerund ("Engineering", "Filesharing", "Monitoring").
 fn street_like(w: &str) -> Option<&str> {
     STREET_WORDS.iter().find_map(|s| {
         let stem = w.strip_suffix(s)?.trim_end_matches('-');
         let min = if matches!(*s, "ring" | "weg") { 5 } else { 3 };
-        (stem.chars().count() >= min).then_some(stem)
+        let gerund = *s == "ring" && stem.ends_with(['a', 'e', 'i', 'o', 'u']);
+        (stem.chars().count() >= min && !gerund).then_some(stem)
     })
 }
 
@@ -143,6 +145,12 @@ mod tests {
         )
         .is_empty());
         assert!(run_in(&PERSONS, &Streets, "Schwanitzstraße ist gesperrt.").is_empty());
+        assert!(run_in(
+            &PERSONS,
+            &Streets,
+            "Die Kanzlei mahnt wegen Filesharing ab, die Firma sucht Engineering."
+        )
+        .is_empty());
     }
 
     #[test]
@@ -221,5 +229,8 @@ mod tests {
         assert_eq!(street_like("Gasse"), None);
         assert_eq!(street_like("Mehring"), None);
         assert_eq!(street_like("Schillerring"), Some("Schiller"));
+        assert_eq!(street_like("Engineering"), None);
+        assert_eq!(street_like("Filesharing"), None);
+        assert_eq!(street_like("Monitoring"), None);
     }
 }
