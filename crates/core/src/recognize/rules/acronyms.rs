@@ -1,7 +1,8 @@
 //! Acronyms: "GEW", "DLRG", also heading a compound ("GEW-Chef"): 3–6
 //! capitals not listed elsewhere (the gazetteer has the known ones), not a
-//! Roman numeral, not on a shouted headline. A sub-rule of the orgs scan
-//! (see `rules/mod.rs`).
+//! Roman numeral, not a train or flight ("RE7", "ICE 1234" as "ICE1234",
+//! "EW1744"), not on a shouted headline. A sub-rule of the orgs scan (see
+//! `rules/mod.rs`).
 
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
@@ -65,8 +66,9 @@ impl TokenRule for Acronyms {
     }
 }
 
-/// A candidate acronym: 3–6 capitals ("OSZE"), not a Roman numeral.
-/// Two-letter acronyms are too ambiguous and must be listed in orgs.tsv.
+/// A candidate acronym: 3–6 capitals ("OSZE"), not a Roman numeral, not
+/// a train or flight. Two-letter acronyms are too ambiguous and must be
+/// listed in orgs.tsv.
 fn is_acronym(w: &str) -> bool {
     let n = w.chars().count();
     if !(3..=6).contains(&n) || !is_all_caps(w) {
@@ -75,7 +77,25 @@ fn is_acronym(w: &str) -> bool {
     if !w.chars().next().is_some_and(char::is_alphabetic) {
         return false;
     }
-    !w.chars().all(|c| "IVXLCDM".contains(c)) // Roman numerals
+    !w.chars().all(|c| "IVXLCDM".contains(c)) && !is_service_number(w)
+}
+
+/// Train categories that number their lines and trains ("RE7", "RB48",
+/// "ICE1234").
+const TRAIN_CATEGORIES: &[&str] = &[
+    "RE", "RB", "IC", "ICE", "EC", "ECE", "IRE", "NJ", "EN", "RJ", "RJX", "MEX", "TGV", "FLX",
+];
+
+/// A train line or a train or flight number: capitals and then digits,
+/// the capitals a train category or the number three digits or more
+/// ("EW1744"; "SWR3" stays a candidate).
+fn is_service_number(w: &str) -> bool {
+    let letters = w.bytes().take_while(u8::is_ascii_uppercase).count();
+    let digits = &w[letters..];
+    letters > 0
+        && !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (TRAIN_CATEGORIES.contains(&&w[..letters]) || digits.len() >= 3)
 }
 
 #[cfg(test)]
@@ -115,5 +135,18 @@ mod tests {
     fn acronym_shape() {
         assert!(is_acronym("OSZE") && is_acronym("DLRG"));
         assert!(!is_acronym("EU") && !is_acronym("XVII") && !is_acronym("Nato"));
+        // Trains and flights.
+        assert!(!is_acronym("RE7") && !is_acronym("RB48") && !is_acronym("EW1744"));
+        assert!(is_acronym("SWR3") && is_acronym("DLRG"));
+    }
+
+    #[test]
+    fn trains_are_no_organisations() {
+        assert!(run_in(
+            &ORGS,
+            &Acronyms,
+            "Ersatzzug auf der RB48, Verspätungen beim RE7 und Flug EW1744."
+        )
+        .is_empty());
     }
 }
