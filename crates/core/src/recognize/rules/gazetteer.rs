@@ -32,6 +32,21 @@ mod tests {
     use crate::recognize::Overrides;
 
     #[test]
+    fn a_place_and_its_compass_point_are_one_place() {
+        assert_eq!(
+            run(
+                &Gazetteer,
+                "Stau zwischen Leonberg-West und Köln-Nord, kein Berlin-Besuch."
+            ),
+            pairs(&[
+                ("Leonberg-West", "place"),
+                ("Köln-Nord", "place"),
+                ("Berlin", "place")
+            ])
+        );
+    }
+
+    #[test]
     fn places_and_orgs_with_genitive() {
         let t = "Die Forderungen Moskaus an die Europäische Union.";
         assert_eq!(

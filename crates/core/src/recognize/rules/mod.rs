@@ -46,6 +46,7 @@ mod place_orgs;
 mod roads;
 mod role_cues;
 mod saints;
+mod stations;
 mod streets;
 mod surname_repeats;
 mod tagger;
@@ -184,6 +185,7 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &ORGS,
     &venues::Venues,
     &place_heads::PlaceHeads,
+    &stations::Stations,
     &roads::Roads,
     &type_cues::TypeCues,
     &surname_repeats::SurnameRepeats,
@@ -357,6 +359,7 @@ mod tests {
                 "orgs",
                 "venues",
                 "place-heads",
+                "stations",
                 "roads",
                 "type-cues",
                 "surname-repeats",

@@ -84,18 +84,20 @@ pub(super) fn match_phrases(
                 // A place joined to a name is one place ("Allensbach-Hegne",
                 // "Mechernich-Kommern"): every part capitalised, none a
                 // common noun or itself a name's compound head ("Berlin-Besuch").
+                // So is a place and its compass point ("Leonberg-West").
                 let joined_place = p.kind == crate::model::EntityKind::Place
                     && source == Source::Gazetteer
                     && !is_all_caps(head)
                     && !t.text.ends_with('-')
-                    && rest.split('-').all(|part| {
-                        part.chars().next().is_some_and(char::is_uppercase)
-                            && part.chars().count() >= 3
-                            && !is_all_caps(part)
-                            && !r.d.common.contains(part)
-                            && !r.is_common(part)
-                            && !r.compound_of_common(part)
-                    });
+                    && (super::stations::TOWN_PARTS.contains(&rest)
+                        || rest.split('-').all(|part| {
+                            part.chars().next().is_some_and(char::is_uppercase)
+                                && part.chars().count() >= 3
+                                && !is_all_caps(part)
+                                && !r.d.common.contains(part)
+                                && !r.is_common(part)
+                                && !r.compound_of_common(part)
+                        }));
                 if joined_place {
                     out.push(cand(toks, i, i + 1, p.kind, t.text.to_string(), source));
                     continue;
