@@ -957,6 +957,8 @@ mod tests {
         "Putin": person (confirmed)
         ## Annotate: a different Putin [different]
         "Putin": person → Putin (2) (corrected)
+        ## Annotate: same as «Ljudmila Putin» [same-as]
+        "Putin": person → Ljudmila Putin (corrected)
         ## Annotate: same as «Wladimir Putin» [same-as]
         "Putin": person → Wladimir Putin (corrected)
         "#);

@@ -422,6 +422,26 @@ mod tests {
     }
 
     #[test]
+    fn a_last_name_alone_where_the_corpus_has_two_people_of_that_name() {
+        assert_snapshot!(check(r#"
+            //- a.txt
+            Am Montag hat Bundeskanzler Olaf Scholz in Berlin gesprochen.
+            //- b.txt
+            Heinz Scholz eröffnete die Bäckerei.
+            //- c.txt
+            Des Kanzlers Scho$0lz Rede in Berlin war lang. Scholz blieb.
+            "#), @r"
+            Des Kanzlers [Scholz] Rede in Berlin war lang. Scholz blieb.
+
+            **Scholz** · person
+
+            2 mentions in 1 article
+
+            - `c.txt` (2×): Des Kanzlers **Scholz** Rede in Berlin war lang. Scholz blieb.
+        ");
+    }
+
+    #[test]
     fn a_knowledge_base_entity_by_its_alias() {
         assert_snapshot!(check(r#"
             //- a.txt

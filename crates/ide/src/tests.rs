@@ -64,6 +64,20 @@ fn definition_of_a_last_name_is_the_first_full_name() {
 }
 
 #[test]
+fn a_last_name_alone_joins_the_corpus_s_only_full_name() {
+    // b.txt names no full name: "Scholz" is the corpus's one Scholz. With
+    // a second one in c.txt, the article does not say which it is.
+    let fixture = SCHOLZ.replace("Scholz reiste", "Sch$0olz reiste");
+    let two = format!("{fixture}//- c.txt\nHeinz Scholz eröffnete die Bäckerei.\n");
+    assert_snapshot!(check_definition(&fixture), @r#"a.txt 28..39 "Olaf Scholz""#);
+    assert_snapshot!(check_references(&two), @r#"
+        b.txt 0..6 "Scholz"
+        b.txt 39..45 "Scholz"
+        declaration: b.txt 0..6 "Scholz"
+    "#);
+}
+
+#[test]
 fn definition_of_a_genitive_with_apostrophe() {
     let fixture = SCHOLZ.replace("Scholz' Rede", "Scholz$0' Rede");
     assert_snapshot!(check_definition(&fixture), @r#"a.txt 28..39 "Olaf Scholz""#);

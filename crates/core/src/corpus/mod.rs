@@ -173,8 +173,8 @@ struct Family {
     default: Option<KeyId>,
     /// Per full name: how many one-word mentions it takes, and their roles.
     joined: FxHashMap<KeyId, (u32, Vec<Sym>)>,
-    /// Documents whose one-word mentions go to `default` because they name
-    /// no full name, by id.
+    /// Documents that name no full name, by id: their one-word mentions go
+    /// to `default`, or stay with the last name where there is none.
     orphan_docs: Vec<DocId>,
 }
 
@@ -245,9 +245,14 @@ struct Winners {
 }
 
 impl Winners {
-    /// The full name that documents naming no candidate give their mentions to.
+    /// The full name that documents naming no candidate give their mentions
+    /// to: the only candidate. Of two or more ("Thomas Müller", "Gerd
+    /// Müller"), a lone "Müller" in another article is neither for certain.
     fn default(&self) -> Option<KeyId> {
-        self.order.first().copied()
+        match self.order[..] {
+            [only] => Some(only),
+            _ => None,
+        }
     }
 
     /// The winner in `doc` where some candidate is named there.
@@ -1093,8 +1098,10 @@ impl Corpus {
     ///
     /// A one-word person mention ("Putin", "Stoltenberg") joins the multi-word
     /// person entity ending in that word: the one this document names most
-    /// often, else the one the corpus names most often (ties: the smaller key,
-    /// so the answer never depends on the order documents were indexed in).
+    /// often (ties: the one the corpus names most often, then the smaller
+    /// key, so the answer never depends on the order documents were indexed
+    /// in); in a document that names none, the corpus's only one. Where the
+    /// corpus has several, it stays a name of its own.
     pub fn entity_of(&self, r: ItemRef) -> KeyId {
         let entry = self.doc(r.doc).expect("live document");
         let k = entry.keys[r.idx as usize];
@@ -1123,7 +1130,9 @@ impl Corpus {
                 best = Some((c, s));
             }
         }
-        best.map(|(c, _)| c)
+        // Named in this document, or the corpus's only full name.
+        best.filter(|&(_, (here, _))| here > 0 || cands.len() == 1)
+            .map(|(c, _)| c)
     }
 
     /// Every mention of entity `e`, in corpus order.
@@ -1242,9 +1251,10 @@ impl Corpus {
         for mk in std::iter::once(e).chain(lw) {
             for &p in self.keys[mk as usize].docs.in_doc(doc) {
                 // As entity_of: only person mentions of a last word move to
-                // a multi-word entity; everything else stays with its key.
+                // a multi-word entity (where one wins in this document);
+                // everything else stays with its key.
                 let stays = match joins {
-                    Some((k, winner)) if k == mk && p.is_person() => winner == Some(e),
+                    Some((k, winner)) if k == mk && p.is_person() => winner.unwrap_or(mk) == e,
                     _ => mk == e,
                 };
                 if stays {
@@ -1275,13 +1285,13 @@ impl Corpus {
                 let d = chunk[0].doc;
                 let people = chunk.iter().filter(|p| p.is_person()).count() as u32;
                 let local = w.local(d);
+                if local.is_none() && people > 0 {
+                    fam.orphan_docs.push(d);
+                }
                 let Some(winner) = local.or(fam.default).filter(|_| people > 0) else {
                     continue;
                 };
                 fam.joined.entry(winner).or_default().0 += people;
-                if local.is_none() {
-                    fam.orphan_docs.push(d);
-                }
             }
             for &(p, role) in self.roles_of_key(k).iter().filter(|x| x.0.is_person()) {
                 if let Some(winner) = w.of(p.doc) {
@@ -1413,20 +1423,29 @@ impl Corpus {
                 self.first_in_order(entry.docs.keys().chain(orphans.iter().copied()), max_docs);
             dates = self.date_range(entry.docs.keys().chain(orphans.iter().copied()));
         } else if self.by_last.contains_key(&e) {
-            // A last word: its person mentions all join full names; what
+            // A last word: its person mentions join full names, but in the
+            // documents naming none where the corpus has several; what
             // stays are the others.
+            let fam = self.family(e);
+            // (`orphan_docs` is in id order, as the postings are.)
+            let unjoined =
+                |d: DocId| fam.default.is_none() && fam.orphan_docs.binary_search(&d).is_ok();
+            let stays_with = |p: &Posting| !p.is_person() || unjoined(p.doc);
             roles.clear();
             kinds[0] = 0;
             mention_count = 0;
             let mut docs = Vec::new();
             for chunk in entry.docs.by_doc() {
-                let mut stays = chunk.iter().filter(|p| !p.is_person()).peekable();
+                let mut stays = chunk.iter().filter(|p| stays_with(p)).peekable();
                 if stays.peek().is_some() {
                     docs.push(chunk[0].doc);
                 }
-                mention_count += stays.count();
+                for p in stays {
+                    mention_count += 1;
+                    kinds[0] += u32::from(p.is_person());
+                }
             }
-            for (_, r) in self.roles_of_key(e).iter().filter(|x| !x.0.is_person()) {
+            for (_, r) in self.roles_of_key(e).iter().filter(|x| stays_with(&x.0)) {
                 *roles.entry(r.as_str()).or_default() += 1;
             }
             doc_count = docs.len();
