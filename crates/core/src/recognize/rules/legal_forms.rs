@@ -12,6 +12,9 @@ const ORG_SUFFIXES: &[&str] = &[
     "NV", "Holding", "Group",
 ];
 
+/// Abbreviations inside company names, written with a dot.
+const NAME_ABBREVIATIONS: &[&str] = &["Bros", "Co", "Corp", "Intl", "Mfg"];
+
 /// A common noun saying what kind of company follows ("Softwareunternehmen",
 /// "Autokonzern", "Start-up").
 fn type_noun(w: &str) -> bool {
@@ -62,16 +65,21 @@ impl TokenRule for LegalForms {
         {
             let head = if comma { i - 1 } else { i };
             let mut a = head;
-            while a > 0
-                && a + 4 > head
-                && toks[a - 1].cap
-                && !toks[a].line_start
-                && !r.is_stop(toks[a - 1].text)
-                // "das Münchner Softwareunternehmen Kelvio GmbH": the type
-                // noun before the name stays outside ("Axel Springer Verlag
-                // GmbH": not next to the form).
-                && !(a < head && type_noun(toks[a - 1].text))
-            {
+            while a > 0 && a + 4 > head && !toks[a].line_start {
+                // "Warner Bros. Entertainment GmbH": an abbreviation's dot.
+                let dot = a >= 2
+                    && toks[a - 1].text == "."
+                    && toks[a - 1].start == toks[a - 2].end
+                    && NAME_ABBREVIATIONS.contains(&toks[a - 2].text);
+                let word = toks[a - 1].cap
+                    && !r.is_stop(toks[a - 1].text)
+                    // "das Münchner Softwareunternehmen Kelvio GmbH": the
+                    // type noun before the name stays outside ("Axel
+                    // Springer Verlag GmbH": not next to the form).
+                    && !(a < head && type_noun(toks[a - 1].text));
+                if !(dot || word) {
+                    break;
+                }
                 a -= 1;
             }
             if a == head && a > 0 && !toks[a].line_start && lower_name(a - 1) {
@@ -108,6 +116,23 @@ mod tests {
     use super::super::testing::{pairs, run_in};
     use super::super::ORGS;
     use super::*;
+
+    #[test]
+    fn an_abbreviation_inside_the_name() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &LegalForms,
+                "Abmahnung der Warner Bros. Entertainment GmbH wegen Filesharing."
+            ),
+            pairs(&[("Warner Bros. Entertainment GmbH", "org")])
+        );
+        // A sentence's end is no abbreviation.
+        assert_eq!(
+            run_in(&ORGS, &LegalForms, "Es kam die Bahn. Acme GmbH zahlt."),
+            pairs(&[("Acme GmbH", "org")])
+        );
+    }
 
     #[test]
     fn a_type_noun_before_the_name_stays_outside() {
