@@ -196,5 +196,18 @@ proptest! {
             }
         }
         prop_assert_eq!(snapshot(&inc), snapshot(&full));
+        // Inserted all at once (as a warm start takes the persistent
+        // index in), twice (the second time replacing each document): the
+        // same corpus.
+        let mut batch = Corpus::new();
+        for _ in 0..2 {
+            batch.set_documents(texts.iter().enumerate().filter_map(|(i, t)| {
+                let a = analyze_at(&seeds[i].0, t.as_ref()?, &ov);
+                Some((seeds[i].0.clone(), Arc::new(a)))
+            }));
+            let (now, fresh) = batch.name_index_canonical_pair();
+            prop_assert_eq!(now, fresh);
+            prop_assert_eq!(snapshot(&batch), snapshot(&full));
+        }
     }
 }

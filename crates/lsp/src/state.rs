@@ -504,6 +504,22 @@ impl State {
         self.corpus.set_document(path, Arc::new(analysis))
     }
 
+    /// [`Self::set_file_analysis`] for many files at once (their ids, in
+    /// order): the corpus brings what they change up to date once
+    /// ([`gazette_core::corpus::Corpus::set_documents`]).
+    pub fn set_file_analyses(&mut self, docs: Vec<(PathBuf, DocAnalysis)>) -> Vec<DocId> {
+        let docs: Vec<(PathBuf, Arc<DocAnalysis>)> = docs
+            .into_iter()
+            .map(|(path, mut analysis)| {
+                if !self.open.contains_key(&path) {
+                    analysis.keep_linked_figures();
+                }
+                (path, Arc::new(analysis))
+            })
+            .collect();
+        self.corpus.set_documents(docs)
+    }
+
     /// Re-analyses an open document from its rope into the corpus; `false`
     /// when the analysis is the one the corpus already holds (say, a file
     /// opened as it was indexed): then nothing changed for other articles.

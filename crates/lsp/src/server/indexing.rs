@@ -11,7 +11,7 @@ use gazette_core::corpus::build::{analyze_files, FileResult};
 use gazette_core::corpus::DocId;
 use gazette_core::workspace::{discover, WorkspaceConfig};
 use parking_lot::RwLock;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -168,7 +168,7 @@ impl Indexing {
         paths: Vec<PathBuf>,
         progress: Option<&Progress>,
     ) -> (Vec<PathBuf>, bool) {
-        let mut from_index: HashSet<PathBuf> = HashSet::new();
+        let mut from_index = vec![false; paths.len()];
         let mut index_current = false;
         if let Some(f) = cache_file {
             let (state, max) = (&self.state, self.config.max_file_size);
@@ -178,8 +178,8 @@ impl Indexing {
                 Err(why) => tracing::info!("{why}"),
             }
         }
-        let misses = paths.into_iter().filter(|p| !from_index.contains(p));
-        (misses.collect(), index_current)
+        let misses = paths.into_iter().zip(from_index).filter(|(_, t)| !t);
+        (misses.map(|(p, _)| p).collect(), index_current)
     }
 
     /// Analyses `misses` in batches on the blocking pool (all cores), the
@@ -345,10 +345,15 @@ fn insert_analyses(s: &mut State, results: Vec<FileResult>, skipped: &mut Vec<St
     }
 }
 
+/// An index entry to insert, with the position of its path in the list
+/// of articles.
+type Taken = (usize, gazette_core::cache::Entry);
+
 /// Inserts the analyses of the persistent index `file` whose files are
 /// listed in `paths` and unchanged on disk, while the rest of the index
 /// is decoded (on the blocking pool: decoding and checking files on all
-/// cores, inserting here). Records the paths taken in `taken`.
+/// cores, inserting here). Marks the paths taken in `taken` (parallel to
+/// `paths`).
 #[allow(clippy::too_many_arguments)]
 async fn insert_from_index(
     state: &Arc<RwLock<State>>,
@@ -357,22 +362,33 @@ async fn insert_from_index(
     overrides: u64,
     max_size: u64,
     paths: &[PathBuf],
-    taken: &mut HashSet<PathBuf>,
+    taken: &mut [bool],
     progress: Option<&Progress>,
 ) -> std::result::Result<gazette_core::cache::Loaded, String> {
     let total = paths.len();
-    let wanted: HashSet<PathBuf> = paths.iter().cloned().collect();
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<gazette_core::cache::Entry>>(2);
+    let wanted: HashMap<PathBuf, usize> = paths.iter().cloned().zip(0..).collect();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Taken>>(2);
     let (file, root) = (file.to_path_buf(), root.to_path_buf());
     let loader = tokio::task::spawn_blocking(move || {
         let keep = |e: &gazette_core::cache::Entry| still_valid(e, &wanted, max_size, &root);
-        let each = |batch| tx.blocking_send(batch).is_ok();
+        // What the inserter would do to each entry besides inserting it
+        // is done here, beside the decoding: find its path's position,
+        // keep only the linked figures (as `State::set_file_analysis`
+        // does for a file no editor has open; the inserter skips open
+        // ones).
+        let each = |batch: Vec<gazette_core::cache::Entry>| {
+            let batch = batch.into_iter().filter_map(|mut e| {
+                e.analysis.keep_linked_figures();
+                Some((*wanted.get(&e.path)?, e))
+            });
+            tx.blocking_send(batch.collect()).is_ok()
+        };
         gazette_core::cache::load_each(&file, &root, overrides, keep, each)
     });
+    let mut done = 0;
     while let Some(batch) = rx.recv().await {
-        insert_entries(state, batch, taken).await;
+        done += insert_entries(state, batch, taken).await;
         if let Some(p) = progress {
-            let done = taken.len();
             let pct = (done * 100 / total.max(1)) as u32;
             p.report_with_message(format!("{done}/{total} articles"), pct)
                 .await;
@@ -386,39 +402,43 @@ async fn insert_from_index(
 /// doubt).
 fn still_valid(
     e: &gazette_core::cache::Entry,
-    wanted: &HashSet<PathBuf>,
+    wanted: &HashMap<PathBuf, usize>,
     max_size: u64,
     root: &Path,
 ) -> bool {
     let read = |p: &Path| gazette_core::workspace::read_file(p, max_size, Some(root));
-    wanted.contains(&e.path)
+    wanted.contains_key(&e.path)
         && e.stamp.size <= max_size
         && e.stamp.matches(&e.path, |p| read(p).ok().map(|f| f.bytes))
 }
 
 /// Inserts index entries into the corpus, a few hundred per hold of the
-/// state's lock (requests get it in between); records their paths in
-/// `taken`.
-async fn insert_entries(
-    state: &RwLock<State>,
-    batch: Vec<gazette_core::cache::Entry>,
-    taken: &mut HashSet<PathBuf>,
-) {
+/// state's lock (requests get it in between); marks their paths in
+/// `taken`, and says how many were not marked before.
+async fn insert_entries(state: &RwLock<State>, batch: Vec<Taken>, taken: &mut [bool]) -> usize {
     const PER_LOCK: usize = 256;
+    let mut new = 0;
     let mut entries = batch.into_iter().peekable();
     while entries.peek().is_some() {
         {
             let mut s = state.write();
-            for e in entries.by_ref().take(PER_LOCK) {
-                taken.insert(e.path.clone());
+            let mut stamps = Vec::with_capacity(PER_LOCK);
+            let mut docs = Vec::with_capacity(PER_LOCK);
+            for (i, e) in entries.by_ref().take(PER_LOCK) {
+                new += !std::mem::replace(&mut taken[i], true) as usize;
                 // The editor's buffer is the truth for open documents.
                 if s.open.contains_key(&e.path) {
                     continue;
                 }
-                let id = s.set_file_analysis(e.path, e.analysis);
-                s.corpus.set_stamp(id, Some(e.stamp));
+                stamps.push(e.stamp);
+                docs.push((e.path, e.analysis));
+            }
+            let ids = s.set_file_analyses(docs);
+            for (id, stamp) in ids.into_iter().zip(stamps) {
+                s.corpus.set_stamp(id, Some(stamp));
             }
         }
         tokio::task::yield_now().await;
     }
+    new
 }
