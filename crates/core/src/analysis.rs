@@ -18,6 +18,7 @@ pub struct DocAnalysis {
     /// Name mentions, sorted by span, non-overlapping.
     pub mentions: Vec<NameMention>,
     /// The roles said of mentions (mention index, role), by index.
+    #[serde(with = "crate::model::sym_table::roles")]
     pub roles: Vec<(u32, Sym)>,
     /// Figures, sorted by span, non-overlapping.
     pub figures: Vec<Figure>,

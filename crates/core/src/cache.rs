@@ -14,7 +14,10 @@
 //! one pass, so a simple versioned blob beats a database here (see
 //! ARCHITECTURE.md). Entries are encoded in blocks of 512, each prefixed
 //! with its length, so a restart decodes them on all cores and inserts them
-//! while the next are decoded ([`load_each`]). Writes go to a temporary
+//! while the next are decoded ([`load_each`]). A block starts with a table
+//! of the distinct interned strings in it (names, roles, figure keys);
+//! its entries refer to them by number ([`crate::model::sym_table`]), so
+//! each is decoded and interned once per block, not once per mention. Writes go to a temporary
 //! file in the same folder, are flushed and then renamed over the old file:
 //! a crash mid-write leaves the previous index intact. A file that is corrupt, from another format
 //! version or another engine is ignored with a log line and rewritten; every
@@ -30,7 +33,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 const MAGIC: &[u8; 8] = b"GAZIDX\0\x05";
 pub const ENGINE: &str = env!("GAZETTE_ENGINE_HASH");
 
@@ -308,7 +311,7 @@ pub fn load_each(
         let decoded: Vec<Result<(Vec<Entry>, usize), String>> = blocks
             .par_iter()
             .map(|b| {
-                let v: Vec<Entry> = decode_bounded(b).map_err(|e| corrupt(&e))?;
+                let v = decode_block(b).map_err(|e| corrupt(&e))?;
                 let n = v.len();
                 let kept: Vec<Entry> = v.into_iter().filter(|e| keep(e)).collect();
                 let dropped = n - kept.len();
@@ -343,6 +346,18 @@ pub fn load_each(
 /// The most a header may claim to decode (it is a hash and a path).
 const HEADER_LIMIT: usize = 1 << 20;
 
+/// Decodes one block: its table of strings, then its entries, which refer
+/// to the table by number (a number past it is an error).
+fn decode_block(bytes: &[u8]) -> Result<Vec<Entry>, bincode::error::DecodeError> {
+    use crate::model::sym_table::{with_table, Table};
+    let (strings, n): (Vec<crate::model::Sym>, usize) = decode_bounded(bytes)?;
+    let rest = bytes.get(n..).unwrap_or_default();
+    with_table(Table::Read(strings), || {
+        decode_bounded(rest).map(|(v, _)| v)
+    })
+    .0
+}
+
 /// Decodes one block of the index with a limit on what it may claim.
 ///
 /// bincode claims the memory a value needs before allocating it (a
@@ -357,15 +372,16 @@ const HEADER_LIMIT: usize = 1 << 20;
 /// bincode, hence the dispatch over a few sizes. A damaged length is then an
 /// error, and nothing over 64 times the block's size is ever allocated for
 /// it.
+/// Gives the value and the number of bytes it took.
 fn decode_bounded<T: serde::de::DeserializeOwned>(
     bytes: &[u8],
-) -> Result<T, bincode::error::DecodeError> {
+) -> Result<(T, usize), bincode::error::DecodeError> {
     let need = bytes.len().saturating_mul(16);
     macro_rules! within {
         ($($bits:literal)*) => {$(
             if need <= 1usize << $bits {
                 let cfg = bincode::config::standard().with_limit::<{ 1usize << $bits }>();
-                return bincode::serde::decode_from_slice(bytes, cfg).map(|(v, _)| v);
+                return bincode::serde::decode_from_slice(bytes, cfg);
             }
         )*};
     }
@@ -435,9 +451,11 @@ where
         // One buffer for every block's bytes: a fresh ~2 MB allocation per
         // block was mapped and unmapped each time, which interrupts the
         // threads answering requests meanwhile (TLB shootdowns).
-        let mut bytes: Vec<u8> = Vec::new();
+        let (mut bytes, mut entries_bytes): (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
         let mut flush = |block: &mut Vec<(P, FileStamp, A)>, w: &mut BufWriter<&std::fs::File>| {
+            use crate::model::sym_table::{with_table, Table};
             bytes.clear();
+            entries_bytes.clear();
             let refs: Vec<EntryRef> = block
                 .iter()
                 .map(|(path, stamp, analysis)| EntryRef {
@@ -446,8 +464,14 @@ where
                     analysis: analysis.borrow(),
                 })
                 .collect();
-            bincode::serde::encode_into_std_write(&refs, &mut bytes, cfg).map_err(err)?;
+            // The entries, numbering their strings, then the table first.
+            let (done, table) = with_table(Table::write(), || {
+                bincode::serde::encode_into_std_write(&refs, &mut entries_bytes, cfg)
+            });
+            done.map_err(err)?;
             drop(refs);
+            bincode::serde::encode_into_std_write(table.strings(), &mut bytes, cfg).map_err(err)?;
+            bytes.extend_from_slice(&entries_bytes);
             w.write_all(&(bytes.len() as u64).to_le_bytes())?;
             w.write_all(&bytes)?;
             block.clear();
@@ -536,13 +560,16 @@ mod tests {
         let file = dir.path().join("index.bin");
         let root = Path::new("/corpus");
         // One entry whose path claims 2^50 bytes (this aborted the process:
-        // "memory allocation of 1125899906842624 bytes failed").
-        let mut block = vec![1u8];
-        block.extend(varint_u64(1 << 50));
-        block.extend(b"/corpus/a.txt and then some more bytes");
-        index_with_block(&file, root, &block);
-        let err = load(&file, root, 7).unwrap_err();
-        assert!(err.contains("corrupt"), "{err}");
+        // "memory allocation of 1125899906842624 bytes failed"), after an
+        // empty table of strings; then a table whose string claims it.
+        for table in [&[0u8, 1][..], &[1]] {
+            let mut block = table.to_vec();
+            block.extend(varint_u64(1 << 50));
+            block.extend(b"/corpus/a.txt and then some more bytes");
+            index_with_block(&file, root, &block);
+            let err = load(&file, root, 7).unwrap_err();
+            assert!(err.contains("corrupt"), "{err}");
+        }
         // The same in the header (the engine string).
         let mut bytes = MAGIC.to_vec();
         bytes.push(FORMAT as u8);
@@ -570,18 +597,148 @@ mod tests {
         assert_eq!(load(&file, root, 7).unwrap()[&p], (test_stamp(), a));
     }
 
+    /// A small valid index: a few articles with names, roles and figures.
+    fn small_index(file: &Path, root: &Path) -> Vec<(PathBuf, DocAnalysis)> {
+        let texts = [
+            "NATO-Generalsekretär Jens Stoltenberg sagte am 16.02.2022: „100.000 Soldaten“.",
+            "Olaf Scholz traf Emmanuel Macron in Paris. Scholz sprach von 2 Prozent.",
+            "Jens Stoltenberg und Olaf Scholz: 100.000 Soldaten der NATO.",
+        ];
+        let docs: Vec<(PathBuf, DocAnalysis)> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let p = root.join(format!("{i}.txt"));
+                (p, analyze(t, &Overrides::default()))
+            })
+            .collect();
+        let entries = docs.iter().map(|(p, a)| (p.as_path(), test_stamp(), a));
+        save(file, root, 7, entries).unwrap();
+        docs
+    }
+
+    #[test]
+    fn blocks_carry_each_string_once_and_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, root) = (dir.path().join("index.bin"), Path::new("/corpus"));
+        let docs = small_index(&file, root);
+        let loaded = load(&file, root, 7).unwrap();
+        for (p, a) in &docs {
+            assert_eq!(loaded[p], (test_stamp(), a.clone()));
+        }
+        // Names mentioned in two articles: their bytes once in the file.
+        let bytes = std::fs::read(&file).unwrap();
+        let count = |s: &str| {
+            bytes
+                .windows(s.len())
+                .filter(|w| *w == s.as_bytes())
+                .count()
+        };
+        for name in ["Olaf Scholz", "Jens Stoltenberg"] {
+            let in_docs = docs
+                .iter()
+                .filter(|(_, a)| a.mentions.iter().any(|m| m.norm == name));
+            assert_eq!(in_docs.count(), 2, "{name}");
+            assert_eq!(count(name), 1, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_string_number_past_the_table_is_damage_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, root) = (dir.path().join("index.bin"), Path::new("/corpus"));
+        let docs = small_index(&file, root);
+        // The same entries, encoded against a table of one string.
+        let cfg = bincode::config::standard();
+        let (entries, table) =
+            crate::model::sym_table::with_table(crate::model::sym_table::Table::write(), || {
+                let e: Vec<Entry> = docs
+                    .iter()
+                    .map(|(p, a)| Entry {
+                        path: p.clone(),
+                        stamp: test_stamp(),
+                        analysis: a.clone(),
+                    })
+                    .collect();
+                bincode::serde::encode_to_vec(&e, cfg).unwrap()
+            });
+        assert!(table.strings().len() > 1);
+        let mut block = bincode::serde::encode_to_vec(&table.strings()[..1], cfg).unwrap();
+        block.extend(entries);
+        index_with_block(&file, root, &block);
+        let err = load(&file, root, 7).unwrap_err();
+        assert!(err.contains("not in the block's table"), "{err}");
+    }
+
+    #[test]
+    fn every_damaged_byte_or_cut_gives_an_error_or_entries_never_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, root) = (dir.path().join("index.bin"), Path::new("/corpus"));
+        small_index(&file, root);
+        let good = std::fs::read(&file).unwrap();
+        let cfg = bincode::config::standard();
+        let blocks_at = MAGIC.len()
+            + bincode::serde::decode_from_slice::<Header, _>(&good[MAGIC.len()..], cfg)
+                .unwrap()
+                .1;
+        let damaged = dir.path().join("damaged.bin");
+        for i in 0..good.len() {
+            for v in [0u8, 0xfd, 0xff, good[i] ^ 1] {
+                let mut bytes = good.clone();
+                bytes[i] = v;
+                std::fs::write(&damaged, &bytes).unwrap();
+                let _ = load(&damaged, root, 7);
+            }
+            // Cut: an error, except right after the header (no blocks).
+            std::fs::write(&damaged, &good[..i]).unwrap();
+            assert!(i == blocks_at || load(&damaged, root, 7).is_err(), "{i}");
+        }
+    }
+
+    #[test]
+    fn an_index_of_the_previous_format_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, root) = (dir.path().join("index.bin"), Path::new("/corpus"));
+        small_index(&file, root);
+        let mut bytes = MAGIC.to_vec();
+        let header = Header {
+            format: FORMAT - 1,
+            engine: ENGINE.to_string(),
+            overrides: 7,
+            root: root.to_path_buf(),
+        };
+        bytes.extend(bincode::serde::encode_to_vec(&header, bincode::config::standard()).unwrap());
+        let old = std::fs::read(&file).unwrap();
+        // The blocks as they are (strings by number, which format 6 did
+        // not have): the header alone turns the file down.
+        let at = MAGIC.len()
+            + bincode::serde::decode_from_slice::<Header, _>(
+                &old[MAGIC.len()..],
+                bincode::config::standard(),
+            )
+            .unwrap()
+            .1;
+        bytes.extend(&old[at..]);
+        std::fs::write(&file, bytes).unwrap();
+        let err = load(&file, root, 7).unwrap_err();
+        assert!(err.contains("another gazette version"), "{err}");
+    }
+
     #[test]
     fn the_decode_limit_is_never_hit_by_valid_blocks() {
         // Many small values (varints claim up to 16 bytes per byte read):
         // the worst ratio of claims to input a valid block can have.
         let stamps: Vec<FileStamp> = vec![test_stamp(); 5000];
         let bytes = bincode::serde::encode_to_vec(&stamps, bincode::config::standard()).unwrap();
-        let back: Vec<FileStamp> = decode_bounded(&bytes).unwrap();
+        let back: Vec<FileStamp> = decode_bounded(&bytes).unwrap().0;
         assert_eq!(back, stamps);
         let empty =
             bincode::serde::encode_to_vec(Vec::<FileStamp>::new(), bincode::config::standard())
                 .unwrap();
-        assert!(decode_bounded::<Vec<FileStamp>>(&empty).unwrap().is_empty());
+        assert!(decode_bounded::<Vec<FileStamp>>(&empty)
+            .unwrap()
+            .0
+            .is_empty());
     }
 
     /// Reads a file as the server does.

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 /// freed, which bounds nothing but the number of *distinct* strings seen.
 pub type Sym = ustr::Ustr;
 
+pub(crate) mod sym_table;
+
 /// Interns `s`.
 pub fn sym(s: impl AsRef<str>) -> Sym {
     ustr::ustr(s.as_ref())
@@ -138,6 +140,7 @@ pub struct NameMention {
     pub source: Source,
     /// The normalised form used for linking ("Putins" → "Putin",
     /// "Europäischen Union" → "Europäische Union"). Case as in the canonical form.
+    #[serde(with = "sym_table")]
     pub norm: Sym,
 }
 
@@ -235,7 +238,7 @@ impl FigureCategory {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FigureValue {
     Number(Decimal),
-    Text(Sym),
+    Text(#[serde(with = "sym_table")] Sym),
 }
 
 impl FigureValue {
@@ -300,13 +303,16 @@ pub struct Figure {
     pub category: FigureCategory,
     /// What is counted: the governed noun, compound head resolved
     /// ("US-Soldaten" → "Soldaten"), or the currency / "%" / time unit.
+    #[serde(with = "sym_table::option")]
     pub unit: Option<Sym>,
     /// A key under which figures stating the same quantity meet across
     /// articles (value + normalised unit), `None` when the figure is too
     /// generic to link (a bare "3").
+    #[serde(with = "sym_table::option")]
     pub quantity_key: Option<Sym>,
     /// A key for the quantity *without* the value ("soldat@usa"), so that
     /// disagreeing statements about the same thing can be found.
+    #[serde(with = "sym_table::option")]
     pub topic_key: Option<Sym>,
     /// The text states the quantity only roughly: a hedge before a number
     /// ("rund 100", "mehr als 200", "knapp 50") or a magnitude without one
