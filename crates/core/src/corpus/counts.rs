@@ -29,7 +29,14 @@ impl<K> Counts<K> {
 impl<K: Ord + Copy> Counts<K> {
     /// Adds one to `key`'s count, or removes one (dropping the key at zero).
     pub fn bump(&mut self, key: K, add: bool) {
-        match self.0.binary_search_by(|(k, _)| k.cmp(&key)) {
+        // Most counts hold a few keys and most bumps find theirs: compared
+        // for equality first (for interned strings, their addresses; their
+        // order reads both strings).
+        let small = (self.0.len() <= 8)
+            .then(|| self.0.iter().position(|(k, _)| *k == key))
+            .flatten();
+        let at = small.map_or_else(|| self.0.binary_search_by(|(k, _)| k.cmp(&key)), Ok);
+        match at {
             Ok(i) if add => self.0[i].1 += 1,
             Ok(i) => {
                 self.0[i].1 -= 1;

@@ -277,10 +277,18 @@ impl NameIndex {
         let was = self.totals[i] > 0;
         self.totals[i] = total;
         if was {
-            let same = spelling
-                .chars()
-                .flat_map(char::to_lowercase)
-                .eq(self.name(k).chars());
+            // Most spellings are ASCII: their bytes, lowercased, compared
+            // without decoding characters (the same answer).
+            let name = self.name(k);
+            let same = if spelling.is_ascii() {
+                let lower = spelling.bytes().map(|b| b.to_ascii_lowercase());
+                lower.eq(name.bytes())
+            } else {
+                spelling
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .eq(name.chars())
+            };
             if same && total > 0 {
                 return;
             }

@@ -6,12 +6,12 @@
 
 use super::publish::{self, PublishQueue};
 use crate::state::State;
+use fxhash::FxHashMap;
 use gazette_core::analysis::DocAnalysis;
 use gazette_core::corpus::build::{analyze_files, FileResult};
 use gazette_core::corpus::DocId;
 use gazette_core::workspace::{discover, WorkspaceConfig};
 use parking_lot::RwLock;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -366,7 +366,7 @@ async fn insert_from_index(
     progress: Option<&Progress>,
 ) -> std::result::Result<gazette_core::cache::Loaded, String> {
     let total = paths.len();
-    let wanted: HashMap<PathBuf, usize> = paths.iter().cloned().zip(0..).collect();
+    let wanted: FxHashMap<PathBuf, usize> = paths.iter().cloned().zip(0..).collect();
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Taken>>(2);
     let (file, root) = (file.to_path_buf(), root.to_path_buf());
     let loader = tokio::task::spawn_blocking(move || {
@@ -402,7 +402,7 @@ async fn insert_from_index(
 /// doubt).
 fn still_valid(
     e: &gazette_core::cache::Entry,
-    wanted: &HashMap<PathBuf, usize>,
+    wanted: &FxHashMap<PathBuf, usize>,
     max_size: u64,
     root: &Path,
 ) -> bool {
