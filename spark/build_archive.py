@@ -217,8 +217,10 @@ def main():
 
     # Entity resolution, exactly Corpus::entity_of: a one-word person
     # mention whose key is the last word of full-name person keys joins the
-    # candidate this document mentions most (any kind), then the one the
-    # corpus mentions most, then the bytewise smallest key.
+    # candidate this document mentions most (any kind; ties: the one the
+    # corpus mentions most, then the bytewise smallest key); in a document
+    # that mentions none, the only candidate, and no one where there are
+    # several.
     resolved = spark.sql(
         """
         WITH totals AS (SELECT key, count(*) AS total FROM m GROUP BY key),
@@ -234,7 +236,9 @@ def main():
           FROM asks a JOIN cands c ON c.lw = a.key
           JOIN totals t ON t.key = c.cand
           LEFT JOIN per_doc p ON p.doc_id = a.doc_id AND p.key = c.cand),
-        winners AS (SELECT doc_id, key, cand FROM scored WHERE rk = 1)
+        ncands AS (SELECT lw, count(*) AS c FROM cands GROUP BY lw),
+        winners AS (SELECT s.doc_id, s.key, s.cand FROM scored s JOIN ncands k ON k.lw = s.key
+                    WHERE s.rk = 1 AND (s.n > 0 OR k.c = 1))
         SELECT m.*, CASE WHEN m.kind = 'person' THEN coalesce(w.cand, m.key) ELSE m.key END AS entity
         FROM m LEFT JOIN winners w ON w.doc_id = m.doc_id AND w.key = m.key
         """
