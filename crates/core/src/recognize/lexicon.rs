@@ -218,7 +218,11 @@ pub(super) fn noun_suffix(w: &str) -> bool {
         "keiten",
     ]
     .iter()
-    .any(|s| l.ends_with(s))
+    // A stem of two letters or more: "Jung" is no "-ung" noun.
+    .any(|s| {
+        l.strip_suffix(s)
+            .is_some_and(|stem| stem.chars().nth(1).is_some())
+    })
 }
 
 /// "Deutschen Gesellschaft für …" → "Deutsche Gesellschaft für …".

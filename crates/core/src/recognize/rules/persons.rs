@@ -80,12 +80,20 @@ impl TokenRule for FirstNames {
                         && matches!(toks[k - 1].text, "von" | "van")
                         && matches!(toks[k].text, "der" | "den" | "dem")
                 };
+                // "Ludwig Mies van der Rohe": "van der" after a surname
+                // ("von der" there is a preposition: "Müller von der Polizei").
+                let mid_vdl = |k: usize| {
+                    vdl(k) && toks[k - 1].text == "van"
+                        || toks[k].text == "van"
+                            && toks.get(k + 1).is_some_and(|n| {
+                                matches!(n.text, "der" | "den" | "dem") && !n.line_start
+                            })
+                };
                 if (words == 0
                     || words == 1
-                        && matches!(
-                            toks[k.min(toks.len() - 1)].text,
-                            "de" | "del" | "y" | "dos" | "da"
-                        ))
+                        && k < toks.len()
+                        && (matches!(toks[k].text, "de" | "del" | "y" | "dos" | "da")
+                            || mid_vdl(k)))
                     && k < toks.len()
                     && !toks[k].line_start
                     && (NAME_PARTICLES.contains(&toks[k].text) || vdl(k))
@@ -100,6 +108,8 @@ impl TokenRule for FirstNames {
                     && !toks[k].line_start
                     && r.surname_ok(toks, k)
                     && (words == 0
+                        // after "van der" any surname ("Mies van der Rohe")
+                        || vdl(k - 1)
                         || single_word(&r.d.names, toks[k].text).is_none()
                             && !r.is_common(toks[k].text)
                             && !r.compound_of_common(toks[k].text))
@@ -180,19 +190,32 @@ impl TokenRule for Initials {
 
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
-        let t = &toks[i];
-        if is_initial(t.text)
-            && toks
-                .get(i + 1)
-                .is_some_and(|d| d.text == "." && d.start == t.end)
-            && toks.get(i + 2).is_some_and(|n| {
+        // One initial or several ("K. O. Götz", "J. R. R. Tolkien").
+        let initial_at = |j: usize| {
+            toks.get(j).is_some_and(|t| is_initial(t.text))
+                && toks
+                    .get(j + 1)
+                    .is_some_and(|d| d.text == "." && d.start == toks[j].end)
+        };
+        // "U.S.": a letter right after a dot starts no initials
+        if i > 0 && toks[i - 1].text == "." && toks[i - 1].end == toks[i].start {
+            return None;
+        }
+        let mut s = i;
+        // Spaced, never an abbreviation ("U.S. Antitrust").
+        let spaced = |j: usize| j == i || !toks[j].line_start && toks[j].start > toks[j - 1].end;
+        while s - i < 6 && initial_at(s) && spaced(s) {
+            s += 2;
+        }
+        if s > i
+            && toks.get(s).is_some_and(|n| {
                 !n.line_start && !r.is_common(n.text) && single_word(&r.d.names, n.text).is_none()
             })
-            && r.surname_ok(toks, i + 2)
+            && r.surname_ok(toks, s)
         {
-            let norm = r.person_norm(toks, i, i + 3);
-            out.push(cand(toks, i, i + 3, EntityKind::Person, norm, Source::Rule));
-            return Some(i + 3);
+            let norm = r.person_norm(toks, i, s + 1);
+            out.push(cand(toks, i, s + 1, EntityKind::Person, norm, Source::Rule));
+            return Some(s + 1);
         }
         None
     }
@@ -294,5 +317,48 @@ mod tests {
         );
         // not an initial: a known place after it
         assert!(run_in(&PERSONS, &Initials, "Er wohnt in A. Berlin nicht.").is_empty());
+        // several initials, spaced; an abbreviation is none
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &Initials,
+                "Bilder von K. O. Götz und J. R. R. Tolkien."
+            ),
+            pairs(&[("K. O. Götz", "person"), ("J. R. R. Tolkien", "person")])
+        );
+        assert!(run_in(&PERSONS, &Initials, "Die U.S. Antitrust Division klagt.").is_empty());
+    }
+
+    #[test]
+    fn a_surname_with_particles_after_a_surname_word() {
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &FirstNames,
+                "Der Bau von Ludwig Mies van der Rohe wurde saniert."
+            ),
+            pairs(&[("Ludwig Mies van der Rohe", "person")])
+        );
+        // "von der" and an institution after a full name stay outside
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &FirstNames,
+                "Es sprach Thomas Müller von der Polizei."
+            ),
+            pairs(&[("Thomas Müller", "person")])
+        );
+    }
+
+    #[test]
+    fn a_short_surname_that_ends_like_a_noun() {
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &FirstNames,
+                "Oberbürgermeister Burkhard Jung scheitert vorerst."
+            ),
+            pairs(&[("Burkhard Jung", "person")])
+        );
     }
 }
