@@ -1,7 +1,7 @@
 //! English organisation names: "Friends of Europe", "University of
 //! Oxford": an English org word, "of", and up to three capitalised words.
-//! The org word must not be a German common noun ("Bank of England" is left
-//! to the gazetteer). A sub-rule of the orgs scan (see `rules/mod.rs`).
+//! Up to two names before the org word belong to it ("San Francisco Museum
+//! of Modern Art"). A sub-rule of the orgs scan (see `rules/mod.rs`).
 
 use super::{Context, TokenRule};
 use crate::model::EntityKind;
@@ -72,13 +72,35 @@ impl TokenRule for EnglishOrgs {
             && ENGLISH_ORG_HEADS.contains(&toks[i - 1].text)
             && toks.get(i + 1).is_some_and(|n| n.cap)
         {
-            let mut a = i;
+            // The head (a German word too: "Museum of Modern Art"), and up
+            // to two names before it ("San Francisco Museum of Modern Art").
+            let mut a = i - 1;
+            let place_of_two = |x: usize| {
+                x + 2 == a
+                    && !toks[x + 1].line_start
+                    && !toks[a].line_start
+                    && r.d.names.by_first.get(&crate::recognize::data::h(toks[x].text)).is_some_and(
+                        |ks| {
+                            ks.iter().any(|&k| {
+                                let p = &r.d.names.phrases[k as usize];
+                                p.kind == EntityKind::Place
+                                    && p.words.len() == 2
+                                    && &*p.words[0] == toks[x].text
+                                    && &*p.words[1] == toks[x + 1].text
+                            })
+                        },
+                    )
+            };
+            if a >= 2 && place_of_two(a - 2) {
+                a -= 2;
+            }
             while a > 0
-                && a + 1 > i
+                && a + 3 > i
                 && toks[a - 1].cap
                 && !toks[a].line_start
                 && !r.is_stop(toks[a - 1].text)
                 && !r.d.common.contains(toks[a - 1].text)
+                && r.role_of(toks[a - 1].text).is_none()
             {
                 a -= 1;
             }
@@ -117,6 +139,18 @@ mod tests {
                 "Sie lehrt an der University of Oxford."
             ),
             pairs(&[("University of Oxford", "org")])
+        );
+        // a German head; a two-word place before it
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &EnglishOrgs,
+                "Leihgaben des San Francisco Museum of Modern Art und das Museum of Modern Art."
+            ),
+            pairs(&[
+                ("San Francisco Museum of Modern Art", "org"),
+                ("Museum of Modern Art", "org")
+            ])
         );
     }
 
