@@ -51,8 +51,22 @@ const GENITIVE_HEADS: &[&str] = &[
 
 /// Heads of associations and bodies named by an adjective alone:
 /// "Österreichischer Skiverband", "Deutscher Gewerkschaftsbund",
-/// "Mitteldeutscher Rundfunk", "Deutscher Wetterdienst".
-const ASSOCIATIONS: &[&str] = &["verband", "bund", "rundfunk", "wetterdienst"];
+/// "Mitteldeutscher Rundfunk", "Deutscher Wetterdienst"; and cultural
+/// institutions: "Neue Nationalgalerie", "Alte Pinakothek", "Jüdisches
+/// Museum", "Bayerische Staatsoper", "Deutsches Theater".
+const ASSOCIATIONS: &[&str] = &[
+    "verband",
+    "bund",
+    "rundfunk",
+    "wetterdienst",
+    "galerie",
+    "pinakothek",
+    "kunsthalle",
+    "philharmonie",
+    "museum",
+    "oper",
+    "theater",
+];
 
 /// Whether `w` ends in an association head, also in the genitive ("-verband",
 /// "-verbands", "-verbandes"), ASCII case aside; allocates nothing.
@@ -66,6 +80,30 @@ fn association_ending(w: &str) -> bool {
                 && b[b.len() - g.len()..] == *g.as_bytes()
         })
     })
+}
+
+/// "Neue", "Alten", "Staatliche" before a cultural institution ("Neue
+/// Nationalgalerie", "Alte Pinakothek", "Staatliche Kunsthalle"): adjectives
+/// `looks_adj` does not know, capitalised inside a sentence.
+fn institution_adj(adj: &str, head: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "neu",
+        "alt",
+        "staatlich",
+        "städtisch",
+        "königlich",
+        "groß",
+        "klein",
+    ];
+    let cultural = ASSOCIATIONS[4..]
+        .iter()
+        .any(|h| head.to_lowercase().contains(h));
+    let l = adj.to_lowercase();
+    cultural
+        && ["es", "er", "en", "e"]
+            .iter()
+            .find_map(|e| l.strip_suffix(e))
+            .is_some_and(|stem| STEMS.contains(&stem))
 }
 
 pub(super) struct OrgHeads;
@@ -91,7 +129,7 @@ impl TokenRule for OrgHeads {
             && !toks[i - 1].line_start
             // No allocation at every word: the head's ending first.
             && association_ending(t.text)
-            && looks_adj(toks[i - 1].text)
+            && (looks_adj(toks[i - 1].text) || institution_adj(toks[i - 1].text, t.text))
             && !r.is_stop(toks[i - 1].text)
         {
             let lower = t.text.to_lowercase();
@@ -210,6 +248,23 @@ mod tests {
             pairs(&[("Österreichischen Skiverband", "org")])
         );
         assert!(run_in(&ORGS, &OrgHeads, "Europäische Verbände klagen.").is_empty());
+    }
+
+    #[test]
+    fn an_adjective_and_a_cultural_institution() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Die Schau in der Neuen Nationalgalerie und der Alten Pinakothek."
+            ),
+            pairs(&[
+                ("Neuen Nationalgalerie", "org"),
+                ("Alten Pinakothek", "org")
+            ])
+        );
+        // "neu" only before a cultural institution
+        assert!(run_in(&ORGS, &OrgHeads, "Sie will einen Neuen Bund gründen.").is_empty());
     }
 
     #[test]
