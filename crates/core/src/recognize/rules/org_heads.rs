@@ -51,7 +51,8 @@ const GENITIVE_HEADS: &[&str] = &[
 
 /// Heads of associations and bodies named by an adjective alone:
 /// "Österreichischer Skiverband", "Deutscher Gewerkschaftsbund",
-/// "Mitteldeutscher Rundfunk", "Deutscher Wetterdienst"; and cultural
+/// "Mitteldeutscher Rundfunk", "Deutscher Wetterdienst", "Bayerisches
+/// Landeskriminalamt"; and cultural
 /// institutions: "Neue Nationalgalerie", "Alte Pinakothek", "Jüdisches
 /// Museum", "Bayerische Staatsoper", "Deutsches Theater".
 const ASSOCIATIONS: &[&str] = &[
@@ -59,6 +60,7 @@ const ASSOCIATIONS: &[&str] = &[
     "bund",
     "rundfunk",
     "wetterdienst",
+    "kriminalamt",
     "galerie",
     "pinakothek",
     "kunsthalle",
@@ -82,6 +84,9 @@ fn association_ending(w: &str) -> bool {
     })
 }
 
+/// Where the cultural institutions start in [`ASSOCIATIONS`].
+const CULTURAL: usize = 5;
+
 /// "Neue", "Alten", "Staatliche" before a cultural institution ("Neue
 /// Nationalgalerie", "Alte Pinakothek", "Staatliche Kunsthalle"): adjectives
 /// `looks_adj` does not know, capitalised inside a sentence.
@@ -95,7 +100,7 @@ fn institution_adj(adj: &str, head: &str) -> bool {
         "groß",
         "klein",
     ];
-    let cultural = ASSOCIATIONS[4..]
+    let cultural = ASSOCIATIONS[CULTURAL..]
         .iter()
         .any(|h| head.to_lowercase().contains(h));
     let l = adj.to_lowercase();
@@ -262,6 +267,14 @@ mod tests {
                 ("Neuen Nationalgalerie", "org"),
                 ("Alten Pinakothek", "org")
             ])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Das Bayerische Landeskriminalamt ermittelt."
+            ),
+            pairs(&[("Bayerische Landeskriminalamt", "org")])
         );
         // "neu" only before a cultural institution
         assert!(run_in(&ORGS, &OrgHeads, "Sie will einen Neuen Bund gründen.").is_empty());
