@@ -133,15 +133,31 @@ impl Recognizer {
         // Patterns: token texts, the mention's kind and normalised name.
         let mut patterns: Vec<(Vec<&str>, EntityKind, Sym)> = Vec::new();
         for m in &found {
+            let (Some(a), Some(b)) = (first_tok(m.span.start), last_tok(m.span.end)) else {
+                continue;
+            };
+            // Tagger guesses do not spread, but the surname of a full name
+            // the tagger found does ("Guirassy" after "Serhou Guirassy"):
+            // not a known name of another kind, three letters or more.
+            if m.source == Source::Tagger
+                && m.kind == EntityKind::Person
+                && b > a
+                && toks[a..=b].iter().all(|t| t.kind == TokenKind::Word)
+            {
+                let last = word(b);
+                if last.chars().count() >= 3
+                    && single_word(&self.d.names, last).is_none()
+                    && !self.d.first_names.contains(last)
+                {
+                    patterns.push((vec![last], m.kind, crate::model::sym(last)));
+                }
+            }
             // Tagger guesses do not spread, nor do the rules' *other*
             // readings (a car make read as a vehicle from its context).
             if m.source == Source::Tagger || m.source == Source::Rule && m.kind == EntityKind::Other
             {
                 continue;
             }
-            let (Some(a), Some(b)) = (first_tok(m.span.start), last_tok(m.span.end)) else {
-                continue;
-            };
             let words: Vec<&str> = (a..=b).map(word).collect();
             if let Some(acr) = acronyms.iter().find(|(_, v)| v.1 == m.norm) {
                 patterns.push((vec![*acr.0], m.kind, m.norm));
@@ -323,6 +339,7 @@ fn acronym_of(acr: &str, long: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::tests::show;
+    use super::super::Proposal;
     use super::*;
 
     #[test]
@@ -392,6 +409,32 @@ mod tests {
         assert!(
             ms.iter().filter(|m| m.0 == "CDU").all(|m| m.2 == "CDU"),
             "{ms:?}"
+        );
+    }
+
+    #[test]
+    fn the_surname_of_a_full_name_the_tagger_found_spreads() {
+        let t = "Tore: Serhou Guirassy und dann. Dann schob Guirassy ein, Guirassys Tor.";
+        let tok = crate::text::tokenize::tokenize(t);
+        // The tagger proposes "Serhou Guirassy" (tokens 2 and 3), nothing else.
+        let proposals = [Proposal {
+            tokens: 2..4,
+            kind: EntityKind::Person,
+            score: 0.9,
+        }];
+        let r = Recognizer::global();
+        let got: Vec<(&str, EntityKind)> = r
+            .recognize(t, &tok, &proposals, &crate::recognize::Overrides::default())
+            .iter()
+            .map(|m| (&t[m.span.range()], m.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Serhou Guirassy", EntityKind::Person),
+                ("Guirassy", EntityKind::Person),
+                ("Guirassys", EntityKind::Person)
+            ]
         );
     }
 

@@ -326,7 +326,8 @@ mod tests {
     fn org_candidates_come_out_token_by_token() {
         // Two readings of one span: place-orgs at "Theater" (in the
         // nominative), newspapers at "Tagblatt". The one found at the earlier
-        // token comes first, and so wins the tie in `select`.
+        // token comes first, and so wins the tie in `select`. (Org-heads
+        // also reads "Bayerischen Theater", a shorter span, at "Theater".)
         let t = "Es stand im Bayerischen Theater Tagblatt.";
         let got: Vec<(String, String)> = testing::cands_with(&ORGS, t, &[], &Overrides::default())
             .into_iter()
@@ -337,6 +338,10 @@ mod tests {
             got,
             [
                 (span.clone(), "Bayerische Theater Tagblatt".to_string()),
+                (
+                    "Bayerischen Theater".to_string(),
+                    "Bayerische Theater".to_string()
+                ),
                 (span.clone(), span)
             ]
         );
