@@ -79,8 +79,11 @@ impl TokenRule for EnglishOrgs {
                 x + 2 == a
                     && !toks[x + 1].line_start
                     && !toks[a].line_start
-                    && r.d.names.by_first.get(&crate::recognize::data::h(toks[x].text)).is_some_and(
-                        |ks| {
+                    && r.d
+                        .names
+                        .by_first
+                        .get(&crate::recognize::data::h(toks[x].text))
+                        .is_some_and(|ks| {
                             ks.iter().any(|&k| {
                                 let p = &r.d.names.phrases[k as usize];
                                 p.kind == EntityKind::Place
@@ -88,8 +91,7 @@ impl TokenRule for EnglishOrgs {
                                     && &*p.words[0] == toks[x].text
                                     && &*p.words[1] == toks[x + 1].text
                             })
-                        },
-                    )
+                        })
             };
             if a >= 2 && place_of_two(a - 2) {
                 a -= 2;
