@@ -111,6 +111,10 @@ impl TokenRule for FirstNames {
                         // after "van der" any surname ("Mies van der Rohe")
                         || vdl(k - 1)
                         || single_word(&r.d.names, toks[k].text).is_none()
+                            // a first name and a name: the next person
+                            // ("Sven Flohr Sven Flohr")
+                            && !(r.is_first_name(toks[k].text)
+                                && toks.get(k + 1).is_some_and(|n| n.cap && !n.line_start))
                             && !r.is_common(toks[k].text)
                             && !r.compound_of_common(toks[k].text))
                 {
@@ -347,6 +351,14 @@ mod tests {
                 "Es sprach Thomas Müller von der Polizei."
             ),
             pairs(&[("Thomas Müller", "person")])
+        );
+    }
+
+    #[test]
+    fn a_first_name_after_the_surname_starts_the_next_name() {
+        assert_eq!(
+            run_in(&PERSONS, &FirstNames, "Von Sven Flohr Sven Flohr Biografie"),
+            pairs(&[("Sven Flohr", "person"), ("Sven Flohr", "person")])
         );
     }
 
