@@ -1,4 +1,6 @@
 //! Company names recognisable by their shape:
+//! - a name and a country, the company's national arm: "Fanuc
+//!   Deutschland", "SAP Schweiz";
 //! - joined by a plus or an ampersand without spaces: "Nieding+Barth",
 //!   "Procter&Gamble" (two capitalised names);
 //! - ending in an English business word: "Earlybird Venture Capital",
@@ -10,7 +12,7 @@
 
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join};
+use crate::recognize::lexicon::{cand, join, noun_suffix, single_word};
 use crate::recognize::Cand;
 
 /// Last words of English company names.
@@ -55,6 +57,16 @@ pub(in crate::recognize) const BUSINESS_TAILS: &[&str] = &[
     "Consulting",
 ];
 
+/// Countries after a company name that make its national arm.
+const COUNTRY_ARMS: &[&str] = &[
+    "Deutschland",
+    "Österreich",
+    "Schweiz",
+    "Germany",
+    "Austria",
+    "Switzerland",
+];
+
 pub(super) struct BusinessNames;
 
 impl TokenRule for BusinessNames {
@@ -76,6 +88,29 @@ impl TokenRule for BusinessNames {
             let norm = join(toks, i, i + 3);
             out.push(cand(toks, i, i + 3, EntityKind::Org, norm, Source::Rule));
             return None;
+        }
+        // "Fanuc Deutschland", "SAP Schweiz": a company's national arm, a
+        // name (no word of the lexicon, no known place or person) and a
+        // country of the German-speaking press.
+        if t.cap
+            && toks.get(i + 1).is_some_and(|n| {
+                COUNTRY_ARMS.contains(&n.text) && !n.line_start && n.start == t.end + 1
+            })
+            && t.text.chars().nth(2).is_some()
+            && !t.text.contains('-')
+            && !r.is_common(t.text)
+            && !r.is_stop(t.text)
+            && !r.compound_of_common(t.text)
+            && !noun_suffix(t.text)
+            && r.role_of(t.text).is_none()
+            && !r.is_first_name(t.text)
+            && !r.is_country_adj(t.text)
+            && single_word(&r.d.names, t.text)
+                .is_none_or(|k| r.d.names.phrases[k as usize].kind == EntityKind::Org)
+        {
+            let norm = join(toks, i, i + 2);
+            out.push(cand(toks, i, i + 2, EntityKind::Org, norm, Source::Rule));
+            return Some(i + 2);
         }
         if t.cap && BUSINESS_TAILS.contains(&t.text) && i > 0 && !t.line_start {
             let mut a = i;
@@ -126,6 +161,26 @@ mod tests {
             run_in(&ORGS, &BusinessNames, "Dow Jones Newswires meldet"),
             [("Dow Jones Newswires".to_string(), "org")]
         );
+    }
+
+    #[test]
+    fn a_company_s_national_arm() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &BusinessNames,
+                "Der Umsatz von Fanuc Deutschland stieg, sagte der Chef."
+            ),
+            [("Fanuc Deutschland".to_string(), "org")]
+        );
+        for t in [
+            "Das ist ganz Deutschland.",
+            "Der Wirtschaftsstandort Deutschland leidet.",
+            "Sie reist nach Berlin Deutschland.",
+            "Er sprach mit Thomas Deutschland.",
+        ] {
+            assert!(run_in(&ORGS, &BusinessNames, t).is_empty(), "{t}");
+        }
     }
 
     #[test]
