@@ -61,6 +61,62 @@ impl DocAnalysis {
         self.figures.shrink_to_fit();
     }
 
+    /// Whether this is an analysis [`analyze`] could have made of a text
+    /// of `self.len()` bytes: a valid line index; mentions and figures in
+    /// order, not overlapping, within the text and on character
+    /// boundaries; roles in order of existing mentions; a confidence per
+    /// mention or none; the date's span within the text. The persistent
+    /// index checks each analysis it reads back: one damaged in place
+    /// (a bit flipped in a span) still decodes, and every query on it
+    /// would trust it.
+    pub fn check(&self) -> Result<(), String> {
+        use crate::model::Span;
+        let li = &self.line_index;
+        li.check().map_err(|e| format!("line index: {e}"))?;
+        let inside = |s: Span| {
+            s.start <= s.end
+                && s.end as usize <= li.len()
+                && li.floor_boundary(s.start as usize) == s.start as usize
+                && li.floor_boundary(s.end as usize) == s.end as usize
+        };
+        let in_order = |what: &str, spans: &mut dyn Iterator<Item = Option<Span>>| {
+            let mut prev_end = 0;
+            for (i, s) in spans.enumerate() {
+                match s {
+                    Some(s) if inside(s) && s.start >= prev_end => prev_end = s.end,
+                    _ => {
+                        return Err(format!(
+                            "{what} {i} ({s:?}) is out of order or off the text"
+                        ))
+                    }
+                }
+            }
+            Ok(())
+        };
+        in_order(
+            "mention",
+            &mut self.mentions.iter().map(|m| m.checked_span()),
+        )?;
+        in_order("figure", &mut self.figures.iter().map(|f| f.checked_span()))?;
+        if self.roles.windows(2).any(|w| w[0].0 >= w[1].0)
+            || self
+                .roles
+                .last()
+                .is_some_and(|r| r.0 as usize >= self.mentions.len())
+        {
+            return Err("roles are not in order of existing mentions".into());
+        }
+        if !self.confidence.is_empty() && self.confidence.len() != self.mentions.len() {
+            return Err("not one confidence per mention".into());
+        }
+        if let Some(s) = self.date.and_then(|d| d.span) {
+            if !inside(s) {
+                return Err(format!("the date's span {s:?} is off the text"));
+            }
+        }
+        Ok(())
+    }
+
     /// The role said of mention `idx`, if any.
     pub fn role(&self, idx: usize) -> Option<Sym> {
         self.roles
@@ -319,6 +375,44 @@ pub fn tagger_proposals_with(
 #[cfg(test)]
 mod robustness_tests {
     use super::*;
+
+    #[test]
+    fn analyses_pass_their_check_and_damaged_ones_fail_it() {
+        let text = "NATO-Generalsekretär Jens Stoltenberg sagte am 16.02.2022 in Brüssel: \
+                    „100.000 Soldaten“.\r\nOlaf Scholz traf Emmanuel Macron, 2 Prozent.";
+        let a = analyze(text, &Overrides::default());
+        assert!(a.mentions.len() > 2 && !a.roles.is_empty() && !a.figures.is_empty());
+        assert_eq!(a.check(), Ok(()));
+        assert_eq!(analyze("", &Overrides::default()).check(), Ok(()));
+        let damaged = |f: &dyn Fn(&mut DocAnalysis)| {
+            let mut d = a.clone();
+            f(&mut d);
+            d.check().unwrap_err()
+        };
+        let span = |start: usize, end: usize| crate::model::Span::new(start, end);
+        let m0 = a.mentions[0].clone();
+        let at = |s| NameMention::new(s, m0.kind, m0.norm, m0.source).unwrap();
+        // Past the end, inside "ü", out of order.
+        let past = damaged(&|d| d.mentions[0] = at(span(text.len(), text.len() + 1)));
+        assert!(past.contains("mention 0"), "{past}");
+        let u = text.find('ü').unwrap() + 1;
+        assert!(damaged(&|d| d.mentions[0] = at(span(u, u + 2))).contains("mention 0"));
+        assert!(damaged(&|d| d.mentions.swap(0, 1)).contains("mention 1"));
+        assert!(damaged(&|d| {
+            let s = d.figures[0].span();
+            d.figures[0].set_span(span(s.start as usize, text.len() + 9))
+        })
+        .contains("figure 0"));
+        assert!(damaged(&|d| d.roles[0].0 = 999).contains("roles"));
+        assert!(damaged(&|d| d.confidence.push(3)).contains("confidence"));
+        assert!(damaged(&|d| d.line_index = LineIndex::default()).contains("line index"));
+        assert!(damaged(&|d| {
+            let mut date = d.date.unwrap();
+            date.span = Some(span(0, text.len() + 1));
+            d.date = Some(date)
+        })
+        .contains("date"));
+    }
 
     #[test]
     fn closed_articles_keep_the_figures_that_link() {

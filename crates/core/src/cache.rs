@@ -24,7 +24,10 @@
 //! length in it is checked against the bytes there are before anything is
 //! allocated for it ([`decode_bounded`]), so a damaged file cannot make the
 //! server allocate without bound (a string claiming 2^50 bytes aborted the
-//! process at every start).
+//! process at every start). A value damaged in place can still decode: each
+//! analysis read back is checked ([`DocAnalysis::check`]: line index, spans
+//! in order within the text, decimals and dates as the engine makes them),
+//! and one that fails is damage like any other.
 
 use crate::analysis::DocAnalysis;
 use serde::{Deserialize, Serialize};
@@ -352,10 +355,21 @@ fn decode_block(bytes: &[u8]) -> Result<Vec<Entry>, bincode::error::DecodeError>
     use crate::model::sym_table::{with_table, Table};
     let (strings, n): (Vec<crate::model::Sym>, usize) = decode_bounded(bytes)?;
     let rest = bytes.get(n..).unwrap_or_default();
-    with_table(Table::Read(strings), || {
+    let entries: Vec<Entry> = with_table(Table::Read(strings), || {
         decode_bounded(rest).map(|(v, _)| v)
     })
-    .0
+    .0?;
+    // A damaged value can still decode (a bit flipped in a span): every
+    // query would trust it, so it is damage like any other.
+    for e in &entries {
+        e.analysis.check().map_err(|why| {
+            bincode::error::DecodeError::OtherString(format!(
+                "the analysis of {} is inconsistent: {why}",
+                e.path.display()
+            ))
+        })?;
+    }
+    Ok(entries)
 }
 
 /// Decodes one block of the index with a limit on what it may claim.
@@ -693,6 +707,40 @@ mod tests {
             std::fs::write(&damaged, &good[..i]).unwrap();
             assert!(i == blocks_at || load(&damaged, root, 7).is_err(), "{i}");
         }
+    }
+
+    #[test]
+    fn an_analysis_that_decodes_but_is_inconsistent_is_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, root) = (dir.path().join("index.bin"), Path::new("/corpus"));
+        let text = "Olaf Scholz traf Emmanuel Macron in Paris.";
+        let good = analyze(text, &Overrides::default());
+        let p = PathBuf::from("/corpus/a.txt");
+        // No line starts (`line_of` underflowed on the first position), and
+        // a mention past the end of the text.
+        let mut no_lines = good.clone();
+        no_lines.line_index = Default::default();
+        let mut past_the_end = good.clone();
+        past_the_end.line_index = crate::text::position::LineIndex::new("Olaf");
+        for a in [&no_lines, &past_the_end] {
+            save(
+                &file,
+                root,
+                7,
+                std::iter::once((p.as_path(), test_stamp(), a)),
+            )
+            .unwrap();
+            let err = load(&file, root, 7).unwrap_err();
+            assert!(err.contains("inconsistent"), "{err}");
+        }
+        save(
+            &file,
+            root,
+            7,
+            std::iter::once((p.as_path(), test_stamp(), &good)),
+        )
+        .unwrap();
+        assert_eq!(load(&file, root, 7).unwrap()[&p], (test_stamp(), good));
     }
 
     #[test]

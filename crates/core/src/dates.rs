@@ -24,7 +24,9 @@ use std::fmt;
 use std::path::Path;
 
 /// A calendar day.
+/// Read back (from the persistent index) only when [`Ymd::new`] makes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawYmd")]
 pub struct Ymd {
     pub y: u16,
     pub m: u8,
@@ -49,6 +51,22 @@ impl Ymd {
             m: m as u8,
             d: d as u8,
         })
+    }
+}
+
+/// A [`Ymd`] as written, before it is checked.
+#[derive(Deserialize)]
+struct RawYmd {
+    y: u16,
+    m: u8,
+    d: u8,
+}
+
+impl TryFrom<RawYmd> for Ymd {
+    type Error = String;
+    fn try_from(r: RawYmd) -> Result<Ymd, String> {
+        Ymd::new(r.y.into(), r.m.into(), r.d.into())
+            .ok_or_else(|| format!("{:04}-{:02}-{:02} is not a day", r.y, r.m, r.d))
     }
 }
 
@@ -449,6 +467,31 @@ mod tests {
 
     fn s(a: &str, b: &'static str, c: &str) -> Option<(String, &'static str, String)> {
         Some((a.into(), b, c.into()))
+    }
+
+    #[test]
+    fn only_valid_days_are_read_back() {
+        let cfg = bincode::config::standard();
+        let day = Ymd::new(2024, 2, 29).unwrap();
+        let bytes = bincode::serde::encode_to_vec(day, cfg).unwrap();
+        assert_eq!(
+            bincode::serde::decode_from_slice::<Ymd, _>(&bytes, cfg)
+                .unwrap()
+                .0,
+            day
+        );
+        // Month 0 or 13, day 30 of February, a year out of range: errors.
+        for (y, m, d) in [
+            (2024u16, 0u8, 1u8),
+            (2024, 13, 1),
+            (2024, 2, 30),
+            (1200, 1, 1),
+        ] {
+            let bytes = bincode::serde::encode_to_vec((y, m, d), cfg).unwrap();
+            assert!(bincode::serde::decode_from_slice::<Ymd, _>(&bytes, cfg).is_err());
+            let json = format!("{{\"y\":{y},\"m\":{m},\"d\":{d}}}");
+            assert!(serde_json::from_str::<Ymd>(&json).is_err(), "{json}");
+        }
     }
 
     #[test]

@@ -33,8 +33,23 @@ const POW10: [i64; 19] = {
 };
 
 /// An exact decimal number (see the module docs): `mantissa << 5 | scale`.
+/// Read back (from the persistent index) only when it is one [`Decimal::new`]
+/// makes: a damaged word with a scale over 18 made `Display` overflow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64")]
 pub struct Decimal(i64);
+
+impl TryFrom<i64> for Decimal {
+    type Error = String;
+    /// The packed word, if it is normalised and within the limits.
+    fn try_from(w: i64) -> Result<Decimal, String> {
+        let scale = (w & ((1 << SCALE_BITS) - 1)) as u32;
+        match Decimal::new(w >> SCALE_BITS, scale) {
+            Some(d) if d.0 == w => Ok(d),
+            _ => Err(format!("{w:#x} is not a packed decimal")),
+        }
+    }
+}
 
 impl Decimal {
     pub const ZERO: Decimal = Decimal(0);
@@ -249,6 +264,27 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::parse(s).unwrap()
+    }
+
+    #[test]
+    fn only_normalised_words_are_read_back() {
+        for s in ["0", "2.5", "-0.1", "8200000000", "0.000000000000000001"] {
+            let w = bincode::serde::encode_to_vec(d(s), bincode::config::standard()).unwrap();
+            let back: Decimal = bincode::serde::decode_from_slice(&w, bincode::config::standard())
+                .unwrap()
+                .0;
+            assert_eq!(back, d(s));
+            assert_eq!(
+                serde_json::from_str::<Decimal>(&serde_json::to_string(&d(s)).unwrap()).unwrap(),
+                d(s)
+            );
+        }
+        // A scale over 18 (this overflowed `10u64.pow` in `Display`), a
+        // trailing zero with a scale, a scale on zero: errors.
+        for w in [(25 << SCALE_BITS) | 31, (20 << SCALE_BITS) | 1, 3, i64::MIN] {
+            assert!(Decimal::try_from(w).is_err(), "{w}");
+            assert!(serde_json::from_str::<Decimal>(&w.to_string()).is_err());
+        }
     }
 
     #[test]

@@ -174,6 +174,15 @@ impl NameMention {
             end: self.start + u32::from(self.len),
         }
     }
+
+    /// [`Self::span`], `None` where its end is past `u32::MAX` (a damaged
+    /// mention read back from the persistent index).
+    pub fn checked_span(&self) -> Option<Span> {
+        Some(Span {
+            start: self.start,
+            end: self.start.checked_add(u32::from(self.len))?,
+        })
+    }
 }
 
 /// A name mention as the recognizer reports it: the mention plus the role
@@ -323,6 +332,17 @@ pub struct Figure {
 impl Figure {
     pub fn span(&self) -> Span {
         self.packed_span.into()
+    }
+
+    /// [`Self::span`], `None` where its end is past `u32::MAX` (a damaged
+    /// figure read back from the persistent index).
+    pub fn checked_span(&self) -> Option<Span> {
+        let s = self.packed_span;
+        let start = s.lo as u32 | (s.hi as u32) << 16;
+        Some(Span {
+            start,
+            end: start.checked_add(s.len as u32)?,
+        })
     }
 
     pub fn set_span(&mut self, span: Span) {

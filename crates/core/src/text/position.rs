@@ -172,6 +172,54 @@ impl LineIndex {
         self.len = new_text.len() as u32;
     }
 
+    /// Whether this is the index of some text, as [`LineIndex::new`] makes
+    /// it: lines start at 0 and go up within the text, each at least as long
+    /// as its terminator; `\r\n` lines are listed once, in order, and are
+    /// not the last; multi-byte characters are 2 to 4 bytes, in order, and
+    /// each lies within its line. What the persistent index checks of a
+    /// decoded index before positions are computed with it: a damaged one
+    /// (no line starts, a start past the next) made `line_of` and
+    /// `line_end` underflow.
+    pub fn check(&self) -> Result<(), String> {
+        let starts = &self.line_starts;
+        if starts.first() != Some(&0) {
+            return Err("the first line does not start at 0".into());
+        }
+        if starts.windows(2).any(|w| w[0] >= w[1]) || starts[starts.len() - 1] > self.len {
+            return Err("line starts are not increasing within the text".into());
+        }
+        if self.crlf.windows(2).any(|w| w[0] >= w[1])
+            || self
+                .crlf
+                .last()
+                .is_some_and(|&l| l as usize + 1 >= starts.len())
+        {
+            return Err("`\\r\\n` lines are not increasing lines before the last".into());
+        }
+        if self
+            .crlf
+            .iter()
+            .any(|&l| starts[l as usize + 1] - starts[l as usize] < 2)
+        {
+            return Err("a line is shorter than its `\\r\\n`".into());
+        }
+        let mut prev_end = 0u32;
+        for &w in &self.wide {
+            let (off, l8, _) = unpack_wide(w);
+            if l8 == 1 || off < prev_end {
+                return Err(format!("multi-byte character at {off} is out of order"));
+            }
+            let end = off + u32::from(l8);
+            if end > self.line_end(self.line_of(off as usize)) {
+                return Err(format!(
+                    "multi-byte character at {off} is not inside a line of the text"
+                ));
+            }
+            prev_end = end;
+        }
+        Ok(())
+    }
+
     /// Heap bytes held.
     pub fn heap_bytes(&self) -> usize {
         (self.line_starts.capacity() + self.crlf.capacity() + self.wide.capacity()) * 4
@@ -701,6 +749,53 @@ mod tests {
         );
     }
 
+    /// A text whose index `li` is (when it is one): `x` for every byte
+    /// that is neither a line terminator nor in a multi-byte character.
+    fn text_of(li: &LineIndex) -> String {
+        let mut b = vec![b'x'; li.len()];
+        for l in 0..li.line_starts.len() - 1 {
+            let next = li.line_starts[l + 1] as usize;
+            b[next - 1] = b'\n';
+            if li.crlf.binary_search(&(l as u32)).is_ok() {
+                b[next - 2] = b'\r';
+            }
+        }
+        for &w in &li.wide {
+            let (off, l8, _) = unpack_wide(w);
+            let c = ["\u{e9}", "\u{20ac}", "\u{1f600}"][l8 as usize - 2];
+            b[off as usize..off as usize + l8 as usize].copy_from_slice(c.as_bytes());
+        }
+        String::from_utf8(b).unwrap()
+    }
+
+    #[test]
+    fn damaged_indexes_fail_the_check() {
+        let good = LineIndex::new("a\r\nbä\n😀\rc");
+        assert_eq!(good.check(), Ok(()));
+        assert_eq!(LineIndex::new(&text_of(&good)), good);
+        let damaged = |f: &dyn Fn(&mut LineIndex)| {
+            let mut li = good.clone();
+            f(&mut li);
+            li.check().unwrap_err()
+        };
+        // No line starts: `line_of` underflowed.
+        assert!(damaged(&|li| li.line_starts.clear()).contains("first line"));
+        assert!(damaged(&|li| li.line_starts[0] = 1).contains("first line"));
+        assert!(damaged(&|li| li.line_starts.swap(1, 2)).contains("increasing"));
+        assert!(damaged(&|li| li.len = 2).contains("increasing"));
+        assert!(damaged(&|li| li.crlf.push(0)).contains("\\r\\n"));
+        assert!(damaged(&|li| li.crlf = vec![3]).contains("\\r\\n"));
+        // `\r\n` where `ä` is.
+        assert!(damaged(&|li| li.crlf = vec![1]).contains("inside a line"));
+        let mut one_byte_line = LineIndex::new("\nb");
+        one_byte_line.crlf = vec![0];
+        assert!(one_byte_line.check().unwrap_err().contains("shorter"));
+        assert!(damaged(&|li| li.wide[0] &= !3).contains("order"));
+        assert!(damaged(&|li| li.wide.reverse()).contains("order"));
+        assert!(damaged(&|li| li.wide[1] += 4 * 3).contains("inside a line"));
+        assert!(damaged(&|li| li.wide.push(200 << 2 | 1)).contains("inside a line"));
+    }
+
     fn arb_text() -> impl Strategy<Value = String> {
         proptest::collection::vec(
             prop_oneof![
@@ -809,6 +904,48 @@ mod tests {
             let mut idx = LineIndex::new(&text);
             idx.splice(at..end, &new_text);
             prop_assert_eq!(idx, LineIndex::new(&new_text), "{:?} {}..{} -> {:?}", text, at, end, new_text);
+        }
+
+        #[test]
+        fn every_index_of_a_text_passes_the_check(text in arb_text()) {
+            prop_assert_eq!(LineIndex::new(&text).check(), Ok(()));
+        }
+
+        /// Any parts that pass the check are the index of a text (the one
+        /// `text_of` spells), so every query on them is as safe as on one
+        /// made from a text.
+        #[test]
+        fn parts_that_pass_the_check_index_a_text(
+            gaps in proptest::collection::vec(prop_oneof![1u32..6, 0u32..40], 0..6),
+            crlf in proptest::collection::vec(0u32..6, 0..3),
+            wide in proptest::collection::vec((0u32..40, 0u32..4), 0..5),
+            extra in 0u32..8,
+            offs in proptest::collection::vec(0usize..45, 4),
+        ) {
+            // Mostly increasing starts from 0, and multi-byte characters in
+            // order: parts near an index, so that many pass the check.
+            let line_starts: Vec<u32> = std::iter::once(0)
+                .chain(gaps.iter().scan(0, |at, g| { *at += g; Some(*at) }))
+                .collect();
+            let len = line_starts[line_starts.len() - 1] + extra;
+            let mut wide: Vec<u32> = wide.into_iter().map(|(o, l)| o << 2 | l).collect();
+            wide.sort();
+            let li = LineIndex { line_starts, crlf, wide, len };
+            if li.check().is_ok() {
+                let text = text_of(&li);
+                prop_assert_eq!(&LineIndex::new(&text), &li);
+                // An offset between `\r` and `\n` is not a real position.
+                let off = li.floor_boundary(offs[0]);
+                let in_crlf = off > 0 && text.as_bytes()[off - 1] == b'\r'
+                    && text.as_bytes().get(off) == Some(&b'\n');
+                for enc in ENCS {
+                    let p = li.position(offs[0], enc);
+                    if !in_crlf {
+                        prop_assert_eq!(li.offset(p, enc), off);
+                    }
+                    let _ = li.range(offs[1], offs[2], enc);
+                }
+            }
         }
 
         #[test]
