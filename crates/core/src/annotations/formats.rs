@@ -444,6 +444,11 @@ pub fn align_conll(text: &str, tokens: &[(String, String)]) -> Result<Vec<DocSpa
     let mut spans: Vec<DocSpan> = Vec::new();
     let mut open: Option<DocSpan> = None;
     for (i, (tok, label)) in tokens.iter().enumerate() {
+        // An empty column (`1\t\tB-PER`) is no token: found anywhere, it
+        // made an empty span, imported as an annotation the store refuses.
+        if tok.is_empty() {
+            return Err(format!("token {} is empty", i + 1));
+        }
         let pos = text[at..]
             .find(tok.as_str())
             .map(|p| at + p)
@@ -1017,5 +1022,13 @@ mod tests {
             spans: vec![]
         })
         .is_err());
+    }
+
+    #[test]
+    fn an_empty_conll_token_is_an_error_not_an_empty_span() {
+        let c = parse_conll("# path = a.txt\n1\t\tB-PER\n2\tMaria\tO\n").unwrap();
+        assert_eq!(c[0].1[0].0, "");
+        let err = align_conll("Maria traf Jens.", &c[0].1).unwrap_err();
+        assert!(err.contains("token 1 is empty"), "{err}");
     }
 }
