@@ -25,6 +25,9 @@ impl TextSource for Texts {
 fn check_text(text: &str) {
     let panics = gazette_core::analysis::contained_panics();
     let a = analyze(text, &Overrides::default());
+    // What the persistent index checks of an analysis read back holds of
+    // every analysis made.
+    assert_eq!(a.check(), Ok(()), "an inconsistent analysis");
     // The analysis contains panics (one bad document must not sink a batch);
     // for the fuzzer a contained panic is still a crash.
     assert_eq!(
@@ -247,5 +250,335 @@ pub fn config(data: &[u8]) {
                 let _ = gazette_ide::rename::rename(&corpus, &texts, doc, off, "Olaf O'Neil");
             }
         }
+    }
+}
+
+/// A text the line index `li` indexes (as `LineIndex::new` of it), from
+/// its public queries: `x` for one-byte characters, `é`, `€`, `😀` for
+/// multi-byte ones, `\n` or `\r\n` at line ends. `None` above 64 KiB.
+fn text_of_index(li: &LineIndex) -> Option<String> {
+    if li.len() > 1 << 16 {
+        return None;
+    }
+    let mut out = String::with_capacity(li.len());
+    for line in 0..li.line_count() {
+        let r = li.line_range(line);
+        let mut at = r.start;
+        while at < r.end {
+            let mut end = at + 1;
+            while end < r.end && li.floor_boundary(end) == at {
+                end += 1;
+            }
+            out.push(match end - at {
+                1 => 'x',
+                2 => 'é',
+                3 => '€',
+                _ => '😀',
+            });
+            at = end;
+        }
+        let next = if line + 1 < li.line_count() {
+            li.line_range(line + 1).start
+        } else {
+            li.len()
+        };
+        out.push_str(match next - r.end {
+            0 => "",
+            1 => "\n",
+            _ => "\r\n",
+        });
+    }
+    Some(out)
+}
+
+/// The checks of an analysis of `text` made or read back by the engine:
+/// its own consistency ([`gazette_core::analysis::DocAnalysis::check`]),
+/// spans on the text's character boundaries, and queries on a corpus of
+/// it that do not panic.
+fn check_analysis(text: &str, a: &gazette_core::analysis::DocAnalysis) {
+    assert_eq!(a.check(), Ok(()), "an inconsistent analysis");
+    assert_eq!(a.len(), text.len());
+    assert_eq!(
+        a.line_index,
+        LineIndex::new(text),
+        "line index of another text"
+    );
+    for s in a.mentions.iter().map(|m| m.span()) {
+        assert!(text.get(s.range()).is_some(), "{s:?} off the text");
+    }
+    let mut corpus = Corpus::new();
+    let doc = corpus.set_document(PathBuf::from("/fuzz/a.txt"), Arc::new(a.clone()));
+    let texts = Texts(Arc::from(text));
+    let _ = gazette_ide::diagnostics(&corpus, doc);
+    let _ = corpus.entities();
+    let step = (text.len() / 16).max(1);
+    for off in (0..=text.len() + 1).step_by(step) {
+        let _ = gazette_ide::hover(&corpus, &texts, doc, off);
+        let _ = gazette_ide::references(&corpus, doc, off, true);
+        let _ = gazette_ide::definition(&corpus, doc, off);
+        let _ = gazette_ide::highlights(&corpus, doc, off);
+    }
+}
+
+/// The corpus root and overrides fingerprint the `index` target's files
+/// are written for.
+pub const INDEX_ROOT: &str = "/fuzz";
+pub const INDEX_OVERRIDES: u64 = 7;
+
+/// The start of an index file of this build (magic and header, no
+/// blocks): what an index written now starts with.
+pub fn index_header() -> &'static [u8] {
+    static HEADER: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    HEADER.get_or_init(|| {
+        let file = scratch_file("header");
+        gazette_core::cache::save(
+            &file,
+            std::path::Path::new(INDEX_ROOT),
+            INDEX_OVERRIDES,
+            std::iter::empty::<(&std::path::Path, _, &gazette_core::analysis::DocAnalysis)>(),
+        )
+        .unwrap();
+        let bytes = std::fs::read(&file).unwrap();
+        let _ = std::fs::remove_file(&file);
+        bytes
+    })
+}
+
+/// A file of this process and thread in the temporary folder.
+fn scratch_file(what: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gazette-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(format!("{what}-{:?}", std::thread::current().id()).replace(['(', ')'], ""))
+}
+
+/// Target `index`: a persistent index file through the loader
+/// (`cache::load_each`). The first byte picks what the rest is: even, the
+/// blocks after this build's header (so inputs stay meaningful when the
+/// engine's fingerprint changes); odd, the whole file. Whatever is loaded
+/// must be consistent analyses (a text they index is made up from their
+/// line index, and queried); an error is a message; nothing panics (nor,
+/// under libFuzzer's `-malloc_limit_mb` or the stable harness's allocator,
+/// allocates without bound).
+pub fn index(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let mut bytes = Vec::with_capacity(data.len() + 64);
+    if mode % 2 == 0 {
+        bytes.extend_from_slice(index_header());
+    }
+    bytes.extend_from_slice(rest);
+    let file = scratch_file("index.bin");
+    std::fs::write(&file, &bytes).unwrap();
+    let mut entries = Vec::new();
+    let loaded = gazette_core::cache::load_each(
+        &file,
+        std::path::Path::new(INDEX_ROOT),
+        INDEX_OVERRIDES,
+        |_| true,
+        |batch| {
+            entries.extend(batch);
+            true
+        },
+    );
+    let _ = std::fs::remove_file(&file);
+    match loaded {
+        Ok(l) => assert_eq!((l.kept, l.dropped), (entries.len(), 0)),
+        Err(e) => assert!(e.contains("index"), "{e}"),
+    }
+    for e in &entries {
+        assert_eq!(e.analysis.check(), Ok(()), "{}", e.path.display());
+        if let Some(text) = text_of_index(&e.analysis.line_index) {
+            check_analysis(&text, &e.analysis);
+        }
+        // What the server does to an entry of an article no editor has open.
+        let mut a = e.analysis.clone();
+        a.keep_linked_figures();
+        assert_eq!(a.check(), Ok(()));
+    }
+}
+
+/// An article the `annotations` target anchors its store in: names,
+/// figures, multi-byte characters, line ends of every kind.
+const ANNOTATED_ARTICLE: &str = "Washington traf Maria Müller in Berlin. Dann sprach Maria \
+    mit der NATO.\r\nWashington blieb 😀 „Putins“ Rede.\rEnde";
+
+/// Target `annotations`: the annotation store (`gazette.annotations.jsonl`)
+/// through its parser, an edit of it, and analyses with it in force (the
+/// annotated article, and another that only the learned lexicon reaches).
+/// Lines that parse must be annotations a store can hold and that read back
+/// the same; broken lines are reported at their place; nothing panics.
+pub fn annotations(data: &[u8]) {
+    use gazette_core::annotations::{edit_text, Annotations};
+    let text = String::from_utf8_lossy(data);
+    let root = std::path::Path::new("/fuzz");
+    let parsed = Annotations::parse(Some(root), &text);
+    for e in &parsed.errors {
+        assert!(
+            text.get(e.span.range()).is_some(),
+            "error span {:?} off the text",
+            e.span
+        );
+    }
+    for (_, a) in parsed.iter() {
+        assert!(!a.exact.is_empty() && a.start <= a.end);
+        assert_eq!((a.end - a.start) as usize, a.exact.len());
+        // One line, written as the store writes it, reads back the same.
+        let line = a.to_line();
+        assert!(!line.contains('\n'));
+        let again = Annotations::parse(Some(root), &line);
+        assert!(again.errors.is_empty(), "{line}: {:?}", again.errors);
+        assert_eq!(again.iter().map(|(_, a)| a).collect::<Vec<_>>(), [a]);
+    }
+    // Editing the store (nothing removed or added) keeps every annotation
+    // and every broken line.
+    let edited = Annotations::parse(Some(root), &edit_text(&text, &[], &[]));
+    assert_eq!(edited.len(), parsed.len());
+    assert_eq!(edited.errors.len(), parsed.errors.len());
+    assert!(parsed.changed_paths(&edited).is_empty());
+    // Anchored in an article: the article the store names first (so its
+    // annotations apply) holding every quote, and one it does not name.
+    let Some((path, anns)) = parsed.by_path().next() else {
+        return;
+    };
+    let mut article = String::from(ANNOTATED_ARTICLE);
+    for (_, a) in anns.iter().take(16) {
+        article.push(' ');
+        article.push_str(&a.prefix);
+        article.push_str(&a.exact);
+        article.push_str(&a.suffix);
+    }
+    let overrides = Overrides::default().with_annotations(Arc::new(parsed.clone()));
+    let panics = gazette_core::analysis::contained_panics();
+    for (p, t) in [
+        (root.join(path), article.as_str()),
+        (root.join("not-annotated.txt"), ANNOTATED_ARTICLE),
+    ] {
+        let a = gazette_core::analysis::analyze_at(&p, t, &overrides);
+        check_analysis(t, &a);
+    }
+    assert_eq!(
+        gazette_core::analysis::contained_panics(),
+        panics,
+        "an analysis stage panicked with these annotations"
+    );
+}
+
+/// Target `import`: a file of each format `gazette import` reads. The
+/// first byte picks the format (brat, webanno-tsv, xmi, conll, jsonl); the
+/// rest is the file, and for the formats read against an article's text
+/// (brat, WebAnno TSV, CoNLL), that text first, up to the first NUL byte.
+/// Spans read must be in order, non-empty, within the text and on its
+/// character boundaries, and make annotations the store reads back; what
+/// is read is exported again in every format and read back (the same where
+/// the format holds everything); nothing panics.
+pub fn import(data: &[u8]) {
+    use gazette_core::annotations::formats::{self, Doc, Format};
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let format = Format::ALL[which as usize % Format::ALL.len()];
+    let (text, body) = match rest.iter().position(|&b| b == 0) {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (&b""[..], rest),
+    };
+    let (text, body) = (String::from_utf8_lossy(text), String::from_utf8_lossy(body));
+    let doc = |path: &str, text: &str, spans| Doc {
+        path: path.to_string(),
+        text: text.to_string(),
+        spans,
+    };
+    let docs: Vec<Doc> = match format {
+        Format::Brat => formats::parse_brat(&text, &body)
+            .map(|s| vec![doc("a.txt", &text, s)])
+            .unwrap_or_default(),
+        Format::WebannoTsv => formats::parse_webanno(&text, &body)
+            .map(|s| vec![doc("a.txt", &text, s)])
+            .unwrap_or_default(),
+        Format::Xmi => formats::parse_xmi(&body)
+            .map(|(t, s)| vec![doc("a.txt", &t, s)])
+            .unwrap_or_default(),
+        Format::Jsonl => formats::parse_jsonl(&body).unwrap_or_default(),
+        Format::Conll => formats::parse_conll(&body)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(p, tokens)| {
+                let spans = formats::align_conll(&text, &tokens).ok()?;
+                Some(doc(&p, &text, spans))
+            })
+            .collect(),
+    };
+    for d in &docs {
+        check_import(format, d);
+    }
+}
+
+/// The checks of one article `format` read.
+fn check_import(
+    format: gazette_core::annotations::formats::Format,
+    d: &gazette_core::annotations::formats::Doc,
+) {
+    use gazette_core::annotations::formats;
+    use gazette_core::annotations::{Annotation, Annotations, Label, Status};
+    let text = d.text.as_str();
+    let mut prev_end = 0;
+    for s in &d.spans {
+        assert!(
+            s.span.start < s.span.end && text.get(s.span.range()).is_some(),
+            "{format:?}: span {:?} empty or off the text",
+            s.span
+        );
+        assert!(s.span.start >= prev_end, "{format:?}: spans out of order");
+        prev_end = s.span.end;
+        assert!(s.entity.as_ref().is_none_or(|e| !e.is_empty()));
+        // What `gazette import` writes to the store for it.
+        let a = Annotation::new(
+            "a.txt",
+            text,
+            s.span,
+            Label::from_kind(s.kind),
+            s.entity.clone(),
+            Status::Added,
+        );
+        let back = Annotations::parse(None, &a.to_line());
+        assert!(
+            back.errors.is_empty(),
+            "{format:?}: the store does not read back {:?}: {:?}",
+            a.to_line(),
+            back.errors
+        );
+    }
+    // Exported and read back. JSON Lines and XMI hold everything (XMI
+    // refuses characters XML 1.0 cannot hold).
+    let one = std::slice::from_ref(d);
+    let j = formats::parse_jsonl(&formats::render_jsonl(one)).expect("jsonl reads back");
+    assert_eq!(j, one, "jsonl round trip");
+    if let Ok(x) = formats::render_xmi(d) {
+        let (t, s) = formats::parse_xmi(&x).expect("xmi reads back");
+        assert_eq!((t.as_str(), &s), (text, &d.spans), "xmi round trip");
+    }
+    // brat cannot hold a line break in a fragment nor in a note: spans
+    // that start or end with one, and notes with tabs or line breaks,
+    // come back otherwise.
+    let brat = formats::parse_brat(text, &formats::render_brat(d));
+    let brat_holds = d.spans.iter().all(|s| {
+        let t = &text[s.span.range()];
+        !t.starts_with('\n')
+            && !t.ends_with('\n')
+            && s.entity
+                .as_ref()
+                .is_none_or(|e| !e.contains(['\t', '\n', '\r']) && e.trim() == e)
+    });
+    if brat_holds {
+        assert_eq!(brat.as_ref(), Ok(&d.spans), "brat round trip");
+    }
+    // WebAnno TSV and CoNLL are written per token: read back, not
+    // necessarily the same.
+    let w = formats::parse_webanno(text, &formats::render_webanno(d));
+    assert!(w.is_ok(), "webanno does not read back: {w:?}");
+    let c = formats::parse_conll(&formats::render_conll(one)).expect("conll reads back");
+    for (_, tokens) in &c {
+        let spans = formats::align_conll(text, tokens);
+        assert!(spans.is_ok(), "conll does not read back: {spans:?}");
     }
 }

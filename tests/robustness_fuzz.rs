@@ -9,6 +9,42 @@ use proptest::prelude::*;
 use serde_json::json;
 use std::path::PathBuf;
 
+/// The system allocator, refusing any one allocation over 1 GiB: what a
+/// damaged length in an input claims (2^40 entries, a string of 2^50
+/// bytes) then aborts this test ("memory allocation of … bytes failed")
+/// instead of being granted by an overcommitting kernel. Nothing these
+/// tests do needs a tenth of it at once.
+struct Bounded;
+
+const MAX_ONE_ALLOCATION: usize = 1 << 30;
+
+unsafe impl std::alloc::GlobalAlloc for Bounded {
+    unsafe fn alloc(&self, l: std::alloc::Layout) -> *mut u8 {
+        if l.size() > MAX_ONE_ALLOCATION {
+            return std::ptr::null_mut();
+        }
+        unsafe { std::alloc::System.alloc(l) }
+    }
+    unsafe fn alloc_zeroed(&self, l: std::alloc::Layout) -> *mut u8 {
+        if l.size() > MAX_ONE_ALLOCATION {
+            return std::ptr::null_mut();
+        }
+        unsafe { std::alloc::System.alloc_zeroed(l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: std::alloc::Layout, size: usize) -> *mut u8 {
+        if size > MAX_ONE_ALLOCATION {
+            return std::ptr::null_mut();
+        }
+        unsafe { std::alloc::System.realloc(p, l, size) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: std::alloc::Layout) {
+        unsafe { std::alloc::System.dealloc(p, l) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Bounded = Bounded;
+
 fn seed_texts() -> Vec<String> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -285,6 +321,237 @@ proptest! {
     }
 }
 
+/// A valid index of `texts` (as `cache::save` writes it for the `index`
+/// target's root), without this build's header: the `index` target's
+/// input for it is a 0 byte and these blocks.
+fn index_blocks(texts: &[String]) -> Vec<u8> {
+    use gazette_core::cache::FileStamp;
+    let analyses: Vec<_> = texts
+        .iter()
+        .map(|t| gazette_core::analysis::analyze(t, &Default::default()))
+        .collect();
+    let stamp = FileStamp {
+        size: 1,
+        mtime_ns: 2,
+        ctime_ns: Some(3),
+        dev: 4,
+        ino: 5,
+        hash: 6,
+        seen_ns: 7,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("index.bin");
+    let paths: Vec<PathBuf> = (0..texts.len())
+        .map(|i| PathBuf::from(format!("{}/{i}.txt", harness::INDEX_ROOT)))
+        .collect();
+    gazette_core::cache::save(
+        &file,
+        std::path::Path::new(harness::INDEX_ROOT),
+        harness::INDEX_OVERRIDES,
+        paths
+            .iter()
+            .zip(&analyses)
+            .map(|(p, a)| (p.as_path(), stamp, a)),
+    )
+    .unwrap();
+    let bytes = std::fs::read(file).unwrap();
+    let header = harness::index_header();
+    assert_eq!(&bytes[..header.len()], header);
+    bytes[header.len()..].to_vec()
+}
+
+/// A line of the annotation store, well-formed or not.
+fn store_line() -> impl Strategy<Value = String> {
+    let label = prop_oneof![
+        Just("person"),
+        Just("place"),
+        Just("organisation"),
+        Just("other"),
+        Just("not-a-name"),
+        Just("human"),
+    ];
+    let status = prop_oneof![
+        Just("added"),
+        Just("corrected"),
+        Just("confirmed"),
+        Just("x")
+    ];
+    let path = prop_oneof![
+        Just("a.txt".to_string()),
+        Just("sub/b.txt".to_string()),
+        Just("../c.txt".to_string()),
+        Just("/abs.txt".to_string()),
+        Just(String::new()),
+        "[a-z/.ä]{1,6}",
+    ];
+    let exact = prop_oneof![
+        Just("Maria".to_string()),
+        Just("Washington".to_string()),
+        Just("Müller".to_string()),
+        Just("😀".to_string()),
+        Just(String::new()),
+        fragment(),
+    ];
+    let n = prop_oneof![0u64..120, Just(u32::MAX as u64), Just(u64::MAX)];
+    prop_oneof![
+        4 => (path, n.clone(), n, exact, fragment(), fragment(), label, status,
+            proptest::option::of(surface()), 0usize..4)
+            .prop_map(|(p, s, e, x, pre, suf, l, st, ent, shape)| {
+                // Mostly `end` as long as `exact` from `start`.
+                let e = if shape > 0 { s.saturating_add(x.len() as u64) } else { e };
+                let mut v = json!({"path": p, "start": s, "end": e, "exact": x,
+                    "prefix": pre, "suffix": suf, "label": l, "status": st});
+                if let Some(ent) = ent {
+                    v["entity"] = json!(ent);
+                }
+                if shape == 3 {
+                    v["extra"] = json!(1);
+                }
+                v.to_string()
+            }),
+        1 => r#"[{}\\\[\]":,a-z0-9 ]{0,40}"#,
+        1 => Just(String::new()),
+    ]
+}
+
+/// An article's text and a file of `format` (by its index in
+/// `Format::ALL`), as the `import` target takes them.
+fn import_input(format: usize, text: &str, file: &str) -> Vec<u8> {
+    let mut v = vec![format as u8];
+    v.extend_from_slice(text.as_bytes());
+    v.push(0);
+    v.extend_from_slice(file.as_bytes());
+    v
+}
+
+/// Spans of `text` for generated imports: (start, end) as fractions of it
+/// (not always on character boundaries or in order, which the renderers
+/// are never given; the parsers are).
+fn import_file(format: usize, text: &str, spans: &[(usize, usize, usize, bool)]) -> String {
+    use gazette_core::annotations::formats::{self, Doc, DocSpan, Format};
+    use gazette_core::model::EntityKind;
+    let kinds = [
+        EntityKind::Person,
+        EntityKind::Place,
+        EntityKind::Org,
+        EntityKind::Other,
+    ];
+    let cut = |f: usize| {
+        let mut at = f % (text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let mut ds: Vec<DocSpan> = Vec::new();
+    for &(a, b, k, ent) in spans {
+        let (a, b) = (cut(a), cut(b));
+        let (a, b) = (a.min(b), a.max(b));
+        let span = gazette_core::model::Span::new(a, b);
+        if a < b && !ds.iter().any(|d| d.span.overlaps(span)) {
+            ds.push(DocSpan {
+                span,
+                kind: kinds[k % 4],
+                entity: ent.then(|| text[a..b].to_string()),
+            });
+        }
+    }
+    ds.sort();
+    let d = Doc {
+        path: "a.txt".into(),
+        text: text.to_string(),
+        spans: ds,
+    };
+    match Format::ALL[format % 5] {
+        Format::Brat => formats::render_brat(&d),
+        Format::WebannoTsv => formats::render_webanno(&d),
+        Format::Xmi => formats::render_xmi(&d).unwrap_or_default(),
+        Format::Conll => formats::render_conll(std::slice::from_ref(&d)),
+        Format::Jsonl => formats::render_jsonl(std::slice::from_ref(&d)),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A valid index of a few generated articles, damaged: bytes set,
+    /// cut short; or arbitrary blocks after a valid header; or an
+    /// arbitrary file.
+    #[test]
+    fn index_of_damaged_articles(
+        texts in proptest::collection::vec(text(), 1..4),
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
+        cut in any::<prop::sample::Index>(),
+        whole in any::<bool>(),
+    ) {
+        let mut bytes = vec![0u8];
+        bytes.extend(index_blocks(&texts));
+        let keep = if whole { bytes.len() } else { cut.index(bytes.len() + 1).max(1) };
+        bytes.truncate(keep);
+        flip(&mut bytes[1..], flips);
+        harness::index(&bytes);
+    }
+
+    #[test]
+    fn index_of_arbitrary_bytes(
+        mode in 0u8..2,
+        magic in any::<bool>(),
+        data in proptest::collection::vec(any::<u8>(), 0..600),
+    ) {
+        let mut bytes = vec![mode];
+        if mode == 1 && magic {
+            bytes.extend(&harness::index_header()[..8]);
+        }
+        bytes.extend(data);
+        harness::index(&bytes);
+    }
+
+    #[test]
+    fn annotation_stores(
+        lines in proptest::collection::vec(store_line(), 0..8),
+        crlf in any::<bool>(),
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..2),
+    ) {
+        let mut bytes = lines.join(if crlf { "\r\n" } else { "\n" }).into_bytes();
+        flip(&mut bytes, flips);
+        harness::annotations(&bytes);
+    }
+
+    /// Each format: a file written by its renderer for a generated
+    /// article (then damaged), or arbitrary text.
+    #[test]
+    fn import_files(
+        format in 0usize..5,
+        t in text(),
+        spans in proptest::collection::vec((any::<usize>(), any::<usize>(), 0usize..4, any::<bool>()), 0..6),
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3),
+        other_text in proptest::option::of(text()),
+    ) {
+        let file = import_file(format, &t, &spans);
+        let mut bytes = import_input(format, other_text.as_deref().unwrap_or(&t), &file);
+        flip(&mut bytes[1..], flips);
+        harness::import(&bytes);
+    }
+
+    /// Arbitrary lines, after the lines that start a file of the format
+    /// (or not).
+    #[test]
+    fn import_arbitrary(
+        format in 0u8..5,
+        t in text(),
+        head in any::<bool>(),
+        file in r#"[TPERLOCBIO#0-9 \t\n;|_*\\\[\]<>="/a-z:.{},-]{0,120}"#,
+    ) {
+        let head = match format {
+            _ if !head => "",
+            1 => "#FORMAT=WebAnno TSV 3.3\n#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|identifier|value\n",
+            3 => "# path = a.txt\n",
+            _ => "",
+        };
+        harness::import(&import_input(format as usize, &t, &format!("{head}{file}")));
+    }
+}
+
 /// Every crash input committed under fuzz/regressions/<target>/ still passes.
 #[test]
 fn fuzz_regressions_replay() {
@@ -294,6 +561,9 @@ fn fuzz_regressions_replay() {
         ("analyze", harness::analyze_bytes as fn(&[u8])),
         ("lsp_session", harness::lsp_session),
         ("config", harness::config),
+        ("index", harness::index),
+        ("annotations", harness::annotations),
+        ("import", harness::import),
     ] {
         let Ok(dir) = std::fs::read_dir(root.join(target)) else {
             continue;
