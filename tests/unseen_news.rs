@@ -72,7 +72,7 @@ fn at_least(r: &Report, what: &str, got: f64, floor: f64) {
 fn development_set_keeps_its_scores() {
     let r = report("tests/unseen");
     assert_eq!(r.documents, 32);
-    at_least(&r, "F1", r.all.f1(), 0.85);
+    at_least(&r, "F1", r.all.f1(), 0.88);
     at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.89);
     at_least(&r, "LOC F1", r.per_kind["LOC"].f1(), 0.86);
     at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.82);
@@ -87,7 +87,7 @@ fn sealed_set_keeps_its_scores() {
     assert_eq!(r.documents, 20);
     // Measured 0.891 (P 0.898), ORG 0.860 on 2026-12-05 (vehicles, credit
     // chains); 1 merge and 1 split with the in-document links.
-    at_least(&r, "F1", r.all.f1(), 0.88);
+    at_least(&r, "F1", r.all.f1(), 0.89);
     at_least(&r, "precision", r.all.precision(), 0.89);
     at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.85);
     assert!(
@@ -117,15 +117,17 @@ fn fresh_set_keeps_its_scores() {
 /// the in-document links (genitives, first names, acronyms, clubs); 0.887
 /// (P 0.916), ORG 0.886 with parties, city utilities, seats, associations;
 /// 0.902 (P 0.926), PER 0.910, ORG 0.894 with venues, type nouns before a
-/// company, common-word surnames after a role and a first name.
+/// company, common-word surnames after a role and a first name; 0.925
+/// (P 0.939), PER 0.945, ORG 0.922 with museums, spaced initials and the
+/// spread surnames of the tagger's full names (2026-12-06).
 #[test]
 fn written_set_keeps_its_scores() {
     let r = report("tests/unseen-written");
     assert_eq!(r.documents, 15);
-    at_least(&r, "F1", r.all.f1(), 0.89);
+    at_least(&r, "F1", r.all.f1(), 0.915);
     at_least(&r, "precision", r.all.precision(), 0.91);
     at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.89);
-    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.88);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.91);
     assert!(
         r.merges <= 1 && r.splits <= 3,
         "{} merges, {} splits",
@@ -157,12 +159,13 @@ fn written_sealed_set_keeps_its_scores() {
 /// company news; `tests/smartdata-dev/README.md`): the proxy for the
 /// held-back SmartData v3 test split. Measured 0.672 (P 0.618) on
 /// 2026-12-06 before handles, stations, junctions and exits were read,
-/// 0.825 (P 0.809, LOC 0.880, ORG 0.702) after.
+/// 0.825 (P 0.809, LOC 0.880, ORG 0.702) after; 0.831 (P 0.816) with the
+/// next session's rules.
 #[test]
 fn smartdata_proxy_keeps_its_scores() {
     let r = report("tests/smartdata-dev");
     assert_eq!(r.documents, 175);
-    at_least(&r, "F1", r.all.f1(), 0.80);
+    at_least(&r, "F1", r.all.f1(), 0.82);
     at_least(&r, "precision", r.all.precision(), 0.78);
     at_least(&r, "LOC F1", r.per_kind["LOC"].f1(), 0.86);
 }
