@@ -104,6 +104,12 @@ impl TokenRule for FirstNames {
                     k += 1;
                     continue;
                 }
+                // A first name and a name: the next person ("Sven Flohr
+                // Sven Flohr").
+                let next_person = |k: usize| {
+                    r.is_first_name(toks[k].text)
+                        && toks.get(k + 1).is_some_and(|n| n.cap && !n.line_start)
+                };
                 if k < toks.len()
                     && !toks[k].line_start
                     && r.surname_ok(toks, k)
@@ -111,10 +117,7 @@ impl TokenRule for FirstNames {
                         // after "van der" any surname ("Mies van der Rohe")
                         || vdl(k - 1)
                         || single_word(&r.d.names, toks[k].text).is_none()
-                            // a first name and a name: the next person
-                            // ("Sven Flohr Sven Flohr")
-                            && !(r.is_first_name(toks[k].text)
-                                && toks.get(k + 1).is_some_and(|n| n.cap && !n.line_start))
+                            && !next_person(k)
                             && !r.is_common(toks[k].text)
                             && !r.compound_of_common(toks[k].text))
                 {
