@@ -5,6 +5,7 @@
 
 use super::{Context, TokenRule};
 use crate::model::EntityKind;
+use crate::recognize::data::Phrases;
 use crate::recognize::lexicon::rule_cand;
 use crate::recognize::Cand;
 
@@ -79,18 +80,13 @@ impl TokenRule for EnglishOrgs {
                 x + 2 == a
                     && !toks[x + 1].line_start
                     && !toks[a].line_start
-                    && r.d
-                        .names
-                        .by_first
-                        .get(&crate::recognize::data::h(toks[x].text))
-                        .is_some_and(|ks| {
-                            ks.iter().any(|&k| {
-                                let p = &r.d.names.phrases[k as usize];
-                                p.kind == EntityKind::Place
-                                    && p.words.len() == 2
-                                    && &*p.words[0] == toks[x].text
-                                    && &*p.words[1] == toks[x + 1].text
-                            })
+                    && Phrases::of(&r.d.names)
+                        .starting(toks[x].text)
+                        .any(|(_, p)| {
+                            p.kind == EntityKind::Place
+                                && p.words.len() == 2
+                                && &*p.words[0] == toks[x].text
+                                && &*p.words[1] == toks[x + 1].text
                         })
             };
             if a >= 2 && place_of_two(a - 2) {

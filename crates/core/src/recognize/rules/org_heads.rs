@@ -52,15 +52,13 @@ const GENITIVE_HEADS: &[&str] = &[
 /// Heads of associations and bodies named by an adjective alone:
 /// "Österreichischer Skiverband", "Deutscher Gewerkschaftsbund",
 /// "Mitteldeutscher Rundfunk", "Deutscher Wetterdienst", "Bayerisches
-/// Landeskriminalamt"; and cultural
-/// institutions: "Neue Nationalgalerie", "Alte Pinakothek", "Jüdisches
-/// Museum", "Bayerische Staatsoper", "Deutsches Theater".
-const ASSOCIATIONS: &[&str] = &[
-    "verband",
-    "bund",
-    "rundfunk",
-    "wetterdienst",
-    "kriminalamt",
+/// Landeskriminalamt"; and the cultural institutions of [`CULTURAL`].
+const ASSOCIATIONS: &[&str] = &["verband", "bund", "rundfunk", "wetterdienst", "kriminalamt"];
+
+/// Cultural institutions named by an adjective alone: "Neue
+/// Nationalgalerie", "Alte Pinakothek", "Jüdisches Museum", "Bayerische
+/// Staatsoper", "Deutsches Theater".
+const CULTURAL: &[&str] = &[
     "galerie",
     "pinakothek",
     "kunsthalle",
@@ -74,7 +72,7 @@ const ASSOCIATIONS: &[&str] = &[
 /// "-verbands", "-verbandes"), ASCII case aside; allocates nothing.
 fn association_ending(w: &str) -> bool {
     let b = w.as_bytes();
-    ASSOCIATIONS.iter().any(|h| {
+    ASSOCIATIONS.iter().chain(CULTURAL).any(|h| {
         ["", "s", "es"].iter().any(|g| {
             let n = h.len() + g.len();
             b.len() >= n
@@ -83,9 +81,6 @@ fn association_ending(w: &str) -> bool {
         })
     })
 }
-
-/// Where the cultural institutions start in [`ASSOCIATIONS`].
-const CULTURAL: usize = 5;
 
 /// "Neue", "Alten", "Staatliche" before a cultural institution ("Neue
 /// Nationalgalerie", "Alte Pinakothek", "Staatliche Kunsthalle"): adjectives
@@ -100,9 +95,8 @@ fn institution_adj(adj: &str, head: &str) -> bool {
         "groß",
         "klein",
     ];
-    let cultural = ASSOCIATIONS[CULTURAL..]
-        .iter()
-        .any(|h| head.to_lowercase().contains(h));
+    let head = head.to_lowercase();
+    let cultural = CULTURAL.iter().any(|h| head.contains(h));
     let l = adj.to_lowercase();
     cultural
         && ["es", "er", "en", "e"]
@@ -141,7 +135,7 @@ impl TokenRule for OrgHeads {
             let stem = ["es", "s", ""].iter().find_map(|s| {
                 lower
                     .strip_suffix(s)
-                    .filter(|w| ASSOCIATIONS.iter().any(|h| w.ends_with(h)))
+                    .filter(|w| ASSOCIATIONS.iter().chain(CULTURAL).any(|h| w.ends_with(h)))
             });
             if let Some(stem) = stem {
                 let mut norm = nominative_adj(&join(toks, i - 1, i + 1));
