@@ -130,7 +130,12 @@ impl Recognizer {
 
     pub(super) fn surname_ok(&self, toks: &[Tok], k: usize) -> bool {
         let t = &toks[k];
-        if !self.nameish(t) || t.caps || noun_suffix(t.text) || t.text.chars().nth(1).is_none() {
+        if !self.nameish(t)
+            || t.caps
+            || noun_suffix(t.text)
+            || linked_compound(t.text)
+            || t.text.chars().nth(1).is_none()
+        {
             return false;
         }
         if t.text
@@ -223,6 +228,20 @@ pub(super) fn noun_suffix(w: &str) -> bool {
         l.strip_suffix(s)
             .is_some_and(|stem| stem.chars().nth(1).is_some())
     })
+}
+
+/// A compound whose first part is an abstract noun joined by a linking "s"
+/// ("Trennungssong", "Sicherheitslage", "Informationsdienst"): a common
+/// noun, never a surname.
+pub(super) fn linked_compound(w: &str) -> bool {
+    let l = w.to_lowercase();
+    ["ungs", "heits", "keits", "schafts", "tions", "itäts"]
+        .iter()
+        .any(|infix| {
+            l.match_indices(infix).any(|(at, _)| {
+                l[..at].chars().nth(1).is_some() && l[at + infix.len()..].chars().nth(2).is_some()
+            })
+        })
 }
 
 /// "Deutschen Gesellschaft für …" → "Deutsche Gesellschaft für …".

@@ -376,4 +376,19 @@ mod tests {
             pairs(&[("Burkhard Jung", "person")])
         );
     }
+
+    #[test]
+    fn a_common_compound_or_an_english_pronoun_is_no_surname() {
+        // "Trennungssong": a noun joined by a linking "s", after a genitive
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &FirstNames,
+                "Nach dem Erfolg von Justin Biebers Trennungssong gibt es mehr."
+            ),
+            pairs(&[("Justin Biebers", "person")])
+        );
+        // a song title, not "Love" + "Yourself"
+        assert!(run_in(&PERSONS, &FirstNames, "Sie singen Love Yourself vor.").is_empty());
+    }
 }

@@ -110,6 +110,37 @@ const OTHER_TYPES: &[&str] = &[
     "smartphone",
 ];
 
+/// Words that end like a type noun but are none ("Alkoholeinfluss":
+/// -fluss, "Redaktion": -aktion, "Diskette": -kette): a type noun matched
+/// as the end of one of these announces nothing.
+const NOT_TYPES: &[&str] = &[
+    "einfluss",
+    "überfluss",
+    "abfluss",
+    "zufluss",
+    "ausfluss",
+    "verkehrsfluss",
+    "redaktion",
+    "reaktion",
+    "fraktion",
+    "attraktion",
+    "transaktion",
+    "interaktion",
+    "kontraktion",
+    "kooperation",
+    "diskette",
+    "etikette",
+    "plakette",
+    "bankette",
+    "krokette",
+    "schlager",
+    "pinsel",
+    "absender",
+    "einsender",
+    "karosserie",
+    "confiserie",
+];
+
 /// The type nouns by text: bit 0 organisation, 1 place, 2 other.
 fn type_nouns() -> &'static FxHashMap<&'static str, u8> {
     static MAP: OnceLock<FxHashMap<&'static str, u8>> = OnceLock::new();
@@ -145,6 +176,9 @@ fn type_kind(word: &str) -> Option<EntityKind> {
     let nouns = type_nouns();
     let mut kinds = 0u8;
     for stem in stems {
+        if NOT_TYPES.iter().any(|n| stem.ends_with(n)) {
+            continue;
+        }
         for (k, _) in stem.char_indices() {
             if let Some(bits) = nouns.get(&stem[k..]) {
                 kinds |= bits;
@@ -298,5 +332,26 @@ mod tests {
         assert!(run(&TypeCues, "Der Konzern Umsatz stieg.").is_empty());
         assert!(run(&TypeCues, "Die Stadt Die Linke").is_empty());
         assert!(run(&TypeCues, "Der Konzernchef Müller sprach.").is_empty());
+    }
+
+    #[test]
+    fn words_that_only_end_like_a_type_noun() {
+        // -fluss, -aktion, -kette: no river, no campaign, no chain store
+        for t in [
+            "Unter Alkoholeinfluss Verkehrsunfall verursacht.",
+            "Die Redaktion Spiegel Online meldet.",
+            "Eine Diskette Windows lag bei.",
+        ] {
+            assert!(run(&TypeCues, t).is_empty(), "{t}: {:?}", run(&TypeCues, t));
+        }
+        // the real compounds still cue
+        assert_eq!(
+            run(&TypeCues, "Die Supermarktkette Lidl wächst."),
+            [("Lidl".to_string(), "org")]
+        );
+        assert_eq!(
+            run(&TypeCues, "Der Grenzfluss Neiße tritt über."),
+            [("Neiße".to_string(), "place")]
+        );
     }
 }
