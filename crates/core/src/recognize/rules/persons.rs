@@ -14,6 +14,11 @@ const NAME_PARTICLES: &[&str] = &[
     "von", "van", "de", "da", "di", "del", "al", "bin", "ibn", "zu", "dos", "du", "ter",
 ];
 
+/// Particles written with a capital in Belgian, Dutch, French and Italian
+/// names, right after the given name ("Bart De Wever", "Marine Le Pen").
+pub(super) const CAP_PARTICLES: &[&str] =
+    &["De", "Van", "Di", "Da", "Del", "Le", "La", "Du", "Dos"];
+
 /// First name(s) [initials] surname(s), or a first name alone.
 pub(super) struct FirstNames;
 
@@ -89,6 +94,17 @@ impl TokenRule for FirstNames {
                                 matches!(n.text, "der" | "den" | "dem") && !n.line_start
                             })
                 };
+                if words == 0
+                    && k == sur_start
+                    && CAP_PARTICLES.contains(&toks.get(k).map_or("", |t| t.text))
+                    && !toks[k].line_start
+                    && toks
+                        .get(k + 1)
+                        .is_some_and(|n| n.cap && !n.caps && !n.line_start && !r.is_stop(n.text))
+                {
+                    k += 1;
+                    continue;
+                }
                 if (words == 0
                     || words == 1
                         && k < toks.len()
@@ -131,7 +147,7 @@ impl TokenRule for FirstNames {
                 }
                 break;
             }
-            while k > sur_start && !toks[k - 1].cap {
+            while k > sur_start && (!toks[k - 1].cap || CAP_PARTICLES.contains(&toks[k - 1].text)) {
                 k -= 1; // trailing particle
             }
             if k == sur_start && sur_start > i + 1 && toks[sur_start - 1].text == "." {
@@ -390,5 +406,18 @@ mod tests {
         );
         // a song title, not "Love" + "Yourself"
         assert!(run_in(&PERSONS, &FirstNames, "Sie singen Love Yourself vor.").is_empty());
+    }
+
+    #[test]
+    fn a_capitalised_particle_after_the_given_name() {
+        // (a particle with no surname after it makes no name: "Anna De.")
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &FirstNames,
+                "Der Premier Bart De Wever und Marine Le Pen trafen Anna De."
+            ),
+            pairs(&[("Bart De Wever", "person"), ("Marine Le Pen", "person")])
+        );
     }
 }

@@ -4,11 +4,12 @@
 //! before it, and drops their single-word places and orgs that are such a
 //! surname ("Weimar" once "Sarah Weimar" is named).
 
+use super::persons::CAP_PARTICLES;
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, strip_gen, strip_gen_if};
 use crate::recognize::{is_function_word, Cand};
-use fxhash::FxHashMap;
+use fxhash::{FxHashMap, FxHashSet};
 
 pub(super) struct SurnameRepeats;
 
@@ -22,6 +23,10 @@ impl Rule for SurnameRepeats {
         // Surnames of persons named here, and whether each is also a common
         // noun ("Müller", "Koch": then not after an article, "der Koch").
         let mut seen: FxHashMap<&str, bool> = FxHashMap::default();
+        // The given name said before each surname ("Katherina" of
+        // "Katherina Reiche"): said again before it, it is the full name.
+        let mut given: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+        let mut found_at: FxHashSet<usize> = FxHashSet::default();
         for c in out
             .iter()
             .filter(|c| c.kind == EntityKind::Person && (c.t1 - c.t0 >= 2 || c.boost))
@@ -29,7 +34,16 @@ impl Rule for SurnameRepeats {
             let last = toks[c.t1 - 1].text;
             if toks[c.t1 - 1].cap {
                 let common = r.d.common.contains(last);
-                seen.insert(strip_gen_if(last, c.norm.ends_with(last)), common);
+                let surname = strip_gen_if(last, c.norm.ends_with(last));
+                seen.insert(surname, common);
+                // "Katherina Reiche"; "Bart De Wever" ("sagte De Wever")
+                let before = toks[c.t1 - 2].text;
+                if c.t1 - c.t0 == 2 && r.is_first_name(before)
+                    || c.t1 - c.t0 >= 3 && CAP_PARTICLES.contains(&before)
+                {
+                    given.entry(surname).or_default().push(before);
+                    found_at.insert(c.t1 - 1);
+                }
             }
         }
         let uncommon = |w: &str| seen.get(w) == Some(&false);
@@ -50,13 +64,37 @@ impl Rule for SurnameRepeats {
                 Some(s) if seen.contains_key(s) || r.d.famous_surnames.contains(s) => (s, true),
                 _ => (t.text, false),
             };
-            let after_article = i > 0 && !toks[i].line_start && is_function_word(toks[i - 1].text);
+            // (an honorific is no article: "Frau Reiche", "Herrn Koch")
+            let after_article = i > 0
+                && !toks[i].line_start
+                && is_function_word(toks[i - 1].text)
+                && !matches!(toks[i - 1].text, "Frau" | "Herr" | "Herrn");
             let known = seen
                 .get(stem)
                 .is_some_and(|&common| !(common && after_article));
             let listed = (!t.initial && r.d.surnames.contains(stem) && !r.is_common(stem))
                 || r.d.famous_surnames.contains(stem) && !r.is_common(stem);
-            if known || listed {
+            let again = i > 0
+                && !toks[i].line_start
+                && !found_at.contains(&i)
+                && given
+                    .get(stem)
+                    .is_some_and(|g| g.contains(&toks[i - 1].text));
+            if again {
+                // The full name again, where the person rules alone would
+                // not take a surname that is a common noun ("Reiche"); a
+                // particle and the surname ("De Wever") link as the bare
+                // surname does, to the full name it ends.
+                let norm = if CAP_PARTICLES.contains(&toks[i - 1].text) {
+                    stem.to_string()
+                } else {
+                    r.person_norm(toks, i - 1, i + 1)
+                };
+                out.push(Cand {
+                    rule: "",
+                    ..cand(toks, i - 1, i + 1, EntityKind::Person, norm, Source::Rule)
+                });
+            } else if known || listed {
                 let _ = gen;
                 out.push(Cand {
                     rule: "",
@@ -88,7 +126,8 @@ mod tests {
 
     #[test]
     fn a_surname_that_is_a_common_noun_but_not_after_an_article() {
-        let t = "Jürgen Müller sagte, Müllers Firma zahle. Der Müller mahlt. Müller ging.";
+        let t =
+            "Jürgen Müller sagte, Müllers Firma zahle. Der Müller mahlt. Müller ging. Frau Müller";
         assert_eq!(
             run_seq(&[&PERSONS, &SurnameRepeats], t),
             // (the bare "Müller" inside the full name is resolved later)
@@ -96,6 +135,7 @@ mod tests {
                 ("Jürgen Müller", "person"),
                 ("Müller", "person"),
                 ("Müllers", "person"),
+                ("Müller", "person"),
                 ("Müller", "person")
             ])
         );
@@ -111,6 +151,35 @@ mod tests {
                 ("Stoltenberg", "person"),
                 ("Stoltenberg", "person"),
                 ("Stoltenbergs", "person")
+            ])
+        );
+    }
+
+    #[test]
+    fn the_full_name_again_where_its_surname_is_a_common_noun() {
+        // "Reiche" is a common noun: the person rules take it after a role
+        // only, and the second full name (at a line's start) is found here.
+        let t = "Ministerin Katherina Reiche sprach.\nKatherina Reiche (CDU) führt. Reiche sagt:";
+        assert_eq!(
+            run_seq(&[&PERSONS, &SurnameRepeats], t),
+            pairs(&[
+                ("Katherina Reiche", "person"),
+                ("Reiche", "person"),
+                ("Katherina Reiche", "person"),
+                ("Reiche", "person")
+            ])
+        );
+    }
+
+    #[test]
+    fn a_capitalised_particle_stays_with_the_surname() {
+        let t = "Premier Bart De Wever verlangte Garantien, sagte De Wever.";
+        assert_eq!(
+            run_seq(&[&PERSONS, &SurnameRepeats], t),
+            pairs(&[
+                ("Bart De Wever", "person"),
+                ("Wever", "person"),
+                ("De Wever", "person")
             ])
         );
     }
