@@ -55,6 +55,13 @@ pub(in crate::recognize) const BUSINESS_TAILS: &[&str] = &[
     "Realty",
     "Properties",
     "Consulting",
+    "Labs",
+    "Games",
+    "Pictures",
+    "Biosciences",
+    "Dynamics",
+    "Aerospace",
+    "Analytics",
 ];
 
 /// Countries after a company name that make its national arm.
@@ -160,6 +167,11 @@ mod tests {
         assert_eq!(
             run_in(&ORGS, &BusinessNames, "Dow Jones Newswires meldet"),
             [("Dow Jones Newswires".to_string(), "org")]
+        );
+        // an English company word is never a surname ("Forest" is a first name)
+        assert_eq!(
+            run_in(&ORGS, &BusinessNames, "Geld ging an Black Forest Labs."),
+            [("Black Forest Labs".to_string(), "org")]
         );
     }
 
