@@ -91,8 +91,21 @@ impl Recognizer {
             // "German Pellets" a company), short of the knowledge base.
             let legal =
                 m.kind == EntityKind::Org && without_legal_form(&text[m.span.range()]).is_some();
+            // So does the noun before a name that says what it is ("die
+            // Digitalagentur Conrad Caine" makes every "Conrad Caine" one).
+            let announced = m.source != Source::Tagger
+                && first_tok(m.span.start).is_some_and(|a| {
+                    let a = if a > 0 && matches!(word(a - 1), "„" | "\"" | "»") {
+                        a - 1
+                    } else {
+                        a
+                    };
+                    a > 0
+                        && !toks[a].line_start
+                        && super::rules::announced_kind(word(a - 1)) == Some(m.kind)
+                });
             votes.entry(key).or_default()[m.kind as usize] +=
-                weight(m.source) + if legal { 100 } else { 0 };
+                weight(m.source) + if legal || announced { 100 } else { 0 };
         }
         let winner = |v: &[u32; 4]| -> EntityKind {
             let kinds = [
@@ -452,5 +465,16 @@ mod tests {
         let t = "Die Junge Union tagt. Die Union regiert.";
         let ms = show(t);
         assert!(!ms.iter().any(|m| m.0 == "Union"), "{ms:?}");
+    }
+
+    #[test]
+    fn a_type_noun_decides_every_mention_of_the_name() {
+        // "Conrad" is a first name; the agency is named by a type noun once.
+        let t = "Aus Conrad Caine wird Possible. Aus Conrad Caine wird mehr. \
+                 WPP kauft die Digitalagentur Conrad Caine.";
+        let ms = show(t);
+        let cc: Vec<_> = ms.iter().filter(|m| m.0 == "Conrad Caine").collect();
+        assert_eq!(cc.len(), 3, "{ms:?}");
+        assert!(cc.iter().all(|m| m.1 == "org"), "{ms:?}");
     }
 }

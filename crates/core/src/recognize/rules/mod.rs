@@ -59,6 +59,12 @@ pub(super) fn is_business_word(w: &str) -> bool {
     business_names::BUSINESS_TAILS.contains(&w) || w == "Manager"
 }
 
+/// The kind a type noun before a name announces ("Digitalagentur" →
+/// organisation): see `type_cues`.
+pub(super) fn announced_kind(w: &str) -> Option<crate::model::EntityKind> {
+    type_cues::type_kind(w)
+}
+
 /// Whether `w` starts a club's name ("Borussia", "FC", "FSV"): see `clubs`.
 pub(super) fn is_club_prefix(w: &str) -> bool {
     clubs::CLUB_PREFIXES.contains(&w)

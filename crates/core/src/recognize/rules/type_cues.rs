@@ -162,7 +162,7 @@ fn type_nouns() -> &'static FxHashMap<&'static str, u8> {
 /// type noun ends the word or its stem (minus a genitive or plural
 /// ending); an organisation head wins over a place head, a place head over
 /// another one.
-fn type_kind(word: &str) -> Option<EntityKind> {
+pub(super) fn type_kind(word: &str) -> Option<EntityKind> {
     if !word.chars().next().is_some_and(char::is_uppercase) || word.contains(' ') {
         return None;
     }
