@@ -80,10 +80,20 @@ impl DocAnalysis {
                 && li.floor_boundary(s.end as usize) == s.end as usize
         };
         let in_order = |what: &str, spans: &mut dyn Iterator<Item = Option<Span>>| {
+            // In order first, so the boundaries asked never go back: one
+            // walk over the text's multi-byte characters, not a search each.
+            let mut boundary = li.boundary_walk();
             let mut prev_end = 0;
             for (i, s) in spans.enumerate() {
                 match s {
-                    Some(s) if inside(s) && s.start >= prev_end => prev_end = s.end,
+                    Some(s)
+                        if s.start >= prev_end
+                            && s.start <= s.end
+                            && boundary(s.start)
+                            && boundary(s.end) =>
+                    {
+                        prev_end = s.end
+                    }
                     _ => {
                         return Err(format!(
                             "{what} {i} ({s:?}) is out of order or off the text"

@@ -204,13 +204,18 @@ impl LineIndex {
             return Err("a line is shorter than its `\\r\\n`".into());
         }
         let mut prev_end = 0u32;
+        // The characters come in order: the line is found by walking along.
+        let mut line = 0;
         for &w in &self.wide {
             let (off, l8, _) = unpack_wide(w);
             if l8 == 1 || off < prev_end {
                 return Err(format!("multi-byte character at {off} is out of order"));
             }
+            while line + 1 < starts.len() && starts[line + 1] <= off {
+                line += 1;
+            }
             let end = off + u32::from(l8);
-            if end > self.line_end(self.line_of(off as usize)) {
+            if end > self.line_end(line) {
                 return Err(format!(
                     "multi-byte character at {off} is not inside a line of the text"
                 ));
@@ -286,6 +291,31 @@ impl LineIndex {
             }
         }
         offset as usize
+    }
+
+    /// Whether each offset asked is a character boundary within the text,
+    /// for offsets asked in nondecreasing order: one walk over the
+    /// multi-byte characters instead of a search per offset (an offset
+    /// that goes back starts the walk again).
+    pub fn boundary_walk(&self) -> impl FnMut(u32) -> bool + '_ {
+        let (mut k, mut last) = (0, 0);
+        move |offset| {
+            if offset > self.len {
+                return false;
+            }
+            if offset < last {
+                k = 0;
+            }
+            last = offset;
+            while let Some(&w) = self.wide.get(k) {
+                let (start, l8, _) = unpack_wide(w);
+                if start + u32::from(l8) > offset {
+                    return offset <= start;
+                }
+                k += 1;
+            }
+            true
+        }
     }
 
     /// Editor position of a byte offset (clamped; rounded down to a character boundary).
@@ -829,6 +859,20 @@ mod tests {
                 }
                 prop_assert_eq!(idx.offset(p, enc), offset);
                 prop_assert_eq!(rope_offset(&rope, p, enc), offset);
+            }
+        }
+
+        #[test]
+        fn boundary_walk_equals_the_text(text in arb_text(), mut offs in proptest::collection::vec(0u32..220, 0..30), back in any::<bool>()) {
+            let idx = LineIndex::new(&text);
+            offs.sort_unstable();
+            if back {
+                offs.reverse(); // going back restarts the walk
+            }
+            let mut walk = idx.boundary_walk();
+            for o in offs {
+                let want = (o as usize) <= text.len() && text.is_char_boundary(o as usize);
+                prop_assert_eq!(walk(o), want, "{:?} at {}", text, o);
             }
         }
 
