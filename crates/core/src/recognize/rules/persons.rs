@@ -48,10 +48,29 @@ impl TokenRule for FirstNames {
             let mut j = i + 1;
             // further given names and initials
             loop {
+                // "Johann Wolfgang von Goethe": a given name before a particle
+                // ("Thomas Hermann von der Polizei" keeps its surname)
+                let particle_name = |n: usize| {
+                    let at = |k: usize| toks.get(k).map_or("", |t| t.text);
+                    let sur = if matches!(at(n + 1), "der" | "den" | "dem") {
+                        n + 2
+                    } else {
+                        n + 1
+                    };
+                    NAME_PARTICLES.contains(&at(n))
+                        && toks[n..=sur.min(toks.len() - 1)]
+                            .iter()
+                            .all(|t| !t.line_start)
+                        && sur < toks.len()
+                        && toks[sur].cap
+                        && r.surname_ok(toks, sur)
+                        && !r.is_common(toks[sur].text)
+                };
                 if j < toks.len()
                     && !toks[j].line_start
                     && r.is_first_name(toks[j].text)
-                    && toks.get(j + 1).is_some_and(|n| n.cap && !n.line_start)
+                    && (toks.get(j + 1).is_some_and(|n| n.cap && !n.line_start)
+                        || particle_name(j + 1))
                 {
                     j += 1;
                 } else if j + 1 < toks.len()
@@ -297,6 +316,20 @@ mod tests {
                 ("Angela Merkel", "person"),
                 ("Antony J. Blinken", "person"),
                 ("Richard von Weizsäcker", "person")
+            ])
+        );
+        // two given names before a particle
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &FirstNames,
+                "Briefe von Johann Wolfgang von Goethe und Heinrich Gottlob von Miltitz. \
+                 Es sprach Thomas Hermann von der Polizei."
+            ),
+            pairs(&[
+                ("Johann Wolfgang von Goethe", "person"),
+                ("Heinrich Gottlob von Miltitz", "person"),
+                ("Thomas Hermann", "person")
             ])
         );
         // a genitive -s goes when a noun follows
