@@ -28,6 +28,8 @@ const STOPWORDS: &str = include_str!("../../../../data/gazetteers/stopwords.txt"
 const NOT_ORGS: &str = include_str!("../../../../data/gazetteers/not-orgs.txt");
 const COUNTRY_ADJ: &str = include_str!("../../../../data/gazetteers/country-adjectives.txt");
 const COMMON_GZ: &[u8] = include_bytes!("../../../../data/gazetteers/common-words.txt.gz");
+/// Common nouns the lemma lookup lacks ("Polizei", "Abbau"): see `build_nouns.py`.
+const NOUNS_GZ: &[u8] = include_bytes!("../../../../data/gazetteers/common-nouns.txt.gz");
 
 pub(crate) fn h(s: &str) -> u64 {
     fxhash::hash64(s)
@@ -373,9 +375,11 @@ impl Data {
         }
         let country_adj = data_lines(COUNTRY_ADJ).map(Into::into).collect();
         let mut text = String::new();
-        flate2::read::GzDecoder::new(COMMON_GZ)
-            .read_to_string(&mut text)
-            .expect("embedded common-words list is valid gzip");
+        for gz in [COMMON_GZ, NOUNS_GZ] {
+            flate2::read::GzDecoder::new(gz)
+                .read_to_string(&mut text)
+                .expect("embedded common-word lists are valid gzip");
+        }
         let mut common = WordSet::with_capacity(count_lines(&text));
         for w in text.lines() {
             common.insert(w);

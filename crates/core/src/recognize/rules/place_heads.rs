@@ -177,8 +177,29 @@ impl Rule for PlaceHeads {
                 let w = toks[k].text;
                 single_word(&r.d.names, w).is_some() || !r.common_compound(w)
             };
+            // A compass point after the seat names a part of it ("Polizeipräsidium
+            // Oberbayern Nord"), common noun though it is.
+            let compass = |k: usize| {
+                k > a
+                    && !toks[k].line_start
+                    && matches!(
+                        toks[k].text,
+                        "Nord"
+                            | "Süd"
+                            | "Ost"
+                            | "West"
+                            | "Mitte"
+                            | "Nordost"
+                            | "Nordwest"
+                            | "Südost"
+                            | "Südwest"
+                    )
+            };
             let mut b = a;
-            while b < toks.len() && b < a + 2 && name_ok(b) && (b == a || second_ok(b)) {
+            while b < toks.len()
+                && b < a + 2
+                && (name_ok(b) && (b == a || second_ok(b)) || compass(b))
+            {
                 b += 1;
             }
             if b == a {
