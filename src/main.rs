@@ -149,9 +149,20 @@ fn init_logging(to_stderr: bool) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(true);
+    // The model and the gazetteers load on threads of their own while the
+    // client shakes hands or the files are listed (the server's allocator is
+    // set up first: before any other thread exists).
+    let preload = || drop(std::thread::spawn(gazette_core::analysis::load_models));
+    if matches!(
+        cli.command,
+        Command::Entities { .. } | Command::Check { .. } | Command::Review { .. }
+    ) {
+        preload();
+    }
     let result = match cli.command {
         Command::Lsp => {
             gazette_lsp::memory::configure_for_server();
+            preload();
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()

@@ -203,6 +203,19 @@ fn stage<T: Default>(name: &str, f: impl FnOnce() -> T) -> T {
     }
 }
 
+/// Loads the tagger's model and the recognizer's data (each once per
+/// process) on two threads at once: what the first article of a session
+/// waits for. The language server and the analysing commands start it on a
+/// thread of its own before they need either.
+pub fn load_models() {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let _ = Recognizer::global();
+        });
+        let _ = crate::tagger::Tagger::global();
+    });
+}
+
 /// Analyses one document.
 pub fn analyze(text: &str, overrides: &Overrides) -> DocAnalysis {
     let tok = tokenize(text);
