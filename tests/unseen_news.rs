@@ -68,12 +68,14 @@ fn at_least(r: &Report, what: &str, got: f64, floor: f64) {
     );
 }
 
+/// The first development set: measured 0.907 (P 0.926), PER 0.965, ORG 0.883
+/// on 2026-12-06 (after the type noun's vote and full names said again).
 #[test]
 fn development_set_keeps_its_scores() {
     let r = report("tests/unseen");
     assert_eq!(r.documents, 32);
-    at_least(&r, "F1", r.all.f1(), 0.88);
-    at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.89);
+    at_least(&r, "F1", r.all.f1(), 0.90);
+    at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.95);
     at_least(&r, "LOC F1", r.per_kind["LOC"].f1(), 0.86);
     at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.82);
     at_least(&r, "precision", r.all.precision(), 0.86);
@@ -119,15 +121,17 @@ fn fresh_set_keeps_its_scores() {
 /// 0.902 (P 0.926), PER 0.910, ORG 0.894 with venues, type nouns before a
 /// company, common-word surnames after a role and a first name; 0.925
 /// (P 0.939), PER 0.945, ORG 0.922 with museums, spaced initials and the
-/// spread surnames of the tagger's full names (2026-12-06).
+/// spread surnames of the tagger's full names (2026-12-06); 0.932 (P 0.946),
+/// PER 0.963, ORG 0.927 with full names said again, capitalised particles
+/// and the common-noun lexicon (2026-12-06, later).
 #[test]
 fn written_set_keeps_its_scores() {
     let r = report("tests/unseen-written");
     assert_eq!(r.documents, 15);
-    at_least(&r, "F1", r.all.f1(), 0.915);
-    at_least(&r, "precision", r.all.precision(), 0.91);
-    at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.89);
-    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.91);
+    at_least(&r, "F1", r.all.f1(), 0.925);
+    at_least(&r, "precision", r.all.precision(), 0.94);
+    at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.95);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.92);
     assert!(
         r.merges <= 1 && r.splits <= 3,
         "{} merges, {} splits",
@@ -160,12 +164,13 @@ fn written_sealed_set_keeps_its_scores() {
 /// held-back SmartData v3 test split. Measured 0.672 (P 0.618) on
 /// 2026-12-06 before handles, stations, junctions and exits were read,
 /// 0.825 (P 0.809, LOC 0.880, ORG 0.702) after; 0.831 (P 0.816) with the
-/// next session's rules.
+/// next session's rules; 0.840 (P 0.832, PER 0.746) after type nouns that
+/// are none, English pronouns and linked compounds as surnames.
 #[test]
 fn smartdata_proxy_keeps_its_scores() {
     let r = report("tests/smartdata-dev");
     assert_eq!(r.documents, 175);
-    at_least(&r, "F1", r.all.f1(), 0.82);
+    at_least(&r, "F1", r.all.f1(), 0.835);
     at_least(&r, "precision", r.all.precision(), 0.78);
     at_least(&r, "LOC F1", r.per_kind["LOC"].f1(), 0.86);
 }
