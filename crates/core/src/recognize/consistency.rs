@@ -95,7 +95,7 @@ impl Recognizer {
             // Digitalagentur Conrad Caine" makes every "Conrad Caine" one).
             let announced = m.source != Source::Tagger
                 && first_tok(m.span.start).is_some_and(|a| {
-                    let a = if a > 0 && matches!(word(a - 1), "„" | "\"" | "»") {
+                    let a = if a > 0 && super::rules::opening_quote(word(a - 1)) {
                         a - 1
                     } else {
                         a

@@ -65,6 +65,11 @@ pub(super) fn announced_kind(w: &str) -> Option<crate::model::EntityKind> {
     type_cues::type_kind(w)
 }
 
+/// Whether `w` is a quote that may stand between a type noun and its name.
+pub(super) fn opening_quote(w: &str) -> bool {
+    type_cues::opening_quote(w)
+}
+
 /// Whether `w` starts a club's name ("Borussia", "FC", "FSV"): see `clubs`.
 pub(super) fn is_club_prefix(w: &str) -> bool {
     clubs::CLUB_PREFIXES.contains(&w)

@@ -89,7 +89,7 @@ pub(super) fn match_phrases(
                     && source == Source::Gazetteer
                     && !is_all_caps(head)
                     && !t.text.ends_with('-')
-                    && (super::stations::TOWN_PARTS.contains(&rest)
+                    && (super::stations::town_part(rest)
                         || rest.split('-').all(|part| {
                             part.chars().next().is_some_and(char::is_uppercase)
                                 && part.chars().count() >= 3

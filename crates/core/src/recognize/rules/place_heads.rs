@@ -182,18 +182,7 @@ impl Rule for PlaceHeads {
             let compass = |k: usize| {
                 k > a
                     && !toks[k].line_start
-                    && matches!(
-                        toks[k].text,
-                        "Nord"
-                            | "Süd"
-                            | "Ost"
-                            | "West"
-                            | "Mitte"
-                            | "Nordost"
-                            | "Nordwest"
-                            | "Südost"
-                            | "Südwest"
-                    )
+                    && super::stations::COMPASS_POINTS.contains(&toks[k].text)
             };
             let mut b = a;
             while b < toks.len()

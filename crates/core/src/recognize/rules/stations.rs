@@ -67,23 +67,17 @@ const QUALIFIERS: &[&str] = &[
     "Württ",
 ];
 
-/// Parts of a town and exits named by a compass point (the gazetteer's
-/// phrases join them to a place).
-pub(super) const TOWN_PARTS: &[&str] = &[
-    "Nord",
-    "Süd",
-    "Ost",
-    "West",
-    "Nordost",
-    "Nordwest",
-    "Südost",
-    "Südwest",
-    "Mitte",
-    "Zentrum",
-    "Altstadt",
-    "Innenstadt",
-    "Neustadt",
+/// Compass points naming a part of a place ("Köln-Nord", "Berlin-Mitte",
+/// "Polizeipräsidium Oberbayern Nord").
+pub(super) const COMPASS_POINTS: &[&str] = &[
+    "Nord", "Süd", "Ost", "West", "Nordost", "Nordwest", "Südost", "Südwest", "Mitte",
 ];
+
+/// Parts of a town and exits: a compass point or a quarter (the gazetteer's
+/// phrases join them to a place).
+pub(super) fn town_part(w: &str) -> bool {
+    COMPASS_POINTS.contains(&w) || ["Zentrum", "Altstadt", "Innenstadt", "Neustadt"].contains(&w)
+}
 
 /// Heads of motorway junctions before a place.
 const JUNCTIONS: &[&str] = &["Kreuz", "Dreieck", "Autobahnkreuz", "Autobahndreieck"];
@@ -105,7 +99,7 @@ impl Rule for Stations {
         let town_part = |t: &Tok| {
             t.text
                 .rsplit_once('-')
-                .is_some_and(|(town, part)| TOWN_PARTS.contains(&part) && place(town))
+                .is_some_and(|(town, part)| town_part(part) && place(town))
         };
         // Another name than a place's: "CDU (Pfalz)" is the party's.
         let other_name = |w: &str| {

@@ -193,6 +193,11 @@ pub(super) fn type_kind(word: &str) -> Option<EntityKind> {
     }
 }
 
+/// A quote that may stand between a type noun and its name: „Charlie Hebdo“.
+pub(super) fn opening_quote(w: &str) -> bool {
+    matches!(w, "„" | "\"" | "»" | "«" | "“" | "'" | "‚")
+}
+
 pub(super) struct TypeCues;
 
 impl Rule for TypeCues {
@@ -209,7 +214,7 @@ impl Rule for TypeCues {
             }
             // An opening quote may stand between: „Charlie Hebdo“.
             let mut a = i + 1;
-            if matches!(toks[a].text, "„" | "\"" | "»" | "«" | "“" | "'" | "‚") {
+            if opening_quote(toks[a].text) {
                 a += 1;
             }
             // No name can start at `a` (the loop below would stop there):
