@@ -45,32 +45,30 @@ impl TokenRule for FirstNames {
                 })
         };
         if (r.is_first_name(t.text) || ambiguous_first()) && !r.is_stop(t.text) {
+            // A first name and a name after it: a further given name, or after
+            // a surname the next person ("Sven Flohr Sven Flohr").
+            let first_and_name = |k: usize| {
+                r.is_first_name(toks[k].text)
+                    && toks.get(k + 1).is_some_and(|n| n.cap && !n.line_start)
+            };
+            // "Johann Wolfgang von Goethe": a given name before a particle
+            // ("Thomas Hermann von der Polizei" keeps its surname)
+            let particle_name = |n: usize| {
+                let at = |k: usize| toks.get(k).map_or("", |t| t.text);
+                let sur = n + 1 + usize::from(matches!(at(n + 1), "der" | "den" | "dem"));
+                sur < toks.len()
+                    && NAME_PARTICLES.contains(&at(n))
+                    && toks[n..=sur].iter().all(|t| !t.line_start)
+                    && toks[sur].cap
+                    && r.surname_ok(toks, sur)
+                    && !r.is_common(toks[sur].text)
+            };
             let mut j = i + 1;
             // further given names and initials
             loop {
-                // "Johann Wolfgang von Goethe": a given name before a particle
-                // ("Thomas Hermann von der Polizei" keeps its surname)
-                let particle_name = |n: usize| {
-                    let at = |k: usize| toks.get(k).map_or("", |t| t.text);
-                    let sur = if matches!(at(n + 1), "der" | "den" | "dem") {
-                        n + 2
-                    } else {
-                        n + 1
-                    };
-                    NAME_PARTICLES.contains(&at(n))
-                        && toks[n..=sur.min(toks.len() - 1)]
-                            .iter()
-                            .all(|t| !t.line_start)
-                        && sur < toks.len()
-                        && toks[sur].cap
-                        && r.surname_ok(toks, sur)
-                        && !r.is_common(toks[sur].text)
-                };
                 if j < toks.len()
                     && !toks[j].line_start
-                    && r.is_first_name(toks[j].text)
-                    && (toks.get(j + 1).is_some_and(|n| n.cap && !n.line_start)
-                        || particle_name(j + 1))
+                    && (first_and_name(j) || r.is_first_name(toks[j].text) && particle_name(j + 1))
                 {
                     j += 1;
                 } else if j + 1 < toks.len()
@@ -139,12 +137,6 @@ impl TokenRule for FirstNames {
                     k += 1;
                     continue;
                 }
-                // A first name and a name: the next person ("Sven Flohr
-                // Sven Flohr").
-                let next_person = |k: usize| {
-                    r.is_first_name(toks[k].text)
-                        && toks.get(k + 1).is_some_and(|n| n.cap && !n.line_start)
-                };
                 if k < toks.len()
                     && !toks[k].line_start
                     && r.surname_ok(toks, k)
@@ -152,7 +144,7 @@ impl TokenRule for FirstNames {
                         // after "van der" any surname ("Mies van der Rohe")
                         || vdl(k - 1)
                         || single_word(&r.d.names, toks[k].text).is_none()
-                            && !next_person(k)
+                            && !first_and_name(k)
                             && !r.is_common(toks[k].text)
                             && !r.compound_of_common(toks[k].text))
                 {
