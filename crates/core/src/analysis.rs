@@ -73,12 +73,6 @@ impl DocAnalysis {
         use crate::model::Span;
         let li = &self.line_index;
         li.check().map_err(|e| format!("line index: {e}"))?;
-        let inside = |s: Span| {
-            s.start <= s.end
-                && s.end as usize <= li.len()
-                && li.floor_boundary(s.start as usize) == s.start as usize
-                && li.floor_boundary(s.end as usize) == s.end as usize
-        };
         let in_order = |what: &str, spans: &mut dyn Iterator<Item = Option<Span>>| {
             // In order first, so the boundaries asked never go back: one
             // walk over the text's multi-byte characters, not a search each.
@@ -120,7 +114,8 @@ impl DocAnalysis {
             return Err("not one confidence per mention".into());
         }
         if let Some(s) = self.date.and_then(|d| d.span) {
-            if !inside(s) {
+            let mut boundary = li.boundary_walk();
+            if !(s.start <= s.end && boundary(s.start) && boundary(s.end)) {
                 return Err(format!("the date's span {s:?} is off the text"));
             }
         }
