@@ -32,6 +32,8 @@ impl TokenRule for FirstNames {
         let t = &toks[i];
         let ambiguous_first = || {
             r.d.ambiguous_first_names.contains(t.text)
+                // "sein Enkel Michael": a kinship word, not a given name
+                && r.role_of(t.text).is_none()
                 && toks.get(i + 1).is_some_and(|n| {
                     n.cap
                         && !n.caps
@@ -296,6 +298,19 @@ mod tests {
                 "Dazu äußerte sich Bundeswirtschaftsministerin Katherina Reiche gestern."
             ),
             pairs(&[("Katherina Reiche", "person")])
+        );
+    }
+
+    #[test]
+    fn a_kinship_word_is_no_given_name() {
+        // "Enkel" is also a given name; before a name it is the relation.
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &FirstNames,
+                "Sein Enkel Michael Hoffmann führt die Firma."
+            ),
+            pairs(&[("Michael Hoffmann", "person")])
         );
     }
 
