@@ -16,7 +16,12 @@
 //!    organisation named in the document (and of the parts of a compound
 //!    word, "Volks|zeitung"). Bracketed definitions are the consistency
 //!    stage's.
-//! 4. **Clubs.** In a document that names a club by its prefix and place
+//! 4. **Shared surnames.** "Schmidt" in a document that names both "Anna
+//!    Schmidt" and "Peter Schmidt" is the one named most often before it,
+//!    of two named as often the nearest (the first named after it when
+//!    neither comes before): the corpus's one-winner-per-document rule for
+//!    bare surnames cannot tell them apart.
+//! 5. **Clubs.** In a document that names a club by its prefix and place
 //!    ("Borussia Dortmund", "1. FSV Mainz 05"), the prefix alone
 //!    ("die Borussia") and the place alone as a side in the match report
 //!    ("Mainz lief früh an", "gegen Mainz") are the club: an organisation
@@ -69,6 +74,7 @@ impl Recognizer {
         }
         genitive_persons(&mut found);
         first_names(&mut found);
+        shared_surnames(&mut found);
         acronyms(text, &mut found);
         clubs(text, tok, &mut found);
         found
@@ -137,6 +143,48 @@ fn first_names(found: &mut [FoundName]) {
         if starts.all(|&f| f == first) {
             m.norm = first;
         }
+    }
+}
+
+/// Shared surnames (4): a one-word person mention that is the last word of
+/// two or more full names of the document takes the one named most often
+/// before it (ties: the nearest), else the first named after it.
+fn shared_surnames(found: &mut [FoundName]) {
+    let full: Vec<(usize, Sym)> = found
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.kind == EntityKind::Person && m.norm.contains(' '))
+        .map(|(i, m)| (i, m.norm))
+        .collect();
+    let mut taken = Vec::new();
+    for (i, m) in found.iter().enumerate() {
+        if m.kind != EntityKind::Person || m.norm.contains(' ') {
+            continue;
+        }
+        let w = m.norm.as_str();
+        let bearers = || full.iter().filter(|(_, f)| last_word(f) == w);
+        let mut names = bearers().map(|&(_, f)| f);
+        let Some(one) = names.next() else {
+            continue;
+        };
+        if names.all(|f| f == one) {
+            continue; // one bearer: the corpus links it
+        }
+        // (times named before, position of the nearest) per bearer
+        let mut before: Vec<(Sym, usize, usize)> = Vec::new();
+        for &(j, f) in bearers().filter(|&&(j, _)| j < i) {
+            match before.iter_mut().find(|b| b.0 == f) {
+                Some(b) => (b.1, b.2) = (b.1 + 1, j),
+                None => before.push((f, 1, j)),
+            }
+        }
+        let best = before.iter().max_by_key(|b| (b.1, b.2)).map(|b| b.0);
+        if let Some(f) = best.or_else(|| bearers().next().map(|&(_, f)| f)) {
+            taken.push((i, f));
+        }
+    }
+    for (i, f) in taken {
+        found[i].norm = f;
     }
 }
 
@@ -225,7 +273,7 @@ fn initials_of(acr: &str, long: &str) -> bool {
 /// A club of the document: its name, its prefix word, its place words.
 type Club<'a> = (Sym, &'a str, Vec<&'a str>);
 
-/// Clubs (4): the club named by its prefix alone or by its place alone.
+/// Clubs (5): the club named by its prefix alone or by its place alone.
 fn clubs(text: &str, tok: &Tokenized, found: &mut [FoundName]) {
     let mut clubs: Vec<Club> = Vec::new();
     for m in found.iter().filter(|m| m.kind == EntityKind::Org) {
@@ -234,8 +282,11 @@ fn clubs(text: &str, tok: &Tokenized, found: &mut [FoundName]) {
         let Some(prefix) = ws.next().filter(|w| is_club_prefix(w)) else {
             continue;
         };
+        // "SG Flensburg-Handewitt": each part of a hyphenated place
         let places: Vec<&str> = ws
             .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .flat_map(|w| w.split('-'))
+            .filter(|w| w.chars().count() >= 3)
             .collect();
         if !places.is_empty() && !clubs.iter().any(|c| c.0 == m.norm) {
             clubs.push((m.norm, prefix, places));
@@ -249,6 +300,11 @@ fn clubs(text: &str, tok: &Tokenized, found: &mut [FoundName]) {
         let first = it.next()?;
         it.next().is_none().then_some(first.0)
     };
+    let persons: Vec<Sym> = found
+        .iter()
+        .filter(|m| m.kind == EntityKind::Person && m.norm.contains(' '))
+        .map(|m| m.norm)
+        .collect();
     let toks = &tok.tokens;
     for m in found.iter_mut() {
         let surface = &text[m.span.range()];
@@ -262,6 +318,19 @@ fn clubs(text: &str, tok: &Tokenized, found: &mut [FoundName]) {
             {
                 if let Some(club) = the_one(&|c| c.1 == surface) {
                     m.norm = club;
+                }
+            }
+            // "Hertha", "Herthas Abwehr": a prefix that is also a given
+            // name, where no person of the document bears it.
+            EntityKind::Person
+                if surface.chars().skip(1).all(char::is_lowercase) && surface.len() >= 5 =>
+            {
+                let stem = strip_gen(surface).unwrap_or(surface);
+                if let Some(club) = the_one(&|c| c.1 == surface || c.1 == stem) {
+                    if !persons.iter().any(|p| words(p).next() == Some(stem)) {
+                        m.kind = EntityKind::Org;
+                        m.norm = club;
+                    }
                 }
             }
             EntityKind::Place => {
@@ -349,6 +418,44 @@ mod tests {
             norms(&found),
             ["Barnett Newman", "Newman", "Mark Rothko", "Rothko", "Jens"]
         );
+    }
+
+    #[test]
+    fn a_shared_surname_is_the_bearer_named_most_then_last() {
+        let mut found = [
+            person("Schmidt"),
+            person("Anna Schmidt"),
+            person("Schmidt"),
+            person("Peter Schmidt"),
+            person("Schmidt"),
+            person("Jicha"),
+            person("Filip Jicha"),
+        ];
+        shared_surnames(&mut found);
+        assert_eq!(
+            norms(&found),
+            [
+                "Anna Schmidt",
+                "Anna Schmidt",
+                "Anna Schmidt",
+                "Peter Schmidt",
+                "Peter Schmidt",
+                // one bearer: left to the corpus
+                "Jicha",
+                "Filip Jicha"
+            ]
+        );
+        // The subject of an obituary, named twice, keeps the bare surname
+        // after his daughter is named once.
+        let mut found = [
+            person("Klaus-Dieter Brückner"),
+            person("Brückner"),
+            person("Klaus-Dieter Brückner"),
+            person("Anna Brückner"),
+            person("Brückner"),
+        ];
+        shared_surnames(&mut found);
+        assert_eq!(norms(&found)[4], "Klaus-Dieter Brückner");
     }
 
     #[test]
@@ -467,5 +574,30 @@ mod tests {
         assert_eq!(augsburg[0], ("org".to_string(), "FC Augsburg".to_string()));
         assert_eq!(augsburg[1].0, "place", "die Stadt Augsburg: {ms:?}");
         assert_eq!(augsburg[2].0, "place", "die Region Augsburg: {ms:?}");
+    }
+
+    #[test]
+    fn handball_clubs_and_a_prefix_that_is_a_given_name() {
+        let t = "Der THW Kiel schlägt die SG Flensburg-Handewitt.\n\
+                 Kiel (dpa) – Flensburg begann stark, doch Kiel drehte das Spiel.";
+        let ms = show(t);
+        let flensburg = norm_of(&ms, "Flensburg");
+        assert_eq!(
+            flensburg,
+            [("org".to_string(), "SG Flensburg-Handewitt".to_string())],
+            "{ms:?}"
+        );
+        let kiel = norm_of(&ms, "Kiel");
+        assert_eq!(kiel[0].0, "place", "dateline: {ms:?}");
+        assert_eq!(kiel[1], ("org".to_string(), "THW Kiel".to_string()));
+        let t = "Hertha BSC verliert. Herthas Abwehr wankte, Hertha fiel zurück.";
+        let ms = show(t);
+        for s in ["Herthas", "Hertha"] {
+            assert_eq!(
+                norm_of(&ms, s),
+                [("org".to_string(), "Hertha BSC".to_string())],
+                "{ms:?}"
+            );
+        }
     }
 }

@@ -38,6 +38,13 @@ pub(super) const CLUB_PREFIXES: &[&str] = &[
     "Alemannia",
     "Arminia",
     "Kickers",
+    // handball
+    "THW",
+    "HSG",
+    "TBV",
+    "TVB",
+    "HC",
+    "Füchse",
 ];
 
 pub(super) struct Clubs;
