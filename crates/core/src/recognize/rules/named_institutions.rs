@@ -4,12 +4,14 @@
 //! "Goethe-Universität", "Helmholtz-Zentrum". The last part is an
 //! institution word; the parts before it are capitalised names (so
 //! "Corona-Krise" or "Bundes-Institut" are not). The whole word is the
-//! organisation, its genitive -s aside in the normalised name.
+//! organisation, its genitive -s aside in the normalised name. Buildings
+//! and grounds named so are places: "Fritz-Walter-Stadion",
+//! "Paul-Löbe-Haus", "Friedrich-Ebert-Halle", "Commerzbank-Tower".
 //! A sub-rule of the orgs scan (see `rules/mod.rs`).
 
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, strip_gen};
+use crate::recognize::lexicon::{cand, single_word, strip_gen};
 use crate::recognize::Cand;
 
 const INSTITUTION_WORDS: &[&str] = &[
@@ -31,6 +33,13 @@ const INSTITUTION_WORDS: &[&str] = &[
     "Bibliothek",
     "Verein",
     "Werke",
+    "Theater",
+];
+
+/// Last parts that make a building or ground: a place.
+const PLACE_WORDS: &[&str] = &[
+    "Stadion", "Arena", "Halle", "Haus", "Turm", "Tower", "Brücke", "Park", "Ring", "Saal",
+    "Kaserne", "Denkmal",
 ];
 
 pub(super) struct NamedInstitutions;
@@ -48,10 +57,13 @@ impl TokenRule for NamedInstitutions {
         }
         let parts: Vec<&str> = t.text.split('-').collect();
         let last = parts[parts.len() - 1];
-        let base = INSTITUTION_WORDS.iter().find(|w| {
+        let is = |w: &&&str| {
             last == **w || strip_gen(last) == Some(**w) || last.strip_suffix("es") == Some(**w)
-        });
-        let base = base?;
+        };
+        let (base, kind) = match INSTITUTION_WORDS.iter().find(is) {
+            Some(w) => (w, EntityKind::Org),
+            None => (PLACE_WORDS.iter().find(is)?, EntityKind::Place),
+        };
         let names = &parts[..parts.len() - 1];
         // Each part a name: not a common noun (nor one with a linking -s,
         // "Forschungs-"), unless a first name starts the name ("Robert-Koch-").
@@ -61,13 +73,16 @@ impl TokenRule for NamedInstitutions {
                 || p.strip_suffix('s').is_some_and(|s| r.d.common.contains(s));
             p.chars().next().is_some_and(char::is_uppercase)
                 && p.chars().count() >= 2
-                && (!noun || k > 0 && after_first_name || r.d.surnames.contains(p))
+                && (!noun
+                    || k > 0 && after_first_name
+                    || r.d.surnames.contains(p)
+                    || single_word(&r.d.names, p).is_some())
         });
         if !named || names.is_empty() {
             return None;
         }
         let norm = format!("{}-{base}", names.join("-"));
-        out.push(cand(toks, i, i + 1, EntityKind::Org, norm, Source::Rule));
+        out.push(cand(toks, i, i + 1, kind, norm, Source::Rule));
         None
     }
 }
@@ -105,8 +120,28 @@ mod tests {
     }
 
     #[test]
+    fn buildings_named_after_someone_are_places() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &NamedInstitutions,
+                "im Fritz-Walter-Stadion und im Paul-Löbe-Haus neben dem Commerzbank-Tower"
+            ),
+            [
+                ("Fritz-Walter-Stadion".to_string(), "place"),
+                ("Paul-Löbe-Haus".to_string(), "place"),
+                ("Commerzbank-Tower".to_string(), "place")
+            ]
+        );
+    }
+
+    #[test]
     fn compounds_of_common_words_are_not_institutions() {
-        for t in ["Das Forschungs-Institut", "die Kinder-Klinik"] {
+        for t in [
+            "Das Forschungs-Institut",
+            "die Kinder-Klinik",
+            "die Sport-Halle",
+        ] {
             assert_eq!(run_in(&ORGS, &NamedInstitutions, t), [], "{t}");
         }
     }

@@ -8,7 +8,7 @@ use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, join};
 use crate::recognize::Cand;
 
-const VENUE_WORDS: &[&str] = &["Arena", "Park", "Stadion"];
+const VENUE_WORDS: &[&str] = &["Arena", "Park", "Stadion", "Ring", "Tower", "Halle", "Dome"];
 
 pub(super) struct Venues;
 
