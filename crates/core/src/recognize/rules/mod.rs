@@ -31,6 +31,7 @@ mod datelines;
 mod english_orgs;
 mod gazetteer;
 mod knowledge_base;
+mod landforms;
 mod learned;
 mod legal_forms;
 mod media_names;
@@ -198,6 +199,7 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &place_heads::PlaceHeads,
     &stations::Stations,
     &roads::Roads,
+    &landforms::Landforms,
     &type_cues::TypeCues,
     &surname_repeats::SurnameRepeats,
     &tagger::Tagger,
@@ -377,6 +379,7 @@ mod tests {
                 "place-heads",
                 "stations",
                 "roads",
+                "landforms",
                 "type-cues",
                 "surname-repeats",
                 "tagger",

@@ -1,0 +1,141 @@
+//! Districts, valleys, passes and moors named in one word: "Hochsauerlandkreis",
+//! "Erzgebirgskreises", "Pustertal", "Brennerpass", "Ahlenmoor". A word that
+//! ends in such a head, is no common word, and whose first part is no common
+//! word either ("Käuferkreis", "Seitental", "Reisepass" are none) is a
+//! place; the genitive's -s or -es stays out of the normalised name.
+
+use super::{Context, Rule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::lexicon::{cand, single_word};
+use crate::recognize::{Cand, Recognizer};
+
+/// Heads, with their genitive forms.
+const HEADS: &[(&str, &str)] = &[
+    ("kreises", "kreis"),
+    ("kreis", "kreis"),
+    ("tals", "tal"),
+    ("tal", "tal"),
+    ("passes", "pass"),
+    ("pass", "pass"),
+    ("moores", "moor"),
+    ("moors", "moor"),
+    ("moor", "moor"),
+];
+
+pub(super) struct Landforms;
+
+impl Rule for Landforms {
+    fn name(&self) -> &'static str {
+        "landforms"
+    }
+
+    fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+        let (r, toks) = (cx.r, cx.toks);
+        for (i, t) in toks.iter().enumerate() {
+            if !t.cap || t.caps || !t.word {
+                continue;
+            }
+            if let Some(norm) = landform(r, t.text) {
+                out.push(cand(toks, i, i + 1, EntityKind::Place, norm, Source::Rule));
+            }
+        }
+    }
+}
+
+/// The normalised name of `w` when it is such a place.
+fn landform(r: &Recognizer, w: &str) -> Option<String> {
+    let ends = |s: &str| {
+        let at = w.len().checked_sub(s.len());
+        at.is_some_and(|at| w.is_char_boundary(at) && w[at..].eq_ignore_ascii_case(s))
+    };
+    let (suffix, head) = HEADS.iter().find(|(s, _)| ends(s))?;
+    let name_like = |p: &str| {
+        p.chars().count() >= 3
+            && p.chars().next().is_some_and(char::is_uppercase)
+            && !r.is_common(p)
+            && !r.is_stop(p)
+    };
+    if r.is_common(w) || single_word(&r.d.names, w).is_some() || r.d.surnames.contains(w) {
+        return None;
+    }
+    let stem = &w[..w.len() - suffix.len()];
+    if let Some(before) = stem.strip_suffix('-') {
+        // "Rhein-Sieg-Kreis": the head on its own, a name before it
+        return before
+            .split('-')
+            .any(name_like)
+            .then(|| format!("{stem}{}", head_cap(head)));
+    }
+    // The last part of a hyphenated word decides ("Online-Portal" is none).
+    let last = w.rsplit('-').next().unwrap_or(w);
+    let first = &last[..last.len() - suffix.len()];
+    // the first part without a linking s ("Erzgebirgs-"), a name
+    let bare = first.strip_suffix('s').filter(|s| s.chars().count() >= 3);
+    // ("Brenner" is also a burner: a pass's first part may be a noun)
+    let checked = |p: &str| *head == "pass" || name_like(p);
+    if r.is_common(last) || !checked(first) || bare.is_some_and(|b| !checked(b)) {
+        return None;
+    }
+    Some(format!("{stem}{head}"))
+}
+
+fn head_cap(head: &str) -> String {
+    let mut c = head.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run};
+    use super::*;
+
+    #[test]
+    fn districts_valleys_passes_moors() {
+        assert_eq!(
+            run(
+                &Landforms,
+                "Im Hochsauerlandkreis, im Pustertal, am Brennerpass und im Ahlenmoor."
+            ),
+            pairs(&[
+                ("Hochsauerlandkreis", "place"),
+                ("Pustertal", "place"),
+                ("Brennerpass", "place"),
+                ("Ahlenmoor", "place")
+            ])
+        );
+    }
+
+    #[test]
+    fn genitives_keep_the_name() {
+        let r = Recognizer::global();
+        assert_eq!(
+            landform(r, "Erzgebirgskreises").as_deref(),
+            Some("Erzgebirgskreis")
+        );
+        assert_eq!(landform(r, "Nassachtals").as_deref(), Some("Nassachtal"));
+        assert_eq!(
+            landform(r, "Main-Taunus-Kreises").as_deref(),
+            Some("Main-Taunus-Kreis")
+        );
+    }
+
+    #[test]
+    fn compounds_of_common_nouns_are_none() {
+        let r = Recognizer::global();
+        for w in [
+            "Käuferkreis",
+            "Freundeskreis",
+            "Landkreis",
+            "Seitental",
+            "Bachtal",
+            "Reisepass",
+            "Kapital",
+            "Hospital",
+            "Online-Portal",
+        ] {
+            assert_eq!(landform(r, w), None, "{w}");
+        }
+    }
+}
