@@ -15,11 +15,11 @@
 //!    GmbH"). Single common words ("Union", "Bahn") are not spread.
 
 use super::lexicon::single_word;
-use super::Recognizer;
+use super::{is_function_word, Recognizer};
 use crate::linking::{link_key, without_legal_form};
 use crate::model::{EntityKind, FoundName, Source, Span, Sym};
 use crate::text::tokenize::{TokenKind, Tokenized};
-use fxhash::FxHashMap;
+use fxhash::{FxHashMap, FxHashSet};
 
 fn weight(source: Source) -> u32 {
     match source {
@@ -145,6 +145,7 @@ impl Recognizer {
         }
         // Patterns: token texts, the mention's kind and normalised name.
         let mut patterns: Vec<(Vec<&str>, EntityKind, Sym)> = Vec::new();
+        let mut guarded: FxHashSet<&str> = FxHashSet::default();
         for m in &found {
             let (Some(a), Some(b)) = (first_tok(m.span.start), last_tok(m.span.end)) else {
                 continue;
@@ -163,6 +164,11 @@ impl Recognizer {
                     && !self.d.first_names.contains(last)
                 {
                     patterns.push((vec![last], m.kind, crate::model::sym(last)));
+                    // A common noun after a first name ("Marlon Ritter")
+                    // spreads too, but not after an article ("der Ritter").
+                    if self.is_common(last) && self.is_first_name(word(a)) {
+                        guarded.insert(last);
+                    }
                 }
             }
             // Tagger guesses do not spread, nor do the rules' *other*
@@ -188,7 +194,8 @@ impl Recognizer {
             }
             patterns.push((words, m.kind, m.norm));
         }
-        patterns.retain(|(w, _, _)| self.spreadable(w));
+        let is_guarded = |w: &[&str]| w.len() == 1 && guarded.contains(w[0]);
+        patterns.retain(|(w, _, _)| self.spreadable(w) || is_guarded(w));
         patterns.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         patterns.dedup_by(|a, b| a.0 == b.0);
         if patterns.is_empty() {
@@ -220,6 +227,13 @@ impl Recognizer {
                 let (pw, kind, norm) = &patterns[k];
                 let n = pw.len();
                 if i + n > toks.len() || (i..i + n).any(|j| occupied[j]) {
+                    continue;
+                }
+                if is_guarded(pw)
+                    && i > 0
+                    && is_function_word(word(i - 1))
+                    && !matches!(word(i - 1), "Frau" | "Herr" | "Herrn")
+                {
                     continue;
                 }
                 let ok = (0..n).all(|j| {
@@ -449,6 +463,25 @@ mod tests {
                 ("Guirassys", EntityKind::Person)
             ]
         );
+    }
+
+    #[test]
+    fn a_common_noun_surname_spreads_but_not_after_an_article() {
+        let t = "Kapitän Marlon Ritter traf. Dann schob Ritter ein. Der Ritter ritt.";
+        let tok = crate::text::tokenize::tokenize(t);
+        let proposals = [Proposal {
+            tokens: 1..3,
+            kind: EntityKind::Person,
+            score: 0.9,
+        }];
+        let r = Recognizer::global();
+        let got: Vec<&str> = r
+            .recognize(t, &tok, &proposals, &crate::recognize::Overrides::default())
+            .iter()
+            .filter(|m| m.kind == EntityKind::Person)
+            .map(|m| &t[m.span.range()])
+            .collect();
+        assert_eq!(got, ["Marlon Ritter", "Ritter"]);
     }
 
     #[test]
