@@ -77,7 +77,14 @@ fn is_acronym(w: &str) -> bool {
     if !w.chars().next().is_some_and(char::is_alphabetic) {
         return false;
     }
-    !w.chars().all(|c| "IVXLCDM".contains(c)) && !is_service_number(w)
+    !w.chars().all(|c| "IVXLCDM".contains(c)) && !is_service_number(w) && !is_formula(w)
+}
+
+/// A chemical formula of the gases news reports ("CO2", "CH4", "N2O",
+/// "SO2"): the symbols of carbon, hydrogen, nitrogen, oxygen, sulphur,
+/// fluorine or phosphorus, and a digit.
+fn is_formula(w: &str) -> bool {
+    w.bytes().any(|b| b.is_ascii_digit()) && w.bytes().all(|b| b"CHNOSFP0123456789".contains(&b))
 }
 
 /// Train categories that number their lines and trains ("RE7", "RB48",
@@ -103,6 +110,14 @@ mod tests {
     use super::super::testing::{pairs, run_in};
     use super::super::ORGS;
     use super::*;
+
+    #[test]
+    fn formulas_are_no_acronyms() {
+        for w in ["CO2", "CH4", "N2O", "SO2", "NO2"] {
+            assert!(!is_acronym(w), "{w}");
+        }
+        assert!(is_acronym("SWR3"));
+    }
 
     #[test]
     fn unlisted_acronyms_and_compound_heads() {

@@ -2,7 +2,11 @@
 //! - a name and a country, the company's national arm: "Fanuc
 //!   Deutschland", "SAP Schweiz";
 //! - joined by a plus or an ampersand without spaces: "Nieding+Barth",
-//!   "Procter&Gamble" (two capitalised names);
+//!   "Procter&Gamble" (two capitalised names); with spaces between two
+//!   names that are no common words, or before "Partner", "Co." or "Söhne":
+//!   "Blohm + Voss", "Schlichting & Partner";
+//! - one or two surnames before a German profession's plural, as law and
+//!   accounting firms are named: "Ostermann Schulte Rechtsanwälte";
 //! - ending in an English business word: "Earlybird Venture Capital",
 //!   "StarCapital Asset Management", "Dow Jones Newswires", "Ströer Content
 //!   Group" (one to three capitalised words before it, the first not a
@@ -64,6 +68,17 @@ pub(in crate::recognize) const BUSINESS_TAILS: &[&str] = &[
     "Analytics",
 ];
 
+/// Last words of the names of law, tax and architecture firms.
+const FIRM_TAILS: &[&str] = &[
+    "Rechtsanwälte",
+    "Steuerberater",
+    "Wirtschaftsprüfer",
+    "Architekten",
+];
+
+/// Words after " & " that end a firm's name.
+const PARTNER_WORDS: &[&str] = &["Partner", "Co", "Söhne", "Sohn"];
+
 /// Countries after a company name that make its national arm.
 const COUNTRY_ARMS: &[&str] = &[
     "Deutschland",
@@ -95,6 +110,63 @@ impl TokenRule for BusinessNames {
             let norm = join(toks, i, i + 3);
             out.push(cand(toks, i, i + 3, EntityKind::Org, norm, Source::Rule));
             return None;
+        }
+        // A word that may be a name: capitalised, no role, no adjective of
+        // a country or a known place ("Berliner").
+        let word = |k: usize| {
+            toks.get(k).is_some_and(|n| {
+                n.cap
+                    && !n.caps
+                    && n.text.chars().nth(2).is_some()
+                    && !r.is_stop(n.text)
+                    && r.role_of(n.text).is_none()
+                    && !r.is_country_adj(n.text)
+                    && !n.text.strip_suffix("er").is_some_and(|stem| {
+                        single_word(&r.d.names, stem).is_some_and(|k| {
+                            r.d.names.phrases[k as usize].kind == EntityKind::Place
+                        })
+                    })
+            })
+        };
+        // ... and no common word, unless a known surname
+        let name = |k: usize| {
+            word(k) && (!r.is_common(toks[k].text) || r.d.surnames.contains(toks[k].text))
+        };
+        // "Blohm + Voss", "Schlichting & Partner", "Müller & Co.": one side
+        // a name ("Forschung & Entwicklung" has none)
+        if word(i)
+            && !r.is_first_name(t.text)
+            && i + 2 < toks.len()
+            && matches!(toks[i + 1].text, "+" | "&")
+            && toks[i + 1].start > t.end
+            && !toks[i + 2].line_start
+            && (word(i + 2) && (name(i) || name(i + 2))
+                || name(i) && PARTNER_WORDS.contains(&toks[i + 2].text))
+        {
+            let dot = toks[i + 2].text == "Co"
+                && toks
+                    .get(i + 3)
+                    .is_some_and(|d| d.text == "." && d.start == toks[i + 2].end);
+            let b = i + 3 + usize::from(dot);
+            let norm = join(toks, i, b);
+            out.push(cand(toks, i, b, EntityKind::Org, norm, Source::Rule));
+            return Some(b);
+        }
+        // "Ostermann Schulte Rechtsanwälte"
+        if name(i) && !r.is_first_name(t.text) {
+            let b = if word(i + 1) && !toks[i + 1].line_start {
+                i + 2
+            } else {
+                i + 1
+            };
+            if toks
+                .get(b)
+                .is_some_and(|n| FIRM_TAILS.contains(&n.text) && !n.line_start)
+            {
+                let norm = join(toks, i, b + 1);
+                out.push(cand(toks, i, b + 1, EntityKind::Org, norm, Source::Rule));
+                return Some(b + 1);
+            }
         }
         // "Fanuc Deutschland", "SAP Schweiz": a company's national arm, a
         // name (no word of the lexicon, no known place or person) and a
@@ -173,6 +245,36 @@ mod tests {
             run_in(&ORGS, &BusinessNames, "Geld ging an Black Forest Labs."),
             [("Black Forest Labs".to_string(), "org")]
         );
+    }
+
+    #[test]
+    fn names_joined_by_and_signs_and_firms() {
+        for (t, want) in [
+            ("Die Werft Blohm + Voss baut.", "Blohm + Voss"),
+            (
+                "Die Kanzlei Schlichting & Partner klagt.",
+                "Schlichting & Partner",
+            ),
+            ("Die Firma Lindner & Co. liefert.", "Lindner & Co."),
+            (
+                "Die Kanzlei Ostermann Schulte Rechtsanwälte klagt.",
+                "Ostermann Schulte Rechtsanwälte",
+            ),
+        ] {
+            assert_eq!(
+                run_in(&ORGS, &BusinessNames, t),
+                [(want.to_string(), "org")],
+                "{t}"
+            );
+        }
+        for t in [
+            "Ein Festival für Kunst & Kultur.",
+            "Abteilung Forschung & Entwicklung",
+            "Die Berliner Rechtsanwälte klagen.",
+            "Angela & Peter kamen.",
+        ] {
+            assert!(run_in(&ORGS, &BusinessNames, t).is_empty(), "{t}");
+        }
     }
 
     #[test]

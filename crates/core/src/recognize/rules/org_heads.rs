@@ -183,6 +183,11 @@ impl TokenRule for OrgHeads {
                         && matches!(toks[b].text, "und" | "in" | "," | "der" | "des")
                         && toks[b + 1].cap
                         && !r.is_stop(toks[b + 1].text)
+                        // A comma only inside a list ("für Umwelt,
+                        // Naturschutz und …"), not before an apposition
+                        // ("des Bundes der Steuerzahler, Reiner Holznagel").
+                        && (toks[b].text != ","
+                            || toks.get(b + 2).is_some_and(|n| matches!(n.text, "und" | ",")))
                         // "… für Marine Mikrobiologie in Bremen": the seat
                         // is no part of the name.
                         && !(toks[b].text == "in"
@@ -327,6 +332,15 @@ mod tests {
                 "Ein Sprecher des Verbandes der Automobilindustrie."
             ),
             pairs(&[("Verbandes der Automobilindustrie", "org")])
+        );
+        // an apposition after a comma is no part of the name
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Der Präsident des Bundes der Steuerzahler, Reiner Holznagel, sprach."
+            ),
+            pairs(&[("Bundes der Steuerzahler", "org")])
         );
     }
 

@@ -43,9 +43,21 @@ impl Rule for Parties {
                 matches!(c.source, Source::Learned | Source::KnowledgeBase) && c.t0 <= i && i < c.t1
             })
         };
-        let mut found = Vec::new();
+        let mut found: Vec<Cand> = Vec::new();
+        // In a list of parties ("von AfD, Grünen und Linken"): after a
+        // comma or a conjunction that follows another organisation.
+        let in_list = |i: usize, found: &[Cand]| {
+            i >= 2
+                && !toks[i].line_start
+                && matches!(toks[i - 1].text, "," | "und" | "oder" | "sowie")
+                && out
+                    .iter()
+                    .chain(found)
+                    .any(|c| c.kind == EntityKind::Org && c.t1 == i - 1)
+        };
         for i in 1..toks.len() {
-            if let Some(name) = party(i).filter(|_| after_article(i) && !taught(i)) {
+            let cue = after_article(i) || in_list(i, &found);
+            if let Some(name) = party(i).filter(|_| cue && !taught(i)) {
                 found.push(cand(
                     toks,
                     i,
@@ -76,6 +88,14 @@ mod tests {
             pairs(&[("Linke", "org"), ("Grünen", "org"), ("Linken", "org")])
         );
         assert!(run(&Parties, "Sie wohnen im Grünen.").is_empty());
+        // in a list after another party
+        assert_eq!(
+            run_seq(
+                &[&Gazetteer, &Parties],
+                "Kritik kam von AfD, Grünen und Linken."
+            ),
+            pairs(&[("AfD", "org"), ("Grünen", "org"), ("Linken", "org")])
+        );
         // The gazetteer's "Die Linke" gives way.
         assert_eq!(
             run_seq(&[&Gazetteer, &Parties], "Die Linke lehnte ab."),
