@@ -4,7 +4,9 @@
 //! development set whose errors are read) and `tests/unseen-fresh/` (the
 //! sealed set: scored, its errors never read, the model never trained on
 //! it), and the full articles written for testing in `tests/unseen-written/`
-//! (development) and `tests/unseen-written-sealed/` (sealed). See each
+//! (development) and `tests/unseen-written-sealed/` (sealed), and a second
+//! written set on other topics, `tests/unseen-written-2/` (development) and
+//! `tests/unseen-written-2-sealed/` (sealed). See each
 //! folder's README for the conventions; `gazette eval --errors DIR` lists the
 //! errors behind these numbers.
 //!
@@ -49,9 +51,11 @@ fn gold_files_reproduce_their_texts() {
         "tests/unseen-fresh",
         "tests/unseen-written",
         "tests/unseen-written-sealed",
+        "tests/unseen-written-2",
+        "tests/unseen-written-2-sealed",
     ] {
         let (n, empty) = check_gold_files(dir);
-        assert!(n >= 15, "{dir}: only {n} annotated documents");
+        assert!(n >= 8, "{dir}: only {n} annotated documents");
         assert_eq!(empty, 0, "{dir}: documents without mentions");
     }
     // SmartData's own annotation: some short items name nothing.
@@ -152,6 +156,45 @@ fn written_sealed_set_keeps_its_scores() {
     at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.78);
     assert!(
         r.merges <= 3 && r.splits <= 11,
+        "{} merges, {} splits",
+        r.merges,
+        r.splits
+    );
+}
+
+/// The second written set, other topics (development half, 12 articles):
+/// measured 0.835 (P 0.866), ORG 0.784, 2 merges and 7 splits when the set
+/// was made (2026-12-06); 0.876 (P 0.895), ORG 0.838, 2 merges and 7 splits
+/// after its errors were read (buildings and landforms in one word, firms
+/// joined by "&" or "+", handball clubs, shared surnames).
+#[test]
+fn written_2_set_keeps_its_scores() {
+    let r = report("tests/unseen-written-2");
+    assert_eq!(r.documents, 12);
+    at_least(&r, "F1", r.all.f1(), 0.87);
+    at_least(&r, "precision", r.all.precision(), 0.885);
+    at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.935);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.83);
+    assert!(
+        r.merges <= 2 && r.splits <= 7,
+        "{} merges, {} splits",
+        r.merges,
+        r.splits
+    );
+}
+
+/// The second written set (sealed half, 8 articles): measured 0.817
+/// (P 0.830), ORG 0.741, 1 merge and 3 splits when the set was made
+/// (2026-12-06).
+#[test]
+fn written_2_sealed_set_keeps_its_scores() {
+    let r = report("tests/unseen-written-2-sealed");
+    assert_eq!(r.documents, 8);
+    at_least(&r, "F1", r.all.f1(), 0.81);
+    at_least(&r, "precision", r.all.precision(), 0.82);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.73);
+    assert!(
+        r.merges <= 1 && r.splits <= 4,
         "{} merges, {} splits",
         r.merges,
         r.splits
