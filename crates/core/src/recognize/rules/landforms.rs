@@ -72,7 +72,11 @@ fn landform(r: &Recognizer, w: &str) -> Option<String> {
     // the first part without a linking s ("Erzgebirgs-"), a name
     let bare = first.strip_suffix('s').filter(|s| s.chars().count() >= 3);
     // ("Brenner" is also a burner: a pass's first part may be a noun)
-    let checked = |p: &str| *head == "pass" || name_like(p);
+    let checked = |p: &str| {
+        p.chars().count() >= 3
+            && p.chars().next().is_some_and(char::is_uppercase)
+            && (*head == "pass" || name_like(p))
+    };
     if r.is_common(last) || !checked(first) || bare.is_some_and(|b| !checked(b)) {
         return None;
     }
@@ -134,6 +138,7 @@ mod tests {
             "Kapital",
             "Hospital",
             "Online-Portal",
+            "Spass",
         ] {
             assert_eq!(landform(r, w), None, "{w}");
         }
