@@ -31,7 +31,6 @@ mod datelines;
 mod english_orgs;
 mod gazetteer;
 mod knowledge_base;
-mod landforms;
 mod learned;
 mod legal_forms;
 mod media_names;
@@ -44,6 +43,7 @@ mod persons;
 mod phrases;
 mod place_heads;
 mod place_orgs;
+mod place_words;
 mod roads;
 mod role_cues;
 mod saints;
@@ -199,7 +199,7 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &place_heads::PlaceHeads,
     &stations::Stations,
     &roads::Roads,
-    &landforms::Landforms,
+    &place_words::PlaceWords,
     &type_cues::TypeCues,
     &surname_repeats::SurnameRepeats,
     &tagger::Tagger,
@@ -379,7 +379,7 @@ mod tests {
                 "place-heads",
                 "stations",
                 "roads",
-                "landforms",
+                "place-words",
                 "type-cues",
                 "surname-repeats",
                 "tagger",

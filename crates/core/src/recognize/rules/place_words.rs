@@ -1,8 +1,11 @@
-//! Districts, valleys, passes and moors named in one word: "Hochsauerlandkreis",
-//! "Erzgebirgskreises", "Pustertal", "Brennerpass", "Ahlenmoor". A word that
-//! ends in such a head, is no common word, and whose first part is no common
-//! word either ("Käuferkreis", "Seitental", "Reisepass" are none) is a
-//! place; the genitive's -s or -es stays out of the normalised name.
+//! Places named in one word by their head: districts, valleys, passes and
+//! moors ("Hochsauerlandkreis", "Erzgebirgskreises", "Pustertal",
+//! "Brennerpass", "Ahlenmoor"), stadiums, halls and bridges
+//! ("Erzgebirgsstadion", "Ostseehalle", "Rahmedetalbrücke"). A word that
+//! ends in such a head, is no common word, and whose first part is no
+//! common word either ("Käuferkreis", "Seitental", "Reisepass",
+//! "Sporthalle" are none) is a place; the genitive's -s or -es stays out of
+//! the normalised name.
 
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
@@ -20,13 +23,17 @@ const HEADS: &[(&str, &str)] = &[
     ("moores", "moor"),
     ("moors", "moor"),
     ("moor", "moor"),
+    ("stadions", "stadion"),
+    ("stadion", "stadion"),
+    ("halle", "halle"),
+    ("brücke", "brücke"),
 ];
 
-pub(super) struct Landforms;
+pub(super) struct PlaceWords;
 
-impl Rule for Landforms {
+impl Rule for PlaceWords {
     fn name(&self) -> &'static str {
-        "landforms"
+        "place-words"
     }
 
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
@@ -35,7 +42,7 @@ impl Rule for Landforms {
             if !t.cap || t.caps || !t.word {
                 continue;
             }
-            if let Some(norm) = landform(r, t.text) {
+            if let Some(norm) = place_word(r, t.text) {
                 out.push(cand(toks, i, i + 1, EntityKind::Place, norm, Source::Rule));
             }
         }
@@ -43,7 +50,7 @@ impl Rule for Landforms {
 }
 
 /// The normalised name of `w` when it is such a place.
-fn landform(r: &Recognizer, w: &str) -> Option<String> {
+fn place_word(r: &Recognizer, w: &str) -> Option<String> {
     let ends = |s: &str| {
         let at = w.len().checked_sub(s.len());
         at.is_some_and(|at| w.is_char_boundary(at) && w[at..].eq_ignore_ascii_case(s))
@@ -75,7 +82,7 @@ fn landform(r: &Recognizer, w: &str) -> Option<String> {
     let checked = |p: &str| {
         p.chars().count() >= 3
             && p.chars().next().is_some_and(char::is_uppercase)
-            && (*head == "pass" || name_like(p))
+            && (*head == "pass" && !r.d.common.contains(&p.to_lowercase()) || name_like(p))
     };
     if r.is_common(last) || !checked(first) || bare.is_some_and(|b| !checked(b)) {
         return None;
@@ -96,17 +103,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn districts_valleys_passes_moors() {
+    fn districts_valleys_passes_moors_buildings() {
         assert_eq!(
             run(
-                &Landforms,
-                "Im Hochsauerlandkreis, im Pustertal, am Brennerpass und im Ahlenmoor."
+                &PlaceWords,
+                "Im Hochsauerlandkreis, im Pustertal, am Brennerpass, im Ahlenmoor, \
+                 im Erzgebirgsstadion und in der Ostseehalle."
             ),
             pairs(&[
                 ("Hochsauerlandkreis", "place"),
                 ("Pustertal", "place"),
                 ("Brennerpass", "place"),
-                ("Ahlenmoor", "place")
+                ("Ahlenmoor", "place"),
+                ("Erzgebirgsstadion", "place"),
+                ("Ostseehalle", "place")
             ])
         );
     }
@@ -115,12 +125,12 @@ mod tests {
     fn genitives_keep_the_name() {
         let r = Recognizer::global();
         assert_eq!(
-            landform(r, "Erzgebirgskreises").as_deref(),
+            place_word(r, "Erzgebirgskreises").as_deref(),
             Some("Erzgebirgskreis")
         );
-        assert_eq!(landform(r, "Nassachtals").as_deref(), Some("Nassachtal"));
+        assert_eq!(place_word(r, "Nassachtals").as_deref(), Some("Nassachtal"));
         assert_eq!(
-            landform(r, "Main-Taunus-Kreises").as_deref(),
+            place_word(r, "Main-Taunus-Kreises").as_deref(),
             Some("Main-Taunus-Kreis")
         );
     }
@@ -139,8 +149,10 @@ mod tests {
             "Hospital",
             "Online-Portal",
             "Spass",
+            "Freipass",
+            "Sporthalle",
         ] {
-            assert_eq!(landform(r, w), None, "{w}");
+            assert_eq!(place_word(r, w), None, "{w}");
         }
     }
 }
