@@ -1,10 +1,12 @@
 //! Newspapers: "Berliner Zeitung", "Passauer Neue Presse": a newspaper
-//! word after one or two place adjectives. A sub-rule of the orgs scan (see
+//! word after one or two place adjectives; "Westfalenpost",
+//! "Ostsee-Zeitung": a known place and a newspaper word in one. A sub-rule
+//! of the orgs scan (see
 //! `rules/mod.rs`).
 
 use super::{Context, TokenRule};
 use crate::model::EntityKind;
-use crate::recognize::lexicon::{looks_adj, rule_cand};
+use crate::recognize::lexicon::{looks_adj, rule_cand, single_word};
 use crate::recognize::Cand;
 
 const NEWSPAPER_HEADS: &[&str] = &[
@@ -24,6 +26,18 @@ const NEWSPAPER_HEADS: &[&str] = &[
     "Post",
 ];
 
+/// Newspaper words that end a one-word title after a place.
+const NEWSPAPER_TAILS: &[&str] = &[
+    "post",
+    "zeitung",
+    "kurier",
+    "rundschau",
+    "anzeiger",
+    "nachrichten",
+    "blatt",
+    "bote",
+];
+
 pub(super) struct Newspapers;
 
 impl TokenRule for Newspapers {
@@ -34,6 +48,21 @@ impl TokenRule for Newspapers {
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
+        let place_title = t.cap
+            && NEWSPAPER_TAILS.iter().any(|tail| {
+                let n = t.text.len().saturating_sub(tail.len());
+                t.text.is_char_boundary(n) && t.text[n..].eq_ignore_ascii_case(tail) && {
+                    let place = t.text[..n].trim_end_matches('-');
+                    place.chars().count() >= 3
+                        && single_word(&r.d.names, place).is_some_and(|k| {
+                            r.d.names.phrases[k as usize].kind == EntityKind::Place
+                        })
+                }
+            });
+        if place_title {
+            out.push(rule_cand(toks, i, i + 1, EntityKind::Org));
+            return None;
+        }
         if t.cap && NEWSPAPER_HEADS.contains(&t.text) && i > 0 && !t.line_start {
             let mut a = i;
             while a > 0
@@ -74,6 +103,18 @@ mod tests {
                 "Laut der Passauer Neue Presse stimmt das."
             ),
             pairs(&[("Passauer Neue Presse", "org")])
+        );
+    }
+
+    #[test]
+    fn a_place_and_a_newspaper_word_in_one() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &Newspapers,
+                "Wie die Westfalenpost und die Ostsee-Zeitung berichten, ist die Tagespost leer."
+            ),
+            pairs(&[("Westfalenpost", "org"), ("Ostsee-Zeitung", "org")])
         );
     }
 

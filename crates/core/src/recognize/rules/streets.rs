@@ -5,12 +5,14 @@
 //! "Konrad-Adenauer-Straße"). A common compound is a street where the text
 //! says so, as police reports do: with a house number ("in der Hauptstraße
 //! 12") or joined to another street by a slash ("Kreuzung
-//! Hauptstraße/Bahnhofstraße"). A sub-rule of the persons scan (see
+//! Hauptstraße/Bahnhofstraße"). A place's adjective before a street word
+//! is one name: "Potsdamer Platz", "Leipziger Straße", "Frankfurter Tor".
+//! A sub-rule of the persons scan (see
 //! `rules/mod.rs`): a first name claims its tokens first.
 
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::cand;
+use crate::recognize::lexicon::{cand, single_word};
 use crate::recognize::Cand;
 
 pub(super) struct Streets;
@@ -44,6 +46,32 @@ impl TokenRule for Streets {
                             .is_some_and(|n| street_like(n.text).is_some())
                     || i >= 2 && toks[i - 1].text == "/" && street_like(toks[i - 2].text).is_some())
         };
+        // "Potsdamer Platz": an adjective of a place (-er, no common word)
+        // and a street word of its own.
+        let place_stem = |w: &str| {
+            w.strip_suffix("er").is_some_and(|stem| {
+                single_word(&r.d.names, stem)
+                    .is_some_and(|k| r.d.names.phrases[k as usize].kind == EntityKind::Place)
+            })
+        };
+        if t.text.chars().count() >= 5
+            && t.text.ends_with("er")
+            && (!r.is_common(t.text) || place_stem(t.text))
+            && !r.is_stop(t.text)
+            && toks.get(i + 1).is_some_and(|n| {
+                !n.line_start && n.start == t.end + 1 && STREET_NOUNS.contains(&n.text)
+            })
+        {
+            out.push(cand(
+                toks,
+                i,
+                i + 2,
+                EntityKind::Place,
+                format!("{} {}", t.text, toks[i + 1].text),
+                Source::Rule,
+            ));
+            return Some(i + 2);
+        }
         if !t.initial && (named(t.text) || said()) {
             out.push(cand(
                 toks,
@@ -58,6 +86,11 @@ impl TokenRule for Streets {
         None
     }
 }
+
+/// Street words written apart after a place's adjective.
+const STREET_NOUNS: &[&str] = &[
+    "Straße", "Strasse", "Platz", "Allee", "Chaussee", "Damm", "Tor", "Brücke", "Ring", "Ufer",
+];
 
 /// Street words that also end common compounds ("Stoffwechselweg",
 /// "Boxring"): the name before them is no compound of a common noun.
@@ -151,6 +184,19 @@ mod tests {
             "Die Kanzlei mahnt wegen Filesharing ab, die Firma sucht Engineering."
         )
         .is_empty());
+    }
+
+    #[test]
+    fn a_place_adjective_and_a_street_word() {
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &Streets,
+                "Fans am Potsdamer Platz und in der Leipziger Straße."
+            ),
+            pairs(&[("Potsdamer Platz", "place"), ("Leipziger Straße", "place")])
+        );
+        assert!(run_in(&PERSONS, &Streets, "Ein neuer Platz, ein anderer Ring.").is_empty());
     }
 
     #[test]
