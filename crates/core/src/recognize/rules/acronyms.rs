@@ -47,16 +47,20 @@ impl TokenRule for Acronyms {
                     .chars()
                     .next()
                     .is_some_and(char::is_uppercase);
+            // "MPI-BGC": an acronym after the hyphen too is one name
+            let rest = t.text.get(head.len() + 1..).unwrap_or("");
+            let both = (2..=6).contains(&rest.chars().count()) && is_all_caps(rest);
+            let name = if both { t.text } else { head };
             if rest_ok {
                 out.push(Cand {
                     rule: "",
-                    end: t.start + head.len(),
+                    end: t.start + name.len(),
                     ..cand(
                         toks,
                         i,
                         i + 1,
                         EntityKind::Org,
-                        head.to_string(),
+                        name.to_string(),
                         Source::Rule,
                     )
                 });
@@ -125,6 +129,10 @@ mod tests {
             // (GEW and DLRG are listed now, in orgs-public.tsv: invented ones)
             run_in(&ORGS, &Acronyms, "Die QKW und der ZDLR-Vorstand warnen."),
             pairs(&[("QKW", "org"), ("ZDLR", "org")])
+        );
+        assert_eq!(
+            run_in(&ORGS, &Acronyms, "Das MPI-BGC in Jena misst."),
+            pairs(&[("MPI-BGC", "org")])
         );
     }
 

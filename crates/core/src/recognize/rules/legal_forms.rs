@@ -31,6 +31,9 @@ fn type_noun(w: &str) -> bool {
         "start-up",
         "händler",
         "versicherer",
+        "betrieb",
+        "kanzlei",
+        "werft",
     ]
     .iter()
     .any(|s| l.ends_with(s))
@@ -147,6 +150,14 @@ mod tests {
         assert_eq!(
             run_in(&ORGS, &LegalForms, "Bei der Axel Springer Verlag GmbH."),
             pairs(&[("Axel Springer Verlag GmbH", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &LegalForms,
+                "Der Familienbetrieb Lehmann Metallbau GmbH stellt ein."
+            ),
+            pairs(&[("Lehmann Metallbau GmbH", "org")])
         );
     }
 

@@ -81,8 +81,23 @@ impl TokenRule for NamedInstitutions {
         if !named || names.is_empty() {
             return None;
         }
-        let norm = format!("{}-{base}", names.join("-"));
-        out.push(cand(toks, i, i + 1, kind, norm, Source::Rule));
+        let mut norm = format!("{}-{base}", names.join("-"));
+        // "Friedrich-Schiller-Universität Jena": a university's seat is
+        // part of its name.
+        let seat = toks.get(i + 1).filter(|n| {
+            matches!(*base, "Universität" | "Hochschule")
+                && !n.line_start
+                && single_word(&r.d.names, n.text)
+                    .is_some_and(|k| r.d.names.phrases[k as usize].kind == EntityKind::Place)
+        });
+        let end = match seat {
+            Some(n) => {
+                norm = format!("{norm} {}", n.text);
+                i + 2
+            }
+            None => i + 1,
+        };
+        out.push(cand(toks, i, end, kind, norm, Source::Rule));
         None
     }
 }
@@ -115,6 +130,21 @@ mod tests {
             [
                 ("Robert-Koch-Institut".to_string(), "org"),
                 ("Friedrich-Ebert-Stiftung".to_string(), "org")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_university_with_its_seat() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &NamedInstitutions,
+                "Forscher der Friedrich-Schiller-Universität Jena und der Goethe-Universität."
+            ),
+            [
+                ("Friedrich-Schiller-Universität Jena".to_string(), "org"),
+                ("Goethe-Universität".to_string(), "org")
             ]
         );
     }

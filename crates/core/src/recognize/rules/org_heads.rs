@@ -47,6 +47,7 @@ const GENITIVE_HEADS: &[&str] = &[
     "kammer",
     "akademie",
     "partei",
+    "institut",
 ];
 
 /// Heads of associations and bodies named by an adjective alone:
@@ -169,8 +170,19 @@ impl TokenRule for OrgHeads {
             };
             let stem = stems.iter().position(|s| s.is_some_and(is_head));
             let field = toks.get(i + 2).is_some_and(|n| n.cap && !r.is_stop(n.text));
-            if let Some(stem) = stem.filter(|_| field) {
-                let mut b = i + 3;
+            // "Institut der deutschen Wirtschaft": an adjective before the field
+            let adj_field = toks.get(i + 2).is_some_and(|n| {
+                n.word
+                    && !n.cap
+                    && !r.is_stop(n.text)
+                    && ["e", "en", "er", "es", "em"]
+                        .iter()
+                        .any(|e| n.text.ends_with(e))
+            }) && toks
+                .get(i + 3)
+                .is_some_and(|n| n.cap && !n.line_start && !r.is_stop(n.text));
+            if let Some(stem) = stem.filter(|_| field || adj_field) {
+                let mut b = i + 3 + usize::from(adj_field);
                 loop {
                     if b < toks.len()
                         && b < i + 6
@@ -332,6 +344,14 @@ mod tests {
                 "Ein Sprecher des Verbandes der Automobilindustrie."
             ),
             pairs(&[("Verbandes der Automobilindustrie", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Ökonomen des Instituts der deutschen Wirtschaft rechnen."
+            ),
+            pairs(&[("Instituts der deutschen Wirtschaft", "org")])
         );
         // an apposition after a comma is no part of the name
         assert_eq!(

@@ -4,7 +4,9 @@
 //! form ("Audi AG", "Deutsche Gesellschaft für Krisenmanagement e.V.",
 //! "Nieding+Barth Rechtsanwaltsaktiengesellschaft"); an organisation
 //! followed by "Online" is the publication's web edition ("Handelsblatt
-//! Online"). The legal-forms pattern only reads up to four capitalised words
+//! Online"); a person's full name followed by "Theater", "Museum" or
+//! "Stiftung" is the institution named after them ("Ernst Deutsch
+//! Theater"). The legal-forms pattern only reads up to four capitalised words
 //! without function words before a form; this reads whatever was found.
 //! Reads the candidates of the rules before it, so it runs last.
 
@@ -81,6 +83,10 @@ impl Rule for OrgTails {
             } else if c.kind == EntityKind::Org
                 && matches!(toks[c.t1].text, "Online" | "ONLINE")
                 && !toks[c.t1].line_start
+                || c.kind == EntityKind::Person
+                    && c.t1 - c.t0 >= 2
+                    && matches!(toks[c.t1].text, "Theater" | "Museum" | "Stiftung")
+                    && !toks[c.t1].line_start
             {
                 c.t1 + 1
             } else {
@@ -134,6 +140,20 @@ mod tests {
         );
         let got = run("Die Klagen richten sich gegen die Volkswagen AG, die Audi\nAG und andere.");
         assert!(got.contains(&("Audi\nAG".to_string(), "org")), "{got:?}");
+    }
+
+    #[test]
+    fn an_institution_named_after_a_person() {
+        // (the tagger's full names too: "Ernst Deutsch Theater")
+        let text = "Er sah das Ernst Barlach Museum in Wedel.";
+        let got = run_seq(
+            &[&Gazetteer, &super::super::PERSONS, &ORGS, &OrgTails],
+            text,
+        );
+        assert!(
+            got.contains(&("Ernst Barlach Museum".to_string(), "org")),
+            "{got:?}"
+        );
     }
 
     #[test]
