@@ -313,8 +313,11 @@ fn clubs(text: &str, tok: &Tokenized, found: &mut [FoundName]) {
         }
         match m.kind {
             // "die Borussia": a prefix that is a word of its own.
+            // ... and "der THW", "die SG" where the document names one club
+            // so (else the Technisches Hilfswerk)
             EntityKind::Org
-                if surface.chars().skip(1).all(char::is_lowercase) && surface.len() >= 5 =>
+                if surface.chars().skip(1).all(char::is_lowercase) && surface.len() >= 5
+                    || surface.chars().all(|c| c.is_ascii_uppercase()) =>
             {
                 if let Some(club) = the_one(&|c| c.1 == surface) {
                     m.norm = club;
@@ -586,6 +589,13 @@ mod tests {
             flensburg,
             [("org".to_string(), "SG Flensburg-Handewitt".to_string())],
             "{ms:?}"
+        );
+        let t2 = format!("{t} Der THW bleibt vorn, die SG fällt zurück.");
+        let ms2 = show(&t2);
+        assert_eq!(
+            norm_of(&ms2, "THW"),
+            [("org".to_string(), "THW Kiel".to_string())],
+            "{ms2:?}"
         );
         let kiel = norm_of(&ms, "Kiel");
         assert_eq!(kiel[0].0, "place", "dateline: {ms:?}");
