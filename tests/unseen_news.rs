@@ -166,15 +166,17 @@ fn written_sealed_set_keeps_its_scores() {
 /// measured 0.835 (P 0.866), ORG 0.784, 2 merges and 7 splits when the set
 /// was made (2026-12-06); 0.876 (P 0.895), ORG 0.838, 2 merges and 7 splits
 /// after its errors were read (buildings and landforms in one word, firms
-/// joined by "&" or "+", handball clubs, shared surnames).
+/// joined by "&" or "+", handball clubs, shared surnames); 0.894 (P 0.910),
+/// ORG 0.868 with place adjectives before street words, newspapers in one
+/// word, a university's seat, institutions named after a person.
 #[test]
 fn written_2_set_keeps_its_scores() {
     let r = report("tests/unseen-written-2");
     assert_eq!(r.documents, 12);
-    at_least(&r, "F1", r.all.f1(), 0.87);
-    at_least(&r, "precision", r.all.precision(), 0.885);
+    at_least(&r, "F1", r.all.f1(), 0.885);
+    at_least(&r, "precision", r.all.precision(), 0.90);
     at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.935);
-    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.83);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.855);
     assert!(
         r.merges <= 2 && r.splits <= 7,
         "{} merges, {} splits",
