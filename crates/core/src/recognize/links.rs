@@ -32,6 +32,7 @@
 use super::lexicon::strip_gen;
 use super::rules::is_club_prefix;
 use super::Recognizer;
+use crate::linking::link_key;
 use crate::model::{sym, EntityKind, FoundName, Sym};
 use crate::text::tokenize::Tokenized;
 
@@ -163,12 +164,15 @@ fn shared_surnames(found: &mut [FoundName]) {
         }
         let w = m.norm.as_str();
         let bearers = || full.iter().filter(|(_, f)| last_word(f) == w);
-        let mut names = bearers().map(|&(_, f)| f);
+        // One bearer, perhaps in two spellings ("Vladimir" / "Wladimir
+        // Putin"): the corpus links it.
+        let key = |f: Sym| link_key(f.as_str(), EntityKind::Person);
+        let mut names = bearers().map(|&(_, f)| key(f));
         let Some(one) = names.next() else {
             continue;
         };
         if names.all(|f| f == one) {
-            continue; // one bearer: the corpus links it
+            continue;
         }
         // (times named before, position of the nearest) per bearer
         let mut before: Vec<(Sym, usize, usize)> = Vec::new();
@@ -459,6 +463,14 @@ mod tests {
         ];
         shared_surnames(&mut found);
         assert_eq!(norms(&found)[4], "Klaus-Dieter Brückner");
+        // Two spellings of one name are one bearer.
+        let mut found = [
+            person("Wladimir Putin"),
+            person("Vladimir Putin"),
+            person("Putin"),
+        ];
+        shared_surnames(&mut found);
+        assert_eq!(norms(&found)[2], "Putin");
     }
 
     #[test]
