@@ -58,6 +58,12 @@ impl Recognizer {
         w.chars().next().is_some_and(char::is_uppercase) && w.len() >= 8 && self.common_head(w, 4)
     }
 
+    /// Whether `w` alone is a place the gazetteers know ("Jena").
+    pub(super) fn is_known_place(&self, w: &str) -> bool {
+        single_word(&self.d.names, w)
+            .is_some_and(|k| self.d.names.phrases[k as usize].kind == EntityKind::Place)
+    }
+
     pub(super) fn is_stop(&self, w: &str) -> bool {
         with_lower(w, |l| self.d.stopwords.contains(l))
     }

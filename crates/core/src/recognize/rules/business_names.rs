@@ -121,11 +121,10 @@ impl TokenRule for BusinessNames {
                     && !r.is_stop(n.text)
                     && r.role_of(n.text).is_none()
                     && !r.is_country_adj(n.text)
-                    && !n.text.strip_suffix("er").is_some_and(|stem| {
-                        single_word(&r.d.names, stem).is_some_and(|k| {
-                            r.d.names.phrases[k as usize].kind == EntityKind::Place
-                        })
-                    })
+                    && !n
+                        .text
+                        .strip_suffix("er")
+                        .is_some_and(|stem| r.is_known_place(stem))
             })
         };
         // ... and no common word, unless a known surname

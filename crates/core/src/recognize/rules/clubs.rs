@@ -69,8 +69,7 @@ impl TokenRule for Clubs {
                     && !(placed && common_noun(r, toks[b].text))
                     || toks[b].text.len() == 2 && toks[b].text.bytes().all(|c| c.is_ascii_digit()))
             {
-                placed |= single_word(&r.d.names, toks[b].text)
-                    .is_some_and(|k| r.d.names.phrases[k as usize].kind == EntityKind::Place);
+                placed |= r.is_known_place(toks[b].text);
                 b += 1;
                 // A genitive ends the name: "Borussia Dortmunds Spieler".
                 if b > i + 1

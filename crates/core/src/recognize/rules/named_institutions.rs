@@ -87,8 +87,7 @@ impl TokenRule for NamedInstitutions {
         let seat = toks.get(i + 1).filter(|n| {
             matches!(*base, "Universität" | "Hochschule")
                 && !n.line_start
-                && single_word(&r.d.names, n.text)
-                    .is_some_and(|k| r.d.names.phrases[k as usize].kind == EntityKind::Place)
+                && r.is_known_place(n.text)
         });
         let end = match seat {
             Some(n) => {

@@ -6,7 +6,7 @@
 
 use super::{Context, TokenRule};
 use crate::model::EntityKind;
-use crate::recognize::lexicon::{looks_adj, rule_cand, single_word};
+use crate::recognize::lexicon::{looks_adj, rule_cand};
 use crate::recognize::Cand;
 
 const NEWSPAPER_HEADS: &[&str] = &[
@@ -53,10 +53,7 @@ impl TokenRule for Newspapers {
                 let n = t.text.len().saturating_sub(tail.len());
                 t.text.is_char_boundary(n) && t.text[n..].eq_ignore_ascii_case(tail) && {
                     let place = t.text[..n].trim_end_matches('-');
-                    place.chars().count() >= 3
-                        && single_word(&r.d.names, place).is_some_and(|k| {
-                            r.d.names.phrases[k as usize].kind == EntityKind::Place
-                        })
+                    place.chars().count() >= 3 && r.is_known_place(place)
                 }
             });
         if place_title {

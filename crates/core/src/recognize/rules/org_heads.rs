@@ -5,7 +5,7 @@
 
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj, single_word};
+use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj};
 use crate::recognize::Cand;
 
 const ORG_HEADS: &[&str] = &[
@@ -203,9 +203,7 @@ impl TokenRule for OrgHeads {
                         // "… für Marine Mikrobiologie in Bremen": the seat
                         // is no part of the name.
                         && !(toks[b].text == "in"
-                            && single_word(&r.d.names, toks[b + 1].text).is_some_and(|k| {
-                                r.d.names.phrases[k as usize].kind == EntityKind::Place
-                            }))
+                            && r.is_known_place(toks[b + 1].text))
                     {
                         b += 2;
                     } else if b + 2 < toks.len()

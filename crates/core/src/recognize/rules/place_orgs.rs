@@ -5,7 +5,7 @@
 
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj, single_word};
+use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj};
 use crate::recognize::{Cand, Recognizer};
 
 const PLACE_ORG_HEADS: &[&str] = &[
@@ -55,10 +55,7 @@ fn city_adjective(r: &Recognizer, w: &str) -> bool {
     let Some(stem) = w.strip_suffix("er").filter(|s| s.chars().count() >= 3) else {
         return false;
     };
-    let place = |s: &str| {
-        single_word(&r.d.names, s)
-            .is_some_and(|k| r.d.names.phrases[k as usize].kind == EntityKind::Place)
-    };
+    let place = |s: &str| r.is_known_place(s);
     place(stem)
         || stem
             .strip_suffix('n')

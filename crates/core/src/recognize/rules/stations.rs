@@ -91,10 +91,7 @@ impl Rule for Stations {
 
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
         let toks = cx.toks;
-        let place = |w: &str| {
-            single_word(&cx.r.d.names, w)
-                .is_some_and(|k| cx.r.d.names.phrases[k as usize].kind == EntityKind::Place)
-        };
+        let place = |w: &str| cx.r.is_known_place(w);
         // "Leonberg-West": a known place and a compass point.
         let town_part = |t: &Tok| {
             t.text

@@ -12,7 +12,7 @@
 
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, single_word};
+use crate::recognize::lexicon::cand;
 use crate::recognize::Cand;
 
 pub(super) struct Streets;
@@ -49,10 +49,8 @@ impl TokenRule for Streets {
         // "Potsdamer Platz": an adjective of a place (-er, no common word)
         // and a street word of its own.
         let place_stem = |w: &str| {
-            w.strip_suffix("er").is_some_and(|stem| {
-                single_word(&r.d.names, stem)
-                    .is_some_and(|k| r.d.names.phrases[k as usize].kind == EntityKind::Place)
-            })
+            w.strip_suffix("er")
+                .is_some_and(|stem| r.is_known_place(stem))
         };
         if t.text.chars().count() >= 5
             && t.text.ends_with("er")
