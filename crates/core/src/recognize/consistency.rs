@@ -15,7 +15,7 @@
 //!    GmbH"). Single common words ("Union", "Bahn") are not spread.
 
 use super::lexicon::single_word;
-use super::{is_function_word, Recognizer};
+use super::{article_before, Recognizer};
 use crate::linking::{link_key, without_legal_form};
 use crate::model::{EntityKind, FoundName, Source, Span, Sym};
 use crate::text::tokenize::{TokenKind, Tokenized};
@@ -229,11 +229,7 @@ impl Recognizer {
                 if i + n > toks.len() || (i..i + n).any(|j| occupied[j]) {
                     continue;
                 }
-                if is_guarded(pw)
-                    && i > 0
-                    && is_function_word(word(i - 1))
-                    && !matches!(word(i - 1), "Frau" | "Herr" | "Herrn")
-                {
+                if is_guarded(pw) && i > 0 && article_before(word(i - 1)) {
                     continue;
                 }
                 let ok = (0..n).all(|j| {

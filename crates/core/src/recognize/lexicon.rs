@@ -64,6 +64,13 @@ impl Recognizer {
             .is_some_and(|k| self.d.names.phrases[k as usize].kind == EntityKind::Place)
     }
 
+    /// Whether `w` is the -er adjective of a known place ("Potsdamer",
+    /// "Berliner").
+    pub(super) fn is_place_adjective(&self, w: &str) -> bool {
+        w.strip_suffix("er")
+            .is_some_and(|stem| self.is_known_place(stem))
+    }
+
     pub(super) fn is_stop(&self, w: &str) -> bool {
         with_lower(w, |l| self.d.stopwords.contains(l))
     }
@@ -219,6 +226,13 @@ impl Recognizer {
     pub(super) fn role_at(&self, toks: &[Tok], k: usize) -> Option<usize> {
         (k > 0 && toks[k - 1].cap && self.role_of(toks[k - 1].text).is_some()).then(|| k - 1)
     }
+}
+
+/// `w` without `suffix`, compared ignoring ASCII case ("Ostsee-Zeitung"
+/// ends in "zeitung"), if it ends so.
+pub(super) fn strip_suffix_ci<'a>(w: &'a str, suffix: &str) -> Option<&'a str> {
+    let at = w.len().checked_sub(suffix.len())?;
+    (w.is_char_boundary(at) && w[at..].eq_ignore_ascii_case(suffix)).then(|| &w[..at])
 }
 
 /// Nouns with these endings are never names ("Aufrüstung", "Sicherheit").

@@ -118,14 +118,20 @@ fn genitive_persons(found: &mut [FoundName]) {
     }
 }
 
-/// First names (2): a one-word person mention that is the first word of
-/// exactly one multi-word person of the document and the last word of none.
-fn first_names(found: &mut [FoundName]) {
-    let full: Vec<Sym> = found
+/// The normalised names of the document's persons named in full (two
+/// words or more).
+fn full_names(found: &[FoundName]) -> Vec<Sym> {
+    found
         .iter()
         .filter(|m| m.kind == EntityKind::Person && m.norm.contains(' '))
         .map(|m| m.norm)
-        .collect();
+        .collect()
+}
+
+/// First names (2): a one-word person mention that is the first word of
+/// exactly one multi-word person of the document and the last word of none.
+fn first_names(found: &mut [FoundName]) {
+    let full = full_names(found);
     if full.is_empty() {
         return;
     }
@@ -304,11 +310,7 @@ fn clubs(text: &str, tok: &Tokenized, found: &mut [FoundName]) {
         let first = it.next()?;
         it.next().is_none().then_some(first.0)
     };
-    let persons: Vec<Sym> = found
-        .iter()
-        .filter(|m| m.kind == EntityKind::Person && m.norm.contains(' '))
-        .map(|m| m.norm)
-        .collect();
+    let persons = full_names(found);
     let toks = &tok.tokens;
     for m in found.iter_mut() {
         let surface = &text[m.span.range()];

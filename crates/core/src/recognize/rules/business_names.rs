@@ -121,10 +121,7 @@ impl TokenRule for BusinessNames {
                     && !r.is_stop(n.text)
                     && r.role_of(n.text).is_none()
                     && !r.is_country_adj(n.text)
-                    && !n
-                        .text
-                        .strip_suffix("er")
-                        .is_some_and(|stem| r.is_known_place(stem))
+                    && !r.is_place_adjective(n.text)
             })
         };
         // ... and no common word, unless a known surname

@@ -6,7 +6,7 @@
 
 use super::{Context, TokenRule};
 use crate::model::EntityKind;
-use crate::recognize::lexicon::{looks_adj, rule_cand};
+use crate::recognize::lexicon::{looks_adj, rule_cand, strip_suffix_ci};
 use crate::recognize::Cand;
 
 const NEWSPAPER_HEADS: &[&str] = &[
@@ -50,11 +50,10 @@ impl TokenRule for Newspapers {
         let t = &toks[i];
         let place_title = t.cap
             && NEWSPAPER_TAILS.iter().any(|tail| {
-                let n = t.text.len().saturating_sub(tail.len());
-                t.text.is_char_boundary(n) && t.text[n..].eq_ignore_ascii_case(tail) && {
-                    let place = t.text[..n].trim_end_matches('-');
+                strip_suffix_ci(t.text, tail).is_some_and(|place| {
+                    let place = place.trim_end_matches('-');
                     place.chars().count() >= 3 && r.is_known_place(place)
-                }
+                })
             });
         if place_title {
             out.push(rule_cand(toks, i, i + 1, EntityKind::Org));

@@ -9,7 +9,7 @@
 
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, single_word};
+use crate::recognize::lexicon::{cand, single_word, strip_suffix_ci};
 use crate::recognize::{Cand, Recognizer};
 
 /// Heads, with their genitive forms.
@@ -51,11 +51,9 @@ impl Rule for PlaceWords {
 
 /// The normalised name of `w` when it is such a place.
 fn place_word(r: &Recognizer, w: &str) -> Option<String> {
-    let ends = |s: &str| {
-        let at = w.len().checked_sub(s.len());
-        at.is_some_and(|at| w.is_char_boundary(at) && w[at..].eq_ignore_ascii_case(s))
-    };
-    let (suffix, head) = HEADS.iter().find(|(s, _)| ends(s))?;
+    let (stem, head) = HEADS
+        .iter()
+        .find_map(|(s, head)| Some((strip_suffix_ci(w, s)?, *head)))?;
     let name_like = |p: &str| {
         p.chars().count() >= 3
             && p.chars().next().is_some_and(char::is_uppercase)
@@ -65,7 +63,6 @@ fn place_word(r: &Recognizer, w: &str) -> Option<String> {
     if r.is_common(w) || single_word(&r.d.names, w).is_some() || r.d.surnames.contains(w) {
         return None;
     }
-    let stem = &w[..w.len() - suffix.len()];
     if let Some(before) = stem.strip_suffix('-') {
         // "Rhein-Sieg-Kreis": the head on its own, a name before it
         return before
@@ -75,14 +72,14 @@ fn place_word(r: &Recognizer, w: &str) -> Option<String> {
     }
     // The last part of a hyphenated word decides ("Online-Portal" is none).
     let last = w.rsplit('-').next().unwrap_or(w);
-    let first = &last[..last.len() - suffix.len()];
+    let first = &last[..last.len() - (w.len() - stem.len())];
     // the first part without a linking s ("Erzgebirgs-"), a name
     let bare = first.strip_suffix('s').filter(|s| s.chars().count() >= 3);
     // ("Brenner" is also a burner: a pass's first part may be a noun)
     let checked = |p: &str| {
         p.chars().count() >= 3
             && p.chars().next().is_some_and(char::is_uppercase)
-            && (*head == "pass" && !r.d.common.contains(&p.to_lowercase()) || name_like(p))
+            && (head == "pass" && !r.d.common.contains(&p.to_lowercase()) || name_like(p))
     };
     if r.is_common(last) || !checked(first) || bare.is_some_and(|b| !checked(b)) {
         return None;

@@ -8,7 +8,7 @@ use super::persons::CAP_PARTICLES;
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, strip_gen, strip_gen_if};
-use crate::recognize::{is_function_word, Cand};
+use crate::recognize::{article_before, Cand};
 use fxhash::{FxHashMap, FxHashSet};
 
 pub(super) struct SurnameRepeats;
@@ -64,11 +64,7 @@ impl Rule for SurnameRepeats {
                 Some(s) if seen.contains_key(s) || r.d.famous_surnames.contains(s) => (s, true),
                 _ => (t.text, false),
             };
-            // (an honorific is no article: "Frau Reiche", "Herrn Koch")
-            let after_article = i > 0
-                && !toks[i].line_start
-                && is_function_word(toks[i - 1].text)
-                && !matches!(toks[i - 1].text, "Frau" | "Herr" | "Herrn");
+            let after_article = i > 0 && !toks[i].line_start && article_before(toks[i - 1].text);
             let known = seen
                 .get(stem)
                 .is_some_and(|&common| !(common && after_article));
