@@ -13,6 +13,7 @@
 
 use super::entities::Export;
 use anyhow::Context;
+pub use gazette_core::gold::{parse_gold, GoldMention};
 use gazette_core::text::position::PositionEncoding;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -20,57 +21,6 @@ use std::path::{Path, PathBuf};
 
 /// The kinds that are scored, in report order.
 pub const KINDS: [&str; 3] = ["PER", "LOC", "ORG"];
-
-/// One hand-annotated mention (byte offsets into the plain text).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GoldMention {
-    pub start: usize,
-    pub end: usize,
-    /// PER, LOC, ORG, OTH or PART.
-    pub kind: String,
-    /// Which real thing this is (the surface when no key was written).
-    pub key: String,
-}
-
-/// Splits a `.gold` text into the plain text and its mentions.
-pub fn parse_gold(gold: &str) -> anyhow::Result<(String, Vec<GoldMention>)> {
-    let mut plain = String::with_capacity(gold.len());
-    let mut mentions = Vec::new();
-    let mut rest = gold;
-    while let Some(open) = rest.find("[[") {
-        plain.push_str(&rest[..open]);
-        let body_start = open + 2;
-        let close = rest[body_start..]
-            .find("]]")
-            .map(|c| body_start + c)
-            .with_context(|| format!("unclosed [[ at byte {}", gold.len() - rest.len() + open))?;
-        let body = &rest[body_start..close];
-        let (kind, inner) = body
-            .split_once(' ')
-            .with_context(|| format!("markup without a kind: [[{body}]]"))?;
-        if !matches!(kind, "PER" | "LOC" | "ORG" | "OTH" | "PART") {
-            anyhow::bail!("unknown kind {kind:?} in [[{body}]]");
-        }
-        let (surface, key) = match inner.split_once('|') {
-            Some((s, k)) => (s, k),
-            None => (inner, inner),
-        };
-        if surface.is_empty() {
-            anyhow::bail!("empty name in [[{body}]]");
-        }
-        let start = plain.len();
-        plain.push_str(surface);
-        mentions.push(GoldMention {
-            start,
-            end: plain.len(),
-            kind: kind.to_string(),
-            key: key.to_string(),
-        });
-        rest = &rest[close + 2..];
-    }
-    plain.push_str(rest);
-    Ok((plain, mentions))
-}
 
 /// One annotated article: its file, its text and its gold mentions.
 pub struct GoldDoc {
@@ -372,24 +322,6 @@ pub fn table(r: &Report, verbose: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn gold_markup_is_stripped_to_byte_offsets() {
-        let (plain, ms) =
-            parse_gold("Über [[PER Angela Merkel]] und [[LOC Deutschlands|Deutschland]].").unwrap();
-        assert_eq!(plain, "Über Angela Merkel und Deutschlands.");
-        assert_eq!(&plain[ms[0].start..ms[0].end], "Angela Merkel");
-        assert_eq!(ms[0].key, "Angela Merkel");
-        assert_eq!(&plain[ms[1].start..ms[1].end], "Deutschlands");
-        assert_eq!(ms[1].key, "Deutschland");
-    }
-
-    #[test]
-    fn bad_markup_is_an_error() {
-        assert!(parse_gold("[[XYZ a]]").is_err());
-        assert!(parse_gold("[[PER a").is_err());
-        assert!(parse_gold("[[PER]]").is_err());
-    }
 
     /// (entity id, kind, mention spans).
     type Item<'a> = (&'a str, &'a str, &'a [(usize, usize)]);

@@ -9,6 +9,7 @@ pub mod corpus;
 pub mod dates;
 pub mod decimal;
 pub mod figures;
+pub mod gold;
 pub mod kb;
 pub mod learn;
 pub mod linking;
