@@ -52,6 +52,16 @@ pub struct TrainArgs {
     /// Leave out Universal NER (German PUD).
     #[arg(long)]
     pub no_uner: bool,
+    /// Hand-annotated news articles written for the project (`*.gold` in
+    /// this folder and below), trained on as in-domain text.
+    #[arg(long, default_value_t = format!("{REPO}/data/train/written-news"))]
+    pub written: String,
+    /// Leave out the written articles.
+    #[arg(long)]
+    pub no_written: bool,
+    /// Copies of the written articles' sentences.
+    #[arg(long, default_value_t = Config::default().written_copies)]
+    pub written_copies: usize,
     /// Also write the validation split (GermEval TSV) to this file.
     #[arg(long)]
     pub write_validation: Option<String>,
@@ -91,20 +101,24 @@ pub struct EvalArgs {
     /// `tagger` (the statistical tagger alone, default) or `pipeline` (the product's recognizer).
     #[arg(long, default_value = "tagger", value_parser = ["pipeline", "tagger"])]
     pub engine: String,
+    /// Use this model file instead of the embedded one (for a folder of
+    /// annotated articles: in the whole product's analysis).
     #[arg(long)]
     pub model: Option<String>,
     pub file: String,
 }
 
+fn read_model(p: &str) -> anyhow::Result<Tagger> {
+    let bytes = gazette_core::workspace::read_file(std::path::Path::new(p), u64::MAX, None)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("reading {p}"))?
+        .bytes;
+    Tagger::from_bytes(&bytes)
+}
+
 fn load_tagger(model: &Option<String>) -> anyhow::Result<&'static Tagger> {
     Ok(match model {
-        Some(p) => {
-            let bytes = gazette_core::workspace::read_file(std::path::Path::new(p), u64::MAX, None)
-                .map_err(|e| anyhow::anyhow!("{e}"))
-                .with_context(|| format!("reading {p}"))?
-                .bytes;
-            Box::leak(Box::new(Tagger::from_bytes(&bytes)?))
-        }
+        Some(p) => Box::leak(Box::new(read_model(p)?)),
         None => Tagger::global(),
     })
 }
@@ -150,6 +164,8 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
         domain_features: !args.no_domain_features,
         smartdata_empty_pct: args.smartdata_empty_pct,
         seed: args.seed,
+        written: (!args.no_written).then(|| PathBuf::from(&args.written)),
+        written_copies: args.written_copies,
     };
     let data_dir = PathBuf::from(&args.data);
     let t0 = Instant::now();
@@ -219,6 +235,12 @@ pub fn tag(args: TagArgs) -> anyhow::Result<()> {
 
 pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
     let path = std::path::Path::new(&args.file);
+    let t0 = Instant::now();
+    if let Some(m) = &args.model {
+        // The whole analysis (`--engine pipeline`, a folder) runs with this
+        // model in place of the shipped one.
+        read_model(m)?.install_global()?;
+    }
     if path.is_dir() {
         // Hand-annotated articles: the whole product, as `gazette entities` runs it.
         let report = crate::cli::score::score_dir(path)?;
@@ -231,8 +253,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
     }
     let text = data::read_text(args.file.as_ref())?;
     let file = TokenFile::parse(&text, parse_format(&args.format, &text)?);
-    let t0 = Instant::now();
-    let tagger = load_tagger(&args.model)?;
+    let tagger = Tagger::global();
     let load = t0.elapsed();
     let t1 = Instant::now();
     let sents = file.sentences();

@@ -97,7 +97,7 @@ pub fn article_sentences(
             tags: gold.iter().map(|l| l.as_str().to_string()).collect(),
             words,
             gold,
-            out_of_domain: false,
+            domain: 0,
         });
     }
     out

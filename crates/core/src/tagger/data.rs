@@ -8,6 +8,13 @@ use anyhow::Context;
 use std::io::Read;
 use std::path::Path;
 
+/// The domain of SmartData, Europeana: web and archive text whose
+/// annotation differs from GermEval's.
+pub const DOMAIN_WEB: u32 = 1;
+/// The domain of the news articles written for the project
+/// (`data/train/written-news/`): denser in names than real news.
+pub const DOMAIN_WRITTEN: u32 = 2;
+
 /// One training/evaluation sentence.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sentence {
@@ -15,9 +22,11 @@ pub struct Sentence {
     pub gold: Vec<Label>,
     /// Raw gold tags (outer column), kept for evaluation of classes such as `LOCderiv`.
     pub tags: Vec<String>,
-    /// Out-of-domain corpus (SmartData): trained with extra domain-specific
-    /// copies of every feature that absorb its annotation idiosyncrasies.
-    pub out_of_domain: bool,
+    /// The corpus's domain: 0 for in-domain text (GermEval, the user's
+    /// annotations); another value trains with extra copies of every
+    /// feature, one set per domain ([`DOMAIN_WEB`], [`DOMAIN_WRITTEN`]),
+    /// that absorb that corpus's idiosyncrasies and are never used to tag.
+    pub domain: u32,
 }
 
 /// Column layout of a token file.
@@ -289,7 +298,7 @@ pub fn read_smartdata(text: &str) -> anyhow::Result<Vec<Sentence>> {
         }
         for r in &tok.sentences {
             let mut s = Sentence {
-                out_of_domain: true,
+                domain: DOMAIN_WEB,
                 ..Sentence::default()
             };
             for k in r.clone() {
@@ -303,6 +312,94 @@ pub fn read_smartdata(text: &str) -> anyhow::Result<Vec<Sentence>> {
         }
     }
     Ok(out)
+}
+
+/// Reads hand-annotated articles in the inline markup of [`crate::gold`]
+/// (every `*.gold` file in `dir` and its sub-folders, in path order),
+/// tokenises each with the gazette tokenizer and labels the tokens of its
+/// PER/LOC/ORG/OTH mentions (a PART compound stays `O`, as GermEval's
+/// `ORGpart` does at the outer level). A sentence in which a mention starts
+/// or ends inside a token is left out: its labels would teach a boundary the
+/// tagger cannot draw. Returns the sentences and how many were left out.
+pub fn read_gold_dir(dir: &Path) -> anyhow::Result<(Vec<Sentence>, usize)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+            let p = e?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "gold") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let (mut out, mut skipped) = (Vec::new(), 0);
+    for f in files {
+        let (text, mentions) =
+            crate::gold::parse_gold(&read_text(&f)?).with_context(|| format!("{}", f.display()))?;
+        let spans: Vec<(usize, usize, usize)> = mentions
+            .iter()
+            .filter_map(|m| {
+                let class = match m.kind.as_str() {
+                    "PER" => 0,
+                    "LOC" => 1,
+                    "ORG" => 2,
+                    "OTH" => 3,
+                    _ => return None,
+                };
+                Some((m.start, m.end, class))
+            })
+            .collect();
+        skipped += gold_sentences(&text, &spans, &mut out);
+    }
+    Ok((out, skipped))
+}
+
+/// The sentences of `text` with the mentions `spans` (byte start, end,
+/// class) as BIO labels; returns how many sentences were left out because a
+/// mention's edge falls inside a token.
+fn gold_sentences(text: &str, spans: &[(usize, usize, usize)], out: &mut Vec<Sentence>) -> usize {
+    let tok = tokenize(text);
+    let mut labels = vec![Label::O; tok.tokens.len()];
+    let mut bad = vec![false; tok.tokens.len()];
+    for &(s, e, class) in spans {
+        let mut first = true;
+        for (k, t) in tok.tokens.iter().enumerate() {
+            let (ts, te) = (t.span.start as usize, t.span.end as usize);
+            if te <= s || ts >= e {
+                continue;
+            }
+            if ts < s || te > e {
+                bad[k] = true;
+                continue;
+            }
+            labels[k] = if first {
+                Label::begin(class)
+            } else {
+                Label::inside(class)
+            };
+            first = false;
+        }
+    }
+    let mut skipped = 0;
+    for r in &tok.sentences {
+        if r.clone().any(|k| bad[k]) {
+            skipped += 1;
+            continue;
+        }
+        let mut s = Sentence::default();
+        for k in r.clone() {
+            s.words.push(tok.tokens[k].text(text).to_string());
+            s.gold.push(labels[k]);
+            s.tags.push(labels[k].as_str().to_string());
+        }
+        if !s.words.is_empty() {
+            out.push(s);
+        }
+    }
+    skipped
 }
 
 /// Parses the `forms` column of the german-nouns gazetteers:
@@ -449,6 +546,48 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn gold_articles_become_labelled_sentences() {
+        let dir = std::env::temp_dir().join(format!("gazette-gold-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("a")).unwrap();
+        std::fs::write(
+            dir.join("a/01.gold"),
+            "[[PER Anna Berg]] traf die [[ORG Deutsche Bahn]] in [[LOC Bonn]]. \
+             Die [[PART NATO-Truppen]] sahen [[OTH Tatort]].\n\
+             Ein [[LOC Berlin]]er Abend.",
+        )
+        .unwrap();
+        std::fs::write(dir.join("a/01.txt"), "not read").unwrap();
+        let (sents, skipped) = read_gold_dir(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        // The third sentence ("Berlin" inside the token "Berliner") is left out.
+        assert_eq!((sents.len(), skipped), (2, 1));
+        let tags = |s: &Sentence| -> Vec<String> {
+            s.words
+                .iter()
+                .zip(&s.tags)
+                .map(|(w, t)| format!("{w}/{t}"))
+                .collect()
+        };
+        assert_eq!(
+            tags(&sents[0]),
+            [
+                "Anna/B-PER",
+                "Berg/I-PER",
+                "traf/O",
+                "die/O",
+                "Deutsche/B-ORG",
+                "Bahn/I-ORG",
+                "in/O",
+                "Bonn/B-LOC",
+                "./O"
+            ]
+        );
+        assert_eq!(tags(&sents[1])[1], "NATO-Truppen/O");
+        assert_eq!(tags(&sents[1])[3], "Tatort/B-OTH");
+        assert_eq!(sents[0].domain, 0);
+    }
 
     const GE: &str = "#\thttp://example.org\t[2010-01-01]\r\n1\tOlaf\tB-PER\tO\r\n2\tScholz\tI-PER\tO  \n3\tin\tO\tO\n4\tBerlin\tB-LOC\tO\n\n#\tx\n1\trussische\tB-LOCderiv\tO\n2\tNATO\n";
 

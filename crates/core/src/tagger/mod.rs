@@ -116,6 +116,8 @@ pub(crate) const NEG: i32 = i32::MIN / 4;
 
 static EMBEDDED: &[u8] = include_bytes!("../../../../data/model/de-ner.bin");
 
+static GLOBAL: OnceLock<Tagger> = OnceLock::new();
+
 /// The tagger: a loaded model plus its lexicon. An adapted tagger
 /// ([`crate::learn::adapted_tagger`]) also carries what the same
 /// annotations taught about the recognizer's rules ([`crate::learn::RuleTrust`]).
@@ -202,10 +204,19 @@ struct Scratch {
 }
 
 impl Tagger {
-    /// The embedded model, loaded once.
+    /// The tagger of the whole analysis: the embedded model, loaded once,
+    /// unless [`Tagger::install_global`] chose another first.
     pub fn global() -> &'static Tagger {
-        static T: OnceLock<Tagger> = OnceLock::new();
-        T.get_or_init(|| Tagger::embedded().expect("embedded NER model is invalid"))
+        GLOBAL.get_or_init(|| Tagger::embedded().expect("embedded NER model is invalid"))
+    }
+
+    /// Makes `self` the tagger [`Tagger::global`] returns, for the whole
+    /// process (`gazette eval --model FILE DIR` scores the product with a
+    /// model not yet shipped). An error once the global tagger is in use.
+    pub fn install_global(self) -> anyhow::Result<()> {
+        GLOBAL
+            .set(self)
+            .map_err(|_| anyhow::anyhow!("the tagger is already in use"))
     }
 
     /// Decodes the embedded model (what [`Tagger::global`] does once).
