@@ -21,6 +21,32 @@ use crate::model::{EntityKind, FoundName, Source, Span, Sym};
 use crate::text::tokenize::{TokenKind, Tokenized};
 use fxhash::{FxHashMap, FxHashSet};
 
+/// Heads of compounds that only a company has: "Diebold-Aktie",
+/// "Wincor-Nixdorf-Aktionäre", "Bayer-Konzern", "Siemens-Chef".
+const COMPANY_TAILS: &[&str] = &[
+    "Aktie",
+    "Aktien",
+    "Aktionär",
+    "Aktionäre",
+    "Aktionären",
+    "Anteile",
+    "Anteilen",
+    "Aktienkurs",
+    "Konzern",
+    "Konzerns",
+    "Konzernchef",
+    "Konzernchefin",
+    "Chef",
+    "Chefin",
+    "Vorstandschef",
+    "Vorstandschefin",
+    "Betriebsrat",
+    "Belegschaft",
+    "Tochter",
+    "Filiale",
+    "Filialen",
+];
+
 fn weight(source: Source) -> u32 {
     match source {
         Source::KnowledgeBase | Source::Annotation => 1000,
@@ -106,6 +132,23 @@ impl Recognizer {
                 });
             votes.entry(key).or_default()[m.kind as usize] +=
                 weight(m.source) + if legal || announced { 100 } else { 0 };
+        }
+        // A company's compounds decide too ("Diebold-Aktie", "Bayer-Chef"
+        // make every "Diebold", "Bayer" of the document the company).
+        for (i, t) in toks.iter().enumerate() {
+            let Some((head, tail)) = word(i).rsplit_once('-') else {
+                continue;
+            };
+            if t.kind == TokenKind::Word && COMPANY_TAILS.contains(&tail) && !head.is_empty() {
+                // "Wincor-Nixdorf-Aktie" speaks for "Wincor Nixdorf" too.
+                let spaced = head.replace('-', " ");
+                for h in [head, spaced.as_str()] {
+                    if let Some(v) = votes.get_mut(vote_key(h).as_str()) {
+                        v[EntityKind::Org as usize] += 100;
+                        break;
+                    }
+                }
+            }
         }
         let winner = |v: &[u32; 4]| -> EntityKind {
             let kinds = [
@@ -505,5 +548,21 @@ mod tests {
         let cc: Vec<_> = ms.iter().filter(|m| m.0 == "Conrad Caine").collect();
         assert_eq!(cc.len(), 3, "{ms:?}");
         assert!(cc.iter().all(|m| m.1 == "org"), "{ms:?}");
+    }
+
+    #[test]
+    fn a_company_compound_decides_every_mention_of_the_name() {
+        // "Konrad Hollerbach" reads as a person; the compounds say company.
+        let t = "Die Anleger von Konrad Hollerbach jubeln. \
+                 Die Konrad-Hollerbach-Aktie stieg, sagte ein Sprecher.";
+        let ms = show(t);
+        assert!(
+            ms.iter()
+                .any(|m| m.0 == "Konrad Hollerbach" && m.1 == "org"),
+            "{ms:?}"
+        );
+        // Not without such a compound.
+        let ms = show("Die Anleger von Konrad Hollerbach jubeln.");
+        assert!(ms.iter().all(|m| m.1 != "org"), "{ms:?}");
     }
 }

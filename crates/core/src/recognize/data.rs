@@ -23,6 +23,7 @@ const FIRST_NAMES: &str = include_str!("../../../../data/gazetteers/first-names.
 const FIRST_NAMES_AMB: &str = include_str!("../../../../data/gazetteers/first-names-ambiguous.txt");
 const FIRST_NAMES_DE: &str = include_str!("../../../../data/gazetteers/first-names-de.txt");
 const SURNAMES: &str = include_str!("../../../../data/gazetteers/surnames.txt");
+const SURNAME_NOUNS: &str = include_str!("../../../../data/gazetteers/surname-nouns.txt");
 const ROLES: &str = include_str!("../../../../data/gazetteers/roles.txt");
 const STOPWORDS: &str = include_str!("../../../../data/gazetteers/stopwords.txt");
 const NOT_ORGS: &str = include_str!("../../../../data/gazetteers/not-orgs.txt");
@@ -251,6 +252,9 @@ pub(crate) struct Data {
     /// First names that are also common words ("Ernst"): only before a clear surname.
     pub ambiguous_first_names: WordSet,
     pub surnames: WordSet,
+    /// Surnames that are also plain common nouns ("Geduld", "Schnee"):
+    /// never a person alone on the strength of the surname list.
+    pub surname_nouns: WordSet,
     /// Surnames of well-known people (persons.tsv), recognised when bare.
     pub famous_surnames: WordSet,
     pub common: WordSet,
@@ -352,6 +356,8 @@ impl Data {
         data_lines(FIRST_NAMES_AMB).for_each(|w| ambiguous_first_names.insert(w));
         let mut surnames = WordSet::default();
         data_lines(SURNAMES).for_each(|w| surnames.insert(w));
+        let mut surname_nouns = WordSet::default();
+        data_lines(SURNAME_NOUNS).for_each(|w| surname_nouns.insert(w));
         let stopwords = stopwords();
         let mut not_orgs = WordSet::default();
         for l in data_lines(NOT_ORGS) {
@@ -390,6 +396,7 @@ impl Data {
             bare_first_names,
             ambiguous_first_names,
             surnames,
+            surname_nouns,
             famous_surnames,
             common,
             stopwords,

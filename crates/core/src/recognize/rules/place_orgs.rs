@@ -1,7 +1,10 @@
 //! Institutions named by their place: "Universität Gießen", "TU Berlin",
 //! "Sparkasse Hannover", "Bayerische Staatsoper München": an institution
-//! word and one or two names that are not common words. A sub-rule of the
-//! orgs scan (see `rules/mod.rs`).
+//! word and one or two names that are not common words; and compound
+//! institution nouns before a known place ("Investitionsbank Berlin",
+//! "Sparkassenverband Niedersachsen"; `place_heads` has the authorities that
+//! take any name, "Polizeiinspektion Erding"). A sub-rule of the orgs scan
+//! (see `rules/mod.rs`).
 
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
@@ -29,6 +32,56 @@ const PLACE_ORG_HEADS: &[&str] = &[
     "Staatstheater",
     "Staatsoper",
 ];
+
+/// Endings of compound institution nouns that take their place as their
+/// name: "Staatsanwaltschaft Essen", "Polizeidirektion Leipzig",
+/// "Landeskriminalamt Sachsen", "Handwerkskammer Hamburg",
+/// "Sparkassenverband Niedersachsen", "Investitionsbank Berlin",
+/// "Wirtschaftsbehörde Hamburg", "Lawinenwarndienst Tirol". Only a
+/// compound counts ("Verband Bayern" in "dass der Verband Bayern hilft" is
+/// no name).
+const PLACE_ORG_HEAD_ENDINGS: &[&str] = &[
+    "anwaltschaft",
+    "gericht",
+    "direktion",
+    "präsidium",
+    "amt",
+    "behörde",
+    "kammer",
+    "verband",
+    "sparkasse",
+    "bank",
+    "dienst",
+];
+
+/// Single words that take their place as their name ("Polizei Berlin",
+/// "Verbraucherzentrale Bayern", "Studierendenwerk Göttingen").
+const PLACE_ORG_HEAD_WORDS: &[&str] = &[
+    "Polizei",
+    "Verbraucherzentrale",
+    "Studierendenwerk",
+    "Studentenwerk",
+    "Landesjägerschaft",
+    "Bezirksregierung",
+];
+
+/// An institution word that takes a place as its name, and whether it
+/// takes only a known place: a type noun before another name is an
+/// apposition ("der Flughafenverband ADV", "die Privatbank Berenberg",
+/// "der Messengerdienst Telegram").
+fn place_org_head(w: &str) -> Option<PlaceOnly> {
+    if PLACE_ORG_HEADS.contains(&w) {
+        return Some(PlaceOnly(false));
+    }
+    (PLACE_ORG_HEAD_WORDS.contains(&w)
+        || PLACE_ORG_HEAD_ENDINGS.iter().any(|e| {
+            w.len() >= e.len() + 4 && w.ends_with(e) && w.is_char_boundary(w.len() - e.len())
+        }))
+    .then_some(PlaceOnly(true))
+}
+
+/// Whether a head takes only known places after it.
+struct PlaceOnly(bool);
 
 /// Heads whose official name is the city's adjective and the head alone:
 /// "Leipziger Stadtwerke", "Berliner Verkehrsbetriebe", "Berliner
@@ -72,18 +125,25 @@ impl TokenRule for PlaceOrgs {
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
-        if t.cap
-            && (PLACE_ORG_HEADS.contains(&t.text) || CITY_ADJECTIVE_HEADS.contains(&t.text))
-            && !t.caps
+        let head = place_org_head(t.text);
+        if t.cap && (head.is_some() || CITY_ADJECTIVE_HEADS.contains(&t.text)) && !t.caps
             || matches!(t.text, "TU" | "LMU" | "FU" | "HU")
         {
+            let place_only = head.is_some_and(|h| h.0);
             let mut b = i + 1;
+            // A name that is not a common word, or a known place that is
+            // one, right after the head ("Universität Leiden").
             while b < toks.len()
                 && b < i + 3
                 && toks[b].cap
                 && !toks[b].line_start
                 && !r.is_stop(toks[b].text)
-                && !r.d.common.contains(toks[b].text)
+                && if place_only {
+                    b == i + 1 && r.is_known_place(toks[b].text)
+                } else {
+                    !r.d.common.contains(toks[b].text)
+                        || b == i + 1 && r.is_known_place(toks[b].text)
+                }
             {
                 b += 1;
             }
@@ -171,6 +231,40 @@ mod tests {
             ])
         );
         assert!(run_in(&ORGS, &PlaceOrgs, "Die Freiwillige Feuerwehr kam.").is_empty());
+    }
+
+    #[test]
+    fn institution_compounds_and_their_place() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &PlaceOrgs,
+                "Die Staatsanwaltschaft Dortmund und die Polizei Bochum ermitteln, \
+                 die Verbraucherzentrale Bayern warnt, der Sparkassenverband \
+                 Niedersachsen und die Investitionsbank Berlin zahlen."
+            ),
+            pairs(&[
+                ("Staatsanwaltschaft Dortmund", "org"),
+                ("Polizei Bochum", "org"),
+                ("Verbraucherzentrale Bayern", "org"),
+                ("Sparkassenverband Niedersachsen", "org"),
+                ("Investitionsbank Berlin", "org")
+            ])
+        );
+        // Not a compound: no name. A type noun before another name: an
+        // apposition, not one name.
+        assert!(run_in(
+            &ORGS,
+            &PlaceOrgs,
+            "Er sagte, dass der Verband Bayern hilft."
+        )
+        .is_empty());
+        assert!(run_in(
+            &ORGS,
+            &PlaceOrgs,
+            "Der Flughafenverband ADV und die Privatbank Berenberg rechnen."
+        )
+        .is_empty());
     }
 
     #[test]

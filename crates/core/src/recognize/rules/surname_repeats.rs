@@ -68,7 +68,10 @@ impl Rule for SurnameRepeats {
             let known = seen
                 .get(stem)
                 .is_some_and(|&common| !(common && after_article));
-            let listed = (!t.initial && r.d.surnames.contains(stem) && !r.is_common(stem))
+            let listed = (!t.initial
+                && r.d.surnames.contains(stem)
+                && !r.is_common(stem)
+                && !r.d.surname_nouns.contains(stem))
                 || r.d.famous_surnames.contains(stem) && !r.is_common(stem);
             let again = i > 0
                 && !toks[i].line_start
@@ -187,6 +190,28 @@ mod tests {
             pairs(&[("Merkel", "person")])
         );
         assert!(run(&SurnameRepeats, "Gestern widersprach Hollerbach.").is_empty());
+    }
+
+    #[test]
+    fn a_surname_that_is_a_common_noun_is_no_person_alone() {
+        // "Geduld" and "Schnee" are surnames in Wiktionary, and nouns.
+        assert!(run(
+            &SurnameRepeats,
+            "Der Trainer lobte die Geduld seines Teams."
+        )
+        .is_empty());
+        assert!(run(&SurnameRepeats, "Es fehlt Schnee.").is_empty());
+        // Named in full before, the bare surname is the person (the
+        // rule also proposes the surname inside the full name).
+        let t = "Die Sängerin Mara Geduld kam. Geduld sang.";
+        assert_eq!(
+            run_seq(&[&PERSONS, &SurnameRepeats], t),
+            pairs(&[
+                ("Mara Geduld", "person"),
+                ("Geduld", "person"),
+                ("Geduld", "person")
+            ])
+        );
     }
 
     #[test]
