@@ -29,6 +29,7 @@ mod clubs;
 mod credits;
 mod datelines;
 mod english_orgs;
+mod foreign_places;
 mod gazetteer;
 mod knowledge_base;
 mod learned;
@@ -196,6 +197,7 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &PERSONS,
     &ORGS,
     &venues::Venues,
+    &foreign_places::ForeignPlaces,
     &place_heads::PlaceHeads,
     &stations::Stations,
     &roads::Roads,
@@ -376,6 +378,7 @@ mod tests {
                 "persons",
                 "orgs",
                 "venues",
+                "foreign-places",
                 "place-heads",
                 "stations",
                 "roads",
