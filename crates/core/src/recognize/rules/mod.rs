@@ -35,6 +35,7 @@ mod knowledge_base;
 mod learned;
 mod legal_forms;
 mod media_names;
+mod ministries;
 mod named_institutions;
 mod newspapers;
 mod org_heads;
@@ -202,6 +203,7 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &stations::Stations,
     &roads::Roads,
     &place_words::PlaceWords,
+    &ministries::Ministries,
     &type_cues::TypeCues,
     &surname_repeats::SurnameRepeats,
     &tagger::Tagger,
@@ -383,6 +385,7 @@ mod tests {
                 "stations",
                 "roads",
                 "place-words",
+                "ministries",
                 "type-cues",
                 "surname-repeats",
                 "tagger",
