@@ -26,6 +26,7 @@ mod acronyms;
 mod business_names;
 mod caps_names;
 mod clubs;
+mod common_towns;
 mod credits;
 mod datelines;
 mod english_orgs;
@@ -203,6 +204,7 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &stations::Stations,
     &roads::Roads,
     &place_words::PlaceWords,
+    &common_towns::CommonTowns,
     &ministries::Ministries,
     &type_cues::TypeCues,
     &surname_repeats::SurnameRepeats,
@@ -385,6 +387,7 @@ mod tests {
                 "stations",
                 "roads",
                 "place-words",
+                "common-towns",
                 "ministries",
                 "type-cues",
                 "surname-repeats",

@@ -1,0 +1,72 @@
+//! Towns whose names are also German words ("Essen", "Gießen", "Siegen",
+//! "Erlangen"): the place lists leave them out, so only this rule and the
+//! tagger find them. Right after a preposition of place ("in Essen", "aus
+//! Gießen", "nach Siegen") such a word, capitalised, is the town; not before
+//! a number ("in Halle 3" is an exhibition hall). The towns:
+//! `data/gazetteers/towns-common-words.txt`.
+
+use super::{Context, Rule};
+use crate::model::{EntityKind, Source};
+use crate::recognize::lexicon::cand;
+use crate::recognize::Cand;
+
+static TOWNS: &str = include_str!("../../../../../data/gazetteers/towns-common-words.txt");
+
+const PREPOSITIONS: &[&str] = &[
+    "in", "aus", "nach", "bei", "von", "bis", "In", "Aus", "Nach",
+];
+
+fn is_town(w: &str) -> bool {
+    TOWNS
+        .lines()
+        .any(|l| !l.starts_with('#') && l.trim_end() == w)
+}
+
+pub(super) struct CommonTowns;
+
+impl Rule for CommonTowns {
+    fn name(&self) -> &'static str {
+        "common-towns"
+    }
+
+    fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
+        let toks = cx.toks;
+        for i in 1..toks.len() {
+            let t = &toks[i];
+            if !t.cap || t.caps || t.line_start || !PREPOSITIONS.contains(&toks[i - 1].text) {
+                continue;
+            }
+            let number_follows = toks
+                .get(i + 1)
+                .is_some_and(|n| n.text.starts_with(|c: char| c.is_ascii_digit()));
+            if !number_follows && is_town(t.text) {
+                out.push(cand(
+                    toks,
+                    i,
+                    i + 1,
+                    EntityKind::Place,
+                    t.text.to_string(),
+                    Source::Rule,
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pairs, run};
+    use super::*;
+
+    #[test]
+    fn towns_that_are_words_after_a_preposition() {
+        assert_eq!(
+            run(
+                &CommonTowns,
+                "Sie zog aus Gießen nach Siegen, er lebt in Essen. \
+                 Essen ist teuer. Die Messe in Halle 3 öffnet."
+            ),
+            pairs(&[("Gießen", "place"), ("Siegen", "place"), ("Essen", "place")])
+        );
+    }
+}
