@@ -40,14 +40,8 @@ impl Rule for CommonTowns {
                 .get(i + 1)
                 .is_some_and(|n| n.text.starts_with(|c: char| c.is_ascii_digit()));
             if !number_follows && is_town(t.text) {
-                out.push(cand(
-                    toks,
-                    i,
-                    i + 1,
-                    EntityKind::Place,
-                    t.text.to_string(),
-                    Source::Rule,
-                ));
+                let norm = t.text.to_string();
+                out.push(cand(toks, i, i + 1, EntityKind::Place, norm, Source::Rule));
             }
         }
     }
