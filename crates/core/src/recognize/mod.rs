@@ -485,16 +485,16 @@ impl std::fmt::Debug for Overrides {
 
 /// Is `w` a function word ("und", "die", "the"): a word that is never a
 /// name on its own (case-insensitive; `data/gazetteers/stopwords.txt`)?
+pub fn is_function_word(w: &str) -> bool {
+    let w = w.trim();
+    !w.is_empty() && data::stopwords().contains(&w.to_lowercase())
+}
+
 /// Whether `prev`, the word before a capitalised one, makes it a common
 /// noun: a function word ("der Koch", "ins Eck"), but not an honorific
 /// ("Frau Reiche", "Herrn Koch").
 pub(super) fn article_before(prev: &str) -> bool {
     is_function_word(prev) && !matches!(prev, "Frau" | "Herr" | "Herrn")
-}
-
-pub fn is_function_word(w: &str) -> bool {
-    let w = w.trim();
-    !w.is_empty() && data::stopwords().contains(&w.to_lowercase())
 }
 
 #[derive(Clone, Debug)]
