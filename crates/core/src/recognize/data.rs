@@ -24,6 +24,7 @@ const FIRST_NAMES_AMB: &str = include_str!("../../../../data/gazetteers/first-na
 const FIRST_NAMES_DE: &str = include_str!("../../../../data/gazetteers/first-names-de.txt");
 const SURNAMES: &str = include_str!("../../../../data/gazetteers/surnames.txt");
 const SURNAME_NOUNS: &str = include_str!("../../../../data/gazetteers/surname-nouns.txt");
+const TOWNS_COMMON_WORDS: &str = include_str!("../../../../data/gazetteers/towns-common-words.txt");
 const ROLES: &str = include_str!("../../../../data/gazetteers/roles.txt");
 const STOPWORDS: &str = include_str!("../../../../data/gazetteers/stopwords.txt");
 const NOT_ORGS: &str = include_str!("../../../../data/gazetteers/not-orgs.txt");
@@ -255,6 +256,9 @@ pub(crate) struct Data {
     /// Surnames that are also plain common nouns ("Geduld", "Schnee"):
     /// never a person alone on the strength of the surname list.
     pub surname_nouns: WordSet,
+    /// Towns whose names are also German words ("Essen", "Gießen"), which
+    /// the place lists leave out (`rules/common_towns.rs`).
+    pub towns_common_words: WordSet,
     /// Surnames of well-known people (persons.tsv), recognised when bare.
     pub famous_surnames: WordSet,
     pub common: WordSet,
@@ -358,6 +362,8 @@ impl Data {
         data_lines(SURNAMES).for_each(|w| surnames.insert(w));
         let mut surname_nouns = WordSet::default();
         data_lines(SURNAME_NOUNS).for_each(|w| surname_nouns.insert(w));
+        let mut towns_common_words = WordSet::default();
+        data_lines(TOWNS_COMMON_WORDS).for_each(|w| towns_common_words.insert(w));
         let stopwords = stopwords();
         let mut not_orgs = WordSet::default();
         for l in data_lines(NOT_ORGS) {
@@ -397,6 +403,7 @@ impl Data {
             ambiguous_first_names,
             surnames,
             surname_nouns,
+            towns_common_words,
             famous_surnames,
             common,
             stopwords,

@@ -10,17 +10,9 @@ use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::cand;
 use crate::recognize::Cand;
 
-static TOWNS: &str = include_str!("../../../../../data/gazetteers/towns-common-words.txt");
-
 const PREPOSITIONS: &[&str] = &[
     "in", "aus", "nach", "bei", "von", "bis", "In", "Aus", "Nach",
 ];
-
-fn is_town(w: &str) -> bool {
-    TOWNS
-        .lines()
-        .any(|l| !l.starts_with('#') && l.trim_end() == w)
-}
 
 pub(super) struct CommonTowns;
 
@@ -30,7 +22,7 @@ impl Rule for CommonTowns {
     }
 
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
-        let toks = cx.toks;
+        let (r, toks) = (cx.r, cx.toks);
         for i in 1..toks.len() {
             let t = &toks[i];
             if !t.cap || t.caps || t.line_start || !PREPOSITIONS.contains(&toks[i - 1].text) {
@@ -39,7 +31,7 @@ impl Rule for CommonTowns {
             let number_follows = toks
                 .get(i + 1)
                 .is_some_and(|n| n.text.starts_with(|c: char| c.is_ascii_digit()));
-            if !number_follows && is_town(t.text) {
+            if !number_follows && r.d.towns_common_words.contains(t.text) {
                 let norm = t.text.to_string();
                 out.push(cand(toks, i, i + 1, EntityKind::Place, norm, Source::Rule));
             }
