@@ -53,7 +53,7 @@ pub struct TrainArgs {
     #[arg(long)]
     pub no_uner: bool,
     /// Hand-annotated news articles written for the project (`*.gold` in
-    /// this folder and below), trained on as in-domain text.
+    /// this folder and below), trained on as a domain of their own.
     #[arg(long, default_value_t = format!("{REPO}/data/train/written-news"))]
     pub written: String,
     /// Leave out the written articles.

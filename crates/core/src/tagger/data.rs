@@ -341,16 +341,7 @@ pub fn read_gold_dir(dir: &Path) -> anyhow::Result<(Vec<Sentence>, usize)> {
             crate::gold::parse_gold(&read_text(&f)?).with_context(|| format!("{}", f.display()))?;
         let spans: Vec<(usize, usize, usize)> = mentions
             .iter()
-            .filter_map(|m| {
-                let class = match m.kind.as_str() {
-                    "PER" => 0,
-                    "LOC" => 1,
-                    "ORG" => 2,
-                    "OTH" => 3,
-                    _ => return None,
-                };
-                Some((m.start, m.end, class))
-            })
+            .filter_map(|m| Some((m.start, m.end, Label::class_named(&m.kind)?)))
             .collect();
         skipped += gold_sentences(&text, &spans, &mut out);
     }

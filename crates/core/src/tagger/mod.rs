@@ -69,6 +69,11 @@ impl Label {
     pub fn class_name(self) -> Option<&'static str> {
         self.class().map(|c| CLASSES[c])
     }
+    /// The class index of a class name, "PER", "LOC", "ORG" or "OTH" (the
+    /// inverse of [`Self::class_name`]).
+    pub fn class_named(name: &str) -> Option<usize> {
+        CLASSES.iter().position(|c| *c == name)
+    }
     pub fn kind(self) -> Option<EntityKind> {
         self.class().map(|c| match c {
             0 => EntityKind::Person,

@@ -39,7 +39,8 @@ pub struct Config {
     pub domain_features: bool,
     /// A folder of hand-annotated news articles written for the project
     /// (`data/train/written-news/`, inline markup; read by
-    /// [`data::read_gold_dir`]), trained on as in-domain text.
+    /// [`data::read_gold_dir`]), trained on as a domain of their own
+    /// ([`data::DOMAIN_WRITTEN`]).
     pub written: Option<std::path::PathBuf>,
     /// Copies of the written articles' sentences in the training data.
     pub written_copies: usize,
