@@ -79,9 +79,15 @@ async function hasGazetteToml(): Promise<boolean> {
 
 /** Status bar item driven by the server's `$/progress` (work done progress). */
 class IndexingStatus implements vscode.Disposable {
+  /** Progress stays shown at least this long: a small corpus indexes in
+   * milliseconds, and a spinner that comes and goes within one frame is
+   * never drawn, so the user could not tell that indexing happened. */
+  private static readonly MIN_SHOWN_MS = 400;
   private readonly item: vscode.StatusBarItem;
   private readonly active = new Map<string | number, string>();
   private readonly titles = new Map<string | number, string>();
+  private shownSince = 0;
+  private ending: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem("gazette.status", vscode.StatusBarAlignment.Left);
@@ -90,7 +96,14 @@ class IndexingStatus implements vscode.Disposable {
     this.idle();
   }
 
+  /** Forgets an end of progress still waiting to be shown. */
+  private settle(): void {
+    clearTimeout(this.ending);
+    this.ending = undefined;
+  }
+
   idle(): void {
+    this.settle();
     this.active.clear();
     this.item.text = "$(book) gazette";
     this.item.tooltip = "gazette: ready — click for the entity list";
@@ -98,11 +111,13 @@ class IndexingStatus implements vscode.Disposable {
   }
 
   hide(): void {
+    this.settle();
     this.active.clear();
     this.item.hide();
   }
 
   starting(): void {
+    this.settle();
     this.active.clear();
     this.item.text = "$(sync~spin) gazette: starting";
     this.item.tooltip = "gazette: starting the server";
@@ -110,6 +125,7 @@ class IndexingStatus implements vscode.Disposable {
   }
 
   stopped(): void {
+    this.settle();
     this.active.clear();
     this.item.text = "$(circle-slash) gazette";
     this.item.tooltip = "gazette: server not running (gazette: Restart server)";
@@ -121,13 +137,26 @@ class IndexingStatus implements vscode.Disposable {
       this.active.delete(token);
       this.titles.delete(token);
       if (this.active.size === 0) {
-        this.idle();
-        if (value.message) {
-          this.item.tooltip = `gazette: ${value.message}`;
+        const done = () => {
+          this.idle();
+          if (value.message) {
+            this.item.tooltip = `gazette: ${value.message}`;
+          }
+        };
+        const left = this.shownSince + IndexingStatus.MIN_SHOWN_MS - Date.now();
+        this.settle();
+        if (left > 0) {
+          this.ending = setTimeout(done, left);
+        } else {
+          done();
         }
       }
       return;
     }
+    if (this.active.size === 0 && this.ending === undefined) {
+      this.shownSince = Date.now();
+    }
+    this.settle();
     if (value.kind === "begin") {
       this.titles.set(token, value.title);
     }
@@ -139,6 +168,7 @@ class IndexingStatus implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.settle();
     this.item.dispose();
   }
 }
