@@ -96,6 +96,20 @@ pub fn analyze_bytes(data: &[u8]) {
     check_text(&String::from_utf8_lossy(data));
 }
 
+/// The server's output, kept in memory.
+#[derive(Clone, Default)]
+struct Output(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Output {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Target `lsp_session`: arbitrary bytes as the client's side of a whole
 /// session; the server must end (at the end of input) without panicking
 /// and within a time bound. Inputs that could name a workspace root are
@@ -126,7 +140,7 @@ pub fn lsp_session(data: &[u8]) {
     }
     chunks.push(data[start..].to_vec());
     let (input, mut feed) = tokio::io::duplex(1 << 16);
-    let mut output: Vec<u8> = Vec::new();
+    let output = Output::default();
     let ended = rt.block_on(async {
         use tokio::io::AsyncWriteExt;
         tokio::spawn(async move {
@@ -143,7 +157,7 @@ pub fn lsp_session(data: &[u8]) {
         });
         tokio::time::timeout(
             std::time::Duration::from_secs(20),
-            gazette_lsp::serve(input, &mut output),
+            gazette_lsp::serve(input, output.clone()),
         )
         .await
     });
@@ -153,6 +167,7 @@ pub fn lsp_session(data: &[u8]) {
         "the server did not end at the end of its input"
     );
     // A contained panic is still a bug: no answer may be an internal error.
+    let output = output.0.lock().unwrap();
     let mut rest = &output[..];
     while let Some(i) = rest.windows(4).position(|w| w == b"\r\n\r\n") {
         let header = std::str::from_utf8(&rest[..i]).expect("header is text");

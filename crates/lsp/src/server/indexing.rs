@@ -73,6 +73,15 @@ pub(super) fn spawn_indexing_with(
 
 type Progress = OngoingProgress<Bounded, NotCancellable>;
 
+/// Reports `done` of `total` articles indexed.
+async fn report(progress: Option<&Progress>, done: usize, total: usize) {
+    if let Some(p) = progress {
+        let pct = (done * 100 / total.max(1)) as u32;
+        p.report_with_message(format!("{done}/{total} articles"), pct)
+            .await;
+    }
+}
+
 /// One indexing of the workspace at `root`.
 struct Indexing {
     state: Arc<RwLock<State>>,
@@ -203,11 +212,7 @@ impl Indexing {
             });
             insert_analyses(&mut self.state.write(), results, &mut skipped);
             done += n;
-            if let Some(p) = progress {
-                let pct = (done * 100 / total.max(1)) as u32;
-                p.report_with_message(format!("{done}/{total} articles"), pct)
-                    .await;
-            }
+            report(progress, done, total).await;
         }
         skipped
     }
@@ -371,11 +376,9 @@ async fn insert_from_index(
     let (file, root) = (file.to_path_buf(), root.to_path_buf());
     let loader = tokio::task::spawn_blocking(move || {
         let keep = |e: &gazette_core::cache::Entry| still_valid(e, &wanted, max_size, &root);
-        // What the inserter would do to each entry besides inserting it
-        // is done here, beside the decoding: find its path's position,
-        // keep only the linked figures (as `State::set_file_analysis`
-        // does for a file no editor has open; the inserter skips open
-        // ones).
+        // What the inserter would do to each entry besides inserting it is done here,
+        // beside the decoding: find its path's position, keep only the linked figures (as
+        // `State::set_file_analysis` does for a file no editor has open; open ones are skipped).
         let each = |batch: Vec<gazette_core::cache::Entry>| {
             let batch = batch.into_iter().filter_map(|mut e| {
                 e.analysis.keep_linked_figures();
@@ -388,11 +391,7 @@ async fn insert_from_index(
     let mut done = 0;
     while let Some(batch) = rx.recv().await {
         done += insert_entries(state, batch, taken).await;
-        if let Some(p) = progress {
-            let pct = (done * 100 / total.max(1)) as u32;
-            p.report_with_message(format!("{done}/{total} articles"), pct)
-                .await;
-        }
+        report(progress, done, total).await;
     }
     loader.await.unwrap_or_else(|e| Err(e.to_string()))
 }

@@ -26,7 +26,7 @@ mod watch;
 
 use super::convert::{self, uri_to_path};
 use super::state::State;
-use super::transport::{self, Destination};
+use super::transport::{self, Output};
 use gazette_core::text::position::PositionEncoding;
 use parking_lot::RwLock;
 use publish::PublishQueue;
@@ -280,22 +280,21 @@ impl LanguageServer for Backend {
 /// Serves LSP on stdin/stdout until `exit` or the end of input; true when
 /// `shutdown` was answered first (exit code 0, else 1).
 pub async fn run_stdio() -> bool {
-    serve_with(transport::stdio::input(), transport::stdio::output()).await
+    serve_with(transport::read::stdin(), Output::stdout()).await
 }
 
-/// Serves LSP over any byte streams (tests and fuzzing use in-memory ones).
+/// Serves LSP over any input and output (fuzzing uses in-memory ones).
 pub async fn serve<I, O>(input: I, output: O) -> bool
 where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
-    O: tokio::io::AsyncWrite,
+    O: std::io::Write + Send + 'static,
 {
-    serve_with(input, Destination::Stream(output)).await
+    serve_with(input, Output::writer(output)).await
 }
 
-async fn serve_with<I, O>(input: I, output: Destination<O>) -> bool
+async fn serve_with<I>(input: I, output: Output) -> bool
 where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
-    O: tokio::io::AsyncWrite,
 {
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("gazette/documentText", Backend::document_text)

@@ -1,36 +1,29 @@
-//! The server's main loop: one reader, one dispatch, one writer around
-//! tower-lsp-server's typed service (`LspService`) and its `Client`.
-//!
-//! * [`read`] frames the input and answers malformed frames itself; the session goes on.
-//! * The dispatch hands each message to the service in the order read. A notification is
-//!   applied before the next message is read, so edits and requests see each other in the
-//!   client's order by construction. A request runs here as far as its handler goes without
-//!   waiting (ours all answer at once) and, if it waits, on in a task of its own. Panics are
-//!   contained: a request is answered with `InternalError`, a notification dropped. A
-//!   [`RawHandler`] answers methods with huge results as JSON bytes, past the service.
-//! * [`write`] writes responses ahead of the server's own messages.
+//! The server's main loop around tower-lsp-server's typed service (`LspService`) and its
+//! `Client`: [`read`] frames the input (a malformed frame is answered, and reading goes on);
+//! the dispatch hands messages to the service in the order read, applying each notification
+//! before the next message is read (ordered text sync by construction), and contains panics;
+//! [`write`] writes each response from the thread that answered it, ahead of the server's own
+//! messages. A [`RawHandler`] answers methods with huge results as JSON bytes, past the service.
 
 pub mod read;
-pub mod stdio;
 mod write;
 
-pub use write::{Destination, Pipe};
+pub use write::Output;
 
 use crate::background::Foreground;
 use futures::{FutureExt, SinkExt};
 use read::Incoming;
 use serde_json::Value;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use tokio::io::{AsyncRead, AsyncWrite};
+use std::time::Instant;
+use tokio::io::AsyncRead;
 use tower::Service;
 use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
 use tower_lsp_server::{ClientSocket, Loopback};
-use write::{Frame, Outbox, Trip};
+use write::Frame;
 
-/// Test hook: with `GAZETTE_DEBUG_PANIC` set, this method panics, to prove
-/// panics are contained (the tests use it).
+/// Test hook: panics when `GAZETTE_DEBUG_PANIC` is set, to prove panics are contained.
 pub const DEBUG_PANIC: &str = "$/gazette/debugPanic";
 
 /// Answers some requests past the service, with JSON bytes.
@@ -42,26 +35,26 @@ pub trait RawHandler: Send + Sync {
     fn handle(&self, params: Value, reply: Reply);
 }
 
-/// The answer to a request on its way: partial results, then the response.
+/// The answer to a request on its way: partial results, then the response,
+/// written by the thread that makes them (so in that order).
 pub struct Reply {
     id: Id,
-    outbox: Outbox,
-    trip: Option<Trip>,
-    partial: AtomicBool,
+    output: Output,
+    /// The method and when it was read, for the debug log's round trips.
+    trip: Option<(String, Instant)>,
     /// Background jobs pause while a request is answered.
     _foreground: Foreground,
 }
 
 impl Reply {
-    fn new(outbox: &Outbox, id: Id, method: &str) -> Reply {
-        let trip = Trip::begin(&id, method);
-        let (outbox, partial) = (outbox.clone(), AtomicBool::new(false));
-        let _foreground = Foreground::begin();
+    fn new(output: &Output, id: Id, method: &str) -> Reply {
+        let debug = tracing::enabled!(tracing::Level::DEBUG);
+        let trip = debug.then(|| (method.to_string(), Instant::now()));
+        let (output, _foreground) = (output.clone(), Foreground::begin());
         Reply {
             id,
-            outbox,
+            output,
             trip,
-            partial,
             _foreground,
         }
     }
@@ -69,46 +62,42 @@ impl Reply {
     /// Sends `value` (JSON in segments) as a partial result for `token`:
     /// a `$/progress` notification, ahead of the response.
     pub fn partial(&self, token: &Value, value: Vec<Vec<u8>>) {
-        self.partial.store(true, Ordering::SeqCst);
-        self.outbox.queue(Frame::progress(token, value));
+        self.output.send(Frame::progress(token, value));
     }
 
     /// Sends the response whose result is `json`, in segments.
     pub fn result(self, json: Vec<Vec<u8>>) {
-        let frame = Frame::result(&self.id, json);
-        self.send(frame)
+        self.send(Frame::result(&self.id, json))
     }
 
     pub fn error(self, e: Error) {
-        let frame = Frame::response(&Response::from_error(self.id.clone(), e));
-        self.send(frame)
+        self.send(Frame::json(&Response::from_error(self.id.clone(), e)))
     }
 
-    fn send(self, frame: Frame) {
-        let frame = frame.timed(self.trip);
-        // After partial results, in the same queue, so it follows them.
-        match self.partial.into_inner() {
-            true => self.outbox.queue(frame),
-            false => self.outbox.send(frame),
+    /// Writes the response; logs a round trip over 2 ms (read to written).
+    fn send(&self, frame: Frame) {
+        self.output.send(frame);
+        let trip = self.trip.as_ref();
+        if let Some((method, read)) = trip.filter(|(_, t)| t.elapsed().as_micros() > 2000) {
+            let (ms, id) = (read.elapsed().as_secs_f64() * 1e3, &self.id);
+            tracing::debug!("round trip {method} {id}: {ms:.1} ms");
         }
     }
 }
 
 /// Serves `service` over `input` and `output` until `exit` or the end of input.
-pub async fn serve<I, O, S>(
+pub async fn serve<I, S>(
     input: I,
-    output: Destination<O>,
+    output: Output,
     service: S,
     socket: ClientSocket,
     raw: Arc<dyn RawHandler>,
 ) where
     I: AsyncRead + Unpin + Send + 'static,
-    O: AsyncWrite,
     S: Service<Request, Response = Option<Response>> + Send + 'static,
     S::Error: std::fmt::Display,
     S::Future: Send + 'static,
 {
-    let (outbox, writer) = write::output(output);
     let (messages, responses) = Loopback::split(socket);
     // The server's messages end with the input (as tower-lsp's loop does):
     // a task still publishing must not keep the session open.
@@ -116,15 +105,15 @@ pub async fn serve<I, O, S>(
     let mut dispatch = Dispatch {
         service,
         responses,
-        outbox,
+        output: output.clone(),
         raw,
     };
-    // Reading and handling run on the runtime's workers, the writer here.
+    // Reading and handling run on the runtime's workers, the server's own messages here.
     let reading = tokio::spawn(async move {
         dispatch.run(input).await;
         end_of_input.abort();
     });
-    writer.run(messages).await;
+    output.run(messages).await;
     if let Err(e) = reading.await {
         tracing::error!("the server task failed: {e}");
     }
@@ -134,7 +123,7 @@ struct Dispatch<S> {
     service: S,
     /// Where the client's responses (to the server's requests) go.
     responses: <ClientSocket as Loopback>::ResponseSink,
-    outbox: Outbox,
+    output: Output,
     raw: Arc<dyn RawHandler>,
 }
 
@@ -159,8 +148,7 @@ where
                 Incoming::Response(resp) => drop(self.responses.send(resp).await),
                 Incoming::Bad(e, id) => {
                     tracing::warn!("malformed message from the client: {}", e.message);
-                    self.outbox
-                        .send(Frame::response(&Response::from_error(id, e)));
+                    self.output.send(Frame::json(&Response::from_error(id, e)));
                 }
             }
         }
@@ -180,18 +168,17 @@ where
     /// the rest in a task of its own.
     async fn request(&mut self, req: Request) {
         let method = req.method().to_string();
-        let reply = Reply::new(&self.outbox, req.id().cloned().unwrap_or(Id::Null), &method);
+        let reply = Reply::new(&self.output, req.id().cloned().unwrap_or(Id::Null), &method);
         if self.raw.handles(&method) {
-            return self
-                .raw
-                .handle(req.into_parts().2.unwrap_or(Value::Null), reply);
+            let params = req.into_parts().2.unwrap_or(Value::Null);
+            return self.raw.handle(params, reply);
         }
         let Some(answer) = self.call(req).await else {
             return;
         };
         let mut task = Box::pin(async move {
             match answer.await {
-                Ok(Some(resp)) => reply.send(Frame::response(&resp)),
+                Ok(Some(resp)) => reply.send(Frame::json(&resp)),
                 Ok(None) => {}
                 Err(p) => reply.error(internal_error(&method, p)),
             }
@@ -213,10 +200,8 @@ where
         let called = std::panic::catch_unwind(AssertUnwindSafe(|| self.service.call(req)));
         let answer = async move {
             assert!(!debug_panic, "debug panic requested by the client");
-            let answer = called
-                .unwrap_or_else(|p| std::panic::resume_unwind(p))
-                .await;
-            answer.unwrap_or_else(|e| {
+            let called = called.unwrap_or_else(|p| std::panic::resume_unwind(p));
+            called.await.unwrap_or_else(|e| {
                 tracing::debug!("the service ended: {e}");
                 None
             })
@@ -234,9 +219,7 @@ pub fn internal_error(what: &str, panic: Box<dyn std::any::Any + Send>) -> Error
     let msg =
         gazette_core::analysis::panic_message(&*panic).unwrap_or_else(|| "unknown panic".into());
     tracing::error!("panic in {what}: {msg}");
-    let message = format!("gazette: internal error in {what}: {msg}").into();
-    Error {
-        message,
-        ..Error::internal_error()
-    }
+    let mut e = Error::internal_error();
+    e.message = format!("gazette: internal error in {what}: {msg}").into();
+    e
 }

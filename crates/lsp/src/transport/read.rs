@@ -17,6 +17,19 @@ pub const MAX_MESSAGE_BYTES: usize = 512 << 20;
 /// Longest header line kept; the rest of a longer one is skipped.
 const MAX_HEADER_LINE: u64 = 4096;
 
+/// Standard input: read directly where it is a pipe (as editors start
+/// servers), on the runtime's own threads; tokio's `stdin()`, which hands
+/// every read to its blocking pool, otherwise (a file, a terminal).
+pub fn stdin() -> Box<dyn tokio::io::AsyncRead + Unpin + Send> {
+    #[cfg(unix)]
+    if let Ok(fd) = std::os::fd::AsFd::as_fd(&std::io::stdin()).try_clone_to_owned() {
+        if let Ok(pipe) = tokio::net::unix::pipe::Receiver::from_owned_fd(fd) {
+            return Box::new(pipe);
+        }
+    }
+    Box::new(tokio::io::stdin())
+}
+
 /// One message from the client.
 #[derive(Debug)]
 pub enum Incoming {
@@ -34,6 +47,9 @@ pub async fn next<R: AsyncBufRead + Unpin>(r: &mut R, max: usize) -> Result<Opti
     }))
 }
 
+/// What was read, or the error to answer it with; `None` at the end of input.
+type Read<T> = Option<std::result::Result<T, Error>>;
+
 fn error(code: ErrorCode, message: String) -> Error {
     Error {
         message: message.into(),
@@ -41,12 +57,8 @@ fn error(code: ErrorCode, message: String) -> Error {
     }
 }
 
-/// One frame's body, or the error to answer a frame that cannot be read
-/// with; `None` at the end of input.
-async fn read_frame<R: AsyncBufRead + Unpin>(
-    r: &mut R,
-    max: usize,
-) -> Result<Option<std::result::Result<Vec<u8>, Error>>> {
+/// One frame's body.
+async fn read_frame<R: AsyncBufRead + Unpin>(r: &mut R, max: usize) -> Result<Read<Vec<u8>>> {
     let len = match content_length(r).await? {
         None => return Ok(None),
         Some(Err(e)) => return Ok(Some(Err(e))),
@@ -62,11 +74,8 @@ async fn read_frame<R: AsyncBufRead + Unpin>(
     Ok((rest.read_to_end(&mut body).await? == len).then_some(Ok(body)))
 }
 
-/// A header's `Content-Length` (the error when it has no valid one),
-/// garbage before it skipped; `None` at the end of input.
-async fn content_length<R: AsyncBufRead + Unpin>(
-    r: &mut R,
-) -> Result<Option<std::result::Result<usize, Error>>> {
+/// A header's `Content-Length`, garbage before it skipped.
+async fn content_length<R: AsyncBufRead + Unpin>(r: &mut R) -> Result<Read<usize>> {
     let missing = "gazette: message without a Content-Length header";
     let mut len = Err(error(ErrorCode::ParseError, missing.into()));
     let mut saw_header = false;
@@ -80,43 +89,38 @@ async fn content_length<R: AsyncBufRead + Unpin>(
             None if line.is_empty() && saw_header => return Ok(Some(len)),
             None if line.is_empty() => {}
             None => tracing::warn!("skipping garbage before a message: {line:.80}"),
-            Some((name, value)) => {
+            Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
                 saw_header = true;
-                if name.trim().eq_ignore_ascii_case("content-length") {
-                    len = parse_length(value.trim());
-                }
+                len = value.trim().parse().map_err(|e| {
+                    let value = value.trim();
+                    let message = format!("invalid Content-Length {value:.40}: {e}");
+                    error(ErrorCode::ParseError, message)
+                });
             }
+            Some(_) => saw_header = true,
         }
     }
     Ok(None)
-}
-
-fn parse_length(value: &str) -> std::result::Result<usize, Error> {
-    value.parse().map_err(|e| {
-        let message = format!("invalid Content-Length {value:.40}: {e}");
-        error(ErrorCode::ParseError, message)
-    })
 }
 
 /// One header line, cut at [`MAX_HEADER_LINE`] bytes (the rest of a longer
 /// one is skipped); `None` at the end of input.
 async fn header_line<R: AsyncBufRead + Unpin>(r: &mut R) -> Result<Option<Vec<u8>>> {
     let (mut line, mut skipped) = (Vec::new(), Vec::new());
-    let mut n = (&mut *r)
-        .take(MAX_HEADER_LINE)
-        .read_until(b'\n', &mut line)
-        .await?;
+    let mut n = line_part(r, &mut line).await?;
     if n == 0 {
         return Ok(None);
     }
     while n > 0 && !line.ends_with(b"\n") && !skipped.ends_with(b"\n") {
         skipped.clear();
-        n = (&mut *r)
-            .take(MAX_HEADER_LINE)
-            .read_until(b'\n', &mut skipped)
-            .await?;
+        n = line_part(r, &mut skipped).await?;
     }
     Ok(Some(line))
+}
+
+/// Reads to the end of a line, [`MAX_HEADER_LINE`] bytes at most: how many.
+async fn line_part<R: AsyncBufRead + Unpin>(r: &mut R, buf: &mut Vec<u8>) -> Result<usize> {
+    (&mut *r).take(MAX_HEADER_LINE).read_until(b'\n', buf).await
 }
 
 /// A body as a request (or notification), a response, or the error to
@@ -144,10 +148,8 @@ fn invalid(body: &[u8]) -> Incoming {
             (ErrorCode::InvalidRequest, message.into(), id)
         }
     };
-    Incoming::Bad(
-        error(code, format!("gazette: {message}")),
-        id.unwrap_or(Id::Null),
-    )
+    let e = error(code, format!("gazette: {message}"));
+    Incoming::Bad(e, id.unwrap_or(Id::Null))
 }
 
 /// `body` with every unpaired UTF-16 surrogate escape (`\\ud800` without
