@@ -129,13 +129,14 @@ impl TokenRule for BusinessNames {
             word(k) && (!r.is_common(toks[k].text) || r.d.surnames.contains(toks[k].text))
         };
         // "Blohm + Voss", "Schlichting & Partner", "Müller & Co.": one side
-        // a name ("Forschung & Entwicklung" has none)
-        if word(i)
-            && !r.is_first_name(t.text)
-            && i + 2 < toks.len()
+        // a name ("Forschung & Entwicklung" has none). Here and below the
+        // neighbours are tested first, the lexicon last: this runs at every word.
+        if i + 2 < toks.len()
             && matches!(toks[i + 1].text, "+" | "&")
             && toks[i + 1].start > t.end
             && !toks[i + 2].line_start
+            && word(i)
+            && !r.is_first_name(t.text)
             && (word(i + 2) && (name(i) || name(i + 2))
                 || name(i) && PARTNER_WORDS.contains(&toks[i + 2].text))
         {
@@ -149,16 +150,17 @@ impl TokenRule for BusinessNames {
             return Some(b);
         }
         // "Ostermann Schulte Rechtsanwälte"
-        if name(i) && !r.is_first_name(t.text) {
+        let firm_tail = |k: usize| {
+            toks.get(k)
+                .is_some_and(|n| FIRM_TAILS.contains(&n.text) && !n.line_start)
+        };
+        if (firm_tail(i + 1) || firm_tail(i + 2)) && name(i) && !r.is_first_name(t.text) {
             let b = if word(i + 1) && !toks[i + 1].line_start {
                 i + 2
             } else {
                 i + 1
             };
-            if toks
-                .get(b)
-                .is_some_and(|n| FIRM_TAILS.contains(&n.text) && !n.line_start)
-            {
+            if firm_tail(b) {
                 let norm = join(toks, i, b + 1);
                 out.push(cand(toks, i, b + 1, EntityKind::Org, norm, Source::Rule));
                 return Some(b + 1);
