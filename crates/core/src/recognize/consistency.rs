@@ -136,10 +136,11 @@ impl Recognizer {
         // A company's compounds decide too ("Diebold-Aktie", "Bayer-Chef"
         // make every "Diebold", "Bayer" of the document the company).
         for (i, t) in toks.iter().enumerate() {
-            let Some((head, tail)) = word(i).rsplit_once('-') else {
+            let compound = (t.kind == TokenKind::Word).then(|| word(i).rsplit_once('-'));
+            let Some((head, tail)) = compound.flatten() else {
                 continue;
             };
-            if t.kind == TokenKind::Word && COMPANY_TAILS.contains(&tail) && !head.is_empty() {
+            if COMPANY_TAILS.contains(&tail) && !head.is_empty() {
                 // "Wincor-Nixdorf-Aktie" speaks for "Wincor Nixdorf" too.
                 let spaced = head.replace('-', " ");
                 for h in [head, spaced.as_str()] {

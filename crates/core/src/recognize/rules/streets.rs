@@ -48,13 +48,13 @@ impl TokenRule for Streets {
         };
         // "Potsdamer Platz": an adjective of a place (-er, no common word)
         // and a street word of its own.
-        if t.text.chars().count() >= 5
-            && t.text.ends_with("er")
-            && (!r.is_common(t.text) || r.is_place_adjective(t.text))
-            && !r.is_stop(t.text)
+        if t.text.ends_with("er")
             && toks.get(i + 1).is_some_and(|n| {
                 !n.line_start && n.start == t.end + 1 && STREET_NOUNS.contains(&n.text)
             })
+            && t.text.chars().count() >= 5
+            && (!r.is_common(t.text) || r.is_place_adjective(t.text))
+            && !r.is_stop(t.text)
         {
             out.push(cand(
                 toks,

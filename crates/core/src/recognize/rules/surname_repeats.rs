@@ -57,7 +57,8 @@ impl Rule for SurnameRepeats {
         });
         for i in 0..toks.len() {
             let t = &toks[i];
-            if !t.cap || t.caps || !r.nameish(t) {
+            // The lexicon last: this runs at every capitalised word.
+            if !t.cap || t.caps {
                 continue;
             }
             let (stem, gen) = match strip_gen(t.text) {
@@ -68,17 +69,22 @@ impl Rule for SurnameRepeats {
             let known = seen
                 .get(stem)
                 .is_some_and(|&common| !(common && after_article));
-            let listed = (!t.initial
-                && r.d.surnames.contains(stem)
-                && !r.is_common(stem)
-                && !r.d.surname_nouns.contains(stem))
-                || r.d.famous_surnames.contains(stem) && !r.is_common(stem);
+            let listed = || {
+                (!t.initial
+                    && r.d.surnames.contains(stem)
+                    && !r.is_common(stem)
+                    && !r.d.surname_nouns.contains(stem))
+                    || r.d.famous_surnames.contains(stem) && !r.is_common(stem)
+            };
             let again = i > 0
                 && !toks[i].line_start
                 && !found_at.contains(&i)
                 && given
                     .get(stem)
                     .is_some_and(|g| g.contains(&toks[i - 1].text));
+            if !(again || known || listed()) || !r.nameish(t) {
+                continue;
+            }
             if again {
                 // The full name again, where the person rules alone would
                 // not take a surname that is a common noun ("Reiche"); a
@@ -93,7 +99,7 @@ impl Rule for SurnameRepeats {
                     rule: "",
                     ..cand(toks, i - 1, i + 1, EntityKind::Person, norm, Source::Rule)
                 });
-            } else if known || listed {
+            } else {
                 let _ = gen;
                 out.push(Cand {
                     rule: "",
