@@ -74,13 +74,15 @@ impl Reply {
         self.send(Frame::json(&Response::from_error(self.id.clone(), e)))
     }
 
-    /// Writes the response; logs a round trip over 2 ms (read to written).
+    /// Writes the response; logs a round trip over 2 ms (read, answered, written).
     fn send(&self, frame: Frame) {
+        let answered = self.trip.as_ref().map(|(_, read)| read.elapsed());
         self.output.send(frame);
-        let trip = self.trip.as_ref();
-        if let Some((method, read)) = trip.filter(|(_, t)| t.elapsed().as_micros() > 2000) {
+        if let (Some((method, read)), Some(a)) = (&self.trip, answered) {
             let (ms, id) = (read.elapsed().as_secs_f64() * 1e3, &self.id);
-            tracing::debug!("round trip {method} {id}: {ms:.1} ms");
+            if ms > 2.0 {
+                tracing::debug!("round trip {method} {id}: {ms:.1} ms, answered at {a:.1?}");
+            }
         }
     }
 }
