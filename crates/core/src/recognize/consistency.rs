@@ -136,8 +136,10 @@ impl Recognizer {
         // A company's compounds decide too ("Diebold-Aktie", "Bayer-Chef"
         // make every "Diebold", "Bayer" of the document the company).
         for (i, t) in toks.iter().enumerate() {
-            let compound = (t.kind == TokenKind::Word).then(|| word(i).rsplit_once('-'));
-            let Some((head, tail)) = compound.flatten() else {
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            let Some((head, tail)) = word(i).rsplit_once('-') else {
                 continue;
             };
             if COMPANY_TAILS.contains(&tail) && !head.is_empty() {

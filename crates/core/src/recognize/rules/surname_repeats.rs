@@ -61,9 +61,9 @@ impl Rule for SurnameRepeats {
             if !t.cap || t.caps {
                 continue;
             }
-            let (stem, gen) = match strip_gen(t.text) {
-                Some(s) if seen.contains_key(s) || r.d.famous_surnames.contains(s) => (s, true),
-                _ => (t.text, false),
+            let stem = match strip_gen(t.text) {
+                Some(s) if seen.contains_key(s) || r.d.famous_surnames.contains(s) => s,
+                _ => t.text,
             };
             let after_article = i > 0 && !toks[i].line_start && article_before(toks[i - 1].text);
             let known = seen
@@ -100,7 +100,6 @@ impl Rule for SurnameRepeats {
                     ..cand(toks, i - 1, i + 1, EntityKind::Person, norm, Source::Rule)
                 });
             } else {
-                let _ = gen;
                 out.push(Cand {
                     rule: "",
                     source: if known {
