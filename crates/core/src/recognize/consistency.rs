@@ -19,11 +19,12 @@ use super::{article_before, Recognizer};
 use crate::linking::{link_key, without_legal_form};
 use crate::model::{EntityKind, FoundName, Source, Span, Sym};
 use crate::text::tokenize::{TokenKind, Tokenized};
+use crate::text::words::Words;
 use fxhash::{FxHashMap, FxHashSet};
 
 /// Heads of compounds that only a company has: "Diebold-Aktie",
 /// "Wincor-Nixdorf-Aktionäre", "Bayer-Konzern", "Siemens-Chef".
-const COMPANY_TAILS: &[&str] = &[
+static COMPANY_TAILS: Words = Words::new(&[
     "Aktie",
     "Aktien",
     "Aktionär",
@@ -45,7 +46,7 @@ const COMPANY_TAILS: &[&str] = &[
     "Tochter",
     "Filiale",
     "Filialen",
-];
+]);
 
 fn weight(source: Source) -> u32 {
     match source {

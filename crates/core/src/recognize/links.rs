@@ -35,13 +35,15 @@ use super::Recognizer;
 use crate::linking::link_key;
 use crate::model::{sym, EntityKind, FoundName, Sym};
 use crate::text::tokenize::Tokenized;
+use crate::text::words::Words;
 
 /// Prepositions after which a place is the place, not its club.
-const LOCAL_PREPOSITIONS: &[&str] = &["in", "im", "nach", "aus", "bei", "von", "Von", "In", "Aus"];
+static LOCAL_PREPOSITIONS: Words =
+    Words::new(&["in", "im", "nach", "aus", "bei", "von", "Von", "In", "Aus"]);
 
 /// Nouns after which a place is the place, not its club ("die Stadt
 /// Augsburg", "der Landkreis Augsburg", "Oberbürgermeister der Stadt …").
-const PLACE_NOUNS: &[&str] = &[
+static PLACE_NOUNS: Words = Words::new(&[
     "Stadt",
     "Hansestadt",
     "Landeshauptstadt",
@@ -58,7 +60,7 @@ const PLACE_NOUNS: &[&str] = &[
     "Großraum",
     "Metropole",
     "Metropolregion",
-];
+]);
 
 impl Recognizer {
     /// The in-document links stage (see the module docs): changes names

@@ -2,3 +2,4 @@
 pub mod escape;
 pub mod position;
 pub mod tokenize;
+pub mod words;

@@ -19,6 +19,7 @@
 //! news text puts headlines, datelines and credits on lines of their own.
 
 use crate::model::Span;
+use crate::text::words::Words;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
@@ -267,9 +268,9 @@ fn handle_end(text: &str, i: usize) -> Option<usize> {
     (1..=30).contains(&len).then_some(i + at + 1 + len)
 }
 
-const TLDS: &[&str] = &[
+static TLDS: Words = Words::new(&[
     "de", "com", "org", "net", "eu", "at", "ch", "int", "gov", "info", "io", "uk", "fr", "ru", "ua",
-];
+]);
 
 fn looks_like_bare_domain(s: &str) -> bool {
     // label(.label)+.tld followed by "/" or end; labels ASCII alnum/hyphen.
@@ -289,14 +290,14 @@ fn looks_like_bare_domain(s: &str) -> bool {
 }
 
 /// Abbreviations after which a period does not end a sentence.
-const ABBREVIATIONS: &[&str] = &[
+static ABBREVIATIONS: Words = Words::new(&[
     "Dr", "Prof", "Hr", "Fr", "Nr", "St", "Str", "bzw", "ca", "vgl", "z", "B", "u", "a", "usw",
     "etc", "Mio", "Mrd", "Bd", "Jh", "Jhd", "Abs", "Art", "Tel", "evtl", "ggf", "inkl", "zzgl",
     "Mr", "Mrs", "Gen", "Sen", "Rep", "Gov", "Jr", "Sr", "Co", "Inc", "Ltd", "Std", "Min", "Sek",
     "v", "Chr", "bspw", "d", "h", "o", "ä", "dt", "engl", "franz", "lat", "geb", "gest", "Hrsg",
     "Bsp", "sog", "Jan", "Feb", "Mär", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Okt", "Nov",
     "Dez", "Uhr",
-];
+]);
 
 fn split_sentences(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();

@@ -9,6 +9,7 @@ use crate::model::{EntityKind, Source};
 use crate::recognize::data::is_all_caps;
 use crate::recognize::lexicon::{cand, single_word, title_case};
 use crate::recognize::Cand;
+use crate::text::words::Words;
 
 pub(super) struct Acronyms;
 
@@ -93,9 +94,9 @@ fn is_formula(w: &str) -> bool {
 
 /// Train categories that number their lines and trains ("RE7", "RB48",
 /// "ICE1234").
-const TRAIN_CATEGORIES: &[&str] = &[
+static TRAIN_CATEGORIES: Words = Words::new(&[
     "RE", "RB", "IC", "ICE", "EC", "ECE", "IRE", "NJ", "EN", "RJ", "RJX", "MEX", "TGV", "FLX",
-];
+]);
 
 /// A train line or a train or flight number: capitals and then digits,
 /// the capitals a train category or the number three digits or more

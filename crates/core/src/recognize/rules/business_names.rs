@@ -18,9 +18,10 @@ use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, join, noun_suffix, single_word};
 use crate::recognize::Cand;
+use crate::text::words::Words;
 
 /// Last words of English company names.
-pub(in crate::recognize) const BUSINESS_TAILS: &[&str] = &[
+pub(in crate::recognize) static BUSINESS_TAILS: Words = Words::new(&[
     "Capital",
     "Management",
     "Partners",
@@ -66,7 +67,7 @@ pub(in crate::recognize) const BUSINESS_TAILS: &[&str] = &[
     "Dynamics",
     "Aerospace",
     "Analytics",
-];
+]);
 
 /// Last words of the names of law, tax and architecture firms.
 const FIRM_TAILS: &[&str] = &[

@@ -6,6 +6,7 @@ use super::{Context, TokenRule};
 use crate::model::EntityKind;
 use crate::recognize::lexicon::{rule_cand, single_word, strip_gen};
 use crate::recognize::{Cand, Recognizer};
+use crate::text::words::Words;
 
 /// A common noun that no gazetteer lists as a single-word name ("Spieler",
 /// not "Bayern" or "Union"): after the club's place it ends the name
@@ -15,7 +16,7 @@ fn common_noun(r: &Recognizer, w: &str) -> bool {
     r.d.common.contains(w) && single_word(&r.d.names, w).is_none()
 }
 
-pub(super) const CLUB_PREFIXES: &[&str] = &[
+pub(super) static CLUB_PREFIXES: Words = Words::new(&[
     "FC",
     "SC",
     "SV",
@@ -45,7 +46,7 @@ pub(super) const CLUB_PREFIXES: &[&str] = &[
     "TVB",
     "HC",
     "Füchse",
-];
+]);
 
 pub(super) struct Clubs;
 

@@ -9,10 +9,11 @@ use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::cand;
 use crate::recognize::Cand;
+use crate::text::words::Words;
 
-const PREPOSITIONS: &[&str] = &[
+static PREPOSITIONS: Words = Words::new(&[
     "in", "aus", "nach", "bei", "von", "bis", "In", "Aus", "Nach",
-];
+]);
 
 pub(super) struct CommonTowns;
 

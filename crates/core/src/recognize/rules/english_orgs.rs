@@ -8,8 +8,9 @@ use crate::model::EntityKind;
 use crate::recognize::data::Phrases;
 use crate::recognize::lexicon::rule_cand;
 use crate::recognize::Cand;
+use crate::text::words::Words;
 
-const ENGLISH_ORG_HEADS: &[&str] = &[
+static ENGLISH_ORG_HEADS: Words = Words::new(&[
     "Friends",
     "Bank",
     "University",
@@ -56,7 +57,7 @@ const ENGLISH_ORG_HEADS: &[&str] = &[
     "Group",
     "Conference",
     "Assembly",
-];
+]);
 
 pub(super) struct EnglishOrgs;
 

@@ -10,11 +10,12 @@ use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, join};
 use crate::recognize::Cand;
+use crate::text::words::Words;
 
 /// Head words of place names in Spanish, Portuguese, Catalan, Italian and
 /// French. Not "Via" (a German preposition at a sentence's start) nor
 /// "Monte" (a first name).
-const HEADS: &[&str] = &[
+static HEADS: Words = Words::new(&[
     "Estadio",
     "Estádio",
     "Estadi",
@@ -46,13 +47,13 @@ const HEADS: &[&str] = &[
     "Capo",
     "Sierra",
     "Cerro",
-];
+]);
 
 /// Particles that may stand between the head and a name, or inside the name.
-const PARTICLES: &[&str] = &[
+static PARTICLES: Words = Words::new(&[
     "de", "del", "della", "dello", "dei", "di", "da", "do", "dos", "das", "du", "des", "la", "le",
     "les", "el", "los", "las", "y", "e",
-];
+]);
 
 pub(super) struct ForeignPlaces;
 

@@ -6,11 +6,12 @@ use super::{Context, TokenRule};
 use crate::model::EntityKind;
 use crate::recognize::lexicon::rule_cand;
 use crate::recognize::Cand;
+use crate::text::words::Words;
 
-const ORG_SUFFIXES: &[&str] = &[
+static ORG_SUFFIXES: Words = Words::new(&[
     "AG", "GmbH", "SE", "KG", "KGaA", "mbH", "eG", "Inc", "Ltd", "Corp", "LLC", "plc", "PLC", "SA",
     "NV", "Holding", "Group",
-];
+]);
 
 /// Abbreviations inside company names, written with a dot.
 const NAME_ABBREVIATIONS: &[&str] = &["Bros", "Co", "Corp", "Intl", "Mfg"];

@@ -11,17 +11,18 @@ use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::cand;
 use crate::recognize::{Cand, Tok};
+use crate::text::words::Words;
 
 /// Titles that are common nouns, as each is named ("Spiegel" for "Der
 /// Spiegel"); unambiguous titles are in the media gazetteer.
-const TITLES: &[&str] = &[
+static TITLES: Words = Words::new(&[
     "Spiegel", "Bild", "Zeit", "Welt", "Stern", "Focus", "Blick", "Kurier", "Standard", "Presse",
     "Freitag", "Cicero", "Capital", "Bunte",
-];
+]);
 
 /// Verbs and words of reporting right after the title: "der Spiegel
 /// berichtete", "der Zeit zufolge".
-const AFTER: &[&str] = &[
+static AFTER: Words = Words::new(&[
     "berichtete",
     "berichtet",
     "berichten",
@@ -51,10 +52,10 @@ const AFTER: &[&str] = &[
     "Interview",
     "-Interview",
     "Redaktion",
-];
+]);
 
 /// Words of reporting shortly before the article: "sagte er dem Spiegel", "gegenüber der Bild", "nach Recherchen des Spiegels".
-const BEFORE: &[&str] = &[
+static BEFORE: Words = Words::new(&[
     "gegenüber",
     "Gegenüber",
     "Interview",
@@ -75,7 +76,7 @@ const BEFORE: &[&str] = &[
     "Blatt",
     "Wochenmagazin",
     "Illustrierte",
-];
+]);
 
 const ARTICLES: &[&str] = &["der", "Der", "dem", "des", "den", "die", "Die"];
 
@@ -85,7 +86,7 @@ const CLOSING_QUOTES: &[&str] = &["“", "\"", "»", "«", "‘", "”"];
 /// The title a token names: "Spiegel", or "Spiegels" in the genitive.
 fn title(text: &str) -> Option<&'static str> {
     let stem = text.strip_suffix('s').unwrap_or(text);
-    TITLES.iter().copied().find(|&t| t == text || t == stem)
+    TITLES.iter().find(|&t| t == text || t == stem)
 }
 
 pub(super) struct MediaNames;

@@ -8,8 +8,9 @@ use super::{Context, TokenRule};
 use crate::model::EntityKind;
 use crate::recognize::lexicon::{looks_adj, rule_cand, strip_suffix_ci};
 use crate::recognize::Cand;
+use crate::text::words::Words;
 
-const NEWSPAPER_HEADS: &[&str] = &[
+static NEWSPAPER_HEADS: Words = Words::new(&[
     "Zeitung",
     "Presse",
     "Rundschau",
@@ -24,7 +25,7 @@ const NEWSPAPER_HEADS: &[&str] = &[
     "Tageblatt",
     "Zeitung",
     "Post",
-];
+]);
 
 /// Newspaper words that end a one-word title after a place.
 const NEWSPAPER_TAILS: &[&str] = &[

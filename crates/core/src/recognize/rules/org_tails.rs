@@ -14,12 +14,13 @@ use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::join;
 use crate::recognize::{Cand, Tok};
+use crate::text::words::Words;
 
 /// Legal forms, spelled as their tokens are written together (no spaces).
-const LEGAL_FORMS: &[&str] = &[
+static LEGAL_FORMS: Words = Words::new(&[
     "AG", "GmbH", "gGmbH", "mbH", "SE", "KG", "KGaA", "OHG", "eG", "e.V.", "eV", "Inc", "Inc.",
     "Ltd", "Ltd.", "LLC", "Corp", "Corp.", "plc", "PLC", "S.A.", "N.V.",
-];
+]);
 
 /// The end (token index) of a legal form starting at token `i`, if one does:
 /// "e.V." may be several tokens, "GmbH & Co. KG" several words; a

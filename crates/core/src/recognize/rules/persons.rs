@@ -9,10 +9,11 @@ use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, join, noun_suffix, single_word};
 use crate::recognize::Cand;
+use crate::text::words::Words;
 
-const NAME_PARTICLES: &[&str] = &[
+static NAME_PARTICLES: Words = Words::new(&[
     "von", "van", "de", "da", "di", "del", "al", "bin", "ibn", "zu", "dos", "du", "ter",
-];
+]);
 
 /// Particles written with a capital in Belgian, Dutch, French and Italian
 /// names, right after the given name ("Bart De Wever", "Marine Le Pen").

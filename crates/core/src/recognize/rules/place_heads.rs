@@ -12,9 +12,10 @@ use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, join, single_word, strip_gen};
 use crate::recognize::Cand;
+use crate::text::words::Words;
 
 /// Heads of place names.
-const PLACE_HEADS: &[&str] = &[
+static PLACE_HEADS: Words = Words::new(&[
     "Landkreis",
     "Kreis",
     "Regierungsbezirk",
@@ -24,10 +25,10 @@ const PLACE_HEADS: &[&str] = &[
     "Kanton",
     "Freistaat",
     "Nationalpark",
-];
+]);
 
 /// Heads of authorities and institutions named by their seat.
-const ORG_HEADS: &[&str] = &[
+static ORG_HEADS: Words = Words::new(&[
     "Polizeipräsidium",
     "Polizeidirektion",
     "Polizeiinspektion",
@@ -89,7 +90,7 @@ const ORG_HEADS: &[&str] = &[
     "Schulamt",
     "Straßenbauamt",
     "Wasserwirtschaftsamt",
-];
+]);
 
 /// Abbreviated police heads written in capitals in press releases: "PI
 /// Erding" (Polizeiinspektion), "KPI" (Kriminalpolizeiinspektion), "VPI"
@@ -99,7 +100,7 @@ const ABBREVIATED_ORG_HEADS: &[&str] = &["PI", "KPI", "VPI"];
 /// Endings of authorities' compound names, for heads the list does not
 /// hold ("Kriminaldauerdienst", "Polizeihauptkommissariat",
 /// "Kriminalpolizeidirektion").
-const ORG_HEAD_ENDINGS: &[&str] = &[
+static ORG_HEAD_ENDINGS: Words = Words::new(&[
     "polizei",
     "polizeiinspektion",
     "präsidium",
@@ -109,7 +110,7 @@ const ORG_HEAD_ENDINGS: &[&str] = &[
     "dauerdienst",
     "staatsanwaltschaft",
     "gericht",
-];
+]);
 
 fn head_kind(w: &str) -> Option<EntityKind> {
     let base = ["es", "s"]

@@ -10,8 +10,9 @@ use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj};
 use crate::recognize::{Cand, Recognizer};
+use crate::text::words::Words;
 
-const PLACE_ORG_HEADS: &[&str] = &[
+static PLACE_ORG_HEADS: Words = Words::new(&[
     "Universität",
     "Hochschule",
     "Fachhochschule",
@@ -31,7 +32,7 @@ const PLACE_ORG_HEADS: &[&str] = &[
     "Theater",
     "Staatstheater",
     "Staatsoper",
-];
+]);
 
 /// Endings of compound institution nouns that take their place as their
 /// name: "Staatsanwaltschaft Essen", "Polizeidirektion Leipzig",
@@ -40,7 +41,7 @@ const PLACE_ORG_HEADS: &[&str] = &[
 /// "Wirtschaftsbehörde Hamburg", "Lawinenwarndienst Tirol". Only a
 /// compound counts ("Verband Bayern" in "dass der Verband Bayern hilft" is
 /// no name).
-const PLACE_ORG_HEAD_ENDINGS: &[&str] = &[
+static PLACE_ORG_HEAD_ENDINGS: Words = Words::new(&[
     "anwaltschaft",
     "gericht",
     "direktion",
@@ -52,7 +53,7 @@ const PLACE_ORG_HEAD_ENDINGS: &[&str] = &[
     "sparkasse",
     "bank",
     "dienst",
-];
+]);
 
 /// Single words that take their place as their name ("Polizei Berlin",
 /// "Verbraucherzentrale Bayern", "Studierendenwerk Göttingen").
@@ -87,7 +88,7 @@ struct PlaceOnly(bool);
 /// "Leipziger Stadtwerke", "Berliner Verkehrsbetriebe", "Berliner
 /// Feuerwehr", "Münchner Kammerspiele" (not "Berliner Polizei", whose
 /// name is "Polizei Berlin").
-const CITY_ADJECTIVE_HEADS: &[&str] = &[
+static CITY_ADJECTIVE_HEADS: Words = Words::new(&[
     "Stadtwerke",
     "Stadtwerken",
     "Verkehrsbetriebe",
@@ -100,7 +101,7 @@ const CITY_ADJECTIVE_HEADS: &[&str] = &[
     "Kammerspielen",
     "Philharmoniker",
     "Philharmonikern",
-];
+]);
 
 /// "Leipziger", "Münchner", "Dresdner": the adjective of a listed place
 /// ("Leipzig", "München", "Dresden").

@@ -8,6 +8,7 @@ use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, rule_cand};
 use crate::recognize::{Cand, Tok};
+use crate::text::words::Words;
 
 const ROAD_WORDS: &[&str] = &[
     "Autobahn",
@@ -20,10 +21,10 @@ const ROAD_WORDS: &[&str] = &[
 ];
 
 /// Words after which a road code is a road.
-const ROAD_CUES_BEFORE: &[&str] = &[
+static ROAD_CUES_BEFORE: Words = Words::new(&[
     "der", "die", "den", "dem", "auf", "über", "zur", "zwischen", "und", "an", "von", "Auf", "Die",
     "Der", "Über", "(",
-];
+]);
 
 const ROAD_CUES_AFTER: &[&str] = &["Richtung", "zwischen", "bei", "in", "Höhe"];
 

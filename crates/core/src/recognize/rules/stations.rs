@@ -12,9 +12,10 @@ use super::{Context, Rule};
 use crate::model::EntityKind;
 use crate::recognize::lexicon::{rule_cand, single_word};
 use crate::recognize::{Cand, Tok};
+use crate::text::words::Words;
 
 /// Station words after a place's name.
-const STATION_WORDS: &[&str] = &[
+static STATION_WORDS: Words = Words::new(&[
     "Hbf",
     "Hauptbahnhof",
     "Bahnhof",
@@ -24,10 +25,10 @@ const STATION_WORDS: &[&str] = &[
     "Südbahnhof",
     "Nordbahnhof",
     "ZOB",
-];
+]);
 
 /// Rivers and regions that tell towns of one name apart.
-const QUALIFIERS: &[&str] = &[
+static QUALIFIERS: Words = Words::new(&[
     "Oder",
     "Main",
     "Saale",
@@ -65,13 +66,13 @@ const QUALIFIERS: &[&str] = &[
     "Schwarzwald",
     "Erzgebirge",
     "Württ",
-];
+]);
 
 /// Compass points naming a part of a place ("Köln-Nord", "Berlin-Mitte",
 /// "Polizeipräsidium Oberbayern Nord").
-pub(super) const COMPASS_POINTS: &[&str] = &[
+pub(super) static COMPASS_POINTS: Words = Words::new(&[
     "Nord", "Süd", "Ost", "West", "Nordost", "Nordwest", "Südost", "Südwest", "Mitte",
-];
+]);
 
 /// Parts of a town and exits: a compass point or a quarter (the gazetteer's
 /// phrases join them to a place).

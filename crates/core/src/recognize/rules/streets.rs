@@ -14,6 +14,7 @@ use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::cand;
 use crate::recognize::Cand;
+use crate::text::words::Words;
 
 pub(super) struct Streets;
 
@@ -82,19 +83,19 @@ impl TokenRule for Streets {
 }
 
 /// Street words written apart after a place's adjective.
-const STREET_NOUNS: &[&str] = &[
+static STREET_NOUNS: Words = Words::new(&[
     "Straße", "Strasse", "Platz", "Allee", "Chaussee", "Damm", "Tor", "Brücke", "Ring", "Ufer",
-];
+]);
 
 /// Street words that also end common compounds ("Stoffwechselweg",
 /// "Boxring"): the name before them is no compound of a common noun.
 const LATE_STREET_WORDS: &[&str] = &["weg", "ring", "stieg", "ufer"];
 
 /// Words that end a street name.
-const STREET_WORDS: &[&str] = &[
+static STREET_WORDS: Words = Words::new(&[
     "straße", "strasse", "gasse", "allee", "chaussee", "platz", "damm", "weg", "ring", "stieg",
     "ufer",
-];
+]);
 
 /// "Martin-Luther-Ring", "Konrad-Adenauer-Straße": capitalised parts joined
 /// by hyphens, the last a street word.
@@ -137,10 +138,15 @@ fn is_house_number(w: &str) -> bool {
 /// end so too ("Mehring", "Hartweg"). A vowel before "-ring" makes an
 /// English gerund ("Engineering", "Filesharing", "Monitoring").
 fn street_like(w: &str) -> Option<&str> {
+    let last = w.as_bytes().last();
     STREET_WORDS.iter().find_map(|s| {
+        // The last letters first: most words end in none of them.
+        if s.as_bytes().last() != last {
+            return None;
+        }
         let stem = w.strip_suffix(s)?.trim_end_matches('-');
-        let min = if matches!(*s, "ring" | "weg") { 5 } else { 3 };
-        let gerund = *s == "ring" && stem.ends_with(['a', 'e', 'i', 'o', 'u']);
+        let min = if matches!(s, "ring" | "weg") { 5 } else { 3 };
+        let gerund = s == "ring" && stem.ends_with(['a', 'e', 'i', 'o', 'u']);
         (stem.chars().count() >= min && !gerund).then_some(stem)
     })
 }

@@ -18,11 +18,12 @@ use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::cand;
 use crate::recognize::{Cand, Tok};
+use crate::text::words::Words;
 
 /// Car and motorcycle makes (general knowledge), as written in German news.
 /// Makes that are also common words or frequent names otherwise ("Smart",
 /// "Mini", "MAN") are left out.
-const MAKES: &[&str] = &[
+static MAKES: Words = Words::new(&[
     "Audi",
     "BMW",
     "VW",
@@ -64,10 +65,10 @@ const MAKES: &[&str] = &[
     "Kawasaki",
     "Ducati",
     "Harley-Davidson",
-];
+]);
 
 /// Model names that carry no digit (general knowledge).
-const MODELS: &[&str] = &[
+static MODELS: Words = Words::new(&[
     "Golf",
     "Polo",
     "Passat",
@@ -128,10 +129,10 @@ const MODELS: &[&str] = &[
     "Model",
     "Kombi",
     "Cabrio",
-];
+]);
 
 /// Words that may follow a model ("Golf GTI", "A4 Avant", "X1 sDrive 18d").
-const TRIMS: &[&str] = &[
+static TRIMS: Words = Words::new(&[
     "GTI",
     "GTD",
     "TDI",
@@ -146,19 +147,19 @@ const TRIMS: &[&str] = &[
     "quattro",
     "Plus",
     "Sportback",
-];
+]);
 
 /// Words directly before a make (or before one adjective before it) that
 /// make it a vehicle: indefinite articles, possessives, masculine definite
 /// articles (a car is "der Audi"; a company is "die Audi AG").
-const VEHICLE_CUES: &[&str] = &[
+static VEHICLE_CUES: Words = Words::new(&[
     "ein", "einen", "einem", "eines", "der", "den", "dem", "des", "sein", "seinen", "seinem",
     "seines", "ihr", "ihren", "ihrem", "ihres", "mein", "meinen", "meinem", "unseren", "unserem",
     "dessen", "deren", "Ein", "Der", "Den", "Dem", "Sein", "Ihr",
-];
+]);
 
 /// Words after a make that make it the company after all.
-const COMPANY_TAILS: &[&str] = &[
+static COMPANY_TAILS: Words = Words::new(&[
     "AG",
     "SE",
     "GmbH",
@@ -169,7 +170,7 @@ const COMPANY_TAILS: &[&str] = &[
     "Financial",
     "Deutschland",
     "&",
-];
+]);
 
 fn is_model(t: &Tok) -> bool {
     let w = t.text;
