@@ -111,7 +111,12 @@ impl Recognizer {
         }
 
         // 2. One name, one kind.
-        let keys: Vec<String> = found.iter().map(|m| vote_key(&m.norm)).collect();
+        // A name recurs: its key is made once per document.
+        let mut key_of: FxHashMap<Sym, String> = FxHashMap::default();
+        for m in &found {
+            key_of.entry(m.norm).or_insert_with(|| vote_key(&m.norm));
+        }
+        let keys: Vec<&str> = found.iter().map(|m| key_of[&m.norm].as_str()).collect();
         let mut votes: FxHashMap<&str, [u32; 4]> = FxHashMap::default();
         for (m, key) in found.iter().zip(&keys) {
             // A legal form decides ("German Pellets GmbH" makes every
@@ -168,7 +173,7 @@ impl Recognizer {
             if matches!(m.source, Source::KnowledgeBase | Source::Learned) {
                 continue;
             }
-            let v = &votes[key.as_str()];
+            let v = &votes[key];
             let k = winner(v);
             // Only a clear decision changes a kind: a tie keeps each reading.
             if k != m.kind && v[k as usize] > v[m.kind as usize] {

@@ -274,7 +274,7 @@ pub(crate) struct Data {
     /// Role words matched exactly (titles: "Herr", "Dr").
     pub roles_exact: WordSet,
     /// Country adjective stems ("russisch").
-    pub country_adj: Vec<Box<str>>,
+    pub country_adj: WordSet,
 }
 
 /// The last two bytes of `w` (a shorter word padded with zeros).
@@ -385,7 +385,10 @@ impl Data {
                 }
             }
         }
-        let country_adj = data_lines(COUNTRY_ADJ).map(Into::into).collect();
+        let mut country_adj = WordSet::default();
+        for l in data_lines(COUNTRY_ADJ) {
+            country_adj.insert(l);
+        }
         let mut text = String::new();
         for gz in [COMMON_GZ, NOUNS_GZ] {
             flate2::read::GzDecoder::new(gz)

@@ -36,19 +36,39 @@ pub(super) fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
     f(&w.to_lowercase())
 }
 
+/// Calls `f` with `w`'s first letter changed by `case` (`char::to_lowercase`:
+/// "Koch" → "koch"), without allocating for a word of up to 64 bytes.
+fn with_first<R, I: Iterator<Item = char>>(
+    w: &str,
+    case: impl Fn(char) -> I,
+    f: impl FnOnce(&str) -> R,
+) -> R {
+    let mut c = w.chars();
+    let Some(first) = c.next() else {
+        return f(w);
+    };
+    let rest = c.as_str();
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for l in case(first) {
+        n += l.encode_utf8(&mut buf[n..]).len();
+    }
+    match buf.get_mut(n..n + rest.len()) {
+        Some(tail) => {
+            tail.copy_from_slice(rest.as_bytes());
+            f(std::str::from_utf8(&buf[..n + rest.len()]).unwrap_or_default())
+        }
+        None => f(&case(first).chain(rest.chars()).collect::<String>()),
+    }
+}
+
 impl Recognizer {
     pub(super) fn is_common(&self, w: &str) -> bool {
         if self.d.common.contains(w) {
             return true;
         }
-        let mut c = w.chars();
-        match c.next() {
-            Some(f) if f.is_uppercase() => {
-                let lower: String = f.to_lowercase().chain(c).collect();
-                self.d.common.contains(&lower)
-            }
-            _ => false,
-        }
+        w.chars().next().is_some_and(char::is_uppercase)
+            && with_first(w, char::to_lowercase, |lower| self.d.common.contains(lower))
     }
 
     /// Whether capitalised `w` is a compound ending in a common noun of
@@ -104,13 +124,14 @@ impl Recognizer {
     }
 
     pub(super) fn is_country_adj(&self, w: &str) -> bool {
-        let l = w.to_lowercase();
-        let stem = ["en", "er", "es", "em", "e"]
-            .iter()
-            .find_map(|s| l.strip_suffix(s))
-            .unwrap_or(&l);
-        let stem = stem.rsplit('-').next().unwrap_or(stem);
-        self.d.country_adj.iter().any(|a| **a == *stem)
+        with_lower(w, |l| {
+            let stem = ["en", "er", "es", "em", "e"]
+                .iter()
+                .find_map(|s| l.strip_suffix(s))
+                .unwrap_or(l);
+            let stem = stem.rsplit('-').next().unwrap_or(stem);
+            self.d.country_adj.contains(stem)
+        })
     }
 
     /// "Liebeskummer" = "Liebes" + "Kummer": a German compound whose head
@@ -122,15 +143,16 @@ impl Recognizer {
     /// Whether `w` ends in a common noun (capitalised, as the list has it)
     /// of `min_head` letters or more after a first part of three or more.
     fn common_head(&self, w: &str, min_head: usize) -> bool {
-        let chars: Vec<(usize, char)> = w.char_indices().collect();
-        (3..(chars.len() + 1).saturating_sub(min_head)).any(|k| {
-            let (b, c) = chars[k];
-            let head: String = c
-                .to_uppercase()
-                .chain(w[b + c.len_utf8()..].chars())
-                .collect();
-            self.d.common.contains(&head)
-        })
+        let n = w.chars().count();
+        w.char_indices()
+            .enumerate()
+            .skip(3)
+            .take_while(|&(k, _)| n - k >= min_head)
+            .any(|(_, (b, _))| {
+                with_first(&w[b..], char::to_uppercase, |head| {
+                    self.d.common.contains(head)
+                })
+            })
     }
 
     pub(super) fn is_first_name(&self, w: &str) -> bool {
@@ -372,7 +394,41 @@ pub(super) fn rule_cand(toks: &[Tok], a: usize, b: usize, kind: EntityKind) -> C
 
 #[cfg(test)]
 mod tests {
-    use super::with_lower;
+    use super::{with_first, with_lower};
+
+    #[test]
+    fn first_letter_changed_as_collecting_would() {
+        let long = format!("Ä{}", "ä".repeat(40));
+        for w in [
+            "Koch",
+            "koch",
+            "Äpfel",
+            "İstanbul",
+            "ǅemal",
+            "ß",
+            "",
+            long.as_str(),
+        ] {
+            let mut c = w.chars();
+            let want: String = c
+                .next()
+                .map_or_else(String::new, |f| f.to_lowercase().chain(c.clone()).collect());
+            assert_eq!(
+                with_first(w, char::to_lowercase, str::to_string),
+                want,
+                "{w}"
+            );
+            let mut c = w.chars();
+            let want: String = c
+                .next()
+                .map_or_else(String::new, |f| f.to_uppercase().chain(c.clone()).collect());
+            assert_eq!(
+                with_first(w, char::to_uppercase, str::to_string),
+                want,
+                "{w}"
+            );
+        }
+    }
 
     #[test]
     fn lower_case_as_the_standard_library_writes_it() {

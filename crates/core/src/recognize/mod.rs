@@ -487,7 +487,7 @@ impl std::fmt::Debug for Overrides {
 /// name on its own (case-insensitive; `data/gazetteers/stopwords.txt`)?
 pub fn is_function_word(w: &str) -> bool {
     let w = w.trim();
-    !w.is_empty() && data::stopwords().contains(&w.to_lowercase())
+    !w.is_empty() && lexicon::with_lower(w, |l| data::stopwords().contains(l))
 }
 
 /// Whether `prev`, the word before a capitalised one, makes it a common

@@ -21,6 +21,10 @@ impl TokenRule for Acronyms {
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
+        // Capitals: a word without a hyphen is its own head (`Tok::caps`).
+        if !t.caps && !t.text.contains('-') {
+            return None;
+        }
         let head = t.text.split('-').next().unwrap_or(t.text);
         // A caps word next to another on the same line is shouting
         // ("NEW YORK"), not an acronym.
