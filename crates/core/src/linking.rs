@@ -64,16 +64,18 @@ pub fn link_key(norm: &str, kind: EntityKind) -> String {
 
 fn fold_word(word: &str, person: bool, out: &mut String) {
     let start = out.len();
-    for c in word.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        match c {
-            'ß' => out.push_str("ss"),
-            '‐' | '‑' => out.push('-'),
-            '.' | '\'' | '’' => {}
-            _ => out.extend(c.to_lowercase()),
-        }
+    let mut push = |c: char| match c {
+        'ß' => out.push_str("ss"),
+        '‐' | '‑' => out.push('-'),
+        '.' | '\'' | '’' => {}
+        _ if is_combining_mark(c) => {}
+        _ => out.extend(c.to_lowercase()),
+    };
+    // ASCII is its own canonical decomposition.
+    if word.is_ascii() {
+        word.chars().for_each(&mut push);
+    } else {
+        word.nfd().for_each(&mut push);
     }
     // German umlauts were decomposed above (ä → a); that also makes
     // "Selenskyj"/"Selenskij" style variants closer, and costs nothing for
@@ -115,13 +117,23 @@ pub fn without_legal_form(name: &str) -> Option<&str> {
     let mut cut = false;
     loop {
         let t = s.trim_end_matches(['.', ' ', ',', '&']);
-        let Some(last) = LEGAL_FORMS.iter().filter(|f| t.ends_with(*f)).find(|f| {
-            let before = &t[..t.len() - f.len()];
-            before.ends_with([' ', ',', '&']) || before.is_empty()
-        }) else {
+        let end = t.as_bytes().last();
+        let Some(last) = LEGAL_FORMS
+            .iter()
+            // The last byte first: most names end in no form's.
+            .filter(|f| f.as_bytes().last() == end && t.ends_with(*f))
+            .find(|f| {
+                let before = &t[..t.len() - f.len()];
+                before.ends_with([' ', ',', '&']) || before.is_empty()
+            })
+        else {
             // "Nieding+Barth Rechtsanwaltsaktiengesellschaft"
             if let Some((before, word)) = t.rsplit_once(' ') {
-                if word.to_lowercase().ends_with("aktiengesellschaft") && !before.is_empty() {
+                // Lower case maps no shorter word onto these 18 ASCII letters.
+                if word.len() >= "aktiengesellschaft".len()
+                    && word.to_lowercase().ends_with("aktiengesellschaft")
+                    && !before.is_empty()
+                {
                     s = before.trim_end_matches([' ', ',', '&']);
                     cut = true;
                     continue;

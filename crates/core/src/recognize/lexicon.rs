@@ -259,16 +259,17 @@ pub(super) fn strip_suffix_ci<'a>(w: &'a str, suffix: &str) -> Option<&'a str> {
 
 /// Nouns with these endings are never names ("Aufrüstung", "Sicherheit").
 pub(super) fn noun_suffix(w: &str) -> bool {
-    let l = w.to_lowercase();
-    [
-        "ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "nahme", "ungen", "heiten",
-        "keiten",
-    ]
-    .iter()
-    // A stem of two letters or more: "Jung" is no "-ung" noun.
-    .any(|s| {
-        l.strip_suffix(s)
-            .is_some_and(|stem| stem.chars().nth(1).is_some())
+    with_lower(w, |l| {
+        [
+            "ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "nahme", "ungen", "heiten",
+            "keiten",
+        ]
+        .iter()
+        // A stem of two letters or more: "Jung" is no "-ung" noun.
+        .any(|s| {
+            l.strip_suffix(s)
+                .is_some_and(|stem| stem.chars().nth(1).is_some())
+        })
     })
 }
 
@@ -276,14 +277,16 @@ pub(super) fn noun_suffix(w: &str) -> bool {
 /// ("Trennungssong", "Sicherheitslage", "Informationsdienst"): a common
 /// noun, never a surname.
 pub(super) fn linked_compound(w: &str) -> bool {
-    let l = w.to_lowercase();
-    ["ungs", "heits", "keits", "schafts", "tions", "itäts"]
-        .iter()
-        .any(|infix| {
-            l.match_indices(infix).any(|(at, _)| {
-                l[..at].chars().nth(1).is_some() && l[at + infix.len()..].chars().nth(2).is_some()
+    with_lower(w, |l| {
+        ["ungs", "heits", "keits", "schafts", "tions", "itäts"]
+            .iter()
+            .any(|infix| {
+                l.match_indices(infix).any(|(at, _)| {
+                    l[..at].chars().nth(1).is_some()
+                        && l[at + infix.len()..].chars().nth(2).is_some()
+                })
             })
-        })
+    })
 }
 
 /// "Deutschen Gesellschaft für …" → "Deutsche Gesellschaft für …".
@@ -301,13 +304,14 @@ pub(super) fn nominative_adj(s: &str) -> String {
 }
 
 pub(super) fn looks_adj(w: &str) -> bool {
-    let l = w.to_lowercase();
-    [
-        "isches", "ische", "ischer", "ischen", "sches", "sche", "scher", "schen", "ales", "ale",
-        "aler", "alen",
-    ]
-    .iter()
-    .any(|s| l.ends_with(s))
+    with_lower(w, |l| {
+        [
+            "isches", "ische", "ischer", "ischen", "sches", "sche", "scher", "schen", "ales",
+            "ale", "aler", "alen",
+        ]
+        .iter()
+        .any(|s| l.ends_with(s))
+    })
 }
 
 pub(super) fn title_case(w: &str) -> String {

@@ -12,7 +12,7 @@
 
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::join;
+use crate::recognize::lexicon::{join, with_lower};
 use crate::recognize::{Cand, Tok};
 use crate::text::words::Words;
 
@@ -31,7 +31,7 @@ fn legal_form_end(toks: &[Tok], i: usize) -> Option<usize> {
         return None;
     }
     if t.text.len() > "aktiengesellschaft".len()
-        && t.text.to_lowercase().ends_with("aktiengesellschaft")
+        && with_lower(t.text, |l| l.ends_with("aktiengesellschaft"))
     {
         return Some(i + 1);
     }

@@ -126,7 +126,7 @@ impl TokenRule for PlaceOrgs {
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
-        let head = place_org_head(t.text);
+        let head = if t.cap { place_org_head(t.text) } else { None };
         if t.cap && (head.is_some() || CITY_ADJECTIVE_HEADS.contains(&t.text)) && !t.caps
             || matches!(t.text, "TU" | "LMU" | "FU" | "HU")
         {

@@ -120,6 +120,10 @@ impl Rule for Stations {
                 }
                 continue;
             }
+            // A bracket or a station word must follow: the lexicon after.
+            if !joined(i).is_some_and(|n| n.text == "(" || STATION_WORDS.contains(n.text)) {
+                continue;
+            }
             let (i, parted, known) = (i - 1, town_part(t), place(t.text));
             let mut end = i + 1;
             // "(Oder)", "(Main)", "(Opf.)": no space inside the brackets; a

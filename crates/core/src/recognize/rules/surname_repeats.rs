@@ -65,10 +65,10 @@ impl Rule for SurnameRepeats {
                 Some(s) if seen.contains_key(s) || r.d.famous_surnames.contains(s) => s,
                 _ => t.text,
             };
-            let after_article = i > 0 && !toks[i].line_start && article_before(toks[i - 1].text);
+            let after_article = || i > 0 && !toks[i].line_start && article_before(toks[i - 1].text);
             let known = seen
                 .get(stem)
-                .is_some_and(|&common| !(common && after_article));
+                .is_some_and(|&common| !(common && after_article()));
             let listed = || {
                 (!t.initial
                     && r.d.surnames.contains(stem)

@@ -7,7 +7,7 @@
 
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join, single_word};
+use crate::recognize::lexicon::{cand, join, single_word, with_lower};
 use crate::recognize::Cand;
 use fxhash::FxHashMap;
 use std::sync::OnceLock;
@@ -141,9 +141,10 @@ const NOT_TYPES: &[&str] = &[
     "confiserie",
 ];
 
-/// The type nouns by text: bit 0 organisation, 1 place, 2 other.
-fn type_nouns() -> &'static FxHashMap<&'static str, u8> {
-    static MAP: OnceLock<FxHashMap<&'static str, u8>> = OnceLock::new();
+/// The type nouns by text: bit 0 organisation, 1 place, 2 other; and the
+/// shortest and longest noun's length in bytes.
+fn type_nouns() -> &'static (FxHashMap<&'static str, u8>, usize, usize) {
+    static MAP: OnceLock<(FxHashMap<&'static str, u8>, usize, usize)> = OnceLock::new();
     MAP.get_or_init(|| {
         let mut map = FxHashMap::default();
         for (bit, list) in [ORG_TYPES, PLACE_TYPES, OTHER_TYPES]
@@ -154,7 +155,9 @@ fn type_nouns() -> &'static FxHashMap<&'static str, u8> {
                 *map.entry(*t).or_insert(0) |= 1 << bit;
             }
         }
-        map
+        let min = map.keys().map(|k| k.len()).min().unwrap_or(0);
+        let max = map.keys().map(|k| k.len()).max().unwrap_or(0);
+        (map, min, max)
     })
 }
 
@@ -166,25 +169,32 @@ pub(super) fn type_kind(word: &str) -> Option<EntityKind> {
     if !word.chars().next().is_some_and(char::is_uppercase) || word.contains(' ') {
         return None;
     }
-    let lower = word.to_lowercase();
-    let stems = [
-        lower.as_str(),
-        lower.strip_suffix("es").unwrap_or(""),
-        lower.strip_suffix('s').unwrap_or(""),
-        lower.strip_suffix('n').unwrap_or(""),
-    ];
-    let nouns = type_nouns();
-    let mut kinds = 0u8;
-    for stem in stems {
-        if NOT_TYPES.iter().any(|n| stem.ends_with(n)) {
-            continue;
-        }
-        for (k, _) in stem.char_indices() {
-            if let Some(bits) = nouns.get(&stem[k..]) {
-                kinds |= bits;
+    let kinds = with_lower(word, |lower| {
+        let stems = [
+            lower,
+            lower.strip_suffix("es").unwrap_or(""),
+            lower.strip_suffix('s').unwrap_or(""),
+            lower.strip_suffix('n').unwrap_or(""),
+        ];
+        let (nouns, min, max) = type_nouns();
+        let mut kinds = 0u8;
+        for stem in stems {
+            if NOT_TYPES.iter().any(|n| stem.ends_with(n)) {
+                continue;
+            }
+            // Only endings as long as some type noun can be one.
+            let from = stem.len().saturating_sub(*max);
+            for (k, _) in stem.char_indices().skip_while(|&(k, _)| k < from) {
+                if stem.len() - k < *min {
+                    break;
+                }
+                if let Some(bits) = nouns.get(&stem[k..]) {
+                    kinds |= bits;
+                }
             }
         }
-    }
+        kinds
+    });
     match kinds {
         0 => None,
         k if k & 1 != 0 => Some(EntityKind::Org),
