@@ -65,6 +65,7 @@ pub fn link_key(norm: &str, kind: EntityKind) -> String {
 fn fold_word(word: &str, person: bool, out: &mut String) {
     let start = out.len();
     let mut push = |c: char| match c {
+        _ if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
         'ß' => out.push_str("ss"),
         '‐' | '‑' => out.push('-'),
         '.' | '\'' | '’' => {}

@@ -54,6 +54,49 @@ impl WordSet {
     }
 }
 
+/// Words matched as the ending of a longer word ("minister" in
+/// "Verteidigungsminister"). Each is stored as a hash of its bytes read
+/// from the last one backwards, so that every ending of a word is looked up
+/// in one pass from its end (hashing each ending on its own cost a
+/// thousand instructions a word).
+#[derive(Default)]
+pub(crate) struct Endings {
+    set: FxHashSet<u64>,
+    /// The length in bytes of the shortest word.
+    min: usize,
+}
+
+impl Endings {
+    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+    fn step(h: u64, b: u8) -> u64 {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    }
+
+    pub fn insert(&mut self, w: &str) {
+        let h = w.bytes().rev().fold(Self::SEED, Self::step);
+        self.min = if self.set.is_empty() {
+            w.len()
+        } else {
+            self.min.min(w.len())
+        };
+        self.set.insert(h);
+    }
+
+    /// Whether `w` ends in one of the words (the ending starting at a
+    /// character boundary; the whole word counts).
+    pub fn ends(&self, w: &str) -> bool {
+        let mut h = Self::SEED;
+        for (i, &b) in w.as_bytes().iter().enumerate().rev() {
+            h = Self::step(h, b);
+            if w.len() - i >= self.min && w.is_char_boundary(i) && self.set.contains(&h) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
 /// A multi-word (or single-word) name with its kind and canonical form.
 pub(crate) struct Phrase {
     pub words: Box<[Box<str>]>,
@@ -266,9 +309,7 @@ pub(crate) struct Data {
     /// All-caps tokens that are not organisations (units, codes).
     pub not_orgs: WordSet,
     /// Role heads matched as a compound ending ("Generalsekretär").
-    pub roles_suffix: WordSet,
-    /// The length in bytes of the shortest role head.
-    pub roles_suffix_min: usize,
+    pub roles_suffix: Endings,
     /// The last two bytes of every role head: most words end otherwise.
     pub roles_tails: FxHashSet<[u8; 2]>,
     /// Role words matched exactly (titles: "Herr", "Dr").
@@ -369,8 +410,7 @@ impl Data {
         for l in data_lines(NOT_ORGS) {
             l.split_whitespace().for_each(|w| not_orgs.insert(w));
         }
-        let mut roles_suffix = WordSet::default();
-        let mut roles_suffix_min = usize::MAX;
+        let mut roles_suffix = Endings::default();
         let mut roles_tails = FxHashSet::default();
         let mut roles_exact = WordSet::default();
         for l in data_lines(ROLES) {
@@ -378,7 +418,6 @@ impl Data {
                 roles_exact.insert(x);
             } else {
                 roles_suffix.insert(l);
-                roles_suffix_min = roles_suffix_min.min(l.len().max(1));
                 roles_tails.insert(tail2(l));
                 if let [b] = l.as_bytes() {
                     roles_tails.extend((0..=255).map(|a| [a, *b]));
@@ -412,10 +451,39 @@ impl Data {
             stopwords,
             not_orgs,
             roles_suffix,
-            roles_suffix_min,
             roles_tails,
             roles_exact,
             country_adj,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Endings;
+
+    #[test]
+    fn endings_match_whole_words_and_endings_at_char_boundaries() {
+        let mut e = Endings::default();
+        for w in ["minister", "sekretär", "chef"] {
+            e.insert(w);
+        }
+        for w in [
+            "minister",
+            "verteidigungsminister",
+            "generalsekretär",
+            "küchenchef",
+        ] {
+            assert!(e.ends(w), "{w}");
+        }
+        for w in ["ministerin", "inister", "", "chefs", "är", "sekretärs"] {
+            assert!(!e.ends(w), "{w}");
+        }
+        // As the old test by slices: every ending at a char boundary, no
+        // shorter than the shortest word.
+        let words = ["äb", "b"];
+        let mut e = Endings::default();
+        words.iter().for_each(|w| e.insert(w));
+        assert!(e.ends("xäb") && e.ends("b") && !e.ends("ä"));
     }
 }

@@ -110,11 +110,7 @@ impl Recognizer {
             if !self.d.roles_tails.contains(&data::tail2(last)) {
                 return None;
             }
-            let min = self.d.roles_suffix_min;
-            last.char_indices()
-                .take_while(|&(k, _)| last.len() - k >= min)
-                .any(|(k, _)| self.d.roles_suffix.contains(&last[k..]))
-                .then_some(true)
+            self.d.roles_suffix.ends(last).then_some(true)
         })
     }
 
@@ -252,8 +248,15 @@ impl Recognizer {
 
 /// `w` without `suffix`, compared ignoring ASCII case ("Ostsee-Zeitung"
 /// ends in "zeitung"), if it ends so.
+#[inline]
 pub(super) fn strip_suffix_ci<'a>(w: &'a str, suffix: &str) -> Option<&'a str> {
     let at = w.len().checked_sub(suffix.len())?;
+    // The last byte first: most words end otherwise.
+    if let (Some(a), Some(b)) = (w.as_bytes().last(), suffix.as_bytes().last()) {
+        if !a.eq_ignore_ascii_case(b) {
+            return None;
+        }
+    }
     (w.is_char_boundary(at) && w[at..].eq_ignore_ascii_case(suffix)).then(|| &w[..at])
 }
 
