@@ -26,8 +26,12 @@ impl TokenRule for Streets {
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
-        let named = |w: &str| {
-            street_like(w).is_some_and(|stem| {
+        // The street word of this token, looked for once.
+        let like = std::cell::OnceCell::new();
+        let like = || *like.get_or_init(|| street_like(t.text));
+        let named = || {
+            let w = t.text;
+            like().is_some_and(|stem| {
                 !(r.is_common(stem)
                     || r.is_common(stem.trim_end_matches('s'))
                     // "Stoffwechselweg": a common compound before "-weg", "-ring".
@@ -37,7 +41,7 @@ impl TokenRule for Streets {
         };
         // A common compound with a house number, or slashed to a street.
         let said = || {
-            street_like(t.text).is_some_and(|stem| !is_road_type(stem))
+            like().is_some_and(|stem| !is_road_type(stem))
                 // "Tabellenplatz 3", "Listenplatz 12": ranks, not addresses.
                 && (!t.text.ends_with("platz")
                     && toks.get(i + 1).is_some_and(|n| is_house_number(n.text))
@@ -67,7 +71,7 @@ impl TokenRule for Streets {
             ));
             return Some(i + 2);
         }
-        if !t.initial && (named(t.text) || said()) {
+        if !t.initial && (named() || said()) {
             out.push(cand(
                 toks,
                 i,
