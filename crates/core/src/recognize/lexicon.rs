@@ -416,24 +416,17 @@ mod tests {
             "",
             long.as_str(),
         ] {
-            let mut c = w.chars();
-            let want: String = c
-                .next()
-                .map_or_else(String::new, |f| f.to_lowercase().chain(c.clone()).collect());
-            assert_eq!(
-                with_first(w, char::to_lowercase, str::to_string),
-                want,
-                "{w}"
-            );
-            let mut c = w.chars();
-            let want: String = c
-                .next()
-                .map_or_else(String::new, |f| f.to_uppercase().chain(c.clone()).collect());
-            assert_eq!(
-                with_first(w, char::to_uppercase, str::to_string),
-                want,
-                "{w}"
-            );
+            // As collecting the changed first letter and the rest would.
+            let collect = |case: fn(char) -> Vec<char>| -> String {
+                let mut c = w.chars();
+                c.next().map_or_else(String::new, |f| {
+                    case(f).into_iter().chain(c.clone()).collect()
+                })
+            };
+            let lower = collect(|f| f.to_lowercase().collect());
+            assert_eq!(with_first(w, char::to_lowercase, str::to_string), lower);
+            let upper = collect(|f| f.to_uppercase().collect());
+            assert_eq!(with_first(w, char::to_uppercase, str::to_string), upper);
         }
     }
 
