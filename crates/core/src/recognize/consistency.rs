@@ -148,7 +148,7 @@ impl Recognizer {
             let Some((head, tail)) = word(i).rsplit_once('-') else {
                 continue;
             };
-            if COMPANY_TAILS.contains(&tail) && !head.is_empty() {
+            if COMPANY_TAILS.contains(tail) && !head.is_empty() {
                 // "Wincor-Nixdorf-Aktie" speaks for "Wincor Nixdorf" too.
                 let spaced = head.replace('-', " ");
                 for h in [head, spaced.as_str()] {

@@ -355,7 +355,7 @@ fn clubs(text: &str, tok: &Tokenized, found: &mut [FoundName]) {
                     toks[i].line_start && toks.get(i + 1).is_some_and(|t| t.text(text) == "(");
                 let local = i > 0 && {
                     let before = toks[i - 1].text(text);
-                    LOCAL_PREPOSITIONS.contains(&before) || PLACE_NOUNS.contains(&before)
+                    LOCAL_PREPOSITIONS.contains(before) || PLACE_NOUNS.contains(before)
                 };
                 let compound = toks
                     .get(i + 1)

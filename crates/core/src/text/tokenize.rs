@@ -283,7 +283,7 @@ fn looks_like_bare_domain(s: &str) -> bool {
         return false;
     }
     let tld = labels[labels.len() - 1];
-    TLDS.contains(&tld.to_ascii_lowercase().as_str())
+    TLDS.contains(tld.to_ascii_lowercase().as_str())
         && labels
             .iter()
             .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
@@ -347,7 +347,7 @@ fn split_sentences(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> 
             let adjacent = prev.span.end == t.span.start;
             let p = prev.text(text);
             if adjacent {
-                if prev.kind == TokenKind::Word && ABBREVIATIONS.contains(&p) {
+                if prev.kind == TokenKind::Word && ABBREVIATIONS.contains(p) {
                     continue;
                 }
                 // Initials: "Antony J. Blinken"

@@ -111,7 +111,7 @@ fn is_service_number(w: &str) -> bool {
     letters > 0
         && !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit())
-        && (TRAIN_CATEGORIES.contains(&&w[..letters]) || digits.len() >= 3)
+        && (TRAIN_CATEGORIES.contains(&w[..letters]) || digits.len() >= 3)
 }
 
 #[cfg(test)]

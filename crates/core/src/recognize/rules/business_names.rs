@@ -190,7 +190,7 @@ impl TokenRule for BusinessNames {
             out.push(cand(toks, i, i + 2, EntityKind::Org, norm, Source::Rule));
             return Some(i + 2);
         }
-        if t.cap && BUSINESS_TAILS.contains(&t.text) && i > 0 && !t.line_start {
+        if t.cap && BUSINESS_TAILS.contains(t.text) && i > 0 && !t.line_start {
             let mut a = i;
             while a > 0
                 && a + 3 > i

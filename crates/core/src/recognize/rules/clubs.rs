@@ -58,7 +58,7 @@ impl TokenRule for Clubs {
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
-        if CLUB_PREFIXES.contains(&t.text) && !t.line_start || t.text == "FC" {
+        if CLUB_PREFIXES.contains(t.text) && !t.line_start || t.text == "FC" {
             let mut b = i + 1;
             // Whether the name so far holds a place: "Eintracht Frankfurt".
             let mut placed = false;

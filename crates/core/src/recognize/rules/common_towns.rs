@@ -26,7 +26,7 @@ impl Rule for CommonTowns {
         let (r, toks) = (cx.r, cx.toks);
         for i in 1..toks.len() {
             let t = &toks[i];
-            if !t.cap || t.caps || t.line_start || !PREPOSITIONS.contains(&toks[i - 1].text) {
+            if !t.cap || t.caps || t.line_start || !PREPOSITIONS.contains(toks[i - 1].text) {
                 continue;
             }
             let number_follows = toks

@@ -71,7 +71,7 @@ impl TokenRule for EnglishOrgs {
         let t = &toks[i];
         if t.text == "of"
             && i > 0
-            && ENGLISH_ORG_HEADS.contains(&toks[i - 1].text)
+            && ENGLISH_ORG_HEADS.contains(toks[i - 1].text)
             && toks.get(i + 1).is_some_and(|n| n.cap)
         {
             // The head (a German word too: "Museum of Modern Art"), and up

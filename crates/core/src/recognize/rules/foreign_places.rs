@@ -65,7 +65,7 @@ impl Rule for ForeignPlaces {
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
         let (r, toks) = (cx.r, cx.toks);
         for (i, t) in toks.iter().enumerate() {
-            if !t.cap || t.caps || !HEADS.contains(&t.text) {
+            if !t.cap || t.caps || !HEADS.contains(t.text) {
                 continue;
             }
             // Names and particles after the head, ending on a name.
@@ -74,14 +74,14 @@ impl Rule for ForeignPlaces {
                 let w = toks[b].text;
                 // After a particle a German common word is the foreign
                 // name's ("Place de la Nation").
-                let after_particle = PARTICLES.contains(&toks[b - 1].text);
+                let after_particle = PARTICLES.contains(toks[b - 1].text);
                 if toks[b].cap
                     && !toks[b].caps
                     && !r.is_stop(w)
                     && (after_particle || !r.is_common(w))
                 {
                     end = Some(b + 1);
-                } else if !PARTICLES.contains(&w) {
+                } else if !PARTICLES.contains(w) {
                     break;
                 }
                 b += 1;

@@ -62,7 +62,7 @@ impl TokenRule for LegalForms {
                 && (w.contains('-') || w.chars().skip(1).any(char::is_uppercase))
                 && !r.is_stop(w)
         };
-        if ORG_SUFFIXES.contains(&t.text)
+        if ORG_SUFFIXES.contains(t.text)
             && i > 0
             && (toks[i - 1].cap || comma || lower_name(i - 1))
             && !t.line_start

@@ -112,7 +112,7 @@ fn is_media(toks: &[Tok], i: usize) -> bool {
     let before = |k: usize| if k <= i { text(i - k) } else { "" };
     // Within the sentence: a cue word before the article.
     let cue_before = (2..=4).any(|k| {
-        k <= i && (i + 1 - k..i).all(|j| !toks[j].line_start) && BEFORE.contains(&before(k))
+        k <= i && (i + 1 - k..i).all(|j| !toks[j].line_start) && BEFORE.contains(before(k))
     });
     let quoted = OPENING_QUOTES.contains(&before(1)) && CLOSING_QUOTES.contains(&text(i + 1));
     let after_laut = matches!(before(1), "laut" | "Laut");
@@ -120,8 +120,8 @@ fn is_media(toks: &[Tok], i: usize) -> bool {
     let as_reported = matches!(before(2), "wie" | "Wie")
         && (i + 1..toks.len().min(i + 6))
             .take_while(|&j| toks[j].word && !toks[j].line_start)
-            .any(|j| AFTER.contains(&text(j)));
-    let cued = AFTER.contains(&text(i + 1)) || cue_before || as_reported;
+            .any(|j| AFTER.contains(text(j)));
+    let cued = AFTER.contains(text(i + 1)) || cue_before || as_reported;
     quoted || after_laut || (ARTICLES.contains(&before(1)) && cued)
 }
 

@@ -60,7 +60,7 @@ mod venues;
 
 /// Whether `w` is an English company word ("Management", "Capital"), never a surname.
 pub(super) fn is_business_word(w: &str) -> bool {
-    business_names::BUSINESS_TAILS.contains(&w) || w == "Manager"
+    business_names::BUSINESS_TAILS.contains(w) || w == "Manager"
 }
 
 /// The kind a type noun before a name announces ("Digitalagentur" →
@@ -76,7 +76,7 @@ pub(super) fn opening_quote(w: &str) -> bool {
 
 /// Whether `w` starts a club's name ("Borussia", "FC", "FSV"): see `clubs`.
 pub(super) fn is_club_prefix(w: &str) -> bool {
-    clubs::CLUB_PREFIXES.contains(&w)
+    clubs::CLUB_PREFIXES.contains(w)
 }
 
 /// A source of candidates over a whole document.

@@ -60,7 +60,7 @@ impl TokenRule for Newspapers {
             out.push(rule_cand(toks, i, i + 1, EntityKind::Org));
             return None;
         }
-        if t.cap && NEWSPAPER_HEADS.contains(&t.text) && i > 0 && !t.line_start {
+        if t.cap && NEWSPAPER_HEADS.contains(t.text) && i > 0 && !t.line_start {
             let mut a = i;
             while a > 0
                 && a + 2 > i

@@ -43,7 +43,7 @@ fn legal_form_end(toks: &[Tok], i: usize) -> Option<usize> {
             break;
         }
         text.push_str(u.text);
-        if LEGAL_FORMS.contains(&text.as_str()) {
+        if LEGAL_FORMS.contains(text.as_str()) {
             end = Some(k + 1);
         }
     }

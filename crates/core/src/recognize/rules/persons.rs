@@ -60,7 +60,7 @@ impl TokenRule for FirstNames {
                 let at = |k: usize| toks.get(k).map_or("", |t| t.text);
                 let sur = n + 1 + usize::from(matches!(at(n + 1), "der" | "den" | "dem"));
                 sur < toks.len()
-                    && NAME_PARTICLES.contains(&at(n))
+                    && NAME_PARTICLES.contains(at(n))
                     && toks[n..=sur].iter().all(|t| !t.line_start)
                     && toks[sur].cap
                     && r.surname_ok(toks, sur)
@@ -132,9 +132,9 @@ impl TokenRule for FirstNames {
                             || mid_vdl(k)))
                     && k < toks.len()
                     && !toks[k].line_start
-                    && (NAME_PARTICLES.contains(&toks[k].text) || vdl(k))
+                    && (NAME_PARTICLES.contains(toks[k].text) || vdl(k))
                     && toks.get(k + 1).is_some_and(|n| {
-                        n.cap && !n.line_start || NAME_PARTICLES.contains(&n.text) || vdl(k + 1)
+                        n.cap && !n.line_start || NAME_PARTICLES.contains(n.text) || vdl(k + 1)
                     })
                 {
                     k += 1;

@@ -120,9 +120,9 @@ fn head_kind(w: &str) -> Option<EntityKind> {
                 .filter(|b| PLACE_HEADS.contains(b) || ORG_HEADS.contains(b))
         })
         .unwrap_or(w);
-    if PLACE_HEADS.contains(&base) {
+    if PLACE_HEADS.contains(base) {
         Some(EntityKind::Place)
-    } else if ORG_HEADS.contains(&base)
+    } else if ORG_HEADS.contains(base)
         || base.chars().count() >= 10 && ORG_HEAD_ENDINGS.iter().any(|e| base.ends_with(e))
     {
         Some(EntityKind::Org)
@@ -183,7 +183,7 @@ impl Rule for PlaceHeads {
             let compass = |k: usize| {
                 k > a
                     && !toks[k].line_start
-                    && super::stations::COMPASS_POINTS.contains(&toks[k].text)
+                    && super::stations::COMPASS_POINTS.contains(toks[k].text)
             };
             let mut b = a;
             while b < toks.len()

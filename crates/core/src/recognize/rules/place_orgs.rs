@@ -71,7 +71,7 @@ const PLACE_ORG_HEAD_WORDS: &[&str] = &[
 /// apposition ("der Flughafenverband ADV", "die Privatbank Berenberg",
 /// "der Messengerdienst Telegram").
 fn place_org_head(w: &str) -> Option<PlaceOnly> {
-    if PLACE_ORG_HEADS.contains(&w) {
+    if PLACE_ORG_HEADS.contains(w) {
         return Some(PlaceOnly(false));
     }
     (PLACE_ORG_HEAD_WORDS.contains(&w)
@@ -127,7 +127,7 @@ impl TokenRule for PlaceOrgs {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
         let head = if t.cap { place_org_head(t.text) } else { None };
-        if t.cap && (head.is_some() || CITY_ADJECTIVE_HEADS.contains(&t.text)) && !t.caps
+        if t.cap && (head.is_some() || CITY_ADJECTIVE_HEADS.contains(t.text)) && !t.caps
             || matches!(t.text, "TU" | "LMU" | "FU" | "HU")
         {
             let place_only = head.is_some_and(|h| h.0);
@@ -150,7 +150,7 @@ impl TokenRule for PlaceOrgs {
             }
             if b == i + 1
                 && i > 0
-                && CITY_ADJECTIVE_HEADS.contains(&t.text)
+                && CITY_ADJECTIVE_HEADS.contains(t.text)
                 && toks[i - 1].cap
                 && !toks[i].line_start
                 && city_adjective(r, toks[i - 1].text)

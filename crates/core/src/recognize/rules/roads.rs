@@ -72,7 +72,7 @@ impl Rule for Roads {
             } else {
                 continue;
             };
-            let before = i > 0 && ROAD_CUES_BEFORE.contains(&toks[i - 1].text);
+            let before = i > 0 && ROAD_CUES_BEFORE.contains(toks[i - 1].text);
             let after = toks
                 .get(end)
                 .is_some_and(|n| ROAD_CUES_AFTER.contains(&n.text) || n.text == "/");

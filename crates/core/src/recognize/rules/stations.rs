@@ -77,7 +77,7 @@ pub(super) static COMPASS_POINTS: Words = Words::new(&[
 /// Parts of a town and exits: a compass point or a quarter (the gazetteer's
 /// phrases join them to a place).
 pub(super) fn town_part(w: &str) -> bool {
-    COMPASS_POINTS.contains(&w) || ["Zentrum", "Altstadt", "Innenstadt", "Neustadt"].contains(&w)
+    COMPASS_POINTS.contains(w) || ["Zentrum", "Altstadt", "Innenstadt", "Neustadt"].contains(&w)
 }
 
 /// Heads of motorway junctions before a place.
@@ -131,7 +131,7 @@ impl Rule for Stations {
             if !other_name(t.text)
                 && joined(end).is_some_and(|n| n.text == "(")
                 && joined(end + 1)
-                    .is_some_and(|n| QUALIFIERS.contains(&n.text) && n.start == toks[end].end)
+                    .is_some_and(|n| QUALIFIERS.contains(n.text) && n.start == toks[end].end)
             {
                 let mut close = end + 2;
                 if joined(close).is_some_and(|n| n.text == ".") {
@@ -144,7 +144,7 @@ impl Rule for Stations {
             if !(known || parted || end > i + 1) {
                 continue;
             }
-            if joined(end).is_some_and(|n| STATION_WORDS.contains(&n.text)) {
+            if joined(end).is_some_and(|n| STATION_WORDS.contains(n.text)) {
                 end += 1;
             }
             if end > i + 1 {

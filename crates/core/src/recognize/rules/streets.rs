@@ -55,7 +55,7 @@ impl TokenRule for Streets {
         // and a street word of its own.
         if t.text.ends_with("er")
             && toks.get(i + 1).is_some_and(|n| {
-                !n.line_start && n.start == t.end + 1 && STREET_NOUNS.contains(&n.text)
+                !n.line_start && n.start == t.end + 1 && STREET_NOUNS.contains(n.text)
             })
             && t.text.chars().count() >= 5
             && (!r.is_common(t.text) || r.is_place_adjective(t.text))
@@ -111,7 +111,7 @@ fn hyphenated_street(w: &str) -> bool {
     let before: Vec<&str> = parts.collect();
     !before.is_empty()
         && last.chars().next().is_some_and(char::is_uppercase)
-        && STREET_WORDS.contains(&last.to_lowercase().as_str())
+        && STREET_WORDS.contains(last.to_lowercase().as_str())
         && before
             .iter()
             .all(|p| p.chars().count() >= 2 && p.chars().next().is_some_and(char::is_uppercase))

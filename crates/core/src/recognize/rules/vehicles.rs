@@ -174,7 +174,7 @@ static COMPANY_TAILS: Words = Words::new(&[
 
 fn is_model(t: &Tok) -> bool {
     let w = t.text;
-    MODELS.contains(&w)
+    MODELS.contains(w)
         // "X1", "A4", "320d", "3er", "911", "iX3"
         || (w.len() <= 6 && w.bytes().any(|b| b.is_ascii_digit()) && w.bytes().all(|b| b.is_ascii_alphanumeric()))
         // "C-Klasse", "T-Roc", "ID.3" is split; "E-Klasse"
@@ -205,11 +205,11 @@ fn vehicle_at(toks: &[Tok], i: usize) -> Option<(usize, usize)> {
         return Some((i, i + 2));
     }
     // Every make is capitalised and short: most tokens stop at the first test.
-    if !toks[i].cap || toks[i].text.len() > 15 || !MAKES.contains(&toks[i].text) {
+    if !toks[i].cap || toks[i].text.len() > 15 || !MAKES.contains(toks[i].text) {
         return None;
     }
     let next = toks.get(i + 1);
-    if next.is_some_and(|n| COMPANY_TAILS.contains(&n.text)) {
+    if next.is_some_and(|n| COMPANY_TAILS.contains(n.text)) {
         return None;
     }
     let same_line = |k: usize| toks.get(k).is_some_and(|t| !t.line_start);
@@ -218,13 +218,13 @@ fn vehicle_at(toks: &[Tok], i: usize) -> Option<(usize, usize)> {
         while end < toks.len()
             && end < i + 5
             && same_line(end)
-            && (TRIMS.contains(&toks[end].text) || is_model(&toks[end]))
+            && (TRIMS.contains(toks[end].text) || is_model(&toks[end]))
         {
             end += 1;
         }
         return Some((i, end));
     }
-    let cue = |k: usize| VEHICLE_CUES.contains(&toks[k].text);
+    let cue = |k: usize| VEHICLE_CUES.contains(toks[k].text);
     let cued = i >= 1 && cue(i - 1) || i >= 2 && is_adjective(&toks[i - 1]) && cue(i - 2);
     cued.then_some((i, i + 1))
 }
