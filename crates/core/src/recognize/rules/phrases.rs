@@ -52,9 +52,14 @@ pub(super) fn match_phrases(
         }
         // Title-case acronyms: "Nato".
         if t.cap && !t.caps && (3..=6).contains(&t.text.len()) && t.text.is_ascii() {
-            let up = t.text.to_uppercase();
-            if table.maybe_acronym(&up) && !r.is_common(t.text) {
-                if let Some(p) = table.single_word(&up) {
+            // In capitals on the stack: this runs at most capitalised words.
+            let mut buf = [0u8; 6];
+            let up = &mut buf[..t.text.len()];
+            up.copy_from_slice(t.text.as_bytes());
+            up.make_ascii_uppercase();
+            let up = std::str::from_utf8(up).unwrap_or_default();
+            if table.maybe_acronym(up) && !r.is_common(t.text) {
+                if let Some(p) = table.single_word(up) {
                     out.push(Cand {
                         rule: "",
                         start: t.start,

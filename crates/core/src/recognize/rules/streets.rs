@@ -104,6 +104,9 @@ static STREET_WORDS: Words = Words::new(&[
 /// "Martin-Luther-Ring", "Konrad-Adenauer-Straße": capitalised parts joined
 /// by hyphens, the last a street word.
 fn hyphenated_street(w: &str) -> bool {
+    if !w.contains('-') {
+        return false;
+    }
     let mut parts = w.rsplit('-');
     let Some(last) = parts.next() else {
         return false;
