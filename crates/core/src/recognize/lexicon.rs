@@ -361,7 +361,13 @@ pub(super) fn single_word(table: &PhraseTable, w: &str) -> Option<u32> {
 }
 
 pub(super) fn join(toks: &[Tok], a: usize, b: usize) -> String {
-    let mut s = String::new();
+    // No longer than the text the tokens span (gaps become one space).
+    let span = if a < b {
+        toks[b - 1].end - toks[a].start
+    } else {
+        0
+    };
+    let mut s = String::with_capacity(span);
     for (k, t) in toks[a..b].iter().enumerate() {
         // no space before "." of an initial or after an opening "/"
         if k > 0 && t.start > toks[a + k - 1].end {

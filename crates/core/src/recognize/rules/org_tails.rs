@@ -35,6 +35,10 @@ fn legal_form_end(toks: &[Tok], i: usize) -> Option<usize> {
     {
         return Some(i + 1);
     }
+    // Most words begin no form: no run to spell.
+    if !LEGAL_FORMS.iter().any(|f| f.starts_with(t.text)) {
+        return None;
+    }
     // The longest run of adjacent tokens (no space between) spelling a form.
     let mut text = String::new();
     let mut end = None;
