@@ -15,10 +15,10 @@ use crate::text::words::Words;
 
 /// Titles that are common nouns, as each is named ("Spiegel" for "Der
 /// Spiegel"); unambiguous titles are in the media gazetteer.
-static TITLES: Words = Words::new(&[
+const TITLES: &[&str] = &[
     "Spiegel", "Bild", "Zeit", "Welt", "Stern", "Focus", "Blick", "Kurier", "Standard", "Presse",
     "Freitag", "Cicero", "Capital", "Bunte",
-]);
+];
 
 /// Verbs and words of reporting right after the title: "der Spiegel
 /// berichtete", "der Zeit zufolge".
@@ -86,7 +86,7 @@ const CLOSING_QUOTES: &[&str] = &["“", "\"", "»", "«", "‘", "”"];
 /// The title a token names: "Spiegel", or "Spiegels" in the genitive.
 fn title(text: &str) -> Option<&'static str> {
     let stem = text.strip_suffix('s').unwrap_or(text);
-    TITLES.iter().find(|&t| t == text || t == stem)
+    TITLES.iter().copied().find(|&t| t == text || t == stem)
 }
 
 pub(super) struct MediaNames;

@@ -13,9 +13,8 @@ use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, single_word, strip_gen};
 use crate::recognize::Cand;
-use crate::text::words::Words;
 
-static INSTITUTION_WORDS: Words = Words::new(&[
+const INSTITUTION_WORDS: &[&str] = &[
     "Institut",
     "Stiftung",
     "Gesellschaft",
@@ -35,13 +34,13 @@ static INSTITUTION_WORDS: Words = Words::new(&[
     "Verein",
     "Werke",
     "Theater",
-]);
+];
 
 /// Last parts that make a building or ground: a place.
-static PLACE_WORDS: Words = Words::new(&[
+const PLACE_WORDS: &[&str] = &[
     "Stadion", "Arena", "Halle", "Haus", "Turm", "Tower", "Brücke", "Park", "Ring", "Saal",
     "Kaserne", "Denkmal",
-]);
+];
 
 pub(super) struct NamedInstitutions;
 
@@ -58,8 +57,8 @@ impl TokenRule for NamedInstitutions {
         }
         let parts: Vec<&str> = t.text.split('-').collect();
         let last = parts[parts.len() - 1];
-        let is = |w: &&str| {
-            last == *w || strip_gen(last) == Some(*w) || last.strip_suffix("es") == Some(*w)
+        let is = |w: &&&str| {
+            last == **w || strip_gen(last) == Some(**w) || last.strip_suffix("es") == Some(**w)
         };
         let (base, kind) = match INSTITUTION_WORDS.iter().find(is) {
             Some(w) => (w, EntityKind::Org),
@@ -86,7 +85,7 @@ impl TokenRule for NamedInstitutions {
         // "Friedrich-Schiller-Universität Jena": a university's seat is
         // part of its name.
         let seat = toks.get(i + 1).filter(|n| {
-            matches!(base, "Universität" | "Hochschule")
+            matches!(*base, "Universität" | "Hochschule")
                 && !n.line_start
                 && r.is_known_place(n.text)
         });

@@ -100,7 +100,7 @@ const ABBREVIATED_ORG_HEADS: &[&str] = &["PI", "KPI", "VPI"];
 /// Endings of authorities' compound names, for heads the list does not
 /// hold ("Kriminaldauerdienst", "Polizeihauptkommissariat",
 /// "Kriminalpolizeidirektion").
-static ORG_HEAD_ENDINGS: Words = Words::new(&[
+const ORG_HEAD_ENDINGS: &[&str] = &[
     "polizei",
     "polizeiinspektion",
     "präsidium",
@@ -110,7 +110,7 @@ static ORG_HEAD_ENDINGS: Words = Words::new(&[
     "dauerdienst",
     "staatsanwaltschaft",
     "gericht",
-]);
+];
 
 fn head_kind(w: &str) -> Option<EntityKind> {
     let base = ["es", "s"]

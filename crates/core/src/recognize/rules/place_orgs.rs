@@ -41,7 +41,7 @@ static PLACE_ORG_HEADS: Words = Words::new(&[
 /// "Wirtschaftsbehörde Hamburg", "Lawinenwarndienst Tirol". Only a
 /// compound counts ("Verband Bayern" in "dass der Verband Bayern hilft" is
 /// no name).
-static PLACE_ORG_HEAD_ENDINGS: Words = Words::new(&[
+const PLACE_ORG_HEAD_ENDINGS: &[&str] = &[
     "anwaltschaft",
     "gericht",
     "direktion",
@@ -53,7 +53,7 @@ static PLACE_ORG_HEAD_ENDINGS: Words = Words::new(&[
     "sparkasse",
     "bank",
     "dienst",
-]);
+];
 
 /// Single words that take their place as their name ("Polizei Berlin",
 /// "Verbraucherzentrale Bayern", "Studierendenwerk Göttingen").

@@ -104,19 +104,13 @@ static STREET_WORDS: Words = Words::new(&[
 /// "Martin-Luther-Ring", "Konrad-Adenauer-Straße": capitalised parts joined
 /// by hyphens, the last a street word.
 fn hyphenated_street(w: &str) -> bool {
-    if !w.contains('-') {
-        return false;
-    }
-    let mut parts = w.rsplit('-');
-    let Some(last) = parts.next() else {
+    let Some((before, last)) = w.rsplit_once('-') else {
         return false;
     };
-    let before: Vec<&str> = parts.collect();
-    !before.is_empty()
-        && last.chars().next().is_some_and(char::is_uppercase)
+    last.chars().next().is_some_and(char::is_uppercase)
         && STREET_WORDS.contains(last.to_lowercase().as_str())
         && before
-            .iter()
+            .split('-')
             .all(|p| p.chars().count() >= 2 && p.chars().next().is_some_and(char::is_uppercase))
 }
 
