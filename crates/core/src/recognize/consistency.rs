@@ -22,6 +22,13 @@ use crate::text::tokenize::{TokenKind, Tokenized};
 use crate::text::words::Words;
 use fxhash::{FxHashMap, FxHashSet};
 
+/// Words before a genitive noun ("des Ritters", "eines Müllers"): after
+/// them a common-noun surname's -s form is the noun, not the person.
+static GENITIVE_ARTICLES: Words = Words::new(&[
+    "des", "Des", "eines", "Eines", "dieses", "jenes", "jedes", "seines", "ihres", "meines",
+    "deines", "unseres", "eures", "keines",
+]);
+
 /// Heads of compounds that only a company has: "Diebold-Aktie",
 /// "Wincor-Nixdorf-Aktionäre", "Bayer-Konzern", "Siemens-Chef".
 static COMPANY_TAILS: Words = Words::new(&[
@@ -203,10 +210,10 @@ impl Recognizer {
                 continue;
             };
             // Tagger guesses do not spread, but the surname of a full name
-            // the tagger found does ("Guirassy" after "Serhou Guirassy"):
-            // not a known name of another kind, three letters or more.
-            if m.source == Source::Tagger
-                && m.kind == EntityKind::Person
+            // does, whoever found it ("Guirassy" after "Serhou Guirassy",
+            // "Kretschmers CDU" after "Michael Kretschmer"): not a known
+            // name of another kind, three letters or more.
+            if m.kind == EntityKind::Person
                 && b > a
                 && toks[a..=b].iter().all(|t| t.kind == TokenKind::Word)
             {
@@ -281,7 +288,16 @@ impl Recognizer {
                 if i + n > toks.len() || (i..i + n).any(|j| occupied[j]) {
                     continue;
                 }
-                if is_guarded(pw) && i > 0 && article_before(word(i - 1)) {
+                // "der Ritter" is a knight; "für Kretschmers CDU" a
+                // genitive before its noun, after any word but an article.
+                if is_guarded(pw) && i > 0 && {
+                    let prev = word(i - 1);
+                    if w == pw[0] {
+                        article_before(prev)
+                    } else {
+                        GENITIVE_ARTICLES.contains(prev)
+                    }
+                } {
                     continue;
                 }
                 let ok = (0..n).all(|j| {
@@ -509,6 +525,28 @@ mod tests {
                 ("Serhou Guirassy", EntityKind::Person),
                 ("Guirassy", EntityKind::Person),
                 ("Guirassys", EntityKind::Person)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_surname_of_a_full_name_the_rules_found_spreads_in_the_genitive() {
+        // No tagger proposal: the person rules find "Michael Kretschmer";
+        // his genitive before a party is his too.
+        let t = "Sie hörten Michael Kretschmer zu. Es wird schwer für Kretschmers CDU.";
+        let tok = crate::text::tokenize::tokenize(t);
+        let r = Recognizer::global();
+        let got: Vec<(&str, EntityKind)> = r
+            .recognize(t, &tok, &[], &crate::recognize::Overrides::default())
+            .iter()
+            .map(|m| (&t[m.span.range()], m.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Michael Kretschmer", EntityKind::Person),
+                ("Kretschmers", EntityKind::Person),
+                ("CDU", EntityKind::Org)
             ]
         );
     }
