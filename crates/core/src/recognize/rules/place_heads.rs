@@ -1,5 +1,6 @@
 //! Areas and authorities named by a head noun and a place: "Landkreis
-//! Konstanz", "Kreis Gießen", "Flughafen München" (places: official names;
+//! Konstanz", "Kreis Gießen", "Flughafen München", "Schloss Bellevue",
+//! "Kraftwerk Jänschwalde" (places: official names;
 //! a generic word before a name, "im Stadtteil Neukölln", stays outside); "Polizeipräsidium Konstanz", "Bistum Limburg",
 //! "Staatsanwaltschaft Köln", "Landesbetrieb Straßenbau NRW",
 //! "Regierungspräsidium Tübingen", "Gesundheitsamt Erding", and the police's
@@ -25,6 +26,22 @@ static PLACE_HEADS: Words = Words::new(&[
     "Kanton",
     "Freistaat",
     "Nationalpark",
+    // Sites and buildings by their proper name ("Schloss Bellevue",
+    // "Friedhof Ohlsdorf", "Kraftwerk Jänschwalde", "Zeche Zollverein").
+    "Schloss",
+    "Kloster",
+    "Stift",
+    "Burg",
+    "Festung",
+    "Friedhof",
+    "Zentralfriedhof",
+    "Kraftwerk",
+    "Kohlekraftwerk",
+    "Kernkraftwerk",
+    "Atomkraftwerk",
+    "Zeche",
+    "Tagebau",
+    "Talsperre",
 ]);
 
 /// Heads of authorities and institutions named by their seat.
@@ -232,6 +249,25 @@ mod tests {
             run(&PlaceHeads, "Streik am Flughafen München."),
             [("Flughafen München".to_string(), "place")]
         );
+    }
+
+    #[test]
+    fn sites_by_their_proper_name() {
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Er liegt auf dem Friedhof Ohlsdorf, nahe dem Kraftwerk \
+                 Jänschwalde und Schloss Bellevue, im Schlosses Sanssouci."
+            ),
+            [
+                ("Friedhof Ohlsdorf".to_string(), "place"),
+                ("Kraftwerk Jänschwalde".to_string(), "place"),
+                ("Schloss Bellevue".to_string(), "place"),
+                ("Schlosses Sanssouci".to_string(), "place")
+            ]
+        );
+        // A common word after the head is no name.
+        assert!(run(&PlaceHeads, "Die Burg Tür an Tür mit dem Kloster Garten.").is_empty());
     }
 
     #[test]
