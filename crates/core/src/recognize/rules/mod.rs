@@ -32,6 +32,7 @@ mod datelines;
 mod english_orgs;
 mod foreign_places;
 mod gazetteer;
+mod interview_labels;
 mod knowledge_base;
 mod learned;
 mod legal_forms;
@@ -39,6 +40,7 @@ mod media_names;
 mod ministries;
 mod named_institutions;
 mod newspapers;
+mod org_branches;
 mod org_heads;
 mod org_tails;
 mod parties;
@@ -196,11 +198,13 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &datelines::Datelines,
     &caps_names::CapsNames,
     &credits::Credits,
+    &interview_labels::InterviewLabels,
     &PERSONS,
     &ORGS,
     &venues::Venues,
     &foreign_places::ForeignPlaces,
     &place_heads::PlaceHeads,
+    &org_branches::OrgBranches,
     &stations::Stations,
     &roads::Roads,
     &place_words::PlaceWords,
@@ -379,11 +383,13 @@ mod tests {
                 "datelines",
                 "caps-names",
                 "credits",
+                "interview-labels",
                 "persons",
                 "orgs",
                 "venues",
                 "foreign-places",
                 "place-heads",
+                "org-branches",
                 "stations",
                 "roads",
                 "place-words",
