@@ -24,6 +24,10 @@ use crate::text::words::Words;
 pub(in crate::recognize) static BUSINESS_TAILS: Words = Words::new(&[
     "Capital",
     "Management",
+    // Shipyards take their owner's or a place's name: "Meyer Werft",
+    // "Neptun Werft", "MV Werften".
+    "Werft",
+    "Werften",
     "Partners",
     "Holdings",
     "Ventures",
@@ -243,6 +247,18 @@ mod tests {
         assert_eq!(
             run_in(&ORGS, &BusinessNames, "Geld ging an Black Forest Labs."),
             [("Black Forest Labs".to_string(), "org")]
+        );
+        // Shipyards; "die Werft" alone is none.
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &BusinessNames,
+                "Die Neptun Werft und die MV Werften bauen, die Werft wächst."
+            ),
+            [
+                ("Neptun Werft".to_string(), "org"),
+                ("MV Werften".to_string(), "org")
+            ]
         );
     }
 

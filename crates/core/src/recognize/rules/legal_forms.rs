@@ -10,7 +10,7 @@ use crate::text::words::Words;
 
 static ORG_SUFFIXES: Words = Words::new(&[
     "AG", "GmbH", "SE", "KG", "KGaA", "mbH", "eG", "Inc", "Ltd", "Corp", "LLC", "plc", "PLC", "SA",
-    "NV", "Holding", "Group",
+    "NV", "Holding", "Group", "AS", "ASA", "AB", "Oy", "Oyj", "BV", "SpA",
 ]);
 
 /// Abbreviations inside company names, written with a dot.
@@ -135,6 +135,23 @@ mod tests {
         assert_eq!(
             run_in(&ORGS, &LegalForms, "Es kam die Bahn. Acme GmbH zahlt."),
             pairs(&[("Acme GmbH", "org")])
+        );
+    }
+
+    #[test]
+    fn nordic_and_dutch_legal_forms() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &LegalForms,
+                "Die Werft gehört der Fjellstad Holding AS, Zulieferer ist Nordvik AB."
+            ),
+            // "Holding" is a form too: the longer reading wins in `select`.
+            pairs(&[
+                ("Fjellstad Holding", "org"),
+                ("Fjellstad Holding AS", "org"),
+                ("Nordvik AB", "org")
+            ])
         );
     }
 

@@ -1,7 +1,7 @@
 //! Institutions named after a person or place, written as one hyphenated
 //! word: "Robert-Koch-Institut", "Hasso-Plattner-Instituts",
 //! "Friedrich-Ebert-Stiftung", "Max-Planck-Gesellschaft",
-//! "Goethe-Universität", "Helmholtz-Zentrum". The last part is an
+//! "Goethe-Universität", "Helmholtz-Zentrum", "Würth-Gruppe". The last part is an
 //! institution word; the parts before it are capitalised names (so
 //! "Corona-Krise" or "Bundes-Institut" are not). The whole word is the
 //! organisation, its genitive -s aside in the normalised name. Buildings
@@ -34,6 +34,10 @@ const INSTITUTION_WORDS: &[&str] = &[
     "Verein",
     "Werke",
     "Theater",
+    // A group or a yard named after its founder: "Würth-Gruppe",
+    // "Meyer-Werft".
+    "Gruppe",
+    "Werft",
 ];
 
 /// Last parts that make a building or ground: a place.
@@ -129,6 +133,17 @@ mod tests {
             [
                 ("Robert-Koch-Institut".to_string(), "org"),
                 ("Friedrich-Ebert-Stiftung".to_string(), "org")
+            ]
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &NamedInstitutions,
+                "Die Würth-Gruppe und die Meyer-Werft, nicht die Risiko-Gruppe."
+            ),
+            [
+                ("Würth-Gruppe".to_string(), "org"),
+                ("Meyer-Werft".to_string(), "org")
             ]
         );
     }

@@ -19,7 +19,8 @@ use crate::text::words::Words;
 /// Legal forms, spelled as their tokens are written together (no spaces).
 static LEGAL_FORMS: Words = Words::new(&[
     "AG", "GmbH", "gGmbH", "mbH", "SE", "KG", "KGaA", "OHG", "eG", "e.V.", "eV", "Inc", "Inc.",
-    "Ltd", "Ltd.", "LLC", "Corp", "Corp.", "plc", "PLC", "S.A.", "N.V.",
+    "Ltd", "Ltd.", "LLC", "Corp", "Corp.", "plc", "PLC", "S.A.", "N.V.", "AS", "ASA", "AB", "Oy",
+    "Oyj", "BV", "SpA",
 ]);
 
 /// The end (token index) of a legal form starting at token `i`, if one does:
