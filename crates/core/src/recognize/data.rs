@@ -392,6 +392,12 @@ impl Data {
             if let Some(last) = l.rsplit(' ').next() {
                 famous_surnames.insert(last);
             }
+            // The full name is a phrase too ("Narendra Modi", whose surname
+            // is a common word), listed after every other name so that it
+            // never beats one as long; a title stays outside ("Papst …").
+            if l.contains(' ') && !l.starts_with("Papst ") {
+                names.add(l, EntityKind::Person, l);
+            }
         }
         let mut first_names = WordSet::with_capacity(count_lines(FIRST_NAMES));
         data_lines(FIRST_NAMES).for_each(|w| first_names.insert(w));

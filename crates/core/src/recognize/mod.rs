@@ -28,6 +28,7 @@ mod rules;
 use crate::model::{EntityKind, FoundName, Source, Span};
 use crate::text::tokenize::{TokenKind, Tokenized};
 use data::{is_all_caps, Data, PhrasePatch, PhraseTable, Phrases};
+use fxhash::FxHashMap;
 use std::sync::OnceLock;
 
 /// The recognizer: immutable gazetteers and cue lists, shared by all threads.
@@ -789,6 +790,14 @@ fn extend_learned(
 
 /// Greedy non-overlapping selection by rank; output sorted by span.
 fn select(mut cands: Vec<Cand>) -> Vec<FoundName> {
+    // A person's role, whichever reading of the same span found it ("NATO-
+    // Generalsekretär Jens Stoltenberg": the gazetteer's full name wins,
+    // the role cue's reading knows the role).
+    let roles: FxHashMap<(usize, usize), String> = cands
+        .iter()
+        .filter(|c| c.kind == EntityKind::Person)
+        .filter_map(|c| Some(((c.start, c.end), c.role.clone()?)))
+        .collect();
     cands.sort_by(|a, b| b.rank().cmp(&a.rank()).then(a.start.cmp(&b.start)));
     let mut occupied: std::collections::BTreeMap<usize, usize> = Default::default();
     let mut taken: Vec<Cand> = Vec::with_capacity(cands.len());
@@ -813,7 +822,15 @@ fn select(mut cands: Vec<Cand>) -> Vec<FoundName> {
             span: Span::new(c.start, c.end),
             kind: c.kind,
             norm: crate::model::sym(c.norm),
-            role: c.role.map(crate::model::sym),
+            role: c
+                .role
+                .as_deref()
+                .or_else(|| {
+                    (c.kind == EntityKind::Person)
+                        .then(|| roles.get(&(c.start, c.end)).map(String::as_str))
+                        .flatten()
+                })
+                .map(crate::model::sym),
             source: c.source,
         })
         .collect()

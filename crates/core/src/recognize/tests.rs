@@ -346,7 +346,7 @@ Sicherlich wird Ende Mai entschieden. Kanzler Scholz und CDU-Chef Friedrich Merz
         Steffen Seibert/person Nord Stream 2/org Annalena Baerbock/person Heiko Maas/person \
         Kiew/place picture alliance/org dpa/org Kay Nietfeld/person Deutsche Bank AG/org \
         Statistischem Bundesamt/org Neukölln/place Frank-Walter Steinmeier/person Hamburg/place \
-        München/place Weltgesundheitsorganisation/org Bundeswehr/org THW/org Ahrweiler/place \
+        München/place Weltgesundheitsorganisation/org Tedros Adhanom Ghebreyesus/person Bundeswehr/org THW/org Ahrweiler/place \
         Scholz/person CDU/org Friedrich Merz/person Bundestag/org";
     assert_eq!(
         got.join(" "),

@@ -6,7 +6,9 @@
 //! followed by "Online" is the publication's web edition ("Handelsblatt
 //! Online"); a person's full name followed by "Theater", "Museum" or
 //! "Stiftung" is the institution named after them ("Ernst Deutsch
-//! Theater"). The legal-forms pattern only reads up to four capitalised words
+//! Theater"); an organisation followed by the body it belongs to is one
+//! name with it ("Welternährungsprogramm der Vereinten Nationen",
+//! "Kulturstiftung des Bundes"). The legal-forms pattern only reads up to four capitalised words
 //! without function words before a form; this reads whatever was found.
 //! Reads the candidates of the rules before it, so it runs last.
 
@@ -66,6 +68,33 @@ fn legal_form_end(toks: &[Tok], i: usize) -> Option<usize> {
     Some(end)
 }
 
+/// The bodies an institution belongs to, after its name: "Welternährungsprogramm
+/// der Vereinten Nationen", "Kulturstiftung des Bundes", "Gerichtshof der
+/// Europäischen Union" (GermEval: the longest name wins).
+const SOVEREIGNS: &[&[&str]] = &[
+    &["der", "Vereinten", "Nationen"],
+    &["der", "UN"],
+    &["der", "UNO"],
+    &["der", "Europäischen", "Union"],
+    &["der", "EU"],
+    &["der", "Afrikanischen", "Union"],
+    &["der", "Arabischen", "Liga"],
+    &["des", "Bundes"],
+];
+
+/// The end of a body's name spelled from token `i` on the same line.
+fn sovereign_end(toks: &[Tok], i: usize) -> Option<usize> {
+    SOVEREIGNS.iter().find_map(|s| {
+        s.iter()
+            .enumerate()
+            .all(|(k, w)| {
+                toks.get(i + k)
+                    .is_some_and(|t| t.text == *w && !t.line_start)
+            })
+            .then_some(i + s.len())
+    })
+}
+
 pub(super) struct OrgTails;
 
 impl Rule for OrgTails {
@@ -85,6 +114,15 @@ impl Rule for OrgTails {
                 continue;
             }
             let end = if let Some(end) = legal_form_end(toks, c.t1) {
+                // "Autobahn GmbH des Bundes"
+                if c.kind == EntityKind::Org {
+                    sovereign_end(toks, end).unwrap_or(end)
+                } else {
+                    end
+                }
+            } else if let Some(end) =
+                sovereign_end(toks, c.t1).filter(|_| c.kind == EntityKind::Org)
+            {
                 end
             } else if c.kind == EntityKind::Org
                 && matches!(toks[c.t1].text, "Online" | "ONLINE")
@@ -160,6 +198,27 @@ mod tests {
             got.contains(&("Ernst Barlach Museum".to_string(), "org")),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn the_body_an_institution_belongs_to() {
+        let got = run("Das Welternährungsprogramm der Vereinten Nationen kürzt.");
+        assert!(
+            got.contains(&(
+                "Welternährungsprogramm der Vereinten Nationen".to_string(),
+                "org"
+            )),
+            "{got:?}"
+        );
+        let got = run("Wir verhandeln mit der Autobahn GmbH des Bundes über die Zufahrt.");
+        assert!(
+            got.contains(&("Autobahn GmbH des Bundes".to_string(), "org")),
+            "{got:?}"
+        );
+        // A place is not extended: "Berlin der EU" is no name.
+        assert!(!run("die Rolle Berlins der EU gegenüber")
+            .iter()
+            .any(|(s, _)| s.contains("der EU")));
     }
 
     #[test]
