@@ -304,6 +304,9 @@ pub(crate) struct Data {
     pub towns_common_words: WordSet,
     /// Surnames of well-known people (persons.tsv), recognised when bare.
     pub famous_surnames: WordSet,
+    /// The normalised names of the sports clubs of orgs-sport.tsv ("Eisbären
+    /// Berlin", "Adler Mannheim"), for the clubs' in-document links.
+    pub sport_clubs: WordSet,
     pub common: WordSet,
     pub stopwords: &'static WordSet,
     /// All-caps tokens that are not organisations (units, codes).
@@ -387,6 +390,12 @@ impl Data {
                 }
             }
         }
+        let mut sport_clubs = WordSet::default();
+        for l in data_lines(ORGS_SPORT) {
+            let mut it = l.split('\t');
+            let surface = it.next().unwrap_or("").trim();
+            sport_clubs.insert(it.next().map(str::trim).unwrap_or(surface));
+        }
         let mut famous_surnames = WordSet::default();
         for l in data_lines(PERSONS) {
             if let Some(last) = l.rsplit(' ').next() {
@@ -453,6 +462,7 @@ impl Data {
             surname_nouns,
             towns_common_words,
             famous_surnames,
+            sport_clubs,
             common,
             stopwords,
             not_orgs,

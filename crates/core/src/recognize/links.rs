@@ -29,6 +29,7 @@
 //!    after a local preposition ("in Dortmund") or a place noun ("die Stadt
 //!    Dortmund", "im Landkreis Augsburg") stay places.
 
+use super::data::WordSet;
 use super::lexicon::strip_gen;
 use super::rules::is_club_prefix;
 use super::Recognizer;
@@ -79,7 +80,7 @@ impl Recognizer {
         first_names(&mut found);
         shared_surnames(&mut found);
         acronyms(text, &mut found);
-        clubs(text, tok, &mut found);
+        clubs(text, tok, &self.d.sport_clubs, &mut found);
         found
     }
 }
@@ -286,14 +287,27 @@ fn initials_of(acr: &str, long: &str) -> bool {
 type Club<'a> = (Sym, &'a str, Vec<&'a str>);
 
 /// Clubs (5): the club named by its prefix alone or by its place alone.
-fn clubs(text: &str, tok: &Tokenized, found: &mut [FoundName]) {
+/// A listed club without a prefix ("Eisbären Berlin", "Straubing Tigers")
+/// is read both ways: either word may be its place.
+fn clubs(text: &str, tok: &Tokenized, sport: &WordSet, found: &mut [FoundName]) {
     let mut clubs: Vec<Club> = Vec::new();
     for m in found.iter().filter(|m| m.kind == EntityKind::Org) {
         let norm = m.norm.as_str();
         let mut ws = words(norm).skip_while(|w| *w == "1.");
-        let Some(prefix) = ws.next().filter(|w| is_club_prefix(w)) else {
+        let Some(prefix) = ws.next() else {
             continue;
         };
+        if !is_club_prefix(prefix) {
+            // "Eisbären Berlin", "Straubing Tigers": two words, listed.
+            let rest: Vec<&str> = ws.collect();
+            if let [other] = rest[..] {
+                if sport.contains(norm) && !clubs.iter().any(|c| c.0 == m.norm) {
+                    clubs.push((m.norm, prefix, vec![other]));
+                    clubs.push((m.norm, other, vec![prefix]));
+                }
+            }
+            continue;
+        }
         // "SG Flensburg-Handewitt": each part of a hyphenated place
         let places: Vec<&str> = ws
             .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
@@ -310,7 +324,7 @@ fn clubs(text: &str, tok: &Tokenized, found: &mut [FoundName]) {
     let the_one = |pick: &dyn Fn(&Club) -> bool| {
         let mut it = clubs.iter().filter(|c| pick(c));
         let first = it.next()?;
-        it.next().is_none().then_some(first.0)
+        it.all(|c| c.0 == first.0).then_some(first.0)
     };
     let persons = full_names(found);
     let toks = &tok.tokens;
@@ -560,6 +574,26 @@ mod tests {
     }
 
     #[test]
+    fn a_listed_club_without_a_prefix_by_its_city() {
+        let t = "Die Eisbären Berlin schlagen die Adler Mannheim.\n\
+                 Berlin (dpa) – Mannheim begann stark, doch Berlin drehte das Spiel. \
+                 Die Fans feierten in Berlin.";
+        let ms = show(t);
+        let berlin = norm_of(&ms, "Berlin");
+        assert_eq!(berlin.len(), 3, "{ms:?}");
+        assert_eq!(berlin[0].0, "place", "dateline: {ms:?}");
+        assert_eq!(
+            berlin[1],
+            ("org".to_string(), "Eisbären Berlin".to_string())
+        );
+        assert_eq!(berlin[2].0, "place", "in Berlin: {ms:?}");
+        assert_eq!(
+            norm_of(&ms, "Mannheim"),
+            [("org".to_string(), "Adler Mannheim".to_string())]
+        );
+    }
+
+    #[test]
     fn a_club_prefix_alone_links_to_the_club() {
         let text = "Borussia Dortmund gewann. Die Borussia jubelte.";
         let tok = crate::text::tokenize::tokenize(text);
@@ -579,7 +613,7 @@ mod tests {
                 ..person("Borussia")
             },
         ];
-        clubs(text, &tok, &mut found);
+        clubs(text, &tok, &WordSet::default(), &mut found);
         assert_eq!(norms(&found), ["Borussia Dortmund", "Borussia Dortmund"]);
     }
 

@@ -113,17 +113,17 @@ impl Rule for OrgTails {
             if legal_form_end(toks, c.t0) == Some(c.t1) {
                 continue;
             }
-            let end = if let Some(end) = legal_form_end(toks, c.t1) {
+            // The body after a name is no part of what it is called by
+            // ("das WFP" is the Welternährungsprogramm der Vereinten
+            // Nationen): the normalised name ends before it.
+            let (end, named_end) = if let Some(end) = legal_form_end(toks, c.t1) {
                 // "Autobahn GmbH des Bundes"
-                if c.kind == EntityKind::Org {
-                    sovereign_end(toks, end).unwrap_or(end)
-                } else {
-                    end
-                }
+                let body = sovereign_end(toks, end).filter(|_| c.kind == EntityKind::Org);
+                (body.unwrap_or(end), end)
             } else if let Some(end) =
                 sovereign_end(toks, c.t1).filter(|_| c.kind == EntityKind::Org)
             {
-                end
+                (end, c.t1)
             } else if c.kind == EntityKind::Org
                 && matches!(toks[c.t1].text, "Online" | "ONLINE")
                 && !toks[c.t1].line_start
@@ -132,11 +132,15 @@ impl Rule for OrgTails {
                     && matches!(toks[c.t1].text, "Theater" | "Museum" | "Stiftung")
                     && !toks[c.t1].line_start
             {
-                c.t1 + 1
+                (c.t1 + 1, c.t1 + 1)
             } else {
                 continue;
             };
-            let tail = join(toks, c.t1, end);
+            let norm = if named_end > c.t1 {
+                format!("{} {}", c.norm, join(toks, c.t1, named_end))
+            } else {
+                c.norm.clone()
+            };
             more.push(Cand {
                 rule: "",
                 start: c.start,
@@ -144,7 +148,7 @@ impl Rule for OrgTails {
                 t0: c.t0,
                 t1: end,
                 kind: EntityKind::Org,
-                norm: format!("{} {tail}", c.norm),
+                norm,
                 role: None,
                 source: if c.source == Source::KnowledgeBase {
                     Source::KnowledgeBase
