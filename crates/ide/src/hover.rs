@@ -456,7 +456,7 @@ mod tests {
             "#), @r"
             Der ukrainische Präsident [Zelensky] traf in Kiew Selenskyj-Berater.
 
-            **Wolodymyr Selenskyj** · person
+            **Wolodymyr Selenskyj** · person · ukrainischer Präsident
 
             Präsident der Ukraine
 

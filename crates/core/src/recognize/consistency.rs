@@ -225,7 +225,11 @@ impl Recognizer {
                     patterns.push((vec![last], m.kind, crate::model::sym(last)));
                     // A common noun after a first name ("Marlon Ritter")
                     // spreads too, but not after an article ("der Ritter").
-                    if self.is_common(last) && self.is_first_name(word(a)) {
+                    // So does a listed public figure's ("Modi" after
+                    // "Narendra Modi").
+                    if self.is_common(last)
+                        && (self.is_first_name(word(a)) || m.source == Source::Gazetteer)
+                    {
                         guarded.insert(last);
                     }
                 }
@@ -549,6 +553,20 @@ mod tests {
                 ("CDU", EntityKind::Org)
             ]
         );
+    }
+
+    #[test]
+    fn a_listed_figure_s_common_noun_surname_spreads() {
+        let t = "Wahl in Bihar: Narendra Modi kam.\nModi selbst sprach lange.";
+        let tok = crate::text::tokenize::tokenize(t);
+        let r = Recognizer::global();
+        let got: Vec<&str> = r
+            .recognize(t, &tok, &[], &crate::recognize::Overrides::default())
+            .iter()
+            .filter(|m| m.kind == EntityKind::Person)
+            .map(|m| &t[m.span.range()])
+            .collect();
+        assert_eq!(got, ["Narendra Modi", "Modi"]);
     }
 
     #[test]

@@ -32,6 +32,12 @@ mod tests {
     use crate::recognize::Overrides;
 
     #[test]
+    fn a_town_that_is_a_word_after_a_speaker_label() {
+        // "Weil" (am Rhein) is a conjunction opening the answer.
+        assert!(run(&Gazetteer, "Kaltenegger: Weil wir es falsch spielen.").is_empty());
+    }
+
+    #[test]
     fn a_place_and_its_compass_point_are_one_place() {
         assert_eq!(
             run(

@@ -28,9 +28,12 @@ pub(super) fn match_phrases(
         }
         if let Some((len, p, gen)) = best_phrase(toks, i, table) {
             let _ = gen;
+            // A sentence's first word, also after a speaker's label
+            // ("Kaltenegger: Weil wir …").
+            let first = t.initial || t.line_start || i > 0 && toks[i - 1].text == ":";
             if len == 1
                 && source != Source::KnowledgeBase
-                && (t.initial || t.line_start)
+                && first
                 && !t.caps
                 && (r.is_stop(t.text) || r.d.common.contains(&t.text.to_lowercase()))
             {
