@@ -6,7 +6,9 @@
 //! it), and the full articles written for testing in `tests/unseen-written/`
 //! (development) and `tests/unseen-written-sealed/` (sealed), and a second
 //! written set on other topics, `tests/unseen-written-2/` (development) and
-//! `tests/unseen-written-2-sealed/` (sealed). See each
+//! `tests/unseen-written-2-sealed/` (sealed), and a third in the formats
+//! of real news, `tests/unseen-written-3/` (development) and
+//! `tests/unseen-written-3-sealed/` (sealed). See each
 //! folder's README for the conventions; `gazette eval --errors DIR` lists the
 //! errors behind these numbers.
 //!
@@ -53,6 +55,8 @@ fn gold_files_reproduce_their_texts() {
         "tests/unseen-written-sealed",
         "tests/unseen-written-2",
         "tests/unseen-written-2-sealed",
+        "tests/unseen-written-3",
+        "tests/unseen-written-3-sealed",
     ] {
         let (n, empty) = check_gold_files(dir);
         assert!(n >= 8, "{dir}: only {n} annotated documents");
@@ -208,6 +212,47 @@ fn written_2_sealed_set_keeps_its_scores() {
     at_least(&r, "F1", r.all.f1(), 0.83);
     at_least(&r, "precision", r.all.precision(), 0.84);
     at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.76);
+    assert!(
+        r.merges <= 1 && r.splits <= 5,
+        "{} merges, {} splits",
+        r.merges,
+        r.splits
+    );
+}
+
+/// The third written set (development half, 12 articles in the formats of
+/// real news: datelines, interviews, roundups, press releases): measured
+/// 0.804 (P 0.844), ORG 0.667, 2 merges and 1 split when the set was made
+/// (2026-12-07, with that session's first two rules); 0.871 (P 0.894),
+/// ORG 0.808, 2 merges and 1 split after its errors were read (interview
+/// labels, regional branches, public figures and landscapes, clubs).
+#[test]
+fn written_3_set_keeps_its_scores() {
+    let r = report("tests/unseen-written-3");
+    assert_eq!(r.documents, 12);
+    at_least(&r, "F1", r.all.f1(), 0.86);
+    at_least(&r, "precision", r.all.precision(), 0.88);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.79);
+    assert!(
+        r.merges <= 2 && r.splits <= 2,
+        "{} merges, {} splits",
+        r.merges,
+        r.splits
+    );
+}
+
+/// The third written set (sealed half, 8 articles): measured 0.851
+/// (P 0.854), ORG 0.802, 0 merges and 4 splits when the set was made
+/// (2026-12-07, with that session's first two rules); 0.864 (P 0.868),
+/// ORG 0.813, 0 merges and 5 splits after the rules read from the
+/// development half.
+#[test]
+fn written_3_sealed_set_keeps_its_scores() {
+    let r = report("tests/unseen-written-3-sealed");
+    assert_eq!(r.documents, 8);
+    at_least(&r, "F1", r.all.f1(), 0.855);
+    at_least(&r, "precision", r.all.precision(), 0.86);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.80);
     assert!(
         r.merges <= 1 && r.splits <= 5,
         "{} merges, {} splits",

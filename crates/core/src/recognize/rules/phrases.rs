@@ -152,7 +152,7 @@ pub(super) fn longest_listed_prefix(table: &PhraseTable, words: &[String]) -> Op
 /// The longest phrase of `table` starting at token `i`; the last word may
 /// carry a genitive -s/-es. Returns (token count, phrase, genitive); of
 /// equally long ones, the first listed.
-fn best_phrase<'t>(
+pub(super) fn best_phrase<'t>(
     toks: &[Tok],
     i: usize,
     table: Phrases<'t>,

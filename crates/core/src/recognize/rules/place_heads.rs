@@ -11,6 +11,7 @@
 
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
+use crate::recognize::data::Phrases;
 use crate::recognize::lexicon::{cand, join, single_word, strip_gen};
 use crate::recognize::Cand;
 use crate::text::words::Words;
@@ -42,6 +43,14 @@ static PLACE_HEADS: Words = Words::new(&[
     "Zeche",
     "Tagebau",
     "Talsperre",
+    // Roads and grounds by their official names ("Anschlussstelle
+    // Stadtilm", "Truppenübungsplatz Pabradė"). Not "Grenzübergang" and
+    // "Raststätte": SmartData counts them in, but annotators of our sets
+    // split on them.
+    "Anschlussstelle",
+    "Autobahnkreuz",
+    "Autobahndreieck",
+    "Truppenübungsplatz",
 ]);
 
 /// Heads of authorities and institutions named by their seat.
@@ -202,6 +211,15 @@ impl Rule for PlaceHeads {
                     && !toks[k].line_start
                     && super::stations::COMPASS_POINTS.contains(toks[k].text)
             };
+            // A listed place of several words after the head is its name
+            // ("Landkreis Schwäbisch Hall", "Anschlussstelle Bad Hersfeld").
+            if let Some((n, p, _)) = super::phrases::best_phrase(toks, a, Phrases::of(&r.d.names)) {
+                if n >= 2 && p.kind == EntityKind::Place && !toks[a].line_start {
+                    let norm = join(toks, i, a + n);
+                    out.push(cand(toks, i, a + n, kind, norm, Source::Rule));
+                    continue;
+                }
+            }
             let mut b = a;
             while b < toks.len()
                 && b < a + 2
@@ -266,8 +284,32 @@ mod tests {
                 ("Schlosses Sanssouci".to_string(), "place")
             ]
         );
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Stau vor der Anschlussstelle Stadtilm und am Autobahnkreuz Erfurt."
+            ),
+            [
+                ("Anschlussstelle Stadtilm".to_string(), "place"),
+                ("Autobahnkreuz Erfurt".to_string(), "place")
+            ]
+        );
         // A common word after the head is no name.
         assert!(run(&PlaceHeads, "Die Burg Tür an Tür mit dem Kloster Garten.").is_empty());
+    }
+
+    #[test]
+    fn a_listed_place_of_several_words_after_the_head() {
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Im Landkreis Schwäbisch Hall und an der Anschlussstelle Bad Hersfeld."
+            ),
+            [
+                ("Landkreis Schwäbisch Hall".to_string(), "place"),
+                ("Anschlussstelle Bad Hersfeld".to_string(), "place")
+            ]
+        );
     }
 
     #[test]

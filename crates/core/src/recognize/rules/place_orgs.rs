@@ -38,7 +38,8 @@ static PLACE_ORG_HEADS: Words = Words::new(&[
 /// name: "Staatsanwaltschaft Essen", "Polizeidirektion Leipzig",
 /// "Landeskriminalamt Sachsen", "Handwerkskammer Hamburg",
 /// "Sparkassenverband Niedersachsen", "Investitionsbank Berlin",
-/// "Wirtschaftsbehörde Hamburg", "Lawinenwarndienst Tirol". Only a
+/// "Wirtschaftsbehörde Hamburg", "Lawinenwarndienst Tirol",
+/// "Landesentwicklungsgesellschaft Thüringen". Only a
 /// compound counts ("Verband Bayern" in "dass der Verband Bayern hilft" is
 /// no name).
 const PLACE_ORG_HEAD_ENDINGS: &[&str] = &[
@@ -53,6 +54,7 @@ const PLACE_ORG_HEAD_ENDINGS: &[&str] = &[
     "sparkasse",
     "bank",
     "dienst",
+    "gesellschaft",
 ];
 
 /// Single words that take their place as their name ("Polizei Berlin",
@@ -242,14 +244,16 @@ mod tests {
                 &PlaceOrgs,
                 "Die Staatsanwaltschaft Dortmund und die Polizei Bochum ermitteln, \
                  die Verbraucherzentrale Bayern warnt, der Sparkassenverband \
-                 Niedersachsen und die Investitionsbank Berlin zahlen."
+                 Niedersachsen und die Investitionsbank Berlin zahlen, die \
+                 Landesentwicklungsgesellschaft Thüringen wirbt."
             ),
             pairs(&[
                 ("Staatsanwaltschaft Dortmund", "org"),
                 ("Polizei Bochum", "org"),
                 ("Verbraucherzentrale Bayern", "org"),
                 ("Sparkassenverband Niedersachsen", "org"),
-                ("Investitionsbank Berlin", "org")
+                ("Investitionsbank Berlin", "org"),
+                ("Landesentwicklungsgesellschaft Thüringen", "org")
             ])
         );
         // Not a compound: no name. A type noun before another name: an
