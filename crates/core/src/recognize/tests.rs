@@ -402,3 +402,19 @@ fn swiss_spelling_finds_names_written_with_sharp_s() {
         );
     }
 }
+
+#[test]
+fn districts_named_after_a_listed_place_are_found_whole() {
+    // The gazetteer's "Main" and "Ilm" head the compounds; the district
+    // is the whole word.
+    let t = "Im Ilm-Kreis und im Main-Taunus-Kreis regnet es, am Main nicht.";
+    let got: Vec<(String, &str)> = show(t).into_iter().map(|(s, k, _)| (s, k)).collect();
+    assert_eq!(
+        got,
+        [
+            ("Ilm-Kreis".to_string(), "place"),
+            ("Main-Taunus-Kreis".to_string(), "place"),
+            ("Main".to_string(), "place")
+        ]
+    );
+}

@@ -53,7 +53,12 @@ impl TokenRule for Newspapers {
             && NEWSPAPER_TAILS.iter().any(|tail| {
                 strip_suffix_ci(t.text, tail).is_some_and(|place| {
                     let place = place.trim_end_matches('-');
-                    place.chars().count() >= 3 && r.is_known_place(place)
+                    // "Ostsee-Zeitung", and a region by its compass point:
+                    // "Nordwest-Zeitung", "Südwest-Presse".
+                    place.chars().count() >= 3
+                        && (r.is_known_place(place)
+                            || t.text.as_bytes().get(place.len()) == Some(&b'-')
+                                && super::stations::COMPASS_POINTS.contains(place))
                 })
             });
         if place_title {
@@ -109,9 +114,14 @@ mod tests {
             run_in(
                 &ORGS,
                 &Newspapers,
-                "Wie die Westfalenpost und die Ostsee-Zeitung berichten, ist die Tagespost leer."
+                "Wie die Westfalenpost, die Nordwest-Zeitung und die Ostsee-Zeitung \
+                 berichten, ist die Tagespost leer."
             ),
-            pairs(&[("Westfalenpost", "org"), ("Ostsee-Zeitung", "org")])
+            pairs(&[
+                ("Westfalenpost", "org"),
+                ("Nordwest-Zeitung", "org"),
+                ("Ostsee-Zeitung", "org")
+            ])
         );
     }
 

@@ -88,6 +88,12 @@ pub(super) fn match_phrases(
             if CURRENCIES.contains(&rest) {
                 continue; // "US-Dollar", "Hongkong-Dollar": a currency
             }
+            // "Main-Taunus-Kreis", "Ilm-Kreis": a district named after the
+            // place, which `place-words` finds whole (the head alone would
+            // win as a listed name of the same token).
+            if source == Source::Gazetteer && super::place_words::place_word(r, t.text).is_some() {
+                continue;
+            }
             if let Some(p) = table.single_word(head) {
                 // A place joined to a name is one place ("Allensbach-Hegne",
                 // "Mechernich-Kommern"): every part capitalised, none a

@@ -1,7 +1,8 @@
 //! Places named in one word by their head: districts, valleys, passes and
 //! moors ("Hochsauerlandkreis", "Erzgebirgskreises", "Pustertal",
 //! "Brennerpass", "Ahlenmoor"), stadiums, halls and bridges
-//! ("Erzgebirgsstadion", "Ostseehalle", "Rahmedetalbrücke"). A word that
+//! ("Erzgebirgsstadion", "Ostseehalle", "Rahmedetalbrücke"), barrages and
+//! dams ("Emssperrwerk", "Möhnetalsperre"). A word that
 //! ends in such a head, is no common word, and whose first part is no
 //! common word either ("Käuferkreis", "Seitental", "Reisepass",
 //! "Sporthalle" are none) is a place; the genitive's -s or -es stays out of
@@ -27,6 +28,9 @@ const HEADS: &[(&str, &str)] = &[
     ("stadion", "stadion"),
     ("halle", "halle"),
     ("brücke", "brücke"),
+    ("sperrwerks", "sperrwerk"),
+    ("sperrwerk", "sperrwerk"),
+    ("talsperre", "talsperre"),
 ];
 
 pub(super) struct PlaceWords;
@@ -50,7 +54,7 @@ impl Rule for PlaceWords {
 }
 
 /// The normalised name of `w` when it is such a place.
-fn place_word(r: &Recognizer, w: &str) -> Option<String> {
+pub(super) fn place_word(r: &Recognizer, w: &str) -> Option<String> {
     let (stem, head) = HEADS
         .iter()
         .find_map(|(s, head)| Some((strip_suffix_ci(w, s)?, *head)))?;
@@ -105,7 +109,8 @@ mod tests {
             run(
                 &PlaceWords,
                 "Im Hochsauerlandkreis, im Pustertal, am Brennerpass, im Ahlenmoor, \
-                 im Erzgebirgsstadion und in der Ostseehalle."
+                 im Erzgebirgsstadion, in der Ostseehalle, am Emssperrwerk und an der \
+                 Möhnetalsperre."
             ),
             pairs(&[
                 ("Hochsauerlandkreis", "place"),
@@ -113,7 +118,9 @@ mod tests {
                 ("Brennerpass", "place"),
                 ("Ahlenmoor", "place"),
                 ("Erzgebirgsstadion", "place"),
-                ("Ostseehalle", "place")
+                ("Ostseehalle", "place"),
+                ("Emssperrwerk", "place"),
+                ("Möhnetalsperre", "place")
             ])
         );
     }
