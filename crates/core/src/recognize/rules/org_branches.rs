@@ -61,6 +61,52 @@ const BRANCHING: &[&[&str]] = &[
     &["HWK"],
 ];
 
+/// The first words of [`BRANCHING`]: most capitalised words start none.
+static FIRST_WORDS: Words = Words::new(&[
+    "IG",
+    "Verdi",
+    "DGB",
+    "GEW",
+    "EVG",
+    "NGG",
+    "GdP",
+    "DPolG",
+    "Marburger",
+    "AOK",
+    "DRK",
+    "BRK",
+    "ASB",
+    "BUND",
+    "NABU",
+    "Nabu",
+    "ADAC",
+    "AWO",
+    "Caritas",
+    "Diakonie",
+    "DEHOGA",
+    "Dehoga",
+    "Landvolk",
+    "VdK",
+    "SoVD",
+    "Lebenshilfe",
+    "Johanniter",
+    "Malteser",
+    "DLRG",
+    "CDU",
+    "SPD",
+    "AfD",
+    "FDP",
+    "BSW",
+    "Jusos",
+    "Junge",
+    "Freie",
+    "Mieterbund",
+    "Bauernverband",
+    "Landessportbund",
+    "IHK",
+    "HWK",
+]);
+
 /// Regions a branch is named after that are no places of a gazetteer.
 static REGION_WORDS: Words = Words::new(&["Küste", "Mitte"]);
 
@@ -74,7 +120,7 @@ impl Rule for OrgBranches {
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
         let (r, toks) = (cx.r, cx.toks);
         for i in 0..toks.len() {
-            if !toks[i].cap {
+            if !toks[i].cap || !FIRST_WORDS.contains(toks[i].text) {
                 continue;
             }
             let Some(org) = BRANCHING.iter().find(|o| {
@@ -132,6 +178,13 @@ mod tests {
                 ("AOK Nordwest", "org")
             ])
         );
+    }
+
+    #[test]
+    fn every_organisation_s_first_word_is_listed() {
+        for o in BRANCHING {
+            assert!(FIRST_WORDS.contains(o[0]), "{o:?}");
+        }
     }
 
     #[test]
