@@ -159,16 +159,17 @@ fn written_set_keeps_its_scores() {
 /// (P 0.897), ORG 0.801, 3 merges and 11 splits when the set was made
 /// (2026-12-05); 0.906 (P 0.922), ORG 0.853, 3 merges and 4 splits on
 /// 2026-12-06 (rules of later sessions, the tagger trained on the written
-/// news articles).
+/// news articles); 0.920 (P 0.935), ORG 0.872, 3 merges and 3 splits on
+/// 2026-12-07 (rules read from the third written set).
 #[test]
 fn written_sealed_set_keeps_its_scores() {
     let r = report("tests/unseen-written-sealed");
     assert_eq!(r.documents, 15);
-    at_least(&r, "F1", r.all.f1(), 0.895);
-    at_least(&r, "precision", r.all.precision(), 0.91);
-    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.84);
+    at_least(&r, "F1", r.all.f1(), 0.91);
+    at_least(&r, "precision", r.all.precision(), 0.925);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.86);
     assert!(
-        r.merges <= 3 && r.splits <= 5,
+        r.merges <= 3 && r.splits <= 4,
         "{} merges, {} splits",
         r.merges,
         r.splits
@@ -181,13 +182,14 @@ fn written_sealed_set_keeps_its_scores() {
 /// after its errors were read (buildings and landforms in one word, firms
 /// joined by "&" or "+", handball clubs, shared surnames); 0.894 (P 0.910),
 /// ORG 0.868 with place adjectives before street words, newspapers in one
-/// word, a university's seat, institutions named after a person.
+/// word, a university's seat, institutions named after a person; 0.913
+/// (P 0.929), ORG 0.878 on 2026-12-07.
 #[test]
 fn written_2_set_keeps_its_scores() {
     let r = report("tests/unseen-written-2");
     assert_eq!(r.documents, 12);
-    at_least(&r, "F1", r.all.f1(), 0.885);
-    at_least(&r, "precision", r.all.precision(), 0.90);
+    at_least(&r, "F1", r.all.f1(), 0.90);
+    at_least(&r, "precision", r.all.precision(), 0.915);
     at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.935);
     at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.855);
     assert!(
@@ -223,16 +225,17 @@ fn written_2_sealed_set_keeps_its_scores() {
 /// The third written set (development half, 12 articles in the formats of
 /// real news: datelines, interviews, roundups, press releases): measured
 /// 0.804 (P 0.844), ORG 0.667, 2 merges and 1 split when the set was made
-/// (2026-12-07, with that session's first two rules); 0.871 (P 0.894),
-/// ORG 0.808, 2 merges and 1 split after its errors were read (interview
-/// labels, regional branches, public figures and landscapes, clubs).
+/// (2026-12-07, with that session's first two rules); 0.882 (P 0.901),
+/// ORG 0.816, 2 merges and 1 split after its errors were read (interview
+/// labels, regional branches, public figures and landscapes, clubs,
+/// districts).
 #[test]
 fn written_3_set_keeps_its_scores() {
     let r = report("tests/unseen-written-3");
     assert_eq!(r.documents, 12);
-    at_least(&r, "F1", r.all.f1(), 0.86);
-    at_least(&r, "precision", r.all.precision(), 0.88);
-    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.79);
+    at_least(&r, "F1", r.all.f1(), 0.87);
+    at_least(&r, "precision", r.all.precision(), 0.89);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.80);
     assert!(
         r.merges <= 2 && r.splits <= 2,
         "{} merges, {} splits",
@@ -243,7 +246,7 @@ fn written_3_set_keeps_its_scores() {
 
 /// The third written set (sealed half, 8 articles): measured 0.851
 /// (P 0.854), ORG 0.802, 0 merges and 4 splits when the set was made
-/// (2026-12-07, with that session's first two rules); 0.864 (P 0.868),
+/// (2026-12-07, with that session's first two rules); 0.867 (P 0.872),
 /// ORG 0.813, 0 merges and 5 splits after the rules read from the
 /// development half.
 #[test]
