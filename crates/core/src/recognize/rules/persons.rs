@@ -17,6 +17,21 @@ static NAME_PARTICLES: Words = Words::new(&[
 
 /// Particles written with a capital in Belgian, Dutch, French and Italian
 /// names, right after the given name ("Bart De Wever", "Marine Le Pen").
+/// A surname with the Arabic article glued to it: "al-Hakim", "el-Masri",
+/// "asch-Schaibani".
+fn arabic_article(w: &str) -> bool {
+    [
+        "al-", "el-", "as-", "asch-", "ad-", "ar-", "at-", "az-", "an-",
+    ]
+    .iter()
+    .any(|p| {
+        w.strip_prefix(p)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(char::is_uppercase)
+            && w.chars().count() >= p.len() + 3
+    })
+}
+
 pub(super) const CAP_PARTICLES: &[&str] =
     &["De", "Van", "Di", "Da", "Del", "Le", "La", "Du", "Dos"];
 
@@ -140,6 +155,16 @@ impl TokenRule for FirstNames {
                     k += 1;
                     continue;
                 }
+                // "Ahmed al-Hakim", "Ali el-Masri": the Arabic article
+                // glued to the surname.
+                if k < toks.len() && !toks[k].line_start && arabic_article(toks[k].text) {
+                    k += 1;
+                    words += 1;
+                    if words >= 2 {
+                        break;
+                    }
+                    continue;
+                }
                 if k < toks.len()
                     && !toks[k].line_start
                     && r.surname_ok(toks, k)
@@ -161,7 +186,10 @@ impl TokenRule for FirstNames {
                 }
                 break;
             }
-            while k > sur_start && (!toks[k - 1].cap || CAP_PARTICLES.contains(&toks[k - 1].text)) {
+            while k > sur_start
+                && (!toks[k - 1].cap && !arabic_article(toks[k - 1].text)
+                    || CAP_PARTICLES.contains(&toks[k - 1].text))
+            {
                 k -= 1; // trailing particle
             }
             if k == sur_start && sur_start > i + 1 && toks[sur_start - 1].text == "." {
@@ -391,6 +419,25 @@ mod tests {
             pairs(&[("K. O. Götz", "person"), ("J. R. R. Tolkien", "person")])
         );
         assert!(run_in(&PERSONS, &Initials, "Die U.S. Antitrust Division klagt.").is_empty());
+    }
+
+    #[test]
+    fn an_arabic_article_glued_to_the_surname() {
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &FirstNames,
+                "Sprecher Ahmed al-Hakim sagte, Ali el-Masri schwieg, Omar al-Sharif lachte."
+            ),
+            pairs(&[
+                ("Ahmed al-Hakim", "person"),
+                ("Ali el-Masri", "person"),
+                ("Omar al-Sharif", "person")
+            ])
+        );
+        // "al-" alone is no surname.
+        let got = run_in(&PERSONS, &FirstNames, "Dann kam Ahmed al- und ging.");
+        assert!(got.iter().all(|(s, _)| !s.contains("al")), "{got:?}");
     }
 
     #[test]
