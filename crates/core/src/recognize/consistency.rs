@@ -29,6 +29,13 @@ static GENITIVE_ARTICLES: Words = Words::new(&[
     "deines", "unseres", "eures", "keines",
 ]);
 
+/// Indefinite articles and quantifiers: a common word after them is the
+/// word, not a company of the same name.
+static INDEFINITE: Words = Words::new(&[
+    "ein", "eine", "einer", "einen", "einem", "eines", "kein", "keine", "keiner", "keinen",
+    "keinem", "Ein", "Eine", "Keine", "neue", "neuen", "neuer", "breite", "breiten", "breiter",
+]);
+
 /// Heads of compounds that only a company has: "Diebold-Aktie",
 /// "Wincor-Nixdorf-Aktionäre", "Bayer-Konzern", "Siemens-Chef".
 static COMPANY_TAILS: Words = Words::new(&[
@@ -205,6 +212,10 @@ impl Recognizer {
         // Patterns: token texts, the mention's kind and normalised name.
         let mut patterns: Vec<(Vec<&str>, EntityKind, Sym)> = Vec::new();
         let mut guarded: FxHashSet<&str> = FxHashSet::default();
+        // Common words the document names as a company by its legal form
+        // ("Allianz SE" makes every "Allianz" the company, "eine Allianz"
+        // aside).
+        let mut companies: FxHashSet<&str> = FxHashSet::default();
         for m in &found {
             let (Some(a), Some(b)) = (first_tok(m.span.start), last_tok(m.span.end)) else {
                 continue;
@@ -251,6 +262,9 @@ impl Recognizer {
                         .take_while(|t| t.span.end as usize <= m.span.start as usize + short.len())
                         .count();
                     if n > 0 {
+                        if n == 1 {
+                            companies.insert(words[0]);
+                        }
                         patterns.push((words[..n].to_vec(), m.kind, m.norm));
                     }
                 }
@@ -258,7 +272,13 @@ impl Recognizer {
             patterns.push((words, m.kind, m.norm));
         }
         let is_guarded = |w: &[&str]| w.len() == 1 && guarded.contains(w[0]);
-        patterns.retain(|(w, _, _)| self.spreadable(w) || is_guarded(w));
+        let is_company = |w: &[&str]| {
+            w.len() == 1
+                && companies.contains(w[0])
+                && w[0].chars().count() >= 3
+                && !self.is_stop(w[0])
+        };
+        patterns.retain(|(w, _, _)| self.spreadable(w) || is_guarded(w) || is_company(w));
         patterns.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         patterns.dedup_by(|a, b| a.0 == b.0);
         if patterns.is_empty() {
@@ -290,6 +310,11 @@ impl Recognizer {
                 let (pw, kind, norm) = &patterns[k];
                 let n = pw.len();
                 if i + n > toks.len() || (i..i + n).any(|j| occupied[j]) {
+                    continue;
+                }
+                // "eine Allianz" is an alliance, in a document about the
+                // Allianz SE too.
+                if is_company(pw) && i > 0 && INDEFINITE.contains(word(i - 1)) {
                     continue;
                 }
                 // "der Ritter" is a knight; "für Kretschmers CDU" a
@@ -553,6 +578,22 @@ mod tests {
                 ("CDU", EntityKind::Org)
             ]
         );
+    }
+
+    #[test]
+    fn a_common_word_named_as_a_company_spreads() {
+        let t = "Allianz übertrifft Erwartungen\nDie Allianz SE verdiente mehr. \
+                 Der Allianz half das Geschäft. Eine Allianz gegen Zölle fehlt.";
+        let tok = crate::text::tokenize::tokenize(t);
+        let r = Recognizer::global();
+        let got: Vec<(usize, &str)> = r
+            .recognize(t, &tok, &[], &crate::recognize::Overrides::default())
+            .iter()
+            .filter(|m| m.kind == EntityKind::Org)
+            .map(|m| (m.span.start as usize, &t[m.span.range()]))
+            .collect();
+        let surfaces: Vec<&str> = got.iter().map(|g| g.1).collect();
+        assert_eq!(surfaces, ["Allianz", "Allianz SE", "Allianz"], "{got:?}");
     }
 
     #[test]
