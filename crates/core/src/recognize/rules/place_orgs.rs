@@ -103,7 +103,20 @@ static CITY_ADJECTIVE_HEADS: Words = Words::new(&[
     "Kammerspielen",
     "Philharmoniker",
     "Philharmonikern",
+    "Symphoniker",
+    "Symphonikern",
+    "Sinfoniker",
+    "Sinfonikern",
+    "Börse",
+    // Buildings so named are places ("Kölner Dom", "Kölner
+    // Philharmonie"): see `CITY_ADJECTIVE_PLACES`.
+    "Dom",
+    "Doms",
+    "Philharmonie",
 ]);
+
+/// The heads of [`CITY_ADJECTIVE_HEADS`] that name a building: a place.
+static CITY_ADJECTIVE_PLACES: Words = Words::new(&["Dom", "Doms", "Philharmonie"]);
 
 /// "Leipziger", "Münchner", "Dresdner": the adjective of a listed place
 /// ("Leipzig", "München", "Dresden").
@@ -150,6 +163,11 @@ impl TokenRule for PlaceOrgs {
             {
                 b += 1;
             }
+            let kind = if CITY_ADJECTIVE_PLACES.contains(t.text) {
+                EntityKind::Place
+            } else {
+                EntityKind::Org
+            };
             if b == i + 1
                 && i > 0
                 && CITY_ADJECTIVE_HEADS.contains(t.text)
@@ -158,7 +176,7 @@ impl TokenRule for PlaceOrgs {
                 && city_adjective(r, toks[i - 1].text)
             {
                 let norm = join(toks, i - 1, b);
-                out.push(cand(toks, i - 1, b, EntityKind::Org, norm, Source::Rule));
+                out.push(cand(toks, i - 1, b, kind, norm, Source::Rule));
             }
             if b > i + 1 {
                 let a = if i > 0
@@ -175,7 +193,7 @@ impl TokenRule for PlaceOrgs {
                 } else {
                     join(toks, a, b)
                 };
-                out.push(cand(toks, a, b, EntityKind::Org, norm, Source::Rule));
+                out.push(cand(toks, a, b, kind, norm, Source::Rule));
             }
         }
         None
@@ -234,6 +252,19 @@ mod tests {
             ])
         );
         assert!(run_in(&ORGS, &PlaceOrgs, "Die Freiwillige Feuerwehr kam.").is_empty());
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &PlaceOrgs,
+                "Vor dem Kölner Dom spielten die Bamberger Symphoniker, die Frankfurter \
+                 Börse schloss."
+            ),
+            pairs(&[
+                ("Kölner Dom", "place"),
+                ("Bamberger Symphoniker", "org"),
+                ("Frankfurter Börse", "org")
+            ])
+        );
     }
 
     #[test]
