@@ -51,6 +51,9 @@ static PLACE_HEADS: Words = Words::new(&[
     "Autobahnkreuz",
     "Autobahndreieck",
     "Truppenübungsplatz",
+    // Venues and capes: "Arena Berlin", "Kap Arkona".
+    "Arena",
+    "Kap",
 ]);
 
 /// Heads of authorities and institutions named by their seat.
@@ -292,6 +295,13 @@ mod tests {
             [
                 ("Anschlussstelle Stadtilm".to_string(), "place"),
                 ("Autobahnkreuz Erfurt".to_string(), "place")
+            ]
+        );
+        assert_eq!(
+            run(&PlaceHeads, "Konzert in der Arena Berlin, Urlaub am Kap Arkona."),
+            [
+                ("Arena Berlin".to_string(), "place"),
+                ("Kap Arkona".to_string(), "place")
             ]
         );
         // A common word after the head is no name.
