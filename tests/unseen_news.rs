@@ -225,10 +225,10 @@ fn written_2_sealed_set_keeps_its_scores() {
 /// The third written set (development half, 12 articles in the formats of
 /// real news: datelines, interviews, roundups, press releases): measured
 /// 0.804 (P 0.844), ORG 0.667, 2 merges and 1 split when the set was made
-/// (2026-12-07, with that session's first two rules); 0.882 (P 0.901),
-/// ORG 0.816, 2 merges and 1 split after its errors were read (interview
+/// (2026-12-07, with that session's first two rules); 0.884 (P 0.902),
+/// ORG 0.824, 2 merges and 1 split after its errors were read (interview
 /// labels, regional branches, public figures and landscapes, clubs,
-/// districts).
+/// districts, common words named as companies).
 #[test]
 fn written_3_set_keeps_its_scores() {
     let r = report("tests/unseen-written-3");
@@ -246,14 +246,14 @@ fn written_3_set_keeps_its_scores() {
 
 /// The third written set (sealed half, 8 articles): measured 0.851
 /// (P 0.854), ORG 0.802, 0 merges and 4 splits when the set was made
-/// (2026-12-07, with that session's first two rules); 0.867 (P 0.872),
-/// ORG 0.813, 0 merges and 5 splits after the rules read from the
+/// (2026-12-07, with that session's first two rules); 0.872 (P 0.873),
+/// ORG 0.819, 0 merges and 5 splits after the rules read from the
 /// development half.
 #[test]
 fn written_3_sealed_set_keeps_its_scores() {
     let r = report("tests/unseen-written-3-sealed");
     assert_eq!(r.documents, 8);
-    at_least(&r, "F1", r.all.f1(), 0.855);
+    at_least(&r, "F1", r.all.f1(), 0.86);
     at_least(&r, "precision", r.all.precision(), 0.86);
     at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.80);
     assert!(
