@@ -298,7 +298,10 @@ mod tests {
             ]
         );
         assert_eq!(
-            run(&PlaceHeads, "Konzert in der Arena Berlin, Urlaub am Kap Arkona."),
+            run(
+                &PlaceHeads,
+                "Konzert in der Arena Berlin, Urlaub am Kap Arkona."
+            ),
             [
                 ("Arena Berlin".to_string(), "place"),
                 ("Kap Arkona".to_string(), "place")
