@@ -17,6 +17,8 @@ static PLACE_ORG_HEADS: Words = Words::new(&[
     "Hochschule",
     "Fachhochschule",
     "Verlag",
+    // Private banks by their family's name: "Bankhaus Metzler".
+    "Bankhaus",
     "Sparkasse",
     "Volksbank",
     "Stadtwerke",
@@ -219,6 +221,10 @@ mod tests {
         assert_eq!(
             run_in(&ORGS, &PlaceOrgs, "Er arbeitet bei der Sparkasse Hannover."),
             pairs(&[("Sparkasse Hannover", "org")])
+        );
+        assert_eq!(
+            run_in(&ORGS, &PlaceOrgs, "Das Bankhaus Lenzinger gibt auf."),
+            pairs(&[("Bankhaus Lenzinger", "org")])
         );
     }
 
