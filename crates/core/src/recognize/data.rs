@@ -375,11 +375,16 @@ impl Data {
         let lines: usize = sources.iter().map(|(s, _)| count_lines(s)).sum();
         names.phrases.reserve(lines + lines / 8);
         names.by_first.reserve(lines);
+        let mut sport_clubs = WordSet::default();
         for (src, kind) in sources {
+            let sport = std::ptr::eq(src, ORGS_SPORT);
             for l in data_lines(src) {
                 let mut it = l.split('\t');
                 let surface = it.next().unwrap_or("").trim();
                 let norm = it.next().map(str::trim).unwrap_or(surface);
+                if sport {
+                    sport_clubs.insert(norm);
+                }
                 if !surface.is_empty() {
                     names.add(surface, kind, norm);
                     // Swiss spelling has no ß: "Grossbritannien", "Strassburg"
@@ -389,12 +394,6 @@ impl Data {
                     }
                 }
             }
-        }
-        let mut sport_clubs = WordSet::default();
-        for l in data_lines(ORGS_SPORT) {
-            let mut it = l.split('\t');
-            let surface = it.next().unwrap_or("").trim();
-            sport_clubs.insert(it.next().map(str::trim).unwrap_or(surface));
         }
         let mut famous_surnames = WordSet::default();
         for l in data_lines(PERSONS) {

@@ -360,6 +360,15 @@ pub(super) fn single_word(table: &PhraseTable, w: &str) -> Option<u32> {
         .find(|&k| table.phrases[k as usize].words.len() == 1)
 }
 
+/// Whether the tokens from `i` on are `words`, the words after the first on
+/// its line ("IG Metall", "der Vereinten Nationen").
+pub(super) fn spells(toks: &[Tok], i: usize, words: &[&str]) -> bool {
+    words.iter().enumerate().all(|(k, w)| {
+        toks.get(i + k)
+            .is_some_and(|t| t.text == *w && (k == 0 || !t.line_start))
+    })
+}
+
 pub(super) fn join(toks: &[Tok], a: usize, b: usize) -> String {
     // No longer than the text the tokens span (gaps become one space).
     let span = if a < b {

@@ -28,7 +28,6 @@ mod rules;
 use crate::model::{EntityKind, FoundName, Source, Span};
 use crate::text::tokenize::{TokenKind, Tokenized};
 use data::{is_all_caps, Data, PhrasePatch, PhraseTable, Phrases};
-use fxhash::FxHashMap;
 use std::sync::OnceLock;
 
 /// The recognizer: immutable gazetteers and cue lists, shared by all threads.
@@ -790,29 +789,34 @@ fn extend_learned(
 
 /// Greedy non-overlapping selection by rank; output sorted by span.
 fn select(mut cands: Vec<Cand>) -> Vec<FoundName> {
-    // A person's role, whichever reading of the same span found it ("NATO-
-    // Generalsekretär Jens Stoltenberg": the gazetteer's full name wins,
-    // the role cue's reading knows the role).
-    let roles: FxHashMap<(usize, usize), String> = cands
-        .iter()
-        .filter(|c| c.kind == EntityKind::Person)
-        .filter_map(|c| Some(((c.start, c.end), c.role.clone()?)))
-        .collect();
     cands.sort_by(|a, b| b.rank().cmp(&a.rank()).then(a.start.cmp(&b.start)));
-    let mut occupied: std::collections::BTreeMap<usize, usize> = Default::default();
+    // Taken spans: start → (end, index in `taken`).
+    let mut occupied: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
     let mut taken: Vec<Cand> = Vec::with_capacity(cands.len());
     for c in cands {
         if c.start >= c.end {
             continue;
         }
         // the taken span starting last before c.end must end before c.start
-        let clash = occupied
-            .range(..c.end)
-            .next_back()
-            .is_some_and(|(_, &e)| e > c.start);
-        if !clash {
-            occupied.insert(c.start, c.end);
-            taken.push(c);
+        match occupied.range(..c.end).next_back() {
+            Some((&start, &(end, k))) if end > c.start => {
+                // A person's role, whichever reading of the same span found
+                // it ("NATO-Generalsekretär Jens Stoltenberg": the
+                // gazetteer's full name wins, the role cue's reading knows
+                // the role).
+                let twin = &mut taken[k];
+                if (start, end) == (c.start, c.end)
+                    && twin.role.is_none()
+                    && twin.kind == EntityKind::Person
+                    && c.kind == EntityKind::Person
+                {
+                    twin.role = c.role;
+                }
+            }
+            _ => {
+                occupied.insert(c.start, (c.end, taken.len()));
+                taken.push(c);
+            }
         }
     }
     taken.sort_by_key(|c| c.start);
@@ -822,15 +826,7 @@ fn select(mut cands: Vec<Cand>) -> Vec<FoundName> {
             span: Span::new(c.start, c.end),
             kind: c.kind,
             norm: crate::model::sym(c.norm),
-            role: c
-                .role
-                .as_deref()
-                .or_else(|| {
-                    (c.kind == EntityKind::Person)
-                        .then(|| roles.get(&(c.start, c.end)).map(String::as_str))
-                        .flatten()
-                })
-                .map(crate::model::sym),
+            role: c.role.map(crate::model::sym),
             source: c.source,
         })
         .collect()

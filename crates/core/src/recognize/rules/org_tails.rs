@@ -14,7 +14,7 @@
 
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{join, with_lower};
+use crate::recognize::lexicon::{join, spells, with_lower};
 use crate::recognize::{Cand, Tok};
 use crate::text::words::Words;
 
@@ -84,15 +84,13 @@ const SOVEREIGNS: &[&[&str]] = &[
 
 /// The end of a body's name spelled from token `i` on the same line.
 fn sovereign_end(toks: &[Tok], i: usize) -> Option<usize> {
-    SOVEREIGNS.iter().find_map(|s| {
-        s.iter()
-            .enumerate()
-            .all(|(k, w)| {
-                toks.get(i + k)
-                    .is_some_and(|t| t.text == *w && !t.line_start)
-            })
-            .then_some(i + s.len())
-    })
+    if toks.get(i).is_none_or(|t| t.line_start) {
+        return None;
+    }
+    SOVEREIGNS
+        .iter()
+        .find(|s| spells(toks, i, s))
+        .map(|s| i + s.len())
 }
 
 pub(super) struct OrgTails;
