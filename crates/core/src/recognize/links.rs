@@ -29,9 +29,10 @@
 //!    after a local preposition ("in Dortmund") or a place noun ("die Stadt
 //!    Dortmund", "im Landkreis Augsburg") stay places.
 
+use super::data::is_all_caps;
 use super::data::WordSet;
-use super::lexicon::strip_gen;
-use super::rules::is_club_prefix;
+use super::lexicon::{looks_adj, strip_gen};
+use super::rules::{has_branches, is_club_prefix};
 use super::Recognizer;
 use crate::linking::link_key;
 use crate::model::{sym, EntityKind, FoundName, Sym};
@@ -77,11 +78,59 @@ impl Recognizer {
             return found;
         }
         genitive_persons(&mut found);
+        inflections(&mut found);
+        self.short_forms(&mut found);
         first_names(&mut found);
         shared_surnames(&mut found);
         acronyms(text, &mut found);
         clubs(text, tok, &self.d.sport_clubs, &mut found);
         found
+    }
+}
+
+impl Recognizer {
+    /// Short forms (7).
+    fn short_forms(&self, found: &mut [FoundName]) {
+        let longs: Vec<Sym> = found
+            .iter()
+            .filter(|m| m.kind == EntityKind::Org && m.norm.contains(' '))
+            .map(|m| m.norm)
+            .collect();
+        if longs.is_empty() {
+            return;
+        }
+        // "Deutsche", "Europäische": an adjective of the name.
+        let adjective = |w: &str| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && ["e", "en", "er", "es"].iter().any(|e| w.ends_with(e))
+                && (self.is_country_adj(w) || looks_adj(w) || self.is_common(w))
+                && !self.is_known_place(w)
+        };
+        let short_of = |w: &str, long: &str| {
+            let ws: Vec<&str> = words(long).collect();
+            match ws[..] {
+                [.., last] if last == w => ws[..ws.len() - 1].iter().all(|a| adjective(a)),
+                // Not a union or party beside one of its branches
+                // ("AfD" beside "AfD Thüringen"), nor an acronym.
+                [first, ..] if first == w => {
+                    !has_branches(w)
+                        && !is_all_caps(w)
+                        && ws[1..].iter().all(|p| self.is_known_place(p))
+                }
+                _ => false,
+            }
+        };
+        for m in found.iter_mut().filter(|m| m.kind == EntityKind::Org) {
+            let w = m.norm.as_str();
+            if w.contains(' ') || w.chars().count() < 3 {
+                continue;
+            }
+            let mut hits = longs.iter().filter(|l| short_of(w, l));
+            let Some(&long) = hits.next() else { continue };
+            if hits.all(|&l| l == long) {
+                m.norm = long;
+            }
+        }
     }
 }
 
@@ -119,6 +168,76 @@ fn genitive_persons(found: &mut [FoundName]) {
             m.norm = sym(&norm[..norm.len() - 1]);
         }
     }
+}
+
+/// Inflections (6): an organisation or place named elsewhere in the
+/// document in its base form takes that name.
+fn inflections(found: &mut [FoundName]) {
+    let is_named = |m: &FoundName| matches!(m.kind, EntityKind::Org | EntityKind::Place);
+    let names: Vec<(EntityKind, Sym)> = found
+        .iter()
+        .filter(|m| is_named(m))
+        .map(|m| (m.kind, m.norm))
+        .collect();
+    if names.len() < 2 {
+        return;
+    }
+    for m in found.iter_mut().filter(|m| is_named(m)) {
+        let kind = m.kind;
+        let base = base_forms(m.norm.as_str())
+            .into_iter()
+            .find(|b| names.iter().any(|&(k, n)| k == kind && n.as_str() == b));
+        if let Some(b) = base {
+            m.norm = sym(&b);
+        }
+    }
+}
+
+/// The forms `name` may be an inflection of (itself left out): its last
+/// word without a genitive -s or -es, its first word, where a second
+/// follows, with -e for an adjective's -en, -er, -es or -em, and both.
+fn base_forms(name: &str) -> Vec<String> {
+    let ws: Vec<&str> = words(name).collect();
+    let Some((&last, _)) = ws.split_last() else {
+        return Vec::new();
+    };
+    let mut lasts = vec![last.to_string()];
+    lasts.extend(strip_gen(last).map(str::to_string));
+    lasts.extend(
+        last.strip_suffix("es")
+            .filter(|s| s.chars().count() >= 3 && !s.ends_with(['s', 'x', 'z', 'ß']))
+            .map(str::to_string),
+    );
+    let mut firsts = vec![ws[0].to_string()];
+    if ws.len() >= 2 && ws[0].chars().next().is_some_and(char::is_uppercase) {
+        for e in ["en", "er", "es", "em"] {
+            if let Some(stem) = ws[0].strip_suffix(e).filter(|s| s.chars().count() >= 3) {
+                firsts.push(format!("{stem}e"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, f) in firsts.iter().enumerate() {
+        for (j, l) in lasts.iter().enumerate() {
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let mut v: Vec<&str> = ws.clone();
+            if ws.len() == 1 {
+                // One word: only its ending changes.
+                if i > 0 {
+                    continue;
+                }
+                v[0] = l;
+            } else {
+                v[0] = f;
+                let n = v.len() - 1;
+                v[n] = l;
+            }
+            out.push(v.join(" "));
+        }
+    }
+    out
 }
 
 /// The normalised names of the document's persons named in full (two
@@ -225,50 +344,78 @@ fn acronyms(text: &str, found: &mut [FoundName]) {
     }
 }
 
-/// "SZ", "LVZ", "KfW": 2 to 6 letters, at least two capitals, starting with one.
+/// "SZ", "LVZ", "KfW", "MPI-BGC": 2 to 6 letters, at least two capitals,
+/// starting with one; a hyphen may join two groups of letters.
 fn is_acronym(w: &str) -> bool {
-    let n = w.chars().count();
+    let n = w.chars().filter(|&c| c != '-').count();
     (2..=6).contains(&n)
-        && w.chars().all(char::is_alphabetic)
+        && w.split('-').all(|g| !g.is_empty())
+        && w.chars().all(|c| c.is_alphabetic() || c == '-')
         && w.chars().next().is_some_and(char::is_uppercase)
         && w.chars().filter(|c| c.is_uppercase()).count() >= 2
 }
 
 /// Whether the letters of `acr` are, in order, the initials of the words of
 /// `long` (every capitalised word gives its initial; a lower-case function
-/// word may give its own or none), each word possibly giving further
+/// word may give its own or none; a number gives none, "1. FC
+/// Kaiserslautern" → "FCK"), each word possibly giving further
 /// letters that start a part of a compound ("Volks|zeitung": a letter at
-/// least 3 in, with at least 3 letters from it on: "Bundes|amt").
+/// least 3 in, with at least 3 letters from it on: "Bundes|amt"; not in an
+/// adjective, "Schweizerischer"), and a word in capitals all its letters
+/// ("FC").
 fn initials_of(acr: &str, long: &str) -> bool {
-    let letters: Vec<char> = acr.chars().flat_map(char::to_lowercase).collect();
-    let ws: Vec<Vec<char>> = long
-        .split(|c: char| c.is_whitespace() || c == '-')
-        .filter(|w| !w.is_empty())
-        .map(|w| w.chars().collect())
+    let letters: Vec<char> = acr
+        .chars()
+        .filter(|&c| c != '-')
+        .flat_map(char::to_lowercase)
         .collect();
-    if ws.len() < 2 || ws.iter().any(|w| !w.iter().all(|c| c.is_alphabetic())) {
+    let ws: Vec<&str> = long
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty() && !w.chars().any(|c| c.is_ascii_digit()))
+        .collect();
+    if ws.len() < 2 || ws.iter().any(|w| !w.chars().all(char::is_alphabetic)) {
         return false;
     }
-    fn go(l: &[char], ws: &[Vec<char>]) -> bool {
+    struct Word {
+        lower: Vec<char>,
+        capital: bool,
+        caps: bool,
+        compound: bool,
+    }
+    let ws: Vec<Word> = ws
+        .iter()
+        .map(|w| Word {
+            lower: w.chars().flat_map(char::to_lowercase).collect(),
+            capital: w.chars().next().is_some_and(char::is_uppercase),
+            caps: w.chars().count() >= 2 && w.chars().all(char::is_uppercase),
+            compound: !looks_adj(w),
+        })
+        .collect();
+    fn go(l: &[char], ws: &[Word]) -> bool {
         let Some((w, rest)) = ws.split_first() else {
             return l.is_empty();
         };
-        let capital = w[0].is_uppercase();
-        if !capital && go(l, rest) {
+        if !w.capital && go(l, rest) {
+            return true;
+        }
+        if w.caps && l.starts_with(&w.lower) && go(&l[w.lower.len()..], rest) {
             return true;
         }
         let Some((&first, mut l)) = l.split_first() else {
             return false;
         };
-        if w[0].to_lowercase().next() != Some(first) {
+        if w.lower[0] != first {
             return false;
         }
         // Further letters from compound parts, in order.
-        let lower: Vec<char> = w.iter().flat_map(|c| c.to_lowercase()).collect();
+        let lower = &w.lower;
         let mut from = 3;
         loop {
             if go(l, rest) {
                 return true;
+            }
+            if !w.compound {
+                return false;
             }
             let Some((&next, tail)) = l.split_first() else {
                 return false;
@@ -413,6 +560,17 @@ mod tests {
             !initials_of("SZ", "Sächsische Zeitung Verlag"),
             "every word"
         );
+        assert!(initials_of("FCK", "1. FC Kaiserslautern"));
+        assert!(initials_of(
+            "MPI-BGC",
+            "Max-Planck-Institut für Biogeochemie"
+        ));
+        assert!(is_acronym("MPI-BGC") && !is_acronym("MPI-") && !is_acronym("-BGC"));
+        assert!(initials_of("SGB", "Schweizerischer Gewerkschaftsbund"));
+        assert!(
+            !initials_of("SRG", "Schweizerischer Gewerkschaftsbund"),
+            "an adjective is no compound"
+        );
     }
 
     fn person(norm: &str) -> FoundName {
@@ -427,6 +585,91 @@ mod tests {
 
     fn norms(found: &[FoundName]) -> Vec<&str> {
         found.iter().map(|m| m.norm.as_str()).collect()
+    }
+
+    fn named(kind: EntityKind, norm: &str) -> FoundName {
+        FoundName {
+            kind,
+            ..person(norm)
+        }
+    }
+
+    #[test]
+    fn an_inflected_name_links_to_its_base_form() {
+        use EntityKind::{Org, Place};
+        let mut found = [
+            named(Org, "Thalia Theater"),
+            named(Org, "Thalia Theaters"),
+            named(Org, "Neue Nationalgalerie"),
+            named(Org, "Neuen Nationalgalerie"),
+            named(Place, "Alten Oper"),
+            named(Place, "Alte Oper"),
+            named(Org, "Deutschen Bundestages"),
+            named(Org, "Deutsche Bundestag"),
+            // another kind: no link
+            named(Place, "Neuen Nationalgalerie"),
+            // no base form in the document: unchanged
+            named(Org, "Grünen Punkts"),
+            named(Place, "Paris"),
+        ];
+        inflections(&mut found);
+        assert_eq!(
+            norms(&found),
+            [
+                "Thalia Theater",
+                "Thalia Theater",
+                "Neue Nationalgalerie",
+                "Neue Nationalgalerie",
+                "Alte Oper",
+                "Alte Oper",
+                "Deutsche Bundestag",
+                "Deutsche Bundestag",
+                "Neuen Nationalgalerie",
+                "Grünen Punkts",
+                "Paris",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_form_links_to_the_organisation() {
+        use EntityKind::{Org, Person};
+        let mut found = [
+            named(Org, "Deutsche Bahn"),
+            named(Org, "Bahn"),
+            named(Org, "Fanuc Deutschland"),
+            named(Org, "Fanuc"),
+            // two longs: no link
+            named(Org, "Siemens Energy"),
+            named(Org, "Siemens Healthineers"),
+            named(Org, "Siemens"),
+            // the rest is no adjective
+            named(Org, "Hamburger Hafen und Logistik"),
+            named(Org, "Logistik"),
+            // a person
+            named(Person, "Telekom"),
+            // a party beside its branch
+            named(Org, "AfD Thüringen"),
+            named(Org, "AfD"),
+        ];
+        Recognizer::global().short_forms(&mut found);
+        assert_eq!(
+            norms(&found),
+            [
+                "Deutsche Bahn",
+                "Deutsche Bahn",
+                "Fanuc Deutschland",
+                "Fanuc Deutschland",
+                "Siemens Energy",
+                "Siemens Healthineers",
+                "Siemens",
+                "Hamburger Hafen und Logistik",
+                "Logistik",
+                "Telekom",
+                "AfD Thüringen",
+                "AfD",
+            ]
+        );
     }
 
     #[test]

@@ -41,6 +41,7 @@ mod ministries;
 mod named_institutions;
 mod newspapers;
 mod org_branches;
+pub(super) use org_branches::has_branches;
 mod org_heads;
 mod org_tails;
 mod parties;

@@ -67,6 +67,12 @@ const BRANCHING: &[&[&str]] = &[
 static FIRST_WORDS: LazyLock<FxHashSet<&'static str>> =
     LazyLock::new(|| BRANCHING.iter().map(|o| o[0]).collect());
 
+/// Whether `w` alone names an organisation with regional branches
+/// ("Verdi", "AfD"): "Verdi" beside "Verdi Bayern" is the union, not its branch.
+pub(crate) fn has_branches(w: &str) -> bool {
+    BRANCHING.iter().any(|o| o.len() == 1 && o[0] == w)
+}
+
 /// Regions a branch is named after that are no places of a gazetteer.
 static REGION_WORDS: Words = Words::new(&["Küste", "Mitte"]);
 
