@@ -102,6 +102,15 @@ static TRAIN_CATEGORIES: Words = Words::new(&[
     "RE", "RB", "IC", "ICE", "EC", "ECE", "IRE", "NJ", "EN", "RJ", "RJX", "MEX", "TGV", "FLX",
 ]);
 
+/// A train category ("IC" of "IC-Züge"), a train line, a train or flight
+/// number ("RE7", "EW1744") or an S-Bahn line ("S11"): no name.
+pub(super) fn is_train_or_service(w: &str) -> bool {
+    TRAIN_CATEGORIES.contains(w)
+        || is_service_number(w)
+        || w.strip_prefix('S')
+            .is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// A train line or a train or flight number: capitals and then digits,
 /// the capitals a train category or the number three digits or more
 /// ("EW1744"; "SWR3" stays a candidate).
@@ -119,6 +128,16 @@ mod tests {
     use super::super::testing::{pairs, run_in};
     use super::super::ORGS;
     use super::*;
+
+    #[test]
+    fn trains_and_lines() {
+        for w in ["IC", "EC", "RB48", "RE7", "S11", "ICE1234", "EW1744"] {
+            assert!(is_train_or_service(w), "{w}");
+        }
+        for w in ["SWR3", "SPD", "S", "U2", "BMW"] {
+            assert!(!is_train_or_service(w), "{w}");
+        }
+    }
 
     #[test]
     fn formulas_are_no_acronyms() {

@@ -5,7 +5,7 @@
 //! "Staatsanwaltschaft Köln", "Landesbetrieb Straßenbau NRW",
 //! "Regierungspräsidium Tübingen", "Gesundheitsamt Erding", and the police's
 //! own abbreviations in press releases, "PI Erding", "KPI Fürstenfeldbruck"
-//! (organisations). The head belongs to the name (GermEval: the longest
+//! (organisations), and theirs of the Landkreis, "LKR. WUNSIEDEL" (a place). The head belongs to the name (GermEval: the longest
 //! name wins), also in the genitive ("des Landkreises Konstanz"). The place
 //! must be a name: capitalised, not a common word.
 
@@ -171,11 +171,18 @@ impl Rule for PlaceHeads {
         let (r, toks) = (cx.r, cx.toks);
         for i in 0..toks.len().saturating_sub(1) {
             let t = &toks[i];
+            // "RÖSLAU, LKR. WUNSIEDEL": the Landkreis in police datelines.
+            let district = matches!(t.text, "LKR" | "Lkr")
+                && toks
+                    .get(i + 1)
+                    .is_some_and(|d| d.text == "." && d.start == t.end);
             let abbreviated = ABBREVIATED_ORG_HEADS.contains(&t.text);
-            if !t.cap || t.caps && !abbreviated {
+            if !t.cap || t.caps && !abbreviated && !district {
                 continue;
             }
-            let Some(kind) = head_kind(t.text).or_else(|| abbreviated.then_some(EntityKind::Org))
+            let Some(kind) = head_kind(t.text)
+                .or_else(|| abbreviated.then_some(EntityKind::Org))
+                .or_else(|| district.then_some(EntityKind::Place))
             else {
                 continue;
             };
@@ -190,7 +197,7 @@ impl Rule for PlaceHeads {
                         || single_word(&r.d.names, w).is_some()
                         || strip_gen(w).is_some_and(|s| single_word(&r.d.names, s).is_some()))
             };
-            let mut a = i + 1;
+            let mut a = if district { i + 2 } else { i + 1 };
             // An authority's field before its seat: "Landesbetrieb Straßenbau NRW".
             if kind == EntityKind::Org
                 && a + 1 < toks.len()
@@ -350,6 +357,22 @@ mod tests {
         );
         // Capitals alone are no head: "ARD Berlin", "PI" at the end.
         assert!(run(&PlaceHeads, "Laut ARD Berlin fehlt die PI.").is_empty());
+    }
+
+    #[test]
+    fn the_landkreis_abbreviated_in_police_datelines() {
+        for (text, name) in [
+            ("RÖSLAU, LKR. WUNSIEDEL. Drei Bewohner", "LKR. WUNSIEDEL"),
+            ("PLÖSSBERG, LKR.TIRSCHENREUTH; Ein Bub", "LKR.TIRSCHENREUTH"),
+            ("Roding, Lkr. Cham. Ein Radfahrer", "Lkr. Cham"),
+        ] {
+            assert_eq!(
+                run(&PlaceHeads, text),
+                [(name.to_string(), "place")],
+                "{text}"
+            );
+        }
+        assert!(run(&PlaceHeads, "Die LKR. Sie").is_empty());
     }
 
     #[test]

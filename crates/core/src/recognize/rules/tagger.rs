@@ -59,6 +59,11 @@ impl Rule for Tagger {
                 if first.text.chars().filter(char::is_ascii_digit).count() >= 3 {
                     continue;
                 }
+                // Trains and lines: "RE7", "S11", the "IC" of "IC-Züge".
+                let head = first.text.split('-').next().unwrap_or(first.text);
+                if super::acronyms::is_train_or_service(head) {
+                    continue;
+                }
                 if r.is_stop(first.text)
                     || r.role_of(first.text).is_some()
                     || r.is_country_adj(first.text)
