@@ -104,6 +104,49 @@ fn ordinal_word(w: &str) -> Option<Decimal> {
     parse_ordinal_word(w).and_then(Decimal::from_f64_exact)
 }
 
+/// "drittgrößte" → 3, "zweitstärksten" → 2: an ordinal stem and a
+/// superlative (lower case).
+fn ordinal_superlative(w: &str) -> Option<Decimal> {
+    const STEMS: [(&str, i64); 11] = [
+        ("zweit", 2),
+        ("dritt", 3),
+        ("viert", 4),
+        ("fünft", 5),
+        ("sechst", 6),
+        ("siebt", 7),
+        ("acht", 8),
+        ("neunt", 9),
+        ("zehnt", 10),
+        ("elft", 11),
+        ("zwölft", 12),
+    ];
+    const SUPERLATIVES: [&str; 18] = [
+        "größt",
+        "best",
+        "stärkst",
+        "wichtigst",
+        "höchst",
+        "ältest",
+        "jüngst",
+        "reichst",
+        "häufigst",
+        "erfolgreichst",
+        "teuerst",
+        "schnellst",
+        "längst",
+        "kleinst",
+        "schwächst",
+        "niedrigst",
+        "beliebtest",
+        "bevölkerungsreichst",
+    ];
+    let (rest, v) = STEMS
+        .iter()
+        .find_map(|&(p, v)| w.strip_prefix(p).map(|r| (r, v)))?;
+    let adj = SUPERLATIVES.iter().find_map(|s| rest.strip_prefix(s))?;
+    ADJ_ENDINGS.contains(&adj).then(|| Decimal::from_int(v))
+}
+
 /// Finds the figures in `text` (tokenised as `tok`), sorted by position and
 /// non-overlapping.
 pub fn find_figures(text: &str, tok: &Tokenized) -> Vec<Figure> {
@@ -312,7 +355,35 @@ impl<'a> Scanner<'a> {
                 _ => i + 1,
             };
         }
+        self.elliptic_percents(&mut out);
         out
+    }
+
+    /// "lehnten 71,2 Prozent ab, in Schwyz 66,8 und in Nidwalden 65,1
+    /// Prozent": a bare number between two percentages of its sentence is
+    /// one too.
+    fn elliptic_percents(&self, out: &mut [Figure]) {
+        let same_sentence = |a: Span, b: Span| {
+            let gap = &self.text[a.end as usize..b.start as usize];
+            gap.len() <= 120 && !gap.contains(['.', '!', '?', '\n'])
+        };
+        for k in 1..out.len().saturating_sub(1) {
+            let (prev, f, next) = (&out[k - 1], &out[k], &out[k + 1]);
+            if f.category != FigureCategory::Count
+                || f.unit.is_some()
+                || prev.category != FigureCategory::Percent
+                || next.category != FigureCategory::Percent
+                || prev.unit != next.unit
+                || !same_sentence(prev.span(), f.span())
+                || !same_sentence(f.span(), next.span())
+            {
+                continue;
+            }
+            let (FigureValue::Number(value), Some(unit)) = (f.value.clone(), next.unit) else {
+                continue;
+            };
+            out[k] = self.percent_fig(f.span(), value, unit.as_str(), None, f.approx);
+        }
     }
 
     // ---------------------------------------------------------------- numbers
@@ -472,6 +543,19 @@ impl<'a> Scanner<'a> {
                         }
                     }
                 }
+                // "Rakesh Paswan, 24, sagt": an age after a name.
+                if first == i && plain_digits <= 3 && self.age_apposition(i, value) {
+                    let sp = self.toks[i].span;
+                    out.push(self.simple(
+                        sp,
+                        value,
+                        FigureCategory::Duration,
+                        "Jahr",
+                        "jahr",
+                        false,
+                    ));
+                    return Some(i + 1);
+                }
                 let (value, next, scaled) = self.extend(i, i + 1, value, plain_digits)?;
                 let before = self.flags_before(first);
                 if first == i && !scaled {
@@ -554,11 +638,27 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// ", 24," right after a capitalised word on the same line: a person's
+    /// age ("Aksoy, 34, hat …").
+    fn age_apposition(&self, i: usize, value: Decimal) -> bool {
+        i >= 2
+            && value.to_i64().is_some_and(|v| (1..=119).contains(&v))
+            && self.cont(i)
+            && self.is_punct(i - 1, ",")
+            && self.adjacent(i - 2, i - 1)
+            && self.is_word(i - 2)
+            && starts_upper(self.t(i - 2))
+            && self.cont(i + 1)
+            && self.is_punct(i + 1, ",")
+            && self.adjacent(i, i + 1)
+    }
+
     /// A bare number at `i` (digits up to token `next`, no sign, currency or
     /// scale) after a word that says what it is: an identifier ("Artikel
     /// 5", "Nr. 3") or a name with a one- or two-digit model or version
     /// number ("Windows 11", "iPhone 15") is no figure; a rank ("Platz 3",
-    /// "Rang 5") is a bare count, never linked; "Tempo 30" is 30 km/h.
+    /// "Rang 5") is an ordinal of its rank word, never linked; "Tempo 30"
+    /// is 30 km/h.
     /// Returns the token to go on from, `None` when nothing applies.
     fn bare_after_word(
         &self,
@@ -589,7 +689,12 @@ impl<'a> Scanner<'a> {
             self.toks[next - 1].span.end as usize,
         );
         if f & flag::RANK != 0 && self.unit_at(next).is_none() {
-            out.push(self.count_fig(sp, value, None, false));
+            // The rank word is the unit; no key (ranks are never linked).
+            let noun = self.noun(i - 1).map(|n| Noun {
+                qualifier: None,
+                ..n
+            });
+            out.push(self.ordinal_fig(sp, value, noun));
             return Some(next);
         }
         if let Some(&(cat, unit)) = self.lx.unitbefore.get(&*lw) {
@@ -798,6 +903,16 @@ impl<'a> Scanner<'a> {
                     return Some(i + 2);
                 }
             }
+        }
+        // "Ragnar Ache (58.)": the minute of a goal in a match report.
+        if day <= 130 && i > 0 && self.is_punct(i - 1, "(") && self.is_punct(i + 2, ")") {
+            let minute = Noun {
+                unit: "Minute".to_string(),
+                key: self.lx.key("minute"),
+                qualifier: None,
+            };
+            out.push(self.ordinal_fig(self.span(i, i + 1), value, Some(minute)));
+            return Some(i + 2);
         }
         let w = self.t(i + 2);
         let ordinal = match self.kind(i + 2) {
@@ -1067,6 +1182,12 @@ impl<'a> Scanner<'a> {
                     return Some(self.emit_word_expr(i, unit_at, value, false, false, out));
                 }
             }
+            // "einem Kilometer", "ein Meter", "eine Tonne" (written out).
+            if unit_at == i + 1 && self.t(unit_at).chars().count() > 3 {
+                if let Some((UnitKind::Measure(_), _)) = self.unit_at(unit_at) {
+                    return Some(self.emit_word_expr(i, unit_at, value, false, false, out));
+                }
+            }
         }
         // "Juli 2018"
         if upper {
@@ -1127,6 +1248,25 @@ impl<'a> Scanner<'a> {
             let v = Decimal::from_int(if lw == "zweier" { 2 } else { 3 });
             return Some(self.emit_word_expr(i, i + 1, v, false, false, out));
         }
+        // "zweimal", "neunmal": how often, a count ("einmal" is an idiom).
+        if let Some(v) = lw
+            .strip_suffix("mal")
+            .filter(|p| p.len() >= 3)
+            .and_then(cardinal_word)
+        {
+            if v >= Decimal::from_int(2) && (!upper || self.sentence_initial(i)) {
+                out.push(self.count_fig(self.toks[i].span, v, None, false));
+                return Some(i + 1);
+            }
+        }
+        // "drittgrößte", "zweitstärkste": a rank among the noun after it.
+        if !upper || self.sentence_initial(i) {
+            if let Some(v) = ordinal_superlative(lw) {
+                let noun = self.noun_after(i + 1);
+                out.push(self.ordinal_fig(self.toks[i].span, v, noun));
+                return Some(i + 1);
+            }
+        }
         // "fünftägige", "dreißigjährigen": number word + number adjective
         if (!upper || self.sentence_initial(i))
             && lw.len() > 6
@@ -1158,7 +1298,16 @@ impl<'a> Scanner<'a> {
             {
                 return None;
             }
-            if matches!(lw, "acht" | "sieben" | "elf") && !self.counts_something(i + 1) {
+            // ("acht", "sieben", "elf" are words too; "auf sieben," after a
+            // preposition, "Rang sieben" and "sieben Uhr" are the number.)
+            if matches!(lw, "acht" | "sieben" | "elf")
+                && !self.counts_something(i + 1)
+                && !(self.cont(i + 1) && self.t(i + 1) == "Uhr")
+                && !(i > 0
+                    && self.cont(i)
+                    && (matches!(self.t(i - 1), "auf" | "von" | "bis" | "unter" | "über")
+                        || self.flags_before(i) & flag::RANK != 0))
+            {
                 return None;
             }
             let (value, next, scaled) = self.extend(i, i + 1, v, 0)?;
@@ -1177,6 +1326,21 @@ impl<'a> Scanner<'a> {
             .then(|| ordinal_word(lw))
             .flatten()
         {
+            // "wurde Dritter", "als Zweite ins Ziel": a rank, no noun
+            // after it ("Zweiter Weltkrieg", "Erster Bevollmächtigter" are
+            // names and titles).
+            // ("an Dritte weitergeben": third parties; "-te" and "-ten"
+            // only after a verb or "als").
+            if upper
+                && (lw.ends_with("ter")
+                    || i > 0
+                        && self.cont(i)
+                        && matches!(self.t(i - 1), "als" | "wurde" | "wurden" | "war" | "ist"))
+                && !(self.cont(i + 1) && self.is_word(i + 1) && starts_upper(self.t(i + 1)))
+            {
+                out.push(self.ordinal_fig(self.toks[i].span, v, None));
+                return Some(i + 1);
+            }
             if upper && !self.sentence_initial(i) {
                 return None;
             }
@@ -1317,6 +1481,14 @@ impl<'a> Scanner<'a> {
                 if let Some(mp) = self.lx.measure.get(&per) {
                     return Some((UnitKind::Measure(mp), i + 3));
                 }
+            }
+            // "130 Kilometer pro Stunde"
+            if *m == "km"
+                && self.cont(i + 2)
+                && self.t(i + 1) == "pro"
+                && matches!(self.t(i + 2), "Stunde" | "h")
+            {
+                return Some((UnitKind::Measure("km/h"), i + 3));
             }
             return Some((UnitKind::Measure(m), i + 1));
         }
@@ -1469,10 +1641,26 @@ impl<'a> Scanner<'a> {
             // Outside a year context, 1000..=2100 is a year unless a plural
             // noun follows right away ("2000 Soldaten"); "1919 wurde Gagra",
             // "1906 gegründete Museum", "1937 Generaldirektor" are years.
-            let direct = self.cont(unit_from)
-                && self.is_word(unit_from)
-                && starts_upper(self.t(unit_from))
-                && looks_plural(self.t(unit_from));
+            let plural_at = |k: usize| {
+                self.cont(k)
+                    && self.is_word(k)
+                    && starts_upper(self.t(k))
+                    && looks_plural(self.t(k))
+            };
+            // ... or after one adjective in -e ("1900 deutsche
+            // Soldatinnen"; not a verb: "2008 erreichte Vollmer", "2008
+            // wurde Vollmer").
+            let adjective = |w: &str| {
+                self.adjective_like(w)
+                    && w.ends_with('e')
+                    && !w.ends_with("te")
+                    && !w.ends_with("de")
+            };
+            let direct = plural_at(unit_from)
+                || self.cont(unit_from)
+                    && self.is_word(unit_from)
+                    && adjective(self.t(unit_from))
+                    && plural_at(unit_from + 1);
             let noun = if direct {
                 self.noun_after(unit_from)
             } else {
@@ -1502,6 +1690,17 @@ impl<'a> Scanner<'a> {
             Some(k) if k > 0 && self.is_punct(k, ":") && !self.toks[k].line_start => Some(k - 1),
             k => k,
         };
+        // "31:29 (15:15)": the half-time score after the final one.
+        if i >= 2
+            && self.is_punct(i - 1, "(")
+            && self.kind(i - 2) == Some(TokenKind::Number)
+            && matches!(
+                shape(self.t(i - 2)),
+                NumShape::Score { .. } | NumShape::Time { .. }
+            )
+        {
+            return Colon::Score;
+        }
         if let Some(w) = before.and_then(|k| self.word_at(k)) {
             let f = self.lx.near_number(&w);
             if f & flag::TIME_BEFORE != 0 {

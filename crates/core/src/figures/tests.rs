@@ -272,7 +272,7 @@ fn ordinals() {
     // a cardinal at the end of a sentence is no ordinal
     let r = one("Es waren 30. Die anderen kamen nicht.");
     assert_eq!(r.2, "count");
-    assert_eq!(one("Er kam auf Platz 3. Danach ging er.").2, "count");
+    assert_eq!(one("Er kam auf Platz 3. Danach ging er.").2, "ordinal");
 }
 
 #[test]
@@ -566,19 +566,47 @@ fn identifiers_are_not_figures() {
 
 #[test]
 fn ranks_minutes_and_scores() {
-    // Ranks: bare counts, no unit, never linked (as "Platz 3." always was).
-    for t in [
-        "Er landete auf Platz drei.",
-        "Sie kam auf Rang 5.",
-        "Er kam auf Platz 3 der Weltrangliste.",
+    // Ranks: ordinals of the rank word, never linked.
+    for (t, unit) in [
+        ("Er landete auf Platz drei.", "Platz"),
+        ("Sie kam auf Rang 5.", "Rang"),
+        ("Er kam auf Platz 3 der Weltrangliste.", "Platz"),
+        ("Er fuhr von Startplatz 15 nach vorn.", "Startplatz"),
     ] {
         let r = one(t);
         assert_eq!(
             (r.2, r.3.clone(), r.4.clone(), r.5.clone()),
-            ("count", None, None, None),
+            ("ordinal", s(unit), None, None),
             "{t}"
         );
     }
+    // Ranks in results: "wurde Dritter", "als Zweite"; not a name or title
+    // ("Zweiter Weltkrieg") nor third parties ("an Dritte").
+    for (t, text, v) in [
+        ("Hülkenberg wurde Siebter, Vettel Zwölfter.", "Siebter", "7"),
+        ("Sie kam als Zweite ins Ziel.", "Zweite", "2"),
+    ] {
+        let r = &figs(t)[0];
+        assert_eq!(
+            (r.0.as_str(), r.1.as_str(), r.2),
+            (text, v, "ordinal"),
+            "{t}"
+        );
+    }
+    for t in ["Im Zweiter Weltkrieg-Museum.", "Daten gehen an Dritte."] {
+        assert!(figs(t).is_empty(), "{t}: {:?}", figs(t));
+    }
+    // Goal minutes in brackets; the half-time score after the final one.
+    let r = one("Ragnar Ache (58.) traf.");
+    assert_eq!(
+        (r.0.as_str(), r.1.as_str(), r.2, r.3.clone()),
+        ("58.", "58", "ordinal", s("Minute"))
+    );
+    let r = figs("Kiel gewann mit 31:29 (15:15) gegen Flensburg.");
+    assert_eq!(
+        r.iter().map(|x| (x.1.as_str(), x.2)).collect::<Vec<_>>(),
+        vec![("31:29", "score"), ("15:15", "score")]
+    );
     let r = one("Er traf in der 89. Minute.");
     assert_eq!(
         (r.0.as_str(), r.2, r.3.clone()),
@@ -854,4 +882,89 @@ fn one_year_in_words_is_a_duration() {
     }
     assert!(figs("Eines Tages kam er.").is_empty());
     assert!(figs("Ein Mann und eine Frau").is_empty());
+}
+
+#[test]
+fn how_often_ranks_among_and_ages() {
+    for (t, text, v, cat, unit) in [
+        ("Er traf zweimal ins Tor.", "zweimal", "2", "count", None),
+        ("Neunmal gewann sie.", "Neunmal", "9", "count", None),
+        (
+            "der drittgrößte Rückversicherer",
+            "drittgrößte",
+            "3",
+            "ordinal",
+            s("Rückversicherer"),
+        ),
+        (
+            "Aksoy, 34, hat studiert.",
+            "34",
+            "34",
+            "duration",
+            s("Jahr"),
+        ),
+        (
+            "nach einem Kilometer",
+            "einem Kilometer",
+            "1",
+            "measure",
+            s("km"),
+        ),
+        (
+            "mit 130 Kilometern pro Stunde",
+            "130 Kilometern pro Stunde",
+            "130",
+            "measure",
+            s("km/h"),
+        ),
+        ("bei 34 Grad", "34 Grad", "34", "measure", s("°C")),
+        (
+            "gut 3.100 Höhenmeter",
+            "3.100 Höhenmeter",
+            "3100",
+            "measure",
+            s("m"),
+        ),
+        (
+            "rund 1900 deutsche Soldatinnen",
+            "1900",
+            "1900",
+            "count",
+            s("Soldatin"),
+        ),
+    ] {
+        let r = one(t);
+        assert_eq!(
+            (r.0.as_str(), r.1.as_str(), r.2, r.3.clone()),
+            (text, v, cat, unit),
+            "{t}"
+        );
+    }
+    assert!(figs("Das war einmal.").is_empty());
+    assert_eq!(one("Er fuhr auf Rang sieben vor.").2, "ordinal");
+    assert_eq!(one("Um sieben Uhr ging es los.").1, "07:00");
+    // Verbs after a year: still the year.
+    assert_eq!(one("2008 erreichte Vollmer die Wahl.").2, "year");
+    assert_eq!(one("2008 wurde Vollmer gewählt.").2, "year");
+    // Not an age: a list of numbers, a number without a name before it.
+    assert_eq!(one("Es waren, 34, nicht mehr.").2, "count");
+}
+
+#[test]
+fn a_bare_number_between_percentages() {
+    let r =
+        figs("Die SPD käme auf neun Prozent, die Grünen auf sieben, die Linke auf sechs Prozent.");
+    assert_eq!(
+        r.iter().map(|x| (x.0.as_str(), x.2)).collect::<Vec<_>>(),
+        vec![
+            ("neun Prozent", "percent"),
+            ("sieben", "percent"),
+            ("sechs Prozent", "percent")
+        ]
+    );
+    // Not across sentences, not a counted noun.
+    let r = figs("Es waren 30 Prozent. Dann kamen 12. Später 40 Prozent.");
+    assert_eq!(r[1].2, "count");
+    let r = figs("Rund 30 Prozent, also 12 Menschen, und 40 Prozent der Gäste.");
+    assert_eq!(r[1].2, "count");
 }
