@@ -419,6 +419,13 @@ mod tests {
             pairs(&[("K. O. Götz", "person"), ("J. R. R. Tolkien", "person")])
         );
         assert!(run_in(&PERSONS, &Initials, "Die U.S. Antitrust Division klagt.").is_empty());
+        // an adverb after a line's letter: "S U. Derzeit Fahrt unterbrochen"
+        assert!(run_in(
+            &PERSONS,
+            &Initials,
+            "Floridsdorf S U. Derzeit Fahrt unterbrochen."
+        )
+        .is_empty());
     }
 
     #[test]

@@ -59,6 +59,10 @@ impl Rule for Tagger {
                 if first.text.chars().filter(char::is_ascii_digit).count() >= 3 {
                     continue;
                 }
+                // A legal form alone ("t.ü.t.e. GmbH": the name is lower case).
+                if crate::linking::LEGAL_FORMS.contains(&first.text) {
+                    continue;
+                }
                 // Trains and lines: "RE7", "S11", the "IC" of "IC-Züge".
                 let head = first.text.split('-').next().unwrap_or(first.text);
                 if super::acronyms::is_train_or_service(head) {
@@ -206,6 +210,17 @@ mod tests {
             ),
             pairs(&[("Daimler", "org")])
         );
+        // Trains, lines and a legal form alone are no names either.
+        let t = "Die IC-Züge und der RE7 fahren, die t.ü.t.e. GmbH wächst.";
+        assert!(keep(
+            t,
+            &[
+                ("IC-Züge", EntityKind::Place, 0.9),
+                ("RE7", EntityKind::Place, 0.9),
+                ("GmbH", EntityKind::Org, 0.9)
+            ]
+        )
+        .is_empty());
     }
 
     #[test]
