@@ -106,28 +106,36 @@ impl Recognizer {
                 && (self.is_country_adj(w) || looks_adj(w) || self.is_common(w))
                 && !self.is_known_place(w)
         };
-        let short_of = |w: &str, long: &str| {
-            let ws: Vec<&str> = words(long).collect();
-            match ws[..] {
-                [.., last] if last == w => ws[..ws.len() - 1].iter().all(|a| adjective(a)),
-                // Not a union or party beside one of its branches
-                // ("AfD" beside "AfD Thüringen"), nor an acronym.
-                [first, ..] if first == w => {
-                    !has_branches(w)
-                        && !is_all_caps(w)
-                        && ws[1..].iter().all(|p| self.is_known_place(p))
-                }
-                _ => false,
+        // The short form each long one allows, once per long name.
+        let mut short: fxhash::FxHashMap<&str, Option<Sym>> = Default::default();
+        let mut allow = |w: &'static str, long: Sym| {
+            let e = short.entry(w).or_insert(Some(long));
+            if *e != Some(long) {
+                *e = None; // two long names: no link
             }
         };
+        let mut seen = fxhash::FxHashSet::default();
+        for &long in longs.iter().filter(|l| seen.insert(**l)) {
+            let ws: Vec<&'static str> = words(long.as_str()).collect();
+            let (first, last) = (ws[0], ws[ws.len() - 1]);
+            if ws[..ws.len() - 1].iter().all(|a| adjective(a)) {
+                allow(last, long);
+            }
+            // Not a union or party beside one of its branches ("AfD"
+            // beside "AfD Thüringen"), nor an acronym.
+            if !has_branches(first)
+                && !is_all_caps(first)
+                && ws[1..].iter().all(|p| self.is_known_place(p))
+            {
+                allow(first, long);
+            }
+        }
         for m in found.iter_mut().filter(|m| m.kind == EntityKind::Org) {
             let w = m.norm.as_str();
             if w.contains(' ') || w.chars().count() < 3 {
                 continue;
             }
-            let mut hits = longs.iter().filter(|l| short_of(w, l));
-            let Some(&long) = hits.next() else { continue };
-            if hits.all(|&l| l == long) {
+            if let Some(&Some(long)) = short.get(w) {
                 m.norm = long;
             }
         }
@@ -174,22 +182,25 @@ fn genitive_persons(found: &mut [FoundName]) {
 /// document in its base form takes that name.
 fn inflections(found: &mut [FoundName]) {
     let is_named = |m: &FoundName| matches!(m.kind, EntityKind::Org | EntityKind::Place);
-    let names: Vec<(EntityKind, Sym)> = found
+    let names: fxhash::FxHashSet<(EntityKind, &str)> = found
         .iter()
         .filter(|m| is_named(m))
-        .map(|m| (m.kind, m.norm))
+        .map(|m| (m.kind, m.norm.as_str()))
         .collect();
     if names.len() < 2 {
         return;
     }
-    for m in found.iter_mut().filter(|m| is_named(m)) {
-        let kind = m.kind;
+    let mut taken = Vec::new();
+    for (i, m) in found.iter().enumerate().filter(|(_, m)| is_named(m)) {
         let base = base_forms(m.norm.as_str())
             .into_iter()
-            .find(|b| names.iter().any(|&(k, n)| k == kind && n.as_str() == b));
+            .find(|b| names.contains(&(m.kind, b.as_str())));
         if let Some(b) = base {
-            m.norm = sym(&b);
+            taken.push((i, sym(&b)));
         }
+    }
+    for (i, b) in taken {
+        found[i].norm = b;
     }
 }
 
