@@ -114,15 +114,17 @@ fn sealed_set_keeps_its_scores() {
 /// The sealed set: measured 0.825 (P 0.852, ORG 0.725) with the model
 /// trained without its documents (2026-12-05); 0.861 (P 0.893, LOC 0.901,
 /// ORG 0.805) with the tagger trained on the written news articles
-/// (2026-12-06); the floors keep a margin.
+/// (2026-12-06); 0.900 (P 0.941, LOC 0.925, ORG 0.872) on 2026-12-07
+/// (trains and lines no names, pollsters and hospital groups, acronyms
+/// with their long forms); the floors keep a margin.
 #[test]
 fn fresh_set_keeps_its_scores() {
     let r = report("tests/unseen-fresh");
     assert_eq!(r.documents, 25);
-    at_least(&r, "F1", r.all.f1(), 0.85);
-    at_least(&r, "precision", r.all.precision(), 0.88);
-    at_least(&r, "LOC F1", r.per_kind["LOC"].f1(), 0.89);
-    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.79);
+    at_least(&r, "F1", r.all.f1(), 0.89);
+    at_least(&r, "precision", r.all.precision(), 0.93);
+    at_least(&r, "LOC F1", r.per_kind["LOC"].f1(), 0.91);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.86);
     assert!(r.merges <= 1, "{} wrong merges", r.merges);
 }
 
@@ -183,17 +185,19 @@ fn written_sealed_set_keeps_its_scores() {
 /// joined by "&" or "+", handball clubs, shared surnames); 0.894 (P 0.910),
 /// ORG 0.868 with place adjectives before street words, newspapers in one
 /// word, a university's seat, institutions named after a person; 0.913
-/// (P 0.929), ORG 0.878 on 2026-12-07.
+/// (P 0.929), ORG 0.878 on 2026-12-07; 0.931 (P 0.938), ORG 0.905, 1
+/// merge and 2 splits later that day (inflected names and short forms
+/// linked, writers and composers, venues with their former names).
 #[test]
 fn written_2_set_keeps_its_scores() {
     let r = report("tests/unseen-written-2");
     assert_eq!(r.documents, 12);
-    at_least(&r, "F1", r.all.f1(), 0.90);
-    at_least(&r, "precision", r.all.precision(), 0.915);
-    at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.935);
-    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.855);
+    at_least(&r, "F1", r.all.f1(), 0.92);
+    at_least(&r, "precision", r.all.precision(), 0.925);
+    at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.955);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.89);
     assert!(
-        r.merges <= 2 && r.splits <= 7,
+        r.merges <= 1 && r.splits <= 3,
         "{} merges, {} splits",
         r.merges,
         r.splits
@@ -273,12 +277,14 @@ fn written_3_sealed_set_keeps_its_scores() {
 /// next session's rules; 0.840 (P 0.832, PER 0.746) after type nouns that
 /// are none, English pronouns and linked compounds as surnames; 0.835
 /// (P 0.828) with the tagger retrained on the written news articles and
-/// "IS" as the Islamic State (2026-12-06).
+/// "IS" as the Islamic State (2026-12-06); 0.844 (P 0.852, ORG 0.760) on
+/// 2026-12-07 (trains and lines no names, the Landkreis of police
+/// datelines, companies and pollsters).
 #[test]
 fn smartdata_proxy_keeps_its_scores() {
     let r = report("tests/smartdata-dev");
     assert_eq!(r.documents, 175);
-    at_least(&r, "F1", r.all.f1(), 0.835);
-    at_least(&r, "precision", r.all.precision(), 0.78);
+    at_least(&r, "F1", r.all.f1(), 0.84);
+    at_least(&r, "precision", r.all.precision(), 0.84);
     at_least(&r, "LOC F1", r.per_kind["LOC"].f1(), 0.86);
 }
