@@ -140,6 +140,14 @@ fn ordinal_superlative(w: &str) -> Option<Decimal> {
         "beliebtest",
         "bevölkerungsreichst",
     ];
+    // Cheap rejection first: every word is asked.
+    if w.len() < 9
+        || !["te", "ten", "ter", "tes", "tem"]
+            .iter()
+            .any(|e| w.ends_with(e))
+    {
+        return None;
+    }
     let (rest, v) = STEMS
         .iter()
         .find_map(|&(p, v)| w.strip_prefix(p).map(|r| (r, v)))?;

@@ -182,21 +182,26 @@ fn genitive_persons(found: &mut [FoundName]) {
 /// document in its base form takes that name.
 fn inflections(found: &mut [FoundName]) {
     let is_named = |m: &FoundName| matches!(m.kind, EntityKind::Org | EntityKind::Place);
+    let cands: Vec<(usize, Vec<String>)> = found
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| is_named(m))
+        .map(|(i, m)| (i, base_forms(m.norm.as_str())))
+        .filter(|(_, b)| !b.is_empty())
+        .collect();
+    if cands.is_empty() {
+        return;
+    }
     let names: fxhash::FxHashSet<(EntityKind, &str)> = found
         .iter()
         .filter(|m| is_named(m))
         .map(|m| (m.kind, m.norm.as_str()))
         .collect();
-    if names.len() < 2 {
-        return;
-    }
     let mut taken = Vec::new();
-    for (i, m) in found.iter().enumerate().filter(|(_, m)| is_named(m)) {
-        let base = base_forms(m.norm.as_str())
-            .into_iter()
-            .find(|b| names.contains(&(m.kind, b.as_str())));
-        if let Some(b) = base {
-            taken.push((i, sym(&b)));
+    for (i, bases) in cands {
+        let kind = found[i].kind;
+        if let Some(b) = bases.iter().find(|b| names.contains(&(kind, b.as_str()))) {
+            taken.push((i, sym(b)));
         }
     }
     for (i, b) in taken {
@@ -208,6 +213,13 @@ fn inflections(found: &mut [FoundName]) {
 /// word without a genitive -s or -es, its first word, where a second
 /// follows, with -e for an adjective's -en, -er, -es or -em, and both.
 fn base_forms(name: &str) -> Vec<String> {
+    // Most names have neither ending: no work for them.
+    let first = words(name).next().unwrap_or(name);
+    let inflected_first =
+        name.contains(' ') && ["en", "er", "es", "em"].iter().any(|e| first.ends_with(e));
+    if !name.ends_with('s') && !inflected_first {
+        return Vec::new();
+    }
     let ws: Vec<&str> = words(name).collect();
     let Some((&last, _)) = ws.split_last() else {
         return Vec::new();
