@@ -417,6 +417,19 @@ impl<'a> Scanner<'a> {
         }
         if i + 1 < self.toks.len() && self.adjacent(i, i + 1) && matches!(self.t(i + 1), "/" | "_")
         {
+            // "2027/2028", "2015/16": a double year, the first one.
+            if let Some(y) = self.year_at(i).filter(|y| (1800..=2100).contains(y)) {
+                let next_ok = self.t(i + 1) == "/"
+                    && self.cont(i + 2)
+                    && self.adjacent(i + 1, i + 2)
+                    && matches!(self.t(i + 2).len(), 2 | 4)
+                    && self.t(i + 2).bytes().all(|b| b.is_ascii_digit());
+                if next_ok {
+                    let value = Decimal::from_int(i64::from(y));
+                    out.push(self.year_fig(self.span(i, i + 2), value));
+                    return Some(i + 3);
+                }
+            }
             return None;
         }
         match shape(s) {
@@ -911,6 +924,16 @@ impl<'a> Scanner<'a> {
                     return Some(i + 2);
                 }
             }
+        }
+        // "landete auf Platz 19. Romed Baumann …": the rank's, and the dot
+        // ends the sentence.
+        if self.flags_before(i) & flag::RANK != 0 && !self.adjacent(i - 1, i) {
+            let noun = self.noun(i - 1).map(|n| Noun {
+                qualifier: None,
+                ..n
+            });
+            out.push(self.ordinal_fig(self.toks[i].span, value, noun));
+            return Some(i + 1);
         }
         // "Ragnar Ache (58.)": the minute of a goal in a match report.
         if day <= 130 && i > 0 && self.is_punct(i - 1, "(") && self.is_punct(i + 2, ")") {

@@ -941,6 +941,17 @@ fn how_often_ranks_among_and_ages() {
         );
     }
     assert!(figs("Das war einmal.").is_empty());
+    let r = &figs("Vogt landete auf Platz 19. Romed Baumann fiel.")[0];
+    assert_eq!(
+        (r.0.as_str(), r.2, r.3.clone()),
+        ("19", "ordinal", s("Platz"))
+    );
+    let r = one("der Doppelhaushalt 2027/2028 am Mittwoch");
+    assert_eq!(
+        (r.0.as_str(), r.1.as_str(), r.2),
+        ("2027/2028", "2027", "year")
+    );
+    assert_eq!(one("die Saison 2015/16 lief").1, "2015");
     assert_eq!(one("Er fuhr auf Rang sieben vor.").2, "ordinal");
     assert_eq!(one("Um sieben Uhr ging es los.").1, "07:00");
     // Verbs after a year: still the year.
