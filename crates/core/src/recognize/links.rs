@@ -91,11 +91,7 @@ impl Recognizer {
 impl Recognizer {
     /// Short forms (7).
     fn short_forms(&self, found: &mut [FoundName]) {
-        let longs: Vec<Sym> = found
-            .iter()
-            .filter(|m| m.kind == EntityKind::Org && m.norm.contains(' '))
-            .map(|m| m.norm)
-            .collect();
+        let longs = long_orgs(found);
         if longs.is_empty() {
             return;
         }
@@ -140,6 +136,15 @@ impl Recognizer {
             }
         }
     }
+}
+
+/// The normalised names of the document's organisations of two words or more.
+fn long_orgs(found: &[FoundName]) -> Vec<Sym> {
+    found
+        .iter()
+        .filter(|m| m.kind == EntityKind::Org && m.norm.contains(' '))
+        .map(|m| m.norm)
+        .collect()
 }
 
 fn words(s: &str) -> impl Iterator<Item = &str> {
@@ -346,11 +351,7 @@ fn shared_surnames(found: &mut [FoundName]) {
 /// Acronyms (3): organisation acronyms in capitals that spell the initials
 /// of exactly one multi-word organisation of the document.
 fn acronyms(text: &str, found: &mut [FoundName]) {
-    let longs: Vec<Sym> = found
-        .iter()
-        .filter(|m| m.kind == EntityKind::Org && m.norm.contains(' '))
-        .map(|m| m.norm)
-        .collect();
+    let longs = long_orgs(found);
     if longs.is_empty() {
         return;
     }

@@ -109,7 +109,7 @@ mod tests {
             run(
                 &PlaceWords,
                 "Im Hochsauerlandkreis, im Pustertal, am Brennerpass, im Ahlenmoor, \
-                 im Erzgebirgsstadion, in der Ostseehalle, am Emssperrwerk und an der \
+                 im Erzgebirgsstadion, in der Nordseehalle, am Emssperrwerk und an der \
                  Möhnetalsperre."
             ),
             pairs(&[
@@ -118,7 +118,7 @@ mod tests {
                 ("Brennerpass", "place"),
                 ("Ahlenmoor", "place"),
                 ("Erzgebirgsstadion", "place"),
-                ("Ostseehalle", "place"),
+                ("Nordseehalle", "place"),
                 ("Emssperrwerk", "place"),
                 ("Möhnetalsperre", "place")
             ])
