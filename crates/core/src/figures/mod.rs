@@ -935,15 +935,12 @@ impl<'a> Scanner<'a> {
             out.push(self.ordinal_fig(self.toks[i].span, value, noun));
             return Some(i + 1);
         }
-        // "Ragnar Ache (58.)": the minute of a goal in a match report.
-        if day <= 130 && i > 0 && self.is_punct(i - 1, "(") && self.is_punct(i + 2, ")") {
-            let minute = Noun {
-                unit: "Minute".to_string(),
-                key: self.lx.key("minute"),
-                qualifier: None,
-            };
-            out.push(self.ordinal_fig(self.span(i, i + 1), value, Some(minute)));
-            return Some(i + 2);
+        // "Ragnar Ache (58.)", "Guirassy (38./71. Minute)", "(12., 45.)":
+        // the minutes of goals in a match report.
+        if day <= 130 && i > 0 && self.is_punct(i - 1, "(") {
+            if let Some(j) = self.goal_minutes(i, out) {
+                return Some(j);
+            }
         }
         let w = self.t(i + 2);
         let ordinal = match self.kind(i + 2) {
@@ -956,6 +953,53 @@ impl<'a> Scanner<'a> {
         let noun = self.noun_after(i + 2);
         out.push(self.ordinal_fig(self.span(i, i + 1), value, noun));
         Some(i + 2)
+    }
+
+    /// Minutes in brackets from token `i` (after the "("): "58.", "38./71.",
+    /// "12., 45.", optionally "Minute" before the ")". Pushes an ordinal
+    /// of "Minute" for each and returns the token after the ")"; `None`
+    /// (pushing nothing) when the brackets hold anything else.
+    fn goal_minutes(&self, i: usize, out: &mut Vec<Figure>) -> Option<usize> {
+        let mut minutes = Vec::new();
+        let mut k = i;
+        loop {
+            let v = match shape(self.t(k)) {
+                NumShape::Cardinal {
+                    value,
+                    leading_zero: false,
+                    ..
+                } if value.to_i64().is_some_and(|m| (1..=130).contains(&m)) => value,
+                _ => return None,
+            };
+            if !self.is_punct(k + 1, ".") || !self.adjacent(k, k + 1) || !self.cont(k + 2) {
+                return None;
+            }
+            minutes.push((k, v));
+            k += 2;
+            if matches!(self.t(k), "/" | ",") && self.kind(k + 1) == Some(TokenKind::Number) {
+                k += 1;
+                continue;
+            }
+            if matches!(self.t(k), "Minute" | "Min") {
+                k += 1;
+                if self.t(k - 1) == "Min" && self.cont(k) && self.t(k) == "." {
+                    k += 1;
+                }
+            }
+            if !self.cont(k) || !self.is_punct(k, ")") {
+                return None;
+            }
+            break;
+        }
+        for (t, v) in minutes {
+            let minute = Noun {
+                unit: "Minute".to_string(),
+                key: self.lx.key("minute"),
+                qualifier: None,
+            };
+            out.push(self.ordinal_fig(self.span(t, t + 1), v, Some(minute)));
+        }
+        Some(k + 1)
     }
 
     /// Extends a number at token `i` (value so far, next token `next`) with

@@ -602,6 +602,39 @@ fn ranks_minutes_and_scores() {
         (r.0.as_str(), r.1.as_str(), r.2, r.3.clone()),
         ("58.", "58", "ordinal", s("Minute"))
     );
+    for t in [
+        "Guirassy (38./71. Minute) traf.",
+        "Guirassy (38., 71.) traf.",
+        "Guirassy (38./71.) traf.",
+    ] {
+        let r = figs(t);
+        assert_eq!(
+            r.iter()
+                .map(|x| (x.0.as_str(), x.2, x.3.clone()))
+                .collect::<Vec<_>>(),
+            vec![
+                ("38.", "ordinal", s("Minute")),
+                ("71.", "ordinal", s("Minute"))
+            ],
+            "{t}"
+        );
+    }
+    // Unclosed at the end of the text: no minutes, no panic.
+    for t in [
+        "Tor (38./71. Minute",
+        "Tor (38./71. Min",
+        "Tor (38./",
+        "Tor (38.",
+    ] {
+        assert!(
+            figs(t).iter().all(|x| x.3.as_deref() != Some("Minute")),
+            "{t}"
+        );
+    }
+    // Not minutes: a list in brackets that holds more.
+    assert!(figs("Er wurde (3. Liga) Meister.")
+        .iter()
+        .all(|x| x.3.as_deref() != Some("Minute")));
     let r = figs("Kiel gewann mit 31:29 (15:15) gegen Flensburg.");
     assert_eq!(
         r.iter().map(|x| (x.1.as_str(), x.2)).collect::<Vec<_>>(),
