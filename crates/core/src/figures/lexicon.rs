@@ -322,6 +322,8 @@ mod tests {
         assert_eq!(lx.singular("mitgliedern"), "mitglied");
         assert_eq!(lx.singular("nationen"), "nation");
         assert_eq!(lx.singular("journalistinnen"), "journalistin");
+        assert_eq!(lx.singular("erkenntnissen"), "erkenntnis");
+        assert_eq!(lx.singular("ergebnisse"), "ergebnis");
         assert_eq!(lx.key("mitgliedstaaten"), "mitglied");
         assert_eq!(lx.key("mitgliedsland"), "mitglied");
         assert_eq!(lx.key("wirtschaftsleistung"), "bip");
