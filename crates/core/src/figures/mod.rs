@@ -104,22 +104,9 @@ fn ordinal_word(w: &str) -> Option<Decimal> {
     parse_ordinal_word(w).and_then(Decimal::from_f64_exact)
 }
 
-/// "drittgrößte" → 3, "zweitstärksten" → 2: an ordinal stem and a
-/// superlative (lower case).
+/// "drittgrößte" → 3, "zweitstärksten" → 2: the stem of an ordinal from
+/// 2 to 12 ([`ordinal_word`] reads it) and a superlative (lower case).
 fn ordinal_superlative(w: &str) -> Option<Decimal> {
-    const STEMS: [(&str, i64); 11] = [
-        ("zweit", 2),
-        ("dritt", 3),
-        ("viert", 4),
-        ("fünft", 5),
-        ("sechst", 6),
-        ("siebt", 7),
-        ("acht", 8),
-        ("neunt", 9),
-        ("zehnt", 10),
-        ("elft", 11),
-        ("zwölft", 12),
-    ];
     const SUPERLATIVES: [&str; 18] = [
         "größt",
         "best",
@@ -148,11 +135,11 @@ fn ordinal_superlative(w: &str) -> Option<Decimal> {
     {
         return None;
     }
-    let (rest, v) = STEMS
-        .iter()
-        .find_map(|&(p, v)| w.strip_prefix(p).map(|r| (r, v)))?;
-    let adj = SUPERLATIVES.iter().find_map(|s| rest.strip_prefix(s))?;
-    ADJ_ENDINGS.contains(&adj).then(|| Decimal::from_int(v))
+    let stem = ADJ_ENDINGS.iter().find_map(|e| {
+        let adj = w.strip_suffix(e)?;
+        SUPERLATIVES.iter().find_map(|s| adj.strip_suffix(s))
+    })?;
+    ordinal_word(&format!("{stem}e")).filter(|v| v.to_i64().is_some_and(|v| (2..=12).contains(&v)))
 }
 
 /// Finds the figures in `text` (tokenised as `tok`), sorted by position and
@@ -710,12 +697,7 @@ impl<'a> Scanner<'a> {
             self.toks[next - 1].span.end as usize,
         );
         if f & flag::RANK != 0 && self.unit_at(next).is_none() {
-            // The rank word is the unit; no key (ranks are never linked).
-            let noun = self.noun(i - 1).map(|n| Noun {
-                qualifier: None,
-                ..n
-            });
-            out.push(self.ordinal_fig(sp, value, noun));
+            out.push(self.rank_fig(i - 1, sp, value));
             return Some(next);
         }
         if let Some(&(cat, unit)) = self.lx.unitbefore.get(&*lw) {
@@ -928,11 +910,7 @@ impl<'a> Scanner<'a> {
         // "landete auf Platz 19. Romed Baumann …": the rank's, and the dot
         // ends the sentence.
         if self.flags_before(i) & flag::RANK != 0 && !self.adjacent(i - 1, i) {
-            let noun = self.noun(i - 1).map(|n| Noun {
-                qualifier: None,
-                ..n
-            });
-            out.push(self.ordinal_fig(self.toks[i].span, value, noun));
+            out.push(self.rank_fig(i - 1, self.toks[i].span, value));
             return Some(i + 1);
         }
         // "Ragnar Ache (58.)", "Guirassy (38./71. Minute)", "(12., 45.)":
@@ -991,10 +969,11 @@ impl<'a> Scanner<'a> {
             }
             break;
         }
+        let key = self.lx.key("minute");
         for (t, v) in minutes {
             let minute = Noun {
                 unit: "Minute".to_string(),
-                key: self.lx.key("minute"),
+                key: key.clone(),
                 qualifier: None,
             };
             out.push(self.ordinal_fig(self.span(t, t + 1), v, Some(minute)));
@@ -2160,6 +2139,16 @@ impl<'a> Scanner<'a> {
             topic_key: None,
             approx: false,
         }
+    }
+
+    /// A rank after its rank word at token `word` ("Platz 3"): an ordinal
+    /// whose unit is the rank word, without a key (ranks are never linked).
+    fn rank_fig(&self, word: usize, span: Span, value: Decimal) -> Figure {
+        let noun = self.noun(word).map(|n| Noun {
+            qualifier: None,
+            ..n
+        });
+        self.ordinal_fig(span, value, noun)
     }
 
     fn year_fig(&self, span: Span, value: Decimal) -> Figure {

@@ -974,6 +974,35 @@ fn how_often_ranks_among_and_ages() {
         );
     }
     assert!(figs("Das war einmal.").is_empty());
+    // Every ordinal stem from 2 to 12, and none outside.
+    for (w, v) in [
+        ("zweitgrößte", 2),
+        ("drittbesten", 3),
+        ("viertstärkster", 4),
+        ("fünftwichtigstes", 5),
+        ("sechsthöchstem", 6),
+        ("siebtälteste", 7),
+        ("achtgrößte", 8),
+        ("neuntreichsten", 9),
+        ("zehnthäufigste", 10),
+        ("elftgrößte", 11),
+        ("zwölftgrößte", 12),
+    ] {
+        assert_eq!(
+            super::ordinal_superlative(w),
+            Some(Decimal::from_int(v)),
+            "{w}"
+        );
+    }
+    for w in [
+        "erstbeste",
+        "dreizehntgrößte",
+        "drittgrößtem_",
+        "größte",
+        "drittgrößt",
+    ] {
+        assert_eq!(super::ordinal_superlative(w), None, "{w}");
+    }
     let r = &figs("Vogt landete auf Platz 19. Romed Baumann fiel.")[0];
     assert_eq!(
         (r.0.as_str(), r.2, r.3.clone()),

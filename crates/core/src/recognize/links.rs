@@ -218,10 +218,11 @@ fn inflections(found: &mut [FoundName]) {
 /// word without a genitive -s or -es, its first word, where a second
 /// follows, with -e for an adjective's -en, -er, -es or -em, and both.
 fn base_forms(name: &str) -> Vec<String> {
+    /// The endings of an adjective that stand for its -e.
+    const ADJ_ENDINGS: [&str; 4] = ["en", "er", "es", "em"];
     // Most names have neither ending: no work for them.
     let first = words(name).next().unwrap_or(name);
-    let inflected_first =
-        name.contains(' ') && ["en", "er", "es", "em"].iter().any(|e| first.ends_with(e));
+    let inflected_first = name.contains(' ') && ADJ_ENDINGS.iter().any(|e| first.ends_with(e));
     if !name.ends_with('s') && !inflected_first {
         return Vec::new();
     }
@@ -238,7 +239,7 @@ fn base_forms(name: &str) -> Vec<String> {
     );
     let mut firsts = vec![ws[0].to_string()];
     if ws.len() >= 2 && ws[0].chars().next().is_some_and(char::is_uppercase) {
-        for e in ["en", "er", "es", "em"] {
+        for e in ADJ_ENDINGS {
             if let Some(stem) = ws[0].strip_suffix(e).filter(|s| s.chars().count() >= 3) {
                 firsts.push(format!("{stem}e"));
             }
