@@ -28,6 +28,20 @@
 //!    with the club's name. The dateline ("Dortmund (dpa) –") and the place
 //!    after a local preposition ("in Dortmund") or a place noun ("die Stadt
 //!    Dortmund", "im Landkreis Augsburg") stay places.
+//! 6. **Inflections** and 7. **short forms** of organisations: see
+//!    [`inflections`] and `Recognizer::short_forms`.
+//! 8. **Ministries in one word.** "Bundesforschungsministerium" beside
+//!    "Bundesministerium für Forschung, Technologie und Raumfahrt",
+//!    "Umweltministerium" beside "Bayerisches Staatsministerium für Umwelt
+//!    und Verbraucherschutz": a one-word organisation ending in
+//!    "-ministerium" whose middle is the first word of exactly one
+//!    ministry's complement (with its linking -s or -n, "Innen" for
+//!    "des Innern"); a "Bundes-" compound only a federal ministry.
+//! 9. **A town alone.** "Frankfurt" beside "Frankfurt (Oder)", "Neustadt"
+//!    beside "Neustadt an der Weinstraße": a one-word place that begins
+//!    exactly one place of the document whose next word is a preposition
+//!    of town names ("am", "an", "im", "in", "ob", "bei") or an opening
+//!    bracket or slash.
 
 use super::data::is_all_caps;
 use super::data::WordSet;
@@ -83,6 +97,8 @@ impl Recognizer {
         first_names(&mut found);
         shared_surnames(&mut found);
         acronyms(text, &mut found);
+        ministries(&mut found);
+        towns_alone(&mut found);
         clubs(text, tok, &self.d.sport_clubs, &mut found);
         found
     }
@@ -364,6 +380,111 @@ fn acronyms(text: &str, found: &mut [FoundName]) {
         let mut hits = longs.iter().filter(|l| initials_of(surface, l));
         let Some(&long) = hits.next() else { continue };
         if hits.all(|&l| l == long) {
+            m.norm = long;
+        }
+    }
+}
+
+/// Ministries in one word (8): a one-word organisation ending in
+/// "-ministerium" (or its genitive) takes the name of the one ministry of
+/// the document whose complement's first word it compounds.
+fn ministries(found: &mut [FoundName]) {
+    const HEAD: &str = "ministerium";
+    // (is federal, the complement's first word in lower case, name)
+    let mut longs: Vec<(bool, String, Sym)> = Vec::new();
+    for m in found.iter().filter(|m| m.kind == EntityKind::Org) {
+        let ws: Vec<&str> = words(m.norm.as_str()).collect();
+        let Some(h) = ws.iter().position(|w| w.to_lowercase().ends_with(HEAD)) else {
+            continue;
+        };
+        if !matches!(ws.get(h + 1), Some(&("für" | "der" | "des"))) {
+            continue;
+        }
+        let Some(first) = ws.get(h + 2) else { continue };
+        let federal = ws[h].starts_with("Bundes");
+        let first = first.trim_end_matches(',').to_lowercase();
+        if !longs.iter().any(|l| l.2 == m.norm) {
+            longs.push((federal, first, m.norm));
+        }
+    }
+    if longs.is_empty() {
+        return;
+    }
+    for m in found.iter_mut().filter(|m| m.kind == EntityKind::Org) {
+        let w = m.norm.as_str();
+        if w.contains(' ') {
+            continue;
+        }
+        let lower = w.to_lowercase();
+        let lower = lower.strip_suffix('s').unwrap_or(&lower);
+        let Some(mid) = lower.strip_suffix(HEAD) else {
+            continue;
+        };
+        let (federal, mid) = match mid.strip_prefix("bundes") {
+            Some(rest) => (true, rest),
+            None => (false, mid),
+        };
+        if mid.chars().count() < 3 {
+            continue;
+        }
+        let mut hits = longs
+            .iter()
+            .filter(|l| (l.0 || !federal) && compounds(mid, &l.1));
+        let Some(&(_, _, long)) = hits.next() else {
+            continue;
+        };
+        if hits.all(|l| l.2 == long) {
+            m.norm = long;
+        }
+    }
+}
+
+/// Whether `mid` (lower case) is `word` (lower case) as the first part of
+/// a compound: itself, with a linking -s, -n or -en, without its -en or -e
+/// ("Finanzen" → "finanz"), or "innen"/"außen" for "Innern"/"Äußeres".
+fn compounds(mid: &str, word: &str) -> bool {
+    let Some(rest) = mid.strip_prefix(word) else {
+        let stem = word
+            .strip_suffix("en")
+            .or_else(|| word.strip_suffix('e'))
+            .filter(|s| s.chars().count() >= 3);
+        return stem == Some(mid)
+            || matches!((mid, word), ("innen", "innern" | "inneres") | ("außen", "äußeres"));
+    };
+    matches!(rest, "" | "s" | "n" | "en")
+}
+
+/// A town alone (9): a one-word place that begins exactly one longer place
+/// of the document whose second word is a preposition of town names or an
+/// opening bracket or slash ("Frankfurt (Oder)", "Halle an der Saale").
+fn towns_alone(found: &mut [FoundName]) {
+    let mut longs: fxhash::FxHashMap<&str, Option<Sym>> = Default::default();
+    for m in found.iter().filter(|m| m.kind == EntityKind::Place) {
+        let s = m.norm.as_str();
+        let Some(cut) = s.find([' ', '(', '/']) else {
+            continue;
+        };
+        let (town, rest) = (&s[..cut], s[cut..].trim_start());
+        let next = rest.split([' ', '(']).next().unwrap_or("");
+        let joined = rest.starts_with(['(', '/'])
+            || matches!(next, "am" | "an" | "im" | "in" | "ob" | "bei");
+        if !joined || town.chars().count() < 2 {
+            continue;
+        }
+        let e = longs.entry(town).or_insert(Some(m.norm));
+        if *e != Some(m.norm) {
+            *e = None;
+        }
+    }
+    if longs.is_empty() {
+        return;
+    }
+    let longs: fxhash::FxHashMap<Sym, Sym> = longs
+        .into_iter()
+        .filter_map(|(t, l)| Some((sym(t), l?)))
+        .collect();
+    for m in found.iter_mut().filter(|m| m.kind == EntityKind::Place) {
+        if let Some(&long) = longs.get(&m.norm) {
             m.norm = long;
         }
     }
@@ -693,6 +814,96 @@ mod tests {
                 "Telekom",
                 "AfD Thüringen",
                 "AfD",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_ministry_in_one_word_links_to_its_full_name() {
+        use EntityKind::{Org, Place};
+        let forschung = "Bundesministerium für Forschung, Technologie und Raumfahrt";
+        let umwelt = "Bayerisches Staatsministerium für Umwelt und Verbraucherschutz";
+        let mut found = [
+            named(Org, forschung),
+            named(Org, "Bundesforschungsministerium"),
+            named(Org, "Forschungsministeriums"),
+            named(Org, umwelt),
+            named(Org, "Umweltministerium"),
+            // a federal compound, a state ministry: no link
+            named(Org, "Bundesumweltministerium"),
+            named(Org, "Bundesministerium des Innern"),
+            named(Org, "Innenministerium"),
+            named(Org, "Bundesministerium der Finanzen"),
+            named(Org, "Bundesfinanzministerium"),
+            // no ministry of it in the document
+            named(Org, "Verteidigungsministerium"),
+            named(Place, "Gesundheitsministerium"),
+        ];
+        ministries(&mut found);
+        assert_eq!(
+            norms(&found),
+            [
+                forschung,
+                forschung,
+                forschung,
+                umwelt,
+                umwelt,
+                "Bundesumweltministerium",
+                "Bundesministerium des Innern",
+                "Bundesministerium des Innern",
+                "Bundesministerium der Finanzen",
+                "Bundesministerium der Finanzen",
+                "Verteidigungsministerium",
+                "Gesundheitsministerium",
+            ]
+        );
+        let mut two = [
+            named(Org, "Ministerium für Bildung und Kultur"),
+            named(Org, "Ministerium für Bildung und Forschung"),
+            named(Org, "Bildungsministerium"),
+        ];
+        ministries(&mut two);
+        assert_eq!(norms(&two)[2], "Bildungsministerium", "two ministries of it");
+        assert!(compounds("familien", "familie") && compounds("arbeits", "arbeit"));
+        assert!(compounds("finanz", "finanzen") && !compounds("fin", "finanzen"));
+        assert!(!compounds("wirtschaft", "wissenschaft"));
+    }
+
+    #[test]
+    fn a_town_alone_links_to_its_full_name() {
+        use EntityKind::{Org, Place};
+        let mut found = [
+            named(Place, "Frankfurt (Oder)"),
+            named(Place, "Frankfurt"),
+            named(Place, "Neustadt an der Weinstraße"),
+            named(Place, "Neustadt"),
+            named(Place, "Halle/Saale"),
+            named(Place, "Halle"),
+            // two towns of the name: no link
+            named(Place, "Mühlhausen im Täle"),
+            named(Place, "Mühlhausen in Thüringen"),
+            named(Place, "Mühlhausen"),
+            // a street, another kind
+            named(Place, "Berliner Straße"),
+            named(Place, "Berliner"),
+            named(Org, "Neustadt"),
+        ];
+        towns_alone(&mut found);
+        assert_eq!(
+            norms(&found),
+            [
+                "Frankfurt (Oder)",
+                "Frankfurt (Oder)",
+                "Neustadt an der Weinstraße",
+                "Neustadt an der Weinstraße",
+                "Halle/Saale",
+                "Halle/Saale",
+                "Mühlhausen im Täle",
+                "Mühlhausen in Thüringen",
+                "Mühlhausen",
+                "Berliner Straße",
+                "Berliner",
+                "Neustadt",
             ]
         );
     }
