@@ -18,6 +18,8 @@ const ORGS_MEDIA: &str = include_str!("../../../../data/gazetteers/orgs-media.ts
 const ORGS_SPORT: &str = include_str!("../../../../data/gazetteers/orgs-sport.tsv");
 const ORGS_BUSINESS: &str = include_str!("../../../../data/gazetteers/orgs-business.tsv");
 const ORGS_PUBLIC: &str = include_str!("../../../../data/gazetteers/orgs-public.tsv");
+/// One-word short forms of organisations that are common nouns ("Bahn").
+const ORGS_SHORT: &str = include_str!("../../../../data/gazetteers/orgs-short.tsv");
 const OTHER: &str = include_str!("../../../../data/gazetteers/other.tsv");
 const FIRST_NAMES: &str = include_str!("../../../../data/gazetteers/first-names.txt");
 const FIRST_NAMES_AMB: &str = include_str!("../../../../data/gazetteers/first-names-ambiguous.txt");
@@ -319,6 +321,10 @@ pub(crate) struct Data {
     pub roles_exact: WordSet,
     /// Country adjective stems ("russisch").
     pub country_adj: WordSet,
+    /// One-word short forms of organisations that are common nouns, and
+    /// the name each stands for ("Bahn" → "Deutsche Bahn"), for mentions
+    /// already found as organisations (orgs-short.tsv).
+    pub org_short_forms: FxHashMap<Box<str>, crate::model::Sym>,
 }
 
 /// The last two bytes of `w` (a shorter word padded with zeros).
@@ -469,6 +475,10 @@ impl Data {
             roles_tails,
             roles_exact,
             country_adj,
+            org_short_forms: data_lines(ORGS_SHORT)
+                .filter_map(|l| l.split_once('\t'))
+                .map(|(short, long)| (short.trim().into(), crate::model::sym(long.trim())))
+                .collect(),
         }
     }
 }

@@ -29,7 +29,9 @@
 //!    after a local preposition ("in Dortmund") or a place noun ("die Stadt
 //!    Dortmund", "im Landkreis Augsburg") stay places.
 //! 6. **Inflections** and 7. **short forms** of organisations: see
-//!    [`inflections`] and `Recognizer::short_forms`.
+//!    [`inflections`] and `Recognizer::short_forms`; a listed short form
+//!    that is a common noun (`orgs-short.tsv`: "Bahn") takes its long
+//!    name in any document, once something found it as an organisation.
 //! 8. **Ministries in one word.** "Bundesforschungsministerium" beside
 //!    "Bundesministerium für Forschung, Technologie und Raumfahrt",
 //!    "Umweltministerium" beside "Bayerisches Staatsministerium für Umwelt
@@ -109,6 +111,7 @@ impl Recognizer {
     fn short_forms(&self, found: &mut [FoundName]) {
         let longs = long_orgs(found);
         if longs.is_empty() {
+            self.listed_short_forms(found);
             return;
         }
         // "Deutsche", "Europäische": an adjective of the name.
@@ -148,6 +151,18 @@ impl Recognizer {
                 continue;
             }
             if let Some(&Some(long)) = short.get(w) {
+                m.norm = long;
+            }
+        }
+        self.listed_short_forms(found);
+    }
+
+    /// A one-word organisation that is a listed short form and still its
+    /// own name takes the listed long one ("Bahn" → "Deutsche Bahn"), so
+    /// that it links across articles.
+    fn listed_short_forms(&self, found: &mut [FoundName]) {
+        for m in found.iter_mut().filter(|m| m.kind == EntityKind::Org) {
+            if let Some(&long) = self.d.org_short_forms.get(m.norm.as_str()) {
                 m.norm = long;
             }
         }
@@ -368,7 +383,13 @@ fn shared_surnames(found: &mut [FoundName]) {
 /// Acronyms (3): organisation acronyms in capitals that spell the initials
 /// of exactly one multi-word organisation of the document.
 fn acronyms(text: &str, found: &mut [FoundName]) {
-    let longs = long_orgs(found);
+    // Of two words or more, also joined by a hyphen ("General-Anzeiger").
+    let longs: Vec<Sym> = found
+        .iter()
+        .filter(|m| m.kind == EntityKind::Org && m.norm.contains([' ', '-']))
+        .filter(|m| !is_acronym(m.norm.as_str()))
+        .map(|m| m.norm)
+        .collect();
     if longs.is_empty() {
         return;
     }
@@ -707,6 +728,7 @@ mod tests {
             "every word"
         );
         assert!(initials_of("FCK", "1. FC Kaiserslautern"));
+        assert!(initials_of("GA", "General-Anzeiger"));
         assert!(initials_of(
             "MPI-BGC",
             "Max-Planck-Institut für Biogeochemie"
@@ -779,7 +801,7 @@ mod tests {
 
     #[test]
     fn a_short_form_links_to_the_organisation() {
-        use EntityKind::{Org, Person};
+        use EntityKind::{Org, Person, Place};
         let mut found = [
             named(Org, "Deutsche Bahn"),
             named(Org, "Bahn"),
@@ -799,6 +821,9 @@ mod tests {
             named(Org, "AfD"),
         ];
         Recognizer::global().short_forms(&mut found);
+        let mut alone = [named(Org, "Bahn"), named(Place, "Post"), named(Org, "Bank")];
+        Recognizer::global().short_forms(&mut alone);
+        assert_eq!(norms(&alone), ["Deutsche Bahn", "Post", "Bank"]);
         assert_eq!(
             norms(&found),
             [
@@ -1026,6 +1051,16 @@ mod tests {
         let t = "Die Süddeutsche Zeitung fragte nach. SZ: Wie geht es weiter?";
         let ms = show(t);
         assert_eq!(norms_of(&ms, "SZ"), ["Süddeutsche Zeitung"], "{ms:?}");
+        let t = "Mit dem General-Anzeiger sprach sie.\nGA: Frau Lenz, was haben Sie \
+                 gesehen?\nLenz: Hunger.\nGA: Was fehlt?\nLenz: Geld.";
+        let ms = show(t);
+        assert_eq!(norms_of(&ms, "GA"), ["General-Anzeiger"; 2], "{ms:?}");
+        // An acronym with a hyphen is no long form of itself.
+        let t = "Das Max-Planck-Institut für Biogeochemie in Jena forscht. \
+                 Das MPI-BGC misst seit Jahren. Das MPI-BGC wächst.";
+        let ms = show(t);
+        let mpi = "Max-Planck-Institut für Biogeochemie";
+        assert_eq!(norms_of(&ms, "MPI-BGC"), [mpi; 2], "{ms:?}");
     }
 
     #[test]
