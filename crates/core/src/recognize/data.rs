@@ -24,6 +24,7 @@ const OTHER: &str = include_str!("../../../../data/gazetteers/other.tsv");
 const FIRST_NAMES: &str = include_str!("../../../../data/gazetteers/first-names.txt");
 const FIRST_NAMES_AMB: &str = include_str!("../../../../data/gazetteers/first-names-ambiguous.txt");
 const FIRST_NAMES_DE: &str = include_str!("../../../../data/gazetteers/first-names-de.txt");
+const FIRST_NAME_FORMS: &str = include_str!("../../../../data/gazetteers/first-name-forms.txt");
 const SURNAMES: &str = include_str!("../../../../data/gazetteers/surnames.txt");
 const SURNAME_NOUNS: &str = include_str!("../../../../data/gazetteers/surname-nouns.txt");
 const TOWNS_COMMON_WORDS: &str = include_str!("../../../../data/gazetteers/towns-common-words.txt");
@@ -325,6 +326,9 @@ pub(crate) struct Data {
     /// the name each stands for ("Bahn" → "Deutsche Bahn"), for mentions
     /// already found as organisations (orgs-short.tsv).
     pub org_short_forms: FxHashMap<Box<str>, crate::model::Sym>,
+    /// Short forms of first names and the first names each stands for
+    /// ("Andi" → "Andreas"; first-name-forms.txt).
+    pub first_name_forms: FxHashMap<Box<str>, Box<[Box<str>]>>,
 }
 
 /// The last two bytes of `w` (a shorter word padded with zeros).
@@ -478,6 +482,10 @@ impl Data {
             org_short_forms: data_lines(ORGS_SHORT)
                 .filter_map(|l| l.split_once('\t'))
                 .map(|(short, long)| (short.trim().into(), crate::model::sym(long.trim())))
+                .collect(),
+            first_name_forms: data_lines(FIRST_NAME_FORMS)
+                .filter_map(|l| l.split_once('\t'))
+                .map(|(short, full)| (short.into(), full.split(',').map(Into::into).collect()))
                 .collect(),
         }
     }

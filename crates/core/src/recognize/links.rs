@@ -7,7 +7,8 @@
 //!    Rothkos" beside "Rothko": a person mention whose last word is the
 //!    genitive of a surname named in the document loses the -s (the tagger
 //!    keeps it before a quoted title, "Newmans „Who's Afraid …“").
-//! 2. **A first name alone** ("der Marco" for "Marco Odermatt"), or a family
+//! 2. **A first name alone** ("der Marco" for "Marco Odermatt", "Andi" for
+//!    "Andreas Wolff": first-name-forms.txt), or a family
 //!    name written first ("Xi" for "Xi Jinping"): a one-word person mention
 //!    that starts exactly one full name in the document, and ends none.
 //! 3. **Acronyms by initials.** "SZ" beside "Süddeutsche Zeitung", "LVZ"
@@ -96,7 +97,7 @@ impl Recognizer {
         genitive_persons(&mut found);
         inflections(&mut found);
         self.short_forms(&mut found);
-        first_names(&mut found);
+        first_names(&mut found, &self.d.first_name_forms);
         shared_surnames(&mut found);
         acronyms(text, &mut found);
         ministries(&mut found);
@@ -312,7 +313,7 @@ fn full_names(found: &[FoundName]) -> Vec<Sym> {
 
 /// First names (2): a one-word person mention that is the first word of
 /// exactly one multi-word person of the document and the last word of none.
-fn first_names(found: &mut [FoundName]) {
+fn first_names(found: &mut [FoundName], forms: &fxhash::FxHashMap<Box<str>, Box<[Box<str>]>>) {
     let full = full_names(found);
     if full.is_empty() {
         return;
@@ -325,7 +326,26 @@ fn first_names(found: &mut [FoundName]) {
         if full.iter().any(|f| last_word(f) == w) {
             continue;
         }
-        let mut starts = full.iter().filter(|f| words(f).next() == Some(w));
+        let mut starts = full
+            .iter()
+            .filter(|f| words(f).next() == Some(w))
+            .peekable();
+        if starts.peek().is_none() {
+            // A short form: "Andi" for Andreas.
+            let Some(long) = forms.get(w) else { continue };
+            let mut starts = full.iter().filter(|f| {
+                words(f)
+                    .next()
+                    .is_some_and(|n| long.iter().any(|l| &**l == n))
+            });
+            let Some(&first) = starts.next() else {
+                continue;
+            };
+            if starts.all(|&f| f == first) {
+                m.norm = first;
+            }
+            continue;
+        }
         let Some(&first) = starts.next() else {
             continue;
         };
@@ -470,7 +490,10 @@ fn compounds(mid: &str, word: &str) -> bool {
             .or_else(|| word.strip_suffix('e'))
             .filter(|s| s.chars().count() >= 3);
         return stem == Some(mid)
-            || matches!((mid, word), ("innen", "innern" | "inneres") | ("außen", "äußeres"));
+            || matches!(
+                (mid, word),
+                ("innen", "innern" | "inneres") | ("außen", "äußeres")
+            );
     };
     matches!(rest, "" | "s" | "n" | "en")
 }
@@ -888,7 +911,11 @@ mod tests {
             named(Org, "Bildungsministerium"),
         ];
         ministries(&mut two);
-        assert_eq!(norms(&two)[2], "Bildungsministerium", "two ministries of it");
+        assert_eq!(
+            norms(&two)[2],
+            "Bildungsministerium",
+            "two ministries of it"
+        );
         assert!(compounds("familien", "familie") && compounds("arbeits", "arbeit"));
         assert!(compounds("finanz", "finanzen") && !compounds("fin", "finanzen"));
         assert!(!compounds("wirtschaft", "wissenschaft"));
@@ -1005,8 +1032,15 @@ mod tests {
             person("Anna Schmidt"),
             person("Anna Weber"),
             person("Anna"),
+            // short forms of first names
+            person("Andreas Wolff"),
+            person("Andi"),
+            person("Christian Lindner"),
+            person("Christina Block"),
+            person("Chris"),
+            person("Tom"),
         ];
-        first_names(&mut found);
+        first_names(&mut found, &Recognizer::global().d.first_name_forms);
         assert_eq!(
             norms(&found),
             [
@@ -1016,7 +1050,13 @@ mod tests {
                 "Xi Jinping",
                 "Anna Schmidt",
                 "Anna Weber",
-                "Anna"
+                "Anna",
+                "Andreas Wolff",
+                "Andreas Wolff",
+                "Christian Lindner",
+                "Christina Block",
+                "Chris",
+                "Tom",
             ]
         );
     }
