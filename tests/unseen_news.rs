@@ -77,7 +77,8 @@ fn at_least(r: &Report, what: &str, got: f64, floor: f64) {
 }
 
 /// The first development set: measured 0.907 (P 0.926), PER 0.965, ORG 0.883
-/// on 2026-12-06 (after the type noun's vote and full names said again).
+/// on 2026-12-06 (after the type noun's vote and full names said again);
+/// 0 merges and 0 splits on 2026-12-07 ("Frankfurt / Main", "Bahn").
 #[test]
 fn development_set_keeps_its_scores() {
     let r = report("tests/unseen");
@@ -88,7 +89,7 @@ fn development_set_keeps_its_scores() {
     at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.82);
     at_least(&r, "precision", r.all.precision(), 0.86);
     assert!(r.merges <= 1, "{} wrong merges", r.merges);
-    assert!(r.splits <= 4, "{} splits", r.splits);
+    assert!(r.splits <= 1, "{} splits", r.splits);
 }
 
 #[test]
@@ -140,7 +141,8 @@ fn fresh_set_keeps_its_scores() {
 /// PER 0.963, ORG 0.927 with full names said again, capitalised particles
 /// and the common-noun lexicon (2026-12-06, later); 0.938 (P 0.949), ORG
 /// 0.928 with the tagger trained on the written news articles (written by
-/// the same kind of writer as this set, so this set favours them).
+/// the same kind of writer as this set, so this set favours them); 0.943,
+/// 0 merges and 1 split on 2026-12-07.
 #[test]
 fn written_set_keeps_its_scores() {
     let r = report("tests/unseen-written");
@@ -150,7 +152,7 @@ fn written_set_keeps_its_scores() {
     at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.95);
     at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.92);
     assert!(
-        r.merges <= 1 && r.splits <= 3,
+        r.merges <= 1 && r.splits <= 2,
         "{} merges, {} splits",
         r.merges,
         r.splits
@@ -187,7 +189,9 @@ fn written_sealed_set_keeps_its_scores() {
 /// word, a university's seat, institutions named after a person; 0.913
 /// (P 0.929), ORG 0.878 on 2026-12-07; 0.931 (P 0.938), ORG 0.905, 1
 /// merge and 2 splits later that day (inflected names and short forms
-/// linked, writers and composers, venues with their former names).
+/// linked, writers and composers, venues with their former names); 1
+/// merge (the Swiss FDP.Die Liberalen and the German FDP) and 0 splits
+/// with ministries in one word and familiar first names.
 #[test]
 fn written_2_set_keeps_its_scores() {
     let r = report("tests/unseen-written-2");
@@ -197,7 +201,7 @@ fn written_2_set_keeps_its_scores() {
     at_least(&r, "PER F1", r.per_kind["PER"].f1(), 0.955);
     at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.89);
     assert!(
-        r.merges <= 1 && r.splits <= 3,
+        r.merges <= 1 && r.splits <= 1,
         "{} merges, {} splits",
         r.merges,
         r.splits
@@ -232,7 +236,9 @@ fn written_2_sealed_set_keeps_its_scores() {
 /// (2026-12-07, with that session's first two rules); 0.884 (P 0.902),
 /// ORG 0.824, 2 merges and 1 split after its errors were read (interview
 /// labels, regional branches, public figures and landscapes, clubs,
-/// districts, common words named as companies).
+/// districts, common words named as companies); 1 merge ("Familie
+/// Tiemeyer" and Henning Tiemeyer) and 0 splits after the gold's "dpa"
+/// was keyed alike and hyphened names spelt acronyms ("GA").
 #[test]
 fn written_3_set_keeps_its_scores() {
     let r = report("tests/unseen-written-3");
@@ -241,7 +247,7 @@ fn written_3_set_keeps_its_scores() {
     at_least(&r, "precision", r.all.precision(), 0.89);
     at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.80);
     assert!(
-        r.merges <= 2 && r.splits <= 2,
+        r.merges <= 1 && r.splits <= 1,
         "{} merges, {} splits",
         r.merges,
         r.splits
