@@ -30,7 +30,11 @@
 //!   "1990er" is a year with unit "Jahrzehnt".
 //! - **Ranges** ("10 bis 20 Prozent", "10-20", "zwei bis drei Millionen
 //!   Euro") give one figure per end; the first end takes the unit and scale
-//!   of the second.
+//!   of the second; so does the first number of a change ("von 3,9 auf 4,2
+//!   Milliarden Euro"). A bare amount in millions or billions right after
+//!   an amount of money in its sentence is money of that currency ("4,2
+//!   Milliarden Euro nach 3,9 Milliarden im Vorjahr"), as a bare number
+//!   between two percentages is a percentage.
 //! - **Approximate figures** (`Figure::approx`, [`is_approximate`]):
 //!   magnitudes without a number ("Tausende", "zigtausende", "Dutzende",
 //!   "mehrere Hunderttausend", "einige Tausend") get the lower bound of their
@@ -60,7 +64,9 @@
 //!   it is a time; after "Verhältnis" or "Maßstab" nothing). A rank after
 //!   `rankword` ("Platz drei", "auf Rang 5") is a bare count: no unit, never
 //!   linked. "in der 89. Minute" is an ordinal. "Tempo 30" is 30 km/h
-//!   (`unitbefore`).
+//!   (`unitbefore`). A race time is a duration in seconds, with its unit
+//!   word if one follows ("1:52,31 Minuten" = 112.31, "2:01:09 Stunden" =
+//!   7269); a gap with its sign is one too ("+0,35 Sekunden").
 //! - **Unit**: counts: the governed noun after the number (adjectives skipped),
 //!   compound head after the last hyphen, in the singular ("100.000
 //!   US-Soldaten" → "Soldat"); percent: "%", "Prozentpunkt" or "‰"; money: the
@@ -351,6 +357,7 @@ impl<'a> Scanner<'a> {
             };
         }
         self.elliptic_percents(&mut out);
+        self.elliptic_amounts(&mut out);
         out
     }
 
@@ -381,6 +388,52 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// "4,2 Milliarden Euro nach 3,9 Milliarden im Vorjahr": a bare amount
+    /// in millions or billions right after an amount of money in its
+    /// sentence is money of the same currency.
+    fn elliptic_amounts(&self, out: &mut [Figure]) {
+        const SCALES: [&str; 7] = [
+            "Millionen",
+            "Milliarden",
+            "Billionen",
+            "Mio.",
+            "Mrd.",
+            "Mio",
+            "Mrd",
+        ];
+        for k in 1..out.len() {
+            let (prev, f) = (&out[k - 1], &out[k]);
+            if f.category != FigureCategory::Count
+                || f.unit.is_some()
+                || prev.category != FigureCategory::Money
+            {
+                continue;
+            }
+            let (a, b) = (prev.span(), f.span());
+            let gap = &self.text[a.end as usize..b.start as usize];
+            let own = &self.text[b.range()];
+            if gap.len() > 80
+                || gap.contains(['.', '!', '?', '\n', ';'])
+                || !own.contains(char::is_numeric)
+                || !SCALES.iter().any(|sc| own.ends_with(sc))
+            {
+                continue;
+            }
+            let (FigureValue::Number(value), Some(cur)) = (f.value.clone(), prev.unit) else {
+                continue;
+            };
+            let cur = cur.as_str();
+            out[k] = self.simple(
+                b,
+                value,
+                FigureCategory::Money,
+                cur,
+                &cur.to_lowercase(),
+                f.approx,
+            );
+        }
+    }
+
     // ---------------------------------------------------------------- numbers
 
     fn at_number(&self, i: usize, out: &mut Vec<Figure>) -> Option<usize> {
@@ -389,12 +442,16 @@ impl<'a> Scanner<'a> {
         // Not inside something: "Reuters/1234", "#3", "x_2".
         if i > 0 && self.adjacent(i - 1, i) {
             let p = self.t(i - 1);
-            // "+2,3 %" is a signed figure; "+49 89 …" a phone number.
+            // "+2,3 %" and "+0,35 Sekunden" (a gap in a race) are signed
+            // figures; "+49 89 …" a phone number.
             let plus_sign = p == "+"
                 && (i < 2 || !self.adjacent(i - 2, i - 1) || self.is_punct(i - 2, "("))
                 && matches!(
                     self.unit_at(i + 1),
-                    Some((UnitKind::Percent(_) | UnitKind::Money(_), _))
+                    Some((
+                        UnitKind::Percent(_) | UnitKind::Money(_) | UnitKind::Duration(_),
+                        _
+                    ))
                 );
             if (matches!(p, "/" | "#" | "@" | "_" | "&" | "=" | "+") && !plus_sign)
                 || self.kind(i - 1) == Some(TokenKind::Word)
@@ -641,6 +698,38 @@ impl<'a> Scanner<'a> {
                 };
                 out.push(self.score_fig(Span::new(tok.span.start as usize, end), a, b));
                 Some(i + 1)
+            }
+            NumShape::Clock { seconds } => {
+                // "in 1:52,31 Minuten", "2:01:09 Stunden": the unit word
+                // belongs to the figure; "2:01:09 Uhr" is no race time.
+                let mut end = i + 1;
+                if self.cont(end) && self.t(end) == "Uhr" {
+                    return Some(end + 1);
+                }
+                if self.cont(end)
+                    && matches!(
+                        self.t(end),
+                        "Minuten" | "Minute" | "Min" | "Stunden" | "Stunde" | "Std" | "Sekunden"
+                    )
+                {
+                    end += 1;
+                    let abbrev = matches!(self.t(end - 1), "Min" | "Std");
+                    if abbrev && self.cont(end) && self.adjacent(end - 1, end) && self.t(end) == "."
+                    {
+                        end += 1;
+                    }
+                }
+                let sp = self.span(i, end - 1);
+                let f = self.simple(
+                    sp,
+                    seconds,
+                    FigureCategory::Duration,
+                    "Sekunde",
+                    "sekunde",
+                    false,
+                );
+                out.push(f);
+                Some(end)
             }
             NumShape::Other => None,
         }
@@ -1562,11 +1651,19 @@ impl<'a> Scanner<'a> {
     /// "bis 20", "oder drei", "– 30" after a number: (token after the second
     /// number and its scale word, that scale).
     fn range_tail(&self, j: usize) -> Option<(usize, Option<Decimal>, bool)> {
+        self.tail_after(j, false)
+    }
+
+    /// [`Self::range_tail`], or with `change` also a change's "auf 4,2"
+    /// ("von 3,9 auf 4,2 Milliarden Euro": the first number is an amount
+    /// of the same unit and scale).
+    fn tail_after(&self, j: usize, change: bool) -> Option<(usize, Option<Decimal>, bool)> {
         if !self.cont(j) {
             return None;
         }
         let w = self.t(j);
-        if !matches!(w, "bis" | "oder" | "und" | "–" | "-") || !self.cont(j + 1) {
+        let joins = matches!(w, "bis" | "oder" | "und" | "–" | "-") || (change && w == "auf");
+        if !joins || !self.cont(j + 1) {
             return None;
         }
         let k = j + 1;
@@ -1605,10 +1702,13 @@ impl<'a> Scanner<'a> {
     }
 
     fn build_expr(&self, e: &Expr) -> (Figure, usize) {
-        let (unit_from, inherit_scale, include, partner_year) = match self.range_tail(e.next) {
-            Some((k, sc, y)) => (k, sc, false, y),
-            None => (e.next, None, e.include_unit, false),
-        };
+        // "von 3,9 auf 4,2 Milliarden Euro": a change, read as a range.
+        let change = e.first_tok > 0 && matches!(self.t(e.first_tok - 1), "von" | "Von");
+        let (unit_from, inherit_scale, include, partner_year) =
+            match self.tail_after(e.next, change) {
+                Some((k, sc, y)) => (k, sc, false, y),
+                None => (e.next, None, e.include_unit, false),
+            };
         // "2013 bis 2015", "2014–2022": both ends are years
         if e.year_cand
             && !e.approx

@@ -28,6 +28,9 @@ pub(crate) enum NumShape {
         b: u32,
         tail_start: Option<usize>,
     },
+    /// A race time: "1:52,31" (m:ss,ff) or "2:01:09" (h:mm:ss, also with
+    /// hundredths), in seconds.
+    Clock { seconds: Decimal },
     /// yyyy-mm
     IsoMonth { y: u32, m: u32 },
     /// yyyy-mm-dd
@@ -129,6 +132,38 @@ fn score(s: &str, head: &str, num_end: usize) -> Option<NumShape> {
     })
 }
 
+/// "1:52,31" (minutes, seconds and hundredths) or "2:01:09" / "2:01:09,5"
+/// (hours, minutes, seconds): the time in seconds. A score never has a
+/// decimal comma, a time of day never two colons.
+fn clock(head: &str) -> Option<Decimal> {
+    let (whole, frac) = match head.split_once(',') {
+        Some((w, f)) if (1..=3).contains(&f.len()) && all_digits(f) => (w, Some(f)),
+        Some(_) => return None,
+        None => (head, None),
+    };
+    let parts: Vec<&str> = whole.split(':').collect();
+    let units: &[i64] = match (parts.len(), frac) {
+        (2, Some(_)) => &[60, 1],
+        (3, _) => &[3600, 60, 1],
+        _ => return None,
+    };
+    let mut secs = 0i64;
+    for (k, (p, u)) in parts.iter().zip(units).enumerate() {
+        let v = i64::from(small(p)?);
+        // The first part any length up to 2 digits, the others exactly 2
+        // and below 60.
+        if (k == 0 && p.len() > 2) || (k > 0 && (p.len() != 2 || v >= 60)) {
+            return None;
+        }
+        secs += v * u;
+    }
+    let text = match frac {
+        Some(f) => format!("{secs},{f}"),
+        None => secs.to_string(),
+    };
+    parse_german(&text).map(|(v, _)| v)
+}
+
 /// Classifies a Number token's text.
 pub(crate) fn shape(s: &str) -> NumShape {
     let num_end = s
@@ -194,6 +229,9 @@ pub(crate) fn shape(s: &str) -> NumShape {
             }
         }
         return NumShape::Other;
+    }
+    if let Some(seconds) = clock(head) {
+        return NumShape::Clock { seconds };
     }
     if let Some((h, m)) = head.split_once(':') {
         if h.len() <= 2 && m.len() == 2 {

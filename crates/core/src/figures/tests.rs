@@ -1041,3 +1041,70 @@ fn a_bare_number_between_percentages() {
     let r = figs("Rund 30 Prozent, also 12 Menschen, und 40 Prozent der Gäste.");
     assert_eq!(r[1].2, "count");
 }
+
+/// (span text, value, category, unit) of every figure.
+fn brief(text: &str) -> Vec<(String, String, &'static str, Option<String>)> {
+    figs(text)
+        .into_iter()
+        .map(|r| (r.0, r.1, r.2, r.3))
+        .collect()
+}
+
+#[test]
+fn race_times_are_durations_in_seconds() {
+    let got = brief(
+        "Odermatt siegte in 1:52,31 Minuten vor Meillard (+0,35 Sekunden). \
+         Kipchoge lief 2:01:09 Stunden, die Staffel 3:05:12,4.",
+    );
+    let want = [
+        ("1:52,31 Minuten", "112.31"),
+        ("0,35 Sekunden", "0.35"),
+        ("2:01:09 Stunden", "7269"),
+        ("3:05:12,4", "11112.4"),
+    ];
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for ((t, v, c, u), (wt, wv)) in got.iter().zip(want) {
+        assert_eq!((t.as_str(), v.as_str(), *c), (wt, wv, "duration"));
+        assert_eq!(u.as_deref(), Some("Sekunde"));
+    }
+    // A score, a time of day and one with seconds stay what they are.
+    assert_eq!(brief("Es endete 2:1.")[0].2, "score");
+    assert_eq!(brief("Um 12:30 Uhr begann es.")[0].2, "time");
+    assert!(brief("Um 12:30:15 Uhr begann es.").is_empty());
+    // The sentence's full stop is no part of the unit.
+    assert_eq!(brief("Sie lief 1:52,31 Minuten.")[0].0, "1:52,31 Minuten");
+}
+
+#[test]
+fn a_change_from_one_amount_to_another_shares_its_unit() {
+    let got = brief("Der Umsatz stieg von 3,9 auf 4,2 Milliarden Euro.");
+    assert_eq!(
+        got[0],
+        ("3,9".into(), "3900000000".into(), "money", s("EUR"))
+    );
+    assert_eq!(got[1].1, "4200000000");
+    let got = brief("Die Quote fiel von 12 auf 10 Prozent.");
+    assert_eq!((got[0].2, got[1].2), ("percent", "percent"));
+    // years stay years
+    let got = brief("Die Zahl stieg von 2019 auf 2020 kaum.");
+    assert!(got.iter().all(|r| r.2 == "year"), "{got:?}");
+}
+
+#[test]
+fn a_bare_amount_after_money_is_money() {
+    let got = brief("Der Umsatz lag bei 4,2 Milliarden Euro nach 3,9 Milliarden im Vorjahr.");
+    assert_eq!(
+        got[1],
+        (
+            "3,9 Milliarden".into(),
+            "3900000000".into(),
+            "money",
+            s("EUR")
+        )
+    );
+    // another sentence, or no scale word: a count
+    let got = brief("Es kostete 4 Millionen Euro. Es kamen 3 Millionen.");
+    assert_eq!(got[1].2, "count");
+    let got = brief("Er zahlte 20.000 Euro, sie 15.000.");
+    assert_eq!(got[1].2, "count");
+}
