@@ -96,6 +96,11 @@ const OTHER_TYPES: &[&str] = &[
     "zyklon",
     "sturmtief",
     "wirbelsturm",
+    // Weather systems are named ("Tief Bernd", "Hoch Yvonne", "Sturm
+    // Sabine"); "Sturmtief" and "Tropensturm" end in these.
+    "tief",
+    "hoch",
+    "sturm",
     "film",
     "kinofilm",
     "roman",
@@ -114,6 +119,7 @@ const OTHER_TYPES: &[&str] = &[
 /// -fluss, "Redaktion": -aktion, "Diskette": -kette): a type noun matched
 /// as the end of one of these announces nothing.
 const NOT_TYPES: &[&str] = &[
+    "ansturm",
     "einfluss",
     "überfluss",
     "abfluss",
@@ -302,6 +308,16 @@ mod tests {
             run(&TypeCues, "Hurrikan Alex zieht nach Norden."),
             [("Alex".to_string(), "other")]
         );
+        for t in [
+            "Tief Bernd bringt Regen.",
+            "Dann kommt Hoch Yvonne.",
+            "Sturm Sabine tobt.",
+        ] {
+            assert_eq!(run(&TypeCues, t).len(), 1, "{t}");
+            assert_eq!(run(&TypeCues, t)[0].1, "other", "{t}");
+        }
+        assert!(run(&TypeCues, "Das Rekordhoch Anfang Mai.").is_empty());
+        assert!(run(&TypeCues, "Der Ansturm Tausender war groß.").is_empty());
     }
 
     #[test]
