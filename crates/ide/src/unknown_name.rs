@@ -25,47 +25,77 @@ fn max_distance(len: usize) -> usize {
 
 /// Are two folded keys close enough to be the same name misspelled?
 pub fn looks_alike(a: &str, b: &str) -> bool {
-    if a == b {
-        return false;
-    }
-    let (la, lb) = (a.chars().count(), b.chars().count());
-    let max = max_distance(la.min(lb));
-    if max == 0 || la.abs_diff(lb) > max {
-        return false;
-    }
-    // Typos rarely hit the first letter; inflection is not a typo.
-    if a.chars().next() != b.chars().next() || a.starts_with(b) || b.starts_with(a) {
-        return false;
-    }
-    // Cheap lower bound first: every edit changes the bag of letters by at
-    // most one on each side, so a larger bag difference rules the pair out
-    // without the quadratic edit distance (this runs for every rare name
-    // against every frequent name of its bucket when a corpus is indexed).
-    if bag_difference(a, b) > max {
-        return false;
-    }
-    strsim::damerau_levenshtein(a, b) <= max && strsim::jaro_winkler(a, b) >= 0.85
+    Probe::new(a).alike(b, b.chars().count())
 }
 
-/// max(|a \ b|, |b \ a|) over the letters hashed into 64 bins (collisions can
-/// only make it smaller, so it stays a lower bound of the edit distance).
-fn bag_difference(a: &str, b: &str) -> usize {
-    let mut bins = [0i32; 64];
-    for c in a.chars() {
-        bins[c as usize % 64] += 1;
-    }
-    for c in b.chars() {
-        bins[c as usize % 64] -= 1;
-    }
-    let (mut more_a, mut more_b) = (0usize, 0usize);
-    for v in bins {
-        if v > 0 {
-            more_a += v as usize;
-        } else {
-            more_b += (-v) as usize;
+/// A rare name compared with many frequent ones: what [`looks_alike`]
+/// needs of it, worked out once (its length in characters, its first
+/// letter, its letters in 64 bins) instead of once per frequent name.
+struct Probe<'a> {
+    text: &'a str,
+    chars: usize,
+    first: Option<char>,
+    bins: [i32; 64],
+}
+
+impl<'a> Probe<'a> {
+    fn new(text: &'a str) -> Probe<'a> {
+        let mut bins = [0i32; 64];
+        for c in text.chars() {
+            bins[c as usize % 64] += 1;
+        }
+        Probe {
+            text,
+            chars: text.chars().count(),
+            first: text.chars().next(),
+            bins,
         }
     }
-    more_a.max(more_b)
+
+    /// [`looks_alike`] of the probe and `b`, `b` having `b_chars` characters.
+    fn alike(&self, b: &str, b_chars: usize) -> bool {
+        let a = self.text;
+        if a == b {
+            return false;
+        }
+        let (la, lb) = (self.chars, b_chars);
+        let max = max_distance(la.min(lb));
+        if max == 0 || la.abs_diff(lb) > max {
+            return false;
+        }
+        // Typos rarely hit the first letter; inflection is not a typo.
+        if self.first != b.chars().next() || a.starts_with(b) || b.starts_with(a) {
+            return false;
+        }
+        // Cheap lower bound first: every edit changes the bag of letters by
+        // at most one on each side, so a larger bag difference rules the pair
+        // out without the quadratic edit distance (this runs for every rare
+        // name against every frequent name of its bucket when a corpus is
+        // indexed).
+        if self.bag_difference(b) > max {
+            return false;
+        }
+        strsim::damerau_levenshtein(a, b) <= max && strsim::jaro_winkler(a, b) >= 0.85
+    }
+
+    /// max(|a \ b|, |b \ a|) over the letters hashed into 64 bins
+    /// (collisions can only make it smaller, so it stays a lower bound of
+    /// the edit distance).
+    fn bag_difference(&self, b: &str) -> usize {
+        let mut bins = self.bins;
+        for c in b.chars() {
+            bins[c as usize % 64] -= 1;
+        }
+        let (mut more_a, mut more_b) = (0usize, 0usize);
+        for v in bins {
+            if v > 0 {
+                more_a += v as usize;
+            } else {
+                more_b += (-v) as usize;
+            }
+        }
+        more_a.max(more_b)
+    }
 }
 
 pub fn unknown_names(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
@@ -82,10 +112,11 @@ pub fn unknown_names(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
         }
         let frequent = frequent.get_or_insert_with(|| corpus.frequent_names());
         let mine = corpus.key_text(k);
+        let probe = Probe::new(mine);
         let best = frequent
             .near(mine, 2)
             .filter(|f| f.key != k && f.kind == m.kind && f.total >= FREQUENT)
-            .filter(|f| looks_alike(mine, &f.key_text))
+            .filter(|f| probe.alike(&f.key_text, f.chars))
             .max_by_key(|f| (f.total, std::cmp::Reverse(f.key)));
         let Some(best) = best else {
             continue;
@@ -130,7 +161,7 @@ mod bag_tests {
             ("kiew", "kyjiw"),
         ] {
             assert!(
-                bag_difference(a, b) <= strsim::damerau_levenshtein(a, b),
+                Probe::new(a).bag_difference(b) <= strsim::damerau_levenshtein(a, b),
                 "{a} {b}"
             );
         }

@@ -14,6 +14,8 @@ pub struct FrequentName {
     pub key: KeyId,
     /// The folded key text.
     pub key_text: Box<str>,
+    /// Its length in characters (its bucket's).
+    pub chars: usize,
     /// Its most frequent spelling.
     pub spelling: Box<str>,
     pub total: u32,
@@ -33,12 +35,14 @@ impl FrequentNames {
             let Some(first) = text.chars().next() else {
                 continue;
             };
+            let chars = text.chars().count();
             by_bucket
-                .entry((first, text.chars().count()))
+                .entry((first, chars))
                 .or_default()
                 .push(FrequentName {
                     key,
                     key_text: text.into(),
+                    chars,
                     spelling: spelling.into(),
                     total,
                     kind,
@@ -57,12 +61,14 @@ impl FrequentNames {
             let Some(first) = text.chars().next() else {
                 continue;
             };
-            let bucket_key = (first, text.chars().count());
+            let chars = text.chars().count();
+            let bucket_key = (first, chars);
             let (spelling, total, kind) = corpus.key_profile(key);
             let bucket = self.by_bucket.entry(bucket_key).or_default();
             let entry = FrequentName {
                 key,
                 key_text: text.into(),
+                chars,
                 spelling: spelling.into(),
                 total,
                 kind,
