@@ -70,7 +70,11 @@ async fn read_frame<R: AsyncBufRead + Unpin>(r: &mut R, max: usize) -> Result<Re
         let message = format!("gazette: message of {len} bytes is over the limit of {max}");
         return Ok((n == len).then(|| Err(error(ErrorCode::InvalidRequest, message))));
     }
-    let mut body = Vec::new();
+    // The length is known: one allocation, not a doubling from empty (a
+    // profile of hovers after indexing showed frames' reallocations). Up to
+    // 1 MiB only: a header may promise what never comes, and the body then
+    // grows only as bytes arrive.
+    let mut body = Vec::with_capacity(len.min(1 << 20));
     Ok((rest.read_to_end(&mut body).await? == len).then_some(Ok(body)))
 }
 
