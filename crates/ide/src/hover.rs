@@ -2,7 +2,7 @@
 
 use super::markdown::{code, link, text};
 use super::{context_line, target_at, Target, TextSource};
-use gazette_core::corpus::{count_docs, Corpus, DateRange, DocId, ItemRef, KeyId};
+use gazette_core::corpus::{count_docs, Corpus, DateRange, DocId, EntitySummary, ItemRef, KeyId};
 use gazette_core::model::Span;
 use std::fmt::Write;
 
@@ -60,16 +60,35 @@ pub fn stale_hover_cards(corpus: &Corpus) -> Vec<KeyId> {
 /// end in, a hover on it shows the card of the full name it joins: those
 /// are made too (the family's default and the frequent ones; the rest are
 /// quick once the family, which the first one computes, is kept).
-pub fn warm_hover_card(corpus: &Corpus, e: KeyId) {
-    warm_hover_card_with(corpus, e, WARM_MIN_MENTIONS)
+/// The card's lines of its first articles are made too, from `texts`.
+pub fn warm_hover_card(corpus: &Corpus, texts: &dyn TextSource, e: KeyId) {
+    warm_hover_card_with(corpus, texts, e, WARM_MIN_MENTIONS)
 }
 
-fn warm_hover_card_with(corpus: &Corpus, e: KeyId, min: u32) {
+fn warm_hover_card_with(corpus: &Corpus, texts: &dyn TextSource, e: KeyId, min: u32) {
     for k in std::iter::once(e).chain(corpus.full_names_to_warm(e, min)) {
         if !corpus.entity_touches_kb(k) {
-            corpus.entity_summary(k, MAX_ARTICLES);
+            shown_lines(corpus, texts, &corpus.entity_summary(k, MAX_ARTICLES));
         }
     }
+}
+
+/// The card's lines of the first articles of `info` with their context,
+/// made once per summary: reading the articles was most of a first
+/// hover's time at 10^5 articles.
+fn shown_lines<'a>(corpus: &Corpus, texts: &dyn TextSource, info: &'a EntitySummary) -> &'a str {
+    info.shown_lines.get_or_init(|| {
+        let mut lines = String::new();
+        first_lines(
+            corpus,
+            texts,
+            &info.first_mentions,
+            info.doc_count,
+            |m| corpus.mention(m).span(),
+            &mut lines,
+        );
+        lines.into()
+    })
 }
 
 /// The article's file name as an inline code span.
@@ -184,14 +203,7 @@ fn name_card(corpus: &Corpus, texts: &dyn TextSource, r: ItemRef) -> HoverCard {
     }
     date_line(info.dates, info.doc_count, &mut md);
     md.push('\n');
-    first_lines(
-        corpus,
-        texts,
-        &info.first_mentions,
-        info.doc_count,
-        |m| corpus.mention(m).span(),
-        &mut md,
-    );
+    md.push_str(shown_lines(corpus, texts, &info));
     HoverCard {
         span: corpus.mention(r).span(),
         markdown: md,
@@ -384,7 +396,7 @@ mod tests {
         assert!(c.key_total(full) < 2, "the full name alone is rare");
         assert_eq!(c.full_names_to_warm(putin, 10), vec![full]);
         assert!(c.summaries_to_warm([full].into_iter(), 1, MAX_ARTICLES) == vec![full]);
-        warm_hover_card_with(&c, putin, 10);
+        warm_hover_card_with(&c, &NoTexts, putin, 10);
         // Made: the hover on "Putin" reads it.
         assert!(c
             .summaries_to_warm([full, putin].into_iter(), 1, MAX_ARTICLES)
@@ -554,6 +566,45 @@ mod tests {
         assert_snapshot!(check(r#"
             Olaf Scholz sprach $0in Berlin.
             "#), @"none");
+    }
+
+    /// The card's lines are kept with the summary: an article that does
+    /// not mention the name leaves them, one that does makes them anew.
+    #[test]
+    fn a_cards_lines_are_kept_until_an_article_of_the_name_changes() {
+        struct Texts(std::collections::HashMap<DocId, Arc<str>>);
+        impl TextSource for Texts {
+            fn text(&self, _: &Corpus, doc: DocId) -> Option<Arc<str>> {
+                self.0.get(&doc).cloned()
+            }
+        }
+        let ov = gazette_core::recognize::Overrides::default();
+        let mut c = Corpus::new();
+        let mut texts = Texts(Default::default());
+        let set = |c: &mut Corpus, texts: &mut Texts, p: &str, t: &str| {
+            let a = Arc::new(gazette_core::analysis::analyze(t, &ov));
+            let doc = c.set_document(p.into(), a);
+            texts.0.insert(doc, t.into());
+            doc
+        };
+        let a_text = "Angela Merkel sprach in Berlin.";
+        let a = set(&mut c, &mut texts, "a.txt", a_text);
+        set(&mut c, &mut texts, "b.txt", "In Berlin regnete es.");
+        let at = a_text.find("Berlin").unwrap();
+        let card = |c: &Corpus, texts: &Texts| hover(c, texts, a, at).unwrap().markdown;
+        let first = card(&c, &texts);
+        assert!(first.contains("regnete"), "{first}");
+        let berlin = c.key_id("berlin").unwrap();
+        let kept = c.entity_summary(berlin, MAX_ARTICLES);
+        set(&mut c, &mut texts, "c.txt", "Paris ist schön.");
+        assert!(Arc::ptr_eq(&kept, &c.entity_summary(berlin, MAX_ARTICLES)));
+        assert_eq!(card(&c, &texts), first);
+        set(&mut c, &mut texts, "b.txt", "In Berlin schneite es.");
+        let now = card(&c, &texts);
+        assert!(
+            now.contains("schneite") && !now.contains("regnete"),
+            "{now}"
+        );
     }
 
     struct NoTexts;

@@ -299,6 +299,11 @@ pub struct EntitySummary {
     /// entity the knowledge base does not describe: its first multi-word
     /// mention in corpus order, else its first mention.
     pub definition: Option<ItemRef>,
+    /// The card's lines for `first_mentions` (with their context), made by
+    /// whoever shows the card first and kept with the summary: what they
+    /// show changes only with what makes the summary forgotten (a change
+    /// of an article that mentions the entity).
+    pub shown_lines: std::sync::OnceLock<Box<str>>,
 }
 
 /// The earliest and latest date of some articles, and how many of them
@@ -1526,6 +1531,7 @@ impl Corpus {
             first_mentions,
             dates,
             definition,
+            shown_lines: std::sync::OnceLock::new(),
         }
     }
 

@@ -167,7 +167,7 @@ fn warm_hover_cards(state: &RwLock<State>, generation: Option<u64>) -> bool {
         }
         chunk
             .iter()
-            .for_each(|&e| gazette_ide::warm_hover_card(&s.corpus, e));
+            .for_each(|&e| gazette_ide::warm_hover_card(&s.corpus, &*s, e));
     }
     if !keys.is_empty() {
         tracing::debug!(
