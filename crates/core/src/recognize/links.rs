@@ -435,7 +435,9 @@ fn ministries(found: &mut [FoundName]) {
     let mut longs: Vec<(bool, String, Sym)> = Vec::new();
     for m in found.iter().filter(|m| m.kind == EntityKind::Org) {
         let ws: Vec<&str> = words(m.norm.as_str()).collect();
-        let Some(h) = ws.iter().position(|w| w.to_lowercase().ends_with(HEAD)) else {
+        // "Bundesministerium", "Staatsministerium", "Ministerium".
+        let head = |w: &&str| w.ends_with(HEAD) || *w == "Ministerium";
+        let Some(h) = ws.iter().position(head) else {
             continue;
         };
         if !matches!(ws.get(h + 1), Some(&("für" | "der" | "des"))) {
