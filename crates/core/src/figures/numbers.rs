@@ -136,6 +136,10 @@ fn score(s: &str, head: &str, num_end: usize) -> Option<NumShape> {
 /// (hours, minutes, seconds): the time in seconds. A score never has a
 /// decimal comma, a time of day never two colons.
 fn clock(head: &str) -> Option<Decimal> {
+    // Every number comes here: most have no colon, and need no split.
+    if !head.contains(':') {
+        return None;
+    }
     let (whole, frac) = match head.split_once(',') {
         Some((w, f)) if (1..=3).contains(&f.len()) && all_digits(f) => (w, Some(f)),
         Some(_) => return None,
