@@ -97,6 +97,7 @@ impl Recognizer {
         genitive_persons(&mut found);
         inflections(&mut found);
         self.short_forms(&mut found);
+        self.listed_short_forms(&mut found);
         first_names(&mut found, &self.d.first_name_forms);
         shared_surnames(&mut found);
         acronyms(text, &mut found);
@@ -112,7 +113,6 @@ impl Recognizer {
     fn short_forms(&self, found: &mut [FoundName]) {
         let longs = long_orgs(found);
         if longs.is_empty() {
-            self.listed_short_forms(found);
             return;
         }
         // "Deutsche", "Europäische": an adjective of the name.
@@ -155,7 +155,6 @@ impl Recognizer {
                 m.norm = long;
             }
         }
-        self.listed_short_forms(found);
     }
 
     /// A one-word organisation that is a listed short form and still its
@@ -504,7 +503,8 @@ fn compounds(mid: &str, word: &str) -> bool {
 /// of the document whose second word is a preposition of town names or an
 /// opening bracket or slash ("Frankfurt (Oder)", "Halle an der Saale").
 fn towns_alone(found: &mut [FoundName]) {
-    let mut longs: fxhash::FxHashMap<&str, Option<Sym>> = Default::default();
+    // Each town's long name; `None` where two long names begin with it.
+    let mut longs: fxhash::FxHashMap<&'static str, Option<Sym>> = Default::default();
     for m in found.iter().filter(|m| m.kind == EntityKind::Place) {
         let s = m.norm.as_str();
         let Some(cut) = s.find([' ', '(', '/']) else {
@@ -525,12 +525,8 @@ fn towns_alone(found: &mut [FoundName]) {
     if longs.is_empty() {
         return;
     }
-    let longs: fxhash::FxHashMap<Sym, Sym> = longs
-        .into_iter()
-        .filter_map(|(t, l)| Some((sym(t), l?)))
-        .collect();
     for m in found.iter_mut().filter(|m| m.kind == EntityKind::Place) {
-        if let Some(&long) = longs.get(&m.norm) {
+        if let Some(&Some(long)) = longs.get(m.norm.as_str()) {
             m.norm = long;
         }
     }
@@ -847,7 +843,7 @@ mod tests {
         ];
         Recognizer::global().short_forms(&mut found);
         let mut alone = [named(Org, "Bahn"), named(Place, "Post"), named(Org, "Bank")];
-        Recognizer::global().short_forms(&mut alone);
+        Recognizer::global().listed_short_forms(&mut alone);
         assert_eq!(norms(&alone), ["Deutsche Bahn", "Post", "Bank"]);
         assert_eq!(
             norms(&found),
