@@ -115,8 +115,9 @@ pub fn unknown_names(corpus: &Corpus, doc: DocId) -> Vec<Diagnostic> {
         let probe = Probe::new(mine);
         let best = frequent
             .near(mine, 2)
-            .filter(|f| f.key != k && f.kind == m.kind && f.total >= FREQUENT)
-            .filter(|f| probe.alike(&f.key_text, f.chars))
+            .filter(|(_, f)| f.key != k && f.kind == m.kind && f.total >= FREQUENT)
+            .filter(|&(chars, f)| probe.alike(&f.key_text, chars))
+            .map(|(_, f)| f)
             .max_by_key(|f| (f.total, std::cmp::Reverse(f.key)));
         let Some(best) = best else {
             continue;

@@ -14,8 +14,6 @@ pub struct FrequentName {
     pub key: KeyId,
     /// The folded key text.
     pub key_text: Box<str>,
-    /// Its length in characters (its bucket's).
-    pub chars: usize,
     /// Its most frequent spelling.
     pub spelling: Box<str>,
     pub total: u32,
@@ -35,14 +33,12 @@ impl FrequentNames {
             let Some(first) = text.chars().next() else {
                 continue;
             };
-            let chars = text.chars().count();
             by_bucket
-                .entry((first, chars))
+                .entry((first, text.chars().count()))
                 .or_default()
                 .push(FrequentName {
                     key,
                     key_text: text.into(),
-                    chars,
                     spelling: spelling.into(),
                     total,
                     kind,
@@ -61,14 +57,12 @@ impl FrequentNames {
             let Some(first) = text.chars().next() else {
                 continue;
             };
-            let chars = text.chars().count();
-            let bucket_key = (first, chars);
+            let bucket_key = (first, text.chars().count());
             let (spelling, total, kind) = corpus.key_profile(key);
             let bucket = self.by_bucket.entry(bucket_key).or_default();
             let entry = FrequentName {
                 key,
                 key_text: text.into(),
-                chars,
                 spelling: spelling.into(),
                 total,
                 kind,
@@ -88,17 +82,18 @@ impl FrequentNames {
     }
 
     /// Frequent names starting with the same letter as `key_text` whose
-    /// length differs by at most `max_diff` characters.
+    /// length differs by at most `max_diff` characters, each with its
+    /// length in characters (its bucket's).
     pub fn near<'a>(
         &'a self,
         key_text: &str,
         max_diff: usize,
-    ) -> impl Iterator<Item = &'a FrequentName> {
+    ) -> impl Iterator<Item = (usize, &'a FrequentName)> {
         let first = key_text.chars().next();
         let len = key_text.chars().count();
         let lens = len.saturating_sub(max_diff)..=len + max_diff;
-        lens.filter_map(move |l| self.by_bucket.get(&(first?, l)))
-            .flatten()
+        lens.filter_map(move |l| Some((l, self.by_bucket.get(&(first?, l))?)))
+            .flat_map(|(l, bucket)| bucket.iter().map(move |f| (l, f)))
     }
 }
 
