@@ -56,9 +56,36 @@ impl DocAnalysis {
     /// (44 % of the figures in generated news, 48 bytes each) is shown only
     /// in an open article, whose buffer is analysed again.
     pub fn keep_linked_figures(&mut self) {
-        self.figures
-            .retain(|f| f.quantity_key.is_some() || f.topic_key.is_some());
+        self.figures.retain(Figure::linked);
         self.figures.shrink_to_fit();
+    }
+
+    /// Whether `self` is `held` but for figures that link nowhere: the
+    /// analysis of an article opened as it was indexed against what the
+    /// corpus keeps of it closed ([`Self::keep_linked_figures`]), or the
+    /// other way round.
+    pub fn same_but_unlinked_figures(&self, held: &DocAnalysis) -> bool {
+        let DocAnalysis {
+            line_index,
+            mentions,
+            roles,
+            figures,
+            token_count,
+            encoding_fallback,
+            date,
+            unanchored,
+            confidence,
+        } = self;
+        *line_index == held.line_index
+            && *mentions == held.mentions
+            && *roles == held.roles
+            && *token_count == held.token_count
+            && *encoding_fallback == held.encoding_fallback
+            && *date == held.date
+            && *unanchored == held.unanchored
+            && *confidence == held.confidence
+            && (figures.iter().filter(|f| f.linked()))
+                .eq(held.figures.iter().filter(|f| f.linked()))
     }
 
     /// Whether this is an analysis [`analyze`] could have made of a text

@@ -330,6 +330,12 @@ pub struct Figure {
 }
 
 impl Figure {
+    /// Whether the figure links to others: a quantity or a topic key
+    /// (the figure groups and the topic diagnostics).
+    pub fn linked(&self) -> bool {
+        self.quantity_key.is_some() || self.topic_key.is_some()
+    }
+
     pub fn span(&self) -> Span {
         self.packed_span.into()
     }

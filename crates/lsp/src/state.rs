@@ -501,7 +501,30 @@ impl State {
         if !self.open.contains_key(&path) {
             analysis.keep_linked_figures();
         }
-        self.corpus.set_document(path, Arc::new(analysis))
+        self.put_analysis(path, analysis).0
+    }
+
+    /// Puts `analysis` into the corpus as document `path`'s; whether the
+    /// names or linked figures changed (what other articles see). The same
+    /// names and linked figures (an article opened or closed as it was
+    /// indexed, an edit that moved no name) keep every name's summary, but
+    /// the cards that show a line of this article.
+    fn put_analysis(&mut self, path: PathBuf, analysis: DocAnalysis) -> (DocId, bool) {
+        let held = self.corpus.doc_id(&path).and_then(|id| {
+            let d = self.corpus.doc(id)?;
+            let same = d.kb.is_none() && analysis.same_but_unlinked_figures(&d.analysis);
+            same.then(|| (id, *d.analysis == analysis))
+        });
+        match held {
+            Some((id, equal)) => {
+                if !equal {
+                    self.corpus.set_unlinked_figures(id, Arc::new(analysis));
+                }
+                self.corpus.text_changed(id);
+                (id, false)
+            }
+            None => (self.corpus.set_document(path, Arc::new(analysis)), true),
+        }
     }
 
     /// [`Self::set_file_analysis`] for many files at once (their ids, in
@@ -521,8 +544,9 @@ impl State {
     }
 
     /// Re-analyses an open document from its rope into the corpus; `false`
-    /// when the analysis is the one the corpus already holds (say, a file
-    /// opened as it was indexed): then nothing changed for other articles.
+    /// when the names and linked figures are those the corpus already holds
+    /// (say, a file opened as it was indexed): then nothing changed for
+    /// other articles.
     pub fn reanalyze_open(&mut self, path: &Path) -> bool {
         let Some(doc) = self.open.get(path) else {
             return false;
@@ -537,16 +561,7 @@ impl State {
             return self.corpus.remove_document(path).is_some();
         }
         let analysis = analyze_at(path, &doc.rope.to_string(), &self.overrides);
-        let unchanged = self
-            .corpus
-            .doc_id(path)
-            .and_then(|id| self.corpus.doc(id))
-            .is_some_and(|d| d.kb.is_none() && *d.analysis == analysis);
-        if !unchanged {
-            self.corpus
-                .set_document(path.to_path_buf(), Arc::new(analysis));
-        }
-        !unchanged
+        self.put_analysis(path.to_path_buf(), analysis).1
     }
 
     /// Applies LSP content changes to an open document's rope. Ranges out of

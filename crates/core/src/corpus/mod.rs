@@ -886,7 +886,14 @@ impl Corpus {
             };
             self.apply_mention(id, i, m, k, spelling, role, add);
         }
-        for (i, f) in entry.analysis.figures.iter().enumerate() {
+        self.apply_figures(id, &entry.analysis.figures, add);
+        self.docs[id as usize] = Some(entry);
+    }
+
+    /// Adds (or removes) the linked figures of document `id` to the figure
+    /// groups and topics.
+    fn apply_figures(&mut self, id: DocId, figures: &[Figure], add: bool) {
+        for (i, f) in figures.iter().enumerate() {
             let r = ItemRef {
                 doc: id,
                 idx: i as u32,
@@ -907,7 +914,50 @@ impl Corpus {
                 }
             }
         }
-        self.docs[id as usize] = Some(entry);
+    }
+
+    /// Forgets the summaries whose cards show a line of document `id` (one
+    /// of their first articles): its text changed where its analysis did
+    /// not (an edit that moved no name or figure, or an article opened or
+    /// closed with other text than its cards were made from). A card shows
+    /// at most a few articles, so the cards of a name in many articles
+    /// mostly stay.
+    pub fn text_changed(&mut self, id: DocId) {
+        let derived = &mut self.derived;
+        let dropped = derived.dropped.get_mut();
+        derived.summaries.get_mut().retain(|&k, (_, s)| {
+            let shows = s.first_mentions.iter().any(|(r, _)| r.doc == id);
+            if shows {
+                dropped.insert(k);
+            }
+            !shows
+        });
+    }
+
+    /// Gives document `id` the analysis `analysis`, which differs from the
+    /// one held only in figures that link nowhere
+    /// ([`DocAnalysis::same_but_unlinked_figures`]): an article opened as
+    /// it was indexed gets all its figures back. The linked ones move to
+    /// other indices and are indexed again (their topics' summaries are
+    /// forgotten); the names are the same, and their summaries stay (a
+    /// whole new analysis would forget every card of every name the
+    /// article mentions, each a walk of its articles at the next hover).
+    pub fn set_unlinked_figures(&mut self, id: DocId, analysis: Arc<DocAnalysis>) {
+        let Some(entry) = self.doc(id) else { return };
+        debug_assert!(analysis.same_but_unlinked_figures(&entry.analysis));
+        let old = entry.analysis.clone();
+        let mut touched = Touched::default();
+        self.apply_figures(id, &old.figures, false);
+        self.apply_figures(id, &analysis.figures, true);
+        for a in [&old, &analysis] {
+            touched
+                .topics
+                .extend(a.figures.iter().filter_map(|f| f.topic_key));
+        }
+        if let Some(e) = self.docs[id as usize].as_mut() {
+            e.analysis = analysis;
+        }
+        self.invalidate(touched);
     }
 
     /// Adds (or removes) mention `i` of document `id` (`m`, linked to `k`
@@ -2144,5 +2194,87 @@ mod tests {
         let after = c.entity_summary(paris, 8);
         assert_eq!((before.mention_count, after.mention_count), (2, 3));
         assert!(c.dropped_summaries().is_empty());
+    }
+
+    /// An article opened as it was indexed gets its unlinked figures back
+    /// without forgetting the cards of its names; the corpus is the one a
+    /// whole new analysis would make. A card showing a line of an article
+    /// whose text changed under the same analysis is forgotten.
+    #[test]
+    fn unlinked_figures_come_back_without_forgetting_name_cards() {
+        use super::ItemRef;
+        let ov = crate::recognize::Overrides::default();
+        let text = "Platz 3 für Paris: Angela Merkel sprach dort vor 30 Mitgliedern \
+                    der NATO, Platz 5 für Rom.";
+        let full = crate::analysis::analyze(text, &ov);
+        let mut closed = full.clone();
+        closed.keep_linked_figures();
+        assert!(
+            closed.figures.len() < full.figures.len(),
+            "{:?}",
+            full.figures
+        );
+        assert!(full.same_but_unlinked_figures(&closed));
+        assert!(closed.same_but_unlinked_figures(&full));
+        let other = crate::analysis::analyze("Angela Merkel sprach in Rom.", &ov);
+        assert!(!other.same_but_unlinked_figures(&closed));
+
+        let mut c = Corpus::new();
+        c.set_document("a.txt".into(), Arc::new(closed.clone()));
+        c.set_document(
+            "b.txt".into(),
+            Arc::new(crate::analysis::analyze(
+                "In Paris kamen 30 Mitgliedern der NATO.",
+                &ov,
+            )),
+        );
+        let (a, paris) = (
+            c.doc_id("a.txt".as_ref()).unwrap(),
+            c.key_id("paris").unwrap(),
+        );
+        let card = c.entity_summary(paris, 8);
+        c.set_unlinked_figures(a, Arc::new(full.clone()));
+        assert!(Arc::ptr_eq(&card, &c.entity_summary(paris, 8)));
+        assert!(c.dropped_summaries().is_empty());
+        // The same corpus as one made with the whole analysis.
+        let mut fresh = Corpus::new();
+        fresh.set_document("a.txt".into(), Arc::new(full.clone()));
+        fresh.set_document(
+            "b.txt".into(),
+            Arc::new(crate::analysis::analyze(
+                "In Paris kamen 30 Mitgliedern der NATO.",
+                &ov,
+            )),
+        );
+        assert_eq!(c.doc(a).unwrap().analysis.figures, full.figures);
+        let groups = |c: &Corpus| {
+            let d = c.doc_id("a.txt".as_ref()).unwrap();
+            (0..c.doc(d).unwrap().analysis.figures.len() as u32)
+                .map(|idx| {
+                    let g = c.same_quantity_summary(ItemRef { doc: d, idx }, 8);
+                    (g.statements, g.docs, g.first.len())
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(groups(&c), groups(&fresh));
+        // Back to closed: the same again.
+        c.set_unlinked_figures(a, Arc::new(closed));
+        assert!(Arc::ptr_eq(&card, &c.entity_summary(paris, 8)));
+        // The text changed where the analysis did not: the cards showing a
+        // line of that article go (and are remembered to be made again),
+        // the others stay. NATO's card for one article shows a.txt.
+        let (nato, b) = (
+            c.key_id("nato").unwrap(),
+            c.doc_id("b.txt".as_ref()).unwrap(),
+        );
+        let nato_card = c.entity_summary(nato, 1);
+        let shown: Vec<DocId> = nato_card.first_mentions.iter().map(|m| m.0.doc).collect();
+        assert_eq!(shown, vec![a]);
+        c.text_changed(b);
+        assert_eq!(c.dropped_summaries(), vec![paris]);
+        assert!(Arc::ptr_eq(&nato_card, &c.entity_summary(nato, 1)));
+        c.text_changed(a);
+        assert!(c.dropped_summaries().contains(&nato));
+        assert!(!Arc::ptr_eq(&nato_card, &c.entity_summary(nato, 1)));
     }
 }
