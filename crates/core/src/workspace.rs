@@ -348,9 +348,14 @@ pub fn read_file(path: &Path, max_size: u64, root: Option<&Path>) -> Result<File
     let target = match root {
         Some(root) => {
             let real = std::fs::canonicalize(path).map_err(SkipReason::Io)?;
-            let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-            if !real.starts_with(&real_root) {
-                return Err(SkipReason::LeavesRoot { target: real });
+            // A canonical path under `root` as given proves `root` canonical
+            // too (no link, no "..": it is a prefix of one); only otherwise
+            // is the root resolved (a server reads under one root often).
+            if !real.starts_with(root) {
+                let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+                if !real.starts_with(&real_root) {
+                    return Err(SkipReason::LeavesRoot { target: real });
+                }
             }
             real
         }
@@ -428,7 +433,22 @@ pub fn open_regular(
 
 /// Reads ([`read_file`]) and decodes a text file.
 pub fn read_text(path: &Path, max_size: u64, root: Option<&Path>) -> Result<Decoded, SkipReason> {
-    decode(&read_file(path, max_size, root)?.bytes)
+    decode_owned(read_file(path, max_size, root)?.bytes)
+}
+
+/// [`decode`] taking the bytes: UTF-8 without a BOM (most files) becomes
+/// the text without a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, SkipReason> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") || looks_binary(&bytes) {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded {
+            text,
+            fallback_encoding: None,
+        }),
+        Err(e) => decode(e.as_bytes()),
+    }
 }
 
 /// Decodes file bytes: UTF-8 (BOM stripped) or Windows-1252; binary is refused.
@@ -468,11 +488,13 @@ fn looks_binary(bytes: &[u8]) -> bool {
         return false;
     }
     // UTF-16 text is binary to us unless it has a BOM; we do not read UTF-16.
-    let nul = head.iter().filter(|&&b| b == 0).count();
-    let ctrl = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
-        .count();
+    // One pass: NULs and other control characters (tab, line ends and
+    // form feed are text).
+    let (mut nul, mut ctrl) = (0usize, 0usize);
+    for &b in head {
+        nul += usize::from(b == 0);
+        ctrl += usize::from(b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c));
+    }
     // A few stray NULs in a text do not make it binary (they are kept and
     // analysed as separators); many NULs or control characters do.
     nul > 8 || ctrl * 10 > head.len().max(1)
@@ -501,6 +523,22 @@ mod tests {
         assert!(
             decode(b"Hallo\0Welt, eine ganz normale Zeile Text mit vielen Woertern darin.").is_ok()
         );
+    }
+
+    #[test]
+    fn decoding_owned_bytes_is_decoding_borrowed_ones() {
+        let samples: [&[u8]; 6] = [
+            b"Gr\xC3\xB6\xC3\x9Fe",
+            b"\xEF\xBB\xBFGr\xC3\xB6\xC3\x9Fe",
+            b"\xEF\xBB\xBFGr\xF6\xDFe",
+            b"Gr\xF6\xDFe \x84Zitat\x93",
+            b"N\0A\0T\0O\0",
+            b"",
+        ];
+        for b in samples {
+            let (owned, borrowed) = (decode_owned(b.to_vec()), decode(b));
+            assert_eq!(format!("{owned:?}"), format!("{borrowed:?}"), "{b:?}");
+        }
     }
 
     #[test]

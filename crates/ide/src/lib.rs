@@ -229,16 +229,17 @@ pub fn context_line(text: &str, span: Span, width: usize) -> String {
     let line_end = text[e..].find(['\n', '\r']).map_or(text.len(), |i| e + i);
     let half = width / 2;
     let mut a = line_start;
-    let before: Vec<(usize, char)> = text[line_start..s].char_indices().collect();
-    if before.len() > half {
+    // More than `half` characters before the mention: keep the last `half`
+    // (a line may be a whole paragraph; nothing is collected).
+    let mut before = text[line_start..s].char_indices().rev();
+    if let (Some((cut, _)), Some(_)) = (before.nth(half.saturating_sub(1)), before.next()) {
         // Start at a word boundary after the cut.
-        let cut = before[before.len() - half].0 + line_start;
+        let cut = cut + line_start;
         a = text[cut..s].find(' ').map_or(cut, |i| cut + i + 1);
     }
     let mut b = line_end;
-    let after: Vec<(usize, char)> = text[e..line_end].char_indices().collect();
-    if after.len() > half {
-        let cut = after[half].0 + e;
+    if let Some((cut, _)) = text[e..line_end].char_indices().nth(half) {
+        let cut = cut + e;
         b = text[e..cut].rfind(' ').map_or(cut, |i| e + i);
     }
     // Each part is escaped on its own: one_line would trim the spaces

@@ -250,3 +250,29 @@ fn highlights_inside_a_character_are_those_of_its_name() {
     assert!(!f.cursor_text().is_char_boundary(inside));
     assert_snapshot!(f.marked(f.doc, &highlights(&f.corpus, f.doc, inside)), @"[Jürgen Müller] kam. Dann ging [Müller].");
 }
+
+#[test]
+fn context_lines_keep_half_the_width_on_each_side_at_word_boundaries() {
+    use crate::context_line;
+    use gazette_core::model::Span;
+    let span_of = |t: &str, w: &str| {
+        let s = t.find(w).unwrap();
+        Span::new(s, s + w.len())
+    };
+    // A short line is shown whole.
+    let t = "Erste Zeile.\nDie Kanzlerin Angela Merkel reiste ab.\nLetzte.";
+    assert_snapshot!(
+        context_line(t, span_of(t, "Merkel"), 100),
+        @"Die Kanzlerin Angela **Merkel** reiste ab."
+    );
+    // A paragraph on one line: cut about 10 characters (umlauts count
+    // once) on each side, at a space, with ellipses.
+    let t = "Vor über zwölf Jahren hörte Müller von Öztürk, dass Schäfer kam und später ging.";
+    assert_snapshot!(
+        context_line(t, span_of(t, "Öztürk"), 20),
+        @"…von **Öztürk**, dass…"
+    );
+    // Exactly `half` characters before: no cut.
+    let t = "ab cd efgh Name ij";
+    assert_snapshot!(context_line(t, span_of(t, "Name"), 22), @"ab cd efgh **Name** ij");
+}
