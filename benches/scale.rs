@@ -142,7 +142,7 @@ fn main() {
         .find_map(|a| a.strip_prefix("--settle=").and_then(|s| s.parse().ok()))
         .unwrap_or(0.0);
     if settle > 0.0 {
-        std::thread::sleep(Duration::from_secs_f64(settle));
+        c.pump(Duration::from_secs_f64(settle));
         println!("hovers start {settle} s after indexing");
     }
 
@@ -181,7 +181,7 @@ fn main() {
             let head = md.lines().next().unwrap_or("").to_string();
             slowest.push((d, format!("#{id} {head}")));
             slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
-            slowest.truncate(3);
+            slowest.truncate(8);
             // "N mentions in M articles"
             if let Some(n) = md
                 .split(" mention")

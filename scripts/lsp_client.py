@@ -1,11 +1,14 @@
 """A minimal LSP client over stdio for measurement scripts (answers the
-server's own requests with null; LSP_STDERR=1 shows the server's log)."""
+server's own requests with null; LSP_STDERR=1 shows the server's log, a
+`stderr` file keeps it)."""
 import json, os, subprocess, threading, time, queue
 
 class Client:
-    def __init__(self, binary, env=None, preexec=None):
+    def __init__(self, binary, env=None, preexec=None, stderr=None):
+        if stderr is None:
+            stderr = None if os.environ.get("LSP_STDERR") else subprocess.DEVNULL
         self.p = subprocess.Popen([binary, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=(None if os.environ.get("LSP_STDERR") else subprocess.DEVNULL), env=env, preexec_fn=preexec)
+                                  stderr=stderr, env=env, preexec_fn=preexec)
         self.lock = threading.Lock(); self.q = queue.Queue(); self.id = 0; self.notes = []; self.resp = {}; self.arrived = {}
         threading.Thread(target=self._read, daemon=True).start()
     def _read(self):

@@ -319,6 +319,21 @@ impl Client {
         }
     }
 
+    /// Takes the server's messages as they come for `d`, as an editor
+    /// does while its user reads (a client that only sleeps finds them all
+    /// queued at its next request, and times their handling as that
+    /// request's).
+    pub fn pump(&mut self, d: Duration) {
+        let deadline = Instant::now() + d;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.rx.recv_timeout(left) {
+                Ok(msg) => self.handle(msg),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => panic!("server closed the connection"),
+            }
+        }
+    }
+
     /// initialize + initialized with a workspace root; waits until indexing ends.
     pub fn initialize(&mut self, root: &Path, encodings: &[&str]) -> Value {
         self.initialize_with(root, encodings, Value::Null)
