@@ -2219,15 +2219,14 @@ mod tests {
         let other = crate::analysis::analyze("Angela Merkel sprach in Rom.", &ov);
         assert!(!other.same_but_unlinked_figures(&closed));
 
-        let mut c = Corpus::new();
-        c.set_document("a.txt".into(), Arc::new(closed.clone()));
-        c.set_document(
-            "b.txt".into(),
-            Arc::new(crate::analysis::analyze(
-                "In Paris kamen 30 Mitgliedern der NATO.",
-                &ov,
-            )),
-        );
+        let b_text = crate::analysis::analyze("In Paris kamen 30 Mitgliedern der NATO.", &ov);
+        let corpus = |a: &crate::analysis::DocAnalysis| {
+            let mut c = Corpus::new();
+            c.set_document("a.txt".into(), Arc::new(a.clone()));
+            c.set_document("b.txt".into(), Arc::new(b_text.clone()));
+            c
+        };
+        let mut c = corpus(&closed);
         let (a, paris) = (
             c.doc_id("a.txt".as_ref()).unwrap(),
             c.key_id("paris").unwrap(),
@@ -2237,15 +2236,7 @@ mod tests {
         assert!(Arc::ptr_eq(&card, &c.entity_summary(paris, 8)));
         assert!(c.dropped_summaries().is_empty());
         // The same corpus as one made with the whole analysis.
-        let mut fresh = Corpus::new();
-        fresh.set_document("a.txt".into(), Arc::new(full.clone()));
-        fresh.set_document(
-            "b.txt".into(),
-            Arc::new(crate::analysis::analyze(
-                "In Paris kamen 30 Mitgliedern der NATO.",
-                &ov,
-            )),
-        );
+        let fresh = corpus(&full);
         assert_eq!(c.doc(a).unwrap().analysis.figures, full.figures);
         let groups = |c: &Corpus| {
             let d = c.doc_id("a.txt".as_ref()).unwrap();
