@@ -243,9 +243,9 @@ fn written_2_sealed_set_keeps_its_scores() {
 fn written_3_set_keeps_its_scores() {
     let r = report("tests/unseen-written-3");
     assert_eq!(r.documents, 12);
-    at_least(&r, "F1", r.all.f1(), 0.87);
-    at_least(&r, "precision", r.all.precision(), 0.89);
-    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.80);
+    at_least(&r, "F1", r.all.f1(), 0.88);
+    at_least(&r, "precision", r.all.precision(), 0.90);
+    at_least(&r, "ORG F1", r.per_kind["ORG"].f1(), 0.82);
     assert!(
         r.merges <= 1 && r.splits <= 1,
         "{} merges, {} splits",

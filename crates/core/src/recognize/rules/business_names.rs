@@ -10,7 +10,12 @@
 //! - ending in an English business word: "Earlybird Venture Capital",
 //!   "StarCapital Asset Management", "Dow Jones Newswires", "Ströer Content
 //!   Group" (one to three capitalised words before it, the first not a
-//!   common German word unless a name follows).
+//!   common German word unless a name follows);
+//! - a trade's firm word and the family's name, which together are the
+//!   firm's name: "Brauerei Gschwend", "Spedition Kuhlmann", "Reederei
+//!   Albers & Co.", "Bankhaus Lampe" (not before a name listed as a
+//!   company: "die Reederei Hapag-Lloyd" names it by its own name; a
+//!   family may share its name with a town).
 //!
 //! A sub-rule of the orgs scan (see `rules/mod.rs`).
 
@@ -80,6 +85,34 @@ const FIRM_TAILS: &[&str] = &[
     "Wirtschaftsprüfer",
     "Architekten",
 ];
+
+/// Firm words of trades that take the owning family's name.
+static TRADE_HEADS: Words = Words::new(&[
+    "Reederei",
+    "Brauerei",
+    "Gießerei",
+    "Spedition",
+    "Druckerei",
+    "Bäckerei",
+    "Metzgerei",
+    "Fleischerei",
+    "Molkerei",
+    "Schreinerei",
+    "Tischlerei",
+    "Zimmerei",
+    "Weberei",
+    "Spinnerei",
+    "Brennerei",
+    "Kellerei",
+    "Ziegelei",
+    "Gärtnerei",
+    "Konditorei",
+    "Bankhaus",
+    "Autohaus",
+    "Modehaus",
+    "Weingut",
+    "Sägewerk",
+]);
 
 /// Words after " & " that end a firm's name.
 const PARTNER_WORDS: &[&str] = &["Partner", "Co", "Söhne", "Sohn"];
@@ -154,6 +187,35 @@ impl TokenRule for BusinessNames {
             out.push(cand(toks, i, b, EntityKind::Org, norm, Source::Rule));
             return Some(b);
         }
+        // "Brauerei Gschwend", "Reederei Albers & Co."
+        if TRADE_HEADS.contains(t.text)
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| n.start == t.end + 1 && !n.line_start)
+            && name(i + 1)
+            && !r.is_first_name(toks[i + 1].text)
+            && single_word(&r.d.names, toks[i + 1].text)
+                .is_none_or(|k| r.d.names.phrases[k as usize].kind != EntityKind::Org)
+        {
+            let mut b = i + 2;
+            if toks.get(b).is_some_and(|n| n.text == "&")
+                && toks
+                    .get(b + 1)
+                    .is_some_and(|n| PARTNER_WORDS.contains(&n.text) || name(b + 1))
+            {
+                b += 2;
+                if toks[b - 1].text == "Co"
+                    && toks
+                        .get(b)
+                        .is_some_and(|d| d.text == "." && d.start == toks[b - 1].end)
+                {
+                    b += 1;
+                }
+            }
+            let norm = join(toks, i, b);
+            out.push(cand(toks, i, b, EntityKind::Org, norm, Source::Rule));
+            return Some(b);
+        }
         // "Ostermann Schulte Rechtsanwälte"
         let firm_tail = |k: usize| {
             toks.get(k)
@@ -224,6 +286,29 @@ mod tests {
     use super::super::testing::run_in;
     use super::super::ORGS;
     use super::*;
+
+    #[test]
+    fn a_trade_s_firm_word_and_the_family_s_name() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &BusinessNames,
+                "Bei der Brauerei Gschwend und der Reederei Albers & Co. sowie der Gießerei Brinkhoff."
+            ),
+            [
+                ("Brauerei Gschwend".to_string(), "org"),
+                ("Reederei Albers & Co.".to_string(), "org"),
+                ("Gießerei Brinkhoff".to_string(), "org")
+            ]
+        );
+        // a company or place by its own name; a common word; a first name
+        assert!(run_in(
+            &ORGS,
+            &BusinessNames,
+            "Die Reederei Hapag-Lloyd, die Brauerei Paulaner, die Brauerei Zukunft, die Bäckerei Anna."
+        )
+        .is_empty());
+    }
 
     #[test]
     fn shapes_of_company_names() {
