@@ -209,6 +209,89 @@ pub(super) fn type_kind(word: &str) -> Option<EntityKind> {
     }
 }
 
+/// Plural type nouns that open a list of examples: "Firmen wie Claas oder
+/// Miele", "Städte wie Halle und Jena".
+const LIST_CUES: &[(&str, EntityKind)] = &[
+    ("Firmen", EntityKind::Org),
+    ("Unternehmen", EntityKind::Org),
+    ("Konzerne", EntityKind::Org),
+    ("Konzernen", EntityKind::Org),
+    ("Hersteller", EntityKind::Org),
+    ("Herstellern", EntityKind::Org),
+    ("Autobauer", EntityKind::Org),
+    ("Autobauern", EntityKind::Org),
+    ("Zulieferer", EntityKind::Org),
+    ("Zulieferern", EntityKind::Org),
+    ("Banken", EntityKind::Org),
+    ("Versicherer", EntityKind::Org),
+    ("Händler", EntityKind::Org),
+    ("Händlern", EntityKind::Org),
+    ("Discounter", EntityKind::Org),
+    ("Discountern", EntityKind::Org),
+    ("Anbieter", EntityKind::Org),
+    ("Anbietern", EntityKind::Org),
+    ("Parteien", EntityKind::Org),
+    ("Vereine", EntityKind::Org),
+    ("Vereinen", EntityKind::Org),
+    ("Klubs", EntityKind::Org),
+    ("Clubs", EntityKind::Org),
+    ("Zeitungen", EntityKind::Org),
+    ("Sender", EntityKind::Org),
+    ("Sendern", EntityKind::Org),
+    ("Airlines", EntityKind::Org),
+    ("Fluggesellschaften", EntityKind::Org),
+    ("Organisationen", EntityKind::Org),
+    ("Gewerkschaften", EntityKind::Org),
+    ("Städte", EntityKind::Place),
+    ("Städten", EntityKind::Place),
+    ("Metropolen", EntityKind::Place),
+    ("Gemeinden", EntityKind::Place),
+    ("Dörfer", EntityKind::Place),
+    ("Dörfern", EntityKind::Place),
+    ("Orte", EntityKind::Place),
+    ("Orten", EntityKind::Place),
+    ("Inseln", EntityKind::Place),
+    ("Länder", EntityKind::Place),
+    ("Ländern", EntityKind::Place),
+    ("Staaten", EntityKind::Place),
+];
+
+/// The names a list cue at `i` ("Firmen wie Claas oder Miele") introduces:
+/// after "wie", single capitalised words that are no common nouns, joined
+/// by commas, "und", "oder", "sowie". Pushes each with the cue's kind.
+fn list_names(cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) {
+    let (r, toks) = (cx.r, cx.toks);
+    let Some(&(_, kind)) = LIST_CUES.iter().find(|(w, _)| *w == toks[i].text) else {
+        return;
+    };
+    let mut k = i + 2;
+    while let Some(t) = toks.get(k) {
+        let name = t.cap
+            && !t.line_start
+            && t.text.chars().nth(1).is_some()
+            && !r.is_stop(t.text)
+            && !r.is_common(t.text)
+            && r.role_of(t.text).is_none()
+            && type_kind(t.text).is_none();
+        // One word: a longer name is left to the rules that know it.
+        let alone = toks
+            .get(k + 1)
+            .is_none_or(|n| !(n.cap && n.start == t.end + 1));
+        if !name || !alone {
+            return;
+        }
+        out.push(Cand {
+            rule: "",
+            boost: true,
+            ..cand(toks, k, k + 1, kind, t.text.to_string(), Source::Rule)
+        });
+        match toks.get(k + 1).map(|n| n.text) {
+            Some("," | "und" | "oder" | "sowie") => k += 2,
+            _ => return,
+        }
+    }
+}
+
 /// A quote that may stand between a type noun and its name: „Charlie Hebdo“.
 pub(super) fn opening_quote(w: &str) -> bool {
     matches!(w, "„" | "\"" | "»" | "«" | "“" | "'" | "‚")
@@ -226,6 +309,10 @@ impl Rule for TypeCues {
         for i in 0..toks.len().saturating_sub(1) {
             let cue = &toks[i];
             if !cue.cap || cue.caps {
+                continue;
+            }
+            if toks[i + 1].text == "wie" {
+                list_names(cx, i, out);
                 continue;
             }
             // An opening quote may stand between: „Charlie Hebdo“.
@@ -318,6 +405,27 @@ mod tests {
         }
         assert!(run(&TypeCues, "Das Rekordhoch Anfang Mai.").is_empty());
         assert!(run(&TypeCues, "Der Ansturm Tausender war groß.").is_empty());
+    }
+
+    #[test]
+    fn plural_type_nouns_open_lists_of_examples() {
+        assert_eq!(
+            run(
+                &TypeCues,
+                "Firmen wie Claas oder Miele sind stark, Städte wie Herford, Bünde und Spenge auch."
+            ),
+            [
+                ("Claas".to_string(), "org"),
+                ("Miele".to_string(), "org"),
+                ("Herford".to_string(), "place"),
+                ("Bünde".to_string(), "place"),
+                ("Spenge".to_string(), "place")
+            ]
+        );
+        // common nouns, a longer name, no list cue
+        assert!(run(&TypeCues, "Firmen wie Bäckereien leiden.").is_empty());
+        assert!(run(&TypeCues, "Konzerne wie Deutsche Bank zahlen.").is_empty());
+        assert!(run(&TypeCues, "Sie sind wie Claas.").is_empty());
     }
 
     #[test]
