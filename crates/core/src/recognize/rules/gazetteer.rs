@@ -101,6 +101,18 @@ mod tests {
     }
 
     #[test]
+    fn listed_names_with_commas_and_hyphens_are_matched_whole() {
+        let t = "Die Industriegewerkschaft Bergbau, Chemie, Energie und die IG Bauen-Agrar-Umwelt.";
+        assert_eq!(
+            run(&Gazetteer, t),
+            pairs(&[
+                ("Industriegewerkschaft Bergbau, Chemie, Energie", "org"),
+                ("IG Bauen-Agrar-Umwelt", "org")
+            ])
+        );
+    }
+
+    #[test]
     fn works_events_and_products_are_other_names() {
         let t = "Vor dem Spiel der Champions League sah er die Mona Lisa und kaufte ein iPhone.";
         assert_eq!(
