@@ -108,16 +108,18 @@ fn at_least(r: &Report, what: &str, got: f64, floor: f64) {
 
 /// The first development set: measured 0.907 (P 0.926), PER 0.965, ORG 0.883
 /// on 2026-12-06 (after the type noun's vote and full names said again);
-/// 0 merges and 0 splits on 2026-12-07 ("Frankfurt / Main", "Bahn").
+/// 0 merges and 0 splits on 2026-12-07 ("Frankfurt / Main", "Bahn");
+/// 0.915 (P 0.927), ORG 0.888 with press release distributors and English
+/// country names in datelines (later that day).
 #[test]
 fn development_set_keeps_its_scores() {
     keeps(
         "tests/unseen",
         Floors {
             documents: 32,
-            f1: 0.90,
+            f1: 0.905,
             precision: 0.86,
-            kinds: &[("PER", 0.95), ("LOC", 0.86), ("ORG", 0.82)],
+            kinds: &[("PER", 0.95), ("LOC", 0.86), ("ORG", 0.86)],
             merges: 1,
             splits: 1,
         },

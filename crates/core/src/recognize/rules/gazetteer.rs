@@ -110,6 +110,19 @@ mod tests {
                 ("IG Bauen-Agrar-Umwelt", "org")
             ])
         );
+        // A press release's credit and English dateline.
+        let t = "(Mynewsdesk) Berlin, Germany -- (Marketwired) -- Die Firma";
+        assert_eq!(
+            run(&Gazetteer, t),
+            pairs(&[
+                ("Mynewsdesk", "org"),
+                ("Berlin", "place"),
+                ("Germany", "place"),
+                ("Marketwired", "org")
+            ])
+        );
+        let c = cands_with(&Gazetteer, t, &[], &Overrides::default());
+        assert_eq!(c[2].norm, "Deutschland");
     }
 
     #[test]
