@@ -15,7 +15,9 @@
 //!   firm's name: "Brauerei Gschwend", "Spedition Kuhlmann", "Reederei
 //!   Albers & Co.", "Bankhaus Lampe" (not before a name listed as a
 //!   company: "die Reederei Hapag-Lloyd" names it by its own name; a
-//!   family may share its name with a town).
+//!   family may share its name with a town); so are a museum's word and
+//!   its collector's or town's name: "Museum Ludwig", "Kunsthalle
+//!   Bielefeld".
 //!
 //! A sub-rule of the orgs scan (see `rules/mod.rs`).
 
@@ -114,6 +116,17 @@ static TRADE_HEADS: Words = Words::new(&[
     "Sägewerk",
 ]);
 
+/// Museums named after a collector or a town: "Museum Ludwig", "Museum
+/// Folkwang", "Kunsthalle Bielefeld" (the collector's name may be a first
+/// name too: "Ludwig").
+static MUSEUM_HEADS: Words = Words::new(&[
+    "Museum",
+    "Museums",
+    "Kunsthalle",
+    "Kunstmuseum",
+    "Kunstmuseums",
+]);
+
 /// Words after " & " that end a firm's name.
 const PARTNER_WORDS: &[&str] = &["Partner", "Co", "Söhne", "Sohn"];
 
@@ -187,13 +200,14 @@ impl TokenRule for BusinessNames {
             out.push(cand(toks, i, b, EntityKind::Org, norm, Source::Rule));
             return Some(b);
         }
-        // "Brauerei Gschwend", "Reederei Albers & Co."
-        if TRADE_HEADS.contains(t.text)
+        // "Brauerei Gschwend", "Reederei Albers & Co.", "Museum Ludwig"
+        let museum = MUSEUM_HEADS.contains(t.text);
+        if (museum || TRADE_HEADS.contains(t.text))
             && toks
                 .get(i + 1)
                 .is_some_and(|n| n.start == t.end + 1 && !n.line_start)
             && name(i + 1)
-            && !r.is_first_name(toks[i + 1].text)
+            && (museum || !r.is_first_name(toks[i + 1].text))
             && single_word(&r.d.names, toks[i + 1].text)
                 .is_none_or(|k| r.d.names.phrases[k as usize].kind != EntityKind::Org)
         {
@@ -299,6 +313,17 @@ mod tests {
                 ("Brauerei Gschwend".to_string(), "org"),
                 ("Reederei Albers & Co.".to_string(), "org"),
                 ("Gießerei Brinkhoff".to_string(), "org")
+            ]
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &BusinessNames,
+                "Im Museum Ludwig und in der Kunsthalle Bielefeld, nicht im Museum heute."
+            ),
+            [
+                ("Museum Ludwig".to_string(), "org"),
+                ("Kunsthalle Bielefeld".to_string(), "org")
             ]
         );
         // a company or place by its own name; a common word; a first name
