@@ -631,6 +631,23 @@ mod tests {
             read_file(&r.join("in.txt"), 100, Some(r)).unwrap().bytes,
             b"Hallo Welt"
         );
+        // A root given through a link, or with "..", is resolved where a
+        // path is not under it as given: the same answers.
+        let alias = outside.path().join("alias");
+        symlink(r, &alias).unwrap();
+        std::fs::create_dir(r.join("sub")).unwrap();
+        let dotted = r.join("sub").join("..");
+        for root in [alias.as_path(), dotted.as_path()] {
+            let read = |p: &str| read_file(&root.join(p), 100, Some(root));
+            assert_eq!(read("a.txt").unwrap().bytes, b"Hallo Welt");
+            assert_eq!(read("in.txt").unwrap().bytes, b"Hallo Welt");
+            for p in ["out.txt", "outdir/secret.txt"] {
+                assert!(
+                    matches!(read(p), Err(SkipReason::LeavesRoot { .. })),
+                    "{p} under {root:?}"
+                );
+            }
+        }
         // Without a root (a command-line argument) a link to a file is fine.
         assert_eq!(
             read_file(&r.join("out.txt"), 100, None).unwrap().bytes,
