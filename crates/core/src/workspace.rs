@@ -436,44 +436,38 @@ pub fn read_text(path: &Path, max_size: u64, root: Option<&Path>) -> Result<Deco
     decode_owned(read_file(path, max_size, root)?.bytes)
 }
 
+/// Decodes file bytes: UTF-8 (BOM stripped) or Windows-1252; binary is
+/// refused. [`decode_owned`] on a copy.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, SkipReason> {
+    decode_owned(bytes.to_vec())
+}
+
 /// [`decode`] taking the bytes: UTF-8 without a BOM (most files) becomes
 /// the text without a copy.
 pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, SkipReason> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") || looks_binary(&bytes) {
-        return decode(&bytes);
+    if looks_binary(&bytes) {
+        return Err(SkipReason::Binary);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return Ok(match std::str::from_utf8(rest) {
+            Ok(s) => Decoded {
+                text: s.to_string(),
+                fallback_encoding: None,
+            },
+            // A BOM promised UTF-8: keep what is valid, replace the rest.
+            Err(_) => Decoded {
+                text: String::from_utf8_lossy(rest).into_owned(),
+                fallback_encoding: Some("UTF-8 (repaired)"),
+            },
+        });
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Decoded {
             text,
             fallback_encoding: None,
         }),
-        Err(e) => decode(e.as_bytes()),
-    }
-}
-
-/// Decodes file bytes: UTF-8 (BOM stripped) or Windows-1252; binary is refused.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, SkipReason> {
-    if looks_binary(bytes) {
-        return Err(SkipReason::Binary);
-    }
-    let (bytes, had_bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (rest, true),
-        None => (bytes, false),
-    };
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(Decoded {
-            text: s.to_string(),
-            fallback_encoding: None,
-        }),
-        Err(_) if had_bom => {
-            // A BOM promised UTF-8: keep what is valid, replace the rest.
-            Ok(Decoded {
-                text: String::from_utf8_lossy(bytes).into_owned(),
-                fallback_encoding: Some("UTF-8 (repaired)"),
-            })
-        }
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+        Err(e) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(e.as_bytes());
             Ok(Decoded {
                 text: text.into_owned(),
                 fallback_encoding: Some("windows-1252"),
@@ -526,19 +520,23 @@ mod tests {
     }
 
     #[test]
-    fn decoding_owned_bytes_is_decoding_borrowed_ones() {
-        let samples: [&[u8]; 6] = [
-            b"Gr\xC3\xB6\xC3\x9Fe",
-            b"\xEF\xBB\xBFGr\xC3\xB6\xC3\x9Fe",
-            b"\xEF\xBB\xBFGr\xF6\xDFe",
-            b"Gr\xF6\xDFe \x84Zitat\x93",
-            b"N\0A\0T\0O\0",
-            b"",
-        ];
-        for b in samples {
-            let (owned, borrowed) = (decode_owned(b.to_vec()), decode(b));
-            assert_eq!(format!("{owned:?}"), format!("{borrowed:?}"), "{b:?}");
-        }
+    fn decoding_owned_bytes() {
+        let d = |b: &[u8]| decode_owned(b.to_vec()).map(|d| (d.text, d.fallback_encoding));
+        assert_eq!(d(b"Gr\xC3\xB6\xC3\x9Fe").unwrap(), ("Größe".into(), None));
+        assert_eq!(
+            d(b"\xEF\xBB\xBFGr\xC3\xB6\xC3\x9Fe").unwrap(),
+            ("Größe".into(), None)
+        );
+        assert_eq!(
+            d(b"\xEF\xBB\xBFGr\xF6\xDFe").unwrap(),
+            ("Gr\u{FFFD}\u{FFFD}e".into(), Some("UTF-8 (repaired)"))
+        );
+        assert_eq!(
+            d(b"Gr\xF6\xDFe \x84Zitat\x93").unwrap(),
+            ("Größe „Zitat“".into(), Some("windows-1252"))
+        );
+        assert!(matches!(d(b"N\0A\0T\0O\0"), Err(SkipReason::Binary)));
+        assert_eq!(d(b"").unwrap(), (String::new(), None));
     }
 
     #[test]

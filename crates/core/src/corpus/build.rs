@@ -4,7 +4,7 @@ use super::Corpus;
 use crate::analysis::{analyze_decoded_at, DocAnalysis};
 use crate::cache::FileStamp;
 use crate::recognize::Overrides;
-use crate::workspace::{decode, read_file, Decoded, SkipReason};
+use crate::workspace::{decode_owned, read_file, Decoded, SkipReason};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,7 +33,7 @@ pub fn analyze_files(
             let stamp = read.as_ref().ok().and_then(FileStamp::new);
             FileResult {
                 path: p.clone(),
-                outcome: read.and_then(|f| decode(&f.bytes)).map(|d| {
+                outcome: read.and_then(|f| decode_owned(f.bytes)).map(|d| {
                     let a = analyze_decoded_at(p, &d, overrides);
                     (d, a)
                 }),
