@@ -24,7 +24,7 @@
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, join, noun_suffix, single_word};
-use crate::recognize::Cand;
+use crate::recognize::{Cand, Tok};
 use crate::text::words::Words;
 
 /// Last words of English company names.
@@ -140,6 +140,16 @@ const COUNTRY_ARMS: &[&str] = &[
     "Switzerland",
 ];
 
+/// The end of a firm's name whose last word is token `k`: after the
+/// glued full stop of "Co.".
+fn after_co(toks: &[Tok], k: usize) -> usize {
+    let dot = toks[k].text == "Co"
+        && toks
+            .get(k + 1)
+            .is_some_and(|d| d.text == "." && d.start == toks[k].end);
+    k + 1 + usize::from(dot)
+}
+
 pub(super) struct BusinessNames;
 
 impl TokenRule for BusinessNames {
@@ -191,11 +201,7 @@ impl TokenRule for BusinessNames {
             && (word(i + 2) && (name(i) || name(i + 2))
                 || name(i) && PARTNER_WORDS.contains(&toks[i + 2].text))
         {
-            let dot = toks[i + 2].text == "Co"
-                && toks
-                    .get(i + 3)
-                    .is_some_and(|d| d.text == "." && d.start == toks[i + 2].end);
-            let b = i + 3 + usize::from(dot);
+            let b = after_co(toks, i + 2);
             let norm = join(toks, i, b);
             out.push(cand(toks, i, b, EntityKind::Org, norm, Source::Rule));
             return Some(b);
@@ -217,14 +223,7 @@ impl TokenRule for BusinessNames {
                     .get(b + 1)
                     .is_some_and(|n| PARTNER_WORDS.contains(&n.text) || name(b + 1))
             {
-                b += 2;
-                if toks[b - 1].text == "Co"
-                    && toks
-                        .get(b)
-                        .is_some_and(|d| d.text == "." && d.start == toks[b - 1].end)
-                {
-                    b += 1;
-                }
+                b = after_co(toks, b + 1);
             }
             let norm = join(toks, i, b);
             out.push(cand(toks, i, b, EntityKind::Org, norm, Source::Rule));
