@@ -21,6 +21,15 @@ fn rss_mb(pid: u32) -> f64 {
     status_mb(pid, "VmRSS:")
 }
 
+/// "peak so far N MiB (F×)": where in the session the peak was reached.
+fn peak_so_far(pid: u32, bytes: u64) -> String {
+    let peak = status_mb(pid, "VmHWM:");
+    format!(
+        "peak so far {peak:.0} MiB ({:.2}×)",
+        peak * 1048576.0 / bytes as f64
+    )
+}
+
 /// A memory figure from /proc/PID/status (VmRSS: resident now, VmHWM: peak).
 fn status_mb(pid: u32, field: &str) -> f64 {
     let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -130,8 +139,9 @@ fn main() {
         first_hover * 1e3
     );
     println!(
-        "resident memory after indexing: {rss:.0} MiB ({:.2}× the corpus on disk)",
-        rss * 1048576.0 / bytes as f64
+        "resident memory after indexing: {rss:.0} MiB ({:.2}× the corpus on disk); {}",
+        rss * 1048576.0 / bytes as f64,
+        peak_so_far(c.pid(), bytes)
     );
 
     // `--settle=SECONDS`: wait before the hovers, so that they meet a
@@ -206,6 +216,7 @@ fn main() {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    println!("after the hovers: {}", peak_so_far(c.pid(), bytes));
 
     // workspace/symbol: everything, a prefix of the most mentioned name, the
     // name, and the name with a typo (the fuzzy path), five times each.
@@ -272,17 +283,18 @@ fn main() {
         };
         if line.contains(&format!("references: {count} locations")) {
             query.extend(ms("query "));
-            ser.extend(ms("JSON "));
+            ser.extend(ms("conversion "));
         }
     }
     println!(
-        "references: {head} ({n} mentions): {count} locations; in the server p50: query {:.1} ms, serialisation {:.1} ms; last byte received p50 {:.1} ms ({:.1} MB of JSON: query + serialisation + pipe), parsed by the client p50 {:.1} ms",
+        "references: {head} ({n} mentions): {count} locations; in the server p50: query {:.1} ms, conversion {:.1} ms; last byte received p50 {:.1} ms ({:.1} MB of JSON: query + conversion + JSON written into the pipe), parsed by the client p50 {:.1} ms",
         pct(&mut query, 0.5),
         pct(&mut ser, 0.5),
         pct(&mut wire_lat, 0.5),
         bytes_out as f64 / 1e6,
         pct(&mut ref_lat, 0.5)
     );
+    println!("after the references: {}", peak_so_far(c.pid(), bytes));
 
     // rg on the same folder for the same name.
     let name = head

@@ -6,7 +6,7 @@
 use super::{to_proto, Backend, EntitiesParams, GraphParams};
 use crate::convert::{self, uri_to_path};
 use crate::state::State;
-use crate::transport::{internal_error, Reply};
+use crate::transport::{internal_error, Reply, Segment};
 use gazette_core::corpus::DocId;
 use gazette_core::model::Span;
 use gazette_ide::TextSource;
@@ -130,7 +130,7 @@ pub(super) fn references_json(
     state: &RwLock<State>,
     params: Value,
     reply: &Reply,
-) -> Result<Vec<Vec<u8>>> {
+) -> Result<Vec<Segment>> {
     let params: ReferenceParams = serde_json::from_value(params)
         .map_err(|e| Error::invalid_params(format!("gazette: {e}")))?;
     let s = state.read();
@@ -140,20 +140,20 @@ pub(super) fn references_json(
     }
 }
 
-fn references_whole(s: &State, params: &ReferenceParams) -> Result<Vec<Vec<u8>>> {
+fn references_whole(s: &State, params: &ReferenceParams) -> Result<Vec<Segment>> {
     let t0 = std::time::Instant::now();
     let locs = guarded("references", || reference_locations(s, params))?;
     let t1 = std::time::Instant::now();
     let json = match &locs {
         Some(locs) => to_proto::locations_json(s, locs),
-        None => vec![b"null".to_vec()],
+        None => vec![b"null".to_vec().into()],
     };
     tracing::debug!(
-        "references: {} locations, query {:.1} ms, JSON {:.1} ms ({:.1} MB)",
+        "references: {} locations, query {:.1} ms, conversion {:.1} ms ({:.1} MB of JSON)",
         locs.as_ref().map_or(0, |l| l.len()),
         (t1 - t0).as_secs_f64() * 1e3,
         t1.elapsed().as_secs_f64() * 1e3,
-        json.iter().map(Vec::len).sum::<usize>() as f64 / 1e6
+        json.iter().map(Segment::byte_len).sum::<usize>() as f64 / 1e6
     );
     Ok(json)
 }
@@ -166,7 +166,7 @@ fn references_in_parts(
     params: &ReferenceParams,
     token: &ProgressToken,
     reply: &Reply,
-) -> Result<Vec<Vec<u8>>> {
+) -> Result<Vec<Segment>> {
     let t0 = std::time::Instant::now();
     let token = serde_json::to_value(token).unwrap_or(Value::Null);
     let mut first_ms = None;
@@ -191,7 +191,7 @@ fn references_in_parts(
         t0.elapsed().as_secs_f64() * 1e3
     );
     let result: &[u8] = if found.is_some() { b"[]" } else { b"null" };
-    Ok(vec![result.to_vec()])
+    Ok(vec![result.to_vec().into()])
 }
 
 /// Locations in the first partial result of a references request: few

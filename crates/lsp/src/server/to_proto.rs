@@ -4,6 +4,7 @@
 
 use crate::convert;
 use crate::state::State;
+use crate::transport::{DeferredJson, Segment};
 use gazette_core::corpus::DocId;
 use gazette_core::model::{EntityKind, Span};
 use gazette_core::text::position::Cursor;
@@ -138,8 +139,8 @@ pub(super) fn locations(state: &State, locs: Vec<gazette_ide::Location>) -> Vec<
 
 /// [`locations`] written straight to JSON: the same array, with
 /// each document's URI serialised once.
-pub(super) fn locations_json(state: &State, locs: &[gazette_ide::Location]) -> Vec<Vec<u8>> {
-    /// Locations per part: large results are written on all cores.
+pub(super) fn locations_json(state: &State, locs: &[gazette_ide::Location]) -> Vec<Segment> {
+    /// Locations per part: large results are converted on all cores.
     const PART: usize = 16 * 1024;
     locations_json_in_parts(state, locs, PART)
 }
@@ -149,7 +150,7 @@ pub(super) fn locations_json_in_parts(
     state: &State,
     locs: &[gazette_ide::Location],
     part: usize,
-) -> Vec<Vec<u8>> {
+) -> Vec<Segment> {
     use rayon::prelude::*;
     // Open documents have the client's URI; looked up by id, not by
     // hashing every document's path.
@@ -158,27 +159,26 @@ pub(super) fn locations_json_in_parts(
         .iter()
         .filter_map(|(p, o)| Some((state.corpus.doc_id(p)?, &o.uri)))
         .collect();
-    let parts: Vec<Vec<u8>> = if locs.len() > part {
+    let parts: Vec<LocationsJson> = if locs.len() > part {
         locs.par_chunks(part)
-            .map(|c| locations_json_part(state, &open, c))
+            .map(|c| LocationsJson::new(state, &open, c))
             .collect()
     } else {
-        vec![locations_json_part(state, &open, locs)]
+        vec![LocationsJson::new(state, &open, locs)]
     };
     json_array(parts)
 }
 
-/// One JSON array of the items in `parts` (each comma-separated JSON, or
-/// empty), in segments.
-fn json_array(parts: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
-    let mut out = vec![b"[".to_vec()];
-    for p in parts.into_iter().filter(|p| !p.is_empty()) {
+/// One JSON array of the locations in `parts`, in segments.
+fn json_array(parts: Vec<LocationsJson>) -> Vec<Segment> {
+    let mut out = vec![b"[".to_vec().into()];
+    for p in parts.into_iter().filter(|p| !p.ranges.is_empty()) {
         if out.len() > 1 {
-            out.push(b",".to_vec());
+            out.push(b",".to_vec().into());
         }
-        out.push(p);
+        out.push(Segment::Deferred(Box::new(p)));
     }
-    out.push(b"]".to_vec());
+    out.push(b"]".to_vec().into());
     out
 }
 
@@ -187,7 +187,7 @@ fn json_array(parts: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
 pub(super) fn location_batches_json(
     state: &State,
     locs: &[gazette_ide::Location],
-) -> Vec<Vec<Vec<u8>>> {
+) -> Vec<Vec<Segment>> {
     use rayon::prelude::*;
     const BATCH: usize = 16 * 1024;
     locs.par_chunks(BATCH)
@@ -195,70 +195,115 @@ pub(super) fn location_batches_json(
         .collect()
 }
 
-/// A run of locations in one document, written as JSON: the URI's JSON
-/// (already in the output) and a cursor on the line index; `None`: the
-/// document has no URI.
-struct Run<'a> {
-    doc: DocId,
-    found: Option<(std::ops::Range<usize>, Cursor<'a>)>,
-}
-
-/// Bytes reserved per location in JSON: ~130 with a short path, with
-/// room to spare, so a part is not copied into a buffer twice its size.
-const LOCATION_JSON_BYTES: usize = 160;
-
-/// Locations as comma-separated JSON objects (no brackets).
+/// Locations converted to positions under the state lock and made into
+/// JSON (comma-separated objects, no brackets) as the output writes them:
+/// 16 bytes a location until then, not the ~130 of its JSON.
 ///
 /// Locations come grouped by document (corpus order), by offset within
-/// one: the URI is written and the line index walked once per [`Run`];
-/// the run's other locations copy the URI from the output.
-pub(super) fn locations_json_part(
-    state: &State,
-    open: &fxhash::FxHashMap<DocId, &Uri>,
-    locs: &[gazette_ide::Location],
-) -> Vec<u8> {
-    let mut run: Option<Run> = None;
-    let mut num = itoa::Buffer::new();
-    let mut out = Vec::with_capacity(locs.len() * LOCATION_JSON_BYTES);
-    for loc in locs {
-        let at = out.len();
-        out.extend_from_slice(if at == 0 { b"{\"uri\":" } else { b",{\"uri\":" });
-        if run.as_ref().is_none_or(|r| r.doc != loc.doc) {
-            let found = uri_json(state, open, loc.doc, &mut out);
-            run = Some(Run {
-                doc: loc.doc,
-                found,
-            });
-        } else if let Some((uri, _)) = run.as_ref().and_then(|r| r.found.as_ref()) {
-            out.extend_from_within(uri.clone());
-        }
-        match run.as_mut().and_then(|r| r.found.as_mut()) {
-            Some((_, cursor)) => {
-                range_json(&mut out, &mut num, convert::range_at(cursor, loc.span))
-            }
-            // No URI: the location is left out (and its comma).
-            None => out.truncate(at),
-        }
-    }
-    out
+/// one: each document's URI is written and its line index walked once.
+pub(super) struct LocationsJson {
+    /// Each run's URI as JSON, one after another.
+    uris: Vec<u8>,
+    /// Per run of locations in one document: where its URI ends in
+    /// `uris` and where its ranges end in `ranges`.
+    runs: Vec<(usize, usize)>,
+    ranges: Vec<Range>,
+    /// The JSON's length.
+    len: usize,
 }
 
-/// The URI of `doc` as JSON at the end of `out`: where it is there, and a
-/// cursor on the document's line index.
+/// The JSON of a location without its URI and numbers (see [`range_json`]).
+const LOCATION_JSON_FIXED: usize =
+    r#"{"uri":,"range":{"start":{"line":,"character":},"end":{"line":,"character":}}}"#.len();
+
+impl LocationsJson {
+    fn new(
+        state: &State,
+        open: &fxhash::FxHashMap<DocId, &Uri>,
+        locs: &[gazette_ide::Location],
+    ) -> LocationsJson {
+        let mut j = LocationsJson {
+            uris: Vec::new(),
+            runs: Vec::new(),
+            ranges: Vec::with_capacity(locs.len()),
+            len: 0,
+        };
+        let mut run: Option<(DocId, Option<Cursor>)> = None;
+        let mut uri_len = 0;
+        for loc in locs {
+            if run.as_ref().is_none_or(|(doc, _)| *doc != loc.doc) {
+                let at = j.uris.len();
+                let cursor = uri_json(state, open, loc.doc, &mut j.uris);
+                match cursor {
+                    Some(_) => j.runs.push((j.uris.len(), j.ranges.len())),
+                    // No URI: the document's locations are left out.
+                    None => j.uris.truncate(at),
+                }
+                uri_len = j.uris.len() - at;
+                run = Some((loc.doc, cursor));
+            }
+            if let Some((_, Some(cursor))) = &mut run {
+                let r = convert::range_at(cursor, loc.span);
+                let numbers = [r.start.line, r.start.character, r.end.line, r.end.character];
+                let comma = usize::from(!j.ranges.is_empty());
+                j.len += comma + LOCATION_JSON_FIXED + uri_len;
+                j.len += numbers.iter().map(|&n| digits(n)).sum::<usize>();
+                j.ranges.push(r);
+                j.runs.last_mut().expect("a run was opened").1 += 1;
+            }
+        }
+        j
+    }
+}
+
+impl DeferredJson for LocationsJson {
+    fn byte_len(&self) -> usize {
+        self.len
+    }
+
+    /// Writes in pieces of ~64 KiB.
+    fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        const PIECE: usize = 64 << 10;
+        let mut buf = Vec::with_capacity(PIECE + 4096);
+        let mut num = itoa::Buffer::new();
+        let (mut uri_at, mut from, mut first) = (0, 0, true);
+        for &(uri_end, to) in &self.runs {
+            let uri = &self.uris[uri_at..uri_end];
+            for r in &self.ranges[from..to] {
+                buf.extend_from_slice(if first { b"{\"uri\":" } else { b",{\"uri\":" });
+                first = false;
+                buf.extend_from_slice(uri);
+                range_json(&mut buf, &mut num, *r);
+                if buf.len() >= PIECE {
+                    out.write_all(&buf)?;
+                    buf.clear();
+                }
+            }
+            (uri_at, from) = (uri_end, to);
+        }
+        out.write_all(&buf)
+    }
+}
+
+/// The number of decimal digits of `n`.
+fn digits(n: u32) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// The URI of `doc` as JSON at the end of `out`, and a cursor on the
+/// document's line index; `None`: the document has no URI.
 fn uri_json<'a>(
     state: &'a State,
     open: &fxhash::FxHashMap<DocId, &Uri>,
     doc: DocId,
     out: &mut Vec<u8>,
-) -> Option<(std::ops::Range<usize>, Cursor<'a>)> {
+) -> Option<Cursor<'a>> {
     let d = state.corpus.doc(doc)?;
-    let at = out.len();
     let written = match open.get(&doc) {
         Some(uri) => serde_json::to_writer(&mut *out, uri).is_ok(),
         None => convert::write_uri_json(&d.path, out),
     };
-    let cursor = d.analysis.line_index.cursor(state.encoding);
-    written.then_some((at..out.len(), cursor))
+    written.then(|| d.analysis.line_index.cursor(state.encoding))
 }
 
 /// A location's `,"range":{…}` and the end of its object.
@@ -989,11 +1034,47 @@ mod tests {
         assert!(typed.as_array().unwrap().len() < locs.len());
         assert!(typed.to_string().contains("untitled:Macron"));
         for part in [1, 2, 5, 1000] {
-            let json = locations_json_in_parts(&state, &locs, part).concat();
+            let segments = locations_json_in_parts(&state, &locs, part);
+            for s in &segments {
+                assert_eq!(s.byte_len(), Segment::concat(std::slice::from_ref(s)).len());
+            }
+            let json = Segment::concat(&segments);
             let parsed: Value = serde_json::from_slice(&json).unwrap();
             assert_eq!(parsed, typed, "part size {part}");
         }
-        let none = locations_json_in_parts(&state, &[], 2).concat();
+        let none = Segment::concat(&locations_json_in_parts(&state, &[], 2));
         assert_eq!(none, b"[]");
+    }
+
+    /// A part longer than the pieces it is written in, with numbers of
+    /// every length: the length announced is the length written.
+    #[test]
+    fn deferred_locations_are_as_long_as_announced() {
+        for n in [0, 9, 10, 99, 100, 65_535, u32::MAX] {
+            assert_eq!(digits(n), n.to_string().len());
+        }
+        let mut state = State::new();
+        let text = "Olaf Scholz sagte es. ".repeat(5000);
+        let path = PathBuf::from("/corpus/ßcholz.txt");
+        let ov = gazette_core::recognize::Overrides::default();
+        let analysis = Arc::new(gazette_core::analysis::analyze(&text, &ov));
+        state.corpus.set_document(path.clone(), analysis);
+        let doc = state.corpus.doc_id(&path).unwrap();
+        let locs: Vec<_> = (state.corpus.doc(doc).unwrap().analysis.mentions.iter())
+            .map(|m| gazette_ide::Location {
+                doc,
+                span: m.span(),
+            })
+            .collect();
+        assert!(locs.len() >= 5000);
+        let segments = locations_json(&state, &locs);
+        let json = Segment::concat(&segments);
+        assert!(json.len() > 4 << 16, "{}", json.len());
+        assert_eq!(
+            json.len(),
+            segments.iter().map(Segment::byte_len).sum::<usize>()
+        );
+        let parsed: Vec<Location> = serde_json::from_slice(&json).unwrap();
+        assert_eq!(parsed, locations(&state, locs));
     }
 }

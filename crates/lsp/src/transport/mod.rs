@@ -8,7 +8,7 @@
 pub mod read;
 mod write;
 
-pub use write::Output;
+pub use write::{DeferredJson, Output, Segment};
 
 use crate::background::Foreground;
 use futures::{FutureExt, SinkExt};
@@ -61,12 +61,12 @@ impl Reply {
 
     /// Sends `value` (JSON in segments) as a partial result for `token`:
     /// a `$/progress` notification, ahead of the response.
-    pub fn partial(&self, token: &Value, value: Vec<Vec<u8>>) {
+    pub fn partial(&self, token: &Value, value: Vec<Segment>) {
         self.output.send(Frame::progress(token, value));
     }
 
     /// Sends the response whose result is `json`, in segments.
-    pub fn result(self, json: Vec<Vec<u8>>) {
+    pub fn result(self, json: Vec<Segment>) {
         self.send(Frame::result(&self.id, json))
     }
 

@@ -8,7 +8,7 @@ fn notifications(params: impl IntoIterator<Item = Value>) -> impl Stream<Item = 
 }
 
 fn reply(id: i64) -> Frame {
-    Frame::result(&Id::Number(id), vec![b"true".to_vec()])
+    Frame::result(&Id::Number(id), vec![b"true".to_vec().into()])
 }
 
 /// The messages in `out`, as "r<id>" (responses) and "n<params>".
@@ -47,15 +47,19 @@ impl Write for Shared {
 
 #[test]
 fn results_are_spliced_into_json_rpc_responses() {
-    let segments = vec![br#"[{"a":1},"#.to_vec(), br#"{"b":2}]"#.to_vec()];
+    let segments = vec![
+        br#"[{"a":1},"#.to_vec().into(),
+        br#"{"b":2}]"#.to_vec().into(),
+    ];
     let v: Value =
-        serde_json::from_slice(&Frame::result(&Id::Number(7), segments).0.concat()).unwrap();
+        serde_json::from_slice(&Segment::concat(&Frame::result(&Id::Number(7), segments).0))
+            .unwrap();
     assert_eq!(
         v,
         json!({"jsonrpc": "2.0", "id": 7, "result": [{"a": 1}, {"b": 2}]})
     );
-    let r = Frame::result(&Id::String("x\"y".into()), vec![b"null".to_vec()]);
-    let v: Value = serde_json::from_slice(&r.0.concat()).unwrap();
+    let r = Frame::result(&Id::String("x\"y".into()), vec![b"null".to_vec().into()]);
+    let v: Value = serde_json::from_slice(&Segment::concat(&r.0)).unwrap();
     assert_eq!((&v["id"], &v["result"]), (&"x\"y".into(), &Value::Null));
 }
 
