@@ -98,6 +98,17 @@ for row in tsv("german-nouns-first-names.tsv"):
     if len(n) >= 3 and " " not in n and not is_common(n):
         first.add(n)
 
+# First names of one sex (nam_dict's M, ?M, 1M or F, ?F, 1F; names given
+# to both, "=" or "?", are left out): which of two people sharing a
+# surname "Frau Kälberer" or "die jüngere Mendoza" is.
+sex = {}
+for row in tsv("first-names-nam-dict.tsv"):
+    n, g = row[0], row[1].strip()
+    if " " in n or "+" in n or len(n) < 2 or not n[0].isupper() or g in ("=", "?"):
+        continue
+    g = g[-1]
+    sex[n] = g if sex.get(n, g) == g else None
+
 # Wiktionary's first names: common enough to stand alone ("sagte Laura").
 first_de = set()
 for row in tsv("german-nouns-first-names.tsv"):
@@ -128,6 +139,9 @@ with open(os.path.join(out, "first-names-ambiguous.txt"), "w", encoding="utf-8")
     f.write("\n".join(sorted(first_amb)) + "\n")
 with open(os.path.join(out, "first-names-de.txt"), "w", encoding="utf-8") as f:
     f.write("\n".join(sorted(first_de)) + "\n")
+with open(os.path.join(out, "first-names-sex.tsv"), "w", encoding="utf-8") as f:
+    f.write("# First name<TAB>F or M, from nam_dict (see NOTICE.md); built by build.py.\n")
+    f.write("".join(f"{n}\t{g}\n" for n, g in sorted(sex.items()) if g))
 with open(os.path.join(out, "surnames.txt"), "w", encoding="utf-8") as f:
     f.write("\n".join(sorted(sur)) + "\n")
 with open(os.path.join(out, "country-adjectives.txt"), "w", encoding="utf-8") as f:

@@ -23,6 +23,7 @@ const ORGS_SHORT: &str = include_str!("../../../../data/gazetteers/orgs-short.ts
 const OTHER: &str = include_str!("../../../../data/gazetteers/other.tsv");
 const FIRST_NAMES: &str = include_str!("../../../../data/gazetteers/first-names.txt");
 const FIRST_NAMES_AMB: &str = include_str!("../../../../data/gazetteers/first-names-ambiguous.txt");
+const FIRST_NAMES_SEX: &str = include_str!("../../../../data/gazetteers/first-names-sex.tsv");
 const FIRST_NAMES_DE: &str = include_str!("../../../../data/gazetteers/first-names-de.txt");
 const FIRST_NAME_FORMS: &str = include_str!("../../../../data/gazetteers/first-name-forms.txt");
 const SURNAMES: &str = include_str!("../../../../data/gazetteers/surnames.txt");
@@ -298,6 +299,9 @@ pub(crate) struct Data {
     pub bare_first_names: WordSet,
     /// First names that are also common words ("Ernst"): only before a clear surname.
     pub ambiguous_first_names: WordSet,
+    /// First names given to women only, and to men only.
+    pub female_first_names: WordSet,
+    pub male_first_names: WordSet,
     pub surnames: WordSet,
     /// Surnames that are also plain common nouns ("Geduld", "Schnee"):
     /// never a person alone on the strength of the surname list.
@@ -423,6 +427,14 @@ impl Data {
         data_lines(FIRST_NAMES_DE).for_each(|w| bare_first_names.insert(w));
         let mut ambiguous_first_names = WordSet::default();
         data_lines(FIRST_NAMES_AMB).for_each(|w| ambiguous_first_names.insert(w));
+        let (mut female_first_names, mut male_first_names) = Default::default();
+        for l in data_lines(FIRST_NAMES_SEX) {
+            match l.split_once('\t') {
+                Some((n, "F")) => WordSet::insert(&mut female_first_names, n),
+                Some((n, "M")) => WordSet::insert(&mut male_first_names, n),
+                _ => {}
+            }
+        }
         let mut surnames = WordSet::default();
         data_lines(SURNAMES).for_each(|w| surnames.insert(w));
         let mut surname_nouns = WordSet::default();
@@ -467,6 +479,8 @@ impl Data {
             first_names,
             bare_first_names,
             ambiguous_first_names,
+            female_first_names,
+            male_first_names,
             surnames,
             surname_nouns,
             towns_common_words,

@@ -97,9 +97,10 @@ impl Recognizer {
         genitive_persons(&mut found);
         inflections(&mut found);
         self.short_forms(&mut found);
+        hyphen_prefixed(&mut found);
         self.listed_short_forms(&mut found);
         first_names(&mut found, &self.d.first_name_forms);
-        shared_surnames(&mut found);
+        self.shared_surnames(text, &mut found);
         acronyms(text, &mut found);
         ministries(&mut found);
         towns_alone(&mut found);
@@ -145,6 +146,17 @@ impl Recognizer {
             {
                 allow(first, long);
             }
+            // A company's first word ("Kestner" for "Kestner Automotive
+            // AG"), where the gazetteers know that word as nothing (not
+            // "Volkswagen" beside "Volkswagen Financial Services AG").
+            if crate::linking::without_legal_form(long.as_str()).is_some_and(|n| n != first)
+                && !is_all_caps(first)
+                && !adjective(first)
+                && !self.is_common(first)
+                && super::lexicon::single_word(&self.d.names, first).is_none()
+            {
+                allow(first, long);
+            }
         }
         for m in found.iter_mut().filter(|m| m.kind == EntityKind::Org) {
             let w = m.norm.as_str();
@@ -165,6 +177,38 @@ impl Recognizer {
             if let Some(&long) = self.d.org_short_forms.get(m.norm.as_str()) {
                 m.norm = long;
             }
+        }
+    }
+}
+
+/// Names without their hyphenated first part (7): "Universität Göttingen"
+/// beside "Georg-August-Universität Göttingen", "Universität München"
+/// beside "Ludwig-Maximilians-Universität München": an organisation of two
+/// words or more that is another one of the document without the parts
+/// before the last hyphen of its first word, where only one is such.
+fn hyphen_prefixed(found: &mut [FoundName]) {
+    let mut short: fxhash::FxHashMap<String, Option<Sym>> = Default::default();
+    for long in long_orgs(found) {
+        let s = long.as_str();
+        let Some((first, rest)) = s.split_once(' ') else {
+            continue;
+        };
+        let Some((_, head)) = first.rsplit_once('-') else {
+            continue;
+        };
+        if head.chars().count() >= 4 && head.chars().next().is_some_and(char::is_uppercase) {
+            let e = short.entry(format!("{head} {rest}")).or_insert(Some(long));
+            if *e != Some(long) {
+                *e = None;
+            }
+        }
+    }
+    if short.is_empty() {
+        return;
+    }
+    for m in found.iter_mut().filter(|m| m.kind == EntityKind::Org) {
+        if let Some(&Some(long)) = short.get(m.norm.as_str()) {
+            m.norm = long;
         }
     }
 }
@@ -254,7 +298,19 @@ fn base_forms(name: &str) -> Vec<String> {
     // Most names have neither ending: no work for them.
     let first = words(name).next().unwrap_or(name);
     let inflected_first = name.contains(' ') && ADJ_ENDINGS.iter().any(|e| first.ends_with(e));
-    if !name.ends_with('s') && !inflected_first {
+    // "Westdeutsche Allgemeinen Zeitung": the first adjective already
+    // in its base form, the second not.
+    let second_of = |ws: &[&str]| {
+        let second = ws.get(1).filter(|_| ws.len() >= 3)?;
+        second.chars().next().filter(|c| c.is_uppercase())?;
+        let e = ADJ_ENDINGS.iter().find(|e| second.ends_with(*e))?;
+        second
+            .strip_suffix(e)
+            .filter(|s| s.chars().count() >= 3)
+            .map(|s| format!("{s}e"))
+    };
+    let second_fix = first.ends_with('e') && second_of(&words(name).collect::<Vec<_>>()).is_some();
+    if !name.ends_with('s') && !inflected_first && !second_fix {
         return Vec::new();
     }
     let ws: Vec<&str> = words(name).collect();
@@ -279,22 +335,29 @@ fn base_forms(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (i, f) in firsts.iter().enumerate() {
         for (j, l) in lasts.iter().enumerate() {
-            if i == 0 && j == 0 {
-                continue;
-            }
             let mut v: Vec<&str> = ws.clone();
             if ws.len() == 1 {
                 // One word: only its ending changes.
-                if i > 0 {
+                if i > 0 || j == 0 {
                     continue;
                 }
                 v[0] = l;
-            } else {
-                v[0] = f;
-                let n = v.len() - 1;
-                v[n] = l;
+                out.push(v.join(" "));
+                continue;
             }
-            out.push(v.join(" "));
+            v[0] = f;
+            let n = v.len() - 1;
+            v[n] = l;
+            // A second adjective in the same ending, first: "der
+            // Westdeutschen Allgemeinen Zeitung".
+            if let Some(adjective) = second_of(&ws).filter(|_| i > 0 || second_fix) {
+                let mut w = v.clone();
+                w[1] = &adjective;
+                out.push(w.join(" "));
+            }
+            if i > 0 || j > 0 {
+                out.push(v.join(" "));
+            }
         }
     }
     out
@@ -354,48 +417,157 @@ fn first_names(found: &mut [FoundName], forms: &fxhash::FxHashMap<Box<str>, Box<
     }
 }
 
-/// Shared surnames (4): a one-word person mention that is the last word of
-/// two or more full names of the document takes the one named most often
-/// before it (ties: the nearest), else the first named after it.
-fn shared_surnames(found: &mut [FoundName]) {
-    let full: Vec<(usize, Sym)> = found
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.kind == EntityKind::Person && m.norm.contains(' '))
-        .map(|(i, m)| (i, m.norm))
-        .collect();
-    let mut taken = Vec::new();
-    for (i, m) in found.iter().enumerate() {
-        if m.kind != EntityKind::Person || m.norm.contains(' ') {
-            continue;
-        }
-        let w = m.norm.as_str();
-        let bearers = || full.iter().filter(|(_, f)| last_word(f) == w);
-        // One bearer, perhaps in two spellings ("Vladimir" / "Wladimir
-        // Putin"): the corpus links it.
+/// A woman or a man, as a title, an article, a role word or a first name says.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Sex {
+    F,
+    M,
+}
+
+impl Recognizer {
+    /// Shared surnames (4): a one-word person mention that is the last word
+    /// of two or more full names of the document takes, of those that the
+    /// cues before it leave (the same role, "Schauspieler Brandt" after
+    /// "Schauspieler Jonas Brandt"; the sex a title, person noun or article
+    /// says, "Frau Kälberer", "Regisseurin Brandt", "die jüngere Mendoza",
+    /// against the full names' first names), the one named most often
+    /// before it (ties: the nearest), else the first named after it.
+    fn shared_surnames(&self, text: &str, found: &mut [FoundName]) {
+        let full: Vec<(usize, Sym, Option<Sym>)> = found
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.kind == EntityKind::Person && m.norm.contains(' '))
+            .map(|(i, m)| (i, m.norm, m.role))
+            .collect();
         let key = |f: Sym| link_key(f.as_str(), EntityKind::Person);
-        let mut names = bearers().map(|&(_, f)| key(f));
-        let Some(one) = names.next() else {
-            continue;
-        };
-        if names.all(|f| f == one) {
-            continue;
-        }
-        // (times named before, position of the nearest) per bearer
-        let mut before: Vec<(Sym, usize, usize)> = Vec::new();
-        for &(j, f) in bearers().filter(|&&(j, _)| j < i) {
-            match before.iter_mut().find(|b| b.0 == f) {
-                Some(b) => (b.1, b.2) = (b.1 + 1, j),
-                None => before.push((f, 1, j)),
+        let mut taken = Vec::new();
+        for (i, m) in found.iter().enumerate() {
+            if m.kind != EntityKind::Person || m.norm.contains(' ') {
+                continue;
+            }
+            let w = m.norm.as_str();
+            let bearers = || full.iter().filter(|(_, f, _)| last_word(f) == w);
+            // One bearer, perhaps in two spellings ("Vladimir" / "Wladimir
+            // Putin"): the corpus links it.
+            let mut names = bearers().map(|&(_, f, _)| key(f));
+            let Some(one) = names.next() else {
+                continue;
+            };
+            if names.all(|f| f == one) {
+                continue;
+            }
+            // The bearers a cue leaves (all of them where it leaves none).
+            let mut cands: Vec<(usize, Sym)> = bearers().map(|&(j, f, _)| (j, f)).collect();
+            let mut narrow = |fits: &dyn Fn(Sym) -> bool| {
+                if cands.iter().any(|&(_, f)| fits(f)) {
+                    cands.retain(|&(_, f)| fits(f));
+                }
+            };
+            if let Some(role) = m.role {
+                let has_role = |f: Sym| bearers().any(|&(_, g, r)| g == f && r == Some(role));
+                narrow(&has_role);
+            }
+            if let Some(sex) = self.sex_before(text, m.span.start as usize) {
+                narrow(&|f: Sym| self.sex_of_first_name(f.as_str()) == Some(sex));
+            }
+            // (times named before, position of the nearest) per bearer
+            let mut before: Vec<(Sym, usize, usize)> = Vec::new();
+            for &(j, f) in cands.iter().filter(|&&(j, _)| j < i) {
+                match before.iter_mut().find(|b| b.0 == f) {
+                    Some(b) => (b.1, b.2) = (b.1 + 1, j),
+                    None => before.push((f, 1, j)),
+                }
+            }
+            let best = before.iter().max_by_key(|b| (b.1, b.2)).map(|b| b.0);
+            if let Some(f) = best.or_else(|| cands.first().map(|&(_, f)| f)) {
+                taken.push((i, f));
             }
         }
-        let best = before.iter().max_by_key(|b| (b.1, b.2)).map(|b| b.0);
-        if let Some(f) = best.or_else(|| bearers().next().map(|&(_, f)| f)) {
-            taken.push((i, f));
+        for (i, f) in taken {
+            found[i].norm = f;
         }
     }
-    for (i, f) in taken {
-        found[i].norm = f;
+
+    /// The sex of the first name that opens `full`, where the name is given
+    /// to one sex only.
+    fn sex_of_first_name(&self, full: &str) -> Option<Sex> {
+        let first = full.split(' ').next()?;
+        match (
+            self.d.female_first_names.contains(first),
+            self.d.male_first_names.contains(first),
+        ) {
+            (true, false) => Some(Sex::F),
+            (false, true) => Some(Sex::M),
+            _ => None,
+        }
+    }
+
+    /// The sex a noun for a person says: a role ("Ministerin", "Trainer")
+    /// or any noun with the ending of a woman's agent noun ("Regisseurin",
+    /// "Schauspielerin", "Journalistin") or of a man's ("Schauspieler",
+    /// "Regisseur", "Journalist").
+    fn sex_of_person_noun(&self, w: &str) -> Option<Sex> {
+        /// Endings of agent nouns, each with the woman's -in.
+        const AGENT: [&str; 9] = ["er", "eur", "or", "ist", "ant", "ent", "är", "oge", "ot"];
+        if !w.chars().next().is_some_and(char::is_uppercase) || self.is_known_place(w) {
+            return None;
+        }
+        let agent = |w: &str| AGENT.iter().any(|e| w.ends_with(e)) && w.chars().count() > 4;
+        let feminine = w.strip_suffix("in").is_some_and(|stem| {
+            agent(stem) || stem.ends_with("og") || self.role_of(stem) == Some(true)
+        });
+        if feminine {
+            return Some(Sex::F);
+        }
+        (self.role_of(w) == Some(true) || agent(w)).then_some(Sex::M)
+    }
+
+    /// The sex that the words before a surname at `start` say: a title
+    /// ("Frau", "Herr"), a role word ("Regisseurin", "Trainer"), or an
+    /// article before at most two lower-case words ("die jüngere", "des
+    /// älteren"; "der" only opening a sentence, where it is a subject's).
+    fn sex_before(&self, text: &str, start: usize) -> Option<Sex> {
+        let before = text.get(..start)?;
+        let mut words = before
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .rev()
+            .skip(1) // what is glued to the name (nothing, normally)
+            .filter(|w| !w.is_empty());
+        let first = words.next()?;
+        match first {
+            "Frau" => return Some(Sex::F),
+            "Herr" | "Herrn" => return Some(Sex::M),
+            _ => {}
+        }
+        if let Some(sex) = self.sex_of_person_noun(first) {
+            return Some(sex);
+        }
+        let mut w = first;
+        for _ in 0..3 {
+            match w {
+                "die" | "Die" => return Some(Sex::F),
+                "des" | "Des" | "dem" | "Dem" => return Some(Sex::M),
+                "Der" => {
+                    let at = before.rfind(w)?;
+                    let opens = before[..at]
+                        .trim_end()
+                        .ends_with(['.', '!', '?', ':', '"', '“']);
+                    return (at == 0 || opens).then_some(Sex::M);
+                }
+                // "jüngere", "älteren", "27-jährige"
+                _ if w
+                    .chars()
+                    .all(|c| c.is_lowercase() || c.is_ascii_digit() || c == '-')
+                    && (w.ends_with('e') || w.ends_with("en"))
+                    && ![
+                        "eine", "einen", "seine", "seinen", "ihre", "ihren", "den", "diese",
+                    ]
+                    .contains(&w) => {}
+                _ => return None,
+            }
+            w = words.next()?;
+        }
+        None
     }
 }
 
@@ -795,6 +967,9 @@ mod tests {
             named(Place, "Alte Oper"),
             named(Org, "Deutschen Bundestages"),
             named(Org, "Deutsche Bundestag"),
+            named(Org, "Westdeutschen Allgemeinen Zeitung"),
+            named(Org, "Westdeutsche Allgemeinen Zeitung"),
+            named(Org, "Westdeutsche Allgemeine Zeitung"),
             // another kind: no link
             named(Place, "Neuen Nationalgalerie"),
             // no base form in the document: unchanged
@@ -813,6 +988,9 @@ mod tests {
                 "Alte Oper",
                 "Deutsche Bundestag",
                 "Deutsche Bundestag",
+                "Westdeutsche Allgemeine Zeitung",
+                "Westdeutsche Allgemeine Zeitung",
+                "Westdeutsche Allgemeine Zeitung",
                 "Neuen Nationalgalerie",
                 "Grünen Punkts",
                 "Paris",
@@ -985,7 +1163,7 @@ mod tests {
             person("Jicha"),
             person("Filip Jicha"),
         ];
-        shared_surnames(&mut found);
+        Recognizer::global().shared_surnames("", &mut found);
         assert_eq!(
             norms(&found),
             [
@@ -1008,7 +1186,7 @@ mod tests {
             person("Anna Brückner"),
             person("Brückner"),
         ];
-        shared_surnames(&mut found);
+        Recognizer::global().shared_surnames("", &mut found);
         assert_eq!(norms(&found)[4], "Klaus-Dieter Brückner");
         // Two spellings of one name are one bearer.
         let mut found = [
@@ -1016,8 +1194,66 @@ mod tests {
             person("Vladimir Putin"),
             person("Putin"),
         ];
-        shared_surnames(&mut found);
+        Recognizer::global().shared_surnames("", &mut found);
         assert_eq!(norms(&found)[2], "Putin");
+    }
+
+    /// Of two people sharing a surname, a role or the sex said before
+    /// the bare surname names one.
+    #[test]
+    fn a_shared_surname_after_a_role_a_title_or_an_article() {
+        let text = "Die Regisseurin Lena Brandt und der Schauspieler Jonas Brandt \
+            arbeiten zusammen. Regisseurin Brandt lobte ihn. Schauspieler Brandt \
+            spielt den Franz. Frau Brandt sagte nichts. Brandt ging. Herr Brandt blieb.";
+        let ms = show(text);
+        assert_eq!(
+            norm_of(&ms, "Brandt"),
+            [
+                "Lena Brandt",
+                "Jonas Brandt",
+                "Lena Brandt",
+                "Jonas Brandt",
+                "Jonas Brandt"
+            ]
+            .map(|n| ("person".to_string(), n.to_string())),
+            "{ms:?}"
+        );
+        let text = "Javier Mendoza verlor die Wahl. Seine Tochter Camila Mendoza zieht \
+            ins Parlament ein. Der ältere Mendoza räumte die Niederlage ein, die \
+            jüngere Mendoza schwieg. Mit der jüngeren Mendoza sprach niemand.";
+        let ms = show(text);
+        let mendoza = norm_of(&ms, "Mendoza");
+        assert_eq!(mendoza[0].1, "Javier Mendoza", "{ms:?}");
+        assert_eq!(mendoza[1].1, "Camila Mendoza", "{ms:?}");
+        // "der" inside a sentence may be a woman's dative: the most recent
+        // named before decides, as without a cue.
+        assert_eq!(mendoza.len(), 3, "{ms:?}");
+    }
+
+    #[test]
+    fn a_company_by_its_first_word_and_a_university_without_its_patrons() {
+        let text = "Die Kestner Automotive AG übernimmt den Zulieferer. Die \
+            Volkswagen Financial Services AG und Volkswagen \
+            schweigen. Die Georg-August-Universität Göttingen forscht mit. Die \
+            Universität Göttingen teilte mit, die Universität Kassel nicht.";
+        let ms = show(text);
+        // The bare name as the tagger or the rules find it in an article.
+        let mut found = [
+            named(EntityKind::Org, "Kestner Automotive AG"),
+            named(EntityKind::Org, "Kestner"),
+        ];
+        Recognizer::global().short_forms(&mut found);
+        assert_eq!(
+            norms(&found),
+            ["Kestner Automotive AG", "Kestner Automotive AG"]
+        );
+        assert_eq!(norm_of(&ms, "Volkswagen")[0].1, "Volkswagen", "{ms:?}");
+        let uni = norm_of(&ms, "Universität Göttingen");
+        assert_eq!(uni[0].1, "Georg-August-Universität Göttingen", "{ms:?}");
+        assert_eq!(
+            norm_of(&ms, "Universität Kassel")[0].1,
+            "Universität Kassel"
+        );
     }
 
     #[test]
