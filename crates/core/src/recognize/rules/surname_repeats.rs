@@ -13,6 +13,12 @@ use fxhash::{FxHashMap, FxHashSet};
 
 pub(super) struct SurnameRepeats;
 
+/// Particles in lower case between a given name and a surname.
+const LOWER_PARTICLES: &[&str] = &[
+    "von", "van", "der", "den", "de", "da", "di", "del", "della", "zu", "vom", "zum", "ter", "du",
+    "dos", "la", "le",
+];
+
 impl Rule for SurnameRepeats {
     fn name(&self) -> &'static str {
         "surname-repeats"
@@ -27,6 +33,9 @@ impl Rule for SurnameRepeats {
         // "Katherina Reiche"): said again before it, it is the full name.
         let mut given: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
         let mut found_at: FxHashSet<usize> = FxHashSet::default();
+        // The particles in lower case before each surname ("von der" of
+        // "Ursula von der Leyen"): said again before it, they are its own.
+        let mut particles: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
         for c in out
             .iter()
             .filter(|c| c.kind == EntityKind::Person && (c.t1 - c.t0 >= 2 || c.boost))
@@ -36,6 +45,13 @@ impl Rule for SurnameRepeats {
                 let common = r.d.common.contains(last);
                 let surname = strip_gen_if(last, c.norm.ends_with(last));
                 seen.insert(surname, common);
+                let mut p0 = c.t1 - 1;
+                while p0 > c.t0 + 1 && LOWER_PARTICLES.contains(&toks[p0 - 1].text) {
+                    p0 -= 1;
+                }
+                if p0 < c.t1 - 1 {
+                    particles.insert(surname, (p0, c.t1 - 1));
+                }
                 // "Katherina Reiche"; "Bart De Wever" ("sagte De Wever")
                 let before = toks[c.t1 - 2].text;
                 if c.t1 - c.t0 == 2 && r.is_first_name(before)
@@ -100,6 +116,15 @@ impl Rule for SurnameRepeats {
                     ..cand(toks, i - 1, i + 1, EntityKind::Person, norm, Source::Rule)
                 });
             } else {
+                // "sagte von der Leyen", "Von der Leyens Sprecherin"
+                let said = |&(p0, p1): &(usize, usize)| {
+                    let n = p1 - p0;
+                    (i >= n && (i - n + 1..=i).all(|k| !toks[k].line_start)).then(|| i - n)
+                };
+                let from = particles.get(stem).and_then(said).filter(|&f| {
+                    let (p0, _) = particles[stem];
+                    (0..i - f).all(|k| toks[f + k].text.to_lowercase() == toks[p0 + k].text)
+                });
                 out.push(Cand {
                     rule: "",
                     source: if known {
@@ -109,7 +134,7 @@ impl Rule for SurnameRepeats {
                     },
                     ..cand(
                         toks,
-                        i,
+                        from.unwrap_or(i),
                         i + 1,
                         EntityKind::Person,
                         stem.to_string(),
@@ -184,6 +209,23 @@ mod tests {
                 ("Bart De Wever", "person"),
                 ("Wever", "person"),
                 ("De Wever", "person")
+            ])
+        );
+    }
+
+    #[test]
+    fn lower_case_particles_go_with_the_surname_again() {
+        let t = "Präsidentin Ursula von der Leyen warb. Das sagte von der Leyen. \
+            Von der Leyens Sprecherin schwieg; Leyen ist ein Ort.";
+        assert_eq!(
+            run_seq(&[&PERSONS, &SurnameRepeats], t),
+            pairs(&[
+                ("Ursula von der Leyen", "person"),
+                // (inside the full name, as "Wever" above)
+                ("von der Leyen", "person"),
+                ("von der Leyen", "person"),
+                ("Von der Leyens", "person"),
+                ("Leyen", "person")
             ])
         );
     }
