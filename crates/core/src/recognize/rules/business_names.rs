@@ -277,6 +277,8 @@ impl TokenRule for BusinessNames {
                 && !toks[a].line_start
                 && !r.is_stop(toks[a - 1].text)
                 && r.role_of(toks[a - 1].text).is_none()
+                // "Finanzinvestor Tiangong Capital"
+                && !super::legal_forms::type_noun(toks[a - 1].text)
             {
                 a -= 1;
             }
@@ -299,6 +301,18 @@ mod tests {
     use super::super::testing::run_in;
     use super::super::ORGS;
     use super::*;
+
+    #[test]
+    fn a_type_noun_before_a_business_name_stays_outside() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &BusinessNames,
+                "Der Finanzinvestor Tiangong Capital stieg ein."
+            ),
+            [("Tiangong Capital".to_string(), "org")]
+        );
+    }
 
     #[test]
     fn a_trade_s_firm_word_and_the_family_s_name() {

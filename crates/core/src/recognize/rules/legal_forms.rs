@@ -16,10 +16,16 @@ static ORG_SUFFIXES: Words = Words::new(&[
 /// Abbreviations inside company names, written with a dot.
 const NAME_ABBREVIATIONS: &[&str] = &["Bros", "Co", "Corp", "Intl", "Mfg"];
 
-/// A common noun saying what kind of company follows ("Softwareunternehmen",
-/// "Autokonzern", "Start-up").
-fn type_noun(w: &str) -> bool {
+/// A common noun saying what kind of company follows, or what it is to
+/// the story ("Softwareunternehmen", "Autokonzern", "Start-up",
+/// "Autozulieferers", "Finanzinvestor", "Hauptsponsor"), in any case.
+pub(super) fn type_noun(w: &str) -> bool {
     let l = w.to_lowercase();
+    let stem = ["s", "es", "en", "n"]
+        .iter()
+        .filter_map(|e| l.strip_suffix(e))
+        .chain([l.as_str()]);
+    let stems: Vec<&str> = stem.collect();
     [
         "unternehmen",
         "konzern",
@@ -35,9 +41,22 @@ fn type_noun(w: &str) -> bool {
         "betrieb",
         "kanzlei",
         "werft",
+        "investor",
+        "sponsor",
+        "käufer",
+        "bieter",
+        "konkurrent",
+        "rivale",
+        "eigentümer",
+        "gläubiger",
+        "auftraggeber",
+        "geldgeber",
+        "lieferant",
+        "betreiber",
+        "versorger",
     ]
     .iter()
-    .any(|s| l.ends_with(s))
+    .any(|s| stems.iter().any(|l| l.ends_with(s)))
 }
 
 pub(super) struct LegalForms;
@@ -176,6 +195,19 @@ mod tests {
                 "Der Familienbetrieb Lehmann Metallbau GmbH stellt ein."
             ),
             pairs(&[("Lehmann Metallbau GmbH", "org")])
+        );
+        // What the company is to the story, in the genitive too.
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &LegalForms,
+                "Die Klage des Autozulieferers Kälberer Präzisionstechnik GmbH und der \
+                 Hauptsponsor Autohaus Kramer GmbH."
+            ),
+            pairs(&[
+                ("Kälberer Präzisionstechnik GmbH", "org"),
+                ("Autohaus Kramer GmbH", "org")
+            ])
         );
     }
 
