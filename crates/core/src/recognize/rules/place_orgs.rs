@@ -34,6 +34,11 @@ static PLACE_ORG_HEADS: Words = Words::new(&[
     "Theater",
     "Staatstheater",
     "Staatsoper",
+    "Schauspielhaus",
+    "Stadttheater",
+    "Landestheater",
+    "Opernhaus",
+    "Universitätsmedizin",
 ]);
 
 /// Endings of compound institution nouns that take their place as their
@@ -143,7 +148,22 @@ impl TokenRule for PlaceOrgs {
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
-        let head = if t.cap { place_org_head(t.text) } else { None };
+        // The head in the genitive ("des Landgerichts Traunstein", "des
+        // Handballverbands Niedersachsen", "des Schauspielhauses Bochum")
+        // names the institution in the nominative.
+        let genitive = || {
+            let stem = t
+                .text
+                .strip_suffix("es")
+                .filter(|s| s.ends_with(['s', 'z', 'ß', 'x']));
+            let stem = stem.or_else(|| t.text.strip_suffix('s'))?;
+            Some((place_org_head(stem)?, stem))
+        };
+        let (head, stem) = match t.cap.then(|| place_org_head(t.text)).flatten() {
+            Some(h) => (Some(h), None),
+            None if t.cap => genitive().map_or((None, None), |(h, s)| (Some(h), Some(s))),
+            None => (None, None),
+        };
         if t.cap && (head.is_some() || CITY_ADJECTIVE_HEADS.contains(t.text)) && !t.caps
             || matches!(t.text, "TU" | "LMU" | "FU" | "HU")
         {
@@ -190,10 +210,11 @@ impl TokenRule for PlaceOrgs {
                 } else {
                     i
                 };
-                let norm = if a < i {
-                    nominative_adj(&join(toks, a, b))
-                } else {
-                    join(toks, a, b)
+                let norm = match stem {
+                    // (the head is one word, and a name follows it)
+                    Some(stem) if a == i => format!("{stem} {}", join(toks, i + 1, b)),
+                    _ if a < i => nominative_adj(&join(toks, a, b)),
+                    _ => join(toks, a, b),
                 };
                 out.push(cand(toks, a, b, kind, norm, Source::Rule));
             }
@@ -225,6 +246,28 @@ mod tests {
         assert_eq!(
             run_in(&ORGS, &PlaceOrgs, "Das Bankhaus Lenzinger gibt auf."),
             pairs(&[("Bankhaus Lenzinger", "org")])
+        );
+    }
+
+    #[test]
+    fn a_head_in_the_genitive_names_the_institution_in_the_nominative() {
+        let got = super::super::testing::norms_in(
+            &ORGS,
+            &PlaceOrgs,
+            "Die Kammer des Landgerichts Traunstein, die Präsidentin des \
+             Handballverbands Niedersachsen und das Ensemble des Schauspielhauses Bochum.",
+        );
+        assert_eq!(
+            got,
+            [
+                ("Landgerichts Traunstein", "Landgericht Traunstein"),
+                (
+                    "Handballverbands Niedersachsen",
+                    "Handballverband Niedersachsen"
+                ),
+                ("Schauspielhauses Bochum", "Schauspielhaus Bochum"),
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
         );
     }
 
