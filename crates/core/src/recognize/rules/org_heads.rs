@@ -50,6 +50,14 @@ const GENITIVE_HEADS: &[&str] = &[
     "institut",
 ];
 
+/// Chambers of a court, named by the court they belong to.
+const COURT_CHAMBERS: &[&str] = &[
+    "strafkammer",
+    "zivilkammer",
+    "jugendkammer",
+    "schwurgerichtskammer",
+];
+
 /// Heads of associations and bodies named by an adjective alone:
 /// "Österreichischer Skiverband", "Deutscher Gewerkschaftsbund",
 /// "Mitteldeutscher Rundfunk", "Deutscher Wetterdienst", "Bayerisches
@@ -165,8 +173,13 @@ impl TokenRule for OrgHeads {
                 lower.strip_suffix("es"),
                 lower.strip_suffix('s'),
             ];
+            // A court's chamber is the court's ("die Strafkammer des
+            // Landgerichts Traunstein"): not a name of its own.
+            let chamber =
+                |s: &str| link != Some("für") && COURT_CHAMBERS.iter().any(|c| s.ends_with(c));
             let is_head = |s: &str| {
-                heads.iter().any(|h| s.ends_with(h)) || link != Some("für") && s == "bund"
+                !chamber(s)
+                    && (heads.iter().any(|h| s.ends_with(h)) || link != Some("für") && s == "bund")
             };
             let stem = stems.iter().position(|s| s.is_some_and(is_head));
             let field = toks.get(i + 2).is_some_and(|n| n.cap && !r.is_stop(n.text));
@@ -305,6 +318,13 @@ mod tests {
         );
         assert!(run_in(&ORGS, &OrgHeads, "Im Zentrum der Stadt").is_empty());
         assert!(run_in(&ORGS, &OrgHeads, "Trotz des Zentrums der Stadt").is_empty());
+        // A court's chamber is no name of its own.
+        assert!(run_in(
+            &ORGS,
+            &OrgHeads,
+            "Die Wirtschaftsstrafkammer des Landgerichts Traunstein tagt."
+        )
+        .is_empty());
     }
 
     #[test]
