@@ -26,7 +26,7 @@
 //!    ("Borussia Dortmund", "1. FSV Mainz 05"), the prefix alone
 //!    ("die Borussia") and the place alone as a side in the match report
 //!    ("Mainz lief früh an", "gegen Mainz") are the club: an organisation
-//!    with the club's name. The dateline ("Dortmund (dpa) –") and the place
+//!    with the club's name. The dateline ("Dortmund (dpa) –", "Bochum.") and the place
 //!    after a local preposition ("in Dortmund") or a place noun ("die Stadt
 //!    Dortmund", "im Landkreis Augsburg") stay places.
 //! 6. **Inflections** and 7. **short forms** of organisations: see
@@ -872,8 +872,11 @@ fn clubs(text: &str, tok: &Tokenized, sport: &WordSet, found: &mut [FoundName]) 
                 let Ok(i) = toks.binary_search_by_key(&m.span.start, |t| t.span.start) else {
                     continue;
                 };
-                let dateline =
-                    toks[i].line_start && toks.get(i + 1).is_some_and(|t| t.text(text) == "(");
+                // "Dortmund (dpa) –", "Bochum. Es regnet", "Stuttgart/Crailsheim –"
+                let dateline = toks[i].line_start
+                    && toks
+                        .get(i + 1)
+                        .is_some_and(|t| matches!(t.text(text), "(" | "." | "/"));
                 let local = i > 0 && {
                     let before = toks[i - 1].text(text);
                     LOCAL_PREPOSITIONS.contains(before) || PLACE_NOUNS.contains(before)
@@ -1435,6 +1438,11 @@ mod tests {
             [("org".to_string(), "THW Kiel".to_string())],
             "{ms2:?}"
         );
+        let kiel = norm_of(&ms, "Kiel");
+        assert_eq!(kiel[0].0, "place", "dateline: {ms:?}");
+        assert_eq!(kiel[1], ("org".to_string(), "THW Kiel".to_string()));
+        // A dateline without an agency.
+        let ms = show("Der THW Kiel gewinnt.\nKiel. Der THW Kiel schlug Lemgo, Kiel jubelte.");
         let kiel = norm_of(&ms, "Kiel");
         assert_eq!(kiel[0].0, "place", "dateline: {ms:?}");
         assert_eq!(kiel[1], ("org".to_string(), "THW Kiel".to_string()));
