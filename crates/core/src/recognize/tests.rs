@@ -81,6 +81,24 @@ fn hyphen_compound_heads() {
         .any(|(s, _, _)| s.contains("Truppen") || s.contains("Soldaten")));
 }
 
+/// A newspaper named by its region and a newspaper word is the newspaper,
+/// not the region heading a compound.
+#[test]
+fn a_place_s_newspaper_in_one_hyphened_word() {
+    let got = show("Der Weserbergland-Kurier und die Nordsee-Zeitung berichten.");
+    assert_eq!(
+        got,
+        [
+            (
+                "Weserbergland-Kurier".into(),
+                "org",
+                "Weserbergland-Kurier".into()
+            ),
+            ("Nordsee-Zeitung".into(), "org", "Nordsee-Zeitung".into())
+        ]
+    );
+}
+
 #[test]
 fn dateline() {
     let t = "NATO verspricht Reaktion\n\nBRÜSSEL – NATO-Außenminister trafen sich am Freitag.";

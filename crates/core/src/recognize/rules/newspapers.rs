@@ -7,7 +7,7 @@
 use super::{Context, TokenRule};
 use crate::model::EntityKind;
 use crate::recognize::lexicon::{looks_adj, rule_cand, strip_suffix_ci};
-use crate::recognize::Cand;
+use crate::recognize::{Cand, Recognizer, Tok};
 use crate::text::words::Words;
 
 static NEWSPAPER_HEADS: Words = Words::new(&[
@@ -39,6 +39,23 @@ const NEWSPAPER_TAILS: &[&str] = &[
     "bote",
 ];
 
+/// "Ostsee-Zeitung", "Westfalenpost", "Nordwest-Zeitung": a known place
+/// (or a region by its compass point) and a newspaper word in one.
+pub(super) fn place_title(r: &Recognizer, t: &Tok) -> bool {
+    t.cap
+        && NEWSPAPER_TAILS.iter().any(|tail| {
+            strip_suffix_ci(t.text, tail).is_some_and(|place| {
+                let place = place.trim_end_matches('-');
+                // "Ostsee-Zeitung", and a region by its compass point:
+                // "Nordwest-Zeitung", "Südwest-Presse".
+                place.chars().count() >= 3
+                    && (r.is_known_place(place)
+                        || t.text.as_bytes().get(place.len()) == Some(&b'-')
+                            && super::stations::COMPASS_POINTS.contains(place))
+            })
+        })
+}
+
 pub(super) struct Newspapers;
 
 impl TokenRule for Newspapers {
@@ -49,18 +66,7 @@ impl TokenRule for Newspapers {
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
-        let place_title = t.cap
-            && NEWSPAPER_TAILS.iter().any(|tail| {
-                strip_suffix_ci(t.text, tail).is_some_and(|place| {
-                    let place = place.trim_end_matches('-');
-                    // "Ostsee-Zeitung", and a region by its compass point:
-                    // "Nordwest-Zeitung", "Südwest-Presse".
-                    place.chars().count() >= 3
-                        && (r.is_known_place(place)
-                            || t.text.as_bytes().get(place.len()) == Some(&b'-')
-                                && super::stations::COMPASS_POINTS.contains(place))
-                })
-            });
+        let place_title = place_title(r, t);
         if place_title {
             out.push(rule_cand(toks, i, i + 1, EntityKind::Org));
             return None;
@@ -122,6 +128,10 @@ mod tests {
                 ("Nordwest-Zeitung", "org"),
                 ("Ostsee-Zeitung", "org")
             ])
+        );
+        assert_eq!(
+            run_in(&ORGS, &Newspapers, "Dem Weserbergland-Kurier sagte er das."),
+            pairs(&[("Weserbergland-Kurier", "org")])
         );
     }
 

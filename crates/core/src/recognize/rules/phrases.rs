@@ -94,6 +94,11 @@ pub(super) fn match_phrases(
             if source == Source::Gazetteer && super::place_words::place_word(r, t.text).is_some() {
                 continue;
             }
+            // "Weserbergland-Kurier", "Ostsee-Zeitung": a newspaper, which
+            // `newspapers` finds whole.
+            if source == Source::Gazetteer && super::newspapers::place_title(r, t) {
+                continue;
+            }
             if let Some(p) = table.single_word(head) {
                 // A place joined to a name is one place ("Allensbach-Hegne",
                 // "Mechernich-Kommern"): every part capitalised, none a
