@@ -52,7 +52,7 @@ use super::lexicon::{looks_adj, strip_gen};
 use super::rules::{has_branches, is_club_prefix};
 use super::Recognizer;
 use crate::linking::link_key;
-use crate::model::{sym, EntityKind, FoundName, Sym};
+use crate::model::{sym, EntityKind, FoundName, Source, Sym};
 use crate::text::tokenize::Tokenized;
 use crate::text::words::Words;
 
@@ -99,6 +99,7 @@ impl Recognizer {
         self.short_forms(&mut found);
         hyphen_prefixed(&mut found);
         self.listed_short_forms(&mut found);
+        self.first_names_read_as_places(&mut found);
         first_names(&mut found, &self.d.first_name_forms);
         self.shared_surnames(text, &mut found);
         acronyms(text, &mut found);
@@ -413,6 +414,36 @@ fn first_names(found: &mut [FoundName], forms: &fxhash::FxHashMap<Box<str>, Box<
         };
         if starts.all(|&f| f == first) {
             m.norm = first;
+        }
+    }
+}
+
+impl Recognizer {
+    /// A first name the gazetteers or the tagger read as a place or an
+    /// organisation ("Lena", a Siberian river; "Rico") where it starts the
+    /// one full name of a person in the document that it starts, and ends
+    /// none: the person (stage 2 then links it).
+    fn first_names_read_as_places(&self, found: &mut [FoundName]) {
+        let full = full_names(found);
+        if full.is_empty() {
+            return;
+        }
+        for m in found.iter_mut() {
+            let w = m.norm.as_str();
+            if !matches!(m.kind, EntityKind::Place | EntityKind::Org)
+                || !matches!(m.source, Source::Gazetteer | Source::Tagger)
+                || w.contains(' ')
+                || !self.is_first_name(w)
+                || full.iter().any(|f| last_word(f) == w)
+            {
+                continue;
+            }
+            let mut starts = full.iter().filter(|f| words(f).next() == Some(w));
+            if let Some(&first) = starts.next() {
+                if starts.all(|&f| f == first) {
+                    m.kind = EntityKind::Person;
+                }
+            }
         }
     }
 }
@@ -1257,6 +1288,19 @@ mod tests {
             norm_of(&ms, "Universität Kassel")[0].1,
             "Universität Kassel"
         );
+    }
+
+    #[test]
+    fn a_first_name_read_as_a_place_is_the_person() {
+        let ms = show("Regisseurin Lena Brandt probt. Lena sagt, die Proben seien hart.");
+        assert_eq!(
+            norm_of(&ms, "Lena"),
+            [("person".to_string(), "Lena Brandt".to_string())],
+            "{ms:?}"
+        );
+        // Without the person, the river.
+        let ms = show("Die Lena fließt ins Nordpolarmeer.");
+        assert_eq!(norm_of(&ms, "Lena")[0].0, "place", "{ms:?}");
     }
 
     #[test]
