@@ -319,16 +319,17 @@ fn written_3_sealed_set_keeps_its_scores() {
 /// splits after the cues for shared surnames, a company's first word,
 /// universities without their patrons' names, two inflected adjectives
 /// and "EU-Kommission" (one merge is the gold's: "dpa" keyed to the
-/// agency in one article, alone in another).
+/// agency in one article, alone in another); 0.933 (P 0.933, ORG 0.931)
+/// after its recognition errors were read.
 #[test]
 fn written_4_set_keeps_its_scores() {
     keeps(
         "tests/unseen-written-4",
         Floors {
             documents: 12,
-            f1: 0.88,
-            precision: 0.88,
-            kinds: &[("PER", 0.90), ("ORG", 0.85)],
+            f1: 0.925,
+            precision: 0.925,
+            kinds: &[("PER", 0.92), ("LOC", 0.93), ("ORG", 0.92)],
             merges: 3,
             splits: 9,
         },
