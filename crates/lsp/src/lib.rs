@@ -9,6 +9,7 @@
 //! so they reach the client in version order.
 
 pub mod background;
+pub mod body;
 mod convert;
 pub mod memory;
 mod server;

@@ -4,9 +4,10 @@
 //! [`gazette_ide`] query, and the answer through [`to_proto`].
 
 use super::{to_proto, Backend, EntitiesParams, GraphParams};
+use crate::body::Segment;
 use crate::convert::{self, uri_to_path};
 use crate::state::State;
-use crate::transport::{internal_error, Reply, Segment};
+use crate::transport::{internal_error, Reply};
 use gazette_core::corpus::DocId;
 use gazette_core::model::Span;
 use gazette_ide::TextSource;

@@ -2,9 +2,9 @@
 //! location lists, straight to JSON bytes). Positions go through
 //! [`convert`]; nothing here reads the protocol's input.
 
+use crate::body::{DeferredJson, Segment};
 use crate::convert;
 use crate::state::State;
-use crate::transport::{DeferredJson, Segment};
 use gazette_core::corpus::DocId;
 use gazette_core::model::{EntityKind, Span};
 use gazette_core::text::position::Cursor;

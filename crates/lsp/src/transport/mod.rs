@@ -8,7 +8,8 @@
 pub mod read;
 mod write;
 
-pub use write::{DeferredJson, Output, Segment};
+use crate::body::Segment;
+pub use write::Output;
 
 use crate::background::Foreground;
 use futures::{FutureExt, SinkExt};

@@ -8,7 +8,7 @@
 //!
 //! **Frames are segments**, written as they are: a large result converted in parts on
 //! several cores is never concatenated nor turned into a `serde_json::Value`, and a
-//! [`DeferredJson`] segment is made into JSON only as it is written.
+//! deferred segment ([`crate::body`]) is made into JSON only as it is written.
 
 use futures::{FutureExt, Stream, StreamExt};
 use parking_lot::Mutex;
@@ -19,6 +19,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_lsp_server::jsonrpc::{Id, Request};
 
+use crate::body::Segment;
+
 /// The server's own messages wait while the client has more than this left
 /// to read: a response written now would wait behind it in the pipe.
 const MAX_UNREAD: usize = 8 << 10;
@@ -27,87 +29,6 @@ const BATCH: usize = 32;
 
 /// A message on its way out: its body in segments.
 pub struct Frame(Vec<Segment>);
-
-/// A piece of a message's body.
-pub enum Segment {
-    /// Bytes, written as they are.
-    Bytes(Vec<u8>),
-    /// JSON made as it is written.
-    Deferred(Box<dyn DeferredJson>),
-}
-
-/// JSON that the output makes while writing it, so that a huge result is
-/// held in a compact form until then (the locations of a name mentioned
-/// 266,000 times: 5 MB of positions rather than 35 MB of JSON).
-pub trait DeferredJson: Send {
-    /// The bytes [`DeferredJson::write_to`] writes, exactly (the frame's
-    /// `Content-Length` is written first).
-    fn byte_len(&self) -> usize;
-    fn write_to(&self, out: &mut dyn Write) -> Result<()>;
-}
-
-impl From<Vec<u8>> for Segment {
-    fn from(bytes: Vec<u8>) -> Segment {
-        Segment::Bytes(bytes)
-    }
-}
-
-impl Segment {
-    /// The bytes the segment writes.
-    pub fn byte_len(&self) -> usize {
-        match self {
-            Segment::Bytes(b) => b.len(),
-            Segment::Deferred(d) => d.byte_len(),
-        }
-    }
-
-    pub fn write_to(&self, out: &mut dyn Write) -> Result<()> {
-        match self {
-            Segment::Bytes(b) => out.write_all(b),
-            Segment::Deferred(d) => {
-                let mut counted = Counted { out, n: 0 };
-                d.write_to(&mut counted)?;
-                // A wrong length would garble every later message.
-                debug_assert_eq!(counted.n, d.byte_len(), "deferred JSON of the wrong length");
-                if counted.n != d.byte_len() {
-                    tracing::error!(
-                        "deferred JSON: {} bytes written, {} announced",
-                        counted.n,
-                        d.byte_len()
-                    );
-                }
-                Ok(())
-            }
-        }
-    }
-
-    /// `segments` as one buffer (tests).
-    pub fn concat(segments: &[Segment]) -> Vec<u8> {
-        let mut out = Vec::new();
-        for s in segments {
-            s.write_to(&mut out).expect("a Vec takes every write");
-        }
-        out
-    }
-}
-
-/// A writer that counts what goes through it.
-struct Counted<'a> {
-    out: &'a mut dyn Write,
-    n: usize,
-}
-
-impl Write for Counted<'_> {
-    fn write(&mut self, b: &[u8]) -> Result<usize> {
-        let n = self.out.write(b)?;
-        self.n += n;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> Result<()> {
-        self.out.flush()
-    }
-}
 
 impl Frame {
     /// A message built with tower-lsp's types.
