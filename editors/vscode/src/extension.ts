@@ -266,14 +266,12 @@ function createClient(settings: GazetteSettings): LanguageClient {
     synchronize: { configurationSection: SECTION },
     outputChannel: output,
     errorHandler: {
-      error: (_error, _message, count) => {
-        if (!wasRunning) {
-          // Writes to a server that is exiting while starting: the close
-          // handler below says what happened, once.
-          return { action: ErrorAction.Continue, handled: true };
-        }
-        return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown };
-      },
+      // Reads and writes fail when the server has died ("write EPIPE"),
+      // several times before the close event where the editor was busy
+      // sending: shutting the client down on the fourth (the library's
+      // default) left a crashed server dead. The close handler below says
+      // what happened, once, and decides whether to restart it.
+      error: () => ({ action: ErrorAction.Continue, handled: true }),
       closed: () => {
         const d = restarts.closed(Date.now(), wasRunning, commandLine);
         wasRunning = false;
