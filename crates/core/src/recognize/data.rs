@@ -427,11 +427,12 @@ impl Data {
         data_lines(FIRST_NAMES_DE).for_each(|w| bare_first_names.insert(w));
         let mut ambiguous_first_names = WordSet::default();
         data_lines(FIRST_NAMES_AMB).for_each(|w| ambiguous_first_names.insert(w));
-        let (mut female_first_names, mut male_first_names) = Default::default();
+        let mut female_first_names = WordSet::default();
+        let mut male_first_names = WordSet::default();
         for l in data_lines(FIRST_NAMES_SEX) {
             match l.split_once('\t') {
-                Some((n, "F")) => WordSet::insert(&mut female_first_names, n),
-                Some((n, "M")) => WordSet::insert(&mut male_first_names, n),
+                Some((n, "F")) => female_first_names.insert(n),
+                Some((n, "M")) => male_first_names.insert(n),
                 _ => {}
             }
         }

@@ -125,13 +125,8 @@ impl Recognizer {
                 && !self.is_known_place(w)
         };
         // The short form each long one allows, once per long name.
-        let mut short: fxhash::FxHashMap<&str, Option<Sym>> = Default::default();
-        let mut allow = |w: &'static str, long: Sym| {
-            let e = short.entry(w).or_insert(Some(long));
-            if *e != Some(long) {
-                *e = None; // two long names: no link
-            }
-        };
+        let mut short = OneLongName::new();
+        let mut allow = |w: &'static str, long: Sym| short.allow(w, long);
         let mut seen = fxhash::FxHashSet::default();
         for &long in longs.iter().filter(|l| seen.insert(**l)) {
             let ws: Vec<&'static str> = words(long.as_str()).collect();
@@ -164,7 +159,7 @@ impl Recognizer {
             if w.contains(' ') || w.chars().count() < 3 {
                 continue;
             }
-            if let Some(&Some(long)) = short.get(w) {
+            if let Some(long) = short.of(w) {
                 m.norm = long;
             }
         }
@@ -188,7 +183,7 @@ impl Recognizer {
 /// words or more that is another one of the document without the parts
 /// before the last hyphen of its first word, where only one is such.
 fn hyphen_prefixed(found: &mut [FoundName]) {
-    let mut short: fxhash::FxHashMap<String, Option<Sym>> = Default::default();
+    let mut short = OneLongName::new();
     for long in long_orgs(found) {
         let s = long.as_str();
         let Some((first, rest)) = s.split_once(' ') else {
@@ -198,20 +193,49 @@ fn hyphen_prefixed(found: &mut [FoundName]) {
             continue;
         };
         if head.chars().count() >= 4 && head.chars().next().is_some_and(char::is_uppercase) {
-            let e = short.entry(format!("{head} {rest}")).or_insert(Some(long));
-            if *e != Some(long) {
-                *e = None;
-            }
+            short.allow(format!("{head} {rest}"), long);
         }
     }
     if short.is_empty() {
         return;
     }
     for m in found.iter_mut().filter(|m| m.kind == EntityKind::Org) {
-        if let Some(&Some(long)) = short.get(m.norm.as_str()) {
+        if let Some(long) = short.of(m.norm.as_str()) {
             m.norm = long;
         }
     }
+}
+
+/// Short forms, each with the one long name that allows it: two long names
+/// allowing one short form link it to neither.
+struct OneLongName<K>(fxhash::FxHashMap<K, Option<Sym>>);
+
+impl<K: std::hash::Hash + Eq + std::borrow::Borrow<str>> OneLongName<K> {
+    fn new() -> Self {
+        OneLongName(Default::default())
+    }
+
+    fn allow(&mut self, short: K, long: Sym) {
+        let e = self.0.entry(short).or_insert(Some(long));
+        if *e != Some(long) {
+            *e = None;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The one long name of `short`, if one allows it.
+    fn of(&self, short: &str) -> Option<Sym> {
+        self.0.get(short).copied().flatten()
+    }
+}
+
+/// The name all of `names` are, if there is one and they are all one.
+fn the_only<'a>(mut names: impl Iterator<Item = &'a Sym>) -> Option<Sym> {
+    let &first = names.next()?;
+    names.all(|&f| f == first).then_some(first)
 }
 
 /// The normalised names of the document's organisations of two words or more.
@@ -301,16 +325,16 @@ fn base_forms(name: &str) -> Vec<String> {
     let inflected_first = name.contains(' ') && ADJ_ENDINGS.iter().any(|e| first.ends_with(e));
     // "Westdeutsche Allgemeinen Zeitung": the first adjective already
     // in its base form, the second not.
-    let second_of = |ws: &[&str]| {
-        let second = ws.get(1).filter(|_| ws.len() >= 3)?;
+    let second = words(name).nth(1).filter(|_| words(name).nth(2).is_some());
+    let second = second.and_then(|second| {
         second.chars().next().filter(|c| c.is_uppercase())?;
         let e = ADJ_ENDINGS.iter().find(|e| second.ends_with(*e))?;
         second
             .strip_suffix(e)
             .filter(|s| s.chars().count() >= 3)
             .map(|s| format!("{s}e"))
-    };
-    let second_fix = first.ends_with('e') && second_of(&words(name).collect::<Vec<_>>()).is_some();
+    });
+    let second_fix = first.ends_with('e') && second.is_some();
     if !name.ends_with('s') && !inflected_first && !second_fix {
         return Vec::new();
     }
@@ -351,9 +375,9 @@ fn base_forms(name: &str) -> Vec<String> {
             v[n] = l;
             // A second adjective in the same ending, first: "der
             // Westdeutschen Allgemeinen Zeitung".
-            if let Some(adjective) = second_of(&ws).filter(|_| i > 0 || second_fix) {
+            if let Some(adjective) = second.as_deref().filter(|_| i > 0 || second_fix) {
                 let mut w = v.clone();
-                w[1] = &adjective;
+                w[1] = adjective;
                 out.push(w.join(" "));
             }
             if i > 0 || j > 0 {
@@ -393,26 +417,18 @@ fn first_names(found: &mut [FoundName], forms: &fxhash::FxHashMap<Box<str>, Box<
             .iter()
             .filter(|f| words(f).next() == Some(w))
             .peekable();
-        if starts.peek().is_none() {
+        let one = if starts.peek().is_none() {
             // A short form: "Andi" for Andreas.
             let Some(long) = forms.get(w) else { continue };
-            let mut starts = full.iter().filter(|f| {
+            the_only(full.iter().filter(|f| {
                 words(f)
                     .next()
                     .is_some_and(|n| long.iter().any(|l| &**l == n))
-            });
-            let Some(&first) = starts.next() else {
-                continue;
-            };
-            if starts.all(|&f| f == first) {
-                m.norm = first;
-            }
-            continue;
-        }
-        let Some(&first) = starts.next() else {
-            continue;
+            }))
+        } else {
+            the_only(starts)
         };
-        if starts.all(|&f| f == first) {
+        if let Some(first) = one {
             m.norm = first;
         }
     }
@@ -438,11 +454,8 @@ impl Recognizer {
             {
                 continue;
             }
-            let mut starts = full.iter().filter(|f| words(f).next() == Some(w));
-            if let Some(&first) = starts.next() {
-                if starts.all(|&f| f == first) {
-                    m.kind = EntityKind::Person;
-                }
+            if the_only(full.iter().filter(|f| words(f).next() == Some(w))).is_some() {
+                m.kind = EntityKind::Person;
             }
         }
     }
@@ -706,8 +719,8 @@ fn compounds(mid: &str, word: &str) -> bool {
 /// of the document whose second word is a preposition of town names or an
 /// opening bracket or slash ("Frankfurt (Oder)", "Halle an der Saale").
 fn towns_alone(found: &mut [FoundName]) {
-    // Each town's long name; `None` where two long names begin with it.
-    let mut longs: fxhash::FxHashMap<&'static str, Option<Sym>> = Default::default();
+    // Each town's long name, where only one begins with it.
+    let mut longs = OneLongName::new();
     for m in found.iter().filter(|m| m.kind == EntityKind::Place) {
         let s = m.norm.as_str();
         let Some(cut) = s.find([' ', '(', '/']) else {
@@ -720,16 +733,13 @@ fn towns_alone(found: &mut [FoundName]) {
         if !joined || town.chars().count() < 2 {
             continue;
         }
-        let e = longs.entry(town).or_insert(Some(m.norm));
-        if *e != Some(m.norm) {
-            *e = None;
-        }
+        longs.allow(town, m.norm);
     }
     if longs.is_empty() {
         return;
     }
     for m in found.iter_mut().filter(|m| m.kind == EntityKind::Place) {
-        if let Some(&Some(long)) = longs.get(m.norm.as_str()) {
+        if let Some(long) = longs.of(m.norm.as_str()) {
             m.norm = long;
         }
     }

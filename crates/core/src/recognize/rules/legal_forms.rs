@@ -21,11 +21,12 @@ const NAME_ABBREVIATIONS: &[&str] = &["Bros", "Co", "Corp", "Intl", "Mfg"];
 /// "Autozulieferers", "Finanzinvestor", "Hauptsponsor"), in any case.
 pub(super) fn type_noun(w: &str) -> bool {
     let l = w.to_lowercase();
-    let stem = ["s", "es", "en", "n"]
-        .iter()
-        .filter_map(|e| l.strip_suffix(e))
-        .chain([l.as_str()]);
-    let stems: Vec<&str> = stem.collect();
+    // The noun itself, or with a case ending.
+    let ends = |s: &str| {
+        ["", "s", "es", "en", "n"]
+            .iter()
+            .any(|e| l.strip_suffix(e).is_some_and(|l| l.ends_with(s)))
+    };
     [
         "unternehmen",
         "konzern",
@@ -56,7 +57,7 @@ pub(super) fn type_noun(w: &str) -> bool {
         "versorger",
     ]
     .iter()
-    .any(|s| stems.iter().any(|l| l.ends_with(s)))
+    .any(|s| ends(s))
 }
 
 pub(super) struct LegalForms;

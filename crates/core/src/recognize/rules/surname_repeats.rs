@@ -116,14 +116,15 @@ impl Rule for SurnameRepeats {
                     ..cand(toks, i - 1, i + 1, EntityKind::Person, norm, Source::Rule)
                 });
             } else {
-                // "sagte von der Leyen", "Von der Leyens Sprecherin"
-                let said = |&(p0, p1): &(usize, usize)| {
-                    let n = p1 - p0;
-                    (i >= n && (i - n + 1..=i).all(|k| !toks[k].line_start)).then(|| i - n)
-                };
-                let from = particles.get(stem).and_then(said).filter(|&f| {
-                    let (p0, _) = particles[stem];
-                    (0..i - f).all(|k| toks[f + k].text.to_lowercase() == toks[p0 + k].text)
+                // "sagte von der Leyen", "Von der Leyens Sprecherin": the
+                // particles again, on the surname's line.
+                let from = particles.get(stem).and_then(|&(p0, p1)| {
+                    let f = i.checked_sub(p1 - p0)?;
+                    let said = (f..i).all(|k| {
+                        !toks[k + 1].line_start
+                            && toks[k].text.eq_ignore_ascii_case(toks[p0 + k - f].text)
+                    });
+                    said.then_some(f)
                 });
                 out.push(Cand {
                     rule: "",
