@@ -2,6 +2,7 @@
 //! the indexes, in one transaction (readers see the old archive until the
 //! new one is complete).
 
+use crate::rows::At;
 use crate::tables::Tables;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
@@ -12,7 +13,11 @@ pub const PARTITIONS: usize = 16;
 
 /// The tables' DDL, partitions included.
 pub fn schema_sql() -> String {
-    let mut s = include_str!("schema.sql").to_string();
+    let at: String = AT_COLUMNS
+        .iter()
+        .map(|(name, _)| format!("  {name} integer NOT NULL,\n"))
+        .collect();
+    let mut s = include_str!("schema.sql").replace("  -- @at\n", &at);
     for (table, n) in [("mentions", PARTITIONS), ("figures", PARTITIONS)] {
         for i in 0..n {
             s.push_str(&format!(
@@ -22,6 +27,32 @@ pub fn schema_sql() -> String {
         }
     }
     s
+}
+
+/// The columns of [`At`] (all `integer`), in `mentions` and `figures`:
+/// `schema.sql` has `-- @at` where they stand.
+pub const AT_COLUMNS: [(&str, Type); 7] = [
+    ("idx", Type::INT4),
+    ("start_byte", Type::INT4),
+    ("end_byte", Type::INT4),
+    ("start_line", Type::INT4),
+    ("start_col", Type::INT4),
+    ("end_line", Type::INT4),
+    ("end_col", Type::INT4),
+];
+
+fn at_values(a: &At) -> impl Iterator<Item = Box<dyn ToSql + Sync + '_>> {
+    [
+        a.idx,
+        a.start,
+        a.end,
+        a.start_line,
+        a.start_col,
+        a.end_line,
+        a.end_col,
+    ]
+    .into_iter()
+    .map(|v| Box::new(v) as Box<dyn ToSql + Sync>)
 }
 
 /// The indexes, created after the load.
@@ -73,6 +104,11 @@ fn copy(
         w.write(&refs)?;
     }
     Ok(w.finish()?)
+}
+
+/// `before`, the [`AT_COLUMNS`], `after`.
+fn columns<'a>(before: &[(&'a str, Type)], after: &[(&'a str, Type)]) -> Vec<(&'a str, Type)> {
+    [before, &AT_COLUMNS[..], after].concat()
 }
 
 macro_rules! row {
@@ -142,76 +178,54 @@ pub fn write(url: &str, tables: &Tables, meta: &[(&str, String)]) -> anyhow::Res
     copy(
         &mut tx,
         "mentions",
-        &[
-            ("entity_id", T::INT8),
-            ("doc_id", T::INT8),
-            ("idx", T::INT4),
-            ("start_byte", T::INT4),
-            ("end_byte", T::INT4),
-            ("start_line", T::INT4),
-            ("start_col", T::INT4),
-            ("end_line", T::INT4),
-            ("end_col", T::INT4),
-            ("link_key", T::TEXT),
-            ("kind", T::TEXT),
-            ("role", T::TEXT),
-            ("spelling", T::TEXT),
-        ],
+        &columns(
+            &[("entity_id", T::INT8), ("doc_id", T::INT8)],
+            &[
+                ("link_key", T::TEXT),
+                ("kind", T::TEXT),
+                ("role", T::TEXT),
+                ("spelling", T::TEXT),
+            ],
+        ),
         &mut tables.mentions.iter().map(|m| {
             let r = &m.row;
-            row![
-                m.entity_id,
-                m.doc_id,
-                r.idx,
-                r.start,
-                r.end,
-                r.start_line,
-                r.start_col,
-                r.end_line,
-                r.end_col,
+            let mut v = row![m.entity_id, m.doc_id];
+            v.extend(at_values(&r.at));
+            v.extend(row![
                 r.key.as_str(),
                 r.kind.as_str(),
                 r.role.as_deref(),
                 r.spelling.as_str()
-            ]
+            ]);
+            v
         }),
     )?;
     copy(
         &mut tx,
         "figures",
-        &[
-            ("doc_id", T::INT8),
-            ("idx", T::INT4),
-            ("start_byte", T::INT4),
-            ("end_byte", T::INT4),
-            ("start_line", T::INT4),
-            ("start_col", T::INT4),
-            ("end_line", T::INT4),
-            ("end_col", T::INT4),
-            ("category", T::TEXT),
-            ("value", T::TEXT),
-            ("unit", T::TEXT),
-            ("quantity_key", T::TEXT),
-            ("topic_key", T::TEXT),
-            ("approx", T::BOOL),
-        ],
+        &columns(
+            &[("doc_id", T::INT8)],
+            &[
+                ("category", T::TEXT),
+                ("value", T::TEXT),
+                ("unit", T::TEXT),
+                ("quantity_key", T::TEXT),
+                ("topic_key", T::TEXT),
+                ("approx", T::BOOL),
+            ],
+        ),
         &mut tables.figures.iter().map(|(doc_id, f)| {
-            row![
-                *doc_id,
-                f.idx,
-                f.start,
-                f.end,
-                f.start_line,
-                f.start_col,
-                f.end_line,
-                f.end_col,
+            let mut v = row![*doc_id];
+            v.extend(at_values(&f.at));
+            v.extend(row![
                 f.category.as_str(),
                 f.value.as_str(),
                 f.unit.as_deref(),
                 f.quantity_key.as_deref(),
                 f.topic_key.as_deref(),
                 f.approx
-            ]
+            ]);
+            v
         }),
     )?;
     copy(
@@ -235,4 +249,28 @@ pub fn write(url: &str, tables: &Tables, meta: &[(&str, String)]) -> anyhow::Res
     tx.batch_execute(index_sql())?;
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_position_columns_stand_in_both_tables() {
+        let s = schema_sql();
+        assert!(!s.contains("  -- @at\n"));
+        for (table, before) in [
+            ("mentions", "doc_id bigint NOT NULL,\n"),
+            ("figures", "doc_id bigint NOT NULL,\n"),
+        ] {
+            let at = s.find(&format!("CREATE TABLE {table} (")).unwrap();
+            let body = &s[at..at + s[at..].find(')').unwrap()];
+            let names: Vec<&str> = AT_COLUMNS.iter().map(|c| c.0).collect();
+            let expected = names
+                .iter()
+                .map(|n| format!("  {n} integer NOT NULL,\n"))
+                .collect::<String>();
+            assert!(body.contains(&format!("{before}{expected}")), "{body}");
+        }
+    }
 }

@@ -8,8 +8,8 @@
 //! whole corpus is known.
 
 use gazette_core::analysis::DocAnalysis;
-use gazette_core::model::{EntityKind, FigureValue};
-use gazette_core::text::position::PositionEncoding;
+use gazette_core::model::{EntityKind, FigureValue, Span};
+use gazette_core::text::position::{Cursor, PositionEncoding};
 use serde::{Deserialize, Serialize};
 
 /// One output line of `gazette analyze --jsonl`.
@@ -34,12 +34,12 @@ pub struct DocumentRow {
     pub encoding_fallback: Option<String>,
 }
 
-/// A name mention. Positions are byte offsets plus line and UTF-16 column
-/// (the LSP default), so that a server can answer without the text.
+/// Where a mention or a figure stands: its index in its article (span
+/// order), its byte offsets, and line and UTF-16 column (the LSP default),
+/// so that a server can answer without the text. Flattened into the rows'
+/// JSON and spelled once for the tables ([`crate::load::AT_COLUMNS`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MentionRow {
-    pub path: String,
-    /// Index of the mention in its article (span order).
+pub struct At {
     pub idx: i32,
     pub start: i32,
     pub end: i32,
@@ -47,6 +47,29 @@ pub struct MentionRow {
     pub start_col: i32,
     pub end_line: i32,
     pub end_col: i32,
+}
+
+impl At {
+    fn new(idx: usize, span: Span, cursor: &mut Cursor<'_>) -> At {
+        let (s, e) = cursor.range(span.start as usize, span.end as usize);
+        At {
+            idx: idx as i32,
+            start: span.start as i32,
+            end: span.end as i32,
+            start_line: s.line as i32,
+            start_col: s.character as i32,
+            end_line: e.line as i32,
+            end_col: e.character as i32,
+        }
+    }
+}
+
+/// A name mention.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MentionRow {
+    pub path: String,
+    #[serde(flatten)]
+    pub at: At,
     /// The linking key ([`gazette_core::linking::link_key`]).
     pub key: String,
     pub kind: String,
@@ -61,13 +84,8 @@ pub struct MentionRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FigureRow {
     pub path: String,
-    pub idx: i32,
-    pub start: i32,
-    pub end: i32,
-    pub start_line: i32,
-    pub start_col: i32,
-    pub end_line: i32,
-    pub end_col: i32,
+    #[serde(flatten)]
+    pub at: At,
     pub category: String,
     /// Plain notation ("8200000000", "2.5", "2022-02-16").
     pub value: String,
@@ -103,18 +121,10 @@ pub fn rows_of(path: &str, a: &DocAnalysis) -> Vec<Row> {
     }));
     let mut cursor = a.line_index.cursor(enc);
     for (i, m) in a.mentions.iter().enumerate() {
-        let span = m.span();
-        let (s, e) = cursor.range(span.start as usize, span.end as usize);
         let key = gazette_core::linking::link_key(&m.norm, m.kind);
         out.push(Row::Mention(MentionRow {
             path: path.to_string(),
-            idx: i as i32,
-            start: span.start as i32,
-            end: span.end as i32,
-            start_line: s.line as i32,
-            start_col: s.character as i32,
-            end_line: e.line as i32,
-            end_col: e.character as i32,
+            at: At::new(i, m.span(), &mut cursor),
             last_word: last_word(&key, m.kind).map(str::to_string),
             key,
             kind: m.kind.as_str().to_string(),
@@ -124,16 +134,9 @@ pub fn rows_of(path: &str, a: &DocAnalysis) -> Vec<Row> {
     }
     let mut cursor = a.line_index.cursor(enc);
     for (i, f) in a.figures.iter().enumerate() {
-        let (s, e) = cursor.range(f.span().start as usize, f.span().end as usize);
         out.push(Row::Figure(FigureRow {
             path: path.to_string(),
-            idx: i as i32,
-            start: f.span().start as i32,
-            end: f.span().end as i32,
-            start_line: s.line as i32,
-            start_col: s.character as i32,
-            end_line: e.line as i32,
-            end_col: e.character as i32,
+            at: At::new(i, f.span(), &mut cursor),
             category: f.category.as_str().to_string(),
             value: match &f.value {
                 FigureValue::Number(n) => n.to_string(),
@@ -146,4 +149,37 @@ pub fn rows_of(path: &str, a: &DocAnalysis) -> Vec<Row> {
         }));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_flat_in_the_json() {
+        let row = Row::Figure(FigureRow {
+            path: "a.txt".into(),
+            at: At {
+                idx: 0,
+                start: 4,
+                end: 9,
+                start_line: 1,
+                start_col: 2,
+                end_line: 1,
+                end_col: 7,
+            },
+            category: "money".into(),
+            value: "5".into(),
+            unit: None,
+            quantity_key: None,
+            topic_key: None,
+            approx: false,
+        });
+        let json = serde_json::to_string(&row).unwrap();
+        assert!(
+            json.starts_with(r#"{"table":"figure","path":"a.txt","idx":0,"start":4,"end":9,"start_line":1,"start_col":2,"end_line":1,"end_col":7,"#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Row>(&json).unwrap(), row);
+    }
 }

@@ -4,6 +4,9 @@
 -- hash-partitioned (by entity and by document) so that each partition and
 -- its indexes stay a few GB, loads and VACUUM work partition by partition,
 -- and the server's hot query (an entity's mentions) reads one partition.
+-- `-- @at` stands for the position columns of a mention or figure (load.rs
+-- AT_COLUMNS, all integer NOT NULL): idx, start_byte, end_byte, start_line,
+-- start_col, end_line, end_col. `gazette archive schema` prints the result.
 CREATE TABLE archive_meta (
   key text COLLATE "C" PRIMARY KEY,
   value text NOT NULL
@@ -30,13 +33,7 @@ CREATE TABLE entities (
 CREATE TABLE mentions (
   entity_id bigint NOT NULL,
   doc_id bigint NOT NULL,
-  idx integer NOT NULL,
-  start_byte integer NOT NULL,
-  end_byte integer NOT NULL,
-  start_line integer NOT NULL,
-  start_col integer NOT NULL,
-  end_line integer NOT NULL,
-  end_col integer NOT NULL,
+  -- @at
   link_key text COLLATE "C" NOT NULL,
   kind text NOT NULL,
   role text,
@@ -44,13 +41,7 @@ CREATE TABLE mentions (
 ) PARTITION BY HASH (entity_id);
 CREATE TABLE figures (
   doc_id bigint NOT NULL,
-  idx integer NOT NULL,
-  start_byte integer NOT NULL,
-  end_byte integer NOT NULL,
-  start_line integer NOT NULL,
-  start_col integer NOT NULL,
-  end_line integer NOT NULL,
-  end_col integer NOT NULL,
+  -- @at
   category text NOT NULL,
   value text NOT NULL,
   unit text,

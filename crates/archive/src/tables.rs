@@ -83,7 +83,7 @@ pub fn from_corpus(corpus: &Corpus, root: &Path) -> Tables {
                 Row::Mention(m) => {
                     let e = corpus.entity_of(ItemRef {
                         doc: *d,
-                        idx: m.idx as u32,
+                        idx: m.at.idx as u32,
                     });
                     resolved.push((doc_id, corpus.key_text(e).to_string(), m));
                 }
