@@ -12,6 +12,18 @@ use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 use tokio_postgres::{Client, Config, NoTls};
 
+/// A query for mentions with their article's path, in the columns
+/// [`mention_at`] reads, `WHERE` the literal given.
+macro_rules! mentions_where {
+    ($rest:literal) => {
+        concat!(
+            "SELECT d.path, m.start_line, m.start_col, m.end_line, m.end_col \
+             FROM mentions m JOIN documents d ON d.doc_id = m.doc_id WHERE ",
+            $rest
+        )
+    };
+}
+
 /// How long after a failed connect the next query fails at once.
 pub const RETRY_AFTER: Duration = Duration::from_secs(5);
 
@@ -163,13 +175,8 @@ impl Archive {
     ) -> anyhow::Result<Vec<ArchiveMention>> {
         let rows = self
             .run(async |c| {
-                c.query(
-                    "SELECT d.path, m.start_line, m.start_col, m.end_line, m.end_col \
-                     FROM mentions m JOIN documents d ON d.doc_id = m.doc_id \
-                     WHERE m.entity_id = $1 ORDER BY m.doc_id, m.idx LIMIT $2",
-                    &[&entity_id, &limit],
-                )
-                .await
+                let sql = mentions_where!("m.entity_id = $1 ORDER BY m.doc_id, m.idx LIMIT $2");
+                c.query(sql, &[&entity_id, &limit]).await
             })
             .await?;
         Ok(rows.iter().map(|r| mention_at(r, 0)).collect())
@@ -186,15 +193,12 @@ impl Archive {
     ) -> anyhow::Result<Option<ArchiveMention>> {
         let row = self
             .run(async |c| {
-                c.query_opt(
-                    "SELECT d.path, m.start_line, m.start_col, m.end_line, m.end_col \
-                     FROM mentions m JOIN documents d ON d.doc_id = m.doc_id \
-                     WHERE m.entity_id = $1 AND d.path <> ALL($3) \
+                let sql = mentions_where!(
+                    "m.entity_id = $1 AND d.path <> ALL($3) \
                      ORDER BY NOT (m.link_key = $2 AND strpos(m.spelling, ' ') > 0), \
-                       m.doc_id, m.idx LIMIT 1",
-                    &[&entity_id, &key, &except],
-                )
-                .await
+                       m.doc_id, m.idx LIMIT 1"
+                );
+                c.query_opt(sql, &[&entity_id, &key, &except]).await
             })
             .await?;
         Ok(row.map(|r| mention_at(&r, 0)))
