@@ -12,6 +12,7 @@ pub mod background;
 pub mod body;
 mod convert;
 pub mod memory;
+mod panics;
 mod server;
 mod state;
 pub mod transport;

@@ -6,8 +6,9 @@
 use super::{to_proto, Backend, EntitiesParams, GraphParams};
 use crate::body::Segment;
 use crate::convert::{self, uri_to_path};
+use crate::panics::internal_error;
 use crate::state::State;
-use crate::transport::{internal_error, Reply};
+use crate::transport::Reply;
 use gazette_core::corpus::DocId;
 use gazette_core::model::Span;
 use gazette_ide::TextSource;

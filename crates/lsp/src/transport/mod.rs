@@ -12,6 +12,7 @@ use crate::body::Segment;
 pub use write::Output;
 
 use crate::background::Foreground;
+use crate::panics::internal_error;
 use futures::{FutureExt, SinkExt};
 use read::Incoming;
 use serde_json::Value;
@@ -215,14 +216,3 @@ where
 
 /// A service's answer, a panic inside it (or in making it) as `Err`.
 type Answer = futures::future::BoxFuture<'static, std::thread::Result<Option<Response>>>;
-
-/// Logs a panic in `what` (a handler, a query); the `InternalError` to
-/// answer its request with.
-pub fn internal_error(what: &str, panic: Box<dyn std::any::Any + Send>) -> Error {
-    let msg =
-        gazette_core::analysis::panic_message(&*panic).unwrap_or_else(|| "unknown panic".into());
-    tracing::error!("panic in {what}: {msg}");
-    let mut e = Error::internal_error();
-    e.message = format!("gazette: internal error in {what}: {msg}").into();
-    e
-}
