@@ -173,21 +173,11 @@ pub fn analyse(paths: &[PathBuf], enc: PositionEncoding) -> anyhow::Result<Expor
 
 pub fn run(paths: &[PathBuf], format: &str, enc: PositionEncoding) -> anyhow::Result<i32> {
     let out = analyse(paths, enc)?;
-    let stdout = std::io::stdout();
-    let mut w = std::io::BufWriter::new(stdout.lock());
-    match format {
-        "json" => {
-            serde_json::to_writer_pretty(&mut w, &out)?;
-            use std::io::Write;
-            writeln!(w)?;
-        }
-        "table" => write_table(&mut w, &out)?,
-        other => anyhow::bail!("unknown format {other:?} (json, table)"),
-    }
+    super::print(format, &out, |w| write_table(w, &out))?;
     Ok(0)
 }
 
-fn write_table(w: &mut impl std::io::Write, out: &Export) -> std::io::Result<()> {
+fn write_table(w: &mut dyn std::io::Write, out: &Export) -> std::io::Result<()> {
     let mut ents: Vec<&EntityOut> = out.entities.iter().collect();
     ents.sort_by(|a, b| {
         b.mentions

@@ -258,3 +258,24 @@ fn display_list(paths: &[PathBuf]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// Writes `value` to standard output as pretty JSON (`format` "json") or
+/// with `table` ("table"); another format is an error.
+pub fn print(
+    format: &str,
+    value: &impl serde::Serialize,
+    table: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    match format {
+        "json" => {
+            serde_json::to_writer_pretty(&mut w, value)?;
+            writeln!(w)?;
+        }
+        "table" => table(&mut w)?,
+        other => anyhow::bail!("unknown format {other:?} (json, table)"),
+    }
+    Ok(w.flush()?)
+}

@@ -7,7 +7,6 @@ use gazette_core::corpus::DocId;
 use gazette_core::review::{queue, Progress};
 use gazette_core::text::escape;
 use serde::Serialize;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// One queue item as `--format json` prints it.
@@ -75,37 +74,29 @@ pub fn run(paths: &[PathBuf], format: &str, limit: Option<usize>) -> anyhow::Res
     if let Some(n) = limit {
         items.truncate(n);
     }
-    let stdout = std::io::stdout();
-    let mut w = std::io::BufWriter::new(stdout.lock());
-    match format {
-        "json" => {
-            serde_json::to_writer_pretty(&mut w, &items)?;
-            writeln!(w)?;
-            eprintln!("gazette: {progress}");
-        }
-        "table" => {
+    if format == "json" {
+        eprintln!("gazette: {progress}");
+    }
+    super::print(format, &items, |w| {
+        writeln!(
+            w,
+            "{:>5}  {:<12} {:<24} {:<40} SPAN (bytes)",
+            "SCORE", "LABEL", "MENTION", "ARTICLE"
+        )?;
+        for it in &items {
             writeln!(
                 w,
-                "{:>5}  {:<12} {:<24} {:<40} SPAN (bytes)",
-                "SCORE", "LABEL", "MENTION", "ARTICLE"
+                "{:>5.3}  {:<12} {:<24} {:<40} {}..{}",
+                it.score,
+                it.label,
+                escape::line(&it.at.text),
+                escape::line(&it.at.path),
+                it.at.byte_start,
+                it.at.byte_end
             )?;
-            for it in &items {
-                writeln!(
-                    w,
-                    "{:>5.3}  {:<12} {:<24} {:<40} {}..{}",
-                    it.score,
-                    it.label,
-                    escape::line(&it.at.text),
-                    escape::line(&it.at.path),
-                    it.at.byte_start,
-                    it.at.byte_end
-                )?;
-            }
-            writeln!(w)?;
-            writeln!(w, "{progress}")?;
         }
-        other => anyhow::bail!("unknown format {other:?} (json, table)"),
-    }
-    w.flush()?;
+        writeln!(w)?;
+        writeln!(w, "{progress}")
+    })?;
     Ok(0)
 }
