@@ -2,6 +2,8 @@
 //! `gazette check` honour it; `gazette export` then `gazette import` gives
 //! back the same mentions in every format.
 
+mod common;
+use common::folder_with;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -251,9 +253,10 @@ fn export_then_import_gives_back_the_mentions() {
 
 #[test]
 fn import_errors_are_clear() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.txt"), "Maria traf Jens.").unwrap();
-    std::fs::write(dir.path().join("a.ann"), "T1\tPER 0 99\tMaria\n").unwrap();
+    let dir = folder_with(&[
+        ("a.txt", "Maria traf Jens."),
+        ("a.ann", "T1\tPER 0 99\tMaria\n"),
+    ]);
     let (code, _, err) = gazette(&["import", "--format", "brat", dir.path().to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("a.ann") && err.contains("line 1"), "{err}");

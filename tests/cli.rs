@@ -1,6 +1,8 @@
 //! The command line: `gazette check` exit codes and output, `gazette entities` JSON contract,
 //! `gazette tag` pass-through.
 
+mod common;
+use common::folder_with;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -48,17 +50,13 @@ fn check_prints_linter_lines_and_fails_on_the_chosen_severity() {
 
 #[test]
 fn a_broken_knowledge_base_is_an_error_in_check() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("a.txt"),
-        "NATO-Generalsekretär Jens Stoltenberg sprach.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("gazette.toml"),
-        "[[entity]]\nname = \"X\"\nkind = \"planet\"\n",
-    )
-    .unwrap();
+    let dir = folder_with(&[
+        ("a.txt", "NATO-Generalsekretär Jens Stoltenberg sprach.\n"),
+        (
+            "gazette.toml",
+            "[[entity]]\nname = \"X\"\nkind = \"planet\"\n",
+        ),
+    ]);
     let (code, out, _) = gazette(&["check", &dir.path().to_string_lossy()]);
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -235,17 +233,7 @@ fn file_names_cannot_forge_lines_or_reach_the_terminal() {
 /// and a diagnostic in `check`.
 #[test]
 fn a_one_letter_alias_and_a_bad_glob_are_handled_by_check_and_entities() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("a.txt"),
-        "Europa und die Welt: e e. Europas Zukunft.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("gazette.toml"),
-        "[[entity]]\nname = \"Europa\"\nkind = \"place\"\naliases = [\"e\", \"é\"]\n\n[settings]\nexclude = [\"a{b\"]\n",
-    )
-    .unwrap();
+    let dir = folder_with(&[("a.txt", "Europa und die Welt: e e. Europas Zukunft.\n"), ("gazette.toml", "[[entity]]\nname = \"Europa\"\nkind = \"place\"\naliases = [\"e\", \"é\"]\n\n[settings]\nexclude = [\"a{b\"]\n")]);
     let root = dir.path().to_string_lossy().to_string();
     let (code, out, err) = gazette(&["check", &root]);
     assert_eq!(code, 1, "{out}\n{err}");
@@ -270,12 +258,7 @@ fn a_one_letter_alias_and_a_bad_glob_are_handled_by_check_and_entities() {
 /// busy machine.
 #[test]
 fn check_with_a_large_knowledge_base_finishes_promptly() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("a.txt"),
-        "Vorname7 Nachname7 sprach mit VN8.\n",
-    )
-    .unwrap();
+    let dir = folder_with(&[("a.txt", "Vorname7 Nachname7 sprach mit VN8.\n")]);
     let mut kb = String::new();
     for i in 0..40_000 {
         kb.push_str(&format!(

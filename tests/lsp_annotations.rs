@@ -33,9 +33,7 @@ fn hover_at(c: &mut Client, path: &Path, what: &str, nth: usize) -> String {
 }
 
 fn corpus() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.txt"), ARTICLE).unwrap();
-    dir
+    folder_with(&[("a.txt", ARTICLE)])
 }
 
 #[test]

@@ -121,8 +121,7 @@ fn windows_1252_files_are_decoded_and_reported() {
 
 #[test]
 fn binary_files_are_skipped_with_a_reason() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.txt"), ARTICLE).unwrap();
+    let dir = folder_with(&[("a.txt", ARTICLE)]);
     let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0".to_vec();
     png.extend((0..4000u32).map(|i| (i * 7 % 256) as u8));
     std::fs::write(dir.path().join("image.txt"), &png).unwrap();
@@ -163,9 +162,7 @@ fn binary_files_are_skipped_with_a_reason() {
 
 #[test]
 fn a_100_mb_file_is_skipped_by_the_size_limit_and_the_limit_is_configurable() {
-    let dir = tempfile::tempdir().unwrap();
-    let a = dir.path().join("a.txt");
-    std::fs::write(&a, ARTICLE).unwrap();
+    let (dir, a) = folder_with_file("a.txt", ARTICLE);
     // 100 MB (sparse: the limit is checked before anything is read).
     let huge = std::fs::File::create(dir.path().join("huge.txt")).unwrap();
     huge.set_len(100 * 1024 * 1024).unwrap();
@@ -217,9 +214,7 @@ fn a_100_mb_file_is_skipped_by_the_size_limit_and_the_limit_is_configurable() {
 
 #[test]
 fn empty_files_are_fine() {
-    let dir = tempfile::tempdir().unwrap();
-    let e = dir.path().join("empty.txt");
-    std::fs::write(&e, "").unwrap();
+    let (dir, e) = folder_with_file("empty.txt", "");
     let out = check(&[dir.path()]);
     assert_eq!(out.code, 0, "{} {}", out.stdout, out.stderr);
     assert!(!out.stdout.contains("skipped"), "{}", out.stdout);
@@ -362,9 +357,7 @@ fn very_long_lines_are_indexed_and_answer_quickly() {
 fn symlink_loops_and_links_leaving_the_workspace_are_not_followed() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.txt"), ARTICLE).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let a = dir.path().join("a.txt");
-    std::fs::write(&a, ARTICLE).unwrap();
+    let (dir, a) = folder_with_file("a.txt", ARTICLE);
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     std::fs::write(dir.path().join("sub/b.txt"), ARTICLE).unwrap();
     use std::os::unix::fs::symlink;
@@ -787,9 +780,7 @@ fn started_with_cache(root: &Path, cache: &Path, options: Value) -> Client {
 /// every start, the file never replaced).
 #[test]
 fn a_damaged_index_claiming_2_pow_50_bytes_is_ignored_and_rewritten() {
-    let dir = tempfile::tempdir().unwrap();
-    let a = dir.path().join("a.txt");
-    std::fs::write(&a, ARTICLE).unwrap();
+    let (dir, a) = folder_with_file("a.txt", ARTICLE);
     let cache = tempfile::tempdir().unwrap();
     started_with_cache(dir.path(), cache.path(), Value::Null).shutdown();
     let file = index_written(cache.path(), None);
@@ -861,9 +852,7 @@ fn an_article_rewritten_with_the_same_size_and_mtime_is_analysed_again() {
 /// limit was ignored for them) and on the command line (`gazette.toml`).
 #[test]
 fn max_file_size_applies_to_indexed_articles_and_zero_means_no_limit() {
-    let dir = tempfile::tempdir().unwrap();
-    let a = dir.path().join("a.txt");
-    std::fs::write(&a, ARTICLE).unwrap();
+    let (dir, a) = folder_with_file("a.txt", ARTICLE);
     let mid = dir.path().join("mid.txt");
     let mid_text = ARTICLE.repeat(20);
     std::fs::write(&mid, &mid_text).unwrap();
@@ -911,9 +900,7 @@ fn max_file_size_applies_to_indexed_articles_and_zero_means_no_limit() {
 /// `/usr` held the next hover up for seconds).
 #[test]
 fn watcher_events_for_folders_outside_the_root_are_not_walked() {
-    let dir = tempfile::tempdir().unwrap();
-    let a = dir.path().join("a.txt");
-    std::fs::write(&a, ARTICLE).unwrap();
+    let (dir, a) = folder_with_file("a.txt", ARTICLE);
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("o.txt"), ARTICLE).unwrap();
     let mut c = started_with(dir.path(), Value::Null);

@@ -14,8 +14,7 @@ const ARTICLE: &str = "Europa und die Welt. Olaf Scholz reiste nach Europa.\n\
     Dort sprach Olaf Scholz über e-Autos, und Europas Zukunft.\n";
 
 fn corpus_with(kb: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.txt"), ARTICLE).unwrap();
+    let dir = folder_with(&[("a.txt", ARTICLE)]);
     std::fs::write(dir.path().join("gazette.toml"), kb).unwrap();
     dir
 }

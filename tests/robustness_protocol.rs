@@ -12,9 +12,7 @@ const ARTICLE: &str =
     "Die NATO tagte in Brüssel.\nDer russische Präsident Wladimir Putin sprach über die NATO.\n";
 
 fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.txt"), ARTICLE).unwrap();
-    dir
+    folder_with(&[("a.txt", ARTICLE)])
 }
 
 /// A started server with ARTICLE open as `a.txt`: the folder (to keep),

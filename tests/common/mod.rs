@@ -628,3 +628,21 @@ pub fn diagnostics_listing(
         })
         .collect()
 }
+
+/// A temporary folder holding `files` (name, text; a name may have folders).
+pub fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// A temporary folder holding one file `name` with `text`, and its path.
+pub fn folder_with_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = folder_with(&[(name, text)]);
+    let path = dir.path().join(name);
+    (dir, path)
+}
