@@ -49,7 +49,7 @@
 use super::data::is_all_caps;
 use super::data::WordSet;
 use super::lexicon::{looks_adj, strip_gen};
-use super::rules::{has_branches, is_club_prefix};
+use super::rules::{has_branches, is_club_prefix, is_team_nickname};
 use super::Recognizer;
 use crate::linking::link_key;
 use crate::model::{sym, EntityKind, FoundName, Source, Sym};
@@ -845,6 +845,18 @@ fn clubs(text: &str, tok: &Tokenized, sport: &WordSet, found: &mut [FoundName]) 
         let Some(prefix) = ws.next() else {
             continue;
         };
+        // "Saale Tigers Halle", "Cottbus Rangers": the nickname alone and
+        // each place in the name.
+        let nickname = words(norm).find(|w| is_team_nickname(w));
+        if let Some(nick) = nickname.filter(|_| norm.contains(' ')) {
+            if !clubs.iter().any(|c| c.0 == m.norm) {
+                let places = words(norm)
+                    .filter(|w| *w != nick && w.chars().count() >= 3)
+                    .collect();
+                clubs.push((m.norm, nick, places));
+            }
+            continue;
+        }
         if !is_club_prefix(prefix) {
             // "Eisbären Berlin", "Straubing Tigers": two words, listed.
             let rest: Vec<&str> = ws.collect();

@@ -1,6 +1,8 @@
 //! Sports clubs: "FC Bayern München", "Borussia Dortmund", "1. FC Köln",
-//! "Hannover 96": a club prefix and up to three names (or a year). A
-//! sub-rule of the orgs scan (see `rules/mod.rs`).
+//! "Hannover 96": a club prefix and up to three names (or a year); and
+//! teams named by a nickname and their place, "Kiel Pirates", "Saale Tigers
+//! Halle", "Eisbären Berlin" ([`TeamNames`]). Sub-rules of the orgs scan
+//! (see `rules/mod.rs`).
 
 use super::{Context, TokenRule};
 use crate::model::EntityKind;
@@ -39,6 +41,10 @@ pub(super) static CLUB_PREFIXES: Words = Words::new(&[
     "Alemannia",
     "Arminia",
     "Kickers",
+    // basketball, ice hockey
+    "BC",
+    "EHC",
+    "ERC",
     // handball
     "THW",
     "HSG",
@@ -88,6 +94,146 @@ impl TokenRule for Clubs {
                 };
                 out.push(rule_cand(toks, a, b, EntityKind::Org));
             }
+        }
+        None
+    }
+}
+
+/// Nicknames that name a team with its place or sponsor, as basketball,
+/// ice hockey and American football teams are named ("Hamburg Towers",
+/// "Telekom Baskets Bonn", "Adler Mannheim"). The English ones are no
+/// German words, so after an article they are the team alone ("die
+/// Tigers"); the German ones only beside a place.
+pub(super) static TEAM_NICKNAMES: Words = Words::new(&[
+    "Tigers",
+    "Wolves",
+    "Rangers",
+    "Cranes",
+    "Knights",
+    "Pirates",
+    "Eagles",
+    "Lions",
+    "Bears",
+    "Sharks",
+    "Panthers",
+    "Dragons",
+    "Giants",
+    "Titans",
+    "Baskets",
+    "Towers",
+    "Hawks",
+    "Falcons",
+    "Vikings",
+    "Warriors",
+    "Rockets",
+    "Seawolves",
+    "Roosters",
+    "Pinguins",
+    "Penguins",
+    "Grizzlys",
+    "Grizzlies",
+    "Huskies",
+    "Hornets",
+    "Bulls",
+    "Devils",
+    "Scorpions",
+    "Raptors",
+    "Steelers",
+    "Capitals",
+    "Kings",
+    "Cowboys",
+    "Wildcats",
+    "Comets",
+    "Flyers",
+    "Skyliners",
+    "Merlins",
+    "Niners",
+    "Dolphins",
+    "Ducks",
+    "Foxes",
+    "Gladiators",
+    "Hurricanes",
+    "Islanders",
+    "Jaguars",
+    "Mavericks",
+    "Pioneers",
+    "Razorbacks",
+    "Rebels",
+    "Saints",
+    "Spartans",
+    "Stallions",
+    "Thunder",
+    "Trojans",
+    "Unicorns",
+    // German, only beside a place
+    "Eisbären",
+    "Haie",
+    "Löwen",
+    "Adler",
+    "Pinguine",
+    "Wölfe",
+    "Riesen",
+]);
+
+/// Whether `w` is one of the German [`TEAM_NICKNAMES`] (common nouns).
+fn german_nickname(w: &str) -> bool {
+    matches!(
+        w,
+        "Eisbären" | "Haie" | "Löwen" | "Adler" | "Pinguine" | "Wölfe" | "Riesen"
+    )
+}
+
+pub(super) struct TeamNames;
+
+impl TokenRule for TeamNames {
+    fn name(&self) -> &'static str {
+        "team-names"
+    }
+
+    fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
+        let (r, toks) = (cx.r, cx.toks);
+        let t = &toks[i];
+        if !t.cap || t.caps || !TEAM_NICKNAMES.contains(t.text) {
+            return None;
+        }
+        // A listed place, or a town that is also a word ("Halle").
+        let place = |k: usize| {
+            r.is_known_place(toks[k].text) || r.d.towns_common_words.contains(toks[k].text)
+        };
+        // Up to two capitalised words before it (a place, a sponsor; the
+        // first word of a sentence only if a place), not across a line start.
+        let mut a = i;
+        while a > 0 && a + 2 > i && !toks[a].line_start {
+            let w = &toks[a - 1];
+            let noun = r.is_common(w.text) || r.compound_of_common(w.text);
+            if !w.word || !w.cap || (w.initial || noun) && !place(a - 1) || r.is_stop(w.text) {
+                break;
+            }
+            a -= 1;
+        }
+        let mut b = i + 1;
+        if b < toks.len() && !toks[b].line_start && toks[b].cap && place(b) {
+            b += 1;
+        }
+        // The place next to the nickname: "Cottbus Rangers", "Eisbären
+        // Berlin", "Saale Tigers Halle" (river and town).
+        let placed = a < i && place(i - 1) || b > i + 1;
+        if placed {
+            // Over a person's reading of the same words ("Kiel Pirates").
+            let mut c = rule_cand(toks, a, b, EntityKind::Org);
+            c.boost = true;
+            out.push(c);
+            return Some(b);
+        }
+        // "die Tigers": an English nickname alone after an article.
+        let article = i > 0
+            && matches!(
+                toks[i - 1].text,
+                "die" | "den" | "der" | "Die" | "Den" | "Der"
+            );
+        if article && !german_nickname(t.text) && !t.line_start {
+            out.push(rule_cand(toks, i, i + 1, EntityKind::Org));
+            return Some(i + 1);
         }
         None
     }
@@ -154,5 +300,39 @@ mod tests {
     #[test]
     fn a_prefix_alone_is_no_club() {
         assert!(run_in(&ORGS, &Clubs, "Die Eintracht war groß, der FC war klein.").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod team_tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn teams_by_nickname_and_place() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &TeamNames,
+                "Die Saale Tigers Halle schlugen die Cottbus Rangers, die Tigers jubelten."
+            ),
+            pairs(&[
+                ("Saale Tigers Halle", "org"),
+                ("Cottbus Rangers", "org"),
+                ("Tigers", "org")
+            ])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &TeamNames,
+                "Die Eisbären Berlin und die Telekom Baskets Bonn."
+            ),
+            pairs(&[("Eisbären Berlin", "org"), ("Telekom Baskets Bonn", "org")])
+        );
+        // German nicknames are animals without a place.
+        assert!(run_in(&ORGS, &TeamNames, "Im Zoo schliefen die Löwen.").is_empty());
+        assert!(run_in(&ORGS, &TeamNames, "Die Adler kreisten über dem Tal.").is_empty());
     }
 }

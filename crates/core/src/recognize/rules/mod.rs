@@ -82,6 +82,11 @@ pub(super) fn is_club_prefix(w: &str) -> bool {
     clubs::CLUB_PREFIXES.contains(w)
 }
 
+/// Whether `w` is a team's nickname ("Tigers", "Eisbären").
+pub(super) fn is_team_nickname(w: &str) -> bool {
+    clubs::TEAM_NICKNAMES.contains(w)
+}
+
 /// A source of candidates over a whole document.
 pub(super) trait Rule: Sync {
     /// Short stable name ("clubs", "legal-forms"): the unit the user's
@@ -182,6 +187,7 @@ static ORGS: Scan<'static> = Scan {
         &media_names::MediaNames,
         &place_orgs::PlaceOrgs,
         &clubs::Clubs,
+        &clubs::TeamNames,
         &legal_forms::LegalForms,
         &english_orgs::EnglishOrgs,
         &org_heads::OrgHeads,
