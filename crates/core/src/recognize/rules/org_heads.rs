@@ -48,6 +48,11 @@ const GENITIVE_HEADS: &[&str] = &[
     "akademie",
     "partei",
     "institut",
+    // "Kulturstiftung des Bundes", "Museum der bildenden Künste",
+    // "Nationalgalerie der Staatlichen Museen zu Berlin"
+    "stiftung",
+    "museum",
+    "galerie",
 ];
 
 /// Chambers of a court, named by the court they belong to.
@@ -75,6 +80,9 @@ const CULTURAL: &[&str] = &[
     "museum",
     "oper",
     "theater",
+    // "Staatliche Kunstsammlungen", "Staatliche Museen"
+    "sammlungen",
+    "museen",
 ];
 
 /// Whether `w` ends in an association head, also in the genitive ("-verband",
@@ -182,6 +190,13 @@ impl TokenRule for OrgHeads {
                     && (heads.iter().any(|h| s.ends_with(h)) || link != Some("für") && s == "bund")
             };
             let stem = stems.iter().position(|s| s.is_some_and(is_head));
+            // "eine Stiftung des öffentlichen Rechts": a kind, no name.
+            let indefinite = i > 0
+                && matches!(
+                    toks[i - 1].text.to_lowercase().as_str(),
+                    "ein" | "eine" | "einer" | "einem" | "eines" | "einen"
+                );
+            let stem = stem.filter(|_| !indefinite);
             let field = toks.get(i + 2).is_some_and(|n| n.cap && !r.is_stop(n.text));
             // "Institut der deutschen Wirtschaft": an adjective before the field
             let adj_field = toks.get(i + 2).is_some_and(|n| {
@@ -225,6 +240,12 @@ impl TokenRule for OrgHeads {
                         && toks[b + 2].cap
                     {
                         b += 3;
+                    } else if b + 1 < toks.len()
+                        && toks[b].text == "zu"
+                        && r.is_known_place(toks[b + 1].text)
+                    {
+                        // "Staatliche Museen zu Berlin", "Universität zu Köln"
+                        b += 2;
                     } else {
                         break;
                     }
@@ -300,6 +321,34 @@ mod tests {
         );
         // "neu" only before a cultural institution
         assert!(run_in(&ORGS, &OrgHeads, "Sie will einen Neuen Bund gründen.").is_empty());
+    }
+
+    #[test]
+    fn museums_and_foundations_with_a_genitive() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Leihgaben aus der Nationalgalerie der Staatlichen Museen zu Berlin, gefördert von der Kulturstiftung des Bundes."
+            ),
+            pairs(&[
+                ("Nationalgalerie der Staatlichen Museen zu Berlin", "org"),
+                // the inner name too; the longer one wins the selection
+                ("Staatlichen Museen", "org"),
+                ("Kulturstiftung des Bundes", "org")
+            ])
+        );
+        assert_eq!(
+            run_in(&ORGS, &OrgHeads, "Im Museum der bildenden Künste Leipzig."),
+            pairs(&[("Museum der bildenden Künste Leipzig", "org")])
+        );
+        // A kind of body, not a name.
+        assert!(run_in(
+            &ORGS,
+            &OrgHeads,
+            "Sie ist eine Stiftung des öffentlichen Rechts."
+        )
+        .is_empty());
     }
 
     #[test]

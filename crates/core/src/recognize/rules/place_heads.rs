@@ -27,6 +27,8 @@ static PLACE_HEADS: Words = Words::new(&[
     "Kanton",
     "Freistaat",
     "Nationalpark",
+    "Naturpark",
+    "Strandbad",
     // Sites and buildings by their proper name ("Schloss Bellevue",
     // "Friedhof Ohlsdorf", "Kraftwerk Jänschwalde", "Zeche Zollverein").
     "Schloss",
@@ -59,6 +61,7 @@ static PLACE_HEADS: Words = Words::new(&[
 /// Heads of authorities and institutions named by their seat.
 static ORG_HEADS: Words = Words::new(&[
     "Polizeipräsidium",
+    "Militärkommando",
     "Polizeidirektion",
     "Polizeiinspektion",
     "Polizeirevier",
