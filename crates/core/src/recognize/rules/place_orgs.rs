@@ -210,6 +210,15 @@ impl TokenRule for PlaceOrgs {
                 } else {
                     i
                 };
+                // A hospital someone is taken to or lies in is a place
+                // ("ins Klinikum Kassel", "in das Klinikum Kempten", "im
+                // Klinikum Konstanz"; the annotation decisions).
+                let hospital = t.text.ends_with("klinikum") || t.text == "Klinikum";
+                let into = a > 0 && matches!(toks[a - 1].text, "ins" | "im")
+                    || a > 1
+                        && matches!(toks[a - 1].text, "das" | "dem")
+                        && toks[a - 2].text == "in";
+                let kind = if hospital && into { EntityKind::Place } else { kind };
                 let norm = match stem {
                     // (the head is one word, and a name follows it)
                     Some(stem) if a == i => format!("{stem} {}", join(toks, i + 1, b)),
@@ -228,6 +237,22 @@ mod tests {
     use super::super::testing::{pairs, run_in};
     use super::super::ORGS;
     use super::*;
+
+    #[test]
+    fn a_hospital_one_is_taken_to_is_a_place() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &PlaceOrgs,
+                "Er kam ins Klinikum Kassel. Das Klinikum Kassel teilte mit, im Klinikum Fulda sei Platz."
+            ),
+            pairs(&[
+                ("Klinikum Kassel", "place"),
+                ("Klinikum Kassel", "org"),
+                ("Klinikum Fulda", "place")
+            ])
+        );
+    }
 
     #[test]
     fn head_and_place() {

@@ -31,6 +31,11 @@ const HEADS: &[(&str, &str)] = &[
     ("sperrwerks", "sperrwerk"),
     ("sperrwerk", "sperrwerk"),
     ("talsperre", "talsperre"),
+    // Named railway lines ("Murtalbahn", "Werdenfelsbahn") and seas
+    // ("Weddellmeer"): a name before the head, not a noun ("Achterbahn",
+    // "Lichtermeer").
+    ("bahn", "bahn"),
+    ("meer", "meer"),
 ];
 
 pub(super) struct PlaceWords;
@@ -88,6 +93,9 @@ pub(super) fn place_word(r: &Recognizer, w: &str) -> Option<String> {
     if r.is_common(last) || !checked(first) || bare.is_some_and(|b| !checked(b)) {
         return None;
     }
+    if matches!(head, "bahn" | "meer") && (r.compound_of_common(first) || w.contains('-')) {
+        return None;
+    }
     Some(format!("{stem}{head}"))
 }
 
@@ -122,6 +130,13 @@ mod tests {
                 ("Emssperrwerk", "place"),
                 ("Möhnetalsperre", "place")
             ])
+        );
+        assert_eq!(
+            run(
+                &PlaceWords,
+                "Die Murtalbahn fährt, im Weddellmeer treibt Eis, die Achterbahn steht, die S-Bahn auch."
+            ),
+            pairs(&[("Murtalbahn", "place"), ("Weddellmeer", "place")])
         );
     }
 
