@@ -218,9 +218,10 @@ impl Rule for PlaceHeads {
                 single_word(&r.d.names, w).is_some() || !r.common_compound(w)
             };
             // A compass point after the seat names a part of it ("Polizeipräsidium
-            // Oberbayern Nord"), common noun though it is.
+            // Oberbayern Nord"), common noun though it is; an authority's
+            // may stand for the seat ("Polizeidirektion Süd").
             let compass = |k: usize| {
-                k > a
+                (k > a || kind == EntityKind::Org)
                     && !toks[k].line_start
                     && super::stations::COMPASS_POINTS.contains(toks[k].text)
             };
@@ -397,6 +398,10 @@ mod tests {
                 "Das Polizeipräsidium Oberbayern Nord teilte mit."
             ),
             [("Polizeipräsidium Oberbayern Nord".to_string(), "org")]
+        );
+        assert_eq!(
+            run(&PlaceHeads, "Die Polizeidirektion Süd ermittelt im Kreis Nord nicht."),
+            [("Polizeidirektion Süd".to_string(), "org")]
         );
     }
 
