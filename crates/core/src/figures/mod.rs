@@ -1844,12 +1844,23 @@ impl<'a> Scanner<'a> {
             Some(k) if k > 0 && self.is_punct(k, ":") && !self.toks[k].line_start => Some(k - 1),
             k => k,
         };
-        // "31:29 (15:15)": the half-time score after the final one.
-        if i >= 2
-            && self.is_punct(i - 1, "(")
-            && self.kind(i - 2) == Some(TokenKind::Number)
+        // "31:29 (15:15)": the half-time score after the final one; and
+        // the quarters' after the first, "91:86 (19:22, 24:17, 16:21)".
+        let mut first = i;
+        for _ in 0..8 {
+            if first >= 2
+                && self.is_punct(first - 1, ",")
+                && self.kind(first - 2) == Some(TokenKind::Number)
+                && self.t(first - 2).contains(':')
+            {
+                first -= 2;
+            }
+        }
+        if first >= 2
+            && self.is_punct(first - 1, "(")
+            && self.kind(first - 2) == Some(TokenKind::Number)
             && matches!(
-                shape(self.t(i - 2)),
+                shape(self.t(first - 2)),
                 NumShape::Score { .. } | NumShape::Time { .. }
             )
         {
@@ -2051,6 +2062,23 @@ impl<'a> Scanner<'a> {
     fn noun_after(&self, i: usize) -> Option<Noun> {
         let mut k = i;
         let mut skipped = 0;
+        // A part of a whole counts what the whole does: "180 ihrer 1140
+        // Stellen", "zwölf seiner 22 Punkte", "sieben der zwölf Dreier";
+        // so does one side of a vote, "38 zu 23 Stimmen".
+        let whole = |k: usize| {
+            self.cont(k + 1)
+                && (self.kind(k + 1) == Some(TokenKind::Number)
+                    || parse_cardinal_word(&lower(self.t(k + 1))).is_some())
+        };
+        if self.cont(k)
+            && matches!(
+                self.t(k),
+                "ihrer" | "seiner" | "unserer" | "der" | "deren" | "dieser" | "zu" | "gegen"
+            )
+            && whole(k)
+        {
+            k += 2;
+        }
         while self.cont(k) && self.is_word(k) {
             let w = self.t(k);
             if starts_upper(w) {

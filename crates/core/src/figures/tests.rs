@@ -1108,3 +1108,28 @@ fn a_bare_amount_after_money_is_money() {
     let got = brief("Er zahlte 20.000 Euro, sie 15.000.");
     assert_eq!(got[1].2, "count");
 }
+
+#[test]
+fn quarters_parts_of_a_whole_and_votes() {
+    // Every quarter after the final score is a score, not a time.
+    let r = figs("Halle siegte 91:86 (19:22, 24:17, 16:21, 17:16, 15:10).");
+    assert!(r.iter().all(|x| x.2 == "score"), "{r:?}");
+    assert_eq!(r.len(), 6);
+    // A part of a whole counts what the whole counts.
+    let units = |t: &str| figs(t).into_iter().map(|x| x.3).collect::<Vec<_>>();
+    assert_eq!(
+        units("Sie will 1.200 ihrer 7.400 Stellen streichen."),
+        vec![s("Stellen"), s("Stellen")]
+    );
+    assert_eq!(
+        units("Er erzielte zwölf seiner 22 Punkte."),
+        vec![s("Punkt"), s("Punkt")]
+    );
+    // A vote: both sides count the votes.
+    assert_eq!(
+        units("Mit 38 zu 23 Stimmen."),
+        vec![s("Stimmen"), s("Stimmen")]
+    );
+    // Units in the dative plural.
+    assert_eq!(one("um bis zu 15 Zentimetern").3, s("cm"));
+}

@@ -400,7 +400,10 @@ mod tests {
             [("Polizeipräsidium Oberbayern Nord".to_string(), "org")]
         );
         assert_eq!(
-            run(&PlaceHeads, "Die Polizeidirektion Süd ermittelt im Kreis Nord nicht."),
+            run(
+                &PlaceHeads,
+                "Die Polizeidirektion Süd ermittelt im Kreis Nord nicht."
+            ),
             [("Polizeidirektion Süd".to_string(), "org")]
         );
     }

@@ -218,7 +218,11 @@ impl TokenRule for PlaceOrgs {
                     || a > 1
                         && matches!(toks[a - 1].text, "das" | "dem")
                         && toks[a - 2].text == "in";
-                let kind = if hospital && into { EntityKind::Place } else { kind };
+                let kind = if hospital && into {
+                    EntityKind::Place
+                } else {
+                    kind
+                };
                 let norm = match stem {
                     // (the head is one word, and a name follows it)
                     Some(stem) if a == i => format!("{stem} {}", join(toks, i + 1, b)),
