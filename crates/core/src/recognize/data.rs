@@ -174,6 +174,21 @@ impl PhraseTable {
                 }
                 variants.extend(more);
             }
+            // A plural noun after adjectives in the dative: "den Freien
+            // Wählern" for "Freie Wähler".
+            let last = words.len() - 1;
+            if variants.len() > 1 && (words[last].ends_with("er") || words[last].ends_with("el")) {
+                let dative = format!("{}n", words[last]);
+                let more: Vec<_> = variants
+                    .iter()
+                    .map(|v| {
+                        let mut nv = v.clone();
+                        nv[last] = dative.as_str().into();
+                        nv
+                    })
+                    .collect();
+                variants.extend(more);
+            }
         }
         for v in variants {
             self.push(v, kind, norm);

@@ -92,6 +92,22 @@ mod tests {
     }
 
     #[test]
+    fn a_plural_name_in_the_dative() {
+        let t = "Sie kam von den Freien Wählern zum Bayerischen Roten Kreuz.";
+        assert_eq!(
+            run(&Gazetteer, t),
+            pairs(&[
+                ("Freien Wählern", "org"),
+                ("Bayerischen Roten Kreuz", "org"),
+                // (the inner listed name too; the longer one wins)
+                ("Roten Kreuz", "org")
+            ])
+        );
+        let c = cands_with(&Gazetteer, t, &[], &Overrides::default());
+        assert_eq!(c[0].norm, "Freie Wähler");
+    }
+
+    #[test]
     fn a_function_word_opening_a_sentence_is_not_a_place() {
         // "Weil" (a town) is also "weil" (because)
         assert_eq!(
