@@ -174,9 +174,25 @@ impl PhraseTable {
                 }
                 variants.extend(more);
             }
+            let last = words.len() - 1;
+            // A name that ends in an adjective ("Augsburger Allgemeine"):
+            // "der Augsburger Allgemeinen".
+            if let Some(stem) = words[last].strip_suffix('e') {
+                if stem.chars().count() >= 3 && looks_adjectival(stem, "e") {
+                    let inflected = format!("{stem}en");
+                    let more: Vec<_> = variants
+                        .iter()
+                        .map(|v| {
+                            let mut nv = v.clone();
+                            nv[last] = inflected.as_str().into();
+                            nv
+                        })
+                        .collect();
+                    variants.extend(more);
+                }
+            }
             // A plural noun after adjectives in the dative: "den Freien
             // Wählern" for "Freie Wähler".
-            let last = words.len() - 1;
             if variants.len() > 1 && (words[last].ends_with("er") || words[last].ends_with("el")) {
                 let dative = format!("{}n", words[last]);
                 let more: Vec<_> = variants
@@ -281,6 +297,7 @@ fn listing(table: &PhraseTable, k: u32) -> u64 {
 /// Adjective stems in names: "Europäisch-e", "Vereinigt-e", "Weiß-es", "Rot-es".
 fn looks_adjectival(stem: &str, suf: &str) -> bool {
     stem.ends_with("isch")
+        || stem.ends_with("deutsch")
         || stem.ends_with("ig")
         || stem.ends_with("igt")
         || stem.ends_with("int")
@@ -290,7 +307,16 @@ fn looks_adjectival(stem: &str, suf: &str) -> bool {
         || (suf != "e" && suf != "en")
         || matches!(
             stem,
-            "Weiß" | "Rot" | "Schwarz" | "Nah" | "Neu" | "Groß" | "Frei" | "Jung" | "Alt"
+            "Weiß"
+                | "Rot"
+                | "Schwarz"
+                | "Nah"
+                | "Neu"
+                | "Groß"
+                | "Frei"
+                | "Jung"
+                | "Alt"
+                | "Allgemein"
         )
 }
 

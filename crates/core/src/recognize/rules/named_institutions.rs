@@ -72,7 +72,15 @@ impl TokenRule for NamedInstitutions {
         // Each part a name: not a common noun (nor one with a linking -s,
         // "Forschungs-"), unless a first name starts the name ("Robert-Koch-").
         let after_first_name = r.d.first_names.contains(names[0]);
+        // Particles and "und" inside a name: "Carl-von-Linde-Gymnasium",
+        // "Hermann-und-Ingrid-Brandstätter-Stiftung".
+        let particle = |k: usize, p: &str| {
+            k > 0 && k + 1 < names.len() && matches!(p, "von" | "van" | "de" | "zu" | "und")
+        };
         let named = names.iter().enumerate().all(|(k, p)| {
+            if particle(k, p) {
+                return true;
+            }
             let noun = r.d.common.contains(p)
                 || p.strip_suffix('s').is_some_and(|s| r.d.common.contains(s));
             p.chars().next().is_some_and(char::is_uppercase)
@@ -110,6 +118,27 @@ mod tests {
     use super::super::testing::{norms_in, run_in};
     use super::super::ORGS;
     use super::*;
+
+    #[test]
+    fn particles_inside_a_hyphenated_name() {
+        assert_eq!(
+            norms_in(
+                &ORGS,
+                &NamedInstitutions,
+                "Am Carl-von-Linde-Gymnasium, von der Hermann-und-Ingrid-Brandstätter-Stiftung."
+            ),
+            [
+                (
+                    "Carl-von-Linde-Gymnasium".to_string(),
+                    "Carl-von-Linde-Gymnasium".to_string()
+                ),
+                (
+                    "Hermann-und-Ingrid-Brandstätter-Stiftung".to_string(),
+                    "Hermann-und-Ingrid-Brandstätter-Stiftung".to_string()
+                )
+            ]
+        );
+    }
 
     #[test]
     fn hyphenated_institutions() {
