@@ -49,7 +49,7 @@
 use super::data::is_all_caps;
 use super::data::WordSet;
 use super::lexicon::{looks_adj, strip_gen};
-use super::rules::{has_branches, is_club_prefix, is_team_nickname};
+use super::rules::{has_branches, is_branching, is_club_prefix, is_team_nickname};
 use super::Recognizer;
 use crate::linking::link_key;
 use crate::model::{sym, EntityKind, FoundName, Source, Sym};
@@ -98,6 +98,7 @@ impl Recognizer {
         inflections(&mut found);
         self.short_forms(&mut found);
         hyphen_prefixed(&mut found);
+        self.seats_dropped(&mut found);
         self.listed_short_forms(&mut found);
         self.first_names_read_as_places(&mut found);
         first_names(&mut found, &self.d.first_name_forms);
@@ -111,6 +112,34 @@ impl Recognizer {
 }
 
 impl Recognizer {
+    /// An institution without its seat (7): "Museum der bildenden Künste"
+    /// beside "Museum der bildenden Künste Leipzig", "Staatliche
+    /// Kunstsammlungen" beside "Staatliche Kunstsammlungen Dresden": an
+    /// organisation of two words or more that is another one of the
+    /// document without a known place at its end, where only one is such.
+    fn seats_dropped(&self, found: &mut [FoundName]) {
+        let mut short = OneLongName::new();
+        for long in long_orgs(found) {
+            let s = long.as_str();
+            let Some((rest, seat)) = s.rsplit_once(' ') else {
+                continue;
+            };
+            // Not a union or party beside its branch ("IG Metall" beside
+            // "IG Metall Arnsberg").
+            if rest.contains(' ') && self.is_known_place(seat) && !is_branching(rest) {
+                short.allow(rest, long);
+            }
+        }
+        if short.is_empty() {
+            return;
+        }
+        for m in found.iter_mut().filter(|m| m.kind == EntityKind::Org) {
+            if let Some(long) = short.of(m.norm.as_str()) {
+                m.norm = long;
+            }
+        }
+    }
+
     /// Short forms (7).
     fn short_forms(&self, found: &mut [FoundName]) {
         let longs = long_orgs(found);
@@ -181,9 +210,25 @@ impl Recognizer {
 /// beside "Georg-August-Universität Göttingen", "Universität München"
 /// beside "Ludwig-Maximilians-Universität München": an organisation of two
 /// words or more that is another one of the document without the parts
-/// before the last hyphen of its first word, where only one is such.
+/// before the last hyphen of its first word, where only one is such; and
+/// of one word, "Ebert-Stiftung" beside "Friedrich-Ebert-Stiftung".
 fn hyphen_prefixed(found: &mut [FoundName]) {
     let mut short = OneLongName::new();
+    let hyphenated = found
+        .iter()
+        .filter(|m| m.kind == EntityKind::Org && !m.norm.contains(' ') && m.norm.contains('-'));
+    // One word: "Ebert-Stiftung" beside "Friedrich-Ebert-Stiftung",
+    // "Brandstätter-Stiftung" beside "Hermann-und-Ingrid-Brandstätter-Stiftung".
+    for m in hyphenated {
+        let s = m.norm.as_str();
+        for (at, _) in s.match_indices('-') {
+            let tail = &s[at + 1..];
+            let capital = tail.chars().next().is_some_and(char::is_uppercase);
+            if capital && tail.contains('-') && tail.split('-').all(|p| p.chars().count() >= 3) {
+                short.allow(tail.to_string(), m.norm);
+            }
+        }
+    }
     for long in long_orgs(found) {
         let s = long.as_str();
         let Some((first, rest)) = s.split_once(' ') else {
@@ -1284,6 +1329,33 @@ mod tests {
         // "der" inside a sentence may be a woman's dative: the most recent
         // named before decides, as without a cue.
         assert_eq!(mendoza.len(), 3, "{ms:?}");
+    }
+
+    #[test]
+    fn an_institution_without_its_seat_or_its_patrons_first_names() {
+        let mut found = [
+            named(EntityKind::Org, "Museum der bildenden Künste Leipzig"),
+            named(EntityKind::Org, "Museum der bildenden Künste"),
+            named(EntityKind::Org, "IG Metall Arnsberg"),
+            named(EntityKind::Org, "IG Metall"),
+            named(EntityKind::Org, "Hermann-und-Ingrid-Brandstätter-Stiftung"),
+            named(EntityKind::Org, "Brandstätter-Stiftung"),
+        ];
+        let r = Recognizer::global();
+        r.seats_dropped(&mut found);
+        hyphen_prefixed(&mut found);
+        assert_eq!(
+            norms(&found),
+            [
+                "Museum der bildenden Künste Leipzig",
+                "Museum der bildenden Künste Leipzig",
+                // a union beside its branch stays the union
+                "IG Metall Arnsberg",
+                "IG Metall",
+                "Hermann-und-Ingrid-Brandstätter-Stiftung",
+                "Hermann-und-Ingrid-Brandstätter-Stiftung"
+            ]
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ mod ministries;
 mod named_institutions;
 mod newspapers;
 mod org_branches;
-pub(super) use org_branches::has_branches;
+pub(super) use org_branches::{has_branches, is_branching};
 mod org_heads;
 mod org_tails;
 mod parties;

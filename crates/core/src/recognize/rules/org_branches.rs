@@ -67,6 +67,14 @@ const BRANCHING: &[&[&str]] = &[
 static FIRST_WORDS: LazyLock<FxHashSet<&'static str>> =
     LazyLock::new(|| BRANCHING.iter().map(|o| o[0]).collect());
 
+/// Whether `name` (words joined by spaces) names an organisation with
+/// regional branches ("IG Metall", "Verdi").
+pub(crate) fn is_branching(name: &str) -> bool {
+    BRANCHING
+        .iter()
+        .any(|o| o.iter().copied().eq(name.split(' ')))
+}
+
 /// Whether `w` alone names an organisation with regional branches
 /// ("Verdi", "AfD"): "Verdi" beside "Verdi Bayern" is the union, not its branch.
 pub(crate) fn has_branches(w: &str) -> bool {
