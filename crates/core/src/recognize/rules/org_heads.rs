@@ -6,7 +6,7 @@
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj};
-use crate::recognize::Cand;
+use crate::recognize::{Cand, Recognizer};
 
 const ORG_HEADS: &[&str] = &[
     "organisation",
@@ -122,6 +122,17 @@ fn institution_adj(adj: &str, head: &str) -> bool {
             .is_some_and(|stem| STEMS.contains(&stem))
 }
 
+/// A city's adjective before an art hall or concert hall, which such
+/// houses are officially named by ("Hamburger Kunsthalle", "Kölner
+/// Philharmonie"; not "Leipziger Oper": the house is "Oper Leipzig").
+fn city_institution(r: &Recognizer, adj: &str, head: &str) -> bool {
+    let head = head.to_lowercase();
+    ["kunsthalle", "philharmonie"]
+        .iter()
+        .any(|h| head.ends_with(h) || head.strip_suffix('s').is_some_and(|s| s.ends_with(h)))
+        && r.is_place_adjective(adj)
+}
+
 pub(super) struct OrgHeads;
 
 impl TokenRule for OrgHeads {
@@ -145,7 +156,9 @@ impl TokenRule for OrgHeads {
             && !toks[i - 1].line_start
             // No allocation at every word: the head's ending first.
             && association_ending(t.text)
-            && (looks_adj(toks[i - 1].text) || institution_adj(toks[i - 1].text, t.text))
+            && (looks_adj(toks[i - 1].text)
+                || institution_adj(toks[i - 1].text, t.text)
+                || city_institution(r, toks[i - 1].text, t.text))
             && !r.is_stop(toks[i - 1].text)
         {
             let lower = t.text.to_lowercase();
@@ -157,14 +170,20 @@ impl TokenRule for OrgHeads {
             if let Some(stem) = stem {
                 let mut norm = nominative_adj(&join(toks, i - 1, i + 1));
                 norm.truncate(norm.len() - (lower.len() - stem.len()));
-                out.push(cand(
-                    toks,
-                    i - 1,
-                    i + 1,
-                    EntityKind::Org,
-                    norm,
-                    Source::Rule,
-                ));
+                // A cultural institution's seat after it: "Staatliche
+                // Kunstsammlungen Dresden".
+                let cultural = CULTURAL.iter().any(|h| stem.ends_with(h));
+                let seat = toks
+                    .get(i + 1)
+                    .filter(|n| cultural && n.cap && !n.line_start && r.is_known_place(n.text));
+                let end = match seat {
+                    Some(n) => {
+                        norm = format!("{norm} {}", n.text);
+                        i + 2
+                    }
+                    None => i + 1,
+                };
+                out.push(cand(toks, i - 1, end, EntityKind::Org, norm, Source::Rule));
             }
         }
         if t.cap && matches!(link, Some("für" | "der" | "des")) {
@@ -321,6 +340,21 @@ mod tests {
         );
         // "neu" only before a cultural institution
         assert!(run_in(&ORGS, &OrgHeads, "Sie will einen Neuen Bund gründen.").is_empty());
+    }
+
+    #[test]
+    fn art_halls_by_their_city_and_collections_with_their_seat() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Leihgaben der Hamburger Kunsthalle und der Staatlichen Kunstsammlungen Dresden, nicht der Leipziger Oper."
+            ),
+            pairs(&[
+                ("Hamburger Kunsthalle", "org"),
+                ("Staatlichen Kunstsammlungen Dresden", "org")
+            ])
+        );
     }
 
     #[test]
