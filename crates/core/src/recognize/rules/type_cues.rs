@@ -113,6 +113,13 @@ const OTHER_TYPES: &[&str] = &[
     "operation",
     "aktion",
     "smartphone",
+    // Ships: "der Eisbrecher „Polarstern“", "das Forschungsschiff Meteor".
+    "schiff",
+    "eisbrecher",
+    "frachter",
+    "tanker",
+    "fregatte",
+    "korvette",
 ];
 
 /// Words that end like a type noun but are none ("Alkoholeinfluss":
@@ -403,6 +410,10 @@ mod tests {
             assert_eq!(run(&TypeCues, t).len(), 1, "{t}");
             assert_eq!(run(&TypeCues, t)[0].1, "other", "{t}");
         }
+        assert_eq!(
+            run(&TypeCues, "Der Eisbrecher „Polarstern“ lief aus."),
+            [("Polarstern".to_string(), "other")]
+        );
         assert!(run(&TypeCues, "Das Rekordhoch Anfang Mai.").is_empty());
         assert!(run(&TypeCues, "Der Ansturm Tausender war groß.").is_empty());
     }
