@@ -174,36 +174,30 @@ impl PhraseTable {
                 }
                 variants.extend(more);
             }
+            // Each variant again with another last word.
             let last = words.len() - 1;
+            let with_last = |variants: &mut Vec<Vec<Box<str>>>, w: String| {
+                let more: Vec<_> = variants
+                    .iter()
+                    .map(|v| {
+                        let mut nv = v.clone();
+                        nv[last] = w.as_str().into();
+                        nv
+                    })
+                    .collect();
+                variants.extend(more);
+            };
             // A name that ends in an adjective ("Augsburger Allgemeine"):
             // "der Augsburger Allgemeinen".
             if let Some(stem) = words[last].strip_suffix('e') {
                 if stem.chars().count() >= 3 && looks_adjectival(stem, "e") {
-                    let inflected = format!("{stem}en");
-                    let more: Vec<_> = variants
-                        .iter()
-                        .map(|v| {
-                            let mut nv = v.clone();
-                            nv[last] = inflected.as_str().into();
-                            nv
-                        })
-                        .collect();
-                    variants.extend(more);
+                    with_last(&mut variants, format!("{stem}en"));
                 }
             }
             // A plural noun after adjectives in the dative: "den Freien
             // Wählern" for "Freie Wähler".
             if variants.len() > 1 && (words[last].ends_with("er") || words[last].ends_with("el")) {
-                let dative = format!("{}n", words[last]);
-                let more: Vec<_> = variants
-                    .iter()
-                    .map(|v| {
-                        let mut nv = v.clone();
-                        nv[last] = dative.as_str().into();
-                        nv
-                    })
-                    .collect();
-                variants.extend(more);
+                with_last(&mut variants, format!("{}n", words[last]));
             }
         }
         for v in variants {
