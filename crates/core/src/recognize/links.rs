@@ -130,14 +130,7 @@ impl Recognizer {
                 short.allow(rest, long);
             }
         }
-        if short.is_empty() {
-            return;
-        }
-        for m in found.iter_mut().filter(|m| m.kind == EntityKind::Org) {
-            if let Some(long) = short.of(m.norm.as_str()) {
-                m.norm = long;
-            }
-        }
+        short.rename(found, EntityKind::Org);
     }
 
     /// Short forms (7).
@@ -241,14 +234,7 @@ fn hyphen_prefixed(found: &mut [FoundName]) {
             short.allow(format!("{head} {rest}"), long);
         }
     }
-    if short.is_empty() {
-        return;
-    }
-    for m in found.iter_mut().filter(|m| m.kind == EntityKind::Org) {
-        if let Some(long) = short.of(m.norm.as_str()) {
-            m.norm = long;
-        }
-    }
+    short.rename(found, EntityKind::Org);
 }
 
 /// Short forms, each with the one long name that allows it: two long names
@@ -274,6 +260,18 @@ impl<K: std::hash::Hash + Eq + std::borrow::Borrow<str>> OneLongName<K> {
     /// The one long name of `short`, if one allows it.
     fn of(&self, short: &str) -> Option<Sym> {
         self.0.get(short).copied().flatten()
+    }
+
+    /// Gives each mention of `kind` that is a short form its long name.
+    fn rename(&self, found: &mut [FoundName], kind: EntityKind) {
+        if self.is_empty() {
+            return;
+        }
+        for m in found.iter_mut().filter(|m| m.kind == kind) {
+            if let Some(long) = self.of(m.norm.as_str()) {
+                m.norm = long;
+            }
+        }
     }
 }
 
@@ -780,14 +778,7 @@ fn towns_alone(found: &mut [FoundName]) {
         }
         longs.allow(town, m.norm);
     }
-    if longs.is_empty() {
-        return;
-    }
-    for m in found.iter_mut().filter(|m| m.kind == EntityKind::Place) {
-        if let Some(long) = longs.of(m.norm.as_str()) {
-            m.norm = long;
-        }
-    }
+    longs.rename(found, EntityKind::Place);
 }
 
 /// "SZ", "LVZ", "KfW", "MPI-BGC": 2 to 6 letters, at least two capitals,

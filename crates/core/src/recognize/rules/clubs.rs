@@ -101,10 +101,9 @@ impl TokenRule for Clubs {
 
 /// Nicknames that name a team with its place or sponsor, as basketball,
 /// ice hockey and American football teams are named ("Hamburg Towers",
-/// "Telekom Baskets Bonn", "Adler Mannheim"). The English ones are no
-/// German words, so after an article they are the team alone ("die
-/// Tigers"); the German ones only beside a place.
-pub(super) static TEAM_NICKNAMES: Words = Words::new(&[
+/// "Telekom Baskets Bonn"). They are no German words, so after an article
+/// they are the team alone ("die Tigers").
+static TEAM_NICKNAMES: Words = Words::new(&[
     "Tigers",
     "Wolves",
     "Rangers",
@@ -165,7 +164,10 @@ pub(super) static TEAM_NICKNAMES: Words = Words::new(&[
     "Thunder",
     "Trojans",
     "Unicorns",
-    // German, only beside a place
+]);
+
+/// German nicknames (common nouns): a team's name only beside a place.
+static GERMAN_NICKNAMES: Words = Words::new(&[
     "Eisbären",
     "Haie",
     "Löwen",
@@ -175,12 +177,9 @@ pub(super) static TEAM_NICKNAMES: Words = Words::new(&[
     "Riesen",
 ]);
 
-/// Whether `w` is one of the German [`TEAM_NICKNAMES`] (common nouns).
-fn german_nickname(w: &str) -> bool {
-    matches!(
-        w,
-        "Eisbären" | "Haie" | "Löwen" | "Adler" | "Pinguine" | "Wölfe" | "Riesen"
-    )
+/// Whether `w` is a team's nickname, English or German.
+pub(super) fn is_nickname(w: &str) -> bool {
+    TEAM_NICKNAMES.contains(w) || GERMAN_NICKNAMES.contains(w)
 }
 
 pub(super) struct TeamNames;
@@ -193,7 +192,7 @@ impl TokenRule for TeamNames {
     fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
         let (r, toks) = (cx.r, cx.toks);
         let t = &toks[i];
-        if !t.cap || t.caps || !TEAM_NICKNAMES.contains(t.text) {
+        if !t.cap || t.caps || !is_nickname(t.text) {
             return None;
         }
         // A listed place, or a town that is also a word ("Halle").
@@ -231,7 +230,7 @@ impl TokenRule for TeamNames {
                 toks[i - 1].text,
                 "die" | "den" | "der" | "Die" | "Den" | "Der"
             );
-        if article && !german_nickname(t.text) && !t.line_start {
+        if article && TEAM_NICKNAMES.contains(t.text) && !t.line_start {
             out.push(rule_cand(toks, i, i + 1, EntityKind::Org));
             return Some(i + 1);
         }

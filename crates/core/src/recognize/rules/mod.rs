@@ -84,7 +84,7 @@ pub(super) fn is_club_prefix(w: &str) -> bool {
 
 /// Whether `w` is a team's nickname ("Tigers", "Eisbären").
 pub(super) fn is_team_nickname(w: &str) -> bool {
-    clubs::TEAM_NICKNAMES.contains(w)
+    clubs::is_nickname(w)
 }
 
 /// A source of candidates over a whole document.
