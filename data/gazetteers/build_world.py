@@ -66,7 +66,7 @@ WORLD_MIN_POP = 15000
 # listed only for cities this large: small foreign towns named like a
 # surname or a word ("Colón", "Porta", "Bedford") are far more often part of
 # another name in German text ("Bedford Falls", "Giacomo della Porta").
-WORLD_SINGLE_MIN_POP = 1_000_000
+WORLD_SINGLE_MIN_POP = 100_000
 # Towns of the German-speaking countries from this size (with 500, the
 # smallest add as many errors as finds on the evaluation sets).
 DACH_MIN_POP = 1000
