@@ -25,7 +25,47 @@ static NEWSPAPER_HEADS: Words = Words::new(&[
     "Tageblatt",
     "Zeitung",
     "Post",
+    "Merkur",
+    "Merkurs",
+    "Echo",
+    "Echos",
+    "Volksfreund",
+    "Volksfreunds",
+    "Bote",
+    "Boten",
+    "Landbote",
+    "Landboten",
+    "Kreisbote",
+    "Kreisboten",
+    "Heimatbote",
+    "Heimatboten",
 ]);
+
+/// Compound newspaper words, also in the genitive: "Tageszeitung",
+/// "Generalanzeiger", "Stadt-Anzeigers", "Wochenblatt", "Tagespost" (not
+/// "-bote": "Angebote", "Postbote").
+const COMPOUND_HEAD_ENDINGS: &[&str] = &[
+    "zeitung",
+    "kurier",
+    "anzeiger",
+    "rundschau",
+    "blatt",
+    "post",
+    "nachrichten",
+];
+
+/// Whether `w` is a newspaper word after a place adjective: listed, or a
+/// compound ending in one ("Allgäuer Heimatboten", "Kölner Stadt-Anzeiger").
+fn newspaper_head(w: &str) -> bool {
+    NEWSPAPER_HEADS.contains(w)
+        || ["", "s", "es"].iter().any(|g| {
+            w.strip_suffix(g).is_some_and(|base| {
+                COMPOUND_HEAD_ENDINGS
+                    .iter()
+                    .any(|e| strip_suffix_ci(base, e).is_some())
+            })
+        })
+}
 
 /// Newspaper words that end a one-word title after a place.
 const NEWSPAPER_TAILS: &[&str] = &[
@@ -71,7 +111,7 @@ impl TokenRule for Newspapers {
             out.push(rule_cand(toks, i, i + 1, EntityKind::Org));
             return None;
         }
-        if t.cap && NEWSPAPER_HEADS.contains(t.text) && i > 0 && !t.line_start {
+        if t.cap && newspaper_head(t.text) && i > 0 && !t.line_start {
             let mut a = i;
             while a > 0
                 && a + 2 > i
@@ -84,7 +124,14 @@ impl TokenRule for Newspapers {
             {
                 a -= 1;
             }
-            if a < i && toks[a].text.ends_with("er") || a + 1 < i {
+            // One adjective: a city's ("Berliner") or a region's
+            // ("Schwäbische", "Münsterländischen").
+            let one = a < i
+                && (toks[a].text.ends_with("er")
+                    || ["ische", "ischen"]
+                        .iter()
+                        .any(|e| toks[a].text.ends_with(e)));
+            if one || a + 1 < i {
                 out.push(rule_cand(toks, a, i + 1, EntityKind::Org));
             }
         }
@@ -133,6 +180,31 @@ mod tests {
             run_in(&ORGS, &Newspapers, "Dem Weserbergland-Kurier sagte er das."),
             pairs(&[("Weserbergland-Kurier", "org")])
         );
+    }
+
+    #[test]
+    fn compound_and_inflected_newspaper_words() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &Newspapers,
+                "Dem Allgäuer Heimatboten, dem Kölner Stadt-Anzeiger und der \
+                 Münsterländischen Volkszeitung sagte er, der Münchner Merkur irre."
+            ),
+            pairs(&[
+                ("Allgäuer Heimatboten", "org"),
+                ("Kölner Stadt-Anzeiger", "org"),
+                ("Münsterländischen Volkszeitung", "org"),
+                ("Münchner Merkur", "org")
+            ])
+        );
+        // Offers and postmen are no newspapers.
+        assert!(run_in(
+            &ORGS,
+            &Newspapers,
+            "Die Münchner Angebote und der Berliner Postbote."
+        )
+        .is_empty());
     }
 
     #[test]

@@ -122,6 +122,13 @@ static ORG_HEADS: Words = Words::new(&[
     "Schulamt",
     "Straßenbauamt",
     "Wasserwirtschaftsamt",
+    // Rescue services by their seat ("Feuerwehr Cottbus", "Bergwacht
+    // Immenstadt").
+    "Feuerwehr",
+    "Berufsfeuerwehr",
+    "Bergwacht",
+    "Wasserwacht",
+    "Bergrettung",
 ]);
 
 /// Abbreviated police heads written in capitals in press releases: "PI
@@ -280,6 +287,21 @@ mod tests {
         assert_eq!(
             run(&PlaceHeads, "Streik am Flughafen München."),
             [("Flughafen München".to_string(), "place")]
+        );
+    }
+
+    #[test]
+    fn rescue_services_by_their_seat() {
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Die Feuerwehr Cottbus und die Bergwacht Immenstadt halfen; \
+                 die Feuerwehr Menschen nicht."
+            ),
+            [
+                ("Feuerwehr Cottbus".to_string(), "org"),
+                ("Bergwacht Immenstadt".to_string(), "org")
+            ]
         );
     }
 

@@ -39,6 +39,9 @@ static PLACE_ORG_HEADS: Words = Words::new(&[
     "Landestheater",
     "Opernhaus",
     "Universitätsmedizin",
+    // Orchestras by their city: "Staatskapelle Halle".
+    "Staatskapelle",
+    "Staatsorchester",
 ]);
 
 /// Endings of compound institution nouns that take their place as their
@@ -168,6 +171,9 @@ impl TokenRule for PlaceOrgs {
             || matches!(t.text, "TU" | "LMU" | "FU" | "HU")
         {
             let place_only = head.is_some_and(|h| h.0);
+            // A known place, or a town named like a word ("Universität
+            // Siegen", "Staatskapelle Halle").
+            let town = |w: &str| r.is_known_place(w) || r.d.towns_common_words.contains(w);
             let mut b = i + 1;
             // A name that is not a common word, or a known place that is
             // one, right after the head ("Universität Leiden").
@@ -177,10 +183,9 @@ impl TokenRule for PlaceOrgs {
                 && !toks[b].line_start
                 && !r.is_stop(toks[b].text)
                 && if place_only {
-                    b == i + 1 && r.is_known_place(toks[b].text)
+                    b == i + 1 && town(toks[b].text)
                 } else {
-                    !r.d.common.contains(toks[b].text)
-                        || b == i + 1 && r.is_known_place(toks[b].text)
+                    !r.d.common.contains(toks[b].text) || b == i + 1 && town(toks[b].text)
                 }
             {
                 b += 1;
@@ -275,6 +280,10 @@ mod tests {
         assert_eq!(
             run_in(&ORGS, &PlaceOrgs, "Das Bankhaus Lenzinger gibt auf."),
             pairs(&[("Bankhaus Lenzinger", "org")])
+        );
+        assert_eq!(
+            run_in(&ORGS, &PlaceOrgs, "Es spielte die Staatskapelle Halle."),
+            pairs(&[("Staatskapelle Halle", "org")])
         );
     }
 
