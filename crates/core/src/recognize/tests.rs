@@ -361,7 +361,7 @@ Sicherlich wird Ende Mai entschieden. Kanzler Scholz und CDU-Chef Friedrich Merz
         .map(|(s, k, _)| format!("{s}/{k}"))
         .collect();
     let want = "BERLIN/place dpa/org Angela Merkel/person Berlin/place Emmanuel Macron/person \
-        Steffen Seibert/person Nord Stream 2/org Annalena Baerbock/person Heiko Maas/person \
+        Ostukraine/place Steffen Seibert/person Nord Stream 2/org Annalena Baerbock/person Heiko Maas/person \
         Kiew/place picture alliance/org dpa/org Kay Nietfeld/person Deutsche Bank AG/org \
         Statistischem Bundesamt/org Neukölln/place Frank-Walter Steinmeier/person Hamburg/place \
         München/place Weltgesundheitsorganisation/org Tedros Adhanom Ghebreyesus/person Bundeswehr/org THW/org Ahrweiler/place \

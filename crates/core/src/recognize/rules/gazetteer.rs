@@ -61,6 +61,14 @@ mod tests {
         );
         let c = cands_with(&Gazetteer, t, &[], &Overrides::default());
         assert_eq!(c[0].norm, "Moskau");
+        // "-es" where "-s" would leave a stem too.
+        let c = cands_with(
+            &Gazetteer,
+            "Die Abgeordneten des Bundestages.",
+            &[],
+            &Overrides::default(),
+        );
+        assert_eq!(c[0].norm, "Bundestag");
     }
 
     #[test]

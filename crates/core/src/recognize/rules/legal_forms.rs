@@ -55,6 +55,15 @@ pub(super) fn type_noun(w: &str) -> bool {
         "lieferant",
         "betreiber",
         "versorger",
+        // "der Lohnfertiger X Ltd.", "die Güterverkehrstochter DB Cargo AG"
+        "fertiger",
+        "tochter",
+        "mutter",
+        "partner",
+        "kunde",
+        "spezialist",
+        "produzent",
+        "entwickler",
     ]
     .iter()
     .any(|s| ends(s))
@@ -188,6 +197,17 @@ mod tests {
         assert_eq!(
             run_in(&ORGS, &LegalForms, "Bei der Axel Springer Verlag GmbH."),
             pairs(&[("Axel Springer Verlag GmbH", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &LegalForms,
+                "Die Güterverkehrstochter DB Cargo AG und der Lohnfertiger Sundaram Lifesciences Ltd."
+            ),
+            pairs(&[
+                ("DB Cargo AG", "org"),
+                ("Sundaram Lifesciences Ltd.", "org")
+            ])
         );
         assert_eq!(
             run_in(

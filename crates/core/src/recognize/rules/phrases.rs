@@ -206,7 +206,11 @@ pub(super) fn best_phrase<'t>(
     if best.is_none() {
         if let Some(stem) = strip_gen(first) {
             consider(&mut best, stem, true);
-        } else if let Some(stem) = first.strip_suffix("es") {
+        }
+    }
+    // "-es" also where "-s" leaves a stem ("des Bundestages").
+    if best.is_none() {
+        if let Some(stem) = first.strip_suffix("es") {
             if stem.chars().count() >= 3 {
                 consider(&mut best, stem, true);
             }

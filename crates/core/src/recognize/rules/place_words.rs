@@ -51,7 +51,7 @@ impl Rule for PlaceWords {
             if !t.cap || t.caps || !t.word {
                 continue;
             }
-            if let Some(norm) = place_word(r, t.text) {
+            if let Some(norm) = place_word(r, t.text).or_else(|| compass_place(r, t.text)) {
                 out.push(cand(toks, i, i + 1, EntityKind::Place, norm, Source::Rule));
             }
         }
@@ -99,6 +99,30 @@ pub(super) fn place_word(r: &Recognizer, w: &str) -> Option<String> {
     Some(format!("{stem}{head}"))
 }
 
+/// Compass points that make one word with a place ("Ostukraine",
+/// "Nordsyrien", "Südpfalz", "Westberlin").
+const COMPASS_PREFIXES: &[&str] = &[
+    "Nordost", "Nordwest", "Südost", "Südwest", "Nord", "Süd", "Ost", "West",
+];
+
+/// The normalised name of `w` when it is a compass point and a known place
+/// in one word, also in the genitive ("Ostukraines"); none where the word
+/// is listed or common ("Ostern", "Westen").
+pub(super) fn compass_place(r: &Recognizer, w: &str) -> Option<String> {
+    let rest = COMPASS_PREFIXES.iter().find_map(|p| w.strip_prefix(p))?;
+    let mut c = rest.chars();
+    let first = c.next().filter(|c| c.is_lowercase())?;
+    let place: String = first.to_uppercase().chain(c).collect();
+    if place.chars().count() < 4 || r.is_common(w) || single_word(&r.d.names, w).is_some() {
+        return None;
+    }
+    if r.is_known_place(&place) {
+        return Some(w.to_string());
+    }
+    let stem = crate::recognize::lexicon::strip_gen(&place)?;
+    r.is_known_place(stem).then(|| w[..w.len() - 1].to_string())
+}
+
 fn head_cap(head: &str) -> String {
     let mut c = head.chars();
     c.next()
@@ -137,6 +161,27 @@ mod tests {
                 "Die Murtalbahn fährt, im Weddellmeer treibt Eis, die Achterbahn steht, die S-Bahn auch."
             ),
             pairs(&[("Murtalbahn", "place"), ("Weddellmeer", "place")])
+        );
+    }
+
+    #[test]
+    fn a_compass_point_and_a_place_in_one_word() {
+        assert_eq!(
+            run(
+                &PlaceWords,
+                "In der Ostukraine, in Nordsyrien und im Süden der Ostukraines \
+                 Ostern, im Westen, am Südwind."
+            ),
+            pairs(&[
+                ("Ostukraine", "place"),
+                ("Nordsyrien", "place"),
+                ("Ostukraines", "place")
+            ])
+        );
+        let r = Recognizer::global();
+        assert_eq!(
+            compass_place(r, "Ostukraines").as_deref(),
+            Some("Ostukraine")
         );
     }
 
