@@ -74,7 +74,7 @@ impl TokenRule for Clubs {
                 && (toks[b].cap
                     && !r.is_stop(toks[b].text)
                     && !(placed && common_noun(r, toks[b].text))
-                    || toks[b].text.len() == 2 && toks[b].text.bytes().all(|c| c.is_ascii_digit()))
+                    || founding_number(toks[b].text))
             {
                 placed |= r.is_known_place(toks[b].text);
                 b += 1;
@@ -87,7 +87,14 @@ impl TokenRule for Clubs {
                 }
             }
             if b > i + 1 {
-                let a = if i >= 2 && toks[i - 1].text == "." && toks[i - 2].text == "1" {
+                // "1. FC Köln"; at a line's start "1." numbers a table's
+                // row ("1. TSG Rhön Fulda 14 Spiele"), except before the
+                // prefixes that take it.
+                let a = if i >= 2
+                    && toks[i - 1].text == "."
+                    && toks[i - 2].text == "1"
+                    && (!toks[i - 2].line_start || matches!(t.text, "FC" | "FSV" | "FFC"))
+                {
                     i - 2
                 } else {
                     i
@@ -97,6 +104,13 @@ impl TokenRule for Clubs {
         }
         None
     }
+}
+
+/// A founding year's two digits after the name ("Mainz 05", "Hannover
+/// 96"): a leading zero or a year of the 19th century's second half; not
+/// the games of a table's row ("Bautzen 14 Spiele").
+fn founding_number(w: &str) -> bool {
+    w.len() == 2 && w.bytes().all(|c| c.is_ascii_digit()) && (w.starts_with('0') || w >= "40")
 }
 
 /// Nicknames that name a team with its place or sponsor, as basketball,
@@ -273,6 +287,14 @@ mod tests {
                 "Es siegte der TSV 1860 nicht, aber der SC Freiburg."
             ),
             pairs(&[("SC Freiburg", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &Clubs,
+                "Tabelle:\n1. TSG Rhön Fulda 14 Spiele\n2. Hannover 96 14\n1. FC Köln 13\nMainz 05 siegt."
+            ),
+            pairs(&[("TSG Rhön Fulda", "org"), ("1. FC Köln", "org")])
         );
     }
 
