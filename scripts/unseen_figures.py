@@ -2,7 +2,8 @@
 """Score gazette's figures against the hand annotation tests/unseen/figures.tsv.
 
 Usage: python3 scripts/unseen_figures.py target/release/gazette tests/unseen
-A gold figure is *fully right* when a predicted figure overlaps its text and has the same
+A gold figure stands where its text first stands as a word of its own after the row before
+it (the rows are in text order; see `place`). A gold figure is *fully right* when a predicted figure overlaps its text and has the same
 value, category and unit. Units are compared case-insensitively, a counted noun by its
 compound head and lemma: gazette names the head noun in its base form ("Flugbegleiter" for
 "Lufthansa-Flugbegleiter", "Stimmzettel" for "Stimmzetteln", "Land" for "Ländern"), the
@@ -37,6 +38,36 @@ def same_unit(a, b):
     return len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= most
 
 
+def place(body, text, k, after, taken):
+    """The character offset of a gold figure's text: rows come in text order, so the first
+    occurrence from `after` on (the previous row's offset), not taken by an earlier row, that stands as a word of its own
+    (no letter or digit glued to an edge that is one: "1." is neither the end of "41." nor
+    the start of "2.350"); failing that, the k-th such occurrence, else the k-th anywhere;
+    None when there is none."""
+    def occurrences():
+        at = body.find(text)
+        while at >= 0:
+            yield at
+            at = body.find(text, at + 1)
+
+    def alone(at):
+        end = at + len(text)
+        glued_before = at > 0 and text[0].isalnum() and body[at - 1].isalnum()
+        glued_after = end < len(body) and (
+            text[-1].isalnum() and body[end].isalnum()
+            or text[-1] in ".," and body[end].isdigit())
+        return not (glued_before or glued_after)
+
+    words = [a for a in occurrences() if alone(a)]
+    later = [a for a in words if a >= after and a not in taken]
+    if later:
+        return later[0]
+    for hits in (words, list(occurrences())):
+        if len(hits) > k:
+            return hits[k]
+    return None
+
+
 def main():
     gazette, folder = sys.argv[1], pathlib.Path(sys.argv[2])
     rows = [l.rstrip("\n").split("\t") for l in (folder / "figures.tsv").read_text(encoding="utf-8").splitlines()]
@@ -50,15 +81,19 @@ def main():
     right, found, errors = 0, 0, []
     used = set()
     seen = collections.Counter()
+    last = {}
+    taken = collections.defaultdict(set)
     for doc, text, value, cat, unit, approx in rows:
         body = (folder / doc).read_bytes()
         k = seen[(doc, text)]
         seen[(doc, text)] += 1
-        pos, start = -1, 0
-        for _ in range(k + 1):
-            pos = body.find(text.encode("utf-8"), start)
-            start = pos + 1
-        if pos < 0:
+        chars = place(body.decode("utf-8"), text, k, last.get(doc, 0), taken[doc])
+        pos = None
+        if chars is not None:
+            last[doc] = chars
+            taken[doc].add(chars)
+            pos = len(body.decode("utf-8")[:chars].encode("utf-8"))
+        if pos is None:
             errors.append(f"{doc}: gold text not found: {text!r}")
             continue
         end = pos + len(text.encode("utf-8"))

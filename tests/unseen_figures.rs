@@ -53,6 +53,33 @@ fn same_unit(got: &str, want: &str) -> bool {
 }
 
 /// (gold figures, found, fully right, the errors).
+/// Where a row's `text` stands (as `scripts/unseen_figures.py` places it):
+/// the rows come in text order, so its first occurrence from `after` on (the
+/// row before's offset), not `taken` by an earlier row, that stands as a
+/// word of its own (no letter or digit glued to an edge that is one: "1."
+/// is neither the end of "41." nor the start of "2.350"); failing that, the
+/// `k`-th such occurrence, else the `k`-th anywhere.
+fn place(body: &str, text: &str, k: usize, after: usize, taken: &[usize]) -> Option<usize> {
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let alone = |at: usize| {
+        let end = at + text.len();
+        let (first, last) = (text.chars().next(), text.chars().next_back());
+        let next = body[end..].chars().next();
+        let glued_before = alnum(first) && alnum(body[..at].chars().next_back());
+        let glued_after = alnum(last) && alnum(next)
+            || matches!(last, Some('.' | ',')) && next.is_some_and(|c| c.is_ascii_digit());
+        !(glued_before || glued_after)
+    };
+    let all: Vec<usize> = body.match_indices(text).map(|(at, _)| at).collect();
+    let words: Vec<usize> = all.iter().copied().filter(|&at| alone(at)).collect();
+    words
+        .iter()
+        .find(|&&at| at >= after && !taken.contains(&at))
+        .or_else(|| words.get(k))
+        .or_else(|| all.get(k))
+        .copied()
+}
+
 fn score(dir: &str) -> (usize, usize, usize, Vec<String>) {
     let dir = Path::new(ROOT).join(dir);
     let tsv = std::fs::read_to_string(dir.join("figures.tsv")).unwrap();
@@ -63,6 +90,8 @@ fn score(dir: &str) -> (usize, usize, usize, Vec<String>) {
     );
     let mut figures: std::collections::HashMap<String, (String, Vec<Figure>)> = Default::default();
     let mut seen: std::collections::HashMap<(String, String), usize> = Default::default();
+    // Each document's placed rows, in row order.
+    let mut taken: std::collections::HashMap<String, Vec<usize>> = Default::default();
     let (mut n, mut found, mut right, mut errors) = (0, 0, 0, Vec::new());
     for row in rows {
         let f: Vec<&str> = row.split('\t').collect();
@@ -75,11 +104,11 @@ fn score(dir: &str) -> (usize, usize, usize, Vec<String>) {
             (body, figs)
         });
         let k = seen.entry((doc.to_string(), text.to_string())).or_default();
-        let pos = body
-            .match_indices(text)
-            .nth(*k)
-            .unwrap_or_else(|| panic!("{doc}: {text:?} not found"))
-            .0;
+        let placed = taken.entry(doc.to_string()).or_default();
+        let after = placed.last().copied().unwrap_or(0);
+        let pos = place(body, text, *k, after, placed)
+            .unwrap_or_else(|| panic!("{doc}: {text:?} not found"));
+        placed.push(pos);
         *k += 1;
         let end = pos + text.len();
         let Some(hit) = figs
@@ -153,10 +182,11 @@ fn written_figures_stay_right() {
 /// Annotated 2026-12-07 with the fifth written set, before anything was
 /// read from it: 242 of 279 (0.867) right when made, 251 (0.900) after the
 /// rules read from its errors (quarters' scores, a part of a whole, votes,
-/// units in the dative plural).
+/// units in the dative plural); 257 (0.921) once the scorer placed each row
+/// after the one before (it had put "23" on "23 Uhr" and "9" on "91:86").
 #[test]
 fn written_5_figures_stay_right() {
-    at_least("tests/unseen-written-5", 0.895);
+    at_least("tests/unseen-written-5", 0.915);
 }
 
 /// Sealed, only scored: annotated 2026-12-07 after the rules were
