@@ -201,9 +201,33 @@ enum Colon {
     Ratio,
 }
 
+/// A measure per a measure or a time unit ("l" per "m²" → "l/m²", "l" per
+/// "Minute" → "l/min"), for the pairs news writes.
+fn per_unit(m: &str, per: &str) -> Option<&'static str> {
+    Some(match (m, per) {
+        ("km", "Stunde") => "km/h",
+        ("m", "Sekunde") => "m/s",
+        ("l", "m²") => "l/m²",
+        ("l", "Sekunde") => "l/s",
+        ("l", "Minute") => "l/min",
+        ("l", "Stunde") => "l/h",
+        ("l", "Tag") => "l/d",
+        ("m³", "Sekunde") => "m³/s",
+        ("m³", "Stunde") => "m³/h",
+        ("mm", "Stunde") => "mm/h",
+        ("kg", "m²") => "kg/m²",
+        ("g", "km") => "g/km",
+        ("t", "Jahr") => "t/a",
+        ("kWh", "Jahr") => "kWh/a",
+        _ => return None,
+    })
+}
+
 enum UnitKind {
     Percent(&'static str),
     Money(&'static str),
+    /// Euro cents ("78 Cent"): money in euros, a hundredth of the number.
+    Cents,
     Measure(&'static str),
     Duration(&'static str),
     Uhr,
@@ -509,14 +533,15 @@ impl<'a> Scanner<'a> {
                 Some(end)
             }
             NumShape::DayMonth { a, b } => {
+                // "Flug: 6.45 Uhr": a time whatever stands before it.
+                if self.cont(i + 1) && self.t(i + 1) == "Uhr" && a <= 24 && b < 60 {
+                    out.push(self.time_fig(self.span(i, i + 1), a, b));
+                    return Some(i + 2);
+                }
                 // "Python 3.12", "iOS 17.2.", "Version 2.1": a version, no date.
                 let before = self.flags_before(i);
                 if self.identifier_before(i, before) || self.name_before(i, before) {
                     return Some(i + 1);
-                }
-                if self.cont(i + 1) && self.t(i + 1) == "Uhr" && a <= 24 && b < 60 {
-                    out.push(self.time_fig(self.span(i, i + 1), a, b));
-                    return Some(i + 2);
                 }
                 // "22.25 – 23.00 Uhr", "zwischen 8.30 und 8.45 Uhr"
                 if a <= 24
@@ -1454,6 +1479,10 @@ impl<'a> Scanner<'a> {
                 return None;
             }
             let (value, next, scaled) = self.extend(i, i + 1, v, 0)?;
+            // "minus vier Grad": the sign belongs to the figure.
+            if i > 0 && self.cont(i) && lower(self.t(i - 1)) == "minus" {
+                return Some(self.emit_word_expr(i - 1, next, -value, false, scaled, out));
+            }
             // "Nummer fünf", "Platz drei", "Tempo dreißig"
             if !scaled {
                 let before = self.flags_before(i);
@@ -1603,6 +1632,9 @@ impl<'a> Scanner<'a> {
         if let Some(c) = exact_or_lower(&self.lx.currency) {
             return Some((UnitKind::Money(c), i + 1));
         }
+        if matches!(w, "Cent" | "Cents" | "ct") {
+            return Some((UnitKind::Cents, i + 1));
+        }
         if kind == TokenKind::Punct {
             return None;
         }
@@ -1625,13 +1657,33 @@ impl<'a> Scanner<'a> {
                     return Some((UnitKind::Measure(mp), i + 3));
                 }
             }
-            // "130 Kilometer pro Stunde"
-            if *m == "km"
-                && self.cont(i + 2)
-                && self.t(i + 1) == "pro"
-                && matches!(self.t(i + 2), "Stunde" | "h")
-            {
-                return Some((UnitKind::Measure("km/h"), i + 3));
+            // "88 Grad Oechsle", "20 Grad Celsius", "70 Grad Fahrenheit"
+            if *m == "°C" && self.cont(i + 1) {
+                let scale = match self.t(i + 1) {
+                    "Celsius" => Some("°C"),
+                    "Fahrenheit" => Some("°F"),
+                    "Oechsle" => Some("°Oe"),
+                    _ => None,
+                };
+                if let Some(u) = scale {
+                    return Some((UnitKind::Measure(u), i + 2));
+                }
+            }
+            // "130 Kilometer pro Stunde", "90 Liter pro Quadratmeter",
+            // "15.000 Liter je Minute"
+            if self.cont(i + 2) && matches!(self.t(i + 1), "pro" | "je") {
+                let w2 = self.t(i + 2);
+                let l2 = lower(w2);
+                let per = self
+                    .lx
+                    .measure
+                    .get(w2)
+                    .or_else(|| self.lx.measure.get(&*l2))
+                    .or_else(|| self.lx.timeunit.get(&*l2))
+                    .and_then(|d| per_unit(m, d));
+                if let Some(mp) = per {
+                    return Some((UnitKind::Measure(mp), i + 3));
+                }
             }
             return Some((UnitKind::Measure(m), i + 1));
         }
@@ -1755,6 +1807,14 @@ impl<'a> Scanner<'a> {
                     FigureCategory::Money,
                     c,
                     &c.to_lowercase(),
+                    e.approx,
+                ),
+                UnitKind::Cents => self.simple(
+                    sp,
+                    Decimal::new(value.mantissa(), value.scale() + 2).unwrap_or(value),
+                    FigureCategory::Money,
+                    "EUR",
+                    "eur",
                     e.approx,
                 ),
                 UnitKind::Measure(m) => {
@@ -2083,8 +2143,24 @@ impl<'a> Scanner<'a> {
             let w = self.t(k);
             if starts_upper(w) {
                 let lw = lower(w);
-                if self.lx.notunit.contains(&*lw) || self.lx.month.contains_key(&*lw) {
+                // "1. TSG Rhön Fulda", "2. VfB": a name, no counted noun.
+                if self.lx.notunit.contains(&*lw)
+                    || self.lx.month.contains_key(&*lw)
+                    || !w.contains('-') && w.chars().skip(1).any(char::is_uppercase)
+                {
                     return None;
+                }
+                // "ein zweiter Kieler Antrag": a place's adjective before
+                // the noun.
+                if skipped < 3
+                    && lw.ends_with("er")
+                    && self.cont(k + 1)
+                    && self.is_word(k + 1)
+                    && starts_upper(self.t(k + 1))
+                {
+                    skipped += 1;
+                    k += 1;
+                    continue;
                 }
                 return self.noun(k);
             }

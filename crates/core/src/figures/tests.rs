@@ -1133,3 +1133,52 @@ fn quarters_parts_of_a_whole_and_votes() {
     // Units in the dative plural.
     assert_eq!(one("um bis zu 15 Zentimetern").3, s("cm"));
 }
+
+#[test]
+fn measures_per_unit_scales_and_signs() {
+    let r = one("Es fielen 90 Liter pro Quadratmeter.");
+    assert_eq!(
+        (r.0.as_str(), r.3.clone()),
+        ("90 Liter pro Quadratmeter", s("l/m²"))
+    );
+    let r = one("Die Pumpen schaffen 15.000 Liter je Minute.");
+    assert_eq!((r.1.as_str(), r.3.clone()), ("15000", s("l/min")));
+    let r = one("Der Most hatte 88 Grad Oechsle.");
+    assert_eq!((r.0.as_str(), r.3.clone()), ("88 Grad Oechsle", s("°Oe")));
+    let r = one("Nachts sank die Temperatur auf minus vier Grad.");
+    assert_eq!((r.0.as_str(), r.1.as_str()), ("minus vier Grad", "-4"));
+}
+
+#[test]
+fn cents_are_money_in_euros() {
+    let r = one("Der Liter kostet 78 Cent.");
+    assert_eq!(
+        (r.1.as_str(), r.2, r.3.clone()),
+        ("0.78", "money", s("EUR"))
+    );
+}
+
+#[test]
+fn working_days_are_durations() {
+    let r = one("Die Lieferung dauert fünf Werktage.");
+    assert_eq!((r.2, r.3.clone()), ("duration", s("Werktag")));
+}
+
+#[test]
+fn a_time_after_a_word_that_names_things() {
+    let r = one("Es bleibt ein Flug: 6.45 Uhr nach Palma.");
+    assert_eq!((r.1.as_str(), r.2), ("06:45", "time"));
+}
+
+#[test]
+fn an_ordinal_counts_the_noun_not_a_name_or_an_adjective() {
+    let r = one("Ein zweiter Kieler Antrag scheiterte.");
+    assert_eq!(r.3, s("Antrag"));
+    let v = figs("Tabelle:\n1. TSG Rhön Fulda\n2. VfB Bautzen");
+    assert!(v.iter().all(|r| r.2 == "ordinal" && r.3.is_none()), "{v:?}");
+    // A hyphenated noun is a noun: "Lufthansa-Flugbegleiter".
+    assert_eq!(
+        one("Es streiken 19.000 Lufthansa-Flugbegleiter.").3,
+        s("Flugbegleiter")
+    );
+}
