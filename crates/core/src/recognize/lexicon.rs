@@ -332,6 +332,20 @@ pub(super) fn title_case(w: &str) -> String {
 }
 
 /// Genitive stem: "Putins" → "Putin" (not for "-ss", "-us", "-is", "-os", "-as", "-x", "-z").
+/// "Industrie- und Handelskammer", "Kinder- und Jugendärzte": where the
+/// first word of a pair that shares its second part with the word at `i`
+/// starts ("Industrie" "-" "und" before "Handelskammer").
+pub(super) fn truncated_pair_before(toks: &[Tok], i: usize) -> Option<usize> {
+    (i >= 3
+        && matches!(toks[i - 1].text, "und" | "oder")
+        && toks[i - 2].text == "-"
+        && toks[i - 2].start == toks[i - 3].end
+        && toks[i - 3].cap
+        && !toks[i - 1].line_start
+        && !toks[i - 2].line_start)
+        .then(|| i - 3)
+}
+
 pub(super) fn strip_gen(w: &str) -> Option<&str> {
     let stem = w.strip_suffix('s')?;
     if stem.chars().count() < 3 {

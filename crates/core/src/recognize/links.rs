@@ -115,8 +115,9 @@ impl Recognizer {
     /// An institution without its seat (7): "Museum der bildenden Künste"
     /// beside "Museum der bildenden Künste Leipzig", "Staatliche
     /// Kunstsammlungen" beside "Staatliche Kunstsammlungen Dresden": an
-    /// organisation of two words or more that is another one of the
-    /// document without a known place at its end, where only one is such.
+    /// organisation of two words or more (or one hyphenated word) that is
+    /// another one of the document without a known place at its end (or
+    /// "zu" and the place), where only one is such.
     fn seats_dropped(&self, found: &mut [FoundName]) {
         let mut short = OneLongName::new();
         for long in long_orgs(found) {
@@ -124,9 +125,18 @@ impl Recognizer {
             let Some((rest, seat)) = s.rsplit_once(' ') else {
                 continue;
             };
+            // "Universität zu Lübeck", "Christian-Albrechts-Universität zu Kiel"
+            let rest = rest.strip_suffix(" zu").unwrap_or(rest);
             // Not a union or party beside its branch ("IG Metall" beside
-            // "IG Metall Arnsberg").
-            if rest.contains(' ') && self.is_known_place(seat) && !is_branching(rest) {
+            // "IG Metall Arnsberg"); a one-word rest only hyphenated
+            // ("Friedrich-Schiller-Universität Jena", not "Universität Jena"),
+            // or a university by its short form ("TU Dresden"; not "IHK
+            // München" beside the chambers' "IHK", see `org_branches`).
+            let local = matches!(rest, "TU" | "FH" | "TH" | "HTW");
+            if (rest.contains(' ') || rest.contains('-') || local)
+                && self.is_known_place(seat)
+                && !is_branching(rest)
+            {
                 short.allow(rest, long);
             }
         }
@@ -1331,6 +1341,10 @@ mod tests {
             named(EntityKind::Org, "IG Metall"),
             named(EntityKind::Org, "Hermann-und-Ingrid-Brandstätter-Stiftung"),
             named(EntityKind::Org, "Brandstätter-Stiftung"),
+            named(EntityKind::Org, "Christian-Albrechts-Universität zu Kiel"),
+            named(EntityKind::Org, "Christian-Albrechts-Universität"),
+            named(EntityKind::Org, "TU Dresden"),
+            named(EntityKind::Org, "TU"),
         ];
         let r = Recognizer::global();
         r.seats_dropped(&mut found);
@@ -1344,7 +1358,12 @@ mod tests {
                 "IG Metall Arnsberg",
                 "IG Metall",
                 "Hermann-und-Ingrid-Brandstätter-Stiftung",
-                "Hermann-und-Ingrid-Brandstätter-Stiftung"
+                "Hermann-und-Ingrid-Brandstätter-Stiftung",
+                // a hyphenated name and its seat after "zu"
+                "Christian-Albrechts-Universität zu Kiel",
+                "Christian-Albrechts-Universität zu Kiel",
+                "TU Dresden",
+                "TU Dresden"
             ]
         );
     }

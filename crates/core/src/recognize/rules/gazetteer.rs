@@ -38,6 +38,14 @@ mod tests {
     }
 
     #[test]
+    fn a_country_named_like_a_verb_opens_a_sentence() {
+        assert_eq!(
+            run(&Gazetteer, "Polen hat gewählt. „Polen bleibt“, sagte sie."),
+            pairs(&[("Polen", "place"), ("Polen", "place")])
+        );
+    }
+
+    #[test]
     fn a_place_and_its_compass_point_are_one_place() {
         assert_eq!(
             run(

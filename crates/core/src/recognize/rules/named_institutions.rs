@@ -101,12 +101,23 @@ impl TokenRule for NamedInstitutions {
                 && !n.line_start
                 && r.is_known_place(n.text)
         });
-        let end = match seat {
-            Some(n) => {
+        // ... also after "zu": "Christian-Albrechts-Universität zu Kiel".
+        let zu_seat = toks.get(i + 2).filter(|n| {
+            matches!(*base, "Universität" | "Hochschule")
+                && toks[i + 1].text == "zu"
+                && !n.line_start
+                && r.is_known_place(n.text)
+        });
+        let end = match (seat, zu_seat) {
+            (Some(n), _) => {
                 norm = format!("{norm} {}", n.text);
                 i + 2
             }
-            None => i + 1,
+            (None, Some(n)) => {
+                norm = format!("{norm} zu {}", n.text);
+                i + 3
+            }
+            (None, None) => i + 1,
         };
         out.push(cand(toks, i, end, kind, norm, Source::Rule));
         None
@@ -118,6 +129,18 @@ mod tests {
     use super::super::testing::{norms_in, run_in};
     use super::super::ORGS;
     use super::*;
+
+    #[test]
+    fn a_university_and_its_seat_after_zu() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &NamedInstitutions,
+                "An der Christian-Albrechts-Universität zu Kiel forscht sie."
+            ),
+            [("Christian-Albrechts-Universität zu Kiel".to_string(), "org")]
+        );
+    }
 
     #[test]
     fn particles_inside_a_hyphenated_name() {

@@ -5,7 +5,7 @@
 
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj};
+use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj, truncated_pair_before};
 use crate::recognize::{Cand, Recognizer};
 
 const ORG_HEADS: &[&str] = &[
@@ -259,6 +259,11 @@ impl TokenRule for OrgHeads {
                         && toks[b + 2].cap
                     {
                         b += 3;
+                    } else if b + 2 < toks.len()
+                        && truncated_pair_before(toks, b + 2) == Some(b - 1)
+                    {
+                        // "der Kinder- und Jugendärzte"
+                        b += 3;
                     } else if b + 1 < toks.len()
                         && toks[b].text == "zu"
                         && r.is_known_place(toks[b + 1].text)
@@ -303,6 +308,18 @@ mod tests {
     use super::super::testing::{pairs, run_in};
     use super::super::ORGS;
     use super::*;
+
+    #[test]
+    fn a_pair_sharing_its_last_word_in_the_complement() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Der Präsident des Berufsverbands der Kinder- und Jugendärzte warnt."
+            ),
+            pairs(&[("Berufsverbands der Kinder- und Jugendärzte", "org")])
+        );
+    }
 
     #[test]
     fn an_adjective_and_an_association() {

@@ -31,13 +31,17 @@ pub(super) fn match_phrases(
             // A sentence's first word, also after a speaker's label
             // ("Kaltenegger: Weil wir …").
             let first = t.initial || t.line_start || i > 0 && toks[i - 1].text == ":";
+            // A listed place whose lower-case form is a word ("Polen hat
+            // gewählt", "Rügen") stays a place: the place lists leave out
+            // the towns that are words ("Essen", "Weil").
+            let place = p.kind == crate::model::EntityKind::Place;
             if len == 1
                 && source != Source::KnowledgeBase
                 && first
                 && !t.caps
-                && (r.is_stop(t.text) || r.d.common.contains(&t.text.to_lowercase()))
+                && (r.is_stop(t.text) || !place && r.d.common.contains(&t.text.to_lowercase()))
             {
-                continue; // "Man werde …", "Essen ist …"
+                continue; // "Man werde …", "Weil wir …"
             }
             out.push(Cand {
                 rule: "",

@@ -12,7 +12,7 @@
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::data::Phrases;
-use crate::recognize::lexicon::{cand, join, single_word, strip_gen};
+use crate::recognize::lexicon::{cand, join, single_word, strip_gen, truncated_pair_before};
 use crate::recognize::Cand;
 use crate::text::words::Words;
 
@@ -133,8 +133,9 @@ static ORG_HEADS: Words = Words::new(&[
 
 /// Abbreviated police heads written in capitals in press releases: "PI
 /// Erding" (Polizeiinspektion), "KPI" (Kriminalpolizeiinspektion), "VPI"
-/// (Verkehrspolizeiinspektion).
-const ABBREVIATED_ORG_HEADS: &[&str] = &["PI", "KPI", "VPI"];
+/// (Verkehrspolizeiinspektion); and the chambers' ("IHK München", "HWK
+/// Koblenz").
+const ABBREVIATED_ORG_HEADS: &[&str] = &["PI", "KPI", "VPI", "IHK", "HWK"];
 
 /// Endings of authorities' compound names, for heads the list does not
 /// hold ("Kriminaldauerdienst", "Polizeihauptkommissariat",
@@ -190,8 +191,12 @@ impl Rule for PlaceHeads {
             if !t.cap || t.caps && !abbreviated && !district {
                 continue;
             }
+            // "Industrie- und Handelskammer Halle-Dessau" (not a bare
+            // "Handelskammer": annotators split on it).
+            let chamber = matches!(t.text, "Handelskammer" | "Handelskammern")
+                && truncated_pair_before(toks, i).is_some_and(|a| toks[a].text == "Industrie");
             let Some(kind) = head_kind(t.text)
-                .or_else(|| abbreviated.then_some(EntityKind::Org))
+                .or_else(|| (abbreviated || chamber).then_some(EntityKind::Org))
                 .or_else(|| district.then_some(EntityKind::Place))
             else {
                 continue;
@@ -251,8 +256,20 @@ impl Rule for PlaceHeads {
             if b == a {
                 continue;
             }
-            let norm = join(toks, i, b);
-            out.push(cand(toks, i, b, kind, norm, Source::Rule));
+            // Two seats: "Flughafen Leipzig/Halle", "Polizeiinspektion
+            // Hameln-Pyrmont/Holzminden".
+            if b + 1 < toks.len()
+                && toks[b].text == "/"
+                && toks[b].start == toks[b - 1].end
+                && toks[b + 1].start == toks[b].end
+                && (name_ok(b + 1) || r.d.towns_common_words.contains(toks[b + 1].text))
+            {
+                b += 2;
+            }
+            // "Industrie- und Handelskammer Halle-Dessau"
+            let a0 = truncated_pair_before(toks, i).unwrap_or(i);
+            let norm = join(toks, a0, b);
+            out.push(cand(toks, a0, b, kind, norm, Source::Rule));
         }
     }
 }
@@ -287,6 +304,25 @@ mod tests {
         assert_eq!(
             run(&PlaceHeads, "Streik am Flughafen München."),
             [("Flughafen München".to_string(), "place")]
+        );
+    }
+
+    #[test]
+    fn two_seats_and_a_shared_head() {
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Flüge ab Flughafen Leipzig/Halle; die Industrie- und Handelskammer \
+                 Halle-Dessau und die IHK München warnen."
+            ),
+            [
+                ("Flughafen Leipzig/Halle".to_string(), "place"),
+                (
+                    "Industrie- und Handelskammer Halle-Dessau".to_string(),
+                    "org"
+                ),
+                ("IHK München".to_string(), "org")
+            ]
         );
     }
 

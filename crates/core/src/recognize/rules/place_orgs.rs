@@ -190,6 +190,16 @@ impl TokenRule for PlaceOrgs {
             {
                 b += 1;
             }
+            // "Universität zu Lübeck", "Hochschule zu Kiel"
+            if b == i + 1
+                && matches!(t.text, "Universität" | "Hochschule")
+                && toks.get(i + 1).is_some_and(|z| z.text == "zu")
+                && toks
+                    .get(i + 2)
+                    .is_some_and(|n| !n.line_start && r.is_known_place(n.text))
+            {
+                b = i + 3;
+            }
             let kind = if CITY_ADJECTIVE_PLACES.contains(t.text) {
                 EntityKind::Place
             } else {
@@ -284,6 +294,10 @@ mod tests {
         assert_eq!(
             run_in(&ORGS, &PlaceOrgs, "Es spielte die Staatskapelle Halle."),
             pairs(&[("Staatskapelle Halle", "org")])
+        );
+        assert_eq!(
+            run_in(&ORGS, &PlaceOrgs, "Sie lehrt an der Universität zu Lübeck."),
+            pairs(&[("Universität zu Lübeck", "org")])
         );
     }
 
