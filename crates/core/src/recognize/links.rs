@@ -978,7 +978,12 @@ fn clubs(text: &str, tok: &Tokenized, sport: &WordSet, found: &mut [FoundName]) 
                         .is_some_and(|t| matches!(t.text(text), "(" | "." | "/"));
                 let local = i > 0 && {
                     let before = toks[i - 1].text(text);
-                    LOCAL_PREPOSITIONS.contains(before) || PLACE_NOUNS.contains(before)
+                    LOCAL_PREPOSITIONS.contains(before)
+                        || PLACE_NOUNS.contains(before)
+                        // "aus der Oberlausitz", "in der Rhön"
+                        || i > 1
+                            && matches!(before, "der" | "dem" | "den")
+                            && LOCAL_PREPOSITIONS.contains(toks[i - 2].text(text))
                 };
                 let compound = toks
                     .get(i + 1)
@@ -1510,6 +1515,10 @@ mod tests {
         // `clubs` only where something found it; see
         // `a_club_prefix_alone_links_to_the_club`).
         assert!(!ms.iter().any(|m| m.0 == "Borussia"), "{ms:?}");
+        // after a preposition and its article, the region is the region
+        let ms =
+            show("Der VfB Oberlausitz Bautzen verlor. Die Gäste aus der Oberlausitz kamen spät.");
+        assert_eq!(norm_of(&ms, "Oberlausitz")[0].0, "place", "{ms:?}");
     }
 
     #[test]

@@ -123,10 +123,29 @@ static CITY_ADJECTIVE_HEADS: Words = Words::new(&[
     "Dom",
     "Doms",
     "Philharmonie",
+    // ... and waters ("Kieler Förde", "Lübecker Bucht", "Hamburger
+    // Hafen"): see `LANDSCAPES`.
+    "Förde",
+    "Bucht",
+    "Hafen",
+    "Hafens",
 ]);
 
-/// The heads of [`CITY_ADJECTIVE_HEADS`] that name a building: a place.
-static CITY_ADJECTIVE_PLACES: Words = Words::new(&["Dom", "Doms", "Philharmonie"]);
+/// The heads of [`CITY_ADJECTIVE_HEADS`] that take no name after them
+/// ("Hafen Doraleh" is for the place rules).
+static LANDSCAPES: Words = Words::new(&["Förde", "Bucht", "Hafen", "Hafens"]);
+
+/// The heads of [`CITY_ADJECTIVE_HEADS`] that name a building or a
+/// landscape: a place.
+static CITY_ADJECTIVE_PLACES: Words = Words::new(&[
+    "Dom",
+    "Doms",
+    "Philharmonie",
+    "Förde",
+    "Bucht",
+    "Hafen",
+    "Hafens",
+]);
 
 /// "Leipziger", "Münchner", "Dresdner": the adjective of a listed place
 /// ("Leipzig", "München", "Dresden").
@@ -179,6 +198,7 @@ impl TokenRule for PlaceOrgs {
             // one, right after the head ("Universität Leiden").
             while b < toks.len()
                 && b < i + 3
+                && !LANDSCAPES.contains(t.text)
                 && toks[b].cap
                 && !toks[b].line_start
                 && !r.is_stop(toks[b].text)
@@ -189,6 +209,22 @@ impl TokenRule for PlaceOrgs {
                 }
             {
                 b += 1;
+            }
+            // A listed place of several words: "THW-Ortsverband Bad
+            // Kreuznach", "Sparkasse Bad Tölz".
+            if b == i + 1
+                && !LANDSCAPES.contains(t.text)
+                && toks.get(i + 1).is_some_and(|n| n.cap && !n.line_start)
+            {
+                if let Some((n, p, _)) = super::phrases::best_phrase(
+                    toks,
+                    i + 1,
+                    crate::recognize::data::Phrases::of(&r.d.names),
+                ) {
+                    if n >= 2 && p.kind == EntityKind::Place {
+                        b = i + 1 + n;
+                    }
+                }
             }
             // "Universität zu Lübeck", "Hochschule zu Kiel"
             if b == i + 1
@@ -298,6 +334,18 @@ mod tests {
         assert_eq!(
             run_in(&ORGS, &PlaceOrgs, "Sie lehrt an der Universität zu Lübeck."),
             pairs(&[("Universität zu Lübeck", "org")])
+        );
+        assert_eq!(
+            run_in(&ORGS, &PlaceOrgs, "Segeln auf der Kieler Förde."),
+            pairs(&[("Kieler Förde", "place")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &PlaceOrgs,
+                "Sie kam vom THW-Ortsverband Bad Kreuznach."
+            ),
+            pairs(&[("THW-Ortsverband Bad Kreuznach", "org")])
         );
     }
 
