@@ -12,7 +12,9 @@
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
 use crate::recognize::data::Phrases;
-use crate::recognize::lexicon::{cand, join, single_word, strip_gen, truncated_pair_before};
+use crate::recognize::lexicon::{
+    cand, join, nominative_adj, single_word, strip_gen, truncated_pair_before,
+};
 use crate::recognize::Cand;
 use crate::text::words::Words;
 
@@ -253,6 +255,16 @@ impl Rule for PlaceHeads {
             {
                 b += 1;
             }
+            // "Landtag von Baden-Württemberg": the parliament's official name.
+            if b == a
+                && matches!(t.text, "Landtag" | "Landtags" | "Landtages")
+                && toks.get(a).is_some_and(|v| v.text == "von")
+                && toks
+                    .get(a + 1)
+                    .is_some_and(|n| !n.line_start && r.is_known_place(n.text))
+            {
+                b = a + 2;
+            }
             if b == a {
                 continue;
             }
@@ -266,9 +278,18 @@ impl Rule for PlaceHeads {
             {
                 b += 2;
             }
-            // "Industrie- und Handelskammer Halle-Dessau"
-            let a0 = truncated_pair_before(toks, i).unwrap_or(i);
-            let norm = join(toks, a0, b);
+            // "Industrie- und Handelskammer Halle-Dessau", "Freiwillige
+            // Feuerwehr Treuenbrietzen"
+            let volunteer = i > 0
+                && !t.line_start
+                && matches!(toks[i - 1].text, "Freiwillige" | "Freiwilligen");
+            let a0 = truncated_pair_before(toks, i)
+                .or(volunteer.then_some(i.wrapping_sub(1)))
+                .unwrap_or(i);
+            let mut norm = join(toks, a0, b);
+            if volunteer {
+                norm = nominative_adj(&norm);
+            }
             out.push(cand(toks, a0, b, kind, norm, Source::Rule));
         }
     }
@@ -337,6 +358,16 @@ mod tests {
             [
                 ("Feuerwehr Cottbus".to_string(), "org"),
                 ("Bergwacht Immenstadt".to_string(), "org")
+            ]
+        );
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Kräfte der Freiwilligen Feuerwehr Treuenbrietzen; der Landtag von Sachsen."
+            ),
+            [
+                ("Freiwilligen Feuerwehr Treuenbrietzen".to_string(), "org"),
+                ("Landtag von Sachsen".to_string(), "org")
             ]
         );
     }

@@ -65,6 +65,8 @@ const PLACE_ORG_HEAD_ENDINGS: &[&str] = &[
     "bank",
     "dienst",
     "gesellschaft",
+    // "Landeselternbeirat Baden-Württemberg"
+    "beirat",
 ];
 
 /// Single words that take their place as their name ("Polizei Berlin",

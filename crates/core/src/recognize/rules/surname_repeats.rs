@@ -49,6 +49,14 @@ impl Rule for SurnameRepeats {
                 while p0 > c.t0 + 1 && LOWER_PARTICLES.contains(&toks[p0 - 1].text) {
                     p0 -= 1;
                 }
+                // "Alexander Van der Bellen": a capitalised particle before
+                // the lower-case ones is the surname's too.
+                if p0 > c.t0 + 1
+                    && p0 < c.t1 - 1
+                    && matches!(toks[p0 - 1].text, "Van" | "Von" | "De" | "Di" | "Da")
+                {
+                    p0 -= 1;
+                }
                 if p0 < c.t1 - 1 {
                     particles.insert(surname, (p0, c.t1 - 1));
                 }
@@ -228,6 +236,24 @@ mod tests {
                 ("Von der Leyens", "person"),
                 ("Leyen", "person")
             ])
+        );
+    }
+
+    #[test]
+    fn a_capitalised_particle_before_lower_case_ones() {
+        let t =
+            "Bundespräsident Alexander Van der Bellen sprach. Dann sagte Van der Bellen nichts.";
+        let got = run_seq(
+            &[
+                &super::super::gazetteer::Gazetteer,
+                &PERSONS,
+                &SurnameRepeats,
+            ],
+            t,
+        );
+        assert!(
+            got.contains(&("Van der Bellen".to_string(), "person")),
+            "{got:?}"
         );
     }
 

@@ -30,6 +30,19 @@ impl Rule for Tagger {
             if p.tokens.start >= p.tokens.end || p.tokens.end > toks.len() {
                 continue;
             }
+            // "Die Vereinte Dienstleistungsgewerkschaft" opening a sentence:
+            // the article is no part of the name (a listed "Die Linke" is
+            // the gazetteer's, and outranks the tagger).
+            let mut p = p.clone();
+            if p.tokens.len() > 1
+                && matches!(
+                    toks[p.tokens.start].text,
+                    "Die" | "Der" | "Das" | "Den" | "Dem" | "Des"
+                )
+            {
+                p.tokens.start += 1;
+            }
+            let p = &p;
             let span = &toks[p.tokens.clone()];
             let first = &span[0];
             let last = &span[span.len() - 1];
