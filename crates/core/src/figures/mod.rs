@@ -1042,7 +1042,13 @@ impl<'a> Scanner<'a> {
         if !ordinal {
             return None;
         }
-        let noun = self.noun_after(i + 2);
+        // "1. Jonas Vingegaard", "2. Fischtown Pinguins": a numbered row of
+        // a list or table counts no noun.
+        let noun = if self.toks[i].line_start {
+            None
+        } else {
+            self.noun_after(i + 2)
+        };
         out.push(self.ordinal_fig(self.span(i, i + 1), value, noun));
         Some(i + 2)
     }
@@ -1886,6 +1892,24 @@ impl<'a> Scanner<'a> {
             };
         }
         let noun = self.noun_after(unit_from);
+        // "fünf freie Tage": a time unit after an adjective is a duration.
+        if let Some(d) = noun.as_ref().and_then(|n| {
+            self.lx
+                .timeunit
+                .values()
+                .find(|&&d| d == n.unit.as_str())
+                .copied()
+        }) {
+            let f = self.simple(
+                sp,
+                value,
+                FigureCategory::Duration,
+                d,
+                &d.to_lowercase(),
+                e.approx,
+            );
+            return (f, e.next);
+        }
         (self.count_fig(sp, value, noun, e.approx), e.next)
     }
 

@@ -1182,3 +1182,16 @@ fn an_ordinal_counts_the_noun_not_a_name_or_an_adjective() {
         s("Flugbegleiter")
     );
 }
+
+#[test]
+fn a_numbered_row_counts_no_noun() {
+    let v = figs("Ergebnis:\n1. Jonas Vingegaard\n2. Mads Pedersen\nDer 3. Platz ging an Rot.");
+    let units: Vec<_> = v.iter().map(|r| (r.0.as_str(), r.3.clone())).collect();
+    assert_eq!(units, [("1.", None), ("2.", None), ("3.", s("Platz"))]);
+}
+
+#[test]
+fn a_time_unit_after_an_adjective_is_a_duration() {
+    let r = one("Die Beschäftigten erhalten fünf freie Tage.");
+    assert_eq!((r.2, r.3.clone()), ("duration", s("Tag")));
+}
