@@ -8,7 +8,7 @@
 
 use super::{Context, TokenRule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj};
+use crate::recognize::lexicon::{cand, join, looks_adj, nominative_adj, truncated_pair_before};
 use crate::recognize::{Cand, Recognizer};
 use crate::text::words::Words;
 
@@ -131,11 +131,12 @@ static CITY_ADJECTIVE_HEADS: Words = Words::new(&[
     "Bucht",
     "Hafen",
     "Hafens",
+    "Oberland",
 ]);
 
 /// The heads of [`CITY_ADJECTIVE_HEADS`] that take no name after them
 /// ("Hafen Doraleh" is for the place rules).
-static LANDSCAPES: Words = Words::new(&["Förde", "Bucht", "Hafen", "Hafens"]);
+static LANDSCAPES: Words = Words::new(&["Förde", "Bucht", "Hafen", "Hafens", "Oberland"]);
 
 /// The heads of [`CITY_ADJECTIVE_HEADS`] that name a building or a
 /// landscape: a place.
@@ -147,6 +148,7 @@ static CITY_ADJECTIVE_PLACES: Words = Words::new(&[
     "Bucht",
     "Hafen",
     "Hafens",
+    "Oberland",
 ]);
 
 /// "Leipziger", "Münchner", "Dresdner": the adjective of a listed place
@@ -261,7 +263,8 @@ impl TokenRule for PlaceOrgs {
                 {
                     i - 1
                 } else {
-                    i
+                    // "Mieterinnen- und Mieterverband Schweiz"
+                    truncated_pair_before(toks, i).unwrap_or(i)
                 };
                 // A hospital someone is taken to or lies in is a place
                 // ("ins Klinikum Kassel", "in das Klinikum Kempten", "im
@@ -340,6 +343,14 @@ mod tests {
         assert_eq!(
             run_in(&ORGS, &PlaceOrgs, "Segeln auf der Kieler Förde."),
             pairs(&[("Kieler Förde", "place")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &PlaceOrgs,
+                "Der Mieterinnen- und Mieterverband Schweiz klagt."
+            ),
+            pairs(&[("Mieterinnen- und Mieterverband Schweiz", "org")])
         );
         assert_eq!(
             run_in(
