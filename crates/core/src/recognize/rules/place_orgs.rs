@@ -101,7 +101,7 @@ struct PlaceOnly(bool);
 /// Heads whose official name is the city's adjective and the head alone:
 /// "Leipziger Stadtwerke", "Berliner Verkehrsbetriebe", "Berliner
 /// Feuerwehr", "Münchner Kammerspiele" (not "Berliner Polizei", whose
-/// name is "Polizei Berlin").
+/// name is "Polizei Berlin"); and the places of [`CITY_ADJECTIVE_PLACES`].
 static CITY_ADJECTIVE_HEADS: Words = Words::new(&[
     "Stadtwerke",
     "Stadtwerken",
@@ -120,26 +120,11 @@ static CITY_ADJECTIVE_HEADS: Words = Words::new(&[
     "Sinfoniker",
     "Sinfonikern",
     "Börse",
-    // Buildings so named are places ("Kölner Dom", "Kölner
-    // Philharmonie"): see `CITY_ADJECTIVE_PLACES`.
-    "Dom",
-    "Doms",
-    "Philharmonie",
-    // ... and waters ("Kieler Förde", "Lübecker Bucht", "Hamburger
-    // Hafen"): see `LANDSCAPES`.
-    "Förde",
-    "Bucht",
-    "Hafen",
-    "Hafens",
-    "Oberland",
 ]);
 
-/// The heads of [`CITY_ADJECTIVE_HEADS`] that take no name after them
-/// ("Hafen Doraleh" is for the place rules).
-static LANDSCAPES: Words = Words::new(&["Förde", "Bucht", "Hafen", "Hafens", "Oberland"]);
-
-/// The heads of [`CITY_ADJECTIVE_HEADS`] that name a building or a
-/// landscape: a place.
+/// Buildings and waters named by a city's adjective: places ("Kölner
+/// Dom", "Kölner Philharmonie", "Kieler Förde", "Lübecker Bucht",
+/// "Hamburger Hafen", "Zürcher Oberland").
 static CITY_ADJECTIVE_PLACES: Words = Words::new(&[
     "Dom",
     "Doms",
@@ -150,6 +135,15 @@ static CITY_ADJECTIVE_PLACES: Words = Words::new(&[
     "Hafens",
     "Oberland",
 ]);
+
+/// The places of [`CITY_ADJECTIVE_PLACES`] that take no name after them
+/// ("Hafen Doraleh" is for the place rules).
+static LANDSCAPES: Words = Words::new(&["Förde", "Bucht", "Hafen", "Hafens", "Oberland"]);
+
+/// A head named by a city's adjective (see [`CITY_ADJECTIVE_HEADS`]).
+fn city_adjective_head(w: &str) -> bool {
+    CITY_ADJECTIVE_HEADS.contains(w) || CITY_ADJECTIVE_PLACES.contains(w)
+}
 
 /// "Leipziger", "Münchner", "Dresdner": the adjective of a listed place
 /// ("Leipzig", "München", "Dresden").
@@ -190,7 +184,7 @@ impl TokenRule for PlaceOrgs {
             None if t.cap => genitive().map_or((None, None), |(h, s)| (Some(h), Some(s))),
             None => (None, None),
         };
-        if t.cap && (head.is_some() || CITY_ADJECTIVE_HEADS.contains(t.text)) && !t.caps
+        if t.cap && (head.is_some() || city_adjective_head(t.text)) && !t.caps
             || matches!(t.text, "TU" | "LMU" | "FU" | "HU")
         {
             let place_only = head.is_some_and(|h| h.0);
@@ -247,7 +241,7 @@ impl TokenRule for PlaceOrgs {
             };
             if b == i + 1
                 && i > 0
-                && CITY_ADJECTIVE_HEADS.contains(t.text)
+                && city_adjective_head(t.text)
                 && toks[i - 1].cap
                 && !toks[i].line_start
                 && city_adjective(r, toks[i - 1].text)
@@ -324,42 +318,46 @@ mod tests {
             ),
             pairs(&[("Universität Gießen", "org"), ("TU Berlin", "org")])
         );
-        assert_eq!(
-            run_in(&ORGS, &PlaceOrgs, "Er arbeitet bei der Sparkasse Hannover."),
-            pairs(&[("Sparkasse Hannover", "org")])
-        );
-        assert_eq!(
-            run_in(&ORGS, &PlaceOrgs, "Das Bankhaus Lenzinger gibt auf."),
-            pairs(&[("Bankhaus Lenzinger", "org")])
-        );
-        assert_eq!(
-            run_in(&ORGS, &PlaceOrgs, "Es spielte die Staatskapelle Halle."),
-            pairs(&[("Staatskapelle Halle", "org")])
-        );
-        assert_eq!(
-            run_in(&ORGS, &PlaceOrgs, "Sie lehrt an der Universität zu Lübeck."),
-            pairs(&[("Universität zu Lübeck", "org")])
-        );
-        assert_eq!(
-            run_in(&ORGS, &PlaceOrgs, "Segeln auf der Kieler Förde."),
-            pairs(&[("Kieler Förde", "place")])
-        );
-        assert_eq!(
-            run_in(
-                &ORGS,
-                &PlaceOrgs,
-                "Der Mieterinnen- und Mieterverband Schweiz klagt."
+        // One name each: (text, name, kind).
+        for (text, name, kind) in [
+            (
+                "Er arbeitet bei der Sparkasse Hannover.",
+                "Sparkasse Hannover",
+                "org",
             ),
-            pairs(&[("Mieterinnen- und Mieterverband Schweiz", "org")])
-        );
-        assert_eq!(
-            run_in(
-                &ORGS,
-                &PlaceOrgs,
-                "Sie kam vom THW-Ortsverband Bad Kreuznach."
+            (
+                "Das Bankhaus Lenzinger gibt auf.",
+                "Bankhaus Lenzinger",
+                "org",
             ),
-            pairs(&[("THW-Ortsverband Bad Kreuznach", "org")])
-        );
+            (
+                "Es spielte die Staatskapelle Halle.",
+                "Staatskapelle Halle",
+                "org",
+            ),
+            (
+                "Sie lehrt an der Universität zu Lübeck.",
+                "Universität zu Lübeck",
+                "org",
+            ),
+            ("Segeln auf der Kieler Förde.", "Kieler Förde", "place"),
+            (
+                "Der Mieterinnen- und Mieterverband Schweiz klagt.",
+                "Mieterinnen- und Mieterverband Schweiz",
+                "org",
+            ),
+            (
+                "Sie kam vom THW-Ortsverband Bad Kreuznach.",
+                "THW-Ortsverband Bad Kreuznach",
+                "org",
+            ),
+        ] {
+            assert_eq!(
+                run_in(&ORGS, &PlaceOrgs, text),
+                pairs(&[(name, kind)]),
+                "{text}"
+            );
+        }
     }
 
     #[test]
