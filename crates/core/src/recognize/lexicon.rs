@@ -84,6 +84,19 @@ impl Recognizer {
             .is_some_and(|k| self.d.names.phrases[k as usize].kind == EntityKind::Place)
     }
 
+    /// The seat after "zu" at token `k`, a known place on the same line
+    /// ("Universität zu Lübeck").
+    pub(super) fn seat_after_zu<'t, 'a>(
+        &self,
+        toks: &'t [Tok<'a>],
+        k: usize,
+    ) -> Option<&'t Tok<'a>> {
+        (toks.get(k)?.text == "zu")
+            .then(|| toks.get(k + 1))
+            .flatten()
+            .filter(|n| !n.line_start && self.is_known_place(n.text))
+    }
+
     /// Whether `w` is the -er adjective of a known place ("Potsdamer",
     /// "Berliner").
     pub(super) fn is_place_adjective(&self, w: &str) -> bool {

@@ -102,12 +102,9 @@ impl TokenRule for NamedInstitutions {
                 && r.is_known_place(n.text)
         });
         // ... also after "zu": "Christian-Albrechts-Universität zu Kiel".
-        let zu_seat = toks.get(i + 2).filter(|n| {
-            matches!(*base, "Universität" | "Hochschule")
-                && toks[i + 1].text == "zu"
-                && !n.line_start
-                && r.is_known_place(n.text)
-        });
+        let zu_seat = r
+            .seat_after_zu(toks, i + 1)
+            .filter(|_| matches!(*base, "Universität" | "Hochschule"));
         let end = match (seat, zu_seat) {
             (Some(n), _) => {
                 norm = format!("{norm} {}", n.text);

@@ -10,21 +10,12 @@ use crate::recognize::lexicon::{looks_adj, rule_cand, strip_suffix_ci};
 use crate::recognize::{Cand, Recognizer, Tok};
 use crate::text::words::Words;
 
+/// Newspaper words after place adjectives that end in no newspaper word of
+/// [`NEWSPAPER_TAILS`] ("Passauer Neue Presse", "Münchner Merkur").
 static NEWSPAPER_HEADS: Words = Words::new(&[
-    "Zeitung",
     "Presse",
-    "Rundschau",
-    "Nachrichten",
     "Allgemeine",
-    "Tagblatt",
-    "Anzeiger",
-    "Kurier",
-    "Morgenpost",
-    "Abendblatt",
     "Volksstimme",
-    "Tageblatt",
-    "Zeitung",
-    "Post",
     "Merkur",
     "Merkurs",
     "Echo",
@@ -41,33 +32,9 @@ static NEWSPAPER_HEADS: Words = Words::new(&[
     "Heimatboten",
 ]);
 
-/// Compound newspaper words, also in the genitive: "Tageszeitung",
-/// "Generalanzeiger", "Stadt-Anzeigers", "Wochenblatt", "Tagespost" (not
-/// "-bote": "Angebote", "Postbote").
-const COMPOUND_HEAD_ENDINGS: &[&str] = &[
-    "zeitung",
-    "kurier",
-    "anzeiger",
-    "rundschau",
-    "blatt",
-    "post",
-    "nachrichten",
-];
-
-/// Whether `w` is a newspaper word after a place adjective: listed, or a
-/// compound ending in one ("Allgäuer Heimatboten", "Kölner Stadt-Anzeiger").
-fn newspaper_head(w: &str) -> bool {
-    NEWSPAPER_HEADS.contains(w)
-        || ["", "s", "es"].iter().any(|g| {
-            w.strip_suffix(g).is_some_and(|base| {
-                COMPOUND_HEAD_ENDINGS
-                    .iter()
-                    .any(|e| strip_suffix_ci(base, e).is_some())
-            })
-        })
-}
-
-/// Newspaper words that end a one-word title after a place.
+/// Newspaper words, alone or ending a compound: "Zeitung", "Tageszeitung",
+/// "Generalanzeiger", "Wochenblatt", "Tagespost". (Not "-bote" in any
+/// compound: "Angebote", "Postbote"; it is listed where it names papers.)
 const NEWSPAPER_TAILS: &[&str] = &[
     "post",
     "zeitung",
@@ -76,14 +43,27 @@ const NEWSPAPER_TAILS: &[&str] = &[
     "anzeiger",
     "nachrichten",
     "blatt",
-    "bote",
 ];
 
-/// "Ostsee-Zeitung", "Westfalenpost", "Nordwest-Zeitung": a known place
-/// (or a region by its compass point) and a newspaper word in one.
+/// Whether `w` is a newspaper word after a place adjective: listed, or a
+/// compound ending in one ("Allgäuer Heimatboten", "Kölner Stadt-Anzeiger").
+fn newspaper_head(w: &str) -> bool {
+    NEWSPAPER_HEADS.contains(w)
+        || ["", "s", "es"].iter().any(|g| {
+            w.strip_suffix(g).is_some_and(|base| {
+                NEWSPAPER_TAILS
+                    .iter()
+                    .any(|e| strip_suffix_ci(base, e).is_some())
+            })
+        })
+}
+
+/// "Ostsee-Zeitung", "Westfalenpost", "Nordwest-Zeitung", "Weserbote": a
+/// known place (or a region by its compass point) and a newspaper word in
+/// one; after a place "-bote" is a paper too.
 pub(super) fn place_title(r: &Recognizer, t: &Tok) -> bool {
     t.cap
-        && NEWSPAPER_TAILS.iter().any(|tail| {
+        && NEWSPAPER_TAILS.iter().chain(&["bote"]).any(|tail| {
             strip_suffix_ci(t.text, tail).is_some_and(|place| {
                 let place = place.trim_end_matches('-');
                 // "Ostsee-Zeitung", and a region by its compass point:

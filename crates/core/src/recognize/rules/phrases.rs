@@ -164,6 +164,17 @@ pub(super) fn longest_listed_prefix(table: &PhraseTable, words: &[String]) -> Op
     hit
 }
 
+/// The number of words of a listed place of two words or more that starts
+/// at token `k`, not at a line's start ("Bad Kreuznach" after
+/// "THW-Ortsverband", "Schwäbisch Hall" after "Landkreis").
+pub(super) fn listed_place_at(r: &Recognizer, toks: &[Tok], k: usize) -> Option<usize> {
+    if toks.get(k)?.line_start {
+        return None;
+    }
+    let (n, p, _) = best_phrase(toks, k, Phrases::of(&r.d.names))?;
+    (n >= 2 && p.kind == crate::model::EntityKind::Place).then_some(n)
+}
+
 /// The longest phrase of `table` starting at token `i`; the last word may
 /// carry a genitive -s/-es. Returns (token count, phrase, genitive); of
 /// equally long ones, the first listed.

@@ -11,7 +11,6 @@
 
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::data::Phrases;
 use crate::recognize::lexicon::{
     cand, join, nominative_adj, single_word, strip_gen, truncated_pair_before,
 };
@@ -241,12 +240,10 @@ impl Rule for PlaceHeads {
             };
             // A listed place of several words after the head is its name
             // ("Landkreis Schwäbisch Hall", "Anschlussstelle Bad Hersfeld").
-            if let Some((n, p, _)) = super::phrases::best_phrase(toks, a, Phrases::of(&r.d.names)) {
-                if n >= 2 && p.kind == EntityKind::Place && !toks[a].line_start {
-                    let norm = join(toks, i, a + n);
-                    out.push(cand(toks, i, a + n, kind, norm, Source::Rule));
-                    continue;
-                }
+            if let Some(n) = super::phrases::listed_place_at(r, toks, a) {
+                let norm = join(toks, i, a + n);
+                out.push(cand(toks, i, a + n, kind, norm, Source::Rule));
+                continue;
             }
             let mut b = a;
             while b < toks.len()
@@ -284,7 +281,7 @@ impl Rule for PlaceHeads {
                 && !t.line_start
                 && matches!(toks[i - 1].text, "Freiwillige" | "Freiwilligen");
             let a0 = truncated_pair_before(toks, i)
-                .or(volunteer.then_some(i.wrapping_sub(1)))
+                .or(volunteer.then(|| i - 1))
                 .unwrap_or(i);
             let mut norm = join(toks, a0, b);
             if volunteer {

@@ -210,27 +210,16 @@ impl TokenRule for PlaceOrgs {
             }
             // A listed place of several words: "THW-Ortsverband Bad
             // Kreuznach", "Sparkasse Bad Tölz".
-            if b == i + 1
-                && !LANDSCAPES.contains(t.text)
-                && toks.get(i + 1).is_some_and(|n| n.cap && !n.line_start)
+            if b == i + 1 && !LANDSCAPES.contains(t.text) && toks.get(i + 1).is_some_and(|n| n.cap)
             {
-                if let Some((n, p, _)) = super::phrases::best_phrase(
-                    toks,
-                    i + 1,
-                    crate::recognize::data::Phrases::of(&r.d.names),
-                ) {
-                    if n >= 2 && p.kind == EntityKind::Place {
-                        b = i + 1 + n;
-                    }
+                if let Some(n) = super::phrases::listed_place_at(r, toks, i + 1) {
+                    b = i + 1 + n;
                 }
             }
             // "Universität zu Lübeck", "Hochschule zu Kiel"
             if b == i + 1
                 && matches!(t.text, "Universität" | "Hochschule")
-                && toks.get(i + 1).is_some_and(|z| z.text == "zu")
-                && toks
-                    .get(i + 2)
-                    .is_some_and(|n| !n.line_start && r.is_known_place(n.text))
+                && r.seat_after_zu(toks, i + 1).is_some()
             {
                 b = i + 3;
             }
