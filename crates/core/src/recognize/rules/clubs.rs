@@ -252,6 +252,130 @@ impl TokenRule for TeamNames {
     }
 }
 
+/// Prefixes that name a club abroad before its place ("Legia Warschau",
+/// "CD Leganés", "Olympique Lyon", "Roter Stern Belgrad"): a club only
+/// before a place the gazetteers know ("Sporting" or "Stade" alone is no
+/// club).
+static PLACE_CLUB_PREFIXES: Words = Words::new(&[
+    "Dinamo",
+    "Dynamo",
+    "Legia",
+    "Lech",
+    "Wisla",
+    "Wisła",
+    "Śląsk",
+    "Slask",
+    "Górnik",
+    "Gornik",
+    "Sparta",
+    "Slavia",
+    "Slovan",
+    "Spartak",
+    "Lokomotive",
+    "Lokomotiv",
+    "Lok",
+    "Zenit",
+    "Partizan",
+    "Olympique",
+    "Sporting",
+    "Racing",
+    "Stade",
+    "Atlético",
+    "Athletic",
+    "Real",
+    "Inter",
+    "Union",
+    "Standard",
+    "Royal",
+    "Rapid",
+    "Admira",
+    "Austria",
+    "Sturm",
+    "Grasshopper",
+    "Servette",
+    "Ferencváros",
+    "Honvéd",
+    "Vasas",
+    "Stern",
+    "CD",
+    "CF",
+    "CA",
+    "CS",
+    "AC",
+    "AS",
+    "SS",
+    "US",
+    "AJ",
+    "NK",
+    "HNK",
+    "GNK",
+    "FK",
+    "SK",
+    "IFK",
+    "AIK",
+    "KRC",
+    "KV",
+    "RSC",
+    "RC",
+    "OGC",
+    "PSV",
+    "AZ",
+    "FCSB",
+]);
+
+/// Suffixes after the name of a club abroad ("Malmö FF", "Brøndby IF",
+/// "Rosenborg BK", "Fjordbyen IL", "Liverpool FC").
+static CLUB_SUFFIXES: Words = Words::new(&[
+    "FF", "IF", "IK", "IL", "BK", "FK", "SK", "CF", "FC", "AFC", "SC", "BSC", "CFC",
+]);
+
+pub(super) struct ClubsAbroad;
+
+impl TokenRule for ClubsAbroad {
+    fn name(&self) -> &'static str {
+        "clubs-abroad"
+    }
+
+    fn at(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Cand>) -> Option<usize> {
+        let (r, toks) = (cx.r, cx.toks);
+        let t = &toks[i];
+        let joined = |k: usize| toks.get(k).filter(|n| !n.line_start && n.word);
+        // "Legia Warschau", "Roter Stern Belgrad": prefix, a known place.
+        if PLACE_CLUB_PREFIXES.contains(t.text)
+            && joined(i + 1).is_some_and(|n| n.cap && r.is_known_place(n.text))
+        {
+            let a = if t.text == "Stern" && i > 0 && toks[i - 1].text == "Roter" {
+                i - 1
+            } else {
+                i
+            };
+            let mut c = rule_cand(toks, a, i + 2, EntityKind::Org);
+            c.boost = true;
+            out.push(c);
+            return Some(i + 2);
+        }
+        // "Malmö FF", "Fjordbyen IL": one capitalised word that is no common
+        // noun nor a function word, then the suffix.
+        if let Some(n) = joined(i + 1) {
+            let name = t.word
+                && t.cap
+                && !t.caps
+                && !r.is_stop(t.text)
+                && !r.is_common(t.text)
+                && !r.compound_of_common(t.text);
+            if name && CLUB_SUFFIXES.contains(n.text) && !matches!(n.text, "FC" | "SC" | "BSC")
+                || name && matches!(n.text, "FC" | "AFC" | "CFC") && r.is_known_place(t.text)
+            {
+                let mut c = rule_cand(toks, i, i + 2, EntityKind::Org);
+                c.boost = true;
+                out.push(c);
+                return Some(i + 2);
+            }
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{pairs, run_in};
@@ -321,6 +445,54 @@ mod tests {
     #[test]
     fn a_prefix_alone_is_no_club() {
         assert!(run_in(&ORGS, &Clubs, "Die Eintracht war groß, der FC war klein.").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod abroad_tests {
+    use super::super::testing::{pairs, run_in};
+    use super::super::ORGS;
+    use super::*;
+
+    #[test]
+    fn clubs_abroad_by_prefix_and_place() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &ClubsAbroad,
+                "Legia Warschau spielte gegen Roter Stern Belgrad und CD Leganés."
+            ),
+            pairs(&[
+                ("Legia Warschau", "org"),
+                ("Roter Stern Belgrad", "org"),
+                ("CD Leganés", "org")
+            ])
+        );
+        // A prefix without a place is no club.
+        assert!(run_in(
+            &ORGS,
+            &ClubsAbroad,
+            "Das Sporting-Team und Real Madrids Gegner."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn clubs_abroad_by_suffix() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &ClubsAbroad,
+                "Malmö FF schlug Fjordbyen IL, dann Liverpool FC."
+            ),
+            pairs(&[
+                ("Malmö FF", "org"),
+                ("Fjordbyen IL", "org"),
+                ("Liverpool FC", "org")
+            ])
+        );
+        // A common noun before the suffix is no club.
+        assert!(run_in(&ORGS, &ClubsAbroad, "Der Verein FC ist klein.").is_empty());
     }
 }
 

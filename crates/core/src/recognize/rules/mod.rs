@@ -188,6 +188,7 @@ static ORGS: Scan<'static> = Scan {
         &place_orgs::PlaceOrgs,
         &clubs::Clubs,
         &clubs::TeamNames,
+        &clubs::ClubsAbroad,
         &legal_forms::LegalForms,
         &english_orgs::EnglishOrgs,
         &org_heads::OrgHeads,
