@@ -257,6 +257,9 @@ impl TokenRule for OrgHeads {
                         && toks[b].text == "in"
                         && toks[b + 1].text == "der"
                         && toks[b + 2].cap
+                        // "… Tourismus in der Ludwigstraße": the address
+                        // is no part of the name.
+                        && !super::streets::is_street(toks[b + 2].text)
                     {
                         b += 3;
                     } else if b + 2 < toks.len()
@@ -499,6 +502,15 @@ mod tests {
                 "Das Bundesministerium für Bildung und Forschung zahlt."
             ),
             pairs(&[("Bundesministerium für Bildung und Forschung", "org")])
+        );
+        // An address after the name is no part of it.
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Vor dem Ministerium für Ernährung und Forsten in der Ludwigstraße."
+            ),
+            pairs(&[("Ministerium für Ernährung und Forsten", "org")])
         );
     }
 

@@ -114,6 +114,12 @@ fn hyphenated_street(w: &str) -> bool {
             .all(|p| p.chars().count() >= 2 && p.chars().next().is_some_and(char::is_uppercase))
 }
 
+/// Whether `w` names a street ("Ludwigstraße", "Konrad-Adenauer-Allee").
+pub(super) fn is_street(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+        && (street_like(w).is_some() || hyphenated_street(w))
+}
+
 /// Roads numbered by their type ("Bundesstraße 27", "Kreisstraße 12"):
 /// the roads rule's, not a street with a house number.
 fn is_road_type(stem: &str) -> bool {
