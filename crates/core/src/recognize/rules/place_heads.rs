@@ -143,6 +143,10 @@ const ABBREVIATED_ORG_HEADS: &[&str] = &["PI", "KPI", "VPI", "IHK", "HWK"];
 /// "Kriminalpolizeidirektion").
 const ORG_HEAD_ENDINGS: &[&str] = &[
     "polizei",
+    "polizeistation",
+    "autobahnstation",
+    "polizeiwache",
+    "polizeiposten",
     "polizeiinspektion",
     "präsidium",
     "polizeidirektion",
@@ -172,6 +176,19 @@ fn head_kind(w: &str) -> Option<EntityKind> {
     }
 }
 
+/// A district named by its landscape, "Eifelkreis", "Saalekreis",
+/// "Erzgebirgskreis", before its seat ("Eifelkreis Bitburg-Prüm"): a
+/// compound of "kreis" after a known place (not "Wahlkreis",
+/// "Freundeskreis").
+fn landscape_district(r: &crate::recognize::Recognizer, w: &str) -> bool {
+    let Some(stem) = w.strip_suffix("kreis").or_else(|| w.strip_suffix("-Kreis")) else {
+        return false;
+    };
+    let stem = stem.trim_end_matches('-');
+    stem.chars().count() >= 3
+        && (r.is_known_place(stem) || stem.strip_suffix('s').is_some_and(|s| r.is_known_place(s)))
+}
+
 pub(super) struct PlaceHeads;
 
 impl Rule for PlaceHeads {
@@ -198,6 +215,7 @@ impl Rule for PlaceHeads {
                 && truncated_pair_before(toks, i).is_some_and(|a| toks[a].text == "Industrie");
             let Some(kind) = head_kind(t.text)
                 .or_else(|| (abbreviated || chamber).then_some(EntityKind::Org))
+                .or_else(|| landscape_district(r, t.text).then_some(EntityKind::Place))
                 .or_else(|| district.then_some(EntityKind::Place))
             else {
                 continue;
@@ -296,6 +314,26 @@ impl Rule for PlaceHeads {
 mod tests {
     use super::super::testing::run;
     use super::*;
+
+    #[test]
+    fn a_district_named_by_its_landscape() {
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Im Eifelkreis Bitburg-Prüm und bei der Polizeiautobahnstation Kaiserslautern."
+            ),
+            [
+                ("Eifelkreis Bitburg-Prüm".to_string(), "place"),
+                ("Polizeiautobahnstation Kaiserslautern".to_string(), "org")
+            ]
+        );
+        // Circles of people are no districts.
+        assert!(run(
+            &PlaceHeads,
+            "Im Freundeskreis Müller und im Wahlkreis Meier."
+        )
+        .is_empty());
+    }
 
     #[test]
     fn heads_and_places() {

@@ -67,7 +67,25 @@ const PLACE_ORG_HEAD_ENDINGS: &[&str] = &[
     "gesellschaft",
     // "Landeselternbeirat Baden-Württemberg"
     "beirat",
+    // Clubs by their seat: "Skiclub Semmering", "Turnverein Kusel".
+    "club",
+    "klub",
+    "verein",
 ];
+
+/// "Blau-Weiß", "Rot-Weiss": the colours in a club's name ("Tennisclub
+/// Blau-Weiß Kusel").
+fn club_colours(w: &str) -> bool {
+    const COLOURS: &[&str] = &[
+        "Blau", "Weiß", "Weiss", "Rot", "Grün", "Gelb", "Schwarz", "Gold", "Silber",
+    ];
+    let mut parts = w.split('-');
+    let (Some(a), Some(b), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let b = b.strip_suffix('e').unwrap_or(b);
+    COLOURS.contains(&a) && COLOURS.iter().any(|c| c.eq_ignore_ascii_case(b))
+}
 
 /// Single words that take their place as their name ("Polizei Berlin",
 /// "Verbraucherzentrale Bayern", "Studierendenwerk Göttingen").
@@ -78,6 +96,8 @@ const PLACE_ORG_HEAD_WORDS: &[&str] = &[
     "Studentenwerk",
     "Landesjägerschaft",
     "Bezirksregierung",
+    "Skiclub",
+    "Skiklub",
 ];
 
 /// An institution word that takes a place as its name, and whether it
@@ -215,6 +235,20 @@ impl TokenRule for PlaceOrgs {
                 if let Some(n) = super::phrases::listed_place_at(r, toks, i + 1) {
                     b = i + 1 + n;
                 }
+            }
+            // "Tennisclub Blau-Weiß Kusel": a club's colours before its seat.
+            if b == i + 1
+                && ["club", "klub", "verein"]
+                    .iter()
+                    .any(|e| t.text.ends_with(e))
+                && toks
+                    .get(i + 1)
+                    .is_some_and(|n| !n.line_start && club_colours(n.text))
+                && toks
+                    .get(i + 2)
+                    .is_some_and(|n| !n.line_start && town(n.text))
+            {
+                b = i + 3;
             }
             // "Universität zu Lübeck", "Hochschule zu Kiel"
             if b == i + 1
@@ -414,6 +448,22 @@ mod tests {
                 ("Frankfurter Börse", "org")
             ])
         );
+    }
+
+    #[test]
+    fn clubs_by_their_seat_and_colours() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &PlaceOrgs,
+                "Der Skiclub Semmering und der Tennisclub Blau-Weiß Kusel feiern."
+            ),
+            pairs(&[
+                ("Skiclub Semmering", "org"),
+                ("Tennisclub Blau-Weiß Kusel", "org")
+            ])
+        );
+        assert!(run_in(&ORGS, &PlaceOrgs, "Der Tennisclub Blau-Weiß feiert.").is_empty());
     }
 
     #[test]
