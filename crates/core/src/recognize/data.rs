@@ -292,6 +292,7 @@ fn listing(table: &PhraseTable, k: u32) -> u64 {
 fn looks_adjectival(stem: &str, suf: &str) -> bool {
     stem.ends_with("isch")
         || stem.ends_with("deutsch")
+        || stem == "Deutsch"
         || stem.ends_with("ig")
         || stem.ends_with("igt")
         || stem.ends_with("int")

@@ -101,6 +101,11 @@ mod tests {
             ),
             pairs(&[("Jungen Union", "org")])
         );
+        // "Deutsche" inflects as any adjective ("der Deutschen Bundesbank").
+        assert_eq!(
+            run(&Gazetteer, "Die Aufsicht der Deutschen Bundesbank."),
+            pairs(&[("Deutschen Bundesbank", "org"), ("Bundesbank", "org")])
+        );
         assert_eq!(
             run(&Gazetteer, "Die US-Regierung und dpa-AFX."),
             pairs(&[("US", "place"), ("dpa-AFX", "org")])

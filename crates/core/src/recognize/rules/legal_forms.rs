@@ -64,6 +64,10 @@ pub(super) fn type_noun(w: &str) -> bool {
         "spezialist",
         "produzent",
         "entwickler",
+        // "der Marktführer Datev eG", "des Planungsbüros X GmbH"
+        "marktführer",
+        "wettbewerber",
+        "büro",
     ]
     .iter()
     .any(|s| ends(s))
@@ -208,6 +212,14 @@ mod tests {
                 ("DB Cargo AG", "org"),
                 ("Sundaram Lifesciences Ltd.", "org")
             ])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &LegalForms,
+                "Gegen den Marktführer Datev eG und laut des Grazer Planungsbüros Murtal Consult GmbH."
+            ),
+            pairs(&[("Datev eG", "org"), ("Murtal Consult GmbH", "org")])
         );
         assert_eq!(
             run_in(
