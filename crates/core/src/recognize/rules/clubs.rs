@@ -86,6 +86,19 @@ impl TokenRule for Clubs {
                     break;
                 }
             }
+            // "TSV Lechfeld 1912": a founding year after the name (not a
+            // later year, which dates an event: "der FC Bayern 2013").
+            if b > i + 1
+                && toks.get(b).is_some_and(|n| {
+                    !n.line_start
+                        && n.text.len() == 4
+                        && n.text
+                            .parse::<u16>()
+                            .is_ok_and(|y| (1848..1950).contains(&y))
+                })
+            {
+                b += 1;
+            }
             if b > i + 1 {
                 // "1. FC Köln"; at a line's start "1." numbers a table's
                 // row ("1. TSG Rhön Fulda 14 Spiele"), except before the
@@ -419,6 +432,14 @@ mod tests {
                 "Tabelle:\n1. TSG Rhön Fulda 14 Spiele\n2. Hannover 96 14\n1. FC Köln 13\nMainz 05 siegt."
             ),
             pairs(&[("TSG Rhön Fulda", "org"), ("1. FC Köln", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &Clubs,
+                "Der TSV Lechfeld 1912 siegte, der FC Bayern 2013 auch."
+            ),
+            pairs(&[("TSV Lechfeld 1912", "org"), ("FC Bayern", "org")])
         );
     }
 

@@ -4,7 +4,7 @@
 
 use super::{Context, TokenRule};
 use crate::model::EntityKind;
-use crate::recognize::lexicon::rule_cand;
+use crate::recognize::lexicon::{rule_cand, single_word};
 use crate::recognize::Cand;
 use crate::text::words::Words;
 
@@ -122,6 +122,18 @@ impl TokenRule for LegalForms {
             if a == head && a > 0 && !toks[a].line_start && lower_name(a - 1) {
                 a -= 1;
             }
+            // "thyssenkrupp Steel Europe AG": a listed company written in
+            // lower case opens the name.
+            if a < head
+                && a > 0
+                && !toks[a].line_start
+                && toks[a - 1].word
+                && !toks[a - 1].cap
+                && single_word(&r.d.names, toks[a - 1].text)
+                    .is_some_and(|k| r.d.names.phrases[k as usize].kind == EntityKind::Org)
+            {
+                a -= 1;
+            }
             if a < head {
                 let mut b = i + 1;
                 // "Inc." keeps its dot.
@@ -220,6 +232,10 @@ mod tests {
                 "Gegen den Marktführer Datev eG und laut des Grazer Planungsbüros Murtal Consult GmbH."
             ),
             pairs(&[("Datev eG", "org"), ("Murtal Consult GmbH", "org")])
+        );
+        assert_eq!(
+            run_in(&ORGS, &LegalForms, "Bei der thyssenkrupp Steel Europe AG."),
+            pairs(&[("thyssenkrupp Steel Europe AG", "org")])
         );
         assert_eq!(
             run_in(
