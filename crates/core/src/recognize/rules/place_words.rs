@@ -31,6 +31,15 @@ const HEADS: &[(&str, &str)] = &[
     ("sperrwerks", "sperrwerk"),
     ("sperrwerk", "sperrwerk"),
     ("talsperre", "talsperre"),
+    // Ice and bays: "Ekström-Schelfeis", "Aletschgletscher", "Atka-Bucht".
+    ("schelfeises", "schelfeis"),
+    ("schelfeis", "schelfeis"),
+    ("gletschers", "gletscher"),
+    ("gletscher", "gletscher"),
+    ("bucht", "bucht"),
+    ("halbinsel", "halbinsel"),
+    ("stausees", "stausee"),
+    ("stausee", "stausee"),
     // Named railway lines ("Murtalbahn", "Werdenfelsbahn") and seas
     // ("Weddellmeer"): a name before the head, not a noun ("Achterbahn",
     // "Lichtermeer").
@@ -161,6 +170,17 @@ mod tests {
                 "Die Murtalbahn fährt, im Weddellmeer treibt Eis, die Achterbahn steht, die S-Bahn auch."
             ),
             pairs(&[("Murtalbahn", "place"), ("Weddellmeer", "place")])
+        );
+        assert_eq!(
+            run(
+                &PlaceWords,
+                "Vom Ekström-Schelfeis zur Atka-Bucht, am Aletschgletscher; die Meeresbucht nicht."
+            ),
+            pairs(&[
+                ("Ekström-Schelfeis", "place"),
+                ("Atka-Bucht", "place"),
+                ("Aletschgletscher", "place")
+            ])
         );
     }
 
