@@ -33,8 +33,9 @@ def same_unit(a, b):
     if a == b:
         return True
     short, long_ = sorted((a, b), key=len)
-    # "-ern" plurals are three letters longer: "Land" / "Ländern".
-    most = 3 if long_.endswith("ern") else 2
+    # "-ern" and "-innen" plurals are three letters longer: "Land" / "Ländern",
+    # "Kundin" / "Kundinnen".
+    most = 3 if long_.endswith(("ern", "innen")) else 2
     return len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= most
 
 

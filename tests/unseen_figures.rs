@@ -46,7 +46,13 @@ fn same_unit(got: &str, want: &str) -> bool {
     } else {
         (&b, &a)
     };
-    let most = if long.ends_with("ern") { 3 } else { 2 };
+    // "-ern" plurals ("Land" / "Ländern") and "-innen" ("Kundin" /
+    // "Kundinnen") are three letters longer.
+    let most = if long.ends_with("ern") || long.ends_with("innen") {
+        3
+    } else {
+        2
+    };
     short.chars().count() >= 4
         && long.starts_with(short.as_str())
         && long.chars().count() - short.chars().count() <= most
