@@ -98,7 +98,7 @@ mod numbers;
 use crate::model::{sym, Decimal, Figure, FigureCategory, FigureValue, Span};
 use crate::text::tokenize::{Token, TokenKind, Tokenized};
 use lexicon::{flag, lexicon, Lexicon};
-use numbers::{parse_cardinal_word, parse_ordinal_word, shape, NumShape};
+use numbers::{parse_cardinal_word, parse_german, parse_ordinal_word, shape, NumShape};
 
 /// A cardinal number word's exact value ("zweieinhalb" → 2.5).
 fn cardinal_word(w: &str) -> Option<Decimal> {
@@ -310,6 +310,29 @@ impl<'a> Scanner<'a> {
         i < self.toks.len() && !self.toks[i].line_start
     }
 
+    /// Whether a row above token `i`, within a few rows, ends in a race
+    /// time with hundredths ("2:08,41") or a gap ("+0,37"): a results list.
+    fn race_gap_above(&self, i: usize) -> bool {
+        let mut rows = 0;
+        let mut k = i;
+        while k > 0 && rows <= 3 {
+            k -= 1;
+            if self.toks[k + 1].line_start {
+                rows += 1;
+                // The last token of the row above.
+                let t = self.t(k);
+                let clock = t.contains(':')
+                    && t.contains(',')
+                    && matches!(shape(t), NumShape::Clock { .. });
+                let gap = k > 0 && self.adjacent(k - 1, k) && self.t(k - 1) == "+";
+                if clock || gap && t.contains(',') {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
     fn adjacent(&self, a: usize, b: usize) -> bool {
         self.toks[a].span.end == self.toks[b].span.start
     }
@@ -477,6 +500,26 @@ impl<'a> Scanner<'a> {
                         _
                     ))
                 );
+            // "+0,37" at the end of a results list's row: the gap to a race
+            // time ("2:08,41") in a row above, in seconds.
+            if p == "+" && !self.cont(i + 1) && self.race_gap_above(i) {
+                if let Some((value, _)) = s
+                    .split_once(',')
+                    .filter(|(a, b)| (1..=3).contains(&a.len()) && b.len() == 2)
+                    .and_then(|_| parse_german(s))
+                {
+                    let f = self.simple(
+                        tok.span,
+                        value,
+                        FigureCategory::Duration,
+                        "Sekunde",
+                        "sekunde",
+                        false,
+                    );
+                    out.push(f);
+                    return Some(i + 1);
+                }
+            }
             if (matches!(p, "/" | "#" | "@" | "_" | "&" | "=" | "+") && !plus_sign)
                 || self.kind(i - 1) == Some(TokenKind::Word)
             {

@@ -1076,6 +1076,27 @@ fn race_times_are_durations_in_seconds() {
 }
 
 #[test]
+fn gaps_in_a_results_list_are_seconds() {
+    let got = brief("Ergebnis\nHofstätter 2:08,41\nPedranzini +0,37\nLindgren +1,14\n");
+    let gaps: Vec<_> = got
+        .iter()
+        .filter(|(t, ..)| !t.contains(':'))
+        .map(|(t, v, c, u)| (t.as_str(), v.as_str(), *c, u.as_deref()))
+        .collect();
+    assert_eq!(
+        gaps,
+        [
+            ("0,37", "0.37", "duration", Some("Sekunde")),
+            ("1,14", "1.14", "duration", Some("Sekunde"))
+        ]
+    );
+    // Without a race time above, a signed number is no gap.
+    assert!(brief("Ergebnis\nHofstätter 12\nPedranzini +0,37\n")
+        .iter()
+        .all(|f| f.2 != "duration"));
+}
+
+#[test]
 fn a_change_from_one_amount_to_another_shares_its_unit() {
     let got = brief("Der Umsatz stieg von 3,9 auf 4,2 Milliarden Euro.");
     assert_eq!(
