@@ -101,6 +101,8 @@ mod tests {
             ),
             pairs(&[("Jungen Union", "org")])
         );
+        // No genitive after "im": "im Voraus" is no "Vorau" (a Styrian town).
+        assert!(run(&Gazetteer, "Sie planen im Voraus, nicht in Voraus.").len() == 1);
         // "Deutsche" inflects as any adjective ("der Deutschen Bundesbank").
         assert_eq!(
             run(&Gazetteer, "Die Aufsicht der Deutschen Bundesbank."),

@@ -218,13 +218,16 @@ pub(super) fn best_phrase<'t>(
             }
         };
     consider(&mut best, first, false);
-    if best.is_none() {
+    // No genitive after a contracted preposition and article, which asks
+    // for the dative: "im Voraus" is no "Vorau".
+    let dative = i > 0 && matches!(toks[i - 1].text, "im" | "am" | "zum" | "vom" | "beim");
+    if best.is_none() && !dative {
         if let Some(stem) = strip_gen(first) {
             consider(&mut best, stem, true);
         }
     }
     // "-es" also where "-s" leaves a stem ("des Bundestages").
-    if best.is_none() {
+    if best.is_none() && !dative {
         if let Some(stem) = first.strip_suffix("es") {
             if stem.chars().count() >= 3 {
                 consider(&mut best, stem, true);
