@@ -14,13 +14,20 @@
 //!    name without its legal form ("German Pellets" after "German Pellets
 //!    GmbH"). Single common words ("Union", "Bahn") are not spread.
 
-use super::lexicon::single_word;
+use super::lexicon::{looks_adj, single_word};
 use super::{article_before, Recognizer};
 use crate::linking::{link_key, without_legal_form};
 use crate::model::{EntityKind, FoundName, Source, Span, Sym};
 use crate::text::tokenize::{TokenKind, Tokenized};
 use crate::text::words::Words;
 use fxhash::{FxHashMap, FxHashSet};
+
+/// "VW", "SAP": in capitals.
+fn is_all_caps_word(w: &str) -> bool {
+    w.chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase)
+}
 
 /// Words before a genitive noun ("des Ritters", "eines Müllers"): after
 /// them a common-noun surname's -s form is the noun, not the person.
@@ -216,6 +223,8 @@ impl Recognizer {
         // ("Allianz SE" makes every "Allianz" the company, "eine Allianz"
         // aside).
         let mut companies: FxHashSet<&str> = FxHashSet::default();
+        // Those of them that are a company's first word only.
+        let mut first_words: FxHashSet<&str> = FxHashSet::default();
         for m in &found {
             let (Some(a), Some(b)) = (first_tok(m.span.start), last_tok(m.span.end)) else {
                 continue;
@@ -267,6 +276,16 @@ impl Recognizer {
                         }
                         patterns.push((words[..n].to_vec(), m.kind, m.norm));
                     }
+                    // "Kornfeld" after "Kornfeld Analytics GmbH": the first
+                    // word of a company's name of several words, where it is
+                    // no adjective, acronym or known name of anything
+                    // (a person's, a place's), is the company's short name.
+                    let f = words[0];
+                    if n >= 2 && self.company_first_word(f) {
+                        companies.insert(f);
+                        first_words.insert(f);
+                        patterns.push((vec![f], m.kind, m.norm));
+                    }
                 }
             }
             patterns.push((words, m.kind, m.norm));
@@ -317,6 +336,34 @@ impl Recognizer {
                 if is_company(pw) && i > 0 && INDEFINITE.contains(word(i - 1)) {
                     continue;
                 }
+                // "auf dem Kornfeld" is a field: a first word that is a
+                // common noun names the company only without an article;
+                // and a first word before another name heads that name
+                // ("Saaleklang Festival" beside "Saaleklang Events GmbH").
+                if pw.len() == 1 && first_words.contains(pw[0]) {
+                    let article = i > 0
+                        && matches!(
+                            word(i - 1),
+                            "der"
+                                | "die"
+                                | "das"
+                                | "dem"
+                                | "den"
+                                | "des"
+                                | "im"
+                                | "am"
+                                | "vom"
+                                | "zum"
+                        );
+                    let longer = toks.get(i + 1).is_some_and(|t| {
+                        t.kind == TokenKind::Word
+                            && !t.line_start
+                            && word(i + 1).chars().next().is_some_and(char::is_uppercase)
+                    });
+                    if longer || article && self.is_common(pw[0]) {
+                        continue;
+                    }
+                }
                 // "der Ritter" is a knight; "für Kretschmers CDU" a
                 // genitive before its noun, after any word but an article.
                 if is_guarded(pw) && i > 0 && {
@@ -364,6 +411,24 @@ impl Recognizer {
             found.sort_by_key(|m| m.span.start);
         }
         found
+    }
+
+    /// Whether `w`, the first of several words of a company's name, may
+    /// stand for the company alone (see the spreading above).
+    fn company_first_word(&self, w: &str) -> bool {
+        w.chars().count() >= 4
+            && w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().all(char::is_alphabetic)
+            && !is_all_caps_word(w)
+            && !looks_adj(w)
+            && !self.is_country_adj(w)
+            && !["e", "en", "er", "es"].iter().any(|e| w.ends_with(e))
+            && !self.is_stop(w)
+            && single_word(&self.d.names, w).is_none()
+            && !self.d.surnames.contains(w)
+            && !self.is_first_name(w)
+            && !self.is_known_place(w)
+            && self.role_of(w).is_none()
     }
 
     /// Whether occurrences of this name may be spread: not a single common
@@ -594,6 +659,28 @@ mod tests {
             .collect();
         let surfaces: Vec<&str> = got.iter().map(|g| g.1).collect();
         assert_eq!(surfaces, ["Allianz", "Allianz SE", "Allianz"], "{got:?}");
+    }
+
+    #[test]
+    fn a_company_s_first_word_is_its_short_name() {
+        let t = "Geld für Kornfeld\nDie Kornfeld Analytics GmbH erhält Geld. Kornfeld \
+                 wächst. Auf dem Kornfeld wächst Weizen. Das Kornfeld Festival lockt.";
+        let tok = crate::text::tokenize::tokenize(t);
+        let r = Recognizer::global();
+        let got: Vec<(&str, &str)> = r
+            .recognize(t, &tok, &[], &crate::recognize::Overrides::default())
+            .iter()
+            .filter(|m| m.kind == EntityKind::Org)
+            .map(|m| (&t[m.span.range()], m.norm.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Kornfeld", "Kornfeld Analytics GmbH"),
+                ("Kornfeld Analytics GmbH", "Kornfeld Analytics GmbH"),
+                ("Kornfeld", "Kornfeld Analytics GmbH")
+            ]
+        );
     }
 
     #[test]
