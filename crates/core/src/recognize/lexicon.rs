@@ -188,6 +188,10 @@ impl Recognizer {
         {
             return false; // "ARD-Studio"
         }
+        // "Tram Wörthersee": a listed lake is no surname.
+        if t.text.ends_with("see") && self.is_known_place(t.text) {
+            return false;
+        }
         // "Asset Management", "Dow Jones Newswires": a company word.
         if crate::recognize::rules::is_business_word(t.text)
             || crate::linking::LEGAL_FORMS.contains(&t.text)

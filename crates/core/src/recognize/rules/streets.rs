@@ -107,11 +107,34 @@ fn hyphenated_street(w: &str) -> bool {
     let Some((before, last)) = w.rsplit_once('-') else {
         return false;
     };
+    // Function words inside, never first: "Haid-und-Neu-Straße".
+    let function = |p: &str| {
+        matches!(
+            p,
+            "und"
+                | "am"
+                | "an"
+                | "auf"
+                | "bei"
+                | "der"
+                | "dem"
+                | "den"
+                | "des"
+                | "die"
+                | "im"
+                | "in"
+                | "von"
+                | "vom"
+                | "zum"
+                | "zur"
+        )
+    };
     last.chars().next().is_some_and(char::is_uppercase)
         && STREET_WORDS.contains(last.to_lowercase().as_str())
-        && before
-            .split('-')
-            .all(|p| p.chars().count() >= 2 && p.chars().next().is_some_and(char::is_uppercase))
+        && before.split('-').enumerate().all(|(k, p)| {
+            k > 0 && function(p)
+                || p.chars().count() >= 2 && p.chars().next().is_some_and(char::is_uppercase)
+        })
 }
 
 /// Whether `w` names a street ("Ludwigstraße", "Konrad-Adenauer-Allee").
@@ -239,6 +262,14 @@ mod tests {
                 ("Martin-Luther-Ring", "place"),
                 ("Konrad-Adenauer-Straße", "place")
             ])
+        );
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &Streets,
+                "Der Sitz ist in der Haid-und-Neu-Straße."
+            ),
+            pairs(&[("Haid-und-Neu-Straße", "place")])
         );
         assert!(run_in(
             &PERSONS,
