@@ -225,6 +225,18 @@ impl Recognizer {
         let mut companies: FxHashSet<&str> = FxHashSet::default();
         // Those of them that are a company's first word only.
         let mut first_words: FxHashSet<&str> = FxHashSet::default();
+        // The organisations of several words by their first word: one that
+        // begins two ("Vantra Materials GmbH", "Vantra Technology") is
+        // neither's short name.
+        let mut orgs_by_first: FxHashMap<&str, FxHashSet<Sym>> = FxHashMap::default();
+        for m in found.iter().filter(|m| m.kind == EntityKind::Org) {
+            let (Some(a), Some(b)) = (first_tok(m.span.start), last_tok(m.span.end)) else {
+                continue;
+            };
+            if b > a {
+                orgs_by_first.entry(word(a)).or_default().insert(m.norm);
+            }
+        }
         for m in &found {
             let (Some(a), Some(b)) = (first_tok(m.span.start), last_tok(m.span.end)) else {
                 continue;
@@ -281,7 +293,10 @@ impl Recognizer {
                     // no adjective, acronym or known name of anything
                     // (a person's, a place's), is the company's short name.
                     let f = words[0];
-                    if n >= 2 && self.company_first_word(f) {
+                    if n >= 2
+                        && self.company_first_word(f)
+                        && orgs_by_first.get(f).is_some_and(|s| s.len() == 1)
+                    {
                         companies.insert(f);
                         first_words.insert(f);
                         patterns.push((vec![f], m.kind, m.norm));
@@ -665,6 +680,14 @@ mod tests {
     fn a_company_s_first_word_is_its_short_name() {
         let t = "Geld für Kornfeld\nDie Kornfeld Analytics GmbH erhält Geld. Kornfeld \
                  wächst. Auf dem Kornfeld wächst Weizen. Das Kornfeld Festival lockt.";
+        let two = "Die Vantra Materials GmbH baut, die Vantra Technology AG kauft. Vantra zahlt.";
+        let tok = crate::text::tokenize::tokenize(two);
+        let got =
+            Recognizer::global().recognize(two, &tok, &[], &crate::recognize::Overrides::default());
+        assert!(
+            got.iter().all(|m| &two[m.span.range()] != "Vantra"),
+            "two companies begin with it: {got:?}"
+        );
         let tok = crate::text::tokenize::tokenize(t);
         let r = Recognizer::global();
         let got: Vec<(&str, &str)> = r
