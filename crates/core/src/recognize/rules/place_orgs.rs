@@ -21,7 +21,6 @@ static PLACE_ORG_HEADS: Words = Words::new(&[
     "Bankhaus",
     "Sparkasse",
     "Volksbank",
-    "Raiffeisenbank",
     "VR-Bank",
     "Stadtwerke",
     "Landesbank",
@@ -156,16 +155,11 @@ static CITY_ADJECTIVE_PLACES: Words = Words::new(&[
     "Hafen",
     "Hafens",
     "Oberland",
-    // "Welzheimer Wald", "Pfälzer Wald"
-    "Wald",
-    "Waldes",
 ]);
 
 /// The places of [`CITY_ADJECTIVE_PLACES`] that take no name after them
 /// ("Hafen Doraleh" is for the place rules).
-static LANDSCAPES: Words = Words::new(&[
-    "Förde", "Bucht", "Hafen", "Hafens", "Oberland", "Wald", "Waldes",
-]);
+static LANDSCAPES: Words = Words::new(&["Förde", "Bucht", "Hafen", "Hafens", "Oberland"]);
 
 /// A head named by a city's adjective (see [`CITY_ADJECTIVE_HEADS`]).
 fn city_adjective_head(w: &str) -> bool {
