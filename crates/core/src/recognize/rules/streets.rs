@@ -4,8 +4,9 @@
 //! joined by hyphens before a capitalised street word ("Martin-Luther-Ring",
 //! "Konrad-Adenauer-Straße"). A common compound is a street where the text
 //! says so, as police reports do: with a house number ("in der Hauptstraße
-//! 12") or joined to another street by a slash ("Kreuzung
-//! Hauptstraße/Bahnhofstraße"). A place's adjective before a street word
+//! 12"), joined to another street by a slash ("Kreuzung
+//! Hauptstraße/Bahnhofstraße"), or a -straße, -gasse or -allee after "in
+//! der" or "an der" ("der Geldautomat an der Hauptstraße"). A place's adjective before a street word
 //! is one name: "Potsdamer Platz", "Leipziger Straße", "Frankfurter Tor".
 //! A sub-rule of the persons scan (see
 //! `rules/mod.rs`): a first name claims its tokens first.
@@ -49,7 +50,16 @@ impl TokenRule for Streets {
                         && toks
                             .get(i + 2)
                             .is_some_and(|n| street_like(n.text).is_some())
-                    || i >= 2 && toks[i - 1].text == "/" && street_like(toks[i - 2].text).is_some())
+                    || i >= 2 && toks[i - 1].text == "/" && street_like(toks[i - 2].text).is_some()
+                    // "In der Hauptstraße ist der Bach …", "an der
+                    // Hauptstraße": a street of the
+                    // town, common compound or not.
+                    || i >= 2
+                        && toks[i - 1].text == "der"
+                        && matches!(toks[i - 2].text, "in" | "In" | "an" | "An")
+                        && ["straße", "strasse", "gasse", "allee"]
+                            .iter()
+                            .any(|e| t.text.ends_with(e)))
         };
         // "Potsdamer Platz": an adjective of a place (-er, no common word)
         // and a street word of its own.
@@ -270,6 +280,14 @@ mod tests {
                 "Der Sitz ist in der Haid-und-Neu-Straße."
             ),
             pairs(&[("Haid-und-Neu-Straße", "place")])
+        );
+        assert_eq!(
+            run_in(
+                &PERSONS,
+                &Streets,
+                "In der Hauptstraße ist es laut, die Hauptstraße auch."
+            ),
+            pairs(&[("Hauptstraße", "place")])
         );
         assert!(run_in(
             &PERSONS,
