@@ -101,6 +101,14 @@ mod tests {
             ),
             pairs(&[("Jungen Union", "org")])
         );
+        // A currency after an amount is no place.
+        assert_eq!(
+            run(
+                &Gazetteer,
+                "Sie zahlte 40 Millionen Franken und 500 Franken. Die Franken feiern."
+            ),
+            pairs(&[("Franken", "place")])
+        );
         // No genitive after "im": "im Voraus" is no "Vorau" (a Styrian town).
         assert!(run(&Gazetteer, "Sie planen im Voraus, nicht in Voraus.").len() == 1);
         // "Deutsche" inflects as any adjective ("der Deutschen Bundesbank").

@@ -35,6 +35,28 @@ pub(super) fn match_phrases(
             // gewählt", "Rügen") stays a place: the place lists leave out
             // the towns that are words ("Essen", "Weil").
             let place = p.kind == crate::model::EntityKind::Place;
+            // "40 Millionen Franken": the currency, not the region.
+            if len == 1
+                && CURRENCIES.contains(&t.text)
+                && i > 0
+                && (toks[i - 1]
+                    .text
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b.is_ascii_digit())
+                    || matches!(
+                        toks[i - 1].text,
+                        "Millionen"
+                            | "Milliarden"
+                            | "Mio"
+                            | "Mrd"
+                            | "Tausend"
+                            | "Million"
+                            | "Milliarde"
+                    ))
+            {
+                continue;
+            }
             if len == 1
                 && source != Source::KnowledgeBase
                 && first

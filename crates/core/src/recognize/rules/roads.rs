@@ -36,6 +36,27 @@ fn road_code(w: &str) -> bool {
         && c.all(|d| d.is_ascii_digit())
 }
 
+/// The end of a road's name from `k`: one or two capitalised words that
+/// are no common words ("Pyhrn", "Salzkammergut") and a road word written
+/// apart ("Autobahn", "Straße", "Schnellstraße").
+fn named_road(r: &crate::recognize::Recognizer, toks: &[Tok], k: usize) -> Option<usize> {
+    let name = |t: &Tok| t.word && t.cap && !t.caps && !t.line_start && !r.is_common(t.text);
+    let road = |t: &Tok| {
+        !t.line_start
+            && matches!(
+                t.text,
+                "Autobahn" | "Straße" | "Schnellstraße" | "Bundesstraße"
+            )
+    };
+    let first = toks.get(k).filter(|t| name(t))?;
+    let _ = first;
+    match (toks.get(k + 1), toks.get(k + 2)) {
+        (Some(a), _) if road(a) => Some(k + 2),
+        (Some(a), Some(b)) if name(a) && road(b) => Some(k + 3),
+        _ => None,
+    }
+}
+
 fn is_number(t: &Tok) -> bool {
     (1..=4).contains(&t.text.len()) && t.text.bytes().all(|b| b.is_ascii_digit())
 }
@@ -48,9 +69,25 @@ impl Rule for Roads {
     }
 
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
-        let toks = cx.toks;
+        let (r, toks) = (cx.r, cx.toks);
+        // The end of the last named road: its words are not read again.
+        let mut named_end = 0;
         for i in 0..toks.len() {
             let t = &toks[i];
+            if i < named_end {
+                continue;
+            }
+            // A road by its name, as Austria names them: "A9 Pyhrn Autobahn",
+            // "B320 Ennstal Straße", "Pyhrn Autobahn" (a code, one or two
+            // capitalised words, a road word).
+            let coded = usize::from(road_code(t.text));
+            if let Some(end) = named_road(r, toks, i + coded) {
+                if coded == 1 || r.is_known_place(toks[i].text) {
+                    out.push(rule_cand(toks, i, end, EntityKind::Place));
+                    named_end = end;
+                    continue;
+                }
+            }
             // "Autobahn 33", "Bundesstraße 8"
             if ROAD_WORDS.contains(&t.text) {
                 if let Some(n) = toks.get(i + 1).filter(|n| is_number(n) && !n.line_start) {
@@ -107,6 +144,21 @@ mod tests {
                 "die Emmericher Straße (L4) bis zur Brinkstraße (B8)"
             ),
             [("L4".to_string(), "place"), ("B8".to_string(), "place")]
+        );
+    }
+
+    #[test]
+    fn roads_by_their_names() {
+        assert_eq!(
+            run(
+                &Roads,
+                "Gesperrt sind die A9 Pyhrn Autobahn, die B320 Ennstal Straße und die Pyhrn Autobahn."
+            ),
+            [
+                ("A9 Pyhrn Autobahn".to_string(), "place"),
+                ("B320 Ennstal Straße".to_string(), "place"),
+                ("Pyhrn Autobahn".to_string(), "place")
+            ]
         );
     }
 

@@ -20,8 +20,13 @@ impl Rule for Venues {
     fn apply(&self, cx: &Context<'_>, out: &mut Vec<Cand>) {
         let toks = cx.toks;
         let mut found = Vec::new();
-        for c in out.iter().filter(|c| c.kind == EntityKind::Org) {
+        for c in out.iter() {
             let Some(v) = toks.get(c.t1) else { continue };
+            // A sponsor read as a person names an arena too ("Phoenix
+            // Contact Arena").
+            if !(c.kind == EntityKind::Org || c.kind == EntityKind::Person && v.text == "Arena") {
+                continue;
+            }
             if VENUE_WORDS.contains(&v.text) && !v.line_start && v.start > toks[c.t1 - 1].end {
                 let norm = join(toks, c.t0, c.t1 + 1);
                 found.push(cand(
