@@ -95,7 +95,15 @@ impl TokenRule for LegalForms {
                 && (w.contains('-') || w.chars().skip(1).any(char::is_uppercase))
                 && !r.is_stop(w)
         };
-        if ORG_SUFFIXES.contains(t.text)
+        // "Nordtherm A/S": the Danish and Norwegian form, three tokens.
+        let slash_form = t.text == "A"
+            && toks.get(i + 2).is_some_and(|s| {
+                toks[i + 1].text == "/"
+                    && s.text == "S"
+                    && toks[i + 1].start == t.end
+                    && s.start == toks[i + 1].end
+            });
+        if (ORG_SUFFIXES.contains(t.text) || slash_form)
             && i > 0
             && (toks[i - 1].cap || comma || lower_name(i - 1))
             && !t.line_start
@@ -108,7 +116,15 @@ impl TokenRule for LegalForms {
                     && toks[a - 1].text == "."
                     && toks[a - 1].start == toks[a - 2].end
                     && NAME_ABBREVIATIONS.contains(&toks[a - 2].text);
-                let word = toks[a - 1].cap
+                // "Lechfeld Pflege & Betreuung GmbH", "Bank Wolfensberg &
+                // Cie AG": an ampersand between capitalised words.
+                let amp = toks[a - 1].text == "&"
+                    && a >= 2
+                    && a < head
+                    && toks[a - 2].cap
+                    && !toks[a - 2].line_start;
+                let word = amp
+                    || toks[a - 1].cap
                     && !r.is_stop(toks[a - 1].text)
                     // "das Münchner Softwareunternehmen Kelvio GmbH": the
                     // type noun before the name stays outside ("Axel
@@ -135,7 +151,7 @@ impl TokenRule for LegalForms {
                 a -= 1;
             }
             if a < head {
-                let mut b = i + 1;
+                let mut b = if slash_form { i + 3 } else { i + 1 };
                 // "Inc." keeps its dot.
                 if matches!(t.text, "Inc" | "Ltd" | "Corp" | "Co")
                     && toks
@@ -232,6 +248,17 @@ mod tests {
                 "Gegen den Marktführer Datev eG und laut des Grazer Planungsbüros Murtal Consult GmbH."
             ),
             pairs(&[("Datev eG", "org"), ("Murtal Consult GmbH", "org")])
+        );
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &LegalForms,
+                "Die Lechfeld Pflege & Betreuung GmbH kaufte die Nordtherm A/S."
+            ),
+            pairs(&[
+                ("Lechfeld Pflege & Betreuung GmbH", "org"),
+                ("Nordtherm A/S", "org")
+            ])
         );
         assert_eq!(
             run_in(&ORGS, &LegalForms, "Bei der thyssenkrupp Steel Europe AG."),

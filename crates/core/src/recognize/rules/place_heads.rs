@@ -86,6 +86,8 @@ static ORG_HEADS: Words = Words::new(&[
     "Erzbistum",
     "Diözese",
     "Bezirksregierung",
+    // Austria's district authorities: "Bezirkshauptmannschaft Liezen".
+    "Bezirkshauptmannschaft",
     "Landesdirektion",
     "Tourismusverband",
     "Polizei",

@@ -231,10 +231,11 @@ impl TokenRule for PlaceOrgs {
             }
             // A listed place of several words: "THW-Ortsverband Bad
             // Kreuznach", "Sparkasse Bad Tölz".
-            if b == i + 1 && !LANDSCAPES.contains(t.text) && toks.get(i + 1).is_some_and(|n| n.cap)
-            {
+            // ("Landratsamt Schwäbisch Hall": also where the loop stopped
+            // inside it, at a common word.)
+            if !LANDSCAPES.contains(t.text) && toks.get(i + 1).is_some_and(|n| n.cap) {
                 if let Some(n) = super::phrases::listed_place_at(r, toks, i + 1) {
-                    b = i + 1 + n;
+                    b = b.max(i + 1 + n);
                 }
             }
             // "Tennisclub Blau-Weiß Kusel": a club's colours before its seat.
