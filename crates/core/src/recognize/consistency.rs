@@ -550,6 +550,11 @@ mod tests {
         );
         assert_eq!(without_legal_form("BlackRock, Inc."), Some("BlackRock"));
         assert_eq!(
+            without_legal_form("Bank Wolfensberg & Cie AG"),
+            Some("Bank Wolfensberg")
+        );
+        assert_eq!(without_legal_form("Nordtherm A/S"), Some("Nordtherm"));
+        assert_eq!(
             without_legal_form("German Pellets Supply GmbH & Co. KG"),
             Some("German Pellets Supply")
         );
