@@ -168,9 +168,14 @@ impl Recognizer {
             }
             // Not a union or party beside one of its branches ("AfD"
             // beside "AfD Thüringen"), nor an acronym.
+            // ("Landtag" for "Landtag von Baden-Württemberg" too.)
+            let seat = match ws.get(1) {
+                Some(&"von") if ws.len() > 2 => &ws[2..],
+                _ => &ws[1..],
+            };
             if !has_branches(first)
                 && !is_all_caps(first)
-                && ws[1..].iter().all(|p| self.is_known_place(p))
+                && seat.iter().all(|p| self.is_known_place(p))
             {
                 allow(first, long);
             }
@@ -1130,6 +1135,13 @@ mod tests {
         let mut alone = [named(Org, "Bahn"), named(Place, "Post"), named(Org, "Bank")];
         Recognizer::global().listed_short_forms(&mut alone);
         assert_eq!(norms(&alone), ["Deutsche Bahn", "Post", "Bank"]);
+        // The head before "von" and its seat.
+        let mut landtag = [
+            named(Org, "Landtag von Baden-Württemberg"),
+            named(Org, "Landtag"),
+        ];
+        Recognizer::global().short_forms(&mut landtag);
+        assert_eq!(norms(&landtag)[1], "Landtag von Baden-Württemberg");
         assert_eq!(
             norms(&found),
             [

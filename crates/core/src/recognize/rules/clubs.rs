@@ -52,6 +52,7 @@ pub(super) static CLUB_PREFIXES: Words = Words::new(&[
     "TVB",
     "HC",
     "Füchse",
+    "Füchsen",
 ]);
 
 pub(super) struct Clubs;
@@ -339,7 +340,7 @@ static PLACE_CLUB_PREFIXES: Words = Words::new(&[
 /// Suffixes after the name of a club abroad ("Malmö FF", "Brøndby IF",
 /// "Rosenborg BK", "Fjordbyen IL", "Liverpool FC").
 static CLUB_SUFFIXES: Words = Words::new(&[
-    "FF", "IF", "IK", "IL", "BK", "FK", "SK", "CF", "FC", "AFC", "SC", "BSC", "CFC",
+    "FF", "IF", "IK", "IL", "BK", "FK", "SK", "CF", "FC", "AFC", "SC", "BSC", "CFC", "HB", "HBC",
 ]);
 
 pub(super) struct ClubsAbroad;
