@@ -1216,3 +1216,19 @@ fn a_time_unit_after_an_adjective_is_a_duration() {
     let r = one("Die Beschäftigten erhalten fünf freie Tage.");
     assert_eq!((r.2, r.3.clone()), ("duration", s("Tag")));
 }
+
+#[test]
+fn swiss_francs_abbreviated() {
+    let got = brief("Die Bank zahlte 12 Mio. Fr. und 500 Fr. Busse.");
+    let money: Vec<_> = got
+        .iter()
+        .map(|(_, v, c, u)| (v.as_str(), *c, u.as_deref()))
+        .collect();
+    assert_eq!(
+        money,
+        [
+            ("12000000", "money", Some("CHF")),
+            ("500", "money", Some("CHF"))
+        ]
+    );
+}
