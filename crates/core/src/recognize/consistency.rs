@@ -22,13 +22,6 @@ use crate::text::tokenize::{TokenKind, Tokenized};
 use crate::text::words::Words;
 use fxhash::{FxHashMap, FxHashSet};
 
-/// "VW", "SAP": in capitals.
-fn is_all_caps_word(w: &str) -> bool {
-    w.chars()
-        .filter(|c| c.is_alphabetic())
-        .all(char::is_uppercase)
-}
-
 /// Words before a genitive noun ("des Ritters", "eines Müllers"): after
 /// them a common-noun surname's -s form is the noun, not the person.
 static GENITIVE_ARTICLES: Words = Words::new(&[
@@ -434,7 +427,7 @@ impl Recognizer {
         w.chars().count() >= 4
             && w.chars().next().is_some_and(char::is_uppercase)
             && w.chars().all(char::is_alphabetic)
-            && !is_all_caps_word(w)
+            && !super::data::is_all_caps(w)
             && !looks_adj(w)
             && !self.is_country_adj(w)
             && !["e", "en", "er", "es"].iter().any(|e| w.ends_with(e))

@@ -348,7 +348,6 @@ pub(super) fn title_case(w: &str) -> String {
     out
 }
 
-/// Genitive stem: "Putins" → "Putin" (not for "-ss", "-us", "-is", "-os", "-as", "-x", "-z").
 /// "Industrie- und Handelskammer", "Kinder- und Jugendärzte": where the
 /// first word of a pair that shares its second part with the word at `i`
 /// starts ("Industrie" "-" "und" before "Handelskammer").
@@ -363,6 +362,7 @@ pub(super) fn truncated_pair_before(toks: &[Tok], i: usize) -> Option<usize> {
         .then(|| i - 3)
 }
 
+/// Genitive stem: "Putins" → "Putin" (not for "-ss", "-us", "-is", "-os", "-as", "-x", "-z").
 pub(super) fn strip_gen(w: &str) -> Option<&str> {
     let stem = w.strip_suffix('s')?;
     if stem.chars().count() < 3 {

@@ -48,8 +48,9 @@ fn named_road(r: &crate::recognize::Recognizer, toks: &[Tok], k: usize) -> Optio
                 "Autobahn" | "Straße" | "Schnellstraße" | "Bundesstraße"
             )
     };
-    let first = toks.get(k).filter(|t| name(t))?;
-    let _ = first;
+    if !toks.get(k).is_some_and(name) {
+        return None;
+    }
     match (toks.get(k + 1), toks.get(k + 2)) {
         (Some(a), _) if road(a) => Some(k + 2),
         (Some(a), Some(b)) if name(a) && road(b) => Some(k + 3),
