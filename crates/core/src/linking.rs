@@ -108,7 +108,7 @@ fn fold_word(word: &str, person: bool, out: &mut String) {
 pub const LEGAL_FORMS: &[&str] = &[
     "AG", "GmbH", "SE", "KG", "KGaA", "mbH", "eG", "Inc", "Ltd", "Corp", "LLC", "plc", "PLC", "SA",
     "NV", "Co", "e.V", "e. V", "gGmbH", "OHG", "UG", "AS", "ASA", "AB", "Oy", "Oyj", "BV", "SpA",
-    "Cie", "A/S",
+    "Cie", "A/S", "Zrt", "Nyrt", "Kft",
 ];
 
 /// The organisation name without its trailing legal form(s):

@@ -62,6 +62,9 @@ static COMPANY_TAILS: Words = Words::new(&[
     "Filialen",
 ]);
 
+/// No tagger's mention on a token (see `guess_on` below).
+const NO_GUESS: u32 = u32::MAX;
+
 fn weight(source: Source) -> u32 {
     match source {
         Source::KnowledgeBase | Source::Annotation => 1000,
@@ -108,7 +111,16 @@ impl Recognizer {
                 continue;
             }
             let long = &text[m.span.range()];
-            if acronym_of(acr, long) || self.foreign_acronym(acr, long, m.kind) {
+            // "Landesamt für Umwelt Rheinland-Pfalz (LfU)": the seat may be
+            // no part of the acronym.
+            let seatless = long
+                .rsplit_once(' ')
+                .filter(|(_, seat)| self.is_known_place(seat))
+                .map(|(rest, _)| rest);
+            if acronym_of(acr, long)
+                || seatless.is_some_and(|rest| acronym_of(acr, rest))
+                || self.foreign_acronym(acr, long, m.kind)
+            {
                 acronyms.insert(acr, (m.kind, m.norm));
             }
         }
@@ -197,18 +209,28 @@ impl Recognizer {
 
         // 3. Found once, found everywhere.
         let mut occupied = vec![false; toks.len()];
-        for m in &found {
+        // The tagger's mention on each token, if a tagger's mention takes it:
+        // a longer name the rules found gives way to none, but takes the
+        // place of a tagger's guess inside it ("Rheinpfalz Polymere" after
+        // "Rheinpfalz Polymere GmbH", where the tagger read "Rheinpfalz").
+        let mut guess_on = vec![NO_GUESS; toks.len()];
+        for (k, m) in found.iter().enumerate() {
             // Every token the mention touches (also the whole token of a
             // compound head) is taken.
             let from = toks.partition_point(|t| t.span.end <= m.span.start);
-            for (o, _) in occupied[from..]
+            for ((o, g), _) in occupied[from..]
                 .iter_mut()
+                .zip(&mut guess_on[from..])
                 .zip(&toks[from..])
                 .take_while(|(_, t)| t.span.start < m.span.end)
             {
                 *o = true;
+                if m.source == Source::Tagger {
+                    *g = k as u32;
+                }
             }
         }
+        let mut replaced: Vec<u32> = Vec::new();
         // Patterns: token texts, the mention's kind and normalised name.
         let mut patterns: Vec<(Vec<&str>, EntityKind, Sym)> = Vec::new();
         let mut guarded: FxHashSet<&str> = FxHashSet::default();
@@ -318,7 +340,7 @@ impl Recognizer {
         let mut added = Vec::new();
         let mut i = 0;
         while i < toks.len() {
-            if occupied[i] || toks[i].kind != TokenKind::Word {
+            if occupied[i] && guess_on[i] == NO_GUESS || toks[i].kind != TokenKind::Word {
                 i += 1;
                 continue;
             }
@@ -336,7 +358,18 @@ impl Recognizer {
             for k in cands {
                 let (pw, kind, norm) = &patterns[k];
                 let n = pw.len();
-                if i + n > toks.len() || (i..i + n).any(|j| occupied[j]) {
+                if i + n > toks.len() {
+                    continue;
+                }
+                // A tagger's guess wholly inside a longer name gives way.
+                let inside = |j: usize| {
+                    let g = guess_on[j];
+                    n >= 2
+                        && g != NO_GUESS
+                        && first_tok(found[g as usize].span.start).is_some_and(|a| a >= i)
+                        && last_tok(found[g as usize].span.end).is_some_and(|b| b < i + n)
+                };
+                if (i..i + n).any(|j| occupied[j] && !inside(j)) {
                     continue;
                 }
                 // "eine Allianz" is an alliance, in a document about the
@@ -392,6 +425,11 @@ impl Recognizer {
                             && !pw[j].ends_with(['s', 'x', 'z', 'ß'])
                 }) && (1..n).all(|j| !toks[i + j].line_start);
                 if ok {
+                    for j in i..i + n {
+                        if occupied[j] {
+                            replaced.push(guess_on[j]);
+                        }
+                    }
                     hit = Some((n, *kind, *norm));
                     break;
                 }
@@ -413,6 +451,15 @@ impl Recognizer {
                 }
                 None => i += 1,
             }
+        }
+        if !replaced.is_empty() {
+            replaced.sort_unstable();
+            replaced.dedup();
+            let mut k = 0u32;
+            found.retain(|_| {
+                k += 1;
+                replaced.binary_search(&(k - 1)).is_err()
+            });
         }
         if !added.is_empty() {
             found.extend(added);
@@ -591,6 +638,19 @@ mod tests {
     }
 
     #[test]
+    fn an_acronym_without_the_seat_links_to_the_org() {
+        let t = "Das Landesamt für Umwelt Rheinland-Pfalz (LfU) misst. Das LfU warnt.";
+        let ms = show(t);
+        let lfu: Vec<_> = ms.iter().filter(|m| m.0 == "LfU").collect();
+        assert_eq!(lfu.len(), 2, "{ms:?}");
+        assert!(
+            lfu.iter()
+                .all(|m| m.2 == "Landesamt für Umwelt Rheinland-Pfalz"),
+            "{ms:?}"
+        );
+    }
+
+    #[test]
     fn a_foreign_acronym_in_brackets_links_to_the_org() {
         let t = "Dem Streik der Gewerkschaft der Staatsbediensteten Griechenlands (ADEDY) \
                  folgten viele. Die ADEDY will weiter streiken.";
@@ -744,6 +804,30 @@ mod tests {
         let s: Vec<_> = ms.iter().filter(|m| m.0.starts_with("Seerene")).collect();
         assert_eq!(s.len(), 3, "{ms:?}");
         assert!(s.iter().all(|m| m.1 == "org"), "{ms:?}");
+    }
+
+    #[test]
+    fn a_longer_name_takes_the_place_of_a_guess_inside_it() {
+        let t =
+            "Es brennt bei der Rheinpfalz Polymere GmbH. Die Rheinpfalz Polymere hat Mitarbeiter.";
+        let tok = crate::text::tokenize::tokenize(t);
+        // The tagger reads the second "Rheinpfalz" alone (a newspaper's name).
+        let at = tok
+            .tokens
+            .iter()
+            .rposition(|x| x.text(t) == "Rheinpfalz")
+            .unwrap();
+        let proposals = [Proposal {
+            tokens: at..at + 1,
+            kind: EntityKind::Org,
+            score: 0.9,
+        }];
+        let got: Vec<&str> = Recognizer::global()
+            .recognize(t, &tok, &proposals, &crate::recognize::Overrides::default())
+            .iter()
+            .map(|m| &t[m.span.range()])
+            .collect();
+        assert_eq!(got, ["Rheinpfalz Polymere GmbH", "Rheinpfalz Polymere"]);
     }
 
     #[test]

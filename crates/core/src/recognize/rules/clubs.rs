@@ -103,10 +103,13 @@ impl TokenRule for Clubs {
             if b > i + 1 {
                 // "1. FC Köln"; at a line's start "1." numbers a table's
                 // row ("1. TSG Rhön Fulda 14 Spiele"), except before the
-                // prefixes that take it.
+                // prefixes that take it. Only an abbreviation takes the
+                // "1." ("1. Hertha BSC" ranks Hertha first).
                 let a = if i >= 2
                     && toks[i - 1].text == "."
                     && toks[i - 2].text == "1"
+                    && t.text.len() <= 5
+                    && t.text.chars().filter(|c| c.is_uppercase()).count() >= 2
                     && (!toks[i - 2].line_start || matches!(t.text, "FC" | "FSV" | "FFC"))
                 {
                     i - 2
@@ -441,6 +444,15 @@ mod tests {
                 "Der TSV Lechfeld 1912 siegte, der FC Bayern 2013 auch."
             ),
             pairs(&[("TSV Lechfeld 1912", "org"), ("FC Bayern", "org")])
+        );
+        // A rank before a club that is no abbreviation stays outside.
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &Clubs,
+                "Spitze: 1. Hertha BSC 32 Punkte, 2. SV Elversberg."
+            ),
+            pairs(&[("Hertha BSC", "org"), ("SV Elversberg", "org")])
         );
     }
 

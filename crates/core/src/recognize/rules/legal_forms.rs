@@ -10,7 +10,8 @@ use crate::text::words::Words;
 
 static ORG_SUFFIXES: Words = Words::new(&[
     "AG", "GmbH", "SE", "KG", "KGaA", "mbH", "eG", "Inc", "Ltd", "Corp", "LLC", "plc", "PLC", "SA",
-    "NV", "Holding", "Group", "AS", "ASA", "AB", "Oy", "Oyj", "BV", "SpA",
+    "NV", "Holding", "Group", "AS", "ASA", "AB", "Oy", "Oyj", "BV", "SpA", "Zrt", "Nyrt", "Kft",
+    "gGmbH",
 ]);
 
 /// Abbreviations inside company names, written with a dot.
@@ -68,6 +69,14 @@ pub(super) fn type_noun(w: &str) -> bool {
         "marktführer",
         "wettbewerber",
         "büro",
+        // "das Wiener Brokerhaus X AG", "die Risikokapitalgesellschaft X
+        // GmbH", "die Vermögensverwaltung X GmbH"
+        "brokerhaus",
+        "geldhaus",
+        "kapitalgesellschaft",
+        "beteiligungsgesellschaft",
+        "vermögensverwaltung",
+        "vermögensverwalter",
     ]
     .iter()
     .any(|s| ends(s))
@@ -153,10 +162,12 @@ impl TokenRule for LegalForms {
             if a < head {
                 let mut b = if slash_form { i + 3 } else { i + 1 };
                 // "Inc." keeps its dot.
-                if matches!(t.text, "Inc" | "Ltd" | "Corp" | "Co")
-                    && toks
-                        .get(b)
-                        .is_some_and(|d| d.text == "." && d.start == t.end)
+                if matches!(
+                    t.text,
+                    "Inc" | "Ltd" | "Corp" | "Co" | "Zrt" | "Nyrt" | "Kft"
+                ) && toks
+                    .get(b)
+                    .is_some_and(|d| d.text == "." && d.start == t.end)
                 {
                     b += 1;
                 }
@@ -196,6 +207,24 @@ mod tests {
         assert_eq!(
             run_in(&ORGS, &LegalForms, "Es kam die Bahn. Acme GmbH zahlt."),
             pairs(&[("Acme GmbH", "org")])
+        );
+    }
+
+    #[test]
+    fn type_nouns_of_finance_and_hungarian_forms() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &LegalForms,
+                "Analystin vom Wiener Brokerhaus Donaupark Capital Markets AG, \
+                 die Münchner Risikokapitalgesellschaft Isarvolt Capital GmbH \
+                 und die Erste Bank Hungary Zrt. zahlen."
+            ),
+            pairs(&[
+                ("Donaupark Capital Markets AG", "org"),
+                ("Isarvolt Capital GmbH", "org"),
+                ("Erste Bank Hungary Zrt.", "org")
+            ])
         );
     }
 

@@ -22,6 +22,7 @@ const INSTITUTION_WORDS: &[&str] = &[
     "Hochschule",
     "Zentrum",
     "Klinik",
+    "Kliniken",
     "Klinikum",
     "Krankenhaus",
     "Gymnasium",
@@ -94,11 +95,13 @@ impl TokenRule for NamedInstitutions {
             return None;
         }
         let mut norm = format!("{}-{base}", names.join("-"));
-        // "Friedrich-Schiller-Universität Jena": a university's seat is
-        // part of its name.
+        // "Friedrich-Schiller-Universität Jena", "Schwentine-Klinikum
+        // Preetz": a university's or a hospital's seat is part of its name.
         let seat = toks.get(i + 1).filter(|n| {
-            matches!(*base, "Universität" | "Hochschule")
-                && !n.line_start
+            matches!(
+                *base,
+                "Universität" | "Hochschule" | "Klinik" | "Kliniken" | "Klinikum" | "Krankenhaus"
+            ) && !n.line_start
                 && r.is_known_place(n.text)
         });
         // ... also after "zu": "Christian-Albrechts-Universität zu Kiel".
@@ -136,6 +139,21 @@ mod tests {
                 "An der Christian-Albrechts-Universität zu Kiel forscht sie."
             ),
             [("Christian-Albrechts-Universität zu Kiel".to_string(), "org")]
+        );
+    }
+
+    #[test]
+    fn hospitals_and_their_seat() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &NamedInstitutions,
+                "Die Schwentine-Kliniken betreiben das Schwentine-Klinikum Preetz."
+            ),
+            [
+                ("Schwentine-Kliniken".to_string(), "org"),
+                ("Schwentine-Klinikum Preetz".to_string(), "org")
+            ]
         );
     }
 

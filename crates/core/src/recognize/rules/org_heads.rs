@@ -55,6 +55,21 @@ const GENITIVE_HEADS: &[&str] = &[
     "galerie",
 ];
 
+/// Territories in the genitive that a body's name is "of" ("des Kantons
+/// Zürich"): without their name after them, no part of the body's name.
+const TERRITORIES: &[&str] = &[
+    "Kantons",
+    "Landes",
+    "Bundeslandes",
+    "Stadt",
+    "Kreises",
+    "Landkreises",
+    "Bezirks",
+    "Gemeinde",
+    "Freistaats",
+    "Freistaates",
+];
+
 /// Chambers of a court, named by the court they belong to.
 const COURT_CHAMBERS: &[&str] = &[
     "strafkammer",
@@ -216,6 +231,17 @@ impl TokenRule for OrgHeads {
                     "ein" | "eine" | "einer" | "einem" | "eines" | "einen"
                 );
             let stem = stem.filter(|_| !indefinite);
+            // Austria's state offices: "Amt der Steiermärkischen
+            // Landesregierung", "Amt der Tiroler Landesregierung".
+            if lower == "amt"
+                && link == Some("der")
+                && toks.get(i + 2).is_some_and(|n| n.cap)
+                && toks.get(i + 3).is_some_and(|n| n.text == "Landesregierung")
+            {
+                let norm = join(toks, i, i + 4);
+                out.push(cand(toks, i, i + 4, EntityKind::Org, norm, Source::Rule));
+                return None;
+            }
             let field = toks.get(i + 2).is_some_and(|n| n.cap && !r.is_stop(n.text));
             // "Institut der deutschen Wirtschaft": an adjective before the field
             let adj_field = toks.get(i + 2).is_some_and(|n| {
@@ -242,6 +268,13 @@ impl TokenRule for OrgHeads {
                         && matches!(toks[b].text, "und" | "in" | "," | "der" | "des")
                         && toks[b + 1].cap
                         && !r.is_stop(toks[b + 1].text)
+                        // "Amt für Wirtschaft des Kantons": the body it
+                        // belongs to, named by no name, is no part of it.
+                        && !(matches!(toks[b].text, "der" | "des")
+                            && TERRITORIES.contains(&toks[b + 1].text)
+                            && !toks
+                                .get(b + 2)
+                                .is_some_and(|n| !n.line_start && r.is_known_place(n.text)))
                         // A comma only inside a list ("für Umwelt,
                         // Naturschutz und …"), not before an apposition
                         // ("des Bundes der Steuerzahler, Reiner Holznagel").
@@ -321,6 +354,22 @@ mod tests {
                 "Der Präsident des Berufsverbands der Kinder- und Jugendärzte warnt."
             ),
             pairs(&[("Berufsverbands der Kinder- und Jugendärzte", "org")])
+        );
+    }
+
+    #[test]
+    fn austrian_state_offices_and_a_territory_outside_the_name() {
+        assert_eq!(
+            run_in(
+                &ORGS,
+                &OrgHeads,
+                "Sie war im Amt der Steiermärkischen Landesregierung, er leitet \
+                 die Förderung im Amt für Wirtschaft des Kantons."
+            ),
+            pairs(&[
+                ("Amt der Steiermärkischen Landesregierung", "org"),
+                ("Amt für Wirtschaft", "org")
+            ])
         );
     }
 

@@ -57,6 +57,8 @@ static PLACE_HEADS: Words = Words::new(&[
     // Venues and capes: "Arena Berlin", "Kap Arkona".
     "Arena",
     "Kap",
+    // A hospital's or university's site: "Campus Kiel".
+    "Campus",
 ]);
 
 /// Heads of authorities and institutions named by their seat.
@@ -99,6 +101,8 @@ static ORG_HEADS: Words = Words::new(&[
     "Jobcenter",
     "Arbeitsagentur",
     "Landtag",
+    "Kreistag",
+    "Literaturhaus",
     "Bezirksamt",
     "Sozialgericht",
     "Arbeitsgericht",
@@ -234,15 +238,19 @@ impl Rule for PlaceHeads {
                         || strip_gen(w).is_some_and(|s| single_word(&r.d.names, s).is_some()))
             };
             let mut a = if district { i + 2 } else { i + 1 };
-            // An authority's field before its seat: "Landesbetrieb Straßenbau NRW".
-            if kind == EntityKind::Org
-                && a + 1 < toks.len()
-                && toks[a].cap
-                && !toks[a].line_start
-                && r.d.common.contains(toks[a].text)
-                && name_ok(a + 1)
-            {
-                a += 1;
+            // An authority's field before its seat: "Landesbetrieb Straßenbau
+            // NRW", "Landesbetrieb Straßenbau und Verkehr Schleswig-Holstein".
+            let field = |k: usize| {
+                toks.get(k)
+                    .is_some_and(|w| w.cap && !w.line_start && r.d.common.contains(w.text))
+            };
+            if kind == EntityKind::Org && field(a) {
+                if a + 3 < toks.len() && toks[a + 1].text == "und" && field(a + 2) && name_ok(a + 3)
+                {
+                    a += 3;
+                } else if a + 1 < toks.len() && name_ok(a + 1) {
+                    a += 1;
+                }
             }
             // A second word of the seat is a known name or no compound of a
             // common noun ("Polizeipräsidium Mittelfranken Pressestelle").
@@ -282,8 +290,30 @@ impl Rule for PlaceHeads {
             {
                 b = a + 2;
             }
+            // "Kreistag des Kreises Plön", "Kreistag des Landkreises
+            // Schwäbisch Hall": the district's council by its district.
+            if b == a
+                && matches!(t.text, "Kreistag" | "Kreistags" | "Kreistages")
+                && toks.get(a).is_some_and(|v| v.text == "des")
+                && toks
+                    .get(a + 1)
+                    .is_some_and(|v| matches!(v.text, "Kreises" | "Landkreises"))
+            {
+                if let Some(n) = super::phrases::listed_place_at(r, toks, a + 2) {
+                    b = a + 2 + n;
+                } else if toks
+                    .get(a + 2)
+                    .is_some_and(|n| !n.line_start && r.is_known_place(n.text))
+                {
+                    b = a + 3;
+                }
+            }
             if b == a {
                 continue;
+            }
+            // A seat with its river or region: "Staatsanwaltschaft Frankenthal (Pfalz)".
+            if b == a + 1 {
+                b = super::stations::bracket_qualifier_end(toks, b).unwrap_or(b);
             }
             // Two seats: "Flughafen Leipzig/Halle", "Polizeiinspektion
             // Hameln-Pyrmont/Holzminden".
@@ -362,6 +392,39 @@ mod tests {
         assert_eq!(
             run(&PlaceHeads, "Streik am Flughafen München."),
             [("Flughafen München".to_string(), "place")]
+        );
+    }
+
+    #[test]
+    fn a_district_council_by_its_district() {
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Der Kreistag des Kreises Plön stimmte zu, am Campus Kiel."
+            ),
+            [
+                ("Kreistag des Kreises Plön".to_string(), "org"),
+                ("Kreises Plön".to_string(), "place"),
+                ("Campus Kiel".to_string(), "place")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_field_of_two_words_and_a_seat_with_its_region() {
+        assert_eq!(
+            run(
+                &PlaceHeads,
+                "Der Landesbetrieb Straßenbau und Verkehr Schleswig-Holstein plant, \
+                 die Staatsanwaltschaft Frankenthal (Pfalz) ermittelt."
+            ),
+            [
+                (
+                    "Landesbetrieb Straßenbau und Verkehr Schleswig-Holstein".to_string(),
+                    "org"
+                ),
+                ("Staatsanwaltschaft Frankenthal (Pfalz)".to_string(), "org")
+            ]
         );
     }
 

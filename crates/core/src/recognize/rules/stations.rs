@@ -132,6 +132,25 @@ pub(super) fn town_part(w: &str) -> bool {
     COMPASS_POINTS.contains(w) || ["Zentrum", "Altstadt", "Innenstadt", "Neustadt"].contains(&w)
 }
 
+/// The end of a river or region in brackets at `k` after a town's name:
+/// "(Oder)", "(Main)", "(Opf.)", with no space inside the brackets.
+pub(super) fn bracket_qualifier_end(toks: &[Tok], k: usize) -> Option<usize> {
+    let open = toks.get(k).filter(|n| n.text == "(" && !n.line_start)?;
+    let q = toks
+        .get(k + 1)
+        .filter(|n| QUALIFIERS.contains(n.text) && n.start == open.end)?;
+    let mut close = k + 2;
+    if toks
+        .get(close)
+        .is_some_and(|n| n.text == "." && n.start == q.end)
+    {
+        close += 1;
+    }
+    toks.get(close)
+        .filter(|n| n.text == ")" && n.start == toks[close - 1].end)?;
+    Some(close + 1)
+}
+
 /// Heads of motorway junctions before a place.
 const JUNCTIONS: &[&str] = &["Kreuz", "Dreieck", "Autobahnkreuz", "Autobahndreieck"];
 
@@ -178,20 +197,9 @@ impl Rule for Stations {
             }
             let (i, parted, known) = (i - 1, town_part(t), place(t.text));
             let mut end = i + 1;
-            // "(Oder)", "(Main)", "(Opf.)": no space inside the brackets; a
-            // town a river tells apart may be a common noun ("Halle (Saale)").
-            if !other_name(t.text)
-                && joined(end).is_some_and(|n| n.text == "(")
-                && joined(end + 1)
-                    .is_some_and(|n| QUALIFIERS.contains(n.text) && n.start == toks[end].end)
-            {
-                let mut close = end + 2;
-                if joined(close).is_some_and(|n| n.text == ".") {
-                    close += 1;
-                }
-                if joined(close).is_some_and(|n| n.text == ")" && n.start == toks[close - 1].end) {
-                    end = close + 1;
-                }
+            // A town a river tells apart may be a common noun ("Halle (Saale)").
+            if !other_name(t.text) {
+                end = bracket_qualifier_end(toks, end).unwrap_or(end);
             }
             if !(known || parted || end > i + 1) {
                 continue;

@@ -369,6 +369,16 @@ impl Rule for TypeCues {
             if b == a + 1 && r.is_common(toks[a].text) {
                 continue;
             }
+            // "der Buchhändler Malte Sieverding": a trader is a person as
+            // often as a firm; a first name and a surname are the person.
+            if kind == EntityKind::Org
+                && b == a + 2
+                && (r.is_first_name(toks[a].text)
+                    || r.d.ambiguous_first_names.contains(toks[a].text))
+                && with_lower(cue.text, |l| l.contains("händler"))
+            {
+                continue;
+            }
             let norm = join(toks, a, b);
             out.push(Cand {
                 rule: "",
@@ -394,6 +404,7 @@ mod tests {
             run(&TypeCues, "Der Chiphersteller Intel baut ab."),
             [("Intel".to_string(), "org")]
         );
+        assert!(run(&TypeCues, "Der Buchhändler Malte Sieverding liest.").is_empty());
         assert_eq!(
             run(&TypeCues, "Im Flüchtlingslager Idomeni warten Tausende."),
             [("Idomeni".to_string(), "place")]

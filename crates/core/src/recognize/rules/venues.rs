@@ -23,8 +23,10 @@ impl Rule for Venues {
         for c in out.iter() {
             let Some(v) = toks.get(c.t1) else { continue };
             // A sponsor read as a person names an arena too ("Phoenix
-            // Contact Arena").
-            if !(c.kind == EntityKind::Org || c.kind == EntityKind::Person && v.text == "Arena") {
+            // Contact Arena"), and so does a region ("Chiemgau Arena").
+            if !(c.kind == EntityKind::Org
+                || matches!(c.kind, EntityKind::Person | EntityKind::Place) && v.text == "Arena")
+            {
                 continue;
             }
             if VENUE_WORDS.contains(&v.text) && !v.line_start && v.start > toks[c.t1 - 1].end {
@@ -59,6 +61,15 @@ mod tests {
         );
         assert!(
             got.contains(&("Signal Iduna Park".to_string(), "place")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn a_region_and_its_arena() {
+        let got = run_seq(&[&Gazetteer, &Venues], "Sieg in der Chiemgau Arena.");
+        assert!(
+            got.contains(&("Chiemgau Arena".to_string(), "place")),
             "{got:?}"
         );
     }
