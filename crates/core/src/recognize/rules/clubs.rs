@@ -374,15 +374,18 @@ impl TokenRule for ClubsAbroad {
         // "Malmö FF", "Fjordbyen IL": one capitalised word that is no common
         // noun nor a function word, then the suffix.
         if let Some(n) = joined(i + 1) {
-            let name = t.word
-                && t.cap
-                && !t.caps
-                && !r.is_stop(t.text)
-                && !r.is_common(t.text)
-                && !r.compound_of_common(t.text);
-            if name && CLUB_SUFFIXES.contains(n.text) && !matches!(n.text, "FC" | "SC" | "BSC")
-                || name && matches!(n.text, "FC" | "AFC" | "CFC") && r.is_known_place(t.text)
-            {
+            // The suffix first: it is rare, the tests of the name are not cheap.
+            let suffix = CLUB_SUFFIXES.contains(n.text) && !matches!(n.text, "FC" | "SC" | "BSC");
+            let fc = matches!(n.text, "FC" | "AFC" | "CFC");
+            let name = || {
+                t.word
+                    && t.cap
+                    && !t.caps
+                    && !r.is_stop(t.text)
+                    && !r.is_common(t.text)
+                    && !r.compound_of_common(t.text)
+            };
+            if (suffix || fc && r.is_known_place(t.text)) && name() {
                 let mut c = rule_cand(toks, i, i + 2, EntityKind::Org);
                 c.boost = true;
                 out.push(c);

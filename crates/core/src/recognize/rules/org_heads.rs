@@ -219,8 +219,12 @@ impl TokenRule for OrgHeads {
             // Landgerichts Traunstein"): not a name of its own.
             let chamber =
                 |s: &str| link != Some("für") && COURT_CHAMBERS.iter().any(|c| s.ends_with(c));
+            // A fund named by its purpose is a programme ("Härtefallfonds
+            // für Ostdeutschland"); "Fonds für …" itself may be a body.
+            let programme = |s: &str| s.len() > "fonds".len() && s.ends_with("fonds");
             let is_head = |s: &str| {
                 !chamber(s)
+                    && !programme(s)
                     && (heads.iter().any(|h| s.ends_with(h)) || link != Some("für") && s == "bund")
             };
             let stem = stems.iter().position(|s| s.is_some_and(is_head));

@@ -10,7 +10,7 @@
 
 use super::{Context, Rule};
 use crate::model::{EntityKind, Source};
-use crate::recognize::lexicon::{cand, single_word, strip_suffix_ci};
+use crate::recognize::lexicon::{cand, join, single_word, strip_suffix_ci, truncated_pair_before};
 use crate::recognize::{Cand, Recognizer};
 
 /// Heads, with their genitive forms.
@@ -63,8 +63,31 @@ impl Rule for PlaceWords {
             if let Some(norm) = place_word(r, t.text).or_else(|| compass_place(r, t.text)) {
                 out.push(cand(toks, i, i + 1, EntityKind::Place, norm, Source::Rule));
             }
+            // "Mittel- und Osteuropa", "Nord- und Süddeutschland": two places
+            // sharing their last part are one name.
+            if let Some(a) = truncated_pair_before(toks, i) {
+                if shared_tail_place(r, toks[a].text, t.text) {
+                    let norm = join(toks, a, i + 1);
+                    out.push(cand(toks, a, i + 1, EntityKind::Place, norm, Source::Rule));
+                }
+            }
         }
     }
+}
+
+/// Whether `second` is a place and `first` with a last part of it is one
+/// too ("Mittel" and "Osteuropa": "Mitteleuropa").
+fn shared_tail_place(r: &Recognizer, first: &str, second: &str) -> bool {
+    let place = |w: &str| r.is_known_place(w) || compass_place(r, w).is_some();
+    place(second)
+        && second
+            .char_indices()
+            .skip(2)
+            .filter(|(_, c)| c.is_lowercase())
+            .any(|(k, _)| {
+                let tail = &second[k..];
+                tail.chars().count() >= 4 && place(&format!("{first}{tail}"))
+            })
 }
 
 /// The normalised name of `w` when it is such a place.
@@ -143,6 +166,23 @@ fn head_cap(head: &str) -> String {
 mod tests {
     use super::super::testing::{pairs, run};
     use super::*;
+
+    #[test]
+    fn two_places_sharing_their_last_part() {
+        let got = run(
+            &PlaceWords,
+            "Zuwächse in Mittel- und Osteuropa, in Nord- und Süddeutschland, Kinder- und Jugendärzte.",
+        );
+        assert!(
+            got.contains(&("Mittel- und Osteuropa".to_string(), "place")),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("Nord- und Süddeutschland".to_string(), "place")),
+            "{got:?}"
+        );
+        assert!(!got.iter().any(|(s, _)| s.contains("Kinder")), "{got:?}");
+    }
 
     #[test]
     fn districts_valleys_passes_moors_buildings() {

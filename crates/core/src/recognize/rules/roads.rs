@@ -48,14 +48,13 @@ fn named_road(r: &crate::recognize::Recognizer, toks: &[Tok], k: usize) -> Optio
                 "Autobahn" | "Straße" | "Schnellstraße" | "Bundesstraße"
             )
     };
-    if !toks.get(k).is_some_and(name) {
-        return None;
-    }
-    match (toks.get(k + 1), toks.get(k + 2)) {
-        (Some(a), _) if road(a) => Some(k + 2),
-        (Some(a), Some(b)) if name(a) && road(b) => Some(k + 3),
-        _ => None,
-    }
+    // The road word first: it is rare, the tests of a name are not cheap.
+    let end = match (toks.get(k + 1), toks.get(k + 2)) {
+        (Some(a), _) if road(a) => k + 2,
+        (Some(a), Some(b)) if road(b) && name(a) => k + 3,
+        _ => return None,
+    };
+    toks.get(k).is_some_and(name).then_some(end)
 }
 
 fn is_number(t: &Tok) -> bool {
