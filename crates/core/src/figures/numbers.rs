@@ -122,7 +122,13 @@ fn score(s: &str, head: &str, num_end: usize) -> Option<NumShape> {
         return None;
     }
     let (a_v, b_v) = (small(a)?, small(b)?);
-    if tail_start.is_none() && a.len() <= 2 && b.len() == 2 && a_v <= 24 && b_v < 60 {
+    // (No clock reads "24:15": that is a score or goal difference.)
+    if tail_start.is_none()
+        && a.len() <= 2
+        && b.len() == 2
+        && (a_v < 24 || a_v == 24 && b_v == 0)
+        && b_v < 60
+    {
         return None; // a time shape; context decides
     }
     Some(NumShape::Score {
@@ -170,6 +176,10 @@ fn clock(head: &str) -> Option<Decimal> {
 
 /// Classifies a Number token's text.
 pub(crate) fn shape(s: &str) -> NumShape {
+    // The Swiss thousands separator: "100'000", "2’500" read as "100.000".
+    if s.contains(['\'', '’']) {
+        return shape(&s.replace(['\'', '’'], "."));
+    }
     let num_end = s
         .bytes()
         .position(|b| !(b.is_ascii_digit() || b == b'.' || b == b',' || b == b':'))

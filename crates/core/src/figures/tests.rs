@@ -58,6 +58,23 @@ fn cardinals_in_german_notation() {
 }
 
 #[test]
+fn swiss_thousands_separators() {
+    let r = one("bis zu 100'000 Verbindungen");
+    assert_eq!((r.0.as_str(), r.1.as_str()), ("100'000", "100000"));
+    assert_eq!(r.3, s("Verbindung"));
+    assert_eq!(one("die ersten 10’000 Chips").1, "10000");
+    assert_eq!(one("CHF 2'500'000 Umsatz").1, "2500000");
+    // An apostrophe after a number is no separator: "die 90's".
+    assert_eq!(one("die 90'er Jahre").1, "90");
+}
+
+#[test]
+fn no_clock_reads_24_15() {
+    assert_eq!(one("Paderborn: 24:15 Tore").2, "score");
+    assert_eq!(one("Schluss um 24:00 Uhr").2, "time");
+}
+
+#[test]
 fn same_quantity_meets() {
     let a = one("100.000 Soldaten in Europa");
     let b = one("Darunter seien 100.000 US-Soldaten in Europa");

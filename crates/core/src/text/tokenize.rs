@@ -164,8 +164,15 @@ fn word_end(text: &str, start: usize, numeric: bool) -> (usize, TokenKind) {
             // Separators inside numbers: 100.000, 2,5, 16.02.2022, 04:24.
             prev_digit && next_is_digit && numeric_so_far(&text[start..i])
         } else if c == '\'' || c == '’' {
-            // Apostrophes inside words: "geht's", "O'Brien".
+            // Apostrophes inside words: "geht's", "O'Brien"; and the Swiss
+            // thousands separator between digits: "100'000", "2’500".
             next_is_word && !next_is_digit && !numeric
+                || numeric && prev_digit && numeric_so_far(&text[start..i]) && {
+                    let group = &bytes[i + c.len_utf8()..];
+                    group.len() >= 3
+                        && group[..3].iter().all(u8::is_ascii_digit)
+                        && !group.get(3).is_some_and(u8::is_ascii_digit)
+                }
         } else if c == '&' {
             // "AT&T"-style acronyms: upper & upper
             next.is_some_and(|n| n.is_uppercase())
@@ -183,7 +190,8 @@ fn word_end(text: &str, start: usize, numeric: bool) -> (usize, TokenKind) {
 
 fn numeric_so_far(s: &str) -> bool {
     s.bytes()
-        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b':')
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b':' | b'\''))
+        || s.contains('’') && s.split('’').all(numeric_so_far)
 }
 
 /// If a URL or e-mail address starts at `i`, its end (trailing punctuation
