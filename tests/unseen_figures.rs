@@ -239,6 +239,23 @@ fn written_10_sealed_figures_stay_right() {
     at_least("tests/unseen-written-10-sealed", 0.925);
 }
 
+/// Annotated 2026-12-07 with the eleventh written set, before anything was
+/// read from it: 292 of 357 (0.818) right when made (results lists and
+/// voting tables whose unit stands in a header), 296 (0.829) after Swiss
+/// thousands separators, "24:15" as a score and quarters as durations.
+#[test]
+fn written_11_figures_stay_right() {
+    at_least("tests/unseen-written-11", 0.825);
+}
+
+/// Sealed, only scored: the twelfth written set, annotated 2026-12-08
+/// after the eleventh set's rules: 309 of 340 (0.909) right when made, 313
+/// (0.921) after the figure rules read from the eleventh set.
+#[test]
+fn written_12_sealed_figures_stay_right() {
+    at_least("tests/unseen-written-12-sealed", 0.915);
+}
+
 /// Sealed, only scored: annotated 2026-12-07 after the rules were
 /// written; 135 of 153 (0.882) right at the session's start, 141 (0.922)
 /// with them.
