@@ -224,10 +224,14 @@ impl Recognizer {
                 .zip(&toks[from..])
                 .take_while(|(_, t)| t.span.start < m.span.end)
             {
+                // A token another mention also touches (one compound word)
+                // is no guess's alone.
+                *g = if m.source == Source::Tagger && !*o {
+                    k as u32
+                } else {
+                    NO_GUESS
+                };
                 *o = true;
-                if m.source == Source::Tagger {
-                    *g = k as u32;
-                }
             }
         }
         let mut replaced: Vec<u32> = Vec::new();

@@ -94,7 +94,7 @@ impl Recognizer {
         if found.len() < 2 {
             return found;
         }
-        genitive_persons(&mut found);
+        genitive_persons(text, &mut found);
         inflections(&mut found);
         self.short_forms(&mut found);
         hyphen_prefixed(&mut found);
@@ -315,7 +315,7 @@ fn last_word(s: &str) -> &str {
 
 /// Genitives (1): "Newmans" → "Newman", "Mark Rothkos" → "Mark Rothko" when
 /// the stem is the last word of another person mention of the document.
-fn genitive_persons(found: &mut [FoundName]) {
+fn genitive_persons(text: &str, found: &mut [FoundName]) {
     let persons: Vec<Sym> = found
         .iter()
         .filter(|m| m.kind == EntityKind::Person)
@@ -324,8 +324,27 @@ fn genitive_persons(found: &mut [FoundName]) {
     if persons.len() < 2 {
         return;
     }
+    // A name ending in -s before a noun or a quoted title is a genitive
+    // ("Munchs Lithografie", "Edvard Munchs „Melancholie“"): no evidence
+    // that the -s belongs to the surname ("Anna Peters sagte" is).
+    let attributive = |m: &FoundName| {
+        m.norm.as_str().ends_with('s')
+            && text[m.span.end as usize..]
+                .trim_start_matches(' ')
+                .starts_with(|c: char| c.is_uppercase() || matches!(c, '„' | '»' | '"'))
+    };
+    let evidence: Vec<Sym> = found
+        .iter()
+        .filter(|m| m.kind == EntityKind::Person && !attributive(m))
+        .map(|m| m.norm)
+        .collect();
     let is_last = |w: &str, except: Sym| {
         persons
+            .iter()
+            .any(|&p| p != except && last_word(p.as_str()) == w)
+    };
+    let is_surname = |w: &str, except: Sym| {
+        evidence
             .iter()
             .any(|&p| p != except && last_word(p.as_str()) == w)
     };
@@ -335,7 +354,7 @@ fn genitive_persons(found: &mut [FoundName]) {
         let Some(stem) = strip_gen(last) else {
             continue;
         };
-        if is_last(stem, m.norm) && !is_last(last, m.norm) {
+        if is_last(stem, m.norm) && !is_surname(last, m.norm) {
             m.norm = sym(&norm[..norm.len() - 1]);
         }
     }
@@ -1264,11 +1283,39 @@ mod tests {
             person("Rothko"),
             person("Jens"),
         ];
-        genitive_persons(&mut found);
+        genitive_persons("  ", &mut found);
         assert_eq!(
             norms(&found),
             ["Barnett Newman", "Newman", "Mark Rothko", "Rothko", "Jens"]
         );
+    }
+
+    #[test]
+    fn genitives_before_a_noun_are_no_surnames_of_their_own() {
+        // Persons at the given surfaces of `t`, in order.
+        let at = |t: &str, names: &[&str]| -> Vec<FoundName> {
+            let mut from = 0;
+            names
+                .iter()
+                .map(|n| {
+                    let s = from + t[from..].find(n).unwrap();
+                    from = s + n.len();
+                    FoundName {
+                        span: crate::model::Span::new(s, from),
+                        ..person(n)
+                    }
+                })
+                .collect()
+        };
+        let t = "Zuerst Edvard Munchs „Melancholie“, dann Munchs Lithografie. Munch malte.";
+        let mut found = at(t, &["Edvard Munchs", "Munchs", "Munch"]);
+        genitive_persons(t, &mut found);
+        assert_eq!(norms(&found), ["Edvard Munch", "Munch", "Munch"]);
+        // "Anna Peters sagte": the -s is the surname's.
+        let t = "Anna Peters sagte es. Jan Peter schwieg. Peters lachte.";
+        let mut found = at(t, &["Anna Peters", "Jan Peter", "Peters"]);
+        genitive_persons(t, &mut found);
+        assert_eq!(norms(&found), ["Anna Peters", "Jan Peter", "Peters"]);
     }
 
     #[test]
