@@ -94,7 +94,14 @@ impl Recognizer {
         if found.len() < 2 {
             return found;
         }
-        genitive_persons(text, &mut found);
+        // A capitalised common noun that is no role or title ("Motive", not
+        // "Trainer" or "Frau") before a word in -s governs it as a genitive.
+        genitive_persons(text, &mut found, |w| {
+            w.starts_with(char::is_uppercase)
+                && self.is_common(w)
+                && self.role_of(w).is_none()
+                && !self.is_first_name(w)
+        });
         inflections(&mut found);
         self.short_forms(&mut found);
         hyphen_prefixed(&mut found);
@@ -315,7 +322,7 @@ fn last_word(s: &str) -> &str {
 
 /// Genitives (1): "Newmans" → "Newman", "Mark Rothkos" → "Mark Rothko" when
 /// the stem is the last word of another person mention of the document.
-fn genitive_persons(text: &str, found: &mut [FoundName]) {
+fn genitive_persons(text: &str, found: &mut [FoundName], after_noun: impl Fn(&str) -> bool) {
     let persons: Vec<Sym> = found
         .iter()
         .filter(|m| m.kind == EntityKind::Person)
@@ -327,11 +334,18 @@ fn genitive_persons(text: &str, found: &mut [FoundName]) {
     // A name ending in -s before a noun or a quoted title is a genitive
     // ("Munchs Lithografie", "Edvard Munchs „Melancholie“"): no evidence
     // that the -s belongs to the surname ("Anna Peters sagte" is).
+    // So is one word in -s after a noun ("die Motive Janáčeks").
     let attributive = |m: &FoundName| {
         m.norm.as_str().ends_with('s')
-            && text[m.span.end as usize..]
+            && (text[m.span.end as usize..]
                 .trim_start_matches(' ')
                 .starts_with(|c: char| c.is_uppercase() || matches!(c, '„' | '»' | '"'))
+                || !m.norm.as_str().contains(' ')
+                    && text[..m.span.start as usize]
+                        .trim_end_matches(' ')
+                        .rsplit(' ')
+                        .next()
+                        .is_some_and(&after_noun))
     };
     let evidence: Vec<Sym> = found
         .iter()
@@ -1283,7 +1297,7 @@ mod tests {
             person("Rothko"),
             person("Jens"),
         ];
-        genitive_persons("  ", &mut found);
+        genitive_persons("  ", &mut found, |_| false);
         assert_eq!(
             norms(&found),
             ["Barnett Newman", "Newman", "Mark Rothko", "Rothko", "Jens"]
@@ -1309,13 +1323,19 @@ mod tests {
         };
         let t = "Zuerst Edvard Munchs „Melancholie“, dann Munchs Lithografie. Munch malte.";
         let mut found = at(t, &["Edvard Munchs", "Munchs", "Munch"]);
-        genitive_persons(t, &mut found);
+        genitive_persons(t, &mut found, |_| false);
         assert_eq!(norms(&found), ["Edvard Munch", "Munch", "Munch"]);
         // "Anna Peters sagte": the -s is the surname's.
         let t = "Anna Peters sagte es. Jan Peter schwieg. Peters lachte.";
         let mut found = at(t, &["Anna Peters", "Jan Peter", "Peters"]);
-        genitive_persons(t, &mut found);
+        genitive_persons(t, &mut found, |_| false);
         assert_eq!(norms(&found), ["Anna Peters", "Jan Peter", "Peters"]);
+        // After a noun that governs it: "die Motive Janáčeks scharf".
+        let t =
+            "Mit Leoš Janáčeks „Katja“. Sie nimmt die Motive Janáčeks scharf. Janáček schreibt.";
+        let mut found = at(t, &["Leoš Janáčeks", "Janáčeks", "Janáček"]);
+        genitive_persons(t, &mut found, |w| w == "Motive");
+        assert_eq!(norms(&found), ["Leoš Janáček", "Janáček", "Janáček"]);
     }
 
     #[test]
