@@ -352,13 +352,9 @@ fn genitive_persons(text: &str, found: &mut [FoundName], after_noun: impl Fn(&st
         .filter(|m| m.kind == EntityKind::Person && !attributive(m))
         .map(|m| m.norm)
         .collect();
-    let is_last = |w: &str, except: Sym| {
-        persons
-            .iter()
-            .any(|&p| p != except && last_word(p.as_str()) == w)
-    };
-    let is_surname = |w: &str, except: Sym| {
-        evidence
+    // Whether a name of `names` other than `except` ends in `w`.
+    let ends_in = |names: &[Sym], w: &str, except: Sym| {
+        names
             .iter()
             .any(|&p| p != except && last_word(p.as_str()) == w)
     };
@@ -368,7 +364,7 @@ fn genitive_persons(text: &str, found: &mut [FoundName], after_noun: impl Fn(&st
         let Some(stem) = strip_gen(last) else {
             continue;
         };
-        if is_last(stem, m.norm) && !is_surname(last, m.norm) {
+        if ends_in(&persons, stem, m.norm) && !ends_in(&evidence, last, m.norm) {
             m.norm = sym(&norm[..norm.len() - 1]);
         }
     }
